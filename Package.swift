@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+// CapPlan: capacity planning for AI infrastructure, solved with GLPK.
+// Layers: CGLPK (system library) -> GLPKGuard (C shim: error hook and setjmp)
+// -> LinearProgramming (typed LP/MIP layer) -> CapPlanKit (planning domain) -> capplan.
+import PackageDescription
+
+let package = Package(
+    name: "CapPlan",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "capplan", targets: ["capplan"]),
+        .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+        .library(name: "CapPlanKit", targets: ["CapPlanKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Debian ships no glpk.pc, so no pkgConfig: headers in /usr/include, link "glpk".
+        .systemLibrary(
+            name: "CGLPK",
+            providers: [.apt(["libglpk-dev"])]
+        ),
+        .target(
+            name: "GLPKGuard",
+            dependencies: ["CGLPK"],
+            // C includes <glpk.h> directly, so the module map's `link` does not reach it.
+            linkerSettings: [.linkedLibrary("glpk")]
+        ),
+        .target(
+            name: "LinearProgramming",
+            dependencies: ["CGLPK", "GLPKGuard"]
+        ),
+        .target(
+            name: "CapPlanKit",
+            dependencies: [
+                "LinearProgramming",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "capplan",
+            dependencies: [
+                "CapPlanKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LinearProgrammingTests",
+            dependencies: ["LinearProgramming", "GLPKGuard", "CGLPK"]
+        ),
+        .testTarget(
+            name: "CapPlanKitTests",
+            dependencies: ["CapPlanKit"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CapPlanCLITests",
+            dependencies: ["CapPlanKit"]
+        ),
+    ]
+)

@@ -1,0 +1,140 @@
+// Types of the built-in catalog: public prices and measured throughputs, each with its source.
+// The data lives in Catalog/BuiltInCatalog.swift; scenarios take an entry with `{use: ID, ...}`.
+
+/// Where a number comes from and how old it is.
+public struct CatalogSource: Hashable, Sendable, Codable {
+    /// A short citation a reader can follow (document, table, URL or dataset path).
+    public let source: String
+    /// When the figure was published or observed: `YYYY-MM` or `YYYY-MM-DD`.
+    public let asOf: String
+
+    public init(source: String, asOf: String) {
+        self.source = source
+        self.asOf = asOf
+    }
+}
+
+/// A reference model that workloads can name with `model:`.
+public struct CatalogModel: Hashable, Sendable, Codable {
+    public let id: String
+    public let description: String
+    public let parametersBillions: Double
+
+    public init(id: String, description: String, parametersBillions: Double) {
+        self.id = id
+        self.description = description
+        self.parametersBillions = parametersBillions
+    }
+}
+
+/// A measured (or derived) throughput of one catalog hardware entry for one reference model.
+public struct CatalogThroughput: Hashable, Sendable, Codable {
+    /// Tokens per second one unit sustains.
+    public let tokensPerSecond: Double
+    public let provenance: CatalogSource
+    /// How the figure was obtained ("MLPerf v4.1 Server, 8x H100", "derived: ...").
+    public let note: String
+
+    public init(tokensPerSecond: Double, provenance: CatalogSource, note: String) {
+        self.tokensPerSecond = tokensPerSecond
+        self.provenance = provenance
+        self.note = note
+    }
+}
+
+/// A catalog purchase entry: defaults for every purchase field a scenario can override.
+public struct CatalogPurchase: Hashable, Sendable {
+    public let id: String
+    public let accelerator: String
+    public let acceleratorsPerUnit: Int
+    public let unitPrice: Double
+    /// Lifetime in years; converted to periods of the scenario's horizon when used.
+    public let lifetimeYears: Double
+    public let powerKW: Double
+    /// Throughput by catalog model id.
+    public let throughputByModel: [String: CatalogThroughput]
+    public let price: CatalogSource
+    public let power: CatalogSource
+
+    public init(
+        id: String, accelerator: String, acceleratorsPerUnit: Int, unitPrice: Double, lifetimeYears: Double,
+        powerKW: Double, throughputByModel: [String: CatalogThroughput], price: CatalogSource, power: CatalogSource
+    ) {
+        self.id = id
+        self.accelerator = accelerator
+        self.acceleratorsPerUnit = acceleratorsPerUnit
+        self.unitPrice = unitPrice
+        self.lifetimeYears = lifetimeYears
+        self.powerKW = powerKW
+        self.throughputByModel = throughputByModel
+        self.price = price
+        self.power = power
+    }
+}
+
+/// A catalog rental entry.
+public struct CatalogRental: Hashable, Sendable {
+    public let id: String
+    public let provider: String
+    public let accelerator: String
+    public let acceleratorsPerUnit: Int
+    public let pricePerUnitHour: Double
+    public let commitment: RentalCommitment
+    /// "on-demand", "1-year", "3-year", "capacity-block": how the price was quoted.
+    public let term: String
+    public let throughputByModel: [String: CatalogThroughput]
+    public let price: CatalogSource
+
+    public init(
+        id: String, provider: String, accelerator: String, acceleratorsPerUnit: Int, pricePerUnitHour: Double,
+        commitment: RentalCommitment, term: String, throughputByModel: [String: CatalogThroughput], price: CatalogSource
+    ) {
+        self.id = id
+        self.provider = provider
+        self.accelerator = accelerator
+        self.acceleratorsPerUnit = acceleratorsPerUnit
+        self.pricePerUnitHour = pricePerUnitHour
+        self.commitment = commitment
+        self.term = term
+        self.throughputByModel = throughputByModel
+        self.price = price
+    }
+}
+
+/// A catalog API entry.
+public struct CatalogAPI: Hashable, Sendable {
+    public let id: String
+    public let provider: String
+    public let inputPricePerMTok: Double
+    public let outputPricePerMTok: Double
+    /// Catalog model ids this API can stand in for (a workload naming one of them may use it).
+    public let substitutesFor: [String]
+    public let price: CatalogSource
+
+    public init(id: String, provider: String, inputPricePerMTok: Double, outputPricePerMTok: Double, substitutesFor: [String], price: CatalogSource) {
+        self.id = id
+        self.provider = provider
+        self.inputPricePerMTok = inputPricePerMTok
+        self.outputPricePerMTok = outputPricePerMTok
+        self.substitutesFor = substitutesFor
+        self.price = price
+    }
+}
+
+/// The whole catalog.
+public struct Catalog: Sendable {
+    public let models: [CatalogModel]
+    public let purchases: [CatalogPurchase]
+    public let rentals: [CatalogRental]
+    public let apis: [CatalogAPI]
+
+    public init(models: [CatalogModel], purchases: [CatalogPurchase], rentals: [CatalogRental], apis: [CatalogAPI]) {
+        self.models = models
+        self.purchases = purchases
+        self.rentals = rentals
+        self.apis = apis
+    }
+
+    /// Every offering id in the catalog, for "did you mean" suggestions.
+    public var offeringIDs: [String] { purchases.map(\.id) + rentals.map(\.id) + apis.map(\.id) }
+}

@@ -1,0 +1,355 @@
+// The validated scenario: what the planner, the evaluator and the exporters read.
+//
+// These types are the contract between input checking (Scenario/ScenarioLoader and
+// Scenario/ScenarioValidator) and everything downstream. Every value here has passed
+// validation: ids are unique and well formed, every per-period list has exactly
+// `horizon.periods` entries, every number is finite and in range, every throughput key and
+// `serves` entry names a workload of the scenario, catalog entries (`use:`) are resolved.
+
+/// The length of one planning period.
+public enum PeriodKind: String, Sendable, Codable, CaseIterable {
+    case quarter
+    case month
+    case year
+
+    /// Hours in one period: a quarter is a quarter of 8760 h, a month a twelfth.
+    public var hours: Double {
+        switch self {
+        case .quarter: return 2190
+        case .month: return 730
+        case .year: return 8760
+        }
+    }
+
+    /// Periods in a year.
+    public var periodsPerYear: Int {
+        switch self {
+        case .quarter: return 4
+        case .month: return 12
+        case .year: return 1
+        }
+    }
+}
+
+/// A period label: `2027Q3` (quarter), `2027-03` (month) or `2027` (year).
+public struct PeriodLabel: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let kind: PeriodKind
+    public let year: Int
+    /// Quarter 1...4, month 1...12, or 1 for years.
+    public let subperiod: Int
+
+    public init(kind: PeriodKind, year: Int, subperiod: Int) {
+        self.kind = kind
+        self.year = year
+        self.subperiod = subperiod
+    }
+
+    /// Parses `YYYYQn`, `YYYY-MM` or `YYYY`; nil when the text is none of these.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for i in range {
+                let b = bytes[i]
+                guard b >= 48, b <= 57 else { return nil }
+                value = value * 10 + Int(b - 48)
+            }
+            return value
+        }
+        guard bytes.count >= 4, let year = digits(0..<4), year >= 1900, year <= 2999 else { return nil }
+        if bytes.count == 4 {
+            self.init(kind: .year, year: year, subperiod: 1)
+        } else if bytes.count == 6, bytes[4] == UInt8(ascii: "Q"), let q = digits(5..<6), (1...4).contains(q) {
+            self.init(kind: .quarter, year: year, subperiod: q)
+        } else if bytes.count == 7, bytes[4] == UInt8(ascii: "-"), let m = digits(5..<7), (1...12).contains(m) {
+            self.init(kind: .month, year: year, subperiod: m)
+        } else {
+            return nil
+        }
+    }
+
+    /// Position on a continuous axis of this kind's periods.
+    public var ordinal: Int { year * kind.periodsPerYear + (subperiod - 1) }
+
+    /// The label `count` periods later (earlier when negative).
+    public func advanced(by count: Int) -> PeriodLabel {
+        let n = ordinal + count
+        let perYear = kind.periodsPerYear
+        let year = n >= 0 ? n / perYear : (n - perYear + 1) / perYear
+        return PeriodLabel(kind: kind, year: year, subperiod: n - year * perYear + 1)
+    }
+
+    public var description: String {
+        switch kind {
+        case .quarter: return "\(year)Q\(subperiod)"
+        case .month: return subperiod < 10 ? "\(year)-0\(subperiod)" : "\(year)-\(subperiod)"
+        case .year: return "\(year)"
+        }
+    }
+
+    public static func < (lhs: PeriodLabel, rhs: PeriodLabel) -> Bool { lhs.ordinal < rhs.ordinal }
+}
+
+/// The planning horizon: `periods` consecutive periods from `start`.
+public struct Horizon: Hashable, Sendable {
+    public let start: PeriodLabel
+    public let periods: Int
+
+    public init(start: PeriodLabel, periods: Int) {
+        self.start = start
+        self.periods = periods
+    }
+
+    public var kind: PeriodKind { start.kind }
+    public var hoursPerPeriod: Double { kind.hours }
+    public var daysPerPeriod: Double { kind.hours / 24 }
+    /// Labels of periods 1...P, in order.
+    public var labels: [String] { (0..<periods).map { start.advanced(by: $0).description } }
+    /// Zero-based offset of `label` from the start (negative before, `>= periods` after).
+    public func offset(of label: PeriodLabel) -> Int { label.ordinal - start.ordinal }
+}
+
+/// One slice of the representative day.
+public struct TimeSlice: Hashable, Sendable {
+    public let name: String
+    /// Hours of the day in this slice (η_s); the slices' hours sum to 24.
+    public let hours: Double
+    /// Fraction of each day's tokens that falls in this slice (σ_s); shares sum to 1.
+    public let share: Double
+
+    public init(name: String, hours: Double, share: Double) {
+        self.name = name
+        self.hours = hours
+        self.share = share
+    }
+}
+
+/// A stream of inference demand.
+public struct Workload: Hashable, Sendable {
+    public let id: String
+    /// Fraction of tokens that are output tokens (φ_w).
+    public let outputShare: Double
+    /// The catalog model this workload runs, if named.
+    public let model: String?
+    /// Tokens (input + output) per period, one value per period of the horizon (D_wp).
+    public let demand: [Double]
+
+    public init(id: String, outputShare: Double, model: String?, demand: [Double]) {
+        self.id = id
+        self.outputShare = outputShare
+        self.model = model
+        self.demand = demand
+    }
+}
+
+/// How purchases are costed.
+public enum CapexAccounting: String, Sendable, Codable, CaseIterable {
+    /// Straight-line: c_o / L_o per unit and period in service.
+    case amortized
+    /// The price when the unit arrives, less a salvage credit at the horizon's end.
+    case cash
+}
+
+/// Bought hardware.
+public struct PurchaseOffering: Hashable, Sendable {
+    public let id: String
+    /// USD per unit (c_o).
+    public let unitPrice: Double
+    public let accelerator: String?
+    public let acceleratorsPerUnit: Int
+    /// Periods a unit stays in service (L_o), >= 1.
+    public let lifetimePeriods: Int
+    /// IT power per unit in kW (k_o).
+    public let powerKW: Double
+    /// Fixed cost per unit and period in service, USD (g_o).
+    public let opexPerUnitPeriod: Double
+    /// Tokens/s one unit sustains, by workload id (τ_ow). Only workloads it can serve.
+    public let throughput: [String: Double]
+    /// Zero-based index of the first period in which units can arrive because of
+    /// `availableFrom` (0 when absent or before the horizon; may be >= periods).
+    public let availableFromIndex: Int
+    public let leadTimePeriods: Int
+    /// Cap on units arriving in one period.
+    public let maxUnitsPerPeriod: Double?
+    /// Units already owned at the start of the horizon.
+    public let existingUnits: Double
+    /// Periods the existing units remain in service (defaults to lifetimePeriods).
+    public let existingRemainingPeriods: Int
+
+    public init(
+        id: String, unitPrice: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
+        lifetimePeriods: Int, powerKW: Double = 0, opexPerUnitPeriod: Double = 0,
+        throughput: [String: Double], availableFromIndex: Int = 0, leadTimePeriods: Int = 0,
+        maxUnitsPerPeriod: Double? = nil, existingUnits: Double = 0, existingRemainingPeriods: Int? = nil
+    ) {
+        self.id = id
+        self.unitPrice = unitPrice
+        self.accelerator = accelerator
+        self.acceleratorsPerUnit = acceleratorsPerUnit
+        self.lifetimePeriods = lifetimePeriods
+        self.powerKW = powerKW
+        self.opexPerUnitPeriod = opexPerUnitPeriod
+        self.throughput = throughput
+        self.availableFromIndex = availableFromIndex
+        self.leadTimePeriods = leadTimePeriods
+        self.maxUnitsPerPeriod = maxUnitsPerPeriod
+        self.existingUnits = existingUnits
+        self.existingRemainingPeriods = existingRemainingPeriods ?? lifetimePeriods
+    }
+
+    /// Zero-based index of the first period in which new units can arrive: q0_o - 1.
+    public var firstArrivalIndex: Int { max(availableFromIndex, leadTimePeriods) }
+}
+
+/// How rented capacity is paid for.
+public enum RentalCommitment: String, Sendable, Codable, CaseIterable {
+    /// On demand: paid per slice-hour used.
+    case none
+    /// Reserved for whole periods.
+    case period
+}
+
+/// Rented cloud capacity.
+public struct RentalOffering: Hashable, Sendable {
+    public let id: String
+    /// USD per unit-hour (π_o).
+    public let pricePerUnitHour: Double
+    public let accelerator: String?
+    public let acceleratorsPerUnit: Int
+    public let commitment: RentalCommitment
+    /// Cap on units rented at once.
+    public let maxUnits: Double?
+    /// Tokens/s one unit sustains, by workload id (τ_ow).
+    public let throughput: [String: Double]
+
+    public init(
+        id: String, pricePerUnitHour: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
+        commitment: RentalCommitment = .none, maxUnits: Double? = nil, throughput: [String: Double]
+    ) {
+        self.id = id
+        self.pricePerUnitHour = pricePerUnitHour
+        self.accelerator = accelerator
+        self.acceleratorsPerUnit = acceleratorsPerUnit
+        self.commitment = commitment
+        self.maxUnits = maxUnits
+        self.throughput = throughput
+    }
+}
+
+/// A pay-per-token API.
+public struct APIOffering: Hashable, Sendable {
+    public let id: String
+    public let inputPricePerMTok: Double
+    public let outputPricePerMTok: Double
+    /// Workload ids this API can serve, in scenario order.
+    public let serves: [String]
+    /// Rate limit over all workloads, tokens/s.
+    public let maxTokensPerSecond: Double?
+
+    public init(id: String, inputPricePerMTok: Double, outputPricePerMTok: Double, serves: [String], maxTokensPerSecond: Double? = nil) {
+        self.id = id
+        self.inputPricePerMTok = inputPricePerMTok
+        self.outputPricePerMTok = outputPricePerMTok
+        self.serves = serves
+        self.maxTokensPerSecond = maxTokensPerSecond
+    }
+}
+
+/// Any offering, in scenario order.
+public enum Offering: Hashable, Sendable {
+    case purchase(PurchaseOffering)
+    case rental(RentalOffering)
+    case api(APIOffering)
+
+    public var id: String {
+        switch self {
+        case .purchase(let o): return o.id
+        case .rental(let o): return o.id
+        case .api(let o): return o.id
+        }
+    }
+}
+
+/// The data centre that hosts owned hardware.
+public struct Site: Hashable, Sendable {
+    public let electricityPricePerKWh: Double
+    /// Power usage effectiveness, >= 1.
+    public let pue: Double
+    /// IT power cap in kW, one value per period, if any.
+    public let powerCapKW: [Double]?
+
+    public init(electricityPricePerKWh: Double = 0, pue: Double = 1, powerCapKW: [Double]? = nil) {
+        self.electricityPricePerKWh = electricityPricePerKWh
+        self.pue = pue
+        self.powerCapKW = powerCapKW
+    }
+}
+
+/// Spending limits.
+public struct Budget: Hashable, Sendable {
+    /// Cap on cash spent on units arriving in each period, USD, one value per period, if any.
+    public let capexPerPeriod: [Double]?
+
+    public init(capexPerPeriod: [Double]? = nil) {
+        self.capexPerPeriod = capexPerPeriod
+    }
+}
+
+/// Modelling choices.
+public struct Policy: Hashable, Sendable {
+    /// Whole units bought and reserved.
+    public let integerUnits: Bool
+    /// 0 < U <= 1: fraction of self-run capacity that may be used.
+    public let utilizationCap: Double
+    /// USD per million unserved tokens; nil means demand must be met.
+    public let unservedPenaltyPerMTok: Double?
+
+    public init(integerUnits: Bool = true, utilizationCap: Double = 1, unservedPenaltyPerMTok: Double? = nil) {
+        self.integerUnits = integerUnits
+        self.utilizationCap = utilizationCap
+        self.unservedPenaltyPerMTok = unservedPenaltyPerMTok
+    }
+}
+
+/// A complete, validated planning scenario.
+public struct Scenario: Hashable, Sendable {
+    public var name: String
+    public var horizon: Horizon
+    /// Annual discount rate, 0 <= ρ < 1.
+    public var discountRate: Double
+    public var capexAccounting: CapexAccounting
+    public var timeSlices: [TimeSlice]
+    public var workloads: [Workload]
+    public var offerings: [Offering]
+    public var site: Site
+    public var budget: Budget
+    public var policy: Policy
+
+    public init(
+        name: String, horizon: Horizon, discountRate: Double = 0, capexAccounting: CapexAccounting = .amortized,
+        timeSlices: [TimeSlice] = [TimeSlice(name: "all-day", hours: 24, share: 1)],
+        workloads: [Workload], offerings: [Offering], site: Site = Site(), budget: Budget = Budget(), policy: Policy = Policy()
+    ) {
+        self.name = name
+        self.horizon = horizon
+        self.discountRate = discountRate
+        self.capexAccounting = capexAccounting
+        self.timeSlices = timeSlices
+        self.workloads = workloads
+        self.offerings = offerings
+        self.site = site
+        self.budget = budget
+        self.policy = policy
+    }
+
+    public var purchases: [PurchaseOffering] {
+        offerings.compactMap { if case .purchase(let o) = $0 { return o } else { return nil } }
+    }
+    public var rentals: [RentalOffering] {
+        offerings.compactMap { if case .rental(let o) = $0 { return o } else { return nil } }
+    }
+    public var apis: [APIOffering] {
+        offerings.compactMap { if case .api(let o) = $0 { return o } else { return nil } }
+    }
+}

@@ -1,0 +1,1 @@
+// Placeholder: the typed LP layer lands here.
