@@ -1,0 +1,31 @@
+// A plan's decisions, and nothing derived from them: what the planner chose and what the
+// evaluator re-checks and re-costs on its own. Indices: periods and slices are zero-based
+// positions in `scenario.horizon` and `scenario.timeSlices`.
+
+/// Every decision variable of a plan (docs/formulation.md), keyed by ids, not by model indices.
+public struct PlanDecisions: Hashable, Sendable, Codable {
+    /// b_oq: units of each purchase offering arriving in each period, by offering id.
+    /// One value per period; zero where nothing arrives or arrival is impossible.
+    public var arrivals: [String: [Double]]
+    /// m_op: units of each reserved rental (`commitment: period`), by offering id, one value per period.
+    public var reservedUnits: [String: [Double]]
+    /// m_ops: average on-demand units (`commitment: none`), by offering id, `[period][slice]`.
+    public var onDemandUnits: [String: [[Double]]]
+    /// x_owps and y_awps: tokens/s of each workload served by each offering (purchase, rental or API),
+    /// by offering id then workload id, `[period][slice]`. Pairs that cannot serve are absent.
+    public var served: [String: [String: [[Double]]]]
+    /// u_wps: unserved tokens/s by workload id, `[period][slice]` (present only when a penalty is set).
+    public var unserved: [String: [[Double]]]
+
+    public init(
+        arrivals: [String: [Double]] = [:], reservedUnits: [String: [Double]] = [:],
+        onDemandUnits: [String: [[Double]]] = [:], served: [String: [String: [[Double]]]] = [:],
+        unserved: [String: [[Double]]] = [:]
+    ) {
+        self.arrivals = arrivals
+        self.reservedUnits = reservedUnits
+        self.onDemandUnits = onDemandUnits
+        self.served = served
+        self.unserved = unserved
+    }
+}
