@@ -1,0 +1,247 @@
+// `capplan catalog`: the catalog as an aligned plain-text table or as JSON.
+// The JSON layout is documented in docs/catalog.md ("JSON output").
+
+import Foundation
+
+public enum CatalogReport {
+    /// Version of the JSON layout written by `json(_:)`.
+    public static let jsonSchemaVersion = 1
+
+    // MARK: Table
+
+    /// A plain-text table grouped by kind (models, purchases, rentals, APIs), each entry with
+    /// its price, unit, throughputs, date and source, followed by the provenance of every
+    /// throughput and power figure. Entries appear in catalog order.
+    public static func table(_ catalog: Catalog) -> String {
+        var out: [String] = []
+        let modelIDs = catalog.models.map(\.id)
+        out.append(
+            "CapPlan catalog: \(catalog.models.count) models, \(catalog.purchases.count) purchases, "
+                + "\(catalog.rentals.count) rentals, \(catalog.apis.count) APIs.")
+        out.append("Prices in USD; throughputs in tokens/s per unit (\"-\": no figure, give `throughput` in the scenario).")
+        out.append("Use an entry in a scenario with `{use: ID}` and override any field: `{use: h100-node, unitPrice: 300000}`.")
+
+        out.append("")
+        out.append("MODELS")
+        out.append(render(
+            headers: ["id", "parameters", "description"],
+            rows: catalog.models.map { [$0.id, "\(number($0.parametersBillions))B", $0.description] },
+            right: [1]))
+
+        out.append("")
+        out.append("PURCHASES (kind: purchase; price per unit; lifetime converted to periods of the horizon)")
+        out.append(render(
+            headers: ["id", "accelerator", "unit", "unitPrice", "lifetime", "powerKW"] + modelIDs + ["asOf", "price source"],
+            rows: catalog.purchases.map { p in
+                [p.id, p.accelerator, unit(p.acceleratorsPerUnit, p.accelerator), number(p.unitPrice),
+                 "\(number(p.lifetimeYears)) y", number(p.powerKW)]
+                    + modelIDs.map { throughputCell(p.throughputByModel[$0]) }
+                    + [p.price.asOf, p.price.source]
+            },
+            right: Set([3, 4, 5] + modelIDs.indices.map { 6 + $0 })))
+
+        out.append("")
+        out.append("RENTALS (kind: rental; price per unit-hour; commitment none = on demand, period = reserved)")
+        out.append(render(
+            headers: ["id", "provider", "accelerator", "unit", "pricePerUnitHour", "term", "commitment"] + modelIDs
+                + ["asOf", "price source"],
+            rows: catalog.rentals.map { r in
+                [r.id, r.provider, r.accelerator, unit(r.acceleratorsPerUnit, r.accelerator), number(r.pricePerUnitHour),
+                 r.term, r.commitment.rawValue]
+                    + modelIDs.map { throughputCell(r.throughputByModel[$0]) }
+                    + [r.price.asOf, r.price.source]
+            },
+            right: Set([4] + modelIDs.indices.map { 7 + $0 })))
+
+        out.append("")
+        out.append("APIS (kind: api; USD per million tokens; serves the workloads whose model it substitutes for)")
+        out.append(render(
+            headers: ["id", "provider", "inputPricePerMTok", "outputPricePerMTok", "substitutesFor", "asOf", "price source"],
+            rows: catalog.apis.map { a in
+                [a.id, a.provider, number(a.inputPricePerMTok), number(a.outputPricePerMTok),
+                 a.substitutesFor.joined(separator: ","), a.price.asOf, a.price.source]
+            },
+            right: [2, 3]))
+
+        out.append("")
+        out.append("PROVENANCE OF POWER AND THROUGHPUT FIGURES")
+        var rows: [[String]] = []
+        for p in catalog.purchases {
+            rows.append([p.id, "powerKW", number(p.powerKW), p.power.asOf, p.power.source])
+            for m in modelIDs {
+                if let t = p.throughputByModel[m] { rows.append(provenanceRow(p.id, m, t)) }
+            }
+        }
+        for r in catalog.rentals {
+            for m in modelIDs {
+                if let t = r.throughputByModel[m] { rows.append(provenanceRow(r.id, m, t)) }
+            }
+        }
+        out.append(render(headers: ["id", "figure", "value", "asOf", "how obtained [source]"], rows: rows, right: [2]))
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func provenanceRow(_ id: String, _ model: String, _ t: CatalogThroughput) -> [String] {
+        [id, "\(model) tok/s", number(t.tokensPerSecond), t.provenance.asOf, "\(t.note) [\(t.provenance.source)]"]
+    }
+
+    private static func unit(_ count: Int, _ accelerator: String) -> String { "\(count) x \(accelerator)" }
+
+    private static func throughputCell(_ t: CatalogThroughput?) -> String {
+        guard let t else { return "-" }
+        return number(t.tokensPerSecond) + (t.note.hasPrefix("measured") ? "" : "*")
+    }
+
+    /// Aligned columns separated by two spaces; the last column is never padded.
+    private static func render(headers: [String], rows: [[String]], right: Set<Int>) -> String {
+        let all = [headers] + rows
+        var widths = Array(repeating: 0, count: headers.count)
+        for row in all {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ row: [String]) -> String {
+            var parts: [String] = []
+            for (i, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                if i == row.count - 1 {
+                    parts.append(right.contains(i) ? pad + cell : cell)
+                } else {
+                    parts.append(right.contains(i) ? pad + cell : cell + pad)
+                }
+            }
+            var text = parts.joined(separator: "  ")
+            while text.hasSuffix(" ") { text.removeLast() }
+            return "  " + text
+        }
+        var lines = [line(headers), line(widths.map { String(repeating: "-", count: $0) })]
+        lines += rows.map(line)
+        return lines.joined(separator: "\n")
+    }
+
+    /// Integers with thousands separators ("375,000"); other values with up to 4 decimals ("98.32").
+    static func number(_ x: Double) -> String {
+        guard x.isFinite else { return "\(x)" }
+        let rounded = (x * 10_000).rounded() / 10_000
+        let negative = rounded < 0
+        let magnitude = abs(rounded)
+        let whole = magnitude.rounded(.down)
+        var fraction = String(format: "%.4f", magnitude - whole)  // "0.3200"
+        fraction.removeFirst()  // ".3200"
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        if fraction == "." { fraction = "" }
+        var digits = String(format: "%.0f", whole)
+        var grouped = ""
+        while digits.count > 3 {
+            grouped = "," + digits.suffix(3) + grouped
+            digits.removeLast(3)
+        }
+        return (negative ? "-" : "") + digits + grouped + fraction
+    }
+
+    // MARK: JSON
+
+    /// The catalog as JSON: keys sorted, entries in catalog order, every figure with its
+    /// source and date. Layout in docs/catalog.md. Identical catalogs give identical text.
+    public static func json(_ catalog: Catalog) throws -> String {
+        let document = CatalogDocument(
+            schemaVersion: jsonSchemaVersion,
+            models: catalog.models.map {
+                ModelJSON(id: $0.id, description: $0.description, parametersBillions: $0.parametersBillions)
+            },
+            purchases: catalog.purchases.map { p in
+                PurchaseJSON(
+                    id: p.id, kind: "purchase", accelerator: p.accelerator, acceleratorsPerUnit: p.acceleratorsPerUnit,
+                    unitPrice: p.unitPrice, lifetimeYears: p.lifetimeYears, powerKW: p.powerKW,
+                    throughput: throughputJSON(p.throughputByModel), price: SourceJSON(p.price), power: SourceJSON(p.power))
+            },
+            rentals: catalog.rentals.map { r in
+                RentalJSON(
+                    id: r.id, kind: "rental", provider: r.provider, accelerator: r.accelerator,
+                    acceleratorsPerUnit: r.acceleratorsPerUnit, pricePerUnitHour: r.pricePerUnitHour,
+                    commitment: r.commitment.rawValue, term: r.term, throughput: throughputJSON(r.throughputByModel),
+                    price: SourceJSON(r.price))
+            },
+            apis: catalog.apis.map { a in
+                APIJSON(
+                    id: a.id, kind: "api", provider: a.provider, inputPricePerMTok: a.inputPricePerMTok,
+                    outputPricePerMTok: a.outputPricePerMTok, substitutesFor: a.substitutesFor, price: SourceJSON(a.price))
+            })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(document)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    private static func throughputJSON(_ byModel: [String: CatalogThroughput]) -> [String: ThroughputJSON] {
+        byModel.mapValues {
+            ThroughputJSON(
+                tokensPerSecond: $0.tokensPerSecond, note: $0.note, source: $0.provenance.source, asOf: $0.provenance.asOf)
+        }
+    }
+
+    private struct CatalogDocument: Encodable {
+        let schemaVersion: Int
+        let models: [ModelJSON]
+        let purchases: [PurchaseJSON]
+        let rentals: [RentalJSON]
+        let apis: [APIJSON]
+    }
+
+    private struct SourceJSON: Encodable {
+        let source: String
+        let asOf: String
+        init(_ s: CatalogSource) {
+            source = s.source
+            asOf = s.asOf
+        }
+    }
+
+    private struct ModelJSON: Encodable {
+        let id: String
+        let description: String
+        let parametersBillions: Double
+    }
+
+    private struct ThroughputJSON: Encodable {
+        let tokensPerSecond: Double
+        let note: String
+        let source: String
+        let asOf: String
+    }
+
+    private struct PurchaseJSON: Encodable {
+        let id: String
+        let kind: String
+        let accelerator: String
+        let acceleratorsPerUnit: Int
+        let unitPrice: Double
+        let lifetimeYears: Double
+        let powerKW: Double
+        let throughput: [String: ThroughputJSON]
+        let price: SourceJSON
+        let power: SourceJSON
+    }
+
+    private struct RentalJSON: Encodable {
+        let id: String
+        let kind: String
+        let provider: String
+        let accelerator: String
+        let acceleratorsPerUnit: Int
+        let pricePerUnitHour: Double
+        let commitment: String
+        let term: String
+        let throughput: [String: ThroughputJSON]
+        let price: SourceJSON
+    }
+
+    private struct APIJSON: Encodable {
+        let id: String
+        let kind: String
+        let provider: String
+        let inputPricePerMTok: Double
+        let outputPricePerMTok: Double
+        let substitutesFor: [String]
+        let price: SourceJSON
+    }
+}

@@ -1,0 +1,135 @@
+// `capplan init`: a commented starter scenario built on the built-in catalog.
+// Every key of scenario format v1 is present or shown commented with its meaning.
+
+public enum StarterScenario {
+    /// The starter scenario as YAML, named `name`.
+    public static func yaml(name: String) -> String {
+        """
+        # CapPlan scenario (format v1): \(comment(name))
+        # Written by `capplan init`. Edit, then `capplan validate` this file and `capplan plan` it.
+        # Reference: docs/scenario-format.md (every key), docs/catalog.md (the `use:` entries and their sources).
+        #
+        # What it models: one chat product running Llama 3.1 70B, 3e11 tokens in the first quarter
+        # growing 12% a quarter for two years. CapPlan chooses, period by period, between buying
+        # H100 or H200 servers, renting H100s (on demand or committed for a year) and paying per
+        # token for hosted APIs, and reports the cheapest plan.
+
+        name: \(quoted(name))                      # required: the plan's name, shown in reports
+        horizon: {start: 2027Q1, periods: 8}       # required: "YYYYQn" = quarters, "YYYY-MM" = months, "YYYY" = years
+        discountRate: 0.08                         # annual rate for present value, 0 <= r < 1 (default 0)
+        capexAccounting: amortized                 # amortized (price spread over the lifetime; default) | cash (paid on arrival, salvage credit at the end)
+
+        # A representative day: hours sum to 24, shares (fraction of each day's tokens) sum to 1.
+        # Default: [{name: all-day, hours: 24, share: 1}].
+        timeSlices:
+          - {name: night, hours: 8, share: 0.15}
+          - {name: day, hours: 12, share: 0.60}
+          - {name: peak, hours: 4, share: 0.25}
+
+        workloads:
+          - id: chat                               # 1-64 letters, digits, '-', '_' or '.'
+            model: llama-3.1-70b                   # catalog model: catalog offerings know its throughput, APIs that substitute for it serve it
+            outputShare: 0.3                       # fraction of tokens that are output tokens (default 0.5)
+            demand: {start: 3.0e11, growthPerPeriod: 0.12}   # input + output tokens in period 1, compounded each period
+            # demand: {tokensPerPeriod: [3.0e11, 3.4e11, 3.8e11, 4.2e11, 4.7e11, 5.3e11, 5.9e11, 6.6e11]}  # exactly `periods` values
+            # demand: {csv: forecasts/chat.csv, column: tokens}   # path relative to this file; rows: period,tokens
+
+        offerings:
+          # Bought servers: catalog price, 5-year lifetime, power and throughput, with overrides.
+          - use: h100-node                         # DGX H100, 8 GPUs, 375,000 USD (reseller list, 2025-03)
+            opexPerUnitPeriod: 5500                # colocation and support per unit per period (about 180 USD/kW-month x 10.2 kW x 3)
+            leadTimePeriods: 1                     # order one period before it arrives (default 0)
+            # unitPrice: 300000                    # USD per unit: override the catalog price with your quote
+            # lifetimePeriods: 16                  # periods in service (default: catalog lifetime in years x periods per year)
+            # powerKW: 10.2                        # IT power per unit (kW), before PUE
+            # throughput: {chat: 20000}            # tokens/s per unit for each workload it serves (default: catalog figure for the workload's model)
+            # availableFrom: 2027Q2                # first period units can arrive
+            # maxUnitsPerPeriod: 4                 # supply cap on arrivals per period
+            # existingUnits: 2                     # already owned at the start of the horizon (their capex is sunk)
+            # existingRemainingPeriods: 8          # periods the existing units remain in service (default lifetimePeriods)
+            # accelerator: H100                    # label for reports
+            # acceleratorsPerUnit: 8               # accelerators per unit, for reports
+          - use: h200-node
+            opexPerUnitPeriod: 5500
+            leadTimePeriods: 2
+            maxUnitsPerPeriod: 4
+          # Cloud rentals: per unit-hour; commitment none = on demand (paid per slice-hour used),
+          # period = reserved for whole periods.
+          - use: gcp-h100-on-demand                # 11.06 USD per GPU-hour
+            # maxUnits: 64                         # availability cap on units rented at once
+          - use: gcp-h100-1-year                   # 7.67 USD per GPU-hour, committed
+          # APIs: USD per million input / output tokens; `serves` defaults to the workloads whose model the API substitutes for.
+          - use: together-llama-3.1-70b
+          - use: gpt-4o
+            # serves: [chat]                       # workloads it may serve
+            # maxTokensPerSecond: 50000            # rate limit over all workloads it serves
+          # A fully written-out offering, without the catalog:
+          # - id: my-quote-node
+          #   kind: purchase
+          #   unitPrice: 310000
+          #   accelerator: H100
+          #   acceleratorsPerUnit: 8
+          #   lifetimePeriods: 16
+          #   powerKW: 10.2
+          #   throughput: {chat: 21606}
+          # - id: my-cloud-gpu
+          #   kind: rental
+          #   pricePerUnitHour: 2.50               # USD per unit-hour
+          #   acceleratorsPerUnit: 1
+          #   commitment: none                     # none = on demand | period = reserved for whole periods
+          #   maxUnits: 32
+          #   throughput: {chat: 2700}
+          # - id: my-api
+          #   kind: api
+          #   inputPricePerMTok: 0.50              # USD per million input tokens
+          #   outputPricePerMTok: 1.50             # USD per million output tokens
+          #   serves: [chat]
+
+        site:
+          electricityPricePerKWh: 0.0826           # USD per kWh (US industrial average 2025; default 0)
+          pue: 1.42                                # power usage effectiveness, >= 1 (large colocation ~1.42; default 1)
+          # powerCapKW: 500                        # IT power cap in kW: a number or one value per period
+
+        # budget:
+        #   capexPerPeriod: 2.0e6                  # cap on purchase spending per period (USD): a number or one value per period
+
+        policy:
+          integerUnits: true                       # whole units bought and reserved (default true); on-demand rentals are averages
+          utilizationCap: 0.85                     # 0 < U <= 1: headroom kept on self-run capacity (default 1)
+          # unservedPenaltyPerMTok: 500            # allow unmet demand at this price (USD per million tokens); absent = demand must be met
+
+        """
+    }
+
+    /// `name` as a double-quoted YAML scalar.
+    static func quoted(_ name: String) -> String {
+        var out = "\""
+        for scalar in name.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// `name` made safe for a one-line comment.
+    static func comment(_ name: String) -> String {
+        String(name.map { $0.isNewline ? " " : $0 })
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
