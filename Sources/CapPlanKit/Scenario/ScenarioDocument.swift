@@ -1,0 +1,463 @@
+// Pass 1: the document tree -> a raw scenario. Checks structure only: mappings, lists, scalar
+// types, required and unknown keys. Ranges, references and cross-field rules are checked by
+// ScenarioValidator (pass 2). Both passes report every problem they find.
+import Foundation
+
+/// A value read from the document, with the node it came from and its path.
+struct Loc<T> {
+    var value: T
+    var node: DocNode
+    var path: String
+}
+
+/// A number, or one number per period.
+enum RawPerPeriod {
+    case scalar(Loc<Double>)
+    case list([Loc<Double>], node: DocNode, path: String)
+}
+
+struct RawSlice {
+    var node: DocNode
+    var path: String
+    var name: Loc<String>?
+    var hours: Loc<Double>?
+    var share: Loc<Double>?
+}
+
+enum RawDemand {
+    case list([Loc<Double>])
+    case growth(start: Loc<Double>?, growth: Loc<Double>?)
+    case csv(file: Loc<String>?, column: Loc<String>?)
+}
+
+struct RawWorkload {
+    var node: DocNode
+    var path: String
+    var id: Loc<String>?
+    var outputShare: Loc<Double>?
+    var model: Loc<String>?
+    var demand: Loc<RawDemand>?
+}
+
+enum OfferingKindName: String, CaseIterable {
+    case purchase, rental, api
+}
+
+struct RawOffering {
+    var node: DocNode
+    var path: String
+    /// The kind the offering is read as (written `kind`, else the catalog entry's), if known.
+    var kind: OfferingKindName?
+    var kindField: Loc<String>?
+    var use: Loc<String>?
+    var id: Loc<String>?
+    var numbers: [String: Loc<Double>] = [:]
+    var strings: [String: Loc<String>] = [:]
+    /// Throughput entries in document order: key (with its key node) and value.
+    var throughput: Loc<[(key: Loc<String>, value: Loc<Double>)]>?
+    var serves: Loc<[Loc<String>]>?
+}
+
+struct RawScenario {
+    var root: DocNode
+    var name: Loc<String>?
+    var horizon: DocNode?
+    var horizonStart: Loc<String>?
+    var horizonPeriods: Loc<Double>?
+    var discountRate: Loc<Double>?
+    var capexAccounting: Loc<String>?
+    var timeSlices: Loc<[RawSlice]>?
+    var workloads: Loc<[RawWorkload]>?
+    var offerings: Loc<[RawOffering]>?
+    var electricityPrice: Loc<Double>?
+    var pue: Loc<Double>?
+    var powerCap: RawPerPeriod?
+    var capexPerPeriod: RawPerPeriod?
+    var integerUnits: Loc<Bool>?
+    var utilizationCap: Loc<Double>?
+    var unservedPenalty: Loc<Double>?
+}
+
+/// Keys of every mapping in the format (the contract other tools write against).
+enum ScenarioKeys {
+    static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy"]
+    static let horizon = ["start", "periods"]
+    static let slice = ["name", "hours", "share"]
+    static let workload = ["id", "outputShare", "model", "demand"]
+    static let demand = ["tokensPerPeriod", "start", "growthPerPeriod", "csv", "column"]
+    static let site = ["electricityPricePerKWh", "pue", "powerCapKW"]
+    static let budget = ["capexPerPeriod"]
+    static let policy = ["integerUnits", "utilizationCap", "unservedPenaltyPerMTok"]
+    static let purchaseNumbers = ["unitPrice", "acceleratorsPerUnit", "lifetimePeriods", "powerKW", "opexPerUnitPeriod",
+                                  "leadTimePeriods", "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods"]
+    static let rentalNumbers = ["pricePerUnitHour", "acceleratorsPerUnit", "maxUnits"]
+    static let apiNumbers = ["inputPricePerMTok", "outputPricePerMTok", "maxTokensPerSecond"]
+    static let purchase = ["id", "kind", "use"] + purchaseNumbers + ["accelerator", "throughput", "availableFrom"]
+    static let rental = ["id", "kind", "use"] + rentalNumbers + ["accelerator", "commitment", "throughput"]
+    static let api = ["id", "kind", "use"] + apiNumbers + ["serves"]
+    static let anyOffering: [String] = {
+        var seen = Set<String>()
+        return (purchase + rental + api).filter { seen.insert($0).inserted }
+    }()
+
+    static func offering(_ kind: OfferingKindName?) -> [String] {
+        switch kind {
+        case .purchase: return purchase
+        case .rental: return rental
+        case .api: return api
+        case nil: return anyOffering
+        }
+    }
+}
+
+/// Joins a path and a key.
+func joinPath(_ base: String, _ key: String) -> String { base.isEmpty ? key : base + "." + key }
+
+/// Reads typed values out of document nodes, reporting type errors.
+struct NodeReader {
+    let sink: DiagnosticSink
+
+    /// The mapping's entries after checking for unknown keys; nil (and an error) when not a mapping.
+    func mapping(
+        _ node: DocNode, _ path: String, allowed: [String], what: String, unknownHint: ((String) -> String?)? = nil
+    ) -> [String: (keyNode: DocNode, value: DocNode)]? {
+        guard case .mapping(let pairs) = node.content else {
+            sink.error(path, at: node, value: node.written, "expected \(what) (a mapping)" + (node.written == nil ? ", got \(node.kindDescription)" : ""))
+            return nil
+        }
+        var result: [String: (keyNode: DocNode, value: DocNode)] = [:]
+        for pair in pairs {
+            if allowed.contains(pair.key) {
+                result[pair.key] = (pair.keyNode, pair.value)
+            } else {
+                let hint = unknownHint?(pair.key) ?? didYouMean(pair.key, in: allowed)
+                sink.error(joinPath(path, pair.key), at: pair.keyNode, "unknown key in \(what)\(hint)")
+            }
+        }
+        return result
+    }
+
+    func list(_ node: DocNode, _ path: String, of what: String) -> [DocNode]? {
+        guard case .sequence(let items) = node.content else {
+            report(node, path, "expected a list of \(what)")
+            return nil
+        }
+        return items
+    }
+
+    /// A type error: the value as written for scalars, its kind in the message otherwise.
+    func report(_ node: DocNode, _ path: String, _ expected: String) {
+        if let written = node.written, !node.isNull {
+            sink.error(path, at: node, value: written, expected)
+        } else {
+            sink.error(path, at: node, "\(expected), got \(node.kindDescription)")
+        }
+    }
+
+    /// A finite number written as a plain scalar.
+    func number(_ node: DocNode, _ path: String, expected: String = "expected a number") -> Loc<Double>? {
+        guard case .scalar(let text, let plain) = node.content, plain, !node.isNull else {
+            report(node, path, expected)
+            return nil
+        }
+        guard let value = parseNumber(text) else {
+            report(node, path, expected)
+            return nil
+        }
+        guard value.isFinite else {
+            sink.error(path, at: node, value: text, "expected a finite number")
+            return nil
+        }
+        return Loc(value: value, node: node, path: path)
+    }
+
+    /// Any non-empty scalar's text.
+    func string(_ node: DocNode, _ path: String, expected: String = "expected a text value") -> Loc<String>? {
+        guard case .scalar(let text, _) = node.content, !node.isNull, !text.isEmpty else {
+            report(node, path, expected)
+            return nil
+        }
+        return Loc(value: text, node: node, path: path)
+    }
+
+    func bool(_ node: DocNode, _ path: String) -> Loc<Bool>? {
+        if case .scalar(let text, true) = node.content {
+            switch text {
+            case "true", "True", "TRUE": return Loc(value: true, node: node, path: path)
+            case "false", "False", "FALSE": return Loc(value: false, node: node, path: path)
+            default: break
+            }
+        }
+        report(node, path, "expected true or false")
+        return nil
+    }
+
+    /// A number, or a list of numbers (one per period).
+    func perPeriod(_ node: DocNode, _ path: String) -> RawPerPeriod? {
+        if case .sequence(let items) = node.content {
+            var values: [Loc<Double>] = []
+            var ok = true
+            for (i, item) in items.enumerated() {
+                if let v = number(item, "\(path)[\(i)]") { values.append(v) } else { ok = false }
+            }
+            return ok ? .list(values, node: node, path: path) : nil
+        }
+        guard let v = number(node, path, expected: "expected a number or a list of one number per period") else { return nil }
+        return .scalar(v)
+    }
+}
+
+/// YAML/JSON numbers: decimal, optional fraction and exponent, `_` between digits, `.inf`, `.nan`.
+func parseNumber(_ text: String) -> Double? {
+    switch text {
+    case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF": return .infinity
+    case "-.inf", "-.Inf", "-.INF": return -.infinity
+    case ".nan", ".NaN", ".NAN": return .nan
+    default: break
+    }
+    var sawDigit = false, sawDot = false, sawExp = false, expDigits = false
+    var previous: Character = " "
+    var cleaned = ""
+    for (i, c) in text.enumerated() {
+        switch c {
+        case "0"..."9":
+            if sawExp { expDigits = true } else { sawDigit = true }
+        case "_":
+            guard previous.isNumber, !sawExp else { return nil }
+            previous = c
+            continue
+        case "+", "-":
+            guard i == 0 || previous == "e" || previous == "E" else { return nil }
+        case ".":
+            guard !sawDot, !sawExp else { return nil }
+            sawDot = true
+        case "e", "E":
+            guard sawDigit, !sawExp else { return nil }
+            sawExp = true
+        default:
+            return nil
+        }
+        previous = c
+        cleaned.append(c)
+    }
+    guard sawDigit, !sawExp || expDigits, previous != "_" else { return nil }
+    return Double(cleaned)
+}
+
+/// Pass 1.
+struct ScenarioDocumentDecoder {
+    let sink: DiagnosticSink
+    let catalog: Catalog
+    var reader: NodeReader { NodeReader(sink: sink) }
+
+    func decode(_ root: DocNode) -> RawScenario? {
+        var raw = RawScenario(root: root)
+        guard let top = reader.mapping(root, "", allowed: ScenarioKeys.root, what: "a scenario") else { return nil }
+
+        if let n = top["name"] { raw.name = reader.string(n.value, "name", expected: "expected a scenario name") }
+        else { sink.error("name", at: root, "required key missing: the scenario's name") }
+
+        if let h = top["horizon"] {
+            raw.horizon = h.value
+            if let m = reader.mapping(h.value, "horizon", allowed: ScenarioKeys.horizon, what: "a horizon") {
+                if let s = m["start"] {
+                    raw.horizonStart = reader.string(s.value, "horizon.start", expected: "expected a period label: YYYYQn, YYYY-MM or YYYY")
+                } else { sink.error("horizon.start", at: h.value, "required key missing: the first period (YYYYQn, YYYY-MM or YYYY)") }
+                if let p = m["periods"] {
+                    raw.horizonPeriods = reader.number(p.value, "horizon.periods", expected: "expected a whole number of periods >= 1")
+                } else { sink.error("horizon.periods", at: h.value, "required key missing: the number of periods") }
+            }
+        } else { sink.error("horizon", at: root, "required key missing: {start: YYYYQn, periods: N}") }
+
+        if let n = top["discountRate"] { raw.discountRate = reader.number(n.value, "discountRate") }
+        if let n = top["capexAccounting"] { raw.capexAccounting = reader.string(n.value, "capexAccounting", expected: "expected `amortized` or `cash`") }
+        if let n = top["timeSlices"] { raw.timeSlices = slices(n.value) }
+
+        if let n = top["workloads"] { raw.workloads = workloads(n.value) }
+        else { sink.error("workloads", at: root, "required key missing: a list of workloads") }
+
+        if let n = top["offerings"] { raw.offerings = offerings(n.value) }
+        else { sink.error("offerings", at: root, "required key missing: a list of offerings") }
+
+        if let n = top["site"], let m = reader.mapping(n.value, "site", allowed: ScenarioKeys.site, what: "a site") {
+            if let v = m["electricityPricePerKWh"] { raw.electricityPrice = reader.number(v.value, "site.electricityPricePerKWh") }
+            if let v = m["pue"] { raw.pue = reader.number(v.value, "site.pue") }
+            if let v = m["powerCapKW"] { raw.powerCap = reader.perPeriod(v.value, "site.powerCapKW") }
+        }
+        if let n = top["budget"], let m = reader.mapping(n.value, "budget", allowed: ScenarioKeys.budget, what: "a budget") {
+            if let v = m["capexPerPeriod"] { raw.capexPerPeriod = reader.perPeriod(v.value, "budget.capexPerPeriod") }
+        }
+        if let n = top["policy"], let m = reader.mapping(n.value, "policy", allowed: ScenarioKeys.policy, what: "a policy") {
+            if let v = m["integerUnits"] { raw.integerUnits = reader.bool(v.value, "policy.integerUnits") }
+            if let v = m["utilizationCap"] { raw.utilizationCap = reader.number(v.value, "policy.utilizationCap") }
+            if let v = m["unservedPenaltyPerMTok"], !v.value.isNull {
+                raw.unservedPenalty = reader.number(v.value, "policy.unservedPenaltyPerMTok")
+            }
+        }
+        return raw
+    }
+
+    private func slices(_ node: DocNode) -> Loc<[RawSlice]>? {
+        guard let items = reader.list(node, "timeSlices", of: "time slices {name, hours, share}") else { return nil }
+        var result: [RawSlice] = []
+        for (i, item) in items.enumerated() {
+            let path = "timeSlices[\(i)]"
+            var slice = RawSlice(node: item, path: path)
+            if let m = reader.mapping(item, path, allowed: ScenarioKeys.slice, what: "a time slice") {
+                if let v = m["name"] { slice.name = reader.string(v.value, path + ".name") } else { sink.error(path + ".name", at: item, "required key missing: the slice's name") }
+                if let v = m["hours"] { slice.hours = reader.number(v.value, path + ".hours") } else { sink.error(path + ".hours", at: item, "required key missing: hours of the day in this slice") }
+                if let v = m["share"] { slice.share = reader.number(v.value, path + ".share") } else { sink.error(path + ".share", at: item, "required key missing: share of the day's tokens") }
+            }
+            result.append(slice)
+        }
+        return Loc(value: result, node: node, path: "timeSlices")
+    }
+
+    private func workloads(_ node: DocNode) -> Loc<[RawWorkload]>? {
+        guard let items = reader.list(node, "workloads", of: "workloads") else { return nil }
+        var result: [RawWorkload] = []
+        for (i, item) in items.enumerated() {
+            let path = "workloads[\(i)]"
+            var w = RawWorkload(node: item, path: path)
+            if let m = reader.mapping(item, path, allowed: ScenarioKeys.workload, what: "a workload") {
+                if let v = m["id"] { w.id = reader.string(v.value, path + ".id", expected: "expected an id") } else { sink.error(path + ".id", at: item, "required key missing: the workload's id") }
+                if let v = m["outputShare"] { w.outputShare = reader.number(v.value, path + ".outputShare") }
+                if let v = m["model"], !v.value.isNull { w.model = reader.string(v.value, path + ".model", expected: "expected a catalog model id") }
+                if let v = m["demand"] { w.demand = demand(v.value, path + ".demand") } else { sink.error(path + ".demand", at: item, "required key missing: tokensPerPeriod, {start, growthPerPeriod} or {csv, column}") }
+            }
+            result.append(w)
+        }
+        return Loc(value: result, node: node, path: "workloads")
+    }
+
+    private func demand(_ node: DocNode, _ path: String) -> Loc<RawDemand>? {
+        guard let m = reader.mapping(node, path, allowed: ScenarioKeys.demand, what: "a demand ({tokensPerPeriod}, {start, growthPerPeriod} or {csv, column})") else { return nil }
+        let forms = [m["tokensPerPeriod"] != nil, m["start"] != nil || m["growthPerPeriod"] != nil, m["csv"] != nil || m["column"] != nil]
+        let count = forms.filter { $0 }.count
+        if count == 0 {
+            sink.error(path, at: node, "expected one of tokensPerPeriod, {start, growthPerPeriod} or {csv, column}")
+            return nil
+        }
+        if count > 1 {
+            sink.error(path, at: node, "expected only one of tokensPerPeriod, {start, growthPerPeriod} or {csv, column}")
+            return nil
+        }
+        if let v = m["tokensPerPeriod"] {
+            guard let items = reader.list(v.value, path + ".tokensPerPeriod", of: "tokens, one number per period") else { return nil }
+            var values: [Loc<Double>] = []
+            var ok = true
+            for (i, item) in items.enumerated() {
+                if let x = reader.number(item, "\(path).tokensPerPeriod[\(i)]") { values.append(x) } else { ok = false }
+            }
+            return ok ? Loc(value: .list(values), node: v.value, path: path + ".tokensPerPeriod") : nil
+        }
+        if forms[1] {
+            var start: Loc<Double>?, growth: Loc<Double>?
+            if let v = m["start"] { start = reader.number(v.value, path + ".start") } else { sink.error(path + ".start", at: node, "required key missing: tokens in period 1") }
+            if let v = m["growthPerPeriod"] { growth = reader.number(v.value, path + ".growthPerPeriod") } else { sink.error(path + ".growthPerPeriod", at: node, "required key missing: growth per period (0.05 = 5%)") }
+            return Loc(value: .growth(start: start, growth: growth), node: node, path: path)
+        }
+        var file: Loc<String>?, column: Loc<String>?
+        if let v = m["csv"] { file = reader.string(v.value, path + ".csv", expected: "expected a CSV file path") } else { sink.error(path + ".csv", at: node, "required key missing: the CSV file's path") }
+        if let v = m["column"] { column = reader.string(v.value, path + ".column", expected: "expected a CSV column name") }
+        return Loc(value: .csv(file: file, column: column), node: node, path: path)
+    }
+
+    private func kindInCatalog(_ id: String) -> OfferingKindName? {
+        if catalog.purchases.contains(where: { $0.id == id }) { return .purchase }
+        if catalog.rentals.contains(where: { $0.id == id }) { return .rental }
+        if catalog.apis.contains(where: { $0.id == id }) { return .api }
+        return nil
+    }
+
+    private func offerings(_ node: DocNode) -> Loc<[RawOffering]>? {
+        guard let items = reader.list(node, "offerings", of: "offerings") else { return nil }
+        var result: [RawOffering] = []
+        for (i, item) in items.enumerated() {
+            let path = "offerings[\(i)]"
+            var o = RawOffering(node: item, path: path)
+            guard case .mapping(let pairs) = item.content else {
+                reader.report(item, path, "expected an offering (a mapping with kind: purchase, rental or api, or use: CATALOG-ID)")
+                result.append(o)
+                continue
+            }
+            // Decide the kind first: it decides which keys are allowed.
+            let kindPair = pairs.first { $0.key == "kind" }
+            let usePair = pairs.first { $0.key == "use" }
+            if let u = usePair { o.use = reader.string(u.value, path + ".use", expected: "expected a catalog offering id") }
+            if let k = kindPair, let text = reader.string(k.value, path + ".kind", expected: "expected purchase, rental or api") {
+                o.kindField = text
+                if let kind = OfferingKindName(rawValue: text.value) {
+                    o.kind = kind
+                } else {
+                    sink.error(path + ".kind", at: k.value, value: k.value.written,
+                               "expected purchase, rental or api" + didYouMean(text.value, in: OfferingKindName.allCases.map(\.rawValue)))
+                }
+            }
+            let entryKind = o.use.flatMap { kindInCatalog($0.value) }
+            if let use = o.use, let ck = entryKind, let k = o.kind, k != ck, let kf = o.kindField {
+                sink.error(kf.path, at: kf.node, value: kf.node.written, "expected `\(ck.rawValue)`: catalog entry `\(use.value)` is a \(ck.rawValue)")
+            }
+            if o.kind == nil { o.kind = entryKind }
+            if kindPair == nil && usePair == nil {
+                sink.error(path + ".kind", at: item, "required key missing: kind (purchase, rental or api) or use (a catalog id)")
+            }
+            let allowed = ScenarioKeys.offering(o.kind)
+            let kindWord = o.kind.map { "a \($0.rawValue) offering" } ?? "an offering"
+            guard let m = reader.mapping(item, path, allowed: allowed, what: kindWord, unknownHint: { key in
+                if let near = closestMatch(to: key, in: allowed) { return "; did you mean `\(near)`?" }
+                if let kind = o.kind, ScenarioKeys.anyOffering.contains(key) {
+                    let owners = OfferingKindName.allCases.filter { ScenarioKeys.offering($0).contains(key) }.map(\.rawValue)
+                    return " (`\(key)` belongs to \(owners.joined(separator: " and ")) offerings, this one is a \(kind.rawValue))"
+                }
+                return nil
+            }) else { result.append(o); continue }
+
+            if let v = m["id"] { o.id = reader.string(v.value, path + ".id", expected: "expected an id") }
+            let isCatalog = o.use != nil
+            if !isCatalog && m["id"] == nil && o.kind != nil { sink.error(path + ".id", at: item, "required key missing: the offering's id") }
+            for key in ScenarioKeys.purchaseNumbers + ScenarioKeys.rentalNumbers + ScenarioKeys.apiNumbers where o.numbers[key] == nil {
+                if let v = m[key], !(v.value.isNull && ["maxUnitsPerPeriod", "maxUnits", "maxTokensPerSecond"].contains(key)) {
+                    if let x = reader.number(v.value, path + "." + key) { o.numbers[key] = x }
+                }
+            }
+            for key in ["accelerator", "commitment", "availableFrom"] {
+                if let v = m[key], !v.value.isNull, let s = reader.string(v.value, path + "." + key) { o.strings[key] = s }
+            }
+            if let v = m["throughput"] {
+                let tpath = path + ".throughput"
+                if case .mapping(let entries) = v.value.content {
+                    var list: [(key: Loc<String>, value: Loc<Double>)] = []
+                    for e in entries {
+                        if let x = reader.number(e.value, tpath + "." + e.key, expected: "expected a number of tokens per second") {
+                            list.append((Loc(value: e.key, node: e.keyNode, path: tpath + "." + e.key), x))
+                        }
+                    }
+                    o.throughput = Loc(value: list, node: v.value, path: tpath)
+                } else {
+                    reader.report(v.value, tpath, "expected a mapping of workload id to tokens per second")
+                }
+            }
+            if let v = m["serves"] {
+                let spath = path + ".serves"
+                if let items = reader.list(v.value, spath, of: "workload ids") {
+                    let ids = items.enumerated().compactMap { reader.string($1, "\(spath)[\($0)]", expected: "expected a workload id") }
+                    o.serves = Loc(value: ids, node: v.value, path: spath)
+                }
+            }
+            if !isCatalog, let kind = o.kind {
+                let required: [(String, String)]
+                switch kind {
+                case .purchase: required = [("unitPrice", "USD per unit"), ("lifetimePeriods", "periods a unit stays in service"), ("throughput", "tokens/s per unit for each workload it serves")]
+                case .rental: required = [("pricePerUnitHour", "USD per unit-hour"), ("throughput", "tokens/s per unit for each workload it serves")]
+                case .api: required = [("inputPricePerMTok", "USD per million input tokens"), ("outputPricePerMTok", "USD per million output tokens"), ("serves", "the workload ids it can serve")]
+                }
+                for (key, what) in required where m[key] == nil {
+                    sink.error(path + "." + key, at: item, "required key missing: \(what)")
+                }
+            }
+            result.append(o)
+        }
+        return Loc(value: result, node: node, path: "offerings")
+    }
+}
