@@ -1,1 +1,0 @@
-// Placeholder: the typed LP layer lands here.

@@ -1,0 +1,91 @@
+// The result of a solve, stated in parts as MathOptInterface does: why the solver stopped,
+// what kind of primal and dual point it has, then the numbers. GLPK's raw codes are kept.
+
+/// Why the solver stopped.
+public enum TerminationReason: String, Sendable, Hashable, Codable {
+    /// Proven optimal; for a MIP, optimal within the requested relative gap.
+    case optimal
+    /// No point satisfies the constraints.
+    case infeasible
+    /// A feasible point exists and the objective improves without limit.
+    case unbounded
+    /// Either infeasible or unbounded; the solver did not tell which.
+    case infeasibleOrUnbounded
+    /// The time limit was reached (see `primalStatus` for whether a point is available).
+    case timeLimit
+    /// The iteration limit was reached.
+    case iterationLimit
+    /// The solver failed numerically (singular or ill-conditioned basis, or a failure).
+    case numericalError
+    /// The model is invalid for the solver (e.g. a lower bound above an upper bound).
+    case invalidModel
+    /// Stopped by the callback or by an objective limit.
+    case interrupted
+    /// Anything else; see `raw`.
+    case other
+}
+
+/// What a result holds.
+public enum ResultStatus: String, Sendable, Hashable, Codable {
+    /// A point that satisfies the constraints (for the dual: a dual feasible point).
+    case feasiblePoint
+    /// A point that does not satisfy all constraints.
+    case infeasiblePoint
+    /// No point.
+    case noSolution
+}
+
+/// GLPK's own codes, for diagnostics.
+public struct RawSolverStatus: Sendable, Hashable, Codable {
+    /// "simplex" or "intopt": the routine whose codes these are.
+    public let routine: String
+    /// The routine's return code (0, GLP_EBOUND, GLP_ETMLIM, ...).
+    public let returnCode: Int32
+    public let returnCodeName: String
+    /// `glp_get_status` or `glp_mip_status`.
+    public let status: Int32
+    public let statusName: String
+}
+
+/// A solve's outcome.
+///
+/// Sign conventions (GLPK's, documented in docs/lp-layer.md):
+/// - `rowDuals[i]` is the change of the objective per unit increase of row i's right-hand
+///   side (∂z/∂b_i). For a minimization, a binding ≥ row has a non-negative dual and a binding
+///   ≤ row a non-positive one; for a maximization the signs flip.
+/// - `reducedCosts[j]` = c_j − Σ_i a_ij · rowDuals[i]: the change of the objective per unit
+///   increase of variable j from its bound.
+public struct Solution: Sendable {
+    public let termination: TerminationReason
+    public let primalStatus: ResultStatus
+    public let dualStatus: ResultStatus
+    /// The objective (constant included) at the primal point; nil without one.
+    public let objectiveValue: Double?
+    /// A bound on the optimum: the MIP's best bound, or the LP's objective when optimal.
+    public let objectiveBound: Double?
+    /// The MIP's relative gap at the end; nil for an LP.
+    public let relativeGap: Double?
+    /// Primal values, one per variable; empty without a primal point.
+    public let values: [Double]
+    /// Row activities Σ a_ij x_j, one per constraint; empty without a primal point.
+    public let rowActivities: [Double]
+    /// Row duals; nil without a dual point (or for a MIP without `computeFixedDuals`).
+    public let rowDuals: [Double]?
+    /// Reduced costs; nil when `rowDuals` is nil.
+    public let reducedCosts: [Double]?
+    /// True when the duals come from the LP with integer variables fixed at their MIP values.
+    public let dualsFromFixedIntegers: Bool
+    /// True when the model was solved as a MIP.
+    public let isMIP: Bool
+    public let raw: RawSolverStatus
+    public let simplexIterations: Int
+    public let nodes: Int
+    public let seconds: Double
+
+    public var hasPrimalPoint: Bool { primalStatus == .feasiblePoint && !values.isEmpty }
+
+    public subscript(variable: Variable) -> Double { values[variable.index] }
+    public func activity(_ constraint: Constraint) -> Double { rowActivities[constraint.index] }
+    public func dual(_ constraint: Constraint) -> Double? { rowDuals?[constraint.index] }
+    public func reducedCost(_ variable: Variable) -> Double? { reducedCosts?[variable.index] }
+}

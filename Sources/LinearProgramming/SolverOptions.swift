@@ -1,0 +1,169 @@
+// Solver options. Defaults are CapPlan's measured choices, not GLPK's own defaults
+// (docs/lp-layer.md records the measurements).
+
+/// Options of GLPK's simplex method (`glp_simplex`, `glp_smcp`).
+public struct SimplexOptions: Sendable, Hashable {
+    public enum Method: Sendable, Hashable {
+        /// Primal simplex (GLP_PRIMAL).
+        case primal
+        /// Dual simplex, falling back to primal if it fails (GLP_DUALP).
+        case dualThenPrimal
+        /// Dual simplex only (GLP_DUAL).
+        case dual
+    }
+
+    public enum RatioTest: Sendable, Hashable {
+        /// Textbook ratio test (GLP_RT_STD).
+        case textbook
+        /// Harris' two-pass ratio test (GLP_RT_HAR, GLPK's default).
+        case harris
+        /// Long-step (flip-flop) ratio test of the dual simplex (GLP_RT_FLIP).
+        case longStep
+    }
+
+    public enum Pricing: Sendable, Hashable {
+        /// Textbook pricing (GLP_PT_STD).
+        case textbook
+        /// Projected steepest edge (GLP_PT_PSE, GLPK's default).
+        case projectedSteepestEdge
+    }
+
+    public enum Scaling: Sendable, Hashable {
+        /// No scaling.
+        case none
+        /// GLPK chooses (GLP_SF_AUTO).
+        case automatic
+        /// Geometric mean scaling then equilibration (GLP_SF_GM | GLP_SF_EQ).
+        case geometricEquilibrium
+        /// Equilibration only (GLP_SF_EQ).
+        case equilibrium
+    }
+
+    public var method: Method
+    public var ratioTest: RatioTest
+    public var pricing: Pricing
+    /// GLPK's LP presolver. With it, an infeasible or unbounded LP gives no basis (and so no
+    /// duals): the solver then re-solves without it to classify the model.
+    public var presolve: Bool
+    public var scaling: Scaling
+    /// Seconds; nil for none.
+    public var timeLimit: Double?
+    public var iterationLimit: Int?
+
+    public init(
+        method: Method = .dualThenPrimal, ratioTest: RatioTest = .longStep, pricing: Pricing = .projectedSteepestEdge,
+        presolve: Bool = false, scaling: Scaling = .automatic, timeLimit: Double? = nil, iterationLimit: Int? = nil
+    ) {
+        self.method = method
+        self.ratioTest = ratioTest
+        self.pricing = pricing
+        self.presolve = presolve
+        self.scaling = scaling
+        self.timeLimit = timeLimit
+        self.iterationLimit = iterationLimit
+    }
+}
+
+/// Cutting planes of GLPK's branch-and-cut (`glp_iocp`).
+public struct CutSet: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// Gomory's mixed-integer cuts (gmi_cuts).
+    public static let gomory = CutSet(rawValue: 1)
+    /// Mixed-integer rounding cuts (mir_cuts).
+    public static let mixedIntegerRounding = CutSet(rawValue: 2)
+    /// Mixed cover cuts (cov_cuts).
+    public static let cover = CutSet(rawValue: 4)
+    /// Clique cuts (clq_cuts).
+    public static let clique = CutSet(rawValue: 8)
+    public static let all: CutSet = [.gomory, .mixedIntegerRounding, .cover, .clique]
+}
+
+/// What the branch-and-cut callback reports while it runs.
+public struct MIPProgress: Sendable, Hashable {
+    /// Objective of the best integer solution so far.
+    public let incumbent: Double?
+    /// Best bound over the active nodes.
+    public let bestBound: Double?
+    /// Relative gap |incumbent − bound| / (|incumbent| + DBL_EPSILON), as GLPK computes it.
+    public let relativeGap: Double?
+    /// Active (open) nodes.
+    public let activeNodes: Int
+    /// Nodes created so far.
+    public let totalNodes: Int
+    /// Seconds since the solve started.
+    public let seconds: Double
+}
+
+/// Options of GLPK's branch-and-cut (`glp_intopt`, `glp_iocp`).
+public struct MIPOptions: Sendable {
+    public enum Branching: Sendable, Hashable {
+        case firstFractional, lastFractional, mostFractional
+        /// Driebeck and Tomlin's heuristic (GLPK's default).
+        case driebeckTomlin
+    }
+
+    public enum Backtracking: Sendable, Hashable {
+        case depthFirst, breadthFirst
+        /// Best local bound (GLPK's default).
+        case bestLocalBound
+        case bestProjection
+    }
+
+    /// The MIP presolver (`presolve`).
+    public var presolve: Bool
+    public var cuts: CutSet
+    /// Stop when the relative gap is at most this (`mip_gap`).
+    public var relativeGap: Double
+    /// Seconds for the whole solve (relaxation and branch-and-cut); nil for none.
+    public var timeLimit: Double?
+    public var branching: Branching
+    public var backtracking: Backtracking
+    /// Feasibility pump heuristic (`fp_heur`).
+    public var feasibilityPump: Bool
+    /// Proximity search heuristic (`ps_heur`).
+    public var proximitySearch: Bool
+    /// After branch-and-cut, fix the integer variables at their values and re-solve the LP, so
+    /// that the result carries row duals and reduced costs (of that fixed LP).
+    public var computeFixedDuals: Bool
+    /// An integer-feasible point (one value per variable) offered to GLPK as its first incumbent.
+    public var startingSolution: [Double]?
+    /// Called on every new incumbent and about twice a second while nodes are processed.
+    public var progress: (@Sendable (MIPProgress) -> Void)?
+
+    public init(
+        presolve: Bool = false, cuts: CutSet = [.gomory, .mixedIntegerRounding, .cover], relativeGap: Double = 1e-4,
+        timeLimit: Double? = nil, branching: Branching = .driebeckTomlin, backtracking: Backtracking = .bestLocalBound,
+        feasibilityPump: Bool = false, proximitySearch: Bool = false, computeFixedDuals: Bool = false,
+        startingSolution: [Double]? = nil, progress: (@Sendable (MIPProgress) -> Void)? = nil
+    ) {
+        self.presolve = presolve
+        self.cuts = cuts
+        self.relativeGap = relativeGap
+        self.timeLimit = timeLimit
+        self.branching = branching
+        self.backtracking = backtracking
+        self.feasibilityPump = feasibilityPump
+        self.proximitySearch = proximitySearch
+        self.computeFixedDuals = computeFixedDuals
+        self.startingSolution = startingSolution
+        self.progress = progress
+    }
+}
+
+/// Everything one solve call needs.
+public struct SolveOptions: Sendable {
+    public var simplex: SimplexOptions
+    public var mip: MIPOptions
+    /// Solve the LP relaxation even when the model has integer variables.
+    public var relaxIntegrality: Bool
+    /// GLPK's terminal output, line by line; nil keeps it silent.
+    public var output: GLPKOutputHandler?
+
+    public init(simplex: SimplexOptions = SimplexOptions(), mip: MIPOptions = MIPOptions(), relaxIntegrality: Bool = false, output: GLPKOutputHandler? = nil) {
+        self.simplex = simplex
+        self.mip = mip
+        self.relaxIntegrality = relaxIntegrality
+        self.output = output
+    }
+}

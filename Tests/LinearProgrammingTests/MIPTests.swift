@@ -1,0 +1,130 @@
+import XCTest
+@testable import LinearProgramming
+
+final class MIPTests: XCTestCase {
+    /// max x + y  s.t.  −x + y ≤ 1, 3x + 2y ≤ 12, 2x + 3y ≤ 12, x, y integer ≥ 0.
+    /// Relaxation optimum (2.4, 2.4), z = 4.8; integer optimum z = 4 (e.g. (3, 1) or (4, 0)).
+    func makeTwoVariableMIP() -> LinearModel {
+        var model = LinearModel(direction: .maximize)
+        let x = model.addVariable(name: "x", kind: .integer, objective: 1)
+        let y = model.addVariable(name: "y", kind: .integer, objective: 1)
+        model.addConstraint(name: "a", terms: [(x, -1), (y, 1)], .lessOrEqual(1))
+        model.addConstraint(name: "b", terms: [(x, 3), (y, 2)], .lessOrEqual(12))
+        model.addConstraint(name: "c", terms: [(x, 2), (y, 3)], .lessOrEqual(12))
+        return model
+    }
+
+    func testIntegerOptimumAndRelaxation() throws {
+        let model = makeTwoVariableMIP()
+        let mip = try GLPKSolver.solve(model)
+        XCTAssertTrue(mip.isMIP)
+        XCTAssertEqual(mip.termination, .optimal)
+        XCTAssertEqual(mip.objectiveValue!, 4, accuracy: 1e-9)
+        XCTAssertEqual(mip.relativeGap!, 0, accuracy: 1e-9)
+        for value in mip.values { XCTAssertEqual(value, value.rounded(), accuracy: 1e-9) }
+        XCTAssertNil(mip.rowDuals)
+        XCTAssertEqual(mip.raw.routine, "intopt")
+
+        var options = SolveOptions()
+        options.relaxIntegrality = true
+        let lp = try GLPKSolver.solve(model, options: options)
+        XCTAssertFalse(lp.isMIP)
+        XCTAssertEqual(lp.objectiveValue!, 4.8, accuracy: 1e-9)
+        XCTAssertEqual(try GLPKSolver.solve(model.relaxed()).objectiveValue!, 4.8, accuracy: 1e-9)
+    }
+
+    func testEveryCutAndBranchingChoiceFindsTheSameOptimum() throws {
+        let model = makeTwoVariableMIP()
+        for cuts in [CutSet(), .all, [.gomory], [.mixedIntegerRounding], [.cover], [.clique]] {
+            for branching in [MIPOptions.Branching.firstFractional, .lastFractional, .mostFractional, .driebeckTomlin] {
+                for presolve in [false, true] {
+                    var options = SolveOptions()
+                    options.mip = MIPOptions(presolve: presolve, cuts: cuts, branching: branching, backtracking: .depthFirst)
+                    let solution = try GLPKSolver.solve(model, options: options)
+                    XCTAssertEqual(solution.objectiveValue!, 4, accuracy: 1e-9)
+                }
+            }
+        }
+    }
+
+    /// min 100b + 15y  s.t.  d: 10b + y ≥ 25, b integer. Two units and 5 on y: 200 + 75 = 275
+    /// (three units cost 300). With b fixed at 2, the demand row's dual is 15: one more unit of
+    /// demand is served by y.
+    func testFixedIntegerDuals() throws {
+        var model = LinearModel()
+        let b = model.addVariable(name: "b", kind: .integer, objective: 100)
+        let y = model.addVariable(name: "y", objective: 15)
+        let d = model.addConstraint(name: "d", terms: [(b, 10), (y, 1)], .greaterOrEqual(25))
+        var options = SolveOptions()
+        options.mip.computeFixedDuals = true
+        let solution = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(solution.objectiveValue!, 275, accuracy: 1e-9)
+        XCTAssertEqual(solution[b], 2, accuracy: 1e-9)
+        XCTAssertEqual(solution[y], 5, accuracy: 1e-9)
+        XCTAssertTrue(solution.dualsFromFixedIntegers)
+        XCTAssertEqual(solution.dual(d)!, 15, accuracy: 1e-9)
+        XCTAssertEqual(solution.reducedCost(y)!, 0, accuracy: 1e-9)
+        XCTAssertEqual(solution.dualStatus, .feasiblePoint)
+    }
+
+    /// 2x = 1 has no integer point although the relaxation (x = 0.5) is feasible.
+    func testIntegerInfeasible() throws {
+        var model = LinearModel()
+        let x = model.addVariable(name: "x", kind: .integer, objective: 1)
+        model.addConstraint(name: "c", terms: [(x, 2)], .equal(1))
+        let solution = try GLPKSolver.solve(model)
+        XCTAssertEqual(solution.termination, .infeasible)
+        XCTAssertEqual(solution.primalStatus, .noSolution)
+    }
+
+    /// Fractional bounds on an integer variable are rounded inward (GLPK refuses them):
+    /// 0.5 ≤ x ≤ 3.7 keeps x ∈ {1, 2, 3}.
+    func testFractionalIntegerBoundsAreRoundedInward() throws {
+        var model = LinearModel(direction: .maximize)
+        let x = model.addVariable(name: "x", lowerBound: 0.5, upperBound: 3.7, kind: .integer, objective: 1)
+        model.addConstraint(name: "c", terms: [(x, 1)], .lessOrEqual(10))
+        XCTAssertEqual(try GLPKSolver.solve(model)[x], 3, accuracy: 1e-9)
+        model.direction = .minimize
+        XCTAssertEqual(try GLPKSolver.solve(model)[x], 1, accuracy: 1e-9)
+    }
+
+    func testUnboundedRelaxationIsInfeasibleOrUnbounded() throws {
+        var model = LinearModel(direction: .maximize)
+        let x = model.addVariable(name: "x", kind: .integer, objective: 1)
+        let y = model.addVariable(name: "y")
+        model.addConstraint(name: "c", terms: [(x, 1), (y, -1)], .lessOrEqual(1))
+        let solution = try GLPKSolver.solve(model)
+        XCTAssertEqual(solution.termination, .infeasibleOrUnbounded)
+    }
+
+    /// A 0-1 knapsack that needs branching: progress is reported with each new incumbent, and a
+    /// starting solution is accepted.
+    func testProgressAndStartingSolution() throws {
+        var model = LinearModel(direction: .maximize)
+        let weights: [Double] = [23, 31, 29, 44, 53, 38, 63, 85, 89, 82]
+        let values: [Double] = [92, 57, 49, 68, 60, 43, 67, 84, 87, 72]
+        let items = zip(weights, values).enumerated().map { k, wv in
+            model.addVariable(name: "item\(k)", kind: .binary, objective: wv.1)
+        }
+        model.addConstraint(name: "capacity", variables: items, coefficients: weights, .lessOrEqual(165))
+        final class Recorder: @unchecked Sendable {
+            var reports: [MIPProgress] = []
+        }
+        let recorder = Recorder()
+        var options = SolveOptions()
+        options.mip.cuts = []
+        options.mip.progress = { recorder.reports.append($0) }
+        let solution = try GLPKSolver.solve(model, options: options)
+        // The classic instance (Kreher and Stinson's P01): optimum 309.
+        XCTAssertEqual(solution.objectiveValue!, 309, accuracy: 1e-9)
+        XCTAssertFalse(recorder.reports.isEmpty)
+        XCTAssertNotNil(recorder.reports.last?.incumbent)
+
+        options.mip.progress = nil
+        var start = [Double](repeating: 0, count: items.count)
+        start[0] = 1  // weight 23, value 92: feasible
+        options.mip.startingSolution = start
+        let started = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(started.objectiveValue!, 309, accuracy: 1e-9)
+    }
+}
