@@ -243,8 +243,9 @@ public enum GLPKSolver {
         } else if status == GLP_OPT {
             gap = 0
         }
-        let values = hasPoint ? columnValues(problem, model.variableCount, glp_mip_col_val) : []
-        let activities = hasPoint ? rowValues(problem, model.constraintCount, glp_mip_row_val) : []
+        var objectiveValue = objective
+        var values = hasPoint ? columnValues(problem, model.variableCount, glp_mip_col_val) : []
+        var activities = hasPoint ? rowValues(problem, model.constraintCount, glp_mip_row_val) : []
         var duals: [Double]? = nil
         var reducedCosts: [Double]? = nil
         var iterations = Int(glp_get_it_cnt(problem))
@@ -262,12 +263,18 @@ public enum GLPKSolver {
             if fixedReturn == 0, glp_get_status(problem) == GLP_OPT {
                 duals = rowValues(problem, model.constraintCount, glp_get_row_dual)
                 reducedCosts = columnValues(problem, model.variableCount, glp_get_col_dual)
+                // The fixed LP's point is the MIP's point polished: integer columns exactly
+                // integer, continuous ones optimal for them (GLPK's integrality tolerance
+                // would otherwise leave values like 2.000003).
+                values = columnValues(problem, model.variableCount, glp_get_col_prim)
+                activities = rowValues(problem, model.constraintCount, glp_get_row_prim)
+                objectiveValue = glp_get_obj_val(problem)
             }
             iterations = Int(glp_get_it_cnt(problem))
         }
         return Solution(
             termination: termination, primalStatus: hasPoint ? .feasiblePoint : .noSolution,
-            dualStatus: duals != nil ? .feasiblePoint : .noSolution, objectiveValue: objective, objectiveBound: bound,
+            dualStatus: duals != nil ? .feasiblePoint : .noSolution, objectiveValue: objectiveValue, objectiveBound: bound,
             relativeGap: gap, values: values, rowActivities: activities, rowDuals: duals, reducedCosts: reducedCosts,
             dualsFromFixedIntegers: duals != nil, isMIP: true,
             raw: RawSolverStatus(

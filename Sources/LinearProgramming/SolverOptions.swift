@@ -123,8 +123,10 @@ public struct MIPOptions: Sendable {
     public var feasibilityPump: Bool
     /// Proximity search heuristic (`ps_heur`).
     public var proximitySearch: Bool
-    /// After branch-and-cut, fix the integer variables at their values and re-solve the LP, so
-    /// that the result carries row duals and reduced costs (of that fixed LP).
+    /// After branch-and-cut, fix the integer variables at their rounded values and re-solve the
+    /// LP, so that the result carries row duals and reduced costs (of that fixed LP). The
+    /// values, row activities and objective then come from that LP too: integer columns are
+    /// exact integers and continuous ones optimal for them.
     public var computeFixedDuals: Bool
     /// An integer-feasible point (one value per variable) offered to GLPK as its first incumbent.
     public var startingSolution: [Double]?

@@ -1,0 +1,464 @@
+import Foundation
+import LinearProgramming
+
+// The capacity-expansion model of docs/formulation.md, built from a validated scenario.
+// One function per constraint family, called in a fixed order from `buildModel`; results are
+// read back through the typed index ranges of `CapacityModel`, never by parsing names.
+
+/// A block of variables or rows laid out period-major: index = start + p·slices + s.
+public struct PeriodSliceBlock: Hashable, Sendable {
+    public let start: Int
+    public let slices: Int
+
+    public func offset(_ p: Int, _ s: Int) -> Int { start + p * slices + s }
+    public func variable(_ p: Int, _ s: Int) -> Variable { Variable(index: offset(p, s)) }
+    public func constraint(_ p: Int, _ s: Int) -> Constraint { Constraint(index: offset(p, s)) }
+}
+
+/// A block with one entry per period: index = start + p.
+public struct PeriodBlock: Hashable, Sendable {
+    public let start: Int
+
+    public func variable(_ p: Int) -> Variable { Variable(index: start + p) }
+    public func constraint(_ p: Int) -> Constraint { Constraint(index: start + p) }
+}
+
+/// An offering that can serve a workload: a column block x_owps (or y_awps).
+public struct ServingPair: Hashable, Sendable {
+    /// Position of the offering in `scenario.offerings`.
+    public let offering: Int
+    /// Position of the workload in `scenario.workloads`.
+    public let workload: Int
+    /// τ_ow for purchases and rentals; nil for APIs.
+    public let throughput: Double?
+    public let columns: PeriodSliceBlock
+}
+
+/// Arrival columns b_oq of one purchase: periods `firstPeriod..<periods` (none before q0).
+public struct ArrivalBlock: Hashable, Sendable {
+    public let firstPeriod: Int
+    /// Column of period firstPeriod; nil when no arrival is possible within the horizon.
+    public let start: Int?
+
+    public func variable(_ q: Int) -> Variable? {
+        guard let start, q >= firstPeriod else { return nil }
+        return Variable(index: start + q - firstPeriod)
+    }
+}
+
+/// Where everything is in the LP.
+public struct CapacityModelIndex: Sendable {
+    /// Per purchase (in `scenario.purchases` order).
+    public var arrivals: [ArrivalBlock] = []
+    public var inService: [PeriodBlock] = []
+    public var fleetRows: [PeriodBlock] = []
+    public var ownedCapacityRows: [PeriodSliceBlock] = []
+    /// Per rental (in `scenario.rentals` order): reserved units by period, or on-demand by slice.
+    public var reservedUnits: [PeriodBlock?] = []
+    public var onDemandUnits: [PeriodSliceBlock?] = []
+    public var rentedCapacityRows: [PeriodSliceBlock] = []
+    /// Per API (in `scenario.apis` order), when it has a rate limit.
+    public var apiRateLimitRows: [PeriodSliceBlock?] = []
+    /// Every serving pair, purchases and rentals first then APIs, in scenario order.
+    public var servingPairs: [ServingPair] = []
+    /// Per workload, when a penalty is set.
+    public var unserved: [PeriodSliceBlock?] = []
+    public var demandRows: [PeriodSliceBlock] = []
+    public var powerCapRows: PeriodBlock?
+    public var capitalBudgetRows: PeriodBlock?
+}
+
+/// The LP of a scenario together with the map of its columns and rows.
+public struct CapacityModel: Sendable {
+    public var lp: LinearModel
+    public let index: CapacityModelIndex
+    /// r_wps, tokens/s: `demandRate[w][p·S + s]`.
+    public let demandRate: [[Double]]
+    /// δ_p for p = 0..P (the last one discounts to the end of the horizon).
+    public let discount: [Double]
+}
+
+/// Options of the model build.
+public struct CapacityModelOptions: Sendable, Hashable {
+    /// Name rows and columns (`demand[chat,2027Q3,peak]`); needed for exports, optional for solves.
+    public var names: Bool = true
+    /// Overrides `policy.integerUnits` (e.g. `--relax`).
+    public var integerUnits: Bool?
+
+    public init(names: Bool = true, integerUnits: Bool? = nil) {
+        self.names = names
+        self.integerUnits = integerUnits
+    }
+}
+
+/// Builds the model of docs/formulation.md.
+public struct CapacityModelBuilder {
+    let scenario: Scenario
+    let options: CapacityModelOptions
+    let periods: Int
+    let slices: Int
+    let labels: [String]
+    let hours: Double
+    let days: Double
+    let discount: [Double]
+    let purchases: [PurchaseOffering]
+    let rentals: [RentalOffering]
+    let apis: [APIOffering]
+    let integer: Bool
+    var lp: LinearModel
+    var index = CapacityModelIndex()
+    var demandRate: [[Double]] = []
+
+    public init(scenario: Scenario, options: CapacityModelOptions = CapacityModelOptions()) {
+        self.scenario = scenario
+        self.options = options
+        periods = scenario.horizon.periods
+        slices = scenario.timeSlices.count
+        labels = scenario.horizon.labels
+        hours = scenario.horizon.hoursPerPeriod
+        days = scenario.horizon.daysPerPeriod
+        let yearsPerPeriod = hours / 8760
+        discount = (0...periods).map { p in pow(1 + scenario.discountRate, -Double(p) * yearsPerPeriod) }
+        purchases = scenario.purchases
+        rentals = scenario.rentals
+        apis = scenario.apis
+        integer = options.integerUnits ?? scenario.policy.integerUnits
+        lp = LinearModel(name: String(scenario.name.prefix(255)), direction: .minimize)
+    }
+
+    /// Builds the whole model: variables, then each constraint family in a fixed order.
+    public static func buildModel(_ scenario: Scenario, options: CapacityModelOptions = CapacityModelOptions()) -> CapacityModel {
+        var builder = CapacityModelBuilder(scenario: scenario, options: options)
+        builder.reserve()
+        builder.computeDemandRates()
+        builder.addPurchaseVariables()
+        builder.addRentalVariables()
+        builder.addServingVariables()
+        builder.addUnservedVariables()
+        builder.addFleetConstraints()
+        builder.addDemandConstraints()
+        builder.addOwnedCapacityConstraints()
+        builder.addRentedCapacityConstraints()
+        builder.addAPIRateLimitConstraints()
+        builder.addPowerCapConstraints()
+        builder.addCapitalBudgetConstraints()
+        return CapacityModel(lp: builder.lp, index: builder.index, demandRate: builder.demandRate, discount: builder.discount)
+    }
+
+    // MARK: Names
+
+    func name(_ family: String, _ parts: String...) -> String {
+        options.names ? "\(family)[\(parts.joined(separator: ","))]" : ""
+    }
+
+    // MARK: Sizes
+
+    mutating func reserve() {
+        let ps = periods * slices
+        var pairs = 0
+        for o in scenario.offerings {
+            switch o {
+            case .purchase(let p): pairs += p.throughput.count
+            case .rental(let r): pairs += r.throughput.count
+            case .api(let a): pairs += a.serves.count
+            }
+        }
+        let columns = purchases.count * 2 * periods + rentals.count * ps + pairs * ps + scenario.workloads.count * ps
+        let rows = purchases.count * (periods + ps) + rentals.count * ps + apis.count * ps + scenario.workloads.count * ps + 2 * periods
+        let entries = pairs * ps * 2 + purchases.reduce(0) { $0 + periods * (min($1.lifetimePeriods, periods) + 4) + ps }
+            + rentals.count * ps + scenario.workloads.count * ps
+        lp.reserveCapacity(variables: columns, constraints: rows, entries: entries)
+    }
+
+    /// r_wps = D_wp σ_s / (d η_s 3600), tokens/s.
+    mutating func computeDemandRates() {
+        demandRate = scenario.workloads.map { workload in
+            var rates = [Double](repeating: 0, count: periods * slices)
+            for p in 0..<periods {
+                for (s, slice) in scenario.timeSlices.enumerated() {
+                    rates[p * slices + s] = workload.demand[p] * slice.share / (days * slice.hours * 3600)
+                }
+            }
+            return rates
+        }
+    }
+
+    // MARK: Variables
+
+    /// b_oq (arrivals) and n_op (units in service) with their costs.
+    ///
+    /// - n_op carries energy and fixed opex: δ_p (k_o · pue · h · ε + g_o), existing units included.
+    /// - amortized: b_oq carries Σ_{p=q}^{min(q+L_o−1, P)} δ_p c_o / L_o (its capex while in service);
+    /// - cash: b_oq carries δ_q c_o − δ_{P+1} c_o · max(0, q + L_o − 1 − P) / L_o (price less salvage).
+    mutating func addPurchaseVariables() {
+        let site = scenario.site
+        for purchase in purchases {
+            let first = min(purchase.firstArrivalIndex, periods)
+            let start: Int? = first < periods ? lp.variableCount : nil
+            let price = purchase.unitPrice, life = purchase.lifetimePeriods
+            for q in first..<periods {
+                let cost: Double
+                switch scenario.capexAccounting {
+                case .amortized:
+                    var sum = 0.0
+                    for p in q..<min(q + life, periods) { sum += discount[p] }
+                    cost = sum * price / Double(life)
+                case .cash:
+                    // 1-based: q1 + L − 1 − P periods of life remain after the horizon.
+                    let remaining = max(0, (q + 1) + life - 1 - periods)
+                    cost = discount[q] * price - discount[periods] * price * Double(remaining) / Double(life)
+                }
+                lp.addVariable(
+                    name: name("b", purchase.id, labels[q]), lowerBound: 0, upperBound: purchase.maxUnitsPerPeriod,
+                    kind: integer ? .integer : .continuous, objective: cost)
+            }
+            index.arrivals.append(ArrivalBlock(firstPeriod: first, start: start))
+            let running = purchase.powerKW * site.pue * hours * site.electricityPricePerKWh + purchase.opexPerUnitPeriod
+            index.inService.append(PeriodBlock(start: lp.variableCount))
+            for p in 0..<periods {
+                lp.addVariable(name: name("n", purchase.id, labels[p]), lowerBound: 0, objective: discount[p] * running)
+            }
+        }
+    }
+
+    /// m_op (reserved: δ_p π_o h) or m_ops (on demand: δ_p π_o d η_s), both ≤ maxUnits.
+    mutating func addRentalVariables() {
+        for rental in rentals {
+            switch rental.commitment {
+            case .period:
+                index.reservedUnits.append(PeriodBlock(start: lp.variableCount))
+                index.onDemandUnits.append(nil)
+                for p in 0..<periods {
+                    lp.addVariable(
+                        name: name("m", rental.id, labels[p]), lowerBound: 0, upperBound: rental.maxUnits,
+                        kind: integer ? .integer : .continuous, objective: discount[p] * rental.pricePerUnitHour * hours)
+                }
+            case .none:
+                index.reservedUnits.append(nil)
+                index.onDemandUnits.append(PeriodSliceBlock(start: lp.variableCount, slices: slices))
+                for p in 0..<periods {
+                    for slice in scenario.timeSlices {
+                        lp.addVariable(
+                            name: name("m", rental.id, labels[p], slice.name), lowerBound: 0, upperBound: rental.maxUnits,
+                            objective: discount[p] * rental.pricePerUnitHour * days * slice.hours)
+                    }
+                }
+            }
+        }
+    }
+
+    /// x_owps for purchases and rentals (no cost of their own) and y_awps for APIs
+    /// (δ_p d η_s 3600 / 10^6 · ((1 − φ_w) in_a + φ_w out_a)).
+    mutating func addServingVariables() {
+        let workloadPosition = Dictionary(uniqueKeysWithValues: scenario.workloads.enumerated().map { ($1.id, $0) })
+        for (o, offering) in scenario.offerings.enumerated() {
+            let throughput: [String: Double]
+            switch offering {
+            case .purchase(let p): throughput = p.throughput
+            case .rental(let r): throughput = r.throughput
+            case .api: continue
+            }
+            for (w, workload) in scenario.workloads.enumerated() {
+                guard let tau = throughput[workload.id], tau > 0 else { continue }
+                let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
+                for p in 0..<periods {
+                    for slice in scenario.timeSlices {
+                        lp.addVariable(name: name("x", offering.id, workload.id, labels[p], slice.name), lowerBound: 0)
+                    }
+                }
+                index.servingPairs.append(ServingPair(offering: o, workload: w, throughput: tau, columns: block))
+            }
+        }
+        for (o, offering) in scenario.offerings.enumerated() {
+            guard case .api(let api) = offering else { continue }
+            for workloadID in api.serves {
+                guard let w = workloadPosition[workloadID] else { continue }
+                let workload = scenario.workloads[w]
+                let pricePerMTok = (1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok
+                let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
+                for p in 0..<periods {
+                    for slice in scenario.timeSlices {
+                        let seconds = days * slice.hours * 3600
+                        lp.addVariable(
+                            name: name("y", api.id, workload.id, labels[p], slice.name), lowerBound: 0,
+                            objective: discount[p] * seconds / 1e6 * pricePerMTok)
+                    }
+                }
+                index.servingPairs.append(ServingPair(offering: o, workload: w, throughput: nil, columns: block))
+            }
+        }
+    }
+
+    /// u_wps with cost δ_p d η_s 3600 / 10^6 · θ, only when the penalty θ is set.
+    mutating func addUnservedVariables() {
+        guard let penalty = scenario.policy.unservedPenaltyPerMTok else {
+            index.unserved = Array(repeating: nil, count: scenario.workloads.count)
+            return
+        }
+        for workload in scenario.workloads {
+            index.unserved.append(PeriodSliceBlock(start: lp.variableCount, slices: slices))
+            for p in 0..<periods {
+                for slice in scenario.timeSlices {
+                    lp.addVariable(
+                        name: name("u", workload.id, labels[p], slice.name), lowerBound: 0,
+                        objective: discount[p] * days * slice.hours * 3600 / 1e6 * penalty)
+                }
+            }
+        }
+    }
+
+    // MARK: Constraint families
+
+    /// `fleet[o,p]`:  n_op − Σ_{q = max(q0_o, p − L_o + 1)}^{p} b_oq = e_op.
+    mutating func addFleetConstraints() {
+        for (k, purchase) in purchases.enumerated() {
+            index.fleetRows.append(PeriodBlock(start: lp.constraintCount))
+            let arrivals = index.arrivals[k], inService = index.inService[k]
+            for p in 0..<periods {
+                var variables = [inService.variable(p)]
+                var coefficients = [1.0]
+                let oldest = max(arrivals.firstPeriod, p - purchase.lifetimePeriods + 1)
+                if oldest <= p {
+                    for q in oldest...p {
+                        variables.append(arrivals.variable(q)!)
+                        coefficients.append(-1)
+                    }
+                }
+                let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                lp.addConstraint(name: name("fleet", purchase.id, labels[p]), variables: variables, coefficients: coefficients, .equal(existing))
+            }
+        }
+    }
+
+    /// `demand[w,p,s]`:  Σ_o x_owps + Σ_a y_awps + u_wps ≥ r_wps.
+    mutating func addDemandConstraints() {
+        for (w, workload) in scenario.workloads.enumerated() {
+            index.demandRows.append(PeriodSliceBlock(start: lp.constraintCount, slices: slices))
+            for p in 0..<periods {
+                for (s, slice) in scenario.timeSlices.enumerated() {
+                    lp.addConstraint(
+                        name: name("demand", workload.id, labels[p], slice.name), variables: [], coefficients: [],
+                        .greaterOrEqual(demandRate[w][p * slices + s]))
+                }
+            }
+        }
+        for pair in index.servingPairs {
+            let rows = index.demandRows[pair.workload]
+            for p in 0..<periods {
+                for s in 0..<slices { lp.addTerm(rows.constraint(p, s), pair.columns.variable(p, s), 1) }
+            }
+        }
+        for (w, block) in index.unserved.enumerated() {
+            guard let block else { continue }
+            let rows = index.demandRows[w]
+            for p in 0..<periods {
+                for s in 0..<slices { lp.addTerm(rows.constraint(p, s), block.variable(p, s), 1) }
+            }
+        }
+    }
+
+    /// Adds Σ_w x_owps / τ_ow to the rows of `block` for every pair served by offering `o`.
+    private mutating func addLoadTerms(offering o: Int, rows block: PeriodSliceBlock) {
+        for pair in index.servingPairs where pair.offering == o {
+            let coefficient = 1 / pair.throughput!
+            for p in 0..<periods {
+                for s in 0..<slices { lp.addTerm(block.constraint(p, s), pair.columns.variable(p, s), coefficient) }
+            }
+        }
+    }
+
+    /// `ownedCapacity[o,p,s]`:  Σ_w x_owps / τ_ow − U n_op ≤ 0.
+    mutating func addOwnedCapacityConstraints() {
+        let cap = scenario.policy.utilizationCap
+        var k = 0
+        for (o, offering) in scenario.offerings.enumerated() {
+            guard case .purchase(let purchase) = offering else { continue }
+            let block = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            let inService = index.inService[k]
+            for p in 0..<periods {
+                for slice in scenario.timeSlices {
+                    lp.addConstraint(
+                        name: name("ownedCapacity", purchase.id, labels[p], slice.name),
+                        variables: [inService.variable(p)], coefficients: [-cap], .lessOrEqual(0))
+                }
+            }
+            addLoadTerms(offering: o, rows: block)
+            index.ownedCapacityRows.append(block)
+            k += 1
+        }
+    }
+
+    /// `rentedCapacity[o,p,s]`:  Σ_w x_owps / τ_ow − U m_op ≤ 0 (reserved) or − U m_ops (on demand).
+    mutating func addRentedCapacityConstraints() {
+        let cap = scenario.policy.utilizationCap
+        var k = 0
+        for (o, offering) in scenario.offerings.enumerated() {
+            guard case .rental(let rental) = offering else { continue }
+            let block = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            for p in 0..<periods {
+                for (s, slice) in scenario.timeSlices.enumerated() {
+                    let units = index.reservedUnits[k]?.variable(p) ?? index.onDemandUnits[k]!.variable(p, s)
+                    lp.addConstraint(
+                        name: name("rentedCapacity", rental.id, labels[p], slice.name),
+                        variables: [units], coefficients: [-cap], .lessOrEqual(0))
+                }
+            }
+            addLoadTerms(offering: o, rows: block)
+            index.rentedCapacityRows.append(block)
+            k += 1
+        }
+    }
+
+    /// `apiRateLimit[a,p,s]`:  Σ_w y_awps ≤ λ_a, for APIs with a rate limit.
+    mutating func addAPIRateLimitConstraints() {
+        for (o, offering) in scenario.offerings.enumerated() {
+            guard case .api(let api) = offering else { continue }
+            guard let limit = api.maxTokensPerSecond else {
+                index.apiRateLimitRows.append(nil)
+                continue
+            }
+            let block = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            for p in 0..<periods {
+                for slice in scenario.timeSlices {
+                    lp.addConstraint(name: name("apiRateLimit", api.id, labels[p], slice.name), variables: [], coefficients: [], .lessOrEqual(limit))
+                }
+            }
+            for pair in index.servingPairs where pair.offering == o {
+                for p in 0..<periods {
+                    for s in 0..<slices { lp.addTerm(block.constraint(p, s), pair.columns.variable(p, s), 1) }
+                }
+            }
+            index.apiRateLimitRows.append(block)
+        }
+    }
+
+    /// `powerCap[p]`:  Σ_o k_o n_op ≤ K_p (IT power, before PUE).
+    mutating func addPowerCapConstraints() {
+        guard let caps = scenario.site.powerCapKW else { return }
+        index.powerCapRows = PeriodBlock(start: lp.constraintCount)
+        for p in 0..<periods {
+            var variables: [Variable] = [], coefficients: [Double] = []
+            for (k, purchase) in purchases.enumerated() where purchase.powerKW > 0 {
+                variables.append(index.inService[k].variable(p))
+                coefficients.append(purchase.powerKW)
+            }
+            lp.addConstraint(name: name("powerCap", labels[p]), variables: variables, coefficients: coefficients, .lessOrEqual(caps[p]))
+        }
+    }
+
+    /// `capitalBudget[p]`:  Σ_o c_o b_op ≤ C_p (cash for units arriving in p).
+    mutating func addCapitalBudgetConstraints() {
+        guard let budgets = scenario.budget.capexPerPeriod else { return }
+        index.capitalBudgetRows = PeriodBlock(start: lp.constraintCount)
+        for p in 0..<periods {
+            var variables: [Variable] = [], coefficients: [Double] = []
+            for (k, purchase) in purchases.enumerated() {
+                if let b = index.arrivals[k].variable(p), purchase.unitPrice > 0 {
+                    variables.append(b)
+                    coefficients.append(purchase.unitPrice)
+                }
+            }
+            lp.addConstraint(name: name("capitalBudget", labels[p]), variables: variables, coefficients: coefficients, .lessOrEqual(budgets[p]))
+        }
+    }
+}

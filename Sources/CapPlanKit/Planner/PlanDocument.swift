@@ -1,0 +1,206 @@
+// The plan as JSON (docs/plan-format.md, docs/plan.schema.json). Key names are a contract:
+// scripts read `status`, `totals.discountedCost`, `totals.cost`, `solver.mipGap`, `purchases`
+// and `periods`. Money in USD, tokens in tokens, power in kW.
+
+/// The outcome in one word.
+public enum PlanStatus: String, Codable, Sendable {
+    case optimal
+    /// Stopped by a limit with a feasible plan.
+    case feasible
+    case infeasible
+    case unbounded
+    case error
+}
+
+public struct PlanDocument: Codable, Sendable {
+    public var schemaVersion = 1
+    public var scenario: ScenarioInfo
+    public var status: PlanStatus
+    public var solver: SolverInfo
+    public var horizon: HorizonInfo
+    public var totals: Totals?
+    public var purchases: [Purchase]
+    public var periods: [PeriodPlan]
+    public var baselines: Baselines?
+    public var audit: Audit?
+    public var diagnosis: Diagnosis?
+    public var warnings: [String]
+
+    public struct ScenarioInfo: Codable, Sendable {
+        public var name: String
+        public var capexAccounting: String
+        public var discountRate: Double
+        public var integerUnits: Bool
+    }
+
+    public struct SolverInfo: Codable, Sendable {
+        public var name = "GLPK"
+        public var version: String
+        /// "simplex" (LP) or "branch-and-cut" (MIP).
+        public var method: String
+        /// Why the solver stopped (the LP layer's termination reason).
+        public var termination: String
+        public var glpkReturnCode: String
+        public var glpkStatus: String
+        public var rows: Int
+        public var columns: Int
+        public var nonzeros: Int
+        public var integerColumns: Int
+        /// Relative gap reached (MIP only).
+        public var mipGap: Double?
+        /// The gap asked for (MIP only).
+        public var mipGapRequested: Double?
+        /// True when `--relax` solved the LP relaxation.
+        public var relaxed: Bool
+        public var simplexIterations: Int
+        public var nodes: Int
+        /// Wall-clock seconds of the solve; only with `--timings`, so that plans are byte-identical by default.
+        public var seconds: Double?
+    }
+
+    public struct HorizonInfo: Codable, Sendable {
+        public var start: String
+        public var kind: String
+        public var periods: Int
+        public var periodLabels: [String]
+        public var hoursPerPeriod: Double
+        public var timeSlices: [TimeSliceInfo]
+    }
+
+    public struct TimeSliceInfo: Codable, Sendable {
+        public var name: String
+        public var hours: Double
+        public var share: Double
+    }
+
+    /// Cost lines of a period or of the whole plan.
+    public struct CostLines: Codable, Sendable {
+        public var capex: Double
+        public var energy: Double
+        public var fixedOpex: Double
+        public var rental: Double
+        public var api: Double
+        public var unservedPenalty: Double
+        public var total: Double
+    }
+
+    public struct Totals: Codable, Sendable {
+        /// The objective: Σ_p δ_p cost_p − δ_{P+1} salvage, constants included.
+        public var discountedCost: Double
+        /// Undiscounted: Σ_p cost_p − salvage.
+        public var cost: Double
+        public var capex: Double
+        public var energy: Double
+        public var fixedOpex: Double
+        public var rental: Double
+        public var api: Double
+        public var unservedPenalty: Double
+        /// Salvage credit (cash accounting), undiscounted; already subtracted from `cost`.
+        public var salvage: Double
+        public var discounted: CostLines
+        public var discountedSalvage: Double
+        public var tokensDemanded: Double
+        public var tokensServed: Double
+        public var tokensUnserved: Double
+        /// cost / (tokensServed / 10^6), USD per million tokens served.
+        public var costPerMillionTokens: Double?
+    }
+
+    public struct Purchase: Codable, Sendable {
+        public var offering: String
+        public var accelerator: String?
+        /// Arrival period.
+        public var period: String
+        /// When to order (period − leadTimePeriods; may be before the horizon starts).
+        public var orderPeriod: String
+        public var units: Double
+        public var accelerators: Double
+        /// Cash price of these units, USD.
+        public var capex: Double
+    }
+
+    public struct FleetLine: Codable, Sendable {
+        public var offering: String
+        public var accelerator: String?
+        public var unitsInService: Double
+        public var newUnits: Double
+        public var existingUnits: Double
+        public var accelerators: Double
+        /// IT power of the units in service, kW.
+        public var powerKW: Double
+        /// Busy share of the units' capacity in each slice: Σ_w x / τ / units.
+        public var utilization: [String: Double]
+        /// Hours-weighted average of `utilization`.
+        public var averageUtilization: Double
+    }
+
+    public struct RentalLine: Codable, Sendable {
+        public var offering: String
+        public var accelerator: String?
+        public var commitment: String
+        /// Reserved units (commitment `period`).
+        public var units: Double?
+        /// Average on-demand units by slice (commitment `none`).
+        public var unitsBySlice: [String: Double]?
+        public var accelerators: Double
+        public var averageUtilization: Double
+    }
+
+    public struct WorkloadLine: Codable, Sendable {
+        public var workload: String
+        public var demandTokens: Double
+        /// Tokens served in the period, by offering id.
+        public var servedTokens: [String: Double]
+        public var unservedTokens: Double
+    }
+
+    public struct PeriodPlan: Codable, Sendable {
+        public var period: String
+        public var discountFactor: Double
+        public var cost: CostLines
+        public var discountedCost: CostLines
+        public var fleet: [FleetLine]
+        public var rentals: [RentalLine]
+        public var workloads: [WorkloadLine]
+    }
+
+    public struct Baseline: Codable, Sendable {
+        /// Discounted cost of the baseline plan; absent when it is infeasible.
+        public var discountedCost: Double?
+        /// Baseline cost minus this plan's cost.
+        public var saving: Double?
+        public var savingPercent: Double?
+        /// Why the baseline has no cost.
+        public var unavailable: String?
+    }
+
+    public struct Baselines: Codable, Sendable {
+        /// Every workload sent to APIs only (no purchases, no rentals).
+        public var allAPI: Baseline
+    }
+
+    /// The independent evaluator's re-costing of this plan.
+    public struct Audit: Codable, Sendable {
+        public var evaluatorDiscountedCost: Double
+        public var solverObjective: Double
+        public var relativeDifference: Double
+        public var tolerance: Double
+        public var violations: [String]
+    }
+
+    public struct Shortfall: Codable, Sendable {
+        public var workload: String
+        public var period: String
+        public var slice: String
+        /// Demand that cannot be served, tokens/s and tokens.
+        public var tokensPerSecond: Double
+        public var tokens: Double
+        /// The limits that bind there.
+        public var limits: [String]
+    }
+
+    public struct Diagnosis: Codable, Sendable {
+        public var summary: String
+        public var shortfalls: [Shortfall]
+    }
+}

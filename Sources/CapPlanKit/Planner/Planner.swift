@@ -1,0 +1,166 @@
+import Foundation
+import LinearProgramming
+
+/// How to plan.
+public struct PlanOptions: Sendable {
+    /// Solve the LP relaxation (continuous units).
+    public var relax = false
+    /// Relative MIP gap at which branch-and-cut stops.
+    public var mipGap = 1e-4
+    /// Seconds for the main solve; nil for none.
+    public var timeLimit: Double?
+    /// Include `solver.seconds` in the JSON (it makes runs differ byte for byte).
+    public var timings = false
+    /// Solve the all-API baseline.
+    public var baselines = true
+    /// GLPK's terminal output, line by line (`--verbose`).
+    public var output: GLPKOutputHandler?
+    /// Branch-and-cut progress (incumbent, bound, gap).
+    public var progress: (@Sendable (MIPProgress) -> Void)?
+    /// Relative tolerance of the audit: evaluator total against solver objective.
+    public var auditTolerance = 1e-6
+
+    public init() {}
+}
+
+/// Raised when the independent evaluator disagrees with the solver: the plan is not written.
+public struct PlanAuditFailure: Error, CustomStringConvertible, Sendable {
+    public let objective: Double
+    public let evaluatorCost: Double
+    public let violations: [String]
+
+    public var description: String {
+        var text = "the plan failed its audit: solver objective \(objective), evaluator's discounted cost \(evaluatorCost)"
+        if !violations.isEmpty {
+            text += "; violated: " + violations.prefix(10).joined(separator: "; ")
+            if violations.count > 10 { text += " (and \(violations.count - 10) more)" }
+        }
+        return text
+    }
+}
+
+/// The planner: scenario in, plan out.
+public enum Planner {
+    /// Builds the model, solves it, audits the result with the independent evaluator, and
+    /// assembles the plan. Infeasible scenarios get a plan with status `infeasible` and a
+    /// diagnosis. Throws `PlanAuditFailure` when the evaluator disagrees with the solver, and
+    /// `LinearProgrammingError` when GLPK fails.
+    public static func plan(_ scenario: Scenario, options: PlanOptions = PlanOptions()) throws -> PlanDocument {
+        let integer = scenario.policy.integerUnits && !options.relax
+        let solved = try solve(scenario, integer: integer, options: options, names: options.output != nil)
+        let model = solved.model, solution = solved.solution
+        var document = PlanDocument(
+            scenario: .init(
+                name: scenario.name, capexAccounting: scenario.capexAccounting.rawValue, discountRate: scenario.discountRate,
+                integerUnits: integer),
+            status: status(of: solution),
+            solver: solverInfo(model: model, solution: solution, options: options, integer: integer),
+            horizon: horizonInfo(scenario),
+            totals: nil, purchases: [], periods: [], baselines: nil, audit: nil, diagnosis: nil, warnings: [])
+
+        switch document.status {
+        case .optimal, .feasible:
+            let evaluationScenario = integer == scenario.policy.integerUnits ? scenario : scenario.withIntegerUnits(integer)
+            let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: integer)
+            let evaluation = PlanEvaluator(scenario: evaluationScenario, tolerance: options.auditTolerance).evaluate(decisions)
+            let objective = solution.objectiveValue!
+            let difference = abs(evaluation.discountedCost - objective) / max(1, abs(objective))
+            let violations = evaluation.violations.map(\.description)
+            guard difference <= options.auditTolerance, violations.isEmpty else {
+                throw PlanAuditFailure(objective: objective, evaluatorCost: evaluation.discountedCost, violations: violations)
+            }
+            document.audit = .init(
+                evaluatorDiscountedCost: evaluation.discountedCost, solverObjective: objective,
+                relativeDifference: difference, tolerance: options.auditTolerance, violations: [])
+            PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
+            if options.baselines {
+                document.baselines = .init(allAPI: try allAPIBaseline(scenario, planCost: evaluation.discountedCost))
+            }
+            if document.status == .feasible {
+                document.warnings.append("the solver stopped at a limit (\(solution.termination.rawValue)); the plan is feasible but may not be optimal (gap \(document.solver.mipGap.map { String($0) } ?? "unknown"))")
+            }
+        case .infeasible, .unbounded:
+            document.diagnosis = try InfeasibilityDiagnosis.diagnose(scenario, integer: integer)
+        case .error:
+            break
+        }
+        return document
+    }
+
+    struct Solved {
+        let model: CapacityModel
+        let solution: Solution
+    }
+
+    static func solve(_ scenario: Scenario, integer: Bool, options: PlanOptions, names: Bool) throws -> Solved {
+        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: names, integerUnits: integer))
+        var solveOptions = SolveOptions()
+        solveOptions.output = options.output
+        solveOptions.simplex.timeLimit = options.timeLimit
+        solveOptions.mip.timeLimit = options.timeLimit
+        solveOptions.mip.relativeGap = options.mipGap
+        solveOptions.mip.progress = options.progress
+        solveOptions.mip.computeFixedDuals = true
+        let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+        return Solved(model: model, solution: solution)
+    }
+
+    static func status(of solution: Solution) -> PlanStatus {
+        switch solution.termination {
+        case .optimal: return .optimal
+        case .timeLimit, .iterationLimit, .interrupted:
+            return solution.hasPrimalPoint ? .feasible : .error
+        // Every cost is non-negative and every variable bounded below, so the model cannot be
+        // unbounded: "infeasible or unbounded" means infeasible here.
+        case .infeasible, .infeasibleOrUnbounded: return .infeasible
+        case .unbounded: return .unbounded
+        case .numericalError, .invalidModel, .other: return .error
+        }
+    }
+
+    static func solverInfo(model: CapacityModel, solution: Solution, options: PlanOptions, integer: Bool) -> PlanDocument.SolverInfo {
+        PlanDocument.SolverInfo(
+            version: glpkVersion, method: solution.isMIP ? "branch-and-cut" : "simplex",
+            termination: solution.termination.rawValue, glpkReturnCode: solution.raw.returnCodeName,
+            glpkStatus: solution.raw.statusName, rows: model.lp.constraintCount, columns: model.lp.variableCount,
+            nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount,
+            mipGap: solution.isMIP ? solution.relativeGap.map { max(0, $0) } : nil,
+            mipGapRequested: solution.isMIP ? options.mipGap : nil, relaxed: options.relax,
+            simplexIterations: solution.simplexIterations, nodes: solution.nodes,
+            seconds: options.timings ? solution.seconds : nil)
+    }
+
+    static func horizonInfo(_ scenario: Scenario) -> PlanDocument.HorizonInfo {
+        PlanDocument.HorizonInfo(
+            start: scenario.horizon.start.description, kind: scenario.horizon.kind.rawValue, periods: scenario.horizon.periods,
+            periodLabels: scenario.horizon.labels, hoursPerPeriod: scenario.horizon.hoursPerPeriod,
+            timeSlices: scenario.timeSlices.map { .init(name: $0.name, hours: $0.hours, share: $0.share) })
+    }
+
+    /// The cheapest plan that sends everything to APIs (no purchases, no rentals), as an LP.
+    static func allAPIBaseline(_ scenario: Scenario, planCost: Double) throws -> PlanDocument.Baseline {
+        var apiOnly = scenario
+        apiOnly.offerings = scenario.offerings.filter { if case .api = $0 { return true } else { return false } }
+        apiOnly.policy = Policy(integerUnits: false, utilizationCap: scenario.policy.utilizationCap, unservedPenaltyPerMTok: scenario.policy.unservedPenaltyPerMTok)
+        let unserved = scenario.workloads.filter { w in !apiOnly.apis.contains { $0.serves.contains(w.id) } }.map(\.id)
+        if !unserved.isEmpty, scenario.policy.unservedPenaltyPerMTok == nil {
+            return .init(unavailable: "no API serves \(unserved.joined(separator: ", "))")
+        }
+        let model = CapacityModelBuilder.buildModel(apiOnly, options: CapacityModelOptions(names: false, integerUnits: false))
+        let solution = try GLPKSolver.solve(model.lp)
+        guard solution.termination == .optimal, let cost = solution.objectiveValue else {
+            return .init(unavailable: "the APIs' rate limits cannot carry the demand (\(solution.termination.rawValue))")
+        }
+        let saving = cost - planCost
+        return .init(discountedCost: cost, saving: saving, savingPercent: cost > 0 ? 100 * saving / cost : nil)
+    }
+}
+
+extension Scenario {
+    /// The same scenario with `policy.integerUnits` set.
+    func withIntegerUnits(_ integer: Bool) -> Scenario {
+        var copy = self
+        copy.policy = Policy(integerUnits: integer, utilizationCap: policy.utilizationCap, unservedPenaltyPerMTok: policy.unservedPenaltyPerMTok)
+        return copy
+    }
+}
