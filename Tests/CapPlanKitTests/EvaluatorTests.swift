@@ -1,11 +1,11 @@
-// The independent plan evaluator against hand-computed costs (docs/formulation.md, section 6)
+// The independent plan evaluator against hand-computed costs (docs/formulation.md, section 7)
 // and one planted violation per constraint family.
 
 import Foundation
 import Testing
 @testable import CapPlanKit
 
-/// Hand-built scenarios of docs/formulation.md, section 6, and their optimal decisions.
+/// Hand-built scenarios of docs/formulation.md, section 7, and their optimal decisions.
 enum AuditExamples {
     static let chatDemand: [Double] = [31_536_000_000, 63_072_000_000]  // r = 1000, 2000 tokens/s
 

@@ -1,5 +1,5 @@
 // The MathProg twin (models/capacity.mod) solved by glpsol on hand-built scenarios, against the
-// objective values computed by hand in docs/formulation.md, section 6. glpsol is required:
+// objective values computed by hand in docs/formulation.md, section 7. glpsol is required:
 // without it these tests fail (`make test` installs it).
 
 import Foundation
