@@ -278,4 +278,22 @@ final class CatalogTests: XCTestCase {
             XCTAssertTrue(yaml.contains(key), "starter scenario does not show \(key)")
         }
     }
+
+    // MARK: Documentation
+
+    func testDocsListEveryEntryWithItsFigures() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = try String(contentsOf: root.appendingPathComponent("docs/catalog.md"), encoding: .utf8)
+        for id in catalog.offeringIDs + catalog.models.map(\.id) {
+            XCTAssertTrue(docs.contains("`\(id)`"), "docs/catalog.md does not list \(id)")
+        }
+        for p in catalog.purchases {
+            XCTAssertTrue(docs.contains("| `\(p.id)` | \(p.accelerator) | \(CatalogReport.number(p.unitPrice)) | \(CatalogReport.number(p.powerKW)) |"),
+                          "docs/catalog.md has stale figures for \(p.id)")
+        }
+        for r in catalog.rentals {
+            XCTAssertTrue(docs.contains("| \(CatalogReport.number(r.pricePerUnitHour)) | \(r.term) |"), "docs/catalog.md has a stale price for \(r.id)")
+        }
+        XCTAssertTrue(docs.contains("\(catalog.models.count) models, \(catalog.purchases.count) purchases, \(catalog.rentals.count) rentals, \(catalog.apis.count) APIs"))
+    }
 }

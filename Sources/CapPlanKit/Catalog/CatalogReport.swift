@@ -18,7 +18,9 @@ public enum CatalogReport {
         out.append(
             "CapPlan catalog: \(catalog.models.count) models, \(catalog.purchases.count) purchases, "
                 + "\(catalog.rentals.count) rentals, \(catalog.apis.count) APIs.")
-        out.append("Prices in USD; throughputs in tokens/s per unit (\"-\": no figure, give `throughput` in the scenario).")
+        out.append(
+            "Prices in USD; throughputs in tokens/s per unit; * = derived, not measured (see PROVENANCE);"
+                + " - = no figure (give `throughput` in the scenario).")
         out.append("Use an entry in a scenario with `{use: ID}` and override any field: `{use: h100-node, unitPrice: 300000}`.")
 
         out.append("")

@@ -335,6 +335,8 @@ struct ScenarioDocumentDecoder {
         let forms = [m["tokensPerPeriod"] != nil, m["start"] != nil || m["growthPerPeriod"] != nil, m["csv"] != nil || m["column"] != nil]
         let count = forms.filter { $0 }.count
         if count == 0 {
+            // An unknown key (already reported, with its suggestion) is the likelier mistake.
+            if case .mapping(let pairs) = node.content, pairs.count > m.count { return nil }
             sink.error(path, at: node, "expected one of tokensPerPeriod, {start, growthPerPeriod} or {csv, column}")
             return nil
         }

@@ -95,9 +95,11 @@ struct ScenarioValidator {
         let penalty = check(raw.unservedPenalty, { $0 >= 0 }, "expected USD per million tokens >= 0")
 
         // Serviceability: every workload needs at least one offering.
-        if let ws = raw.workloads {
+        // Skipped when an offering could not be read at all: it might have been the one.
+        if let ws = raw.workloads, !offerings.incomplete {
             for w in ws.value {
-                guard let id = w.id?.value, workloadsResult.ids.contains(id) else { continue }
+                guard let idLoc = w.id, Self.isValidID(idLoc.value) else { continue }
+                let id = idLoc.value
                 if !offerings.servedWorkloads.contains(id) {
                     sink.error(w.path, at: w.node, "expected at least one offering that can serve workload `\(id)` (list it under an offering's `throughput` or `serves`)")
                 }
@@ -281,7 +283,10 @@ struct ScenarioValidator {
 
     struct OfferingsResult {
         var list: [Offering] = []
+        /// Workload ids named by some offering's throughput or serves (or by its catalog entry).
         var servedWorkloads: Set<String> = []
+        /// An offering could not be read (no kind, unknown catalog id, not a mapping).
+        var incomplete = false
         /// (offering, workload) pairs that can serve, APIs included.
         var pairs = 0
     }
@@ -295,7 +300,11 @@ struct ScenarioValidator {
         let workloadList = workloads.order.isEmpty ? "" : " (\(workloads.order.joined(separator: ", ")))"
 
         for o in raw.value {
+            // Names mentioned, valid values or not: a bad value is reported on its own.
+            result.servedWorkloads.formUnion(o.throughput?.value.map(\.key.value) ?? [])
+            result.servedWorkloads.formUnion(o.serves?.value.map(\.value) ?? [])
             guard let kind = o.kind else {
+                result.incomplete = true
                 if let use = o.use, o.kindField == nil {
                     sink.error(use.path, at: use.node, value: use.node.written, "expected a catalog offering id" + didYouMean(use.value, in: catalog.offeringIDs))
                 }
@@ -308,12 +317,13 @@ struct ScenarioValidator {
                 catalogAPI = catalog.apis.first { $0.id == use.value }
                 if catalogPurchase == nil && catalogRental == nil && catalogAPI == nil {
                     sink.error(use.path, at: use.node, value: use.node.written, "expected a catalog offering id" + didYouMean(use.value, in: catalog.offeringIDs))
+                    result.incomplete = true
                     continue
                 }
             }
             // Id.
             let idLoc = o.id ?? o.use
-            guard let idLoc else { continue }
+            guard let idLoc else { result.incomplete = true; continue }
             let id = idLoc.value
             if checkID(idLoc) {
                 if let first = seen[id] {

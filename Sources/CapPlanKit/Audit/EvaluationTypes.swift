@@ -1,0 +1,173 @@
+// What the independent plan evaluator reports (see Evaluator.swift and docs/formulation.md).
+
+/// A constraint family of docs/formulation.md, or a bound / domain check on the decisions.
+public enum ConstraintFamily: String, Hashable, Sendable, Codable, CaseIterable {
+    // The constraint families of docs/formulation.md, section 3.
+    case fleet
+    case demand
+    case ownedCapacity
+    case rentedCapacity
+    case apiRateLimit
+    case powerCap
+    case capitalBudget
+    // Bounds and domains, docs/formulation.md section 2.
+    case nonNegativity
+    case maxUnitsPerPeriod
+    case maxUnits
+    case availability
+    case integrality
+    case domain
+}
+
+/// One violated constraint or bound, with where and by how much.
+public struct ConstraintViolation: Hashable, Sendable, Codable, CustomStringConvertible {
+    public var family: ConstraintFamily
+    /// Offering id (purchase, rental or API), when the row has one.
+    public var offering: String?
+    /// Workload id, when the row has one.
+    public var workload: String?
+    /// Period label (e.g. `2027Q3`), when the row has one.
+    public var period: String?
+    /// Time slice name, when the row has one.
+    public var slice: String?
+    /// How far the constraint is violated, in the row's unit (tokens/s, units, kW, USD).
+    public var amount: Double
+    /// A sentence for people.
+    public var message: String
+
+    public init(family: ConstraintFamily, offering: String? = nil, workload: String? = nil, period: String? = nil,
+                slice: String? = nil, amount: Double, message: String) {
+        self.family = family
+        self.offering = offering
+        self.workload = workload
+        self.period = period
+        self.slice = slice
+        self.amount = amount
+        self.message = message
+    }
+
+    /// Row name in the style of the exported model, e.g. `demand[chat,2027Q3,peak]`.
+    public var rowName: String {
+        let index = [offering, workload, period, slice].compactMap { $0 }
+        return index.isEmpty ? family.rawValue : "\(family.rawValue)[\(index.joined(separator: ","))]"
+    }
+
+    public var description: String { "\(rowName): \(message)" }
+}
+
+/// Cost lines of one period (or summed over periods), USD.
+public struct CostBreakdown: Hashable, Sendable, Codable {
+    public var capex: Double
+    public var energy: Double
+    public var fixedOpex: Double
+    public var rental: Double
+    public var api: Double
+    public var unservedPenalty: Double
+
+    public init(capex: Double = 0, energy: Double = 0, fixedOpex: Double = 0, rental: Double = 0,
+                api: Double = 0, unservedPenalty: Double = 0) {
+        self.capex = capex
+        self.energy = energy
+        self.fixedOpex = fixedOpex
+        self.rental = rental
+        self.api = api
+        self.unservedPenalty = unservedPenalty
+    }
+
+    /// cost_p: the sum of the lines.
+    public var total: Double { capex + energy + fixedOpex + rental + api + unservedPenalty }
+
+    /// Every line multiplied by `factor`.
+    public func scaled(by factor: Double) -> CostBreakdown {
+        CostBreakdown(capex: capex * factor, energy: energy * factor, fixedOpex: fixedOpex * factor,
+                      rental: rental * factor, api: api * factor, unservedPenalty: unservedPenalty * factor)
+    }
+
+    public static func + (lhs: CostBreakdown, rhs: CostBreakdown) -> CostBreakdown {
+        CostBreakdown(capex: lhs.capex + rhs.capex, energy: lhs.energy + rhs.energy,
+                      fixedOpex: lhs.fixedOpex + rhs.fixedOpex, rental: lhs.rental + rhs.rental,
+                      api: lhs.api + rhs.api, unservedPenalty: lhs.unservedPenalty + rhs.unservedPenalty)
+    }
+}
+
+/// One period of an evaluated plan.
+public struct PeriodEvaluation: Hashable, Sendable, Codable {
+    public var label: String
+    /// δ_p.
+    public var discountFactor: Double
+    /// Undiscounted cost lines.
+    public var cost: CostBreakdown
+    /// The same lines times δ_p.
+    public var discountedCost: CostBreakdown
+    /// Tokens demanded in the period (all workloads).
+    public var tokensDemanded: Double
+    /// Tokens served by purchases, rentals and APIs.
+    public var tokensServed: Double
+    /// Tokens declared unserved (u).
+    public var tokensUnserved: Double
+
+    public init(label: String, discountFactor: Double, cost: CostBreakdown, discountedCost: CostBreakdown,
+                tokensDemanded: Double, tokensServed: Double, tokensUnserved: Double) {
+        self.label = label
+        self.discountFactor = discountFactor
+        self.cost = cost
+        self.discountedCost = discountedCost
+        self.tokensDemanded = tokensDemanded
+        self.tokensServed = tokensServed
+        self.tokensUnserved = tokensUnserved
+    }
+}
+
+/// The evaluator's verdict on a plan: violated constraints and every cost recomputed.
+public struct PlanEvaluation: Hashable, Sendable, Codable {
+    /// Violations beyond tolerance, in a deterministic order (bounds and domains first, then rows).
+    public var violations: [ConstraintViolation]
+    /// Per period, in horizon order.
+    public var periods: [PeriodEvaluation]
+    /// Cost lines summed over periods, undiscounted.
+    public var costByComponent: CostBreakdown
+    /// Cost lines summed over periods, discounted.
+    public var discountedCostByComponent: CostBreakdown
+    /// Salvage credit at the horizon's end (cash accounting; 0 when amortized), undiscounted.
+    public var salvage: Double
+    /// δ_{P+1} · salvage.
+    public var discountedSalvage: Double
+    /// Σ_p cost_p − salvage.
+    public var totalCost: Double
+    /// Σ_p δ_p cost_p − δ_{P+1} salvage: the objective, constants included.
+    public var discountedCost: Double
+    public var tokensDemanded: Double
+    public var tokensServed: Double
+    public var tokensUnserved: Double
+    /// n_op recomputed from arrivals, lifetimes and existing units: purchase id -> one value per period.
+    public var unitsInService: [String: [Double]]
+    /// The tolerance the checks used.
+    public var tolerance: Double
+
+    public init(violations: [ConstraintViolation], periods: [PeriodEvaluation], costByComponent: CostBreakdown,
+                discountedCostByComponent: CostBreakdown, salvage: Double, discountedSalvage: Double,
+                totalCost: Double, discountedCost: Double, tokensDemanded: Double, tokensServed: Double,
+                tokensUnserved: Double, unitsInService: [String: [Double]], tolerance: Double) {
+        self.violations = violations
+        self.periods = periods
+        self.costByComponent = costByComponent
+        self.discountedCostByComponent = discountedCostByComponent
+        self.salvage = salvage
+        self.discountedSalvage = discountedSalvage
+        self.totalCost = totalCost
+        self.discountedCost = discountedCost
+        self.tokensDemanded = tokensDemanded
+        self.tokensServed = tokensServed
+        self.tokensUnserved = tokensUnserved
+        self.unitsInService = unitsInService
+        self.tolerance = tolerance
+    }
+
+    /// True when no constraint or bound is violated beyond tolerance.
+    public var isFeasible: Bool { violations.isEmpty }
+
+    /// The violations of one family.
+    public func violations(of family: ConstraintFamily) -> [ConstraintViolation] {
+        violations.filter { $0.family == family }
+    }
+}

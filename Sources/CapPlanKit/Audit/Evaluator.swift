@@ -1,0 +1,477 @@
+// The independent plan evaluator (issue 5): checks a plan's decisions against every
+// constraint of docs/formulation.md and recomputes every cost line from the scenario.
+//
+// It shares no code with the model builder: it reads only the validated Scenario and the
+// PlanDecisions, and works in the formulation's own terms (rates in tokens/s, money in USD).
+// A violation is reported when it exceeds tolerance · max(1, |rhs|).
+
+import Foundation
+
+/// Checks and costs a plan's decisions, independently of the model that produced them.
+public struct PlanEvaluator: Sendable {
+    public let scenario: Scenario
+    public let tolerance: Double
+
+    public init(scenario: Scenario, tolerance: Double = 1e-6) {
+        self.scenario = scenario
+        self.tolerance = tolerance
+    }
+
+    public func evaluate(_ decisions: PlanDecisions) -> PlanEvaluation {
+        var run = EvaluationRun(scenario: scenario, tolerance: tolerance, decisions: decisions)
+        return run.evaluate()
+    }
+}
+
+/// One evaluation: reads the decisions into dense arrays (reporting what does not fit),
+/// then checks the rows and adds up the costs.
+private struct EvaluationRun {
+    let scenario: Scenario
+    let tolerance: Double
+    let decisions: PlanDecisions
+
+    let periods: Int
+    let slices: [TimeSlice]
+    let labels: [String]
+    let hours: Double
+    let days: Double
+
+    var violations: [ConstraintViolation] = []
+
+    init(scenario: Scenario, tolerance: Double, decisions: PlanDecisions) {
+        self.scenario = scenario
+        self.tolerance = tolerance
+        self.decisions = decisions
+        periods = scenario.horizon.periods
+        slices = scenario.timeSlices
+        labels = scenario.horizon.labels
+        hours = scenario.horizon.hoursPerPeriod
+        days = scenario.horizon.hoursPerPeriod / 24
+    }
+
+    // MARK: helpers
+
+    /// Seconds in slice s of a period: d η_s 3600.
+    func seconds(_ s: Int) -> Double { days * slices[s].hours * 3600 }
+
+    /// δ for 0-based period index i (i = periods gives δ_{P+1}).
+    func discount(_ i: Int) -> Double {
+        pow(1 + scenario.discountRate, -Double(i) * hours / 8760)
+    }
+
+    func exceeds(_ amount: Double, rhs: Double) -> Bool {
+        amount > tolerance * max(1, abs(rhs))
+    }
+
+    mutating func report(_ family: ConstraintFamily, offering: String? = nil, workload: String? = nil,
+                         period: Int? = nil, slice: Int? = nil, amount: Double, _ message: String) {
+        violations.append(ConstraintViolation(
+            family: family, offering: offering, workload: workload,
+            period: period.map { labels[$0] }, slice: slice.map { slices[$0].name },
+            amount: amount, message: message))
+    }
+
+    /// A per-period vector: checked for length, padded with zeros / truncated to P.
+    mutating func vector(_ values: [Double]?, what: String, offering: String) -> [Double] {
+        guard let values else { return Array(repeating: 0, count: periods) }
+        if values.count != periods {
+            report(.domain, offering: offering, amount: Double(abs(values.count - periods)),
+                   "\(what) of \(offering) has \(values.count) values, expected one per period (\(periods))")
+        }
+        return (0..<periods).map { $0 < values.count ? values[$0] : 0 }
+    }
+
+    /// A [period][slice] matrix: checked for shape, padded with zeros / truncated.
+    mutating func matrix(_ values: [[Double]]?, what: String, offering: String?, workload: String?) -> [[Double]] {
+        let zero = Array(repeating: Array(repeating: 0.0, count: slices.count), count: periods)
+        guard let values else { return zero }
+        let who = [offering, workload].compactMap { $0 }.joined(separator: " / ")
+        if values.count != periods || values.contains(where: { $0.count != slices.count }) {
+            report(.domain, offering: offering, workload: workload, amount: 0,
+                   "\(what) of \(who) is not [period][slice] with \(periods) periods and \(slices.count) slices")
+        }
+        return (0..<periods).map { p in
+            (0..<slices.count).map { s in p < values.count && s < values[p].count ? values[p][s] : 0 }
+        }
+    }
+
+    mutating func checkNonNegative(_ value: Double, _ what: String, offering: String? = nil, workload: String? = nil,
+                                   period: Int, slice: Int? = nil) {
+        if exceeds(-value, rhs: 0) {
+            report(.nonNegativity, offering: offering, workload: workload, period: period, slice: slice,
+                   amount: -value, "\(what) is \(fmt(value)), must be >= 0")
+        }
+    }
+
+    mutating func checkInteger(_ value: Double, _ what: String, offering: String, period: Int) {
+        guard scenario.policy.integerUnits else { return }
+        let whole = value.rounded()
+        let gap = abs(value - whole)
+        if exceeds(gap, rhs: whole) {
+            report(.integrality, offering: offering, period: period, amount: gap,
+                   "\(what) is \(fmt(value)), must be a whole number of units (integerUnits)")
+        }
+    }
+
+    // MARK: evaluation
+
+    mutating func evaluate() -> PlanEvaluation {
+        let P = periods
+        let S = slices.count
+        let purchases = scenario.purchases
+        let rentals = scenario.rentals
+        let apis = scenario.apis
+        let workloads = scenario.workloads
+        let U = scenario.policy.utilizationCap
+        let penalty = scenario.policy.unservedPenaltyPerMTok
+
+        // ---- Ids the decisions may name.
+        let purchaseIds = Set(purchases.map(\.id))
+        let reservedIds = Set(rentals.filter { $0.commitment == .period }.map(\.id))
+        let onDemandIds = Set(rentals.filter { $0.commitment == .none }.map(\.id))
+        let offeringIds = Set(scenario.offerings.map(\.id))
+        let workloadIds = Set(workloads.map(\.id))
+        for id in decisions.arrivals.keys.sorted() where !purchaseIds.contains(id) {
+            report(.domain, offering: id, amount: 0, "arrivals name \(id), which is not a purchase offering")
+        }
+        for id in decisions.reservedUnits.keys.sorted() where !reservedIds.contains(id) {
+            report(.domain, offering: id, amount: 0, "reserved units name \(id), which is not a rental with commitment period")
+        }
+        for id in decisions.onDemandUnits.keys.sorted() where !onDemandIds.contains(id) {
+            report(.domain, offering: id, amount: 0, "on-demand units name \(id), which is not a rental with commitment none")
+        }
+        for id in decisions.served.keys.sorted() {
+            guard offeringIds.contains(id) else {
+                report(.domain, offering: id, amount: 0, "served names \(id), which is not an offering")
+                continue
+            }
+            for w in (decisions.served[id] ?? [:]).keys.sorted() where !workloadIds.contains(w) {
+                report(.domain, offering: id, workload: w, amount: 0, "served names workload \(w), which does not exist")
+            }
+        }
+        for w in decisions.unserved.keys.sorted() where !workloadIds.contains(w) {
+            report(.domain, workload: w, amount: 0, "unserved names workload \(w), which does not exist")
+        }
+
+        // ---- Purchases: arrivals b, bounds, units in service n.
+        var arrivals: [[Double]] = []      // [o][p]
+        var inService: [[Double]] = []     // [o][p]
+        var purchasedInService: [[Double]] = []  // n_op − e_op, summed directly
+        for o in purchases {
+            let b = vector(decisions.arrivals[o.id], what: "arrivals", offering: o.id)
+            for p in 0..<P {
+                let v = b[p]
+                checkNonNegative(v, "arrivals of \(o.id) in \(labels[p])", offering: o.id, period: p)
+                if p < o.firstArrivalIndex, exceeds(abs(v), rhs: 0) {
+                    report(.availability, offering: o.id, period: p, amount: abs(v),
+                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), before the first possible arrival "
+                           + "(period \(o.firstArrivalIndex + 1): availability and a lead time of \(o.leadTimePeriods))")
+                }
+                if let cap = o.maxUnitsPerPeriod, exceeds(v - cap, rhs: cap) {
+                    report(.maxUnitsPerPeriod, offering: o.id, period: p, amount: v - cap,
+                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), more than maxUnitsPerPeriod \(fmt(cap))")
+                }
+                checkInteger(v, "arrivals of \(o.id) in \(labels[p])", offering: o.id, period: p)
+            }
+            var n = [Double](repeating: 0, count: P)
+            var bought = [Double](repeating: 0, count: P)
+            for p in 0..<P {
+                let existing = p < o.existingRemainingPeriods ? o.existingUnits : 0
+                for q in max(0, p - o.lifetimePeriods + 1)...p { bought[p] += b[q] }
+                n[p] = existing + bought[p]
+            }
+            arrivals.append(b)
+            inService.append(n)
+            purchasedInService.append(bought)
+        }
+
+        // ---- Rentals: m_op (reserved) and m_ops (on demand), bounds.
+        var reserved: [String: [Double]] = [:]
+        var onDemand: [String: [[Double]]] = [:]
+        for o in rentals {
+            switch o.commitment {
+            case .period:
+                let m = vector(decisions.reservedUnits[o.id], what: "reserved units", offering: o.id)
+                for p in 0..<P {
+                    checkNonNegative(m[p], "reserved units of \(o.id) in \(labels[p])", offering: o.id, period: p)
+                    if let cap = o.maxUnits, exceeds(m[p] - cap, rhs: cap) {
+                        report(.maxUnits, offering: o.id, period: p, amount: m[p] - cap,
+                               "\(fmt(m[p])) units of \(o.id) reserved in \(labels[p]), more than maxUnits \(fmt(cap))")
+                    }
+                    checkInteger(m[p], "reserved units of \(o.id) in \(labels[p])", offering: o.id, period: p)
+                }
+                reserved[o.id] = m
+            case .none:
+                let m = matrix(decisions.onDemandUnits[o.id], what: "on-demand units", offering: o.id, workload: nil)
+                for p in 0..<P {
+                    for s in 0..<S {
+                        checkNonNegative(m[p][s], "on-demand units of \(o.id)", offering: o.id, period: p, slice: s)
+                        if let cap = o.maxUnits, exceeds(m[p][s] - cap, rhs: cap) {
+                            report(.maxUnits, offering: o.id, period: p, slice: s, amount: m[p][s] - cap,
+                                   "\(fmt(m[p][s])) on-demand units of \(o.id), more than maxUnits \(fmt(cap))")
+                        }
+                    }
+                }
+                onDemand[o.id] = m
+            }
+        }
+
+        // ---- Served rates x (purchases, rentals) and y (APIs); pairs outside the model are
+        // reported and otherwise ignored (they neither serve demand nor cost anything).
+        // selfServed[offering][workload] and apiServed[api][workload], [period][slice].
+        var selfServed: [String: [String: [[Double]]]] = [:]
+        var apiServed: [String: [String: [[Double]]]] = [:]
+        for offering in scenario.offerings {
+            let id = offering.id
+            guard let byWorkload = decisions.served[id] else { continue }
+            for w in workloads {
+                guard let values = byWorkload[w.id] else { continue }
+                let allowed: Bool
+                switch offering {
+                case .purchase(let o):
+                    allowed = (o.throughput[w.id] ?? 0) > 0
+                case .rental(let o):
+                    allowed = (o.throughput[w.id] ?? 0) > 0
+                case .api(let a):
+                    allowed = a.serves.contains(w.id)
+                }
+                let x = matrix(values, what: "served tokens/s", offering: id, workload: w.id)
+                guard allowed else {
+                    let largest = x.flatMap { $0 }.map(abs).max() ?? 0
+                    if exceeds(largest, rhs: 0) {
+                        report(.domain, offering: id, workload: w.id, amount: largest,
+                               "\(id) cannot serve \(w.id) (no throughput / not in serves) but is given up to \(fmt(largest)) tokens/s")
+                    }
+                    continue
+                }
+                for p in 0..<P {
+                    for s in 0..<S {
+                        checkNonNegative(x[p][s], "tokens/s of \(w.id) served by \(id)", offering: id, workload: w.id,
+                                         period: p, slice: s)
+                    }
+                }
+                if case .api = offering {
+                    apiServed[id, default: [:]][w.id] = x
+                } else {
+                    selfServed[id, default: [:]][w.id] = x
+                }
+            }
+        }
+
+        // ---- Unserved u (only when a penalty is set).
+        var unserved: [String: [[Double]]] = [:]
+        for w in workloads {
+            guard let values = decisions.unserved[w.id] else { continue }
+            let u = matrix(values, what: "unserved tokens/s", offering: nil, workload: w.id)
+            guard penalty != nil else {
+                let largest = u.flatMap { $0 }.map(abs).max() ?? 0
+                if exceeds(largest, rhs: 0) {
+                    report(.domain, workload: w.id, amount: largest,
+                           "unserved demand of \(w.id) (up to \(fmt(largest)) tokens/s) but the scenario sets no unserved penalty")
+                }
+                continue
+            }
+            for p in 0..<P {
+                for s in 0..<S {
+                    checkNonNegative(u[p][s], "unserved tokens/s of \(w.id)", workload: w.id, period: p, slice: s)
+                }
+            }
+            unserved[w.id] = u
+        }
+
+        // ---- demand [w, p, s]
+        for w in workloads {
+            for p in 0..<P {
+                let D = p < w.demand.count ? w.demand[p] : 0
+                for s in 0..<S {
+                    let r = D * slices[s].share / seconds(s)
+                    var lhs = 0.0
+                    for offering in scenario.offerings {
+                        lhs += selfServed[offering.id]?[w.id]?[p][s] ?? 0
+                        lhs += apiServed[offering.id]?[w.id]?[p][s] ?? 0
+                    }
+                    lhs += unserved[w.id]?[p][s] ?? 0
+                    if exceeds(r - lhs, rhs: r) {
+                        report(.demand, workload: w.id, period: p, slice: s, amount: r - lhs,
+                               "\(w.id) needs \(fmt(r)) tokens/s, the plan covers \(fmt(lhs)) (short by \(fmt(r - lhs)))")
+                    }
+                }
+            }
+        }
+
+        // ---- ownedCapacity [o, p, s]
+        for (i, o) in purchases.enumerated() {
+            for p in 0..<P {
+                for s in 0..<S {
+                    var load = 0.0
+                    for w in workloads {
+                        if let x = selfServed[o.id]?[w.id], let tau = o.throughput[w.id] { load += x[p][s] / tau }
+                    }
+                    let cap = U * inService[i][p]
+                    if exceeds(load - cap, rhs: cap) {
+                        report(.ownedCapacity, offering: o.id, period: p, slice: s, amount: load - cap,
+                               "\(o.id) runs \(fmt(load)) units' worth of load, but U × n = \(fmt(U)) × \(fmt(inService[i][p])) = \(fmt(cap))")
+                    }
+                }
+            }
+        }
+
+        // ---- rentedCapacity [o, p, s]
+        for o in rentals {
+            for p in 0..<P {
+                for s in 0..<S {
+                    var load = 0.0
+                    for w in workloads {
+                        if let x = selfServed[o.id]?[w.id], let tau = o.throughput[w.id] { load += x[p][s] / tau }
+                    }
+                    let units = o.commitment == .period ? (reserved[o.id]?[p] ?? 0) : (onDemand[o.id]?[p][s] ?? 0)
+                    let cap = U * units
+                    if exceeds(load - cap, rhs: cap) {
+                        report(.rentedCapacity, offering: o.id, period: p, slice: s, amount: load - cap,
+                               "\(o.id) runs \(fmt(load)) units' worth of load, but U × m = \(fmt(U)) × \(fmt(units)) = \(fmt(cap))")
+                    }
+                }
+            }
+        }
+
+        // ---- apiRateLimit [a, p, s]
+        for a in apis {
+            guard let limit = a.maxTokensPerSecond else { continue }
+            for p in 0..<P {
+                for s in 0..<S {
+                    var rate = 0.0
+                    for w in workloads { rate += apiServed[a.id]?[w.id]?[p][s] ?? 0 }
+                    if exceeds(rate - limit, rhs: limit) {
+                        report(.apiRateLimit, offering: a.id, period: p, slice: s, amount: rate - limit,
+                               "\(fmt(rate)) tokens/s sent to \(a.id), above its rate limit of \(fmt(limit))")
+                    }
+                }
+            }
+        }
+
+        // ---- powerCap [p]
+        if let caps = scenario.site.powerCapKW {
+            for p in 0..<P where p < caps.count {
+                var kw = 0.0
+                for (i, o) in purchases.enumerated() { kw += o.powerKW * inService[i][p] }
+                if exceeds(kw - caps[p], rhs: caps[p]) {
+                    report(.powerCap, period: p, amount: kw - caps[p],
+                           "owned units draw \(fmt(kw)) kW of IT power in \(labels[p]), above the cap of \(fmt(caps[p])) kW")
+                }
+            }
+        }
+
+        // ---- capitalBudget [p]
+        if let budget = scenario.budget.capexPerPeriod {
+            for p in 0..<P where p < budget.count {
+                var spent = 0.0
+                for (i, o) in purchases.enumerated() { spent += o.unitPrice * arrivals[i][p] }
+                if exceeds(spent - budget[p], rhs: budget[p]) {
+                    report(.capitalBudget, period: p, amount: spent - budget[p],
+                           "arrivals in \(labels[p]) cost \(fmt(spent)) USD, above the budget of \(fmt(budget[p])) USD")
+                }
+            }
+        }
+
+        // ---- Costs.
+        let site = scenario.site
+        let cash = scenario.capexAccounting == .cash
+        var periodResults: [PeriodEvaluation] = []
+        var tokensDemanded = 0.0, tokensServed = 0.0, tokensUnserved = 0.0
+        for p in 0..<P {
+            var cost = CostBreakdown()
+            for (i, o) in purchases.enumerated() {
+                let n = inService[i][p]
+                if cash {
+                    cost.capex += o.unitPrice * arrivals[i][p]
+                } else {
+                    // c_o / L_o per purchased unit in service; existing units are sunk.
+                    cost.capex += o.unitPrice / Double(o.lifetimePeriods) * purchasedInService[i][p]
+                }
+                cost.energy += n * o.powerKW * site.pue * hours * site.electricityPricePerKWh
+                cost.fixedOpex += n * o.opexPerUnitPeriod
+            }
+            for o in rentals {
+                switch o.commitment {
+                case .period:
+                    cost.rental += o.pricePerUnitHour * hours * (reserved[o.id]?[p] ?? 0)
+                case .none:
+                    for s in 0..<S {
+                        cost.rental += o.pricePerUnitHour * days * slices[s].hours * (onDemand[o.id]?[p][s] ?? 0)
+                    }
+                }
+            }
+            for a in apis {
+                for w in workloads {
+                    guard let y = apiServed[a.id]?[w.id] else { continue }
+                    let pricePerMTok = (1 - w.outputShare) * a.inputPricePerMTok + w.outputShare * a.outputPricePerMTok
+                    for s in 0..<S {
+                        cost.api += seconds(s) / 1e6 * pricePerMTok * y[p][s]
+                    }
+                }
+            }
+            var demanded = 0.0, served = 0.0, missed = 0.0
+            for w in workloads {
+                demanded += p < w.demand.count ? w.demand[p] : 0
+                for s in 0..<S {
+                    var rate = 0.0
+                    for offering in scenario.offerings {
+                        rate += selfServed[offering.id]?[w.id]?[p][s] ?? 0
+                        rate += apiServed[offering.id]?[w.id]?[p][s] ?? 0
+                    }
+                    served += rate * seconds(s)
+                    if let u = unserved[w.id], let theta = penalty {
+                        missed += u[p][s] * seconds(s)
+                        cost.unservedPenalty += seconds(s) / 1e6 * theta * u[p][s]
+                    }
+                }
+            }
+            tokensDemanded += demanded
+            tokensServed += served
+            tokensUnserved += missed
+            let delta = discount(p)
+            periodResults.append(PeriodEvaluation(
+                label: labels[p], discountFactor: delta, cost: cost, discountedCost: cost.scaled(by: delta),
+                tokensDemanded: demanded, tokensServed: served, tokensUnserved: missed))
+        }
+
+        // Salvage (cash): c_o · max(0, q + L_o − 1 − P) / L_o per unit bought in q (1-based q).
+        var salvage = 0.0
+        if cash {
+            for (i, o) in purchases.enumerated() {
+                for q in 0..<P {
+                    let remaining = max(0, (q + 1) + o.lifetimePeriods - 1 - P)
+                    salvage += o.unitPrice * Double(remaining) / Double(o.lifetimePeriods) * arrivals[i][q]
+                }
+            }
+        }
+        let endDiscount = discount(P)
+
+        var undiscounted = CostBreakdown()
+        var discounted = CostBreakdown()
+        for period in periodResults {
+            undiscounted = undiscounted + period.cost
+            discounted = discounted + period.discountedCost
+        }
+        var totalCost = -salvage
+        var discountedCost = -endDiscount * salvage
+        for period in periodResults {
+            totalCost += period.cost.total
+            discountedCost += period.discountedCost.total
+        }
+
+        var units: [String: [Double]] = [:]
+        for (i, o) in purchases.enumerated() { units[o.id] = inService[i] }
+
+        return PlanEvaluation(
+            violations: violations, periods: periodResults, costByComponent: undiscounted,
+            discountedCostByComponent: discounted, salvage: salvage, discountedSalvage: endDiscount * salvage,
+            totalCost: totalCost, discountedCost: discountedCost, tokensDemanded: tokensDemanded,
+            tokensServed: tokensServed, tokensUnserved: tokensUnserved, unitsInService: units, tolerance: tolerance)
+    }
+}
+
+/// Compact number text for messages.
+private func fmt(_ value: Double) -> String {
+    String(format: "%.6g", value)
+}

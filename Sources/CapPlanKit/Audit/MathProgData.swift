@@ -1,0 +1,170 @@
+// The data section for models/capacity.mod, the MathProg twin of docs/formulation.md.
+//
+// Written from the scenario alone (no code shared with the model builder), so that
+// `glpsol -m models/capacity.mod -d DATA` is an independent solve of the same formulation.
+// The text is deterministic: scenario order throughout, numbers printed with Swift's
+// shortest round-trip representation (exact for every Double), ids single-quoted.
+
+/// Writes the GNU MathProg data section of a scenario for `models/capacity.mod`.
+public enum MathProgData {
+    /// The data section (`data; ... end;`) for `models/capacity.mod`.
+    public static func write(_ scenario: Scenario) -> String {
+        var out = DataWriter()
+        let periods = scenario.horizon.periods
+        let periodRange = 1...max(periods, 1)
+        let purchases = scenario.purchases
+        let rentals = scenario.rentals
+        let apis = scenario.apis
+
+        out.line("# CapPlan scenario: \(oneLine(scenario.name))")
+        out.line("# data section for models/capacity.mod (docs/formulation.md)")
+        out.line("data;")
+        out.blank()
+
+        // Calendar and policy.
+        out.line("param P := \(periods);")
+        out.line("param label := " + scenario.horizon.labels.enumerated()
+            .map { "\($0.offset + 1) \(quote($0.element))" }.joined(separator: " ") + ";")
+        out.line("param h := \(number(scenario.horizon.hoursPerPeriod));")
+        out.line("param rho := \(number(scenario.discountRate));")
+        out.line("param cash := \(scenario.capexAccounting == .cash ? 1 : 0);")
+        out.line("param integerUnits := \(scenario.policy.integerUnits ? 1 : 0);")
+        out.line("param U := \(number(scenario.policy.utilizationCap));")
+        if let penalty = scenario.policy.unservedPenaltyPerMTok {
+            out.line("param hasPenalty := 1;")
+            out.line("param penalty := \(number(penalty));")
+        } else {
+            out.line("param hasPenalty := 0;")
+            out.line("param penalty := 0;")
+        }
+        out.blank()
+
+        // Demand.
+        out.set("SLICES", scenario.timeSlices.map { quote($0.name) })
+        out.param("eta", scenario.timeSlices.map { (quote($0.name), number($0.hours)) })
+        out.param("sigma", scenario.timeSlices.map { (quote($0.name), number($0.share)) })
+        out.set("WORKLOADS", scenario.workloads.map { quote($0.id) })
+        out.param("phi", scenario.workloads.map { (quote($0.id), number($0.outputShare)) })
+        var demand: [(String, String)] = []
+        for w in scenario.workloads {
+            for p in periodRange where p <= w.demand.count {
+                demand.append(("\(quote(w.id)) \(p)", number(w.demand[p - 1])))
+            }
+        }
+        out.param("D", demand)
+        out.blank()
+
+        // Site and budget.
+        out.line("param electricity := \(number(scenario.site.electricityPricePerKWh));")
+        out.line("param pue := \(number(scenario.site.pue));")
+        out.param("powerCapKW", perPeriod(scenario.site.powerCapKW, periods))
+        out.param("capexBudget", perPeriod(scenario.budget.capexPerPeriod, periods))
+        out.blank()
+
+        // Purchases.
+        out.set("BUY", purchases.map { quote($0.id) })
+        out.param("c", purchases.map { (quote($0.id), number($0.unitPrice)) })
+        out.param("L", purchases.map { (quote($0.id), "\($0.lifetimePeriods)") })
+        out.param("k", purchases.map { (quote($0.id), number($0.powerKW)) })
+        out.param("g", purchases.map { (quote($0.id), number($0.opexPerUnitPeriod)) })
+        // q0 = max(availableFromIndex + 1, 1 + leadTimePeriods), 1-based.
+        out.param("q0", purchases.map { (quote($0.id), "\(max($0.availableFromIndex + 1, 1 + $0.leadTimePeriods))") })
+        out.param("bmax", purchases.compactMap { o in o.maxUnitsPerPeriod.map { (quote(o.id), number($0)) } })
+        out.param("existing", purchases.map { (quote($0.id), number($0.existingUnits)) })
+        out.param("existingPeriods", purchases.map { (quote($0.id), "\(max(0, $0.existingRemainingPeriods))") })
+        out.blank()
+
+        // Rentals.
+        out.set("RESERVED", rentals.filter { $0.commitment == .period }.map { quote($0.id) })
+        out.set("ONDEMAND", rentals.filter { $0.commitment == .none }.map { quote($0.id) })
+        out.param("pi", rentals.map { (quote($0.id), number($0.pricePerUnitHour)) })
+        out.param("mmax", rentals.compactMap { o in o.maxUnits.map { (quote(o.id), number($0)) } })
+        out.blank()
+
+        // APIs.
+        out.set("API", apis.map { quote($0.id) })
+        out.param("pin", apis.map { (quote($0.id), number($0.inputPricePerMTok)) })
+        out.param("pout", apis.map { (quote($0.id), number($0.outputPricePerMTok)) })
+        out.param("maxTPS", apis.compactMap { a in a.maxTokensPerSecond.map { (quote(a.id), number($0)) } })
+        var apiPairs: [String] = []
+        for a in apis {
+            for w in scenario.workloads where a.serves.contains(w.id) {
+                apiPairs.append("(\(quote(a.id)), \(quote(w.id)))")
+            }
+        }
+        out.set("APISERVE", apiPairs)
+        out.blank()
+
+        // Throughput of purchases and rentals, in scenario order (workloads in scenario order).
+        var pairs: [String] = []
+        var tau: [(String, String)] = []
+        let selfRun: [(id: String, throughput: [String: Double])] =
+            scenario.offerings.compactMap { offering in
+                switch offering {
+                case .purchase(let o): return (o.id, o.throughput)
+                case .rental(let o): return (o.id, o.throughput)
+                case .api: return nil
+                }
+            }
+        for o in selfRun {
+            for w in scenario.workloads {
+                guard let t = o.throughput[w.id], t > 0 else { continue }
+                pairs.append("(\(quote(o.id)), \(quote(w.id)))")
+                tau.append(("\(quote(o.id)) \(quote(w.id))", number(t)))
+            }
+        }
+        out.set("CANSERVE", pairs)
+        out.param("tau", tau)
+        out.blank()
+        out.line("end;")
+        return out.text
+    }
+
+    /// A MathProg string literal: single quotes, an inner quote doubled.
+    static func quote(_ id: String) -> String {
+        var quoted = "'"
+        for ch in id {
+            if ch == "'" { quoted += "''" } else { quoted.append(ch) }
+        }
+        return quoted + "'"
+    }
+
+    /// Shortest round-trip decimal form; MathProg reads `1e-05`, `3.1536e+10`, `60000.0`.
+    static func number(_ value: Double) -> String {
+        if value == 0 { return "0" }  // also turns -0.0 into 0
+        return String(describing: value)
+    }
+
+    private static func oneLine(_ text: String) -> String {
+        String(text.map { $0.isNewline ? " " : $0 })
+    }
+
+    private static func perPeriod(_ values: [Double]?, _ periods: Int) -> [(String, String)] {
+        guard let values else { return [] }
+        return values.prefix(periods).enumerated().map { ("\($0.offset + 1)", number($0.element)) }
+    }
+}
+
+/// Accumulates lines of the data section.
+private struct DataWriter {
+    var text = ""
+
+    mutating func line(_ s: String) { text += s + "\n" }
+    mutating func blank() { text += "\n" }
+
+    /// `set NAME := a b c;` (an empty set is `set NAME := ;`).
+    mutating func set(_ name: String, _ members: [String]) {
+        line("set \(name) :=" + members.map { " " + $0 }.joined() + (members.isEmpty ? " ;" : ";"))
+    }
+
+    /// `param NAME := key value, ...;` one entry a line (an empty list is `param NAME := ;`).
+    mutating func param(_ name: String, _ entries: [(String, String)]) {
+        if entries.isEmpty {
+            line("param \(name) := ;")
+            return
+        }
+        line("param \(name) :=")
+        for e in entries { line("  \(e.0) \(e.1)") }
+        line(";")
+    }
+}
