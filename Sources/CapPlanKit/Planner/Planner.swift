@@ -158,9 +158,10 @@ public enum Planner {
 
 extension Scenario {
     /// The same scenario with `policy.integerUnits` set.
-    func withIntegerUnits(_ integer: Bool) -> Scenario {
+    public func withIntegerUnits(_ integer: Bool) -> Scenario {
         var copy = self
         copy.policy = Policy(integerUnits: integer, utilizationCap: policy.utilizationCap, unservedPenaltyPerMTok: policy.unservedPenaltyPerMTok)
         return copy
     }
 }
+

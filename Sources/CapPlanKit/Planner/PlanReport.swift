@@ -1,0 +1,178 @@
+import Foundation
+
+/// Renders a plan for people: a plain-text summary or Markdown, and the JSON for machines.
+public enum PlanReport {
+    /// The plan as JSON: sorted keys, so the same plan is the same bytes.
+    public static func json(_ document: PlanDocument) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+    }
+
+    /// USD with thousands separators, no cents above 1,000.
+    public static func money(_ value: Double) -> String {
+        let rounded = abs(value) >= 1000 ? value.rounded() : (value * 100).rounded() / 100
+        let negative = rounded < 0
+        let magnitude = abs(rounded)
+        var whole = String(Int64(magnitude))
+        var groups: [String] = []
+        while whole.count > 3 {
+            groups.insert(String(whole.suffix(3)), at: 0)
+            whole = String(whole.dropLast(3))
+        }
+        groups.insert(whole, at: 0)
+        var text = groups.joined(separator: ",")
+        if magnitude < 1000 {
+            let cents = Int64(((magnitude - magnitude.rounded(.down)) * 100).rounded())
+            text += cents == 0 ? "" : String(format: ".%02lld", cents)
+        }
+        return (negative ? "-$" : "$") + text
+    }
+
+    static func number(_ value: Double, digits: Int = 2) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(format: "%.\(digits)f", value)
+    }
+
+    static func tokens(_ value: Double) -> String {
+        let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
+        for (scale, suffix) in units where abs(value) >= scale {
+            return String(format: "%.2f", value / scale) + suffix
+        }
+        return String(format: "%.0f", value)
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+
+    /// Aligns columns: the first column left, the others right.
+    static func table(_ header: [String], _ rows: [[String]], indent: String = "  ") -> String {
+        let all = [header] + rows
+        let widths = (0..<header.count).map { c in all.map { $0[c].count }.max() ?? 0 }
+        return all.map { row in
+            indent + row.enumerated().map { c, cell in
+                c == 0 ? cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[c] - cell.count) + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    /// The readable summary `capplan plan` prints.
+    public static func text(_ plan: PlanDocument) -> String {
+        var out: [String] = []
+        let h = plan.horizon
+        var headline = "\(plan.scenario.name): \(plan.status.rawValue) (\(plan.solver.method)"
+        if let gap = plan.solver.mipGap { headline += ", gap \(String(format: "%.4f%%", gap * 100))" }
+        headline += "), \(h.periods) \(h.kind)s from \(h.start)"
+        if plan.solver.relaxed { headline += ", LP relaxation" }
+        out.append(headline)
+        out.append("model: \(plan.solver.rows) rows, \(plan.solver.columns) columns, \(plan.solver.nonzeros) nonzeros, \(plan.solver.integerColumns) integer")
+
+        if let diagnosis = plan.diagnosis {
+            out.append("")
+            out.append("No feasible plan: \(diagnosis.summary)")
+            if !diagnosis.shortfalls.isEmpty {
+                out.append(table(
+                    ["workload", "period", "slice", "unserved tokens/s", "unserved tokens", "binding limits"],
+                    diagnosis.shortfalls.prefix(30).map {
+                        [$0.workload, $0.period, $0.slice, String(format: "%.1f", $0.tokensPerSecond), tokens($0.tokens),
+                         $0.limits.isEmpty ? "-" : $0.limits.joined(separator: "; ")]
+                    }))
+                if diagnosis.shortfalls.count > 30 { out.append("  ... and \(diagnosis.shortfalls.count - 30) more (see the JSON plan)") }
+            }
+            return out.joined(separator: "\n") + "\n"
+        }
+        guard let totals = plan.totals else { return out.joined(separator: "\n") + "\n" }
+
+        out.append("")
+        var cost = "Discounted cost \(money(totals.discountedCost)) (undiscounted \(money(totals.cost))"
+        if let perMTok = totals.costPerMillionTokens { cost += ", \(money(perMTok)) per million tokens" }
+        out.append(cost + ")")
+        if let baseline = plan.baselines?.allAPI {
+            if let api = baseline.discountedCost, let saving = baseline.saving {
+                let pct = baseline.savingPercent.map { String(format: " (%.1f%%)", $0) } ?? ""
+                out.append("All-API plan \(money(api)): this plan saves \(money(saving))\(pct)")
+            } else if let why = baseline.unavailable {
+                out.append("All-API plan: unavailable, \(why)")
+            }
+        }
+        if totals.tokensUnserved > 0 {
+            out.append("Unserved: \(tokens(totals.tokensUnserved)) of \(tokens(totals.tokensDemanded)) tokens")
+        }
+
+        out.append("")
+        if plan.purchases.isEmpty {
+            out.append("What to buy: nothing")
+        } else {
+            out.append("What to buy")
+            out.append(table(
+                ["order by", "arrives", "offering", "units", "accelerators", "capex"],
+                plan.purchases.map {
+                    [$0.orderPeriod, $0.period, $0.offering, number($0.units),
+                     number($0.accelerators) + ($0.accelerator.map { " \($0)" } ?? ""), money($0.capex)]
+                }))
+        }
+
+        let fleetOfferings = orderedUnique(plan.periods.flatMap { $0.fleet.map(\.offering) })
+        if !fleetOfferings.isEmpty {
+            out.append("")
+            out.append("Owned fleet: units in service (average utilization)")
+            out.append(table(["period"] + fleetOfferings, plan.periods.map { period in
+                [period.period] + fleetOfferings.map { id in
+                    period.fleet.first { $0.offering == id }.map { "\(number($0.unitsInService)) (\(percent($0.averageUtilization)))" } ?? "-"
+                }
+            }))
+        }
+        let rentalOfferings = orderedUnique(plan.periods.flatMap { $0.rentals.map(\.offering) })
+        if !rentalOfferings.isEmpty {
+            out.append("")
+            out.append("Rentals: reserved units, or average on-demand units")
+            out.append(table(["period"] + rentalOfferings, plan.periods.map { period in
+                [period.period] + rentalOfferings.map { id in
+                    guard let line = period.rentals.first(where: { $0.offering == id }) else { return "-" }
+                    if let units = line.units { return number(units) }
+                    let slices = plan.horizon.timeSlices
+                    let average = slices.reduce(0.0) { $0 + (line.unitsBySlice?[$1.name] ?? 0) * $1.hours } / 24
+                    return String(format: "%.2f avg", average)
+                }
+            }))
+        }
+
+        out.append("")
+        out.append("Tokens served by offering (share of each period's demand)")
+        let servers = orderedUnique(plan.periods.flatMap { $0.workloads.flatMap { $0.servedTokens.keys.sorted() } })
+        out.append(table(["period"] + servers + ["unserved"], plan.periods.map { period in
+            let demand = period.workloads.reduce(0) { $0 + $1.demandTokens }
+            let unserved = period.workloads.reduce(0) { $0 + $1.unservedTokens }
+            return [period.period] + servers.map { id in
+                let served = period.workloads.reduce(0) { $0 + ($1.servedTokens[id] ?? 0) }
+                return served > 0 && demand > 0 ? percent(served / demand) : "-"
+            } + [unserved > 0 && demand > 0 ? percent(unserved / demand) : "-"]
+        }))
+
+        out.append("")
+        out.append("Cost by period (undiscounted, USD)")
+        var rows = plan.periods.map { period in
+            let c = period.cost
+            return [period.period, money(c.capex), money(c.energy), money(c.fixedOpex), money(c.rental), money(c.api),
+                    money(c.unservedPenalty), money(c.total), money(period.discountedCost.total)]
+        }
+        rows.append(["total", money(totals.capex), money(totals.energy), money(totals.fixedOpex), money(totals.rental), money(totals.api),
+                     money(totals.unservedPenalty), money(totals.cost + totals.salvage), money(totals.discountedCost + totals.discountedSalvage)])
+        out.append(table(["period", "capex", "energy", "opex", "rental", "api", "unserved", "total", "discounted"], rows))
+        if totals.salvage > 0 {
+            out.append("  salvage credit at the horizon's end: \(money(totals.salvage)) (discounted \(money(totals.discountedSalvage)))")
+        }
+        for warning in plan.warnings { out.append("warning: \(warning)") }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The summary as Markdown: the same content, tables fenced for rendering.
+    public static func markdown(_ plan: PlanDocument) -> String {
+        "# Capacity plan: \(plan.scenario.name)\n\n```\n" + text(plan) + "```\n"
+    }
+
+    static func orderedUnique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}
