@@ -296,4 +296,37 @@ final class CatalogTests: XCTestCase {
         }
         XCTAssertTrue(docs.contains("\(catalog.models.count) models, \(catalog.purchases.count) purchases, \(catalog.rentals.count) rentals, \(catalog.apis.count) APIs"))
     }
+
+    // MARK: Loading with the scenario loader
+
+    private var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    func testStarterScenarioLoadsWithoutWarnings() throws {
+        let loaded = try ScenarioLoader.load(
+            text: StarterScenario.yaml(name: "acme-chat"), fileName: "starter.yaml", baseDirectory: repositoryRoot.path)
+        XCTAssertEqual(loaded.scenario.name, "acme-chat")
+        XCTAssertEqual(loaded.warnings.count, 0, "\(loaded.warnings)")
+        XCTAssertFalse(loaded.scenario.purchases.isEmpty)
+        XCTAssertFalse(loaded.scenario.rentals.isEmpty)
+        XCTAssertFalse(loaded.scenario.apis.isEmpty)
+    }
+
+    func testCatalogExamplesLoadWithoutWarnings() throws {
+        for name in ["startup-api-breakeven", "midsize-3year", "enterprise-fleet"] {
+            let path = repositoryRoot.appendingPathComponent("examples/\(name).yaml").path
+            let loaded = try ScenarioLoader.load(path: path)
+            XCTAssertEqual(loaded.scenario.name, name)
+            XCTAssertEqual(loaded.warnings.count, 0, "\(name): \(loaded.warnings)")
+            let s = loaded.scenario
+            XCTAssertLessThanOrEqual(s.horizon.periods, 18, name)
+            XCTAssertLessThanOrEqual(s.timeSlices.count, 4, name)
+            XCTAssertLessThanOrEqual(s.workloads.count, 3, name)
+            XCTAssertLessThanOrEqual(s.offerings.count, 10, name)
+            for w in s.workloads {
+                XCTAssertTrue(w.demand.allSatisfy { $0 >= 1e9 && $0 <= 1e13 }, "\(name).\(w.id): demand outside 1e9..1e13")
+            }
+        }
+    }
 }

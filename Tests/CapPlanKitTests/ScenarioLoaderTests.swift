@@ -107,6 +107,10 @@ final class ScenarioLoaderTests: XCTestCase {
                 XCTFail("\(name): loaded without error (\(loaded.scenario.name))")
             } catch let error as ScenarioLoadError {
                 guard let first = error.diagnostics.first else { XCTFail("\(name): no diagnostics"); continue }
+                // SCENARIO_FIXTURE_DUMP=1 prints every message, to review their wording.
+                if ProcessInfo.processInfo.environment["SCENARIO_FIXTURE_DUMP"] != nil {
+                    print("== \(name)\n" + error.description.replacingOccurrences(of: dir.path + "/", with: ""))
+                }
                 XCTAssertTrue(error.diagnostics.allSatisfy { $0.severity == .error }, name)
                 XCTAssertEqual(first.path, expected.path, "\(name): \(first)")
                 XCTAssertEqual(first.line, expected.line, "\(name): \(first)")

@@ -4,7 +4,16 @@
 public enum StarterScenario {
     /// The starter scenario as YAML, named `name`.
     public static func yaml(name: String) -> String {
-        """
+        let catalog = Catalog.builtIn
+        func purchase(_ id: String) -> String {
+            guard let p = catalog.purchases.first(where: { $0.id == id }) else { return "" }
+            return "\(p.acceleratorsPerUnit) x \(p.accelerator), \(CatalogReport.number(p.unitPrice)) USD (as of \(p.price.asOf))"
+        }
+        func rental(_ id: String) -> String {
+            guard let r = catalog.rentals.first(where: { $0.id == id }) else { return "" }
+            return "\(CatalogReport.number(r.pricePerUnitHour)) USD per \(r.acceleratorsPerUnit == 1 ? r.accelerator : "unit")-hour, \(r.term) (as of \(r.price.asOf))"
+        }
+        return """
         # CapPlan scenario (format v1): \(comment(name))
         # Written by `capplan init`. Edit, then `capplan validate` this file and `capplan plan` it.
         # Reference: docs/scenario-format.md (every key), docs/catalog.md (the `use:` entries and their sources).
@@ -36,7 +45,7 @@ public enum StarterScenario {
 
         offerings:
           # Bought servers: catalog price, 5-year lifetime, power and throughput, with overrides.
-          - use: h100-node                         # DGX H100, 8 GPUs, 375,000 USD (reseller list, 2025-03)
+          - use: h100-node                         # \(purchase("h100-node"))
             opexPerUnitPeriod: 5500                # colocation and support per unit per period (about 180 USD/kW-month x 10.2 kW x 3)
             leadTimePeriods: 1                     # order one period before it arrives (default 0)
             # unitPrice: 300000                    # USD per unit: override the catalog price with your quote
@@ -49,15 +58,15 @@ public enum StarterScenario {
             # existingRemainingPeriods: 8          # periods the existing units remain in service (default lifetimePeriods)
             # accelerator: H100                    # label for reports
             # acceleratorsPerUnit: 8               # accelerators per unit, for reports
-          - use: h200-node
+          - use: h200-node                         # \(purchase("h200-node"))
             opexPerUnitPeriod: 5500
             leadTimePeriods: 2
             maxUnitsPerPeriod: 4
           # Cloud rentals: per unit-hour; commitment none = on demand (paid per slice-hour used),
           # period = reserved for whole periods.
-          - use: gcp-h100-on-demand                # 11.06 USD per GPU-hour
+          - use: gcp-h100-on-demand                # \(rental("gcp-h100-on-demand"))
             # maxUnits: 64                         # availability cap on units rented at once
-          - use: gcp-h100-1-year                   # 7.67 USD per GPU-hour, committed
+          - use: gcp-h100-1-year                   # \(rental("gcp-h100-1-year"))
           # APIs: USD per million input / output tokens; `serves` defaults to the workloads whose model the API substitutes for.
           - use: together-llama-3.1-70b
           - use: gpt-4o

@@ -44,9 +44,13 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         }
         var text = "\(location): \(severity.rawValue): "
         if !path.isEmpty { text += "\(path): " }
-        text += message
-        if let value { text += value.isEmpty ? ", got nothing" : ", got \(value)" }
-        return text
+        guard let value else { return text + message }
+        let got = value.isEmpty ? ", got nothing" : ", got \(value)"
+        // The value reads best before a trailing suggestion.
+        if let hint = message.range(of: "; did you mean") {
+            return text + message[..<hint.lowerBound] + got + message[hint.lowerBound...]
+        }
+        return text + message + got
     }
 }
 

@@ -212,12 +212,15 @@ struct ScenarioValidator {
         var ids: Set<String> = []
         var order: [String] = []
         var models: [String: String] = [:]
+        /// Some workload has no id (or the list is unreadable): references cannot be checked.
+        var incomplete = false
     }
 
     private func validateWorkloads(_ raw: Loc<[RawWorkload]>?, horizon: Horizon?) -> WorkloadsResult {
         var result = WorkloadsResult()
-        guard let raw else { return result }
+        guard let raw else { result.incomplete = true; return result }
         if raw.value.isEmpty { sink.error(raw.path, at: raw.node, "expected at least one workload") }
+        result.incomplete = raw.value.contains { $0.id == nil }
         var seen: Set<String> = []
         for w in raw.value {
             if let id = w.id {
@@ -343,7 +346,7 @@ struct ScenarioValidator {
                 }
                 if let explicit = o.throughput {
                     for (key, value) in explicit.value {
-                        guard workloads.ids.contains(key.value) else {
+                        guard workloads.ids.contains(key.value) || workloads.incomplete else {
                             sink.error(key.path, at: key.node, "expected a workload id of this scenario\(workloadList)" + didYouMean(key.value, in: workloads.order))
                             continue
                         }
@@ -416,7 +419,7 @@ struct ScenarioValidator {
                 if let explicit = o.serves {
                     var listed = Set<String>()
                     for s in explicit.value {
-                        if !workloads.ids.contains(s.value) {
+                        if !workloads.ids.contains(s.value) && !workloads.incomplete {
                             sink.error(s.path, at: s.node, value: s.node.written, "expected a workload id of this scenario\(workloadList)" + didYouMean(s.value, in: workloads.order))
                         } else if !listed.insert(s.value).inserted {
                             sink.error(s.path, at: s.node, value: s.node.written, "expected each workload once in serves")
