@@ -143,6 +143,16 @@ final class ScenarioLoaderTests: XCTestCase {
         }
     }
 
+    func testShippedExamplesLoadWithTheBuiltInCatalog() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: examples.path))?
+            .filter { ["yaml", "yml", "json"].contains(($0 as NSString).pathExtension) } ?? []
+        for name in names {
+            XCTAssertNoThrow(try ScenarioLoader.load(path: examples.appendingPathComponent(name).path), name)
+        }
+    }
+
     func testFullFixtureReadsEveryKey() throws {
         let url = try fixturesURL().appendingPathComponent("valid/full.yaml")
         let s = try ScenarioLoader.load(path: url.path, catalog: TestCatalog.catalog).scenario
