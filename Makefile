@@ -33,7 +33,8 @@ release: deps
 	$(SWIFT) build -c release --product capplan
 
 demo: release
-	.build/release/capplan --version
+	.build/release/capplan plan $(EXAMPLE) -o plan.json
+	@echo "JSON plan written to plan.json"
 
 test: test-deps
 	$(SWIFT) test

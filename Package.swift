@@ -57,7 +57,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CapPlanCLITests",
-            dependencies: ["CapPlanKit"]
+            // The tests run the built `capplan` binary end to end.
+            dependencies: ["CapPlanKit", "capplan"]
         ),
     ]
 )

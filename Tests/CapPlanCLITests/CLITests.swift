@@ -1,0 +1,188 @@
+import Foundation
+import XCTest
+
+/// End-to-end tests of the `capplan` binary: arguments in, exit code, stdout, stderr and files out.
+final class CLITests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The binary sits beside the test bundle in the build folder.
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("capplan")
+    }
+
+    func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? Self.repository
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    static var examples: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("examples").path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/\($0)" }
+    }
+
+    func json(_ url: URL) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }
+
+    func testVersionAndHelp() throws {
+        let version = try run(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertFalse(version.stdout.isEmpty)
+        let help = try run(["--help"])
+        XCTAssertEqual(help.status, 0)
+        for command in ["plan", "validate", "export", "catalog", "init"] { XCTAssertTrue(help.stdout.contains(command), command) }
+        XCTAssertTrue(help.stdout.contains("Exit codes"))
+    }
+
+    func testEveryExamplePlansToOptimalAndWritesIdenticalJSON() throws {
+        XCTAssertGreaterThanOrEqual(Self.examples.count, 3)
+        let directory = try temporaryDirectory()
+        for example in Self.examples {
+            let first = directory.appendingPathComponent("first.json"), second = directory.appendingPathComponent("second.json")
+            let result = try run(["plan", example, "-o", first.path])
+            XCTAssertEqual(result.status, 0, "\(example): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("What to buy"), example)
+            XCTAssertEqual(try run(["plan", example, "-o", second.path, "--format", "json"]).status, 0)
+            let plan = try json(first)
+            XCTAssertEqual(plan["status"] as? String, "optimal", example)
+            let totals = try XCTUnwrap(plan["totals"] as? [String: Any])
+            XCTAssertNotNil(totals["discountedCost"] as? Double)
+            XCTAssertEqual(try Data(contentsOf: first), try Data(contentsOf: second), "\(example): two runs differ")
+        }
+    }
+
+    func testExportedMPSSolvesToThePlansObjectiveInGlpsol() throws {
+        let directory = try temporaryDirectory()
+        for example in Self.examples {
+            let mps = directory.appendingPathComponent("model.mps"), plan = directory.appendingPathComponent("plan.json")
+            let lp = directory.appendingPathComponent("model.lp")
+            XCTAssertEqual(try run(["export", example, "--mps", mps.path, "--lp", lp.path]).status, 0)
+            XCTAssertEqual(try run(["plan", example, "-o", plan.path]).status, 0)
+            let expected = try XCTUnwrap((try json(plan)["totals"] as? [String: Any])?["discountedCost"] as? Double)
+            // MPS keeps the names as built; GLPK's CPLEX LP writer turns [ ] - into ( ) ~.
+            XCTAssertTrue(try String(contentsOf: mps, encoding: .utf8).contains("demand["), "row names are readable")
+            XCTAssertTrue(try String(contentsOf: lp, encoding: .utf8).contains("demand("))
+            let glpsol = Process()
+            glpsol.executableURL = URL(fileURLWithPath: "/usr/bin/glpsol")
+            let output = directory.appendingPathComponent("glpsol.out")
+            glpsol.arguments = ["--freemps", mps.path, "-o", output.path]
+            glpsol.standardOutput = Pipe()
+            try glpsol.run()
+            glpsol.waitUntilExit()
+            let report = try String(contentsOf: output, encoding: .utf8)
+            let line = try XCTUnwrap(report.split(separator: "\n").first { $0.hasPrefix("Objective:") })
+            let value = try XCTUnwrap(Double(line.split(separator: "=")[1].split(separator: "(")[0].trimmingCharacters(in: .whitespaces)))
+            XCTAssertEqual(value, expected, accuracy: 1e-6 * abs(expected), example)
+        }
+    }
+
+    func testInvalidScenarioExitsTwoListsEveryErrorAndWritesNothing() throws {
+        let directory = try temporaryDirectory()
+        let scenario = directory.appendingPathComponent("bad.yaml")
+        try """
+            name: bad
+            horizon: {start: 2027Q1, periods: 2}
+            workloads:
+              - id: chat
+                demand: {tokensPerPeriod: [1.0e9, -5]}
+            offerings:
+              - id: api
+                kind: api
+                inputPricePerMTok: 1
+                outputPricePerMTok: 2
+                serves: [chat]
+                maxTokensPerSecnd: 10
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        let plan = directory.appendingPathComponent("plan.json")
+        let result = try run(["plan", scenario.path, "-o", plan.path])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("workloads[0].demand.tokensPerPeriod[1]"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("bad.yaml:5:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("maxTokensPerSecond"), "did-you-mean: \(result.stderr)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: plan.path))
+        XCTAssertEqual(try run(["validate", scenario.path]).status, 2)
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        XCTAssertEqual(try run(["plan", "examples/midsize-3year.yaml", "--mip-gap", "2"]).status, 2)
+        XCTAssertEqual(try run(["plan"]).status, 2)
+        XCTAssertEqual(try run(["no-such-command"]).status, 2)
+        XCTAssertEqual(try run(["export", "examples/midsize-3year.yaml"]).status, 2)
+        XCTAssertEqual(try run(["plan", "/nonexistent/scenario.yaml"]).status, 2)
+    }
+
+    func testInfeasibleScenarioExitsThreeWithDiagnosis() throws {
+        let directory = try temporaryDirectory()
+        let scenario = directory.appendingPathComponent("infeasible.yaml")
+        try """
+            name: capped
+            horizon: {start: 2027Q1, periods: 2}
+            workloads:
+              - id: chat
+                demand: {tokensPerPeriod: [1.0e12, 1.0e12]}
+            offerings:
+              - id: api
+                kind: api
+                inputPricePerMTok: 1
+                outputPricePerMTok: 2
+                serves: [chat]
+                maxTokensPerSecond: 1000
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        let plan = directory.appendingPathComponent("plan.json")
+        let result = try run(["plan", scenario.path, "-o", plan.path])
+        XCTAssertEqual(result.status, 3, result.stderr)
+        XCTAssertTrue(result.stdout.contains("api.maxTokensPerSecond"), result.stdout)
+        let document = try json(plan)
+        XCTAssertEqual(document["status"] as? String, "infeasible")
+        let diagnosis = try XCTUnwrap(document["diagnosis"] as? [String: Any])
+        let shortfalls = try XCTUnwrap(diagnosis["shortfalls"] as? [[String: Any]])
+        XCTAssertEqual(shortfalls.count, 2)
+        XCTAssertEqual(shortfalls.first?["workload"] as? String, "chat")
+    }
+
+    func testStandardInputAndValidate() throws {
+        let text = try String(contentsOf: Self.repository.appendingPathComponent("examples/midsize-3year.yaml"), encoding: .utf8)
+        let result = try run(["validate", "-"], stdin: text)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("valid"))
+    }
+
+    func testCatalogAndInit() throws {
+        let catalog = try run(["catalog", "--json"])
+        XCTAssertEqual(catalog.status, 0)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(catalog.stdout.utf8)))
+        XCTAssertEqual(try run(["catalog"]).status, 0)
+        let directory = try temporaryDirectory()
+        let starter = directory.appendingPathComponent("starter.yaml")
+        XCTAssertEqual(try run(["init", starter.path, "--name", "starter"]).status, 0)
+        XCTAssertEqual(try run(["init", starter.path]).status, 2, "refuses to overwrite")
+        let planned = try run(["plan", starter.path])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+    }
+}
