@@ -1,0 +1,431 @@
+// Deterministic synthetic scenarios (issue 5: property tests; issue 7: scale suite).
+//
+// `ScenarioGenerator(size:seed:)` builds a valid, feasible `Scenario` from a seed with its own
+// PRNG (SplitMix64), never the system RNG: the same size and seed give the same scenario on
+// every machine and every run. Dimensions and magnitudes are documented in docs/scale-suite.md.
+// `ScenarioWriter.yaml` writes a scenario in the v1 YAML format that `ScenarioLoader` reads
+// back equal to the original.
+
+import Foundation
+
+/// The sizes of generated scenarios (docs/scale-suite.md).
+public enum ScenarioSize: String, CaseIterable, Sendable {
+    /// Property tests: 2-4 quarters, 1-3 slices, 1-2 workloads, 2-4 offerings, random options.
+    case tiny
+    /// 8 quarters, 4 slices, 2 workloads, 6 offerings (3 purchase, 1 rental, 2 API).
+    case small
+    /// 12 quarters, 8 slices, 4 workloads, 12 offerings (6 purchase, 3 rental, 3 API).
+    case medium
+    /// 20 quarters, 24 hourly slices, 8 workloads, 21 offerings (12 purchase, 4 rental, 5 API).
+    case large
+    /// 40 quarters, 24 hourly slices, 20 workloads, 30 offerings (16 purchase, 6 rental, 8 API).
+    case xlarge
+
+    /// Fixed dimensions of the non-tiny sizes: periods, slices, workloads, purchases, rentals, APIs.
+    var fixed: (periods: Int, slices: Int, workloads: Int, purchases: Int, rentals: Int, apis: Int)? {
+        switch self {
+        case .tiny: return nil
+        case .small: return (8, 4, 2, 3, 1, 2)
+        case .medium: return (12, 8, 4, 6, 3, 3)
+        case .large: return (20, 24, 8, 12, 4, 5)
+        case .xlarge: return (40, 24, 20, 16, 6, 8)
+        }
+    }
+
+    var salt: UInt64 {
+        switch self {
+        case .tiny: return 0x7469_6e79
+        case .small: return 0x736d_616c_6c
+        case .medium: return 0x6d65_6469_756d
+        case .large: return 0x6c61_7267_65
+        case .xlarge: return 0x786c_6172_6765
+        }
+    }
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014): a small, fast, well-mixed 64-bit PRNG with a
+/// 64-bit state. Deterministic on every platform.
+public struct ScenarioRNG: RandomNumberGenerator, Sendable {
+    public private(set) var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1), 53 random bits.
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Uniform in [lo, hi).
+    public mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * unit() }
+
+    /// Log-uniform in [lo, hi), lo > 0.
+    public mutating func logUniform(_ lo: Double, _ hi: Double) -> Double { exp(uniform(log(lo), log(hi))) }
+
+    /// Uniform integer in `range`.
+    public mutating func int(_ range: ClosedRange<Int>) -> Int {
+        let n = UInt64(range.upperBound - range.lowerBound + 1)
+        return range.lowerBound + Int(next() % n)
+    }
+
+    /// True with probability p.
+    public mutating func chance(_ p: Double) -> Bool { unit() < p }
+
+    /// A Fisher-Yates shuffle driven by this generator.
+    public mutating func shuffled<T>(_ items: [T]) -> [T] {
+        var a = items
+        if a.count < 2 { return a }
+        for i in stride(from: a.count - 1, to: 0, by: -1) {
+            let j = int(0...i)
+            if i != j { a.swapAt(i, j) }
+        }
+        return a
+    }
+}
+
+/// Builds a deterministic, valid and feasible synthetic scenario of a given size.
+public struct ScenarioGenerator: Sendable {
+    public let size: ScenarioSize
+    public let seed: UInt64
+
+    public init(size: ScenarioSize, seed: UInt64) {
+        self.size = size
+        self.seed = seed
+    }
+
+    static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
+    static let purchaseNames: [(id: String, accelerator: String)] = [
+        ("h100-node", "H100"), ("h200-node", "H200"), ("b200-node", "B200"), ("mi300x-node", "MI300X"),
+        ("a100-node", "A100"), ("mi325x-node", "MI325X"), ("gaudi3-node", "Gaudi3"), ("l40s-node", "L40S"),
+        ("b300-node", "B300"), ("mi355x-node", "MI355X"), ("gb200-tray", "GB200"), ("h20-node", "H20"),
+    ]
+    static let rentalNames: [(id: String, accelerator: String)] = [
+        ("h100-cloud", "H100"), ("h200-cloud", "H200"), ("a100-cloud", "A100"), ("b200-cloud", "B200"),
+        ("mi300x-cloud", "MI300X"), ("tpu-v6e-cloud", "TPUv6e"),
+    ]
+    static let apiNames = ["frontier-api", "mid-api", "small-api", "open-70b-api", "open-8b-api", "batch-api", "fast-api", "long-api"]
+
+    /// The scenario for this size and seed.
+    public func scenario() -> Scenario {
+        var rng = ScenarioRNG(seed: seed ^ size.salt)
+        _ = rng.next()
+        let tiny = size == .tiny
+
+        // Dimensions.
+        let periods: Int, sliceCount: Int, workloadCount: Int
+        var kinds: [Character]  // "p" purchase, "r" rental, "a" API; the first API serves every workload
+        if let f = size.fixed {
+            periods = f.periods; sliceCount = f.slices; workloadCount = f.workloads
+            kinds = Array(repeating: "a", count: 1) + Array(repeating: "p", count: f.purchases)
+                + Array(repeating: "r", count: f.rentals) + Array(repeating: "a", count: f.apis - 1)
+        } else {
+            periods = rng.int(2...4); sliceCount = rng.int(1...3); workloadCount = rng.int(1...2)
+            let others = rng.int(1...3)
+            kinds = ["a"]
+            for _ in 0..<others {
+                let u = rng.unit()
+                kinds.append(u < 0.5 ? "p" : u < 0.8 ? "r" : "a")
+            }
+            kinds = rng.shuffled(kinds)
+        }
+
+        // Calendar.
+        let start = PeriodLabel(kind: .quarter, year: rng.int(2026...2028), subperiod: rng.int(1...4))
+        let horizon = Horizon(start: start, periods: periods)
+        let slices = makeSlices(count: sliceCount, tiny: tiny, rng: &rng)
+
+        // Workloads.
+        var workloads: [Workload] = []
+        for i in 0..<workloadCount {
+            let id = i < Self.workloadNames.count ? Self.workloadNames[i] : "workload-\(i + 1)"
+            let outputShare = (rng.uniform(0.15, 0.6) * 20).rounded() / 20
+            let base = rng.logUniform(1e10, tiny ? 3e11 : 1e12)
+            let growth = rng.uniform(-0.02, 0.12)
+            var demand: [Double] = []
+            var level = base
+            for _ in 0..<periods {
+                let noisy = level * rng.uniform(0.95, 1.05)
+                demand.append(Self.significant(min(max(noisy, 1e10), 1e13), 4))
+                level *= 1 + growth
+            }
+            workloads.append(Workload(id: id, outputShare: outputShare, model: nil, demand: demand))
+        }
+        let workloadIDs = workloads.map(\.id)
+
+        func servedSubset() -> [String] {
+            var chosen = workloadIDs.filter { _ in rng.chance(0.7) }
+            if chosen.isEmpty { chosen = [workloadIDs[rng.int(0...(workloadIDs.count - 1))]] }
+            return chosen
+        }
+        /// Throughputs per workload: faster nodes cost more; smaller models run faster.
+        func throughputs(priceFactor: Double) -> [String: Double] {
+            let base = 2000 + 30000 * priceFactor
+            var t: [String: Double] = [:]
+            for w in servedSubset() {
+                let x = base * rng.uniform(0.5, 1.3)
+                t[w] = (min(max(x, 2000), 40000) / 100).rounded() * 100
+            }
+            return t
+        }
+
+        // Policy (drawn first: the guaranteed API's rate limit depends on the penalty).
+        let penalty: Double? = tiny && rng.chance(0.4) ? Self.significant(rng.logUniform(5, 500), 2) : nil
+        let integerUnits = tiny ? rng.chance(0.5) : true
+        let utilizationCap = tiny ? (rng.uniform(0.5, 1.0) * 20).rounded() / 20 : 0.85
+
+        // Offerings.
+        var offerings: [Offering] = []
+        var purchaseIndex = 0, rentalIndex = 0, apiIndex = 0
+        var guaranteedAPIWritten = false
+        for kind in kinds {
+            switch kind {
+            case "p":
+                let name = Self.purchaseNames[purchaseIndex % Self.purchaseNames.count]
+                let id = purchaseIndex < Self.purchaseNames.count ? name.id : "\(name.id)-\(purchaseIndex / Self.purchaseNames.count + 1)"
+                purchaseIndex += 1
+                let price = (rng.uniform(100_000, 450_000) / 1000).rounded() * 1000
+                let lifetime = tiny ? rng.int(1...8) : rng.int(12...20)
+                let power = (rng.uniform(5, 15) * 10).rounded() / 10
+                let opex = (rng.uniform(500, 5000) / 10).rounded() * 10
+                let t = throughputs(priceFactor: (price - 100_000) / 350_000)
+                var availableFrom = 0
+                if rng.chance(tiny ? 0.3 : 0.25), periods > 1 {
+                    availableFrom = rng.int(1...(tiny ? periods - 1 : max(1, periods / 2)))
+                }
+                let lead = rng.chance(0.4) ? rng.int(0...2) : 0
+                let maxPer: Double? = rng.chance(0.3) ? Double(tiny ? rng.int(1...6) : rng.int(2...20)) : nil
+                var existing = 0.0
+                var remaining: Int?
+                if rng.chance(0.3) {
+                    existing = Double(tiny ? rng.int(1...4) : rng.int(1...10))
+                    remaining = rng.int(1...lifetime)
+                }
+                offerings.append(.purchase(PurchaseOffering(
+                    id: id, unitPrice: price, accelerator: name.accelerator, acceleratorsPerUnit: 8,
+                    lifetimePeriods: lifetime, powerKW: power, opexPerUnitPeriod: opex, throughput: t,
+                    availableFromIndex: availableFrom, leadTimePeriods: lead, maxUnitsPerPeriod: maxPer,
+                    existingUnits: existing, existingRemainingPeriods: remaining)))
+            case "r":
+                let name = Self.rentalNames[rentalIndex % Self.rentalNames.count]
+                let id = rentalIndex < Self.rentalNames.count ? name.id : "\(name.id)-\(rentalIndex / Self.rentalNames.count + 1)"
+                rentalIndex += 1
+                let pricePerGPU = rng.uniform(2, 5)
+                let price = (8 * pricePerGPU * 100).rounded() / 100
+                let commitment: RentalCommitment = rng.chance(0.5) ? .none : .period
+                let maxUnits: Double? = rng.chance(0.4) ? Double(tiny ? rng.int(1...8) : rng.int(2...40)) : nil
+                let t = throughputs(priceFactor: (pricePerGPU - 2) / 3)
+                offerings.append(.rental(RentalOffering(
+                    id: id, pricePerUnitHour: price, accelerator: name.accelerator, acceleratorsPerUnit: 8,
+                    commitment: commitment, maxUnits: maxUnits, throughput: t)))
+            default:
+                let id = apiIndex < Self.apiNames.count ? Self.apiNames[apiIndex] : "api-\(apiIndex + 1)"
+                apiIndex += 1
+                let serves: [String]
+                let input: Double, output: Double
+                var rate: Double?
+                if !guaranteedAPIWritten {
+                    // Serves every workload; without a penalty it has no rate limit, so every
+                    // scenario is feasible on this API alone.
+                    guaranteedAPIWritten = true
+                    serves = workloadIDs
+                    input = Self.significant(rng.logUniform(1, 10), 2)
+                    output = Self.significant(min(30, input * rng.uniform(2, 4)), 2)
+                    if penalty != nil, rng.chance(0.5) { rate = Self.significant(rng.logUniform(1e4, 5e5), 2) }
+                } else {
+                    serves = servedSubset()
+                    input = Self.significant(rng.logUniform(0.1, 10), 2)
+                    output = Self.significant(min(30, input * rng.uniform(1.5, 4)), 2)
+                    if rng.chance(0.5) { rate = Self.significant(rng.logUniform(1e4, 1e6), 2) }
+                }
+                offerings.append(.api(APIOffering(
+                    id: id, inputPricePerMTok: input, outputPricePerMTok: output, serves: serves, maxTokensPerSecond: rate)))
+            }
+        }
+
+        // Site: the power cap never falls below what the existing fleet draws.
+        let electricity = (rng.uniform(0.05, 0.15) * 1000).rounded() / 1000
+        let pue = (rng.uniform(1.1, 1.5) * 100).rounded() / 100
+        var powerCap: [Double]?
+        if rng.chance(tiny ? 0.4 : 1) {
+            let purchases = offerings.compactMap { if case .purchase(let o) = $0 { return o } else { return nil } }
+            let headroom = tiny ? rng.uniform(0, 300) : rng.uniform(200, 2000) * Double(workloadCount)
+            powerCap = (0..<periods).map { p in
+                let existing = purchases.reduce(0.0) { $0 + (p < $1.existingRemainingPeriods ? $1.existingUnits * $1.powerKW : 0) }
+                return (existing + headroom * (1 + 0.05 * Double(p))).rounded(.up)
+            }
+        }
+        var capex: [Double]?
+        if rng.chance(tiny ? 0.4 : 1) {
+            capex = (0..<periods).map { _ in
+                tiny ? (rng.chance(0.15) ? 0 : (rng.uniform(0, 2e6) / 1000).rounded() * 1000)
+                    : (rng.uniform(1e6, 5e6) * Double(workloadCount) / 1e5).rounded() * 1e5
+            }
+        }
+        let discountRate = tiny ? (rng.chance(0.5) ? 0 : (rng.uniform(0.02, 0.15) * 100).rounded() / 100) : 0.08
+        let accounting: CapexAccounting = tiny ? (rng.chance(0.5) ? .cash : .amortized) : .amortized
+
+        return Scenario(
+            name: "generated-\(size.rawValue)-\(seed)", horizon: horizon, discountRate: discountRate,
+            capexAccounting: accounting, timeSlices: slices, workloads: workloads, offerings: offerings,
+            site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
+            budget: Budget(capexPerPeriod: capex),
+            policy: Policy(integerUnits: integerUnits, utilizationCap: utilizationCap, unservedPenaltyPerMTok: penalty))
+    }
+
+    /// Slices of the day: whole hours summing to 24, token shares from a diurnal profile
+    /// (trough around 04:00, peak around 16:00) with some noise, normalized to 1.
+    func makeSlices(count: Int, tiny: Bool, rng: inout ScenarioRNG) -> [TimeSlice] {
+        if count == 1 { return [TimeSlice(name: "all-day", hours: 24, share: 1)] }
+        var bounds: [Int]
+        if tiny {
+            var cuts = Set<Int>()
+            while cuts.count < count - 1 { cuts.insert(rng.int(1...23)) }
+            bounds = [0] + cuts.sorted() + [24]
+        } else {
+            bounds = (0...count).map { $0 * 24 / count }
+        }
+        let amplitude = rng.uniform(0.3, 0.7)
+        func intensity(_ hour: Int) -> Double { 1 + amplitude * sin(2 * Double.pi * (Double(hour) + 0.5 - 10) / 24) }
+        var weights: [Double] = []
+        for i in 0..<count {
+            let load = (bounds[i]..<bounds[i + 1]).reduce(0.0) { $0 + intensity($1) }
+            weights.append(load * rng.uniform(0.9, 1.1))
+        }
+        let total = weights.reduce(0, +)
+        return (0..<count).map { i in
+            let name = count == 24 ? String(format: "h%02d", bounds[i]) : String(format: "h%02d-%02d", bounds[i], bounds[i + 1])
+            return TimeSlice(name: name, hours: Double(bounds[i + 1] - bounds[i]), share: weights[i] / total)
+        }
+    }
+
+    /// x rounded to `digits` significant digits.
+    static func significant(_ x: Double, _ digits: Int) -> Double {
+        guard x != 0, x.isFinite else { return x }
+        let e = Int(floor(log10(abs(x))))
+        let k = digits - 1 - e
+        if k >= 0 {
+            let f = pow(10, Double(k))
+            return (x * f).rounded() / f
+        }
+        let f = pow(10, Double(-k))
+        return (x / f).rounded() * f
+    }
+}
+
+/// Writes scenarios in the v1 YAML format (docs/scenario-format.md, issue 3).
+public enum ScenarioWriter {
+    /// The scenario as v1 YAML. Numbers are printed with full precision (shortest text that
+    /// reads back to the same Double), strings quoted, per-period values as lists, so that
+    /// `ScenarioLoader.load(text:fileName:baseDirectory:)` reads back an equal `Scenario`.
+    /// Catalog `use:` entries are already resolved in a `Scenario`; they are written in full.
+    public static func yaml(_ scenario: Scenario) -> String {
+        var out = ""
+        func line(_ s: String) { out += s + "\n" }
+        let labels = scenario.horizon
+
+        line("name: \(quote(scenario.name))")
+        line("horizon: {start: \(quote(scenario.horizon.start.description)), periods: \(scenario.horizon.periods)}")
+        line("discountRate: \(number(scenario.discountRate))")
+        line("capexAccounting: \(scenario.capexAccounting.rawValue)")
+        line("timeSlices:")
+        for s in scenario.timeSlices {
+            line("  - {name: \(quote(s.name)), hours: \(number(s.hours)), share: \(number(s.share))}")
+        }
+        line("workloads:")
+        for w in scenario.workloads {
+            line("  - id: \(quote(w.id))")
+            line("    outputShare: \(number(w.outputShare))")
+            if let m = w.model { line("    model: \(quote(m))") }
+            line("    demand: {tokensPerPeriod: \(list(w.demand))}")
+        }
+        line("offerings:")
+        for o in scenario.offerings {
+            switch o {
+            case .purchase(let p):
+                line("  - id: \(quote(p.id))")
+                line("    kind: purchase")
+                line("    unitPrice: \(number(p.unitPrice))")
+                if let a = p.accelerator { line("    accelerator: \(quote(a))") }
+                line("    acceleratorsPerUnit: \(p.acceleratorsPerUnit)")
+                line("    lifetimePeriods: \(p.lifetimePeriods)")
+                line("    powerKW: \(number(p.powerKW))")
+                line("    opexPerUnitPeriod: \(number(p.opexPerUnitPeriod))")
+                line("    throughput: \(throughput(p.throughput, order: scenario.workloads))")
+                if p.availableFromIndex > 0 {
+                    line("    availableFrom: \(quote(labels.start.advanced(by: p.availableFromIndex).description))")
+                }
+                if p.leadTimePeriods != 0 { line("    leadTimePeriods: \(p.leadTimePeriods)") }
+                if let m = p.maxUnitsPerPeriod { line("    maxUnitsPerPeriod: \(number(m))") }
+                if p.existingUnits != 0 { line("    existingUnits: \(number(p.existingUnits))") }
+                if p.existingRemainingPeriods != p.lifetimePeriods {
+                    line("    existingRemainingPeriods: \(p.existingRemainingPeriods)")
+                }
+            case .rental(let r):
+                line("  - id: \(quote(r.id))")
+                line("    kind: rental")
+                line("    pricePerUnitHour: \(number(r.pricePerUnitHour))")
+                if let a = r.accelerator { line("    accelerator: \(quote(a))") }
+                line("    acceleratorsPerUnit: \(r.acceleratorsPerUnit)")
+                line("    commitment: \(r.commitment.rawValue)")
+                if let m = r.maxUnits { line("    maxUnits: \(number(m))") }
+                line("    throughput: \(throughput(r.throughput, order: scenario.workloads))")
+            case .api(let a):
+                line("  - id: \(quote(a.id))")
+                line("    kind: api")
+                line("    inputPricePerMTok: \(number(a.inputPricePerMTok))")
+                line("    outputPricePerMTok: \(number(a.outputPricePerMTok))")
+                line("    serves: [\(a.serves.map(quote).joined(separator: ", "))]")
+                if let r = a.maxTokensPerSecond { line("    maxTokensPerSecond: \(number(r))") }
+            }
+        }
+        line("site:")
+        line("  electricityPricePerKWh: \(number(scenario.site.electricityPricePerKWh))")
+        line("  pue: \(number(scenario.site.pue))")
+        if let cap = scenario.site.powerCapKW { line("  powerCapKW: \(list(cap))") }
+        if let capex = scenario.budget.capexPerPeriod {
+            line("budget:")
+            line("  capexPerPeriod: \(list(capex))")
+        }
+        line("policy:")
+        line("  integerUnits: \(scenario.policy.integerUnits)")
+        line("  utilizationCap: \(number(scenario.policy.utilizationCap))")
+        if let penalty = scenario.policy.unservedPenaltyPerMTok { line("  unservedPenaltyPerMTok: \(number(penalty))") }
+        return out
+    }
+
+    /// Shortest decimal text that reads back to the same Double (Swift's `description`).
+    static func number(_ x: Double) -> String {
+        if x == 0 { return "0" }  // never "-0.0"
+        return x.description
+    }
+
+    static func list(_ values: [Double]) -> String { "[" + values.map(number).joined(separator: ", ") + "]" }
+
+    /// Throughput keys in workload order (then any others, sorted), for a stable file.
+    static func throughput(_ t: [String: Double], order: [Workload]) -> String {
+        let known = order.map(\.id).filter { t[$0] != nil }
+        let others = t.keys.filter { k in !order.contains { $0.id == k } }.sorted()
+        return "{" + (known + others).map { "\(quote($0)): \(number(t[$0]!))" }.joined(separator: ", ") + "}"
+    }
+
+    /// A double-quoted YAML scalar.
+    static func quote(_ s: String) -> String {
+        var r = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": r += "\\\""
+            case "\\": r += "\\\\"
+            case "\n": r += "\\n"
+            case "\t": r += "\\t"
+            default:
+                if c.value < 0x20 { r += String(format: "\\x%02X", c.value) } else { r.unicodeScalars.append(c) }
+            }
+        }
+        return r + "\""
+    }
+}

@@ -1,0 +1,125 @@
+// The synthetic scenario generator (docs/scale-suite.md): deterministic, valid through the
+// YAML round trip, feasible, and of the documented dimensions.
+
+import Foundation
+import Testing
+@testable import CapPlanKit
+
+@Suite("Scenario generator")
+struct GeneratorTests {
+    static func roundTrip(_ scenario: Scenario) throws -> LoadedScenario {
+        try ScenarioLoader.load(text: ScenarioWriter.yaml(scenario), fileName: "generated.yaml", baseDirectory: ".")
+    }
+
+    @Test("the PRNG is SplitMix64: the reference sequence for seed 0")
+    func splitMixReference() {
+        var rng = ScenarioRNG(seed: 0)
+        #expect(rng.next() == 0xE220_A839_7B1D_CDAF)
+        #expect(rng.next() == 0x6E78_9E6A_A1B9_65F4)
+        #expect(rng.next() == 0x06C4_5D18_8009_454F)
+    }
+
+    @Test("same size and seed give the same scenario and the same YAML", arguments: ScenarioSize.allCases)
+    func deterministic(size: ScenarioSize) {
+        for seed: UInt64 in [1, 2, 12345] {
+            let a = ScenarioGenerator(size: size, seed: seed).scenario()
+            let b = ScenarioGenerator(size: size, seed: seed).scenario()
+            #expect(a == b, "size \(size) seed \(seed)")
+            #expect(ScenarioWriter.yaml(a) == ScenarioWriter.yaml(b), "size \(size) seed \(seed)")
+        }
+    }
+
+    @Test("different seeds give different scenarios", arguments: ScenarioSize.allCases)
+    func seedsDiffer(size: ScenarioSize) {
+        let scenarios = (1...8).map { ScenarioGenerator(size: size, seed: UInt64($0)).scenario() }
+        for i in 0..<scenarios.count {
+            for j in (i + 1)..<scenarios.count {
+                var a = scenarios[i], b = scenarios[j]
+                a.name = ""; b.name = ""  // the name carries the seed: compare the content
+                #expect(a != b, "size \(size): seeds \(i + 1) and \(j + 1) give the same scenario")
+            }
+        }
+    }
+
+    @Test("every size validates and reads back equal through the YAML round trip", arguments: ScenarioSize.allCases)
+    func yamlRoundTrip(size: ScenarioSize) throws {
+        let seeds: [UInt64] = size == .tiny ? Array(1...200) : [1, 2, 3]
+        for seed in seeds {
+            let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
+            do {
+                let loaded = try Self.roundTrip(scenario)
+                #expect(loaded.scenario == scenario, "size \(size) seed \(seed): the YAML reads back different\n\(ScenarioWriter.yaml(scenario))")
+            } catch let e as ScenarioLoadError {
+                Issue.record("size \(size) seed \(seed): generated scenario does not validate: \(e)\n\(ScenarioWriter.yaml(scenario))")
+            }
+        }
+    }
+
+    @Test("documented dimensions", arguments: ScenarioSize.allCases)
+    func dimensions(size: ScenarioSize) {
+        for seed: UInt64 in 1...(size == .tiny ? 300 : 3) {
+            let s = ScenarioGenerator(size: size, seed: seed).scenario()
+            let counts = (s.horizon.periods, s.timeSlices.count, s.workloads.count, s.purchases.count, s.rentals.count, s.apis.count)
+            if let f = size.fixed {
+                #expect(counts == f, "size \(size) seed \(seed)")
+            } else {
+                #expect((2...4).contains(counts.0) && (1...3).contains(counts.1) && (1...2).contains(counts.2), "seed \(seed)")
+                #expect((2...4).contains(s.offerings.count), "seed \(seed)")
+                #expect(s.apis.contains { $0.serves.count == s.workloads.count }, "seed \(seed): no API serves every workload")
+            }
+            #expect(abs(s.timeSlices.reduce(0) { $0 + $1.hours } - 24) <= 1e-9)
+            #expect(abs(s.timeSlices.reduce(0) { $0 + $1.share } - 1) <= 1e-9)
+            for w in s.workloads {
+                #expect(w.demand.count == s.horizon.periods)
+                #expect(w.demand.allSatisfy { $0 >= 1e10 && $0 <= 1e13 }, "size \(size) seed \(seed) \(w.id)")
+            }
+            for p in s.purchases {
+                #expect(p.unitPrice >= 100_000 && p.unitPrice <= 450_000)
+                #expect(p.powerKW >= 5 && p.powerKW <= 15)
+                #expect(p.throughput.values.allSatisfy { $0 >= 2000 && $0 <= 40_000 })
+            }
+            for a in s.apis {
+                #expect(a.inputPricePerMTok >= 0.1 && a.outputPricePerMTok <= 30)
+            }
+            // Feasible by construction: an unlimited API for every workload, or a penalty.
+            let covered = s.apis.contains { $0.maxTokensPerSecond == nil && $0.serves.count == s.workloads.count }
+            #expect(covered || s.policy.unservedPenaltyPerMTok != nil, "size \(size) seed \(seed)")
+            if let cap = s.site.powerCapKW {
+                for p in 0..<s.horizon.periods {
+                    let existing = s.purchases.reduce(0.0) { $0 + (p < $1.existingRemainingPeriods ? $1.existingUnits * $1.powerKW : 0) }
+                    #expect(cap[p] >= existing, "size \(size) seed \(seed): power cap below the existing fleet in period \(p)")
+                }
+            }
+        }
+    }
+
+    @Test("tiny scenarios cover the option mix")
+    func tinyMix() {
+        let all = (1...200).map { ScenarioGenerator(size: .tiny, seed: UInt64($0)).scenario() }
+        #expect(all.contains { $0.discountRate > 0 } && all.contains { $0.discountRate == 0 })
+        #expect(all.contains { $0.capexAccounting == .cash } && all.contains { $0.capexAccounting == .amortized })
+        #expect(all.contains { $0.purchases.contains { $0.existingUnits > 0 } })
+        #expect(all.contains { $0.purchases.contains { $0.leadTimePeriods > 0 } })
+        #expect(all.contains { $0.purchases.contains { $0.availableFromIndex > 0 } })
+        #expect(all.contains { $0.purchases.contains { $0.maxUnitsPerPeriod != nil } })
+        #expect(all.contains { $0.rentals.contains { $0.maxUnits != nil } })
+        #expect(all.contains { $0.rentals.contains { $0.commitment == .none } } && all.contains { $0.rentals.contains { $0.commitment == .period } })
+        #expect(all.contains { $0.apis.contains { $0.maxTokensPerSecond != nil } })
+        #expect(all.contains { $0.site.powerCapKW != nil } && all.contains { $0.budget.capexPerPeriod != nil })
+        #expect(all.contains { $0.policy.unservedPenaltyPerMTok != nil })
+        #expect(all.contains { $0.policy.integerUnits } && all.contains { !$0.policy.integerUnits })
+        #expect(all.contains { $0.policy.utilizationCap < 1 })
+    }
+
+    @Test("small and medium plan to optimal, audited", arguments: [ScenarioSize.small, .medium])
+    func plansToOptimal(size: ScenarioSize) throws {
+        for seed: UInt64 in [1, 2] {
+            let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
+            var options = PlanOptions()
+            options.baselines = false
+            let plan = try Planner.plan(scenario, options: options)
+            #expect(plan.status == .optimal, "size \(size) seed \(seed): \(plan.status)")
+            #expect((plan.audit?.relativeDifference ?? 1) <= 1e-6, "size \(size) seed \(seed)")
+        }
+    }
+}
