@@ -1,0 +1,167 @@
+import Foundation
+import XCTest
+@testable import CapPlanKit
+
+/// docs/plan.schema.json against real plans: every shipped example, an infeasible plan with its
+/// diagnosis, and mutated plans that must be rejected. The check is Python's `jsonschema` (an
+/// independent implementation); the test fails, never skips, when python3 or jsonschema is missing.
+final class PlanSchemaTests: XCTestCase {
+    /// The repository root: this file is Tests/CapPlanKitTests/PlanSchemaTests.swift.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var schemaPath: String { root.appendingPathComponent("docs/plan.schema.json").path }
+
+    /// Checks the schema itself, then prints `OK <path>` or `FAIL <path>: <first error>` per file.
+    static let script = #"""
+    import json, sys
+    from jsonschema import Draft202012Validator
+
+    schema = json.load(open(sys.argv[1]))
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    for path in sys.argv[2:]:
+        with open(path) as f:
+            data = json.load(f)
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        if errors:
+            e = errors[0]
+            print("FAIL %s: %s: %s" % (path, "/".join(str(p) for p in e.absolute_path), e.message[:300]))
+        else:
+            print("OK %s" % path)
+    """#
+
+    var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-plan-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if let directory { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// Writes each JSON text to a file and validates them all in one python3 run; returns
+    /// name -> nil (valid) or the first schema error.
+    func validate(_ documents: [(name: String, json: String)], file: StaticString = #filePath, line: UInt = #line) throws -> [String: String?] {
+        var paths: [String: String] = [:]
+        for document in documents {
+            let url = directory.appendingPathComponent(document.name + ".json")
+            try document.json.write(to: url, atomically: true, encoding: .utf8)
+            paths[url.path] = document.name
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.script, Self.schemaPath] + documents.map { directory.appendingPathComponent($0.name + ".json").path }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "python3 with the jsonschema module is required for this test:\n\(errors)", file: file, line: line)
+        var result: [String: String?] = [:]
+        for text in output.split(separator: "\n") {
+            if text.hasPrefix("OK "), let name = paths[String(text.dropFirst(3))] {
+                result[name] = .some(nil)
+            } else if text.hasPrefix("FAIL ") {
+                let rest = text.dropFirst(5)
+                let path = String(rest.prefix { $0 != ":" })
+                if let name = paths[path] { result[name] = .some(String(rest)) }
+            }
+        }
+        for document in documents where result[document.name] == nil {
+            XCTFail("no verdict for \(document.name):\n\(output)\n\(errors)", file: file, line: line)
+        }
+        return result
+    }
+
+    static var examples: [URL] {
+        let dir = root.appendingPathComponent("examples")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { dir.appendingPathComponent($0) }
+    }
+
+    func testSchemaIsValidJSONSchema() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.schemaPath))
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        XCTAssertEqual(object["$schema"] as? String, "https://json-schema.org/draft/2020-12/schema")
+        XCTAssertEqual(object["additionalProperties"] as? Bool, false)
+        // check_schema runs inside validate(); a trivially valid plan proves the run works.
+        let plan = try Planner.plan(AuditExamples.worked(.amortized))
+        let result = try validate([("worked", try PlanReport.json(plan))])
+        XCTAssertEqual(result["worked"], .some(nil))
+    }
+
+    func testEveryExamplePlanValidates() throws {
+        let examples = Self.examples
+        XCTAssertGreaterThanOrEqual(examples.count, 3, "examples/*.yaml not found under \(Self.root.path)")
+        var documents: [(name: String, json: String)] = []
+        for url in examples {
+            let loaded = try ScenarioLoader.load(path: url.path)
+            let plan = try Planner.plan(loaded.scenario)
+            XCTAssertEqual(plan.status, .optimal, url.lastPathComponent)
+            documents.append((url.deletingPathExtension().lastPathComponent, try PlanReport.json(plan)))
+            // Relaxed, with timings: the other shape of `solver` (no MIP keys, `seconds` present).
+            var options = PlanOptions()
+            options.relax = true
+            options.timings = true
+            let relaxed = try Planner.plan(loaded.scenario, options: options)
+            XCTAssertNotNil(relaxed.solver.seconds)
+            documents.append((url.deletingPathExtension().lastPathComponent + "-relaxed", try PlanReport.json(relaxed)))
+        }
+        let result = try validate(documents)
+        for document in documents {
+            XCTAssertEqual(result[document.name], .some(nil), "\(document.name) does not match docs/plan.schema.json")
+        }
+    }
+
+    func testInfeasiblePlanWithDiagnosisValidates() throws {
+        let plan = try Planner.plan(PlannerScenarios.infeasible)
+        XCTAssertEqual(plan.status, .infeasible)
+        XCTAssertNotNil(plan.diagnosis)
+        XCTAssertFalse(plan.diagnosis?.shortfalls.isEmpty ?? true)
+        let result = try validate([("infeasible", try PlanReport.json(plan))])
+        XCTAssertEqual(result["infeasible"], .some(nil))
+    }
+
+    func testMutatedPlansAreRejected() throws {
+        let good = try PlanReport.json(try Planner.plan(AuditExamples.caseB))
+        let infeasible = try PlanReport.json(try Planner.plan(PlannerScenarios.infeasible))
+
+        func mutate(_ json: String, _ change: (inout [String: Any]) -> Void) throws -> String {
+            var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            change(&object)
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        func edit(_ object: inout [String: Any], _ key: String, _ change: (inout [String: Any]) -> Void) {
+            var inner = object[key] as! [String: Any]
+            change(&inner)
+            object[key] = inner
+        }
+
+        let mutants: [(name: String, json: String)] = [
+            ("unknown-top-level-key", try mutate(good) { $0["surprise"] = 1 }),
+            ("unknown-totals-key", try mutate(good) { edit(&$0, "totals") { $0["discountedCostEUR"] = 1 } }),
+            ("missing-discounted-cost", try mutate(good) { edit(&$0, "totals") { $0["discountedCost"] = nil } }),
+            ("unknown-status", try mutate(good) { $0["status"] = "great" }),
+            ("null-optional", try mutate(good) { $0["diagnosis"] = NSNull() }),
+            ("string-number", try mutate(good) { edit(&$0, "solver") { $0["rows"] = "10" } }),
+            ("schema-version-2", try mutate(good) { $0["schemaVersion"] = 2 }),
+            ("optimal-without-totals", try mutate(good) { $0["totals"] = nil }),
+            ("unknown-key-in-period", try mutate(good) {
+                var periods = $0["periods"] as! [[String: Any]]
+                periods[0]["note"] = "x"
+                $0["periods"] = periods
+            }),
+            ("infeasible-without-diagnosis", try mutate(infeasible) { $0["diagnosis"] = nil }),
+            ("infeasible-with-totals", try mutate(infeasible) { $0["totals"] = (try! JSONSerialization.jsonObject(with: Data(good.utf8)) as! [String: Any])["totals"] }),
+        ]
+        let result = try validate(mutants + [("unmutated", good)])
+        XCTAssertEqual(result["unmutated"], .some(nil), "the unmutated plan must validate")
+        for mutant in mutants {
+            let verdict = try XCTUnwrap(result[mutant.name], "no verdict for \(mutant.name)")
+            XCTAssertNotNil(verdict, "\(mutant.name) should be rejected by docs/plan.schema.json")
+        }
+    }
+}
