@@ -420,6 +420,32 @@ final class PlannerTests: XCTestCase {
         }
     }
 
+    /// Every workload's demand is covered in every period of every example, and the reported
+    /// cost per million tokens is consistent with the reported tokens.
+    ///
+    /// Known planner bug, assertion left out (see the report of this change): served tokens
+    /// can exceed demand. The demand rows are `≥` and x_owps costs nothing, so in slices with
+    /// idle owned capacity the solution may over-assign; PlanExtraction reports x as served.
+    /// In examples/startup-api-breakeven.yaml, period 2028-02, workload `tagging` has
+    /// demandTokens 1.4e10 but servedTokens sum to 5.09e10 (h100-node 4.11e10); totals.tokensServed
+    /// 8.153e11 > tokensDemanded 7.328e11. The omitted assertion is
+    /// `served + unserved <= demand · (1 + 1e-6)` per workload and period.
+    func testServedTokensCoverDemandInEveryExample() throws {
+        for url in Self.examples {
+            let plan = try optimalPlan(try ScenarioLoader.load(path: url.path).scenario)
+            for period in plan.periods {
+                for line in period.workloads {
+                    let served = line.servedTokens.values.reduce(0, +)
+                    XCTAssertGreaterThanOrEqual(served + line.unservedTokens, line.demandTokens * (1 - 1e-6),
+                                                "\(url.lastPathComponent) \(period.period) \(line.workload)")
+                }
+            }
+            let totals = try XCTUnwrap(plan.totals)
+            if let perMTok = totals.costPerMillionTokens { assertClose(perMTok, totals.cost / (totals.tokensServed / 1e6)) }
+            assertClose(totals.tokensDemanded, plan.periods.reduce(0) { $0 + $1.workloads.reduce(0) { $0 + $1.demandTokens } })
+        }
+    }
+
     // MARK: Determinism
 
     func testSameScenarioGivesByteIdenticalJSON() throws {
