@@ -20,7 +20,7 @@ struct CapPlan: ParsableCommand {
             2 invalid input or usage, 3 infeasible or unbounded, 4 solver or audit failure.
             """,
         version: CapPlanVersion.string,
-        subcommands: [PlanCommand.self, ValidateCommand.self, ExportCommand.self, CatalogCommand.self, InitCommand.self, GenerateCommand.self]
+        subcommands: [PlanCommand.self, ValidateCommand.self, ExportCommand.self, CatalogCommand.self, InitCommand.self, GenerateCommand.self, BreakevenCommand.self, SweepCommand.self]
     )
 
     /// Like ParsableCommand.main(), but usage errors exit with 2 (ArgumentParser's default is 64).
@@ -59,12 +59,26 @@ func loadScenario(_ path: String, maxNonzeros: Int?) throws -> Scenario {
     }
 }
 
+/// True when `path` names something other than a regular file (a device such as /dev/null or
+/// /dev/stdout, or a pipe): such a target is written through, never replaced by a rename.
+func isSpecialFile(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+}
+
 /// Writes a file atomically: a temporary file beside it, then a rename, so that an interrupted
 /// run never leaves a truncated file.
 func writeAtomically(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
     do {
-        try Data(text.utf8).write(to: url, options: .atomic)
+        if isSpecialFile(path) {
+            guard let handle = FileHandle(forWritingAtPath: path) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+            handle.write(Data(text.utf8))
+            try handle.close()
+        } else {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        }
     } catch {
         printError("cannot write \(path): \(error.localizedDescription)")
         throw ExitCode(ExitStatus.invalidInput)

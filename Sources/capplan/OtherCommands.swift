@@ -62,6 +62,10 @@ struct ExportCommand: ParsableCommand {
                 guard let path else { continue }
                 // GLPK writes a temporary file that is renamed into place, so an interrupted
                 // export never leaves a truncated model.
+                if isSpecialFile(path) {
+                    try model.lp.write(to: path, format: format)
+                    continue
+                }
                 let temporary = path + ".tmp"
                 try model.lp.write(to: temporary, format: format)
                 guard rename(temporary, path) == 0 else {

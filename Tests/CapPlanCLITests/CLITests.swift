@@ -166,6 +166,41 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(shortfalls.first?["workload"] as? String, "chat")
     }
 
+    /// `-o` on a device or pipe (e.g. /dev/null) writes through it; the atomic rename is only
+    /// for regular files, or it would replace the device with a file.
+    func testOutputToAPipeIsWrittenThroughNotReplaced() throws {
+        let directory = try temporaryDirectory()
+        let fifo = directory.appendingPathComponent("plan.pipe").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        final class Received: @unchecked Sendable { var data = Data() }
+        let received = Received()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let fd = open(fifo, O_RDONLY)  // blocks until the writer opens it
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while fd >= 0 {
+                let count = read(fd, &buffer, buffer.count)
+                if count <= 0 { break }
+                received.data.append(contentsOf: buffer[0..<count])
+            }
+            if fd >= 0 { close(fd) }
+            done.signal()
+        }
+        let result = try run(["plan", "examples/startup-api-breakeven.yaml", "-o", fifo])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        var info = stat()
+        XCTAssertEqual(stat(fifo, &info), 0)
+        let stillPipe = (info.st_mode & S_IFMT) == S_IFIFO
+        XCTAssertTrue(stillPipe, "the pipe was replaced by a file")
+        if !stillPipe {
+            let unblock = open(fifo, O_WRONLY | O_NONBLOCK)
+            if unblock >= 0 { close(unblock) }
+        }
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success)
+        let plan = try JSONSerialization.jsonObject(with: received.data) as? [String: Any]
+        XCTAssertEqual(plan?["status"] as? String, "optimal")
+    }
+
     func testStandardInputAndValidate() throws {
         let text = try String(contentsOf: Self.repository.appendingPathComponent("examples/midsize-3year.yaml"), encoding: .utf8)
         let result = try run(["validate", "-"], stdin: text)

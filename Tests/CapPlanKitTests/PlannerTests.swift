@@ -438,6 +438,12 @@ final class PlannerTests: XCTestCase {
                     let served = line.servedTokens.values.reduce(0, +)
                     XCTAssertGreaterThanOrEqual(served + line.unservedTokens, line.demandTokens * (1 - 1e-6),
                                                 "\(url.lastPathComponent) \(period.period) \(line.workload)")
+                    // Idle capacity is not reported as serving: no more than the demand.
+                    XCTAssertLessThanOrEqual(served + line.unservedTokens, line.demandTokens * (1 + 1e-6),
+                                             "\(url.lastPathComponent) \(period.period) \(line.workload)")
+                    for (offering, tokens) in line.servedTokens {
+                        XCTAssertGreaterThan(tokens, 1e-3 * line.demandTokens * 1e-6, "solver noise reported for \(offering)")
+                    }
                 }
             }
             let totals = try XCTUnwrap(plan.totals)

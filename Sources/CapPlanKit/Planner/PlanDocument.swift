@@ -23,6 +23,7 @@ public struct PlanDocument: Codable, Sendable {
     public var periods: [PeriodPlan]
     public var baselines: Baselines?
     public var audit: Audit?
+    public var insights: Insights?
     public var diagnosis: Diagnosis?
     public var warnings: [String]
 
@@ -177,6 +178,44 @@ public struct PlanDocument: Codable, Sendable {
     public struct Baselines: Codable, Sendable {
         /// Every workload sent to APIs only (no purchases, no rentals).
         public var allAPI: Baseline
+        /// Owned and rented capacity only (no APIs).
+        public var noAPI: Baseline
+        /// Rented capacity only (no purchases, no APIs; existing owned units are not used).
+        public var rentOnly: Baseline
+    }
+
+    /// What one more million tokens of a workload would cost in a period, from the demand rows' duals.
+    public struct MarginalCost: Codable, Sendable {
+        public var workload: String
+        public var period: String
+        /// USD per million tokens (the period's own money), averaged over slices by their token share.
+        public var averagePerMTok: Double
+        public var peakSlice: String
+        public var peakPerMTok: Double
+        public var bySlice: [String: Double]
+    }
+
+    /// What one more unit of a binding limit is worth.
+    public struct ShadowPrice: Codable, Sendable {
+        /// The limit, named as its row or column (`powerCap[2027Q3]`).
+        public var limit: String
+        /// powerCap, capitalBudget, apiRateLimit, maxUnitsPerPeriod or maxUnits.
+        public var kind: String
+        public var period: String
+        public var slice: String?
+        public var offering: String?
+        public var unit: String
+        /// Decrease of the discounted total cost per unit of the limit (USD, discounted to the start).
+        public var value: Double
+        /// The same in the period's own money (value / δ_p).
+        public var valueUndiscounted: Double
+    }
+
+    public struct Insights: Codable, Sendable {
+        /// Which LP the duals come from.
+        public var dualSource: String
+        public var marginalCosts: [MarginalCost]
+        public var shadowPrices: [ShadowPrice]
     }
 
     /// The independent evaluator's re-costing of this plan.

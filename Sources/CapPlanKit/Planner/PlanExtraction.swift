@@ -27,15 +27,42 @@ enum PlanExtraction {
                 decisions.onDemandUnits[rental.id] = (0..<periods).map { p in (0..<slices).map { clean(solution[block.variable(p, $0)]) } }
             }
         }
-        for pair in index.servingPairs {
-            let offering = scenario.offerings[pair.offering].id, workload = scenario.workloads[pair.workload].id
-            decisions.served[offering, default: [:]][workload] = (0..<periods).map { p in
-                (0..<slices).map { clean(solution[pair.columns.variable(p, $0)]) }
+        // Rates per serving pair, [p·S + s], then over-service trimmed: demand rows are ≥ and
+        // owned or rented capacity costs nothing per token, so the solver may leave idle
+        // capacity "serving" more than the demand. Taking the excess off those free columns
+        // changes neither the cost nor feasibility (capacity rows only get looser).
+        var rates = index.servingPairs.map { pair in
+            (0..<periods * slices).map { clean(solution[Variable(index: pair.columns.start + $0)]) }
+        }
+        var unservedRates = index.unserved.map { block in
+            block.map { block in (0..<periods * slices).map { clean(solution[Variable(index: block.start + $0)]) } }
+        }
+        for w in scenario.workloads.indices {
+            let pairs = index.servingPairs.indices.filter { index.servingPairs[$0].workload == w }
+            let free = pairs.filter { index.servingPairs[$0].throughput != nil }
+            for k in 0..<periods * slices {
+                var excess = pairs.reduce(0.0) { $0 + rates[$1][k] } + (unservedRates[w]?[k] ?? 0) - model.demandRate[w][k]
+                guard excess > 0 else { continue }
+                for pair in free.reversed() where excess > 0 {
+                    let cut = min(excess, rates[pair][k])
+                    rates[pair][k] = clean(rates[pair][k] - cut)
+                    excess -= cut
+                }
+                if excess > 0, let unserved = unservedRates[w]?[k] {
+                    unservedRates[w]![k] = clean(max(0, unserved - excess))
+                }
             }
         }
-        for (w, block) in index.unserved.enumerated() {
-            guard let block else { continue }
-            decisions.unserved[scenario.workloads[w].id] = (0..<periods).map { p in (0..<slices).map { clean(solution[block.variable(p, $0)]) } }
+        func bySlice(_ values: [Double]) -> [[Double]] {
+            (0..<periods).map { p in Array(values[p * slices..<(p + 1) * slices]) }
+        }
+        for (k, pair) in index.servingPairs.enumerated() {
+            let offering = scenario.offerings[pair.offering].id, workload = scenario.workloads[pair.workload].id
+            decisions.served[offering, default: [:]][workload] = bySlice(rates[k])
+        }
+        for (w, values) in unservedRates.enumerated() {
+            guard let values else { continue }
+            decisions.unserved[scenario.workloads[w].id] = bySlice(values)
         }
         return decisions
     }
@@ -66,13 +93,18 @@ enum PlanExtraction {
             tokensDemanded: evaluation.tokensDemanded, tokensServed: evaluation.tokensServed, tokensUnserved: evaluation.tokensUnserved,
             costPerMillionTokens: evaluation.tokensServed > 0 ? evaluation.totalCost / (evaluation.tokensServed / 1e6) : nil)
 
+        // Rates as reported (trimmed and cleaned), per serving pair: [period][slice].
+        func served(_ pair: ServingPair) -> [[Double]] {
+            decisions.served[scenario.offerings[pair.offering].id]?[scenario.workloads[pair.workload].id] ?? []
+        }
         // Load in units (Σ_w x / τ) per offering, period and slice.
         var load = [Int: [Double]]()
         for pair in index.servingPairs {
             guard let tau = pair.throughput else { continue }
             var values = load[pair.offering] ?? [Double](repeating: 0, count: periods * slices.count)
+            let rates = served(pair)
             for p in 0..<periods {
-                for s in 0..<slices.count { values[p * slices.count + s] += solution[pair.columns.variable(p, s)] / tau }
+                for s in 0..<slices.count { values[p * slices.count + s] += rates[p][s] / tau }
             }
             load[pair.offering] = values
         }
@@ -133,18 +165,18 @@ enum PlanExtraction {
             }
             var workloads: [PlanDocument.WorkloadLine] = []
             for (w, workload) in scenario.workloads.enumerated() {
-                var served: [String: Double] = [:]
+                var servedTokens: [String: Double] = [:]
                 for pair in index.servingPairs where pair.workload == w {
                     var tokens = 0.0
-                    for s in 0..<slices.count { tokens += solution[pair.columns.variable(p, s)] * seconds[s] }
-                    tokens = clean(tokens)
-                    if tokens > 0 { served[scenario.offerings[pair.offering].id] = tokens }
+                    let rates = served(pair)
+                    for s in 0..<slices.count { tokens += rates[p][s] * seconds[s] }
+                    if tokens > 0 { servedTokens[scenario.offerings[pair.offering].id] = tokens }
                 }
                 var unserved = 0.0
-                if let block = index.unserved[w] {
-                    for s in 0..<slices.count { unserved += solution[block.variable(p, s)] * seconds[s] }
+                if let rates = decisions.unserved[workload.id] {
+                    for s in 0..<slices.count { unserved += rates[p][s] * seconds[s] }
                 }
-                workloads.append(.init(workload: workload.id, demandTokens: workload.demand[p], servedTokens: served, unservedTokens: clean(unserved)))
+                workloads.append(.init(workload: workload.id, demandTokens: workload.demand[p], servedTokens: servedTokens, unservedTokens: unserved))
             }
             document.periods.append(.init(
                 period: labels[p], discountFactor: period.discountFactor, cost: costLines(period.cost),

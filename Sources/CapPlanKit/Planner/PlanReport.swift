@@ -87,12 +87,14 @@ public enum PlanReport {
         var cost = "Discounted cost \(money(totals.discountedCost)) (undiscounted \(money(totals.cost))"
         if let perMTok = totals.costPerMillionTokens { cost += ", \(money(perMTok)) per million tokens" }
         out.append(cost + ")")
-        if let baseline = plan.baselines?.allAPI {
-            if let api = baseline.discountedCost, let saving = baseline.saving {
-                let pct = baseline.savingPercent.map { String(format: " (%.1f%%)", $0) } ?? ""
-                out.append("All-API plan \(money(api)): this plan saves \(money(saving))\(pct)")
-            } else if let why = baseline.unavailable {
-                out.append("All-API plan: unavailable, \(why)")
+        if let baselines = plan.baselines {
+            for (name, baseline) in [("All-API", baselines.allAPI), ("No-API (own and rent)", baselines.noAPI), ("Rent-only", baselines.rentOnly)] {
+                if let cost = baseline.discountedCost, let saving = baseline.saving {
+                    let pct = baseline.savingPercent.map { String(format: " (%.1f%%)", $0) } ?? ""
+                    out.append("\(name) plan \(money(cost)): this plan saves \(money(saving))\(pct)")
+                } else if let why = baseline.unavailable {
+                    out.append("\(name) plan: unavailable, \(why)")
+                }
             }
         }
         if totals.tokensUnserved > 0 {
@@ -161,6 +163,27 @@ public enum PlanReport {
         out.append(table(["period", "capex", "energy", "opex", "rental", "api", "unserved", "total", "discounted"], rows))
         if totals.salvage > 0 {
             out.append("  salvage credit at the horizon's end: \(money(totals.salvage)) (discounted \(money(totals.discountedSalvage)))")
+        }
+        if let insights = plan.insights {
+            out.append("")
+            out.append("Marginal cost of one more million tokens, USD (token-weighted average over slices; peak slice)")
+            let workloads = orderedUnique(insights.marginalCosts.map(\.workload))
+            out.append(table(["period"] + workloads, plan.periods.map { period in
+                [period.period] + workloads.map { w in
+                    guard let m = insights.marginalCosts.first(where: { $0.workload == w && $0.period == period.period }) else { return "-" }
+                    return String(format: "%.3f (%@ %.3f)", m.averagePerMTok, m.peakSlice, m.peakPerMTok)
+                }
+            }))
+            if plan.solver.integerColumns > 0 { out.append("  from the LP with the purchases and reservations fixed at the plan's") }
+            if !insights.shadowPrices.isEmpty {
+                out.append("")
+                out.append("Binding limits: what one more unit is worth (USD, in the period's money)")
+                let top = insights.shadowPrices.sorted { $0.value > $1.value }.prefix(20)
+                out.append(table(["limit", "value", "unit"], top.map { [$0.limit, String(format: "%.4g", $0.valueUndiscounted), $0.unit] }))
+                if insights.shadowPrices.count > top.count {
+                    out.append("  ... \(insights.shadowPrices.count - top.count) more in the JSON plan (insights.shadowPrices)")
+                }
+            }
         }
         for warning in plan.warnings { out.append("warning: \(warning)") }
         return out.joined(separator: "\n") + "\n"

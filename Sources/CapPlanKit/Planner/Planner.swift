@@ -73,8 +73,9 @@ public enum Planner {
                 evaluatorDiscountedCost: evaluation.discountedCost, solverObjective: objective,
                 relativeDifference: difference, tolerance: options.auditTolerance, violations: [])
             PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
+            document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             if options.baselines {
-                document.baselines = .init(allAPI: try allAPIBaseline(scenario, planCost: evaluation.discountedCost))
+                document.baselines = try baselines(scenario, integer: integer, planCost: evaluation.discountedCost)
             }
             if document.status == .feasible {
                 document.warnings.append("the solver stopped at a limit (\(solution.termination.rawValue)); the plan is feasible but may not be optimal (gap \(document.solver.mipGap.map { String($0) } ?? "unknown"))")
@@ -137,20 +138,74 @@ public enum Planner {
             timeSlices: scenario.timeSlices.map { .init(name: $0.name, hours: $0.hours, share: $0.share) })
     }
 
-    /// The cheapest plan that sends everything to APIs (no purchases, no rentals), as an LP.
-    static func allAPIBaseline(_ scenario: Scenario, planCost: Double) throws -> PlanDocument.Baseline {
-        var apiOnly = scenario
-        apiOnly.offerings = scenario.offerings.filter { if case .api = $0 { return true } else { return false } }
-        apiOnly.policy = Policy(integerUnits: false, utilizationCap: scenario.policy.utilizationCap, unservedPenaltyPerMTok: scenario.policy.unservedPenaltyPerMTok)
-        let unserved = scenario.workloads.filter { w in !apiOnly.apis.contains { $0.serves.contains(w.id) } }.map(\.id)
-        if !unserved.isEmpty, scenario.policy.unservedPenaltyPerMTok == nil {
-            return .init(unavailable: "no API serves \(unserved.joined(separator: ", "))")
+    /// Three reference plans, each solved on its own thread: all-API (as an LP: no units),
+    /// no-API (own and rent only) and rent-only, with the same integrality as the plan.
+    static func baselines(_ scenario: Scenario, integer: Bool, planCost: Double) throws -> PlanDocument.Baselines {
+        func keeping(_ keep: (Offering) -> Bool, existing: Bool = true) -> Scenario {
+            var copy = scenario.withIntegerUnits(integer)
+            copy.offerings = scenario.offerings.filter(keep)
+            if !existing {
+                copy.offerings = copy.offerings.filter { if case .purchase = $0 { return false } else { return true } }
+            }
+            return copy
         }
-        let model = CapacityModelBuilder.buildModel(apiOnly, options: CapacityModelOptions(names: false, integerUnits: false))
-        let solution = try GLPKSolver.solve(model.lp)
-        guard solution.termination == .optimal, let cost = solution.objectiveValue else {
-            return .init(unavailable: "the APIs' rate limits cannot carry the demand (\(solution.termination.rawValue))")
+        let variants: [(Scenario, String)] = [
+            (keeping { if case .api = $0 { return true } else { return false } }, "APIs"),
+            (keeping { if case .api = $0 { return false } else { return true } }, "owned and rented capacity"),
+            (keeping({ if case .rental = $0 { return true } else { return false } }, existing: false), "rentals"),
+        ]
+        final class Results: @unchecked Sendable {
+            var values: [Result<PlanDocument.Baseline, Error>?] = [nil, nil, nil]
         }
+        // The baselines without purchases still own the existing units, which stay in service
+        // and are paid for (energy, fixed opex) whether used or not: that cost is added back so
+        // that every plan is compared on the same footing.
+        let existingRunningCost = existingFleetRunningCost(scenario)
+        let sunk = [existingRunningCost, 0, existingRunningCost]
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: variants.count) { k in
+            let value = Result { try baseline(variants[k].0, what: variants[k].1, planCost: planCost, addedCost: sunk[k]) }
+            results.values[k] = value
+        }
+        return PlanDocument.Baselines(
+            allAPI: try results.values[0]!.get(), noAPI: try results.values[1]!.get(), rentOnly: try results.values[2]!.get())
+    }
+
+    /// The optimal cost of a restricted scenario, or why it has none.
+    /// Σ_o Σ_{p ≤ R_o} δ_p E_o (k_o · pue · h · ε + g_o): the existing units' discounted running cost.
+    static func existingFleetRunningCost(_ scenario: Scenario) -> Double {
+        let hours = scenario.horizon.hoursPerPeriod, site = scenario.site
+        var total = 0.0
+        for purchase in scenario.purchases where purchase.existingUnits > 0 {
+            let perPeriod = purchase.existingUnits * (purchase.powerKW * site.pue * hours * site.electricityPricePerKWh + purchase.opexPerUnitPeriod)
+            for p in 0..<min(purchase.existingRemainingPeriods, scenario.horizon.periods) {
+                total += perPeriod * pow(1 + scenario.discountRate, -Double(p) * hours / 8760)
+            }
+        }
+        return total
+    }
+
+    static func baseline(_ restricted: Scenario, what: String, planCost: Double, addedCost: Double) throws -> PlanDocument.Baseline {
+        let unserved = restricted.workloads.filter { w in
+            !restricted.offerings.contains { offering in
+                switch offering {
+                case .api(let a): return a.serves.contains(w.id)
+                case .purchase(let o): return (o.throughput[w.id] ?? 0) > 0
+                case .rental(let o): return (o.throughput[w.id] ?? 0) > 0
+                }
+            }
+        }.map(\.id)
+        if !unserved.isEmpty, restricted.policy.unservedPenaltyPerMTok == nil {
+            return .init(unavailable: "no offering among the \(what) serves \(unserved.joined(separator: ", "))")
+        }
+        let model = CapacityModelBuilder.buildModel(restricted, options: CapacityModelOptions(names: false))
+        var options = SolveOptions()
+        options.mip.relativeGap = 1e-6
+        let solution = try GLPKSolver.solve(model.lp, options: options)
+        guard solution.termination == .optimal, let solved = solution.objectiveValue else {
+            return .init(unavailable: "the \(what) cannot carry the demand within the scenario's limits (\(solution.termination.rawValue))")
+        }
+        let cost = solved + addedCost
         let saving = cost - planCost
         return .init(discountedCost: cost, saving: saving, savingPercent: cost > 0 ? 100 * saving / cost : nil)
     }

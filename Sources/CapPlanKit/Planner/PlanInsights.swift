@@ -1,0 +1,105 @@
+import LinearProgramming
+
+/// Marginal costs and shadow prices from the duals of the LP (for a MIP: of the LP with the
+/// integer decisions fixed at their optimum). docs/insights.md states the conventions.
+enum PlanInsights {
+    /// Under this (discounted USD per unit) a limit's value counts as zero: it does not bind.
+    static let valueTolerance = 1e-9
+
+    static func compute(scenario: Scenario, model: CapacityModel, solution: Solution) -> PlanDocument.Insights? {
+        guard let duals = solution.rowDuals, let reducedCosts = solution.reducedCosts else { return nil }
+        let index = model.index
+        let periods = scenario.horizon.periods, slices = scenario.timeSlices
+        let labels = scenario.horizon.labels, days = scenario.horizon.daysPerPeriod
+        let discount = model.discount
+
+        // Marginal cost of demand: the demand row's dual is ∂(discounted cost)/∂r_wps, per
+        // token/s held over the slice, i.e. per d·η_s·3600 tokens. Divided by δ_p it is in the
+        // period's own (undiscounted) money.
+        var marginalCosts: [PlanDocument.MarginalCost] = []
+        for (w, workload) in scenario.workloads.enumerated() {
+            let rows = index.demandRows[w]
+            for p in 0..<periods {
+                var bySlice: [String: Double] = [:]
+                var weighted = 0.0, peak = -Double.infinity, peakSlice = slices[0].name
+                for (s, slice) in slices.enumerated() {
+                    let tokens = days * slice.hours * 3600
+                    let value = PlanExtraction.clean(duals[rows.constraint(p, s).index] * 1e6 / tokens / discount[p])
+                    bySlice[slice.name] = value
+                    weighted += value * slice.share
+                    if value > peak {
+                        peak = value
+                        peakSlice = slice.name
+                    }
+                }
+                marginalCosts.append(.init(
+                    workload: workload.id, period: labels[p], averagePerMTok: weighted, peakSlice: peakSlice,
+                    peakPerMTok: peak, bySlice: bySlice))
+            }
+        }
+
+        var prices: [PlanDocument.ShadowPrice] = []
+        func add(_ limit: String, kind: String, unit: String, period p: Int, slice: String? = nil, offering: String? = nil, value: Double) {
+            guard value > valueTolerance else { return }
+            prices.append(.init(
+                limit: limit, kind: kind, period: labels[p], slice: slice, offering: offering, unit: unit,
+                value: value, valueUndiscounted: value / discount[p]))
+        }
+        // Rows of ≤ limits: a binding row has dual ≤ 0 in a minimization; one more unit of the
+        // limit saves −dual.
+        if let rows = index.powerCapRows {
+            for p in 0..<periods {
+                add("powerCap[\(labels[p])]", kind: "powerCap", unit: "USD per kW", period: p, value: -duals[rows.constraint(p).index])
+            }
+        }
+        if let rows = index.capitalBudgetRows {
+            for p in 0..<periods {
+                add("capitalBudget[\(labels[p])]", kind: "capitalBudget", unit: "USD per USD of budget", period: p,
+                    value: -duals[rows.constraint(p).index])
+            }
+        }
+        for (k, api) in scenario.apis.enumerated() {
+            guard let rows = index.apiRateLimitRows[k] else { continue }
+            for p in 0..<periods {
+                for (s, slice) in slices.enumerated() {
+                    add("apiRateLimit[\(api.id),\(labels[p]),\(slice.name)]", kind: "apiRateLimit", unit: "USD per token/s",
+                        period: p, slice: slice.name, offering: api.id, value: -duals[rows.constraint(p, s).index])
+                }
+            }
+        }
+        // Column caps: a column at its upper bound with reduced cost d < 0 would lower the cost
+        // by −d per unit of a higher cap.
+        func atUpper(_ variable: Variable, _ cap: Double?) -> Double? {
+            guard let cap, abs(solution[variable] - cap) <= 1e-7 * max(1, cap) else { return nil }
+            return -reducedCosts[variable.index]
+        }
+        for (k, purchase) in scenario.purchases.enumerated() {
+            for p in 0..<periods {
+                guard let b = index.arrivals[k].variable(p), let value = atUpper(b, purchase.maxUnitsPerPeriod) else { continue }
+                add("maxUnitsPerPeriod[\(purchase.id),\(labels[p])]", kind: "maxUnitsPerPeriod", unit: "USD per unit",
+                    period: p, offering: purchase.id, value: value)
+            }
+        }
+        for (k, rental) in scenario.rentals.enumerated() {
+            for p in 0..<periods {
+                if let block = index.reservedUnits[k] {
+                    if let value = atUpper(block.variable(p), rental.maxUnits) {
+                        add("maxUnits[\(rental.id),\(labels[p])]", kind: "maxUnits", unit: "USD per unit", period: p, offering: rental.id, value: value)
+                    }
+                } else if let block = index.onDemandUnits[k] {
+                    for (s, slice) in slices.enumerated() {
+                        if let value = atUpper(block.variable(p, s), rental.maxUnits) {
+                            add("maxUnits[\(rental.id),\(labels[p]),\(slice.name)]", kind: "maxUnits", unit: "USD per unit",
+                                period: p, slice: slice.name, offering: rental.id, value: value)
+                        }
+                    }
+                }
+            }
+        }
+        return PlanDocument.Insights(
+            dualSource: solution.dualsFromFixedIntegers
+                ? "LP with the integer decisions fixed at the MIP optimum: prices of the continuous decisions given those units"
+                : "LP optimum",
+            marginalCosts: marginalCosts, shadowPrices: prices)
+    }
+}
