@@ -1,0 +1,163 @@
+// Price thresholds (Sources/CapPlanKit/Insights/PriceThresholds.swift): hand-computed
+// thresholds on a two-year scenario, and for every threshold found, a re-solve with the price
+// just past it changes the plan while one just before it does not.
+
+import Foundation
+import XCTest
+@testable import CapPlanKit
+
+/// One workload `chat` (1000 then 2000 tokens/s over two years), a server `srv` (1000 tokens/s,
+/// 2-year life, 1 kW, 1000 USD opex a year: 2314 USD a year besides capex) and an API `api` at
+/// 1 / 3 USD per million tokens (2 USD per million at output share 0.5: 63 072 USD per 1000
+/// tokens/s and year). U = 1, whole units.
+enum ThresholdScenarios {
+    static let demand = [31_536_000_000.0, 63_072_000_000.0]
+
+    static func make(serverPrice: Double, policy: Policy = Policy(utilizationCap: 1)) -> Scenario {
+        Scenario(
+            name: "thresholds", horizon: Horizon(start: PeriodLabel("2027")!, periods: 2),
+            workloads: [Workload(id: "chat", outputShare: 0.5, model: nil, demand: demand)],
+            offerings: [
+                .purchase(PurchaseOffering(id: "srv", unitPrice: serverPrice, lifetimePeriods: 2, powerKW: 1, opexPerUnitPeriod: 1000, throughput: ["chat": 1000])),
+                .api(APIOffering(id: "api", inputPricePerMTok: 1, outputPricePerMTok: 3, serves: ["chat"])),
+            ],
+            site: Site(electricityPricePerKWh: 0.1, pue: 1.5), policy: policy)
+    }
+}
+
+final class PriceThresholdTests: XCTestCase {
+    func options(relax: Bool = false) -> PlanOptions {
+        var options = PlanOptions()
+        options.baselines = false
+        options.relax = relax
+        return options
+    }
+
+    func threshold(_ list: [PriceThreshold], _ offering: String, _ direction: String) throws -> PriceThreshold {
+        try XCTUnwrap(list.first { $0.offering == offering && $0.direction == direction }, "\(offering) \(direction) in \(list)")
+    }
+
+    /// The offering's usage with its price factor set to `price / currentPrice`, solved like
+    /// the thresholds were (whole units with gap 0, or the LP relaxation).
+    func usage(_ scenario: Scenario, _ t: PriceThreshold, at price: Double, integer: Bool) throws -> [String: Double] {
+        var options = options(relax: !integer)
+        if integer { options.mipGap = 0 }
+        let plan = try Planner.plan(try PriceThresholds.scaling(scenario, offering: t.offering, by: price / t.currentPrice), options: options)
+        XCTAssertEqual(plan.status, .optimal)
+        return PriceThresholds.usage(of: t.offering, in: plan, tolerance: 1e-6 * max(1, plan.totals?.tokensDemanded ?? 0))
+    }
+
+    /// Every threshold with a price: just past it the plan changes, just before it does not.
+    func checkEveryThreshold(_ scenario: Scenario, _ list: [PriceThreshold], integer: Bool, file: StaticString = #filePath, line: UInt = #line) throws {
+        var plannedOptions = options(relax: !integer)
+        if integer { plannedOptions.mipGap = 0 }
+        let reference = try Planner.plan(scenario, options: plannedOptions)
+        let tolerance = 1e-6 * max(1, reference.totals?.tokensDemanded ?? 0)
+        for t in list {
+            guard let price = t.thresholdPrice, let bracket = t.bracket else { continue }
+            XCTAssertLessThanOrEqual(bracket[1] / bracket[0], 1.005 + 1e-12, "\(t)", file: file, line: line)
+            let current = PriceThresholds.usage(of: t.offering, in: reference, tolerance: tolerance)
+            switch t.direction {
+            case PriceThresholds.entersDirection:
+                XCTAssertTrue(current.isEmpty, "\(t.offering) is unused now", file: file, line: line)
+                XCTAssertEqual(price, bracket[0])
+                XCTAssertFalse(try usage(scenario, t, at: price, integer: integer).isEmpty, "\(t.offering) enters at \(price)", file: file, line: line)
+                XCTAssertTrue(try usage(scenario, t, at: price * 1.005, integer: integer).isEmpty, "\(t.offering) unused at \(price * 1.005)", file: file, line: line)
+            case PriceThresholds.aboveDirection:
+                XCTAssertEqual(price, bracket[0])
+                XCTAssertFalse(PriceThresholds.differ(try usage(scenario, t, at: price, integer: integer), current, tolerance: tolerance),
+                               "\(t.offering) unchanged at \(price)", file: file, line: line)
+                XCTAssertTrue(PriceThresholds.differ(try usage(scenario, t, at: price * 1.005, integer: integer), current, tolerance: tolerance),
+                              "\(t.offering) changed at \(price * 1.005)", file: file, line: line)
+            default:
+                XCTAssertEqual(price, bracket[1])
+                XCTAssertFalse(PriceThresholds.differ(try usage(scenario, t, at: price, integer: integer), current, tolerance: tolerance),
+                               "\(t.offering) unchanged at \(price)", file: file, line: line)
+                XCTAssertTrue(PriceThresholds.differ(try usage(scenario, t, at: price / 1.005, integer: integer), current, tolerance: tolerance),
+                              "\(t.offering) changed at \(price / 1.005)", file: file, line: line)
+            }
+        }
+    }
+
+    /// srv at 200 000 USD costs 100 000 + 2314 a year per 1000 tokens/s against 63 072 by the
+    /// API: unused. It enters when c/2 + 2314 <= 63 072, i.e. at c <= 121 516. The API is used
+    /// and stays used whatever its price goes up to (nothing else can take all of the load
+    /// cheaper until srv enters at 102 314 / 63 072 = 1.622x).
+    func testUnusedPurchaseEntersAtTheHandComputedPrice() throws {
+        let scenario = ThresholdScenarios.make(serverPrice: 200_000)
+        let plan = try Planner.plan(scenario, options: options())
+        XCTAssertTrue(plan.purchases.isEmpty)
+        let list = try PriceThresholds.compute(scenario, plan: plan, options: options())
+        let srv = try threshold(list, "srv", PriceThresholds.entersDirection)
+        XCTAssertEqual(srv.field, "unitPrice")
+        XCTAssertEqual(srv.currentPrice, 200_000)
+        XCTAssertEqual(try XCTUnwrap(srv.thresholdPrice), 121_516, accuracy: 121_516 * 0.005)
+        XCTAssertTrue(srv.method.contains("bisection on re-solves, relative precision 0.5%"), srv.method)
+        XCTAssertTrue(srv.method.contains("whole units"), srv.method)
+        let above = try threshold(list, "api", PriceThresholds.aboveDirection)
+        XCTAssertEqual(above.field, "inputPricePerMTok+outputPricePerMTok")
+        XCTAssertEqual(try XCTUnwrap(above.thresholdPrice), 102_314.0 / 63_072, accuracy: 0.01)
+        XCTAssertNil(try threshold(list, "api", PriceThresholds.belowDirection).thresholdPrice, "nothing changes when the only API gets cheaper")
+        try checkEveryThreshold(scenario, list, integer: true)
+    }
+
+    /// srv at 60 000 USD is used (n = 1, 2, filling demand exactly): its usage changes above
+    /// 121 516 (it leaves) and never below (more units would be idle). The unused API enters
+    /// when 63 072 f < 32 314, i.e. below 0.5123 times its prices (input 1 -> 0.5123).
+    func testUsedPurchaseAndUnusedAPI() throws {
+        let scenario = ThresholdScenarios.make(serverPrice: 60_000)
+        let plan = try Planner.plan(scenario, options: options())
+        XCTAssertEqual(plan.purchases.map(\.units), [1, 1])
+        let list = try PriceThresholds.compute(scenario, plan: plan, options: options())
+        XCTAssertEqual(try XCTUnwrap(try threshold(list, "srv", PriceThresholds.aboveDirection).thresholdPrice), 121_516, accuracy: 121_516 * 0.005)
+        let below = try threshold(list, "srv", PriceThresholds.belowDirection)
+        XCTAssertNil(below.thresholdPrice)
+        XCTAssertTrue(below.note.contains("unchanged down to"), below.note)
+        let api = try threshold(list, "api", PriceThresholds.entersDirection)
+        XCTAssertEqual(api.currentPrice, 1)
+        XCTAssertEqual(try XCTUnwrap(api.thresholdPrice), 32_314.0 / 63_072, accuracy: 0.5123 * 0.005)
+        try checkEveryThreshold(scenario, list, integer: true)
+    }
+
+    /// The relaxation is used when asked: continuous units, so srv at 60 000 still fills the
+    /// demand exactly and the thresholds are the same here; the method says so.
+    func testRelaxedThresholdsSayLPRelaxation() throws {
+        let scenario = ThresholdScenarios.make(serverPrice: 200_000)
+        let plan = try Planner.plan(scenario, options: options(relax: true))
+        let list = try PriceThresholds.compute(scenario, plan: plan, options: options(relax: true))
+        let srv = try threshold(list, "srv", PriceThresholds.entersDirection)
+        XCTAssertTrue(srv.method.contains("LP relaxation"), srv.method)
+        XCTAssertEqual(try XCTUnwrap(srv.thresholdPrice), 121_516, accuracy: 121_516 * 0.005)
+        try checkEveryThreshold(scenario, list, integer: false)
+    }
+
+    /// Generated scenarios (purchases, rentals, APIs, slices): every threshold found holds up
+    /// when applied, on the relaxation and with whole units.
+    func testGeneratedScenariosThresholdsChangeThePlanWhenApplied() throws {
+        for seed in [UInt64(3), 11] {
+            let scenario = ScenarioGenerator(size: .tiny, seed: seed).scenario()
+            for relax in [true, false] {
+                let plan = try Planner.plan(scenario, options: options(relax: relax))
+                guard plan.status == .optimal else { continue }
+                let list = try PriceThresholds.compute(scenario, plan: plan, options: options(relax: relax))
+                XCTAssertEqual(Set(list.map(\.offering)), Set(scenario.offerings.map(\.id)))
+                let integer = list.first?.method.contains("whole units") ?? false
+                XCTAssertEqual(integer, scenario.policy.integerUnits && !relax)
+                try checkEveryThreshold(scenario, list, integer: integer)
+            }
+        }
+    }
+
+    func testThresholdsAreCodableAndNeedAPlan() throws {
+        let scenario = ThresholdScenarios.make(serverPrice: 200_000)
+        let plan = try Planner.plan(scenario, options: options())
+        let list = try PriceThresholds.compute(scenario, plan: plan, options: options(), jobs: 1)
+        let decoded = try JSONDecoder().decode([PriceThreshold].self, from: JSONEncoder().encode(list))
+        XCTAssertEqual(decoded, list)
+        XCTAssertEqual(try PriceThresholds.compute(scenario, plan: plan, options: options(), jobs: 2), list, "parallel equals serial")
+        XCTAssertTrue(PriceThresholds.text(list).contains("srv unitPrice"))
+        var infeasible = plan
+        infeasible.status = .infeasible
+        XCTAssertThrowsError(try PriceThresholds.compute(scenario, plan: infeasible, options: options()))
+    }
+}
