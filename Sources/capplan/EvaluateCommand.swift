@@ -25,6 +25,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Write the JSON report to this file (atomically).")
     var json: String?
 
+    @Option(name: .customLong("write-plan"), help: "Write the checked or completed plan as a full plan file (YAML) to edit and evaluate again.")
+    var writePlan: String?
+
     @Option(name: .customLong("mip-gap"), help: "Relative gap of the completion and of the optimal plan's solve.")
     var mipGap: Double = 1e-7
 
@@ -74,6 +77,9 @@ struct EvaluateCommand: ParsableCommand {
             throw ExitCode(ExitStatus.solverFailure)
         }
         if let json { try writeAtomically(try PlanEvaluationRun.json(report), to: json) }
+        if let writePlan, let decisions = report.decisions {
+            try writeAtomically(PlanInputWriter.fullPlanYAML(scenario: scenario, decisions: decisions, name: input.name), to: writePlan)
+        }
         print(PlanEvaluationRun.text(report), terminator: "")
         switch report.status {
         case .feasible: return

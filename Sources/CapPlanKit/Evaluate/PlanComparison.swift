@@ -24,6 +24,9 @@ public struct PlanEvaluationReport: Codable, Sendable {
     public var completion: Completion?
     /// The plan's costs and usage; absent when it could not be completed.
     public var plan: PlanSummary?
+    /// Every decision of the plan as checked (full plan) or completed (purchases-only plan), in the
+    /// evaluator's terms: 0-based [period][slice] arrays keyed by offering and workload ids.
+    public var decisions: PlanDecisions?
     /// Every violated constraint or bound, bounds and domains first, then rows.
     public var violations: [ConstraintViolation]
     /// When a purchases-only plan cannot be completed: demand its fleet cannot serve.
@@ -111,7 +114,7 @@ public enum PlanEvaluationRun {
     /// Throws `PlanAuditFailure` when the evaluator and the solver disagree on a completed plan.
     public static func evaluate(_ scenario: Scenario, input: PlanInput, options: PlanEvaluationOptions = PlanEvaluationOptions()) throws -> PlanEvaluationReport {
         var report = PlanEvaluationReport(
-            scenario: scenario.name, planName: input.name, shape: input.shape, status: .feasible, completion: nil, plan: nil,
+            scenario: scenario.name, planName: input.name, shape: input.shape, status: .feasible, completion: nil, plan: nil, decisions: nil,
             violations: [], unmetDemand: [], optimal: nil, optimalUnavailable: nil, comparison: nil, notes: [])
         let evaluator = PlanEvaluator(scenario: scenario, tolerance: options.tolerance)
 
@@ -155,6 +158,7 @@ public enum PlanEvaluationRun {
             report.violations = evaluation.violations
             report.status = evaluation.isFeasible ? .feasible : .violated
             report.plan = summary(scenario, decisions: decisions, evaluation: evaluation)
+            report.decisions = decisions
         }
 
         if options.compareWithOptimal {
