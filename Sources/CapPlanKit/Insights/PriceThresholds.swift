@@ -33,8 +33,8 @@ public enum PriceThresholds {
     public static let maxFactor = 100.0
     /// Integer scenarios whose model has at most this many integer columns and columns are
     /// bisected with whole units (mipGap 0); larger ones on the LP relaxation.
-    public static let smallIntegerColumns = 60
-    public static let smallColumns = 3000
+    public static let smallIntegerColumns = 40
+    public static let smallColumns = 1000
 
     public static let entersDirection = "enters at or below"
     public static let aboveDirection = "usage changes above"
