@@ -14,6 +14,7 @@ public enum GLPKSolver {
     /// name, or when GLPK raised an internal error. Infeasible, unbounded and stopped solves
     /// are not errors: they are stated in the returned `Solution`.
     public static func solve(_ model: LinearModel, options: SolveOptions = SolveOptions()) throws -> Solution {
+        let stopwatch = Stopwatch()
         try model.validate()
         if let start = options.mip.startingSolution, start.count != model.variableCount {
             throw LinearProgrammingError.dimensionMismatch(what: "starting solution", expected: model.variableCount, got: start.count)
@@ -22,8 +23,10 @@ public enum GLPKSolver {
         return try withGLPK(output: options.output) {
             let problem = glp_create_prob()!
             load(model, matrix: matrix, into: problem)
-            let solution = run(problem, model: model, options: options)
+            let setup = stopwatch.seconds
+            var solution = run(problem, model: model, options: options)
             glp_delete_prob(problem)
+            solution.setupSeconds = setup
             return solution
         }
     }
@@ -420,9 +423,10 @@ private final class BranchAndCutContext {
 }
 
 /// Seconds since creation, from the monotonic clock.
-struct Stopwatch {
+public struct Stopwatch: Sendable {
     private let start = ContinuousClock.now
-    var seconds: Double {
+    public init() {}
+    public var seconds: Double {
         let d = ContinuousClock.now - start
         return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }

@@ -80,7 +80,10 @@ public struct Solution: Sendable {
     public let raw: RawSolverStatus
     public let simplexIterations: Int
     public let nodes: Int
+    /// Seconds GLPK spent solving (simplex, branch-and-cut, the fixed-integer re-solve).
     public let seconds: Double
+    /// Seconds before that: checking the model, building the matrix, loading it into GLPK.
+    public internal(set) var setupSeconds: Double = 0
 
     public var hasPrimalPoint: Bool { primalStatus == .feasiblePoint && !values.isEmpty }
 

@@ -19,6 +19,8 @@ public struct PlanOptions: Sendable {
     public var progress: (@Sendable (MIPProgress) -> Void)?
     /// Relative tolerance of the audit: evaluator total against solver objective.
     public var auditTolerance = 1e-6
+    /// Where to record how long each phase took (benchmarks).
+    public var phases: PlanPhases?
 
     public init() {}
 }
@@ -47,8 +49,16 @@ public enum Planner {
     /// `LinearProgrammingError` when GLPK fails.
     public static func plan(_ scenario: Scenario, options: PlanOptions = PlanOptions()) throws -> PlanDocument {
         let integer = scenario.policy.integerUnits && !options.relax
-        let solved = try solve(scenario, integer: integer, options: options, names: options.output != nil)
-        let model = solved.model, solution = solved.solution
+        // The baselines are independent models: solve them on another thread while this one
+        // solves the plan (GLPK is single-threaded; the machine has more than one core).
+        let pendingBaselines = options.baselines ? PendingBaselines(scenario, integer: integer) : nil
+        let buildClock = Stopwatch()
+        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: options.output != nil, integerUnits: integer))
+        options.phases?.build = buildClock.seconds
+        let solution = try solve(model, options: options)
+        options.phases?.glpkSetup = solution.setupSeconds
+        options.phases?.glpkSolve = solution.seconds
+        let auditClock = Stopwatch()
         var document = PlanDocument(
             scenario: .init(
                 name: scenario.name, capexAccounting: scenario.capexAccounting.rawValue, discountRate: scenario.discountRate,
@@ -74,8 +84,11 @@ public enum Planner {
                 relativeDifference: difference, tolerance: options.auditTolerance, violations: [])
             PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
-            if options.baselines {
-                document.baselines = try baselines(scenario, integer: integer, planCost: evaluation.discountedCost)
+            options.phases?.extractAndAudit = auditClock.seconds
+            if let pendingBaselines {
+                let waitClock = Stopwatch()
+                document.baselines = try pendingBaselines.result(planCost: evaluation.discountedCost)
+                options.phases?.baselinesWait = waitClock.seconds
             }
             if document.status == .feasible {
                 document.warnings.append("the solver stopped at a limit (\(solution.termination.rawValue)); the plan is feasible but may not be optimal (gap \(document.solver.mipGap.map { String($0) } ?? "unknown"))")
@@ -88,13 +101,7 @@ public enum Planner {
         return document
     }
 
-    struct Solved {
-        let model: CapacityModel
-        let solution: Solution
-    }
-
-    static func solve(_ scenario: Scenario, integer: Bool, options: PlanOptions, names: Bool) throws -> Solved {
-        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: names, integerUnits: integer))
+    static func solve(_ model: CapacityModel, options: PlanOptions) throws -> Solution {
         var solveOptions = SolveOptions()
         solveOptions.output = options.output
         solveOptions.simplex.timeLimit = options.timeLimit
@@ -102,8 +109,7 @@ public enum Planner {
         solveOptions.mip.relativeGap = options.mipGap
         solveOptions.mip.progress = options.progress
         solveOptions.mip.computeFixedDuals = true
-        let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
-        return Solved(model: model, solution: solution)
+        return try GLPKSolver.solve(model.lp, options: solveOptions)
     }
 
     static func status(of solution: Solution) -> PlanStatus {
@@ -138,40 +144,40 @@ public enum Planner {
             timeSlices: scenario.timeSlices.map { .init(name: $0.name, hours: $0.hours, share: $0.share) })
     }
 
-    /// Three reference plans, each solved on its own thread: all-API (as an LP: no units),
-    /// no-API (own and rent only) and rent-only, with the same integrality as the plan.
-    static func baselines(_ scenario: Scenario, integer: Bool, planCost: Double) throws -> PlanDocument.Baselines {
-        func keeping(_ keep: (Offering) -> Bool, existing: Bool = true) -> Scenario {
+    /// A baseline's optimal cost, or why it has none.
+    enum BaselineCost: Sendable {
+        case cost(Double)
+        case unavailable(String)
+
+        func baseline(planCost: Double) -> PlanDocument.Baseline {
+            switch self {
+            case .unavailable(let why): return .init(unavailable: why)
+            case .cost(let cost):
+                let saving = cost - planCost
+                return .init(discountedCost: cost, saving: saving, savingPercent: cost > 0 ? 100 * saving / cost : nil)
+            }
+        }
+    }
+
+    /// Three reference plans with the plan's integrality: all-API, no-API (own and rent only)
+    /// and rent-only.
+    static func baselineCosts(_ scenario: Scenario, integer: Bool) throws -> [BaselineCost] {
+        func keeping(_ keep: (Offering) -> Bool) -> Scenario {
             var copy = scenario.withIntegerUnits(integer)
             copy.offerings = scenario.offerings.filter(keep)
-            if !existing {
-                copy.offerings = copy.offerings.filter { if case .purchase = $0 { return false } else { return true } }
-            }
             return copy
-        }
-        let variants: [(Scenario, String)] = [
-            (keeping { if case .api = $0 { return true } else { return false } }, "APIs"),
-            (keeping { if case .api = $0 { return false } else { return true } }, "owned and rented capacity"),
-            (keeping({ if case .rental = $0 { return true } else { return false } }, existing: false), "rentals"),
-        ]
-        final class Results: @unchecked Sendable {
-            var values: [Result<PlanDocument.Baseline, Error>?] = [nil, nil, nil]
         }
         // The baselines without purchases still own the existing units, which stay in service
         // and are paid for (energy, fixed opex) whether used or not: that cost is added back so
         // that every plan is compared on the same footing.
-        let existingRunningCost = existingFleetRunningCost(scenario)
-        let sunk = [existingRunningCost, 0, existingRunningCost]
-        let results = Results()
-        DispatchQueue.concurrentPerform(iterations: variants.count) { k in
-            let value = Result { try baseline(variants[k].0, what: variants[k].1, planCost: planCost, addedCost: sunk[k]) }
-            results.values[k] = value
-        }
-        return PlanDocument.Baselines(
-            allAPI: try results.values[0]!.get(), noAPI: try results.values[1]!.get(), rentOnly: try results.values[2]!.get())
+        let sunk = existingFleetRunningCost(scenario)
+        return [
+            try baseline(keeping { if case .api = $0 { return true } else { return false } }, what: "APIs", addedCost: sunk),
+            try baseline(keeping { if case .api = $0 { return false } else { return true } }, what: "owned and rented capacity", addedCost: 0),
+            try baseline(keeping { if case .rental = $0 { return true } else { return false } }, what: "rentals", addedCost: sunk),
+        ]
     }
 
-    /// The optimal cost of a restricted scenario, or why it has none.
     /// Σ_o Σ_{p ≤ R_o} δ_p E_o (k_o · pue · h · ε + g_o): the existing units' discounted running cost.
     static func existingFleetRunningCost(_ scenario: Scenario) -> Double {
         let hours = scenario.horizon.hoursPerPeriod, site = scenario.site
@@ -185,7 +191,8 @@ public enum Planner {
         return total
     }
 
-    static func baseline(_ restricted: Scenario, what: String, planCost: Double, addedCost: Double) throws -> PlanDocument.Baseline {
+    /// The optimal cost of a restricted scenario, or why it has none.
+    static func baseline(_ restricted: Scenario, what: String, addedCost: Double) throws -> BaselineCost {
         let unserved = restricted.workloads.filter { w in
             !restricted.offerings.contains { offering in
                 switch offering {
@@ -196,19 +203,57 @@ public enum Planner {
             }
         }.map(\.id)
         if !unserved.isEmpty, restricted.policy.unservedPenaltyPerMTok == nil {
-            return .init(unavailable: "no offering among the \(what) serves \(unserved.joined(separator: ", "))")
+            return .unavailable("no offering among the \(what) serves \(unserved.joined(separator: ", "))")
         }
         let model = CapacityModelBuilder.buildModel(restricted, options: CapacityModelOptions(names: false))
         var options = SolveOptions()
         options.mip.relativeGap = 1e-6
         let solution = try GLPKSolver.solve(model.lp, options: options)
         guard solution.termination == .optimal, let solved = solution.objectiveValue else {
-            return .init(unavailable: "the \(what) cannot carry the demand within the scenario's limits (\(solution.termination.rawValue))")
+            return .unavailable("the \(what) cannot carry the demand within the scenario's limits (\(solution.termination.rawValue))")
         }
-        let cost = solved + addedCost
-        let saving = cost - planCost
-        return .init(discountedCost: cost, saving: saving, savingPercent: cost > 0 ? 100 * saving / cost : nil)
+        return .cost(solved + addedCost)
     }
+}
+
+/// The baselines, solved on a thread of their own from the moment the plan starts.
+final class PendingBaselines: @unchecked Sendable {
+    private var outcome: Result<[Planner.BaselineCost], Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ scenario: Scenario, integer: Bool) {
+        let thread = Thread { [self] in
+            outcome = Result { try Planner.baselineCosts(scenario, integer: integer) }
+            done.signal()
+        }
+        thread.stackSize = 16 << 20
+        thread.start()
+    }
+
+    /// Waits for the baselines and states them against the plan's cost.
+    func result(planCost: Double) throws -> PlanDocument.Baselines {
+        done.wait()
+        let costs = try outcome!.get()
+        return PlanDocument.Baselines(
+            allAPI: costs[0].baseline(planCost: planCost), noAPI: costs[1].baseline(planCost: planCost),
+            rentOnly: costs[2].baseline(planCost: planCost))
+    }
+}
+
+/// Seconds each phase of `Planner.plan` took (filled when `PlanOptions.phases` is set).
+public final class PlanPhases: @unchecked Sendable {
+    /// Building the LP from the scenario.
+    public var build = 0.0
+    /// Checking the model, compiling the matrix and loading it into GLPK.
+    public var glpkSetup = 0.0
+    /// GLPK's own solve.
+    public var glpkSolve = 0.0
+    /// Reading the solution back, the evaluator's audit, the plan document and its insights.
+    public var extractAndAudit = 0.0
+    /// Waiting for the baselines after the plan was ready (they run alongside the solve).
+    public var baselinesWait = 0.0
+
+    public init() {}
 }
 
 extension Scenario {
