@@ -210,10 +210,11 @@ public enum PlanEvaluationRun {
         let periods = scenario.horizon.periods, slices = scenario.timeSlices
         let days = scenario.horizon.daysPerPeriod
         let seconds = slices.map { days * $0.hours * 3600 }
-        let apiIDs = Set(scenario.apis.map(\.id))
         var apiTokens = 0.0
-        for (offering, byWorkload) in decisions.served where apiIDs.contains(offering) {
-            for (_, rates) in byWorkload {
+        // Sums in scenario order (never in dictionary order), so the same plan gives the same bits.
+        for api in scenario.apis {
+            for workload in scenario.workloads {
+                guard let rates = decisions.served[api.id]?[workload.id] else { continue }
                 for p in 0..<min(periods, rates.count) {
                     for s in 0..<min(slices.count, rates[p].count) { apiTokens += max(0, rates[p][s]) * seconds[s] }
                 }
@@ -226,8 +227,9 @@ public enum PlanEvaluationRun {
                 unitPeriods += inService[p]
                 for (s, slice) in slices.enumerated() {
                     var load = 0.0
-                    for (workload, rates) in decisions.served[purchase.id] ?? [:] {
-                        guard let tau = purchase.throughput[workload], tau > 0, p < rates.count, s < rates[p].count else { continue }
+                    for workload in scenario.workloads {
+                        guard let rates = decisions.served[purchase.id]?[workload.id], let tau = purchase.throughput[workload.id],
+                              tau > 0, p < rates.count, s < rates[p].count else { continue }
                         load += max(0, rates[p][s]) / tau
                     }
                     busy += load * slice.hours / 24
@@ -260,7 +262,7 @@ public enum PlanEvaluationRun {
         var apiTokens = 0.0, unitPeriods = 0.0, busy = 0.0
         for period in plan.periods {
             for line in period.workloads {
-                for (offering, tokens) in line.servedTokens where apiIDs.contains(offering) { apiTokens += tokens }
+                for offering in line.servedTokens.keys.sorted() where apiIDs.contains(offering) { apiTokens += line.servedTokens[offering]! }
             }
             for line in period.fleet {
                 unitPeriods += line.unitsInService

@@ -1,0 +1,146 @@
+import Foundation
+import XCTest
+
+/// `capplan evaluate` end to end: exit codes, summary, JSON report, written full plans.
+final class EvaluateCLITests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("capplan")
+    }
+
+    func run(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Self.repository
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-evaluate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// Plans in examples/plans, each named like its scenario in examples/.
+    static var plans: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("examples/plans").path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.sorted()
+    }
+
+    func json(_ url: URL) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }
+
+    func testEveryExamplePlanIsCompletedAndComparedWithTheOptimum() throws {
+        XCTAssertGreaterThanOrEqual(Self.plans.count, 3)
+        let directory = try temporaryDirectory()
+        for name in Self.plans {
+            let first = directory.appendingPathComponent("first.json"), second = directory.appendingPathComponent("second.json")
+            let result = try run(["evaluate", "examples/\(name)", "--plan", "examples/plans/\(name)", "--json", first.path])
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("Compared with the optimal plan"), name)
+            XCTAssertTrue(result.stdout.contains("more (+"), name)
+            XCTAssertEqual(try run(["evaluate", "examples/\(name)", "--plan", "examples/plans/\(name)", "--json", second.path]).status, 0)
+            XCTAssertEqual(try Data(contentsOf: first), try Data(contentsOf: second), "\(name): two reports differ")
+            let report = try json(first)
+            XCTAssertEqual(report["status"] as? String, "feasible")
+            XCTAssertEqual(report["shape"] as? String, "purchasesOnly")
+            let plan = try XCTUnwrap(report["plan"] as? [String: Any]), optimal = try XCTUnwrap(report["optimal"] as? [String: Any])
+            let planCost = try XCTUnwrap(plan["discountedCost"] as? Double), optimalCost = try XCTUnwrap(optimal["discountedCost"] as? Double)
+            XCTAssertGreaterThan(planCost, optimalCost, name)
+            let comparison = try XCTUnwrap(report["comparison"] as? [String: Any])
+            XCTAssertEqual(try XCTUnwrap(comparison["discountedCostDifference"] as? Double), planCost - optimalCost, accuracy: 1e-6 * optimalCost)
+            XCTAssertEqual((report["violations"] as? [Any])?.count, 0)
+        }
+    }
+
+    /// A completed plan written with --write-plan evaluates as a feasible full plan; with one served
+    /// line removed, the demand row is reported with its period and slice, and the exit code is 3.
+    func testWrittenFullPlanAndAPlantedShortfall() throws {
+        let directory = try temporaryDirectory()
+        let full = directory.appendingPathComponent("full.yaml")
+        let scenario = "examples/startup-api-breakeven.yaml"
+        XCTAssertEqual(try run(["evaluate", scenario, "--plan", "examples/plans/startup-api-breakeven.yaml", "--write-plan", full.path, "--no-optimal"]).status, 0)
+        let checked = try run(["evaluate", scenario, "--plan", full.path])
+        XCTAssertEqual(checked.status, 0, checked.stderr)
+        XCTAssertTrue(checked.stdout.contains("full plan"))
+        XCTAssertTrue(checked.stdout.contains("feasible: every constraint holds"))
+
+        let lines = try String(contentsOf: full, encoding: .utf8).components(separatedBy: "\n")
+        let target = try XCTUnwrap(lines.firstIndex { $0.contains("workload: assistant, period: 2027-01, slice: business") })
+        let broken = directory.appendingPathComponent("broken.yaml"), report = directory.appendingPathComponent("report.json")
+        try lines.enumerated().filter { $0.offset != target }.map(\.element).joined(separator: "\n").write(to: broken, atomically: true, encoding: .utf8)
+        let result = try run(["evaluate", scenario, "--plan", broken.path, "--json", report.path, "--no-optimal"])
+        XCTAssertEqual(result.status, 3, result.stderr)
+        XCTAssertTrue(result.stdout.contains("VIOLATED"))
+        XCTAssertTrue(result.stdout.contains("demand[assistant,2027-01,business]"), result.stdout)
+        let violations = try XCTUnwrap(try json(report)["violations"] as? [[String: Any]])
+        let demand = try XCTUnwrap(violations.first { $0["family"] as? String == "demand" })
+        XCTAssertEqual(demand["period"] as? String, "2027-01")
+        XCTAssertEqual(demand["slice"] as? String, "business")
+        XCTAssertEqual(demand["workload"] as? String, "assistant")
+        XCTAssertGreaterThan(try XCTUnwrap(demand["amount"] as? Double), 0)
+    }
+
+    func testPurchasesBeyondThePowerCapAndBudgetCannotBeCompleted() throws {
+        let directory = try temporaryDirectory()
+        let plan = directory.appendingPathComponent("too-much.yaml")
+        try "purchases:\n  - {offering: b200-node, period: 2027Q3, units: 8}\n".write(to: plan, atomically: true, encoding: .utf8)
+        let result = try run(["evaluate", "examples/enterprise-fleet.yaml", "--plan", plan.path, "--no-optimal"])
+        XCTAssertEqual(result.status, 3, result.stderr)
+        XCTAssertTrue(result.stdout.contains("CANNOT BE COMPLETED"))
+        XCTAssertTrue(result.stdout.contains("powerCap[2027Q3]"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("capitalBudget[2027Q3]"), result.stdout)
+    }
+
+    func testInvalidPlanFilesExitWith2AndNameThePath() throws {
+        let directory = try temporaryDirectory()
+        let plan = directory.appendingPathComponent("bad.yaml")
+        try """
+            purchases:
+              - {offering: h100-node, period: 2027-03, units: 1}
+              - {offering: h100-nod, period: 2027-04, units: 1}
+              - {offering: h100-node, period: 2027-13, units: 1}
+            """.write(to: plan, atomically: true, encoding: .utf8)
+        let result = try run(["evaluate", "examples/startup-api-breakeven.yaml", "--plan", plan.path])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("purchases[1].offering"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("did you mean `h100-node`?"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("purchases[2].period"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("2 errors; nothing was evaluated"), result.stderr)
+        XCTAssertTrue(result.stdout.isEmpty)
+
+        let wrongExtension = directory.appendingPathComponent("plan.txt")
+        try "purchases: []".write(to: wrongExtension, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["evaluate", "examples/startup-api-breakeven.yaml", "--plan", wrongExtension.path]).status, 2)
+        XCTAssertEqual(try run(["evaluate", "examples/startup-api-breakeven.yaml", "--plan", directory.appendingPathComponent("missing.yaml").path]).status, 2)
+        XCTAssertEqual(try run(["evaluate", "examples/startup-api-breakeven.yaml"]).status, 2)
+    }
+
+    func testACapPlanPlanJSONIsOptimal() throws {
+        let directory = try temporaryDirectory()
+        let plan = directory.appendingPathComponent("plan.json")
+        XCTAssertEqual(try run(["plan", "examples/midsize-3year.yaml", "-o", plan.path, "--mip-gap", "1e-7"]).status, 0)
+        let result = try run(["evaluate", "examples/midsize-3year.yaml", "--plan", plan.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("it is optimal"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("dispatch"))
+    }
+}
