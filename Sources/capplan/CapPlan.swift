@@ -20,7 +20,7 @@ struct CapPlan: ParsableCommand {
             2 invalid input or usage, 3 infeasible or unbounded, 4 solver or audit failure.
             """,
         version: CapPlanVersion.string,
-        subcommands: [PlanCommand.self, ValidateCommand.self, ExportCommand.self, CatalogCommand.self, InitCommand.self, GenerateCommand.self, BreakevenCommand.self, SweepCommand.self, EvaluateCommand.self]
+        subcommands: [PlanCommand.self, ValidateCommand.self, ExportCommand.self, CatalogCommand.self, InitCommand.self, GenerateCommand.self, BenchCommand.self, BreakevenCommand.self, SweepCommand.self, EvaluateCommand.self]
     )
 
     /// Like ParsableCommand.main(), but usage errors exit with 2 (ArgumentParser's default is 64).
