@@ -301,4 +301,66 @@ func relativeDifference(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1
         let second = try PlanEvaluationRun.json(try PlanEvaluationRun.evaluate(scenario, input: input))
         #expect(first == second)
     }
+
+    // MARK: JSON Schema
+
+    /// docs/plan-input.schema.json, checked by Python's jsonschema (an independent implementation),
+    /// accepts the example plans and a written full plan, and refuses structural mistakes.
+    @Test func theSchemaAcceptsTheExamplesAndAWrittenFullPlan() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-plan-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let scenario = try EvaluateFixtures.scenario(EvaluateFixtures.root.appendingPathComponent("examples/startup-api-breakeven.yaml"))
+        let input = try PlanInputLoader.load(path: EvaluateFixtures.root.appendingPathComponent("examples/plans/startup-api-breakeven.yaml").path, scenario: scenario).input
+        var options = PlanEvaluationOptions()
+        options.compareWithOptimal = false
+        let decisions = try #require(try PlanEvaluationRun.evaluate(scenario, input: input, options: options).decisions)
+        let full = directory.appendingPathComponent("full.yaml")
+        try PlanInputWriter.fullPlanYAML(scenario: scenario, decisions: decisions, name: "written").write(to: full, atomically: true, encoding: .utf8)
+        var valid = EvaluateFixtures.examplePlans.map(\.plan) + [full]
+        let json = directory.appendingPathComponent("plan.json")
+        try #"{"purchases": [{"offering": "srv", "period": 2027, "units": 1}], "otherRentals": "none"}"#.write(to: json, atomically: true, encoding: .utf8)
+        valid.append(json)
+        var invalid: [URL] = []
+        for (i, text) in ["purchases: [{offering: srv, period: 2027, units: -1}]", "purchases: [{offering: srv, units: 1}]",
+                          "purchases: []\ncolour: red", "purchases: [{offering: srv, period: 27Q1, units: 1}]",
+                          "purchases: []\notherRentals: maybe", "served: [{offering: api, workload: chat, period: 2027}]"].enumerated() {
+            let url = directory.appendingPathComponent("invalid-\(i).yaml")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            invalid.append(url)
+        }
+        let script = #"""
+            import json, re, sys
+            import yaml
+            from jsonschema import Draft202012Validator
+            class Loader(yaml.SafeLoader):
+                pass
+            Loader.add_implicit_resolver("tag:yaml.org,2002:float",
+                re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?)$"), list("-+0123456789."))
+            Loader.yaml_implicit_resolvers = {k: sorted(v, key=lambda r: r[0] != "tag:yaml.org,2002:int") for k, v in Loader.yaml_implicit_resolvers.items()}
+            schema = json.load(open(sys.argv[1]))
+            Draft202012Validator.check_schema(schema)
+            validator = Draft202012Validator(schema)
+            for path in sys.argv[2:]:
+                with open(path) as f:
+                    data = json.load(f) if path.endswith(".json") else yaml.load(f, Loader=Loader)
+                errors = list(validator.iter_errors(data))
+                print(("FAIL " if errors else "OK ") + path + ((": " + errors[0].message[:200]) if errors else ""))
+            """#
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, EvaluateFixtures.root.appendingPathComponent("docs/plan-input.schema.json").path]
+            + (valid + invalid).map(\.path)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "python3 with jsonschema and yaml is required: \(errors)")
+        let lines = output.split(separator: "\n").map(String.init)
+        for url in valid { #expect(lines.contains("OK \(url.path)"), "\(url.lastPathComponent): \(output)") }
+        for url in invalid { #expect(lines.contains { $0.hasPrefix("FAIL \(url.path)") }, "\(url.lastPathComponent) passed the schema") }
+    }
 }
