@@ -76,6 +76,8 @@ public struct CapacityModel: Sendable {
     public let demandRate: [[Double]]
     /// δ_p for p = 0..P (the last one discounts to the end of the horizon).
     public let discount: [Double]
+    /// What the build left out, and why (exact reductions: the optimum is unchanged).
+    public let reductions: [String]
 }
 
 /// Options of the model build.
@@ -84,10 +86,13 @@ public struct CapacityModelOptions: Sendable, Hashable {
     public var names: Bool = true
     /// Overrides `policy.integerUnits` (e.g. `--relax`).
     public var integerUnits: Bool?
+    /// Leave out options that can never be part of an optimal plan (see `dominatedOptions`).
+    public var reductions: Bool = true
 
-    public init(names: Bool = true, integerUnits: Bool? = nil) {
+    public init(names: Bool = true, integerUnits: Bool? = nil, reductions: Bool = true) {
         self.names = names
         self.integerUnits = integerUnits
+        self.reductions = reductions
     }
 }
 
@@ -108,6 +113,10 @@ public struct CapacityModelBuilder {
     var lp: LinearModel
     var index = CapacityModelIndex()
     var demandRate: [[Double]] = []
+    /// Serving pairs (offering position, workload position) and unserved columns left out.
+    var dominatedPairs = Set<[Int]>()
+    var dominatedUnserved = Set<Int>()
+    var reductions: [String] = []
 
     public init(scenario: Scenario, options: CapacityModelOptions = CapacityModelOptions()) {
         self.scenario = scenario
@@ -129,6 +138,7 @@ public struct CapacityModelBuilder {
     /// Builds the whole model: variables, then each constraint family in a fixed order.
     public static func buildModel(_ scenario: Scenario, options: CapacityModelOptions = CapacityModelOptions()) -> CapacityModel {
         var builder = CapacityModelBuilder(scenario: scenario, options: options)
+        if options.reductions { builder.findDominatedOptions() }
         builder.reserve()
         builder.computeDemandRates()
         builder.addPurchaseVariables()
@@ -142,13 +152,58 @@ public struct CapacityModelBuilder {
         builder.addAPIRateLimitConstraints()
         builder.addPowerCapConstraints()
         builder.addCapitalBudgetConstraints()
-        return CapacityModel(lp: builder.lp, index: builder.index, demandRate: builder.demandRate, discount: builder.discount)
+        return CapacityModel(
+            lp: builder.lp, index: builder.index, demandRate: builder.demandRate, discount: builder.discount,
+            reductions: builder.reductions)
     }
 
     // MARK: Names
 
     func name(_ family: String, _ parts: String...) -> String {
         options.names ? "\(family)[\(parts.joined(separator: ","))]" : ""
+    }
+
+    // MARK: Exact reductions
+
+    /// Options whose price per token is fixed (APIs, on-demand rentals, unserved demand) are
+    /// interchangeable per token. For each workload, the cheapest such option without a limit
+    /// (no rate limit, no maxUnits) can take any amount; an option of the same kind that costs
+    /// strictly more per token for that workload is never used in an optimal plan (moving its
+    /// tokens to the cheapest one lowers the cost and breaks no constraint), so its columns
+    /// are not built, and an API left with no workload needs no rate-limit rows.
+    ///
+    /// Per token: API ((1 − φ_w) in_a + φ_w out_a) / 10^6; on-demand rental π_o / (U τ_ow 3600);
+    /// unserved θ / 10^6.
+    mutating func findDominatedOptions() {
+        let cap = scenario.policy.utilizationCap
+        for (w, workload) in scenario.workloads.enumerated() {
+            var options: [(pair: Int?, price: Double, unlimited: Bool)] = []
+            for (o, offering) in scenario.offerings.enumerated() {
+                switch offering {
+                case .api(let api) where api.serves.contains(workload.id):
+                    let price = ((1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok) / 1e6
+                    options.append((o, price, api.maxTokensPerSecond == nil))
+                case .rental(let rental) where rental.commitment == .none:
+                    guard let tau = rental.throughput[workload.id], tau > 0 else { continue }
+                    options.append((o, rental.pricePerUnitHour / (cap * tau * 3600), rental.maxUnits == nil))
+                default: continue
+                }
+            }
+            if let penalty = scenario.policy.unservedPenaltyPerMTok { options.append((nil, penalty / 1e6, true)) }
+            guard let cheapest = options.filter(\.unlimited).map(\.price).min() else { continue }
+            for option in options where option.price > cheapest {
+                if let o = option.pair { dominatedPairs.insert([o, w]) } else { dominatedUnserved.insert(w) }
+            }
+        }
+        if !dominatedPairs.isEmpty {
+            let names = dominatedPairs.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+                .map { "\(scenario.offerings[$0[0]].id)/\(scenario.workloads[$0[1]].id)" }
+            reductions.append("not built, dearer per token than an unlimited option for the same workload: \(names.joined(separator: ", "))")
+        }
+        if !dominatedUnserved.isEmpty {
+            let names = dominatedUnserved.sorted().map { scenario.workloads[$0].id }
+            reductions.append("unserved demand not built (an unlimited option costs less than the penalty): \(names.joined(separator: ", "))")
+        }
     }
 
     // MARK: Sizes
@@ -259,7 +314,7 @@ public struct CapacityModelBuilder {
             case .api: continue
             }
             for (w, workload) in scenario.workloads.enumerated() {
-                guard let tau = throughput[workload.id], tau > 0 else { continue }
+                guard let tau = throughput[workload.id], tau > 0, !dominatedPairs.contains([o, w]) else { continue }
                 let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
                 for p in 0..<periods {
                     for slice in scenario.timeSlices {
@@ -272,7 +327,7 @@ public struct CapacityModelBuilder {
         for (o, offering) in scenario.offerings.enumerated() {
             guard case .api(let api) = offering else { continue }
             for workloadID in api.serves {
-                guard let w = workloadPosition[workloadID] else { continue }
+                guard let w = workloadPosition[workloadID], !dominatedPairs.contains([o, w]) else { continue }
                 let workload = scenario.workloads[w]
                 let pricePerMTok = (1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok
                 let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
@@ -295,7 +350,11 @@ public struct CapacityModelBuilder {
             index.unserved = Array(repeating: nil, count: scenario.workloads.count)
             return
         }
-        for workload in scenario.workloads {
+        for (w, workload) in scenario.workloads.enumerated() {
+            if dominatedUnserved.contains(w) {
+                index.unserved.append(nil)
+                continue
+            }
             index.unserved.append(PeriodSliceBlock(start: lp.variableCount, slices: slices))
             for p in 0..<periods {
                 for slice in scenario.timeSlices {
@@ -413,7 +472,7 @@ public struct CapacityModelBuilder {
     mutating func addAPIRateLimitConstraints() {
         for (o, offering) in scenario.offerings.enumerated() {
             guard case .api(let api) = offering else { continue }
-            guard let limit = api.maxTokensPerSecond else {
+            guard let limit = api.maxTokensPerSecond, index.servingPairs.contains(where: { $0.offering == o }) else {
                 index.apiRateLimitRows.append(nil)
                 continue
             }

@@ -30,7 +30,8 @@ enum InfeasibilityDiagnosis {
 
         var relaxedDemand = scenario.withIntegerUnits(integer)
         relaxedDemand.policy = Policy(integerUnits: integer, utilizationCap: scenario.policy.utilizationCap, unservedPenaltyPerMTok: 1)
-        var model = CapacityModelBuilder.buildModel(relaxedDemand, options: CapacityModelOptions(names: false, integerUnits: integer))
+        // No reductions: they compare prices, and this model prices only unserved tokens.
+        var model = CapacityModelBuilder.buildModel(relaxedDemand, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: false))
         var unservedColumns = Set<Int>()
         for block in model.index.unserved.compactMap({ $0 }) {
             for p in 0..<periods {

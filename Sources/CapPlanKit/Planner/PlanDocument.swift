@@ -53,6 +53,8 @@ public struct PlanDocument: Codable, Sendable {
         public var mipGapRequested: Double?
         /// True when `--relax` solved the LP relaxation.
         public var relaxed: Bool
+        /// Options left out of the model because no optimal plan uses them (exact reductions).
+        public var reductions: [String]
         public var simplexIterations: Int
         public var nodes: Int
         /// Wall-clock seconds of the solve; only with `--timings`, so that plans are byte-identical by default.

@@ -132,7 +132,7 @@ public enum Planner {
             glpkStatus: solution.raw.statusName, rows: model.lp.constraintCount, columns: model.lp.variableCount,
             nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount,
             mipGap: solution.isMIP ? solution.relativeGap.map { max(0, $0) } : nil,
-            mipGapRequested: solution.isMIP ? options.mipGap : nil, relaxed: options.relax,
+            mipGapRequested: solution.isMIP ? options.mipGap : nil, relaxed: options.relax, reductions: model.reductions,
             simplexIterations: solution.simplexIterations, nodes: solution.nodes,
             seconds: options.timings ? solution.seconds : nil)
     }
