@@ -408,7 +408,7 @@ public enum PlanEvaluationRun {
         if !report.violations.isEmpty {
             out += "\nViolated constraints (\(report.violations.count))\n"
             for violation in report.violations.prefix(maxViolations) {
-                out += "  \(violation.rowName): \(violation.family.rawValue), amount \(PlanReport.number(violation.amount, digits: 4)): \(violation.message)\n"
+                out += "  \(violation.rowName): \(violation.message) [amount \(PlanReport.number(violation.amount, digits: 4))]\n"
             }
             if report.violations.count > maxViolations { out += "  ... and \(report.violations.count - maxViolations) more (all in --json)\n" }
         }

@@ -177,7 +177,7 @@ struct PlanInputReader {
 
     func offering(_ node: DocNode?, _ path: String, parent: DocNode, kinds: [String], candidates: [String]) -> String? {
         guard let node else {
-            sink.error(path, at: parent, "expected an offering id (\(kinds.joined(separator: " or ")))")
+            sink.error(path, at: parent, "missing: expected an offering id (\(kinds.joined(separator: " or ")))")
             return nil
         }
         guard let id = nodes.string(node, path, expected: "expected an offering id") else { return nil }
@@ -200,7 +200,7 @@ struct PlanInputReader {
     func period(_ node: DocNode?, _ path: String, parent: DocNode) -> Int? {
         let range = periods > 0 ? "\(labels[0]) .. \(labels[periods - 1])" : "none"
         guard let node else {
-            sink.error(path, at: parent, "expected a period label of the horizon (\(range))")
+            sink.error(path, at: parent, "missing: expected a period label of the horizon (\(range))")
             return nil
         }
         guard case .scalar(let text, _) = node.content, !node.isNull,
@@ -227,7 +227,7 @@ struct PlanInputReader {
     func workload(_ node: DocNode?, _ path: String, parent: DocNode) -> Int? {
         let ids = scenario.workloads.map(\.id)
         guard let node else {
-            sink.error(path, at: parent, "expected a workload id (\(ids.joined(separator: ", ")))")
+            sink.error(path, at: parent, "missing: expected a workload id (\(ids.joined(separator: ", ")))")
             return nil
         }
         guard let id = nodes.string(node, path, expected: "expected a workload id") else { return nil }
@@ -238,7 +238,7 @@ struct PlanInputReader {
 
     func amount(_ node: DocNode?, _ path: String, parent: DocNode, what: String) -> Double? {
         guard let node else {
-            sink.error(path, at: parent, "expected \(what) (a number >= 0)")
+            sink.error(path, at: parent, "missing: expected \(what) (a number >= 0)")
             return nil
         }
         guard let value = nodes.number(node, path, expected: "expected \(what) (a number >= 0)") else { return nil }
