@@ -1,5 +1,6 @@
 import ArgumentParser
 import CapPlanKit
+import LinearProgramming
 import Foundation
 
 struct BenchCommand: ParsableCommand {
@@ -32,8 +33,78 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Option(help: "Simplex method: primal, dual or dual-primal (default).")
+    var method: String = "dual-primal"
+
+    @Option(name: .customLong("ratio-test"), help: "Ratio test: textbook, harris or long-step (default).")
+    var ratioTest: String = "long-step"
+
+    @Option(help: "Pricing: textbook or steepest-edge (default).")
+    var pricing: String = "steepest-edge"
+
+    @Option(help: "Scaling: none, auto (default), gm-eq or eq.")
+    var scaling: String = "auto"
+
+    @Flag(help: "Use GLPK's LP presolver.")
+    var presolve = false
+
+    @Option(help: "MIP cuts, comma-separated: gomory, mir, cover, clique, all or none (default gomory,mir,cover).")
+    var cuts: String = "gomory,mir,cover"
+
+    @Flag(name: .customLong("mip-presolve"), help: "Use GLPK's MIP presolver.")
+    var mipPresolve = false
+
+    @Option(name: .customLong("time-limit"), help: "Seconds per solve.")
+    var timeLimit: Double?
+
+    func solverOptions() throws -> (SimplexOptions, MIPOptions) {
+        var simplex = SimplexOptions()
+        switch method {
+        case "primal": simplex.method = .primal
+        case "dual": simplex.method = .dual
+        case "dual-primal": simplex.method = .dualThenPrimal
+        default: throw ValidationError("--method must be primal, dual or dual-primal, got \(method)")
+        }
+        switch ratioTest {
+        case "textbook": simplex.ratioTest = .textbook
+        case "harris": simplex.ratioTest = .harris
+        case "long-step": simplex.ratioTest = .longStep
+        default: throw ValidationError("--ratio-test must be textbook, harris or long-step, got \(ratioTest)")
+        }
+        switch pricing {
+        case "textbook": simplex.pricing = .textbook
+        case "steepest-edge": simplex.pricing = .projectedSteepestEdge
+        default: throw ValidationError("--pricing must be textbook or steepest-edge, got \(pricing)")
+        }
+        switch scaling {
+        case "none": simplex.scaling = .none
+        case "auto": simplex.scaling = .automatic
+        case "gm-eq": simplex.scaling = .geometricEquilibrium
+        case "eq": simplex.scaling = .equilibrium
+        default: throw ValidationError("--scaling must be none, auto, gm-eq or eq, got \(scaling)")
+        }
+        simplex.presolve = presolve
+        var mip = MIPOptions()
+        mip.presolve = mipPresolve
+        var set = CutSet()
+        for name in cuts.split(separator: ",") {
+            switch name {
+            case "gomory": set.insert(.gomory)
+            case "mir": set.insert(.mixedIntegerRounding)
+            case "cover": set.insert(.cover)
+            case "clique": set.insert(.clique)
+            case "all": set = .all
+            case "none": set = []
+            default: throw ValidationError("--cuts takes gomory, mir, cover, clique, all or none, got \(name)")
+            }
+        }
+        mip.cuts = set
+        return (simplex, mip)
+    }
+
     func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be at least 1 and --warmup at least 0") }
+        _ = try solverOptions()
     }
 
     func run() throws {
@@ -51,7 +122,10 @@ struct BenchCommand: ParsableCommand {
         }
         let result: PlanBenchmark.Result
         do {
-            result = try PlanBenchmark.run(text: text, fileName: name, relax: relax, runs: runs, warmup: warmup, mipGap: mipGap)
+            let (simplex, mip) = try solverOptions()
+            result = try PlanBenchmark.run(
+                text: text, fileName: name, relax: relax, runs: runs, warmup: warmup, mipGap: mipGap, simplex: simplex, mip: mip,
+                timeLimit: timeLimit)
         } catch let error as ScenarioLoadError {
             printError(error.description)
             throw ExitCode(ExitStatus.invalidInput)
@@ -64,7 +138,8 @@ struct BenchCommand: ParsableCommand {
         }
         let m = result.median
         func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
-        print("\(result.scenario) (\(result.mode)): \(result.rows) rows, \(result.columns) columns, \(result.nonzeros) nonzeros, \(result.integerColumns) integer; \(result.status)")
+        let gap = result.mipGap.map { String(format: ", gap %.4f%%", $0 * 100) } ?? ""
+        print("\(result.scenario) (\(result.mode)): \(result.rows) rows, \(result.columns) columns, \(result.nonzeros) nonzeros, \(result.integerColumns) integer; \(result.status)\(gap), cost \(result.discountedCost.map { String(format: "%.2f", $0) } ?? "-")")
         print("median of \(result.runs) runs after \(warmup) warm-up:")
         for (name, value) in [("parse and validate", m.parseAndValidate), ("build model", m.build), ("GLPK setup (check, load)", m.glpkSetup),
                               ("GLPK solve", m.glpkSolve), ("extract and audit", m.extractAndAudit), ("JSON write", m.jsonWrite), ("total", m.total)] {

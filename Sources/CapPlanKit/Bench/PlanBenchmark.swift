@@ -32,6 +32,8 @@ public enum PlanBenchmark {
         public var integerColumns: Int
         public var discountedCost: Double?
         public var status: String
+        /// The MIP gap reached (MIP only).
+        public var mipGap: Double?
         public var runs: Int
         /// Medians over the runs.
         public var median: Phases
@@ -44,7 +46,10 @@ public enum PlanBenchmark {
 
     /// Plans `text` (a scenario file's contents) `warmup + runs` times and reports medians of
     /// the measured runs. Baselines are off: they are separate solves, measured on their own.
-    public static func run(text: String, fileName: String, relax: Bool, runs: Int, warmup: Int, mipGap: Double = 1e-4) throws -> Result {
+    public static func run(
+        text: String, fileName: String, relax: Bool, runs: Int, warmup: Int, mipGap: Double = 1e-4,
+        simplex: SimplexOptions = SimplexOptions(), mip: MIPOptions = MIPOptions(), timeLimit: Double? = nil
+    ) throws -> Result {
         var samples: [Phases] = []
         var last: PlanDocument?
         for iteration in 0..<(warmup + runs) {
@@ -58,6 +63,9 @@ public enum PlanBenchmark {
             options.baselines = false
             options.mipGap = mipGap
             options.phases = phases
+            options.simplex = simplex
+            options.mip = mip
+            options.timeLimit = timeLimit
             let plan = try Planner.plan(scenario, options: options)
             let write = Stopwatch()
             let json = try PlanReport.json(plan)
@@ -85,6 +93,7 @@ public enum PlanBenchmark {
             scenario: plan.scenario.name, mode: relax || !plan.scenario.integerUnits ? "LP" : "MIP",
             rows: plan.solver.rows, columns: plan.solver.columns, nonzeros: plan.solver.nonzeros,
             integerColumns: plan.solver.integerColumns, discountedCost: plan.totals?.discountedCost, status: plan.status.rawValue,
+            mipGap: plan.solver.mipGap,
             runs: runs, median: medians, fastest: samples.map(\.total).min() ?? 0, slowest: samples.map(\.total).max() ?? 0,
             peakMemoryMiB: Double(usage.ru_maxrss) / 1024)
     }

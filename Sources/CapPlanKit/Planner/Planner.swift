@@ -21,6 +21,10 @@ public struct PlanOptions: Sendable {
     public var auditTolerance = 1e-6
     /// Where to record how long each phase took (benchmarks).
     public var phases: PlanPhases?
+    /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
+    public var simplex = SimplexOptions()
+    /// Branch-and-cut options other than gap, time limit and progress (which come from above).
+    public var mip = MIPOptions()
 
     public init() {}
 }
@@ -102,7 +106,7 @@ public enum Planner {
     }
 
     static func solve(_ model: CapacityModel, options: PlanOptions) throws -> Solution {
-        var solveOptions = SolveOptions()
+        var solveOptions = SolveOptions(simplex: options.simplex, mip: options.mip)
         solveOptions.output = options.output
         solveOptions.simplex.timeLimit = options.timeLimit
         solveOptions.mip.timeLimit = options.timeLimit
