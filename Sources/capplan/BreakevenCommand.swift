@@ -66,6 +66,7 @@ struct BreakevenCommand: ParsableCommand {
         var options = PlanOptions()
         options.relax = relax
         options.mipGap = mipGap
+        keepFreedMemoryForRepeatedSolves()
         let bar = ProgressBar.callback("breakeven")
         let result: BreakevenResult
         do {
