@@ -213,6 +213,12 @@ public enum GLPKSolver {
         // problem: GLPK's MIP presolver would change the columns.
         var start: [Double]? = nil
         if let given = mip.startingSolution, !mip.presolve { start = [0] + given }
+        if start == nil, !mip.presolve, let heuristic = mip.roundingHeuristic {
+            let relaxation = columnValues(problem, model.variableCount, glp_get_col_prim)
+            if let proposal = heuristic(relaxation), proposal.count == model.variableCount {
+                start = completeProposal(problem, model: model, proposal: proposal, options: options)
+            }
+        }
         let context = BranchAndCutContext(progress: mip.progress, startingSolution: start, stopwatch: stopwatch)
         let unmanaged = Unmanaged.passRetained(context)
         iocp.cb_info = unmanaged.toOpaque()
@@ -284,6 +290,39 @@ public enum GLPKSolver {
                 routine: "intopt", returnCode: returnCode, returnCodeName: returnCodeName(returnCode),
                 status: status, statusName: statusName(status)),
             simplexIterations: iterations, nodes: context.totalNodes, seconds: stopwatch.seconds)
+    }
+
+    /// Fixes the integer columns at `proposal`, solves the LP for the rest from the current
+    /// (relaxation's) basis, and restores the problem and an optimal relaxation basis, which
+    /// `glp_intopt` needs. Returns the point, 1-based for `glp_ios_heur_sol`, when that LP is
+    /// optimal.
+    static func completeProposal(_ problem: OpaquePointer, model: LinearModel, proposal: [Double], options: SolveOptions) -> [Double]? {
+        let integerColumns = (0..<model.variableCount).filter { model.variableKinds[$0] != .continuous }
+        let saved = integerColumns.map { j -> (Int32, Int32, Double, Double) in
+            let column = Int32(j + 1)
+            return (glp_get_col_kind(problem, column), glp_get_col_type(problem, column), glp_get_col_lb(problem, column), glp_get_col_ub(problem, column))
+        }
+        for j in integerColumns {
+            let value = proposal[j].rounded()
+            glp_set_col_kind(problem, Int32(j + 1), GLP_CV)
+            glp_set_col_bnds(problem, Int32(j + 1), GLP_FX, value, value)
+        }
+        var parm = simplexParameters(options.simplex, verbose: options.output != nil, timeLimit: nil)
+        parm.presolve = GLP_OFF
+        parm.meth = GLP_DUALP
+        var point: [Double]? = nil
+        if glp_simplex(problem, &parm) == 0, glp_get_status(problem) == GLP_OPT {
+            point = [0] + columnValues(problem, model.variableCount, glp_get_col_prim)
+        }
+        for (k, j) in integerColumns.enumerated() {
+            let (kind, type, lower, upper) = saved[k]
+            glp_set_col_kind(problem, Int32(j + 1), kind)
+            glp_set_col_bnds(problem, Int32(j + 1), type, lower, upper)
+        }
+        // Looser bounds keep the basis primal feasible: the primal simplex re-optimizes.
+        parm.meth = GLP_PRIMAL
+        _ = glp_simplex(problem, &parm)
+        return point
     }
 
     struct LPOutcome {

@@ -130,6 +130,12 @@ public struct MIPOptions: Sendable {
     public var computeFixedDuals: Bool
     /// An integer-feasible point (one value per variable) offered to GLPK as its first incumbent.
     public var startingSolution: [Double]?
+    /// Given the LP relaxation's values (one per variable), proposes values for the integer
+    /// variables (the rest of the array is ignored). The solver fixes the integer variables at
+    /// the proposal, solves the LP for the others, and when that LP is feasible offers the
+    /// point to branch-and-cut as its first incumbent. Ignored with `presolve` or a
+    /// `startingSolution`.
+    public var roundingHeuristic: (@Sendable ([Double]) -> [Double]?)?
     /// Called on every new incumbent and about twice a second while nodes are processed.
     public var progress: (@Sendable (MIPProgress) -> Void)?
 
@@ -137,8 +143,10 @@ public struct MIPOptions: Sendable {
         presolve: Bool = false, cuts: CutSet = [.gomory, .mixedIntegerRounding, .cover], relativeGap: Double = 1e-4,
         timeLimit: Double? = nil, branching: Branching = .driebeckTomlin, backtracking: Backtracking = .bestLocalBound,
         feasibilityPump: Bool = false, proximitySearch: Bool = false, computeFixedDuals: Bool = false,
-        startingSolution: [Double]? = nil, progress: (@Sendable (MIPProgress) -> Void)? = nil
+        startingSolution: [Double]? = nil, roundingHeuristic: (@Sendable ([Double]) -> [Double]?)? = nil,
+        progress: (@Sendable (MIPProgress) -> Void)? = nil
     ) {
+        self.roundingHeuristic = roundingHeuristic
         self.presolve = presolve
         self.cuts = cuts
         self.relativeGap = relativeGap

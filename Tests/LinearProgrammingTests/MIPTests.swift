@@ -127,4 +127,32 @@ final class MIPTests: XCTestCase {
         let started = try GLPKSolver.solve(model, options: options)
         XCTAssertEqual(started.objectiveValue!, 309, accuracy: 1e-9)
     }
+
+    /// The rounding heuristic's proposal is completed by an LP and offered as an incumbent;
+    /// feasible or not, the optimum is the same. min 100b + 15y, 10b + y ≥ 25: b = 2.5 in the
+    /// relaxation, rounded up to 3 (cost 300, a feasible incumbent), optimum 275.
+    func testRoundingHeuristic() throws {
+        var model = LinearModel()
+        let b = model.addVariable(name: "b", kind: .integer, objective: 100)
+        let y = model.addVariable(name: "y", objective: 15)
+        model.addConstraint(name: "d", terms: [(b, 10), (y, 1)], .greaterOrEqual(25))
+        model.addConstraint(name: "cap", terms: [(b, 1)], .lessOrEqual(2.9))
+        final class Seen: @unchecked Sendable { var relaxation: [Double] = [] }
+        let seen = Seen()
+        var options = SolveOptions()
+        options.mip.cuts = []
+        options.mip.roundingHeuristic = { relaxation in
+            seen.relaxation = relaxation
+            return relaxation.map { ($0 - 1e-6).rounded(.up) }
+        }
+        // b ≤ 2.9 makes the rounded-up proposal (b = 3) infeasible: the solve goes on without it.
+        var solution = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(solution.objectiveValue!, 275, accuracy: 1e-9)
+        XCTAssertEqual(seen.relaxation.count, 2)
+        XCTAssertEqual(seen.relaxation[0], 2.5, accuracy: 1e-9)
+        model.setBound(Constraint(index: 1), .lessOrEqual(10))
+        solution = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(solution.objectiveValue!, 275, accuracy: 1e-9)
+        XCTAssertEqual(solution[b], 2, accuracy: 1e-9)
+    }
 }

@@ -21,6 +21,9 @@ public struct PlanOptions: Sendable {
     public var auditTolerance = 1e-6
     /// Where to record how long each phase took (benchmarks).
     public var phases: PlanPhases?
+    /// Offer branch-and-cut a first incumbent: the relaxation's units rounded up, the rest
+    /// re-optimized (docs/benchmarks.md measures it).
+    public var roundUpStart = true
     /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
     public var simplex = SimplexOptions()
     /// Branch-and-cut options other than gap, time limit and progress (which come from above).
@@ -113,6 +116,17 @@ public enum Planner {
         solveOptions.mip.relativeGap = options.mipGap
         solveOptions.mip.progress = options.progress
         solveOptions.mip.computeFixedDuals = true
+        if options.roundUpStart, solveOptions.mip.roundingHeuristic == nil {
+            let integerColumns = model.lp.variables.filter { model.lp.kind(of: $0) != .continuous }.map(\.index)
+            // Round every unit decision of the relaxation up: more units than the LP wanted
+            // keep the demand servable; the LP for the rest decides whether the power cap and
+            // budget still hold.
+            solveOptions.mip.roundingHeuristic = { relaxation in
+                var proposal = relaxation
+                for j in integerColumns { proposal[j] = (relaxation[j] - 1e-6).rounded(.up) }
+                return proposal
+            }
+        }
         return try GLPKSolver.solve(model.lp, options: solveOptions)
     }
 
