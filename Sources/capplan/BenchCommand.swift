@@ -57,6 +57,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("time-limit"), help: "Seconds per solve.")
     var timeLimit: Double?
 
+    @Flag(name: .customLong("build-only"), help: "Time parsing and the model build only, without solving.")
+    var buildOnly = false
+
     func solverOptions() throws -> (SimplexOptions, MIPOptions) {
         var simplex = SimplexOptions()
         switch method {
@@ -119,6 +122,12 @@ struct BenchCommand: ParsableCommand {
         } else {
             text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed).scenario())
             name = "generated-\(size.rawValue)-\(seed).yaml"
+        }
+        if buildOnly {
+            let r = try PlanBenchmark.buildOnly(text: text, fileName: name, runs: runs)
+            print(String(format: "%@: %d rows, %d columns, %d nonzeros; median of %d: parse and validate %.1f ms, build %.1f ms (%.1f ns per nonzero)",
+                         name, r.rows, r.columns, r.nonzeros, runs, r.parse * 1000, r.build * 1000, r.build * 1e9 / Double(max(1, r.nonzeros))))
+            return
         }
         let result: PlanBenchmark.Result
         do {

@@ -44,6 +44,23 @@ public enum PlanBenchmark {
         public var peakMemoryMiB: Double
     }
 
+    /// Parse, validate and build only (no solve): medians of (parse, build) seconds and the
+    /// model's size, to show how the build scales with the model.
+    public static func buildOnly(text: String, fileName: String, runs: Int) throws -> (parse: Double, build: Double, rows: Int, columns: Int, nonzeros: Int) {
+        var parses: [Double] = [], builds: [Double] = []
+        var size = (0, 0, 0)
+        for _ in 0..<runs {
+            let parse = Stopwatch()
+            let scenario = try ScenarioLoader.load(text: text, fileName: fileName, baseDirectory: ".", limits: ScenarioLimits(maxNonzeros: 50_000_000)).scenario
+            parses.append(parse.seconds)
+            let build = Stopwatch()
+            let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
+            builds.append(build.seconds)
+            size = (model.lp.constraintCount, model.lp.variableCount, model.lp.entryCount)
+        }
+        return (parses.sorted()[runs / 2], builds.sorted()[runs / 2], size.0, size.1, size.2)
+    }
+
     /// Plans `text` (a scenario file's contents) `warmup + runs` times and reports medians of
     /// the measured runs. Baselines are off: they are separate solves, measured on their own.
     public static func run(
