@@ -36,6 +36,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Record the solve time in the JSON (solver.seconds); plans then differ run to run.")
     var timings = false
 
+    @Flag(name: .customLong("no-baselines"), help: "Skip the all-API, no-API and rent-only plans (each is a solve of its own).")
+    var noBaselines = false
+
     @Option(name: .customLong("max-nonzeros"), help: "Refuse scenarios whose model would have more nonzeros than this.")
     var maxNonzeros: Int?
 
@@ -58,6 +61,7 @@ struct PlanCommand: ParsableCommand {
         options.mipGap = mipGap
         options.timeLimit = timeLimit
         options.timings = timings
+        options.baselines = !noBaselines
         if verbose { options.output = { printError($0) } }
         if isatty(STDERR_FILENO) != 0 {
             options.progress = { progress in
