@@ -51,7 +51,7 @@ public struct SimplexOptions: Sendable, Hashable {
     public var iterationLimit: Int?
 
     public init(
-        method: Method = .dualThenPrimal, ratioTest: RatioTest = .longStep, pricing: Pricing = .projectedSteepestEdge,
+        method: Method = .dualThenPrimal, ratioTest: RatioTest = .harris, pricing: Pricing = .projectedSteepestEdge,
         presolve: Bool = false, scaling: Scaling = .automatic, timeLimit: Double? = nil, iterationLimit: Int? = nil
     ) {
         self.method = method

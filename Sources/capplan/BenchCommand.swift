@@ -36,8 +36,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Simplex method: primal, dual or dual-primal (default).")
     var method: String = "dual-primal"
 
-    @Option(name: .customLong("ratio-test"), help: "Ratio test: textbook, harris or long-step (default).")
-    var ratioTest: String = "long-step"
+    @Option(name: .customLong("ratio-test"), help: "Ratio test: textbook, harris (default) or long-step.")
+    var ratioTest: String = "harris"
 
     @Option(help: "Pricing: textbook or steepest-edge (default).")
     var pricing: String = "steepest-edge"

@@ -175,6 +175,8 @@ public struct PlanDocument: Codable, Sendable {
         public var savingPercent: Double?
         /// Why the baseline has no cost.
         public var unavailable: String?
+        /// Set when the baseline's solve stopped at its time limit: its cost is then an upper bound.
+        public var note: String?
     }
 
     public struct Baselines: Codable, Sendable {

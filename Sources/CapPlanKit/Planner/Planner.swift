@@ -58,7 +58,8 @@ public enum Planner {
         let integer = scenario.policy.integerUnits && !options.relax
         // The baselines are independent models: solve them on another thread while this one
         // solves the plan (GLPK is single-threaded; the machine has more than one core).
-        let pendingBaselines = options.baselines ? PendingBaselines(scenario, integer: integer) : nil
+        let pendingBaselines = options.baselines
+            ? PendingBaselines(scenario, integer: integer, timeLimit: options.timeLimit ?? Self.baselineTimeLimit, mipGap: options.mipGap) : nil
         let buildClock = Stopwatch()
         let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: options.output != nil, integerUnits: integer))
         options.phases?.build = buildClock.seconds
@@ -163,23 +164,27 @@ public enum Planner {
     }
 
     /// A baseline's optimal cost, or why it has none.
+    /// Seconds each baseline may take when the plan has no time limit of its own.
+    static let baselineTimeLimit = 60.0
+
     enum BaselineCost: Sendable {
-        case cost(Double)
+        /// The cost, and a note when the solve stopped at a limit before proving optimality.
+        case cost(Double, note: String?)
         case unavailable(String)
 
         func baseline(planCost: Double) -> PlanDocument.Baseline {
             switch self {
             case .unavailable(let why): return .init(unavailable: why)
-            case .cost(let cost):
+            case .cost(let cost, let note):
                 let saving = cost - planCost
-                return .init(discountedCost: cost, saving: saving, savingPercent: cost > 0 ? 100 * saving / cost : nil)
+                return .init(discountedCost: cost, saving: saving, savingPercent: cost > 0 ? 100 * saving / cost : nil, note: note)
             }
         }
     }
 
     /// Three reference plans with the plan's integrality: all-API, no-API (own and rent only)
     /// and rent-only.
-    static func baselineCosts(_ scenario: Scenario, integer: Bool) throws -> [BaselineCost] {
+    static func baselineCosts(_ scenario: Scenario, integer: Bool, timeLimit: Double, mipGap: Double) throws -> [BaselineCost] {
         func keeping(_ keep: (Offering) -> Bool) -> Scenario {
             var copy = scenario.withIntegerUnits(integer)
             copy.offerings = scenario.offerings.filter(keep)
@@ -190,9 +195,9 @@ public enum Planner {
         // that every plan is compared on the same footing.
         let sunk = existingFleetRunningCost(scenario)
         return [
-            try baseline(keeping { if case .api = $0 { return true } else { return false } }, what: "APIs", addedCost: sunk),
-            try baseline(keeping { if case .api = $0 { return false } else { return true } }, what: "owned and rented capacity", addedCost: 0),
-            try baseline(keeping { if case .rental = $0 { return true } else { return false } }, what: "rentals", addedCost: sunk),
+            try baseline(keeping { if case .api = $0 { return true } else { return false } }, what: "APIs", addedCost: sunk, timeLimit: timeLimit, mipGap: mipGap),
+            try baseline(keeping { if case .api = $0 { return false } else { return true } }, what: "owned and rented capacity", addedCost: 0, timeLimit: timeLimit, mipGap: mipGap),
+            try baseline(keeping { if case .rental = $0 { return true } else { return false } }, what: "rentals", addedCost: sunk, timeLimit: timeLimit, mipGap: mipGap),
         ]
     }
 
@@ -210,7 +215,7 @@ public enum Planner {
     }
 
     /// The optimal cost of a restricted scenario, or why it has none.
-    static func baseline(_ restricted: Scenario, what: String, addedCost: Double) throws -> BaselineCost {
+    static func baseline(_ restricted: Scenario, what: String, addedCost: Double, timeLimit: Double, mipGap: Double) throws -> BaselineCost {
         let unserved = restricted.workloads.filter { w in
             !restricted.offerings.contains { offering in
                 switch offering {
@@ -225,12 +230,19 @@ public enum Planner {
         }
         let model = CapacityModelBuilder.buildModel(restricted, options: CapacityModelOptions(names: false))
         var options = SolveOptions()
-        options.mip.relativeGap = 1e-6
+        options.mip.relativeGap = mipGap
+        options.simplex.timeLimit = timeLimit
+        options.mip.timeLimit = timeLimit
         let solution = try GLPKSolver.solve(model.lp, options: options)
-        guard solution.termination == .optimal, let solved = solution.objectiveValue else {
-            return .unavailable("the \(what) cannot carry the demand within the scenario's limits (\(solution.termination.rawValue))")
+        guard let solved = solution.objectiveValue, solution.hasPrimalPoint else {
+            if solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded {
+                return .unavailable("the \(what) cannot carry the demand within the scenario's limits (\(solution.termination.rawValue))")
+            }
+            return .unavailable("no \(what)-only plan found within \(timeLimit) s (\(solution.termination.rawValue))")
         }
-        return .cost(solved + addedCost)
+        if solution.termination == .optimal { return .cost(solved + addedCost, note: nil) }
+        let gap = solution.relativeGap.map { String(format: "%.3g%%", $0 * 100) } ?? "unknown"
+        return .cost(solved + addedCost, note: "best plan found within \(timeLimit) s, not proven optimal (gap \(gap)): an upper bound")
     }
 }
 
@@ -239,9 +251,9 @@ final class PendingBaselines: @unchecked Sendable {
     private var outcome: Result<[Planner.BaselineCost], Error>?
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ scenario: Scenario, integer: Bool) {
+    init(_ scenario: Scenario, integer: Bool, timeLimit: Double, mipGap: Double) {
         let thread = Thread { [self] in
-            outcome = Result { try Planner.baselineCosts(scenario, integer: integer) }
+            outcome = Result { try Planner.baselineCosts(scenario, integer: integer, timeLimit: timeLimit, mipGap: mipGap) }
             done.signal()
         }
         thread.stackSize = 16 << 20
