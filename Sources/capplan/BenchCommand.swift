@@ -60,6 +60,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("build-only"), help: "Time parsing and the model build only, without solving.")
     var buildOnly = false
 
+    @Flag(name: .customLong("no-round-up-start"), help: "Do not offer branch-and-cut the rounded-up relaxation as a first incumbent.")
+    var noRoundUpStart = false
+
     func solverOptions() throws -> (SimplexOptions, MIPOptions) {
         var simplex = SimplexOptions()
         switch method {
@@ -134,7 +137,7 @@ struct BenchCommand: ParsableCommand {
             let (simplex, mip) = try solverOptions()
             result = try PlanBenchmark.run(
                 text: text, fileName: name, relax: relax, runs: runs, warmup: warmup, mipGap: mipGap, simplex: simplex, mip: mip,
-                timeLimit: timeLimit)
+                timeLimit: timeLimit, roundUpStart: !noRoundUpStart)
         } catch let error as ScenarioLoadError {
             printError(error.description)
             throw ExitCode(ExitStatus.invalidInput)

@@ -39,6 +39,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("no-baselines"), help: "Skip the all-API, no-API and rent-only plans (each is a solve of its own).")
     var noBaselines = false
 
+    @Flag(inversion: .prefixedNo, help: "Search each offering's price threshold by re-solving (default: on when the model has at most 20,000 nonzeros).")
+    var thresholds: Bool?
+
     @Option(name: .customLong("max-nonzeros"), help: "Refuse scenarios whose model would have more nonzeros than this.")
     var maxNonzeros: Int?
 
@@ -62,6 +65,7 @@ struct PlanCommand: ParsableCommand {
         options.timeLimit = timeLimit
         options.timings = timings
         options.baselines = !noBaselines
+        options.priceThresholds = thresholds ?? (CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false)).lp.entryCount <= 20_000)
         if verbose { options.output = { printError($0) } }
         if isatty(STDERR_FILENO) != 0 {
             options.progress = { progress in

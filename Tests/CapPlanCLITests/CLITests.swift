@@ -74,6 +74,20 @@ final class CLITests: XCTestCase {
             let totals = try XCTUnwrap(plan["totals"] as? [String: Any])
             XCTAssertNotNil(totals["discountedCost"] as? Double)
             XCTAssertEqual(try Data(contentsOf: first), try Data(contentsOf: second), "\(example): two runs differ")
+            // Small models get price thresholds by default; every one validates against the schema.
+            let thresholds = try XCTUnwrap(plan["priceThresholds"] as? [[String: Any]], example)
+            XCTAssertFalse(thresholds.isEmpty, example)
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            check.arguments = ["python3", "-c", """
+                import json, sys, jsonschema
+                jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
+                """, first.path, Self.repository.appendingPathComponent("docs/plan.schema.json").path]
+            let errors = Pipe()
+            check.standardError = errors
+            try check.run()
+            check.waitUntilExit()
+            XCTAssertEqual(check.terminationStatus, 0, "\(example): \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
         }
     }
 

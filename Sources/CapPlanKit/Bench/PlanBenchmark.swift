@@ -65,7 +65,8 @@ public enum PlanBenchmark {
     /// the measured runs. Baselines are off: they are separate solves, measured on their own.
     public static func run(
         text: String, fileName: String, relax: Bool, runs: Int, warmup: Int, mipGap: Double = 1e-4,
-        simplex: SimplexOptions = SimplexOptions(), mip: MIPOptions = MIPOptions(), timeLimit: Double? = nil
+        simplex: SimplexOptions = SimplexOptions(), mip: MIPOptions = MIPOptions(), timeLimit: Double? = nil,
+        roundUpStart: Bool = true
     ) throws -> Result {
         var samples: [Phases] = []
         var last: PlanDocument?
@@ -83,6 +84,7 @@ public enum PlanBenchmark {
             options.simplex = simplex
             options.mip = mip
             options.timeLimit = timeLimit
+            options.roundUpStart = roundUpStart
             let plan = try Planner.plan(scenario, options: options)
             let write = Stopwatch()
             let json = try PlanReport.json(plan)

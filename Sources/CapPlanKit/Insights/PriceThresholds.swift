@@ -210,7 +210,7 @@ public enum PriceThresholds {
         return result
     }
 
-    static func money(_ value: Double) -> String {
+    public static func money(_ value: Double) -> String {
         abs(value) >= 100 ? String(format: "%.0f", value) : String(format: "%.4g", value)
     }
 

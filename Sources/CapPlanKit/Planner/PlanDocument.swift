@@ -24,6 +24,8 @@ public struct PlanDocument: Codable, Sendable {
     public var baselines: Baselines?
     public var audit: Audit?
     public var insights: Insights?
+    /// Price thresholds per offering (`capplan plan` on small models, or `--thresholds`).
+    public var priceThresholds: [PriceThreshold]?
     public var diagnosis: Diagnosis?
     public var warnings: [String]
 

@@ -10,6 +10,12 @@ enum PlanExtraction {
         return abs(value) < zeroTolerance ? 0 : value
     }
 
+    /// For columns with lower bound 0: GLPK may return values a little below 0 (within its
+    /// feasibility tolerance, e.g. −1e-6); they are reported as 0.
+    static func nonNegative(_ value: Double) -> Double {
+        value < zeroTolerance ? 0 : value
+    }
+
     /// The plan's decisions, keyed by ids, as the evaluator reads them.
     static func decisions(scenario: Scenario, model: CapacityModel, solution: Solution, integer: Bool) -> PlanDecisions {
         let index = model.index
@@ -24,7 +30,7 @@ enum PlanExtraction {
             if let block = index.reservedUnits[k] {
                 decisions.reservedUnits[rental.id] = (0..<periods).map { clean(solution[block.variable($0)], integer: integer) }
             } else if let block = index.onDemandUnits[k] {
-                decisions.onDemandUnits[rental.id] = (0..<periods).map { p in (0..<slices).map { clean(solution[block.variable(p, $0)]) } }
+                decisions.onDemandUnits[rental.id] = (0..<periods).map { p in (0..<slices).map { nonNegative(solution[block.variable(p, $0)]) } }
             }
         }
         // Rates per serving pair, [p·S + s], then over-service trimmed: demand rows are ≥ and
@@ -32,10 +38,10 @@ enum PlanExtraction {
         // capacity "serving" more than the demand. Taking the excess off those free columns
         // changes neither the cost nor feasibility (capacity rows only get looser).
         var rates = index.servingPairs.map { pair in
-            (0..<periods * slices).map { clean(solution[Variable(index: pair.columns.start + $0)]) }
+            (0..<periods * slices).map { nonNegative(solution[Variable(index: pair.columns.start + $0)]) }
         }
         var unservedRates = index.unserved.map { block in
-            block.map { block in (0..<periods * slices).map { clean(solution[Variable(index: block.start + $0)]) } }
+            block.map { block in (0..<periods * slices).map { nonNegative(solution[Variable(index: block.start + $0)]) } }
         }
         for w in scenario.workloads.indices {
             let pairs = index.servingPairs.indices.filter { index.servingPairs[$0].workload == w }

@@ -185,6 +185,14 @@ public enum PlanReport {
                 }
             }
         }
+        if let thresholds = plan.priceThresholds, !thresholds.isEmpty {
+            out.append("")
+            out.append("Price thresholds (re-solved by bisection; \(thresholds[0].method))")
+            out.append(table(["offering", "price", "now", "threshold"], thresholds.map { t in
+                [t.offering, t.field, PriceThresholds.money(t.currentPrice),
+                 "\(t.direction) " + (t.thresholdPrice.map { PriceThresholds.money($0) } ?? "none in range")]
+            }))
+        }
         for warning in plan.warnings { out.append("warning: \(warning)") }
         return out.joined(separator: "\n") + "\n"
     }

@@ -21,6 +21,9 @@ public struct PlanOptions: Sendable {
     public var auditTolerance = 1e-6
     /// Where to record how long each phase took (benchmarks).
     public var phases: PlanPhases?
+    /// Search each offering's price threshold by re-solves (docs/insights.md); costly on big
+    /// scenarios, so off unless asked for (`capplan plan` asks when the model is small).
+    public var priceThresholds = false
     /// Offer branch-and-cut a first incumbent: the relaxation's units rounded up, the rest
     /// re-optimized (docs/benchmarks.md measures it).
     public var roundUpStart = true
@@ -93,6 +96,17 @@ public enum Planner {
             PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             options.phases?.extractAndAudit = auditClock.seconds
+            if options.priceThresholds {
+                var searchOptions = options
+                searchOptions.priceThresholds = false
+                searchOptions.phases = nil
+                // A threshold search is advice on top of the plan: its failure is a warning.
+                do {
+                    document.priceThresholds = try PriceThresholds.compute(scenario, plan: document, options: searchOptions)
+                } catch {
+                    document.warnings.append("price thresholds not computed: \(error)")
+                }
+            }
             if let pendingBaselines {
                 let waitClock = Stopwatch()
                 document.baselines = try pendingBaselines.result(planCost: evaluation.discountedCost)
