@@ -140,7 +140,7 @@ public struct MIPOptions: Sendable {
     public var progress: (@Sendable (MIPProgress) -> Void)?
 
     public init(
-        presolve: Bool = false, cuts: CutSet = [.gomory, .mixedIntegerRounding, .cover], relativeGap: Double = 1e-4,
+        presolve: Bool = false, cuts: CutSet = [], relativeGap: Double = 1e-4,
         timeLimit: Double? = nil, branching: Branching = .driebeckTomlin, backtracking: Backtracking = .bestLocalBound,
         feasibilityPump: Bool = false, proximitySearch: Bool = false, computeFixedDuals: Bool = false,
         startingSolution: [Double]? = nil, roundingHeuristic: (@Sendable ([Double]) -> [Double]?)? = nil,

@@ -48,8 +48,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Use GLPK's LP presolver.")
     var presolve = false
 
-    @Option(help: "MIP cuts, comma-separated: gomory, mir, cover, clique, all or none (default gomory,mir,cover).")
-    var cuts: String = "gomory,mir,cover"
+    @Option(help: "MIP cuts, comma-separated: gomory, mir, cover, clique, all or none (default none).")
+    var cuts: String = "none"
 
     @Flag(name: .customLong("mip-presolve"), help: "Use GLPK's MIP presolver.")
     var mipPresolve = false
