@@ -3,51 +3,9 @@ import XCTest
 
 /// End-to-end tests of the `capplan` binary: arguments in, exit code, stdout, stderr and files out.
 final class CLITests: XCTestCase {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    struct Run {
-        let status: Int32
-        let stdout: String
-        let stderr: String
-    }
-
-    /// The binary sits beside the test bundle in the build folder.
-    static var binary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("capplan")
-    }
-
-    func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? Self.repository
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
-    }
-
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
     static var examples: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("examples").path)) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("examples").path)) ?? []
         return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/\($0)" }
-    }
-
-    func json(_ url: URL) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
     }
 
     func testVersionAndHelp() throws {
@@ -82,7 +40,7 @@ final class CLITests: XCTestCase {
             check.arguments = ["python3", "-c", """
                 import json, sys, jsonschema
                 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
-                """, first.path, Self.repository.appendingPathComponent("docs/plan.schema.json").path]
+                """, first.path, repositoryRoot.appendingPathComponent("docs/plan.schema.json").path]
             let errors = Pipe()
             check.standardError = errors
             try check.run()
@@ -216,7 +174,7 @@ final class CLITests: XCTestCase {
     }
 
     func testStandardInputAndValidate() throws {
-        let text = try String(contentsOf: Self.repository.appendingPathComponent("examples/midsize-3year.yaml"), encoding: .utf8)
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("examples/midsize-3year.yaml"), encoding: .utf8)
         let result = try run(["validate", "-"], stdin: text)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("valid"))

@@ -3,30 +3,6 @@ import XCTest
 
 /// `capplan sweep` and `capplan breakeven` end to end.
 final class InsightsCLITests: XCTestCase {
-    /// Runs the built binary (beside the test bundle) in the repository, as CLITests does.
-    func run(_ arguments: [String]) throws -> CLITests.Run {
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = CLITests.repository
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Run(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                            stderr: String(decoding: stderrData, as: UTF8.self))
-    }
-
-    func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-insights-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
 
     func testHelpListsTheCommands() throws {
         let help = try run(["--help"])
