@@ -173,6 +173,15 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(plan?["status"] as? String, "optimal")
     }
 
+    func testMarkdownSummary() throws {
+        let result = try run(["plan", "examples/midsize-3year.yaml", "--format", "markdown", "--no-thresholds"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("# Capacity plan: midsize-3year\n"))
+        XCTAssertTrue(result.stdout.contains("## What to buy\n\n| order by | arrives | offering |"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("|---|---:|"))
+        XCTAssertFalse(result.stdout.contains("```"))
+    }
+
     func testStandardInputAndValidate() throws {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("examples/midsize-3year.yaml"), encoding: .utf8)
         let result = try run(["validate", "-"], stdin: text)

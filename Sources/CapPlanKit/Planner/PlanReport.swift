@@ -57,78 +57,83 @@ public enum PlanReport {
     }
 
     /// The readable summary `capplan plan` prints.
-    public static func text(_ plan: PlanDocument) -> String {
-        var out: [String] = []
+    public static func text(_ plan: PlanDocument) -> String { render(plan, style: .text) }
+
+    /// The summary as Markdown: headings and tables a Markdown viewer renders.
+    public static func markdown(_ plan: PlanDocument) -> String {
+        "# Capacity plan: \(plan.scenario.name)\n\n" + render(plan, style: .markdown)
+    }
+
+    static func render(_ plan: PlanDocument, style: ReportWriter.Style) -> String {
+        var w = ReportWriter(style: style)
         let h = plan.horizon
         var headline = "\(plan.scenario.name): \(plan.status.rawValue) (\(plan.solver.method)"
         if let gap = plan.solver.mipGap { headline += ", gap \(String(format: "%.4f%%", gap * 100))" }
         headline += "), \(h.periods) \(h.kind)s from \(h.start)"
         if plan.solver.relaxed { headline += ", LP relaxation" }
-        out.append(headline)
-        out.append("model: \(plan.solver.rows) rows, \(plan.solver.columns) columns, \(plan.solver.nonzeros) nonzeros, \(plan.solver.integerColumns) integer")
+        w.line(headline)
+        w.line("model: \(plan.solver.rows) rows, \(plan.solver.columns) columns, \(plan.solver.nonzeros) nonzeros, \(plan.solver.integerColumns) integer")
 
         if let diagnosis = plan.diagnosis {
-            out.append("")
-            out.append("No feasible plan: \(diagnosis.summary)")
+            w.heading("No feasible plan: \(diagnosis.summary)")
             if !diagnosis.shortfalls.isEmpty {
-                out.append(table(
+                w.table(
                     ["workload", "period", "slice", "unserved tokens/s", "unserved tokens", "binding limits"],
                     diagnosis.shortfalls.prefix(30).map {
                         [$0.workload, $0.period, $0.slice, String(format: "%.1f", $0.tokensPerSecond), tokens($0.tokens),
                          $0.limits.isEmpty ? "-" : $0.limits.joined(separator: "; ")]
-                    }))
-                if diagnosis.shortfalls.count > 30 { out.append("  ... and \(diagnosis.shortfalls.count - 30) more (see the JSON plan)") }
+                    })
+                if diagnosis.shortfalls.count > 30 { w.line("  ... and \(diagnosis.shortfalls.count - 30) more (see the JSON plan)") }
             }
-            return out.joined(separator: "\n") + "\n"
+            return w.text
         }
-        guard let totals = plan.totals else { return out.joined(separator: "\n") + "\n" }
+        guard let totals = plan.totals else { return w.text }
 
-        out.append("")
+        w.line("")
         var cost = "Discounted cost \(money(totals.discountedCost)) (undiscounted \(money(totals.cost))"
         if let perMTok = totals.costPerMillionTokens { cost += ", \(money(perMTok)) per million tokens" }
-        out.append(cost + ")")
+        w.line(cost + ")")
         if let baselines = plan.baselines {
             for (name, baseline) in [("All-API", baselines.allAPI), ("No-API (own and rent)", baselines.noAPI), ("Rent-only", baselines.rentOnly)] {
                 if let cost = baseline.discountedCost, let saving = baseline.saving {
                     let pct = baseline.savingPercent.map { String(format: " (%.1f%%)", $0) } ?? ""
-                    out.append("\(name) plan \(money(cost)): this plan saves \(money(saving))\(pct)")
+                    w.line("\(name) plan \(money(cost)): this plan saves \(money(saving))\(pct)")
                 } else if let why = baseline.unavailable {
-                    out.append("\(name) plan: unavailable, \(why)")
+                    w.line("\(name) plan: unavailable, \(why)")
                 }
             }
         }
         if totals.tokensUnserved > 0 {
-            out.append("Unserved: \(tokens(totals.tokensUnserved)) of \(tokens(totals.tokensDemanded)) tokens")
+            w.line("Unserved: \(tokens(totals.tokensUnserved)) of \(tokens(totals.tokensDemanded)) tokens")
         }
 
-        out.append("")
+        
         if plan.purchases.isEmpty {
-            out.append("What to buy: nothing")
+            w.heading("What to buy")
+            w.line("nothing")
         } else {
-            out.append("What to buy")
-            out.append(table(
+            w.heading("What to buy")
+            w.table(
                 ["order by", "arrives", "offering", "units", "accelerators", "capex"],
                 plan.purchases.map {
                     [$0.orderPeriod, $0.period, $0.offering, number($0.units),
                      number($0.accelerators) + ($0.accelerator.map { " \($0)" } ?? ""), money($0.capex)]
-                }))
+                })
         }
 
         let fleetOfferings = orderedUnique(plan.periods.flatMap { $0.fleet.map(\.offering) })
         if !fleetOfferings.isEmpty {
-            out.append("")
-            out.append("Owned fleet: units in service (average utilization)")
-            out.append(table(["period"] + fleetOfferings, plan.periods.map { period in
+            w.heading("Owned fleet: units in service (average utilization)")
+            w.table(["period"] + fleetOfferings, plan.periods.map { period in
                 [period.period] + fleetOfferings.map { id in
                     period.fleet.first { $0.offering == id }.map { "\(number($0.unitsInService)) (\(percent($0.averageUtilization)))" } ?? "-"
                 }
-            }))
+            })
         }
         let rentalOfferings = orderedUnique(plan.periods.flatMap { $0.rentals.map(\.offering) })
         if !rentalOfferings.isEmpty {
-            out.append("")
-            out.append("Rentals: reserved units, or average on-demand units")
-            out.append(table(["period"] + rentalOfferings, plan.periods.map { period in
+            w.heading("Rentals: reserved units, or average on-demand units")
+            w.table(["period"] + rentalOfferings, plan.periods.map { period in
                 [period.period] + rentalOfferings.map { id in
                     guard let line = period.rentals.first(where: { $0.offering == id }) else { return "-" }
                     if let units = line.units { return number(units) }
@@ -136,23 +141,21 @@ public enum PlanReport {
                     let average = slices.reduce(0.0) { $0 + (line.unitsBySlice?[$1.name] ?? 0) * $1.hours } / 24
                     return String(format: "%.2f avg", average)
                 }
-            }))
+            })
         }
 
-        out.append("")
-        out.append("Tokens served by offering (share of each period's demand)")
+        w.heading("Tokens served by offering (share of each period's demand)")
         let servers = orderedUnique(plan.periods.flatMap { $0.workloads.flatMap { $0.servedTokens.keys.sorted() } })
-        out.append(table(["period"] + servers + ["unserved"], plan.periods.map { period in
+        w.table(["period"] + servers + ["unserved"], plan.periods.map { period in
             let demand = period.workloads.reduce(0) { $0 + $1.demandTokens }
             let unserved = period.workloads.reduce(0) { $0 + $1.unservedTokens }
             return [period.period] + servers.map { id in
                 let served = period.workloads.reduce(0) { $0 + ($1.servedTokens[id] ?? 0) }
                 return served > 0 && demand > 0 ? percent(served / demand) : "-"
             } + [unserved > 0 && demand > 0 ? percent(unserved / demand) : "-"]
-        }))
+        })
 
-        out.append("")
-        out.append("Cost by period (undiscounted, USD)")
+        w.heading("Cost by period (undiscounted, USD)")
         var rows = plan.periods.map { period in
             let c = period.cost
             return [period.period, money(c.capex), money(c.energy), money(c.fixedOpex), money(c.rental), money(c.api),
@@ -160,50 +163,84 @@ public enum PlanReport {
         }
         rows.append(["total", money(totals.capex), money(totals.energy), money(totals.fixedOpex), money(totals.rental), money(totals.api),
                      money(totals.unservedPenalty), money(totals.cost + totals.salvage), money(totals.discountedCost + totals.discountedSalvage)])
-        out.append(table(["period", "capex", "energy", "opex", "rental", "api", "unserved", "total", "discounted"], rows))
+        w.table(["period", "capex", "energy", "opex", "rental", "api", "unserved", "total", "discounted"], rows)
         if totals.salvage > 0 {
-            out.append("  salvage credit at the horizon's end: \(money(totals.salvage)) (discounted \(money(totals.discountedSalvage)))")
+            w.line("  salvage credit at the horizon's end: \(money(totals.salvage)) (discounted \(money(totals.discountedSalvage)))")
         }
         if let insights = plan.insights {
-            out.append("")
-            out.append("Marginal cost of one more million tokens, USD (token-weighted average over slices; peak slice)")
+            w.heading("Marginal cost of one more million tokens, USD (token-weighted average over slices; peak slice)")
             let workloads = orderedUnique(insights.marginalCosts.map(\.workload))
-            out.append(table(["period"] + workloads, plan.periods.map { period in
+            w.table(["period"] + workloads, plan.periods.map { period in
                 [period.period] + workloads.map { w in
                     guard let m = insights.marginalCosts.first(where: { $0.workload == w && $0.period == period.period }) else { return "-" }
                     return String(format: "%.3f (%@ %.3f)", m.averagePerMTok, m.peakSlice, m.peakPerMTok)
                 }
-            }))
-            if plan.solver.integerColumns > 0 { out.append("  from the LP with the purchases and reservations fixed at the plan's") }
+            })
+            if plan.solver.integerColumns > 0 { w.line("  from the LP with the purchases and reservations fixed at the plan's") }
             if !insights.shadowPrices.isEmpty {
-                out.append("")
-                out.append("Binding limits: what one more unit is worth (USD, in the period's money)")
+                w.heading("Binding limits: what one more unit is worth (USD, in the period's money)")
                 let top = insights.shadowPrices.sorted { $0.value > $1.value }.prefix(20)
-                out.append(table(["limit", "value", "unit"], top.map { [$0.limit, String(format: "%.4g", $0.valueUndiscounted), $0.unit] }))
+                w.table(["limit", "value", "unit"], top.map { [$0.limit, String(format: "%.4g", $0.valueUndiscounted), $0.unit] })
                 if insights.shadowPrices.count > top.count {
-                    out.append("  ... \(insights.shadowPrices.count - top.count) more in the JSON plan (insights.shadowPrices)")
+                    w.line("  ... \(insights.shadowPrices.count - top.count) more in the JSON plan (insights.shadowPrices)")
                 }
             }
         }
         if let thresholds = plan.priceThresholds, !thresholds.isEmpty {
-            out.append("")
-            out.append("Price thresholds (re-solved by bisection; \(thresholds[0].method))")
-            out.append(table(["offering", "price", "now", "threshold"], thresholds.map { t in
+            w.heading("Price thresholds (re-solved by bisection; \(thresholds[0].method))")
+            w.table(["offering", "price", "now", "threshold"], thresholds.map { t in
                 [t.offering, t.field, PriceThresholds.money(t.currentPrice),
                  "\(t.direction) " + (t.thresholdPrice.map { PriceThresholds.money($0) } ?? "none in range")]
-            }))
+            })
         }
-        for warning in plan.warnings { out.append("warning: \(warning)") }
-        return out.joined(separator: "\n") + "\n"
-    }
-
-    /// The summary as Markdown: the same content, tables fenced for rendering.
-    public static func markdown(_ plan: PlanDocument) -> String {
-        "# Capacity plan: \(plan.scenario.name)\n\n```\n" + text(plan) + "```\n"
+        for warning in plan.warnings { w.line("warning: \(warning)") }
+        return w.text
     }
 
     static func orderedUnique(_ values: [String]) -> [String] {
         var seen = Set<String>()
         return values.filter { seen.insert($0).inserted }
     }
+}
+
+/// Collects a report's lines, as aligned plain text or as Markdown.
+struct ReportWriter {
+    enum Style { case text, markdown }
+
+    let style: Style
+    private var lines: [String] = []
+
+    init(style: Style) { self.style = style }
+
+    mutating func line(_ text: String) {
+        switch style {
+        case .text: lines.append(text)
+        // A hard line break keeps consecutive lines apart in Markdown.
+        case .markdown:
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            lines.append(trimmed.isEmpty ? "" : trimmed + "  ")
+        }
+    }
+
+    mutating func heading(_ title: String) {
+        lines.append("")
+        lines.append(style == .markdown ? "## \(title)" : title)
+        if style == .markdown { lines.append("") }
+    }
+
+    mutating func table(_ header: [String], _ rows: [[String]]) {
+        switch style {
+        case .text:
+            lines.append(PlanReport.table(header, rows))
+        case .markdown:
+            if let last = lines.last, !last.isEmpty { lines.append("") }
+            func row(_ cells: [String]) -> String { "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
+            lines.append(row(header))
+            lines.append("|" + header.indices.map { $0 == 0 ? "---|" : "---:|" }.joined())
+            for cells in rows { lines.append(row(cells)) }
+            lines.append("")
+        }
+    }
+
+    var text: String { lines.joined(separator: "\n") + "\n" }
 }
