@@ -190,7 +190,9 @@ public enum Planner {
             switch self {
             case .unavailable(let why): return .init(unavailable: why)
             case .cost(let cost, let note):
-                let saving = cost - planCost
+                // Equal plans can differ in the last bits; report them as equal.
+                var saving = cost - planCost
+                if abs(saving) <= 1e-9 * max(1, abs(cost)) { saving = 0 }
                 return .init(discountedCost: cost, saving: saving, savingPercent: cost > 0 ? 100 * saving / cost : nil, note: note)
             }
         }
