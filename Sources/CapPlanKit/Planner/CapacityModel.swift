@@ -78,6 +78,8 @@ public struct CapacityModel: Sendable {
     public let discount: [Double]
     /// What the build left out, and why (exact reductions: the optimum is unchanged).
     public let reductions: [String]
+    /// The scenario the model was built from (with the integrality it was built with).
+    public let scenario: Scenario
 }
 
 /// Options of the model build.
@@ -154,7 +156,7 @@ public struct CapacityModelBuilder {
         builder.addCapitalBudgetConstraints()
         return CapacityModel(
             lp: builder.lp, index: builder.index, demandRate: builder.demandRate, discount: builder.discount,
-            reductions: builder.reductions)
+            reductions: builder.reductions, scenario: scenario.withIntegerUnits(builder.integer))
     }
 
     // MARK: Names

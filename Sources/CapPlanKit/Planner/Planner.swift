@@ -132,14 +132,9 @@ public enum Planner {
         solveOptions.mip.progress = options.progress
         solveOptions.mip.computeFixedDuals = true
         if options.roundUpStart, solveOptions.mip.roundingHeuristic == nil {
-            let integerColumns = model.lp.variables.filter { model.lp.kind(of: $0) != .continuous }.map(\.index)
-            // Round every unit decision of the relaxation up: more units than the LP wanted
-            // keep the demand servable; the LP for the rest decides whether the power cap and
-            // budget still hold.
+            let scenario = model.scenario
             solveOptions.mip.roundingHeuristic = { relaxation in
-                var proposal = relaxation
-                for j in integerColumns { proposal[j] = (relaxation[j] - 1e-6).rounded(.up) }
-                return proposal
+                RoundingHeuristic.proposal(scenario: scenario, model: model, relaxation: relaxation)
             }
         }
         return try GLPKSolver.solve(model.lp, options: solveOptions)
