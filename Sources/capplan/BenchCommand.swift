@@ -60,6 +60,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("build-only"), help: "Time parsing and the model build only, without solving.")
     var buildOnly = false
 
+    @Option(help: "LP solution method: automatic, monolithic or benders.")
+    var decomposition: String = "automatic"
+
     @Flag(name: .customLong("no-round-up-start"), help: "Do not offer branch-and-cut the rounded-up relaxation as a first incumbent.")
     var noRoundUpStart = false
 
@@ -111,6 +114,9 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be at least 1 and --warmup at least 0") }
         _ = try solverOptions()
+        guard PlanOptions.Decomposition(rawValue: decomposition) != nil else {
+            throw ValidationError("--decomposition must be automatic, monolithic or benders, got \(decomposition)")
+        }
     }
 
     func run() throws {
@@ -137,7 +143,8 @@ struct BenchCommand: ParsableCommand {
             let (simplex, mip) = try solverOptions()
             result = try PlanBenchmark.run(
                 text: text, fileName: name, relax: relax, runs: runs, warmup: warmup, mipGap: mipGap, simplex: simplex, mip: mip,
-                timeLimit: timeLimit, roundUpStart: !noRoundUpStart)
+                timeLimit: timeLimit, roundUpStart: !noRoundUpStart,
+                decomposition: PlanOptions.Decomposition(rawValue: decomposition) ?? .automatic)
         } catch let error as ScenarioLoadError {
             printError(error.description)
             throw ExitCode(ExitStatus.invalidInput)

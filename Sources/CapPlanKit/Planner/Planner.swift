@@ -24,6 +24,16 @@ public struct PlanOptions: Sendable {
     /// Search each offering's price threshold by re-solves (docs/insights.md); costly on big
     /// scenarios, so off unless asked for (`capplan plan` asks when the model is small).
     public var priceThresholds = false
+    /// How to solve LPs: whole, or by Benders decomposition over the fleet (docs/benchmarks.md).
+    public var decomposition: Decomposition = .automatic
+
+    public enum Decomposition: String, Sendable, CaseIterable {
+        /// Benders for large LPs with complete recourse, the whole model otherwise.
+        case automatic
+        case monolithic
+        case benders
+    }
+
     /// Offer branch-and-cut a first incumbent: the relaxation's units rounded up, the rest
     /// re-optimized (docs/benchmarks.md measures it).
     public var roundUpStart = true
@@ -123,7 +133,22 @@ public enum Planner {
         return document
     }
 
+    /// LPs with at least this many columns are decomposed under `.automatic`.
+    static let bendersColumns = 20_000
+
     static func solve(_ model: CapacityModel, options: PlanOptions) throws -> Solution {
+        if !model.lp.hasIntegerVariables, options.decomposition != .monolithic,
+           options.decomposition == .benders || model.lp.variableCount >= bendersColumns,
+           let decomposition = FleetDecomposition.decomposition(of: model) {
+            var solveOptions = SolveOptions(simplex: options.simplex, mip: options.mip)
+            solveOptions.simplex.timeLimit = options.timeLimit
+            do {
+                return try GLPKSolver.solveByBenders(model.lp, decomposition: decomposition, options: solveOptions)
+            } catch let error as BendersNotApplicable {
+                // Solve the whole model instead; say so under --verbose.
+                options.output?("\(error.description); solving the whole model")
+            }
+        }
         var solveOptions = SolveOptions(simplex: options.simplex, mip: options.mip)
         solveOptions.output = options.output
         solveOptions.simplex.timeLimit = options.timeLimit
@@ -155,7 +180,8 @@ public enum Planner {
 
     static func solverInfo(model: CapacityModel, solution: Solution, options: PlanOptions, integer: Bool) -> PlanDocument.SolverInfo {
         PlanDocument.SolverInfo(
-            version: glpkVersion, method: solution.isMIP ? "branch-and-cut" : "simplex",
+            version: glpkVersion,
+            method: solution.isMIP ? "branch-and-cut" : solution.raw.routine == "benders" ? "benders decomposition" : "simplex",
             termination: solution.termination.rawValue, glpkReturnCode: solution.raw.returnCodeName,
             glpkStatus: solution.raw.statusName, rows: model.lp.constraintCount, columns: model.lp.variableCount,
             nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount,
