@@ -42,7 +42,6 @@ extension GLPKSolver {
     public static func solveByBenders(_ model: LinearModel, decomposition: BendersDecomposition, options: SolveOptions = SolveOptions()) throws -> Solution {
         let stopwatch = Stopwatch()
         try model.validate()
-        guard !model.hasIntegerVariables else { throw BendersNotApplicable(reason: "the model has integer variables") }
         guard model.direction == .minimize else { throw BendersNotApplicable(reason: "only minimization") }
         let plan = try BendersLayout(model: model, decomposition: decomposition)
         return try withGLPK(output: options.output) {
@@ -105,6 +104,9 @@ struct BendersLayout {
         }
         for j in 0..<n where !master[j] {
             if columnBlock[j] == -1 { throw BendersNotApplicable(reason: "column \(j) is in no block and not in the master") }
+            if model.variableKinds[j] != .continuous {
+                throw BendersNotApplicable(reason: "block column \(j) is integer; only master columns may be")
+            }
             if (model.variableLower[j] ?? -1) < 0 || model.objectiveCoefficients[j] < 0 {
                 throw BendersNotApplicable(reason: "block column \(j) may have a negative cost; θ ≥ 0 would not bound it")
             }
@@ -184,10 +186,19 @@ struct BendersLayout {
         var iterations = 0
         var masterDuals = [Double](repeating: 0, count: masterRows.count)
         var converged = false
-        let timeLimit = options.simplex.timeLimit
         var stoppedByTime = false
+        var relaxationBound = -Double.infinity
         var cutRow = Int32(masterRows.count)
         var xhat = [Double](repeating: 0, count: n)
+
+        // Whole units: first the LP relaxation's cuts, then the master as a MIP with them.
+        let integerMaster = masterColumns.contains { model.variableKinds[$0] != .continuous }
+        var integerPhase = false
+        let mipGap = options.mip.relativeGap
+        let limit = options.mip.timeLimit ?? options.simplex.timeLimit
+        func thetaValue(_ k: Int) -> Double {
+            integerPhase ? glp_mip_col_val(master, thetaBase + Int32(k + 1)) : glp_get_col_prim(master, thetaBase + Int32(k + 1))
+        }
 
         while iterations < maxIterations {
             iterations += 1
@@ -197,12 +208,33 @@ struct BendersLayout {
                 glp_delete_prob(master)
                 throw BendersNotApplicable(reason: "the master problem is not optimal (\(GLPKSolver.statusName(glp_get_status(master))))")
             }
-            lower = glp_get_obj_val(master)
+            if integerPhase {
+                var iocp = glp_iocp()
+                glp_init_iocp(&iocp)
+                iocp.msg_lev = GLP_MSG_OFF
+                iocp.presolve = GLP_OFF
+                iocp.mip_gap = mipGap / 4
+                if let limit { iocp.tm_lim = GLPKSolver.milliseconds(max(1, limit - stopwatch.seconds)) }
+                let mipReturn = glp_intopt(master, &iocp)
+                let status = glp_mip_status(master)
+                guard status == GLP_OPT || status == GLP_FEAS else {
+                    stoppedByTime = true
+                    break
+                }
+                // GLPK stops when |incumbent − bound| ≤ gap·|incumbent|, so the bound is at least
+                // incumbent·(1 − gap); stopped by its time limit, only the earlier bound holds.
+                if mipReturn == 0 || mipReturn == GLP_EMIPGAP {
+                    lower = max(lower, glp_mip_obj_val(master) * (1 - iocp.mip_gap))
+                }
+            } else {
+                lower = glp_get_obj_val(master)
+            }
             var masterCost = 0.0
             for (p, j) in masterColumns.enumerated() {
                 // Clamped to the column's bounds: a master value of −1e-15 would make a block's
                 // capacity row ask for negative load, an infeasibility of rounding only.
-                var value = glp_get_col_prim(master, Int32(p + 1))
+                var value = integerPhase ? glp_mip_col_val(master, Int32(p + 1)) : glp_get_col_prim(master, Int32(p + 1))
+                if model.variableKinds[j] != .continuous { value = value.rounded() }
                 if let l = model.variableLower[j], value < l { value = l }
                 if let u = model.variableUpper[j], value > u { value = u }
                 xhat[j] = value
@@ -244,7 +276,7 @@ struct BendersLayout {
                 for r in 0..<rowCount { duals[r] = glp_get_row_dual(sp, Int32(r + 1)) }
                 blockDuals.append(duals)
                 blockValues.append(GLPKSolver.columnValues(sp, blockColumns[k].count, glp_get_col_prim))
-                let theta = glp_get_col_prim(master, thetaBase + Int32(k + 1))
+                let theta = thetaValue(k)
                 if value > theta + tolerance * max(1, abs(value)) {
                     // θ_k − Σ g_j x_j ≥ V − Σ g_j x̂_j, with g_j = −Σ_i π_i a_ij.
                     var gradient = [Int: Double]()
@@ -269,11 +301,35 @@ struct BendersLayout {
                 bestBlockDuals = blockDuals
                 for r in 0..<masterRows.count { masterDuals[r] = glp_get_row_dual(master, Int32(r + 1)) }
             }
-            if best - lower <= tolerance * max(1, abs(best)) || cuts.isEmpty {
+            let target = integerPhase ? mipGap : tolerance
+            if best - lower <= target * max(1, abs(best)) || cuts.isEmpty {
+                if integerMaster, !integerPhase {
+                    // The relaxation is solved; make the master whole-unit and go on.
+                    integerPhase = true
+                    best = .infinity
+                    for (p, j) in masterColumns.enumerated() where model.variableKinds[j] != .continuous {
+                        let (lowerBound, upperBound) = GLPKSolver.integerBounds(model.variableLower[j], model.variableUpper[j])
+                        let (type, l, u) = GLPKSolver.boundType(lowerBound, upperBound)
+                        glp_set_col_kind(master, Int32(p + 1), GLP_IV)
+                        glp_set_col_bnds(master, Int32(p + 1), type, l, u)
+                    }
+                    relaxationBound = lower
+                    // Cuts that are slack at the relaxation's optimum only slow the master's
+                    // branch-and-cut: drop them (any that matter again come back as new cuts).
+                    var slack: [Int32] = [0]
+                    for row in Int32(masterRows.count + 1)...max(cutRow, Int32(masterRows.count + 1)) where row <= cutRow {
+                        if glp_get_row_stat(master, row) == GLP_BS { slack.append(row) }
+                    }
+                    if slack.count > 1 {
+                        glp_del_rows(master, Int32(slack.count - 1), &slack)
+                        cutRow -= Int32(slack.count - 1)
+                    }
+                    continue
+                }
                 converged = true
                 break
             }
-            if let timeLimit, stopwatch.seconds > timeLimit {
+            if let timeLimit = limit, stopwatch.seconds > timeLimit {
                 stoppedByTime = true
                 break
             }
@@ -305,13 +361,31 @@ struct BendersLayout {
         for i in 0..<m where duals[i] != 0 {
             for (j, a) in rowEntries[i] { reducedCosts[j] -= a * duals[i] }
         }
+        if integerPhase {
+            // Duals of the LP with the whole-unit decisions fixed: the master's rows then hold
+            // no decision, so only the blocks' prices remain.
+            for i in masterRows { duals[i] = 0 }
+            reducedCosts = model.objectiveCoefficients
+            for i in 0..<m where duals[i] != 0 {
+                for (j, a) in rowEntries[i] { reducedCosts[j] -= a * duals[i] }
+            }
+        }
+        guard best.isFinite else {
+            return Solution(
+                termination: .timeLimit, primalStatus: .noSolution, dualStatus: .noSolution, objectiveValue: nil,
+                objectiveBound: lower + model.objectiveConstant, relativeGap: nil, values: [], rowActivities: [], rowDuals: nil,
+                reducedCosts: nil, dualsFromFixedIntegers: false, isMIP: true,
+                raw: RawSolverStatus(routine: "benders", returnCode: 0, returnCodeName: "iterations \(iterations)", status: GLP_UNDEF, statusName: "GLP_UNDEF"),
+                simplexIterations: iterations, nodes: 0, seconds: stopwatch.seconds)
+        }
         let objective = best + model.objectiveConstant
         let termination: TerminationReason = converged ? .optimal : stoppedByTime ? .timeLimit : .iterationLimit
+        _ = relaxationBound
         return Solution(
             termination: termination, primalStatus: .feasiblePoint, dualStatus: .feasiblePoint, objectiveValue: objective,
-            objectiveBound: lower + model.objectiveConstant, relativeGap: (best - lower) / max(1, abs(best)),
+            objectiveBound: lower + model.objectiveConstant, relativeGap: max(0, best - lower) / max(1, abs(best)),
             values: values, rowActivities: activities, rowDuals: duals, reducedCosts: reducedCosts,
-            dualsFromFixedIntegers: false, isMIP: false,
+            dualsFromFixedIntegers: integerPhase, isMIP: integerMaster,
             raw: RawSolverStatus(routine: "benders", returnCode: 0, returnCodeName: "iterations \(iterations)", status: converged ? GLP_OPT : GLP_FEAS, statusName: converged ? "GLP_OPT" : "GLP_FEAS"),
             simplexIterations: iterations, nodes: 0, seconds: stopwatch.seconds)
     }

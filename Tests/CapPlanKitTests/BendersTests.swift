@@ -88,4 +88,24 @@ final class BendersTests: XCTestCase {
         XCTAssertEqual(whole.objectiveValue!, 3 * 4 + 2 * 2, accuracy: 1e-9)
         XCTAssertEqual(split[capacity], 4, accuracy: 1e-9)
     }
+
+    /// Whole units: after the relaxation's cuts the master becomes a MIP; the plan matches
+    /// branch-and-cut on the whole model within the gap.
+    func testWholeUnitsReachTheSameOptimumWithinTheGap() throws {
+        for seed in UInt64(1)...3 {
+            let scenario = ScenarioGenerator(size: .small, seed: seed).scenario().withIntegerUnits(true)
+            var options = PlanOptions()
+            options.baselines = false
+            options.mipGap = 1e-6
+            options.decomposition = .monolithic
+            let whole = try Planner.plan(scenario, options: options)
+            options.decomposition = .benders
+            let split = try Planner.plan(scenario, options: options)
+            XCTAssertEqual(split.solver.method, "benders decomposition")
+            XCTAssertEqual(split.status, .optimal)
+            let expected = try XCTUnwrap(whole.totals?.discountedCost)
+            XCTAssertEqual(try XCTUnwrap(split.totals?.discountedCost), expected, accuracy: 2e-6 * expected, "seed \(seed)")
+            for purchase in split.purchases { XCTAssertEqual(purchase.units, purchase.units.rounded()) }
+        }
+    }
 }

@@ -28,7 +28,8 @@ public struct PlanOptions: Sendable {
     public var decomposition: Decomposition = .automatic
 
     public enum Decomposition: String, Sendable, CaseIterable {
-        /// Benders for large LPs with complete recourse, the whole model otherwise.
+        /// Benders for LPs of 20,000 columns or more with complete recourse, the whole model
+        /// otherwise (MIPs included).
         case automatic
         case monolithic
         case benders
@@ -137,11 +138,15 @@ public enum Planner {
     static let bendersColumns = 20_000
 
     static func solve(_ model: CapacityModel, options: PlanOptions) throws -> Solution {
-        if !model.lp.hasIntegerVariables, options.decomposition != .monolithic,
-           options.decomposition == .benders || model.lp.variableCount >= bendersColumns,
+        // Automatic: LPs only. For whole units the master becomes a MIP, and on the large MIP
+        // that was slower than branch-and-cut on the whole model (docs/benchmarks.md).
+        if options.decomposition == .benders
+            || (options.decomposition == .automatic && !model.lp.hasIntegerVariables && model.lp.variableCount >= bendersColumns),
            let decomposition = FleetDecomposition.decomposition(of: model) {
             var solveOptions = SolveOptions(simplex: options.simplex, mip: options.mip)
             solveOptions.simplex.timeLimit = options.timeLimit
+            solveOptions.mip.timeLimit = options.timeLimit
+            solveOptions.mip.relativeGap = options.mipGap
             do {
                 return try GLPKSolver.solveByBenders(model.lp, decomposition: decomposition, options: solveOptions)
             } catch let error as BendersNotApplicable {
@@ -181,7 +186,7 @@ public enum Planner {
     static func solverInfo(model: CapacityModel, solution: Solution, options: PlanOptions, integer: Bool) -> PlanDocument.SolverInfo {
         PlanDocument.SolverInfo(
             version: glpkVersion,
-            method: solution.isMIP ? "branch-and-cut" : solution.raw.routine == "benders" ? "benders decomposition" : "simplex",
+            method: solution.raw.routine == "benders" ? "benders decomposition" : solution.isMIP ? "branch-and-cut" : "simplex",
             termination: solution.termination.rawValue, glpkReturnCode: solution.raw.returnCodeName,
             glpkStatus: solution.raw.statusName, rows: model.lp.constraintCount, columns: model.lp.variableCount,
             nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount,
