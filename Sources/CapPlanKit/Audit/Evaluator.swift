@@ -95,27 +95,31 @@ private struct EvaluationRun {
         }
     }
 
-    mutating func checkNonNegative(_ value: Double, _ what: String, offering: String? = nil, workload: String? = nil,
+    // `what` is an autoclosure: the message is only built for a violation, not for each of the
+    // plan's tens of thousands of values.
+    mutating func checkNonNegative(_ value: Double, _ what: @autoclosure () -> String, offering: String? = nil, workload: String? = nil,
                                    period: Int, slice: Int? = nil) {
         if exceeds(-value, rhs: 0) {
             report(.nonNegativity, offering: offering, workload: workload, period: period, slice: slice,
-                   amount: -value, "\(what) is \(fmt(value)), must be >= 0")
+                   amount: -value, "\(what()) is \(fmt(value)), must be >= 0")
         }
     }
 
-    mutating func checkInteger(_ value: Double, _ what: String, offering: String, period: Int) {
+    mutating func checkInteger(_ value: Double, _ what: @autoclosure () -> String, offering: String, period: Int) {
         guard scenario.policy.integerUnits else { return }
         let whole = value.rounded()
         let gap = abs(value - whole)
         if exceeds(gap, rhs: whole) {
             report(.integrality, offering: offering, period: period, amount: gap,
-                   "\(what) is \(fmt(value)), must be a whole number of units (integerUnits)")
+                   "\(what()) is \(fmt(value)), must be a whole number of units (integerUnits)")
         }
     }
 
     // MARK: evaluation
 
     mutating func evaluate() -> PlanEvaluation {
+        // A local copy, so that the lazily built messages do not capture `self` while it changes.
+        let labels = self.labels
         let P = periods
         let S = slices.count
         let purchases = scenario.purchases
@@ -280,17 +284,26 @@ private struct EvaluationRun {
         }
 
         // ---- demand [w, p, s]
+        // Everything that serves each workload (purchases, rentals, APIs), looked up once
+        // rather than per period and slice.
+        var servingByWorkload: [String: [[[Double]]]] = [:]
         for w in workloads {
+            var serving: [[[Double]]] = []
+            for offering in scenario.offerings {
+                if let x = selfServed[offering.id]?[w.id] { serving.append(x) }
+                if let y = apiServed[offering.id]?[w.id] { serving.append(y) }
+            }
+            servingByWorkload[w.id] = serving
+        }
+        for w in workloads {
+            var serving = servingByWorkload[w.id] ?? []
+            if let u = unserved[w.id] { serving.append(u) }
             for p in 0..<P {
                 let D = p < w.demand.count ? w.demand[p] : 0
                 for s in 0..<S {
                     let r = D * slices[s].share / seconds(s)
                     var lhs = 0.0
-                    for offering in scenario.offerings {
-                        lhs += selfServed[offering.id]?[w.id]?[p][s] ?? 0
-                        lhs += apiServed[offering.id]?[w.id]?[p][s] ?? 0
-                    }
-                    lhs += unserved[w.id]?[p][s] ?? 0
+                    for x in serving { lhs += x[p][s] }
                     if exceeds(r - lhs, rhs: r) {
                         report(.demand, workload: w.id, period: p, slice: s, amount: r - lhs,
                                "\(w.id) needs \(fmt(r)) tokens/s, the plan covers \(fmt(lhs)) (short by \(fmt(r - lhs)))")
@@ -301,12 +314,11 @@ private struct EvaluationRun {
 
         // ---- ownedCapacity [o, p, s]
         for (i, o) in purchases.enumerated() {
+            let served = workloads.compactMap { w in selfServed[o.id]?[w.id].flatMap { x in o.throughput[w.id].map { (x, $0) } } }
             for p in 0..<P {
                 for s in 0..<S {
                     var load = 0.0
-                    for w in workloads {
-                        if let x = selfServed[o.id]?[w.id], let tau = o.throughput[w.id] { load += x[p][s] / tau }
-                    }
+                    for (x, tau) in served { load += x[p][s] / tau }
                     let cap = U * inService[i][p]
                     if exceeds(load - cap, rhs: cap) {
                         report(.ownedCapacity, offering: o.id, period: p, slice: s, amount: load - cap,
@@ -318,12 +330,11 @@ private struct EvaluationRun {
 
         // ---- rentedCapacity [o, p, s]
         for o in rentals {
+            let served = workloads.compactMap { w in selfServed[o.id]?[w.id].flatMap { x in o.throughput[w.id].map { (x, $0) } } }
             for p in 0..<P {
                 for s in 0..<S {
                     var load = 0.0
-                    for w in workloads {
-                        if let x = selfServed[o.id]?[w.id], let tau = o.throughput[w.id] { load += x[p][s] / tau }
-                    }
+                    for (x, tau) in served { load += x[p][s] / tau }
                     let units = o.commitment == .period ? (reserved[o.id]?[p] ?? 0) : (onDemand[o.id]?[p][s] ?? 0)
                     let cap = U * units
                     if exceeds(load - cap, rhs: cap) {
@@ -337,10 +348,11 @@ private struct EvaluationRun {
         // ---- apiRateLimit [a, p, s]
         for a in apis {
             guard let limit = a.maxTokensPerSecond else { continue }
+            let served = workloads.compactMap { apiServed[a.id]?[$0.id] }
             for p in 0..<P {
                 for s in 0..<S {
                     var rate = 0.0
-                    for w in workloads { rate += apiServed[a.id]?[w.id]?[p][s] ?? 0 }
+                    for x in served { rate += x[p][s] }
                     if exceeds(rate - limit, rhs: limit) {
                         report(.apiRateLimit, offering: a.id, period: p, slice: s, amount: rate - limit,
                                "\(fmt(rate)) tokens/s sent to \(a.id), above its rate limit of \(fmt(limit))")
@@ -413,12 +425,10 @@ private struct EvaluationRun {
             var demanded = 0.0, served = 0.0, missed = 0.0
             for w in workloads {
                 demanded += p < w.demand.count ? w.demand[p] : 0
+                let serving = servingByWorkload[w.id] ?? []
                 for s in 0..<S {
                     var rate = 0.0
-                    for offering in scenario.offerings {
-                        rate += selfServed[offering.id]?[w.id]?[p][s] ?? 0
-                        rate += apiServed[offering.id]?[w.id]?[p][s] ?? 0
-                    }
+                    for x in serving { rate += x[p][s] }
                     served += rate * seconds(s)
                     if let u = unserved[w.id], let theta = penalty {
                         missed += u[p][s] * seconds(s)
