@@ -270,12 +270,16 @@ public enum Planner {
         if !unserved.isEmpty, restricted.policy.unservedPenaltyPerMTok == nil {
             return .unavailable("no offering among the \(what) serves \(unserved.joined(separator: ", "))")
         }
+        // Solved like the plan: by Benders decomposition when it is a large LP whose blocks are
+        // always feasible, whole otherwise. (Allowing unmet demand at a huge price to make every
+        // block feasible was tried for the no-API baseline: Benders then converged slower than
+        // the whole model.)
         let model = CapacityModelBuilder.buildModel(restricted, options: CapacityModelOptions(names: false))
-        var options = SolveOptions()
-        options.mip.relativeGap = mipGap
-        options.simplex.timeLimit = timeLimit
-        options.mip.timeLimit = timeLimit
-        let solution = try GLPKSolver.solve(model.lp, options: options)
+        var options = PlanOptions()
+        options.mipGap = mipGap
+        options.timeLimit = timeLimit
+        options.roundUpStart = false
+        let solution = try solve(model, options: options)
         guard let solved = solution.objectiveValue, solution.hasPrimalPoint else {
             if solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded {
                 return .unavailable("the \(what) cannot carry the demand within the scenario's limits (\(solution.termination.rawValue))")
