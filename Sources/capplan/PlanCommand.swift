@@ -7,6 +7,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, markdown
 }
 
+extension PlanOptions.Decomposition: ExpressibleByArgument {}
+
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
@@ -39,6 +41,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("no-baselines"), help: "Skip the all-API, no-API and rent-only plans (each is a solve of its own).")
     var noBaselines = false
 
+    @Option(help: "How to solve LPs: automatic (Benders decomposition for large LPs when it applies), monolithic or benders.")
+    var decomposition: PlanOptions.Decomposition = .automatic
+
     @Flag(inversion: .prefixedNo, help: "Search each offering's price threshold by re-solving (default: on when the model has at most 20,000 nonzeros).")
     var thresholds: Bool?
 
@@ -65,6 +70,7 @@ struct PlanCommand: ParsableCommand {
         options.timeLimit = timeLimit
         options.timings = timings
         options.baselines = !noBaselines
+        options.decomposition = decomposition
         options.priceThresholds = thresholds ?? (CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false)).lp.entryCount <= 20_000)
         if verbose { options.output = { printError($0) } }
         if isatty(STDERR_FILENO) != 0 {
