@@ -329,36 +329,10 @@ func relativeDifference(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1
             try text.write(to: url, atomically: true, encoding: .utf8)
             invalid.append(url)
         }
-        let script = #"""
-            import json, re, sys
-            import yaml
-            from jsonschema import Draft202012Validator
-            class Loader(yaml.SafeLoader):
-                pass
-            Loader.add_implicit_resolver("tag:yaml.org,2002:float",
-                re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?)$"), list("-+0123456789."))
-            Loader.yaml_implicit_resolvers = {k: sorted(v, key=lambda r: r[0] != "tag:yaml.org,2002:int") for k, v in Loader.yaml_implicit_resolvers.items()}
-            schema = json.load(open(sys.argv[1]))
-            Draft202012Validator.check_schema(schema)
-            validator = Draft202012Validator(schema)
-            for path in sys.argv[2:]:
-                with open(path) as f:
-                    data = json.load(f) if path.endswith(".json") else yaml.load(f, Loader=Loader)
-                errors = list(validator.iter_errors(data))
-                print(("FAIL " if errors else "OK ") + path + ((": " + errors[0].message[:200]) if errors else ""))
-            """#
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, EvaluateFixtures.root.appendingPathComponent("docs/plan-input.schema.json").path]
-            + (valid + invalid).map(\.path)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "python3 with jsonschema and yaml is required: \(errors)")
+        let outcome = try JSONSchemaCheck.run(
+            schema: EvaluateFixtures.root.appendingPathComponent("docs/plan-input.schema.json").path, files: (valid + invalid).map(\.path))
+        #expect(outcome.status == 0, "python3 with jsonschema and yaml is required: \(outcome.errors)")
+        let output = outcome.output
         let lines = output.split(separator: "\n").map(String.init)
         for url in valid { #expect(lines.contains("OK \(url.path)"), "\(url.lastPathComponent): \(output)") }
         for url in invalid { #expect(lines.contains { $0.hasPrefix("FAIL \(url.path)") }, "\(url.lastPathComponent) passed the schema") }

@@ -10,25 +10,6 @@ final class PlanSchemaTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static var schemaPath: String { root.appendingPathComponent("docs/plan.schema.json").path }
 
-    /// Checks the schema itself, then prints `OK <path>` or `FAIL <path>: <first error>` per file.
-    static let script = #"""
-    import json, sys
-    from jsonschema import Draft202012Validator
-
-    schema = json.load(open(sys.argv[1]))
-    Draft202012Validator.check_schema(schema)
-    validator = Draft202012Validator(schema)
-    for path in sys.argv[2:]:
-        with open(path) as f:
-            data = json.load(f)
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-        if errors:
-            e = errors[0]
-            print("FAIL %s: %s: %s" % (path, "/".join(str(p) for p in e.absolute_path), e.message[:300]))
-        else:
-            print("OK %s" % path)
-    """#
-
     var directory: URL!
 
     override func setUpWithError() throws {
@@ -49,26 +30,12 @@ final class PlanSchemaTests: XCTestCase {
             try document.json.write(to: url, atomically: true, encoding: .utf8)
             paths[url.path] = document.name
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, Self.schemaPath] + documents.map { directory.appendingPathComponent($0.name + ".json").path }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "python3 with the jsonschema module is required for this test:\n\(errors)", file: file, line: line)
+        let outcome = try JSONSchemaCheck.run(schema: Self.schemaPath, files: documents.map { directory.appendingPathComponent($0.name + ".json").path })
+        let output = outcome.output, errors = outcome.errors
+        XCTAssertEqual(outcome.status, 0, "python3 with the jsonschema module is required for this test:\n\(errors)", file: file, line: line)
         var result: [String: String?] = [:]
-        for text in output.split(separator: "\n") {
-            if text.hasPrefix("OK "), let name = paths[String(text.dropFirst(3))] {
-                result[name] = .some(nil)
-            } else if text.hasPrefix("FAIL ") {
-                let rest = text.dropFirst(5)
-                let path = String(rest.prefix { $0 != ":" })
-                if let name = paths[path] { result[name] = .some(String(rest)) }
-            }
+        for (path, verdict) in outcome.verdicts {
+            if let name = paths[path] { result[name] = .some(verdict) }
         }
         for document in documents where result[document.name] == nil {
             XCTFail("no verdict for \(document.name):\n\(output)\n\(errors)", file: file, line: line)
