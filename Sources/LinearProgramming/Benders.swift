@@ -234,7 +234,9 @@ struct BendersLayout {
                 // Clamped to the column's bounds: a master value of −1e-15 would make a block's
                 // capacity row ask for negative load, an infeasibility of rounding only.
                 var value = integerPhase ? glp_mip_col_val(master, Int32(p + 1)) : glp_get_col_prim(master, Int32(p + 1))
-                if model.variableKinds[j] != .continuous { value = value.rounded() }
+                // (Only whole-unit points are rounded: rounding a relaxation's arrivals would
+                // break the fleet rows its units in service come from.)
+                if integerPhase, model.variableKinds[j] != .continuous { value = value.rounded() }
                 if let l = model.variableLower[j], value < l { value = l }
                 if let u = model.variableUpper[j], value > u { value = u }
                 xhat[j] = value
@@ -300,6 +302,13 @@ struct BendersLayout {
                 bestBlockValues = blockValues
                 bestBlockDuals = blockDuals
                 for r in 0..<masterRows.count { masterDuals[r] = glp_get_row_dual(master, Int32(r + 1)) }
+            }
+            // The master's bound can never exceed a feasible point's cost; if it does, a cut or
+            // the point is wrong, and the caller solves the whole model instead.
+            if !integerPhase, total < lower - 1e-7 * max(1, abs(total)) {
+                for sp in subproblems { glp_delete_prob(sp) }
+                glp_delete_prob(master)
+                throw BendersNotApplicable(reason: "inconsistent bounds (upper \(total) below lower \(lower))")
             }
             let target = integerPhase ? mipGap : tolerance
             if best - lower <= target * max(1, abs(best)) || cuts.isEmpty {
