@@ -187,7 +187,6 @@ struct BendersLayout {
         var masterDuals = [Double](repeating: 0, count: masterRows.count)
         var converged = false
         var stoppedByTime = false
-        var relaxationBound = -Double.infinity
         var cutRow = Int32(masterRows.count)
         var xhat = [Double](repeating: 0, count: n)
 
@@ -322,7 +321,6 @@ struct BendersLayout {
                         glp_set_col_kind(master, Int32(p + 1), GLP_IV)
                         glp_set_col_bnds(master, Int32(p + 1), type, l, u)
                     }
-                    relaxationBound = lower
                     // Cuts that are slack at the relaxation's optimum only slow the master's
                     // branch-and-cut: drop them (any that matter again come back as new cuts).
                     var slack: [Int32] = [0]
@@ -389,7 +387,6 @@ struct BendersLayout {
         }
         let objective = best + model.objectiveConstant
         let termination: TerminationReason = converged ? .optimal : stoppedByTime ? .timeLimit : .iterationLimit
-        _ = relaxationBound
         return Solution(
             termination: termination, primalStatus: .feasiblePoint, dualStatus: .feasiblePoint, objectiveValue: objective,
             objectiveBound: lower + model.objectiveConstant, relativeGap: max(0, best - lower) / max(1, abs(best)),

@@ -71,7 +71,7 @@ struct PlanCommand: ParsableCommand {
         options.timings = timings
         options.baselines = !noBaselines
         options.decomposition = decomposition
-        options.priceThresholds = thresholds ?? (CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false)).lp.entryCount <= 20_000)
+        options.priceThresholds = thresholds  // nil: on for small models (Planner.thresholdNonzeros)
         if verbose { options.output = { printError($0) } }
         if isatty(STDERR_FILENO) != 0 {
             options.progress = { progress in

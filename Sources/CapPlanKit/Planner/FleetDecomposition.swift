@@ -11,8 +11,7 @@ enum FleetDecomposition {
     /// without maxUnits, or an unserved penalty), so that any fleet leaves its demand servable.
     static func decomposition(of model: CapacityModel) -> BendersDecomposition? {
         let scenario = model.scenario, index = model.index
-        for (w, workload) in scenario.workloads.enumerated() {
-            if index.unserved[w] != nil { continue }
+        for w in scenario.workloads.indices where index.unserved[w] == nil {
             let unlimited = index.servingPairs.contains { pair in
                 guard pair.workload == w else { return false }
                 switch scenario.offerings[pair.offering] {
@@ -21,10 +20,7 @@ enum FleetDecomposition {
                 case .purchase: return false
                 }
             }
-            if !unlimited {
-                _ = workload
-                return nil
-            }
+            if !unlimited { return nil }
         }
         let periods = scenario.horizon.periods, slices = scenario.timeSlices.count
         var master: [Variable] = []

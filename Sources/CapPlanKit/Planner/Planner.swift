@@ -21,9 +21,10 @@ public struct PlanOptions: Sendable {
     public var auditTolerance = 1e-6
     /// Where to record how long each phase took (benchmarks).
     public var phases: PlanPhases?
-    /// Search each offering's price threshold by re-solves (docs/insights.md); costly on big
-    /// scenarios, so off unless asked for (`capplan plan` asks when the model is small).
-    public var priceThresholds = false
+    /// Search each offering's price threshold by re-solves (docs/insights.md). They cost 10 to
+    /// 40 re-solves per offering: nil means only when the model has at most
+    /// `Planner.thresholdNonzeros` nonzeros.
+    public var priceThresholds: Bool? = false
     /// How to solve LPs: whole, or by Benders decomposition over the fleet (docs/benchmarks.md).
     public var decomposition: Decomposition = .automatic
 
@@ -107,7 +108,7 @@ public enum Planner {
             PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             options.phases?.extractAndAudit = auditClock.seconds
-            if options.priceThresholds {
+            if options.priceThresholds ?? (model.lp.entryCount <= thresholdNonzeros) {
                 var searchOptions = options
                 searchOptions.priceThresholds = false
                 searchOptions.phases = nil
@@ -133,6 +134,9 @@ public enum Planner {
         }
         return document
     }
+
+    /// Models up to this many nonzeros get price thresholds when `priceThresholds` is nil.
+    public static let thresholdNonzeros = 20_000
 
     /// LPs with at least this many columns are decomposed under `.automatic`.
     static let bendersColumns = 20_000
