@@ -46,7 +46,7 @@ extension GLPKSolver {
     /// subproblems' duals at that point and master rows the last master's; with integer master
     /// columns, the duals are those of the LP with the master fixed (`dualsFromFixedIntegers`).
     /// An LP stopped early (time, rounds, cancellation) has no duals; an integer master stopped
-    /// before its first whole point has no point, only the relaxation's bound.
+    /// before its first integral point has no point, only the relaxation's bound.
     public static func solveByBenders(_ model: LinearModel, decomposition: BendersDecomposition, options: SolveOptions = SolveOptions()) throws -> Solution {
         let stopwatch = Stopwatch()
         try model.validate()
@@ -130,10 +130,10 @@ struct BendersLayout {
     }
 
     /// The column's value clamped to its bounds: a master value of −1e-15 would make a block
-    /// row ask for a negative amount, an infeasibility of rounding only. Whole-unit values are
-    /// rounded (only those: rounding a relaxation's value would break the rows it comes from).
-    func clamped(_ value: Double, column j: Int, whole: Bool) -> Double {
-        var value = whole && model.variableKinds[j] != .continuous ? value.rounded() : value
+    /// row ask for a negative amount, an infeasibility of rounding only. Integer columns' values
+    /// are rounded (only those: rounding a relaxation's value would break the rows it comes from).
+    func clamped(_ value: Double, column j: Int, roundIntegers: Bool) -> Double {
+        var value = roundIntegers && model.variableKinds[j] != .continuous ? value.rounded() : value
         if let l = model.variableLower[j], value < l { value = l }
         if let u = model.variableUpper[j], value > u { value = u }
         return value
@@ -219,7 +219,7 @@ struct BendersMaster {
         func read(_ get: (OpaquePointer?, Int32) -> Double) -> (values: [Double], theta: [Double]) {
             var values = [Double](repeating: 0, count: n)
             for (p, j) in layout.masterColumns.enumerated() {
-                values[j] = layout.clamped(get(problem, Int32(p + 1)), column: j, whole: isInteger)
+                values[j] = layout.clamped(get(problem, Int32(p + 1)), column: j, roundIntegers: isInteger)
             }
             let theta = layout.blockRows.indices.map { get(problem, thetaBase + Int32($0 + 1)) }
             return (values, theta)
@@ -245,7 +245,7 @@ struct BendersMaster {
             case .timeLimit, .nodeLimit, .cancelled, .interrupted:
                 throw Stop.stopped(search.termination, raw, nodes: search.totalNodes)
             default:
-                throw BendersNotApplicable(reason: "the whole-unit master has no solution (\(raw.returnCodeName), \(raw.statusName))")
+                throw BendersNotApplicable(reason: "the integer master has no solution (\(raw.returnCodeName), \(raw.statusName))")
             }
         }
         let objective = guarded_glp_mip_obj_val(problem)
@@ -481,8 +481,8 @@ struct BendersRun {
             let target = master.isInteger ? options.mip.relativeGap : tolerance
             if cuts.isEmpty || Solution.relativeGap(objective: best.cost + constant, bound: lower + constant) <= target {
                 if integerMaster, !master.isInteger {
-                    // The relaxation is solved; make the master whole-unit and go on. Its best
-                    // point is not whole: start afresh.
+                    // The relaxation is solved; make the master integer and go on. Its best
+                    // point is not integral: start afresh.
                     master.makeInteger()
                     try session.check()
                     best = Incumbent()
@@ -509,7 +509,7 @@ struct BendersRun {
         let model = layout.model
         let m = model.constraintCount
         let bound: Double? = lower.isFinite ? lower + model.objectiveConstant : nil
-        // With integer master columns, a point before the whole-unit phase is not whole.
+        // With integer master columns, a point before the integer phase is not integral.
         let hasPoint = best.cost.isFinite && (!integerMaster || master.isInteger)
         guard hasPoint else {
             return Solution(

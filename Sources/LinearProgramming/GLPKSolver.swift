@@ -400,8 +400,8 @@ public enum GLPKSolver {
         parm.meth = GLP_PRIMAL
         var restoring = guarded_glp_simplex(problem, &parm)
         if restoring != 0 || guarded_glp_get_status(problem) != GLP_OPT {
-            // Seen on badly scaled models (growth of 100x a period): the warm primal simplex
-            // fails or stops short. Solve the relaxation afresh, as the first time.
+            // Seen on a badly scaled model (objective 8e26): the warm primal simplex stops short
+            // of optimal. Solve the relaxation afresh, as the first time.
             guarded_glp_std_basis(problem)
             var fresh = simplexParameters(options.simplex, verbose: options.output != nil, timeLimit: nil)
             fresh.presolve = GLP_OFF
