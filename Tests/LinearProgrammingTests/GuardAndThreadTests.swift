@@ -234,4 +234,42 @@ final class GuardAndThreadTests: XCTestCase {
             }
         }
     }
+
+    /// Branch-and-cut on several threads at once: each has its own session and callback; a
+    /// cancelled token stops only the solves that hold it, and the others match a serial solve.
+    func testConcurrentBranchAndCutWithCancellation() throws {
+        let model = Self.knapsack(items: 40, seed: 7)
+        let alone = try GLPKSolver.solve(model)
+        let cancelled = SolveCancellation()
+        cancelled.cancel()
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var terminations = [Int: TerminationReason]()
+            var objectives = [Int: Double]()
+            var failures = [String]()
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 6) { k in
+            var options = SolveOptions()
+            if k % 2 == 1 { options.mip.cancellation = cancelled }
+            do {
+                let solution = try GLPKSolver.solve(model, options: options)
+                results.lock.withLock {
+                    results.terminations[k] = solution.termination
+                    results.objectives[k] = solution.objectiveValue
+                }
+            } catch {
+                results.lock.withLock { results.failures.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(results.failures, [])
+        for k in 0..<6 {
+            if k % 2 == 1 {
+                XCTAssertEqual(results.terminations[k], .cancelled)
+            } else {
+                XCTAssertEqual(results.terminations[k], .optimal)
+                XCTAssertEqual(results.objectives[k]!, alone.objectiveValue!, accuracy: 1e-9 * abs(alone.objectiveValue!))
+            }
+        }
+    }
 }
