@@ -101,6 +101,8 @@ int capplan_glpk_session_begin(capplan_glpk_line_sink sink, void *sink_context) 
     return CAPPLAN_GLPK_SESSION_STARTED;
 }
 
+static void delete_remaining_problems(void);
+
 int capplan_glpk_session_end(char *message, size_t message_capacity) {
     if (!session.active) {
         return 1;
@@ -108,6 +110,7 @@ int capplan_glpk_session_end(char *message, size_t message_capacity) {
     if (message != NULL && message_capacity > 0) {
         message[0] = '\0';
     }
+    delete_remaining_problems();  // guarded: may still fail the session
     if (session.line_length > 0) {
         flush_line(&session);
     }
@@ -125,9 +128,6 @@ int capplan_glpk_session_end(char *message, size_t message_capacity) {
             glp_term_out(session.previous_terminal_output);  // a fresh environment starts ON
         }
     } else {
-        for (size_t k = 0; k < session.problem_count; k++) {
-            glp_delete_prob(session.problems[k]);
-        }
         glp_error_hook(NULL, NULL);
         glp_term_hook(NULL, NULL);
         glp_term_out(session.previous_terminal_output);
@@ -168,6 +168,12 @@ int capplan_glpk_session_active(void) { return session.active; }
         GUARDED_CALL(fail, result = name args)        \
         return result;                                \
     }
+
+static void delete_remaining_problems(void) {
+    while (session.problem_count > 0 && !session.failed) {
+        guarded_glp_delete_prob(session.problems[session.problem_count - 1]);
+    }
+}
 
 glp_prob *guarded_glp_create_prob(void) {
     if (!session.active || session.failed) return NULL;
