@@ -115,22 +115,19 @@ int capplan_glpk_session_end(char *message, size_t message_capacity) {
         flush_line(&session);
     }
     int failed = session.failed;
-    if (failed) {
-        if (message != NULL && message_capacity > 0) {
-            size_t length = session.tail_length < message_capacity - 1 ? session.tail_length : message_capacity - 1;
-            memcpy(message, session.tail, length);
-            message[length] = '\0';
-        }
-        // After glp_error the environment is unusable; GLPK's documented recovery is to free
-        // it, which frees every problem of the thread. The next session creates a fresh one.
-        glp_free_env();
-        if (session.previous_terminal_output != GLP_ON) {
-            glp_term_out(session.previous_terminal_output);  // a fresh environment starts ON
-        }
-    } else {
-        glp_error_hook(NULL, NULL);
-        glp_term_hook(NULL, NULL);
-        glp_term_out(session.previous_terminal_output);
+    if (failed && message != NULL && message_capacity > 0) {
+        size_t length = session.tail_length < message_capacity - 1 ? session.tail_length : message_capacity - 1;
+        memcpy(message, session.tail, length);
+        message[length] = '\0';
+    }
+    // The environment is freed at the end of every session. After glp_error it is unusable,
+    // and freeing it is GLPK's documented recovery (it frees every object of the thread). After
+    // a normal session it holds nothing of ours (the problems are deleted above), and GLPK
+    // never frees it when the thread exits: LeakSanitizer found 5,296 bytes left by every
+    // thread that had solved. The next session creates a fresh one.
+    glp_free_env();
+    if (session.previous_terminal_output != GLP_ON) {
+        glp_term_out(session.previous_terminal_output);  // a fresh environment starts ON
     }
     free(session.problems);
     memset(&session, 0, sizeof(session));
