@@ -179,10 +179,11 @@ public struct MIPOptions: Sendable {
     }
 }
 
-/// A flag that stops a solve cleanly: `cancel()` may be called from any thread, and its flag is
-/// a lock-free C atomic, so setting it from a signal handler is safe (`cancel()` does nothing
-/// else). A solve that sees it returns its best point with termination `cancelled`. One token
-/// may serve many solves; once cancelled it stays cancelled.
+/// A flag that stops a solve cleanly. `cancel()` may be called from any thread (for a signal,
+/// from a `DispatchSourceSignal` handler); it only stores into a lock-free C11 atomic, which
+/// the solve reads from C, so no lock and no GLPK call is involved. A solve that sees it
+/// returns its best point so far with termination `cancelled`. One token may serve many
+/// solves; once cancelled it stays cancelled.
 public final class SolveCancellation: @unchecked Sendable {
     let flag: OpaquePointer
 
