@@ -61,6 +61,10 @@ func withGLPK<T>(output: GLPKOutputHandler? = nil, _ body: (GLPKSession) throws 
             let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             throw LinearProgrammingError.glpkInternalError(message: text)
         }
+        if case .failure(let error) = result, error is GLPKSession.SessionFailed {
+            // Only a failed allocation of the shim's problem list gets here.
+            throw LinearProgrammingError.glpkInternalError(message: "out of memory creating a GLPK problem")
+        }
         return try result.get()
     }
 }
