@@ -1,4 +1,5 @@
 import CGLPK
+import GLPKGuard
 
 /// How to split an LP for Benders decomposition: the master's columns, and blocks of rows.
 ///
@@ -10,8 +11,10 @@ import CGLPK
 public struct BendersDecomposition: Sendable {
     public var masterColumns: [Variable]
     public var blocks: [[Constraint]]
-    /// Stop when (upper − lower bound) ≤ tolerance · max(1, |upper|).
+    /// Stop when `Solution.relativeGap(objective: upper, bound: lower)` is at most this (for an
+    /// integer master: `MIPOptions.relativeGap`), or when no block needs a cut.
     public var relativeTolerance: Double
+    /// Master-and-blocks rounds before stopping with termination `iterationLimit`.
     public var maxIterations: Int
 
     public init(masterColumns: [Variable], blocks: [[Constraint]], relativeTolerance: Double = 1e-9, maxIterations: Int = 1000) {
@@ -31,31 +34,43 @@ public struct BendersNotApplicable: Error, CustomStringConvertible, Sendable {
 extension GLPKSolver {
     /// Solves an LP by Benders decomposition (multi-cut: one value-function estimate per block).
     ///
-    /// The master holds the master columns, the master rows, and θ_k ≥ 0 per block; each
-    /// iteration solves it, fixes its columns in every block's subproblem (warm-started from the
-    /// previous basis), and adds the cut θ_k ≥ V_k(x̂) + g_k·(x − x̂) with g_k = −Σ_i π_i a_i
-    /// from the subproblem's duals, until the upper bound (master costs + Σ V_k) and the lower
-    /// bound (the master's optimum) meet. The result is the best point found, whole: master
-    /// columns from the master, block columns from their subproblems. Row duals of block rows
-    /// are the subproblems' at that point (prices with the master decisions fixed), those of
-    /// master rows the last master's; reduced costs follow from them.
+    /// The master holds the master columns, the master rows, and θ_k ≥ 0 per block; each round
+    /// solves it, fixes its columns in every block's subproblem (warm-started from the previous
+    /// basis), and adds the cut θ_k ≥ V_k(x̂) + g_k·(x − x̂) with g_k = −Σ_i π_i a_i from the
+    /// subproblem's duals, until the upper bound (master costs + Σ V_k) and the lower bound (the
+    /// master's optimum) meet. With integer master columns, the relaxation is solved first, then
+    /// the master becomes a MIP and the rounds go on.
+    ///
+    /// The result is the best point found, whole: master columns from the master, block columns
+    /// from their subproblems. Duals: after convergence on an LP, block rows carry the
+    /// subproblems' duals at that point and master rows the last master's; with integer master
+    /// columns, the duals are those of the LP with the master fixed (`dualsFromFixedIntegers`).
+    /// An LP stopped early (time, rounds, cancellation) has no duals; an integer master stopped
+    /// before its first integral point has no point, only the relaxation's bound.
     public static func solveByBenders(_ model: LinearModel, decomposition: BendersDecomposition, options: SolveOptions = SolveOptions()) throws -> Solution {
         let stopwatch = Stopwatch()
         try model.validate()
         guard model.direction == .minimize else { throw BendersNotApplicable(reason: "only minimization") }
-        let plan = try BendersLayout(model: model, decomposition: decomposition)
-        return try withGLPK(output: options.output) {
-            try plan.run(options: options, stopwatch: stopwatch, tolerance: decomposition.relativeTolerance, maxIterations: decomposition.maxIterations)
+        let layout = try BendersLayout(model: model, decomposition: decomposition)
+        return try withGLPK(output: options.output) { session in
+            var run = try BendersRun(layout: layout, options: options, session: session, stopwatch: stopwatch)
+            return try run.solve(tolerance: decomposition.relativeTolerance, maxIterations: decomposition.maxIterations)
         }
     }
+}
+
+/// One coefficient of a row.
+struct RowEntry {
+    let column: Int
+    let value: Double
 }
 
 /// The model split into master and blocks, with the matrix by rows.
 struct BendersLayout {
     let model: LinearModel
-    /// Row-wise matrix: for each row, (column, coefficient), duplicates summed.
-    let rowEntries: [[(Int, Double)]]
-    let isMaster: [Bool]            // per column
+    /// For each row, its entries, duplicates summed.
+    let rowEntries: [[RowEntry]]
+    let isMaster: [Bool]  // per column
     let masterColumns: [Int]
     let masterRows: [Int]
     let blockRows: [[Int]]
@@ -64,10 +79,10 @@ struct BendersLayout {
     init(model: LinearModel, decomposition: BendersDecomposition) throws {
         self.model = model
         let n = model.variableCount, m = model.constraintCount
-        var rows = [[(Int, Double)]](repeating: [], count: m)
+        var rows = [[RowEntry]](repeating: [], count: m)
         let matrix = model.compiledMatrix()
         for k in 1..<matrix.values.count {
-            rows[Int(matrix.rowIndices[k]) - 1].append((Int(matrix.columnIndices[k]) - 1, matrix.values[k]))
+            rows[Int(matrix.rowIndices[k]) - 1].append(RowEntry(column: Int(matrix.columnIndices[k]) - 1, value: matrix.values[k]))
         }
         rowEntries = rows
         var master = [Bool](repeating: false, count: n)
@@ -87,19 +102,19 @@ struct BendersLayout {
         var columns = [[Int]](repeating: [], count: decomposition.blocks.count)
         for (k, block) in blockRows.enumerated() {
             for i in block {
-                for (j, _) in rows[i] where !master[j] {
-                    if columnBlock[j] == -1 {
-                        columnBlock[j] = k
-                        columns[k].append(j)
-                    } else if columnBlock[j] != k {
-                        throw BendersNotApplicable(reason: "column \(j) is in two blocks")
+                for entry in rows[i] where !master[entry.column] {
+                    if columnBlock[entry.column] == -1 {
+                        columnBlock[entry.column] = k
+                        columns[k].append(entry.column)
+                    } else if columnBlock[entry.column] != k {
+                        throw BendersNotApplicable(reason: "column \(entry.column) is in two blocks")
                     }
                 }
             }
         }
         for i in masterRows {
-            for (j, _) in rows[i] where !master[j] {
-                throw BendersNotApplicable(reason: "master row \(i) uses column \(j), which is not a master column")
+            for entry in rows[i] where !master[entry.column] {
+                throw BendersNotApplicable(reason: "master row \(i) uses column \(entry.column), which is not a master column")
             }
         }
         for j in 0..<n where !master[j] {
@@ -114,285 +129,428 @@ struct BendersLayout {
         blockColumns = columns.map { $0.sorted() }
     }
 
-    func run(options: SolveOptions, stopwatch: Stopwatch, tolerance: Double, maxIterations: Int) throws -> Solution {
-        let n = model.variableCount, m = model.constraintCount
-        let blockCount = blockRows.count
-        // Master: master columns then θ_k.
-        var masterPosition = [Int32](repeating: 0, count: n)
-        for (p, j) in masterColumns.enumerated() { masterPosition[j] = Int32(p + 1) }
-        let master = glp_create_prob()!
-        glp_set_obj_dir(master, GLP_MIN)
-        glp_add_cols(master, Int32(masterColumns.count + blockCount))
-        for (p, j) in masterColumns.enumerated() {
+    /// The column's value clamped to its bounds: a master value of −1e-15 would make a block
+    /// row ask for a negative amount, an infeasibility of rounding only. Integer columns' values
+    /// are rounded (only those: rounding a relaxation's value would break the rows it comes from).
+    func clamped(_ value: Double, column j: Int, roundIntegers: Bool) -> Double {
+        var value = roundIntegers && model.variableKinds[j] != .continuous ? value.rounded() : value
+        if let l = model.variableLower[j], value < l { value = l }
+        if let u = model.variableUpper[j], value > u { value = u }
+        return value
+    }
+}
+
+/// θ_k + Σ coefficients·x ≥ lowerBound, in the master's column positions (1-based).
+struct Cut {
+    let block: Int
+    let positions: [Int32]
+    let coefficients: [Double]
+    let lowerBound: Double
+}
+
+/// The master problem: the master columns, then θ_k per block; the master rows, then cuts.
+struct BendersMaster {
+    let problem: OpaquePointer
+    let layout: BendersLayout
+    /// Per model column, its 1-based position in the master (0 for block columns).
+    let position: [Int32]
+    let thetaBase: Int32
+    var rowCount: Int32
+    var isInteger = false
+
+    init(layout: BendersLayout, session: GLPKSession) throws {
+        self.layout = layout
+        let model = layout.model
+        problem = try session.createProblem()
+        var position = [Int32](repeating: 0, count: model.variableCount)
+        for (p, j) in layout.masterColumns.enumerated() { position[j] = Int32(p + 1) }
+        self.position = position
+        thetaBase = Int32(layout.masterColumns.count)
+        rowCount = Int32(layout.masterRows.count)
+        guarded_glp_set_obj_dir(problem, GLP_MIN)
+        guarded_glp_add_cols(problem, thetaBase + Int32(layout.blockRows.count))
+        for (p, j) in layout.masterColumns.enumerated() {
             let (type, l, u) = GLPKSolver.boundType(model.variableLower[j], model.variableUpper[j])
-            glp_set_col_bnds(master, Int32(p + 1), type, l, u)
-            glp_set_obj_coef(master, Int32(p + 1), model.objectiveCoefficients[j])
+            guarded_glp_set_col_bnds(problem, Int32(p + 1), type, l, u)
+            guarded_glp_set_obj_coef(problem, Int32(p + 1), model.objectiveCoefficients[j])
         }
-        let thetaBase = Int32(masterColumns.count)
-        for k in 0..<blockCount {
-            glp_set_col_bnds(master, thetaBase + Int32(k + 1), GLP_LO, 0, 0)
-            glp_set_obj_coef(master, thetaBase + Int32(k + 1), 1)
+        for k in layout.blockRows.indices {
+            guarded_glp_set_col_bnds(problem, thetaBase + Int32(k + 1), GLP_LO, 0, 0)
+            guarded_glp_set_obj_coef(problem, thetaBase + Int32(k + 1), 1)
         }
-        if !masterRows.isEmpty { glp_add_rows(master, Int32(masterRows.count)) }
-        for (r, i) in masterRows.enumerated() {
+        if rowCount > 0 { guarded_glp_add_rows(problem, rowCount) }
+        for (r, i) in layout.masterRows.enumerated() {
             let (type, l, u) = GLPKSolver.boundType(model.constraintLower[i], model.constraintUpper[i])
-            glp_set_row_bnds(master, Int32(r + 1), type, l, u)
-            let entries = rowEntries[i]
-            var ind: [Int32] = [0] + entries.map { masterPosition[$0.0] }
-            var val: [Double] = [0] + entries.map(\.1)
-            glp_set_mat_row(master, Int32(r + 1), Int32(entries.count), &ind, &val)
+            guarded_glp_set_row_bnds(problem, Int32(r + 1), type, l, u)
+            let entries = layout.rowEntries[i]
+            let indices: [Int32] = [0] + entries.map { position[$0.column] }
+            let values: [Double] = [0] + entries.map(\.value)
+            guarded_glp_set_mat_row(problem, Int32(r + 1), Int32(entries.count), indices, values)
         }
+        guarded_glp_scale_prob(problem, GLP_SF_AUTO)
+        try session.check()
+    }
 
-        // Subproblems, each with its rows' master terms kept aside.
-        var subproblems: [OpaquePointer] = []
-        var masterTerms: [[[(Int, Double)]]] = []   // [block][row in block] → (master column, a)
-        for k in 0..<blockCount {
-            let sp = glp_create_prob()!
-            glp_set_obj_dir(sp, GLP_MIN)
-            let columns = blockColumns[k]
-            var local = [Int: Int32]()
-            glp_add_cols(sp, Int32(columns.count))
-            for (c, j) in columns.enumerated() {
-                local[j] = Int32(c + 1)
-                let (type, l, u) = GLPKSolver.boundType(model.variableLower[j], model.variableUpper[j])
-                glp_set_col_bnds(sp, Int32(c + 1), type, l, u)
-                glp_set_obj_coef(sp, Int32(c + 1), model.objectiveCoefficients[j])
+    /// A solved master: its bound and point.
+    struct Point {
+        /// The master's optimum (relaxation) or a bound on it (MIP), without the model's constant.
+        let lowerBound: Double?
+        /// Per model column (block columns 0): the master's values, clamped to their bounds.
+        let values: [Double]
+        let theta: [Double]
+        let raw: RawSolverStatus
+        let nodes: Int
+    }
+
+    /// Why the master gave no point.
+    enum Stop: Error {
+        case stopped(TerminationReason, RawSolverStatus, nodes: Int)
+    }
+
+    /// Solves the master: by simplex, then (once integer) by branch-and-cut.
+    func solve(parm: glp_smcp, options: MIPOptions, stopwatch: Stopwatch, timeLimit: Double?, session: GLPKSession) throws -> Point {
+        var parm = parm
+        let simplexReturn = guarded_glp_simplex(problem, &parm)
+        try session.check()
+        guard simplexReturn == 0, guarded_glp_get_status(problem) == GLP_OPT else {
+            throw BendersNotApplicable(reason: "the master problem is not optimal (\(GLPKSolver.returnCodeName(simplexReturn)), \(GLPKSolver.statusName(guarded_glp_get_status(problem))))")
+        }
+        let n = layout.model.variableCount
+        func read(_ get: (OpaquePointer?, Int32) -> Double) -> (values: [Double], theta: [Double]) {
+            var values = [Double](repeating: 0, count: n)
+            for (p, j) in layout.masterColumns.enumerated() {
+                values[j] = layout.clamped(get(problem, Int32(p + 1)), column: j, roundIntegers: isInteger)
             }
-            glp_add_rows(sp, Int32(blockRows[k].count))
-            var terms: [[(Int, Double)]] = []
-            for (r, i) in blockRows[k].enumerated() {
-                var ind: [Int32] = [0], val: [Double] = [0], fixed: [(Int, Double)] = []
-                for (j, a) in rowEntries[i] {
-                    if isMaster[j] { fixed.append((j, a)) } else { ind.append(local[j]!); val.append(a) }
+            let theta = layout.blockRows.indices.map { get(problem, thetaBase + Int32($0 + 1)) }
+            return (values, theta)
+        }
+        guard isInteger else {
+            let (values, theta) = read(guarded_glp_get_col_prim)
+            return Point(
+                lowerBound: guarded_glp_get_obj_val(problem), values: values, theta: theta,
+                raw: RawSolverStatus(routine: .simplex, code: simplexReturn, status: guarded_glp_get_status(problem)), nodes: 0)
+        }
+        var mip = options
+        mip.presolve = false
+        mip.relativeGap = options.relativeGap / 4
+        mip.progress = nil
+        var iocp = GLPKSolver.branchAndCutParameters(mip, verbose: false, secondsLeft: timeLimit.map { max(0.001, $0 - stopwatch.seconds) })
+        iocp.msg_lev = GLP_MSG_OFF
+        let search = GLPKSolver.branchAndCut(problem, parameters: iocp, mip: mip, start: nil, stopwatch: stopwatch)
+        try session.check()
+        let status = guarded_glp_mip_status(problem)
+        let raw = RawSolverStatus(routine: .intopt, code: search.returnCode, status: status)
+        guard status == GLP_OPT || status == GLP_FEAS else {
+            switch search.termination {
+            case .timeLimit, .nodeLimit, .cancelled, .interrupted:
+                throw Stop.stopped(search.termination, raw, nodes: search.totalNodes)
+            default:
+                throw BendersNotApplicable(reason: "the integer master has no solution (\(raw.returnCodeName), \(raw.statusName))")
+            }
+        }
+        let objective = guarded_glp_mip_obj_val(problem)
+        var lowerBound: Double? = nil
+        if search.returnCode == 0, status == GLP_OPT {
+            lowerBound = objective
+        } else if search.returnCode == GLP_EMIPGAP {
+            // GLPK stopped at relativeGap(objective, bound) ≤ mip_gap.
+            lowerBound = objective - iocp.mip_gap * (abs(objective) + Double.ulpOfOne)
+        }
+        let (values, theta) = read(guarded_glp_mip_col_val)
+        return Point(lowerBound: lowerBound, values: values, theta: theta, raw: raw, nodes: search.totalNodes)
+    }
+
+    /// Adds cuts as rows.
+    mutating func add(_ cuts: [Cut]) {
+        guard !cuts.isEmpty else { return }
+        guarded_glp_add_rows(problem, Int32(cuts.count))
+        for cut in cuts {
+            rowCount += 1
+            let indices: [Int32] = [0, thetaBase + Int32(cut.block + 1)] + cut.positions
+            let values: [Double] = [0, 1] + cut.coefficients
+            guarded_glp_set_row_bnds(problem, rowCount, GLP_LO, cut.lowerBound, 0)
+            guarded_glp_set_mat_row(problem, rowCount, Int32(indices.count - 1), indices, values)
+        }
+    }
+
+    /// Makes the integer master columns integer again, and drops the cuts that are slack at the
+    /// relaxation's optimum: they only slow branch-and-cut (any that matter come back).
+    mutating func makeInteger() {
+        isInteger = true
+        let model = layout.model
+        for (p, j) in layout.masterColumns.enumerated() where model.variableKinds[j] != .continuous {
+            let (lowerBound, upperBound) = GLPKSolver.integerBounds(model.variableLower[j], model.variableUpper[j])
+            let (type, l, u) = GLPKSolver.boundType(lowerBound, upperBound)
+            guarded_glp_set_col_kind(problem, Int32(p + 1), GLP_IV)
+            guarded_glp_set_col_bnds(problem, Int32(p + 1), type, l, u)
+        }
+        let firstCut = Int32(layout.masterRows.count + 1)
+        var slack: [Int32] = [0]
+        if rowCount >= firstCut {
+            for row in firstCut...rowCount where guarded_glp_get_row_stat(problem, row) == GLP_BS { slack.append(row) }
+        }
+        if slack.count > 1 {
+            guarded_glp_del_rows(problem, Int32(slack.count - 1), slack)
+            rowCount -= Int32(slack.count - 1)
+        }
+    }
+
+    /// Row duals of the master rows (of the last simplex).
+    func masterRowDuals() -> [Double] {
+        (0..<layout.masterRows.count).map { guarded_glp_get_row_dual(problem, Int32($0 + 1)) }
+    }
+}
+
+/// One block's subproblem: its rows and columns, with the master columns' terms kept aside.
+struct BendersBlock {
+    let index: Int
+    let problem: OpaquePointer
+    let layout: BendersLayout
+    /// Per row of the block, its master entries.
+    let masterEntries: [[RowEntry]]
+
+    init(index: Int, layout: BendersLayout, session: GLPKSession) throws {
+        self.index = index
+        self.layout = layout
+        let model = layout.model
+        problem = try session.createProblem()
+        guarded_glp_set_obj_dir(problem, GLP_MIN)
+        let columns = layout.blockColumns[index]
+        var local = [Int: Int32]()
+        guarded_glp_add_cols(problem, Int32(columns.count))
+        for (c, j) in columns.enumerated() {
+            local[j] = Int32(c + 1)
+            let (type, l, u) = GLPKSolver.boundType(model.variableLower[j], model.variableUpper[j])
+            guarded_glp_set_col_bnds(problem, Int32(c + 1), type, l, u)
+            guarded_glp_set_obj_coef(problem, Int32(c + 1), model.objectiveCoefficients[j])
+        }
+        guarded_glp_add_rows(problem, Int32(layout.blockRows[index].count))
+        var masterEntries: [[RowEntry]] = []
+        for (r, i) in layout.blockRows[index].enumerated() {
+            var indices: [Int32] = [0], values: [Double] = [0], fixed: [RowEntry] = []
+            for entry in layout.rowEntries[i] {
+                if layout.isMaster[entry.column] {
+                    fixed.append(entry)
+                } else {
+                    indices.append(local[entry.column]!)
+                    values.append(entry.value)
                 }
-                glp_set_mat_row(sp, Int32(r + 1), Int32(ind.count - 1), &ind, &val)
-                terms.append(fixed)
             }
-            glp_scale_prob(sp, GLP_SF_AUTO)
-            subproblems.append(sp)
-            masterTerms.append(terms)
+            guarded_glp_set_mat_row(problem, Int32(r + 1), Int32(indices.count - 1), indices, values)
+            masterEntries.append(fixed)
         }
+        self.masterEntries = masterEntries
+        guarded_glp_scale_prob(problem, GLP_SF_AUTO)
+        try session.check()
+    }
 
+    /// The block's optimum at a master point.
+    struct Result {
+        let value: Double
+        let rowDuals: [Double]
+        let columnValues: [Double]
+    }
+
+    /// Solves the block with the master columns fixed at `master` (per model column).
+    func solve(at master: [Double], parm: glp_smcp, session: GLPKSession) throws -> Result {
+        let model = layout.model
+        for (r, i) in layout.blockRows[index].enumerated() {
+            var shift = 0.0
+            for entry in masterEntries[r] { shift += entry.value * master[entry.column] }
+            let (type, l, u) = GLPKSolver.boundType(model.constraintLower[i].map { $0 - shift }, model.constraintUpper[i].map { $0 - shift })
+            guarded_glp_set_row_bnds(problem, Int32(r + 1), type, l, u)
+        }
+        var parm = parm
+        var code = guarded_glp_simplex(problem, &parm)
+        if code != 0 || guarded_glp_get_status(problem) != GLP_OPT {
+            // The warm start can mislead the dual simplex after large bound changes (seen: a
+            // feasible block reported GLP_NOFEAS); solve it afresh.
+            guarded_glp_std_basis(problem)
+            parm.meth = GLP_PRIMAL
+            code = guarded_glp_simplex(problem, &parm)
+        }
+        try session.check()
+        guard code == 0, guarded_glp_get_status(problem) == GLP_OPT else {
+            let status = GLPKSolver.statusName(guarded_glp_get_status(problem))
+            throw BendersNotApplicable(reason: "block \(index) has no optimal solution for a master point (\(GLPKSolver.returnCodeName(code)), \(status))")
+        }
+        let rows = layout.blockRows[index].count
+        return Result(
+            value: guarded_glp_get_obj_val(problem),
+            rowDuals: GLPKSolver.rowValues(problem, rows, guarded_glp_get_row_dual),
+            columnValues: GLPKSolver.columnValues(problem, layout.blockColumns[index].count, guarded_glp_get_col_prim))
+    }
+
+    /// The cut θ_k ≥ V + g·(x − x̂), g_j = −Σ_i π_i a_ij, when the master's estimate θ_k is
+    /// short of the block's value V by more than the tolerance; nil otherwise.
+    func cut(from result: Result, at master: [Double], theta: Double, tolerance: Double, position: [Int32]) -> Cut? {
+        guard result.value > theta + tolerance * max(1, abs(result.value)) else { return nil }
+        var gradient = [Int: Double]()
+        for (r, dual) in result.rowDuals.enumerated() where dual != 0 {
+            for entry in masterEntries[r] { gradient[entry.column, default: 0] -= dual * entry.value }
+        }
+        // θ_k − Σ g_j x_j ≥ V − Σ g_j x̂_j.
+        var lowerBound = result.value
+        var positions: [Int32] = [], coefficients: [Double] = []
+        for (j, g) in gradient.sorted(by: { $0.key < $1.key }) where g != 0 {
+            positions.append(position[j])
+            coefficients.append(-g)
+            lowerBound -= g * master[j]
+        }
+        return Cut(block: index, positions: positions, coefficients: coefficients, lowerBound: lowerBound)
+    }
+}
+
+/// One run of the decomposition, inside a GLPK session that owns its problems (they are
+/// deleted when the session ends, on every exit path).
+struct BendersRun {
+    let layout: BendersLayout
+    let options: SolveOptions
+    let session: GLPKSession
+    let stopwatch: Stopwatch
+    var master: BendersMaster
+    let blocks: [BendersBlock]
+
+    init(layout: BendersLayout, options: SolveOptions, session: GLPKSession, stopwatch: Stopwatch) throws {
+        self.layout = layout
+        self.options = options
+        self.session = session
+        self.stopwatch = stopwatch
+        master = try BendersMaster(layout: layout, session: session)
+        blocks = try layout.blockRows.indices.map { try BendersBlock(index: $0, layout: layout, session: session) }
+    }
+
+    /// The best point so far.
+    struct Incumbent {
+        var cost = Double.infinity  // without the model's constant
+        var values: [Double] = []
+        var blockResults: [BendersBlock.Result] = []
+        var masterRowDuals: [Double] = []
+    }
+
+    mutating func solve(tolerance: Double, maxIterations: Int) throws -> Solution {
+        let model = layout.model
         var parm = GLPKSolver.simplexParameters(options.simplex, verbose: false, timeLimit: nil)
         parm.presolve = GLP_OFF
         parm.meth = GLP_DUALP
-        glp_scale_prob(master, GLP_SF_AUTO)
-
-        var best = Double.infinity
-        var bestMaster: [Double] = []
-        var bestBlockValues: [[Double]] = []
-        var bestBlockDuals: [[Double]] = []
+        let integerMaster = layout.masterColumns.contains { model.variableKinds[$0] != .continuous }
+        let timeLimit = options.mip.timeLimit ?? options.simplex.timeLimit
+        let constant = model.objectiveConstant
+        var best = Incumbent()
         var lower = -Double.infinity
-        var iterations = 0
-        var masterDuals = [Double](repeating: 0, count: masterRows.count)
-        var converged = false
-        var stoppedByTime = false
-        var cutRow = Int32(masterRows.count)
-        var xhat = [Double](repeating: 0, count: n)
+        var rounds = 0
+        var stop: TerminationReason? = nil
+        var raw = RawSolverStatus(routine: .simplex, code: 0, status: GLP_UNDEF)
+        var nodes = 0
 
-        // Whole units: first the LP relaxation's cuts, then the master as a MIP with them.
-        let integerMaster = masterColumns.contains { model.variableKinds[$0] != .continuous }
-        var integerPhase = false
-        let mipGap = options.mip.relativeGap
-        let limit = options.mip.timeLimit ?? options.simplex.timeLimit
-        func thetaValue(_ k: Int) -> Double {
-            integerPhase ? glp_mip_col_val(master, thetaBase + Int32(k + 1)) : glp_get_col_prim(master, thetaBase + Int32(k + 1))
-        }
-
-        while iterations < maxIterations {
-            iterations += 1
-            let masterReturn = glp_simplex(master, &parm)
-            guard masterReturn == 0, glp_get_status(master) == GLP_OPT else {
-                for sp in subproblems { glp_delete_prob(sp) }
-                glp_delete_prob(master)
-                throw BendersNotApplicable(reason: "the master problem is not optimal (\(GLPKSolver.statusName(glp_get_status(master))))")
+        while stop == nil {
+            if options.mip.cancellation?.isCancelled == true { stop = .cancelled; break }
+            if rounds >= maxIterations { stop = .iterationLimit; break }
+            rounds += 1
+            let point: BendersMaster.Point
+            do {
+                point = try master.solve(parm: parm, options: options.mip, stopwatch: stopwatch, timeLimit: timeLimit, session: session)
+            } catch BendersMaster.Stop.stopped(let reason, let masterRaw, let masterNodes) {
+                raw = masterRaw
+                nodes = masterNodes
+                stop = reason
+                break
             }
-            if integerPhase {
-                var iocp = glp_iocp()
-                glp_init_iocp(&iocp)
-                iocp.msg_lev = GLP_MSG_OFF
-                iocp.presolve = GLP_OFF
-                iocp.mip_gap = mipGap / 4
-                if let limit { iocp.tm_lim = GLPKSolver.milliseconds(max(1, limit - stopwatch.seconds)) }
-                let mipReturn = glp_intopt(master, &iocp)
-                let status = glp_mip_status(master)
-                guard status == GLP_OPT || status == GLP_FEAS else {
-                    stoppedByTime = true
-                    break
-                }
-                // GLPK stops when |incumbent − bound| ≤ gap·|incumbent|, so the bound is at least
-                // incumbent·(1 − gap); stopped by its time limit, only the earlier bound holds.
-                if mipReturn == 0 || mipReturn == GLP_EMIPGAP {
-                    lower = max(lower, glp_mip_obj_val(master) * (1 - iocp.mip_gap))
-                }
-            } else {
-                lower = glp_get_obj_val(master)
-            }
-            var masterCost = 0.0
-            for (p, j) in masterColumns.enumerated() {
-                // Clamped to the column's bounds: a master value of −1e-15 would make a block's
-                // capacity row ask for negative load, an infeasibility of rounding only.
-                var value = integerPhase ? glp_mip_col_val(master, Int32(p + 1)) : glp_get_col_prim(master, Int32(p + 1))
-                // (Only whole-unit points are rounded: rounding a relaxation's arrivals would
-                // break the fleet rows its units in service come from.)
-                if integerPhase, model.variableKinds[j] != .continuous { value = value.rounded() }
-                if let l = model.variableLower[j], value < l { value = l }
-                if let u = model.variableUpper[j], value > u { value = u }
-                xhat[j] = value
-                masterCost += model.objectiveCoefficients[j] * value
-            }
-            var total = masterCost
-            var blockValues: [[Double]] = []
-            var blockDuals: [[Double]] = []
-            var cuts: [(Int, [Int32], [Double], Double)] = []   // block, indices, values, rhs
-            for k in 0..<blockCount {
-                let sp = subproblems[k]
-                for (r, i) in blockRows[k].enumerated() {
-                    var shift = 0.0
-                    for (j, a) in masterTerms[k][r] { shift += a * xhat[j] }
-                    let lowerBound = model.constraintLower[i].map { $0 - shift }
-                    let upperBound = model.constraintUpper[i].map { $0 - shift }
-                    let (type, l, u) = GLPKSolver.boundType(lowerBound, upperBound)
-                    glp_set_row_bnds(sp, Int32(r + 1), type, l, u)
-                }
-                var spReturn = glp_simplex(sp, &parm)
-                if spReturn != 0 || glp_get_status(sp) != GLP_OPT {
-                    // The warm start can mislead the dual simplex after large bound changes
-                    // (seen: a feasible block reported GLP_NOFEAS); solve it afresh.
-                    glp_std_basis(sp)
-                    var fresh = parm
-                    fresh.meth = GLP_PRIMAL
-                    spReturn = glp_simplex(sp, &fresh)
-                }
-                guard spReturn == 0, glp_get_status(sp) == GLP_OPT else {
-                    let status = GLPKSolver.statusName(glp_get_status(sp)), code = GLPKSolver.returnCodeName(spReturn)
-                    for sp in subproblems { glp_delete_prob(sp) }
-                    glp_delete_prob(master)
-                    throw BendersNotApplicable(reason: "block \(k) has no optimal solution for a master point (\(code), \(status))")
-                }
-                let value = glp_get_obj_val(sp)
-                total += value
-                let rowCount = blockRows[k].count
-                var duals = [Double](repeating: 0, count: rowCount)
-                for r in 0..<rowCount { duals[r] = glp_get_row_dual(sp, Int32(r + 1)) }
-                blockDuals.append(duals)
-                blockValues.append(GLPKSolver.columnValues(sp, blockColumns[k].count, glp_get_col_prim))
-                let theta = thetaValue(k)
-                if value > theta + tolerance * max(1, abs(value)) {
-                    // θ_k − Σ g_j x_j ≥ V − Σ g_j x̂_j, with g_j = −Σ_i π_i a_ij.
-                    var gradient = [Int: Double]()
-                    for r in 0..<rowCount where duals[r] != 0 {
-                        for (j, a) in masterTerms[k][r] { gradient[j, default: 0] -= duals[r] * a }
-                    }
-                    var rhs = value
-                    var ind: [Int32] = [0, thetaBase + Int32(k + 1)]
-                    var val: [Double] = [0, 1]
-                    for (j, g) in gradient.sorted(by: { $0.key < $1.key }) where g != 0 {
-                        ind.append(masterPosition[j])
-                        val.append(-g)
-                        rhs -= g * xhat[j]
-                    }
-                    cuts.append((k, ind, val, rhs))
+            raw = point.raw
+            nodes = point.nodes
+            if let bound = point.lowerBound { lower = master.isInteger ? max(lower, bound) : bound }
+            var cost = layout.masterColumns.reduce(0.0) { $0 + model.objectiveCoefficients[$1] * point.values[$1] }
+            var results: [BendersBlock.Result] = []
+            var cuts: [Cut] = []
+            for block in blocks {
+                let result = try block.solve(at: point.values, parm: parm, session: session)
+                cost += result.value
+                results.append(result)
+                if let cut = block.cut(from: result, at: point.values, theta: point.theta[block.index], tolerance: tolerance, position: master.position) {
+                    cuts.append(cut)
                 }
             }
-            if total < best {
-                best = total
-                bestMaster = masterColumns.map { xhat[$0] }
-                bestBlockValues = blockValues
-                bestBlockDuals = blockDuals
-                for r in 0..<masterRows.count { masterDuals[r] = glp_get_row_dual(master, Int32(r + 1)) }
+            if cost < best.cost {
+                best = Incumbent(cost: cost, values: point.values, blockResults: results, masterRowDuals: master.isInteger ? [] : master.masterRowDuals())
             }
             // The master's bound can never exceed a feasible point's cost; if it does, a cut or
             // the point is wrong, and the caller solves the whole model instead.
-            if !integerPhase, total < lower - 1e-7 * max(1, abs(total)) {
-                for sp in subproblems { glp_delete_prob(sp) }
-                glp_delete_prob(master)
-                throw BendersNotApplicable(reason: "inconsistent bounds (upper \(total) below lower \(lower))")
+            if !master.isInteger, cost < lower - 1e-7 * max(1, abs(cost)) {
+                throw BendersNotApplicable(reason: "inconsistent bounds (upper \(cost) below lower \(lower))")
             }
-            let target = integerPhase ? mipGap : tolerance
-            if best - lower <= target * max(1, abs(best)) || cuts.isEmpty {
-                if integerMaster, !integerPhase {
-                    // The relaxation is solved; make the master whole-unit and go on.
-                    integerPhase = true
-                    best = .infinity
-                    for (p, j) in masterColumns.enumerated() where model.variableKinds[j] != .continuous {
-                        let (lowerBound, upperBound) = GLPKSolver.integerBounds(model.variableLower[j], model.variableUpper[j])
-                        let (type, l, u) = GLPKSolver.boundType(lowerBound, upperBound)
-                        glp_set_col_kind(master, Int32(p + 1), GLP_IV)
-                        glp_set_col_bnds(master, Int32(p + 1), type, l, u)
-                    }
-                    // Cuts that are slack at the relaxation's optimum only slow the master's
-                    // branch-and-cut: drop them (any that matter again come back as new cuts).
-                    var slack: [Int32] = [0]
-                    for row in Int32(masterRows.count + 1)...max(cutRow, Int32(masterRows.count + 1)) where row <= cutRow {
-                        if glp_get_row_stat(master, row) == GLP_BS { slack.append(row) }
-                    }
-                    if slack.count > 1 {
-                        glp_del_rows(master, Int32(slack.count - 1), &slack)
-                        cutRow -= Int32(slack.count - 1)
-                    }
+            let target = master.isInteger ? options.mip.relativeGap : tolerance
+            if cuts.isEmpty || Solution.relativeGap(objective: best.cost + constant, bound: lower + constant) <= target {
+                if integerMaster, !master.isInteger {
+                    // The relaxation is solved; make the master integer and go on. Its best
+                    // point is not integral: start afresh.
+                    master.makeInteger()
+                    try session.check()
+                    best = Incumbent()
                     continue
                 }
-                converged = true
+                stop = .optimal
                 break
             }
-            if let timeLimit = limit, stopwatch.seconds > timeLimit {
-                stoppedByTime = true
-                break
-            }
-            glp_add_rows(master, Int32(cuts.count))
-            for cut in cuts {
-                cutRow += 1
-                var ind = cut.1, val = cut.2
-                glp_set_row_bnds(master, cutRow, GLP_LO, cut.3, 0)
-                glp_set_mat_row(master, cutRow, Int32(ind.count - 1), &ind, &val)
-            }
+            if let timeLimit, stopwatch.seconds > timeLimit { stop = .timeLimit; break }
+            master.add(cuts)
+            try session.check()
         }
-        for sp in subproblems { glp_delete_prob(sp) }
-        glp_delete_prob(master)
+        let iterations = Int(guarded_glp_get_it_cnt(master.problem)) + blocks.reduce(0) { $0 + Int(guarded_glp_get_it_cnt($1.problem)) }
+        try session.check()
+        return solution(best: best, lower: lower, termination: stop ?? .other, integerMaster: integerMaster,
+                        raw: raw, nodes: nodes, rounds: rounds, simplexIterations: iterations)
+    }
 
-        // The best point, whole.
-        var values = [Double](repeating: 0, count: n)
-        for (p, j) in masterColumns.enumerated() { values[j] = bestMaster[p] }
-        for k in 0..<blockCount {
-            for (c, j) in blockColumns[k].enumerated() { values[j] = bestBlockValues[k][c] }
-        }
-        var activities = [Double](repeating: 0, count: m)
-        for i in 0..<m { activities[i] = rowEntries[i].reduce(0) { $0 + $1.1 * values[$1.0] } }
-        var duals = [Double](repeating: 0, count: m)
-        for (r, i) in masterRows.enumerated() { duals[i] = masterDuals[r] }
-        for k in 0..<blockCount {
-            for (r, i) in blockRows[k].enumerated() { duals[i] = bestBlockDuals[k][r] }
-        }
-        var reducedCosts = model.objectiveCoefficients
-        for i in 0..<m where duals[i] != 0 {
-            for (j, a) in rowEntries[i] { reducedCosts[j] -= a * duals[i] }
-        }
-        if integerPhase {
-            // Duals of the LP with the whole-unit decisions fixed: the master's rows then hold
-            // no decision, so only the blocks' prices remain.
-            for i in masterRows { duals[i] = 0 }
-            reducedCosts = model.objectiveCoefficients
-            for i in 0..<m where duals[i] != 0 {
-                for (j, a) in rowEntries[i] { reducedCosts[j] -= a * duals[i] }
-            }
-        }
-        guard best.isFinite else {
+    /// The best point, whole, with the statuses its stop allows.
+    func solution(
+        best: Incumbent, lower: Double, termination: TerminationReason, integerMaster: Bool,
+        raw: RawSolverStatus, nodes: Int, rounds: Int, simplexIterations: Int
+    ) -> Solution {
+        let model = layout.model
+        let m = model.constraintCount
+        let bound: Double? = lower.isFinite ? lower + model.objectiveConstant : nil
+        // With integer master columns, a point before the integer phase is not integral.
+        let hasPoint = best.cost.isFinite && (!integerMaster || master.isInteger)
+        guard hasPoint else {
             return Solution(
-                termination: .timeLimit, primalStatus: .noSolution, dualStatus: .noSolution, objectiveValue: nil,
-                objectiveBound: lower + model.objectiveConstant, relativeGap: nil, values: [], rowActivities: [], rowDuals: nil,
-                reducedCosts: nil, dualsFromFixedIntegers: false, isMIP: true,
-                raw: RawSolverStatus(routine: "benders", returnCode: 0, returnCodeName: "iterations \(iterations)", status: GLP_UNDEF, statusName: "GLP_UNDEF"),
-                simplexIterations: iterations, nodes: 0, seconds: stopwatch.seconds)
+                termination: termination, primalStatus: .noSolution, dualStatus: .noSolution, objectiveValue: nil,
+                objectiveBound: bound, relativeGap: nil, values: [], rowActivities: [], rowDuals: nil,
+                reducedCosts: nil, dualsFromFixedIntegers: false, isMIP: integerMaster, algorithm: .benders, raw: raw,
+                simplexIterations: simplexIterations, nodes: nodes, bendersIterations: rounds, seconds: stopwatch.seconds)
         }
-        let objective = best + model.objectiveConstant
-        let termination: TerminationReason = converged ? .optimal : stoppedByTime ? .timeLimit : .iterationLimit
+        var values = best.values
+        for block in blocks {
+            for (c, j) in layout.blockColumns[block.index].enumerated() { values[j] = best.blockResults[block.index].columnValues[c] }
+        }
+        let activities = (0..<m).map { i in layout.rowEntries[i].reduce(0) { $0 + $1.value * values[$1.column] } }
+        // Duals: an LP's only after convergence (master and blocks then agree); with integer
+        // master columns, those of the LP with the master fixed at the point, as
+        // `MIPOptions.computeFixedDuals` gives them: the blocks' duals, master rows 0.
+        let hasDuals = integerMaster || termination == .optimal
+        var rowDuals: [Double]? = nil
+        var reducedCosts: [Double]? = nil
+        if hasDuals {
+            var duals = [Double](repeating: 0, count: m)
+            if !integerMaster {
+                for (r, i) in layout.masterRows.enumerated() { duals[i] = best.masterRowDuals[r] }
+            }
+            for block in blocks {
+                for (r, i) in layout.blockRows[block.index].enumerated() { duals[i] = best.blockResults[block.index].rowDuals[r] }
+            }
+            var costs = model.objectiveCoefficients
+            for i in 0..<m where duals[i] != 0 {
+                for entry in layout.rowEntries[i] { costs[entry.column] -= entry.value * duals[i] }
+            }
+            rowDuals = duals
+            reducedCosts = costs
+        }
+        let objective = best.cost + model.objectiveConstant
         return Solution(
-            termination: termination, primalStatus: .feasiblePoint, dualStatus: .feasiblePoint, objectiveValue: objective,
-            objectiveBound: lower + model.objectiveConstant, relativeGap: max(0, best - lower) / max(1, abs(best)),
-            values: values, rowActivities: activities, rowDuals: duals, reducedCosts: reducedCosts,
-            dualsFromFixedIntegers: integerPhase, isMIP: integerMaster,
-            raw: RawSolverStatus(routine: "benders", returnCode: 0, returnCodeName: "iterations \(iterations)", status: converged ? GLP_OPT : GLP_FEAS, statusName: converged ? "GLP_OPT" : "GLP_FEAS"),
-            simplexIterations: iterations, nodes: 0, seconds: stopwatch.seconds)
+            termination: termination, primalStatus: .feasiblePoint, dualStatus: hasDuals ? .feasiblePoint : .noSolution,
+            objectiveValue: objective, objectiveBound: bound,
+            relativeGap: bound.map { Solution.relativeGap(objective: objective, bound: $0) },
+            values: values, rowActivities: activities, rowDuals: rowDuals, reducedCosts: reducedCosts,
+            dualsFromFixedIntegers: integerMaster, isMIP: integerMaster, algorithm: .benders, raw: raw,
+            simplexIterations: simplexIterations, nodes: nodes, bendersIterations: rounds, seconds: stopwatch.seconds)
     }
 }

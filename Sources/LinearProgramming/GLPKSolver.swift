@@ -1,4 +1,5 @@
 import CGLPK
+import GLPKGuard
 
 /// Solves `LinearModel`s with GLPK.
 ///
@@ -20,12 +21,13 @@ public enum GLPKSolver {
             throw LinearProgrammingError.dimensionMismatch(what: "starting solution", expected: model.variableCount, got: start.count)
         }
         let matrix = model.compiledMatrix()
-        return try withGLPK(output: options.output) {
-            let problem = glp_create_prob()!
+        return try withGLPK(output: options.output) { session in
+            let problem = try session.createProblem()
             load(model, matrix: matrix, into: problem)
+            try session.check()
             let setup = stopwatch.seconds
-            var solution = run(problem, model: model, options: options)
-            glp_delete_prob(problem)
+            var solution = try run(problem, model: model, options: options, session: session)
+            session.delete(problem)
             solution.setupSeconds = setup
             return solution
         }
@@ -51,43 +53,43 @@ public enum GLPKSolver {
 
     /// Copies the model into an empty GLPK problem. Must run inside `withGLPK`.
     static func load(_ model: LinearModel, matrix: CompiledMatrix, into problem: OpaquePointer) {
-        if !model.name.isEmpty { glp_set_prob_name(problem, model.name) }
-        glp_set_obj_dir(problem, model.direction == .minimize ? GLP_MIN : GLP_MAX)
-        glp_set_obj_coef(problem, 0, model.objectiveConstant)
+        if !model.name.isEmpty { guarded_glp_set_prob_name(problem, model.name) }
+        guarded_glp_set_obj_dir(problem, model.direction == .minimize ? GLP_MIN : GLP_MAX)
+        guarded_glp_set_obj_coef(problem, 0, model.objectiveConstant)
         let m = model.constraintCount, n = model.variableCount
-        if m > 0 { glp_add_rows(problem, Int32(m)) }
-        if n > 0 { glp_add_cols(problem, Int32(n)) }
+        if m > 0 { guarded_glp_add_rows(problem, Int32(m)) }
+        if n > 0 { guarded_glp_add_cols(problem, Int32(n)) }
         for i in 0..<m {
             let (type, lower, upper) = boundType(model.constraintLower[i], model.constraintUpper[i])
-            glp_set_row_bnds(problem, Int32(i + 1), type, lower, upper)
+            guarded_glp_set_row_bnds(problem, Int32(i + 1), type, lower, upper)
             let name = model.constraintNames[i]
-            if !name.isEmpty { glp_set_row_name(problem, Int32(i + 1), name) }
+            if !name.isEmpty { guarded_glp_set_row_name(problem, Int32(i + 1), name) }
         }
         for j in 0..<n {
             let column = Int32(j + 1)
             let (type, lower, upper) = boundType(model.variableLower[j], model.variableUpper[j])
-            glp_set_col_bnds(problem, column, type, lower, upper)
+            guarded_glp_set_col_bnds(problem, column, type, lower, upper)
             let coefficient = model.objectiveCoefficients[j]
-            if coefficient != 0 { glp_set_obj_coef(problem, column, coefficient) }
+            if coefficient != 0 { guarded_glp_set_obj_coef(problem, column, coefficient) }
             switch model.variableKinds[j] {
             case .continuous: break
             case .integer:
-                glp_set_col_kind(problem, column, GLP_IV)
+                guarded_glp_set_col_kind(problem, column, GLP_IV)
                 // glp_intopt refuses fractional bounds on integer columns (GLP_EBOUND); rounding
                 // them inward keeps the same integer points.
                 let (lower, upper) = integerBounds(model.variableLower[j], model.variableUpper[j])
                 let (type, l, u) = boundType(lower, upper)
-                glp_set_col_bnds(problem, column, type, l, u)
-            case .binary: glp_set_col_kind(problem, column, GLP_BV)
+                guarded_glp_set_col_bnds(problem, column, type, l, u)
+            case .binary: guarded_glp_set_col_kind(problem, column, GLP_BV)
             }
             let name = model.variableNames[j]
-            if !name.isEmpty { glp_set_col_name(problem, column, name) }
+            if !name.isEmpty { guarded_glp_set_col_name(problem, column, name) }
         }
         if matrix.count > 0 {
             matrix.rowIndices.withUnsafeBufferPointer { ia in
                 matrix.columnIndices.withUnsafeBufferPointer { ja in
                     matrix.values.withUnsafeBufferPointer { ar in
-                        glp_load_matrix(problem, Int32(matrix.count), ia.baseAddress, ja.baseAddress, ar.baseAddress)
+                        guarded_glp_load_matrix(problem, Int32(matrix.count), ia.baseAddress, ja.baseAddress, ar.baseAddress)
                     }
                 }
             }
@@ -98,7 +100,7 @@ public enum GLPKSolver {
 
     static func simplexParameters(_ options: SimplexOptions, verbose: Bool, timeLimit: Double?) -> glp_smcp {
         var parm = glp_smcp()
-        glp_init_smcp(&parm)
+        guarded_glp_init_smcp(&parm)
         parm.msg_lev = verbose ? GLP_MSG_ON : GLP_MSG_OFF
         switch options.method {
         case .primal: parm.meth = GLP_PRIMAL
@@ -123,71 +125,86 @@ public enum GLPKSolver {
 
     static func scale(_ problem: OpaquePointer, _ scaling: SimplexOptions.Scaling) {
         switch scaling {
-        case .none: glp_unscale_prob(problem)
-        case .automatic: glp_scale_prob(problem, GLP_SF_AUTO)
-        case .geometricEquilibrium: glp_scale_prob(problem, GLP_SF_GM | GLP_SF_EQ)
-        case .equilibrium: glp_scale_prob(problem, GLP_SF_EQ)
+        case .none: guarded_glp_unscale_prob(problem)
+        case .automatic: guarded_glp_scale_prob(problem, GLP_SF_AUTO)
+        case .geometricEquilibrium: guarded_glp_scale_prob(problem, GLP_SF_GM | GLP_SF_EQ)
+        case .equilibrium: guarded_glp_scale_prob(problem, GLP_SF_EQ)
         }
     }
 
-    static func run(_ problem: OpaquePointer, model: LinearModel, options: SolveOptions) -> Solution {
-        let stopwatch = Stopwatch()
-        func elapsed() -> Double { stopwatch.seconds }
-        let verbose = options.output != nil
-        let isMIP = model.hasIntegerVariables && !options.relaxIntegrality
-        let overallLimit = isMIP ? options.mip.timeLimit ?? options.simplex.timeLimit : options.simplex.timeLimit
-        scale(problem, options.simplex.scaling)
-        var parm = simplexParameters(options.simplex, verbose: verbose, timeLimit: overallLimit)
-        var lpReturn = glp_simplex(problem, &parm)
-        if options.simplex.presolve, lpReturn == GLP_ENOPFS || lpReturn == GLP_ENODFS {
+    /// A result without a point: the solve stopped before it had one.
+    static func noPoint(
+        _ termination: TerminationReason, isMIP: Bool, raw: RawSolverStatus, iterations: Int, seconds: Double
+    ) -> Solution {
+        Solution(
+            termination: termination, primalStatus: .noSolution, dualStatus: .noSolution, objectiveValue: nil,
+            objectiveBound: nil, relativeGap: nil, values: [], rowActivities: [], rowDuals: nil, reducedCosts: nil,
+            dualsFromFixedIntegers: false, isMIP: isMIP, algorithm: isMIP ? .branchAndCut : .simplex, raw: raw,
+            simplexIterations: iterations, nodes: 0, bendersIterations: 0, seconds: seconds)
+    }
+
+    /// Solves the relaxation with `parm`; the dual simplex's unclassified stops and the
+    /// presolver's basis-less answers are re-solved so that the status has a basis and a name.
+    static func solveRelaxation(_ problem: OpaquePointer, parm: inout glp_smcp, presolve: Bool) -> Int32 {
+        var lpReturn = guarded_glp_simplex(problem, &parm)
+        if presolve, lpReturn == GLP_ENOPFS || lpReturn == GLP_ENODFS {
             // The presolver proves infeasibility or unboundedness without a basis; solve again
             // without it so that the result says which, with GLPK's status.
             parm.presolve = GLP_OFF
-            lpReturn = glp_simplex(problem, &parm)
+            lpReturn = guarded_glp_simplex(problem, &parm)
         }
         if lpReturn == 0, parm.meth != GLP_PRIMAL {
-            let status = glp_get_status(problem)
+            let status = guarded_glp_get_status(problem)
             if status != GLP_OPT, status != GLP_NOFEAS, status != GLP_UNBND {
                 // The dual simplex stops at "dual infeasible" without saying whether the primal
                 // is unbounded or infeasible; the primal simplex, from where it stopped, does.
                 parm.meth = GLP_PRIMAL
-                lpReturn = glp_simplex(problem, &parm)
+                lpReturn = guarded_glp_simplex(problem, &parm)
             }
         }
+        return lpReturn
+    }
+
+    static func run(_ problem: OpaquePointer, model: LinearModel, options: SolveOptions, session: GLPKSession) throws -> Solution {
+        let stopwatch = Stopwatch()
+        func elapsed() -> Double { stopwatch.seconds }
+        let verbose = options.output != nil
+        let isMIP = model.hasIntegerVariables && !options.relaxIntegrality
+        if options.mip.cancellation?.isCancelled == true {
+            return noPoint(.cancelled, isMIP: isMIP, raw: RawSolverStatus(routine: .simplex, code: 0, status: GLP_UNDEF), iterations: 0, seconds: 0)
+        }
+        let overallLimit = isMIP ? options.mip.timeLimit ?? options.simplex.timeLimit : options.simplex.timeLimit
+        scale(problem, options.simplex.scaling)
+        var parm = simplexParameters(options.simplex, verbose: verbose, timeLimit: overallLimit)
+        let lpReturn = solveRelaxation(problem, parm: &parm, presolve: options.simplex.presolve)
+        try session.check()
         let lp = lpOutcome(problem, returnCode: lpReturn, model: model)
         if !isMIP {
             return Solution(
                 termination: lp.termination, primalStatus: lp.primal, dualStatus: lp.dual,
-                objectiveValue: lp.primal == .feasiblePoint ? glp_get_obj_val(problem) : nil,
-                objectiveBound: lp.termination == .optimal ? glp_get_obj_val(problem) : nil, relativeGap: nil,
-                values: lp.primal == .feasiblePoint ? columnValues(problem, model.variableCount, glp_get_col_prim) : [],
-                rowActivities: lp.primal == .feasiblePoint ? rowValues(problem, model.constraintCount, glp_get_row_prim) : [],
-                rowDuals: lp.dual == .feasiblePoint ? rowValues(problem, model.constraintCount, glp_get_row_dual) : nil,
-                reducedCosts: lp.dual == .feasiblePoint ? columnValues(problem, model.variableCount, glp_get_col_dual) : nil,
-                dualsFromFixedIntegers: false, isMIP: false, raw: lp.raw,
-                simplexIterations: Int(glp_get_it_cnt(problem)), nodes: 0, seconds: elapsed())
+                objectiveValue: lp.primal == .feasiblePoint ? guarded_glp_get_obj_val(problem) : nil,
+                objectiveBound: lp.termination == .optimal ? guarded_glp_get_obj_val(problem) : nil, relativeGap: nil,
+                values: lp.primal == .feasiblePoint ? columnValues(problem, model.variableCount, guarded_glp_get_col_prim) : [],
+                rowActivities: lp.primal == .feasiblePoint ? rowValues(problem, model.constraintCount, guarded_glp_get_row_prim) : [],
+                rowDuals: lp.dual == .feasiblePoint ? rowValues(problem, model.constraintCount, guarded_glp_get_row_dual) : nil,
+                reducedCosts: lp.dual == .feasiblePoint ? columnValues(problem, model.variableCount, guarded_glp_get_col_dual) : nil,
+                dualsFromFixedIntegers: false, isMIP: false, algorithm: .simplex, raw: lp.raw,
+                simplexIterations: Int(guarded_glp_get_it_cnt(problem)), nodes: 0, bendersIterations: 0, seconds: elapsed())
         }
         guard lp.termination == .optimal else {
             // The relaxation decides: infeasible relaxation = infeasible MIP; an unbounded
             // relaxation leaves the MIP infeasible or unbounded.
             let termination: TerminationReason = lp.termination == .unbounded ? .infeasibleOrUnbounded : lp.termination
-            return Solution(
-                termination: termination, primalStatus: .noSolution, dualStatus: .noSolution, objectiveValue: nil,
-                objectiveBound: nil, relativeGap: nil, values: [], rowActivities: [], rowDuals: nil, reducedCosts: nil,
-                dualsFromFixedIntegers: false, isMIP: true, raw: lp.raw,
-                simplexIterations: Int(glp_get_it_cnt(problem)), nodes: 0, seconds: elapsed())
+            return noPoint(termination, isMIP: true, raw: lp.raw, iterations: Int(guarded_glp_get_it_cnt(problem)), seconds: elapsed())
         }
-        return runBranchAndCut(problem, model: model, options: options, stopwatch: stopwatch)
+        return try runBranchAndCut(problem, model: model, options: options, session: session, stopwatch: stopwatch)
     }
 
-    static func runBranchAndCut(
-        _ problem: OpaquePointer, model: LinearModel, options: SolveOptions, stopwatch: Stopwatch
-    ) -> Solution {
-        let started = stopwatch.seconds
-        let mip = options.mip
+    /// GLPK's branch-and-cut parameters for `mip`, with `seconds` left of the time limit.
+    static func branchAndCutParameters(_ mip: MIPOptions, verbose: Bool, secondsLeft: Double?) -> glp_iocp {
         var iocp = glp_iocp()
-        glp_init_iocp(&iocp)
-        iocp.msg_lev = options.output != nil ? GLP_MSG_ON : GLP_MSG_OFF
+        guarded_glp_init_iocp(&iocp)
+        iocp.msg_lev = verbose ? GLP_MSG_ON : GLP_MSG_OFF
         iocp.presolve = mip.presolve ? GLP_ON : GLP_OFF
         iocp.gmi_cuts = mip.cuts.contains(.gomory) ? GLP_ON : GLP_OFF
         iocp.mir_cuts = mip.cuts.contains(.mixedIntegerRounding) ? GLP_ON : GLP_OFF
@@ -196,6 +213,7 @@ public enum GLPKSolver {
         iocp.mip_gap = mip.relativeGap
         iocp.fp_heur = mip.feasibilityPump ? GLP_ON : GLP_OFF
         iocp.ps_heur = mip.proximitySearch ? GLP_ON : GLP_OFF
+        if let limit = mip.proximitySearchTimeLimit { iocp.ps_tm_lim = milliseconds(limit) }
         switch mip.branching {
         case .firstFractional: iocp.br_tech = GLP_BR_FFV
         case .lastFractional: iocp.br_tech = GLP_BR_LFV
@@ -208,121 +226,190 @@ public enum GLPKSolver {
         case .bestLocalBound: iocp.bt_tech = GLP_BT_BLB
         case .bestProjection: iocp.bt_tech = GLP_BT_BPH
         }
-        if let limit = mip.timeLimit { iocp.tm_lim = milliseconds(max(0, limit - started)) }
-        // The starting point goes in through the callback, which only exists for the original
-        // problem: GLPK's MIP presolver would change the columns.
-        var start: [Double]? = nil
-        if let given = mip.startingSolution, !mip.presolve { start = [0] + given }
-        if start == nil, !mip.presolve, let heuristic = mip.roundingHeuristic {
-            let relaxation = columnValues(problem, model.variableCount, glp_get_col_prim)
-            if let proposal = heuristic(relaxation), proposal.count == model.variableCount {
-                start = completeProposal(problem, model: model, proposal: proposal, options: options)
+        if let secondsLeft { iocp.tm_lim = milliseconds(max(0, secondsLeft)) }
+        return iocp
+    }
+
+    /// What `glp_intopt` and its callback said.
+    struct BranchAndCutRun {
+        let returnCode: Int32
+        let termination: TerminationReason
+        let bestBound: Double?
+        let totalNodes: Int
+    }
+
+    /// Runs `glp_intopt` through the shim's C callback (starting point, node limit,
+    /// cancellation, progress with plain numbers); the relaxation must be optimal.
+    static func branchAndCut(
+        _ problem: OpaquePointer, parameters: glp_iocp, mip: MIPOptions, start: [Double]?, stopwatch: Stopwatch
+    ) -> BranchAndCutRun {
+        var iocp = parameters
+        var control = capplan_branch_and_cut()
+        control.node_limit = Int32(clamping: max(0, mip.nodeLimit ?? 0))
+        let reporter = mip.progress.map { ProgressReporter(progress: $0, stopwatch: stopwatch) }
+        let returnCode: Int32 = withExtendedLifetime((reporter, mip.cancellation)) {
+            control.cancellation = mip.cancellation?.flag
+            if let reporter {
+                control.progress_context = Unmanaged.passUnretained(reporter).toOpaque()
+                control.progress = { context, progress in
+                    Unmanaged<ProgressReporter>.fromOpaque(context!).takeUnretainedValue().report(progress!.pointee)
+                }
+            }
+            guard let start else { return capplan_glpk_intopt(problem, &iocp, &control) }
+            return start.withUnsafeBufferPointer { buffer in
+                control.starting_solution = buffer.baseAddress
+                return capplan_glpk_intopt(problem, &iocp, &control)
             }
         }
-        let context = BranchAndCutContext(progress: mip.progress, startingSolution: start, stopwatch: stopwatch)
-        let unmanaged = Unmanaged.passRetained(context)
-        iocp.cb_info = unmanaged.toOpaque()
-        iocp.cb_func = { tree, info in
-            let context = Unmanaged<BranchAndCutContext>.fromOpaque(info!).takeUnretainedValue()
-            context.handle(tree!)
-        }
-        let returnCode = glp_intopt(problem, &iocp)
-        unmanaged.release()
-        let status = glp_mip_status(problem)
-        let hasPoint = status == GLP_OPT || status == GLP_FEAS
+        let status = guarded_glp_mip_status(problem)
         let termination: TerminationReason
         switch returnCode {
         case 0:
             termination = status == GLP_OPT ? .optimal : status == GLP_NOFEAS ? .infeasible : .other
         case GLP_EMIPGAP: termination = .optimal  // optimal within the requested gap
         case GLP_ETMLIM: termination = .timeLimit
-        case GLP_ESTOP: termination = .interrupted
+        case GLP_ESTOP:
+            termination = control.stopped_by_cancellation != 0 ? .cancelled : control.stopped_by_node_limit != 0 ? .nodeLimit : .interrupted
         case GLP_ENOPFS: termination = .infeasible
         case GLP_ENODFS: termination = .infeasibleOrUnbounded
         case GLP_EBOUND: termination = .invalidModel
         case GLP_EFAIL: termination = .numericalError
         default: termination = .other
         }
-        let objective: Double? = hasPoint ? glp_mip_obj_val(problem) : nil
-        var bound = context.bestBound
+        return BranchAndCutRun(
+            returnCode: returnCode, termination: termination,
+            bestBound: control.has_bound != 0 ? control.best_bound : nil, totalNodes: Int(control.total_nodes))
+    }
+
+    static func runBranchAndCut(
+        _ problem: OpaquePointer, model: LinearModel, options: SolveOptions, session: GLPKSession, stopwatch: Stopwatch
+    ) throws -> Solution {
+        let mip = options.mip
+        let iocp = branchAndCutParameters(
+            mip, verbose: options.output != nil, secondsLeft: mip.timeLimit.map { $0 - stopwatch.seconds })
+        // The starting point goes in through the callback, which only exists for the original
+        // problem: GLPK's MIP presolver would change the columns.
+        var start: [Double]? = nil
+        if let given = mip.startingSolution, !mip.presolve { start = [0] + given }
+        if start == nil, !mip.presolve, let heuristic = mip.roundingHeuristic {
+            let relaxation = columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
+            if let proposal = heuristic(relaxation), proposal.count == model.variableCount {
+                let completed = completeProposal(problem, model: model, proposal: proposal, options: options)
+                try session.check()
+                guard completed.relaxationRestored else {
+                    // The relaxation could not be made optimal again (glp_intopt would refuse
+                    // it with GLP_EROOT): say what its last simplex said.
+                    let lp = lpOutcome(problem, returnCode: completed.restoringReturnCode, model: model)
+                    let termination: TerminationReason = lp.termination == .optimal ? .numericalError : lp.termination
+                    return noPoint(termination, isMIP: true, raw: lp.raw, iterations: Int(guarded_glp_get_it_cnt(problem)), seconds: stopwatch.seconds)
+                }
+                start = completed.point
+            }
+        }
+        let search = branchAndCut(problem, parameters: iocp, mip: mip, start: start, stopwatch: stopwatch)
+        try session.check()
+        let returnCode = search.returnCode
+        let status = guarded_glp_mip_status(problem)
+        let hasPoint = status == GLP_OPT || status == GLP_FEAS
+        let objective: Double? = hasPoint ? guarded_glp_mip_obj_val(problem) : nil
+        var bound = search.bestBound
         if status == GLP_OPT, returnCode == 0 { bound = objective }
         var gap: Double? = nil
         if let objective, let bound {
-            gap = abs(objective - bound) / (abs(objective) + Double.ulpOfOne)
+            gap = Solution.relativeGap(objective: objective, bound: bound)
         } else if status == GLP_OPT {
             gap = 0
         }
         var objectiveValue = objective
-        var values = hasPoint ? columnValues(problem, model.variableCount, glp_mip_col_val) : []
-        var activities = hasPoint ? rowValues(problem, model.constraintCount, glp_mip_row_val) : []
+        var values = hasPoint ? columnValues(problem, model.variableCount, guarded_glp_mip_col_val) : []
+        var activities = hasPoint ? rowValues(problem, model.constraintCount, guarded_glp_mip_row_val) : []
         var duals: [Double]? = nil
         var reducedCosts: [Double]? = nil
-        var iterations = Int(glp_get_it_cnt(problem))
         if mip.computeFixedDuals, hasPoint {
             // Fix every integer column at its (rounded) value and re-solve the LP: its duals
             // price the remaining continuous decisions given the integer ones.
             for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
                 let value = values[j].rounded()
-                glp_set_col_kind(problem, Int32(j + 1), GLP_CV)
-                glp_set_col_bnds(problem, Int32(j + 1), GLP_FX, value, value)
+                guarded_glp_set_col_kind(problem, Int32(j + 1), GLP_CV)
+                guarded_glp_set_col_bnds(problem, Int32(j + 1), GLP_FX, value, value)
             }
             var parm = simplexParameters(options.simplex, verbose: options.output != nil, timeLimit: nil)
             parm.presolve = GLP_OFF
-            let fixedReturn = glp_simplex(problem, &parm)
-            if fixedReturn == 0, glp_get_status(problem) == GLP_OPT {
-                duals = rowValues(problem, model.constraintCount, glp_get_row_dual)
-                reducedCosts = columnValues(problem, model.variableCount, glp_get_col_dual)
+            let fixedReturn = guarded_glp_simplex(problem, &parm)
+            if fixedReturn == 0, guarded_glp_get_status(problem) == GLP_OPT {
+                duals = rowValues(problem, model.constraintCount, guarded_glp_get_row_dual)
+                reducedCosts = columnValues(problem, model.variableCount, guarded_glp_get_col_dual)
                 // The fixed LP's point is the MIP's point polished: integer columns exactly
                 // integer, continuous ones optimal for them (GLPK's integrality tolerance
                 // would otherwise leave values like 2.000003).
-                values = columnValues(problem, model.variableCount, glp_get_col_prim)
-                activities = rowValues(problem, model.constraintCount, glp_get_row_prim)
-                objectiveValue = glp_get_obj_val(problem)
+                values = columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
+                activities = rowValues(problem, model.constraintCount, guarded_glp_get_row_prim)
+                objectiveValue = guarded_glp_get_obj_val(problem)
             }
-            iterations = Int(glp_get_it_cnt(problem))
+            // Otherwise the MIP's own point stands, without duals.
+            try session.check()
         }
         return Solution(
-            termination: termination, primalStatus: hasPoint ? .feasiblePoint : .noSolution,
+            termination: search.termination, primalStatus: hasPoint ? .feasiblePoint : .noSolution,
             dualStatus: duals != nil ? .feasiblePoint : .noSolution, objectiveValue: objectiveValue, objectiveBound: bound,
             relativeGap: gap, values: values, rowActivities: activities, rowDuals: duals, reducedCosts: reducedCosts,
-            dualsFromFixedIntegers: duals != nil, isMIP: true,
-            raw: RawSolverStatus(
-                routine: "intopt", returnCode: returnCode, returnCodeName: returnCodeName(returnCode),
-                status: status, statusName: statusName(status)),
-            simplexIterations: iterations, nodes: context.totalNodes, seconds: stopwatch.seconds)
+            dualsFromFixedIntegers: duals != nil, isMIP: true, algorithm: .branchAndCut,
+            raw: RawSolverStatus(routine: .intopt, code: returnCode, status: status),
+            simplexIterations: Int(guarded_glp_get_it_cnt(problem)), nodes: search.totalNodes, bendersIterations: 0,
+            seconds: stopwatch.seconds)
+    }
+
+    /// What `completeProposal` found.
+    struct CompletedProposal {
+        /// The proposal completed by the LP, 1-based for `glp_ios_heur_sol`; nil when that LP
+        /// is not optimal.
+        let point: [Double]?
+        /// False when the relaxation could not be re-solved to optimality afterwards.
+        let relaxationRestored: Bool
+        let restoringReturnCode: Int32
     }
 
     /// Fixes the integer columns at `proposal`, solves the LP for the rest from the current
     /// (relaxation's) basis, and restores the problem and an optimal relaxation basis, which
-    /// `glp_intopt` needs. Returns the point, 1-based for `glp_ios_heur_sol`, when that LP is
-    /// optimal.
-    static func completeProposal(_ problem: OpaquePointer, model: LinearModel, proposal: [Double], options: SolveOptions) -> [Double]? {
+    /// `glp_intopt` needs.
+    static func completeProposal(_ problem: OpaquePointer, model: LinearModel, proposal: [Double], options: SolveOptions) -> CompletedProposal {
         let integerColumns = (0..<model.variableCount).filter { model.variableKinds[$0] != .continuous }
         let saved = integerColumns.map { j -> (Int32, Int32, Double, Double) in
             let column = Int32(j + 1)
-            return (glp_get_col_kind(problem, column), glp_get_col_type(problem, column), glp_get_col_lb(problem, column), glp_get_col_ub(problem, column))
+            return (guarded_glp_get_col_kind(problem, column), guarded_glp_get_col_type(problem, column),
+                    guarded_glp_get_col_lb(problem, column), guarded_glp_get_col_ub(problem, column))
         }
         for j in integerColumns {
             let value = proposal[j].rounded()
-            glp_set_col_kind(problem, Int32(j + 1), GLP_CV)
-            glp_set_col_bnds(problem, Int32(j + 1), GLP_FX, value, value)
+            guarded_glp_set_col_kind(problem, Int32(j + 1), GLP_CV)
+            guarded_glp_set_col_bnds(problem, Int32(j + 1), GLP_FX, value, value)
         }
         var parm = simplexParameters(options.simplex, verbose: options.output != nil, timeLimit: nil)
         parm.presolve = GLP_OFF
         parm.meth = GLP_DUALP
         var point: [Double]? = nil
-        if glp_simplex(problem, &parm) == 0, glp_get_status(problem) == GLP_OPT {
-            point = [0] + columnValues(problem, model.variableCount, glp_get_col_prim)
+        if guarded_glp_simplex(problem, &parm) == 0, guarded_glp_get_status(problem) == GLP_OPT {
+            point = [0] + columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
         }
         for (k, j) in integerColumns.enumerated() {
             let (kind, type, lower, upper) = saved[k]
-            glp_set_col_kind(problem, Int32(j + 1), kind)
-            glp_set_col_bnds(problem, Int32(j + 1), type, lower, upper)
+            guarded_glp_set_col_kind(problem, Int32(j + 1), kind)
+            guarded_glp_set_col_bnds(problem, Int32(j + 1), type, lower, upper)
         }
         // Looser bounds keep the basis primal feasible: the primal simplex re-optimizes.
         parm.meth = GLP_PRIMAL
-        _ = glp_simplex(problem, &parm)
-        return point
+        var restoring = guarded_glp_simplex(problem, &parm)
+        if restoring != 0 || guarded_glp_get_status(problem) != GLP_OPT {
+            // Seen on a badly scaled model (objective 8e26): the warm primal simplex stops short
+            // of optimal. Solve the relaxation afresh, as the first time.
+            guarded_glp_std_basis(problem)
+            var fresh = simplexParameters(options.simplex, verbose: options.output != nil, timeLimit: nil)
+            fresh.presolve = GLP_OFF
+            restoring = solveRelaxation(problem, parm: &fresh, presolve: false)
+        }
+        return CompletedProposal(
+            point: point, relaxationRestored: restoring == 0 && guarded_glp_get_status(problem) == GLP_OPT,
+            restoringReturnCode: restoring)
     }
 
     struct LPOutcome {
@@ -335,12 +422,12 @@ public enum GLPKSolver {
     /// Maps `glp_simplex`'s return code and the basic solution's statuses (the table in
     /// docs/lp-layer.md).
     static func lpOutcome(_ problem: OpaquePointer, returnCode: Int32, model: LinearModel) -> LPOutcome {
-        let status = glp_get_status(problem)
+        let status = guarded_glp_get_status(problem)
         func point(_ s: Int32) -> ResultStatus {
             s == GLP_FEAS ? .feasiblePoint : s == GLP_INFEAS ? .infeasiblePoint : .noSolution
         }
-        var primal = point(glp_get_prim_stat(problem))
-        var dual = point(glp_get_dual_stat(problem))
+        var primal = point(guarded_glp_get_prim_stat(problem))
+        var dual = point(guarded_glp_get_dual_stat(problem))
         let termination: TerminationReason
         switch returnCode {
         case 0:
@@ -368,9 +455,7 @@ public enum GLPKSolver {
         // An empty model (no rows and no columns) is optimal with the constant as objective.
         return LPOutcome(
             termination: termination, primal: primal, dual: dual,
-            raw: RawSolverStatus(
-                routine: "simplex", returnCode: returnCode, returnCodeName: returnCodeName(returnCode),
-                status: status, statusName: statusName(status)))
+            raw: RawSolverStatus(routine: .simplex, code: returnCode, status: status))
     }
 
     static func columnValues(_ problem: OpaquePointer, _ count: Int, _ get: (OpaquePointer?, Int32) -> Double) -> [Double] {
@@ -418,46 +503,35 @@ public enum GLPKSolver {
     }
 }
 
-/// State shared with GLPK's branch-and-cut callback.
-private final class BranchAndCutContext {
-    let progress: (@Sendable (MIPProgress) -> Void)?
-    let startingSolution: [Double]?
-    let stopwatch: Stopwatch
-    var offeredStart = false
-    var lastReport = -1.0
-    var bestBound: Double?
-    var totalNodes = 0
+extension RawSolverStatus {
+    init(routine: GLPKRoutine, code: Int32, status: Int32) {
+        self.init(
+            routine: routine, returnCode: code, returnCodeName: GLPKSolver.returnCodeName(code),
+            status: status, statusName: GLPKSolver.statusName(status))
+    }
+}
 
-    init(progress: (@Sendable (MIPProgress) -> Void)?, startingSolution: [Double]?, stopwatch: Stopwatch) {
+/// Hands the branch-and-cut callback's numbers to the caller's progress closure, about twice
+/// a second and on every new incumbent. Called from the shim's C callback with plain data; it
+/// calls no GLPK routine.
+private final class ProgressReporter {
+    let progress: @Sendable (MIPProgress) -> Void
+    let stopwatch: Stopwatch
+    var lastReport = -1.0
+
+    init(progress: @escaping @Sendable (MIPProgress) -> Void, stopwatch: Stopwatch) {
         self.progress = progress
-        self.startingSolution = startingSolution
         self.stopwatch = stopwatch
     }
 
-    func handle(_ tree: OpaquePointer) {
-        let reason = glp_ios_reason(tree)
-        if reason == GLP_IHEUR, let start = startingSolution, !offeredStart {
-            offeredStart = true
-            _ = start.withUnsafeBufferPointer { glp_ios_heur_sol(tree, $0.baseAddress) }
-            return
-        }
-        guard reason == GLP_IBINGO || reason == GLP_ISELECT else { return }
-        var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
-        glp_ios_tree_size(tree, &active, &current, &total)
-        totalNodes = Int(total)
-        let node = glp_ios_best_node(tree)
-        if node != 0 { bestBound = glp_ios_node_bound(tree, node) }
-        guard let progress else { return }
+    func report(_ data: capplan_mip_progress) {
         let now = stopwatch.seconds
-        guard reason == GLP_IBINGO || now - lastReport >= 0.5 else { return }
+        guard data.new_incumbent != 0 || now - lastReport >= 0.5 else { return }
         lastReport = now
-        let problem = glp_ios_get_prob(tree)
-        let status = glp_mip_status(problem)
-        let incumbent: Double? = status == GLP_FEAS || status == GLP_OPT ? glp_mip_obj_val(problem) : nil
-        let gap: Double? = incumbent == nil ? nil : glp_ios_mip_gap(tree)
         progress(MIPProgress(
-            incumbent: incumbent, bestBound: bestBound, relativeGap: gap,
-            activeNodes: Int(active), totalNodes: Int(total), seconds: now))
+            incumbent: data.has_incumbent != 0 ? data.incumbent : nil, bestBound: data.has_bound != 0 ? data.bound : nil,
+            relativeGap: data.has_incumbent != 0 ? data.gap : nil,
+            activeNodes: Int(data.active_nodes), totalNodes: Int(data.total_nodes), seconds: now))
     }
 }
 

@@ -1,4 +1,5 @@
 import CGLPK
+import GLPKGuard
 
 /// File formats GLPK reads and writes.
 public enum ModelFileFormat: String, Sendable, Hashable, CaseIterable {
@@ -17,16 +18,16 @@ extension LinearModel {
     public func write(to path: String, format: ModelFileFormat) throws {
         try validate()
         let matrix = compiledMatrix()
-        let failed: Int32 = try withGLPK {
-            let problem = glp_create_prob()!
+        let failed: Int32 = try withGLPK { session in
+            let problem = try session.createProblem()
             GLPKSolver.load(self, matrix: matrix, into: problem)
             let code: Int32
             switch format {
-            case .freeMPS: code = glp_write_mps(problem, GLP_MPS_FILE, nil, path)
-            case .fixedMPS: code = glp_write_mps(problem, GLP_MPS_DECK, nil, path)
-            case .cplexLP: code = glp_write_lp(problem, nil, path)
+            case .freeMPS: code = guarded_glp_write_mps(problem, GLP_MPS_FILE, nil, path)
+            case .fixedMPS: code = guarded_glp_write_mps(problem, GLP_MPS_DECK, nil, path)
+            case .cplexLP: code = guarded_glp_write_lp(problem, nil, path)
             }
-            glp_delete_prob(problem)
+            session.delete(problem)
             return code
         }
         if failed != 0 {
@@ -38,16 +39,16 @@ extension LinearModel {
     /// Swift value. GLPK's diagnostics are in the error when the file cannot be read.
     public static func read(from path: String, format: ModelFileFormat) throws -> LinearModel {
         let lines = LineCollector()
-        let model: LinearModel? = try withGLPK(output: { lines.append($0) }) {
-            let problem = glp_create_prob()!
+        let model: LinearModel? = try withGLPK(output: { lines.append($0) }) { session in
+            let problem = try session.createProblem()
             let code: Int32
             switch format {
-            case .freeMPS: code = glp_read_mps(problem, GLP_MPS_FILE, nil, path)
-            case .fixedMPS: code = glp_read_mps(problem, GLP_MPS_DECK, nil, path)
-            case .cplexLP: code = glp_read_lp(problem, nil, path)
+            case .freeMPS: code = guarded_glp_read_mps(problem, GLP_MPS_FILE, nil, path)
+            case .fixedMPS: code = guarded_glp_read_mps(problem, GLP_MPS_DECK, nil, path)
+            case .cplexLP: code = guarded_glp_read_lp(problem, nil, path)
             }
             let model = code == 0 ? copy(problem) : nil
-            glp_delete_prob(problem)
+            session.delete(problem)
             return model
         }
         guard let model else {
@@ -67,27 +68,27 @@ extension LinearModel {
             default: return (lower, upper)
             }
         }
-        var model = LinearModel(name: string(glp_get_prob_name(problem)))
-        model.direction = glp_get_obj_dir(problem) == GLP_MAX ? .maximize : .minimize
-        model.objectiveConstant = glp_get_obj_coef(problem, 0)
-        let m = Int(glp_get_num_rows(problem)), n = Int(glp_get_num_cols(problem))
+        var model = LinearModel(name: string(guarded_glp_get_prob_name(problem)))
+        model.direction = guarded_glp_get_obj_dir(problem) == GLP_MAX ? .maximize : .minimize
+        model.objectiveConstant = guarded_glp_get_obj_coef(problem, 0)
+        let m = Int(guarded_glp_get_num_rows(problem)), n = Int(guarded_glp_get_num_cols(problem))
         for j in 1...max(n, 1) where j <= n {
             let column = Int32(j)
-            let (lower, upper) = bounds(glp_get_col_type(problem, column), glp_get_col_lb(problem, column), glp_get_col_ub(problem, column))
-            let kind: VariableKind = glp_get_col_kind(problem, column) == GLP_CV ? .continuous : .integer
+            let (lower, upper) = bounds(guarded_glp_get_col_type(problem, column), guarded_glp_get_col_lb(problem, column), guarded_glp_get_col_ub(problem, column))
+            let kind: VariableKind = guarded_glp_get_col_kind(problem, column) == GLP_CV ? .continuous : .integer
             model.addVariable(
-                name: string(glp_get_col_name(problem, column)), lowerBound: lower, upperBound: upper, kind: kind,
-                objective: glp_get_obj_coef(problem, column))
+                name: string(guarded_glp_get_col_name(problem, column)), lowerBound: lower, upperBound: upper, kind: kind,
+                objective: guarded_glp_get_obj_coef(problem, column))
         }
         for i in 1...max(m, 1) where i <= m {
             let row = Int32(i)
-            let (lower, upper) = bounds(glp_get_row_type(problem, row), glp_get_row_lb(problem, row), glp_get_row_ub(problem, row))
-            model.appendConstraint(name: string(glp_get_row_name(problem, row)), lower: lower, upper: upper)
+            let (lower, upper) = bounds(guarded_glp_get_row_type(problem, row), guarded_glp_get_row_lb(problem, row), guarded_glp_get_row_ub(problem, row))
+            model.appendConstraint(name: string(guarded_glp_get_row_name(problem, row)), lower: lower, upper: upper)
         }
         var indices = [Int32](repeating: 0, count: m + 1)
         var values = [Double](repeating: 0, count: m + 1)
         for j in 1...max(n, 1) where j <= n {
-            let length = Int(glp_get_mat_col(problem, Int32(j), &indices, &values))
+            let length = Int(guarded_glp_get_mat_col(problem, Int32(j), &indices, &values))
             for k in 1...max(length, 1) where k <= length {
                 model.appendEntry(row: indices[k] - 1, column: Int32(j - 1), value: values[k])
             }

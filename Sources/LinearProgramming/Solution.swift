@@ -19,8 +19,12 @@ public enum TerminationReason: String, Sendable, Hashable, Codable {
     case numericalError
     /// The model is invalid for the solver (e.g. a lower bound above an upper bound).
     case invalidModel
-    /// Stopped by the callback or by an objective limit.
+    /// Stopped by an objective limit.
     case interrupted
+    /// Branch-and-cut reached `MIPOptions.nodeLimit`.
+    case nodeLimit
+    /// Stopped through `MIPOptions.cancellation`.
+    case cancelled
     /// Anything else; see `raw`.
     case other
 }
@@ -35,16 +39,35 @@ public enum ResultStatus: String, Sendable, Hashable, Codable {
     case noSolution
 }
 
+/// The GLPK routine whose codes a `RawSolverStatus` holds.
+public enum GLPKRoutine: String, Sendable, Hashable, Codable {
+    /// `glp_simplex`, with `glp_get_status`.
+    case simplex
+    /// `glp_intopt`, with `glp_mip_status`.
+    case intopt
+}
+
 /// GLPK's own codes, for diagnostics.
 public struct RawSolverStatus: Sendable, Hashable, Codable {
-    /// "simplex" or "intopt": the routine whose codes these are.
-    public let routine: String
+    /// The routine whose codes these are (for Benders decomposition: the last master solve's).
+    public let routine: GLPKRoutine
     /// The routine's return code (0, GLP_EBOUND, GLP_ETMLIM, ...).
     public let returnCode: Int32
     public let returnCodeName: String
     /// `glp_get_status` or `glp_mip_status`.
     public let status: Int32
     public let statusName: String
+}
+
+/// How a solution was computed.
+public enum SolveAlgorithm: String, Sendable, Hashable, Codable {
+    /// GLPK's simplex method (`glp_simplex`) on an LP or a relaxation.
+    case simplex
+    /// GLPK's branch-and-cut (`glp_intopt`) after the relaxation's simplex.
+    case branchAndCut
+    /// Benders decomposition (`GLPKSolver.solveByBenders`): simplex on the blocks; simplex,
+    /// then branch-and-cut, on the master.
+    case benders
 }
 
 /// A solve's outcome.
@@ -63,7 +86,7 @@ public struct Solution: Sendable {
     public let objectiveValue: Double?
     /// A bound on the optimum: the MIP's best bound, or the LP's objective when optimal.
     public let objectiveBound: Double?
-    /// The MIP's relative gap at the end; nil for an LP.
+    /// The relative gap at the end (`Solution.relativeGap(objective:bound:)`); nil for an LP.
     public let relativeGap: Double?
     /// Primal values, one per variable; empty without a primal point.
     public let values: [Double]
@@ -77,9 +100,15 @@ public struct Solution: Sendable {
     public let dualsFromFixedIntegers: Bool
     /// True when the model was solved as a MIP.
     public let isMIP: Bool
+    /// How the solution was computed.
+    public let algorithm: SolveAlgorithm
     public let raw: RawSolverStatus
+    /// Simplex iterations over every LP solved (for Benders: master and blocks together).
     public let simplexIterations: Int
+    /// Branch-and-cut nodes (for Benders: of the last master solve).
     public let nodes: Int
+    /// Master-and-blocks rounds of Benders decomposition; 0 for other algorithms.
+    public let bendersIterations: Int
     /// Seconds GLPK spent solving (simplex, branch-and-cut, the fixed-integer re-solve).
     public let seconds: Double
     /// Seconds before that: checking the model, building the matrix, loading it into GLPK.
@@ -91,4 +120,13 @@ public struct Solution: Sendable {
     public func activity(_ constraint: Constraint) -> Double { rowActivities[constraint.index] }
     public func dual(_ constraint: Constraint) -> Double? { rowDuals?[constraint.index] }
     public func reducedCost(_ variable: Variable) -> Double? { reducedCosts?[variable.index] }
+}
+
+extension Solution {
+    /// The relative gap between an objective and a bound, GLPK's formula (`glp_ios_mip_gap`):
+    /// |objective − bound| / (|objective| + DBL_EPSILON). The one definition used for every
+    /// result and stopping test of this module.
+    public static func relativeGap(objective: Double, bound: Double) -> Double {
+        abs(objective - bound) / (abs(objective) + Double.ulpOfOne)
+    }
 }

@@ -1,3 +1,5 @@
+import GLPKGuard
+
 // Solver options. Defaults are CapPlan's measured choices, not GLPK's own defaults
 // (docs/lp-layer.md records the measurements).
 
@@ -123,6 +125,18 @@ public struct MIPOptions: Sendable {
     public var feasibilityPump: Bool
     /// Proximity search heuristic (`ps_heur`).
     public var proximitySearch: Bool
+    /// Seconds proximity search may run (`ps_tm_lim`); nil keeps GLPK's 60 s.
+    public var proximitySearchTimeLimit: Double?
+    /// Stop branch-and-cut at the first node selection once this many nodes exist (GLPK has no
+    /// node limit; the callback ends the search with `glp_ios_terminate`). The termination is
+    /// `nodeLimit`, with the incumbent if there is one. A limit that does not depend on the
+    /// machine's speed, for tests and reproducible runs; nil for none.
+    public var nodeLimit: Int?
+    /// Set from another thread or a signal handler to stop the solve: branch-and-cut checks it
+    /// in its callback, Benders decomposition between rounds (and in its master's
+    /// branch-and-cut). The termination is then `cancelled`, with the best point found so far.
+    /// A simplex run cannot be interrupted: it is checked before and after.
+    public var cancellation: SolveCancellation?
     /// After branch-and-cut, fix the integer variables at their rounded values and re-solve the
     /// LP, so that the result carries row duals and reduced costs (of that fixed LP). The
     /// values, row activities and objective then come from that LP too: integer columns are
@@ -142,10 +156,14 @@ public struct MIPOptions: Sendable {
     public init(
         presolve: Bool = false, cuts: CutSet = [], relativeGap: Double = 1e-4,
         timeLimit: Double? = nil, branching: Branching = .driebeckTomlin, backtracking: Backtracking = .bestLocalBound,
-        feasibilityPump: Bool = false, proximitySearch: Bool = false, computeFixedDuals: Bool = false,
+        feasibilityPump: Bool = false, proximitySearch: Bool = false, proximitySearchTimeLimit: Double? = nil,
+        nodeLimit: Int? = nil, cancellation: SolveCancellation? = nil, computeFixedDuals: Bool = false,
         startingSolution: [Double]? = nil, roundingHeuristic: (@Sendable ([Double]) -> [Double]?)? = nil,
         progress: (@Sendable (MIPProgress) -> Void)? = nil
     ) {
+        self.proximitySearchTimeLimit = proximitySearchTimeLimit
+        self.nodeLimit = nodeLimit
+        self.cancellation = cancellation
         self.roundingHeuristic = roundingHeuristic
         self.presolve = presolve
         self.cuts = cuts
@@ -159,6 +177,27 @@ public struct MIPOptions: Sendable {
         self.startingSolution = startingSolution
         self.progress = progress
     }
+}
+
+/// A flag that stops a solve cleanly. `cancel()` may be called from any thread (for a signal,
+/// from a `DispatchSourceSignal` handler); it only stores into a lock-free C11 atomic, which
+/// the solve reads from C, so no lock and no GLPK call is involved. A solve that sees it
+/// returns its best point so far with termination `cancelled`. One token may serve many
+/// solves; once cancelled it stays cancelled.
+public final class SolveCancellation: @unchecked Sendable {
+    let flag: OpaquePointer
+
+    public init() {
+        guard let flag = capplan_cancellation_create() else { fatalError("out of memory") }
+        self.flag = flag
+    }
+
+    deinit { capplan_cancellation_destroy(flag) }
+
+    /// Asks every solve that holds this token to stop.
+    public func cancel() { capplan_cancellation_request(flag) }
+
+    public var isCancelled: Bool { capplan_cancellation_requested(flag) != 0 }
 }
 
 /// Everything one solve call needs.

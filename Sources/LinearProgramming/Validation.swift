@@ -18,6 +18,9 @@ public enum LinearProgrammingError: Error, Hashable, Sendable, CustomStringConve
     case glpkInternalError(message: String)
     /// GLPK could not read or write a file.
     case fileError(operation: String, path: String, message: String)
+    /// A solve (or file operation) was started while another one runs on the same thread, from
+    /// its output handler or progress callback. GLPK was not touched; the outer one goes on.
+    case nestedGLPKCall
 
     public var description: String {
         switch self {
@@ -33,6 +36,8 @@ public enum LinearProgrammingError: Error, Hashable, Sendable, CustomStringConve
             return "GLPK error: \(message.trimmingTrailingNewlines())"
         case .fileError(let operation, let path, let message):
             return "cannot \(operation) '\(path)': \(message.trimmingTrailingNewlines())"
+        case .nestedGLPKCall:
+            return "GLPK was called from inside another GLPK call on the same thread (an output handler or progress callback); refused"
         }
     }
 }

@@ -50,45 +50,6 @@ final class BendersTests: XCTestCase {
         XCTAssertEqual(split.totals!.discountedCost, whole.totals!.discountedCost, accuracy: 1e-9 * whole.totals!.discountedCost)
     }
 
-    /// The layer refuses what it cannot decompose.
-    func testLayerChecksTheDecomposition() throws {
-        var model = LinearModel()
-        let x = model.addVariable(name: "x", objective: 1)
-        let y = model.addVariable(name: "y", objective: -1)  // a negative cost in a block
-        model.addConstraint(name: "c", terms: [(x, 1), (y, 1)], .greaterOrEqual(1))
-        model.addConstraint(name: "d", terms: [(y, 1)], .lessOrEqual(3))
-        XCTAssertThrowsError(try GLPKSolver.solveByBenders(
-            model, decomposition: BendersDecomposition(masterColumns: [x], blocks: [[Constraint(index: 0), Constraint(index: 1)]]))) { error in
-            XCTAssertTrue(error is BendersNotApplicable, "\(error)")
-        }
-        XCTAssertThrowsError(try GLPKSolver.solveByBenders(
-            model, decomposition: BendersDecomposition(masterColumns: [], blocks: [[Constraint(index: 0)], [Constraint(index: 1)]])))
-    }
-
-    /// A textbook two-stage LP: capacity costs 3 a unit and is shared by two blocks with demands
-    /// 4 and 6, where anything not covered costs 2 a unit. A unit of capacity up to 4 saves 2 in
-    /// each block (4 > 3): bought; beyond 4 it saves 2 in one block only (< 3): not bought.
-    /// Optimum x = 4, cost 3·4 + 2·2 = 16.
-    func testTwoStageTextbookLP() throws {
-        var model = LinearModel()
-        let capacity = model.addVariable(name: "cap", objective: 3)
-        var blocks: [[Constraint]] = []
-        for (k, demand) in [4.0, 6.0].enumerated() {
-            let served = model.addVariable(name: "served\(k)")
-            let bought = model.addVariable(name: "bought\(k)", objective: 2)
-            let d = model.addConstraint(name: "demand\(k)", terms: [(served, 1), (bought, 1)], .greaterOrEqual(demand))
-            let c = model.addConstraint(name: "cap\(k)", terms: [(served, 1), (capacity, -1)], .lessOrEqual(0))
-            blocks.append([d, c])
-        }
-        let whole = try GLPKSolver.solve(model)
-        let split = try GLPKSolver.solveByBenders(model, decomposition: BendersDecomposition(masterColumns: [capacity], blocks: blocks))
-        XCTAssertEqual(split.termination, .optimal)
-        XCTAssertEqual(split.objectiveValue!, whole.objectiveValue!, accuracy: 1e-9)
-        // cap costs 3 and saves 2 per block where it is used: 4 units save 4 (both blocks), the next 2 save 2.
-        XCTAssertEqual(whole.objectiveValue!, 3 * 4 + 2 * 2, accuracy: 1e-9)
-        XCTAssertEqual(split[capacity], 4, accuracy: 1e-9)
-    }
-
     /// Whole units: after the relaxation's cuts the master becomes a MIP; the plan matches
     /// branch-and-cut on the whole model within the gap.
     func testWholeUnitsReachTheSameOptimumWithinTheGap() throws {

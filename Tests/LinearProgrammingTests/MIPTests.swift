@@ -23,7 +23,7 @@ final class MIPTests: XCTestCase {
         XCTAssertEqual(mip.relativeGap!, 0, accuracy: 1e-9)
         for value in mip.values { XCTAssertEqual(value, value.rounded(), accuracy: 1e-9) }
         XCTAssertNil(mip.rowDuals)
-        XCTAssertEqual(mip.raw.routine, "intopt")
+        XCTAssertEqual(mip.raw.routine, .intopt)
 
         var options = SolveOptions()
         options.relaxIntegrality = true
@@ -154,5 +154,73 @@ final class MIPTests: XCTestCase {
         solution = try GLPKSolver.solve(model, options: options)
         XCTAssertEqual(solution.objectiveValue!, 275, accuracy: 1e-9)
         XCTAssertEqual(solution[b], 2, accuracy: 1e-9)
+    }
+
+    /// The node limit stops branch-and-cut at a count of nodes, whatever the machine's speed:
+    /// termination `nodeLimit`, the best point so far (if any) and its gap by the one formula.
+    func testNodeLimitStopsBranchAndCut() throws {
+        let model = GuardAndThreadTests.knapsack(items: 40, seed: 7)
+        let full = try GLPKSolver.solve(model)
+        XCTAssertEqual(full.termination, .optimal)
+        XCTAssertGreaterThan(full.nodes, 20, "the test needs a model that branches")
+        var options = SolveOptions()
+        options.mip.nodeLimit = 5
+        let limited = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(limited.termination, .nodeLimit)
+        XCTAssertEqual(limited.raw.returnCodeName, "GLP_ESTOP")
+        XCTAssertLessThan(limited.nodes, full.nodes)
+        if let objective = limited.objectiveValue {
+            XCTAssertLessThanOrEqual(objective, full.objectiveValue! + 1e-9)
+            XCTAssertEqual(limited.relativeGap!, Solution.relativeGap(objective: objective, bound: limited.objectiveBound!))
+        }
+        XCTAssertEqual(full.relativeGap!, Solution.relativeGap(objective: full.objectiveValue!, bound: full.objectiveBound!))
+    }
+
+    /// A token cancelled from the progress closure (as a signal handler would, from anywhere)
+    /// stops branch-and-cut at its next callback; one cancelled before the solve stops it
+    /// before the simplex.
+    func testCancellationStopsTheSolve() throws {
+        let model = GuardAndThreadTests.knapsack(items: 40, seed: 7)
+        let token = SolveCancellation()
+        var options = SolveOptions()
+        options.mip.cancellation = token
+        options.mip.progress = { _ in token.cancel() }
+        let stopped = try GLPKSolver.solve(model, options: options)
+        XCTAssertTrue(token.isCancelled)
+        XCTAssertEqual(stopped.termination, .cancelled)
+        XCTAssertLessThan(stopped.nodes, try GLPKSolver.solve(model).nodes)
+
+        options.mip.progress = nil
+        let before = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(before.termination, .cancelled)
+        XCTAssertEqual(before.primalStatus, .noSolution)
+        XCTAssertEqual(before.simplexIterations, 0)
+        // A fresh token does not stop anything.
+        options.mip.cancellation = SolveCancellation()
+        XCTAssertEqual(try GLPKSolver.solve(model, options: options).termination, .optimal)
+    }
+
+    /// Every branch-and-cut setting a corpus measurement may choose reaches the same optimum.
+    func testEveryBranchAndCutSettingReachesTheSameOptimum() throws {
+        let model = GuardAndThreadTests.knapsack(items: 16, seed: 11)
+        var exact = SolveOptions()
+        exact.mip.relativeGap = 0
+        let reference = try XCTUnwrap(GLPKSolver.solve(model, options: exact).objectiveValue)
+        var settings: [MIPOptions] = []
+        for cuts in [CutSet.gomory, .mixedIntegerRounding, .cover, .clique, .all] { settings.append(MIPOptions(cuts: cuts)) }
+        for backtracking in [MIPOptions.Backtracking.depthFirst, .breadthFirst, .bestLocalBound, .bestProjection] {
+            settings.append(MIPOptions(backtracking: backtracking))
+        }
+        settings.append(MIPOptions(presolve: true))
+        settings.append(MIPOptions(feasibilityPump: true))
+        settings.append(MIPOptions(proximitySearch: true, proximitySearchTimeLimit: 1))
+        for setting in settings {
+            var options = SolveOptions()
+            options.mip = setting
+            options.mip.relativeGap = 0
+            let solution = try GLPKSolver.solve(model, options: options)
+            XCTAssertEqual(solution.termination, .optimal)
+            XCTAssertEqual(solution.objectiveValue!, reference, accuracy: 1e-9 * reference)
+        }
     }
 }

@@ -26,7 +26,7 @@ final class TextbookLPTests: XCTestCase {
         XCTAssertEqual(solution.reducedCost(x)!, 0, accuracy: 1e-9)
         XCTAssertEqual(solution.reducedCost(w)!, 7.5, accuracy: 1e-9)
         XCTAssertEqual(solution.activity(c1), 10, accuracy: 1e-9)
-        XCTAssertEqual(solution.raw.routine, "simplex")
+        XCTAssertEqual(solution.raw.routine, .simplex)
         XCTAssertEqual(solution.raw.statusName, "GLP_OPT")
         XCTAssertFalse(solution.isMIP)
     }

@@ -99,7 +99,7 @@ enum PlanInsights {
         return PlanDocument.Insights(
             dualSource: solution.dualsFromFixedIntegers
                 ? "LP with the integer decisions fixed at the MIP optimum: prices of the continuous decisions given those units"
-                : solution.raw.routine == "benders"
+                : solution.algorithm == .benders
                 ? "Benders decomposition: dispatch LPs with the optimal fleet fixed (demand and rate-limit prices given those units); power and budget prices from the master"
                 : "LP optimum",
             marginalCosts: marginalCosts, shadowPrices: prices)

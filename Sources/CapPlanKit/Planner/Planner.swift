@@ -177,7 +177,7 @@ public enum Planner {
     static func status(of solution: Solution) -> PlanStatus {
         switch solution.termination {
         case .optimal: return .optimal
-        case .timeLimit, .iterationLimit, .interrupted:
+        case .timeLimit, .iterationLimit, .nodeLimit, .interrupted, .cancelled:
             return solution.hasPrimalPoint ? .feasible : .error
         // Every cost is non-negative and every variable bounded below, so the model cannot be
         // unbounded: "infeasible or unbounded" means infeasible here.
@@ -190,7 +190,7 @@ public enum Planner {
     static func solverInfo(model: CapacityModel, solution: Solution, options: PlanOptions, integer: Bool) -> PlanDocument.SolverInfo {
         PlanDocument.SolverInfo(
             version: glpkVersion,
-            method: solution.raw.routine == "benders" ? "benders decomposition" : solution.isMIP ? "branch-and-cut" : "simplex",
+            method: solution.algorithm == .benders ? "benders decomposition" : solution.isMIP ? "branch-and-cut" : "simplex",
             termination: solution.termination.rawValue, glpkReturnCode: solution.raw.returnCodeName,
             glpkStatus: solution.raw.statusName, rows: model.lp.constraintCount, columns: model.lp.variableCount,
             nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount,
