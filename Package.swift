@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "capplan", targets: ["capplan"]),
+        .executable(name: "capplan-fuzz", targets: ["capplan-fuzz"]),
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
         .library(name: "CapPlanKit", targets: ["CapPlanKit"]),
     ],
@@ -53,13 +54,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The scenario fuzzer (docs/input-limits.md): a library the tests run briefly, and
+        // an executable for the long runs.
+        .target(
+            name: "ScenarioFuzzing",
+            dependencies: ["CapPlanKit"]
+        ),
+        .executableTarget(
+            name: "capplan-fuzz",
+            dependencies: ["CapPlanKit", "ScenarioFuzzing"]
+        ),
         .testTarget(
             name: "LinearProgrammingTests",
             dependencies: ["LinearProgramming", "GLPKGuard", "CGLPK"]
         ),
         .testTarget(
             name: "CapPlanKitTests",
-            dependencies: ["CapPlanKit"],
+            dependencies: ["CapPlanKit", "ScenarioFuzzing"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
