@@ -59,11 +59,18 @@ final class ScenarioLoaderTests: XCTestCase {
         var line: Int
         /// For errors in another file (CSV): the end of its path.
         var file: String?
+        /// Text the first diagnostic must contain.
+        var says: String?
     }
 
-    /// `# expect: <path> [file <csv>] line <N>` on the first line.
+    /// `# expect: <path> [file <csv>] line <N> [says <text>]` on the first line.
     static func expectation(in text: String) -> Expectation? {
-        guard let first = text.split(separator: "\n", maxSplits: 1).first, first.hasPrefix("# expect:") else { return nil }
+        guard var first = text.split(separator: "\n", maxSplits: 1).first, first.hasPrefix("# expect:") else { return nil }
+        var says: String?
+        if let marker = first.range(of: " says ") {
+            says = String(first[marker.upperBound...])
+            first = first[..<marker.lowerBound]
+        }
         let words = first.dropFirst("# expect:".count).split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let lineIndex = words.lastIndex(of: "line"), lineIndex + 1 < words.count, let n = Int(words[lineIndex + 1]) else { return nil }
         var rest = Array(words[..<lineIndex])
@@ -72,7 +79,7 @@ final class ScenarioLoaderTests: XCTestCase {
             file = rest[f + 1]
             rest.removeSubrange(f...(f + 1))
         }
-        return Expectation(path: rest.first ?? "", line: n, file: file)
+        return Expectation(path: rest.first ?? "", line: n, file: file, says: says)
     }
 
     /// JSON fixtures cannot carry a comment: their expectations live here.
@@ -121,6 +128,11 @@ final class ScenarioLoaderTests: XCTestCase {
                     if first.line != nil { XCTAssertNotNil(first.column, "\(name): \(first)") }
                 }
                 XCTAssertFalse(first.message.isEmpty, name)
+                if let says = expected.says {
+                    XCTAssertTrue(first.description.contains(says), "\(name): expected `\(says)` in \(first)")
+                }
+                // Issue 17 item 7: no control character from the input reaches the terminal.
+                XCTAssertFalse(error.description.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, name)
             } catch {
                 XCTFail("\(name): threw \(type(of: error)), not ScenarioLoadError: \(error)")
             }

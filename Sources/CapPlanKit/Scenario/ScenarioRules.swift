@@ -55,22 +55,15 @@ public struct ValueRule: Sendable, Equatable {
 
     /// 1e12 for powers of ten from a million up, whole numbers without a fraction, else Swift's shortest text.
     static func format(_ x: Double) -> String {
-        if abs(x) >= 1e6, x == x.rounded() {
-            let e = Int(log10Exact(abs(x)) ?? -1)
-            if e >= 0 { return (x < 0 ? "-" : "") + "1e\(e)" }
+        let sign = x < 0 ? "-" : ""
+        let text = abs(x).description
+        if text.hasPrefix("1e+") { return sign + "1e" + text.dropFirst(3) }
+        if x == x.rounded(), abs(x) < 1e15 {
+            let digits = String(Int(abs(x)))
+            if abs(x) >= 1e6, digits.dropFirst().allSatisfy({ $0 == "0" }), digits.first == "1" { return sign + "1e\(digits.count - 1)" }
+            return sign + digits
         }
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
         return String(x)
-    }
-
-    private static func log10Exact(_ x: Double) -> Int? {
-        var p = 1.0
-        for e in 0...308 {
-            if p == x { return e }
-            if p > x { return nil }
-            p *= 10
-        }
-        return nil
     }
 }
 
