@@ -29,7 +29,7 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         value: String? = nil, message: String
     ) {
         self.severity = severity
-        self.file = InputText.excerpt(file, limit: InputText.pathLength)
+        self.file = InputText.excerpt(file, limit: InputText.fileNameLength)
         self.path = InputText.excerpt(path, limit: InputText.pathLength)
         self.line = line
         self.column = column

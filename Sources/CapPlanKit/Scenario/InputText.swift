@@ -8,6 +8,8 @@ enum InputText {
     static let excerptLength = 60
     /// The longest path shown (paths hold keys as written).
     static let pathLength = 200
+    /// The longest file name shown (a file system path: PATH_MAX).
+    static let fileNameLength = 4096
     /// The longest message (messages quote names of the scenario).
     static let messageLength = 1000
 
