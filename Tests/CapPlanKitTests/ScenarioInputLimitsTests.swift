@@ -172,6 +172,16 @@ final class ScenarioInputLimitsTests: XCTestCase {
         XCTAssertTrue(text.contains("\\u{1B}[2J2027Q1"), text)
     }
 
+    /// Found by the fuzzer: escapes made an excerpt longer than its limit.
+    func testExcerptsCountEscapesAsShown() {
+        XCTAssertEqual(InputText.excerpt(String(repeating: "\n", count: 100)), String(repeating: "\\n", count: 30) + "…")
+        XCTAssertEqual(InputText.excerpt("ab\u{1B}cd", limit: 8), "ab\\u{1B}…")
+        XCTAssertEqual(InputText.excerpt("short"), "short")
+        for text in [String(repeating: "\u{7}x", count: 80), String(repeating: "é", count: 100), String(repeating: "日", count: 61)] {
+            XCTAssertLessThanOrEqual(InputText.excerpt(text).count, InputText.excerptLength + 1, text)
+        }
+    }
+
     func testYAMLWriterEscapesAndRoundTrips() throws {
         XCTAssertEqual(YAMLText.number(-0.0), "0")
         XCTAssertEqual(YAMLText.number(3), "3")

@@ -13,15 +13,17 @@ enum InputText {
     /// The longest message (messages quote names of the scenario).
     static let messageLength = 1000
 
-    /// `text` with control characters escaped (`\n`, `\t`, `\u{1B}`), at most `limit`
-    /// characters of it, and `…` when it was cut.
+    /// `text` with control characters escaped (`\n`, `\t`, `\u{1B}`), cut so that what is
+    /// shown is at most `limit` characters (escapes counted as written), then `…`.
     static func excerpt(_ text: String, limit: Int = excerptLength) -> String {
         var out = ""
         var count = 0
         for scalar in text.unicodeScalars {
-            if count >= limit { return out + "…" }
-            out += escaped(scalar)
-            count += 1
+            let piece = escaped(scalar)
+            let width = isControl(scalar) ? piece.unicodeScalars.count : 1
+            if count + width > limit { return out + "…" }
+            out += piece
+            count += width
         }
         return out
     }
