@@ -64,6 +64,13 @@ let package = Package(
             name: "capplan-fuzz",
             dependencies: ["CapPlanKit", "ScenarioFuzzing"]
         ),
+        // libFuzzer runs only in a build of this product with `-Xswiftc -sanitize=fuzzer`;
+        // an ordinary build links and says so. See docs/input-limits.md.
+        .target(name: "LibFuzzerDriver"),
+        .executableTarget(
+            name: "capplan-libfuzzer",
+            dependencies: ["CapPlanKit", "ScenarioFuzzing", "LibFuzzerDriver"]
+        ),
         .testTarget(
             name: "LinearProgrammingTests",
             dependencies: ["LinearProgramming", "GLPKGuard", "CGLPK"]

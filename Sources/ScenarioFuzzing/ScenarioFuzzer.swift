@@ -95,6 +95,13 @@ public struct ScenarioFuzzer {
         case unexpected(String)
     }
 
+    /// What is wrong with the outcome of one input, or nil when it is expected (for a
+    /// coverage-guided driver such as libFuzzer).
+    public func problem(_ bytes: [UInt8], json: Bool) -> String? {
+        if case .unexpected(let what) = check(bytes, json: json) { return what }
+        return nil
+    }
+
     /// Loads one input and checks the outcome against the rules.
     func check(_ bytes: [UInt8], json: Bool) -> Outcome {
         // The loader reads text; bytes that are not UTF-8 are refused before it, as the CLI does.
