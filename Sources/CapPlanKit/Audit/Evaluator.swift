@@ -561,7 +561,5 @@ private struct EvaluationRun {
     }
 }
 
-/// Compact number text for messages.
-private func fmt(_ value: Double) -> String {
-    String(format: "%.6g", value)
-}
+/// A figure in a message: six significant digits.
+private func fmt(_ value: Double) -> String { Formatting.significant(value) }

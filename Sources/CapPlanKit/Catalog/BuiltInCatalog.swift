@@ -153,13 +153,8 @@ enum BuiltInCatalogData {
                 + " \(fits); 70B figure: \(big.note)")
     }
 
-    static func fmt(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-        var s = String(format: "%.4f", x)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
-    }
+    /// A figure in a note: up to 4 decimals, no thousands separators.
+    static func fmt(_ x: Double) -> String { Formatting.number(x, fractionDigits: 4) }
 
     // MARK: Node throughputs for Llama-3.1-70B (tokens/s per 8-accelerator node)
 

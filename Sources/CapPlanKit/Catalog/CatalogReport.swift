@@ -121,24 +121,7 @@ public enum CatalogReport {
     }
 
     /// Integers with thousands separators ("375,000"); other values with up to 4 decimals ("98.32").
-    static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "\(x)" }
-        let rounded = (x * 10_000).rounded() / 10_000
-        let negative = rounded < 0
-        let magnitude = abs(rounded)
-        let whole = magnitude.rounded(.down)
-        var fraction = String(format: "%.4f", magnitude - whole)  // "0.3200"
-        fraction.removeFirst()  // ".3200"
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        if fraction == "." { fraction = "" }
-        var digits = String(format: "%.0f", whole)
-        var grouped = ""
-        while digits.count > 3 {
-            grouped = "," + digits.suffix(3) + grouped
-            digits.removeLast(3)
-        }
-        return (negative ? "-" : "") + digits + grouped + fraction
-    }
+    static func number(_ x: Double) -> String { Formatting.number(x, fractionDigits: 4, grouped: true) }
 
     // MARK: JSON
 

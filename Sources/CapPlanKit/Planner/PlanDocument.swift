@@ -231,6 +231,14 @@ public struct PlanDocument: Codable, Sendable {
         public var relativeDifference: Double
         public var tolerance: Double
         public var violations: [String]
+
+        public init(_ audit: PlanAudit) {
+            evaluatorDiscountedCost = audit.evaluatorCost
+            solverObjective = audit.objective
+            relativeDifference = audit.relativeDifference
+            tolerance = audit.tolerance
+            violations = audit.violations.map(\.description)
+        }
     }
 
     public struct Shortfall: Codable, Sendable {
