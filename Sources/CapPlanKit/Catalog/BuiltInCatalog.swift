@@ -1,9 +1,13 @@
 // The built-in catalog. Every number carries its source and date.
 //
-// All figures come from `shared/reference/ai-infrastructure-facts.md` and the datasets it
-// cites (Epoch AI training-cost-trends, MLPerf Inference results, tokencost/LiteLLM prices,
-// Google Cloud TPU pages, the AWS Capacity Blocks page). Figures computed from cited ones
-// say "derived:" and spell out the computation; docs/catalog.md lists them all.
+// All figures come from public sources (docs/catalog.md lists them with their addresses):
+// Epoch AI training-cost-trends (https://github.com/epoch-research/training-cost-trends),
+// MLPerf Inference results (https://github.com/mlcommons/inference_results_v4.1 and _v4.0),
+// the accelerator table of https://github.com/stas00/ml-engineering, tokencost prices
+// (https://github.com/AgentOps-AI/tokencost, mirroring https://github.com/BerriAI/litellm),
+// the Google Cloud TPU pages (https://cloud.google.com/tpu/docs) and the AWS EC2 Capacity
+// Blocks pricing page (https://aws.amazon.com/ec2/capacityblocks/pricing/). Figures computed
+// from cited ones say "derived:" and spell out the computation; docs/catalog.md lists them all.
 //
 // Conventions:
 // - Purchases are 8-accelerator servers ("nodes"), priced as a complete server.
@@ -128,15 +132,6 @@ enum BuiltInCatalogData {
             note: "per accelerator: \(fmt(node.tokensPerSecond)) tok/s per \(accelerators)-accelerator node / \(accelerators) (node figure: \(node.note))")
     }
 
-    /// Units of `accelerators` accelerators each, from a per-accelerator figure.
-    static func perUnit(_ perAcc: CatalogThroughput, accelerators: Int) -> CatalogThroughput {
-        if accelerators == 1 { return perAcc }
-        return CatalogThroughput(
-            tokensPerSecond: (perAcc.tokensPerSecond * Double(accelerators) * 100).rounded() / 100,
-            provenance: perAcc.provenance,
-            note: "\(accelerators) x per-accelerator \(fmt(perAcc.tokensPerSecond)) tok/s (\(perAcc.note))")
-    }
-
     static func small(from big: CatalogThroughput) -> CatalogThroughput {
         CatalogThroughput(
             tokensPerSecond: (big.tokensPerSecond * smallModelSpeedup * 100).rounded() / 100,
@@ -178,7 +173,6 @@ enum BuiltInCatalogData {
         extra: "optimistic: PCIe without NVLink, 70B in FP8 split over 8x 48 GB")
 
     static let h100PerGPU = perAccelerator(h100Node)
-    static let h200PerGPU = perAccelerator(h200Node)
     static let a100PerGPU = perAccelerator(a100Node)
     static let l40sPerGPU = perAccelerator(l40sNode)
     static let h100NVLPerGPU = CatalogThroughput(

@@ -135,20 +135,20 @@ public enum CatalogReport {
             },
             purchases: catalog.purchases.map { p in
                 PurchaseJSON(
-                    id: p.id, kind: "purchase", accelerator: p.accelerator, acceleratorsPerUnit: p.acceleratorsPerUnit,
+                    id: p.id, kind: .purchase, accelerator: p.accelerator, acceleratorsPerUnit: p.acceleratorsPerUnit,
                     unitPrice: p.unitPrice, lifetimeYears: p.lifetimeYears, powerKW: p.powerKW,
                     throughput: throughputJSON(p.throughputByModel), price: SourceJSON(p.price), power: SourceJSON(p.power))
             },
             rentals: catalog.rentals.map { r in
                 RentalJSON(
-                    id: r.id, kind: "rental", provider: r.provider, accelerator: r.accelerator,
+                    id: r.id, kind: .rental, provider: r.provider, accelerator: r.accelerator,
                     acceleratorsPerUnit: r.acceleratorsPerUnit, pricePerUnitHour: r.pricePerUnitHour,
-                    commitment: r.commitment.rawValue, term: r.term, throughput: throughputJSON(r.throughputByModel),
+                    commitment: r.commitment, term: r.term, throughput: throughputJSON(r.throughputByModel),
                     price: SourceJSON(r.price))
             },
             apis: catalog.apis.map { a in
                 APIJSON(
-                    id: a.id, kind: "api", provider: a.provider, inputPricePerMTok: a.inputPricePerMTok,
+                    id: a.id, kind: .api, provider: a.provider, inputPricePerMTok: a.inputPricePerMTok,
                     outputPricePerMTok: a.outputPricePerMTok, substitutesFor: a.substitutesFor, price: SourceJSON(a.price))
             })
         let encoder = JSONEncoder()
@@ -196,7 +196,7 @@ public enum CatalogReport {
 
     private struct PurchaseJSON: Encodable {
         let id: String
-        let kind: String
+        let kind: OfferingKindName
         let accelerator: String
         let acceleratorsPerUnit: Int
         let unitPrice: Double
@@ -209,12 +209,12 @@ public enum CatalogReport {
 
     private struct RentalJSON: Encodable {
         let id: String
-        let kind: String
+        let kind: OfferingKindName
         let provider: String
         let accelerator: String
         let acceleratorsPerUnit: Int
         let pricePerUnitHour: Double
-        let commitment: String
+        let commitment: RentalCommitment
         let term: String
         let throughput: [String: ThroughputJSON]
         let price: SourceJSON
@@ -222,7 +222,7 @@ public enum CatalogReport {
 
     private struct APIJSON: Encodable {
         let id: String
-        let kind: String
+        let kind: OfferingKindName
         let provider: String
         let inputPricePerMTok: Double
         let outputPricePerMTok: Double
@@ -230,3 +230,5 @@ public enum CatalogReport {
         let price: SourceJSON
     }
 }
+
+extension OfferingKindName: Encodable {}

@@ -75,9 +75,14 @@ public struct PlanEvaluationReport: Codable, Sendable {
         public var unitsBought: [String: Double]
     }
 
+    /// A discounted cost line; salvage enters as a negative line.
+    public enum CostComponent: String, Codable, Sendable {
+        case capex, energy, fixedOpex, rental, api, unservedPenalty, salvage
+    }
+
     /// One cost line, discounted, in both plans.
     public struct ComponentDifference: Codable, Sendable {
-        public var component: String
+        public var component: CostComponent
         public var plan: Double
         public var optimal: Double
         /// plan − optimal.
@@ -285,11 +290,11 @@ public enum PlanEvaluationRun {
     static func compare(_ scenario: Scenario, plan: PlanEvaluationReport.PlanSummary, optimal: PlanEvaluationReport.PlanSummary,
                         status: PlanEvaluationReport.Status) -> PlanEvaluationReport.Comparison {
         let a = plan.discountedCostByComponent, b = optimal.discountedCostByComponent
-        let lines: [(String, Double, Double)] = [
-            ("capex", a.capex, b.capex), ("energy", a.energy, b.energy), ("fixedOpex", a.fixedOpex, b.fixedOpex),
-            ("rental", a.rental, b.rental), ("api", a.api, b.api), ("unservedPenalty", a.unservedPenalty, b.unservedPenalty),
+        let lines: [(PlanEvaluationReport.CostComponent, Double, Double)] = [
+            (.capex, a.capex, b.capex), (.energy, a.energy, b.energy), (.fixedOpex, a.fixedOpex, b.fixedOpex),
+            (.rental, a.rental, b.rental), (.api, a.api, b.api), (.unservedPenalty, a.unservedPenalty, b.unservedPenalty),
             // 0 − x rather than −x: no salvage gives 0, not −0, in the JSON.
-            ("salvage", 0 - plan.discountedSalvage, 0 - optimal.discountedSalvage),
+            (.salvage, 0 - plan.discountedSalvage, 0 - optimal.discountedSalvage),
         ]
         let components = lines.map { PlanEvaluationReport.ComponentDifference(component: $0.0, plan: $0.1, optimal: $0.2, difference: $0.1 - $0.2) }
         let difference = plan.discountedCost - optimal.discountedCost
@@ -307,7 +312,7 @@ public enum PlanEvaluationRun {
                 + (difference < 0 && status != .violated ? " (within the optimal plan's MIP gap)" : ""))
             let threshold = max(1, 0.005 * abs(difference))
             for line in components.sorted(by: { abs($0.difference) > abs($1.difference) }) where abs(line.difference) >= threshold {
-                explanation.append("\(line.component): \(line.difference > 0 ? "+" : "-")\(money(abs(line.difference))) (\(money(line.plan)) vs \(money(line.optimal)))")
+                explanation.append("\(line.component.rawValue): \(line.difference > 0 ? "+" : "-")\(money(abs(line.difference))) (\(money(line.plan)) vs \(money(line.optimal)))")
             }
         }
         // Idle capacity.

@@ -155,7 +155,7 @@ enum PlanExtraction {
                     guard units > 0 else { continue }
                     let busy = (0..<slices.count).map { s in load[o].map { clean($0[p * slices.count + s] / units) } ?? 0 }
                     rentals.append(.init(
-                        offering: rental.id, accelerator: rental.accelerator, commitment: rental.commitment.rawValue, units: units,
+                        offering: rental.id, accelerator: rental.accelerator, commitment: rental.commitment, units: units,
                         unitsBySlice: nil, accelerators: units * accelerators, averageUtilization: weightedAverage(busy)))
                 } else if let bySlice = decisions.onDemandUnits[rental.id]?[p] {
                     guard bySlice.contains(where: { $0 > 0 }) else { continue }
@@ -164,7 +164,7 @@ enum PlanExtraction {
                     }
                     let averageUnits = weightedAverage(bySlice)
                     rentals.append(.init(
-                        offering: rental.id, accelerator: rental.accelerator, commitment: rental.commitment.rawValue, units: nil,
+                        offering: rental.id, accelerator: rental.accelerator, commitment: rental.commitment, units: nil,
                         unitsBySlice: Dictionary(uniqueKeysWithValues: zip(slices.map(\.name), bySlice)),
                         accelerators: averageUnits * accelerators, averageUtilization: weightedAverage(busy)))
                 }
