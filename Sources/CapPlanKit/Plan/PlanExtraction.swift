@@ -116,15 +116,20 @@ enum PlanExtraction {
         }
         let offeringPosition = Dictionary(uniqueKeysWithValues: scenario.offerings.enumerated().map { ($1.id, $0) })
 
+        // In the order they must be placed: by order period, then offering id (then arrival).
+        var orders: [(order: Int, arrival: Int, line: PlanDocument.Purchase)] = []
         for purchase in scenario.purchases {
             let arrivals = decisions.arrivals[purchase.id] ?? []
             for (q, units) in arrivals.enumerated() where units > 0 {
-                document.purchases.append(.init(
+                let order = q - purchase.leadTimePeriods
+                orders.append((order, q, .init(
                     offering: purchase.id, accelerator: purchase.accelerator, period: labels[q],
-                    orderPeriod: scenario.horizon.start.advanced(by: q - purchase.leadTimePeriods).description,
-                    units: units, accelerators: units * Double(purchase.acceleratorsPerUnit), capex: units * purchase.unitPrice))
+                    orderPeriod: scenario.horizon.start.advanced(by: order).description,
+                    units: units, accelerators: units * Double(purchase.acceleratorsPerUnit), capex: units * purchase.unitPrice)))
             }
         }
+        orders.sort { ($0.order, $0.line.offering, $0.arrival) < ($1.order, $1.line.offering, $1.arrival) }
+        document.purchases = orders.map(\.line)
 
         func weightedAverage(_ values: [Double]) -> Double {
             var sum = 0.0
