@@ -43,7 +43,7 @@ enum BuiltInCatalogData {
     // MARK: Derivation constants (each documented in docs/catalog.md)
 
     /// Server cost over the cost of its accelerator board: "server ~1.64x the GPUs' cost"
-    /// (Epoch AI cost_analysis_standalone.py). Corroborated by two E2 rows of the same day:
+    /// (Epoch AI cost_analysis_standalone.py). Corroborated by two rows of data/Hardware prices.csv of the same day:
     /// DGX H100 375,000 / HGX H100 baseboard 230,000 = 1.63 (2025-03-03).
     static let serverCostFactor = 1.64
 
@@ -220,7 +220,7 @@ enum BuiltInCatalogData {
 
     static func serverPrice(board: Double) -> Double { (board * serverCostFactor).rounded() }
 
-    static let uplift = "x 1.64 board-to-server factor (server ~1.64x the accelerators' cost, \(epochCostSource); same-day E2 rows DGX H100 375,000 / HGX H100 board 230,000 = 1.63)"
+    static let uplift = "x 1.64 board-to-server factor (server ~1.64x the accelerators' cost, \(epochCostSource); two same-day rows of data/Hardware prices.csv, DGX H100 375,000 / HGX H100 board 230,000 = 1.63)"
 
     static let purchases: [CatalogPurchase] = {
         let fiveYears = 5.0
