@@ -76,21 +76,18 @@ enum BuiltInCatalogData {
     static let tokencost = "tokencost model_prices.json (AgentOps-AI/tokencost, mirrors the LiteLLM price table)"
     static let tokencostAsOf = "2025-09"
 
-    static let mlperfH100 = CatalogSource(
-        source: "MLPerf Inference v4.1 closed, NVIDIA DGX H100 (8x H100-SXM-80GB), llama2-70b-99.9 Server (mlcommons/inference_results_v4.1)",
-        asOf: "2024-08")
-    static let mlperfH200 = CatalogSource(
-        source: "MLPerf Inference v4.1 closed, NVIDIA 8x H200-SXM-141GB, llama2-70b-99 Server (mlcommons/inference_results_v4.1)",
-        asOf: "2024-08")
-    static let mlperfMI300X = CatalogSource(
-        source: "MLPerf Inference v4.1 closed, AMD 8x MI300X with Genoa host, llama2-70b-99 Server (mlcommons/inference_results_v4.1)",
-        asOf: "2024-08")
-    static let mlperfB200 = CatalogSource(
-        source: "MLPerf Inference v4.1 closed, preview category, NVIDIA 1x B200-SXM-180GB (FP4), llama2-70b-99 Server (mlcommons/inference_results_v4.1)",
-        asOf: "2024-08")
-    static let mlperfGaudi2 = CatalogSource(
-        source: "MLPerf Inference v4.0 closed, Intel 8x Gaudi 2, llama2-70b-99.9 Server (mlcommons/inference_results_v4.0)",
-        asOf: "2024-03")
+    /// A Llama-2-70B Server result of the MLPerf Inference closed division.
+    static func mlperf(_ version: String, _ system: String, accuracy: String, asOf: String) -> CatalogSource {
+        CatalogSource(
+            source: "MLPerf Inference v\(version) closed, \(system), llama2-70b-\(accuracy) Server (mlcommons/inference_results_v\(version))",
+            asOf: asOf)
+    }
+
+    static let mlperfH100 = mlperf("4.1", "NVIDIA DGX H100 (8x H100-SXM-80GB)", accuracy: "99.9", asOf: "2024-08")
+    static let mlperfH200 = mlperf("4.1", "NVIDIA 8x H200-SXM-141GB", accuracy: "99", asOf: "2024-08")
+    static let mlperfMI300X = mlperf("4.1", "AMD 8x MI300X with Genoa host", accuracy: "99", asOf: "2024-08")
+    static let mlperfB200 = mlperf("4.1", "preview category, NVIDIA 1x B200-SXM-180GB (FP4)", accuracy: "99", asOf: "2024-08")
+    static let mlperfGaudi2 = mlperf("4.0", "Intel 8x Gaudi 2", accuracy: "99.9", asOf: "2024-03")
 
     /// Llama-2-70B Server tokens/s of the measured 8-accelerator systems.
     static let h100Node70B = 21_606.0
