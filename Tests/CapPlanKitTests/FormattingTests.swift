@@ -25,15 +25,15 @@ struct FormattingTests {
     }
 
     @Test func nothingPrintsMinusZero() {
+        for value in [-0.0, -1e-12, -1e-300] { #expect(Formatting.money(value) == "$0", "\(value)") }
         for value in [-0.0, -1e-12, -0.0004, -1e-300] {
-            #expect(Formatting.money(value) == (value > -1e-10 ? "$0" : "-$0.0004"), "\(value)")
             #expect(Formatting.number(value) == "0", "\(value)")
             #expect(Formatting.percent(value / 100) == "0.0%", "\(value)")
             #expect(!Formatting.tokens(value).hasPrefix("-"), "\(value)")
         }
         #expect(Formatting.significant(-0.0) == "0")
         #expect(Formatting.significant(-1.5e-7) == "-1.5e-07")
-        #expect(Formatting.money(-0.006) == "-$0.006")
+        #expect(Formatting.money(-0.0004) == "-$0.0004")
     }
 
     @Test func numbersDropTrailingZerosAndGroupOnRequest() {
