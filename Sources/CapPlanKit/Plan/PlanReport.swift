@@ -75,12 +75,11 @@ public enum PlanReport {
             w.line("Unserved: \(Formatting.tokens(totals.tokensUnserved)) of \(Formatting.tokens(totals.tokensDemanded)) tokens")
         }
 
-        
+        // In the order the purchases must be placed (PlanExtraction sorts them).
+        w.heading("What to buy")
         if plan.purchases.isEmpty {
-            w.heading("What to buy")
             w.line("nothing")
         } else {
-            w.heading("What to buy")
             w.table(
                 ["order by", "arrives", "offering", "units", "accelerators", "capex"],
                 plan.purchases.map {
