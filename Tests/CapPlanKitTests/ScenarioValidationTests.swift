@@ -184,6 +184,22 @@ final class ScenarioValidationTests: XCTestCase {
         XCTAssertFalse(errors[0].message.contains("did you mean"))
     }
 
+    /// Issue 17 item 6: the estimate undercounted by up to 1.5x; it is now a bound the built
+    /// model never exceeds.
+    func testNonzeroEstimateIsAnUpperBound() {
+        for size in ScenarioSize.allCases {
+            for seed in UInt64(1)...2 {
+                let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
+                let built = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(reductions: false)).lp.entryCount
+                let bound = ScenarioValidator.nonzeroBound(
+                    periods: scenario.horizon.periods, slices: scenario.timeSlices.count, workloads: scenario.workloads.count,
+                    offerings: scenario.offerings, penalty: scenario.policy.unservedPenaltyPerMTok != nil)
+                XCTAssertGreaterThanOrEqual(bound, Double(built), "\(size) seed \(seed)")
+                XCTAssertLessThanOrEqual(bound, 2.5 * Double(built), "\(size) seed \(seed): the bound is too loose to be useful")
+            }
+        }
+    }
+
     func testSizeLimitStatesTheDimensions() {
         let text = header + """
         timeSlices: [{name: a, hours: 12, share: 0.5}, {name: b, hours: 12, share: 0.5}]
@@ -194,7 +210,8 @@ final class ScenarioValidationTests: XCTestCase {
           - {id: a, kind: api, inputPricePerMTok: 1, outputPricePerMTok: 1, serves: [chat]}
         policy: {unservedPenaltyPerMTok: 100}
         """
-        // 2*4*2*3 pairs + 4*(2+3) + 2*4*2*1 rental + 4*2*1 penalty = 48 + 20 + 16 + 8 = 92
+        // 2*4*2*3 pairs + 4*2*2 purchase and rental capacity + 4*(2+3) fleet, power, budget + 4*2*1 penalty
+        // = 48 + 16 + 20 + 8 = 92
         XCTAssertNoThrow(try load(text, limits: ScenarioLimits(maxNonzeros: 92)))
         let errors = loadErrors(text, limits: ScenarioLimits(maxNonzeros: 91))
         XCTAssertEqual(errors.count, 1)
