@@ -9,6 +9,10 @@ struct PlanInputReader {
     let periods: Int
     let labels: [String]
     let sliceNames: [String]
+    /// Workload ids in scenario order, and their positions: a plan file may have an entry per
+    /// workload, period and slice, so lookups must not scan the scenario each time.
+    let workloadIDs: [String]
+    let workloadIndex: [String: Int]
 
     init(sink: DiagnosticSink, scenario: Scenario) {
         self.sink = sink
@@ -17,6 +21,8 @@ struct PlanInputReader {
         periods = scenario.horizon.periods
         labels = scenario.horizon.labels
         sliceNames = scenario.timeSlices.map(\.name)
+        workloadIDs = scenario.workloads.map(\.id)
+        workloadIndex = Dictionary(scenario.workloads.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     var zeroMatrix: [[Double]] { Array(repeating: Array(repeating: 0, count: sliceNames.count), count: periods) }
@@ -119,13 +125,13 @@ struct PlanInputReader {
     }
 
     func workload(_ node: DocNode?, _ path: String, parent: DocNode) -> Int? {
-        let ids = scenario.workloads.map(\.id)
+        let ids = workloadIDs
         guard let node else {
             sink.error(path, at: parent, "missing: expected a workload id (\(listing(ids, noun: "workload ids")))")
             return nil
         }
         guard let id = nodes.string(node, path, expected: "expected a workload id") else { return nil }
-        if let w = ids.firstIndex(of: id.value) { return w }
+        if let w = workloadIndex[id.value] { return w }
         sink.error(path, at: node, value: node.written, "expected a workload of the scenario (\(listing(ids, noun: "workload ids")))" + didYouMean(id.value, in: ids))
         return nil
     }
@@ -275,18 +281,19 @@ struct PlanInputReader {
         }
     }
 
-    func canServe(_ offering: String, _ workload: String) -> Bool { servable(offering).contains(workload) }
+    func canServe(_ offering: String, _ workload: String) -> Bool {
+        switch scenario.offerings.first(where: { $0.id == offering }) {
+        case .purchase(let p)?: return (p.throughput[workload] ?? 0) > 0
+        case .rental(let r)?: return (r.throughput[workload] ?? 0) > 0
+        case .api(let a)?: return a.serves.contains(workload)
+        case nil: return false
+        }
+    }
 
     /// The workloads an offering can serve (Π and Π^A of docs/formulation.md), in scenario order.
     func servable(_ offering: String) -> [String] {
         guard let o = scenario.offerings.first(where: { $0.id == offering }) else { return [] }
-        return scenario.workloads.map(\.id).filter { w in
-            switch o {
-            case .purchase(let p): return (p.throughput[w] ?? 0) > 0
-            case .rental(let r): return (r.throughput[w] ?? 0) > 0
-            case .api(let a): return a.serves.contains(w)
-            }
-        }
+        return workloadIDs.filter { canServe(o.id, $0) }
     }
 
     // MARK: A plan JSON from `capplan plan -o`
