@@ -5,6 +5,8 @@
 // validation: ids are unique and well formed, every per-period list has exactly
 // `horizon.periods` entries, every number is finite and in range, every throughput key and
 // `serves` entry names a workload of the scenario, catalog entries (`use:`) are resolved.
+// Fields are `var` so that an edit is one assignment; code that edits a validated scenario
+// goes through `ScenarioEdit` (or checks `ScenarioRules`), so the result stays valid.
 
 /// The length of one planning period.
 public enum PeriodKind: String, Sendable, Codable, CaseIterable {
