@@ -92,9 +92,9 @@ public enum Breakeven {
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> BreakevenResult {
         guard from.isFinite, to.isFinite, from > 0, to > from else {
-            throw InsightsError("--from and --to must be positive with --from < --to, got \(from) and \(to)")
+            throw InsightsError("the demand range must be positive and increasing (from < to), got \(from) to \(to) tokens a month")
         }
-        guard points >= 2, points <= 10_000 else { throw InsightsError("--points must be in 2...10000, got \(points)") }
+        guard points >= 2, points <= 10_000 else { throw InsightsError("the curve needs 2 to 10000 points, got \(points)") }
         guard precision > 0, precision < 1 else { throw InsightsError("precision must be in (0, 1), got \(precision)") }
         _ = try scaled(scenario, workload: workload, monthlyTokens: from)
         var options = options
