@@ -47,6 +47,7 @@ struct BreakevenCommand: ParsableCommand {
 
     func run() throws {
         let scenario = try input.load()
+        try Inputs.refuseInputs(among: [csv, json])
         guard scenario.workloads.contains(where: { $0.id == workload }) else {
             // Breakeven.scaled names the workloads there are (and a likely one).
             do { _ = try Breakeven.scaled(scenario, workload: workload, monthlyTokens: 1) } catch {

@@ -37,6 +37,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let scenario = try input.load()
         Inputs.register(plan)
+        try Inputs.refuseInputs(among: [json, writePlan])
         let planInput: PlanInput
         do {
             let loaded = try PlanInputLoader.load(path: plan, scenario: scenario)

@@ -31,6 +31,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let scenario = try input.load()
+        try Inputs.refuseInputs(among: [lp, mps, mathprogData])
         let relax = relaxation.relax
         let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: true, integerUnits: relax ? false : nil))
         for (path, format) in [(lp, ModelFileKind.cplexLP), (mps, .freeMPS)] {

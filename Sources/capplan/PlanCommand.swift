@@ -39,6 +39,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let scenario = try input.load()
+        try Inputs.refuseInputs(among: [output])
         var options = PlanOptions()
         solver.apply(to: &options)
         options.relax = relaxation.relax

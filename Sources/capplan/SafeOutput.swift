@@ -59,6 +59,11 @@ enum Inputs {
         if same { throw OutputFailure(path: path, reason: "it is one of this run's inputs; write the output to another file", namesAnInput: true) }
     }
 
+    /// Checks every output before the work starts, so that a refusal costs no solve.
+    static func refuseInputs(among outputs: [String?]) throws {
+        for output in outputs.compactMap({ $0 }) { try refuseInput(as: output) }
+    }
+
     /// The absolute path with symbolic links resolved (the directory's, when the file does not exist).
     private static func resolved(_ path: String) -> String {
         if let real = realpath(path, nil) {

@@ -37,6 +37,7 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let scenario = try input.load()
+        try Inputs.refuseInputs(among: [csv, json])
         let parameters = try sets.map { try SweepParameter(parsing: $0) }
         try Sweep.validate(parameters, scenario: scenario)
         var options = PlanOptions()
