@@ -96,15 +96,8 @@ public enum Planner {
             let evaluationScenario = integer == scenario.policy.integerUnits ? scenario : scenario.withIntegerUnits(integer)
             let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: integer)
             let evaluation = PlanEvaluator(scenario: evaluationScenario, tolerance: options.auditTolerance).evaluate(decisions)
-            let objective = solution.objectiveValue!
-            let difference = abs(evaluation.discountedCost - objective) / max(1, abs(objective))
-            let violations = evaluation.violations.map(\.description)
-            guard difference <= options.auditTolerance, violations.isEmpty else {
-                throw PlanAuditFailure(objective: objective, evaluatorCost: evaluation.discountedCost, violations: violations)
-            }
-            document.audit = .init(
-                evaluatorDiscountedCost: evaluation.discountedCost, solverObjective: objective,
-                relativeDifference: difference, tolerance: options.auditTolerance, violations: [])
+            let audit = try evaluation.audit(objective: solution.objectiveValue!, tolerance: options.auditTolerance).requirePassed()
+            document.audit = PlanDocument.Audit(audit)
             PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             options.phases?.extractAndAudit = auditClock.seconds
