@@ -23,8 +23,7 @@ struct ScenarioInput: ParsableArguments {
         if let maxNonzeros { limits.maxNonzeros = maxNonzeros }
         Inputs.register(scenario)
         do {
-            // LEAD: pass `allowOutsidePaths: allowOutsidePaths` here once ScenarioLoader takes it.
-            let loaded = try ScenarioLoader.load(path: scenario, limits: limits)
+            let loaded = try ScenarioLoader.load(path: scenario, limits: limits, allowOutsidePaths: allowOutsidePaths)
             for warning in loaded.warnings { Console.err(warning.description) }
             return loaded.scenario
         } catch let error as ScenarioLoadError {

@@ -195,3 +195,24 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(planned.status, 0, planned.stderr)
     }
 }
+
+extension CLITests {
+    /// A demand CSV outside the scenario's directory is refused (exit 2) unless
+    /// `--allow-outside-paths`, in every command that reads a scenario.
+    func testDataFilesOutsideTheScenarioNeedAllowOutsidePaths() throws {
+        let directory = try temporaryDirectory()
+        let sub = directory.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("examples/forecasts"), to: directory.appendingPathComponent("forecasts"))
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("examples/startup-api-breakeven.yaml"), encoding: .utf8)
+        XCTAssertTrue(text.contains("csv: forecasts/"))
+        try text.replacingOccurrences(of: "csv: forecasts/", with: "csv: ../forecasts/").write(to: sub.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
+        for command in [["validate"], ["export", "--lp", "/dev/null"]] {
+            let refused = try run([command[0], "sub/s.yaml"] + command.dropFirst(), in: directory)
+            XCTAssertEqual(refused.status, 2, "\(command): \(refused.stderr)")
+            XCTAssertTrue(refused.stderr.contains("../forecasts/"), refused.stderr)
+            let allowed = try run([command[0], "sub/s.yaml", "--allow-outside-paths"] + command.dropFirst(), in: directory)
+            XCTAssertEqual(allowed.status, 0, "\(command): \(allowed.stderr)")
+        }
+    }
+}
