@@ -56,8 +56,3 @@ struct CapPlan: ParsableCommand {
         }
     }
 }
-
-/// Writes to standard error.
-func printError(_ text: String) {
-    Console.err(text)
-}
