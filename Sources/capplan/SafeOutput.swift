@@ -37,12 +37,14 @@ enum Inputs {
     nonisolated(unsafe) private static var identities: Set<Identity> = []
     nonisolated(unsafe) private static var paths: Set<String> = []
 
-    /// Records an input file (`-` records standard input when it is a file).
+    /// Records an input file (`-` records standard input when it is redirected from a file).
+    /// Only regular files count: a terminal or pipe on standard input is no file to protect.
     static func register(_ path: String) {
         var info = stat()
         let found = path == "-" ? fstat(STDIN_FILENO, &info) == 0 : stat(path, &info) == 0
+        let regular = found && (info.st_mode & S_IFMT) == S_IFREG
         lock.withLock {
-            if found { identities.insert(Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))) }
+            if regular { identities.insert(Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))) }
             if path != "-" { paths.insert(resolved(path)) }
         }
     }
