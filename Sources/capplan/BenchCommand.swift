@@ -1,6 +1,5 @@
 import ArgumentParser
 import CapPlanKit
-import LinearProgramming
 import Foundation
 
 struct BenchCommand: ParsableCommand {
@@ -18,8 +17,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Generated scenario seed.")
     var seed: UInt64 = 1
 
-    @Flag(help: "Solve the LP relaxation.")
-    var relax = false
+    @OptionGroup var solver: SolverOptions<PlanningDefaults>
+    @OptionGroup var relaxation: Relaxation
 
     @Option(help: "Measured runs.")
     var runs = 5
@@ -27,104 +26,61 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Warm-up runs, not measured.")
     var warmup = 1
 
-    @Option(name: .customLong("mip-gap"), help: "Relative MIP gap.")
-    var mipGap = 1e-4
-
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Option(help: "Simplex method: primal, dual or dual-primal (default).")
-    var method: String = "dual-primal"
+    @Option(help: "Simplex method.")
+    var method: SimplexMethod = .dualPrimal
 
-    @Option(name: .customLong("ratio-test"), help: "Ratio test: textbook, harris (default) or long-step.")
-    var ratioTest: String = "harris"
+    @Option(name: .customLong("ratio-test"), help: "Ratio test.")
+    var ratioTest: SimplexRatioTest = .harris
 
-    @Option(help: "Pricing: textbook or steepest-edge (default).")
-    var pricing: String = "steepest-edge"
+    @Option(help: "Pricing.")
+    var pricing: SimplexPricing = .steepestEdge
 
-    @Option(help: "Scaling: none, auto (default), gm-eq or eq.")
-    var scaling: String = "auto"
+    @Option(help: "Scaling.")
+    var scaling: MatrixScaling = .automatic
 
     @Flag(help: "Use GLPK's LP presolver.")
     var presolve = false
 
-    @Option(help: "MIP cuts, comma-separated: gomory, mir, cover, clique, all or none (default none).")
-    var cuts: String = "none"
+    @Option(help: "MIP cuts, comma-separated: gomory, mir, cover, clique, all or none.")
+    var cuts: CutSelection = CutSelection(families: [])
 
     @Flag(name: .customLong("mip-presolve"), help: "Use GLPK's MIP presolver.")
     var mipPresolve = false
 
-    @Option(name: .customLong("time-limit"), help: "Seconds per solve.")
-    var timeLimit: Double?
-
     @Flag(name: .customLong("build-only"), help: "Time parsing and the model build only, without solving.")
     var buildOnly = false
 
-    @Option(help: "LP solution method: automatic, monolithic or benders.")
-    var decomposition: String = "automatic"
+    @Option(help: "LP solution method.")
+    var decomposition: PlanOptions.Decomposition = .automatic
 
     @Flag(name: .customLong("no-round-up-start"), help: "Do not offer branch-and-cut the rounded-up relaxation as a first incumbent.")
     var noRoundUpStart = false
 
-    func solverOptions() throws -> (SimplexOptions, MIPOptions) {
-        var simplex = SimplexOptions()
-        switch method {
-        case "primal": simplex.method = .primal
-        case "dual": simplex.method = .dual
-        case "dual-primal": simplex.method = .dualThenPrimal
-        default: throw ValidationError("--method must be primal, dual or dual-primal, got \(method)")
-        }
-        switch ratioTest {
-        case "textbook": simplex.ratioTest = .textbook
-        case "harris": simplex.ratioTest = .harris
-        case "long-step": simplex.ratioTest = .longStep
-        default: throw ValidationError("--ratio-test must be textbook, harris or long-step, got \(ratioTest)")
-        }
-        switch pricing {
-        case "textbook": simplex.pricing = .textbook
-        case "steepest-edge": simplex.pricing = .projectedSteepestEdge
-        default: throw ValidationError("--pricing must be textbook or steepest-edge, got \(pricing)")
-        }
-        switch scaling {
-        case "none": simplex.scaling = .none
-        case "auto": simplex.scaling = .automatic
-        case "gm-eq": simplex.scaling = .geometricEquilibrium
-        case "eq": simplex.scaling = .equilibrium
-        default: throw ValidationError("--scaling must be none, auto, gm-eq or eq, got \(scaling)")
-        }
-        simplex.presolve = presolve
-        var mip = MIPOptions()
-        mip.presolve = mipPresolve
-        var set = CutSet()
-        for name in cuts.split(separator: ",") {
-            switch name {
-            case "gomory": set.insert(.gomory)
-            case "mir": set.insert(.mixedIntegerRounding)
-            case "cover": set.insert(.cover)
-            case "clique": set.insert(.clique)
-            case "all": set = .all
-            case "none": set = []
-            default: throw ValidationError("--cuts takes gomory, mir, cover, clique, all or none, got \(name)")
-            }
-        }
-        mip.cuts = set
-        return (simplex, mip)
+    var tuning: SolverTuning {
+        var tuning = SolverTuning()
+        tuning.method = method
+        tuning.ratioTest = ratioTest
+        tuning.pricing = pricing
+        tuning.scaling = scaling
+        tuning.presolve = presolve
+        tuning.mipPresolve = mipPresolve
+        tuning.cuts = cuts.families
+        return tuning
     }
 
     func validate() throws {
         guard runs >= 1, warmup >= 0 else { throw ValidationError("--runs must be at least 1 and --warmup at least 0") }
-        _ = try solverOptions()
-        guard PlanOptions.Decomposition(rawValue: decomposition) != nil else {
-            throw ValidationError("--decomposition must be automatic, monolithic or benders, got \(decomposition)")
-        }
     }
 
     func run() throws {
         let text: String, name: String
         if let scenario {
+            Inputs.register(scenario)
             guard let contents = try? String(contentsOfFile: scenario, encoding: .utf8) else {
-                printError("cannot read \(scenario)")
-                throw ExitCode(ExitStatus.invalidInput)
+                throw CommandFailure.invalidInput("cannot read \(scenario): expected a readable UTF-8 scenario file")
             }
             text = contents
             name = scenario
@@ -134,37 +90,71 @@ struct BenchCommand: ParsableCommand {
         }
         if buildOnly {
             let r = try PlanBenchmark.buildOnly(text: text, fileName: name, runs: runs)
-            print(String(format: "%@: %d rows, %d columns, %d nonzeros; median of %d: parse and validate %.1f ms, build %.1f ms (%.1f ns per nonzero)",
-                         name, r.rows, r.columns, r.nonzeros, runs, r.parse * 1000, r.build * 1000, r.build * 1e9 / Double(max(1, r.nonzeros))))
+            try Console.out(String(format: "%@: %d rows, %d columns, %d nonzeros; median of %d: parse and validate %.1f ms, build %.1f ms (%.1f ns per nonzero)",
+                         name, r.rows, r.columns, r.nonzeros, runs, r.parse * 1000, r.build * 1000, r.build * 1e9 / Double(max(1, r.nonzeros))) + "\n")
             return
         }
         let result: PlanBenchmark.Result
         do {
-            let (simplex, mip) = try solverOptions()
             result = try PlanBenchmark.run(
-                text: text, fileName: name, relax: relax, runs: runs, warmup: warmup, mipGap: mipGap, simplex: simplex, mip: mip,
-                timeLimit: timeLimit, roundUpStart: !noRoundUpStart,
-                decomposition: PlanOptions.Decomposition(rawValue: decomposition) ?? .automatic)
+                text: text, fileName: name, relax: relaxation.relax, runs: runs, warmup: warmup, mipGap: solver.mipGap, tuning: tuning,
+                timeLimit: solver.timeLimit, roundUpStart: !noRoundUpStart, decomposition: decomposition)
         } catch let error as ScenarioLoadError {
-            printError(error.description)
-            throw ExitCode(ExitStatus.invalidInput)
+            Console.err(error.description)
+            throw CommandFailure(ExitStatus.invalidInput)
         }
+        try Interruption.checkpoint()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try Console.out(String(decoding: try encoder.encode(result), as: UTF8.self) + "\n")
             return
         }
         let m = result.median
         func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
         let gap = result.mipGap.map { String(format: ", gap %.4f%%", $0 * 100) } ?? ""
-        print("\(result.scenario) (\(result.mode)): \(result.rows) rows, \(result.columns) columns, \(result.nonzeros) nonzeros, \(result.integerColumns) integer; \(result.status)\(gap), cost \(result.discountedCost.map { String(format: "%.2f", $0) } ?? "-")")
-        print("median of \(result.runs) runs after \(warmup) warm-up:")
+        var report = ""
+        report += ("\(result.scenario) (\(result.mode)): \(result.rows) rows, \(result.columns) columns, \(result.nonzeros) nonzeros, \(result.integerColumns) integer; \(result.status)\(gap), cost \(result.discountedCost.map { String(format: "%.2f", $0) } ?? "-")\n")
+        report += ("median of \(result.runs) runs after \(warmup) warm-up:\n")
         for (name, value) in [("parse and validate", m.parseAndValidate), ("build model", m.build), ("GLPK setup (check, load)", m.glpkSetup),
                               ("GLPK solve", m.glpkSolve), ("extract and audit", m.extractAndAudit), ("JSON write", m.jsonWrite), ("total", m.total)] {
-            print("  " + name.padding(toLength: 26, withPad: " ", startingAt: 0) + ms(value))
+            let label = name.padding(toLength: 26, withPad: " ", startingAt: 0)
+            report += "  \(label)\(ms(value))\n"
         }
-        print(String(format: "  outside GLPK's solve: %.2f%% of the total; runs %.3f..%.3f s; peak memory %.1f MiB",
-                     m.overheadShare * 100, result.fastest, result.slowest, result.peakMemoryMiB))
+        report += String(format: "  outside GLPK's solve: %.2f%% of the total; runs %.3f..%.3f s; peak memory %.1f MiB",
+                     m.overheadShare * 100, result.fastest, result.slowest, result.peakMemoryMiB) + "\n"
+        try Console.out(report)
     }
 }
+
+/// `--cuts gomory,mir`: a comma-separated list of cut families, `all` or `none`.
+struct CutSelection: ExpressibleByArgument {
+    var families: Set<CutFamily>
+
+    init(families: Set<CutFamily>) { self.families = families }
+
+    init?(argument: String) {
+        var families = Set<CutFamily>()
+        for name in argument.split(separator: ",", omittingEmptySubsequences: false) {
+            switch name {
+            case "all": families = Set(CutFamily.allCases)
+            case "none": families = []
+            default:
+                guard let family = CutFamily(rawValue: String(name)) else { return nil }
+                families.insert(family)
+            }
+        }
+        self.families = families
+    }
+
+    var defaultValueDescription: String {
+        families.isEmpty ? "none" : families.map(\.rawValue).sorted().joined(separator: ",")
+    }
+
+    static var allValueStrings: [String] { CutFamily.allCases.map(\.rawValue) + ["all", "none"] }
+}
+
+extension SimplexMethod: ExpressibleByArgument {}
+extension SimplexRatioTest: ExpressibleByArgument {}
+extension SimplexPricing: ExpressibleByArgument {}
+extension MatrixScaling: ExpressibleByArgument {}

@@ -1,7 +1,6 @@
 import ArgumentParser
 import CapPlanKit
 import Foundation
-import LinearProgramming
 
 struct BreakevenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +14,10 @@ struct BreakevenCommand: ParsableCommand {
             goes to standard output; --csv or --json write the grid to a file. See docs/breakeven.md.
             """)
 
-    @Argument(help: "The scenario file.")
-    var scenario: String
+    @OptionGroup var input: ScenarioInput
+    @OptionGroup var solver: SolverOptions<PlanningDefaults>
+    @OptionGroup var relaxation: Relaxation
+    @OptionGroup var parallelism: Parallelism
 
     @Option(help: "The workload whose demand is scaled.")
     var workload: String
@@ -36,50 +37,37 @@ struct BreakevenCommand: ParsableCommand {
     @Option(help: "Write the whole result (grid, refinement, break-even) as JSON to this file.")
     var json: String?
 
-    @Option(help: "Threads solving volumes at once (default: all cores).")
-    var jobs: Int?
-
-    @Flag(help: "Solve LP relaxations: continuous units.")
-    var relax = false
-
-    @Option(name: .customLong("mip-gap"), help: "Relative gap at which branch-and-cut stops.")
-    var mipGap: Double = 1e-4
-
     func validate() throws {
         guard from.isFinite, to.isFinite, from > 0, to > from else {
             throw ValidationError("--from and --to must be positive numbers with --from < --to, got \(from) and \(to)")
         }
         guard points >= 2, points <= 10_000 else { throw ValidationError("--points must be in 2...10000, got \(points)") }
         if csv != nil, json != nil { throw ValidationError("give --csv or --json, not both") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        guard mipGap.isFinite, mipGap >= 0, mipGap < 1 else { throw ValidationError("--mip-gap must be a number in [0, 1), got \(mipGap)") }
     }
 
     func run() throws {
-        let scenario = try loadScenario(self.scenario, maxNonzeros: nil)
+        let scenario = try input.load()
+        try Inputs.refuseInputs(among: [csv, json])
         guard scenario.workloads.contains(where: { $0.id == workload }) else {
-            do { _ = try Breakeven.scaled(scenario, workload: workload, monthlyTokens: 1) } catch let error as InsightsError {
-                printError("error: --workload: \(error.message)")
+            // Breakeven.scaled names the workloads there are (and a likely one).
+            do { _ = try Breakeven.scaled(scenario, workload: workload, monthlyTokens: 1) } catch {
+                throw CommandFailure.invalidInput("--workload: \(error)")
             }
-            throw ExitCode(ExitStatus.invalidInput)
+            throw CommandFailure.invalidInput("--workload: no workload \(workload)")
         }
         var options = PlanOptions()
-        options.relax = relax
-        options.mipGap = mipGap
+        solver.apply(to: &options)
+        options.relax = relaxation.relax
         keepFreedMemoryForRepeatedSolves()
-        let bar = ProgressBar.callback("breakeven")
-        let result: BreakevenResult
-        do {
-            result = try Breakeven.run(scenario, workload: workload, from: from, to: to, points: points, options: options,
-                                       jobs: jobs ?? ParallelRunner.defaultJobs, progress: bar?.1)
-        } catch let error as InsightsError {
-            bar?.0.finish()
-            printError("error: \(error.message)")
-            throw ExitCode(ExitStatus.invalidInput)
+        let bar = ProgressBar.onTerminal("breakeven")
+        let result = try withSolverFailures {
+            defer { bar?.finish() }
+            return try Breakeven.run(scenario, workload: workload, from: from, to: to, points: points, options: options,
+                                     jobs: parallelism.threads, progress: bar?.callback)
         }
-        bar?.0.finish()
-        if let json { try writeAtomically(try Breakeven.json(result), to: json) }
-        if let csv { try writeAtomically(Breakeven.csv(result), to: csv) }
-        print(Breakeven.text(result), terminator: "")
+        try Interruption.checkpoint()
+        if let json { try SafeOutput.write(try Breakeven.json(result), to: json) }
+        if let csv { try SafeOutput.write(Breakeven.csv(result), to: csv) }
+        try Console.out(Breakeven.text(result))
     }
 }

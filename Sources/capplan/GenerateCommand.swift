@@ -1,15 +1,12 @@
 import ArgumentParser
 import CapPlanKit
-import Foundation
-
-extension ScenarioSize: ExpressibleByArgument {}
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Write a deterministic synthetic scenario (docs/scale-suite.md) for tests and benchmarks.")
 
-    @Option(help: "tiny, small, medium, large or xlarge.")
+    @Option(help: "The scenario's size.")
     var size: ScenarioSize = .small
 
     @Option(help: "The random seed; the same seed gives the same scenario.")
@@ -20,6 +17,6 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed).scenario())
-        if let output { try writeAtomically(text, to: output) } else { print(text, terminator: "") }
+        if let output { try SafeOutput.write(text, to: output) } else { try Console.out(text) }
     }
 }

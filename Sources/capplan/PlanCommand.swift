@@ -1,36 +1,26 @@
 import ArgumentParser
 import CapPlanKit
 import Foundation
-import LinearProgramming
 
+/// What `plan` prints on standard output.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, markdown
 }
-
-extension PlanOptions.Decomposition: ExpressibleByArgument {}
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Find the cheapest plan for a scenario and print or write it.")
 
-    @Argument(help: "The scenario file (.yaml, .yml or .json; - for standard input).")
-    var scenario: String
+    @OptionGroup var input: ScenarioInput
+    @OptionGroup var solver: SolverOptions<PlanningDefaults>
+    @OptionGroup var relaxation: Relaxation
 
     @Option(name: .shortAndLong, help: "Write the JSON plan to this file (atomically).")
     var output: String?
 
-    @Option(help: "What to print on standard output: table, json or markdown.")
+    @Option(help: "What to print on standard output.")
     var format: OutputFormat = .table
-
-    @Option(name: .customLong("mip-gap"), help: "Relative gap at which branch-and-cut stops.")
-    var mipGap: Double = 1e-4
-
-    @Option(name: .customLong("time-limit"), help: "Seconds for the solve; the best plan found by then is kept.")
-    var timeLimit: Double?
-
-    @Flag(help: "Solve the LP relaxation: continuous units.")
-    var relax = false
 
     @Flag(help: "Show GLPK's own output on standard error.")
     var verbose = false
@@ -47,65 +37,42 @@ struct PlanCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Search each offering's price threshold by re-solving (default: on when the model has at most 20,000 nonzeros).")
     var thresholds: Bool?
 
-    @Option(name: .customLong("max-nonzeros"), help: "Refuse scenarios whose model would have more nonzeros than this.")
-    var maxNonzeros: Int?
-
-    func validate() throws {
-        guard mipGap.isFinite, mipGap >= 0, mipGap < 1 else {
-            throw ValidationError("--mip-gap must be a number in [0, 1), got \(mipGap)")
-        }
-        if let timeLimit, !(timeLimit.isFinite && timeLimit > 0) {
-            throw ValidationError("--time-limit must be a positive number of seconds, got \(timeLimit)")
-        }
-        if let maxNonzeros, maxNonzeros <= 0 {
-            throw ValidationError("--max-nonzeros must be positive, got \(maxNonzeros)")
-        }
-    }
-
     func run() throws {
-        let scenario = try loadScenario(self.scenario, maxNonzeros: maxNonzeros)
+        let scenario = try input.load()
+        try Inputs.refuseInputs(among: [output])
         var options = PlanOptions()
-        options.relax = relax
-        options.mipGap = mipGap
-        options.timeLimit = timeLimit
+        solver.apply(to: &options)
+        options.relax = relaxation.relax
         options.timings = timings
         options.baselines = !noBaselines
         options.decomposition = decomposition
         options.priceThresholds = thresholds  // nil: on for small models (Planner.thresholdNonzeros)
-        if verbose { options.output = { printError($0) } }
-        if isatty(STDERR_FILENO) != 0 {
+        if verbose { options.output = { Console.err($0) } }
+        let progress = isatty(STDERR_FILENO) != 0
+        if progress {
             options.progress = { progress in
                 let incumbent = progress.incumbent.map { PlanReport.money($0) } ?? "none yet"
                 let bound = progress.bestBound.map { PlanReport.money($0) } ?? "-"
                 let gap = progress.relativeGap.map { String(format: "%.3f%%", $0 * 100) } ?? "-"
-                FileHandle.standardError.write(Data(String(format: "\r  %6.1fs  incumbent %@  bound %@  gap %@  nodes %d   ",
-                    progress.seconds, incumbent, bound, gap, progress.totalNodes).utf8))
+                Console.err(String(format: "\r  %6.1fs  incumbent %@  bound %@  gap %@  nodes %d   ",
+                    progress.seconds, incumbent, bound, gap, progress.totalNodes), newline: false)
             }
         }
-        let plan: PlanDocument
-        do {
-            plan = try Planner.plan(scenario, options: options)
-        } catch let failure as PlanAuditFailure {
-            printError("error: \(failure.description)")
-            throw ExitCode(ExitStatus.solverFailure)
-        } catch let error as LinearProgrammingError {
-            printError("error: the solver failed: \(error.description)")
-            throw ExitCode(ExitStatus.solverFailure)
-        }
-        if options.progress != nil, plan.solver.integerColumns > 0 { printError("") }
+        let plan = try withSolverFailures { try Planner.plan(scenario, options: options) }
+        if progress, plan.solver.integerColumns > 0 { Console.err("") }
+        try Interruption.checkpoint()
         let json = try PlanReport.json(plan)
-        if let output { try writeAtomically(json, to: output) }
+        if let output { try SafeOutput.write(json, to: output) }
         switch format {
-        case .table: print(PlanReport.text(plan), terminator: "")
-        case .json: print(json, terminator: "")
-        case .markdown: print(PlanReport.markdown(plan), terminator: "")
+        case .table: try Console.out(PlanReport.text(plan))
+        case .json: try Console.out(json)
+        case .markdown: try Console.out(PlanReport.markdown(plan))
         }
         switch plan.status {
         case .optimal, .feasible: return
-        case .infeasible, .unbounded: throw ExitCode(ExitStatus.noFeasiblePlan)
+        case .infeasible, .unbounded: throw CommandFailure(ExitStatus.noFeasiblePlan)
         case .error:
-            printError("error: the solver stopped without a plan (\(plan.solver.termination), GLPK \(plan.solver.glpkReturnCode))")
-            throw ExitCode(ExitStatus.solverFailure)
+            throw CommandFailure.failure("the solver stopped without a plan (\(plan.solver.termination), GLPK \(plan.solver.glpkReturnCode))")
         }
     }
 }

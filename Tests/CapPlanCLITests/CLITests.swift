@@ -3,9 +3,8 @@ import XCTest
 
 /// End-to-end tests of the `capplan` binary: arguments in, exit code, stdout, stderr and files out.
 final class CLITests: XCTestCase {
-    static var examples: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("examples").path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/\($0)" }
+    func examples() throws -> [String] {
+        try exampleFiles(in: "examples").map { "examples/\($0)" }
     }
 
     func testVersionAndHelp() throws {
@@ -19,10 +18,10 @@ final class CLITests: XCTestCase {
     }
 
     func testEveryExamplePlansToOptimalAndWritesIdenticalJSON() throws {
-        XCTAssertGreaterThanOrEqual(Self.examples.count, 3)
         let directory = try temporaryDirectory()
-        for example in Self.examples {
-            let first = directory.appendingPathComponent("first.json"), second = directory.appendingPathComponent("second.json")
+        var plans: [String] = []
+        for (index, example) in try examples().enumerated() {
+            let first = directory.appendingPathComponent("first-\(index).json"), second = directory.appendingPathComponent("second-\(index).json")
             let result = try run(["plan", example, "-o", first.path])
             XCTAssertEqual(result.status, 0, "\(example): \(result.stderr)")
             XCTAssertTrue(result.stdout.contains("What to buy"), example)
@@ -35,27 +34,21 @@ final class CLITests: XCTestCase {
             // Small models get price thresholds by default; every one validates against the schema.
             let thresholds = try XCTUnwrap(plan["priceThresholds"] as? [[String: Any]], example)
             XCTAssertFalse(thresholds.isEmpty, example)
-            let check = Process()
-            check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            check.arguments = ["python3", "-c", """
-                import json, sys, jsonschema
-                jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
-                """, first.path, repositoryRoot.appendingPathComponent("docs/plan.schema.json").path]
-            let errors = Pipe()
-            check.standardError = errors
-            try check.run()
-            check.waitUntilExit()
-            XCTAssertEqual(check.terminationStatus, 0, "\(example): \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+            plans.append(first.path)
         }
+        let check = try JSONSchemaCheck.run(schema: repositoryRoot.appendingPathComponent("docs/plan.schema.json").path, files: plans)
+        XCTAssertEqual(check.status, 0, check.errors)
+        for plan in plans { XCTAssertEqual(check.verdicts[plan], .some(nil), "\(plan): \(check.output)") }
     }
 
     func testExportedMPSSolvesToThePlansObjectiveInGlpsol() throws {
         let directory = try temporaryDirectory()
-        for example in Self.examples {
+        for example in try examples() {
             let mps = directory.appendingPathComponent("model.mps"), plan = directory.appendingPathComponent("plan.json")
             let lp = directory.appendingPathComponent("model.lp")
             XCTAssertEqual(try run(["export", example, "--mps", mps.path, "--lp", lp.path]).status, 0)
-            XCTAssertEqual(try run(["plan", example, "-o", plan.path]).status, 0)
+            // Baselines and price thresholds do not change the plan's objective.
+            XCTAssertEqual(try run(["plan", example, "-o", plan.path, "--no-baselines", "--no-thresholds"]).status, 0)
             let expected = try XCTUnwrap((try json(plan)["totals"] as? [String: Any])?["discountedCost"] as? Double)
             // MPS keeps the names as built; GLPK's CPLEX LP writer turns [ ] - into ( ) ~.
             XCTAssertTrue(try String(contentsOf: mps, encoding: .utf8).contains("demand["), "row names are readable")
@@ -200,5 +193,26 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["init", starter.path]).status, 2, "refuses to overwrite")
         let planned = try run(["plan", starter.path])
         XCTAssertEqual(planned.status, 0, planned.stderr)
+    }
+}
+
+extension CLITests {
+    /// A demand CSV outside the scenario's directory is refused (exit 2) unless
+    /// `--allow-outside-paths`, in every command that reads a scenario.
+    func testDataFilesOutsideTheScenarioNeedAllowOutsidePaths() throws {
+        let directory = try temporaryDirectory()
+        let sub = directory.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("examples/forecasts"), to: directory.appendingPathComponent("forecasts"))
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("examples/startup-api-breakeven.yaml"), encoding: .utf8)
+        XCTAssertTrue(text.contains("csv: forecasts/"))
+        try text.replacingOccurrences(of: "csv: forecasts/", with: "csv: ../forecasts/").write(to: sub.appendingPathComponent("s.yaml"), atomically: true, encoding: .utf8)
+        for command in [["validate"], ["export", "--lp", "/dev/null"]] {
+            let refused = try run([command[0], "sub/s.yaml"] + command.dropFirst(), in: directory)
+            XCTAssertEqual(refused.status, 2, "\(command): \(refused.stderr)")
+            XCTAssertTrue(refused.stderr.contains("../forecasts/"), refused.stderr)
+            let allowed = try run([command[0], "sub/s.yaml", "--allow-outside-paths"] + command.dropFirst(), in: directory)
+            XCTAssertEqual(allowed.status, 0, "\(command): \(allowed.stderr)")
+        }
     }
 }
