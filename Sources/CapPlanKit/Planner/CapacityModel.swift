@@ -128,13 +128,20 @@ public struct CapacityModelBuilder {
         labels = scenario.horizon.labels
         hours = scenario.horizon.hoursPerPeriod
         days = scenario.horizon.daysPerPeriod
-        let yearsPerPeriod = hours / 8760
-        discount = (0...periods).map { p in pow(1 + scenario.discountRate, -Double(p) * yearsPerPeriod) }
+        discount = Self.discountFactors(scenario)
         purchases = scenario.purchases
         rentals = scenario.rentals
         apis = scenario.apis
         integer = options.integerUnits ?? scenario.policy.integerUnits
         lp = LinearModel(name: String(scenario.name.prefix(255)), direction: .minimize)
+    }
+
+    /// δ_p = (1 + r)^(−p·h/8760) for p = 0..P: the start of each period discounted to the start
+    /// of the horizon (the last one is the end of the horizon). The planner's one definition;
+    /// the evaluator keeps its own on purpose.
+    public static func discountFactors(_ scenario: Scenario) -> [Double] {
+        let yearsPerPeriod = scenario.horizon.hoursPerPeriod / 8760
+        return (0...scenario.horizon.periods).map { p in pow(1 + scenario.discountRate, -Double(p) * yearsPerPeriod) }
     }
 
     /// Builds the whole model: variables, then each constraint family in a fixed order.
