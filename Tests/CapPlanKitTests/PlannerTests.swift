@@ -7,6 +7,7 @@
 import Foundation
 import XCTest
 @testable import CapPlanKit
+import LinearProgramming
 
 /// Small hand-built scenarios: one workload `chat`, one slice, years 2027 and 2028 (unless said
 /// otherwise), ρ = 0, U = 1, electricity 0.1 USD/kWh at PUE 1.5.
@@ -351,6 +352,98 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(shortfall.period, "2027")
         assertClose(shortfall.tokensPerSecond, 1000)
         XCTAssertTrue(shortfall.limits.contains { $0.contains("srv") && $0.contains("leadTimePeriods") }, "\(shortfall.limits)")
+    }
+
+    /// 1500 tokens/s on `srv` units of 1000 tokens/s under a 1.5 kW cap, no API: 1.5 units
+    /// would do (the LP relaxation is feasible), but one whole unit is too few and two draw 2 kW.
+    static var wholeUnitsInfeasible: Scenario {
+        PlannerScenarios.make(
+            offerings: [.purchase(PlannerScenarios.server())], demand: [1500 * PlannerScenarios.secondsPerYear],
+            site: Site(electricityPricePerKWh: 0.1, pue: 1.5, powerCapKW: [1.5]))
+    }
+
+    func testWholeUnitInfeasibilityNamesThePowerCapAndTheFeasibleRelaxation() throws {
+        let plan = try Planner.plan(Self.wholeUnitsInfeasible)
+        XCTAssertEqual(plan.status, .infeasible)
+        let diagnosis = try XCTUnwrap(plan.diagnosis)
+        XCTAssertTrue(diagnosis.summary.contains("not with whole units"), diagnosis.summary)
+        let shortfall = try XCTUnwrap(diagnosis.shortfalls.first, diagnosis.summary)
+        // One whole unit serves 1000 of the 1500 tokens/s.
+        assertClose(shortfall.tokensPerSecond, 500)
+        XCTAssertTrue(shortfall.limits.contains { $0.hasPrefix("powerCap[2027]") }, "\(shortfall.limits)")
+        // Continuous units serve everything.
+        var relaxed = PlanOptions()
+        relaxed.relax = true
+        XCTAssertEqual(try Planner.plan(Self.wholeUnitsInfeasible, options: relaxed).status, .optimal)
+    }
+
+    /// A branch-and-cut stopped by a node limit with the same scenario: no incumbent, and the
+    /// least-unmet-demand MIP proves that none exists.
+    func testBudgetStopWithoutAWholeUnitPlanProvesInfeasibility() throws {
+        var options = PlanOptions()
+        options.roundUpStart = false
+        options.mip.nodeLimit = 1
+        let plan = try Planner.plan(Self.wholeUnitsInfeasible, options: options)
+        XCTAssertEqual(plan.status, .infeasible)
+        XCTAssertTrue(plan.diagnosis?.summary.contains("not with whole units") ?? false, "\(String(describing: plan.diagnosis))")
+    }
+
+    /// 1500 tokens/s, `srv` far cheaper than the API: the relaxation buys 1.5 units. A node
+    /// limit of 1 without the rounding start leaves branch-and-cut without a plan; the planner
+    /// then offers the rounding candidates and returns an audited whole-unit plan with its gap
+    /// and a warning that says where it came from.
+    func testBudgetStopWithoutIncumbentGivesTheAuditedHeuristicPlan() throws {
+        let scenario = PlannerScenarios.make(
+            offerings: [.purchase(PlannerScenarios.server()), .api(PlannerScenarios.api(input: 10, output: 30))],
+            demand: [1500 * PlannerScenarios.secondsPerYear, 1500 * PlannerScenarios.secondsPerYear])
+        var options = PlanOptions()
+        options.roundUpStart = false
+        options.mip.nodeLimit = 1
+        options.baselines = false
+        let plan = try Planner.plan(scenario, options: options)
+        // Two units are optimal here, and the root node of the heuristic's solve proves it.
+        XCTAssertEqual(plan.status, .optimal, "\(plan.warnings)")
+        XCTAssertNotNil(plan.audit)
+        XCTAssertFalse(plan.purchases.isEmpty)
+        for purchase in plan.purchases { XCTAssertEqual(purchase.units, purchase.units.rounded(), "whole units") }
+        XCTAssertTrue(plan.warnings.contains { $0.contains("rounding heuristic's (fleet rounded up)") }, "\(plan.warnings)")
+        XCTAssertEqual(try XCTUnwrap(plan.solver.mipGap), 0)
+        // Whatever the stop, never more than the optimum's cost plus the reported gap.
+        let optimum = try Planner.plan(scenario, options: { var o = PlanOptions(); o.baselines = false; return o }())
+        let cost = try XCTUnwrap(plan.totals?.discountedCost), best = try XCTUnwrap(optimum.totals?.discountedCost)
+        XCTAssertGreaterThanOrEqual(cost, best * (1 - 1e-9))
+    }
+
+    /// No time left for the extras (no main limit, an extras budget of 0): every baseline and
+    /// the price thresholds say so instead of running.
+    func testExtrasOutOfBudgetSaySo() throws {
+        var options = PlanOptions()
+        options.timeLimit = .infinity
+        options.extrasTimeLimit = 0
+        options.priceThresholds = true
+        let plan = try Planner.plan(PlannerScenarios.base, options: options)
+        XCTAssertEqual(plan.status, .optimal)
+        let baselines = try XCTUnwrap(plan.baselines)
+        // (No rental serves chat: the rent-only baseline needs no solve to say it has no plan.)
+        for baseline in [baselines.allAPI, baselines.noAPI] {
+            XCTAssertNil(baseline.discountedCost)
+            XCTAssertTrue(baseline.unavailable?.contains("not computed: time budget") ?? false, "\(baseline)")
+        }
+        XCTAssertNil(plan.priceThresholds)
+        XCTAssertTrue(plan.warnings.contains("price thresholds not computed: time budget"), "\(plan.warnings)")
+    }
+
+    /// The cancellation token reaches the extras: a cancelled plan runs none of them.
+    func testCancellationReachesTheExtras() throws {
+        var options = PlanOptions()
+        options.mip.cancellation = SolveCancellation()
+        options.mip.cancellation?.cancel()
+        options.priceThresholds = true
+        let plan = try Planner.plan(PlannerScenarios.base, options: options)
+        if let baselines = plan.baselines {
+            XCTAssertTrue(baselines.noAPI.unavailable?.contains("time budget") ?? false, "\(baselines.noAPI)")
+        }
+        XCTAssertNil(plan.priceThresholds)
     }
 
     // MARK: Shipped examples against glpsol

@@ -161,7 +161,9 @@ public enum PriceThresholds {
     static let referenceTolerance = 1e-7
 
     /// A search that ran out of the extras' time budget.
-    struct OutOfTime: Error {}
+    struct OutOfTime: Error, CustomStringConvertible {
+        var description: String { "time budget" }
+    }
 
     /// The field and price that a factor scales.
     static func priced(_ offering: Offering) -> (field: String, price: Double, editPath: String, relative: Bool) {
@@ -304,15 +306,6 @@ public enum PriceThresholds {
             result.note = "it cannot be bought (maxUnitsPerPeriod 0): its price changes no decision" + modeNote
             return result
         }
-        let priced = try PricedModel(scenario, offering: offering.id, search: model)
-        // The plan at the current prices, as a point of this search model.
-        let reference = try model.optimum(priced.base, what: "at the current prices")
-        /// Whether the plan changes with the price at `factor` times the current one: for an
-        /// unused offering, it then enters (every plan without it costs what it did).
-        func changes(_ factor: Double) throws -> Bool {
-            let optimum = try model.optimum(priced.model(at: factor), what: "with \(offering.id) at \(factor)x its price")
-            return priced.beaten(reference, at: factor, by: optimum)
-        }
         var bracket: (Double, Double)?
         /// Bisection on the log of the factor: `good(lo)` holds and `good(hi)` does not, or the
         /// reverse when `goodBelow` is false; the bracket ends narrower than 1 + precision.
@@ -327,6 +320,15 @@ public enum PriceThresholds {
         }
         let percentMin = String(format: "%g", minFactor * 100)
         do {
+            let priced = try PricedModel(scenario, offering: offering.id, search: model)
+            // The plan at the current prices, as a point of this search model.
+            let reference = try model.optimum(priced.base, what: "at the current prices")
+            /// Whether the plan changes with the price at `factor` times the current one: for an
+            /// unused offering, it then enters (every plan without it costs what it did).
+            func changes(_ factor: Double) throws -> Bool {
+                let optimum = try model.optimum(priced.model(at: factor), what: "with \(offering.id) at \(factor)x its price")
+                return priced.beaten(reference, at: factor, by: optimum)
+            }
             switch direction {
             case entersDirection:
                 guard try changes(minFactor) else {

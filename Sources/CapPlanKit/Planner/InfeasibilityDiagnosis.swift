@@ -46,6 +46,8 @@ struct LeastUnmetDemand {
             model.lp.setObjective(variable, 0)
         }
         var solveOptions = options
+        // Bounded by its time limit only: a node limit meant for the plan would stop it at the root.
+        solveOptions.mip.nodeLimit = nil
         solveOptions.mip.roundingHeuristic = nil
         solveOptions.mip.startingSolution = nil
         solveOptions.mip.progress = nil
@@ -198,6 +200,9 @@ enum InfeasibilityDiagnosis {
                 limits.append("capitalBudget[\(labels[q])] = \(budgets[q]) USD")
             }
         }
+        if model.lp.hasIntegerVariables {
+            limits += wholeUnitLimits(scenario, model: model, solution: solution, servers: servers, period: p).filter { !limits.contains($0) }
+        }
         for (k, purchase) in scenario.purchases.enumerated() {
             let o = scenario.offerings.firstIndex { $0.id == purchase.id }!
             guard servers.contains(o) else { continue }
@@ -222,6 +227,38 @@ enum InfeasibilityDiagnosis {
         for (k, api) in scenario.apis.enumerated() {
             guard api.serves.contains(workloadID), let rows = model.index.apiRateLimitRows[k], let limit = api.maxTokensPerSecond else { continue }
             if isBinding(solution.activity(rows.constraint(p, s)), limit) { limits.append("\(api.id).maxTokensPerSecond = \(limit)") }
+        }
+        return limits
+    }
+
+    /// With whole units a limit stops the next unit before the row is full: the power cap when
+    /// one more whole unit of every purchase that could serve in period `p` would draw more than
+    /// the cap, the capital budget when one more unit fits in no period that could deliver it.
+    static func wholeUnitLimits(_ scenario: Scenario, model: CapacityModel, solution: Solution, servers: Set<Int>, period p: Int) -> [String] {
+        let labels = scenario.horizon.labels
+        var candidates: [(purchase: PurchaseOffering, arrivals: ClosedRange<Int>)] = []
+        for (k, purchase) in scenario.purchases.enumerated() {
+            let o = scenario.offerings.firstIndex { $0.id == purchase.id }!
+            let first = max(model.index.arrivals[k].firstPeriod, p - purchase.lifetimePeriods + 1)
+            guard servers.contains(o), first <= p, purchase.maxUnitsPerPeriod != 0 else { continue }
+            candidates.append((purchase, first...p))
+        }
+        guard !candidates.isEmpty else { return [] }
+        var limits: [String] = []
+        if let rows = model.index.powerCapRows, let caps = scenario.site.powerCapKW {
+            let drawn = solution.activity(rows.constraint(p))
+            let smallest = candidates.map(\.purchase).min { $0.powerKW < $1.powerKW }!
+            if drawn + smallest.powerKW > caps[p] * (1 + bindingTolerance) {
+                limits.append("powerCap[\(labels[p])] = \(caps[p]) kW: the whole units in service draw \(PlanReport.number(drawn)) kW, and one more \(smallest.id) (\(smallest.powerKW) kW) would draw \(PlanReport.number(drawn + smallest.powerKW)) kW")
+            }
+        }
+        if let rows = model.index.capitalBudgetRows, let budgets = scenario.budget.capexPerPeriod {
+            let blocked = candidates.allSatisfy { candidate in
+                candidate.arrivals.allSatisfy { q in solution.activity(rows.constraint(q)) + candidate.purchase.unitPrice > budgets[q] * (1 + bindingTolerance) }
+            }
+            if blocked {
+                limits.append("capitalBudget: one more whole unit fits in no period's budget that could deliver it by \(labels[p])")
+            }
         }
         return limits
     }

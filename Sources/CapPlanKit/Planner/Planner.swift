@@ -113,7 +113,7 @@ public enum Planner {
             // The budget ended before branch-and-cut had a whole-unit plan: try the rounding
             // heuristic's candidates on the extras' budget (the evaluator audits the result).
             if let fallback = try HeuristicPlan.solve(model, options: options, deadline: extras) {
-                heuristicNote = "branch-and-cut found no whole-unit plan within its time limit (\(solution.termination.rawValue)); "
+                heuristicNote = "branch-and-cut found no whole-unit plan before its limit (\(solution.termination.rawValue)); "
                     + "this plan is the rounding heuristic's (\(fallback.candidate)), gap \(gapText(fallback.solution.relativeGap)) to the relaxation's bound"
                 solution = fallback.solution
             }
@@ -150,6 +150,7 @@ public enum Planner {
             if options.priceThresholds ?? (model.lp.entryCount <= thresholdNonzeros) {
                 // A threshold search is advice on top of the plan: its failure is a warning.
                 do {
+                    guard extras.remaining != nil else { throw PriceThresholds.OutOfTime() }
                     document.priceThresholds = try PriceThresholds.compute(
                         scenario, plan: document, decisions: decisions, options: options, deadline: extras)
                 } catch {

@@ -107,7 +107,9 @@ enum HeuristicPlan {
             guard completed.termination == .optimal, completed.hasPrimalPoint, let left = deadline.remaining else { continue }
             var start = options.solveOptions(timeLimit: left, mipGap: options.mipGap)
             start.mip.startingSolution = completed.values
-            start.mip.nodeLimit = 1
+            // The root node only (the first node selection after the root's branching stops it):
+            // the start, the root's bound, and the root's own improvements if any.
+            start.mip.nodeLimit = 2
             start.mip.computeFixedDuals = true
             let solution = try GLPKSolver.solve(model.lp, options: start)
             if solution.hasPrimalPoint { return (solution, candidate.name) }
