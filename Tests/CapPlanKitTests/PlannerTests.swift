@@ -446,6 +446,54 @@ final class PlannerTests: XCTestCase {
         XCTAssertNil(plan.priceThresholds)
     }
 
+    // MARK: Numerics (regressions)
+
+    /// The small generated scenario of seed 1 (four slices, two workloads, purchases with a
+    /// power cap and budget, rentals, APIs) with the demand of every workload in period p set to
+    /// `tokens(p)`: the mix where these cases were found.
+    static func numericsScenario(_ tokens: (Int) -> Double) -> Scenario {
+        var scenario = ScenarioGenerator(size: .small, seed: 1).scenario()
+        scenario.workloads = scenario.workloads.map { workload in
+            Workload(id: workload.id, outputShare: workload.outputShare, model: workload.model,
+                     demand: (0..<scenario.horizon.periods).map(tokens))
+        }
+        return scenario
+    }
+
+    /// 1e21 tokens a period (3.2e13 tokens/s): once called infeasible by the dual simplex, and
+    /// the threshold re-solves ran without limit. Now a plan, with every extra bounded.
+    func testDemandOf1e21TokensAPeriodGivesAPlan() throws {
+        let scenario = Self.numericsScenario { _ in 1e21 }
+        var options = PlanOptions()
+        options.priceThresholds = true
+        let plan = try Planner.plan(scenario, options: options)
+        XCTAssertTrue(plan.status == .optimal || plan.status == .feasible, "\(plan.status): \(String(describing: plan.diagnosis))")
+        XCTAssertNotNil(plan.audit)
+        XCTAssertTrue(plan.priceThresholds != nil || plan.warnings.contains { $0.hasPrefix("price thresholds not computed") })
+    }
+
+    /// Demand growing 100x a period, whole units: the rounding start's restoring simplex once
+    /// left no optimal relaxation and branch-and-cut failed with GLP_EROOT (exit 4).
+    func testDemandGrowing100xAPeriodGivesAPlan() throws {
+        let scenario = Self.numericsScenario { p in 1e6 * pow(100, Double(p)) }
+        let plan = try Planner.plan(scenario)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertNotNil(plan.audit)
+    }
+
+    /// A period of 24 tokens next to periods of 3e11: the solver leaves the small row short
+    /// within its (scaled) tolerance, which the audit must accept; a real shortfall it must not.
+    func testTinyPeriodNextToHugeOnesPassesTheAudit() throws {
+        let scenario = Self.numericsScenario { p in p == 2 ? 24 : 3e11 }
+        let plan = try Planner.plan(scenario)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertNotNil(plan.audit)
+        let model = CapacityModelBuilder.buildModel(scenario)
+        let within = ConstraintViolation(family: .demand, workload: "chat", period: "2028", amount: 1e-6, message: "short")
+        let beyond = ConstraintViolation(family: .demand, workload: "chat", period: "2028", amount: 1, message: "short")
+        XCTAssertEqual(Planner.auditedViolations([within, beyond], model: model, tolerance: 1e-6), [beyond])
+    }
+
     // MARK: Shipped examples against glpsol
 
     static var examples: [URL] { PlanSchemaTests.examples }
