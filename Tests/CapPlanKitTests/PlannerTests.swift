@@ -494,6 +494,26 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(Planner.auditedViolations([within, beyond], model: model, tolerance: 1e-6), [beyond])
     }
 
+    // MARK: Model size
+
+    /// The validator's nonzero estimate is an upper bound on the built model, and not a loose
+    /// one: at most twice the entries, on generated scenarios of every size up to large.
+    func testNonzeroEstimateBoundsTheBuiltModel() throws {
+        for size in [ScenarioSize.tiny, .small, .medium, .large] {
+            for seed in [UInt64(1), 2, 3] {
+                let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
+                let bound = CapacityModelBuilder.nonzeroUpperBound(
+                    periods: scenario.horizon.periods, slices: scenario.timeSlices.count, workloads: scenario.workloads.count,
+                    offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil)
+                for reductions in [true, false] {
+                    let entries = Double(CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, reductions: reductions)).lp.entryCount)
+                    XCTAssertGreaterThanOrEqual(bound, entries, "\(size) seed \(seed)")
+                    if !reductions { XCTAssertLessThanOrEqual(bound, 2 * entries, "\(size) seed \(seed)") }
+                }
+            }
+        }
+    }
+
     // MARK: Shipped examples against glpsol
 
     static var examples: [URL] { PlanSchemaTests.examples }

@@ -144,6 +144,33 @@ public struct CapacityModelBuilder {
         return (0...scenario.horizon.periods).map { p in pow(1 + scenario.discountRate, -Double(p) * yearsPerPeriod) }
     }
 
+    /// An upper bound on the matrix entries of a scenario's model, from its sizes alone (the
+    /// validator checks it against the nonzero limit before anything is built). Family by
+    /// family, as `buildModel` adds them (reductions only leave entries out), with P periods,
+    /// S slices and L_o = min(lifetime, P):
+    ///
+    ///     fleet             Σ_purchases P (1 + L_o)
+    ///     demand            P S (serving pairs + workloads, the latter when unmet demand is priced)
+    ///     owned, rented     P S (purchases + rentals + their serving pairs)
+    ///     API rate limits   P S (API serving pairs)
+    ///     power, budget     2 P purchases
+    public static func nonzeroUpperBound(periods: Int, slices: Int, workloads: Int, offerings: [Offering], unservedPriced: Bool) -> Double {
+        let p = Double(periods), ps = Double(periods * slices)
+        var total = unservedPriced ? ps * Double(workloads) : 0
+        for offering in offerings {
+            switch offering {
+            case .purchase(let purchase):
+                let pairs = Double(purchase.throughput.values.filter { $0 > 0 }.count)
+                total += p * Double(1 + min(purchase.lifetimePeriods, periods)) + ps * (1 + 2 * pairs) + 2 * p
+            case .rental(let rental):
+                total += ps * (1 + 2 * Double(rental.throughput.values.filter { $0 > 0 }.count))
+            case .api(let api):
+                total += 2 * ps * Double(api.serves.count)
+            }
+        }
+        return total
+    }
+
     /// Builds the whole model: variables, then each constraint family in a fixed order.
     public static func buildModel(_ scenario: Scenario, options: CapacityModelOptions = CapacityModelOptions()) -> CapacityModel {
         var builder = CapacityModelBuilder(scenario: scenario, options: options)

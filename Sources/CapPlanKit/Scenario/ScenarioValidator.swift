@@ -108,15 +108,10 @@ struct ScenarioValidator {
 
         // Model size.
         if let horizon, !sink.hasErrors {
-            let p = Double(horizon.periods), s = Double(slices.count)
-            let w = Double(workloadsResult.workloads.count)
-            let pairs = Double(offerings.pairs)
-            let lifetimeTerms = offerings.list.reduce(0.0) { total, o in
-                if case .purchase(let pu) = o { return total + Double(min(pu.lifetimePeriods, horizon.periods) + 3) }
-                return total
-            }
-            let rentals = Double(offerings.list.filter { if case .rental = $0 { return true } else { return false } }.count)
-            let estimate = 2 * p * s * pairs + p * lifetimeTerms + 2 * p * s * rentals + (penalty != nil ? p * s * w : 0)
+            // An upper bound, so that a scenario under the limit never builds a larger model.
+            let estimate = CapacityModelBuilder.nonzeroUpperBound(
+                periods: horizon.periods, slices: slices.count, workloads: workloadsResult.workloads.count,
+                offerings: offerings.list, unservedPriced: penalty != nil)
             if estimate > Double(limits.maxNonzeros) {
                 sink.error("", at: raw.root, "the model would have about \(formatCount(estimate)) nonzeros, more than the limit of \(formatCount(Double(limits.maxNonzeros))): \(horizon.periods) periods x \(slices.count) time slices, \(workloadsResult.workloads.count) workloads, \(offerings.list.count) offerings (\(offerings.pairs) offering-workload pairs); shorten the horizon, merge slices or offerings, or raise the limit with --max-nonzeros")
             }
