@@ -146,7 +146,7 @@ public enum PriceThresholds {
             solveOptions.relaxIntegrality = !integer
             let solution = try GLPKSolver.solve(lp, options: solveOptions)
             guard solution.hasPrimalPoint else {
-                if Planner.stoppedAtLimit(solution) { throw OutOfTime() }
+                if solution.stoppedAtLimit { throw OutOfTime() }
                 throw InsightsError("re-solving \(what) gave \(solution.termination.rawValue)")
             }
             return solution

@@ -100,7 +100,7 @@ enum InfeasibilityDiagnosis {
         guard let seconds = deadline.remaining else { return .init(summary: "no feasible plan; the diagnosis was \(Deadline.notComputed)", shortfalls: []) }
         let least = try LeastUnmetDemand(scenario, integer: integer, options: options.solveOptions(timeLimit: seconds, mipGap: options.mipGap))
         guard least.solution.hasPrimalPoint else {
-            if Planner.stoppedAtLimit(least.solution) {
+            if least.solution.stoppedAtLimit {
                 return .init(summary: "no feasible plan; the diagnosis was \(Deadline.notComputed) (\(least.solution.termination.rawValue))", shortfalls: [])
             }
             return .init(summary: "no plan exists even with unserved demand allowed (\(least.solution.termination.rawValue))", shortfalls: [])

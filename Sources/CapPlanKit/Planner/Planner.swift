@@ -62,6 +62,16 @@ public struct PlanOptions: Sendable {
     public init() {}
 }
 
+extension Solution {
+    /// Whether the solve stopped at one of its limits (time, nodes, iterations, cancellation).
+    var stoppedAtLimit: Bool {
+        switch termination {
+        case .timeLimit, .iterationLimit, .nodeLimit, .interrupted, .cancelled: return true
+        default: return false
+        }
+    }
+}
+
 extension PlanOptions {
     /// The solver options of every solve behind a plan: the plan's own, its extras' (with
     /// their gap and a time limit from their deadline) and the heuristic's. The cancellation
@@ -109,7 +119,7 @@ public enum Planner {
         options.phases?.build = buildClock.seconds
         var solution = try solve(model, options: options)
         var heuristicNote: String?
-        if integer, !solution.hasPrimalPoint, stoppedAtLimit(solution) {
+        if integer, !solution.hasPrimalPoint, solution.stoppedAtLimit {
             // The budget ended before branch-and-cut had a whole-unit plan: try the rounding
             // heuristic's candidates on the extras' budget (the evaluator audits the result).
             if let fallback = try HeuristicPlan.solve(model, options: options, deadline: extras) {
@@ -188,7 +198,7 @@ public enum Planner {
         case .infeasible, .unbounded:
             document.diagnosis = try InfeasibilityDiagnosis.diagnose(scenario, integer: integer, options: options, deadline: extras)
         case .error:
-            if integer, stoppedAtLimit(solution) {
+            if integer, solution.stoppedAtLimit {
                 // No whole-unit plan found in time: say whether one exists at all, and if not, why.
                 let diagnosis = try InfeasibilityDiagnosis.diagnoseWholeUnits(scenario, options: options, deadline: extras)
                 document.diagnosis = diagnosis.diagnosis
@@ -207,14 +217,6 @@ public enum Planner {
         let largestDemand = model.demandRate.lazy.flatMap { $0 }.max() ?? 0
         return violations.filter { violation in
             !(violation.family == .demand && violation.amount <= tolerance * max(1, largestDemand))
-        }
-    }
-
-    /// Whether a solve stopped at one of its limits (time, nodes, iterations, cancellation).
-    static func stoppedAtLimit(_ solution: Solution) -> Bool {
-        switch solution.termination {
-        case .timeLimit, .iterationLimit, .nodeLimit, .interrupted, .cancelled: return true
-        default: return false
         }
     }
 
@@ -376,7 +378,7 @@ public enum Planner {
             if solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded {
                 return .unavailable("the \(what) cannot carry the demand within the scenario's limits (\(solution.termination.rawValue))")
             }
-            if stoppedAtLimit(solution) {
+            if solution.stoppedAtLimit {
                 return .unavailable("\(Deadline.notComputed): no \(what)-only plan found within \(limit) s (\(solution.termination.rawValue))")
             }
             return .unavailable("no \(what)-only plan found (\(solution.termination.rawValue))")
