@@ -494,6 +494,34 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(Planner.auditedViolations([within, beyond], model: model, tolerance: 1e-6), [beyond])
     }
 
+    // MARK: Exact strengthening
+
+    /// Units in service declared integer (whole units, whole existing fleets) remove no plan:
+    /// on generated scenarios the optimum equals the plain formulation's, within the gap, and
+    /// the strengthened model really has the extra integer columns.
+    func testWholeFleetKeepsTheOptimumOfThePlainModel() throws {
+        var strengthened = 0
+        for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...12), (.small, 1...4)] {
+            for seed in seeds {
+                let scenario = ScenarioGenerator(size: size, seed: seed).scenario().withIntegerUnits(true)
+                var solveOptions = SolveOptions()
+                solveOptions.mip.relativeGap = 1e-9
+                var objectives: [Double] = []
+                var integerColumns: [Int] = []
+                for wholeFleet in [false, true] {
+                    let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, wholeFleet: wholeFleet))
+                    let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+                    XCTAssertEqual(solution.termination, .optimal, "\(size) seed \(seed)")
+                    objectives.append(try XCTUnwrap(solution.objectiveValue))
+                    integerColumns.append(model.lp.integerVariableCount)
+                }
+                XCTAssertEqual(objectives[1], objectives[0], accuracy: 1e-7 * max(1, abs(objectives[0])), "\(size) seed \(seed)")
+                if integerColumns[1] > integerColumns[0] { strengthened += 1 }
+            }
+        }
+        XCTAssertGreaterThan(strengthened, 10)
+    }
+
     // MARK: Model size
 
     /// The validator's nonzero estimate is an upper bound on the built model, and not a loose

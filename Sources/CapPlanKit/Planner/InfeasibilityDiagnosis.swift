@@ -80,7 +80,6 @@ struct LeastUnmetDemand {
     /// tolerance allows on the whole demand.
     var provesShortfall: Bool {
         let bound = solution.objectiveBound ?? (solution.termination == .optimal ? solution.objectiveValue : nil)
-        if solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded { return true }
         guard let bound else { return false }
         return bound > Self.tolerance * allUnserved
     }
@@ -127,7 +126,9 @@ enum InfeasibilityDiagnosis {
         let least = try LeastUnmetDemand(scenario, integer: true, options: options.solveOptions(timeLimit: seconds, mipGap: 0))
         let shortfalls = describe(least, scenario)
         if least.solution.termination == .infeasible || least.solution.termination == .infeasibleOrUnbounded {
-            return (.init(summary: "no whole-unit plan exists even with unserved demand allowed (\(least.solution.termination.rawValue))", shortfalls: []), true)
+            // With unmet demand allowed every model is feasible unless the existing fleet breaks
+            // the cap (checked above): this is the solver's numerics, not a proof.
+            return (.init(summary: "branch-and-cut found no whole-unit plan within its time limit, and the diagnosis model was reported infeasible (\(least.solution.termination.rawValue)): numerical trouble. Raise the time limit or try --relax.", shortfalls: []), false)
         }
         if least.provesShortfall {
             let total = least.shortfalls.reduce(0) { $0 + $1.tokens }

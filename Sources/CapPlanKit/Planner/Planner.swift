@@ -57,7 +57,8 @@ public struct PlanOptions: Sendable {
     /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
     public var simplex = SimplexOptions()
     /// Branch-and-cut options other than gap, time limit and progress (which come from above).
-    public var mip = MIPOptions()
+    /// Gomory cuts by default: chosen by the worst case over the MIP corpus (docs/benchmarks.md).
+    public var mip = MIPOptions(cuts: [.gomory])
 
     public init() {}
 }

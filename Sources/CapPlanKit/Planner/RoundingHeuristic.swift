@@ -28,7 +28,24 @@ enum RoundingHeuristic {
         }
         return [("fleet rounded up", preferred(scenario: scenario, model: model, relaxation: relaxation)),
                 ("fleet rounded down", fleet(scenario: scenario, model: model, relaxation: relaxation, up: false)),
-                ("every arrival rounded down", floored)]
+                ("every arrival rounded down", floored)].map { ($0.0, withUnitsInService($0.1, scenario: scenario, model: model)) }
+    }
+
+    /// The proposal with the units in service n_op recomputed from its arrivals (the fleet
+    /// row), so that they are consistent when n is an integer column fixed with the arrivals.
+    static func withUnitsInService(_ proposal: [Double], scenario: Scenario, model: CapacityModel) -> [Double] {
+        var proposal = proposal
+        for (k, purchase) in scenario.purchases.enumerated() {
+            let arrivals = model.index.arrivals[k], inService = model.index.inService[k]
+            for p in 0..<scenario.horizon.periods {
+                var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                for q in max(0, p - purchase.lifetimePeriods + 1)...p {
+                    if let b = arrivals.variable(q) { fleet += proposal[b.index] }
+                }
+                proposal[inService.variable(p).index] = fleet
+            }
+        }
+        return proposal
     }
 
     static func fleet(scenario: Scenario, model: CapacityModel, relaxation: [Double], up: Bool) -> [Double] {
