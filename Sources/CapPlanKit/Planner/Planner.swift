@@ -10,9 +10,11 @@ public struct PlanOptions: Sendable {
     /// Seconds for the main solve; nil means `PlanOptions.defaultTimeLimit`, `.infinity` none.
     /// A solve stopped by it keeps its best plan (status `feasible`, with its gap).
     public var timeLimit: Double?
-    /// Seconds the extras (baselines, price thresholds, the diagnosis) may run after the main
-    /// solve's time limit; they share it, and each one cut short says so in the plan.
-    public var extrasTimeLimit = 30.0
+    /// Seconds for the extras, each cut short saying so in the plan: the baselines get them from
+    /// the start (they run beside the main solve), the price thresholds, the heuristic plan and
+    /// the diagnosis from the end of the main solve. A run takes at most about
+    /// `timeLimit + extrasTimeLimit`.
+    public var extrasTimeLimit = 10.0
     /// The main solve's budget when `timeLimit` is nil.
     public static let defaultTimeLimit = 60.0
     /// The relative gap of the extras' branch-and-cut: at least this, whatever `mipGap` says, so
@@ -110,15 +112,17 @@ public enum Planner {
     /// `LinearProgrammingError` when GLPK fails.
     public static func plan(_ scenario: Scenario, options: PlanOptions = PlanOptions()) throws -> PlanDocument {
         let integer = scenario.policy.integerUnits && !options.relax
-        // One deadline for every extra: the main solve's limit plus the extras' own budget.
-        let extras = Deadline(seconds: (options.mainTimeLimit ?? 0) + options.extrasTimeLimit, cancellation: options.mip.cancellation)
         // The baselines are independent models: solve them on another thread while this one
-        // solves the plan (GLPK is single-threaded; the machine has more than one core).
-        let pendingBaselines = options.baselines ? PendingBaselines(scenario, integer: integer, options: options, deadline: extras) : nil
+        // solves the plan (GLPK is single-threaded; the machine has more than one core), within
+        // the extras' budget from now.
+        let baselineDeadline = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
+        let pendingBaselines = options.baselines ? PendingBaselines(scenario, integer: integer, options: options, deadline: baselineDeadline) : nil
         let buildClock = Stopwatch()
         let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: options.output != nil, integerUnits: integer))
         options.phases?.build = buildClock.seconds
         var solution = try solve(model, options: options)
+        // Every other extra shares the extras' budget from the end of the main solve.
+        let extras = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
         var heuristicNote: String?
         if integer, !solution.hasPrimalPoint, solution.stoppedAtLimit {
             // The budget ended before branch-and-cut had a whole-unit plan: try the rounding
