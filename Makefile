@@ -6,11 +6,16 @@ EXAMPLE ?= examples/midsize-3year.yaml
 
 .PHONY: demo test build release deps test-deps clean
 
-# libglpk-dev: the GLPK library and glpk.h, which the CGLPK module needs.
+# libglpk-dev: the GLPK library and glpk.h, which the CGLPK module needs;
+# libyaml-dev: libyaml and yaml.h, which the CLibYAML module (the scenario reader) needs.
 deps:
 	@if [ ! -f /usr/include/glpk.h ]; then \
 		echo "installing libglpk-dev"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libglpk-dev; \
+	fi
+	@if [ ! -f /usr/include/yaml.h ]; then \
+		echo "installing libyaml-dev"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libyaml-dev; \
 	fi
 
 # glpk-utils: glpsol and the example MPS files the tests check against;

@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 // CapPlan: capacity planning for AI infrastructure, solved with GLPK.
 // Layers: CGLPK (system library) -> GLPKGuard (C shim: error hook and setjmp)
-// -> LinearProgramming (typed LP/MIP layer) -> CapPlanKit (planning domain) -> capplan.
+// -> LinearProgramming (typed LP/MIP layer) -> CapPlanKit (planning domain; reads YAML through
+// CLibYAML, a system library) -> capplan.
 import PackageDescription
 
 let package = Package(
@@ -9,18 +10,25 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "capplan", targets: ["capplan"]),
+        .executable(name: "capplan-fuzz", targets: ["capplan-fuzz"]),
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
         .library(name: "CapPlanKit", targets: ["CapPlanKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Debian ships no glpk.pc, so no pkgConfig: headers in /usr/include, link "glpk".
         .systemLibrary(
             name: "CGLPK",
             providers: [.apt(["libglpk-dev"])]
+        ),
+        // libyaml's event parser, read directly so aliases and anchors are refused before any
+        // node is built. Debian ships yaml-0.1.pc, but the header and library are on the
+        // default paths, so the module map's `link "yaml"` is all that is needed.
+        .systemLibrary(
+            name: "CLibYAML",
+            providers: [.apt(["libyaml-dev"])]
         ),
         .target(
             name: "GLPKGuard",
@@ -36,7 +44,7 @@ let package = Package(
             name: "CapPlanKit",
             dependencies: [
                 "LinearProgramming",
-                .product(name: "Yams", package: "Yams"),
+                "CLibYAML",
             ]
         ),
         .executableTarget(
@@ -46,13 +54,23 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The scenario fuzzer (docs/input-limits.md): a library the tests run briefly, and
+        // an executable for the long runs.
+        .target(
+            name: "ScenarioFuzzing",
+            dependencies: ["CapPlanKit"]
+        ),
+        .executableTarget(
+            name: "capplan-fuzz",
+            dependencies: ["CapPlanKit", "ScenarioFuzzing"]
+        ),
         .testTarget(
             name: "LinearProgrammingTests",
             dependencies: ["LinearProgramming", "GLPKGuard", "CGLPK"]
         ),
         .testTarget(
             name: "CapPlanKitTests",
-            dependencies: ["CapPlanKit"],
+            dependencies: ["CapPlanKit", "ScenarioFuzzing"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -216,6 +216,24 @@ final class CatalogTests: XCTestCase {
         XCTAssertEqual(table, CatalogReport.table(catalog))
     }
 
+    /// `capplan catalog` fits a 100-column terminal (it printed 655-character lines) and still
+    /// names every source; the wide layout keeps one row per entry.
+    func testTableFitsOneHundredColumnsAndKeepsEverySource() {
+        let table = CatalogReport.table(catalog)
+        let longest = table.split(separator: "\n").map(\.count).max() ?? 0
+        XCTAssertLessThanOrEqual(longest, CatalogReport.narrowWidth)
+        let words = table.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        for entry in catalog.purchases.map(\.price) + catalog.rentals.map(\.price) + catalog.apis.map(\.price) {
+            let source = entry.source.split(separator: " ").joined(separator: " ")
+            XCTAssertTrue(words.contains(source), "the table lost a source: \(source)")
+        }
+        let wide = CatalogReport.table(catalog, width: nil)
+        XCTAssertEqual(wide, CatalogReport.wide(catalog))
+        for p in catalog.purchases {
+            XCTAssertTrue(wide.split(separator: "\n").contains { $0.contains(p.id) && $0.contains(p.price.source) }, p.id)
+        }
+    }
+
     func testJSONIsDeterministicAndParses() throws {
         let first = try CatalogReport.json(catalog)
         let second = try CatalogReport.json(catalog)

@@ -57,7 +57,7 @@ final class MarginalCostTests: XCTestCase {
             guard let caps = scenario.site.powerCapKW else { continue }
             let plan = try planned(scenario)
             guard plan.status == .optimal, let base = plan.totals?.discountedCost else { continue }
-            for price in plan.insights!.shadowPrices where price.kind == "powerCap" {
+            for price in plan.insights!.shadowPrices where price.kind == .powerCap {
                 let p = scenario.horizon.labels.firstIndex(of: price.period)!
                 func withCap(_ delta: Double) throws -> Double {
                     var copy = scenario

@@ -60,6 +60,29 @@ final class PlanSchemaTests: XCTestCase {
         XCTAssertEqual(result["worked"], .some(nil))
     }
 
+    /// "What to buy" lists purchases in the order they must be placed (docs/plan-format.md), in
+    /// the JSON and the reports alike, not in the scenario's order of the offerings.
+    func testPurchasesAreInOrderDateOrder() throws {
+        // Listed first, and first by id, but only available in the second year: bought then.
+        let late = PurchaseOffering(id: "a-late", unitPrice: 10_000, lifetimePeriods: 1, throughput: ["chat": 1000], availableFromIndex: 1)
+        let early = PurchaseOffering(id: "b-early", unitPrice: 60_000, lifetimePeriods: 1, throughput: ["chat": 1000])
+        let scenario = Scenario(
+            name: "order", horizon: Horizon(start: PeriodLabel("2027")!, periods: 2),
+            timeSlices: [TimeSlice(name: "all-day", hours: 24, share: 1)],
+            workloads: [Workload(id: "chat", outputShare: 0.5, model: nil, demand: [31_536_000_000, 31_536_000_000])],
+            offerings: [.purchase(late), .purchase(early)], policy: Policy(utilizationCap: 1))
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(scenario, options: options)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertEqual(plan.purchases.map { "\($0.orderPeriod) \($0.offering)" }, ["2027 b-early", "2028 a-late"])
+        let table = PlanReport.text(plan)
+        let rows = table.split(separator: "\n").filter { $0.contains("a-late") || $0.contains("b-early") }
+        XCTAssertTrue(rows.first?.contains("b-early") ?? false, table)
+        XCTAssertLessThan(try XCTUnwrap(PlanReport.markdown(plan).range(of: "| b-early |")).lowerBound,
+                          try XCTUnwrap(PlanReport.markdown(plan).range(of: "| a-late |")).lowerBound)
+    }
+
     func testEveryExamplePlanValidates() throws {
         let examples = Self.examples
         XCTAssertGreaterThanOrEqual(examples.count, 3, "examples/*.yaml not found under \(Self.root.path)")

@@ -75,36 +75,6 @@ enum PropertySupport {
 
     static func slack(_ a: Double, _ b: Double) -> Double { tolerance * max(1, abs(a), abs(b)) }
 
-    // MARK: Rebuilding immutable offerings
-
-    static func purchase(_ p: PurchaseOffering, unitPrice: Double? = nil, opex: Double? = nil,
-                         maxUnitsPerPeriod: Double?? = .none) -> PurchaseOffering {
-        PurchaseOffering(
-            id: p.id, unitPrice: unitPrice ?? p.unitPrice, accelerator: p.accelerator, acceleratorsPerUnit: p.acceleratorsPerUnit,
-            lifetimePeriods: p.lifetimePeriods, powerKW: p.powerKW, opexPerUnitPeriod: opex ?? p.opexPerUnitPeriod,
-            throughput: p.throughput, availableFromIndex: p.availableFromIndex, leadTimePeriods: p.leadTimePeriods,
-            maxUnitsPerPeriod: maxUnitsPerPeriod ?? p.maxUnitsPerPeriod, existingUnits: p.existingUnits,
-            existingRemainingPeriods: p.existingRemainingPeriods)
-    }
-
-    static func rental(_ r: RentalOffering, price: Double? = nil, maxUnits: Double?? = .none) -> RentalOffering {
-        RentalOffering(
-            id: r.id, pricePerUnitHour: price ?? r.pricePerUnitHour, accelerator: r.accelerator,
-            acceleratorsPerUnit: r.acceleratorsPerUnit, commitment: r.commitment, maxUnits: maxUnits ?? r.maxUnits,
-            throughput: r.throughput)
-    }
-
-    static func api(_ a: APIOffering, input: Double? = nil, output: Double? = nil, serves: [String]? = nil,
-                    rate: Double?? = .none) -> APIOffering {
-        APIOffering(id: a.id, inputPricePerMTok: input ?? a.inputPricePerMTok, outputPricePerMTok: output ?? a.outputPricePerMTok,
-                    serves: serves ?? a.serves, maxTokensPerSecond: rate ?? a.maxTokensPerSecond)
-    }
-
-    static func policy(_ p: Policy, integerUnits: Bool? = nil, utilizationCap: Double? = nil, penalty: Double?? = .none) -> Policy {
-        Policy(integerUnits: integerUnits ?? p.integerUnits, utilizationCap: utilizationCap ?? p.utilizationCap,
-               unservedPenaltyPerMTok: penalty ?? p.unservedPenaltyPerMTok)
-    }
-
     /// Applies `transform` to the offering at `index`.
     static func mapOffering(_ s: Scenario, at index: Int, _ transform: (Offering) -> Offering) -> Scenario {
         var copy = s
@@ -126,14 +96,22 @@ enum PropertySupport {
         var copy = s
         copy.offerings = s.offerings.map { o in
             switch o {
-            case .purchase(let p): return .purchase(purchase(p, unitPrice: p.unitPrice * k, opex: p.opexPerUnitPeriod * k))
-            case .rental(let r): return .rental(rental(r, price: r.pricePerUnitHour * k))
-            case .api(let a): return .api(api(a, input: a.inputPricePerMTok * k, output: a.outputPricePerMTok * k))
+            case .purchase(var p):
+                p.unitPrice *= k
+                p.opexPerUnitPeriod *= k
+                return .purchase(p)
+            case .rental(var r):
+                r.pricePerUnitHour *= k
+                return .rental(r)
+            case .api(var a):
+                a.inputPricePerMTok *= k
+                a.outputPricePerMTok *= k
+                return .api(a)
             }
         }
-        copy.site = Site(electricityPricePerKWh: s.site.electricityPricePerKWh * k, pue: s.site.pue, powerCapKW: s.site.powerCapKW)
-        copy.budget = Budget(capexPerPeriod: s.budget.capexPerPeriod?.map { $0 * k })
-        copy.policy = policy(s.policy, penalty: .some(s.policy.unservedPenaltyPerMTok.map { $0 * k }))
+        copy.site.electricityPricePerKWh *= k
+        copy.budget.capexPerPeriod = s.budget.capexPerPeriod?.map { $0 * k }
+        copy.policy.unservedPenaltyPerMTok = s.policy.unservedPenaltyPerMTok.map { $0 * k }
         return copy
     }
 
@@ -144,7 +122,10 @@ enum PropertySupport {
         copy.workloads = workloads.map { s.workloads[$0] }
         let order = copy.workloads.map(\.id)
         copy.offerings = offerings.map { i in
-            if case .api(let a) = s.offerings[i] { return .api(api(a, serves: order.filter(a.serves.contains))) }
+            if case .api(var a) = s.offerings[i] {
+                a.serves = order.filter(a.serves.contains)
+                return .api(a)
+            }
             return s.offerings[i]
         }
         copy.timeSlices = slices.map { s.timeSlices[$0] }
@@ -167,15 +148,13 @@ struct Perturbation: Sendable {
         Perturbation(name: "a demand rises", direction: .raises) { s, rng in
             var copy = s
             let w = rng.int(0...(s.workloads.count - 1)), p = rng.int(0...(s.horizon.periods - 1))
-            var demand = s.workloads[w].demand
-            demand[p] *= rng.uniform(1.1, 2)
-            copy.workloads[w] = Workload(id: s.workloads[w].id, outputShare: s.workloads[w].outputShare, model: s.workloads[w].model, demand: demand)
+            copy.workloads[w].demand[p] *= rng.uniform(1.1, 2)
             return copy
         },
         Perturbation(name: "every demand rises", direction: .raises) { s, rng in
             var copy = s
             let k = rng.uniform(1.05, 1.5)
-            copy.workloads = s.workloads.map { Workload(id: $0.id, outputShare: $0.outputShare, model: $0.model, demand: $0.demand.map { $0 * k }) }
+            for w in copy.workloads.indices { copy.workloads[w].demand = copy.workloads[w].demand.map { $0 * k } }
             return copy
         },
         Perturbation(name: "a unit price rises", direction: .raises) { s, rng in
@@ -183,8 +162,9 @@ struct Perturbation: Sendable {
             guard !candidates.isEmpty else { return nil }
             let k = rng.uniform(1.05, 2)
             return P.mapOffering(s, at: candidates[rng.int(0...(candidates.count - 1))]) {
-                guard case .purchase(let p) = $0 else { return $0 }
-                return .purchase(P.purchase(p, unitPrice: p.unitPrice * k))
+                guard case .purchase(var p) = $0 else { return $0 }
+                p.unitPrice *= k
+                return .purchase(p)
             }
         },
         Perturbation(name: "an opex rises", direction: .raises) { s, rng in
@@ -192,14 +172,15 @@ struct Perturbation: Sendable {
             guard !candidates.isEmpty else { return nil }
             let k = rng.uniform(1.5, 5)
             return P.mapOffering(s, at: candidates[rng.int(0...(candidates.count - 1))]) {
-                guard case .purchase(let p) = $0 else { return $0 }
-                return .purchase(P.purchase(p, opex: p.opexPerUnitPeriod * k))
+                guard case .purchase(var p) = $0 else { return $0 }
+                p.opexPerUnitPeriod *= k
+                return .purchase(p)
             }
         },
         Perturbation(name: "electricity price rises", direction: .raises) { s, rng in
             guard !s.purchases.isEmpty else { return nil }
             var copy = s
-            copy.site = Site(electricityPricePerKWh: s.site.electricityPricePerKWh * rng.uniform(1.5, 4), pue: s.site.pue, powerCapKW: s.site.powerCapKW)
+            copy.site.electricityPricePerKWh *= rng.uniform(1.5, 4)
             return copy
         },
         Perturbation(name: "a rental price rises", direction: .raises) { s, rng in
@@ -207,36 +188,37 @@ struct Perturbation: Sendable {
             guard !candidates.isEmpty else { return nil }
             let k = rng.uniform(1.05, 2)
             return P.mapOffering(s, at: candidates[rng.int(0...(candidates.count - 1))]) {
-                guard case .rental(let r) = $0 else { return $0 }
-                return .rental(P.rental(r, price: r.pricePerUnitHour * k))
+                guard case .rental(var r) = $0 else { return $0 }
+                r.pricePerUnitHour *= k
+                return .rental(r)
             }
         },
         Perturbation(name: "an API price rises", direction: .raises) { s, rng in
             let candidates = P.indices(of: s, P.isAPI)
             let k = rng.uniform(1.05, 2), input = rng.chance(0.5)
             return P.mapOffering(s, at: candidates[rng.int(0...(candidates.count - 1))]) {
-                guard case .api(let a) = $0 else { return $0 }
-                return .api(input ? P.api(a, input: a.inputPricePerMTok * k) : P.api(a, output: a.outputPricePerMTok * k))
+                guard case .api(var a) = $0 else { return $0 }
+                if input { a.inputPricePerMTok *= k } else { a.outputPricePerMTok *= k }
+                return .api(a)
             }
         },
         Perturbation(name: "the unserved penalty rises", direction: .raises) { s, rng in
             guard let penalty = s.policy.unservedPenaltyPerMTok else { return nil }
             var copy = s
-            copy.policy = P.policy(s.policy, penalty: .some(penalty * rng.uniform(1.2, 3)))
+            copy.policy.unservedPenaltyPerMTok = penalty * rng.uniform(1.2, 3)
             return copy
         },
         // Relaxations: budget, power cap, supply caps, rate limits, utilization cap.
         Perturbation(name: "the capital budget is relaxed", direction: .relaxes) { s, rng in
             guard let budget = s.budget.capexPerPeriod else { return nil }
             var copy = s
-            copy.budget = rng.chance(0.3) ? Budget() : Budget(capexPerPeriod: budget.map { $0 * 1.5 + 200_000 })
+            copy.budget.capexPerPeriod = rng.chance(0.3) ? nil : budget.map { $0 * 1.5 + 200_000 }
             return copy
         },
         Perturbation(name: "the power cap is relaxed", direction: .relaxes) { s, rng in
             guard let cap = s.site.powerCapKW else { return nil }
             var copy = s
-            let relaxed = rng.chance(0.3) ? nil : cap.map { $0 * 1.5 + 20 }
-            copy.site = Site(electricityPricePerKWh: s.site.electricityPricePerKWh, pue: s.site.pue, powerCapKW: relaxed)
+            copy.site.powerCapKW = rng.chance(0.3) ? nil : cap.map { $0 * 1.5 + 20 }
             return copy
         },
         Perturbation(name: "maxUnitsPerPeriod is relaxed", direction: .relaxes) { s, rng in
@@ -244,8 +226,9 @@ struct Perturbation: Sendable {
             var copy = s
             let remove = rng.chance(0.5)
             copy.offerings = s.offerings.map { o in
-                guard case .purchase(let p) = o, let m = p.maxUnitsPerPeriod else { return o }
-                return .purchase(P.purchase(p, maxUnitsPerPeriod: .some(remove ? nil : m + 2)))
+                guard case .purchase(var p) = o, let m = p.maxUnitsPerPeriod else { return o }
+                p.maxUnitsPerPeriod = remove ? nil : m + 2
+                return .purchase(p)
             }
             return copy
         },
@@ -254,8 +237,9 @@ struct Perturbation: Sendable {
             var copy = s
             let remove = rng.chance(0.5)
             copy.offerings = s.offerings.map { o in
-                guard case .rental(let r) = o, let m = r.maxUnits else { return o }
-                return .rental(P.rental(r, maxUnits: .some(remove ? nil : m * 2 + 1)))
+                guard case .rental(var r) = o, let m = r.maxUnits else { return o }
+                r.maxUnits = remove ? nil : m * 2 + 1
+                return .rental(r)
             }
             return copy
         },
@@ -264,15 +248,16 @@ struct Perturbation: Sendable {
             var copy = s
             let remove = rng.chance(0.5)
             copy.offerings = s.offerings.map { o in
-                guard case .api(let a) = o, let r = a.maxTokensPerSecond else { return o }
-                return .api(P.api(a, rate: .some(remove ? nil : r * 2)))
+                guard case .api(var a) = o, let r = a.maxTokensPerSecond else { return o }
+                a.maxTokensPerSecond = remove ? nil : r * 2
+                return .api(a)
             }
             return copy
         },
         Perturbation(name: "the utilization cap is relaxed", direction: .relaxes) { s, rng in
             guard s.policy.utilizationCap < 1 else { return nil }
             var copy = s
-            copy.policy = P.policy(s.policy, utilizationCap: min(1, s.policy.utilizationCap + rng.uniform(0.05, 0.3)))
+            copy.policy.utilizationCap = min(1, s.policy.utilizationCap + rng.uniform(0.05, 0.3))
             return copy
         },
     ]

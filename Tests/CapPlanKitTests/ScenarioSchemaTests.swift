@@ -55,6 +55,7 @@ final class ScenarioSchemaTests: XCTestCase {
             "offering-unknown-key.yaml", "unknown-root-key.yaml", "discount-rate-one.yaml", "horizon-bad-start.yaml",
             "slice-name-space.yaml", "unit-price-negative.yaml", "throughput-zero.yaml", "lifetime-fraction.yaml",
             "missing-name.yaml", "demand-two-forms.yaml", "rental-bad-commitment.yaml", "json-string-number.json",
+            "demand-1e308.yaml", "unit-price-huge.yaml",
         ]
         let files = names.map { dir.appendingPathComponent($0) }
         let result = try validate(files)

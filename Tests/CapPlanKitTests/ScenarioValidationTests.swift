@@ -200,7 +200,7 @@ final class ScenarioValidationTests: XCTestCase {
         XCTAssertEqual(errors.count, 1)
         XCTAssertEqual(errors[0].path, "")
         XCTAssertEqual(errors[0].line, 1)
-        for fragment in ["92", "4 periods", "2 time slices", "1 workloads", "3 offerings", "--max-nonzeros"] {
+        for fragment in ["92", "4 periods", "2 time slices", "1 workloads", "3 offerings", "model-size limit"] {
             XCTAssertTrue(errors[0].message.contains(fragment), "\(fragment) missing: \(errors[0].message)")
         }
     }

@@ -1,4 +1,4 @@
-// Sweeps (Sources/CapPlanKit/Insights/Sweep.swift): parsing of --set, paths and their
+// Sweeps (Sources/CapPlanKit/Insights/Sweep.swift): parsing of parameters, paths and their
 // ranges, grid order, parallel equal to serial, and cost monotone in a price.
 
 import Foundation
@@ -28,7 +28,8 @@ final class SweepTests: XCTestCase {
         for bad in ["offerings.x.unitPrice", "=1:2:3", "a=1:2", "a=x:2:3", "a=1:y:3", "a=1:2:0", "a=1:2:2.5", "a=1:2:1", "a=1:2:3:4", "a=inf:2:3"] {
             XCTAssertThrowsError(try SweepParameter(parsing: bad), bad) { error in
                 XCTAssertTrue(error is InsightsError, bad)
-                XCTAssertTrue("\(error)".contains("--set"), "\(error)")
+                XCTAssertTrue("\(error)".hasPrefix("sweep parameter '\(bad)'"), "\(error)")
+                XCTAssertFalse("\(error)".contains("--"), "domain messages name no command-line flag: \(error)")
             }
         }
     }

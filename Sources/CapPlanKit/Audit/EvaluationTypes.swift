@@ -171,3 +171,38 @@ public struct PlanEvaluation: Hashable, Sendable, Codable {
         violations.filter { $0.family == family }
     }
 }
+
+/// The audit of a solved plan: the evaluator's discounted cost against the solver's objective.
+/// A plan passes when the two agree within the tolerance (relative, with a floor of 1 USD) and
+/// no constraint is violated.
+public struct PlanAudit: Hashable, Sendable {
+    /// The solver's objective value.
+    public var objective: Double
+    /// The evaluator's discounted cost (the objective, constants included).
+    public var evaluatorCost: Double
+    /// |evaluatorCost − objective| / max(1, |objective|).
+    public var relativeDifference: Double
+    public var tolerance: Double
+    public var violations: [ConstraintViolation]
+
+    public var passed: Bool { relativeDifference <= tolerance && violations.isEmpty }
+
+    /// Returns the audit when it passed; throws `PlanAuditFailure` otherwise.
+    @discardableResult
+    public func requirePassed() throws -> PlanAudit {
+        guard passed else {
+            throw PlanAuditFailure(objective: objective, evaluatorCost: evaluatorCost, violations: violations.map(\.description))
+        }
+        return self
+    }
+}
+
+extension PlanEvaluation {
+    /// Sets this evaluation against the solver's objective.
+    public func audit(objective: Double, tolerance: Double) -> PlanAudit {
+        PlanAudit(
+            objective: objective, evaluatorCost: discountedCost,
+            relativeDifference: abs(discountedCost - objective) / max(1, abs(objective)),
+            tolerance: tolerance, violations: violations)
+    }
+}

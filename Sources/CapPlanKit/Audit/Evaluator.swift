@@ -3,6 +3,8 @@
 //
 // It shares no code with the model builder: it reads only the validated Scenario and the
 // PlanDecisions, and works in the formulation's own terms (rates in tokens/s, money in USD).
+// It is laid out like `CapacityModelBuilder.buildModel`: one function per variable block and per
+// constraint family, in the builder's order, each with its bound or row in the doc comment.
 // A violation is reported when it exceeds tolerance · max(1, |rhs|).
 
 import Foundation
@@ -38,6 +40,26 @@ private struct EvaluationRun {
 
     var violations: [ConstraintViolation] = []
 
+    // The decisions as dense arrays, filled by the functions below in `evaluate`'s order.
+    /// b_op per purchase (scenario order): [o][p].
+    var arrivals: [[Double]] = []
+    /// n_op per purchase, existing units included: [o][p].
+    var inService: [[Double]] = []
+    /// n_op − e_op per purchase, summed directly from the arrivals: [o][p].
+    var purchasedInService: [[Double]] = []
+    /// m_op by reserved rental id.
+    var reserved: [String: [Double]] = [:]
+    /// m_ops by on-demand rental id: [p][s].
+    var onDemand: [String: [[Double]]] = [:]
+    /// x_owps: offering id -> workload id -> [p][s] (purchases and rentals, pairs in the model).
+    var selfServed: [String: [String: [[Double]]]] = [:]
+    /// y_awps: API id -> workload id -> [p][s] (pairs in the model).
+    var apiServed: [String: [String: [[Double]]]] = [:]
+    /// u_wps by workload id (only when a penalty is set).
+    var unserved: [String: [[Double]]] = [:]
+    /// Every x and y serving a workload, in offering order, looked up once rather than per row.
+    var servingByWorkload: [String: [[[Double]]]] = [:]
+
     init(scenario: Scenario, tolerance: Double, decisions: PlanDecisions) {
         self.scenario = scenario
         self.tolerance = tolerance
@@ -49,12 +71,31 @@ private struct EvaluationRun {
         days = scenario.horizon.hoursPerPeriod / 24
     }
 
-    // MARK: helpers
+    /// Reads and checks the decisions, then each constraint family in the builder's order, then
+    /// adds up the costs.
+    mutating func evaluate() -> PlanEvaluation {
+        checkDecisionIDs()
+        checkPurchaseVariables()
+        checkRentalVariables()
+        checkServingVariables()
+        checkUnservedVariables()
+        applyFleetConstraints()
+        checkDemandConstraints()
+        checkOwnedCapacityConstraints()
+        checkRentedCapacityConstraints()
+        checkAPIRateLimitConstraints()
+        checkPowerCapConstraints()
+        checkCapitalBudgetConstraints()
+        return addUpCosts()
+    }
+
+    // MARK: Helpers
 
     /// Seconds in slice s of a period: d η_s 3600.
     func seconds(_ s: Int) -> Double { days * slices[s].hours * 3600 }
 
-    /// δ for 0-based period index i (i = periods gives δ_{P+1}).
+    /// δ for 0-based period index i (i = periods gives δ_{P+1}). The evaluator's own copy of
+    /// the rule, on purpose: it must not share the builder's.
     func discount(_ i: Int) -> Double {
         pow(1 + scenario.discountRate, -Double(i) * hours / 8760)
     }
@@ -96,7 +137,8 @@ private struct EvaluationRun {
     }
 
     // `what` is an autoclosure: the message is only built for a violation, not for each of the
-    // plan's tens of thousands of values.
+    // plan's tens of thousands of values. Callers pass local copies (`labels`), so that the
+    // closure does not capture `self` while it changes.
     mutating func checkNonNegative(_ value: Double, _ what: @autoclosure () -> String, offering: String? = nil, workload: String? = nil,
                                    period: Int, slice: Int? = nil) {
         if exceeds(-value, rhs: 0) {
@@ -115,26 +157,20 @@ private struct EvaluationRun {
         }
     }
 
-    // MARK: evaluation
+    /// Σ_w x_owps / τ_ow: the x of offering `id` with their throughputs, for the capacity rows.
+    func loadTerms(of id: String, throughput: [String: Double]) -> [([[Double]], Double)] {
+        scenario.workloads.compactMap { w in selfServed[id]?[w.id].flatMap { x in throughput[w.id].map { (x, $0) } } }
+    }
 
-    mutating func evaluate() -> PlanEvaluation {
-        // A local copy, so that the lazily built messages do not capture `self` while it changes.
-        let labels = self.labels
-        let P = periods
-        let S = slices.count
-        let purchases = scenario.purchases
-        let rentals = scenario.rentals
-        let apis = scenario.apis
-        let workloads = scenario.workloads
-        let U = scenario.policy.utilizationCap
-        let penalty = scenario.policy.unservedPenaltyPerMTok
+    // MARK: Domain
 
-        // ---- Ids the decisions may name.
-        let purchaseIds = Set(purchases.map(\.id))
-        let reservedIds = Set(rentals.filter { $0.commitment == .period }.map(\.id))
-        let onDemandIds = Set(rentals.filter { $0.commitment == .none }.map(\.id))
+    /// `domain`: the decisions name only offerings of the right kind and existing workloads.
+    mutating func checkDecisionIDs() {
+        let purchaseIds = Set(scenario.purchases.map(\.id))
+        let reservedIds = Set(scenario.rentals.filter { $0.commitment == .period }.map(\.id))
+        let onDemandIds = Set(scenario.rentals.filter { $0.commitment == .none }.map(\.id))
         let offeringIds = Set(scenario.offerings.map(\.id))
-        let workloadIds = Set(workloads.map(\.id))
+        let workloadIds = Set(scenario.workloads.map(\.id))
         for id in decisions.arrivals.keys.sorted() where !purchaseIds.contains(id) {
             report(.domain, offering: id, amount: 0, "arrivals name \(id), which is not a purchase offering")
         }
@@ -156,14 +192,17 @@ private struct EvaluationRun {
         for w in decisions.unserved.keys.sorted() where !workloadIds.contains(w) {
             report(.domain, workload: w, amount: 0, "unserved names workload \(w), which does not exist")
         }
+    }
 
-        // ---- Purchases: arrivals b, bounds, units in service n.
-        var arrivals: [[Double]] = []      // [o][p]
-        var inService: [[Double]] = []     // [o][p]
-        var purchasedInService: [[Double]] = []  // n_op − e_op, summed directly
-        for o in purchases {
+    // MARK: Variables
+
+    /// b_oq (arrivals):  b_oq ≥ 0,  b_oq ≤ b̄_o (`maxUnitsPerPeriod`),  b_oq = 0 for q < q0_o
+    /// (`availability`),  b_oq integer when `integerUnits`.
+    mutating func checkPurchaseVariables() {
+        let labels = self.labels
+        for o in scenario.purchases {
             let b = vector(decisions.arrivals[o.id], what: "arrivals", offering: o.id)
-            for p in 0..<P {
+            for p in 0..<periods {
                 let v = b[p]
                 checkNonNegative(v, "arrivals of \(o.id) in \(labels[p])", offering: o.id, period: p)
                 if p < o.firstArrivalIndex, exceeds(abs(v), rhs: 0) {
@@ -177,26 +216,19 @@ private struct EvaluationRun {
                 }
                 checkInteger(v, "arrivals of \(o.id) in \(labels[p])", offering: o.id, period: p)
             }
-            var n = [Double](repeating: 0, count: P)
-            var bought = [Double](repeating: 0, count: P)
-            for p in 0..<P {
-                let existing = p < o.existingRemainingPeriods ? o.existingUnits : 0
-                for q in max(0, p - o.lifetimePeriods + 1)...p { bought[p] += b[q] }
-                n[p] = existing + bought[p]
-            }
             arrivals.append(b)
-            inService.append(n)
-            purchasedInService.append(bought)
         }
+    }
 
-        // ---- Rentals: m_op (reserved) and m_ops (on demand), bounds.
-        var reserved: [String: [Double]] = [:]
-        var onDemand: [String: [[Double]]] = [:]
-        for o in rentals {
+    /// m_op (reserved) and m_ops (on demand):  m ≥ 0,  m ≤ m̄_o (`maxUnits`),  m_op integer when
+    /// `integerUnits`.
+    mutating func checkRentalVariables() {
+        let labels = self.labels
+        for o in scenario.rentals {
             switch o.commitment {
             case .period:
                 let m = vector(decisions.reservedUnits[o.id], what: "reserved units", offering: o.id)
-                for p in 0..<P {
+                for p in 0..<periods {
                     checkNonNegative(m[p], "reserved units of \(o.id) in \(labels[p])", offering: o.id, period: p)
                     if let cap = o.maxUnits, exceeds(m[p] - cap, rhs: cap) {
                         report(.maxUnits, offering: o.id, period: p, amount: m[p] - cap,
@@ -207,8 +239,8 @@ private struct EvaluationRun {
                 reserved[o.id] = m
             case .none:
                 let m = matrix(decisions.onDemandUnits[o.id], what: "on-demand units", offering: o.id, workload: nil)
-                for p in 0..<P {
-                    for s in 0..<S {
+                for p in 0..<periods {
+                    for s in 0..<slices.count {
                         checkNonNegative(m[p][s], "on-demand units of \(o.id)", offering: o.id, period: p, slice: s)
                         if let cap = o.maxUnits, exceeds(m[p][s] - cap, rhs: cap) {
                             report(.maxUnits, offering: o.id, period: p, slice: s, amount: m[p][s] - cap,
@@ -219,16 +251,16 @@ private struct EvaluationRun {
                 onDemand[o.id] = m
             }
         }
+    }
 
-        // ---- Served rates x (purchases, rentals) and y (APIs); pairs outside the model are
-        // reported and otherwise ignored (they neither serve demand nor cost anything).
-        // selfServed[offering][workload] and apiServed[api][workload], [period][slice].
-        var selfServed: [String: [String: [[Double]]]] = [:]
-        var apiServed: [String: [String: [[Double]]]] = [:]
+    /// x_owps ≥ 0 for (o, w) ∈ Π (purchases and rentals with τ_ow > 0) and y_awps ≥ 0 for
+    /// (a, w) ∈ Π^A (APIs that serve w). Pairs outside the model are reported under `domain` and
+    /// otherwise ignored: they neither serve demand nor cost anything.
+    mutating func checkServingVariables() {
         for offering in scenario.offerings {
             let id = offering.id
             guard let byWorkload = decisions.served[id] else { continue }
-            for w in workloads {
+            for w in scenario.workloads {
                 guard let values = byWorkload[w.id] else { continue }
                 let allowed: Bool
                 switch offering {
@@ -248,8 +280,8 @@ private struct EvaluationRun {
                     }
                     continue
                 }
-                for p in 0..<P {
-                    for s in 0..<S {
+                for p in 0..<periods {
+                    for s in 0..<slices.count {
                         checkNonNegative(x[p][s], "tokens/s of \(w.id) served by \(id)", offering: id, workload: w.id,
                                          period: p, slice: s)
                     }
@@ -261,33 +293,7 @@ private struct EvaluationRun {
                 }
             }
         }
-
-        // ---- Unserved u (only when a penalty is set).
-        var unserved: [String: [[Double]]] = [:]
-        for w in workloads {
-            guard let values = decisions.unserved[w.id] else { continue }
-            let u = matrix(values, what: "unserved tokens/s", offering: nil, workload: w.id)
-            guard penalty != nil else {
-                let largest = u.flatMap { $0 }.map(abs).max() ?? 0
-                if exceeds(largest, rhs: 0) {
-                    report(.domain, workload: w.id, amount: largest,
-                           "unserved demand of \(w.id) (up to \(fmt(largest)) tokens/s) but the scenario sets no unserved penalty")
-                }
-                continue
-            }
-            for p in 0..<P {
-                for s in 0..<S {
-                    checkNonNegative(u[p][s], "unserved tokens/s of \(w.id)", workload: w.id, period: p, slice: s)
-                }
-            }
-            unserved[w.id] = u
-        }
-
-        // ---- demand [w, p, s]
-        // Everything that serves each workload (purchases, rentals, APIs), looked up once
-        // rather than per period and slice.
-        var servingByWorkload: [String: [[[Double]]]] = [:]
-        for w in workloads {
+        for w in scenario.workloads {
             var serving: [[[Double]]] = []
             for offering in scenario.offerings {
                 if let x = selfServed[offering.id]?[w.id] { serving.append(x) }
@@ -295,12 +301,59 @@ private struct EvaluationRun {
             }
             servingByWorkload[w.id] = serving
         }
-        for w in workloads {
+    }
+
+    /// u_wps ≥ 0, only when the penalty θ is set (otherwise any u is a `domain` violation).
+    mutating func checkUnservedVariables() {
+        for w in scenario.workloads {
+            guard let values = decisions.unserved[w.id] else { continue }
+            let u = matrix(values, what: "unserved tokens/s", offering: nil, workload: w.id)
+            guard scenario.policy.unservedPenaltyPerMTok != nil else {
+                let largest = u.flatMap { $0 }.map(abs).max() ?? 0
+                if exceeds(largest, rhs: 0) {
+                    report(.domain, workload: w.id, amount: largest,
+                           "unserved demand of \(w.id) (up to \(fmt(largest)) tokens/s) but the scenario sets no unserved penalty")
+                }
+                continue
+            }
+            for p in 0..<periods {
+                for s in 0..<slices.count {
+                    checkNonNegative(u[p][s], "unserved tokens/s of \(w.id)", workload: w.id, period: p, slice: s)
+                }
+            }
+            unserved[w.id] = u
+        }
+    }
+
+    // MARK: Constraint families
+
+    /// `fleet[o,p]`:  n_op = e_op + Σ_{q = max(1, p − L_o + 1)}^{p} b_oq.
+    ///
+    /// A plan does not state n_op: this row defines it, so it holds by construction and is applied
+    /// rather than checked (arrivals before q0_o were reported under `availability` and count).
+    mutating func applyFleetConstraints() {
+        for (i, o) in scenario.purchases.enumerated() {
+            let b = arrivals[i]
+            var n = [Double](repeating: 0, count: periods)
+            var bought = [Double](repeating: 0, count: periods)
+            for p in 0..<periods {
+                let existing = p < o.existingRemainingPeriods ? o.existingUnits : 0
+                for q in max(0, p - o.lifetimePeriods + 1)...p { bought[p] += b[q] }
+                n[p] = existing + bought[p]
+            }
+            inService.append(n)
+            purchasedInService.append(bought)
+        }
+    }
+
+    /// `demand[w,p,s]`:  Σ_o x_owps + Σ_a y_awps + u_wps ≥ r_wps,  r_wps = D_wp σ_s / (d η_s 3600).
+    mutating func checkDemandConstraints() {
+        for w in scenario.workloads {
             var serving = servingByWorkload[w.id] ?? []
             if let u = unserved[w.id] { serving.append(u) }
-            for p in 0..<P {
+            for p in 0..<periods {
                 let D = p < w.demand.count ? w.demand[p] : 0
-                for s in 0..<S {
+                for s in 0..<slices.count {
                     let r = D * slices[s].share / seconds(s)
                     var lhs = 0.0
                     for x in serving { lhs += x[p][s] }
@@ -311,12 +364,15 @@ private struct EvaluationRun {
                 }
             }
         }
+    }
 
-        // ---- ownedCapacity [o, p, s]
-        for (i, o) in purchases.enumerated() {
-            let served = workloads.compactMap { w in selfServed[o.id]?[w.id].flatMap { x in o.throughput[w.id].map { (x, $0) } } }
-            for p in 0..<P {
-                for s in 0..<S {
+    /// `ownedCapacity[o,p,s]`:  Σ_w x_owps / τ_ow ≤ U n_op.
+    mutating func checkOwnedCapacityConstraints() {
+        let U = scenario.policy.utilizationCap
+        for (i, o) in scenario.purchases.enumerated() {
+            let served = loadTerms(of: o.id, throughput: o.throughput)
+            for p in 0..<periods {
+                for s in 0..<slices.count {
                     var load = 0.0
                     for (x, tau) in served { load += x[p][s] / tau }
                     let cap = U * inService[i][p]
@@ -327,12 +383,15 @@ private struct EvaluationRun {
                 }
             }
         }
+    }
 
-        // ---- rentedCapacity [o, p, s]
-        for o in rentals {
-            let served = workloads.compactMap { w in selfServed[o.id]?[w.id].flatMap { x in o.throughput[w.id].map { (x, $0) } } }
-            for p in 0..<P {
-                for s in 0..<S {
+    /// `rentedCapacity[o,p,s]`:  Σ_w x_owps / τ_ow ≤ U m_op (reserved) or U m_ops (on demand).
+    mutating func checkRentedCapacityConstraints() {
+        let U = scenario.policy.utilizationCap
+        for o in scenario.rentals {
+            let served = loadTerms(of: o.id, throughput: o.throughput)
+            for p in 0..<periods {
+                for s in 0..<slices.count {
                     var load = 0.0
                     for (x, tau) in served { load += x[p][s] / tau }
                     let units = o.commitment == .period ? (reserved[o.id]?[p] ?? 0) : (onDemand[o.id]?[p][s] ?? 0)
@@ -344,13 +403,15 @@ private struct EvaluationRun {
                 }
             }
         }
+    }
 
-        // ---- apiRateLimit [a, p, s]
-        for a in apis {
+    /// `apiRateLimit[a,p,s]`:  Σ_w y_awps ≤ λ_a, for APIs with a rate limit.
+    mutating func checkAPIRateLimitConstraints() {
+        for a in scenario.apis {
             guard let limit = a.maxTokensPerSecond else { continue }
-            let served = workloads.compactMap { apiServed[a.id]?[$0.id] }
-            for p in 0..<P {
-                for s in 0..<S {
+            let served = scenario.workloads.compactMap { apiServed[a.id]?[$0.id] }
+            for p in 0..<periods {
+                for s in 0..<slices.count {
                     var rate = 0.0
                     for x in served { rate += x[p][s] }
                     if exceeds(rate - limit, rhs: limit) {
@@ -360,102 +421,50 @@ private struct EvaluationRun {
                 }
             }
         }
+    }
 
-        // ---- powerCap [p]
-        if let caps = scenario.site.powerCapKW {
-            for p in 0..<P where p < caps.count {
-                var kw = 0.0
-                for (i, o) in purchases.enumerated() { kw += o.powerKW * inService[i][p] }
-                if exceeds(kw - caps[p], rhs: caps[p]) {
-                    report(.powerCap, period: p, amount: kw - caps[p],
-                           "owned units draw \(fmt(kw)) kW of IT power in \(labels[p]), above the cap of \(fmt(caps[p])) kW")
-                }
+    /// `powerCap[p]`:  Σ_o k_o n_op ≤ K_p (IT power, before PUE; existing units count).
+    mutating func checkPowerCapConstraints() {
+        guard let caps = scenario.site.powerCapKW else { return }
+        for p in 0..<periods where p < caps.count {
+            var kw = 0.0
+            for (i, o) in scenario.purchases.enumerated() { kw += o.powerKW * inService[i][p] }
+            if exceeds(kw - caps[p], rhs: caps[p]) {
+                report(.powerCap, period: p, amount: kw - caps[p],
+                       "owned units draw \(fmt(kw)) kW of IT power in \(labels[p]), above the cap of \(fmt(caps[p])) kW")
             }
         }
+    }
 
-        // ---- capitalBudget [p]
-        if let budget = scenario.budget.capexPerPeriod {
-            for p in 0..<P where p < budget.count {
-                var spent = 0.0
-                for (i, o) in purchases.enumerated() { spent += o.unitPrice * arrivals[i][p] }
-                if exceeds(spent - budget[p], rhs: budget[p]) {
-                    report(.capitalBudget, period: p, amount: spent - budget[p],
-                           "arrivals in \(labels[p]) cost \(fmt(spent)) USD, above the budget of \(fmt(budget[p])) USD")
-                }
+    /// `capitalBudget[p]`:  Σ_o c_o b_op ≤ C_p (cash for units arriving in p).
+    mutating func checkCapitalBudgetConstraints() {
+        guard let budget = scenario.budget.capexPerPeriod else { return }
+        for p in 0..<periods where p < budget.count {
+            var spent = 0.0
+            for (i, o) in scenario.purchases.enumerated() { spent += o.unitPrice * arrivals[i][p] }
+            if exceeds(spent - budget[p], rhs: budget[p]) {
+                report(.capitalBudget, period: p, amount: spent - budget[p],
+                       "arrivals in \(labels[p]) cost \(fmt(spent)) USD, above the budget of \(fmt(budget[p])) USD")
             }
         }
+    }
 
-        // ---- Costs.
-        let site = scenario.site
-        let cash = scenario.capexAccounting == .cash
+    // MARK: Costs
+
+    /// cost_p line by line (docs/formulation.md section 4), the salvage, and the objective
+    /// Σ_p δ_p cost_p − δ_{P+1} salvage.
+    func addUpCosts() -> PlanEvaluation {
         var periodResults: [PeriodEvaluation] = []
         var tokensDemanded = 0.0, tokensServed = 0.0, tokensUnserved = 0.0
-        for p in 0..<P {
-            var cost = CostBreakdown()
-            for (i, o) in purchases.enumerated() {
-                let n = inService[i][p]
-                if cash {
-                    cost.capex += o.unitPrice * arrivals[i][p]
-                } else {
-                    // c_o / L_o per purchased unit in service; existing units are sunk.
-                    cost.capex += o.unitPrice / Double(o.lifetimePeriods) * purchasedInService[i][p]
-                }
-                cost.energy += n * o.powerKW * site.pue * hours * site.electricityPricePerKWh
-                cost.fixedOpex += n * o.opexPerUnitPeriod
-            }
-            for o in rentals {
-                switch o.commitment {
-                case .period:
-                    cost.rental += o.pricePerUnitHour * hours * (reserved[o.id]?[p] ?? 0)
-                case .none:
-                    for s in 0..<S {
-                        cost.rental += o.pricePerUnitHour * days * slices[s].hours * (onDemand[o.id]?[p][s] ?? 0)
-                    }
-                }
-            }
-            for a in apis {
-                for w in workloads {
-                    guard let y = apiServed[a.id]?[w.id] else { continue }
-                    let pricePerMTok = (1 - w.outputShare) * a.inputPricePerMTok + w.outputShare * a.outputPricePerMTok
-                    for s in 0..<S {
-                        cost.api += seconds(s) / 1e6 * pricePerMTok * y[p][s]
-                    }
-                }
-            }
-            var demanded = 0.0, served = 0.0, missed = 0.0
-            for w in workloads {
-                demanded += p < w.demand.count ? w.demand[p] : 0
-                let serving = servingByWorkload[w.id] ?? []
-                for s in 0..<S {
-                    var rate = 0.0
-                    for x in serving { rate += x[p][s] }
-                    served += rate * seconds(s)
-                    if let u = unserved[w.id], let theta = penalty {
-                        missed += u[p][s] * seconds(s)
-                        cost.unservedPenalty += seconds(s) / 1e6 * theta * u[p][s]
-                    }
-                }
-            }
-            tokensDemanded += demanded
-            tokensServed += served
-            tokensUnserved += missed
-            let delta = discount(p)
-            periodResults.append(PeriodEvaluation(
-                label: labels[p], discountFactor: delta, cost: cost, discountedCost: cost.scaled(by: delta),
-                tokensDemanded: demanded, tokensServed: served, tokensUnserved: missed))
+        for p in 0..<periods {
+            let period = periodEvaluation(p)
+            tokensDemanded += period.tokensDemanded
+            tokensServed += period.tokensServed
+            tokensUnserved += period.tokensUnserved
+            periodResults.append(period)
         }
-
-        // Salvage (cash): c_o · max(0, q + L_o − 1 − P) / L_o per unit bought in q (1-based q).
-        var salvage = 0.0
-        if cash {
-            for (i, o) in purchases.enumerated() {
-                for q in 0..<P {
-                    let remaining = max(0, (q + 1) + o.lifetimePeriods - 1 - P)
-                    salvage += o.unitPrice * Double(remaining) / Double(o.lifetimePeriods) * arrivals[i][q]
-                }
-            }
-        }
-        let endDiscount = discount(P)
+        let salvage = salvageCredit()
+        let endDiscount = discount(periods)
 
         var undiscounted = CostBreakdown()
         var discounted = CostBreakdown()
@@ -471,7 +480,7 @@ private struct EvaluationRun {
         }
 
         var units: [String: [Double]] = [:]
-        for (i, o) in purchases.enumerated() { units[o.id] = inService[i] }
+        for (i, o) in scenario.purchases.enumerated() { units[o.id] = inService[i] }
 
         return PlanEvaluation(
             violations: violations, periods: periodResults, costByComponent: undiscounted,
@@ -479,9 +488,78 @@ private struct EvaluationRun {
             totalCost: totalCost, discountedCost: discountedCost, tokensDemanded: tokensDemanded,
             tokensServed: tokensServed, tokensUnserved: tokensUnserved, unitsInService: units, tolerance: tolerance)
     }
+
+    /// The cost lines and tokens of period p:
+    /// capex (amortized Σ_o c_o / L_o (n_op − e_op), or cash Σ_o c_o b_op), energy
+    /// Σ_o n_op k_o PUE h ε, fixed opex Σ_o n_op g_o, rental, API and unserved penalty.
+    func periodEvaluation(_ p: Int) -> PeriodEvaluation {
+        let site = scenario.site
+        let cash = scenario.capexAccounting == .cash
+        var cost = CostBreakdown()
+        for (i, o) in scenario.purchases.enumerated() {
+            let n = inService[i][p]
+            if cash {
+                cost.capex += o.unitPrice * arrivals[i][p]
+            } else {
+                // c_o / L_o per purchased unit in service; existing units are sunk.
+                cost.capex += o.unitPrice / Double(o.lifetimePeriods) * purchasedInService[i][p]
+            }
+            cost.energy += n * o.powerKW * site.pue * hours * site.electricityPricePerKWh
+            cost.fixedOpex += n * o.opexPerUnitPeriod
+        }
+        for o in scenario.rentals {
+            switch o.commitment {
+            case .period:
+                cost.rental += o.pricePerUnitHour * hours * (reserved[o.id]?[p] ?? 0)
+            case .none:
+                for s in 0..<slices.count {
+                    cost.rental += o.pricePerUnitHour * days * slices[s].hours * (onDemand[o.id]?[p][s] ?? 0)
+                }
+            }
+        }
+        for a in scenario.apis {
+            for w in scenario.workloads {
+                guard let y = apiServed[a.id]?[w.id] else { continue }
+                let pricePerMTok = (1 - w.outputShare) * a.inputPricePerMTok + w.outputShare * a.outputPricePerMTok
+                for s in 0..<slices.count {
+                    cost.api += seconds(s) / 1e6 * pricePerMTok * y[p][s]
+                }
+            }
+        }
+        var demanded = 0.0, served = 0.0, missed = 0.0
+        for w in scenario.workloads {
+            demanded += p < w.demand.count ? w.demand[p] : 0
+            let serving = servingByWorkload[w.id] ?? []
+            for s in 0..<slices.count {
+                var rate = 0.0
+                for x in serving { rate += x[p][s] }
+                served += rate * seconds(s)
+                if let u = unserved[w.id], let theta = scenario.policy.unservedPenaltyPerMTok {
+                    missed += u[p][s] * seconds(s)
+                    cost.unservedPenalty += seconds(s) / 1e6 * theta * u[p][s]
+                }
+            }
+        }
+        let delta = discount(p)
+        return PeriodEvaluation(
+            label: labels[p], discountFactor: delta, cost: cost, discountedCost: cost.scaled(by: delta),
+            tokensDemanded: demanded, tokensServed: served, tokensUnserved: missed)
+    }
+
+    /// Salvage (cash accounting; 0 when amortized): Σ_o Σ_q c_o · max(0, q + L_o − 1 − P) / L_o · b_oq
+    /// (1-based q).
+    func salvageCredit() -> Double {
+        guard scenario.capexAccounting == .cash else { return 0 }
+        var salvage = 0.0
+        for (i, o) in scenario.purchases.enumerated() {
+            for q in 0..<periods {
+                let remaining = max(0, (q + 1) + o.lifetimePeriods - 1 - periods)
+                salvage += o.unitPrice * Double(remaining) / Double(o.lifetimePeriods) * arrivals[i][q]
+            }
+        }
+        return salvage
+    }
 }
 
-/// Compact number text for messages.
-private func fmt(_ value: Double) -> String {
-    String(format: "%.6g", value)
-}
+/// A figure in a message: six significant digits.
+private func fmt(_ value: Double) -> String { Formatting.significant(value) }

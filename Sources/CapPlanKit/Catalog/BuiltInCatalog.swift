@@ -1,9 +1,13 @@
 // The built-in catalog. Every number carries its source and date.
 //
-// All figures come from `shared/reference/ai-infrastructure-facts.md` and the datasets it
-// cites (Epoch AI training-cost-trends, MLPerf Inference results, tokencost/LiteLLM prices,
-// Google Cloud TPU pages, the AWS Capacity Blocks page). Figures computed from cited ones
-// say "derived:" and spell out the computation; docs/catalog.md lists them all.
+// All figures come from public sources (docs/catalog.md lists them with their addresses):
+// Epoch AI training-cost-trends (https://github.com/epoch-research/training-cost-trends),
+// MLPerf Inference results (https://github.com/mlcommons/inference_results_v4.1 and _v4.0),
+// the accelerator table of https://github.com/stas00/ml-engineering, tokencost prices
+// (https://github.com/AgentOps-AI/tokencost, mirroring https://github.com/BerriAI/litellm),
+// the Google Cloud TPU pages (https://cloud.google.com/tpu/docs) and the AWS EC2 Capacity
+// Blocks pricing page (https://aws.amazon.com/ec2/capacityblocks/pricing/). Figures computed
+// from cited ones say "derived:" and spell out the computation; docs/catalog.md lists them all.
 //
 // Conventions:
 // - Purchases are 8-accelerator servers ("nodes"), priced as a complete server.
@@ -39,7 +43,7 @@ enum BuiltInCatalogData {
     // MARK: Derivation constants (each documented in docs/catalog.md)
 
     /// Server cost over the cost of its accelerator board: "server ~1.64x the GPUs' cost"
-    /// (Epoch AI cost_analysis_standalone.py). Corroborated by two E2 rows of the same day:
+    /// (Epoch AI cost_analysis_standalone.py). Corroborated by two rows of data/Hardware prices.csv of the same day:
     /// DGX H100 375,000 / HGX H100 baseboard 230,000 = 1.63 (2025-03-03).
     static let serverCostFactor = 1.64
 
@@ -72,21 +76,18 @@ enum BuiltInCatalogData {
     static let tokencost = "tokencost model_prices.json (AgentOps-AI/tokencost, mirrors the LiteLLM price table)"
     static let tokencostAsOf = "2025-09"
 
-    static let mlperfH100 = CatalogSource(
-        source: "MLPerf Inference v4.1 closed, NVIDIA DGX H100 (8x H100-SXM-80GB), llama2-70b-99.9 Server (mlcommons/inference_results_v4.1)",
-        asOf: "2024-08")
-    static let mlperfH200 = CatalogSource(
-        source: "MLPerf Inference v4.1 closed, NVIDIA 8x H200-SXM-141GB, llama2-70b-99 Server (mlcommons/inference_results_v4.1)",
-        asOf: "2024-08")
-    static let mlperfMI300X = CatalogSource(
-        source: "MLPerf Inference v4.1 closed, AMD 8x MI300X with Genoa host, llama2-70b-99 Server (mlcommons/inference_results_v4.1)",
-        asOf: "2024-08")
-    static let mlperfB200 = CatalogSource(
-        source: "MLPerf Inference v4.1 closed, preview category, NVIDIA 1x B200-SXM-180GB (FP4), llama2-70b-99 Server (mlcommons/inference_results_v4.1)",
-        asOf: "2024-08")
-    static let mlperfGaudi2 = CatalogSource(
-        source: "MLPerf Inference v4.0 closed, Intel 8x Gaudi 2, llama2-70b-99.9 Server (mlcommons/inference_results_v4.0)",
-        asOf: "2024-03")
+    /// A Llama-2-70B Server result of the MLPerf Inference closed division.
+    static func mlperf(_ version: String, _ system: String, accuracy: String, asOf: String) -> CatalogSource {
+        CatalogSource(
+            source: "MLPerf Inference v\(version) closed, \(system), llama2-70b-\(accuracy) Server (mlcommons/inference_results_v\(version))",
+            asOf: asOf)
+    }
+
+    static let mlperfH100 = mlperf("4.1", "NVIDIA DGX H100 (8x H100-SXM-80GB)", accuracy: "99.9", asOf: "2024-08")
+    static let mlperfH200 = mlperf("4.1", "NVIDIA 8x H200-SXM-141GB", accuracy: "99", asOf: "2024-08")
+    static let mlperfMI300X = mlperf("4.1", "AMD 8x MI300X with Genoa host", accuracy: "99", asOf: "2024-08")
+    static let mlperfB200 = mlperf("4.1", "preview category, NVIDIA 1x B200-SXM-180GB (FP4)", accuracy: "99", asOf: "2024-08")
+    static let mlperfGaudi2 = mlperf("4.0", "Intel 8x Gaudi 2", accuracy: "99.9", asOf: "2024-03")
 
     /// Llama-2-70B Server tokens/s of the measured 8-accelerator systems.
     static let h100Node70B = 21_606.0
@@ -128,15 +129,6 @@ enum BuiltInCatalogData {
             note: "per accelerator: \(fmt(node.tokensPerSecond)) tok/s per \(accelerators)-accelerator node / \(accelerators) (node figure: \(node.note))")
     }
 
-    /// Units of `accelerators` accelerators each, from a per-accelerator figure.
-    static func perUnit(_ perAcc: CatalogThroughput, accelerators: Int) -> CatalogThroughput {
-        if accelerators == 1 { return perAcc }
-        return CatalogThroughput(
-            tokensPerSecond: (perAcc.tokensPerSecond * Double(accelerators) * 100).rounded() / 100,
-            provenance: perAcc.provenance,
-            note: "\(accelerators) x per-accelerator \(fmt(perAcc.tokensPerSecond)) tok/s (\(perAcc.note))")
-    }
-
     static func small(from big: CatalogThroughput) -> CatalogThroughput {
         CatalogThroughput(
             tokensPerSecond: (big.tokensPerSecond * smallModelSpeedup * 100).rounded() / 100,
@@ -153,13 +145,8 @@ enum BuiltInCatalogData {
                 + " \(fits); 70B figure: \(big.note)")
     }
 
-    static func fmt(_ x: Double) -> String {
-        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-        var s = String(format: "%.4f", x)
-        while s.hasSuffix("0") { s.removeLast() }
-        if s.hasSuffix(".") { s.removeLast() }
-        return s
-    }
+    /// A figure in a note: up to 4 decimals, no thousands separators.
+    static func fmt(_ x: Double) -> String { Formatting.number(x, fractionDigits: 4) }
 
     // MARK: Node throughputs for Llama-3.1-70B (tokens/s per 8-accelerator node)
 
@@ -183,7 +170,6 @@ enum BuiltInCatalogData {
         extra: "optimistic: PCIe without NVLink, 70B in FP8 split over 8x 48 GB")
 
     static let h100PerGPU = perAccelerator(h100Node)
-    static let h200PerGPU = perAccelerator(h200Node)
     static let a100PerGPU = perAccelerator(a100Node)
     static let l40sPerGPU = perAccelerator(l40sNode)
     static let h100NVLPerGPU = CatalogThroughput(
@@ -231,7 +217,7 @@ enum BuiltInCatalogData {
 
     static func serverPrice(board: Double) -> Double { (board * serverCostFactor).rounded() }
 
-    static let uplift = "x 1.64 board-to-server factor (server ~1.64x the accelerators' cost, \(epochCostSource); same-day E2 rows DGX H100 375,000 / HGX H100 board 230,000 = 1.63)"
+    static let uplift = "x 1.64 board-to-server factor (server ~1.64x the accelerators' cost, \(epochCostSource); two same-day rows of data/Hardware prices.csv, DGX H100 375,000 / HGX H100 board 230,000 = 1.63)"
 
     static let purchases: [CatalogPurchase] = {
         let fiveYears = 5.0

@@ -9,10 +9,133 @@ public enum CatalogReport {
 
     // MARK: Table
 
-    /// A plain-text table grouped by kind (models, purchases, rentals, APIs), each entry with
-    /// its price, unit, throughputs, date and source, followed by the provenance of every
-    /// throughput and power figure. Entries appear in catalog order.
-    public static func table(_ catalog: Catalog) -> String {
+    /// Width of the default table: lines of at most this many characters.
+    public static let narrowWidth = 100
+
+    /// The catalog for a terminal, grouped by kind (models, purchases, rentals, APIs), entries in
+    /// catalog order. With a `width` (the default, `narrowWidth`), no line is longer: each entry's
+    /// row holds its short fields and its source follows on wrapped lines; throughputs get a
+    /// table of their own. With nil, one long row per entry (`wide(_:)`).
+    public static func table(_ catalog: Catalog, width: Int? = narrowWidth) -> String {
+        guard let width else { return wide(catalog) }
+        var out: [String] = []
+        let modelIDs = catalog.models.map(\.id)
+        func paragraph(_ text: String) { out += wrap(text, width: width, indent: "") }
+        paragraph(
+            "CapPlan catalog: \(catalog.models.count) models, \(catalog.purchases.count) purchases, "
+                + "\(catalog.rentals.count) rentals, \(catalog.apis.count) APIs.")
+        paragraph(
+            "Prices in USD; throughputs in tokens/s per unit; * = derived, not measured (see PROVENANCE);"
+                + " - = no figure (give `throughput` in the scenario).")
+        paragraph("Use an entry in a scenario with `{use: ID}` and override any field: `{use: h100-node, unitPrice: 300000}`.")
+
+        out.append("")
+        out.append("MODELS")
+        out += narrowTable(
+            headers: ["id", "parameters"],
+            rows: catalog.models.map { ([$0.id, "\(number($0.parametersBillions))B"], $0.description) },
+            right: [1], width: width)
+
+        out.append("")
+        paragraph("PURCHASES (kind: purchase; price per unit; lifetime converted to periods of the horizon)")
+        out += narrowTable(
+            headers: ["id", "unit", "unitPrice", "lifetime", "powerKW", "asOf"],
+            rows: catalog.purchases.map { p in
+                ([p.id, unit(p.acceleratorsPerUnit, p.accelerator), number(p.unitPrice), "\(number(p.lifetimeYears)) y",
+                  number(p.powerKW), p.price.asOf], "price: \(p.price.source)")
+            },
+            right: [2, 3, 4], width: width)
+
+        out.append("")
+        paragraph("RENTALS (kind: rental; price per unit-hour; commitment none = on demand, period = reserved)")
+        out += narrowTable(
+            headers: ["id", "unit", "pricePerUnitHour", "term", "commitment", "asOf"],
+            rows: catalog.rentals.map { r in
+                ([r.id, unit(r.acceleratorsPerUnit, r.accelerator), number(r.pricePerUnitHour), r.term, r.commitment.rawValue,
+                  r.price.asOf], "\(r.provider); price: \(r.price.source)")
+            },
+            right: [2], width: width)
+
+        out.append("")
+        paragraph("APIS (kind: api; USD per million tokens; serves the workloads whose model it substitutes for)")
+        out += narrowTable(
+            headers: ["id", "provider", "inputPricePerMTok", "outputPricePerMTok", "asOf"],
+            rows: catalog.apis.map { a in
+                ([a.id, a.provider, number(a.inputPricePerMTok), number(a.outputPricePerMTok), a.price.asOf],
+                 "substitutes for \(a.substitutesFor.joined(separator: ", ")); price: \(a.price.source)")
+            },
+            right: [2, 3], width: width)
+
+        out.append("")
+        paragraph("THROUGHPUT (tokens/s per unit of each purchase and rental)")
+        out += narrowTable(
+            headers: ["id"] + modelIDs,
+            rows: catalog.purchases.map { p in ([p.id] + modelIDs.map { throughputCell(p.throughputByModel[$0]) }, nil) }
+                + catalog.rentals.map { r in ([r.id] + modelIDs.map { throughputCell(r.throughputByModel[$0]) }, nil) },
+            right: Set(modelIDs.indices.map { 1 + $0 }), width: width)
+
+        out.append("")
+        out.append("PROVENANCE OF POWER AND THROUGHPUT FIGURES")
+        var rows: [([String], String?)] = []
+        for p in catalog.purchases {
+            rows.append(([p.id, "powerKW", number(p.powerKW), p.power.asOf], p.power.source))
+            for m in modelIDs {
+                if let t = p.throughputByModel[m] { rows.append(narrowProvenanceRow(p.id, m, t)) }
+            }
+        }
+        for r in catalog.rentals {
+            for m in modelIDs {
+                if let t = r.throughputByModel[m] { rows.append(narrowProvenanceRow(r.id, m, t)) }
+            }
+        }
+        out += narrowTable(headers: ["id", "figure", "value", "asOf"], rows: rows, right: [2], width: width)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private static func narrowProvenanceRow(_ id: String, _ model: String, _ t: CatalogThroughput) -> ([String], String?) {
+        ([id, "\(model) tok/s", number(t.tokensPerSecond), t.provenance.asOf], "\(t.note) [\(t.provenance.source)]")
+    }
+
+    /// Aligned short columns, each row followed by its long text (if any) wrapped to `width`
+    /// under it, indented.
+    private static func narrowTable(headers: [String], rows: [([String], String?)], right: Set<Int>, width: Int) -> [String] {
+        let aligned = render(headers: headers, rows: rows.map(\.0), right: right).split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = Array(aligned.prefix(2).map(String.init))
+        for (row, text) in zip(aligned.dropFirst(2), rows.map(\.1)) {
+            lines.append(String(row))
+            if let text { lines += wrap(text, width: width, indent: "      ") }
+        }
+        return lines
+    }
+
+    /// `text` in lines of at most `width` characters, each starting with `indent`, broken at
+    /// spaces (a word longer than a line is cut).
+    static func wrap(_ text: String, width: Int, indent: String) -> [String] {
+        let room = max(1, width - indent.count)
+        var lines: [String] = [], current = ""
+        for word in text.split(separator: " ") {
+            var word = Substring(word)
+            while word.count > room {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(room)))
+                word = word.dropFirst(room)
+            }
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count <= room {
+                current += " " + word
+            } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.map { indent + $0 }
+    }
+
+    /// One row per entry with every field, price sources included (lines of several hundred
+    /// characters): for wide terminals and for searching.
+    public static func wide(_ catalog: Catalog) -> String {
         var out: [String] = []
         let modelIDs = catalog.models.map(\.id)
         out.append(
@@ -121,24 +244,7 @@ public enum CatalogReport {
     }
 
     /// Integers with thousands separators ("375,000"); other values with up to 4 decimals ("98.32").
-    static func number(_ x: Double) -> String {
-        guard x.isFinite else { return "\(x)" }
-        let rounded = (x * 10_000).rounded() / 10_000
-        let negative = rounded < 0
-        let magnitude = abs(rounded)
-        let whole = magnitude.rounded(.down)
-        var fraction = String(format: "%.4f", magnitude - whole)  // "0.3200"
-        fraction.removeFirst()  // ".3200"
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        if fraction == "." { fraction = "" }
-        var digits = String(format: "%.0f", whole)
-        var grouped = ""
-        while digits.count > 3 {
-            grouped = "," + digits.suffix(3) + grouped
-            digits.removeLast(3)
-        }
-        return (negative ? "-" : "") + digits + grouped + fraction
-    }
+    static func number(_ x: Double) -> String { Formatting.number(x, fractionDigits: 4, grouped: true) }
 
     // MARK: JSON
 
@@ -152,20 +258,20 @@ public enum CatalogReport {
             },
             purchases: catalog.purchases.map { p in
                 PurchaseJSON(
-                    id: p.id, kind: "purchase", accelerator: p.accelerator, acceleratorsPerUnit: p.acceleratorsPerUnit,
+                    id: p.id, kind: .purchase, accelerator: p.accelerator, acceleratorsPerUnit: p.acceleratorsPerUnit,
                     unitPrice: p.unitPrice, lifetimeYears: p.lifetimeYears, powerKW: p.powerKW,
                     throughput: throughputJSON(p.throughputByModel), price: SourceJSON(p.price), power: SourceJSON(p.power))
             },
             rentals: catalog.rentals.map { r in
                 RentalJSON(
-                    id: r.id, kind: "rental", provider: r.provider, accelerator: r.accelerator,
+                    id: r.id, kind: .rental, provider: r.provider, accelerator: r.accelerator,
                     acceleratorsPerUnit: r.acceleratorsPerUnit, pricePerUnitHour: r.pricePerUnitHour,
-                    commitment: r.commitment.rawValue, term: r.term, throughput: throughputJSON(r.throughputByModel),
+                    commitment: r.commitment, term: r.term, throughput: throughputJSON(r.throughputByModel),
                     price: SourceJSON(r.price))
             },
             apis: catalog.apis.map { a in
                 APIJSON(
-                    id: a.id, kind: "api", provider: a.provider, inputPricePerMTok: a.inputPricePerMTok,
+                    id: a.id, kind: .api, provider: a.provider, inputPricePerMTok: a.inputPricePerMTok,
                     outputPricePerMTok: a.outputPricePerMTok, substitutesFor: a.substitutesFor, price: SourceJSON(a.price))
             })
         let encoder = JSONEncoder()
@@ -213,7 +319,7 @@ public enum CatalogReport {
 
     private struct PurchaseJSON: Encodable {
         let id: String
-        let kind: String
+        let kind: OfferingKindName
         let accelerator: String
         let acceleratorsPerUnit: Int
         let unitPrice: Double
@@ -226,12 +332,12 @@ public enum CatalogReport {
 
     private struct RentalJSON: Encodable {
         let id: String
-        let kind: String
+        let kind: OfferingKindName
         let provider: String
         let accelerator: String
         let acceleratorsPerUnit: Int
         let pricePerUnitHour: Double
-        let commitment: String
+        let commitment: RentalCommitment
         let term: String
         let throughput: [String: ThroughputJSON]
         let price: SourceJSON
@@ -239,7 +345,7 @@ public enum CatalogReport {
 
     private struct APIJSON: Encodable {
         let id: String
-        let kind: String
+        let kind: OfferingKindName
         let provider: String
         let inputPricePerMTok: Double
         let outputPricePerMTok: Double
@@ -247,3 +353,5 @@ public enum CatalogReport {
         let price: SourceJSON
     }
 }
+
+extension OfferingKindName: Encodable {}

@@ -14,7 +14,7 @@ public enum StarterScenario {
             return "\(CatalogReport.number(r.pricePerUnitHour)) USD per \(r.acceleratorsPerUnit == 1 ? r.accelerator : "unit")-hour, \(r.term) (as of \(r.price.asOf))"
         }
         return """
-        # CapPlan scenario (format v1): \(comment(name))
+        # CapPlan scenario (format v1): \(YAMLText.comment(name))
         # Written by `capplan init`. Edit, then `capplan validate` this file and `capplan plan` it.
         # Reference: docs/scenario-format.md (every key), docs/catalog.md (the `use:` entries and their sources).
         #
@@ -23,7 +23,7 @@ public enum StarterScenario {
         # H100 or H200 servers, renting H100s (on demand or committed for a year) and paying per
         # token for hosted APIs, and reports the cheapest plan.
 
-        name: \(quoted(name))                      # required: the plan's name, shown in reports
+        name: \(YAMLText.quoted(name))                      # required: the plan's name, shown in reports
         horizon: {start: 2027Q1, periods: 8}       # required: "YYYYQn" = quarters, "YYYY-MM" = months, "YYYY" = years
         discountRate: 0.08                         # annual rate for present value, 0 <= r < 1 (default 0)
         capexAccounting: amortized                 # amortized (price spread over the lifetime; default) | cash (paid on arrival, salvage credit at the end)
@@ -108,37 +108,5 @@ public enum StarterScenario {
           # unservedPenaltyPerMTok: 500            # allow unmet demand at this price (USD per million tokens); absent = demand must be met
 
         """
-    }
-
-    /// `name` as a double-quoted YAML scalar.
-    static func quoted(_ name: String) -> String {
-        var out = "\""
-        for scalar in name.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    /// `name` made safe for a one-line comment.
-    static func comment(_ name: String) -> String {
-        String(name.map { $0.isNewline ? " " : $0 })
-    }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -75,9 +75,14 @@ public struct PlanEvaluationReport: Codable, Sendable {
         public var unitsBought: [String: Double]
     }
 
+    /// A discounted cost line; salvage enters as a negative line.
+    public enum CostComponent: String, Codable, Sendable {
+        case capex, energy, fixedOpex, rental, api, unservedPenalty, salvage
+    }
+
     /// One cost line, discounted, in both plans.
     public struct ComponentDifference: Codable, Sendable {
-        public var component: String
+        public var component: CostComponent
         public var plan: Double
         public var optimal: Double
         /// plan − optimal.
@@ -119,6 +124,7 @@ public enum PlanEvaluationRun {
         let evaluator = PlanEvaluator(scenario: scenario, tolerance: options.tolerance)
 
         var decisions: PlanDecisions?
+        var evaluation: PlanEvaluation?
         switch input.shape {
         case .full:
             decisions = input.fixedDecisions
@@ -143,18 +149,16 @@ public enum PlanEvaluationRun {
             case .error:
                 report.status = .error
             }
+            // A completed plan is the solver's: audited like `capplan plan`'s.
             if let decisions, let objective = result.objective {
-                let evaluation = evaluator.evaluate(decisions)
-                let difference = abs(evaluation.discountedCost - objective) / max(1, abs(objective))
-                if difference > options.tolerance || !evaluation.violations.isEmpty {
-                    throw PlanAuditFailure(objective: objective, evaluatorCost: evaluation.discountedCost,
-                                           violations: evaluation.violations.map(\.description))
-                }
+                let audited = evaluator.evaluate(decisions)
+                try audited.audit(objective: objective, tolerance: options.tolerance).requirePassed()
+                evaluation = audited
             }
         }
 
         if let decisions {
-            let evaluation = evaluator.evaluate(decisions)
+            let evaluation = evaluation ?? evaluator.evaluate(decisions)
             report.violations = evaluation.violations
             report.status = evaluation.isFeasible ? .feasible : .violated
             report.plan = summary(scenario, decisions: decisions, evaluation: evaluation)
@@ -286,42 +290,43 @@ public enum PlanEvaluationRun {
     static func compare(_ scenario: Scenario, plan: PlanEvaluationReport.PlanSummary, optimal: PlanEvaluationReport.PlanSummary,
                         status: PlanEvaluationReport.Status) -> PlanEvaluationReport.Comparison {
         let a = plan.discountedCostByComponent, b = optimal.discountedCostByComponent
-        let lines: [(String, Double, Double)] = [
-            ("capex", a.capex, b.capex), ("energy", a.energy, b.energy), ("fixedOpex", a.fixedOpex, b.fixedOpex),
-            ("rental", a.rental, b.rental), ("api", a.api, b.api), ("unservedPenalty", a.unservedPenalty, b.unservedPenalty),
-            ("salvage", -plan.discountedSalvage, -optimal.discountedSalvage),
+        let lines: [(PlanEvaluationReport.CostComponent, Double, Double)] = [
+            (.capex, a.capex, b.capex), (.energy, a.energy, b.energy), (.fixedOpex, a.fixedOpex, b.fixedOpex),
+            (.rental, a.rental, b.rental), (.api, a.api, b.api), (.unservedPenalty, a.unservedPenalty, b.unservedPenalty),
+            // 0 − x rather than −x: no salvage gives 0, not −0, in the JSON.
+            (.salvage, 0 - plan.discountedSalvage, 0 - optimal.discountedSalvage),
         ]
         let components = lines.map { PlanEvaluationReport.ComponentDifference(component: $0.0, plan: $0.1, optimal: $0.2, difference: $0.1 - $0.2) }
         let difference = plan.discountedCost - optimal.discountedCost
         let relative = optimal.discountedCost != 0 ? difference / abs(optimal.discountedCost) : nil
         var explanation: [String] = []
-        let money = PlanReport.money
+        let money = Formatting.money
         if status == .violated {
             explanation.append("the plan breaks constraints, so its cost is not comparable as is: it does not do everything the optimal plan does")
         }
         if abs(difference) <= 1e-6 * max(1, abs(optimal.discountedCost)) {
             explanation.append("the plan costs the same as the optimal plan (\(money(plan.discountedCost)) discounted): it is optimal")
         } else {
-            let percent = relative.map { String(format: " (%+.2f%%)", $0 * 100) } ?? ""
+            let percent = relative.map { " (\($0 < 0 ? "" : "+")\(Formatting.percent($0, fractionDigits: 2)))" } ?? ""
             explanation.append("the plan costs \(money(plan.discountedCost)) discounted, \(money(abs(difference))) \(difference > 0 ? "more" : "less")\(percent) than the optimal plan's \(money(optimal.discountedCost))"
                 + (difference < 0 && status != .violated ? " (within the optimal plan's MIP gap)" : ""))
             let threshold = max(1, 0.005 * abs(difference))
             for line in components.sorted(by: { abs($0.difference) > abs($1.difference) }) where abs(line.difference) >= threshold {
-                explanation.append("\(line.component): \(line.difference > 0 ? "+" : "-")\(money(abs(line.difference))) (\(money(line.plan)) vs \(money(line.optimal)))")
+                explanation.append("\(line.component.rawValue): \(line.difference > 0 ? "+" : "-")\(money(abs(line.difference))) (\(money(line.plan)) vs \(money(line.optimal)))")
             }
         }
         // Idle capacity.
         let units = { (s: PlanEvaluationReport.PlanSummary) in
-            s.unitsBought.keys.sorted().map { "\(PlanReport.number(s.unitsBought[$0]!)) \($0)" }.joined(separator: ", ")
+            s.unitsBought.keys.sorted().map { "\(Formatting.number(s.unitsBought[$0]!)) \($0)" }.joined(separator: ", ")
         }
         let boughtPlan = units(plan), boughtOptimal = units(optimal)
         if boughtPlan != boughtOptimal {
             explanation.append("buys \(boughtPlan.isEmpty ? "nothing" : boughtPlan); the optimal plan buys \(boughtOptimal.isEmpty ? "nothing" : boughtOptimal)")
         }
         if plan.ownedUnitPeriods > 0 || optimal.ownedUnitPeriods > 0 {
-            let use = { (u: Double?) in u.map { PlanReport.percent($0) } ?? "-" }
-            var sentence = "idle capacity: owned units are busy \(use(plan.ownedUtilization)) of the time on average over \(PlanReport.number(plan.ownedUnitPeriods)) unit-periods (optimal plan: \(use(optimal.ownedUtilization)) over \(PlanReport.number(optimal.ownedUnitPeriods)))"
-            sentence += "; the utilization cap allows \(PlanReport.percent(scenario.policy.utilizationCap))"
+            let use = { (u: Double?) in u.map { Formatting.percent($0) } ?? "-" }
+            var sentence = "idle capacity: owned units are busy \(use(plan.ownedUtilization)) of the time on average over \(Formatting.number(plan.ownedUnitPeriods)) unit-periods (optimal plan: \(use(optimal.ownedUtilization)) over \(Formatting.number(optimal.ownedUnitPeriods)))"
+            sentence += "; the utilization cap allows \(Formatting.percent(scenario.policy.utilizationCap))"
             // Owned-hardware cost (capex, energy, fixed opex) times the share of the capacity the
             // utilization cap allows that stays idle: a rough price of the idle capacity.
             let idleCost = { (s: PlanEvaluationReport.PlanSummary) -> Double? in
@@ -337,11 +342,11 @@ public enum PlanEvaluationRun {
             explanation.append(sentence)
         }
         if plan.apiTokens > 0 || optimal.apiTokens > 0 {
-            explanation.append("API spend: \(money(plan.discountedCostByComponent.api)) for \(PlanReport.tokens(plan.apiTokens)) tokens (optimal plan: \(money(optimal.discountedCostByComponent.api)) for \(PlanReport.tokens(optimal.apiTokens)))")
+            explanation.append("API spend: \(money(plan.discountedCostByComponent.api)) for \(Formatting.tokens(plan.apiTokens)) tokens (optimal plan: \(money(optimal.discountedCostByComponent.api)) for \(Formatting.tokens(optimal.apiTokens)))")
         }
         if plan.tokensUnserved > 0 || optimal.tokensUnserved > 0 || plan.tokensShort > 0 {
-            var sentence = "missed demand: \(PlanReport.tokens(plan.tokensUnserved)) tokens unserved (optimal plan: \(PlanReport.tokens(optimal.tokensUnserved)))"
-            if plan.tokensShort > 0 { sentence += "; a further \(PlanReport.tokens(plan.tokensShort)) tokens are neither served nor declared unserved (violated demand rows)" }
+            var sentence = "missed demand: \(Formatting.tokens(plan.tokensUnserved)) tokens unserved (optimal plan: \(Formatting.tokens(optimal.tokensUnserved)))"
+            if plan.tokensShort > 0 { sentence += "; a further \(Formatting.tokens(plan.tokensShort)) tokens are neither served nor declared unserved (violated demand rows)" }
             explanation.append(sentence)
         }
         return .init(discountedCostDifference: difference, relativeDifference: relative, byComponent: components, explanation: explanation)
@@ -359,7 +364,7 @@ public enum PlanEvaluationRun {
     /// The readable summary printed on standard output.
     public static func text(_ report: PlanEvaluationReport, maxViolations: Int = 20) -> String {
         var out = ""
-        let money = PlanReport.money
+        let money = Formatting.money
         let shape: String
         switch report.shape {
         case .full: shape = "full plan: checked and costed as written"
@@ -384,7 +389,7 @@ public enum PlanEvaluationRun {
             let rows: [(String, Double, Double?)] = [
                 ("capex", a.capex, o?.capex), ("energy", a.energy, o?.energy), ("fixed opex", a.fixedOpex, o?.fixedOpex),
                 ("rental", a.rental, o?.rental), ("API", a.api, o?.api), ("unserved penalty", a.unservedPenalty, o?.unservedPenalty),
-                ("salvage", -plan.discountedSalvage, report.optimal.map { -$0.discountedSalvage }),
+                ("salvage", 0 - plan.discountedSalvage, report.optimal.map { 0 - $0.discountedSalvage }),
                 ("total", plan.discountedCost, report.optimal?.discountedCost),
             ]
             if report.optimal != nil {
@@ -394,9 +399,9 @@ public enum PlanEvaluationRun {
             } else {
                 out += PlanReport.table(["", "this plan"], rows.map { [$0.0, money($0.1)] }) + "\n"
             }
-            out += "  undiscounted total \(money(plan.cost)); tokens served \(PlanReport.tokens(plan.tokensServed)) of \(PlanReport.tokens(plan.tokensDemanded)) demanded"
-            if plan.tokensUnserved > 0 { out += ", \(PlanReport.tokens(plan.tokensUnserved)) unserved" }
-            if plan.tokensShort > 0 { out += ", \(PlanReport.tokens(plan.tokensShort)) short" }
+            out += "  undiscounted total \(money(plan.cost)); tokens served \(Formatting.tokens(plan.tokensServed)) of \(Formatting.tokens(plan.tokensDemanded)) demanded"
+            if plan.tokensUnserved > 0 { out += ", \(Formatting.tokens(plan.tokensUnserved)) unserved" }
+            if plan.tokensShort > 0 { out += ", \(Formatting.tokens(plan.tokensShort)) short" }
             out += "\n"
         }
         if let comparison = report.comparison {
@@ -408,15 +413,15 @@ public enum PlanEvaluationRun {
         if !report.violations.isEmpty {
             out += "\nViolated constraints (\(report.violations.count))\n"
             for violation in report.violations.prefix(maxViolations) {
-                out += "  \(violation.rowName): \(violation.message) [amount \(PlanReport.number(violation.amount, digits: 4))]\n"
+                out += "  \(violation.rowName): \(violation.message) [amount \(Formatting.significant(violation.amount, digits: 4))]\n"
             }
             if report.violations.count > maxViolations { out += "  ... and \(report.violations.count - maxViolations) more (all in --json)\n" }
         }
         if !report.unmetDemand.isEmpty {
             let total = report.unmetDemand.reduce(0) { $0 + $1.tokens }
-            out += "\nDemand the fixed fleet cannot serve (at least \(PlanReport.tokens(total)) tokens, \(report.unmetDemand.count) workload-period-slices)\n"
+            out += "\nDemand the fixed fleet cannot serve (at least \(Formatting.tokens(total)) tokens, \(report.unmetDemand.count) workload-period-slices)\n"
             out += PlanReport.table(["workload", "period", "slice", "tokens/s", "tokens"], report.unmetDemand.prefix(maxViolations).map {
-                [$0.workload, $0.period, $0.slice, PlanReport.number($0.tokensPerSecond), PlanReport.tokens($0.tokens)]
+                [$0.workload, $0.period, $0.slice, Formatting.number($0.tokensPerSecond), Formatting.tokens($0.tokens)]
             }) + "\n"
             if report.unmetDemand.count > maxViolations { out += "  ... and \(report.unmetDemand.count - maxViolations) more (all in --json)\n" }
         }

@@ -2,9 +2,9 @@
 //
 // `ScenarioGenerator(size:seed:)` builds a valid, feasible `Scenario` from a seed with its own
 // PRNG (SplitMix64), never the system RNG: the same size and seed give the same scenario on
-// every machine and every run. Dimensions and magnitudes are documented in docs/scale-suite.md.
-// `ScenarioWriter.yaml` writes a scenario in the v1 YAML format that `ScenarioLoader` reads
-// back equal to the original.
+// every machine and every run. Dimensions and magnitudes are documented in docs/scale-suite.md;
+// every value lies within `ScenarioRules` (checked at the end of `scenario()`).
+// `ScenarioWriter.yaml` (Scenario/ScenarioWriter.swift) writes the result as a scenario file.
 
 import Foundation
 
@@ -269,12 +269,17 @@ public struct ScenarioGenerator: Sendable {
         let discountRate = tiny ? (rng.chance(0.5) ? 0 : (rng.uniform(0.02, 0.15) * 100).rounded() / 100) : 0.08
         let accounting: CapexAccounting = tiny ? (rng.chance(0.5) ? .cash : .amortized) : .amortized
 
-        return Scenario(
+        let scenario = Scenario(
             name: "generated-\(size.rawValue)-\(seed)", horizon: horizon, discountRate: discountRate,
             capexAccounting: accounting, timeSlices: slices, workloads: workloads, offerings: offerings,
             site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
             budget: Budget(capexPerPeriod: capex),
             policy: Policy(integerUnits: integerUnits, utilizationCap: utilizationCap, unservedPenaltyPerMTok: penalty))
+        // The draws above stay inside the format's rules by construction; a change that breaks
+        // that is a bug in the generator, caught here rather than as a confusing load error.
+        let violations = ScenarioRules.violations(in: scenario)
+        precondition(violations.isEmpty, "generated scenario breaks the scenario rules: \(violations)")
+        return scenario
     }
 
     /// Slices of the day: whole hours summing to 24, token shares from a diurnal profile
@@ -314,118 +319,5 @@ public struct ScenarioGenerator: Sendable {
         }
         let f = pow(10, Double(-k))
         return (x / f).rounded() * f
-    }
-}
-
-/// Writes scenarios in the v1 YAML format (docs/scenario-format.md, issue 3).
-public enum ScenarioWriter {
-    /// The scenario as v1 YAML. Numbers are printed with full precision (shortest text that
-    /// reads back to the same Double), strings quoted, per-period values as lists, so that
-    /// `ScenarioLoader.load(text:fileName:baseDirectory:)` reads back an equal `Scenario`.
-    /// Catalog `use:` entries are already resolved in a `Scenario`; they are written in full.
-    public static func yaml(_ scenario: Scenario) -> String {
-        var out = ""
-        func line(_ s: String) { out += s + "\n" }
-        let labels = scenario.horizon
-
-        line("name: \(quote(scenario.name))")
-        line("horizon: {start: \(quote(scenario.horizon.start.description)), periods: \(scenario.horizon.periods)}")
-        line("discountRate: \(number(scenario.discountRate))")
-        line("capexAccounting: \(scenario.capexAccounting.rawValue)")
-        line("timeSlices:")
-        for s in scenario.timeSlices {
-            line("  - {name: \(quote(s.name)), hours: \(number(s.hours)), share: \(number(s.share))}")
-        }
-        line("workloads:")
-        for w in scenario.workloads {
-            line("  - id: \(quote(w.id))")
-            line("    outputShare: \(number(w.outputShare))")
-            if let m = w.model { line("    model: \(quote(m))") }
-            line("    demand: {tokensPerPeriod: \(list(w.demand))}")
-        }
-        line("offerings:")
-        for o in scenario.offerings {
-            switch o {
-            case .purchase(let p):
-                line("  - id: \(quote(p.id))")
-                line("    kind: purchase")
-                line("    unitPrice: \(number(p.unitPrice))")
-                if let a = p.accelerator { line("    accelerator: \(quote(a))") }
-                line("    acceleratorsPerUnit: \(p.acceleratorsPerUnit)")
-                line("    lifetimePeriods: \(p.lifetimePeriods)")
-                line("    powerKW: \(number(p.powerKW))")
-                line("    opexPerUnitPeriod: \(number(p.opexPerUnitPeriod))")
-                line("    throughput: \(throughput(p.throughput, order: scenario.workloads))")
-                if p.availableFromIndex > 0 {
-                    line("    availableFrom: \(quote(labels.start.advanced(by: p.availableFromIndex).description))")
-                }
-                if p.leadTimePeriods != 0 { line("    leadTimePeriods: \(p.leadTimePeriods)") }
-                if let m = p.maxUnitsPerPeriod { line("    maxUnitsPerPeriod: \(number(m))") }
-                if p.existingUnits != 0 { line("    existingUnits: \(number(p.existingUnits))") }
-                if p.existingRemainingPeriods != p.lifetimePeriods {
-                    line("    existingRemainingPeriods: \(p.existingRemainingPeriods)")
-                }
-            case .rental(let r):
-                line("  - id: \(quote(r.id))")
-                line("    kind: rental")
-                line("    pricePerUnitHour: \(number(r.pricePerUnitHour))")
-                if let a = r.accelerator { line("    accelerator: \(quote(a))") }
-                line("    acceleratorsPerUnit: \(r.acceleratorsPerUnit)")
-                line("    commitment: \(r.commitment.rawValue)")
-                if let m = r.maxUnits { line("    maxUnits: \(number(m))") }
-                line("    throughput: \(throughput(r.throughput, order: scenario.workloads))")
-            case .api(let a):
-                line("  - id: \(quote(a.id))")
-                line("    kind: api")
-                line("    inputPricePerMTok: \(number(a.inputPricePerMTok))")
-                line("    outputPricePerMTok: \(number(a.outputPricePerMTok))")
-                line("    serves: [\(a.serves.map(quote).joined(separator: ", "))]")
-                if let r = a.maxTokensPerSecond { line("    maxTokensPerSecond: \(number(r))") }
-            }
-        }
-        line("site:")
-        line("  electricityPricePerKWh: \(number(scenario.site.electricityPricePerKWh))")
-        line("  pue: \(number(scenario.site.pue))")
-        if let cap = scenario.site.powerCapKW { line("  powerCapKW: \(list(cap))") }
-        if let capex = scenario.budget.capexPerPeriod {
-            line("budget:")
-            line("  capexPerPeriod: \(list(capex))")
-        }
-        line("policy:")
-        line("  integerUnits: \(scenario.policy.integerUnits)")
-        line("  utilizationCap: \(number(scenario.policy.utilizationCap))")
-        if let penalty = scenario.policy.unservedPenaltyPerMTok { line("  unservedPenaltyPerMTok: \(number(penalty))") }
-        return out
-    }
-
-    /// Shortest decimal text that reads back to the same Double (Swift's `description`).
-    static func number(_ x: Double) -> String {
-        if x == 0 { return "0" }  // never "-0.0"
-        return x.description
-    }
-
-    static func list(_ values: [Double]) -> String { "[" + values.map(number).joined(separator: ", ") + "]" }
-
-    /// Throughput keys in workload order (then any others, sorted), for a stable file.
-    static func throughput(_ t: [String: Double], order: [Workload]) -> String {
-        let known = order.map(\.id).filter { t[$0] != nil }
-        let others = t.keys.filter { k in !order.contains { $0.id == k } }.sorted()
-        return "{" + (known + others).map { "\(quote($0)): \(number(t[$0]!))" }.joined(separator: ", ") + "}"
-    }
-
-    /// A double-quoted YAML scalar.
-    static func quote(_ s: String) -> String {
-        var r = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": r += "\\\""
-            case "\\": r += "\\\\"
-            case "\n": r += "\\n"
-            case "\t": r += "\\t"
-            default:
-                if c.value < 0x20 { r += String(format: "\\x%02X", c.value) } else { r.unicodeScalars.append(c) }
-            }
-        }
-        return r + "\""
     }
 }

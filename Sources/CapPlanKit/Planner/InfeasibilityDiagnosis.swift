@@ -250,7 +250,7 @@ enum InfeasibilityDiagnosis {
             let drawn = solution.activity(rows.constraint(p))
             let smallest = candidates.map(\.purchase).min { $0.powerKW < $1.powerKW }!
             if drawn + smallest.powerKW > caps[p] * (1 + bindingTolerance) {
-                limits.append("powerCap[\(labels[p])] = \(caps[p]) kW: the whole units in service draw \(PlanReport.number(drawn)) kW, and one more \(smallest.id) (\(smallest.powerKW) kW) would draw \(PlanReport.number(drawn + smallest.powerKW)) kW")
+                limits.append("powerCap[\(labels[p])] = \(caps[p]) kW: the whole units in service draw \(Formatting.number(drawn)) kW, and one more \(smallest.id) (\(smallest.powerKW) kW) would draw \(Formatting.number(drawn + smallest.powerKW)) kW")
             }
         }
         if let rows = model.index.capitalBudgetRows, let budgets = scenario.budget.capexPerPeriod {

@@ -39,7 +39,7 @@ enum PlanInsights {
         }
 
         var prices: [PlanDocument.ShadowPrice] = []
-        func add(_ limit: String, kind: String, unit: String, period p: Int, slice: String? = nil, offering: String? = nil, value: Double) {
+        func add(_ limit: String, kind: ConstraintFamily, unit: String, period p: Int, slice: String? = nil, offering: String? = nil, value: Double) {
             guard value > valueTolerance else { return }
             prices.append(.init(
                 limit: limit, kind: kind, period: labels[p], slice: slice, offering: offering, unit: unit,
@@ -49,12 +49,12 @@ enum PlanInsights {
         // limit saves −dual.
         if let rows = index.powerCapRows {
             for p in 0..<periods {
-                add("powerCap[\(labels[p])]", kind: "powerCap", unit: "USD per kW", period: p, value: -duals[rows.constraint(p).index])
+                add("powerCap[\(labels[p])]", kind: .powerCap, unit: "USD per kW", period: p, value: -duals[rows.constraint(p).index])
             }
         }
         if let rows = index.capitalBudgetRows {
             for p in 0..<periods {
-                add("capitalBudget[\(labels[p])]", kind: "capitalBudget", unit: "USD per USD of budget", period: p,
+                add("capitalBudget[\(labels[p])]", kind: .capitalBudget, unit: "USD per USD of budget", period: p,
                     value: -duals[rows.constraint(p).index])
             }
         }
@@ -62,7 +62,7 @@ enum PlanInsights {
             guard let rows = index.apiRateLimitRows[k] else { continue }
             for p in 0..<periods {
                 for (s, slice) in slices.enumerated() {
-                    add("apiRateLimit[\(api.id),\(labels[p]),\(slice.name)]", kind: "apiRateLimit", unit: "USD per token/s",
+                    add("apiRateLimit[\(api.id),\(labels[p]),\(slice.name)]", kind: .apiRateLimit, unit: "USD per token/s",
                         period: p, slice: slice.name, offering: api.id, value: -duals[rows.constraint(p, s).index])
                 }
             }
@@ -76,7 +76,7 @@ enum PlanInsights {
         for (k, purchase) in scenario.purchases.enumerated() {
             for p in 0..<periods {
                 guard let b = index.arrivals[k].variable(p), let value = atUpper(b, purchase.maxUnitsPerPeriod) else { continue }
-                add("maxUnitsPerPeriod[\(purchase.id),\(labels[p])]", kind: "maxUnitsPerPeriod", unit: "USD per unit",
+                add("maxUnitsPerPeriod[\(purchase.id),\(labels[p])]", kind: .maxUnitsPerPeriod, unit: "USD per unit",
                     period: p, offering: purchase.id, value: value)
             }
         }
@@ -84,12 +84,12 @@ enum PlanInsights {
             for p in 0..<periods {
                 if let block = index.reservedUnits[k] {
                     if let value = atUpper(block.variable(p), rental.maxUnits) {
-                        add("maxUnits[\(rental.id),\(labels[p])]", kind: "maxUnits", unit: "USD per unit", period: p, offering: rental.id, value: value)
+                        add("maxUnits[\(rental.id),\(labels[p])]", kind: .maxUnits, unit: "USD per unit", period: p, offering: rental.id, value: value)
                     }
                 } else if let block = index.onDemandUnits[k] {
                     for (s, slice) in slices.enumerated() {
                         if let value = atUpper(block.variable(p, s), rental.maxUnits) {
-                            add("maxUnits[\(rental.id),\(labels[p]),\(slice.name)]", kind: "maxUnits", unit: "USD per unit",
+                            add("maxUnits[\(rental.id),\(labels[p]),\(slice.name)]", kind: .maxUnits, unit: "USD per unit",
                                 period: p, slice: slice.name, offering: rental.id, value: value)
                         }
                     }

@@ -164,15 +164,9 @@ public enum Planner {
             let evaluationScenario = integer == scenario.policy.integerUnits ? scenario : scenario.withIntegerUnits(integer)
             let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: integer)
             let evaluation = PlanEvaluator(scenario: evaluationScenario, tolerance: options.auditTolerance).evaluate(decisions)
-            let objective = solution.objectiveValue!
-            let difference = abs(evaluation.discountedCost - objective) / max(1, abs(objective))
-            let violations = auditedViolations(evaluation.violations, model: model, tolerance: options.auditTolerance).map(\.description)
-            guard difference <= options.auditTolerance, violations.isEmpty else {
-                throw PlanAuditFailure(objective: objective, evaluatorCost: evaluation.discountedCost, violations: violations)
-            }
-            document.audit = .init(
-                evaluatorDiscountedCost: evaluation.discountedCost, solverObjective: objective,
-                relativeDifference: difference, tolerance: options.auditTolerance, violations: [])
+            var audit = evaluation.audit(objective: solution.objectiveValue!, tolerance: options.auditTolerance)
+            audit.violations = auditedViolations(audit.violations, model: model, tolerance: options.auditTolerance)
+            document.audit = PlanDocument.Audit(try audit.requirePassed())
             PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             options.phases?.extractAndAudit = auditClock.seconds

@@ -1,6 +1,7 @@
 // Demand from a CSV file: `{csv: forecasts/chat.csv, column: tokens}`.
 // A header row names the columns (`period` and the demand column; others are ignored); then
 // one row per horizon period, each period exactly once. Errors name the CSV file and its line.
+// The file is read through `InputFile`: inside the scenario's directory, a regular file, capped.
 import Foundation
 
 enum DemandCSV {
@@ -11,17 +12,25 @@ enum DemandCSV {
     }
 
     static func read(
-        file: Loc<String>, column: String, columnLoc: Loc<String>?, baseDirectory: String, horizon: Horizon, sink: DiagnosticSink
+        file: Loc<String>, column: String, baseDirectory: String, allowOutsidePaths: Bool, maxBytes: Int,
+        horizon: Horizon, sink: DiagnosticSink
     ) -> [Double]? {
         let shown = displayPath(file.value, baseDirectory: baseDirectory)
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: shown))
-        } catch {
-            sink.error(file.path, at: file.node, value: file.node.written, "expected a readable CSV file (cannot read \(shown): \(readableReason(error)))")
+        let path: String
+        switch InputFile.confined(file.value, root: baseDirectory, allowOutside: allowOutsidePaths) {
+        case .success(let p): path = p
+        case .failure(let e):
+            sink.error(file.path, at: file.node, value: file.node.written, e.message)
             return nil
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        let bytes: [UInt8]
+        switch InputFile.read(path: path, maxBytes: maxBytes) {
+        case .success(let b): bytes = b
+        case .failure(let e):
+            sink.error(file.path, at: file.node, value: file.node.written, "expected a readable CSV file (\(e.message))")
+            return nil
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             sink.error(file.path, at: file.node, value: file.node.written, "expected a UTF-8 CSV file (\(shown) is not UTF-8 text)")
             return nil
         }
@@ -92,8 +101,8 @@ enum DemandCSV {
             }
             firstLine[offset] = lineNumber
             let valueText = row[valueIndex!]
-            guard let value = parseNumber(valueText), value.isFinite, value >= 0 else {
-                fail(lineNumber, valueText, "expected tokens: a finite number >= 0")
+            guard let value = parseNumber(valueText), ScenarioRules.tokens.allows(value) else {
+                fail(lineNumber, valueText, "expected \(ScenarioRules.tokens.expected)")
                 ok = false
                 continue
             }
@@ -105,16 +114,6 @@ enum DemandCSV {
             fail(nil, nil, "expected a row for every period of the horizon; missing \(missing.count): \(labels)\(missing.count > 6 ? ", ..." : "")")
             ok = false
         }
-        _ = columnLoc
         return ok ? values.map { $0 ?? 0 } : nil
-    }
-
-    static func readableReason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSCocoaErrorDomain, ns.code == NSFileReadNoSuchFileError { return "no such file" }
-        return ns.localizedDescription
     }
 }

@@ -22,17 +22,19 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     /// What was expected.
     public let message: String
 
+    /// Every text part is made safe to print here (docs/input-limits.md): control characters
+    /// escaped, the value cut to a short excerpt, the path and message bounded.
     public init(
         severity: Severity, file: String, path: String, line: Int? = nil, column: Int? = nil,
         value: String? = nil, message: String
     ) {
         self.severity = severity
-        self.file = file
-        self.path = path
+        self.file = InputText.excerpt(file, limit: InputText.fileNameLength)
+        self.path = InputText.excerpt(path, limit: InputText.pathLength)
         self.line = line
         self.column = column
-        self.value = value
-        self.message = message
+        self.value = value.map { InputText.excerpt($0) }
+        self.message = InputText.excerpt(message, limit: InputText.messageLength)
     }
 
     /// `scenario.yaml:14:7: error: offerings[2].throughput.chat: expected a number > 0, got -5`
@@ -76,99 +78,90 @@ public struct LoadedScenario: Sendable {
     }
 }
 
-/// Limits that protect the machine from scenarios whose model would be too large.
+/// Limits that protect the machine from inputs that are too large (docs/input-limits.md).
 public struct ScenarioLimits: Sendable {
     /// Largest estimated number of nonzeros in the constraint matrix.
     public var maxNonzeros: Int
+    /// Largest scenario file or standard input, in bytes.
+    public var maxScenarioBytes: Int
+    /// Largest data file a scenario names (demand CSV), in bytes.
+    public var maxDataFileBytes: Int
+    /// Most errors reported (and most warnings); the rest are counted in a last line.
+    public var maxDiagnostics: Int
 
-    public init(maxNonzeros: Int) {
+    public init(maxNonzeros: Int = 5_000_000, maxScenarioBytes: Int = 8 << 20, maxDataFileBytes: Int = 8 << 20, maxDiagnostics: Int = 100) {
         self.maxNonzeros = maxNonzeros
+        self.maxScenarioBytes = maxScenarioBytes
+        self.maxDataFileBytes = maxDataFileBytes
+        self.maxDiagnostics = maxDiagnostics
     }
 
-    public static let `default` = ScenarioLimits(maxNonzeros: 5_000_000)
+    public static let `default` = ScenarioLimits()
 }
 
 // MARK: - Collecting diagnostics
 
-/// Collects diagnostics from every pass; sorts them into file order at the end.
+/// Collects diagnostics from every pass; sorts them into file order at the end. Keeps at most
+/// `limit` errors and `limit` warnings; past that it only counts, and never builds the message
+/// (so a costly suggestion is computed at most `limit` times, however many mistakes a file has).
 final class DiagnosticSink {
     /// The scenario file's display name.
     let file: String
+    let limit: Int
     private var items: [(diagnostic: Diagnostic, order: (Int, Int, Int))] = []
     private var counter = 0
+    private var kept: [Diagnostic.Severity: Int] = [:]
+    private var dropped: [Diagnostic.Severity: Int] = [:]
 
-    init(file: String) {
+    init(file: String, limit: Int = ScenarioLimits.default.maxDiagnostics) {
         self.file = file
+        self.limit = limit
     }
 
-    var hasErrors: Bool { items.contains { $0.diagnostic.severity == .error } }
+    var hasErrors: Bool { (kept[.error] ?? 0) > 0 }
 
     /// A diagnostic at `node` (or at `at` when the finding belongs to another file, e.g. a CSV,
     /// but should sort where that file is referenced).
     func add(
-        _ severity: Diagnostic.Severity, _ path: String, at node: DocNode?, value: String? = nil,
-        _ message: String, file otherFile: String? = nil, line otherLine: Int? = nil, sortAt: DocNode? = nil
+        _ severity: Diagnostic.Severity, _ path: @autoclosure () -> String, at node: DocNode?, value: @autoclosure () -> String? = nil,
+        _ message: @autoclosure () -> String, file otherFile: String? = nil, line otherLine: Int? = nil, sortAt: DocNode? = nil
     ) {
+        guard kept[severity, default: 0] < limit else {
+            dropped[severity, default: 0] += 1
+            return
+        }
+        kept[severity, default: 0] += 1
         counter += 1
         let line = otherFile == nil ? node?.line : otherLine
         let column = otherFile == nil ? node?.column : nil
         let anchor = sortAt ?? node
         let order = (anchor?.line ?? Int.max, otherFile == nil ? (anchor?.column ?? 0) : Int.max - 1, counter)
         items.append((Diagnostic(
-            severity: severity, file: otherFile ?? file, path: path, line: line, column: column,
-            value: value, message: message
+            severity: severity, file: otherFile ?? file, path: path(), line: line, column: column,
+            value: value(), message: message()
         ), order))
     }
 
-    func error(_ path: String, at node: DocNode?, value: String? = nil, _ message: String) {
-        add(.error, path, at: node, value: value, message)
+    func error(_ path: @autoclosure () -> String, at node: DocNode?, value: @autoclosure () -> String? = nil, _ message: @autoclosure () -> String) {
+        add(.error, path(), at: node, value: value(), message())
     }
 
-    func warning(_ path: String, at node: DocNode?, value: String? = nil, _ message: String) {
-        add(.warning, path, at: node, value: value, message)
+    func warning(_ path: @autoclosure () -> String, at node: DocNode?, value: @autoclosure () -> String? = nil, _ message: @autoclosure () -> String) {
+        add(.warning, path(), at: node, value: value(), message())
     }
 
     private func sorted(_ severity: Diagnostic.Severity) -> [Diagnostic] {
-        items.filter { $0.diagnostic.severity == severity }
+        var list = items.filter { $0.diagnostic.severity == severity }
             .sorted { $0.order < $1.order }
             .map(\.diagnostic)
+        if let more = dropped[severity], more > 0 {
+            list.append(Diagnostic(severity: severity, file: file, path: "",
+                                   message: "and \(more) more \(severity == .error ? "error" : "warning")\(more == 1 ? "" : "s") (only the first \(limit) are listed)"))
+        }
+        return list
     }
 
     var errors: [Diagnostic] { sorted(.error) }
     var warnings: [Diagnostic] { sorted(.warning) }
 }
 
-// MARK: - Did you mean
-
-/// Levenshtein distance, case-insensitive.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var previous = Array(0...y.count)
-    var current = [Int](repeating: 0, count: y.count + 1)
-    for i in 1...x.count {
-        current[0] = i
-        for j in 1...y.count {
-            let cost = x[i - 1] == y[j - 1] ? 0 : 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-        }
-        swap(&previous, &current)
-    }
-    return previous[y.count]
-}
-
-/// The closest candidate within edit distance 2, if any.
-func closestMatch(to word: String, in candidates: [String]) -> String? {
-    var best: (String, Int)?
-    for candidate in candidates {
-        let d = editDistance(word, candidate)
-        if d <= 2, d < (best?.1 ?? Int.max) { best = (candidate, d) }
-    }
-    return best?.0
-}
-
-/// " Did you mean `x`?" or "".
-func didYouMean(_ word: String, in candidates: [String]) -> String {
-    closestMatch(to: word, in: candidates).map { "; did you mean `\($0)`?" } ?? ""
-}

@@ -112,11 +112,11 @@ public struct Horizon: Hashable, Sendable {
 
 /// One slice of the representative day.
 public struct TimeSlice: Hashable, Sendable {
-    public let name: String
+    public var name: String
     /// Hours of the day in this slice (η_s); the slices' hours sum to 24.
-    public let hours: Double
+    public var hours: Double
     /// Fraction of each day's tokens that falls in this slice (σ_s); shares sum to 1.
-    public let share: Double
+    public var share: Double
 
     public init(name: String, hours: Double, share: Double) {
         self.name = name
@@ -127,13 +127,13 @@ public struct TimeSlice: Hashable, Sendable {
 
 /// A stream of inference demand.
 public struct Workload: Hashable, Sendable {
-    public let id: String
+    public var id: String
     /// Fraction of tokens that are output tokens (φ_w).
-    public let outputShare: Double
+    public var outputShare: Double
     /// The catalog model this workload runs, if named.
-    public let model: String?
+    public var model: String?
     /// Tokens (input + output) per period, one value per period of the horizon (D_wp).
-    public let demand: [Double]
+    public var demand: [Double]
 
     public init(id: String, outputShare: Double, model: String?, demand: [Double]) {
         self.id = id
@@ -153,29 +153,29 @@ public enum CapexAccounting: String, Sendable, Codable, CaseIterable {
 
 /// Bought hardware.
 public struct PurchaseOffering: Hashable, Sendable {
-    public let id: String
+    public var id: String
     /// USD per unit (c_o).
-    public let unitPrice: Double
-    public let accelerator: String?
-    public let acceleratorsPerUnit: Int
+    public var unitPrice: Double
+    public var accelerator: String?
+    public var acceleratorsPerUnit: Int
     /// Periods a unit stays in service (L_o), >= 1.
-    public let lifetimePeriods: Int
+    public var lifetimePeriods: Int
     /// IT power per unit in kW (k_o).
-    public let powerKW: Double
+    public var powerKW: Double
     /// Fixed cost per unit and period in service, USD (g_o).
-    public let opexPerUnitPeriod: Double
+    public var opexPerUnitPeriod: Double
     /// Tokens/s one unit sustains, by workload id (τ_ow). Only workloads it can serve.
-    public let throughput: [String: Double]
+    public var throughput: [String: Double]
     /// Zero-based index of the first period in which units can arrive because of
     /// `availableFrom` (0 when absent or before the horizon; may be >= periods).
-    public let availableFromIndex: Int
-    public let leadTimePeriods: Int
+    public var availableFromIndex: Int
+    public var leadTimePeriods: Int
     /// Cap on units arriving in one period.
-    public let maxUnitsPerPeriod: Double?
+    public var maxUnitsPerPeriod: Double?
     /// Units already owned at the start of the horizon.
-    public let existingUnits: Double
+    public var existingUnits: Double
     /// Periods the existing units remain in service (defaults to lifetimePeriods).
-    public let existingRemainingPeriods: Int
+    public var existingRemainingPeriods: Int
 
     public init(
         id: String, unitPrice: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
@@ -212,16 +212,16 @@ public enum RentalCommitment: String, Sendable, Codable, CaseIterable {
 
 /// Rented cloud capacity.
 public struct RentalOffering: Hashable, Sendable {
-    public let id: String
+    public var id: String
     /// USD per unit-hour (π_o).
-    public let pricePerUnitHour: Double
-    public let accelerator: String?
-    public let acceleratorsPerUnit: Int
-    public let commitment: RentalCommitment
+    public var pricePerUnitHour: Double
+    public var accelerator: String?
+    public var acceleratorsPerUnit: Int
+    public var commitment: RentalCommitment
     /// Cap on units rented at once.
-    public let maxUnits: Double?
+    public var maxUnits: Double?
     /// Tokens/s one unit sustains, by workload id (τ_ow).
-    public let throughput: [String: Double]
+    public var throughput: [String: Double]
 
     public init(
         id: String, pricePerUnitHour: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
@@ -239,13 +239,13 @@ public struct RentalOffering: Hashable, Sendable {
 
 /// A pay-per-token API.
 public struct APIOffering: Hashable, Sendable {
-    public let id: String
-    public let inputPricePerMTok: Double
-    public let outputPricePerMTok: Double
+    public var id: String
+    public var inputPricePerMTok: Double
+    public var outputPricePerMTok: Double
     /// Workload ids this API can serve, in scenario order.
-    public let serves: [String]
+    public var serves: [String]
     /// Rate limit over all workloads, tokens/s.
-    public let maxTokensPerSecond: Double?
+    public var maxTokensPerSecond: Double?
 
     public init(id: String, inputPricePerMTok: Double, outputPricePerMTok: Double, serves: [String], maxTokensPerSecond: Double? = nil) {
         self.id = id
@@ -273,11 +273,11 @@ public enum Offering: Hashable, Sendable {
 
 /// The data centre that hosts owned hardware.
 public struct Site: Hashable, Sendable {
-    public let electricityPricePerKWh: Double
+    public var electricityPricePerKWh: Double
     /// Power usage effectiveness, >= 1.
-    public let pue: Double
+    public var pue: Double
     /// IT power cap in kW, one value per period, if any.
-    public let powerCapKW: [Double]?
+    public var powerCapKW: [Double]?
 
     public init(electricityPricePerKWh: Double = 0, pue: Double = 1, powerCapKW: [Double]? = nil) {
         self.electricityPricePerKWh = electricityPricePerKWh
@@ -289,7 +289,7 @@ public struct Site: Hashable, Sendable {
 /// Spending limits.
 public struct Budget: Hashable, Sendable {
     /// Cap on cash spent on units arriving in each period, USD, one value per period, if any.
-    public let capexPerPeriod: [Double]?
+    public var capexPerPeriod: [Double]?
 
     public init(capexPerPeriod: [Double]? = nil) {
         self.capexPerPeriod = capexPerPeriod
@@ -299,11 +299,11 @@ public struct Budget: Hashable, Sendable {
 /// Modelling choices.
 public struct Policy: Hashable, Sendable {
     /// Whole units bought and reserved.
-    public let integerUnits: Bool
+    public var integerUnits: Bool
     /// 0 < U <= 1: fraction of self-run capacity that may be used.
-    public let utilizationCap: Double
+    public var utilizationCap: Double
     /// USD per million unserved tokens; nil means demand must be met.
-    public let unservedPenaltyPerMTok: Double?
+    public var unservedPenaltyPerMTok: Double?
 
     public init(integerUnits: Bool = true, utilizationCap: Double = 1, unservedPenaltyPerMTok: Double? = nil) {
         self.integerUnits = integerUnits

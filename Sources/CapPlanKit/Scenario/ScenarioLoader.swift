@@ -9,37 +9,51 @@ public enum ScenarioLoader {
     }
 
     /// Loads a scenario file: `.yaml`/`.yml` as YAML, `.json` as JSON, `-` = standard input
-    /// (JSON when it starts with `{` or `[`, YAML otherwise). Throws `ScenarioLoadError` only.
-    public static func load(path: String, catalog: Catalog = .builtIn, limits: ScenarioLimits = .default) throws -> LoadedScenario {
+    /// (JSON when it starts with `{` or `[`, YAML otherwise). Data files the scenario names
+    /// (demand CSV) must lie inside the scenario's directory (for standard input, the current
+    /// directory) unless `allowOutsidePaths`. Throws `ScenarioLoadError` only.
+    public static func load(
+        path: String, catalog: Catalog = .builtIn, limits: ScenarioLimits = .default, allowOutsidePaths: Bool = false
+    ) throws -> LoadedScenario {
         if path == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
-            guard let text = String(data: data, encoding: .utf8) else {
+            let bytes: [UInt8]
+            switch InputFile.readStandardInput(maxBytes: limits.maxScenarioBytes) {
+            case .success(let b): bytes = b
+            case .failure(let e): throw single(file: "<stdin>", "expected a scenario on standard input (\(e.message))")
+            }
+            guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw single(file: "<stdin>", "expected UTF-8 text on standard input")
             }
-            return try load(text: text, fileName: "-", baseDirectory: FileManager.default.currentDirectoryPath, catalog: catalog, limits: limits)
+            return try load(text: text, fileName: "-", baseDirectory: FileManager.default.currentDirectoryPath, catalog: catalog,
+                            limits: limits, allowOutsidePaths: allowOutsidePaths)
         }
         _ = try format(of: path)  // refuse other extensions before reading
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw single(file: path, "expected a readable scenario file (\(DemandCSV.readableReason(error)))")
+        let bytes: [UInt8]
+        switch InputFile.read(path: path, maxBytes: limits.maxScenarioBytes) {
+        case .success(let b): bytes = b
+        case .failure(let e): throw single(file: path, "expected a readable scenario file (\(e.message))")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw single(file: path, "expected a UTF-8 text file")
         }
         let base = (path as NSString).deletingLastPathComponent
-        return try load(text: text, fileName: path, baseDirectory: base.isEmpty ? "." : base, catalog: catalog, limits: limits)
+        return try load(text: text, fileName: path, baseDirectory: base.isEmpty ? "." : base, catalog: catalog, limits: limits,
+                        allowOutsidePaths: allowOutsidePaths)
     }
 
     /// Loads scenario text; the format comes from `fileName`'s extension (`-` = detect).
-    /// `baseDirectory` resolves relative CSV paths.
+    /// `baseDirectory` resolves relative data file paths, which must stay inside it unless
+    /// `allowOutsidePaths`.
     public static func load(
-        text: String, fileName: String, baseDirectory: String, catalog: Catalog = .builtIn, limits: ScenarioLimits = .default
+        text: String, fileName: String, baseDirectory: String, catalog: Catalog = .builtIn, limits: ScenarioLimits = .default,
+        allowOutsidePaths: Bool = false
     ) throws -> LoadedScenario {
         let format = try format(of: fileName, text: text)
         let display = fileName == "-" ? "<stdin>" : fileName
-        let sink = DiagnosticSink(file: display)
+        guard text.utf8.count <= limits.maxScenarioBytes else {
+            throw single(file: display, "expected a scenario of at most \(InputFile.sizeText(limits.maxScenarioBytes))")
+        }
+        let sink = DiagnosticSink(file: display, limit: limits.maxDiagnostics)
 
         let root: DocNode
         do {
@@ -54,7 +68,8 @@ public enum ScenarioLoader {
         let raw = ScenarioDocumentDecoder(sink: sink, catalog: catalog).decode(root)
         var scenario: Scenario?
         if let raw {
-            scenario = ScenarioValidator(sink: sink, catalog: catalog, limits: limits, baseDirectory: baseDirectory).validate(raw)
+            scenario = ScenarioValidator(sink: sink, catalog: catalog, limits: limits, baseDirectory: baseDirectory,
+                                         allowOutsidePaths: allowOutsidePaths).validate(raw)
         }
         if sink.hasErrors || scenario == nil {
             var errors = sink.errors

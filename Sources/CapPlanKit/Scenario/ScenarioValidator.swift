@@ -8,10 +8,11 @@ struct ScenarioValidator {
     let sink: DiagnosticSink
     let catalog: Catalog
     let limits: ScenarioLimits
-    /// Directory that relative CSV paths are resolved against.
+    /// Directory that relative CSV paths are resolved against, and that they must stay in.
     let baseDirectory: String
+    /// Data files may lie outside `baseDirectory` (absolute paths, `..`).
+    let allowOutsidePaths: Bool
 
-    static let maxPeriods = 1000
     static let sumTolerance = 1e-6
 
     // MARK: Small checks
@@ -26,8 +27,26 @@ struct ScenarioValidator {
         return v.value
     }
 
-    func whole(_ v: Loc<Double>?, min lower: Int, _ expected: String) -> Int? {
-        check(v, { $0 == $0.rounded() && $0 >= Double(lower) && $0 <= 1e9 }, expected).map { Int($0) }
+    /// The value when `rule` allows it; otherwise an error stating the rule.
+    @discardableResult
+    func check(_ v: Loc<Double>?, _ rule: ValueRule) -> Double? {
+        check(v, rule.allows, "expected \(rule.expected)")
+    }
+
+    /// A whole-number rule's value as an Int.
+    func whole(_ v: Loc<Double>?, _ rule: ValueRule) -> Int? {
+        check(v, rule).map { Int($0) }
+    }
+
+    /// A name of at most `ScenarioRules.maxNameBytes` UTF-8 bytes (GLPK's limit is bytes).
+    func checkName(_ v: Loc<String>?) -> String? {
+        guard let v else { return nil }
+        guard ScenarioRules.fitsName(v.value) else {
+            sink.error(v.path, at: v.node, value: v.node.written,
+                       "expected a name of at most \(ScenarioRules.maxNameBytes) UTF-8 bytes (this one has \(v.value.utf8.count))")
+            return nil
+        }
+        return v.value
     }
 
     static func isValidID(_ s: String) -> Bool {
@@ -58,17 +77,16 @@ struct ScenarioValidator {
                 sink.error(s.path, at: s.node, value: s.node.written, "expected a period label: YYYYQn (quarters), YYYY-MM (months) or YYYY (years)")
             }
         }
-        let periods = whole(raw.horizonPeriods, min: 1, "expected a whole number of periods from 1 to \(Self.maxPeriods)")
-            .flatMap { p -> Int? in
-                if p > Self.maxPeriods, let v = raw.horizonPeriods {
-                    sink.error(v.path, at: v.node, value: v.node.written, "expected a whole number of periods from 1 to \(Self.maxPeriods)")
-                    return nil
-                }
-                return p
-            }
-        let horizon: Horizon? = (start != nil && periods != nil) ? Horizon(start: start!, periods: periods!) : nil
+        let periods = whole(raw.horizonPeriods, ScenarioRules.periods)
+        var horizon: Horizon? = (start != nil && periods != nil) ? Horizon(start: start!, periods: periods!) : nil
+        if let h = horizon, !ScenarioRules.fitsCalendar(h), let v = raw.horizonPeriods {
+            sink.error(v.path, at: v.node, value: v.node.written,
+                       "expected a horizon that ends by \(ScenarioRules.lastYear) (from \(h.start), \(h.periods) periods end in \(h.start.advanced(by: h.periods - 1).year))")
+            horizon = nil
+        }
+        let name = checkName(raw.name)
 
-        let discountRate = check(raw.discountRate, { $0 >= 0 && $0 < 1 }, "expected an annual rate with 0 <= r < 1") ?? 0
+        let discountRate = check(raw.discountRate, ScenarioRules.discountRate) ?? 0
         var accounting = CapexAccounting.amortized
         if let c = raw.capexAccounting {
             if let a = CapexAccounting(rawValue: c.value) { accounting = a } else {
@@ -81,18 +99,18 @@ struct ScenarioValidator {
         let offerings = validateOfferings(raw.offerings, workloads: workloadsResult, horizon: horizon)
 
         // Site, budget, policy.
-        let electricity = check(raw.electricityPrice, { $0 >= 0 }, "expected a price in USD per kWh >= 0") ?? 0
-        let pue = check(raw.pue, { $0 >= 1 }, "expected a power usage effectiveness >= 1") ?? 1
-        let powerCap = perPeriod(raw.powerCap, horizon: horizon, "expected kW >= 0")
+        let electricity = check(raw.electricityPrice, ScenarioRules.electricityPrice) ?? 0
+        let pue = check(raw.pue, ScenarioRules.pue) ?? 1
+        let powerCap = perPeriod(raw.powerCap, horizon: horizon, ScenarioRules.powerCapKW)
         if let cap = powerCap, let raw = raw.powerCap, cap.contains(where: { $0 > 1e6 }) {
             warnUnit(raw, "a power cap above 1 GW looks like watts; powerCapKW is in kW")
         }
-        let capex = perPeriod(raw.capexPerPeriod, horizon: horizon, "expected USD >= 0")
+        let capex = perPeriod(raw.capexPerPeriod, horizon: horizon, ScenarioRules.capexPerPeriod)
         if let capex, let raw = raw.capexPerPeriod, let m = capex.max(), m > 0, m < 1000 {
             warnUnit(raw, "a capital budget below 1000 USD per period looks like thousands or millions of USD; capexPerPeriod is in USD")
         }
-        let utilization = check(raw.utilizationCap, { $0 > 0 && $0 <= 1 }, "expected a fraction with 0 < U <= 1") ?? 1
-        let penalty = check(raw.unservedPenalty, { $0 >= 0 }, "expected USD per million tokens >= 0")
+        let utilization = check(raw.utilizationCap, ScenarioRules.utilizationCap) ?? 1
+        let penalty = check(raw.unservedPenalty, ScenarioRules.unservedPenalty)
 
         // Serviceability: every workload needs at least one offering.
         // Skipped when an offering could not be read at all: it might have been the one.
@@ -113,11 +131,11 @@ struct ScenarioValidator {
                 periods: horizon.periods, slices: slices.count, workloads: workloadsResult.workloads.count,
                 offerings: offerings.list, unservedPriced: penalty != nil)
             if estimate > Double(limits.maxNonzeros) {
-                sink.error("", at: raw.root, "the model would have about \(formatCount(estimate)) nonzeros, more than the limit of \(formatCount(Double(limits.maxNonzeros))): \(horizon.periods) periods x \(slices.count) time slices, \(workloadsResult.workloads.count) workloads, \(offerings.list.count) offerings (\(offerings.pairs) offering-workload pairs); shorten the horizon, merge slices or offerings, or raise the limit with --max-nonzeros")
+                sink.error("", at: raw.root, "the model would have about \(formatCount(estimate)) nonzeros, more than the limit of \(formatCount(Double(limits.maxNonzeros))): \(horizon.periods) periods x \(slices.count) time slices, \(workloadsResult.workloads.count) workloads, \(offerings.list.count) offerings (\(offerings.pairs) offering-workload pairs); shorten the horizon, merge slices or offerings, or raise the model-size limit")
             }
         }
 
-        guard !sink.hasErrors, let horizon, let name = raw.name?.value else { return nil }
+        guard !sink.hasErrors, let horizon, let name else { return nil }
         return Scenario(
             name: name, horizon: horizon, discountRate: discountRate, capexAccounting: accounting,
             timeSlices: slices, workloads: workloadsResult.workloads, offerings: offerings.list,
@@ -127,13 +145,7 @@ struct ScenarioValidator {
         )
     }
 
-    private func formatCount(_ x: Double) -> String {
-        let n = Int(min(x, 9e18))
-        var digits = Array(String(n))
-        var i = digits.count - 3
-        while i > 0 { digits.insert(",", at: i); i -= 3 }
-        return String(digits)
-    }
+    private func formatCount(_ x: Double) -> String { groupedCount(Int(min(x, 9e18))) }
 
     private func warnUnit(_ raw: RawPerPeriod, _ message: String) {
         switch raw {
@@ -143,16 +155,16 @@ struct ScenarioValidator {
     }
 
     /// A number repeated for every period, or a list of exactly `periods` numbers.
-    private func perPeriod(_ raw: RawPerPeriod?, horizon: Horizon?, _ expected: String) -> [Double]? {
+    private func perPeriod(_ raw: RawPerPeriod?, horizon: Horizon?, _ rule: ValueRule) -> [Double]? {
         guard let raw else { return nil }
         switch raw {
         case .scalar(let v):
-            guard let x = check(v, { $0 >= 0 }, expected) else { return nil }
+            guard let x = check(v, rule) else { return nil }
             return horizon.map { Array(repeating: x, count: $0.periods) }
         case .list(let vs, let node, let path):
             var ok = true
             let values = vs.map { v -> Double in
-                if check(v, { $0 >= 0 }, expected) == nil { ok = false }
+                if check(v, rule) == nil { ok = false }
                 return v.value
             }
             if let horizon, vs.count != horizon.periods {
@@ -180,8 +192,8 @@ struct ScenarioValidator {
                     sink.error(n.path, at: n.node, value: n.node.written, "expected a unique slice name (`\(n.value)` is used twice)")
                 } else { names[n.value] = n.node }
             }
-            let hours = check(s.hours, { $0 > 0 && $0 <= 24 }, "expected hours with 0 < h <= 24")
-            let share = check(s.share, { $0 >= 0 && $0 <= 1 }, "expected a share with 0 <= share <= 1")
+            let hours = check(s.hours, ScenarioRules.sliceHours)
+            let share = check(s.share, ScenarioRules.sliceShare)
             if let hours, let share, let name = s.name?.value {
                 result.append(TimeSlice(name: name, hours: hours, share: share))
             } else { complete = false }
@@ -226,14 +238,14 @@ struct ScenarioValidator {
                 result.ids.insert(id.value)
                 result.order.append(id.value)
             }
-            let share = check(w.outputShare, { $0 >= 0 && $0 <= 1 }, "expected a fraction with 0 <= outputShare <= 1") ?? 0.5
+            let share = check(w.outputShare, ScenarioRules.outputShare) ?? 0.5
             if let m = w.model {
                 if catalog.models.contains(where: { $0.id == m.value }) {
                     if let id = w.id?.value { result.models[id] = m.value }
                 } else {
                     let known = catalog.models.map(\.id)
                     sink.error(m.path, at: m.node, value: m.node.written,
-                               "expected a catalog model id" + (closestMatch(to: m.value, in: known).map { "; did you mean `\($0)`?" } ?? (known.isEmpty ? "" : " (\(known.joined(separator: ", ")))")))
+                               "expected a catalog model id" + (closestMatch(to: m.value, in: known).map { "; did you mean `\($0)`?" } ?? (known.isEmpty ? "" : " (\(listing(known, noun: "catalog models")))")))
                 }
             }
             let demand = w.demand.flatMap { validateDemand($0, horizon: horizon) }
@@ -255,25 +267,32 @@ struct ScenarioValidator {
         switch d.value {
         case .list(let values):
             var ok = true
-            for v in values where check(v, { $0 >= 0 }, "expected tokens >= 0") == nil { ok = false }
+            for v in values where check(v, ScenarioRules.tokens) == nil { ok = false }
             if let horizon, values.count != horizon.periods {
                 sink.error(d.path, at: d.node, value: "\(values.count) values", "expected \(horizon.periods) values, one per period \(horizon.labels.first!)...\(horizon.labels.last!)")
                 ok = false
             }
             return ok && horizon != nil ? values.map(\.value) : nil
         case .growth(let start, let growth):
-            let s = check(start, { $0 >= 0 }, "expected tokens in period 1 >= 0")
-            let g = check(growth, { $0 > -1 }, "expected a growth rate > -1 (0.05 = 5% per period)")
+            let s = check(start, ScenarioRules.tokens)
+            let g = check(growth, ScenarioRules.growth)
             guard let s, let g, let horizon else { return nil }
             let values = (0..<horizon.periods).map { s * pow(1 + g, Double($0)) }
-            if let bad = values.first(where: { !$0.isFinite }) {
-                sink.error(growth!.path, at: growth!.node, value: growth!.node.written, "expected a growth rate that keeps demand finite (reaches \(bad))")
+            if let p = values.firstIndex(where: { !ScenarioRules.tokens.allows($0) }) {
+                sink.error(growth!.path, at: growth!.node, value: growth!.node.written,
+                           "expected a growth rate that keeps demand within \(ValueRule.format(1e36)) tokens a period (period \(p + 1) would have \(values[p]))")
                 return nil
             }
             return values
         case .csv(let file, let column):
+            if let file, file.value.utf8.count > ScenarioRules.maxPathBytes {
+                sink.error(file.path, at: file.node, value: file.node.written, "expected a path of at most \(ScenarioRules.maxPathBytes) bytes")
+                return nil
+            }
+            if column != nil, checkName(column) == nil { return nil }
             guard let file, let horizon else { return nil }
-            return DemandCSV.read(file: file, column: column?.value ?? "tokens", columnLoc: column, baseDirectory: baseDirectory, horizon: horizon, sink: sink)
+            return DemandCSV.read(file: file, column: column?.value ?? "tokens", baseDirectory: baseDirectory,
+                                  allowOutsidePaths: allowOutsidePaths, maxBytes: limits.maxDataFileBytes, horizon: horizon, sink: sink)
         }
     }
 
@@ -295,7 +314,7 @@ struct ScenarioValidator {
         if raw.value.isEmpty { sink.error(raw.path, at: raw.node, "expected at least one offering") }
         var seen: [String: String] = [:]
         let ppy = horizon?.kind.periodsPerYear ?? 4
-        let workloadList = workloads.order.isEmpty ? "" : " (\(workloads.order.joined(separator: ", ")))"
+        let workloadList = workloads.order.isEmpty ? "" : " (\(listing(workloads.order, noun: "workload ids")))"
 
         for o in raw.value {
             // Names mentioned, valid values or not: a bad value is reported on its own.
@@ -329,7 +348,7 @@ struct ScenarioValidator {
                 } else { seen[id] = o.path }
             }
             func num(_ key: String) -> Loc<Double>? { o.numbers[key] }
-            let accelerator = o.strings["accelerator"]?.value
+            let accelerator = checkName(o.strings["accelerator"])
 
             // Throughput: catalog by model, then explicit keys.
             func throughput(catalogByModel: [String: CatalogThroughput]?) -> [String: Double] {
@@ -345,7 +364,7 @@ struct ScenarioValidator {
                             sink.error(key.path, at: key.node, "expected a workload id of this scenario\(workloadList)" + didYouMean(key.value, in: workloads.order))
                             continue
                         }
-                        if let x = check(value, { $0 > 0 }, "expected tokens per second > 0") { t[key.value] = x }
+                        if let x = check(value, ScenarioRules.throughput) { t[key.value] = x }
                     }
                 }
                 return t
@@ -354,20 +373,20 @@ struct ScenarioValidator {
             let offering: Offering
             switch kind {
             case .purchase:
-                let unitPrice = check(num("unitPrice"), { $0 >= 0 }, "expected a price in USD >= 0") ?? catalogPurchase?.unitPrice ?? 0
+                let unitPrice = check(num("unitPrice"), ScenarioRules.unitPrice) ?? catalogPurchase?.unitPrice ?? 0
                 if unitPrice < 100, o.numbers["unitPrice"] != nil || catalogPurchase != nil {
                     let at = o.numbers["unitPrice"]
                     sink.warning(at?.path ?? o.path, at: at?.node ?? o.node, value: at?.node.written, "a purchase cheaper than 100 USD a unit is unusual; unitPrice is USD per unit")
                 }
-                let accelerators = whole(num("acceleratorsPerUnit"), min: 1, "expected a whole number >= 1") ?? catalogPurchase?.acceleratorsPerUnit ?? 1
-                let lifetime = whole(num("lifetimePeriods"), min: 1, "expected a whole number of periods >= 1")
+                let accelerators = whole(num("acceleratorsPerUnit"), ScenarioRules.acceleratorsPerUnit) ?? catalogPurchase?.acceleratorsPerUnit ?? 1
+                let lifetime = whole(num("lifetimePeriods"), ScenarioRules.lifetimePeriods)
                     ?? catalogPurchase.map { max(1, Int(($0.lifetimeYears * Double(ppy)).rounded())) } ?? 1
-                let power = check(num("powerKW"), { $0 >= 0 }, "expected kW >= 0") ?? catalogPurchase?.powerKW ?? 0
-                let opex = check(num("opexPerUnitPeriod"), { $0 >= 0 }, "expected USD >= 0") ?? 0
-                let lead = whole(num("leadTimePeriods"), min: 0, "expected a whole number of periods >= 0") ?? 0
-                let maxPer = check(num("maxUnitsPerPeriod"), { $0 >= 0 }, "expected units >= 0")
-                let existing = check(num("existingUnits"), { $0 >= 0 }, "expected units >= 0") ?? 0
-                let remaining = whole(num("existingRemainingPeriods"), min: 1, "expected a whole number of periods >= 1")
+                let power = check(num("powerKW"), ScenarioRules.powerKW) ?? catalogPurchase?.powerKW ?? 0
+                let opex = check(num("opexPerUnitPeriod"), ScenarioRules.opexPerUnitPeriod) ?? 0
+                let lead = whole(num("leadTimePeriods"), ScenarioRules.leadTimePeriods) ?? 0
+                let maxPer = check(num("maxUnitsPerPeriod"), ScenarioRules.units)
+                let existing = check(num("existingUnits"), ScenarioRules.units) ?? 0
+                let remaining = whole(num("existingRemainingPeriods"), ScenarioRules.existingRemainingPeriods)
                 var availableIndex = 0
                 if let a = o.strings["availableFrom"] {
                     if let label = PeriodLabel(a.value) {
@@ -390,15 +409,15 @@ struct ScenarioValidator {
                 result.servedWorkloads.formUnion(t.keys)
                 if t.isEmpty { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
             case .rental:
-                let price = check(num("pricePerUnitHour"), { $0 >= 0 }, "expected a price in USD per unit-hour >= 0") ?? catalogRental?.pricePerUnitHour ?? 0
-                let accelerators = whole(num("acceleratorsPerUnit"), min: 1, "expected a whole number >= 1") ?? catalogRental?.acceleratorsPerUnit ?? 1
+                let price = check(num("pricePerUnitHour"), ScenarioRules.pricePerUnitHour) ?? catalogRental?.pricePerUnitHour ?? 0
+                let accelerators = whole(num("acceleratorsPerUnit"), ScenarioRules.acceleratorsPerUnit) ?? catalogRental?.acceleratorsPerUnit ?? 1
                 var commitment = catalogRental?.commitment ?? .none
                 if let c = o.strings["commitment"] {
                     if let value = RentalCommitment(rawValue: c.value) { commitment = value } else {
                         sink.error(c.path, at: c.node, value: c.node.written, "expected `none` (on demand) or `period` (reserved)" + didYouMean(c.value, in: ["none", "period"]))
                     }
                 }
-                let maxUnits = check(num("maxUnits"), { $0 >= 0 }, "expected units >= 0")
+                let maxUnits = check(num("maxUnits"), ScenarioRules.units)
                 let t = throughput(catalogByModel: catalogRental?.throughputByModel)
                 offering = .rental(RentalOffering(
                     id: id, pricePerUnitHour: price, accelerator: accelerator ?? catalogRental?.accelerator,
@@ -407,9 +426,9 @@ struct ScenarioValidator {
                 result.servedWorkloads.formUnion(t.keys)
                 if t.isEmpty { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
             case .api:
-                let input = check(num("inputPricePerMTok"), { $0 >= 0 }, "expected USD per million tokens >= 0") ?? catalogAPI?.inputPricePerMTok ?? 0
-                let output = check(num("outputPricePerMTok"), { $0 >= 0 }, "expected USD per million tokens >= 0") ?? catalogAPI?.outputPricePerMTok ?? 0
-                let rate = check(num("maxTokensPerSecond"), { $0 > 0 }, "expected tokens per second > 0")
+                let input = check(num("inputPricePerMTok"), ScenarioRules.pricePerMTok) ?? catalogAPI?.inputPricePerMTok ?? 0
+                let output = check(num("outputPricePerMTok"), ScenarioRules.pricePerMTok) ?? catalogAPI?.outputPricePerMTok ?? 0
+                let rate = check(num("maxTokensPerSecond"), ScenarioRules.maxTokensPerSecond)
                 var serves: [String] = []
                 if let explicit = o.serves {
                     var listed = Set<String>()

@@ -1,11 +1,12 @@
 // Reads YAML (and JSON, a subset of it) into a small document tree with line and column marks.
 //
-// The tree is built from libyaml's event stream (the libyaml bundled with Yams), not from a
-// composed `Yams.Node`: an alias (`*name`) is refused with its path and line the moment the
-// parser reports it, so an alias bomb ("billion laughs") never expands and never gets hashed.
-// Nesting depth is bounded for the same reason (no stack overflow on `[[[[...`).
-import CYaml
-import Foundation
+// The tree is built from libyaml's event stream (the system libyaml, through the CLibYAML
+// module), never from a composed node graph: an anchor (`&name`) or alias (`*name`) is refused
+// with its path and line the moment the parser reports it, before any mapping holding it is
+// built or any key hashed, so an alias bomb ("billion laughs") never expands. Nesting depth is
+// bounded for the same reason (no stack overflow on `[[[[...`). Tags are read as they say
+// (`!!int 12` is the number 12, `!!str 12` the text "12") or refused.
+import CLibYAML
 
 /// A node of a parsed scenario document.
 final class DocNode {
@@ -53,7 +54,7 @@ final class DocNode {
     }
 }
 
-/// A YAML/JSON syntax problem or a refused construct (alias, nesting).
+/// A YAML/JSON syntax problem or a refused construct (anchor, alias, tag, nesting).
 struct DocumentError: Error {
     let path: String
     let line: Int?
@@ -131,17 +132,23 @@ enum DocumentReader {
             defer { yaml_event_delete(&event) }
             switch type {
             case YAML_ALIAS_EVENT:
-                let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+                let name = Self.text(event.data.alias.anchor)
                 throw DocumentError(path: path, line: line, column: column,
-                                    message: "YAML aliases (`*\(name)`) are not allowed in scenarios; write the value out")
+                                    message: "YAML aliases (`*\(InputText.excerpt(name))`) are not allowed in scenarios; write the value out")
             case YAML_SCALAR_EVENT:
                 let s = event.data.scalar
+                try refuseAnchor(s.anchor, line: line, column: column)
                 let text = s.value.map { ptr in
                     String(decoding: UnsafeBufferPointer(start: ptr, count: Int(s.length)), as: UTF8.self)
                 } ?? ""
-                let plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil
+                var plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nil
+                if let tag = s.tag.map({ Self.text($0) }) {
+                    plain = try resolveScalarTag(tag, text: text, line: line, column: column)
+                }
                 return DocNode(.scalar(text, plain: plain), line: line, column: column)
             case YAML_SEQUENCE_START_EVENT:
+                try refuseAnchor(event.data.sequence_start.anchor, line: line, column: column)
+                try refuseCollectionTag(event.data.sequence_start.tag, allowed: "tag:yaml.org,2002:seq", line: line, column: column)
                 guard depth < DocumentReader.maxDepth else {
                     throw DocumentError(path: path, line: line, column: column, message: "nesting deeper than \(DocumentReader.maxDepth) levels")
                 }
@@ -156,6 +163,8 @@ enum DocumentReader {
                 path = saved
                 return DocNode(.sequence(items), line: line, column: column)
             case YAML_MAPPING_START_EVENT:
+                try refuseAnchor(event.data.mapping_start.anchor, line: line, column: column)
+                try refuseCollectionTag(event.data.mapping_start.tag, allowed: "tag:yaml.org,2002:map", line: line, column: column)
                 guard depth < DocumentReader.maxDepth else {
                     throw DocumentError(path: path, line: line, column: column, message: "nesting deeper than \(DocumentReader.maxDepth) levels")
                 }
@@ -177,7 +186,7 @@ enum DocumentReader {
                     }
                     if !seen.insert(key).inserted {
                         throw DocumentError(path: childPath, line: keyNode.line, column: keyNode.column,
-                                            message: "duplicate key `\(key)`")
+                                            message: "duplicate key `\(InputText.excerpt(key))`")
                     }
                     path = childPath
                     var (vt, ve) = try next()
@@ -189,6 +198,62 @@ enum DocumentReader {
             default:
                 throw DocumentError(path: path, line: line, column: column, message: "unexpected YAML event")
             }
+        }
+
+        static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String {
+            pointer.map { String(cString: $0) } ?? ""
+        }
+
+        /// Anchors exist only to be aliased, and aliases are refused: an anchor is refused where
+        /// it is written, which is before anything that could alias it.
+        func refuseAnchor(_ anchor: UnsafeMutablePointer<yaml_char_t>?, line: Int, column: Int) throws {
+            guard let anchor else { return }
+            throw DocumentError(path: path, line: line, column: column,
+                                message: "YAML anchors (`&\(InputText.excerpt(Self.text(anchor)))`) are not allowed in scenarios; write the value out")
+        }
+
+        func refuseCollectionTag(_ tag: UnsafeMutablePointer<yaml_char_t>?, allowed: String, line: Int, column: Int) throws {
+            guard let tag else { return }
+            let name = Self.text(tag)
+            guard name != allowed else { return }
+            throw DocumentError(path: path, line: line, column: column,
+                                message: "YAML tag `\(Self.shortTag(name))` is not supported in scenarios; write the value without a tag")
+        }
+
+        /// Whether a tagged scalar reads as a plain value (number, boolean, null) or as text.
+        /// A tag the value does not fit, or a tag the format has no use for, is refused.
+        func resolveScalarTag(_ tag: String, text: String, line: Int, column: Int) throws -> Bool {
+            func refuse(_ expected: String) -> DocumentError {
+                DocumentError(path: path, line: line, column: column,
+                              message: "the YAML tag `\(Self.shortTag(tag))` says \(expected), got `\(InputText.excerpt(text))`")
+            }
+            switch tag {
+            case "!", "tag:yaml.org,2002:str":
+                return false
+            case "tag:yaml.org,2002:int":
+                guard let x = parseNumber(text), x.isFinite, x == x.rounded(), !text.contains("."), !text.lowercased().contains("e") else {
+                    throw refuse("a whole number")
+                }
+                return true
+            case "tag:yaml.org,2002:float":
+                guard parseNumber(text) != nil else { throw refuse("a number") }
+                return true
+            case "tag:yaml.org,2002:bool":
+                guard ["true", "True", "TRUE", "false", "False", "FALSE"].contains(text) else { throw refuse("true or false") }
+                return true
+            case "tag:yaml.org,2002:null":
+                guard ["", "~", "null", "Null", "NULL"].contains(text) else { throw refuse("null") }
+                return true
+            default:
+                throw DocumentError(path: path, line: line, column: column,
+                                    message: "YAML tag `\(Self.shortTag(tag))` is not supported in scenarios; write the value without a tag")
+            }
+        }
+
+        /// `!!int` for `tag:yaml.org,2002:int`; other tags as written, cut short.
+        static func shortTag(_ tag: String) -> String {
+            let prefix = "tag:yaml.org,2002:"
+            return InputText.excerpt(tag.hasPrefix(prefix) ? "!!" + tag.dropFirst(prefix.count) : tag)
         }
     }
 }

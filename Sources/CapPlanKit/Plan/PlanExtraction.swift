@@ -116,15 +116,20 @@ enum PlanExtraction {
         }
         let offeringPosition = Dictionary(uniqueKeysWithValues: scenario.offerings.enumerated().map { ($1.id, $0) })
 
+        // In the order they must be placed: by order period, then offering id (then arrival).
+        var orders: [(order: Int, arrival: Int, line: PlanDocument.Purchase)] = []
         for purchase in scenario.purchases {
             let arrivals = decisions.arrivals[purchase.id] ?? []
             for (q, units) in arrivals.enumerated() where units > 0 {
-                document.purchases.append(.init(
+                let order = q - purchase.leadTimePeriods
+                orders.append((order, q, .init(
                     offering: purchase.id, accelerator: purchase.accelerator, period: labels[q],
-                    orderPeriod: scenario.horizon.start.advanced(by: q - purchase.leadTimePeriods).description,
-                    units: units, accelerators: units * Double(purchase.acceleratorsPerUnit), capex: units * purchase.unitPrice))
+                    orderPeriod: scenario.horizon.start.advanced(by: order).description,
+                    units: units, accelerators: units * Double(purchase.acceleratorsPerUnit), capex: units * purchase.unitPrice)))
             }
         }
+        orders.sort { ($0.order, $0.line.offering, $0.arrival) < ($1.order, $1.line.offering, $1.arrival) }
+        document.purchases = orders.map(\.line)
 
         func weightedAverage(_ values: [Double]) -> Double {
             var sum = 0.0
@@ -155,7 +160,7 @@ enum PlanExtraction {
                     guard units > 0 else { continue }
                     let busy = (0..<slices.count).map { s in load[o].map { clean($0[p * slices.count + s] / units) } ?? 0 }
                     rentals.append(.init(
-                        offering: rental.id, accelerator: rental.accelerator, commitment: rental.commitment.rawValue, units: units,
+                        offering: rental.id, accelerator: rental.accelerator, commitment: rental.commitment, units: units,
                         unitsBySlice: nil, accelerators: units * accelerators, averageUtilization: weightedAverage(busy)))
                 } else if let bySlice = decisions.onDemandUnits[rental.id]?[p] {
                     guard bySlice.contains(where: { $0 > 0 }) else { continue }
@@ -164,7 +169,7 @@ enum PlanExtraction {
                     }
                     let averageUnits = weightedAverage(bySlice)
                     rentals.append(.init(
-                        offering: rental.id, accelerator: rental.accelerator, commitment: rental.commitment.rawValue, units: nil,
+                        offering: rental.id, accelerator: rental.accelerator, commitment: rental.commitment, units: nil,
                         unitsBySlice: Dictionary(uniqueKeysWithValues: zip(slices.map(\.name), bySlice)),
                         accelerators: averageUnits * accelerators, averageUtilization: weightedAverage(busy)))
                 }

@@ -9,40 +9,8 @@ public enum PlanReport {
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 
-    /// USD with thousands separators, no cents above 1,000.
-    public static func money(_ value: Double) -> String {
-        let rounded = abs(value) >= 1000 ? value.rounded() : (value * 100).rounded() / 100
-        let negative = rounded < 0
-        let magnitude = abs(rounded)
-        var whole = String(Int64(magnitude))
-        var groups: [String] = []
-        while whole.count > 3 {
-            groups.insert(String(whole.suffix(3)), at: 0)
-            whole = String(whole.dropLast(3))
-        }
-        groups.insert(whole, at: 0)
-        var text = groups.joined(separator: ",")
-        if magnitude < 1000 {
-            let cents = Int64(((magnitude - magnitude.rounded(.down)) * 100).rounded())
-            text += cents == 0 ? "" : String(format: ".%02lld", cents)
-        }
-        return (negative ? "-$" : "$") + text
-    }
-
-    static func number(_ value: Double, digits: Int = 2) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(format: "%.\(digits)f", value)
-    }
-
-    static func tokens(_ value: Double) -> String {
-        let units: [(Double, String)] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
-        for (scale, suffix) in units where abs(value) >= scale {
-            return String(format: "%.2f", value / scale) + suffix
-        }
-        return String(format: "%.0f", value)
-    }
-
-    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value * 100) }
+    /// The report's money format (`Formatting.money`), kept for the CLI's progress line.
+    public static func money(_ value: Double) -> String { Formatting.money(value) }
 
     /// Aligns columns: the first column left, the others right.
     static func table(_ header: [String], _ rows: [[String]], indent: String = "  ") -> String {
@@ -68,7 +36,7 @@ public enum PlanReport {
         var w = ReportWriter(style: style)
         let h = plan.horizon
         var headline = "\(plan.scenario.name): \(plan.status.rawValue) (\(plan.solver.method)"
-        if let gap = plan.solver.mipGap { headline += ", gap \(String(format: "%.4f%%", gap * 100))" }
+        if let gap = plan.solver.mipGap { headline += ", gap \(Formatting.percent(gap, fractionDigits: 4))" }
         headline += "), \(h.periods) \(h.kind)s from \(h.start)"
         if plan.solver.relaxed { headline += ", LP relaxation" }
         w.line(headline)
@@ -80,7 +48,7 @@ public enum PlanReport {
                 w.table(
                     ["workload", "period", "slice", "unserved tokens/s", "unserved tokens", "binding limits"],
                     diagnosis.shortfalls.prefix(30).map {
-                        [$0.workload, $0.period, $0.slice, String(format: "%.1f", $0.tokensPerSecond), tokens($0.tokens),
+                        [$0.workload, $0.period, $0.slice, Formatting.number($0.tokensPerSecond, fractionDigits: 1), Formatting.tokens($0.tokens),
                          $0.limits.isEmpty ? "-" : $0.limits.joined(separator: "; ")]
                     })
                 if diagnosis.shortfalls.count > 30 { w.line("  ... and \(diagnosis.shortfalls.count - 30) more (see the JSON plan)") }
@@ -90,34 +58,33 @@ public enum PlanReport {
         guard let totals = plan.totals else { return w.text }
 
         w.line("")
-        var cost = "Discounted cost \(money(totals.discountedCost)) (undiscounted \(money(totals.cost))"
-        if let perMTok = totals.costPerMillionTokens { cost += ", \(money(perMTok)) per million tokens" }
+        var cost = "Discounted cost \(Formatting.money(totals.discountedCost)) (undiscounted \(Formatting.money(totals.cost))"
+        if let perMTok = totals.costPerMillionTokens { cost += ", \(Formatting.money(perMTok)) per million tokens" }
         w.line(cost + ")")
         if let baselines = plan.baselines {
             for (name, baseline) in [("All-API", baselines.allAPI), ("No-API (own and rent)", baselines.noAPI), ("Rent-only", baselines.rentOnly)] {
                 if let cost = baseline.discountedCost, let saving = baseline.saving {
-                    let pct = baseline.savingPercent.map { String(format: " (%.1f%%)", $0) } ?? ""
-                    w.line("\(name) plan \(money(cost)): this plan saves \(money(saving))\(pct)")
+                    let pct = baseline.savingPercent.map { " (\(Formatting.percent($0 / 100)))" } ?? ""
+                    w.line("\(name) plan \(Formatting.money(cost)): this plan saves \(Formatting.money(saving))\(pct)")
                 } else if let why = baseline.unavailable {
                     w.line("\(name) plan: unavailable, \(why)")
                 }
             }
         }
         if totals.tokensUnserved > 0 {
-            w.line("Unserved: \(tokens(totals.tokensUnserved)) of \(tokens(totals.tokensDemanded)) tokens")
+            w.line("Unserved: \(Formatting.tokens(totals.tokensUnserved)) of \(Formatting.tokens(totals.tokensDemanded)) tokens")
         }
 
-        
+        // In the order the purchases must be placed (PlanExtraction sorts them).
+        w.heading("What to buy")
         if plan.purchases.isEmpty {
-            w.heading("What to buy")
             w.line("nothing")
         } else {
-            w.heading("What to buy")
             w.table(
                 ["order by", "arrives", "offering", "units", "accelerators", "capex"],
                 plan.purchases.map {
-                    [$0.orderPeriod, $0.period, $0.offering, number($0.units),
-                     number($0.accelerators) + ($0.accelerator.map { " \($0)" } ?? ""), money($0.capex)]
+                    [$0.orderPeriod, $0.period, $0.offering, Formatting.number($0.units),
+                     Formatting.number($0.accelerators) + ($0.accelerator.map { " \($0)" } ?? ""), Formatting.money($0.capex)]
                 })
         }
 
@@ -126,7 +93,7 @@ public enum PlanReport {
             w.heading("Owned fleet: units in service (average utilization)")
             w.table(["period"] + fleetOfferings, plan.periods.map { period in
                 [period.period] + fleetOfferings.map { id in
-                    period.fleet.first { $0.offering == id }.map { "\(number($0.unitsInService)) (\(percent($0.averageUtilization)))" } ?? "-"
+                    period.fleet.first { $0.offering == id }.map { "\(Formatting.number($0.unitsInService)) (\(Formatting.percent($0.averageUtilization)))" } ?? "-"
                 }
             })
         }
@@ -136,10 +103,10 @@ public enum PlanReport {
             w.table(["period"] + rentalOfferings, plan.periods.map { period in
                 [period.period] + rentalOfferings.map { id in
                     guard let line = period.rentals.first(where: { $0.offering == id }) else { return "-" }
-                    if let units = line.units { return number(units) }
+                    if let units = line.units { return Formatting.number(units) }
                     let slices = plan.horizon.timeSlices
                     let average = slices.reduce(0.0) { $0 + (line.unitsBySlice?[$1.name] ?? 0) * $1.hours } / 24
-                    return String(format: "%.2f avg", average)
+                    return Formatting.number(average) + " avg"
                 }
             })
         }
@@ -151,21 +118,21 @@ public enum PlanReport {
             let unserved = period.workloads.reduce(0) { $0 + $1.unservedTokens }
             return [period.period] + servers.map { id in
                 let served = period.workloads.reduce(0) { $0 + ($1.servedTokens[id] ?? 0) }
-                return served > 0 && demand > 0 ? percent(served / demand) : "-"
-            } + [unserved > 0 && demand > 0 ? percent(unserved / demand) : "-"]
+                return served > 0 && demand > 0 ? Formatting.percent(served / demand) : "-"
+            } + [unserved > 0 && demand > 0 ? Formatting.percent(unserved / demand) : "-"]
         })
 
         w.heading("Cost by period (undiscounted, USD)")
         var rows = plan.periods.map { period in
             let c = period.cost
-            return [period.period, money(c.capex), money(c.energy), money(c.fixedOpex), money(c.rental), money(c.api),
-                    money(c.unservedPenalty), money(c.total), money(period.discountedCost.total)]
+            return [period.period, Formatting.money(c.capex), Formatting.money(c.energy), Formatting.money(c.fixedOpex), Formatting.money(c.rental), Formatting.money(c.api),
+                    Formatting.money(c.unservedPenalty), Formatting.money(c.total), Formatting.money(period.discountedCost.total)]
         }
-        rows.append(["total", money(totals.capex), money(totals.energy), money(totals.fixedOpex), money(totals.rental), money(totals.api),
-                     money(totals.unservedPenalty), money(totals.cost + totals.salvage), money(totals.discountedCost + totals.discountedSalvage)])
+        rows.append(["total", Formatting.money(totals.capex), Formatting.money(totals.energy), Formatting.money(totals.fixedOpex), Formatting.money(totals.rental), Formatting.money(totals.api),
+                     Formatting.money(totals.unservedPenalty), Formatting.money(totals.cost + totals.salvage), Formatting.money(totals.discountedCost + totals.discountedSalvage)])
         w.table(["period", "capex", "energy", "opex", "rental", "api", "unserved", "total", "discounted"], rows)
         if totals.salvage > 0 {
-            w.line("  salvage credit at the horizon's end: \(money(totals.salvage)) (discounted \(money(totals.discountedSalvage)))")
+            w.line("  salvage credit at the horizon's end: \(Formatting.money(totals.salvage)) (discounted \(Formatting.money(totals.discountedSalvage)))")
         }
         if let insights = plan.insights {
             w.heading("Marginal cost of one more million tokens, USD (token-weighted average over slices; peak slice)")
@@ -173,14 +140,14 @@ public enum PlanReport {
             w.table(["period"] + workloads, plan.periods.map { period in
                 [period.period] + workloads.map { w in
                     guard let m = insights.marginalCosts.first(where: { $0.workload == w && $0.period == period.period }) else { return "-" }
-                    return String(format: "%.3f (%@ %.3f)", m.averagePerMTok, m.peakSlice, m.peakPerMTok)
+                    return "\(Formatting.number(m.averagePerMTok, fractionDigits: 3)) (\(m.peakSlice) \(Formatting.number(m.peakPerMTok, fractionDigits: 3)))"
                 }
             })
             if plan.solver.integerColumns > 0 { w.line("  from the LP with the purchases and reservations fixed at the plan's") }
             if !insights.shadowPrices.isEmpty {
                 w.heading("Binding limits: what one more unit is worth (USD, in the period's money)")
                 let top = insights.shadowPrices.sorted { $0.value > $1.value }.prefix(20)
-                w.table(["limit", "value", "unit"], top.map { [$0.limit, String(format: "%.4g", $0.valueUndiscounted), $0.unit] })
+                w.table(["limit", "value", "unit"], top.map { [$0.limit, Formatting.significant($0.valueUndiscounted, digits: 4), $0.unit] })
                 if insights.shadowPrices.count > top.count {
                     w.line("  ... \(insights.shadowPrices.count - top.count) more in the JSON plan (insights.shadowPrices)")
                 }
@@ -189,8 +156,8 @@ public enum PlanReport {
         if let thresholds = plan.priceThresholds, !thresholds.isEmpty {
             w.heading("Price thresholds (re-solved by bisection; \(thresholds[0].method))")
             w.table(["offering", "price", "now", "threshold"], thresholds.map { t in
-                [t.offering, t.field, PriceThresholds.money(t.currentPrice),
-                 "\(t.direction) " + (t.thresholdPrice.map { PriceThresholds.money($0) } ?? "none in range")]
+                [t.offering, t.field, Formatting.money(t.currentPrice),
+                 "\(t.direction) " + (t.thresholdPrice.map { Formatting.money($0) } ?? "none in range")]
             })
         }
         for warning in plan.warnings { w.line("warning: \(warning)") }

@@ -142,7 +142,7 @@ public struct PlanDocument: Codable, Sendable {
     public struct RentalLine: Codable, Sendable {
         public var offering: String
         public var accelerator: String?
-        public var commitment: String
+        public var commitment: RentalCommitment
         /// Reserved units (commitment `period`).
         public var units: Double?
         /// Average on-demand units by slice (commitment `none`).
@@ -205,8 +205,8 @@ public struct PlanDocument: Codable, Sendable {
     public struct ShadowPrice: Codable, Sendable {
         /// The limit, named as its row or column (`powerCap[2027Q3]`).
         public var limit: String
-        /// powerCap, capitalBudget, apiRateLimit, maxUnitsPerPeriod or maxUnits.
-        public var kind: String
+        /// The family of the limit: powerCap, capitalBudget, apiRateLimit, maxUnitsPerPeriod or maxUnits.
+        public var kind: ConstraintFamily
         public var period: String
         public var slice: String?
         public var offering: String?
@@ -231,6 +231,14 @@ public struct PlanDocument: Codable, Sendable {
         public var relativeDifference: Double
         public var tolerance: Double
         public var violations: [String]
+
+        public init(_ audit: PlanAudit) {
+            evaluatorDiscountedCost = audit.evaluatorCost
+            solverObjective = audit.objective
+            relativeDifference = audit.relativeDifference
+            tolerance = audit.tolerance
+            violations = audit.violations.map(\.description)
+        }
     }
 
     public struct Shortfall: Codable, Sendable {

@@ -1,0 +1,380 @@
+// The document tree of a plan file -> `PlanInput`, every problem reported with its path and
+// line (docs/evaluate-format.md).
+
+/// Reads the document tree into a `PlanInput`, reporting every problem to the sink.
+struct PlanInputReader {
+    let sink: DiagnosticSink
+    let scenario: Scenario
+    let nodes: NodeReader
+    let periods: Int
+    let labels: [String]
+    let sliceNames: [String]
+
+    init(sink: DiagnosticSink, scenario: Scenario) {
+        self.sink = sink
+        self.scenario = scenario
+        nodes = NodeReader(sink: sink)
+        periods = scenario.horizon.periods
+        labels = scenario.horizon.labels
+        sliceNames = scenario.timeSlices.map(\.name)
+    }
+
+    var zeroMatrix: [[Double]] { Array(repeating: Array(repeating: 0, count: sliceNames.count), count: periods) }
+
+    mutating func read(_ root: DocNode) -> PlanInput? {
+        guard case .mapping(let pairs) = root.content else {
+            sink.error("", at: root, "expected a plan (a mapping with purchases, and optionally rentals, served, unserved), got \(root.kindDescription)")
+            return nil
+        }
+        let keys = Set(pairs.map(\.key))
+        if keys.contains("schemaVersion"), keys.contains("periods"), keys.contains("solver") {
+            return readCapPlanPlan(root)
+        }
+        guard let map = nodes.mapping(root, "", allowed: PlanInputLoader.topKeys, what: "a plan") else { return nil }
+        let full = map["served"] != nil || map["unserved"] != nil
+        var input = PlanInput(
+            shape: full ? .full : .purchasesOnly, name: nil, arrivals: [:], reservedUnits: [:], onDemandUnits: [:],
+            otherRentals: full ? .none : .optimize, served: [:], unserved: [:])
+        if let node = map["name"]?.value { input.name = nodes.string(node, "name")?.value }
+        for purchase in scenario.purchases { input.arrivals[purchase.id] = Array(repeating: 0, count: periods) }
+        if full {
+            for rental in scenario.rentals {
+                switch rental.commitment {
+                case .period: input.reservedUnits[rental.id] = Array(repeating: 0, count: periods)
+                case .none: input.onDemandUnits[rental.id] = zeroMatrix
+                }
+            }
+        }
+        if let node = map["otherRentals"]?.value {
+            if full {
+                sink.error("otherRentals", at: node, "otherRentals applies to purchases-only plans; a full plan (with served or unserved) fixes every rental: remove it")
+            } else if let text = nodes.string(node, "otherRentals") {
+                if let value = PlanInput.OtherRentals(rawValue: text.value) {
+                    input.otherRentals = value
+                } else {
+                    sink.error("otherRentals", at: node, value: text.node.written, "expected optimize or none")
+                }
+            }
+        }
+        if let node = map["purchases"]?.value {
+            readPurchases(node, into: &input)
+        } else if !full {
+            sink.error("", at: root, "expected a purchases list (purchases: [] for a plan that buys nothing)")
+        }
+        if let node = map["rentals"]?.value { readRentals(node, into: &input) }
+        if let node = map["served"]?.value { readServed(node, into: &input) }
+        if let node = map["unserved"]?.value { readUnserved(node, into: &input) }
+        return input
+    }
+
+    // MARK: Fields
+
+    func offering(_ node: DocNode?, _ path: String, parent: DocNode, kinds: [String], candidates: [String]) -> String? {
+        guard let node else {
+            sink.error(path, at: parent, "missing: expected an offering id (\(kinds.joined(separator: " or ")))")
+            return nil
+        }
+        guard let id = nodes.string(node, path, expected: "expected an offering id") else { return nil }
+        if candidates.contains(id.value) { return id.value }
+        if let other = scenario.offerings.first(where: { $0.id == id.value }) {
+            let kind: String
+            switch other {
+            case .purchase: kind = "a purchase offering"
+            case .rental(let r): kind = "a rental offering (commitment \(r.commitment.rawValue))"
+            case .api: kind = "an API offering"
+            }
+            sink.error(path, at: node, value: node.written, "expected \(kinds.joined(separator: " or ")) of the scenario, not \(kind)")
+        } else {
+            sink.error(path, at: node, value: node.written,
+                       "expected \(kinds.joined(separator: " or ")) of the scenario (\(listing(candidates, noun: "ids")))" + didYouMean(id.value, in: candidates))
+        }
+        return nil
+    }
+
+    func period(_ node: DocNode?, _ path: String, parent: DocNode) -> Int? {
+        let range = periods > 0 ? "\(labels[0]) .. \(labels[periods - 1])" : "none"
+        guard let node else {
+            sink.error(path, at: parent, "missing: expected a period label of the horizon (\(range))")
+            return nil
+        }
+        guard case .scalar(let text, _) = node.content, !node.isNull,
+              let label = PeriodLabel(text), label.kind == scenario.horizon.kind else {
+            nodes.report(node, path, "expected a period label of the horizon, \(scenario.horizon.kind.rawValue)s \(range)")
+            return nil
+        }
+        let p = scenario.horizon.offset(of: label)
+        guard p >= 0, p < periods else {
+            sink.error(path, at: node, value: node.written, "expected a period of the horizon (\(range))")
+            return nil
+        }
+        return p
+    }
+
+    func slice(_ node: DocNode, _ path: String) -> Int? {
+        guard let name = nodes.string(node, path, expected: "expected a time slice name") else { return nil }
+        if let s = sliceNames.firstIndex(of: name.value) { return s }
+        sink.error(path, at: node, value: node.written,
+                   "expected a time slice of the scenario (\(listing(sliceNames, noun: "slices")))" + didYouMean(name.value, in: sliceNames))
+        return nil
+    }
+
+    func workload(_ node: DocNode?, _ path: String, parent: DocNode) -> Int? {
+        let ids = scenario.workloads.map(\.id)
+        guard let node else {
+            sink.error(path, at: parent, "missing: expected a workload id (\(listing(ids, noun: "workload ids")))")
+            return nil
+        }
+        guard let id = nodes.string(node, path, expected: "expected a workload id") else { return nil }
+        if let w = ids.firstIndex(of: id.value) { return w }
+        sink.error(path, at: node, value: node.written, "expected a workload of the scenario (\(listing(ids, noun: "workload ids")))" + didYouMean(id.value, in: ids))
+        return nil
+    }
+
+    func amount(_ node: DocNode?, _ path: String, parent: DocNode, what: String) -> Double? {
+        guard let node else {
+            sink.error(path, at: parent, "missing: expected \(what) (a number >= 0)")
+            return nil
+        }
+        guard let value = nodes.number(node, path, expected: "expected \(what) (a number >= 0)") else { return nil }
+        guard value.value >= 0 else {
+            sink.error(path, at: node, value: node.written, "expected \(what) (a number >= 0)")
+            return nil
+        }
+        return value.value
+    }
+
+    /// Items of a list, each a mapping with the allowed keys.
+    func entries(_ node: DocNode, _ path: String, of what: String, allowed: [String]) -> [(DocNode, String, [String: (keyNode: DocNode, value: DocNode)])] {
+        guard let items = nodes.list(node, path, of: what) else { return [] }
+        return items.enumerated().compactMap { i, item in
+            let itemPath = "\(path)[\(i)]"
+            guard let map = nodes.mapping(item, itemPath, allowed: allowed, what: "\(what.hasSuffix("s") ? String(what.dropLast()) : what)") else { return nil }
+            return (item, itemPath, map)
+        }
+    }
+
+    // MARK: Sections
+
+    mutating func readPurchases(_ node: DocNode, into input: inout PlanInput) {
+        let ids = scenario.purchases.map(\.id)
+        var seen: [String: String] = [:]
+        for (item, path, map) in entries(node, "purchases", of: "purchases", allowed: ["offering", "period", "units"]) {
+            let id = offering(map["offering"]?.value, path + ".offering", parent: item, kinds: ["a purchase offering"], candidates: ids)
+            let p = period(map["period"]?.value, path + ".period", parent: item)
+            let units = amount(map["units"]?.value, path + ".units", parent: item, what: "a number of units")
+            guard let id, let p, let units else { continue }
+            let key = "\(id)|\(p)"
+            if let first = seen[key] {
+                sink.error(path, at: item, "duplicate: \(id) arriving in \(labels[p]) is already given at \(first); write one entry with the total")
+                continue
+            }
+            seen[key] = path
+            input.arrivals[id]![p] = units
+        }
+    }
+
+    mutating func readRentals(_ node: DocNode, into input: inout PlanInput) {
+        let ids = scenario.rentals.map(\.id)
+        var seen: [String: String] = [:]
+        for (item, path, map) in entries(node, "rentals", of: "rentals", allowed: ["offering", "period", "slice", "units"]) {
+            let id = offering(map["offering"]?.value, path + ".offering", parent: item, kinds: ["a rental offering"], candidates: ids)
+            let p = period(map["period"]?.value, path + ".period", parent: item)
+            var s: Int?? = .some(nil)
+            if let sliceNode = map["slice"]?.value { s = slice(sliceNode, path + ".slice").map { .some($0) } }
+            let units = amount(map["units"]?.value, path + ".units", parent: item, what: "a number of units")
+            guard let id, let p, let units, let s, let rental = scenario.rentals.first(where: { $0.id == id }) else { continue }
+            switch rental.commitment {
+            case .period:
+                if s != nil {
+                    sink.error(path + ".slice", at: map["slice"]!.value, "\(id) is reserved for whole periods (commitment period): remove slice")
+                    continue
+                }
+                let key = "\(id)|\(p)"
+                if let first = seen[key] {
+                    sink.error(path, at: item, "duplicate: \(id) in \(labels[p]) is already given at \(first)")
+                    continue
+                }
+                seen[key] = path
+                input.reservedUnits[id, default: Array(repeating: 0, count: periods)][p] = units
+            case .none:
+                var matrix = input.onDemandUnits[id] ?? zeroMatrix
+                let targets = s.map { [$0] } ?? Array(0..<sliceNames.count)
+                var duplicate = false
+                for t in targets {
+                    let key = "\(id)|\(p)|\(t)"
+                    if let first = seen[key] {
+                        sink.error(path, at: item, "duplicate: \(id) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
+                        duplicate = true
+                        break
+                    }
+                    seen[key] = path
+                    matrix[p][t] = units
+                }
+                if !duplicate { input.onDemandUnits[id] = matrix }
+            }
+        }
+    }
+
+    mutating func readServed(_ node: DocNode, into input: inout PlanInput) {
+        let ids = scenario.offerings.map(\.id)
+        var seen: [String: String] = [:]
+        for (item, path, map) in entries(node, "served", of: "served", allowed: ["offering", "workload", "period", "slice", "tokensPerSecond"]) {
+            let id = offering(map["offering"]?.value, path + ".offering", parent: item, kinds: ["an offering"], candidates: ids)
+            let w = workload(map["workload"]?.value, path + ".workload", parent: item)
+            let p = period(map["period"]?.value, path + ".period", parent: item)
+            var s: Int?? = .some(nil)
+            if let sliceNode = map["slice"]?.value { s = slice(sliceNode, path + ".slice").map { .some($0) } }
+            let rate = amount(map["tokensPerSecond"]?.value, path + ".tokensPerSecond", parent: item, what: "tokens per second")
+            guard let id, let w, let p, let s, let rate else { continue }
+            let workloadID = scenario.workloads[w].id
+            guard canServe(id, workloadID) else {
+                sink.error(path + ".workload", at: map["workload"]!.value, value: map["workload"]!.value.written,
+                           "expected a workload \(id) can serve (\(listing(servable(id), noun: "workloads it serves")))")
+                continue
+            }
+            var matrix = input.served[id]?[workloadID] ?? zeroMatrix
+            for t in s.map({ [$0] }) ?? Array(0..<sliceNames.count) {
+                let key = "\(id)|\(workloadID)|\(p)|\(t)"
+                if let first = seen[key] {
+                    sink.error(path, at: item, "duplicate: \(id) serving \(workloadID) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
+                    continue
+                }
+                seen[key] = path
+                matrix[p][t] = rate
+            }
+            input.served[id, default: [:]][workloadID] = matrix
+        }
+    }
+
+    mutating func readUnserved(_ node: DocNode, into input: inout PlanInput) {
+        if scenario.policy.unservedPenaltyPerMTok == nil {
+            if case .sequence(let items) = node.content, items.isEmpty { return }
+            sink.error("unserved", at: node, "the scenario sets no policy.unservedPenaltyPerMTok, so all demand must be served: remove unserved (a shortfall shows as a violated demand row)")
+            return
+        }
+        var seen: [String: String] = [:]
+        for (item, path, map) in entries(node, "unserved", of: "unserved", allowed: ["workload", "period", "slice", "tokensPerSecond"]) {
+            let w = workload(map["workload"]?.value, path + ".workload", parent: item)
+            let p = period(map["period"]?.value, path + ".period", parent: item)
+            var s: Int?? = .some(nil)
+            if let sliceNode = map["slice"]?.value { s = slice(sliceNode, path + ".slice").map { .some($0) } }
+            let rate = amount(map["tokensPerSecond"]?.value, path + ".tokensPerSecond", parent: item, what: "tokens per second")
+            guard let w, let p, let s, let rate else { continue }
+            let workloadID = scenario.workloads[w].id
+            var matrix = input.unserved[workloadID] ?? zeroMatrix
+            for t in s.map({ [$0] }) ?? Array(0..<sliceNames.count) {
+                let key = "\(workloadID)|\(p)|\(t)"
+                if let first = seen[key] {
+                    sink.error(path, at: item, "duplicate: unserved \(workloadID) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
+                    continue
+                }
+                seen[key] = path
+                matrix[p][t] = rate
+            }
+            input.unserved[workloadID] = matrix
+        }
+    }
+
+    func canServe(_ offering: String, _ workload: String) -> Bool { servable(offering).contains(workload) }
+
+    /// The workloads an offering can serve (Π and Π^A of docs/formulation.md), in scenario order.
+    func servable(_ offering: String) -> [String] {
+        guard let o = scenario.offerings.first(where: { $0.id == offering }) else { return [] }
+        return scenario.workloads.map(\.id).filter { w in
+            switch o {
+            case .purchase(let p): return (p.throughput[w] ?? 0) > 0
+            case .rental(let r): return (r.throughput[w] ?? 0) > 0
+            case .api(let a): return a.serves.contains(w)
+            }
+        }
+    }
+
+    // MARK: A plan JSON from `capplan plan -o`
+
+    /// Reads `purchases[].{offering, period, units}` and `periods[].rentals[].{offering, units, unitsBySlice}`;
+    /// every other key is ignored. Rentals the plan does not list are not used.
+    mutating func readCapPlanPlan(_ root: DocNode) -> PlanInput? {
+        guard case .mapping(let pairs) = root.content else { return nil }
+        let map = Dictionary(pairs.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        var input = PlanInput(shape: .capplanPlan, name: nil, arrivals: [:], reservedUnits: [:], onDemandUnits: [:],
+                              otherRentals: .none, served: [:], unserved: [:])
+        for purchase in scenario.purchases { input.arrivals[purchase.id] = Array(repeating: 0, count: periods) }
+        if let info = map["scenario"], case .mapping(let infoPairs) = info.content,
+           let nameNode = infoPairs.first(where: { $0.key == "name" })?.value, case .scalar(let name, _) = nameNode.content {
+            input.name = "plan of \(name)"
+            if name != scenario.name {
+                sink.warning("scenario.name", at: nameNode, value: nameNode.written, "this plan was made for another scenario than \(scenario.name)")
+            }
+        }
+        if let status = map["status"], case .scalar(let text, _) = status.content, text != "optimal", text != "feasible" {
+            sink.error("status", at: status, value: status.written, "expected a plan with status optimal or feasible")
+            return nil
+        }
+        if let node = map["purchases"] {
+            let ids = scenario.purchases.map(\.id)
+            var seen: [String: String] = [:]
+            if let items = nodes.list(node, "purchases", of: "purchases") {
+                for (i, item) in items.enumerated() {
+                    let path = "purchases[\(i)]"
+                    guard case .mapping(let fields) = item.content else { nodes.report(item, path, "expected a purchase (a mapping)"); continue }
+                    let f = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+                    let id = offering(f["offering"], path + ".offering", parent: item, kinds: ["a purchase offering"], candidates: ids)
+                    let p = period(f["period"], path + ".period", parent: item)
+                    let units = amount(f["units"], path + ".units", parent: item, what: "a number of units")
+                    guard let id, let p, let units else { continue }
+                    if let first = seen["\(id)|\(p)"] {
+                        sink.error(path, at: item, "duplicate: \(id) arriving in \(labels[p]) is already given at \(first)")
+                        continue
+                    }
+                    seen["\(id)|\(p)"] = path
+                    input.arrivals[id]![p] = units
+                }
+            }
+        }
+        for rental in scenario.rentals {
+            switch rental.commitment {
+            case .period: input.reservedUnits[rental.id] = Array(repeating: 0, count: periods)
+            case .none: input.onDemandUnits[rental.id] = zeroMatrix
+            }
+        }
+        if let node = map["periods"], let items = nodes.list(node, "periods", of: "periods") {
+            let ids = scenario.rentals.map(\.id)
+            for (i, item) in items.enumerated() {
+                let path = "periods[\(i)]"
+                guard case .mapping(let fields) = item.content else { nodes.report(item, path, "expected a period (a mapping)"); continue }
+                let f = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+                guard let p = period(f["period"], path + ".period", parent: item) else { continue }
+                guard let rentalsNode = f["rentals"], let rentals = nodes.list(rentalsNode, path + ".rentals", of: "rentals") else { continue }
+                for (j, line) in rentals.enumerated() {
+                    let linePath = "\(path).rentals[\(j)]"
+                    guard case .mapping(let lineFields) = line.content else { nodes.report(line, linePath, "expected a rental (a mapping)"); continue }
+                    let l = Dictionary(lineFields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+                    guard let id = offering(l["offering"], linePath + ".offering", parent: line, kinds: ["a rental offering"], candidates: ids),
+                          let rental = scenario.rentals.first(where: { $0.id == id }) else { continue }
+                    switch rental.commitment {
+                    case .period:
+                        if let units = amount(l["units"], linePath + ".units", parent: line, what: "a number of units") {
+                            input.reservedUnits[id]![p] = units
+                        }
+                    case .none:
+                        guard let bySlice = l["unitsBySlice"] else {
+                            sink.error(linePath + ".unitsBySlice", at: line, "expected units by slice for \(id) (commitment none)")
+                            continue
+                        }
+                        guard case .mapping(let sliceFields) = bySlice.content else {
+                            nodes.report(bySlice, linePath + ".unitsBySlice", "expected a mapping of slice name to units")
+                            continue
+                        }
+                        for field in sliceFields {
+                            let slicePath = "\(linePath).unitsBySlice.\(field.key)"
+                            guard let s = slice(field.keyNode, slicePath),
+                                  let units = amount(field.value, slicePath, parent: line, what: "a number of units") else { continue }
+                            input.onDemandUnits[id]![p][s] = units
+                        }
+                    }
+                }
+            }
+        }
+        return input
+    }
+}

@@ -1,0 +1,63 @@
+// Decisions -> a full plan file (YAML) a person can edit and evaluate again.
+
+/// Writes decisions as a full plan file (YAML), the format `PlanInputLoader` reads: a
+/// completed plan becomes a plan a person can edit and evaluate again. Zeros are left out;
+/// numbers are written so that they read back exactly.
+public enum PlanInputWriter {
+    public static func fullPlanYAML(scenario: Scenario, decisions: PlanDecisions, name: String? = nil) -> String {
+        let labels = scenario.horizon.labels, slices = scenario.timeSlices.map(\.name)
+        let number = YAMLText.number, quoted = YAMLText.scalar
+        var out = "# A full plan for \(YAMLText.comment(scenario.name)) (docs/evaluate-format.md): rates in tokens/s.\n"
+        if let name { out += "name: \(quoted(name))\n" }
+        out += "purchases:\n"
+        var any = false
+        for purchase in scenario.purchases {
+            for (p, units) in (decisions.arrivals[purchase.id] ?? []).enumerated() where units != 0 && p < labels.count {
+                out += "  - {offering: \(quoted(purchase.id)), period: \(labels[p]), units: \(number(units))}\n"
+                any = true
+            }
+        }
+        if !any { out = String(out.dropLast()) + " []\n" }
+        var rentals: [String] = []
+        for rental in scenario.rentals {
+            if let units = decisions.reservedUnits[rental.id] {
+                for (p, m) in units.enumerated() where m != 0 && p < labels.count {
+                    rentals.append("  - {offering: \(quoted(rental.id)), period: \(labels[p]), units: \(number(m))}\n")
+                }
+            }
+            if let units = decisions.onDemandUnits[rental.id] {
+                for (p, row) in units.enumerated() where p < labels.count {
+                    for (s, m) in row.enumerated() where m != 0 && s < slices.count {
+                        rentals.append("  - {offering: \(quoted(rental.id)), period: \(labels[p]), slice: \(quoted(slices[s])), units: \(number(m))}\n")
+                    }
+                }
+            }
+        }
+        out += rentals.isEmpty ? "rentals: []\n" : "rentals:\n" + rentals.joined()
+        var served: [String] = []
+        for offering in scenario.offerings {
+            for workload in scenario.workloads {
+                guard let rates = decisions.served[offering.id]?[workload.id] else { continue }
+                for (p, row) in rates.enumerated() where p < labels.count {
+                    for (s, rate) in row.enumerated() where rate != 0 && s < slices.count {
+                        served.append("  - {offering: \(quoted(offering.id)), workload: \(quoted(workload.id)), period: \(labels[p]), slice: \(quoted(slices[s])), tokensPerSecond: \(number(rate))}\n")
+                    }
+                }
+            }
+        }
+        out += served.isEmpty ? "served: []\n" : "served:\n" + served.joined()
+        if scenario.policy.unservedPenaltyPerMTok != nil {
+            var unserved: [String] = []
+            for workload in scenario.workloads {
+                guard let rates = decisions.unserved[workload.id] else { continue }
+                for (p, row) in rates.enumerated() where p < labels.count {
+                    for (s, rate) in row.enumerated() where rate != 0 && s < slices.count {
+                        unserved.append("  - {workload: \(quoted(workload.id)), period: \(labels[p]), slice: \(quoted(slices[s])), tokensPerSecond: \(number(rate))}\n")
+                    }
+                }
+            }
+            if !unserved.isEmpty { out += "unserved:\n" + unserved.joined() }
+        }
+        return out
+    }
+}

@@ -1,0 +1,162 @@
+// Setting one numeric field of a validated scenario by its path, for sweeps, price thresholds
+// and edits by path. Every value is checked against `ScenarioRules`, the table the scenario
+// reader checks, so an edited scenario is as valid as one read from a file.
+
+/// Numeric fields of a validated scenario, addressed by paths with ids:
+/// `offerings.h100-node.unitPrice`, `workloads.chat.demandScale`, `site.powerCapKW`, ...
+public enum ScenarioEdit {
+    /// What a path addresses.
+    enum Target {
+        case discountRate
+        case site(String)
+        case budget
+        case policy(String)
+        /// Workload index and field (`outputShare`, `demandScale`).
+        case workload(Int, String)
+        /// Offering index and field; `throughput` with the workload id.
+        case offering(Int, String, workload: String?)
+    }
+
+    static let purchaseFields = ["unitPrice", "lifetimePeriods", "powerKW", "opexPerUnitPeriod", "leadTimePeriods",
+                                 "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods"]
+    static let rentalFields = ["pricePerUnitHour", "maxUnits"]
+    static let apiFields = ["inputPricePerMTok", "outputPricePerMTok", "priceScale", "maxTokensPerSecond"]
+
+    /// Every settable path of `scenario` with its target, in scenario order. Ids may contain
+    /// dots, so paths are matched whole, never split.
+    static func targets(in scenario: Scenario) -> [(path: String, target: Target)] {
+        var list: [(path: String, target: Target)] = [("discountRate", .discountRate)]
+        for (w, workload) in scenario.workloads.enumerated() {
+            for field in ["outputShare", "demandScale"] { list.append(("workloads.\(workload.id).\(field)", .workload(w, field))) }
+        }
+        for (k, offering) in scenario.offerings.enumerated() {
+            let prefix = "offerings.\(offering.id)."
+            var fields: [String] = []
+            var throughput: [String: Double] = [:]
+            switch offering {
+            case .purchase(let o): fields = purchaseFields; throughput = o.throughput
+            case .rental(let o): fields = rentalFields; throughput = o.throughput
+            case .api: fields = apiFields
+            }
+            for field in fields { list.append((prefix + field, .offering(k, field, workload: nil))) }
+            for workload in scenario.workloads where throughput[workload.id] != nil {
+                list.append((prefix + "throughput." + workload.id, .offering(k, "throughput", workload: workload.id)))
+            }
+        }
+        for field in ["electricityPricePerKWh", "pue", "powerCapKW"] { list.append(("site." + field, .site(field))) }
+        list.append(("budget.capexPerPeriod", .budget))
+        for field in ["utilizationCap", "unservedPenaltyPerMTok"] { list.append(("policy." + field, .policy(field))) }
+        return list
+    }
+
+    /// Every path that can be set in `scenario`, in scenario order.
+    public static func paths(in scenario: Scenario) -> [String] { targets(in: scenario).map(\.path) }
+
+    /// Checks that `path` names a settable field of `scenario`; the error suggests the
+    /// nearest valid path.
+    public static func check(_ path: String, in scenario: Scenario) throws {
+        _ = try target(path, in: scenario)
+    }
+
+    static func target(_ path: String, in scenario: Scenario) throws -> Target {
+        let all = targets(in: scenario)
+        if let found = all.first(where: { $0.path == path }) { return found.target }
+        var message = "unknown scenario path '\(InputText.excerpt(path))'"
+        if let suggestion = nearest(path, in: all.map(\.path)) { message += "; did you mean '\(suggestion)'?" }
+        message += " (settable paths: discountRate, workloads.ID.{outputShare,demandScale}, offerings.ID.FIELD, "
+            + "site.{electricityPricePerKWh,pue,powerCapKW}, budget.capexPerPeriod, policy.{utilizationCap,unservedPenaltyPerMTok})"
+        throw InsightsError(message)
+    }
+
+    /// `scenario` with the field at `path` set to `value`. Relative fields (`demandScale`,
+    /// `priceScale`) multiply the values of `scenario`; per-period fields (`site.powerCapKW`,
+    /// `budget.capexPerPeriod`) get `value` in every period. Throws for unknown paths and for
+    /// values outside the field's rule (`ScenarioRules`).
+    public static func setting(_ path: String, to value: Double, in scenario: Scenario) throws -> Scenario {
+        let target = try target(path, in: scenario)
+        /// `value` when `rule` allows it.
+        func checked(_ rule: ValueRule) throws -> Double {
+            guard rule.allows(value) else { throw InsightsError("\(path) = \(format(value)): expected \(rule.expected)") }
+            return value
+        }
+        /// Every value scaled by `value`, each still within `rule`.
+        func scaled(_ values: [Double], _ rule: ValueRule) throws -> [Double] {
+            let factor = try checked(ScenarioRules.scale)
+            let result = values.map { $0 * factor }
+            if let bad = result.first(where: { !rule.allows($0) }) {
+                throw InsightsError("\(path) = \(format(value)): gives \(format(bad)), but expected \(rule.expected)")
+            }
+            return result
+        }
+        var copy = scenario
+        let periods = scenario.horizon.periods
+        switch target {
+        case .discountRate:
+            copy.discountRate = try checked(ScenarioRules.discountRate)
+        case .site(let field):
+            switch field {
+            case "electricityPricePerKWh": copy.site.electricityPricePerKWh = try checked(ScenarioRules.electricityPrice)
+            case "pue": copy.site.pue = try checked(ScenarioRules.pue)
+            default: copy.site.powerCapKW = Array(repeating: try checked(ScenarioRules.powerCapKW), count: periods)
+            }
+        case .budget:
+            copy.budget.capexPerPeriod = Array(repeating: try checked(ScenarioRules.capexPerPeriod), count: periods)
+        case .policy(let field):
+            if field == "utilizationCap" {
+                copy.policy.utilizationCap = try checked(ScenarioRules.utilizationCap)
+            } else {
+                copy.policy.unservedPenaltyPerMTok = try checked(ScenarioRules.unservedPenalty)
+            }
+        case .workload(let w, let field):
+            if field == "outputShare" {
+                copy.workloads[w].outputShare = try checked(ScenarioRules.outputShare)
+            } else {
+                copy.workloads[w].demand = try scaled(scenario.workloads[w].demand, ScenarioRules.tokens)
+            }
+        case .offering(let k, let field, let throughputWorkload):
+            switch scenario.offerings[k] {
+            case .purchase(var o):
+                switch field {
+                case "unitPrice": o.unitPrice = try checked(ScenarioRules.unitPrice)
+                case "lifetimePeriods": o.lifetimePeriods = Int(try checked(ScenarioRules.lifetimePeriods))
+                case "powerKW": o.powerKW = try checked(ScenarioRules.powerKW)
+                case "opexPerUnitPeriod": o.opexPerUnitPeriod = try checked(ScenarioRules.opexPerUnitPeriod)
+                case "leadTimePeriods": o.leadTimePeriods = Int(try checked(ScenarioRules.leadTimePeriods))
+                case "maxUnitsPerPeriod": o.maxUnitsPerPeriod = try checked(ScenarioRules.units)
+                case "existingUnits": o.existingUnits = try checked(ScenarioRules.units)
+                case "existingRemainingPeriods": o.existingRemainingPeriods = Int(try checked(ScenarioRules.existingRemainingPeriods))
+                default: o.throughput[throughputWorkload!] = try checked(ScenarioRules.throughput)
+                }
+                copy.offerings[k] = .purchase(o)
+            case .rental(var o):
+                switch field {
+                case "pricePerUnitHour": o.pricePerUnitHour = try checked(ScenarioRules.pricePerUnitHour)
+                case "maxUnits": o.maxUnits = try checked(ScenarioRules.units)
+                default: o.throughput[throughputWorkload!] = try checked(ScenarioRules.throughput)
+                }
+                copy.offerings[k] = .rental(o)
+            case .api(var o):
+                switch field {
+                case "inputPricePerMTok": o.inputPricePerMTok = try checked(ScenarioRules.pricePerMTok)
+                case "outputPricePerMTok": o.outputPricePerMTok = try checked(ScenarioRules.pricePerMTok)
+                case "priceScale":
+                    let prices = try scaled([o.inputPricePerMTok, o.outputPricePerMTok], ScenarioRules.pricePerMTok)
+                    o.inputPricePerMTok = prices[0]
+                    o.outputPricePerMTok = prices[1]
+                default: o.maxTokensPerSecond = try checked(ScenarioRules.maxTokensPerSecond)
+                }
+                copy.offerings[k] = .api(o)
+            }
+        }
+        return copy
+    }
+
+    /// The valid path closest to `path` (edit distance at most about a third of its length).
+    static func nearest(_ path: String, in candidates: [String]) -> String? {
+        closestMatch(to: path, in: candidates, maxDistance: max(3, path.count / 3))
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,181 @@
+// The allowed range of every numeric scenario value, and the length limits of its texts: the
+// one table that the validator (reading a file), `ScenarioEdit` (sweeps, thresholds, edits by
+// path) and the generator all check against, so they cannot disagree about what is valid.
+//
+// Upper bounds keep every derived quantity finite: demand of at most 1e36 tokens a period at
+// prices of at most 1e12 USD per million tokens costs at most 1e42 USD a period, far below
+// Double's 1.8e308, over at most 1000 periods (docs/input-limits.md).
+
+/// The allowed range of one numeric value.
+public struct ValueRule: Sendable, Equatable {
+    public enum Bound: Sendable, Equatable {
+        case inclusive(Double)
+        case exclusive(Double)
+    }
+
+    public let lower: Bound
+    public let upper: Bound
+    /// Whole numbers only.
+    public let whole: Bool
+    /// What the value is, for messages: "a price in USD".
+    public let what: String
+
+    public init(_ what: String, _ lower: Bound, _ upper: Bound, whole: Bool = false) {
+        self.what = what
+        self.lower = lower
+        self.upper = upper
+        self.whole = whole
+    }
+
+    public func allows(_ x: Double) -> Bool {
+        guard x.isFinite, !whole || x == x.rounded() else { return false }
+        switch lower {
+        case .inclusive(let a): guard x >= a else { return false }
+        case .exclusive(let a): guard x > a else { return false }
+        }
+        switch upper {
+        case .inclusive(let b): return x <= b
+        case .exclusive(let b): return x < b
+        }
+    }
+
+    /// "a price in USD in [0, 1e12]", "a whole number of periods in [1, 1000]".
+    public var expected: String {
+        let open: String, close: String, a: Double, b: Double
+        switch lower {
+        case .inclusive(let x): open = "["; a = x
+        case .exclusive(let x): open = "("; a = x
+        }
+        switch upper {
+        case .inclusive(let x): close = "]"; b = x
+        case .exclusive(let x): close = ")"; b = x
+        }
+        return "\(what) in \(open)\(Self.format(a)), \(Self.format(b))\(close)"
+    }
+
+    /// 1e12 for powers of ten from a million up, whole numbers without a fraction, else Swift's shortest text.
+    static func format(_ x: Double) -> String {
+        let sign = x < 0 ? "-" : ""
+        let text = abs(x).description
+        if text.hasPrefix("1e+") { return sign + "1e" + text.dropFirst(3) }
+        if x == x.rounded(), abs(x) < 1e15 {
+            let digits = String(Int(abs(x)))
+            if abs(x) >= 1e6, digits.dropFirst().allSatisfy({ $0 == "0" }), digits.first == "1" { return sign + "1e\(digits.count - 1)" }
+            return sign + digits
+        }
+        return String(x)
+    }
+}
+
+/// Every rule of the scenario format (docs/scenario-format.md, docs/input-limits.md).
+public enum ScenarioRules {
+    // Sizes.
+    public static let maxPeriods = 1000
+    /// The last period of a horizon lies in this year or before (period labels have four digits).
+    public static let lastYear = 2999
+    /// Names (scenario name, accelerator, CSV column): GLPK limits names to 255 bytes.
+    public static let maxNameBytes = 255
+    /// A data file path as written.
+    public static let maxPathBytes = 4096
+
+    // Calendar and shape.
+    public static let periods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(Double(maxPeriods)), whole: true)
+    public static let discountRate = ValueRule("an annual rate", .inclusive(0), .exclusive(1))
+    public static let sliceHours = ValueRule("hours of the day", .exclusive(0), .inclusive(24))
+    public static let sliceShare = ValueRule("a share of the day's tokens", .inclusive(0), .inclusive(1))
+
+    // Workloads.
+    public static let outputShare = ValueRule("a fraction of output tokens", .inclusive(0), .inclusive(1))
+    /// Tokens in one period (every form of demand, after growth is compounded).
+    public static let tokens = ValueRule("tokens", .inclusive(0), .inclusive(1e36))
+    public static let growth = ValueRule("a growth rate per period (0.05 = 5%)", .exclusive(-1), .inclusive(1000))
+
+    // Offerings.
+    public static let throughput = ValueRule("tokens per second", .exclusive(0), .inclusive(1e12))
+    public static let unitPrice = ValueRule("a price in USD", .inclusive(0), .inclusive(1e12))
+    public static let pricePerUnitHour = ValueRule("a price in USD per unit-hour", .inclusive(0), .inclusive(1e12))
+    public static let pricePerMTok = ValueRule("USD per million tokens", .inclusive(0), .inclusive(1e12))
+    public static let opexPerUnitPeriod = ValueRule("USD per unit and period", .inclusive(0), .inclusive(1e12))
+    public static let acceleratorsPerUnit = ValueRule("a whole number of accelerators", .inclusive(1), .inclusive(1e6), whole: true)
+    public static let lifetimePeriods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(1e9), whole: true)
+    public static let leadTimePeriods = ValueRule("a whole number of periods", .inclusive(0), .inclusive(1e9), whole: true)
+    public static let existingRemainingPeriods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(1e9), whole: true)
+    public static let powerKW = ValueRule("kW", .inclusive(0), .inclusive(1e9))
+    public static let units = ValueRule("units", .inclusive(0), .inclusive(1e12))
+    public static let maxTokensPerSecond = ValueRule("tokens per second", .exclusive(0), .inclusive(1e15))
+
+    // Site, budget, policy.
+    public static let electricityPrice = ValueRule("a price in USD per kWh", .inclusive(0), .inclusive(1e12))
+    public static let pue = ValueRule("a power usage effectiveness", .inclusive(1), .inclusive(100))
+    public static let powerCapKW = ValueRule("kW", .inclusive(0), .inclusive(1e12))
+    public static let capexPerPeriod = ValueRule("USD", .inclusive(0), .inclusive(1e15))
+    public static let utilizationCap = ValueRule("a fraction of capacity", .exclusive(0), .inclusive(1))
+    public static let unservedPenalty = ValueRule("USD per million tokens", .inclusive(0), .inclusive(1e12))
+
+    // Edits only: factors applied to values that must then satisfy their own rule.
+    public static let scale = ValueRule("a factor", .inclusive(0), .inclusive(1e12))
+
+    /// Whether `text` fits a name (at most `maxNameBytes` UTF-8 bytes).
+    public static func fitsName(_ text: String) -> Bool { text.utf8.count <= maxNameBytes }
+
+    /// The horizon ends in `lastYear` or before.
+    public static func fitsCalendar(_ horizon: Horizon) -> Bool {
+        horizon.start.advanced(by: horizon.periods - 1).year <= lastYear
+    }
+
+    /// Every value of a built scenario that breaks a rule, as "path: expected ..." lines
+    /// (empty when the scenario is valid). Paths use ids, like `ScenarioEdit`'s.
+    public static func violations(in scenario: Scenario) -> [String] {
+        var found: [String] = []
+        func check(_ x: Double, _ rule: ValueRule, _ path: @autoclosure () -> String) {
+            if !rule.allows(x) { found.append("\(path()): expected \(rule.expected), got \(x)") }
+        }
+        func check(_ xs: [Double], _ rule: ValueRule, _ path: String) {
+            if let bad = xs.first(where: { !rule.allows($0) }) { found.append("\(path): expected \(rule.expected), got \(bad)") }
+        }
+        check(Double(scenario.horizon.periods), periods, "horizon.periods")
+        if !fitsCalendar(scenario.horizon) { found.append("horizon: expected a horizon that ends by \(lastYear)") }
+        if !fitsName(scenario.name) { found.append("name: expected at most \(maxNameBytes) UTF-8 bytes") }
+        check(scenario.discountRate, discountRate, "discountRate")
+        for s in scenario.timeSlices {
+            check(s.hours, sliceHours, "timeSlices.\(s.name).hours")
+            check(s.share, sliceShare, "timeSlices.\(s.name).share")
+        }
+        for w in scenario.workloads {
+            check(w.outputShare, outputShare, "workloads.\(w.id).outputShare")
+            check(w.demand, tokens, "workloads.\(w.id).demand")
+        }
+        for o in scenario.offerings {
+            let prefix = "offerings.\(o.id)."
+            switch o {
+            case .purchase(let p):
+                check(p.unitPrice, unitPrice, prefix + "unitPrice")
+                check(Double(p.acceleratorsPerUnit), acceleratorsPerUnit, prefix + "acceleratorsPerUnit")
+                check(Double(p.lifetimePeriods), lifetimePeriods, prefix + "lifetimePeriods")
+                check(p.powerKW, powerKW, prefix + "powerKW")
+                check(p.opexPerUnitPeriod, opexPerUnitPeriod, prefix + "opexPerUnitPeriod")
+                check(Double(p.leadTimePeriods), leadTimePeriods, prefix + "leadTimePeriods")
+                if let m = p.maxUnitsPerPeriod { check(m, units, prefix + "maxUnitsPerPeriod") }
+                check(p.existingUnits, units, prefix + "existingUnits")
+                check(Double(p.existingRemainingPeriods), existingRemainingPeriods, prefix + "existingRemainingPeriods")
+                for (w, t) in p.throughput.sorted(by: { $0.key < $1.key }) { check(t, throughput, prefix + "throughput." + w) }
+            case .rental(let r):
+                check(r.pricePerUnitHour, pricePerUnitHour, prefix + "pricePerUnitHour")
+                check(Double(r.acceleratorsPerUnit), acceleratorsPerUnit, prefix + "acceleratorsPerUnit")
+                if let m = r.maxUnits { check(m, units, prefix + "maxUnits") }
+                for (w, t) in r.throughput.sorted(by: { $0.key < $1.key }) { check(t, throughput, prefix + "throughput." + w) }
+            case .api(let a):
+                check(a.inputPricePerMTok, pricePerMTok, prefix + "inputPricePerMTok")
+                check(a.outputPricePerMTok, pricePerMTok, prefix + "outputPricePerMTok")
+                if let r = a.maxTokensPerSecond { check(r, maxTokensPerSecond, prefix + "maxTokensPerSecond") }
+            }
+        }
+        check(scenario.site.electricityPricePerKWh, electricityPrice, "site.electricityPricePerKWh")
+        check(scenario.site.pue, pue, "site.pue")
+        if let cap = scenario.site.powerCapKW { check(cap, powerCapKW, "site.powerCapKW") }
+        if let capex = scenario.budget.capexPerPeriod { check(capex, capexPerPeriod, "budget.capexPerPeriod") }
+        check(scenario.policy.utilizationCap, utilizationCap, "policy.utilizationCap")
+        if let penalty = scenario.policy.unservedPenaltyPerMTok { check(penalty, unservedPenalty, "policy.unservedPenaltyPerMTok") }
+        return found
+    }
+}

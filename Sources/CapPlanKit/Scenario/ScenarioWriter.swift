@@ -1,0 +1,98 @@
+// Writes a `Scenario` as a v1 YAML scenario file (docs/scenario-format.md) that
+// `ScenarioLoader` reads back equal to the original: `capplan generate`, the benchmarks and the
+// round-trip tests use it. Text and numbers are written by `YAMLText`.
+
+/// Writes scenarios in the v1 YAML format (docs/scenario-format.md, issue 3).
+public enum ScenarioWriter {
+    /// The scenario as v1 YAML. Numbers are printed with full precision (shortest text that
+    /// reads back to the same Double), strings quoted, per-period values as lists, so that
+    /// `ScenarioLoader.load(text:fileName:baseDirectory:)` reads back an equal `Scenario`.
+    /// Catalog `use:` entries are already resolved in a `Scenario`; they are written in full.
+    public static func yaml(_ scenario: Scenario) -> String {
+        var out = ""
+        func line(_ s: String) { out += s + "\n" }
+        let labels = scenario.horizon
+
+        line("name: \(quote(scenario.name))")
+        line("horizon: {start: \(quote(scenario.horizon.start.description)), periods: \(scenario.horizon.periods)}")
+        line("discountRate: \(number(scenario.discountRate))")
+        line("capexAccounting: \(scenario.capexAccounting.rawValue)")
+        line("timeSlices:")
+        for s in scenario.timeSlices {
+            line("  - {name: \(quote(s.name)), hours: \(number(s.hours)), share: \(number(s.share))}")
+        }
+        line("workloads:")
+        for w in scenario.workloads {
+            line("  - id: \(quote(w.id))")
+            line("    outputShare: \(number(w.outputShare))")
+            if let m = w.model { line("    model: \(quote(m))") }
+            line("    demand: {tokensPerPeriod: \(list(w.demand))}")
+        }
+        line("offerings:")
+        for o in scenario.offerings {
+            switch o {
+            case .purchase(let p):
+                line("  - id: \(quote(p.id))")
+                line("    kind: purchase")
+                line("    unitPrice: \(number(p.unitPrice))")
+                if let a = p.accelerator { line("    accelerator: \(quote(a))") }
+                line("    acceleratorsPerUnit: \(p.acceleratorsPerUnit)")
+                line("    lifetimePeriods: \(p.lifetimePeriods)")
+                line("    powerKW: \(number(p.powerKW))")
+                line("    opexPerUnitPeriod: \(number(p.opexPerUnitPeriod))")
+                line("    throughput: \(throughput(p.throughput, order: scenario.workloads))")
+                if p.availableFromIndex > 0 {
+                    line("    availableFrom: \(quote(labels.start.advanced(by: p.availableFromIndex).description))")
+                }
+                if p.leadTimePeriods != 0 { line("    leadTimePeriods: \(p.leadTimePeriods)") }
+                if let m = p.maxUnitsPerPeriod { line("    maxUnitsPerPeriod: \(number(m))") }
+                if p.existingUnits != 0 { line("    existingUnits: \(number(p.existingUnits))") }
+                if p.existingRemainingPeriods != p.lifetimePeriods {
+                    line("    existingRemainingPeriods: \(p.existingRemainingPeriods)")
+                }
+            case .rental(let r):
+                line("  - id: \(quote(r.id))")
+                line("    kind: rental")
+                line("    pricePerUnitHour: \(number(r.pricePerUnitHour))")
+                if let a = r.accelerator { line("    accelerator: \(quote(a))") }
+                line("    acceleratorsPerUnit: \(r.acceleratorsPerUnit)")
+                line("    commitment: \(r.commitment.rawValue)")
+                if let m = r.maxUnits { line("    maxUnits: \(number(m))") }
+                line("    throughput: \(throughput(r.throughput, order: scenario.workloads))")
+            case .api(let a):
+                line("  - id: \(quote(a.id))")
+                line("    kind: api")
+                line("    inputPricePerMTok: \(number(a.inputPricePerMTok))")
+                line("    outputPricePerMTok: \(number(a.outputPricePerMTok))")
+                line("    serves: [\(a.serves.map(quote).joined(separator: ", "))]")
+                if let r = a.maxTokensPerSecond { line("    maxTokensPerSecond: \(number(r))") }
+            }
+        }
+        line("site:")
+        line("  electricityPricePerKWh: \(number(scenario.site.electricityPricePerKWh))")
+        line("  pue: \(number(scenario.site.pue))")
+        if let cap = scenario.site.powerCapKW { line("  powerCapKW: \(list(cap))") }
+        if let capex = scenario.budget.capexPerPeriod {
+            line("budget:")
+            line("  capexPerPeriod: \(list(capex))")
+        }
+        line("policy:")
+        line("  integerUnits: \(scenario.policy.integerUnits)")
+        line("  utilizationCap: \(number(scenario.policy.utilizationCap))")
+        if let penalty = scenario.policy.unservedPenaltyPerMTok { line("  unservedPenaltyPerMTok: \(number(penalty))") }
+        return out
+    }
+
+    static func number(_ x: Double) -> String { YAMLText.number(x) }
+
+    static func list(_ values: [Double]) -> String { YAMLText.list(values) }
+
+    /// Throughput keys in workload order (then any others, sorted), for a stable file.
+    static func throughput(_ t: [String: Double], order: [Workload]) -> String {
+        let known = order.map(\.id).filter { t[$0] != nil }
+        let others = t.keys.filter { k in !order.contains { $0.id == k } }.sorted()
+        return "{" + (known + others).map { "\(quote($0)): \(number(t[$0]!))" }.joined(separator: ", ") + "}"
+    }
+
+    static func quote(_ s: String) -> String { YAMLText.quoted(s) }
+}
