@@ -59,8 +59,9 @@ public struct PlanOptions: Sendable {
     /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
     public var simplex = SimplexOptions()
     /// Branch-and-cut options other than gap, time limit and progress (which come from above).
-    /// Gomory cuts by default: chosen by the worst case over the MIP corpus (docs/benchmarks.md).
-    public var mip = MIPOptions(cuts: [.gomory])
+    /// No cuts by default: on the strengthened model no cut family improved the worst case of
+    /// the MIP corpus (docs/benchmarks.md; on the plain model Gomory did).
+    public var mip = MIPOptions()
 
     public init() {}
 }
