@@ -164,6 +164,23 @@ final class PriceThresholdTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(checked, 6, "thresholds with a price were found and applied")
     }
 
+    /// Doubling an on-demand rental's or an API's price can change which options the exact
+    /// reductions leave out; those searches run on the model without reductions, so every
+    /// generated scenario gets its thresholds.
+    func testEveryOfferingKindIsSearchedOnGeneratedScenarios() throws {
+        // Medium seed 4 has an on-demand rental whose doubled price un-reduces an API pair.
+        for (size, seeds) in [(ScenarioSize.small, [UInt64(1), 2]), (.medium, [4])] {
+            for seed in seeds {
+                let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
+                var options = options(relax: true)
+                options.priceThresholds = true
+                let plan = try Planner.plan(scenario, options: options)
+                XCTAssertFalse(plan.warnings.contains { $0.hasPrefix("price thresholds not computed") }, "\(size) \(seed): \(plan.warnings)")
+                XCTAssertEqual(Set(plan.priceThresholds?.map(\.offering) ?? []), Set(scenario.offerings.map(\.id)), "\(size) \(seed)")
+            }
+        }
+    }
+
     func testThresholdsAreCodableAndNeedAPlan() throws {
         let scenario = ThresholdScenarios.make(serverPrice: 200_000)
         let plan = try Planner.plan(scenario, options: options())

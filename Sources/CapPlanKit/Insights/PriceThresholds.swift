@@ -78,15 +78,15 @@ public enum PriceThresholds {
         let method = "bisection on re-solves, relative precision \(percent)%, "
             + (integer ? "whole units (MIP, gap \(String(format: "%g", searchMIPGap)))" : scenario.policy.integerUnits ? "LP relaxation (continuous units)" : "LP")
             + ", of the scenario's model with the offering's costs scaled"
-        // The plan's own model (with its exact reductions), and for the APIs' searches one
-        // without reductions: those compare API prices, which the searches change.
+        // The plan's own model (with its exact reductions), and for the searches of APIs and
+        // on-demand rentals one without: the reductions compare their prices per token.
         func searchModel(reductions: Bool) -> SearchModel {
             let model = CapacityModelBuilder.buildModel(
                 scenario, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: reductions))
             return SearchModel(model: model, options: options, integer: integer, deadline: deadline, reductions: reductions)
         }
         let search = searchModel(reductions: true)
-        let unreduced = scenario.apis.isEmpty ? search : searchModel(reductions: false)
+        let unreduced = searchModel(reductions: false)
         let model = search.model
 
         // Usage at the current prices, in the mode of the searches.
@@ -122,8 +122,13 @@ public enum PriceThresholds {
         let work = jobsList, note = modeNote
         let results = ParallelRunner.map(count: work.count, jobs: jobs) { i -> Result<PriceThreshold, Error> in
             Result {
+                // The reductions compare the prices per token of APIs and on-demand rentals.
                 let model: SearchModel
-                if case .api = work[i].offering { model = unreduced } else { model = search }
+                switch work[i].offering {
+                case .api: model = unreduced
+                case .rental(let rental) where rental.commitment == .none: model = unreduced
+                default: model = search
+                }
                 return try self.search(scenario, job: work[i].offering, direction: work[i].direction, model: model,
                                        precision: precision, method: method, modeNote: note)
             }
