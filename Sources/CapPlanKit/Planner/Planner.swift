@@ -262,9 +262,11 @@ public enum Planner {
                 }
             }
         } else {
+            // An extra: bounded by its deadline, not by a node limit meant for the plan.
             solveOptions.mip.progress = nil
             solveOptions.mip.roundingHeuristic = nil
             solveOptions.mip.startingSolution = nil
+            solveOptions.mip.nodeLimit = nil
         }
         return try GLPKSolver.solve(model.lp, options: solveOptions)
     }
