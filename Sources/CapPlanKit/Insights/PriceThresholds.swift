@@ -32,8 +32,9 @@ public enum PriceThresholds {
     /// offerings from this fraction up to `maxFactor` times their price.
     public static let minFactor = 1e-3
     public static let maxFactor = 100.0
-    /// Integer scenarios whose model has at most this many integer columns and columns are
-    /// bisected with whole units (mipGap 0); larger ones on the LP relaxation.
+    /// Integer scenarios with at most this many whole-unit decisions (arrivals and reserved
+    /// rentals; the integer units in service follow from them) and this many columns are
+    /// bisected with whole units; larger ones on the LP relaxation.
     public static let smallIntegerColumns = 40
     public static let smallColumns = 1000
 
@@ -72,7 +73,8 @@ public enum PriceThresholds {
         guard plan.status == .optimal || plan.status == .feasible else {
             throw InsightsError("price thresholds need a plan; this one is \(plan.status.rawValue)")
         }
-        let small = plan.solver.integerColumns <= smallIntegerColumns && plan.solver.columns <= smallColumns
+        let small = plan.solver.columns <= smallColumns && (plan.solver.integerColumns == 0 || CapacityModelBuilder.buildModel(
+            scenario, options: CapacityModelOptions(names: false, integerUnits: true, wholeFleet: false)).lp.integerVariableCount <= smallIntegerColumns)
         let integer = scenario.policy.integerUnits && !options.relax && small
         let percent = String(format: "%g", precision * 100)
         let method = "bisection on re-solves, relative precision \(percent)%, "
