@@ -7,6 +7,7 @@
 import Foundation
 import XCTest
 @testable import CapPlanKit
+import LinearProgramming
 
 /// Small hand-built scenarios: one workload `chat`, one slice, years 2027 and 2028 (unless said
 /// otherwise), ρ = 0, U = 1, electricity 0.1 USD/kWh at PUE 1.5.
@@ -351,6 +352,194 @@ final class PlannerTests: XCTestCase {
         XCTAssertEqual(shortfall.period, "2027")
         assertClose(shortfall.tokensPerSecond, 1000)
         XCTAssertTrue(shortfall.limits.contains { $0.contains("srv") && $0.contains("leadTimePeriods") }, "\(shortfall.limits)")
+    }
+
+    /// 1500 tokens/s on `srv` units of 1000 tokens/s under a 1.5 kW cap, no API: 1.5 units
+    /// would do (the LP relaxation is feasible), but one whole unit is too few and two draw 2 kW.
+    static var wholeUnitsInfeasible: Scenario {
+        PlannerScenarios.make(
+            offerings: [.purchase(PlannerScenarios.server())], demand: [1500 * PlannerScenarios.secondsPerYear],
+            site: Site(electricityPricePerKWh: 0.1, pue: 1.5, powerCapKW: [1.5]))
+    }
+
+    func testWholeUnitInfeasibilityNamesThePowerCapAndTheFeasibleRelaxation() throws {
+        let plan = try Planner.plan(Self.wholeUnitsInfeasible)
+        XCTAssertEqual(plan.status, .infeasible)
+        let diagnosis = try XCTUnwrap(plan.diagnosis)
+        XCTAssertTrue(diagnosis.summary.contains("not with whole units"), diagnosis.summary)
+        let shortfall = try XCTUnwrap(diagnosis.shortfalls.first, diagnosis.summary)
+        // One whole unit serves 1000 of the 1500 tokens/s.
+        assertClose(shortfall.tokensPerSecond, 500)
+        XCTAssertTrue(shortfall.limits.contains { $0.hasPrefix("powerCap[2027]") }, "\(shortfall.limits)")
+        // Continuous units serve everything.
+        var relaxed = PlanOptions()
+        relaxed.relax = true
+        XCTAssertEqual(try Planner.plan(Self.wholeUnitsInfeasible, options: relaxed).status, .optimal)
+    }
+
+    /// A branch-and-cut stopped by a node limit with the same scenario: no incumbent, and the
+    /// least-unmet-demand MIP proves that none exists.
+    func testBudgetStopWithoutAWholeUnitPlanProvesInfeasibility() throws {
+        var options = PlanOptions()
+        options.roundUpStart = false
+        options.mip.nodeLimit = 1
+        let plan = try Planner.plan(Self.wholeUnitsInfeasible, options: options)
+        XCTAssertEqual(plan.status, .infeasible)
+        XCTAssertTrue(plan.diagnosis?.summary.contains("not with whole units") ?? false, "\(String(describing: plan.diagnosis))")
+    }
+
+    /// 1500 tokens/s, `srv` far cheaper than the API: the relaxation buys 1.5 units. A node
+    /// limit of 1 without the rounding start leaves branch-and-cut without a plan; the planner
+    /// then offers the rounding candidates and returns an audited whole-unit plan with its gap
+    /// and a warning that says where it came from.
+    func testBudgetStopWithoutIncumbentGivesTheAuditedHeuristicPlan() throws {
+        let scenario = PlannerScenarios.make(
+            offerings: [.purchase(PlannerScenarios.server()), .api(PlannerScenarios.api(input: 10, output: 30))],
+            demand: [1500 * PlannerScenarios.secondsPerYear, 1500 * PlannerScenarios.secondsPerYear])
+        var options = PlanOptions()
+        options.roundUpStart = false
+        options.mip.nodeLimit = 1
+        options.baselines = false
+        let plan = try Planner.plan(scenario, options: options)
+        // Two units are optimal here, and the root node of the heuristic's solve proves it.
+        XCTAssertEqual(plan.status, .optimal, "\(plan.warnings)")
+        XCTAssertNotNil(plan.audit)
+        XCTAssertFalse(plan.purchases.isEmpty)
+        for purchase in plan.purchases { XCTAssertEqual(purchase.units, purchase.units.rounded(), "whole units") }
+        XCTAssertTrue(plan.warnings.contains { $0.contains("rounding heuristic's (fleet rounded up)") }, "\(plan.warnings)")
+        XCTAssertEqual(try XCTUnwrap(plan.solver.mipGap), 0)
+        // Whatever the stop, never more than the optimum's cost plus the reported gap.
+        let optimum = try Planner.plan(scenario, options: { var o = PlanOptions(); o.baselines = false; return o }())
+        let cost = try XCTUnwrap(plan.totals?.discountedCost), best = try XCTUnwrap(optimum.totals?.discountedCost)
+        XCTAssertGreaterThanOrEqual(cost, best * (1 - 1e-9))
+    }
+
+    /// No time left for the extras (no main limit, an extras budget of 0): every baseline and
+    /// the price thresholds say so instead of running.
+    func testExtrasOutOfBudgetSaySo() throws {
+        var options = PlanOptions()
+        options.timeLimit = .infinity
+        options.extrasTimeLimit = 0
+        options.priceThresholds = true
+        let plan = try Planner.plan(PlannerScenarios.base, options: options)
+        XCTAssertEqual(plan.status, .optimal)
+        let baselines = try XCTUnwrap(plan.baselines)
+        // (No rental serves chat: the rent-only baseline needs no solve to say it has no plan.)
+        for baseline in [baselines.allAPI, baselines.noAPI] {
+            XCTAssertNil(baseline.discountedCost)
+            XCTAssertTrue(baseline.unavailable?.contains("not computed: time budget") ?? false, "\(baseline)")
+        }
+        XCTAssertNil(plan.priceThresholds)
+        XCTAssertTrue(plan.warnings.contains("price thresholds not computed: time budget"), "\(plan.warnings)")
+    }
+
+    /// The cancellation token reaches the extras: a cancelled plan runs none of them.
+    func testCancellationReachesTheExtras() throws {
+        var options = PlanOptions()
+        options.mip.cancellation = SolveCancellation()
+        options.mip.cancellation?.cancel()
+        options.priceThresholds = true
+        let plan = try Planner.plan(PlannerScenarios.base, options: options)
+        if let baselines = plan.baselines {
+            XCTAssertTrue(baselines.noAPI.unavailable?.contains("time budget") ?? false, "\(baselines.noAPI)")
+        }
+        XCTAssertNil(plan.priceThresholds)
+    }
+
+    // MARK: Numerics (regressions)
+
+    /// The small generated scenario of seed 1 (four slices, two workloads, purchases with a
+    /// power cap and budget, rentals, APIs) with the demand of every workload in period p set to
+    /// `tokens(p)`: the mix where these cases were found.
+    static func numericsScenario(_ tokens: (Int) -> Double) -> Scenario {
+        var scenario = ScenarioGenerator(size: .small, seed: 1).scenario()
+        scenario.workloads = scenario.workloads.map { workload in
+            Workload(id: workload.id, outputShare: workload.outputShare, model: workload.model,
+                     demand: (0..<scenario.horizon.periods).map(tokens))
+        }
+        return scenario
+    }
+
+    /// 1e21 tokens a period (3.2e13 tokens/s): once called infeasible by the dual simplex, and
+    /// the threshold re-solves ran without limit. Now a plan, with every extra bounded.
+    func testDemandOf1e21TokensAPeriodGivesAPlan() throws {
+        let scenario = Self.numericsScenario { _ in 1e21 }
+        var options = PlanOptions()
+        options.priceThresholds = true
+        let plan = try Planner.plan(scenario, options: options)
+        XCTAssertTrue(plan.status == .optimal || plan.status == .feasible, "\(plan.status): \(String(describing: plan.diagnosis))")
+        XCTAssertNotNil(plan.audit)
+        XCTAssertTrue(plan.priceThresholds != nil || plan.warnings.contains { $0.hasPrefix("price thresholds not computed") })
+    }
+
+    /// Demand growing 100x a period, whole units: the rounding start's restoring simplex once
+    /// left no optimal relaxation and branch-and-cut failed with GLP_EROOT (exit 4).
+    func testDemandGrowing100xAPeriodGivesAPlan() throws {
+        let scenario = Self.numericsScenario { p in 1e6 * pow(100, Double(p)) }
+        let plan = try Planner.plan(scenario)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertNotNil(plan.audit)
+    }
+
+    /// A period of 24 tokens next to periods of 3e11: the solver leaves the small row short
+    /// within its (scaled) tolerance, which the audit must accept; a real shortfall it must not.
+    func testTinyPeriodNextToHugeOnesPassesTheAudit() throws {
+        let scenario = Self.numericsScenario { p in p == 2 ? 24 : 3e11 }
+        let plan = try Planner.plan(scenario)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertNotNil(plan.audit)
+        let model = CapacityModelBuilder.buildModel(scenario)
+        let within = ConstraintViolation(family: .demand, workload: "chat", period: "2028", amount: 1e-6, message: "short")
+        let beyond = ConstraintViolation(family: .demand, workload: "chat", period: "2028", amount: 1, message: "short")
+        XCTAssertEqual(Planner.auditedViolations([within, beyond], model: model, tolerance: 1e-6), [beyond])
+    }
+
+    // MARK: Exact strengthening
+
+    /// Units in service declared integer (whole units, whole existing fleets) remove no plan:
+    /// on generated scenarios the optimum equals the plain formulation's, within the gap, and
+    /// the strengthened model really has the extra integer columns.
+    func testWholeFleetKeepsTheOptimumOfThePlainModel() throws {
+        var strengthened = 0
+        for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...12), (.small, 1...4)] {
+            for seed in seeds {
+                let scenario = ScenarioGenerator(size: size, seed: seed).scenario().withIntegerUnits(true)
+                var solveOptions = SolveOptions()
+                solveOptions.mip.relativeGap = 1e-9
+                var objectives: [Double] = []
+                var integerColumns: [Int] = []
+                for wholeFleet in [false, true] {
+                    let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, wholeFleet: wholeFleet))
+                    let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+                    XCTAssertEqual(solution.termination, .optimal, "\(size) seed \(seed)")
+                    objectives.append(try XCTUnwrap(solution.objectiveValue))
+                    integerColumns.append(model.lp.integerVariableCount)
+                }
+                XCTAssertEqual(objectives[1], objectives[0], accuracy: 1e-7 * max(1, abs(objectives[0])), "\(size) seed \(seed)")
+                if integerColumns[1] > integerColumns[0] { strengthened += 1 }
+            }
+        }
+        XCTAssertGreaterThan(strengthened, 10)
+    }
+
+    // MARK: Model size
+
+    /// The validator's nonzero estimate is an upper bound on the built model, and not a loose
+    /// one: at most twice the entries, on generated scenarios of every size up to large.
+    func testNonzeroEstimateBoundsTheBuiltModel() throws {
+        for size in [ScenarioSize.tiny, .small, .medium, .large] {
+            for seed in [UInt64(1), 2, 3] {
+                let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
+                let bound = CapacityModelBuilder.nonzeroUpperBound(
+                    periods: scenario.horizon.periods, slices: scenario.timeSlices.count, workloads: scenario.workloads.count,
+                    offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil)
+                for reductions in [true, false] {
+                    let entries = Double(CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, reductions: reductions)).lp.entryCount)
+                    XCTAssertGreaterThanOrEqual(bound, entries, "\(size) seed \(seed)")
+                    if !reductions { XCTAssertLessThanOrEqual(bound, 2 * entries, "\(size) seed \(seed)") }
+                }
+            }
+        }
     }
 
     // MARK: Shipped examples against glpsol

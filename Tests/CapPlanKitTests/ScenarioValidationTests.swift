@@ -184,22 +184,6 @@ final class ScenarioValidationTests: XCTestCase {
         XCTAssertFalse(errors[0].message.contains("did you mean"))
     }
 
-    /// Issue 17 item 6: the estimate undercounted by up to 1.5x; it is now a bound the built
-    /// model never exceeds.
-    func testNonzeroEstimateIsAnUpperBound() {
-        for size in ScenarioSize.allCases {
-            for seed in UInt64(1)...2 {
-                let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
-                let built = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(reductions: false)).lp.entryCount
-                let bound = ScenarioValidator.nonzeroBound(
-                    periods: scenario.horizon.periods, slices: scenario.timeSlices.count, workloads: scenario.workloads.count,
-                    offerings: scenario.offerings, penalty: scenario.policy.unservedPenaltyPerMTok != nil)
-                XCTAssertGreaterThanOrEqual(bound, Double(built), "\(size) seed \(seed)")
-                XCTAssertLessThanOrEqual(bound, 2.5 * Double(built), "\(size) seed \(seed): the bound is too loose to be useful")
-            }
-        }
-    }
-
     func testSizeLimitStatesTheDimensions() {
         let text = header + """
         timeSlices: [{name: a, hours: 12, share: 0.5}, {name: b, hours: 12, share: 0.5}]

@@ -67,7 +67,7 @@ public enum PlanCompletion {
                                         termination: solution.termination.rawValue, mipGap: gap, blocking: [], unmetDemand: [])
         case .infeasible, .unbounded:
             return PlanCompletionResult(outcome: .infeasible, decisions: nil, objective: nil, termination: solution.termination.rawValue,
-                                        mipGap: nil, blocking: [], unmetDemand: try unmetDemand(scenario, input: input, integer: integer))
+                                        mipGap: nil, blocking: [], unmetDemand: try unmetDemand(scenario, input: input, integer: integer, options: options))
         case .error:
             return PlanCompletionResult(outcome: .error, decisions: nil, objective: nil, termination: solution.termination.rawValue,
                                         mipGap: nil, blocking: [], unmetDemand: [])
@@ -77,6 +77,13 @@ public enum PlanCompletion {
     /// The capacity model with the plan's purchases and rentals fixed by column bounds.
     static func fixedModel(_ scenario: Scenario, input: PlanInput, integer: Bool) -> CapacityModel {
         var model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: integer))
+        fix(&model, input: input)
+        return model
+    }
+
+    /// Fixes the plan's purchases and rentals in `model` by column bounds.
+    static func fix(_ model: inout CapacityModel, input: PlanInput) {
+        let scenario = model.scenario
         let periods = scenario.horizon.periods, slices = scenario.timeSlices.count
         let index = model.index
         for (k, purchase) in scenario.purchases.enumerated() {
@@ -106,41 +113,16 @@ public enum PlanCompletion {
                 }
             }
         }
-        return model
     }
 
     /// With the fleet fixed and unserved demand allowed (priced at 1, everything else free),
     /// the optimum is the least demand the fleet leaves unserved, by workload, period and slice.
-    static func unmetDemand(_ scenario: Scenario, input: PlanInput, integer: Bool) throws -> [UnmetDemand] {
-        var relaxed = scenario
-        relaxed.policy = Policy(integerUnits: integer, utilizationCap: scenario.policy.utilizationCap, unservedPenaltyPerMTok: 1)
-        var model = fixedModel(relaxed, input: input, integer: integer)
-        let periods = scenario.horizon.periods, slices = scenario.timeSlices
-        var unservedColumns = Set<Int>()
-        for block in model.index.unserved.compactMap({ $0 }) {
-            for p in 0..<periods {
-                for s in 0..<slices.count { unservedColumns.insert(block.variable(p, s).index) }
-            }
+    static func unmetDemand(_ scenario: Scenario, input: PlanInput, integer: Bool, options: SolveOptions) throws -> [UnmetDemand] {
+        let least = try LeastUnmetDemand(scenario, integer: integer, options: options) { fix(&$0, input: input) }
+        let labels = scenario.horizon.labels
+        return least.shortfalls.map { short in
+            UnmetDemand(workload: scenario.workloads[short.workload].id, period: labels[short.period],
+                        slice: scenario.timeSlices[short.slice].name, tokensPerSecond: short.tokensPerSecond, tokens: short.tokens)
         }
-        for variable in model.lp.variables where !unservedColumns.contains(variable.index) {
-            model.lp.setObjective(variable, 0)
-        }
-        let solution = try GLPKSolver.solve(model.lp)
-        guard solution.hasPrimalPoint else { return [] }
-        let labels = scenario.horizon.labels, days = scenario.horizon.daysPerPeriod
-        var unmet: [UnmetDemand] = []
-        for p in 0..<periods {
-            for (s, slice) in slices.enumerated() {
-                for (w, workload) in scenario.workloads.enumerated() {
-                    guard let block = model.index.unserved[w] else { continue }
-                    let rate = solution[block.variable(p, s)]
-                    let demand = model.demandRate[w][p * slices.count + s]
-                    guard rate > 1e-6 * max(1, demand) else { continue }
-                    unmet.append(UnmetDemand(workload: workload.id, period: labels[p], slice: slice.name,
-                                             tokensPerSecond: rate, tokens: rate * days * slice.hours * 3600))
-                }
-            }
-        }
-        return unmet
     }
 }

@@ -2,6 +2,7 @@
 // prices a used offering's usage would change. Found by bisection on the price factor with
 // re-solves (docs/insights.md).
 import Foundation
+import LinearProgramming
 
 /// One threshold of one offering.
 public struct PriceThreshold: Codable, Sendable, Equatable {
@@ -31,8 +32,9 @@ public enum PriceThresholds {
     /// offerings from this fraction up to `maxFactor` times their price.
     public static let minFactor = 1e-3
     public static let maxFactor = 100.0
-    /// Integer scenarios whose model has at most this many integer columns and columns are
-    /// bisected with whole units (mipGap 0); larger ones on the LP relaxation.
+    /// Integer scenarios with at most this many whole-unit decisions (arrivals and reserved
+    /// rentals; the integer units in service follow from them) and this many columns are
+    /// bisected with whole units; larger ones on the LP relaxation.
     public static let smallIntegerColumns = 40
     public static let smallColumns = 1000
 
@@ -40,41 +42,70 @@ public enum PriceThresholds {
     public static let aboveDirection = "usage changes above"
     public static let belowDirection = "usage changes below"
 
+    /// Whole-unit searches stop branch-and-cut at this relative gap. Near a threshold two plans
+    /// differ in cost by about the bracket's width times the offering's share of the cost, so a
+    /// plan's gap must be far below that or the search would take the wrong side; the extras'
+    /// deadline, not the gap, is what bounds the searches' time.
+    public static let searchMIPGap = 1e-9
+
     /// Thresholds of every offering with a price, in scenario order: one `enters at or below`
     /// for each offering the plan does not use, and `usage changes above` and `usage changes
     /// below` for each it uses. `precision` is the relative width of the final bracket.
     /// `options.relax` forces the LP relaxation; otherwise small integer scenarios are
-    /// re-solved with whole units. Baselines are never solved. The searches run in parallel.
+    /// re-solved with whole units. The searches re-solve the scenario's model with one
+    /// offering's cost coefficients scaled, never the planner; they run in parallel, and every
+    /// re-solve is bounded by what is left of `deadline` (a search cut short says so).
+    /// `decisions` are the plan's (nil: re-solved at the current prices); the searches have
+    /// `options.extrasTimeLimit` seconds.
     public static func compute(
-        _ scenario: Scenario, plan: PlanDocument, precision: Double = 0.005, options: PlanOptions, jobs: Int = ParallelRunner.defaultJobs
+        _ scenario: Scenario, plan: PlanDocument, decisions: PlanDecisions? = nil, precision: Double = 0.005, options: PlanOptions,
+        jobs: Int = ParallelRunner.defaultJobs
+    ) throws -> [PriceThreshold] {
+        try compute(scenario, plan: plan, decisions: decisions, precision: precision, options: options,
+                    deadline: Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation), jobs: jobs)
+    }
+
+    static func compute(
+        _ scenario: Scenario, plan: PlanDocument, decisions: PlanDecisions?, precision: Double = 0.005, options: PlanOptions,
+        deadline: Deadline, jobs: Int = ParallelRunner.defaultJobs
     ) throws -> [PriceThreshold] {
         guard precision > 0, precision < 1 else { throw InsightsError("precision must be in (0, 1), got \(precision)") }
         guard plan.status == .optimal || plan.status == .feasible else {
             throw InsightsError("price thresholds need a plan; this one is \(plan.status.rawValue)")
         }
-        var solveOptions = options
-        solveOptions.baselines = false
-        solveOptions.output = nil
-        solveOptions.progress = nil
-        let small = plan.solver.integerColumns <= smallIntegerColumns && plan.solver.columns <= smallColumns
+        let small = plan.solver.columns <= smallColumns && (plan.solver.integerColumns == 0 || CapacityModelBuilder.buildModel(
+            scenario, options: CapacityModelOptions(names: false, integerUnits: true, wholeFleet: false)).lp.integerVariableCount <= smallIntegerColumns)
         let integer = scenario.policy.integerUnits && !options.relax && small
-        solveOptions.relax = !integer
-        if integer { solveOptions.mipGap = 0 }
         let percent = String(format: "%g", precision * 100)
         let method = "bisection on re-solves, relative precision \(percent)%, "
-            + (integer ? "whole units (MIP, gap 0)" : scenario.policy.integerUnits ? "LP relaxation (continuous units)" : "LP")
+            + (integer ? "whole units (MIP, gap \(String(format: "%g", searchMIPGap)))" : scenario.policy.integerUnits ? "LP relaxation (continuous units)" : "LP")
+            + ", of the scenario's model with the offering's costs scaled"
+        // The plan's own model (with its exact reductions), and for the searches of APIs and
+        // on-demand rentals one without: the reductions compare their prices per token.
+        func searchModel(reductions: Bool) -> SearchModel {
+            let model = CapacityModelBuilder.buildModel(
+                scenario, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: reductions))
+            return SearchModel(model: model, options: options, integer: integer, deadline: deadline, reductions: reductions)
+        }
+        let search = searchModel(reductions: true)
+        let unreduced = searchModel(reductions: false)
+        let model = search.model
 
         // Usage at the current prices, in the mode of the searches.
-        let reference: PlanDocument
+        let referenceDecisions: PlanDecisions
         var modeNote = ""
-        if plan.scenario.integerUnits == integer, plan.status == .optimal, !(integer && plan.solver.mipGap ?? 0 > 0) {
-            reference = plan
+        if let decisions, plan.scenario.integerUnits == integer, plan.status == .optimal, !(integer && plan.solver.mipGap ?? 0 > searchMIPGap) {
+            referenceDecisions = decisions
         } else {
-            reference = try Planner.plan(scenario, options: solveOptions)
-            guard reference.status == .optimal else { throw InsightsError("re-solving at the current prices gave \(reference.status.rawValue)") }
+            referenceDecisions = try search.decisions(what: "at the current prices")
             if !integer, plan.scenario.integerUnits { modeNote = "; used/unused as in the LP relaxation" }
         }
-        let tolerance = 1e-6 * max(1, reference.totals?.tokensDemanded ?? 0)
+        // 1e-6 of the tokens demanded over the horizon, as the plan document counts them.
+        let slices = scenario.timeSlices, days = scenario.horizon.daysPerPeriod
+        let tokensDemanded = model.demandRate.reduce(0.0) { sum, rates in
+            sum + rates.enumerated().reduce(0.0) { $0 + $1.element * days * slices[$1.offset % slices.count].hours * 3600 }
+        }
+        let tolerance = 1e-6 * max(1, tokensDemanded)
 
         struct Job: Sendable {
             let offering: Offering
@@ -82,7 +113,7 @@ public enum PriceThresholds {
         }
         var jobsList: [Job] = []
         for offering in scenario.offerings {
-            let used = !usage(of: offering.id, in: reference, tolerance: tolerance).isEmpty
+            let used = !usage(of: offering.id, in: referenceDecisions, scenario: scenario, tolerance: tolerance).isEmpty
             if used {
                 jobsList.append(Job(offering: offering, direction: aboveDirection))
                 jobsList.append(Job(offering: offering, direction: belowDirection))
@@ -90,14 +121,55 @@ public enum PriceThresholds {
                 jobsList.append(Job(offering: offering, direction: entersDirection))
             }
         }
-        let options = solveOptions, work = jobsList, note = modeNote
+        let work = jobsList, note = modeNote
         let results = ParallelRunner.map(count: work.count, jobs: jobs) { i -> Result<PriceThreshold, Error> in
             Result {
-                try search(scenario, job: work[i].offering, direction: work[i].direction, reference: reference,
-                           precision: precision, options: options, tolerance: tolerance, method: method, modeNote: note)
+                // The reductions compare the prices per token of APIs and on-demand rentals.
+                let model: SearchModel
+                switch work[i].offering {
+                case .api: model = unreduced
+                case .rental(let rental) where rental.commitment == .none: model = unreduced
+                default: model = search
+                }
+                return try self.search(scenario, job: work[i].offering, direction: work[i].direction, model: model,
+                                       precision: precision, method: method, modeNote: note)
             }
         }
         return try results.map { try $0.get() }
+    }
+
+    /// The threshold searches' model: the scenario's, solved with other cost coefficients.
+    struct SearchModel: Sendable {
+        let model: CapacityModel
+        let options: PlanOptions
+        let integer: Bool
+        let deadline: Deadline
+        let reductions: Bool
+
+        /// The optimal point of `lp` (the search model with other prices).
+        func optimum(_ lp: LinearModel, what: String) throws -> Solution {
+            guard let seconds = deadline.remaining else { throw OutOfTime() }
+            var solveOptions = options.solveOptions(timeLimit: seconds, mipGap: searchMIPGap)
+            solveOptions.relaxIntegrality = !integer
+            let solution = try GLPKSolver.solve(lp, options: solveOptions)
+            guard solution.hasPrimalPoint else {
+                if solution.stoppedAtLimit { throw OutOfTime() }
+                throw InsightsError("re-solving \(what) gave \(solution.termination.rawValue)")
+            }
+            return solution
+        }
+
+        func decisions(what: String) throws -> PlanDecisions {
+            PlanExtraction.decisions(scenario: model.scenario, model: model, solution: try optimum(model.lp, what: what), integer: integer)
+        }
+    }
+
+    /// Relative cost difference under which two plans tie.
+    static let referenceTolerance = 1e-7
+
+    /// A search that ran out of the extras' time budget.
+    struct OutOfTime: Error, CustomStringConvertible {
+        var description: String { "time budget" }
     }
 
     /// The field and price that a factor scales.
@@ -137,6 +209,25 @@ public enum PriceThresholds {
         return usage
     }
 
+    /// The same usage read from a plan's decisions (keys as above; arrivals keyed by the
+    /// period they arrive in, as the plan document's purchases are).
+    static func usage(of id: String, in decisions: PlanDecisions, scenario: Scenario, tolerance: Double) -> [String: Double] {
+        var usage: [String: Double] = [:]
+        let labels = scenario.horizon.labels, slices = scenario.timeSlices, days = scenario.horizon.daysPerPeriod
+        for (p, units) in (decisions.arrivals[id] ?? []).enumerated() where units > 1e-9 { usage["buy \(labels[p])", default: 0] += units }
+        for (p, units) in (decisions.reservedUnits[id] ?? []).enumerated() where units > 1e-9 { usage["rent \(labels[p])"] = units }
+        for (p, bySlice) in (decisions.onDemandUnits[id] ?? []).enumerated() {
+            for (s, units) in bySlice.enumerated() where units > 1e-9 { usage["rent \(labels[p]) \(slices[s].name)"] = units }
+        }
+        for (workload, rates) in decisions.served[id] ?? [:] {
+            for (p, bySlice) in rates.enumerated() {
+                let tokens = zip(bySlice, slices).reduce(0.0) { $0 + $1.0 * days * $1.1.hours * 3600 }
+                if tokens > tolerance { usage["serve \(labels[p]) \(workload)"] = tokens }
+            }
+        }
+        return usage
+    }
+
     /// Whether two usages differ: a key on one side only, units by more than 1e-6, tokens by
     /// more than `tolerance`.
     public static func differ(_ a: [String: Double], _ b: [String: Double], tolerance: Double) -> Bool {
@@ -148,64 +239,135 @@ public enum PriceThresholds {
         return false
     }
 
+    /// The model with one offering's price scaled by a factor f. Every number of the model that
+    /// involves a price is linear in it (objective coefficients, and the capital budget's row
+    /// coefficients: docs/formulation.md), so a second build at twice the price gives each as
+    /// a(f) = a(1) + (f − 1)·(a(2) − a(1)); the changed matrix entries go in as added terms
+    /// (duplicate entries are summed).
+    struct PricedModel {
+        let base: LinearModel
+        let costDelta: [Double]
+        let entryDeltas: [(row: Int, column: Int, delta: Double)]
+
+        init(_ scenario: Scenario, offering id: String, search: SearchModel) throws {
+            let doubled = CapacityModelBuilder.buildModel(
+                try scaling(scenario, offering: id, by: 2),
+                options: CapacityModelOptions(names: false, integerUnits: search.integer, reductions: search.reductions)).lp
+            let base = search.model.lp
+            self.base = base
+            guard base.variableCount == doubled.variableCount, base.entryCount == doubled.entryCount,
+                  base.entryRows == doubled.entryRows, base.entryColumns == doubled.entryColumns,
+                  base.constraintLower == doubled.constraintLower, base.constraintUpper == doubled.constraintUpper
+            else { throw InsightsError("the model with \(id) at twice its price has another structure") }
+            costDelta = zip(base.objectiveCoefficients, doubled.objectiveCoefficients).map { $1 - $0 }
+            entryDeltas = base.entryValues.indices.compactMap { k in
+                let delta = doubled.entryValues[k] - base.entryValues[k]
+                return delta == 0 ? nil : (Int(base.entryRows[k]), Int(base.entryColumns[k]), delta)
+            }
+        }
+
+        func model(at factor: Double) -> LinearModel {
+            var lp = base
+            for variable in lp.variables {
+                lp.setObjective(variable, base.objectiveCoefficients[variable.index] + (factor - 1) * costDelta[variable.index])
+            }
+            for entry in entryDeltas {
+                lp.addTerm(Constraint(index: entry.row), Variable(index: entry.column), (factor - 1) * entry.delta)
+            }
+            return lp
+        }
+
+        /// Whether `reference` (a point of the model at factor 1, with its row activities)
+        /// stops being an optimal plan at `factor`: a row it uses breaks, or `optimum` (the
+        /// optimal point at `factor`) costs less by more than the tolerance. A tie is no change.
+        func beaten(_ reference: Solution, at factor: Double, by optimum: Solution) -> Bool {
+            var activity = reference.rowActivities
+            for entry in entryDeltas { activity[entry.row] += (factor - 1) * entry.delta * reference.values[entry.column] }
+            for row in Set(entryDeltas.map(\.row)) {
+                let slack = referenceTolerance * max(1, abs(activity[row]))
+                if let upper = base.constraintUpper[row], activity[row] > upper + slack { return true }
+                if let lower = base.constraintLower[row], activity[row] < lower - slack { return true }
+            }
+            var referenceCost = 0.0, optimalCost = 0.0
+            for j in 0..<base.variableCount {
+                let cost = base.objectiveCoefficients[j] + (factor - 1) * costDelta[j]
+                referenceCost += cost * reference.values[j]
+                optimalCost += cost * optimum.values[j]
+            }
+            return optimalCost < referenceCost - referenceTolerance * max(1, abs(referenceCost))
+        }
+    }
+
     static func search(
-        _ scenario: Scenario, job offering: Offering, direction: String, reference: PlanDocument, precision: Double,
-        options: PlanOptions, tolerance: Double, method: String, modeNote: String
+        _ scenario: Scenario, job offering: Offering, direction: String, model: SearchModel, precision: Double,
+        method: String, modeNote: String
     ) throws -> PriceThreshold {
         let p = priced(offering)
         var result = PriceThreshold(offering: offering.id, field: p.field, currentPrice: p.price, thresholdPrice: nil,
                                     direction: direction, method: method, note: "", bracket: nil)
-        let current = usage(of: offering.id, in: reference, tolerance: tolerance)
         if p.price == 0 {
             result.note = "its price is 0: a price factor cannot move it" + modeNote
             return result
         }
-        func usageAt(_ factor: Double) throws -> [String: Double] {
-            let plan = try Planner.plan(try scaling(scenario, offering: offering.id, by: factor), options: options)
-            guard plan.status == .optimal || plan.status == .feasible else {
-                throw InsightsError("re-solving with \(offering.id) at \(factor)x its price gave \(plan.status.rawValue)")
-            }
-            return usage(of: offering.id, in: plan, tolerance: tolerance)
+        if case .purchase(let o) = offering, o.maxUnitsPerPeriod == 0 {
+            result.note = "it cannot be bought (maxUnitsPerPeriod 0): its price changes no decision" + modeNote
+            return result
         }
+        var bracket: (Double, Double)?
         /// Bisection on the log of the factor: `good(lo)` holds and `good(hi)` does not, or the
         /// reverse when `goodBelow` is false; the bracket ends narrower than 1 + precision.
         func bisect(_ lo: Double, _ hi: Double, goodAtLow: (Double) throws -> Bool) throws -> (Double, Double) {
             var lo = lo, hi = hi
             while hi / lo > 1 + precision {
+                bracket = (lo, hi)
                 let mid = (lo * hi).squareRoot()
                 if try goodAtLow(mid) { lo = mid } else { hi = mid }
             }
             return (lo, hi)
         }
         let percentMin = String(format: "%g", minFactor * 100)
-        switch direction {
-        case entersDirection:
-            guard try !usageAt(minFactor).isEmpty else {
-                result.note = "not used even at \(percentMin)% of its price" + modeNote
-                return result
+        do {
+            let priced = try PricedModel(scenario, offering: offering.id, search: model)
+            // The plan at the current prices, as a point of this search model.
+            let reference = try model.optimum(priced.base, what: "at the current prices")
+            /// Whether the plan changes with the price at `factor` times the current one: for an
+            /// unused offering, it then enters (every plan without it costs what it did).
+            func changes(_ factor: Double) throws -> Bool {
+                let optimum = try model.optimum(priced.model(at: factor), what: "with \(offering.id) at \(factor)x its price")
+                return priced.beaten(reference, at: factor, by: optimum)
             }
-            let (lo, hi) = try bisect(minFactor, 1) { try !usageAt($0).isEmpty }
-            result.thresholdPrice = p.price * lo
-            result.bracket = [p.price * lo, p.price * hi]
-            result.note = "unused at the current price; used at \(money(p.price * lo)) and below, unused at \(money(p.price * hi))" + modeNote
-        case aboveDirection:
-            guard try differ(usageAt(maxFactor), current, tolerance: tolerance) else {
-                result.note = "usage unchanged up to \(String(format: "%g", maxFactor))x its price" + modeNote
-                return result
+            switch direction {
+            case entersDirection:
+                guard try changes(minFactor) else {
+                    result.note = "not used even at \(percentMin)% of its price" + modeNote
+                    return result
+                }
+                let (lo, hi) = try bisect(minFactor, 1) { try changes($0) }
+                result.thresholdPrice = p.price * lo
+                result.bracket = [p.price * lo, p.price * hi]
+                result.note = "unused at the current price; used at \(money(p.price * lo)) and below, unused at \(money(p.price * hi))" + modeNote
+            case aboveDirection:
+                guard try changes(maxFactor) else {
+                    result.note = "usage unchanged up to \(String(format: "%g", maxFactor))x its price" + modeNote
+                    return result
+                }
+                let (lo, hi) = try bisect(1, maxFactor) { try !changes($0) }
+                result.thresholdPrice = p.price * lo
+                result.bracket = [p.price * lo, p.price * hi]
+                result.note = "usage as planned up to \(money(p.price * lo)), changed at \(money(p.price * hi))" + modeNote
+            default:
+                guard try changes(minFactor) else {
+                    result.note = "usage unchanged down to \(percentMin)% of its price" + modeNote
+                    return result
+                }
+                let (lo, hi) = try bisect(minFactor, 1) { try changes($0) }
+                result.thresholdPrice = p.price * hi
+                result.bracket = [p.price * lo, p.price * hi]
+                result.note = "usage as planned down to \(money(p.price * hi)), changed at \(money(p.price * lo))" + modeNote
             }
-            let (lo, hi) = try bisect(1, maxFactor) { try !differ(usageAt($0), current, tolerance: tolerance) }
-            result.thresholdPrice = p.price * lo
-            result.bracket = [p.price * lo, p.price * hi]
-            result.note = "usage as planned up to \(money(p.price * lo)), changed at \(money(p.price * hi))" + modeNote
-        default:
-            guard try differ(usageAt(minFactor), current, tolerance: tolerance) else {
-                result.note = "usage unchanged down to \(percentMin)% of its price" + modeNote
-                return result
-            }
-            let (lo, hi) = try bisect(minFactor, 1) { try differ(usageAt($0), current, tolerance: tolerance) }
-            result.thresholdPrice = p.price * hi
-            result.bracket = [p.price * lo, p.price * hi]
-            result.note = "usage as planned down to \(money(p.price * hi)), changed at \(money(p.price * lo))" + modeNote
+        } catch is OutOfTime {
+            result.note = Deadline.notComputed
+                + (bracket.map { "; the threshold lies between \(money(p.price * $0.0)) and \(money(p.price * $0.1))" } ?? "") + modeNote
         }
         return result
     }

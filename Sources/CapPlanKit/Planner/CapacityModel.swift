@@ -90,11 +90,15 @@ public struct CapacityModelOptions: Sendable, Hashable {
     public var integerUnits: Bool?
     /// Leave out options that can never be part of an optimal plan (see `dominatedOptions`).
     public var reductions: Bool = true
+    /// With whole units, declare the units in service n_op integer too (exact: see
+    /// `addPurchaseVariables`); off gives the plain formulation of the MathProg twin.
+    public var wholeFleet: Bool = true
 
-    public init(names: Bool = true, integerUnits: Bool? = nil, reductions: Bool = true) {
+    public init(names: Bool = true, integerUnits: Bool? = nil, reductions: Bool = true, wholeFleet: Bool = true) {
         self.names = names
         self.integerUnits = integerUnits
         self.reductions = reductions
+        self.wholeFleet = wholeFleet
     }
 }
 
@@ -128,13 +132,47 @@ public struct CapacityModelBuilder {
         labels = scenario.horizon.labels
         hours = scenario.horizon.hoursPerPeriod
         days = scenario.horizon.daysPerPeriod
-        let yearsPerPeriod = hours / 8760
-        discount = (0...periods).map { p in pow(1 + scenario.discountRate, -Double(p) * yearsPerPeriod) }
+        discount = Self.discountFactors(scenario)
         purchases = scenario.purchases
         rentals = scenario.rentals
         apis = scenario.apis
         integer = options.integerUnits ?? scenario.policy.integerUnits
         lp = LinearModel(name: String(scenario.name.prefix(255)), direction: .minimize)
+    }
+
+    /// δ_p = (1 + r)^(−p·h/8760) for p = 0..P: the start of each period discounted to the start
+    /// of the horizon (the last one is the end of the horizon). The planner's one definition;
+    /// the evaluator keeps its own on purpose.
+    public static func discountFactors(_ scenario: Scenario) -> [Double] {
+        let yearsPerPeriod = scenario.horizon.hoursPerPeriod / 8760
+        return (0...scenario.horizon.periods).map { p in pow(1 + scenario.discountRate, -Double(p) * yearsPerPeriod) }
+    }
+
+    /// An upper bound on the matrix entries of a scenario's model, from its sizes alone (the
+    /// validator checks it against the nonzero limit before anything is built). Family by
+    /// family, as `buildModel` adds them (reductions only leave entries out), with P periods,
+    /// S slices and L_o = min(lifetime, P):
+    ///
+    ///     fleet             Σ_purchases P (1 + L_o)
+    ///     demand            P S (serving pairs + workloads, the latter when unmet demand is priced)
+    ///     owned, rented     P S (purchases + rentals + their serving pairs)
+    ///     API rate limits   P S (API serving pairs)
+    ///     power, budget     2 P purchases
+    public static func nonzeroUpperBound(periods: Int, slices: Int, workloads: Int, offerings: [Offering], unservedPriced: Bool) -> Double {
+        let p = Double(periods), ps = Double(periods * slices)
+        var total = unservedPriced ? ps * Double(workloads) : 0
+        for offering in offerings {
+            switch offering {
+            case .purchase(let purchase):
+                let pairs = Double(purchase.throughput.values.filter { $0 > 0 }.count)
+                total += p * Double(1 + min(purchase.lifetimePeriods, periods)) + ps * (1 + 2 * pairs) + 2 * p
+            case .rental(let rental):
+                total += ps * (1 + 2 * Double(rental.throughput.values.filter { $0 > 0 }.count))
+            case .api(let api):
+                total += 2 * ps * Double(api.serves.count)
+            }
+        }
+        return total
     }
 
     /// Builds the whole model: variables, then each constraint family in a fixed order.
@@ -272,13 +310,37 @@ public struct CapacityModelBuilder {
             index.arrivals.append(ArrivalBlock(firstPeriod: first, start: start))
             let running = purchase.powerKW * site.pue * hours * site.electricityPricePerKWh + purchase.opexPerUnitPeriod
             index.inService.append(PeriodBlock(start: lp.variableCount))
+            // Exact strengthening: n_op = E_op + Σ b_oq (the fleet row) is a whole number in
+            // every whole-unit plan when the existing units are, so declaring it integer removes
+            // no plan, and it lets branch-and-cut branch and cut on the fleet itself (the MIP
+            // corpus of docs/benchmarks.md: up to 7x faster on the hard instances). Not for
+            // fleets that could reach millions of units: integrality there is below GLPK's
+            // tolerances and only slows the search (demand growing 100x a period stalled).
+            let wholeFleet = integer && options.wholeFleet && purchase.existingUnits == purchase.existingUnits.rounded()
+                && purchase.existingUnits + unitsToServeAll(purchase) <= Self.wholeFleetUnits
             for p in 0..<periods {
-                lp.addVariable(name: name("n", purchase.id, labels[p]), lowerBound: 0, objective: discount[p] * running)
+                lp.addVariable(
+                    name: name("n", purchase.id, labels[p]), lowerBound: 0, kind: wholeFleet ? .integer : .continuous,
+                    objective: discount[p] * running)
             }
         }
     }
 
     /// m_op (reserved: δ_p π_o h) or m_ops (on demand: δ_p π_o d η_s), both ≤ maxUnits.
+    /// Fleets that may reach this many units keep n_op continuous.
+    static let wholeFleetUnits = 1e6
+
+    /// Σ_w max_{p,s} r_wps / (U τ_ow): more units of `purchase` than this serve nothing more.
+    func unitsToServeAll(_ purchase: PurchaseOffering) -> Double {
+        let cap = scenario.policy.utilizationCap
+        var units = 0.0
+        for (w, workload) in scenario.workloads.enumerated() {
+            guard let tau = purchase.throughput[workload.id], tau > 0 else { continue }
+            units += (demandRate[w].max() ?? 0) / (cap * tau)
+        }
+        return units
+    }
+
     mutating func addRentalVariables() {
         for rental in rentals {
             switch rental.commitment {

@@ -1,5 +1,90 @@
 import LinearProgramming
 
+/// The least demand that must go unserved: the capacity model with an unserved-demand column on
+/// every demand row and only the unserved tokens in the objective (1 USD per million tokens,
+/// everything else free), optionally with some decisions fixed. The one solve behind the
+/// infeasibility diagnosis and the completion of a fixed fleet.
+struct LeastUnmetDemand {
+    /// Demand left unserved in one workload, period and slice (positions in the scenario).
+    struct Shortfall {
+        let workload: Int
+        let period: Int
+        let slice: Int
+        let tokensPerSecond: Double
+        let tokens: Double
+    }
+
+    let model: CapacityModel
+    let solution: Solution
+    /// Every positive shortfall of the solution (empty without a primal point).
+    let shortfalls: [Shortfall]
+
+    /// Relative size (of the demand) under which unserved demand counts as zero.
+    static let tolerance = 1e-6
+
+    /// `fixing` edits the model before the solve (bounds of fixed decisions).
+    init(_ scenario: Scenario, integer: Bool, options: SolveOptions, fixing: (inout CapacityModel) -> Void = { _ in }) throws {
+        var relaxedDemand = scenario.withIntegerUnits(integer)
+        relaxedDemand.policy = Policy(integerUnits: integer, utilizationCap: scenario.policy.utilizationCap, unservedPenaltyPerMTok: 1)
+        // No reductions: they compare prices, and this model prices only unserved tokens.
+        var model = CapacityModelBuilder.buildModel(relaxedDemand, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: false))
+        fixing(&model)
+        let periods = scenario.horizon.periods, slices = scenario.timeSlices
+        var unservedColumns = Set<Int>()
+        var allUnserved = 0.0
+        for (w, block) in model.index.unserved.enumerated() {
+            guard let block else { continue }
+            for p in 0..<periods {
+                for s in 0..<slices.count {
+                    let column = block.variable(p, s)
+                    unservedColumns.insert(column.index)
+                    allUnserved += model.lp.objectiveCoefficient(of: column) * model.demandRate[w][p * slices.count + s]
+                }
+            }
+        }
+        for variable in model.lp.variables where !unservedColumns.contains(variable.index) {
+            model.lp.setObjective(variable, 0)
+        }
+        var solveOptions = options
+        // Bounded by its time limit only: a node limit meant for the plan would stop it at the root.
+        solveOptions.mip.nodeLimit = nil
+        solveOptions.mip.roundingHeuristic = nil
+        solveOptions.mip.startingSolution = nil
+        solveOptions.mip.progress = nil
+        let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+        var shortfalls: [Shortfall] = []
+        if solution.hasPrimalPoint {
+            let days = scenario.horizon.daysPerPeriod
+            for (w, _) in scenario.workloads.enumerated() {
+                guard let block = model.index.unserved[w] else { continue }
+                for p in 0..<periods {
+                    for (s, slice) in slices.enumerated() {
+                        let rate = solution[block.variable(p, s)]
+                        let demand = model.demandRate[w][p * slices.count + s]
+                        guard rate > Self.tolerance * max(1, demand) else { continue }
+                        shortfalls.append(Shortfall(workload: w, period: p, slice: s, tokensPerSecond: rate, tokens: rate * days * slice.hours * 3600))
+                    }
+                }
+            }
+        }
+        self.model = model
+        self.solution = solution
+        self.shortfalls = shortfalls
+        self.allUnserved = allUnserved
+    }
+
+    /// The objective with all demand unserved: the scale of "some demand unserved".
+    let allUnserved: Double
+
+    /// Whether the solve proved that some demand must go unserved: its bound is above what the
+    /// tolerance allows on the whole demand.
+    var provesShortfall: Bool {
+        let bound = solution.objectiveBound ?? (solution.termination == .optimal ? solution.objectiveValue : nil)
+        guard let bound else { return false }
+        return bound > Self.tolerance * allUnserved
+    }
+}
+
 /// Why a scenario has no feasible plan: which demand cannot be served, by how much, and
 /// which limits bind there.
 enum InfeasibilityDiagnosis {
@@ -8,65 +93,93 @@ enum InfeasibilityDiagnosis {
 
     /// Re-solves with an unserved-demand column on every demand row and only the unserved
     /// tokens in the objective, so the optimum is the least demand that must go unserved.
-    static func diagnose(_ scenario: Scenario, integer: Bool) throws -> PlanDocument.Diagnosis {
-        let periods = scenario.horizon.periods, labels = scenario.horizon.labels
-        // Existing units alone above the power cap: no decision can fix that.
-        if let caps = scenario.site.powerCapKW {
-            var over: [String] = []
-            for p in 0..<periods {
-                let existing = scenario.purchases.reduce(0.0) { sum, o in
-                    sum + (p < o.existingRemainingPeriods ? o.existingUnits * o.powerKW : 0)
-                }
-                if existing > caps[p] * (1 + bindingTolerance) {
-                    over.append("\(labels[p]) (existing units draw \(existing) kW, cap \(caps[p]) kW)")
-                }
+    /// For whole units, says too whether the LP relaxation (fractional units) is feasible.
+    static func diagnose(_ scenario: Scenario, integer: Bool, options: PlanOptions, deadline: Deadline) throws -> PlanDocument.Diagnosis {
+        if let existing = existingFleetOverCap(scenario) { return existing }
+        guard let seconds = deadline.remaining else { return .init(summary: "no feasible plan; the diagnosis was \(Deadline.notComputed)", shortfalls: []) }
+        let least = try LeastUnmetDemand(scenario, integer: integer, options: options.solveOptions(timeLimit: seconds, mipGap: options.mipGap))
+        guard least.solution.hasPrimalPoint else {
+            if least.solution.stoppedAtLimit {
+                return .init(summary: "no feasible plan; the diagnosis was \(Deadline.notComputed) (\(least.solution.termination.rawValue))", shortfalls: [])
             }
-            if !over.isEmpty {
-                return .init(
-                    summary: "the existing fleet alone exceeds site.powerCapKW in \(over.count) period(s): \(over.joined(separator: "; "))",
-                    shortfalls: [])
-            }
+            return .init(summary: "no plan exists even with unserved demand allowed (\(least.solution.termination.rawValue))", shortfalls: [])
         }
-
-        var relaxedDemand = scenario.withIntegerUnits(integer)
-        relaxedDemand.policy = Policy(integerUnits: integer, utilizationCap: scenario.policy.utilizationCap, unservedPenaltyPerMTok: 1)
-        // No reductions: they compare prices, and this model prices only unserved tokens.
-        var model = CapacityModelBuilder.buildModel(relaxedDemand, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: false))
-        var unservedColumns = Set<Int>()
-        for block in model.index.unserved.compactMap({ $0 }) {
-            for p in 0..<periods {
-                for s in 0..<scenario.timeSlices.count { unservedColumns.insert(block.variable(p, s).index) }
-            }
-        }
-        for variable in model.lp.variables where !unservedColumns.contains(variable.index) {
-            model.lp.setObjective(variable, 0)
-        }
-        let solution = try GLPKSolver.solve(model.lp)
-        guard solution.hasPrimalPoint else {
-            return .init(summary: "no plan exists even with unserved demand allowed (\(solution.termination.rawValue))", shortfalls: [])
-        }
-
-        let days = scenario.horizon.daysPerPeriod
-        var shortfalls: [PlanDocument.Shortfall] = []
-        for (w, workload) in scenario.workloads.enumerated() {
-            guard let block = model.index.unserved[w] else { continue }
-            for p in 0..<periods {
-                for (s, slice) in scenario.timeSlices.enumerated() {
-                    let rate = solution[block.variable(p, s)]
-                    let demand = model.demandRate[w][p * scenario.timeSlices.count + s]
-                    guard rate > bindingTolerance * max(1, demand) else { continue }
-                    shortfalls.append(.init(
-                        workload: workload.id, period: labels[p], slice: slice.name, tokensPerSecond: rate,
-                        tokens: rate * days * slice.hours * 3600,
-                        limits: bindingLimits(scenario, model: model, solution: solution, workload: w, period: p, slice: s)))
-                }
-            }
-        }
+        let shortfalls = describe(least, scenario)
         let total = shortfalls.reduce(0) { $0 + $1.tokens }
-        let summary = shortfalls.isEmpty
+        var summary = shortfalls.isEmpty
             ? "the solver reported no feasible plan, but serving all demand is possible in the diagnosis model: numerical trouble"
             : "demand cannot be met in \(shortfalls.count) workload-period-slice(s); at least \(total) tokens go unserved. Allow unmet demand with policy.unservedPenaltyPerMTok, or relax the limits named below."
+        if integer, !shortfalls.isEmpty, let fractional = try relaxationServesAll(scenario, options: options, deadline: deadline), fractional {
+            summary = "with fractional units every demand could be met (the LP relaxation is feasible), but not with whole units: " + summary
+        }
         return .init(summary: summary, shortfalls: shortfalls)
+    }
+
+    /// Branch-and-cut stopped at a limit without a whole-unit plan: does one exist? The
+    /// least-unmet-demand MIP answers within what is left of the budget: `provenInfeasible`
+    /// when its bound shows that some demand must go unserved with whole units.
+    static func diagnoseWholeUnits(_ scenario: Scenario, options: PlanOptions, deadline: Deadline) throws -> (diagnosis: PlanDocument.Diagnosis, provenInfeasible: Bool) {
+        if let existing = existingFleetOverCap(scenario) { return (existing, true) }
+        guard let seconds = deadline.remaining else {
+            return (.init(summary: "branch-and-cut found no whole-unit plan within its time limit; whether one exists was \(Deadline.notComputed). Raise the time limit.", shortfalls: []), false)
+        }
+        let least = try LeastUnmetDemand(scenario, integer: true, options: options.solveOptions(timeLimit: seconds, mipGap: 0))
+        let shortfalls = describe(least, scenario)
+        if least.solution.termination == .infeasible || least.solution.termination == .infeasibleOrUnbounded {
+            // With unmet demand allowed every model is feasible unless the existing fleet breaks
+            // the cap (checked above): this is the solver's numerics, not a proof.
+            return (.init(summary: "branch-and-cut found no whole-unit plan within its time limit, and the diagnosis model was reported infeasible (\(least.solution.termination.rawValue)): numerical trouble. Raise the time limit or try --relax.", shortfalls: []), false)
+        }
+        if least.provesShortfall {
+            let total = least.shortfalls.reduce(0) { $0 + $1.tokens }
+            var summary = "no whole-unit plan exists: at least \(total) tokens go unserved in \(shortfalls.count) workload-period-slice(s). Allow unmet demand with policy.unservedPenaltyPerMTok, or relax the limits named below."
+            if let fractional = try relaxationServesAll(scenario, options: options, deadline: deadline), fractional {
+                summary = "with fractional units every demand could be met (the LP relaxation is feasible), but not with whole units: " + summary
+            }
+            return (.init(summary: summary, shortfalls: shortfalls), true)
+        }
+        if least.solution.hasPrimalPoint, least.shortfalls.isEmpty {
+            return (.init(summary: "whole-unit plans exist (one serving all demand was found), but branch-and-cut found none within its time limit. Raise the time limit.", shortfalls: []), false)
+        }
+        return (.init(summary: "branch-and-cut found no whole-unit plan within its time limit, and whether one exists was not settled within the time budget. Raise the time limit.", shortfalls: shortfalls), false)
+    }
+
+    /// Whether the LP relaxation serves all demand; nil when the budget is spent.
+    static func relaxationServesAll(_ scenario: Scenario, options: PlanOptions, deadline: Deadline) throws -> Bool? {
+        guard let seconds = deadline.remaining else { return nil }
+        let least = try LeastUnmetDemand(scenario, integer: false, options: options.solveOptions(timeLimit: seconds, mipGap: options.mipGap))
+        guard least.solution.termination == .optimal else { return nil }
+        return least.shortfalls.isEmpty
+    }
+
+    /// Existing units alone above the power cap: no decision can fix that.
+    static func existingFleetOverCap(_ scenario: Scenario) -> PlanDocument.Diagnosis? {
+        guard let caps = scenario.site.powerCapKW else { return nil }
+        let labels = scenario.horizon.labels
+        var over: [String] = []
+        for p in 0..<scenario.horizon.periods {
+            let existing = scenario.purchases.reduce(0.0) { sum, o in
+                sum + (p < o.existingRemainingPeriods ? o.existingUnits * o.powerKW : 0)
+            }
+            if existing > caps[p] * (1 + bindingTolerance) {
+                over.append("\(labels[p]) (existing units draw \(existing) kW, cap \(caps[p]) kW)")
+            }
+        }
+        guard !over.isEmpty else { return nil }
+        return .init(
+            summary: "the existing fleet alone exceeds site.powerCapKW in \(over.count) period(s): \(over.joined(separator: "; "))",
+            shortfalls: [])
+    }
+
+    /// The shortfalls in the plan's terms, each with the limits that bind there.
+    static func describe(_ least: LeastUnmetDemand, _ scenario: Scenario) -> [PlanDocument.Shortfall] {
+        let labels = scenario.horizon.labels
+        return least.shortfalls.map { short in
+            PlanDocument.Shortfall(
+                workload: scenario.workloads[short.workload].id, period: labels[short.period], slice: scenario.timeSlices[short.slice].name,
+                tokensPerSecond: short.tokensPerSecond, tokens: short.tokens,
+                limits: bindingLimits(scenario, model: least.model, solution: least.solution, workload: short.workload, period: short.period, slice: short.slice))
+        }
     }
 
     static func isBinding(_ activity: Double, _ limit: Double) -> Bool {
@@ -87,6 +200,9 @@ enum InfeasibilityDiagnosis {
             for q in 0...p where isBinding(solution.activity(rows.constraint(q)), budgets[q]) {
                 limits.append("capitalBudget[\(labels[q])] = \(budgets[q]) USD")
             }
+        }
+        if model.lp.hasIntegerVariables {
+            limits += wholeUnitLimits(scenario, model: model, solution: solution, servers: servers, period: p).filter { !limits.contains($0) }
         }
         for (k, purchase) in scenario.purchases.enumerated() {
             let o = scenario.offerings.firstIndex { $0.id == purchase.id }!
@@ -112,6 +228,38 @@ enum InfeasibilityDiagnosis {
         for (k, api) in scenario.apis.enumerated() {
             guard api.serves.contains(workloadID), let rows = model.index.apiRateLimitRows[k], let limit = api.maxTokensPerSecond else { continue }
             if isBinding(solution.activity(rows.constraint(p, s)), limit) { limits.append("\(api.id).maxTokensPerSecond = \(limit)") }
+        }
+        return limits
+    }
+
+    /// With whole units a limit stops the next unit before the row is full: the power cap when
+    /// one more whole unit of every purchase that could serve in period `p` would draw more than
+    /// the cap, the capital budget when one more unit fits in no period that could deliver it.
+    static func wholeUnitLimits(_ scenario: Scenario, model: CapacityModel, solution: Solution, servers: Set<Int>, period p: Int) -> [String] {
+        let labels = scenario.horizon.labels
+        var candidates: [(purchase: PurchaseOffering, arrivals: ClosedRange<Int>)] = []
+        for (k, purchase) in scenario.purchases.enumerated() {
+            let o = scenario.offerings.firstIndex { $0.id == purchase.id }!
+            let first = max(model.index.arrivals[k].firstPeriod, p - purchase.lifetimePeriods + 1)
+            guard servers.contains(o), first <= p, purchase.maxUnitsPerPeriod != 0 else { continue }
+            candidates.append((purchase, first...p))
+        }
+        guard !candidates.isEmpty else { return [] }
+        var limits: [String] = []
+        if let rows = model.index.powerCapRows, let caps = scenario.site.powerCapKW {
+            let drawn = solution.activity(rows.constraint(p))
+            let smallest = candidates.map(\.purchase).min { $0.powerKW < $1.powerKW }!
+            if drawn + smallest.powerKW > caps[p] * (1 + bindingTolerance) {
+                limits.append("powerCap[\(labels[p])] = \(caps[p]) kW: the whole units in service draw \(Formatting.number(drawn)) kW, and one more \(smallest.id) (\(smallest.powerKW) kW) would draw \(Formatting.number(drawn + smallest.powerKW)) kW")
+            }
+        }
+        if let rows = model.index.capitalBudgetRows, let budgets = scenario.budget.capexPerPeriod {
+            let blocked = candidates.allSatisfy { candidate in
+                candidate.arrivals.allSatisfy { q in solution.activity(rows.constraint(q)) + candidate.purchase.unitPrice > budgets[q] * (1 + bindingTolerance) }
+            }
+            if blocked {
+                limits.append("capitalBudget: one more whole unit fits in no period's budget that could deliver it by \(labels[p])")
+            }
         }
         return limits
     }

@@ -7,8 +7,25 @@ public struct PlanOptions: Sendable {
     public var relax = false
     /// Relative MIP gap at which branch-and-cut stops.
     public var mipGap = 1e-4
-    /// Seconds for the main solve; nil for none.
+    /// Seconds for the main solve; nil means `PlanOptions.defaultTimeLimit`, `.infinity` none.
+    /// A solve stopped by it keeps its best plan (status `feasible`, with its gap).
     public var timeLimit: Double?
+    /// Seconds for the extras, each cut short saying so in the plan: the baselines get them from
+    /// the start (they run beside the main solve), the price thresholds, the heuristic plan and
+    /// the diagnosis from the end of the main solve. A run takes at most about
+    /// `timeLimit + extrasTimeLimit`.
+    public var extrasTimeLimit = 10.0
+    /// The main solve's budget when `timeLimit` is nil.
+    public static let defaultTimeLimit = 60.0
+    /// The relative gap of the extras' branch-and-cut: at least this, whatever `mipGap` says, so
+    /// that no extra waits for a proof the plan itself did not ask for.
+    public static let extrasMIPGap = 1e-4
+
+    /// The main solve's time limit in seconds; nil for none.
+    var mainTimeLimit: Double? {
+        let limit = timeLimit ?? Self.defaultTimeLimit
+        return limit.isFinite ? limit : nil
+    }
     /// Include `solver.seconds` in the JSON (it makes runs differ byte for byte).
     public var timings = false
     /// Solve the all-API baseline.
@@ -42,9 +59,34 @@ public struct PlanOptions: Sendable {
     /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
     public var simplex = SimplexOptions()
     /// Branch-and-cut options other than gap, time limit and progress (which come from above).
+    /// No cuts by default: on the strengthened model no cut family improved the worst case of
+    /// the MIP corpus (docs/benchmarks.md; on the plain model Gomory did).
     public var mip = MIPOptions()
 
     public init() {}
+}
+
+extension Solution {
+    /// Whether the solve stopped at one of its limits (time, nodes, iterations, cancellation).
+    var stoppedAtLimit: Bool {
+        switch termination {
+        case .timeLimit, .iterationLimit, .nodeLimit, .interrupted, .cancelled: return true
+        default: return false
+        }
+    }
+}
+
+extension PlanOptions {
+    /// The solver options of every solve behind a plan: the plan's own, its extras' (with
+    /// their gap and a time limit from their deadline) and the heuristic's. The cancellation
+    /// token and the simplex and branch-and-cut settings always come from here.
+    func solveOptions(timeLimit: Double?, mipGap: Double) -> SolveOptions {
+        var solveOptions = SolveOptions(simplex: simplex, mip: mip)
+        solveOptions.simplex.timeLimit = timeLimit
+        solveOptions.mip.timeLimit = timeLimit
+        solveOptions.mip.relativeGap = mipGap
+        return solveOptions
+    }
 }
 
 /// Raised when the independent evaluator disagrees with the solver: the plan is not written.
@@ -72,13 +114,40 @@ public enum Planner {
     public static func plan(_ scenario: Scenario, options: PlanOptions = PlanOptions()) throws -> PlanDocument {
         let integer = scenario.policy.integerUnits && !options.relax
         // The baselines are independent models: solve them on another thread while this one
-        // solves the plan (GLPK is single-threaded; the machine has more than one core).
-        let pendingBaselines = options.baselines
-            ? PendingBaselines(scenario, integer: integer, timeLimit: options.timeLimit ?? Self.baselineTimeLimit, mipGap: options.mipGap) : nil
+        // solves the plan (GLPK is single-threaded; the machine has more than one core), within
+        // the extras' budget from now.
+        let baselineDeadline = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
+        let pendingBaselines = options.baselines ? PendingBaselines(scenario, integer: integer, options: options, deadline: baselineDeadline) : nil
         let buildClock = Stopwatch()
         let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: options.output != nil, integerUnits: integer))
         options.phases?.build = buildClock.seconds
-        let solution = try solve(model, options: options)
+        var solution = try solve(model, options: options)
+        // Every other extra shares the extras' budget from the end of the main solve.
+        let extras = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
+        var heuristicNote: String?
+        if integer, !solution.hasPrimalPoint, solution.stoppedAtLimit {
+            // The budget ended before branch-and-cut had a whole-unit plan: try the rounding
+            // heuristic's candidates on the extras' budget (the evaluator audits the result).
+            if let fallback = try HeuristicPlan.solve(model, options: options, deadline: extras) {
+                heuristicNote = "branch-and-cut found no whole-unit plan before its limit (\(solution.termination.rawValue)); "
+                    + "this plan is the rounding heuristic's (\(fallback.candidate)), gap \(gapText(fallback.solution.relativeGap)) to the relaxation's bound"
+                solution = fallback.solution
+            }
+        }
+        var retryNote: String?
+        // (Only when the relaxation itself was called infeasible: no branch-and-cut node ran.)
+        if status(of: solution) == .infeasible, !solution.isMIP || solution.nodes == 0, options.simplex.method != .primal,
+           let seconds = extras.remaining {
+            // The dual simplex can call a model with rates of 1e14 tokens/s infeasible within
+            // its tolerances; the primal simplex is the second opinion before a diagnosis.
+            var primal = options
+            primal.simplex.method = .primal
+            let second = try solve(model, options: primal, timeLimit: min(seconds, options.mainTimeLimit ?? seconds), mipGap: options.mipGap, main: true)
+            if second.hasPrimalPoint {
+                retryNote = "the dual simplex reported the model infeasible (numerical trouble at these magnitudes); the primal simplex found this plan"
+                solution = second
+            }
+        }
         options.phases?.glpkSetup = solution.setupSeconds
         options.phases?.glpkSolve = solution.seconds
         let auditClock = Stopwatch()
@@ -96,18 +165,21 @@ public enum Planner {
             let evaluationScenario = integer == scenario.policy.integerUnits ? scenario : scenario.withIntegerUnits(integer)
             let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: integer)
             let evaluation = PlanEvaluator(scenario: evaluationScenario, tolerance: options.auditTolerance).evaluate(decisions)
-            let audit = try evaluation.audit(objective: solution.objectiveValue!, tolerance: options.auditTolerance).requirePassed()
-            document.audit = PlanDocument.Audit(audit)
+            var audit = evaluation.audit(objective: solution.objectiveValue!, tolerance: options.auditTolerance)
+            audit.violations = auditedViolations(audit.violations, model: model, tolerance: options.auditTolerance)
+            document.audit = PlanDocument.Audit(try audit.requirePassed())
             PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             options.phases?.extractAndAudit = auditClock.seconds
             if options.priceThresholds ?? (model.lp.entryCount <= thresholdNonzeros) {
-                var searchOptions = options
-                searchOptions.priceThresholds = false
-                searchOptions.phases = nil
                 // A threshold search is advice on top of the plan: its failure is a warning.
                 do {
-                    document.priceThresholds = try PriceThresholds.compute(scenario, plan: document, options: searchOptions)
+                    guard extras.remaining != nil else { throw PriceThresholds.OutOfTime() }
+                        // Searched with the simplex that found the plan.
+                    var searchOptions = options
+                    if retryNote != nil { searchOptions.simplex.method = .primal }
+                    document.priceThresholds = try PriceThresholds.compute(
+                        scenario, plan: document, decisions: decisions, options: searchOptions, deadline: extras)
                 } catch {
                     document.warnings.append("price thresholds not computed: \(error)")
                 }
@@ -117,15 +189,39 @@ public enum Planner {
                 document.baselines = try pendingBaselines.result(planCost: evaluation.discountedCost)
                 options.phases?.baselinesWait = waitClock.seconds
             }
-            if document.status == .feasible {
+            if let retryNote { document.warnings.append(retryNote) }
+            if let heuristicNote {
+                document.warnings.append(heuristicNote)
+            } else if document.status == .feasible {
                 document.warnings.append("the solver stopped at a limit (\(solution.termination.rawValue)); the plan is feasible but may not be optimal (gap \(document.solver.mipGap.map { String($0) } ?? "unknown"))")
             }
         case .infeasible, .unbounded:
-            document.diagnosis = try InfeasibilityDiagnosis.diagnose(scenario, integer: integer)
+            document.diagnosis = try InfeasibilityDiagnosis.diagnose(scenario, integer: integer, options: options, deadline: extras)
         case .error:
-            break
+            if integer, solution.stoppedAtLimit {
+                // No whole-unit plan found in time: say whether one exists at all, and if not, why.
+                let diagnosis = try InfeasibilityDiagnosis.diagnoseWholeUnits(scenario, options: options, deadline: extras)
+                document.diagnosis = diagnosis.diagnosis
+                if diagnosis.provenInfeasible { document.status = .infeasible }
+            }
         }
         return document
+    }
+
+    /// The evaluator's violations that the solver's tolerance does not explain. GLPK works on
+    /// the scaled model, so its feasibility tolerance is relative to the largest rows of a
+    /// family: a demand row of 24 tokens a period next to rows of 3e11 can be short by about
+    /// `tolerance` times the largest demand rate. A demand shortfall within that is the
+    /// solver's tolerance, not a violation; every other violation stands.
+    static func auditedViolations(_ violations: [ConstraintViolation], model: CapacityModel, tolerance: Double) -> [ConstraintViolation] {
+        let largestDemand = model.demandRate.lazy.flatMap { $0 }.max() ?? 0
+        return violations.filter { violation in
+            !(violation.family == .demand && violation.amount <= tolerance * max(1, largestDemand))
+        }
+    }
+
+    static func gapText(_ gap: Double?) -> String {
+        gap.map { String(format: "%.3g%%", max(0, $0) * 100) } ?? "unknown"
     }
 
     /// Models up to this many nonzeros get price thresholds when `priceThresholds` is nil.
@@ -135,34 +231,42 @@ public enum Planner {
     static let bendersColumns = 20_000
 
     static func solve(_ model: CapacityModel, options: PlanOptions) throws -> Solution {
+        try solve(model, options: options, timeLimit: options.mainTimeLimit, mipGap: options.mipGap, main: true)
+    }
+
+    /// `main` is the plan's own solve: it reports progress and GLPK's output, and it is offered
+    /// the rounding heuristic's incumbent when `options.roundUpStart` is set.
+    static func solve(_ model: CapacityModel, options: PlanOptions, timeLimit: Double?, mipGap: Double, main: Bool) throws -> Solution {
         // Automatic: LPs only. For whole units the master becomes a MIP, and on the large MIP
         // that was slower than branch-and-cut on the whole model (docs/benchmarks.md).
         if options.decomposition == .benders
             || (options.decomposition == .automatic && !model.lp.hasIntegerVariables && model.lp.variableCount >= bendersColumns),
            let decomposition = FleetDecomposition.decomposition(of: model) {
-            var solveOptions = SolveOptions(simplex: options.simplex, mip: options.mip)
-            solveOptions.simplex.timeLimit = options.timeLimit
-            solveOptions.mip.timeLimit = options.timeLimit
-            solveOptions.mip.relativeGap = options.mipGap
             do {
-                return try GLPKSolver.solveByBenders(model.lp, decomposition: decomposition, options: solveOptions)
+                return try GLPKSolver.solveByBenders(
+                    model.lp, decomposition: decomposition, options: options.solveOptions(timeLimit: timeLimit, mipGap: mipGap))
             } catch let error as BendersNotApplicable {
                 // Solve the whole model instead; say so under --verbose.
-                options.output?("\(error.description); solving the whole model")
+                if main { options.output?("\(error.description); solving the whole model") }
             }
         }
-        var solveOptions = SolveOptions(simplex: options.simplex, mip: options.mip)
-        solveOptions.output = options.output
-        solveOptions.simplex.timeLimit = options.timeLimit
-        solveOptions.mip.timeLimit = options.timeLimit
-        solveOptions.mip.relativeGap = options.mipGap
-        solveOptions.mip.progress = options.progress
-        solveOptions.mip.computeFixedDuals = true
-        if options.roundUpStart, solveOptions.mip.roundingHeuristic == nil {
-            let scenario = model.scenario
-            solveOptions.mip.roundingHeuristic = { relaxation in
-                RoundingHeuristic.proposal(scenario: scenario, model: model, relaxation: relaxation)
+        var solveOptions = options.solveOptions(timeLimit: timeLimit, mipGap: mipGap)
+        if main {
+            solveOptions.output = options.output
+            solveOptions.mip.progress = options.progress
+            solveOptions.mip.computeFixedDuals = true
+            if options.roundUpStart, solveOptions.mip.roundingHeuristic == nil {
+                let scenario = model.scenario
+                solveOptions.mip.roundingHeuristic = { relaxation in
+                    RoundingHeuristic.proposal(scenario: scenario, model: model, relaxation: relaxation)
+                }
             }
+        } else {
+            // An extra: bounded by its deadline, not by a node limit meant for the plan.
+            solveOptions.mip.progress = nil
+            solveOptions.mip.roundingHeuristic = nil
+            solveOptions.mip.startingSolution = nil
+            solveOptions.mip.nodeLimit = nil
         }
         return try GLPKSolver.solve(model.lp, options: solveOptions)
     }
@@ -200,10 +304,6 @@ public enum Planner {
             timeSlices: scenario.timeSlices.map { .init(name: $0.name, hours: $0.hours, share: $0.share) })
     }
 
-    /// A baseline's optimal cost, or why it has none.
-    /// Seconds each baseline may take when the plan has no time limit of its own.
-    static let baselineTimeLimit = 60.0
-
     enum BaselineCost: Sendable {
         /// The cost, and a note when the solve stopped at a limit before proving optimality.
         case cost(Double, note: String?)
@@ -222,8 +322,8 @@ public enum Planner {
     }
 
     /// Three reference plans with the plan's integrality: all-API, no-API (own and rent only)
-    /// and rent-only.
-    static func baselineCosts(_ scenario: Scenario, integer: Bool, timeLimit: Double, mipGap: Double) throws -> [BaselineCost] {
+    /// and rent-only, each within what is left of `deadline`.
+    static func baselineCosts(_ scenario: Scenario, integer: Bool, options: PlanOptions, deadline: Deadline) throws -> [BaselineCost] {
         func keeping(_ keep: (Offering) -> Bool) -> Scenario {
             var copy = scenario.withIntegerUnits(integer)
             copy.offerings = scenario.offerings.filter(keep)
@@ -234,27 +334,28 @@ public enum Planner {
         // that every plan is compared on the same footing.
         let sunk = existingFleetRunningCost(scenario)
         return [
-            try baseline(keeping { if case .api = $0 { return true } else { return false } }, what: "APIs", addedCost: sunk, timeLimit: timeLimit, mipGap: mipGap),
-            try baseline(keeping { if case .api = $0 { return false } else { return true } }, what: "owned and rented capacity", addedCost: 0, timeLimit: timeLimit, mipGap: mipGap),
-            try baseline(keeping { if case .rental = $0 { return true } else { return false } }, what: "rentals", addedCost: sunk, timeLimit: timeLimit, mipGap: mipGap),
+            try baseline(keeping { if case .api = $0 { return true } else { return false } }, what: "APIs", addedCost: sunk, options: options, deadline: deadline),
+            try baseline(keeping { if case .api = $0 { return false } else { return true } }, what: "owned and rented capacity", addedCost: 0, options: options, deadline: deadline),
+            try baseline(keeping { if case .rental = $0 { return true } else { return false } }, what: "rentals", addedCost: sunk, options: options, deadline: deadline),
         ]
     }
 
     /// Σ_o Σ_{p ≤ R_o} δ_p E_o (k_o · pue · h · ε + g_o): the existing units' discounted running cost.
     static func existingFleetRunningCost(_ scenario: Scenario) -> Double {
         let hours = scenario.horizon.hoursPerPeriod, site = scenario.site
+        let discount = CapacityModelBuilder.discountFactors(scenario)
         var total = 0.0
         for purchase in scenario.purchases where purchase.existingUnits > 0 {
             let perPeriod = purchase.existingUnits * (purchase.powerKW * site.pue * hours * site.electricityPricePerKWh + purchase.opexPerUnitPeriod)
             for p in 0..<min(purchase.existingRemainingPeriods, scenario.horizon.periods) {
-                total += perPeriod * pow(1 + scenario.discountRate, -Double(p) * hours / 8760)
+                total += perPeriod * discount[p]
             }
         }
         return total
     }
 
     /// The optimal cost of a restricted scenario, or why it has none.
-    static func baseline(_ restricted: Scenario, what: String, addedCost: Double, timeLimit: Double, mipGap: Double) throws -> BaselineCost {
+    static func baseline(_ restricted: Scenario, what: String, addedCost: Double, options: PlanOptions, deadline: Deadline) throws -> BaselineCost {
         let unserved = restricted.workloads.filter { w in
             !restricted.offerings.contains { offering in
                 switch offering {
@@ -267,25 +368,50 @@ public enum Planner {
         if !unserved.isEmpty, restricted.policy.unservedPenaltyPerMTok == nil {
             return .unavailable("no offering among the \(what) serves \(unserved.joined(separator: ", "))")
         }
+        guard let seconds = deadline.remaining else { return .unavailable(Deadline.notComputed) }
         // Solved like the plan: by Benders decomposition when it is a large LP whose blocks are
         // always feasible, whole otherwise. (Allowing unmet demand at a huge price to make every
         // block feasible was tried for the no-API baseline: Benders then converged slower than
         // the whole model.)
         let model = CapacityModelBuilder.buildModel(restricted, options: CapacityModelOptions(names: false))
-        var options = PlanOptions()
-        options.mipGap = mipGap
-        options.timeLimit = timeLimit
-        options.roundUpStart = false
-        let solution = try solve(model, options: options)
+        let solution = try solve(model, options: options, timeLimit: seconds, mipGap: max(options.mipGap, PlanOptions.extrasMIPGap), main: false)
+        let limit = String(format: "%.3g", seconds)
         guard let solved = solution.objectiveValue, solution.hasPrimalPoint else {
             if solution.termination == .infeasible || solution.termination == .infeasibleOrUnbounded {
                 return .unavailable("the \(what) cannot carry the demand within the scenario's limits (\(solution.termination.rawValue))")
             }
-            return .unavailable("no \(what)-only plan found within \(timeLimit) s (\(solution.termination.rawValue))")
+            if solution.stoppedAtLimit {
+                return .unavailable("\(Deadline.notComputed): no \(what)-only plan found within \(limit) s (\(solution.termination.rawValue))")
+            }
+            return .unavailable("no \(what)-only plan found (\(solution.termination.rawValue))")
         }
         if solution.termination == .optimal { return .cost(solved + addedCost, note: nil) }
-        let gap = solution.relativeGap.map { String(format: "%.3g%%", $0 * 100) } ?? "unknown"
-        return .cost(solved + addedCost, note: "best plan found within \(timeLimit) s, not proven optimal (gap \(gap)): an upper bound")
+        return .cost(solved + addedCost, note: "bounded by the time budget: best plan found within \(limit) s, not proven optimal (gap \(gapText(solution.relativeGap))): an upper bound")
+    }
+}
+
+/// When the extras must stop: a point on the monotonic clock, and the plan's cancellation token
+/// (a cancelled plan leaves no time for extras).
+struct Deadline: Sendable {
+    private let clock = Stopwatch()
+    let seconds: Double
+    let cancellation: SolveCancellation?
+
+    /// What an extra that had no time left says.
+    static let notComputed = "not computed: time budget"
+    /// Below this many seconds left an extra is not started.
+    static let minimumSeconds = 0.05
+
+    init(seconds: Double, cancellation: SolveCancellation? = nil) {
+        self.seconds = seconds
+        self.cancellation = cancellation
+    }
+
+    /// Seconds left, or nil when the deadline has passed (or the plan was cancelled).
+    var remaining: Double? {
+        if cancellation?.isCancelled == true { return nil }
+        let left = seconds - clock.seconds
+        return left >= Self.minimumSeconds ? left : nil
     }
 }
 
@@ -294,9 +420,14 @@ final class PendingBaselines: @unchecked Sendable {
     private var outcome: Result<[Planner.BaselineCost], Error>?
     private let done = DispatchSemaphore(value: 0)
 
-    init(_ scenario: Scenario, integer: Bool, timeLimit: Double, mipGap: Double) {
+    init(_ scenario: Scenario, integer: Bool, options: PlanOptions, deadline: Deadline) {
+        var options = options
+        options.output = nil
+        options.progress = nil
+        options.phases = nil
+        let baselineOptions = options
         let thread = Thread { [self] in
-            outcome = Result { try Planner.baselineCosts(scenario, integer: integer, timeLimit: timeLimit, mipGap: mipGap) }
+            outcome = Result { try Planner.baselineCosts(scenario, integer: integer, options: baselineOptions, deadline: deadline) }
             done.signal()
         }
         thread.stackSize = 16 << 20

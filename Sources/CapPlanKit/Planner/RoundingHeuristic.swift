@@ -12,36 +12,76 @@ import LinearProgramming
 /// the proposal is feasible (capital budget included).
 enum RoundingHeuristic {
     static func proposal(scenario: Scenario, model: CapacityModel, relaxation: [Double]) -> [Double]? {
+        candidates(scenario: scenario, model: model, relaxation: relaxation).first?.values
+    }
+
+    /// Whole-unit proposals, best first: the fleet rounded up (down where that breaks the power
+    /// cap), the fleet rounded down, and every arrival and reservation rounded down on its own.
+    /// The last one never adds a unit, a kilowatt or a dollar of capex to any period of the
+    /// relaxation, so every ≤ row of whole units (power cap, capital budget, supply caps) still
+    /// holds: it is feasible whenever the continuous options can carry what the lost fractions
+    /// carried (always, when a workload has an unlimited API or rental).
+    static func candidates(scenario: Scenario, model: CapacityModel, relaxation: [Double]) -> [(name: String, values: [Double])] {
+        var floored = relaxation
+        for j in 0..<model.lp.variableCount where model.lp.variableKinds[j] != .continuous {
+            floored[j] = (relaxation[j] + 1e-6).rounded(.down)
+        }
+        return [("fleet rounded up", preferred(scenario: scenario, model: model, relaxation: relaxation)),
+                ("fleet rounded down", fleet(scenario: scenario, model: model, relaxation: relaxation, up: false)),
+                ("every arrival rounded down", floored)].map { ($0.0, withUnitsInService($0.1, scenario: scenario, model: model)) }
+    }
+
+    /// The proposal with the units in service n_op recomputed from its arrivals (the fleet
+    /// row), so that they are consistent when n is an integer column fixed with the arrivals.
+    static func withUnitsInService(_ proposal: [Double], scenario: Scenario, model: CapacityModel) -> [Double] {
+        var proposal = proposal
+        for (k, purchase) in scenario.purchases.enumerated() {
+            let arrivals = model.index.arrivals[k], inService = model.index.inService[k]
+            for p in 0..<scenario.horizon.periods {
+                var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                for q in max(0, p - purchase.lifetimePeriods + 1)...p {
+                    if let b = arrivals.variable(q) { fleet += proposal[b.index] }
+                }
+                proposal[inService.variable(p).index] = fleet
+            }
+        }
+        return proposal
+    }
+
+    static func fleet(scenario: Scenario, model: CapacityModel, relaxation: [Double], up: Bool) -> [Double] {
         let periods = scenario.horizon.periods
         let tolerance = 1e-6
-        func rounded(up: Bool) -> [Double] {
-            var proposal = relaxation
-            for (k, purchase) in scenario.purchases.enumerated() {
-                let arrivals = model.index.arrivals[k], inService = model.index.inService[k]
-                var chosen = [Double](repeating: 0, count: periods)
-                for p in 0..<periods {
-                    guard let b = arrivals.variable(p) else { continue }
-                    let target = up ? (relaxation[inService.variable(p).index] - tolerance).rounded(.up)
-                        : (relaxation[inService.variable(p).index] + tolerance).rounded(.down)
-                    let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
-                    var fleet = existing
-                    for q in max(0, p - purchase.lifetimePeriods + 1)..<p { fleet += chosen[q] }
-                    var units = max(0, target - fleet)
-                    if let cap = purchase.maxUnitsPerPeriod { units = min(units, cap.rounded(.down)) }
-                    chosen[p] = units
-                    proposal[b.index] = units
-                }
+        var proposal = relaxation
+        for (k, purchase) in scenario.purchases.enumerated() {
+            let arrivals = model.index.arrivals[k], inService = model.index.inService[k]
+            var chosen = [Double](repeating: 0, count: periods)
+            for p in 0..<periods {
+                guard let b = arrivals.variable(p) else { continue }
+                let target = up ? (relaxation[inService.variable(p).index] - tolerance).rounded(.up)
+                    : (relaxation[inService.variable(p).index] + tolerance).rounded(.down)
+                let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                var fleet = existing
+                for q in max(0, p - purchase.lifetimePeriods + 1)..<p { fleet += chosen[q] }
+                var units = max(0, target - fleet)
+                if let cap = purchase.maxUnitsPerPeriod { units = min(units, cap.rounded(.down)) }
+                chosen[p] = units
+                proposal[b.index] = units
             }
-            for (k, _) in scenario.rentals.enumerated() {
-                guard let block = model.index.reservedUnits[k] else { continue }
-                for p in 0..<periods {
-                    let j = block.variable(p).index
-                    proposal[j] = up ? (relaxation[j] - tolerance).rounded(.up) : (relaxation[j] + tolerance).rounded(.down)
-                }
-            }
-            return proposal
         }
+        for (k, _) in scenario.rentals.enumerated() {
+            guard let block = model.index.reservedUnits[k] else { continue }
+            for p in 0..<periods {
+                let j = block.variable(p).index
+                proposal[j] = up ? (relaxation[j] - tolerance).rounded(.up) : (relaxation[j] + tolerance).rounded(.down)
+            }
+        }
+        return proposal
+    }
 
+    static func preferred(scenario: Scenario, model: CapacityModel, relaxation: [Double]) -> [Double] {
+        let periods = scenario.horizon.periods
+        let tolerance = 1e-6
+        func rounded(up: Bool) -> [Double] { fleet(scenario: scenario, model: model, relaxation: relaxation, up: up) }
         let up = rounded(up: true)
         guard let caps = scenario.site.powerCapKW else { return up }
         // Rounding up adds units; if that breaks the power cap in some period, round down.
@@ -58,5 +98,39 @@ enum RoundingHeuristic {
             if power > caps[p] * (1 + tolerance) { return rounded(up: false) }
         }
         return up
+    }
+}
+
+/// A whole-unit plan when branch-and-cut ran out of time without one: the relaxation, each
+/// rounding candidate completed by the LP of the continuous decisions, and the first feasible
+/// one handed to branch-and-cut as its incumbent for a root-node solve, which gives it a bound
+/// and a gap (and the duals of the plan's insights). The evaluator audits it like any plan.
+enum HeuristicPlan {
+    static func solve(_ model: CapacityModel, options: PlanOptions, deadline: Deadline) throws -> (solution: Solution, candidate: String)? {
+        guard let seconds = deadline.remaining else { return nil }
+        var relaxed = options.solveOptions(timeLimit: seconds, mipGap: options.mipGap)
+        relaxed.relaxIntegrality = true
+        let relaxation = try GLPKSolver.solve(model.lp, options: relaxed)
+        guard relaxation.termination == .optimal, relaxation.hasPrimalPoint else { return nil }
+        for candidate in RoundingHeuristic.candidates(scenario: model.scenario, model: model, relaxation: relaxation.values) {
+            guard let seconds = deadline.remaining else { return nil }
+            var fixed = model.lp
+            for variable in fixed.variables where fixed.kind(of: variable) != .continuous {
+                fixed.setBounds(variable, lower: candidate.values[variable.index], upper: candidate.values[variable.index])
+            }
+            var completion = options.solveOptions(timeLimit: seconds, mipGap: options.mipGap)
+            completion.relaxIntegrality = true
+            let completed = try GLPKSolver.solve(fixed, options: completion)
+            guard completed.termination == .optimal, completed.hasPrimalPoint, let left = deadline.remaining else { continue }
+            var start = options.solveOptions(timeLimit: left, mipGap: options.mipGap)
+            start.mip.startingSolution = completed.values
+            // The root node only (the first node selection after the root's branching stops it):
+            // the start, the root's bound, and the root's own improvements if any.
+            start.mip.nodeLimit = 2
+            start.mip.computeFixedDuals = true
+            let solution = try GLPKSolver.solve(model.lp, options: start)
+            if solution.hasPrimalPoint { return (solution, candidate.name) }
+        }
+        return nil
     }
 }

@@ -126,8 +126,10 @@ struct ScenarioValidator {
 
         // Model size.
         if let horizon, !sink.hasErrors {
-            let estimate = Self.nonzeroBound(periods: horizon.periods, slices: slices.count, workloads: workloadsResult.workloads.count,
-                                             offerings: offerings.list, penalty: penalty != nil)
+            // An upper bound, so that a scenario under the limit never builds a larger model.
+            let estimate = CapacityModelBuilder.nonzeroUpperBound(
+                periods: horizon.periods, slices: slices.count, workloads: workloadsResult.workloads.count,
+                offerings: offerings.list, unservedPriced: penalty != nil)
             if estimate > Double(limits.maxNonzeros) {
                 sink.error("", at: raw.root, "the model would have up to \(formatCount(estimate)) nonzeros, more than the limit of \(formatCount(Double(limits.maxNonzeros))): \(horizon.periods) periods x \(slices.count) time slices, \(workloadsResult.workloads.count) workloads, \(offerings.list.count) offerings (\(offerings.pairs) offering-workload pairs); shorten the horizon, merge slices or offerings, or raise the model-size limit")
             }
@@ -141,28 +143,6 @@ struct ScenarioValidator {
             budget: Budget(capexPerPeriod: capex),
             policy: Policy(integerUnits: raw.integerUnits?.value ?? true, utilizationCap: utilization, unservedPenaltyPerMTok: penalty)
         )
-    }
-
-    /// An upper bound on the nonzeros of the constraint matrix `CapacityModel.buildModel`
-    /// builds, family by family (P periods, S slices, L_o lifetimes):
-    /// - fleet: P·(1 + min(L_o, P)) per purchase; power cap and capital budget: P each per purchase;
-    /// - demand: P·S per offering–workload pair, and P·S per workload with an unserved penalty;
-    /// - owned and rented capacity: P·S per purchase or rental, plus P·S per pair it serves;
-    /// - API rate limits: P·S per pair of an API (counted for every API, limited or not).
-    static func nonzeroBound(periods: Int, slices: Int, workloads: Int, offerings: [Offering], penalty: Bool) -> Double {
-        let p = Double(periods), s = Double(slices)
-        var total = penalty ? p * s * Double(workloads) : 0
-        for offering in offerings {
-            switch offering {
-            case .purchase(let o):
-                total += p * Double(min(o.lifetimePeriods, periods) + 3) + p * s + 2 * p * s * Double(o.throughput.count)
-            case .rental(let o):
-                total += p * s + 2 * p * s * Double(o.throughput.count)
-            case .api(let o):
-                total += 2 * p * s * Double(o.serves.count)
-            }
-        }
-        return total
     }
 
     private func formatCount(_ x: Double) -> String { groupedCount(Int(min(x, 9e18))) }

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The whole-unit (MIP) corpus of docs/benchmarks.md: generated scenarios of several sizes and
+# seeds, each in variants that stress whole units (tight power caps, no API, more demand,
+# supply caps), solved with each cut setting under a time limit; prints the worst case and the
+# median per setting, then the default `capplan plan` (extras included) over the corpus.
+#
+# Needs a release build (`make release`), python3 with PyYAML, GNU time (/usr/bin/time).
+#   SIZES="tiny small medium"  SEEDS="1 2 3 4"  LIMIT=20 (seconds per main solve)
+#   SETTINGS="none mir gomory all"   (cut settings; `capplan bench --cuts`)
+#   BIN=.build/release/capplan  KEEP=dir (keep the corpus there)  PLAN=1 (also time `capplan plan`)
+#   TIMEOUT=300 (seconds before a whole `capplan plan` run is killed and counted as "timeout")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-.build/release/capplan}
+SIZES=${SIZES:-tiny small medium}
+SEEDS=${SEEDS:-1 2 3 4}
+LIMIT=${LIMIT:-20}
+SETTINGS=${SETTINGS:-none mir gomory all}
+PLAN=${PLAN:-1}
+TIMEOUT=${TIMEOUT:-300}
+WORK=${KEEP:-$(mktemp -d)}
+mkdir -p "$WORK"
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$WORK"' EXIT
+
+# Variants of one generated scenario. Each keeps the scenario valid; the generator already
+# sets whole units, power caps, capital budgets, supply caps and existing fleets at random.
+#   base      as generated
+#   power60   every power cap at 60% of its value (the fleet runs into the cap)
+#   power30   at 30% (whole units against a cap that APIs must make up for)
+#   noapi     API offerings limited to 1% of demand by a rate limit (owned and rented units carry it)
+#   demand3   demand tripled, budgets unchanged
+#   nocaps    no budget, no supply caps (the plain fleet-sizing MIP)
+variants() {  # scenario file, output prefix
+    python3 - "$1" "$2" <<'EOF'
+import sys, yaml
+source, prefix = sys.argv[1], sys.argv[2]
+base = yaml.safe_load(open(source))
+base.setdefault("policy", {})["integerUnits"] = True
+
+def scaled_caps(s, factor):
+    site = s.get("site", {})
+    if "powerCapKW" in site:
+        caps = site["powerCapKW"]
+        site["powerCapKW"] = [round(c * factor, 1) for c in caps] if isinstance(caps, list) else round(caps * factor, 1)
+    return s
+
+def no_api(s):
+    peak = 0.0
+    for w in s["workloads"]:
+        tokens = w["demand"].get("tokensPerPeriod")
+        if tokens: peak = max(peak, max(tokens))
+    hours = 2190.0  # a quarter; generated horizons are quarterly
+    for o in s["offerings"]:
+        if o.get("kind") == "api":
+            o["maxTokensPerSecond"] = max(1.0, round(0.01 * peak / (hours * 3600), 1))
+    return s
+
+def demand(s, factor):
+    for w in s["workloads"]:
+        d = w["demand"]
+        if "tokensPerPeriod" in d: d["tokensPerPeriod"] = [t * factor for t in d["tokensPerPeriod"]]
+        if "start" in d: d["start"] *= factor
+    return s
+
+def no_caps(s):
+    s.pop("budget", None)
+    for o in s["offerings"]: o.pop("maxUnitsPerPeriod", None)
+    return s
+
+import copy
+for name, edit in [("base", lambda s: s), ("power60", lambda s: scaled_caps(s, 0.6)), ("power30", lambda s: scaled_caps(s, 0.3)),
+                   ("noapi", no_api), ("demand3", lambda s: demand(s, 3)), ("nocaps", no_caps)]:
+    s = edit(copy.deepcopy(base))
+    s["name"] = f'{base["name"]}-{name}'
+    with open(f"{prefix}-{name}.yaml", "w") as f: yaml.safe_dump(s, f, sort_keys=False)
+EOF
+}
+
+for size in $SIZES; do
+    for seed in $SEEDS; do
+        "$BIN" generate --size "$size" --seed "$seed" -o "$WORK/g.yaml"
+        variants "$WORK/g.yaml" "$WORK/$size-$seed"
+    done
+done
+rm -f "$WORK/g.yaml"
+count=$(ls "$WORK"/*.yaml | wc -l)
+echo "corpus: $count scenarios in $WORK (sizes: $SIZES; seeds: $SEEDS; 6 variants each)"
+
+# One line per (setting, scenario): setting scenario status gap seconds integer-columns
+RESULTS="$WORK/results.tsv"
+: > "$RESULTS"
+for setting in $SETTINGS; do
+    for f in "$WORK"/*.yaml; do
+        name=$(basename "$f" .yaml)
+        if ! out=$("$BIN" bench "$f" --runs 1 --warmup 0 --cuts "$setting" --time-limit "$LIMIT" --json 2>/dev/null); then
+            printf '%s\t%s\tfailed\t-\t-\t-\n' "$setting" "$name" >> "$RESULTS"; continue
+        fi
+        python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+gap = r.get("mipGap"); gap = "-" if gap is None else "%.6f" % gap
+print("\t".join([sys.argv[2], sys.argv[3], r["status"], gap, "%.3f" % r["median"]["total"], str(r["integerColumns"])]))
+' "$out" "$setting" "$name" >> "$RESULTS"
+    done
+done
+
+if [ "$PLAN" = 1 ]; then
+    # The default command as a user runs it: no flags, extras included.
+    for f in "$WORK"/*.yaml; do
+        name=$(basename "$f" .yaml)
+        /usr/bin/time -f "%e" -o "$WORK/time" timeout "$TIMEOUT" "$BIN" plan "$f" --format json > "$WORK/plan.json" 2>/dev/null && rc=0 || rc=$?
+        [ "$rc" = 124 ] && echo "$TIMEOUT" > "$WORK/time"
+        python3 -c '
+import json, sys
+try:
+    p = json.load(open(sys.argv[1])); status = p["status"]; gap = p["solver"].get("mipGap")
+except Exception: status, gap = ("timeout" if sys.argv[3] == "124" else "no-json"), None
+gap = "-" if gap is None else "%.6f" % gap
+print("\t".join(["plan", sys.argv[2], status + "/exit" + sys.argv[3], gap, open(sys.argv[4]).read().strip(), "-"]))
+' "$WORK/plan.json" "$name" "$rc" "$WORK/time" >> "$RESULTS"
+    done
+fi
+
+python3 - "$RESULTS" <<'EOF'
+import sys, statistics
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+by = {}
+for setting, name, status, gap, seconds, _ in rows: by.setdefault(setting, []).append((name, status, gap, seconds))
+print("\n%-8s %5s %9s %9s %9s %-28s %11s %-28s %s" % ("setting", "runs", "median s", "worst s", "unproven", "slowest", "worst gap", "worst-gap scenario", "statuses"))
+for setting, runs in by.items():
+    times = [float(s) for _, _, _, s in runs if s != "-"]
+    slow = max(runs, key=lambda r: float(r[3]) if r[3] != "-" else 1e9)
+    gaps = [(float(g), n) for n, _, g, _ in runs if g != "-"]
+    worst_gap = max(gaps) if gaps else (0.0, "-")
+    unproven = sum(1 for _, st, g, _ in runs if not st.startswith("optimal") and not st.startswith("infeasible"))
+    statuses = {}
+    for _, st, _, _ in runs: statuses[st] = statuses.get(st, 0) + 1
+    print("%-8s %5d %9.2f %9.2f %9d %-28s %10.3f%% %-28s %s" % (
+        setting, len(runs), statistics.median(times) if times else float("nan"), max(times) if times else float("nan"),
+        unproven, slow[0], 100 * worst_gap[0], worst_gap[1], " ".join("%s:%d" % kv for kv in sorted(statuses.items()))))
+EOF
