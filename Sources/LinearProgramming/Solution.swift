@@ -130,3 +130,20 @@ extension Solution {
         abs(objective - bound) / (abs(objective) + Double.ulpOfOne)
     }
 }
+
+extension Solution {
+    /// This point, found outside branch-and-cut (an LP with the integer columns fixed at whole
+    /// values, or a sub-MIP), stated as the whole MIP's result: stopped by `termination`, with
+    /// `bound` (a valid lower bound of the MIP, e.g. its relaxation's optimum) and the gap to
+    /// it. Duals, if any, are those of the LP with the integer columns fixed.
+    public func asMIPIncumbent(termination: TerminationReason, bound: Double?, seconds: Double) -> Solution {
+        let gap = objectiveValue.flatMap { objective in bound.map { Solution.relativeGap(objective: objective, bound: $0) } }
+        var solution = Solution(
+            termination: termination, primalStatus: primalStatus, dualStatus: dualStatus, objectiveValue: objectiveValue,
+            objectiveBound: bound, relativeGap: gap, values: values, rowActivities: rowActivities, rowDuals: rowDuals,
+            reducedCosts: reducedCosts, dualsFromFixedIntegers: rowDuals != nil, isMIP: true, algorithm: algorithm, raw: raw,
+            simplexIterations: simplexIterations, nodes: nodes, bendersIterations: bendersIterations, seconds: seconds)
+        solution.setupSeconds = setupSeconds
+        return solution
+    }
+}

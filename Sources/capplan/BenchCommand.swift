@@ -59,6 +59,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("no-round-up-start"), help: "Do not offer branch-and-cut the rounded-up relaxation as a first incumbent.")
     var noRoundUpStart = false
 
+    @Flag(name: .customLong("no-primal-heuristics"), help: "Do not run relax-and-fix and RINS when branch-and-cut has not closed early.")
+    var noPrimalHeuristics = false
+
     var tuning: SolverTuning {
         var tuning = SolverTuning()
         tuning.method = method
@@ -98,7 +101,8 @@ struct BenchCommand: ParsableCommand {
         do {
             result = try PlanBenchmark.run(
                 text: text, fileName: name, relax: relaxation.relax, runs: runs, warmup: warmup, mipGap: solver.mipGap, tuning: tuning,
-                timeLimit: solver.timeLimit, roundUpStart: !noRoundUpStart, decomposition: decomposition)
+                timeLimit: solver.timeLimit, roundUpStart: !noRoundUpStart, decomposition: decomposition,
+                primalHeuristics: !noPrimalHeuristics)
         } catch let error as ScenarioLoadError {
             Console.err(error.description)
             throw CommandFailure(ExitStatus.invalidInput)

@@ -522,6 +522,53 @@ final class PlannerTests: XCTestCase {
         XCTAssertGreaterThan(strengthened, 10)
     }
 
+    /// Relax-and-fix and RINS give whole-unit points that the model accepts: integer columns
+    /// whole, every row within tolerance, the objective no better than the proven optimum, and
+    /// RINS never worse than relax-and-fix. Solving from them keeps the optimum.
+    func testPrimalHeuristicsGiveFeasibleIncumbentsAboveTheOptimum() throws {
+        var found = 0
+        for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...8), (.small, 1...3)] {
+            for seed in seeds {
+                let scenario = ScenarioGenerator(size: size, seed: seed).scenario().withIntegerUnits(true)
+                let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
+                guard model.lp.hasIntegerVariables else { continue }
+                var solveOptions = SolveOptions()
+                solveOptions.mip.relativeGap = 1e-9
+                let optimum = try GLPKSolver.solve(model.lp, options: solveOptions)
+                guard optimum.termination == .optimal, let best = optimum.objectiveValue else { continue }
+                let options = PlanOptions()
+                let deadline = Deadline(seconds: 30)
+                let relaxation = try PrimalHeuristics.solveLP(model.lp.relaxed(), model: model, options: options, seconds: 30)
+                guard let fixed = try PrimalHeuristics.relaxAndFix(model, relaxation: relaxation.values, options: options, deadline: deadline) else { continue }
+                found += 1
+                let outcome = try PrimalHeuristics.run(model, options: options, deadline: deadline)
+                let incumbent = try XCTUnwrap(outcome.best)
+                XCTAssertLessThanOrEqual(try XCTUnwrap(outcome.relaxationBound), best + 1e-7 * max(1, abs(best)))
+                XCTAssertLessThanOrEqual(incumbent.objective, fixed.objective * (1 + 1e-9) + 1e-9, "\(size) seed \(seed)")
+                for point in [fixed, incumbent] {
+                    XCTAssertGreaterThanOrEqual(point.objective, best - 1e-7 * max(1, abs(best)), "\(size) seed \(seed) \(point.origin)")
+                    for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+                        XCTAssertEqual(point.values[variable.index], point.values[variable.index].rounded(), accuracy: 1e-6)
+                    }
+                    // The same point as an LP with the whole units fixed: feasible at the same cost.
+                    var lp = model.lp.relaxed()
+                    for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+                        let value = point.values[variable.index].rounded()
+                        lp.setBounds(variable, lower: value, upper: value)
+                    }
+                    let completed = try GLPKSolver.solve(lp, options: SolveOptions())
+                    XCTAssertEqual(completed.termination, .optimal, "\(size) seed \(seed) \(point.origin)")
+                    XCTAssertLessThanOrEqual(try XCTUnwrap(completed.objectiveValue), point.objective + 1e-7 * max(1, abs(point.objective)))
+                }
+                var started = solveOptions
+                started.mip.startingSolution = incumbent.values
+                let restarted = try GLPKSolver.solve(model.lp, options: started)
+                XCTAssertEqual(try XCTUnwrap(restarted.objectiveValue), best, accuracy: 1e-7 * max(1, abs(best)), "\(size) seed \(seed)")
+            }
+        }
+        XCTAssertGreaterThan(found, 5)
+    }
+
     // MARK: Model size
 
     /// The validator's nonzero estimate is an upper bound on the built model, and not a loose

@@ -66,7 +66,8 @@ public enum PlanBenchmark {
     public static func run(
         text: String, fileName: String, relax: Bool, runs: Int, warmup: Int, mipGap: Double = 1e-4,
         simplex: SimplexOptions = SimplexOptions(), mip: MIPOptions = MIPOptions(), timeLimit: Double? = nil,
-        roundUpStart: Bool = true, decomposition: PlanOptions.Decomposition = .automatic
+        roundUpStart: Bool = true, decomposition: PlanOptions.Decomposition = .automatic,
+        primalHeuristics: Bool = true
     ) throws -> Result {
         var samples: [Phases] = []
         var last: PlanDocument?
@@ -85,6 +86,7 @@ public enum PlanBenchmark {
             options.mip = mip
             options.timeLimit = timeLimit
             options.roundUpStart = roundUpStart
+            options.primalHeuristics = primalHeuristics
             options.decomposition = decomposition
             let plan = try Planner.plan(scenario, options: options)
             let write = Stopwatch()

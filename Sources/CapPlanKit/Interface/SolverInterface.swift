@@ -145,7 +145,7 @@ extension PlanBenchmark {
     /// `run` with the solver settings given as a `SolverTuning`.
     public static func run(
         text: String, fileName: String, relax: Bool, runs: Int, warmup: Int, mipGap: Double, tuning: SolverTuning,
-        timeLimit: Double?, roundUpStart: Bool, decomposition: PlanOptions.Decomposition
+        timeLimit: Double?, roundUpStart: Bool, decomposition: PlanOptions.Decomposition, primalHeuristics: Bool = true
     ) throws -> Result {
         var options = PlanOptions()
         tuning.apply(to: &options)
@@ -153,7 +153,7 @@ extension PlanBenchmark {
             try run(
                 text: text, fileName: fileName, relax: relax, runs: runs, warmup: warmup, mipGap: mipGap,
                 simplex: options.simplex, mip: options.mip, timeLimit: timeLimit, roundUpStart: roundUpStart,
-                decomposition: decomposition)
+                decomposition: decomposition, primalHeuristics: primalHeuristics)
         }
     }
 }

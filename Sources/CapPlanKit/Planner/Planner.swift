@@ -56,6 +56,10 @@ public struct PlanOptions: Sendable {
     /// Offer branch-and-cut a first incumbent: the relaxation's units rounded up, the rest
     /// re-optimized (docs/benchmarks.md measures it).
     public var roundUpStart = true
+    /// When branch-and-cut has not closed within `PrimalHeuristics.firstPhaseShare` of the
+    /// main solve's limit, build incumbents by relax-and-fix and RINS and restart it from the
+    /// best (docs/benchmarks.md measures it). Off for a node-limited solve.
+    public var primalHeuristics = true
     /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
     public var simplex = SimplexOptions()
     /// Branch-and-cut options other than gap, time limit and progress (which come from above).
@@ -151,24 +155,11 @@ public enum Planner {
         options.phases?.glpkSetup = solution.setupSeconds
         options.phases?.glpkSolve = solution.seconds
         let auditClock = Stopwatch()
-        var document = PlanDocument(
-            scenario: .init(
-                name: scenario.name, capexAccounting: scenario.capexAccounting.rawValue, discountRate: scenario.discountRate,
-                integerUnits: integer),
-            status: status(of: solution),
-            solver: solverInfo(model: model, solution: solution, options: options, integer: integer),
-            horizon: horizonInfo(scenario),
-            totals: nil, purchases: [], periods: [], baselines: nil, audit: nil, diagnosis: nil, warnings: [])
+        var (document, audited) = try auditedDocument(scenario, model: model, solution: solution, integer: integer, options: options)
 
         switch document.status {
         case .optimal, .feasible:
-            let evaluationScenario = integer == scenario.policy.integerUnits ? scenario : scenario.withIntegerUnits(integer)
-            let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: integer)
-            let evaluation = PlanEvaluator(scenario: evaluationScenario, tolerance: options.auditTolerance).evaluate(decisions)
-            var audit = evaluation.audit(objective: solution.objectiveValue!, tolerance: options.auditTolerance)
-            audit.violations = auditedViolations(audit.violations, model: model, tolerance: options.auditTolerance)
-            document.audit = PlanDocument.Audit(try audit.requirePassed())
-            PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
+            let (decisions, evaluation) = audited!
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             options.phases?.extractAndAudit = auditClock.seconds
             if options.priceThresholds ?? (model.lp.entryCount <= thresholdNonzeros) {
@@ -206,6 +197,32 @@ public enum Planner {
             }
         }
         return document
+    }
+
+    /// The plan document of `solution`, without extras: status and solver figures, and for a
+    /// plan its decisions, audited by the independent evaluator (throws `PlanAuditFailure` when
+    /// it disagrees), with totals, purchases and periods. `model` may be a re-solved variant of
+    /// `scenario`'s model (the breakeven's scaled demand), as long as `scenario` says what it is.
+    static func auditedDocument(
+        _ scenario: Scenario, model: CapacityModel, solution: Solution, integer: Bool, options: PlanOptions
+    ) throws -> (PlanDocument, (PlanDecisions, PlanEvaluation)?) {
+        var document = PlanDocument(
+            scenario: .init(
+                name: scenario.name, capexAccounting: scenario.capexAccounting.rawValue, discountRate: scenario.discountRate,
+                integerUnits: integer),
+            status: status(of: solution),
+            solver: solverInfo(model: model, solution: solution, options: options, integer: integer),
+            horizon: horizonInfo(scenario),
+            totals: nil, purchases: [], periods: [], baselines: nil, audit: nil, diagnosis: nil, warnings: [])
+        guard document.status == .optimal || document.status == .feasible else { return (document, nil) }
+        let evaluationScenario = integer == scenario.policy.integerUnits ? scenario : scenario.withIntegerUnits(integer)
+        let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: integer)
+        let evaluation = PlanEvaluator(scenario: evaluationScenario, tolerance: options.auditTolerance).evaluate(decisions)
+        var audit = evaluation.audit(objective: solution.objectiveValue!, tolerance: options.auditTolerance)
+        audit.violations = auditedViolations(audit.violations, model: model, tolerance: options.auditTolerance)
+        document.audit = PlanDocument.Audit(try audit.requirePassed())
+        PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
+        return (document, (decisions, evaluation))
     }
 
     /// The evaluator's violations that the solver's tolerance does not explain. GLPK works on
@@ -268,7 +285,48 @@ public enum Planner {
             solveOptions.mip.startingSolution = nil
             solveOptions.mip.nodeLimit = nil
         }
+        if main, options.primalHeuristics, model.lp.hasIntegerVariables, !options.relax, solveOptions.mip.startingSolution == nil,
+           !solveOptions.mip.presolve, solveOptions.mip.nodeLimit == nil {
+            return try solveWithHeuristics(model, options: options, solveOptions: solveOptions, timeLimit: timeLimit)
+        }
         return try GLPKSolver.solve(model.lp, options: solveOptions)
+    }
+
+    /// Branch-and-cut for a first share of the limit; if it has not closed by then, the primal
+    /// heuristics on part of what is left, then branch-and-cut again from the best incumbent.
+    /// Easy models never reach the heuristics, so their plans do not change. Large models
+    /// (solved by decomposition) start with the heuristics: their root LP alone may take the
+    /// first share. When the last branch-and-cut stops before its root (so before it can take
+    /// the incumbent), the incumbent is the result, with the relaxation's bound.
+    static func solveWithHeuristics(_ model: CapacityModel, options: PlanOptions, solveOptions: SolveOptions, timeLimit: Double?) throws -> Solution {
+        let clock = Stopwatch()
+        let total = timeLimit ?? PrimalHeuristics.unlimitedBudget
+        var seed: PrimalHeuristics.Incumbent?
+        var firstSolution: Solution?
+        if !PrimalHeuristics.isLarge(model, options: options) {
+            var first = solveOptions
+            first.mip.timeLimit = total * PrimalHeuristics.firstPhaseShare
+            first.simplex.timeLimit = first.mip.timeLimit
+            let solution = try GLPKSolver.solve(model.lp, options: first)
+            guard solution.termination == .timeLimit, total - clock.seconds > PrimalHeuristics.minimumSeconds else { return solution }
+            firstSolution = solution
+            if solution.hasPrimalPoint, solution.objectiveValue != nil { seed = .init(solution: solution, origin: "branch-and-cut") }
+        }
+        let deadline = Deadline(seconds: (total - clock.seconds) * PrimalHeuristics.heuristicShare, cancellation: options.mip.cancellation)
+        let outcome = try PrimalHeuristics.run(model, seed: seed, options: options, deadline: deadline)
+        if let best = outcome.best { options.output?("primal heuristics: incumbent \(best.objective) from \(best.origin)") }
+        var final = solveOptions
+        final.mip.timeLimit = timeLimit.map { max(0, $0 - clock.seconds) }
+        final.simplex.timeLimit = final.mip.timeLimit
+        if let best = outcome.best { final.mip.startingSolution = best.values }
+        let solution = try GLPKSolver.solve(model.lp, options: final)
+        guard solution.stoppedAtLimit, let best = outcome.best else { return solution }
+        if solution.hasPrimalPoint, let objective = solution.objectiveValue,
+           objective <= best.objective + PrimalHeuristics.improvement * max(1, abs(best.objective)) {
+            return solution
+        }
+        let bounds = [outcome.relaxationBound, solution.objectiveBound, firstSolution?.objectiveBound].compactMap { $0 }
+        return best.solution.asMIPIncumbent(termination: solution.termination, bound: bounds.max(), seconds: clock.seconds)
     }
 
     static func status(of solution: Solution) -> PlanStatus {

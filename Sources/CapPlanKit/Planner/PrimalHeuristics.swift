@@ -1,0 +1,184 @@
+import Foundation
+import LinearProgramming
+
+/// Whole-unit incumbents built from the relaxation, handed to branch-and-cut as its first
+/// incumbent (docs/formulation.md, "Primal heuristics"; docs/benchmarks.md measures them).
+///
+/// - **Rounding** (`RoundingHeuristic`): the relaxation's fleet rounded, the rest re-solved.
+/// - **Relax-and-fix over periods**: going forward, fix period p's whole units (arrivals,
+///   units in service, reserved rentals) from the current relaxation, rounded (the fleet up,
+///   or down when up is infeasible), and re-solve the relaxation with them fixed, so later
+///   periods adapt to what earlier ones bought. The LP after the last period is the plan.
+/// - **RINS**: fix every whole-unit column on which the relaxation and the incumbent agree,
+///   solve the small MIP that remains with a short limit from the incumbent, and repeat while
+///   the incumbent improves.
+///
+/// Every LP here is solved by Benders decomposition when the plan's own LP would be
+/// (`Planner.bendersColumns`): a large relaxation costs ten times more whole.
+enum PrimalHeuristics {
+    /// A whole-unit point with the LP (or sub-MIP) solution that gave it.
+    struct Incumbent {
+        var solution: Solution
+        /// Which heuristic produced it (`--verbose`).
+        var origin: String
+        var values: [Double] { solution.values }
+        var objective: Double { solution.objectiveValue! }
+    }
+
+    /// What the heuristics found: the best incumbent, and the relaxation's optimum (a valid
+    /// lower bound of the MIP).
+    struct Outcome {
+        var best: Incumbent?
+        var relaxationBound: Double?
+    }
+
+    /// The share of the main solve's limit that branch-and-cut gets before the heuristics run
+    /// (not for large models, whose root LP alone may take that long).
+    static let firstPhaseShare = 0.1
+    /// The share of what is left that the heuristics get (the rest is branch-and-cut's).
+    static let heuristicShare = 0.5
+    /// The budget the shares apply to when the main solve has no limit.
+    static let unlimitedBudget = 60.0
+    /// Below this many seconds left after the first phase, the heuristics are not started.
+    static let minimumSeconds = 1.0
+    /// Seconds for one RINS sub-MIP.
+    static let rinsTimeLimit = 8.0
+    /// The relative improvement below which RINS stops.
+    static let improvement = 1e-7
+
+    /// Whether the model's LPs are solved by decomposition, so that the heuristics run first.
+    static func isLarge(_ model: CapacityModel, options: PlanOptions) -> Bool {
+        options.decomposition != .monolithic && model.lp.variableCount >= Planner.bendersColumns
+            && FleetDecomposition.decomposition(of: model) != nil
+    }
+
+    /// The best incumbent found before `deadline` (`seed` when nothing beats it).
+    static func run(_ model: CapacityModel, seed: Incumbent? = nil, options: PlanOptions, deadline: Deadline) throws -> Outcome {
+        guard model.lp.hasIntegerVariables, let seconds = deadline.remaining else { return Outcome(best: seed) }
+        let clock = Stopwatch()
+        let relaxation = try solveLP(model.lp.relaxed(), model: model, options: options, seconds: seconds)
+        guard relaxation.termination == .optimal, relaxation.hasPrimalPoint else { return Outcome(best: seed) }
+        var outcome = Outcome(best: seed, relaxationBound: relaxation.objectiveBound ?? relaxation.objectiveValue)
+        func offer(_ candidate: Incumbent?) {
+            guard let candidate else { return }
+            options.output?("\(candidate.origin): incumbent \(candidate.objective) at \(clock.seconds) s")
+            if outcome.best.map({ candidate.objective < $0.objective }) ?? true { outcome.best = candidate }
+        }
+        if let proposal = RoundingHeuristic.proposal(scenario: model.scenario, model: model, relaxation: relaxation.values) {
+            offer(try completion(of: proposal, model: model, options: options, deadline: deadline, origin: "fleet rounding"))
+        }
+        offer(try relaxAndFix(model, relaxation: relaxation.values, options: options, deadline: deadline))
+        while let best = outcome.best,
+              let improved = try rins(model, relaxation: relaxation.values, incumbent: best, options: options, deadline: deadline) {
+            offer(improved)
+        }
+        return outcome
+    }
+
+    /// The LP `lp` (no integer columns) within `seconds`, by Benders when the plan's LP would be.
+    static func solveLP(_ lp: LinearModel, model: CapacityModel, options: PlanOptions, seconds: Double) throws -> Solution {
+        var solveOptions = options.solveOptions(timeLimit: seconds, mipGap: options.mipGap)
+        solveOptions.relaxIntegrality = true
+        if options.decomposition != .monolithic, lp.variableCount >= Planner.bendersColumns,
+           let decomposition = FleetDecomposition.decomposition(of: model) {
+            do {
+                return try GLPKSolver.solveByBenders(lp, decomposition: decomposition, options: solveOptions)
+            } catch is BendersNotApplicable {}
+        }
+        return try GLPKSolver.solve(lp, options: solveOptions)
+    }
+
+    /// The LP of the continuous decisions with the whole units fixed at `proposal`.
+    static func completion(of proposal: [Double], model: CapacityModel, options: PlanOptions, deadline: Deadline, origin: String) throws -> Incumbent? {
+        guard let seconds = deadline.remaining else { return nil }
+        var lp = model.lp.relaxed()
+        for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+            let value = proposal[variable.index].rounded()
+            lp.setBounds(variable, lower: value, upper: value)
+        }
+        let solved = try solveLP(lp, model: model, options: options, seconds: seconds)
+        guard solved.termination == .optimal, solved.hasPrimalPoint, solved.objectiveValue != nil else { return nil }
+        return Incumbent(solution: solved, origin: origin)
+    }
+
+    /// Relax-and-fix over periods; nil when a period can be rounded neither up nor down.
+    static func relaxAndFix(_ model: CapacityModel, relaxation: [Double], options: PlanOptions, deadline: Deadline) throws -> Incumbent? {
+        var lp = model.lp.relaxed()
+        var current = relaxation
+        var last: Solution?
+        for p in 0..<model.scenario.horizon.periods {
+            var fixedPeriod = false
+            for up in [true, false] {
+                guard let seconds = deadline.remaining else { return nil }
+                var trial = lp
+                for (variable, value) in wholeUnits(of: p, model: model, current: current, up: up) {
+                    trial.setBounds(variable, lower: value, upper: value)
+                }
+                let solved = try solveLP(trial, model: model, options: options, seconds: seconds)
+                guard solved.termination == .optimal, solved.hasPrimalPoint, solved.objectiveValue != nil else { continue }
+                lp = trial
+                current = solved.values
+                last = solved
+                fixedPeriod = true
+                break
+            }
+            if !fixedPeriod { return nil }
+        }
+        return last.map { Incumbent(solution: $0, origin: "relax-and-fix") }
+    }
+
+    /// Period p's whole-unit columns and their rounded values, given `current` (whose earlier
+    /// periods are already whole): each purchase gets the fewest whole arrivals that bring its
+    /// fleet to the relaxation's fleet rounded up (or down), within its supply cap; the units
+    /// in service follow from the fleet row; reserved rentals are rounded the same way.
+    static func wholeUnits(of p: Int, model: CapacityModel, current: [Double], up: Bool) -> [(Variable, Double)] {
+        let tolerance = 1e-6
+        func rounded(_ value: Double) -> Double {
+            max(0, up ? (value - tolerance).rounded(.up) : (value + tolerance).rounded(.down))
+        }
+        var fixed: [(Variable, Double)] = []
+        for (k, purchase) in model.scenario.purchases.enumerated() {
+            let arrivals = model.index.arrivals[k], inService = model.index.inService[k]
+            var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+            for q in max(0, p - purchase.lifetimePeriods + 1)..<p {
+                if let b = arrivals.variable(q) { fleet += current[b.index].rounded() }
+            }
+            var units = 0.0
+            if let b = arrivals.variable(p) {
+                units = max(0, rounded(current[inService.variable(p).index]) - fleet)
+                if let cap = purchase.maxUnitsPerPeriod { units = min(units, cap.rounded(.down)) }
+                fixed.append((b, units))
+            }
+            if model.lp.kind(of: inService.variable(p)) != .continuous { fixed.append((inService.variable(p), fleet + units)) }
+        }
+        for block in model.index.reservedUnits.compactMap({ $0 }) {
+            fixed.append((block.variable(p), rounded(current[block.variable(p).index])))
+        }
+        return fixed
+    }
+
+    /// One RINS step: nil when the sub-MIP found nothing better (or no time is left).
+    static func rins(_ model: CapacityModel, relaxation: [Double], incumbent: Incumbent, options: PlanOptions, deadline: Deadline) throws -> Incumbent? {
+        guard let seconds = deadline.remaining else { return nil }
+        var lp = model.lp
+        var free = 0
+        for variable in lp.variables where lp.kind(of: variable) != .continuous {
+            let value = incumbent.values[variable.index].rounded()
+            if abs(relaxation[variable.index] - value) <= 1e-6 {
+                lp.setBounds(variable, lower: value, upper: value)
+            } else {
+                free += 1
+            }
+        }
+        // Nothing left to search: the incumbent is the relaxation's optimum on the whole units.
+        guard free > 0 else { return nil }
+        var solveOptions = options.solveOptions(timeLimit: min(seconds, rinsTimeLimit), mipGap: options.mipGap)
+        solveOptions.mip.startingSolution = incumbent.values
+        solveOptions.mip.roundingHeuristic = nil
+        solveOptions.mip.computeFixedDuals = true
+        let solved = try GLPKSolver.solve(lp, options: solveOptions)
+        guard solved.hasPrimalPoint, let objective = solved.objectiveValue,
+              objective < incumbent.objective - improvement * max(1, abs(incumbent.objective)) else { return nil }
+        return Incumbent(solution: solved, origin: "RINS")
+    }
+}
