@@ -82,6 +82,28 @@ final class BreakevenTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(growing.breakevenMonthlyTokens), 3e9 * 3.5 / 6, accuracy: 1.75e9 * 0.011)
     }
 
+    /// The breakeven re-solves one built model with its demand rows scaled; each volume's
+    /// point must be what planning the scaled scenario from scratch gives (costs, owned share,
+    /// units), on a whole-unit generated scenario and on the hand-sized one.
+    func testBuiltModelPointsEqualPlanningTheScaledScenario() throws {
+        var options = PlanOptions()
+        options.baselines = false
+        let generated = ScenarioGenerator(size: .tiny, seed: 3).scenario().withIntegerUnits(true)
+        for (base, workload) in [(scenario(), "chat"), (generated, generated.workloads[0].id)] {
+            let plans = try Breakeven.DemandScaledModel(base, workload: workload, monthlyTokens: 1e11, integer: base.policy.integerUnits)
+            for volume in [1e8, 2.5e9, 4e10] {
+                let point = Breakeven.evaluate(plans, allAPI: nil, monthlyTokens: volume, options: options)
+                let (edited, _) = try Breakeven.scaled(base, workload: workload, monthlyTokens: volume)
+                let plan = try Planner.plan(edited, options: options)
+                XCTAssertEqual(point.status, plan.status.rawValue, "\(workload) \(volume)")
+                guard let totals = plan.totals else { continue }
+                let cost = try XCTUnwrap(point.discountedCost)
+                XCTAssertEqual(cost, totals.discountedCost, accuracy: 1e-6 * max(1, abs(totals.discountedCost)), "\(workload) \(volume)")
+                XCTAssertEqual(try XCTUnwrap(point.costPerMillionTokens), try XCTUnwrap(totals.costPerMillionTokens), accuracy: 1e-6 * abs(totals.costPerMillionTokens ?? 1))
+            }
+        }
+    }
+
     func testParallelEqualsSerialAndEdges() throws {
         var options = PlanOptions()
         options.baselines = false

@@ -1,6 +1,7 @@
 // `capplan breakeven`: scale one workload's demand over a log grid, plan each point, and
 // find the volume at which owned hardware first enters the optimal plan (docs/breakeven.md).
 import Foundation
+import LinearProgramming
 
 /// One volume of the grid (or of the refinement).
 public struct BreakevenPoint: Codable, Sendable, Equatable {
@@ -103,8 +104,14 @@ public enum Breakeven {
         options.progress = nil
         let volumes = grid(from: from, to: to, count: points)
         let planOptions = options
+        // Built once, at the largest volume (so that whole fleets are declared integer only if
+        // they are at every volume); each volume re-solves it with its demand rows scaled.
+        let plans = try DemandScaledModel(scenario, workload: workload, monthlyTokens: to, integer: !options.relax && scenario.policy.integerUnits)
+        var apiOnly = scenario
+        apiOnly.offerings = scenario.offerings.filter { if case .api = $0 { return true } else { return false } }
+        let allAPIPlans = try DemandScaledModel(apiOnly, workload: workload, monthlyTokens: to, integer: false)
         let rows = ParallelRunner.map(count: volumes.count, jobs: jobs, progress: progress) { i in
-            evaluate(scenario, workload: workload, monthlyTokens: volumes[i], options: planOptions, allAPI: true)
+            evaluate(plans, allAPI: allAPIPlans, monthlyTokens: volumes[i], options: planOptions)
         }
         let target = scenario.workloads.first { $0.id == workload }!
         var result = BreakevenResult(
@@ -132,7 +139,7 @@ public enum Breakeven {
             let k = max(1, min(jobs, 8))
             let probes = (1...k).map { lo * pow(hi / lo, Double($0) / Double(k + 1)) }
             let solved = ParallelRunner.map(count: probes.count, jobs: jobs) { i in
-                evaluate(scenario, workload: workload, monthlyTokens: probes[i], options: planOptions, allAPI: false)
+                evaluate(plans, allAPI: nil, monthlyTokens: probes[i], options: planOptions)
             }
             result.refinement += solved
             if let j = solved.firstIndex(where: \.ownedEnters) {
@@ -151,16 +158,56 @@ public enum Breakeven {
         return result
     }
 
-    /// Plans one volume (and, if asked, its all-API plan). Failures become a row with status
-    /// `error` and the message.
-    static func evaluate(_ scenario: Scenario, workload id: String, monthlyTokens: Double, options: PlanOptions, allAPI: Bool) -> BreakevenPoint {
+    /// A scenario's model built once, re-solved at any volume of one workload: the demand
+    /// rows' right-hand sides scale with the volume (`CapacityModel.withDemand`), so no volume
+    /// rebuilds the model or goes through the whole planner. Each plan is still audited by the
+    /// independent evaluator against the scenario at that volume.
+    struct DemandScaledModel: Sendable {
+        let scenario: Scenario
+        let workload: String
+        let workloadIndex: Int
+        let model: CapacityModel
+        let monthlyTokens: Double
+        let integer: Bool
+
+        init(_ scenario: Scenario, workload: String, monthlyTokens: Double, integer: Bool) throws {
+            let (reference, _) = try Breakeven.scaled(scenario, workload: workload, monthlyTokens: monthlyTokens)
+            self.scenario = scenario
+            self.workload = workload
+            self.workloadIndex = scenario.workloads.firstIndex { $0.id == workload }!
+            self.model = CapacityModelBuilder.buildModel(reference, options: CapacityModelOptions(names: false, integerUnits: integer))
+            self.monthlyTokens = monthlyTokens
+            self.integer = integer
+        }
+
+        /// The scenario at `volume` tokens a month, with its factor, and its plan (audited).
+        func plan(at volume: Double, options: PlanOptions) throws -> (scenario: Scenario, scale: Double, plan: PlanDocument) {
+            let (edited, scale) = try Breakeven.scaled(scenario, workload: workload, monthlyTokens: volume)
+            // The scaled demand is linear in the volume, whatever the series' shape.
+            let model = self.model.withDemand(ofWorkload: workloadIndex, scaledBy: volume / monthlyTokens, scenario: edited)
+            let solution = try Planner.solve(model, options: options)
+            var (document, _) = try Planner.auditedDocument(edited, model: model, solution: solution, integer: integer, options: options)
+            if document.status == .infeasible {
+                // Why, as the planner would say it (the relaxation's diagnosis, within the extras' budget).
+                let deadline = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
+                document.diagnosis = try InfeasibilityDiagnosis.diagnose(edited, integer: integer, options: options, deadline: deadline)
+            } else if document.status != .optimal, document.status != .feasible {
+                document.warnings.append("no plan at this volume (\(solution.termination.rawValue))")
+            }
+            return (edited, scale, document)
+        }
+    }
+
+    /// Plans one volume (and, given its model, the all-API plan). Failures become a row with
+    /// status `error` and the message.
+    static func evaluate(_ plans: DemandScaledModel, allAPI: DemandScaledModel?, monthlyTokens: Double, options: PlanOptions) -> BreakevenPoint {
         var point = BreakevenPoint(monthlyTokens: monthlyTokens, scale: 0, status: "error", ownedEnters: false)
+        let id = plans.workload
         do {
-            let (edited, scale) = try scaled(scenario, workload: id, monthlyTokens: monthlyTokens)
+            let (edited, scale, plan) = try plans.plan(at: monthlyTokens, options: options)
             point.scale = scale.isFinite ? scale : 0
-            let plan = try Planner.plan(edited, options: options)
             point.status = plan.status.rawValue
-            point.message = plan.diagnosis?.summary
+            point.message = plan.diagnosis?.summary ?? plan.warnings.last
             if let totals = plan.totals {
                 point.costPerMillionTokens = totals.costPerMillionTokens
                 point.discountedCost = totals.discountedCost
@@ -181,10 +228,8 @@ public enum Breakeven {
                 point.unitsPurchased = bought.reduce(0) { $0 + $1.units }
                 point.ownedEnters = bought.contains { serving.contains($0.offering) && $0.units > 0 }
             }
-            if allAPI {
-                var apiOnly = edited
-                apiOnly.offerings = edited.offerings.filter { if case .api = $0 { return true } else { return false } }
-                let apiPlan = try Planner.plan(apiOnly, options: options)
+            if let allAPI {
+                let apiPlan = try allAPI.plan(at: monthlyTokens, options: options).plan
                 point.allAPICostPerMillionTokens = apiPlan.totals?.costPerMillionTokens
                 point.allAPIDiscountedCost = apiPlan.totals?.discountedCost
             }

@@ -585,3 +585,23 @@ public struct CapacityModelBuilder {
         }
     }
 }
+
+extension CapacityModel {
+    /// The same model with workload `w`'s demand rows r_wps at `factor` times their present
+    /// right-hand sides, for `scenario`, whose demand of `w` must be this one's times `factor`.
+    /// Demand enters the model only there (and in whether fleets are declared integer, which
+    /// is exact either way), so re-solving this model is planning `scenario`: the breakeven
+    /// searches on a model built once. The evaluator, reading `scenario`, audits each re-solve.
+    func withDemand(ofWorkload w: Int, scaledBy factor: Double, scenario: Scenario) -> CapacityModel {
+        var lp = self.lp
+        var rates = demandRate
+        rates[w] = rates[w].map { $0 * factor }
+        let rows = index.demandRows[w]
+        for k in 0..<rates[w].count {
+            lp.setBound(Constraint(index: rows.start + k), .greaterOrEqual(rates[w][k]))
+        }
+        return CapacityModel(
+            lp: lp, index: index, demandRate: rates, discount: discount, reductions: reductions,
+            scenario: scenario.withIntegerUnits(self.scenario.policy.integerUnits))
+    }
+}
