@@ -5,17 +5,22 @@
 # median per setting, then the default `capplan plan` (extras included) over the corpus.
 #
 # Needs a release build (`make release`), python3 with PyYAML, GNU time (/usr/bin/time).
-#   SIZES="tiny small medium"  SEEDS="1 2 3 4"  LIMIT=20 (seconds per main solve)
-#   SETTINGS="none mir gomory all"   (cut settings; `capplan bench --cuts`)
+#   SIZES="small medium"  SEEDS="1 ... 17"  LIMIT=20 (seconds per main solve)
+#   (6 variants per size and seed: 2 sizes x 17 seeds = 204 scenarios)
+#   SETTINGS="none noheur mir gomory all"   (cut settings, `capplan bench --cuts`; `noheur` is
+#   no cuts without the primal heuristics, `capplan bench --no-primal-heuristics`; "" for none)
 #   BIN=.build/release/capplan  KEEP=dir (keep the corpus there)  PLAN=1 (also time `capplan plan`)
 #   TIMEOUT=300 (seconds before a whole `capplan plan` run is killed and counted as "timeout")
+#   CORPUS_ONLY=1 (only write the corpus)  SUMMARY=results.tsv (only summarize those results)
+#   Two halves on two cores: SEEDS="1 ... 9" KEEP=a and SEEDS="10 ... 17" KEEP=b at once,
+#   then cat a/results.tsv b/results.tsv > all.tsv; SUMMARY=all.tsv scripts/mip-corpus.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release/capplan}
-SIZES=${SIZES:-tiny small medium}
-SEEDS=${SEEDS:-1 2 3 4}
+SIZES=${SIZES:-small medium}
+SEEDS=${SEEDS:-$(seq -s ' ' 1 17)}
 LIMIT=${LIMIT:-20}
-SETTINGS=${SETTINGS:-none mir gomory all}
+SETTINGS=${SETTINGS-none noheur mir gomory all}
 PLAN=${PLAN:-1}
 TIMEOUT=${TIMEOUT:-300}
 WORK=${KEEP:-$(mktemp -d)}
@@ -76,6 +81,7 @@ for name, edit in [("base", lambda s: s), ("power60", lambda s: scaled_caps(s, 0
 EOF
 }
 
+if [ -z "${SUMMARY:-}" ]; then
 for size in $SIZES; do
     for seed in $SEEDS; do
         "$BIN" generate --size "$size" --seed "$seed" -o "$WORK/g.yaml"
@@ -85,14 +91,17 @@ done
 rm -f "$WORK/g.yaml"
 count=$(ls "$WORK"/*.yaml | wc -l)
 echo "corpus: $count scenarios in $WORK (sizes: $SIZES; seeds: $SEEDS; 6 variants each)"
+[ -z "${CORPUS_ONLY:-}" ] || exit 0
 
 # One line per (setting, scenario): setting scenario status gap seconds integer-columns
-RESULTS="$WORK/results.tsv"
+RESULTS=${RESULTS:-$WORK/results.tsv}
 : > "$RESULTS"
 for setting in $SETTINGS; do
     for f in "$WORK"/*.yaml; do
         name=$(basename "$f" .yaml)
-        if ! out=$("$BIN" bench "$f" --runs 1 --warmup 0 --cuts "$setting" --time-limit "$LIMIT" --json 2>/dev/null); then
+        flags=(--cuts "$setting")
+        [ "$setting" = noheur ] && flags=(--cuts none --no-primal-heuristics)
+        if ! out=$("$BIN" bench "$f" --runs 1 --warmup 0 "${flags[@]}" --time-limit "$LIMIT" --json 2>/dev/null); then
             printf '%s\t%s\tfailed\t-\t-\t-\n' "$setting" "$name" >> "$RESULTS"; continue
         fi
         python3 -c '
@@ -121,12 +130,17 @@ print("\t".join(["plan", sys.argv[2], status + "/exit" + sys.argv[3], gap, open(
     done
 fi
 
+else
+    RESULTS=$SUMMARY  # only summarize results already measured (e.g. halves run in parallel, concatenated)
+fi
+
 python3 - "$RESULTS" <<'EOF'
 import sys, statistics
+def pct(xs, q): xs = sorted(xs); return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 by = {}
 for setting, name, status, gap, seconds, _ in rows: by.setdefault(setting, []).append((name, status, gap, seconds))
-print("\n%-8s %5s %9s %9s %9s %-28s %11s %-28s %s" % ("setting", "runs", "median s", "worst s", "unproven", "slowest", "worst gap", "worst-gap scenario", "statuses"))
+print("\n%-8s %5s %9s %9s %9s %9s %-28s %11s %11s %-28s %s" % ("setting", "runs", "median s", "p90 s", "worst s", "unproven", "slowest", "median gap", "worst gap", "worst-gap scenario", "statuses"))
 for setting, runs in by.items():
     times = [float(s) for _, _, _, s in runs if s != "-"]
     slow = max(runs, key=lambda r: float(r[3]) if r[3] != "-" else 1e9)
@@ -135,7 +149,9 @@ for setting, runs in by.items():
     unproven = sum(1 for _, st, g, _ in runs if not st.startswith("optimal") and not st.startswith("infeasible"))
     statuses = {}
     for _, st, _, _ in runs: statuses[st] = statuses.get(st, 0) + 1
-    print("%-8s %5d %9.2f %9.2f %9d %-28s %10.3f%% %-28s %s" % (
-        setting, len(runs), statistics.median(times) if times else float("nan"), max(times) if times else float("nan"),
-        unproven, slow[0], 100 * worst_gap[0], worst_gap[1], " ".join("%s:%d" % kv for kv in sorted(statuses.items()))))
+    over10 = sum(1 for t in times if t > 10)
+    print("%-8s %5d %9.2f %9.2f %9.2f %9d %-28s %10.4f%% %10.3f%% %-28s %s  (>10 s: %d)" % (
+        setting, len(runs), statistics.median(times) if times else float("nan"), pct(times, 0.9), max(times) if times else float("nan"),
+        unproven, slow[0], 100 * (statistics.median([g for g, _ in gaps]) if gaps else 0), 100 * worst_gap[0], worst_gap[1],
+        " ".join("%s:%d" % kv for kv in sorted(statuses.items())), over10))
 EOF
