@@ -33,6 +33,22 @@ final class MIPTests: XCTestCase {
         XCTAssertEqual(try GLPKSolver.solve(model.relaxed()).objectiveValue!, 4.8, accuracy: 1e-9)
     }
 
+    /// A point found outside branch-and-cut (the LP with x, y fixed at (3, 0)) stated as the
+    /// MIP's result: its objective, the given bound, their gap, the fixed LP's duals.
+    func testIncumbentFromAFixedLPStatedAsTheMIPResult() throws {
+        var fixed = makeTwoVariableMIP().relaxed()
+        for variable in fixed.variables { fixed.setBounds(variable, lower: variable.index == 0 ? 3 : 0, upper: variable.index == 0 ? 3 : 0) }
+        let lp = try GLPKSolver.solve(fixed)
+        let incumbent = lp.asMIPIncumbent(termination: .timeLimit, bound: 4.8, seconds: 1)
+        XCTAssertTrue(incumbent.isMIP)
+        XCTAssertEqual(incumbent.termination, .timeLimit)
+        XCTAssertEqual(incumbent.objectiveValue!, 3, accuracy: 1e-9)
+        XCTAssertEqual(incumbent.objectiveBound!, 4.8, accuracy: 1e-12)
+        XCTAssertEqual(incumbent.relativeGap!, 1.8 / 3, accuracy: 1e-12)
+        XCTAssertEqual(incumbent.values, lp.values)
+        XCTAssertTrue(incumbent.dualsFromFixedIntegers)
+    }
+
     func testEveryCutAndBranchingChoiceFindsTheSameOptimum() throws {
         let model = makeTwoVariableMIP()
         for cuts in [CutSet(), .all, [.gomory], [.mixedIntegerRounding], [.cover], [.clique]] {

@@ -2,7 +2,7 @@ import Foundation
 import LinearProgramming
 
 /// Whole-unit incumbents built from the relaxation, handed to branch-and-cut as its first
-/// incumbent (docs/formulation.md, "Primal heuristics"; docs/benchmarks.md measures them).
+/// incumbent (docs/benchmarks.md, "Primal heuristics", describes and measures them).
 ///
 /// - **Rounding** (`RoundingHeuristic`): the relaxation's fleet rounded, the rest re-solved.
 /// - **Relax-and-fix over periods**: going forward, fix period p's whole units (arrivals,
