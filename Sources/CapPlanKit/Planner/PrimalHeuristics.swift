@@ -6,8 +6,8 @@ import LinearProgramming
 ///
 /// - **Rounding** (`RoundingHeuristic`): the relaxation's fleet rounded, the rest re-solved.
 /// - **Relax-and-fix over periods**: going forward, fix period p's whole units (arrivals,
-///   units in service, reserved rentals) from the current relaxation, rounded (the fleet up,
-///   or down when up is infeasible), and re-solve the relaxation with them fixed, so later
+///   units in service, reserved rentals) from the current relaxation, rounded (the fleet down
+///   and up, whichever relaxation is cheaper), and re-solve the relaxation with them fixed, so later
 ///   periods adapt to what earlier ones bought. The LP after the last period is the plan.
 /// - **RINS**: fix every whole-unit column on which the relaxation and the incumbent agree,
 ///   solve the small MIP that remains with a short limit from the incumbent, and repeat while
@@ -107,22 +107,24 @@ enum PrimalHeuristics {
         var current = relaxation
         var last: Solution?
         for p in 0..<model.scenario.horizon.periods {
-            var fixedPeriod = false
-            for up in [true, false] {
+            // Both roundings, the cheaper relaxation kept: rounding up every period compounds
+            // (each period's fleet carries the last one's extra unit), and down may leave a
+            // fraction that a rate-limited API cannot carry.
+            var chosen: (lp: LinearModel, solution: Solution)?
+            for up in [false, true] {
                 guard let seconds = deadline.remaining else { return nil }
                 var trial = lp
                 for (variable, value) in wholeUnits(of: p, model: model, current: current, up: up) {
                     trial.setBounds(variable, lower: value, upper: value)
                 }
                 let solved = try solveLP(trial, model: model, options: options, seconds: seconds)
-                guard solved.termination == .optimal, solved.hasPrimalPoint, solved.objectiveValue != nil else { continue }
-                lp = trial
-                current = solved.values
-                last = solved
-                fixedPeriod = true
-                break
+                guard solved.termination == .optimal, solved.hasPrimalPoint, let objective = solved.objectiveValue else { continue }
+                if chosen.map({ objective < $0.solution.objectiveValue! }) ?? true { chosen = (trial, solved) }
             }
-            if !fixedPeriod { return nil }
+            guard let chosen else { return nil }
+            lp = chosen.lp
+            current = chosen.solution.values
+            last = chosen.solution
         }
         return last.map { Incumbent(solution: $0, origin: "relax-and-fix") }
     }
@@ -176,7 +178,18 @@ enum PrimalHeuristics {
         solveOptions.mip.startingSolution = incumbent.values
         solveOptions.mip.roundingHeuristic = nil
         solveOptions.mip.computeFixedDuals = true
-        let solved = try GLPKSolver.solve(lp, options: solveOptions)
+        var solved: Solution
+        if isLarge(model, options: options), let decomposition = FleetDecomposition.decomposition(of: model) {
+            // The whole model's root LP alone would take most of the limit; with most whole
+            // units fixed, a master MIP over the few free ones and LP blocks is small.
+            do {
+                solved = try GLPKSolver.solveByBenders(lp, decomposition: decomposition, options: solveOptions)
+            } catch is BendersNotApplicable {
+                solved = try GLPKSolver.solve(lp, options: solveOptions)
+            }
+        } else {
+            solved = try GLPKSolver.solve(lp, options: solveOptions)
+        }
         guard solved.hasPrimalPoint, let objective = solved.objectiveValue,
               objective < incumbent.objective - improvement * max(1, abs(incumbent.objective)) else { return nil }
         return Incumbent(solution: solved, origin: "RINS")
