@@ -312,13 +312,19 @@ public enum Planner {
             firstSolution = solution
             if solution.hasPrimalPoint, solution.objectiveValue != nil { seed = .init(solution: solution, origin: "branch-and-cut") }
         }
-        let deadline = Deadline(seconds: (total - clock.seconds) * PrimalHeuristics.heuristicShare, cancellation: options.mip.cancellation)
+        // Large models: the heuristics may use it all (they stop when RINS stops improving);
+        // branch-and-cut's restart spends its time on the root LP and barely moves the bound.
+        let share = firstSolution == nil ? 1.0 : PrimalHeuristics.heuristicShare
+        let deadline = Deadline(seconds: (total - clock.seconds) * share, cancellation: options.mip.cancellation)
         let outcome = try PrimalHeuristics.run(model, seed: seed, options: options, deadline: deadline)
         if let best = outcome.best { options.output?("primal heuristics: incumbent \(best.objective) from \(best.origin)") }
         var final = solveOptions
         final.mip.timeLimit = timeLimit.map { max(0, $0 - clock.seconds) }
         final.simplex.timeLimit = final.mip.timeLimit
         if let best = outcome.best { final.mip.startingSolution = best.values }
+        guard final.mip.timeLimit.map({ $0 > PrimalHeuristics.minimumSeconds }) ?? true || outcome.best == nil else {
+            return outcome.best!.solution.asMIPIncumbent(termination: .timeLimit, bound: outcome.relaxationBound, seconds: clock.seconds)
+        }
         let solution = try GLPKSolver.solve(model.lp, options: final)
         guard solution.stoppedAtLimit, let best = outcome.best else { return solution }
         if solution.hasPrimalPoint, let objective = solution.objectiveValue,

@@ -35,7 +35,8 @@ enum PrimalHeuristics {
     /// The share of the main solve's limit that branch-and-cut gets before the heuristics run
     /// (not for large models, whose root LP alone may take that long).
     static let firstPhaseShare = 0.1
-    /// The share of what is left that the heuristics get (the rest is branch-and-cut's).
+    /// The share of what is left that the heuristics get after a first phase (the rest is
+    /// branch-and-cut's); large models, without a first phase, give them all of it.
     static let heuristicShare = 0.5
     /// The budget the shares apply to when the main solve has no limit.
     static let unlimitedBudget = 60.0
