@@ -12,6 +12,9 @@ import LinearProgramming
 /// - **RINS**: fix every whole-unit column on which the relaxation and the incumbent agree,
 ///   solve the small MIP that remains with a short limit from the incumbent, and repeat while
 ///   the incumbent improves.
+/// - **One offering at a time**: each purchase's (or reserved rental's) whole units over the
+///   horizon re-planned with every other whole unit fixed at the incumbent; passes repeat
+///   (with RINS after each) while one improves it.
 ///
 /// Every LP here is solved by Benders decomposition when the plan's own LP would be
 /// (`Planner.bendersColumns`): a large relaxation costs ten times more whole.
@@ -72,6 +75,11 @@ enum PrimalHeuristics {
         while let best = outcome.best,
               let improved = try rins(model, relaxation: relaxation.values, incumbent: best, options: options, deadline: deadline) {
             offer(improved)
+        }
+        // Then, while time lasts, one offering at a time (and RINS again after each pass).
+        while let best = outcome.best, let improved = try offeringPass(model, incumbent: best, options: options, deadline: deadline) {
+            offer(improved)
+            if let again = try rins(model, relaxation: relaxation.values, incumbent: improved, options: options, deadline: deadline) { offer(again) }
         }
         return outcome
     }
@@ -162,18 +170,52 @@ enum PrimalHeuristics {
 
     /// One RINS step: nil when the sub-MIP found nothing better (or no time is left).
     static func rins(_ model: CapacityModel, relaxation: [Double], incumbent: Incumbent, options: PlanOptions, deadline: Deadline) throws -> Incumbent? {
+        try subMIP(model, incumbent: incumbent, options: options, deadline: deadline, origin: "RINS") { variable in
+            abs(relaxation[variable.index] - incumbent.values[variable.index].rounded()) <= 1e-6
+        }
+    }
+
+    /// One pass over the offerings: each one's whole units (every period) re-planned with every
+    /// other whole unit fixed at the incumbent, keeping each improvement. Nil when no offering
+    /// improved it.
+    static func offeringPass(_ model: CapacityModel, incumbent: Incumbent, options: PlanOptions, deadline: Deadline) throws -> Incumbent? {
+        var groups: [Set<Int>] = []
+        let periods = model.scenario.horizon.periods
+        for k in model.scenario.purchases.indices {
+            var group = Set((0..<periods).map { model.index.inService[k].variable($0).index })
+            for p in 0..<periods { if let b = model.index.arrivals[k].variable(p) { group.insert(b.index) } }
+            groups.append(group)
+        }
+        for block in model.index.reservedUnits.compactMap({ $0 }) { groups.append(Set((0..<periods).map { block.variable($0).index })) }
+        var best = incumbent
+        var improved = false
+        for group in groups {
+            guard deadline.remaining != nil else { break }
+            if let better = try subMIP(model, incumbent: best, options: options, deadline: deadline, origin: "one offering re-planned", fix: { !group.contains($0.index) }) {
+                best = better
+                improved = true
+            }
+        }
+        return improved ? best : nil
+    }
+
+    /// The MIP with the whole units for which `fix` holds fixed at the incumbent, solved from it
+    /// with a short limit; nil when it found nothing better.
+    static func subMIP(
+        _ model: CapacityModel, incumbent: Incumbent, options: PlanOptions, deadline: Deadline, origin: String, fix: (Variable) -> Bool
+    ) throws -> Incumbent? {
         guard let seconds = deadline.remaining else { return nil }
         var lp = model.lp
         var free = 0
         for variable in lp.variables where lp.kind(of: variable) != .continuous {
-            let value = incumbent.values[variable.index].rounded()
-            if abs(relaxation[variable.index] - value) <= 1e-6 {
+            if fix(variable) {
+                let value = incumbent.values[variable.index].rounded()
                 lp.setBounds(variable, lower: value, upper: value)
             } else {
                 free += 1
             }
         }
-        // Nothing left to search: the incumbent is the relaxation's optimum on the whole units.
+        // Nothing left to search.
         guard free > 0 else { return nil }
         var solveOptions = options.solveOptions(timeLimit: min(seconds, rinsTimeLimit), mipGap: options.mipGap)
         solveOptions.mip.startingSolution = incumbent.values
@@ -193,6 +235,6 @@ enum PrimalHeuristics {
         }
         guard solved.hasPrimalPoint, let objective = solved.objectiveValue,
               objective < incumbent.objective - improvement * max(1, abs(incumbent.objective)) else { return nil }
-        return Incumbent(solution: solved, origin: "RINS")
+        return Incumbent(solution: solved, origin: origin)
     }
 }
