@@ -63,6 +63,7 @@ enum PrimalHeuristics {
         let relaxation = try solveLP(model.lp.relaxed(), model: model, options: options, seconds: seconds)
         guard relaxation.termination == .optimal, relaxation.hasPrimalPoint else { return Outcome(best: seed) }
         var outcome = Outcome(best: seed, relaxationBound: relaxation.objectiveBound ?? relaxation.objectiveValue)
+        options.output?("primal heuristics: relaxation: obj = \(relaxation.objectiveValue!) at \(clock.seconds) s")
         func offer(_ candidate: Incumbent?) {
             guard let candidate else { return }
             options.output?("\(candidate.origin): incumbent \(candidate.objective) at \(clock.seconds) s")
