@@ -36,8 +36,10 @@ enum PrimalHeuristics {
     }
 
     /// The share of the main solve's limit that branch-and-cut gets before the heuristics run
-    /// (not for large models, whose root LP alone may take that long).
-    static let firstPhaseShare = 0.1
+    /// (not for large models, whose root LP alone may take that long). Half: on the corpus at
+    /// a 10 s limit, a first phase of 10% left 32 of 204 unproven against 22 without the
+    /// heuristics, the restart costing instances that would have closed a little later.
+    static let firstPhaseShare = 0.5
     /// The share of what is left that the heuristics get after a first phase (the rest is
     /// branch-and-cut's); large models, without a first phase, give them all of it.
     static let heuristicShare = 0.5
