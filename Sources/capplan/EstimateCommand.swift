@@ -16,7 +16,7 @@ struct EstimateCommand: ParsableCommand {
             """)
 
     @Option(help: "The model: \(ModelSpec.all.map(\.id).joined(separator: ", ")).")
-    var model: String
+    var model: String?
 
     @Option(help: "The accelerator: \(AcceleratorSpec.all.map(\.id).joined(separator: ", ")); every one when omitted.")
     var accelerator: String?
@@ -25,10 +25,10 @@ struct EstimateCommand: ParsableCommand {
     var precision: Precision = .bf16
 
     @Option(help: "Mean prompt tokens per request.")
-    var input: Int
+    var input: Int?
 
     @Option(help: "Mean generated tokens per request.")
-    var output: Int
+    var output: Int?
 
     @Option(help: "interactive (MLPerf Server-like per-token latency limit) or batch (Offline-like).")
     var latency: LatencyClass = .interactive
@@ -45,7 +45,14 @@ struct EstimateCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
+    @Flag(help: "Print the MLPerf calibration points (estimated, measured, error) and the efficiency factors instead.")
+    var calibration = false
+
     func validate() throws {
+        if calibration { return }
+        guard let model, let input, let output else {
+            throw ValidationError("give --model, --input and --output (or --calibration)")
+        }
         guard ModelSpec.named(model) != nil else {
             throw ValidationError("--model: no model \(model); known: \(ModelSpec.all.map(\.id).joined(separator: ", "))")
         }
@@ -65,7 +72,8 @@ struct EstimateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = ModelSpec.named(model)!
+        if calibration { return try Console.out(try EstimateReport.calibration()) }
+        guard let model = model.flatMap(ModelSpec.named), let input, let output else { return }
         let accelerators = accelerator.map { [AcceleratorSpec.named($0)!] } ?? AcceleratorSpec.all
         let workload = ServingWorkload(inputTokens: input, outputTokens: output, latency: latency)
         let price = pricePerHour.map { AcceleratorPrice(perAcceleratorHour: $0, offering: "--price-per-hour", source: nil) }

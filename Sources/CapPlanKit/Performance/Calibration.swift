@@ -103,12 +103,32 @@ public struct Calibration: Sendable {
         return (overall[latency]!, false)
     }
 
-    /// Estimate, measurement and relative error of every point.
-    public func errors(_ points: [CalibrationPoint] = CalibrationPoint.mlperf) throws -> [(point: CalibrationPoint, estimated: Double, error: Double)] {
-        try points.map { point in
+    /// Every point's estimate and relative error with these factors, and its held-out error: with
+    /// the factors fitted to the other points only (a family's only point of a latency class then
+    /// takes the mean of the other families), the error a new accelerator would see.
+    public func errors(_ points: [CalibrationPoint] = CalibrationPoint.mlperf) throws -> [CalibrationError] {
+        try points.enumerated().map { index, point in
             let family = AcceleratorSpec.named(point.acceleratorID)!.family
-            let estimated = try point.rooflineTokensPerSecond() * factor(family, point.latency).value
-            return (point, estimated, estimated / point.measuredTokensPerSecond - 1)
+            let roofline = try point.rooflineTokensPerSecond()
+            let estimated = roofline * factor(family, point.latency).value
+            var others = points
+            others.remove(at: index)
+            let heldOut = roofline * Calibration(points: others).factor(family, point.latency).value
+            return CalibrationError(
+                point: point, roofline: roofline, estimated: estimated, error: estimated / point.measuredTokensPerSecond - 1,
+                heldOutError: heldOut / point.measuredTokensPerSecond - 1)
         }
     }
+}
+
+/// One calibration point's estimate against its measurement.
+public struct CalibrationError: Sendable {
+    public let point: CalibrationPoint
+    /// Uncalibrated roofline of the system, generated tokens/s.
+    public let roofline: Double
+    public let estimated: Double
+    /// estimated / measured - 1.
+    public let error: Double
+    /// The same with factors fitted without this point.
+    public let heldOutError: Double
 }

@@ -201,4 +201,34 @@ public enum EstimateReport {
         if !notes.isEmpty { out += "does not fit:\n" + notes.joined(separator: "\n") + "\n" }
         return out
     }
+
+    /// The calibration set: every point's roofline, estimate, measurement and error, and the factors.
+    public static func calibration(_ calibration: Calibration = .mlperf, points: [CalibrationPoint] = CalibrationPoint.mlperf) throws -> String {
+        var out = "MLPerf Inference Llama-2-70B calibration (generated tokens/s per system; "
+            + "\(CalibrationPoint.workload(.batch).inputTokens) in + \(CalibrationPoint.workload(.batch).outputTokens) out assumed)\n"
+        let header = ["system", "prec", "scenario", "roofline", "estimated", "measured", "error", "held out"]
+        var rows: [[String]] = []
+        for row in try calibration.errors(points) {
+            rows.append([
+                row.point.system, row.point.precision.rawValue, row.point.latency == .batch ? "Offline" : "Server",
+                n(row.roofline), n(row.estimated), n(row.point.measuredTokensPerSecond),
+                String(format: "%+.1f%%", row.error * 100), String(format: "%+.1f%%", row.heldOutError * 100),
+            ])
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max()! }
+        func line(_ cells: [String]) -> String {
+            cells.indices.map { i in
+                i < 3 ? cells[i].padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : String(repeating: " ", count: widths[i] - cells[i].count) + cells[i]
+            }.joined(separator: "  ")
+        }
+        out += ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+        out += "efficiency factors (measured / roofline, geometric mean per family):\n"
+        for family in AcceleratorFamily.allCases {
+            let batch = calibration.factor(family, .batch), interactive = calibration.factor(family, .interactive)
+            out += "  \(family.rawValue): Offline \(n(batch.value, 3)), Server \(n(interactive.value, 3))"
+                + (batch.calibrated ? "" : " (no points: mean of all)") + "\n"
+        }
+        return out
+    }
 }
