@@ -59,4 +59,17 @@ final class EstimateCLITests: XCTestCase {
             XCTAssertFalse(result.stderr.isEmpty, "\(arguments)")
         }
     }
+
+    /// The calibration table lists every MLPerf point with its error; no model options are needed.
+    func testCalibrationTable() throws {
+        let result = try run(["estimate", "--calibration"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for system in ["NVIDIA DGX H100", "NVIDIA 8x H200", "AMD 1x MI300X", "Intel 8x Gaudi 2"] {
+            XCTAssertTrue(result.stdout.contains(system), system)
+        }
+        XCTAssertTrue(result.stdout.contains("held out"))
+        let missing = try run(["estimate", "--model", "llama-3.1-70b"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("--input"), missing.stderr)
+    }
 }
