@@ -12,10 +12,11 @@ struct EstimateCommand: ParsableCommand {
             A roofline estimate (decode bound by memory bandwidth, prefill by compute) times an \
             efficiency factor calibrated on MLPerf Inference v4.1 Llama-2-70B results; the cost uses \
             the catalog's cheapest on-demand rental of the accelerator unless --price-per-hour is \
-            given. Without --accelerator, one row per known accelerator. See docs/performance-model.md.
+            given. Without --accelerator, one row per known accelerator; without --model, one table \
+            per known model. See docs/performance-model.md.
             """)
 
-    @Option(help: "The model: \(ModelSpec.all.map(\.id).joined(separator: ", ")).")
+    @Option(help: "The model: \(ModelSpec.all.map(\.id).joined(separator: ", ")); every one when omitted.")
     var model: String?
 
     @Option(help: "The accelerator: \(AcceleratorSpec.all.map(\.id).joined(separator: ", ")); every one when omitted.")
@@ -50,10 +51,8 @@ struct EstimateCommand: ParsableCommand {
 
     func validate() throws {
         if calibration { return }
-        guard let model, let input, let output else {
-            throw ValidationError("give --model, --input and --output (or --calibration)")
-        }
-        guard ModelSpec.named(model) != nil else {
+        guard let input, let output else { throw ValidationError("give --input and --output (or --calibration)") }
+        if let model, ModelSpec.named(model) == nil {
             throw ValidationError("--model: no model \(model); known: \(ModelSpec.all.map(\.id).joined(separator: ", "))")
         }
         if let accelerator, AcceleratorSpec.named(accelerator) == nil {
@@ -73,24 +72,27 @@ struct EstimateCommand: ParsableCommand {
 
     func run() throws {
         if calibration { return try Console.out(try EstimateReport.calibration()) }
-        guard let model = model.flatMap(ModelSpec.named), let input, let output else { return }
+        guard let input, let output else { return }
+        let models = model.map { [ModelSpec.named($0)!] } ?? ModelSpec.all
         let accelerators = accelerator.map { [AcceleratorSpec.named($0)!] } ?? AcceleratorSpec.all
         let workload = ServingWorkload(inputTokens: input, outputTokens: output, latency: latency)
         let price = pricePerHour.map { AcceleratorPrice(perAcceleratorHour: $0, offering: "--price-per-hour", source: nil) }
-        let estimates = accelerators.map {
-            ServingEstimate.make(
-                model: model, accelerator: $0, precision: precision, workload: workload, tensorParallel: tensorParallel,
-                utilization: utilization, price: price)
+        let estimates = models.map { model in
+            accelerators.map {
+                ServingEstimate.make(
+                    model: model, accelerator: $0, precision: precision, workload: workload, tensorParallel: tensorParallel,
+                    utilization: utilization, price: price)
+            }
         }
-        if accelerator != nil, case .failure(let failure) = estimates[0].outcome, case .invalidDegree = failure {
+        if accelerator != nil, case .failure(let failure) = estimates[0][0].outcome, case .invalidDegree = failure {
             throw CommandFailure.invalidInput("--tensor-parallel: \(failure)")
         }
         if json {
-            try Console.out(try EstimateReport.json(estimates))
-        } else if accelerator != nil {
-            try Console.out(EstimateReport.detail(estimates[0]))
+            try Console.out(try EstimateReport.json(estimates.flatMap { $0 }))
+        } else if model != nil, accelerator != nil {
+            try Console.out(EstimateReport.detail(estimates[0][0]))
         } else {
-            try Console.out(EstimateReport.table(estimates))
+            try Console.out(estimates.map(EstimateReport.table).joined(separator: "\n"))
         }
     }
 }

@@ -72,4 +72,22 @@ final class EstimateCLITests: XCTestCase {
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("--input"), missing.stderr)
     }
+
+    /// Without --model: one table per model (every pair once in JSON).
+    func testEveryModelAndAccelerator() throws {
+        let text = try run(["estimate", "--input", "500", "--output", "500"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        for name in ["Llama 3.1 8B", "Llama 3.1 70B", "Llama 3.1 405B", "Mixtral 8x7B"] { XCTAssertTrue(text.stdout.contains(name), name) }
+        let json = try object(try run(["estimate", "--input", "500", "--output", "500", "--json"]).stdout)
+        XCTAssertEqual(json.count, 5 * 14)
+        XCTAssertEqual(Set(json.map { "\($0["model"]!) \($0["accelerator"]!)" }).count, json.count)
+    }
+
+    /// docs/performance-model.md shows the calibration table exactly as the code computes it.
+    func testDocsShowTheCurrentCalibrationTable() throws {
+        let docs = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/performance-model.md"), encoding: .utf8)
+        let table = try run(["estimate", "--calibration"]).stdout
+        XCTAssertFalse(table.isEmpty)
+        XCTAssertTrue(docs.contains(table), "docs/performance-model.md: regenerate the table with capplan estimate --calibration")
+    }
 }
