@@ -60,11 +60,11 @@ enum BuiltInCatalogData {
     /// (decode is bound by reading the weights; applied only where 405B fits in FP8 on the node).
     static let largeModelRatio = 70.0 / 405.0
 
-    /// HBM bandwidth in TB/s (stas00/ml-engineering accelerator table; TPU: Google Cloud docs).
-    static let bandwidthTBs: [String: Double] = [
-        "A100": 2.04, "H100": 3.35, "H200": 4.8, "B200": 8.0, "L40S": 0.86,
-        "MI300X": 5.3, "MI325X": 6.0, "Gaudi 2": 2.46, "Gaudi 3": 3.7, "TPU v5e": 0.819, "TPU v6e": 1.64,
-    ]
+    /// Memory bandwidth in TB/s, read from the performance model's accelerator specs (one source
+    /// for both: `AcceleratorSpec.all`, Sources/CapPlanKit/Performance/PerformanceData.swift).
+    static func bandwidthTBs(_ chip: String) -> Double {
+        AcceleratorSpec.all.first { $0.catalogName == chip }!.bandwidthTBs
+    }
 
     // MARK: Sources
 
@@ -110,14 +110,14 @@ enum BuiltInCatalogData {
         from base: Double, baseChip: String, baseAccelerators: Int, chip: String, accelerators: Int,
         source: CatalogSource, extra: String = ""
     ) -> CatalogThroughput {
-        let ratio = bandwidthTBs[chip]! / bandwidthTBs[baseChip]!
+        let ratio = bandwidthTBs(chip) / bandwidthTBs(baseChip)
         let perAccelerator = base / Double(baseAccelerators) * ratio
         let value = (perAccelerator * Double(accelerators)).rounded()
         return CatalogThroughput(
             tokensPerSecond: value,
             provenance: CatalogSource(source: "\(source.source); HBM bandwidth from \(specsSource)", asOf: source.asOf),
             note: "derived: \(baseChip) x\(baseAccelerators) Llama-2-70B Server \(fmt(base)) tok/s"
-                + " / \(baseAccelerators) x \(accelerators) x HBM bandwidth ratio \(fmt(bandwidthTBs[chip]!))/\(fmt(bandwidthTBs[baseChip]!)) TB/s"
+                + " / \(baseAccelerators) x \(accelerators) x HBM bandwidth ratio \(fmt(bandwidthTBs(chip)))/\(fmt(bandwidthTBs(baseChip))) TB/s"
                 + " (\(chip) vs \(baseChip))" + (extra.isEmpty ? "" : "; \(extra)"))
     }
 
