@@ -138,7 +138,7 @@ public enum EstimateReport {
             lines.append("does not fit: \(failure)")
         case .success(let (fit, t, cost)):
             let node = fit.replicasPerNode >= 1
-                ? "\(n(fit.replicasPerNode, 2)) replicas per \(estimate.accelerator.acceleratorsPerNode)-accelerator node"
+                ? "\(n(fit.replicasPerNode, 2)) replica\(fit.replicasPerNode == 1 ? "" : "s") per \(estimate.accelerator.acceleratorsPerNode)-accelerator node"
                 : "one replica spans \(n(1 / fit.replicasPerNode, 2)) nodes of \(estimate.accelerator.acceleratorsPerNode)"
             lines += [
                 "fit: \(fit.tensorParallel) accelerator\(fit.tensorParallel == 1 ? "" : "s") per replica (tensor parallel), \(node)",
