@@ -160,4 +160,18 @@ final class PerformanceModelTests: XCTestCase {
         }
         XCTAssertEqual(Set(AcceleratorSpec.all.map(\.id)).count, AcceleratorSpec.all.count)
     }
+
+    /// docs/performance-model.md lists every accelerator and model with the figures the code uses.
+    func testDocsListEverySpec() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = try String(contentsOf: root.appendingPathComponent("docs/performance-model.md"), encoding: .utf8)
+        func n(_ x: Double) -> String { Formatting.number(x, fractionDigits: 3, grouped: true) }
+        for spec in AcceleratorSpec.all {
+            XCTAssertTrue(docs.contains("| \(spec.id) | \(n(spec.memoryGB)) | \(n(spec.bandwidthTBs)) |"), "docs: \(spec.id)")
+        }
+        for model in ModelSpec.all {
+            XCTAssertTrue(docs.contains("| \(model.id) | \(n(model.totalParametersBillions)) B"), "docs: \(model.id)")
+            XCTAssertTrue(docs.contains("| \(model.layers) | \(n(Double(model.hiddenSize))) | \(model.attentionHeads) | \(model.kvHeads) |"), "docs: \(model.id)")
+        }
+    }
 }
