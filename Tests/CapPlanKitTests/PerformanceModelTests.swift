@@ -174,4 +174,44 @@ final class PerformanceModelTests: XCTestCase {
             XCTAssertTrue(docs.contains("| \(model.layers) | \(n(Double(model.hiddenSize))) | \(model.attentionHeads) | \(model.kvHeads) |"), "docs: \(model.id)")
         }
     }
+
+    /// Every model, accelerator, precision and latency class: a fit is the smallest power-of-two
+    /// group that holds the memory, and its numbers are finite and positive; otherwise a reason.
+    func testEveryCombinationFitsMinimallyOrSaysWhy() {
+        let workloads = [(100, 50), (1000, 200), (8000, 1000)]
+        for model in ModelSpec.all {
+            for accelerator in AcceleratorSpec.all {
+                for precision in Precision.allCases {
+                    for (input, output) in workloads {
+                        for latency in LatencyClass.allCases {
+                            let workload = ServingWorkload(inputTokens: input, outputTokens: output, latency: latency)
+                            let estimate = ServingEstimate.make(
+                                model: model, accelerator: accelerator, precision: precision, workload: workload, utilization: 0.5)
+                            let label = "\(model.id) \(accelerator.id) \(precision) \(input)/\(output) \(latency)"
+                            switch estimate.outcome {
+                            case .failure(let failure):
+                                XCTAssertFalse(failure.description.isEmpty, label)
+                            case .success(let (fit, throughput, cost)):
+                                let tp = fit.tensorParallel
+                                XCTAssertEqual(tp & (tp - 1), 0, label)
+                                XCTAssertLessThanOrEqual(tp, accelerator.interconnectDomain, label)
+                                XCTAssertLessThanOrEqual(fit.neededGB, fit.capacityGB + 1e-9, label)
+                                if tp > 1 {
+                                    XCTAssertThrowsError(
+                                        try MemoryFit.find(
+                                            model: model, accelerator: accelerator, precision: precision,
+                                            contextTokens: workload.contextTokens, tensorParallel: tp / 2), label)
+                                }
+                                XCTAssertGreaterThanOrEqual(throughput.roofline.batch, 1, label)
+                                for value in [throughput.outputTokensPerSecondPerReplica, throughput.totalTokensPerSecondPerNode] {
+                                    XCTAssertTrue(value.isFinite && value > 0, label)
+                                }
+                                if let cost { XCTAssertTrue(cost.perMillionTokens.isFinite && cost.perMillionTokens > 0, label) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
