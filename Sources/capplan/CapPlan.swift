@@ -16,7 +16,7 @@ struct CapPlan: ParsableCommand {
         version: CapPlanVersion.string,
         subcommands: [
             PlanCommand.self, ValidateCommand.self, ExportCommand.self, CatalogCommand.self, InitCommand.self,
-            GenerateCommand.self, BenchCommand.self, BreakevenCommand.self, SweepCommand.self, EvaluateCommand.self,
+            GenerateCommand.self, BenchCommand.self, BreakevenCommand.self, SweepCommand.self, EvaluateCommand.self, ReportCommand.self,
         ]
     )
 
