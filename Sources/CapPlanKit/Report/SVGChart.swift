@@ -82,6 +82,11 @@ enum SVGChart {
         return out + "\n"
     }
 
+    /// Said in the plot when a chart has no series (no owned or rented units).
+    static func emptyNote(_ frame: ChartFrame) -> String {
+        "<text class=\"legend\" x=\"\(n(ChartFrame.left + frame.plotWidth / 2))\" y=\"\(n(ChartFrame.top + frame.plotHeight / 2))\" text-anchor=\"middle\">none in this plan</text>\n"
+    }
+
     static func legend(_ entries: [(name: String, color: String, shape: String)]) -> String {
         var out = ""
         for (i, entry) in entries.enumerated() {
@@ -129,6 +134,7 @@ enum SVGChart {
             out += polyline(line, x: center, frame: frame, categories: categories, format: format)
         }
         if let overlay { out += overlay(frame, center) }
+        if series.isEmpty && line == nil { out += emptyNote(frame) }
         out += categoryAxis(categories, x: center)
         var entries = series.map { (name: $0.name, color: $0.color, shape: "box") }
         if let line { entries.append((name: line.name, color: line.color, shape: "line")) }
@@ -171,6 +177,7 @@ enum SVGChart {
         for (k, s) in series.enumerated() {
             out += polyline(s, x: center, frame: frame, categories: categories, format: format, present: { present[k][$0] })
         }
+        if series.isEmpty { out += emptyNote(frame) }
         out += categoryAxis(categories, x: center)
         return out + legend(series.map { (name: $0.name, color: $0.color, shape: "line") }) + "</svg>\n"
     }
@@ -219,10 +226,18 @@ enum SVGChart {
         for (k, s) in series.enumerated() {
             out += polyline(s, x: { x(xs[$0]) }, frame: frame, categories: labels, format: format, present: { present[k][$0] })
         }
-        // About six x labels, at data points.
-        let every = max(1, xs.count / 6)
-        for i in xs.indices where i % every == 0 {
-            out += "<text class=\"tick\" x=\"\(n(x(xs[i])))\" y=\"\(n(ChartFrame.height - ChartFrame.bottom + 16))\" text-anchor=\"middle\">\(escape(labels[i]))</text>"
+        // At most about seven x labels: powers of ten on a log axis, else evenly spread data points.
+        var ticks: [Double] = []
+        if logX, hi > lo {
+            let first = Int(lo.rounded(.up)), last = Int(hi.rounded(.down))
+            let every = max(1, (last - first + 1 + 6) / 7)
+            ticks = stride(from: first, through: last, by: every).map { pow(10, Double($0)) }
+        } else {
+            let every = max(1, (xs.count + 6) / 7)
+            ticks = xs.indices.filter { $0 % every == 0 }.map { xs[$0] }
+        }
+        for tick in ticks {
+            out += "<text class=\"tick\" x=\"\(n(x(tick)))\" y=\"\(n(ChartFrame.height - ChartFrame.bottom + 16))\" text-anchor=\"middle\">\(escape(xFormat(tick)))</text>"
         }
         if let marker, marker.x.isFinite {
             let mx = x(marker.x)
