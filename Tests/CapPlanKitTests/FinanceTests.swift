@@ -121,6 +121,18 @@ enum FinanceExample {
         #expect(cash.periods[0].operating == 0)
     }
 
+    // srv's own terms (half at order, the balance 400 days after delivery, a 4-year book life)
+    // replace the defaults (all at delivery, the useful life).
+    @Test func termsPerOffering() throws {
+        let (plan, _) = FinanceExample.plan(.cash)
+        let terms = FinanceTerms(offerings: ["srv": .init(depositFraction: 0.5, balanceDelayDays: 400, bookLifePeriods: 4)])
+        let cash = try FinanceComputation.cashFlow(plan, usefulLifePeriods: ["srv": 2], terms: terms)
+        #expect(cash.periods.map(\.capital) == [30_000, 30_000])
+        let books = try FinanceComputation.depreciation(plan, usefulLifePeriods: ["srv": 2], terms: terms)
+        #expect(books.expense == [15_000, 15_000] && books.writeOff == [0, 30_000])
+        #expect(FinanceTerms(offerings: ["srv": .init(depositFraction: 2)]).problem == "offering srv: the deposit fraction must be in 0...1, got 2.0")
+    }
+
     @Test func fiscalYears() {
         #expect(FinanceComputation.fiscalYear(of: PeriodLabel("2027Q3")!, startMonth: 7) == 2028)
         #expect(FinanceComputation.fiscalYear(of: PeriodLabel("2027Q2")!, startMonth: 7) == 2027)

@@ -53,12 +53,13 @@ public enum FinanceComputation {
         let start = try start(plan)
         let count = plan.periods.count
         let daysPerPeriod = plan.horizon.hoursPerPeriod / 24
-        let delay = Int((terms.balanceDelayDays / daysPerPeriod).rounded(.down))
         var capital: [Int: Double] = [:]
         for (k, purchase) in plan.purchases.enumerated() {
             let order = try offset(purchase.orderPeriod, from: start, field: "purchases[\(k)].orderPeriod")
             let arrival = try offset(purchase.period, from: start, field: "purchases[\(k)].period")
-            let deposit = purchase.capex * terms.depositFraction
+            let own = terms.terms(of: purchase.offering)
+            let delay = Int((own.balanceDelayDays / daysPerPeriod).rounded(.down))
+            let deposit = purchase.capex * own.depositFraction
             if deposit > 0 { capital[order, default: 0] += deposit }
             capital[arrival + delay, default: 0] += purchase.capex - deposit
         }
@@ -109,7 +110,7 @@ public enum FinanceComputation {
                 throw FinanceError(message: "purchases[\(k)].offering: no useful life for \(purchase.offering)")
             }
             let arrival = try offset(purchase.period, from: start, field: "purchases[\(k)].period")
-            let bookLife = terms.bookLifePeriods ?? life
+            let bookLife = terms.terms(of: purchase.offering).bookLifePeriods ?? life
             let schedule = Self.schedule(cost: purchase.capex, bookLife: bookLife, method: terms.depreciation,
                                          factor: terms.decliningBalanceFactor)
             var expense = [Double](repeating: 0, count: count), writeOff = expense, bookValue = expense

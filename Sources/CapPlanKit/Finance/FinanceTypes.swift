@@ -26,16 +26,39 @@ public struct FinanceTerms: Hashable, Codable, Sendable {
     public var depreciation: DepreciationMethod
     /// Rate multiplier of declining-balance (2: double-declining).
     public var decliningBalanceFactor: Double
+    /// Terms of single purchase offerings (from the scenario), by offering id; they replace the
+    /// defaults above for that offering.
+    public var offerings: [String: OfferingTerms]
+
+    /// One purchase offering's payment terms and book life.
+    public struct OfferingTerms: Hashable, Codable, Sendable {
+        public var depositFraction: Double
+        public var balanceDelayDays: Double
+        /// Absent: the offering's useful life.
+        public var bookLifePeriods: Int?
+
+        public init(depositFraction: Double = 0, balanceDelayDays: Double = 0, bookLifePeriods: Int? = nil) {
+            self.depositFraction = depositFraction
+            self.balanceDelayDays = balanceDelayDays
+            self.bookLifePeriods = bookLifePeriods
+        }
+    }
 
     public init(depositFraction: Double = 0, balanceDelayDays: Double = 0, fiscalYearStartMonth: Int = 1,
                 bookLifePeriods: Int? = nil, depreciation: DepreciationMethod = .straightLine,
-                decliningBalanceFactor: Double = 2) {
+                decliningBalanceFactor: Double = 2, offerings: [String: OfferingTerms] = [:]) {
         self.depositFraction = depositFraction
         self.balanceDelayDays = balanceDelayDays
         self.fiscalYearStartMonth = fiscalYearStartMonth
         self.bookLifePeriods = bookLifePeriods
         self.depreciation = depreciation
         self.decliningBalanceFactor = decliningBalanceFactor
+        self.offerings = offerings
+    }
+
+    /// The terms that apply to one offering.
+    public func terms(of offering: String) -> OfferingTerms {
+        offerings[offering] ?? OfferingTerms(depositFraction: depositFraction, balanceDelayDays: balanceDelayDays, bookLifePeriods: bookLifePeriods)
     }
 
     /// A sentence naming the first term out of range, or nil when all are valid.
@@ -54,6 +77,12 @@ public struct FinanceTerms: Hashable, Codable, Sendable {
         }
         if !decliningBalanceFactor.isFinite || decliningBalanceFactor <= 0 || decliningBalanceFactor > 10 {
             return "the declining-balance factor must be in (0, 10], got \(decliningBalanceFactor)"
+        }
+        for id in offerings.keys.sorted() {
+            let terms = offerings[id]!
+            let single = FinanceTerms(depositFraction: terms.depositFraction, balanceDelayDays: terms.balanceDelayDays,
+                                      bookLifePeriods: terms.bookLifePeriods)
+            if let problem = single.problem { return "offering \(id): \(problem)" }
         }
         return nil
     }

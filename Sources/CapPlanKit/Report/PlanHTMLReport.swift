@@ -250,6 +250,11 @@ public enum PlanHTMLReport {
     static func termsText(_ t: FinanceTerms) -> String {
         "deposit \(Formatting.percent(t.depositFraction, fractionDigits: 0)) at order, balance \(Formatting.number(t.balanceDelayDays)) days after delivery, fiscal year from month \(t.fiscalYearStartMonth), \(t.depreciation.rawValue) over "
             + (t.bookLifePeriods.map { "\($0) periods" } ?? "the useful life")
+            + t.offerings.keys.sorted().map { id in
+                let own = t.offerings[id]!
+                return "; \(id): deposit \(Formatting.percent(own.depositFraction, fractionDigits: 0)), balance \(Formatting.number(own.balanceDelayDays)) days after delivery"
+                    + (own.bookLifePeriods.map { ", book life \($0) periods" } ?? "")
+            }.joined()
     }
 
     static func fleetChart(_ plan: PlanDocument) -> String {
