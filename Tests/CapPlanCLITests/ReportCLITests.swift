@@ -42,7 +42,7 @@ final class ReportCLITests: XCTestCase {
             XCTAssertFalse(a.contains(reference), reference)
         }
         XCTAssertFalse(a.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http://"))
-        for chart in ["cost", "cash", "capacity", "fleet", "utilization", "workloads"] {
+        for chart in ["cost", "cash", "capacity", "slices", "fleet", "utilization", "workloads"] {
             XCTAssertTrue(a.contains("data-chart=\"\(chart)\""), chart)
         }
         XCTAssertTrue(a.contains("What to buy, by order date"))
@@ -198,6 +198,23 @@ final class ReportCLITests: XCTestCase {
             for source in sources { capacity[source, default: 0] += 1 }
         }
         expected["capacity"] = capacity
+        // Slices of the peak period: busy and idle owned units per offering, rented units.
+        let demand = periods.map { ($0["workloads"] as! [[String: Any]]).reduce(0.0) { $0 + ($1["demandTokens"] as! Double) } }
+        let peak = periods[demand.indices.max { (demand[$0], $1) < (demand[$1], $0) }!]
+        let slices = ((plan["horizon"] as! [String: Any])["timeSlices"] as! [[String: Any]]).map { $0["name"] as! String }
+        var sliceMarks: [String: Int] = [:]
+        for line in peak["fleet"] as! [[String: Any]] {
+            let units = line["unitsInService"] as! Double, utilization = line["utilization"] as! [String: Double]
+            let busy = slices.map { utilization[$0]! * units }
+            sliceMarks["\(line["offering"] as! String) busy"] = count(busy)
+            sliceMarks["\(line["offering"] as! String) idle"] = count(busy.map { max(0, units - $0) })
+        }
+        for line in peak["rentals"] as! [[String: Any]] {
+            let reserved = (line["commitment"] as! String) == "period"
+            let values = reserved ? slices.map { _ in line["units"] as! Double } : slices.map { (line["unitsBySlice"] as! [String: Double])[$0]! }
+            sliceMarks["\(line["offering"] as! String) (\(reserved ? "reserved" : "on demand"))"] = count(values)
+        }
+        expected["slices"] = sliceMarks.filter { $0.value > 0 }
         let attribution = finance["attribution"] as! [String: Any]
         let lines = (attribution["workloads"] as! [[String: Any]]).map { $0["cost"] as! [String: Double] } + [attribution["idle"] as! [String: Double]]
         var workloads: [String: Int] = [:]

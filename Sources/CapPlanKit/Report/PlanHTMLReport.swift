@@ -32,7 +32,7 @@ public enum PlanHTMLReport {
     static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
 
     /// The chart ids in page order (those drawn for every solved plan, then the optional ones).
-    public static let planCharts = ["cost", "cash", "capacity", "fleet", "utilization", "workloads"]
+    public static let planCharts = ["cost", "cash", "capacity", "slices", "fleet", "utilization", "workloads"]
 
     /// The plan with its finance redone under `inputs.terms`, or an error when there is nothing to show.
     static func prepared(_ inputs: ReportInputs) throws -> (PlanDocument, PlanFinance) {
@@ -195,6 +195,31 @@ public enum PlanHTMLReport {
         return (series, demand)
     }
 
+    /// The period with the most tokens demanded (the first of equals).
+    static func peakPeriod(_ plan: PlanDocument) -> Int {
+        let demand = plan.periods.map { $0.workloads.reduce(0) { $0 + $1.demandTokens } }
+        return demand.indices.max { (demand[$0], $1) < (demand[$1], $0) } ?? 0
+    }
+
+    /// Per slice of one period: busy and idle owned units by offering, reserved and on-demand units.
+    static func sliceSeries(_ plan: PlanDocument, period p: Int) -> [ChartSeries] {
+        let slices = plan.horizon.timeSlices.map(\.name)
+        let period = plan.periods[p]
+        var series: [ChartSeries] = []
+        for (k, line) in period.fleet.enumerated() {
+            let color = palette[k % palette.count]
+            let busy = slices.map { (line.utilization[$0] ?? 0) * line.unitsInService }
+            series.append(ChartSeries(name: "\(line.offering) busy", color: color, values: busy))
+            series.append(ChartSeries(name: "\(line.offering) idle", color: color + "55", values: busy.map { max(0, line.unitsInService - $0) }))
+        }
+        for (k, line) in period.rentals.enumerated() {
+            let color = palette[(period.fleet.count + k) % palette.count]
+            let values = line.commitment == .period ? slices.map { _ in line.units ?? 0 } : slices.map { line.unitsBySlice?[$0] ?? 0 }
+            series.append(ChartSeries(name: "\(line.offering) (\(line.commitment == .period ? "reserved" : "on demand"))", color: color, values: values))
+        }
+        return series.filter { $0.values.contains { $0 > 0 } }
+    }
+
     /// Owned offerings in order of first appearance.
     static func fleetOfferings(_ plan: PlanDocument) -> [String] {
         var seen: [String] = []
@@ -234,6 +259,11 @@ public enum PlanHTMLReport {
             SVGChart.stackedBars(id: "capacity", title: "Tokens served by source against demand", categories: labels, series: capacity.series,
                                  line: capacity.demand, format: { Formatting.tokens($0) }),
             "Tokens served per period by owned units, reserved and on-demand rentals and APIs; the line is the demand."))
+        let peak = peakPeriod(plan)
+        body += section("Peak period \(plan.periods[peak].period) by time slice", figure(
+            SVGChart.stackedBars(id: "slices", title: "Units by source in each time slice of the peak period", categories: plan.horizon.timeSlices.map(\.name),
+                                 series: sliceSeries(plan, period: peak), format: { Formatting.number($0, fractionDigits: 1) }),
+            "The period with the most demand: owned units busy and idle (utilization by slice), reserved units and on-demand units per slice. APIs, which have no units, are left out."))
         body += section("Fleet in service", figure(fleetChart(plan), "Owned units in service per period by offering; ▼ marks an order, ● an arrival (one per purchase line)."))
         body += section("Utilization", figure(utilizationChart(plan), "Busy share of owned and rented units, hours-weighted over the day; gaps where an offering has no units."))
         body += section("Cost per workload", figure(workloadChart(finance), "Undiscounted cost attributed to each workload (docs/finance.md), and the idle capacity paid for and not used.")

@@ -102,7 +102,7 @@ enum SVGChart {
             default:
                 out += "<rect x=\"\(n(x))\" y=\"\(n(y - 6))\" width=\"12\" height=\"12\" fill=\"\(entry.color)\"/>"
             }
-            out += "<text class=\"legend\" x=\"\(n(x + 18))\" y=\"\(n(y + 4))\">\(escape(String(entry.name.prefix(20))))</text>\n"
+            out += "<text class=\"legend\" x=\"\(n(x + 18))\" y=\"\(n(y + 4))\">\(escape(String(entry.name.prefix(24))))</text>\n"
         }
         return out
     }
