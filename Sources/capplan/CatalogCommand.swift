@@ -9,7 +9,10 @@ struct CatalogCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(help: "One line per entry with every field and its source, however long (the default fits 100 columns).")
+    var wide = false
+
     func run() throws {
-        try Console.out(json ? try CatalogReport.json(.builtIn) : CatalogReport.table(.builtIn))
+        try Console.out(json ? try CatalogReport.json(.builtIn) : CatalogReport.table(.builtIn, width: wide ? nil : CatalogReport.narrowWidth))
     }
 }

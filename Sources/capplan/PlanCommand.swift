@@ -25,6 +25,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Show GLPK's own output on standard error.")
     var verbose = false
 
+    @Flag(name: .shortAndLong, help: "No progress line on standard error (it is only drawn on a terminal, for solves over a second).")
+    var quiet = false
+
     @Flag(help: "Record the solve time in the JSON (solver.seconds); plans then differ run to run.")
     var timings = false
 
@@ -48,18 +51,10 @@ struct PlanCommand: ParsableCommand {
         options.decomposition = decomposition
         options.priceThresholds = thresholds  // nil: on for small models (Planner.thresholdNonzeros)
         if verbose { options.output = { Console.err($0) } }
-        let progress = isatty(STDERR_FILENO) != 0
-        if progress {
-            options.progress = { progress in
-                let incumbent = progress.incumbent.map { PlanReport.money($0) } ?? "none yet"
-                let bound = progress.bestBound.map { PlanReport.money($0) } ?? "-"
-                let gap = progress.relativeGap.map { String(format: "%.3f%%", $0 * 100) } ?? "-"
-                Console.err(String(format: "\r  %6.1fs  incumbent %@  bound %@  gap %@  nodes %d   ",
-                    progress.seconds, incumbent, bound, gap, progress.totalNodes), newline: false)
-            }
-        }
+        let progressLine = SolveProgressLine.onTerminal(quiet: quiet)
+        options.progress = progressLine?.callback
         let plan = try withSolverFailures { try Planner.plan(scenario, options: options) }
-        if progress, plan.solver.integerColumns > 0 { Console.err("") }
+        progressLine?.finish()
         try Interruption.checkpoint()
         let json = try PlanReport.json(plan)
         if let output { try SafeOutput.write(json, to: output) }

@@ -1,3 +1,4 @@
+import CapPlanKit
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -47,5 +48,40 @@ final class ProgressBar: @unchecked Sendable {
     func finish() {
         lock.lock(); defer { lock.unlock() }
         Console.err("")
+    }
+}
+
+/// One updating line on standard error while branch-and-cut runs (elapsed, incumbent, bound,
+/// gap, nodes), drawn only on a terminal, only once a solve has run for a second (short solves
+/// stay silent), and never with `--quiet`. It never reaches standard output or a pipe.
+final class SolveProgressLine: @unchecked Sendable {
+    private let started = Date()
+    private let lock = NSLock()
+    private var drawn = false
+
+    /// A line, or nil when standard error is not a terminal or the user asked for quiet.
+    static func onTerminal(quiet: Bool) -> SolveProgressLine? {
+        !quiet && isatty(STDERR_FILENO) != 0 ? SolveProgressLine() : nil
+    }
+
+    /// The callback the planner calls from branch-and-cut.
+    var callback: @Sendable (PlanProgress) -> Void { { [self] progress in draw(progress) } }
+
+    private func draw(_ progress: PlanProgress) {
+        lock.lock(); defer { lock.unlock() }
+        let elapsed = Date().timeIntervalSince(started)
+        guard elapsed >= 1 else { return }
+        let incumbent = progress.incumbent.map { Formatting.money($0) } ?? "none yet"
+        let bound = progress.bestBound.map { Formatting.money($0) } ?? "-"
+        let gap = progress.relativeGap.map { Formatting.percent($0, fractionDigits: 3) } ?? "-"
+        Console.err(String(format: "\r  %6.1fs  branch-and-cut  incumbent %@  bound %@  gap %@  nodes %d   ",
+                           elapsed, incumbent, bound, gap, progress.totalNodes), newline: false)
+        drawn = true
+    }
+
+    /// Ends the line, if one was drawn.
+    func finish() {
+        lock.lock(); defer { lock.unlock() }
+        if drawn { Console.err("") }
     }
 }

@@ -102,6 +102,26 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try run(["plan", "/nonexistent/scenario.yaml"]).status, 2)
     }
 
+    /// The progress line is drawn only on a terminal: through a pipe, stderr carries nothing
+    /// of it, with or without `--quiet`, and stdout is the same either way.
+    func testProgressNeverReachesAPipe() throws {
+        let loud = try run(["plan", "examples/startup-api-breakeven.yaml", "--no-baselines", "--no-thresholds"])
+        let quiet = try run(["plan", "examples/startup-api-breakeven.yaml", "--no-baselines", "--no-thresholds", "--quiet"])
+        XCTAssertEqual(loud.status, 0)
+        XCTAssertEqual(quiet.status, 0)
+        XCTAssertEqual(loud.stdout, quiet.stdout)
+        XCTAssertFalse(loud.stderr.contains("incumbent"), loud.stderr)
+    }
+
+    /// `catalog` fits 100 columns; `--wide` keeps every field of an entry on its line.
+    func testCatalogWidths() throws {
+        let narrow = try run(["catalog"]), wide = try run(["catalog", "--wide"])
+        XCTAssertEqual(narrow.status, 0)
+        XCTAssertEqual(wide.status, 0)
+        XCTAssertLessThanOrEqual(narrow.stdout.split(separator: "\n").map(\.count).max() ?? 0, 100)
+        XCTAssertGreaterThan(wide.stdout.split(separator: "\n").map(\.count).max() ?? 0, 100)
+    }
+
     func testInfeasibleScenarioExitsThreeWithDiagnosis() throws {
         let directory = try temporaryDirectory()
         let scenario = directory.appendingPathComponent("infeasible.yaml")

@@ -24,9 +24,9 @@ final class BendersTests: XCTestCase {
                 XCTAssertEqual(got, expected, accuracy: 1e-7 * max(1, abs(expected)), "\(size) seed \(seed)")
                 // The plan was audited by the evaluator like any other.
                 XCTAssertLessThanOrEqual(split.audit!.relativeDifference, 1e-6)
-                if split.solver.method == "benders decomposition" {
+                if split.solver.method == .bendersDecomposition {
                     decomposed += 1
-                    XCTAssertTrue(split.insights!.dualSource.hasPrefix("Benders"))
+                    XCTAssertEqual(split.insights!.dualSource, .benders)
                 }
             }
         }
@@ -46,7 +46,7 @@ final class BendersTests: XCTestCase {
             policy: Policy(integerUnits: false))
         XCTAssertNil(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario)))
         let split = try plan(scenario, .benders), whole = try plan(scenario, .monolithic)
-        XCTAssertEqual(split.solver.method, "simplex")
+        XCTAssertEqual(split.solver.method, .simplex)
         XCTAssertEqual(split.totals!.discountedCost, whole.totals!.discountedCost, accuracy: 1e-9 * whole.totals!.discountedCost)
     }
 
@@ -62,7 +62,7 @@ final class BendersTests: XCTestCase {
             let whole = try Planner.plan(scenario, options: options)
             options.decomposition = .benders
             let split = try Planner.plan(scenario, options: options)
-            XCTAssertEqual(split.solver.method, "benders decomposition")
+            XCTAssertEqual(split.solver.method, .bendersDecomposition)
             XCTAssertEqual(split.status, .optimal)
             let expected = try XCTUnwrap(whole.totals?.discountedCost)
             XCTAssertEqual(try XCTUnwrap(split.totals?.discountedCost), expected, accuracy: 2e-6 * expected, "seed \(seed)")

@@ -16,11 +16,11 @@ struct FormattingTests {
         #expect(Formatting.money(0) == "$0")
     }
 
-    /// `PlanReport.money` converted to Int64 and trapped above 9.2e18 USD.
+    /// The report's money format converted to Int64 and trapped above 9.2e18 USD.
     @Test func moneyPrintsCostsBeyondTheRangeOfInt64() {
         #expect(Formatting.money(1e19) == "$10,000,000,000,000,000,000")
         #expect(Formatting.money(-9.3e18) == "-$9,300,000,000,000,000,000")
-        #expect(PlanReport.money(1.5e20) == "$150,000,000,000,000,000,000")
+        #expect(Formatting.money(1.5e20) == "$150,000,000,000,000,000,000")
         #expect(Formatting.money(.infinity) == "$inf")
     }
 

@@ -27,7 +27,7 @@ final class MarginalCostTests: XCTestCase {
             let scenario = ScenarioGenerator(size: .tiny, seed: seed).scenario().withIntegerUnits(false)
             let plan = try planned(scenario)
             guard plan.status == .optimal, let insights = plan.insights, let base = plan.totals?.discountedCost else { continue }
-            XCTAssertEqual(insights.dualSource, "LP optimum")
+            XCTAssertEqual(insights.dualSource, .lpOptimum)
             for (w, workload) in scenario.workloads.enumerated() {
                 for p in 0..<scenario.horizon.periods where workload.demand[p] > 0 {
                     let delta = epsilon * workload.demand[p]
@@ -79,7 +79,7 @@ final class MarginalCostTests: XCTestCase {
     func testMIPPlansSayWhereTheirDualsComeFrom() throws {
         let scenario = ScenarioGenerator(size: .small, seed: 3).scenario().withIntegerUnits(true)
         let plan = try planned(scenario)
-        XCTAssertTrue(plan.insights!.dualSource.hasPrefix("LP with the integer decisions fixed"))
+        XCTAssertEqual(plan.insights!.dualSource, .fixedIntegers)
         XCTAssertEqual(plan.insights!.marginalCosts.count, scenario.workloads.count * scenario.horizon.periods)
     }
 }

@@ -34,7 +34,7 @@ final class PriceThresholdTests: XCTestCase {
         return options
     }
 
-    func threshold(_ list: [PriceThreshold], _ offering: String, _ direction: String) throws -> PriceThreshold {
+    func threshold(_ list: [PriceThreshold], _ offering: String, _ direction: PriceThreshold.Direction) throws -> PriceThreshold {
         try XCTUnwrap(list.first { $0.offering == offering && $0.direction == direction }, "\(offering) \(direction) in \(list)")
     }
 
@@ -76,15 +76,15 @@ final class PriceThresholdTests: XCTestCase {
             checked += 1
             XCTAssertLessThanOrEqual(bracket[1] / bracket[0], 1.005 + 1e-12, "\(t)", file: file, line: line)
             switch t.direction {
-            case PriceThresholds.entersDirection:
+            case .entersAtOrBelow:
                 XCTAssertEqual(price, bracket[0])
                 XCTAssertTrue(try referenceBeaten(scenario, reference, t, at: price, integer: integer), "\(t.offering) enters at \(price)", file: file, line: line)
                 XCTAssertFalse(try referenceBeaten(scenario, reference, t, at: price * 1.005, integer: integer), "\(t.offering) stays out at \(price * 1.005)", file: file, line: line)
-            case PriceThresholds.aboveDirection:
+            case .usageChangesAbove:
                 XCTAssertEqual(price, bracket[0])
                 XCTAssertFalse(try referenceBeaten(scenario, reference, t, at: price, integer: integer), "\(t.offering) unchanged at \(price)", file: file, line: line)
                 XCTAssertTrue(try referenceBeaten(scenario, reference, t, at: price * 1.005, integer: integer), "\(t.offering) changed at \(price * 1.005)", file: file, line: line)
-            default:
+            case .usageChangesBelow:
                 XCTAssertEqual(price, bracket[1])
                 XCTAssertFalse(try referenceBeaten(scenario, reference, t, at: price, integer: integer), "\(t.offering) unchanged at \(price)", file: file, line: line)
                 XCTAssertTrue(try referenceBeaten(scenario, reference, t, at: price / 1.005, integer: integer), "\(t.offering) changed at \(price / 1.005)", file: file, line: line)
@@ -102,16 +102,16 @@ final class PriceThresholdTests: XCTestCase {
         let plan = try Planner.plan(scenario, options: options())
         XCTAssertTrue(plan.purchases.isEmpty)
         let list = try PriceThresholds.compute(scenario, plan: plan, options: options())
-        let srv = try threshold(list, "srv", PriceThresholds.entersDirection)
+        let srv = try threshold(list, "srv", .entersAtOrBelow)
         XCTAssertEqual(srv.field, "unitPrice")
         XCTAssertEqual(srv.currentPrice, 200_000)
         XCTAssertEqual(try XCTUnwrap(srv.thresholdPrice), 121_516, accuracy: 121_516 * 0.005)
         XCTAssertTrue(srv.method.contains("bisection on re-solves, relative precision 0.5%"), srv.method)
         XCTAssertTrue(srv.method.contains("whole units"), srv.method)
-        let above = try threshold(list, "api", PriceThresholds.aboveDirection)
+        let above = try threshold(list, "api", .usageChangesAbove)
         XCTAssertEqual(above.field, "inputPricePerMTok+outputPricePerMTok")
         XCTAssertEqual(try XCTUnwrap(above.thresholdPrice), 102_314.0 / 63_072, accuracy: 0.01)
-        XCTAssertNil(try threshold(list, "api", PriceThresholds.belowDirection).thresholdPrice, "nothing changes when the only API gets cheaper")
+        XCTAssertNil(try threshold(list, "api", .usageChangesBelow).thresholdPrice, "nothing changes when the only API gets cheaper")
         try checkEveryThreshold(scenario, list, integer: true)
     }
 
@@ -123,11 +123,11 @@ final class PriceThresholdTests: XCTestCase {
         let plan = try Planner.plan(scenario, options: options())
         XCTAssertEqual(plan.purchases.map(\.units), [1, 1])
         let list = try PriceThresholds.compute(scenario, plan: plan, options: options())
-        XCTAssertEqual(try XCTUnwrap(try threshold(list, "srv", PriceThresholds.aboveDirection).thresholdPrice), 121_516, accuracy: 121_516 * 0.005)
-        let below = try threshold(list, "srv", PriceThresholds.belowDirection)
+        XCTAssertEqual(try XCTUnwrap(try threshold(list, "srv", .usageChangesAbove).thresholdPrice), 121_516, accuracy: 121_516 * 0.005)
+        let below = try threshold(list, "srv", .usageChangesBelow)
         XCTAssertNil(below.thresholdPrice)
         XCTAssertTrue(below.note.contains("unchanged down to"), below.note)
-        let api = try threshold(list, "api", PriceThresholds.entersDirection)
+        let api = try threshold(list, "api", .entersAtOrBelow)
         XCTAssertEqual(api.currentPrice, 1)
         XCTAssertEqual(try XCTUnwrap(api.thresholdPrice), 32_314.0 / 63_072, accuracy: 0.5123 * 0.005)
         try checkEveryThreshold(scenario, list, integer: true)
@@ -139,7 +139,7 @@ final class PriceThresholdTests: XCTestCase {
         let scenario = ThresholdScenarios.make(serverPrice: 200_000)
         let plan = try Planner.plan(scenario, options: options(relax: true))
         let list = try PriceThresholds.compute(scenario, plan: plan, options: options(relax: true))
-        let srv = try threshold(list, "srv", PriceThresholds.entersDirection)
+        let srv = try threshold(list, "srv", .entersAtOrBelow)
         XCTAssertTrue(srv.method.contains("LP relaxation"), srv.method)
         XCTAssertEqual(try XCTUnwrap(srv.thresholdPrice), 121_516, accuracy: 121_516 * 0.005)
         try checkEveryThreshold(scenario, list, integer: false)

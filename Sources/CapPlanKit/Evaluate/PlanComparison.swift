@@ -415,7 +415,7 @@ public enum PlanEvaluationRun {
             for violation in report.violations.prefix(maxViolations) {
                 out += "  \(violation.rowName): \(violation.message) [amount \(Formatting.significant(violation.amount, digits: 4))]\n"
             }
-            if report.violations.count > maxViolations { out += "  ... and \(report.violations.count - maxViolations) more (all in --json)\n" }
+            if report.violations.count > maxViolations { out += "  ... and \(report.violations.count - maxViolations) more (all in the JSON report)\n" }
         }
         if !report.unmetDemand.isEmpty {
             let total = report.unmetDemand.reduce(0) { $0 + $1.tokens }
@@ -423,7 +423,7 @@ public enum PlanEvaluationRun {
             out += PlanReport.table(["workload", "period", "slice", "tokens/s", "tokens"], report.unmetDemand.prefix(maxViolations).map {
                 [$0.workload, $0.period, $0.slice, Formatting.number($0.tokensPerSecond), Formatting.tokens($0.tokens)]
             }) + "\n"
-            if report.unmetDemand.count > maxViolations { out += "  ... and \(report.unmetDemand.count - maxViolations) more (all in --json)\n" }
+            if report.unmetDemand.count > maxViolations { out += "  ... and \(report.unmetDemand.count - maxViolations) more (all in the JSON report)\n" }
         }
         if !report.notes.isEmpty {
             out += "\nNotes\n"

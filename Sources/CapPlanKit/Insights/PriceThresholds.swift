@@ -14,9 +14,8 @@ public struct PriceThreshold: Codable, Sendable, Equatable {
     public var currentPrice: Double
     /// The threshold price; absent when there is none in the searched range (`note` says why).
     public var thresholdPrice: Double?
-    /// `enters at or below` (unused offerings), `usage changes above` or `usage changes below`
-    /// (used offerings).
-    public var direction: String
+    /// Entering (unused offerings), or usage changing above or below (used offerings).
+    public var direction: Direction
     /// How the threshold was found.
     public var method: String
     public var note: String
@@ -25,6 +24,13 @@ public struct PriceThreshold: Codable, Sendable, Equatable {
     /// above` usage is unchanged at the lower one and changed at the upper one; for `usage
     /// changes below` changed at the lower one and unchanged at the upper one.
     public var bracket: [Double]?
+
+    /// What the threshold is about; the JSON value is the phrase.
+    public enum Direction: String, Codable, Sendable, CaseIterable {
+        case entersAtOrBelow = "enters at or below"
+        case usageChangesAbove = "usage changes above"
+        case usageChangesBelow = "usage changes below"
+    }
 }
 
 public enum PriceThresholds {
@@ -37,10 +43,6 @@ public enum PriceThresholds {
     /// bisected with whole units; larger ones on the LP relaxation.
     public static let smallIntegerColumns = 40
     public static let smallColumns = 1000
-
-    public static let entersDirection = "enters at or below"
-    public static let aboveDirection = "usage changes above"
-    public static let belowDirection = "usage changes below"
 
     /// Whole-unit searches stop branch-and-cut at this relative gap. Near a threshold two plans
     /// differ in cost by about the bracket's width times the offering's share of the cost, so a
@@ -109,16 +111,16 @@ public enum PriceThresholds {
 
         struct Job: Sendable {
             let offering: Offering
-            let direction: String
+            let direction: PriceThreshold.Direction
         }
         var jobsList: [Job] = []
         for offering in scenario.offerings {
             let used = !usage(of: offering.id, in: referenceDecisions, scenario: scenario, tolerance: tolerance).isEmpty
             if used {
-                jobsList.append(Job(offering: offering, direction: aboveDirection))
-                jobsList.append(Job(offering: offering, direction: belowDirection))
+                jobsList.append(Job(offering: offering, direction: .usageChangesAbove))
+                jobsList.append(Job(offering: offering, direction: .usageChangesBelow))
             } else {
-                jobsList.append(Job(offering: offering, direction: entersDirection))
+                jobsList.append(Job(offering: offering, direction: .entersAtOrBelow))
             }
         }
         let work = jobsList, note = modeNote
@@ -299,7 +301,7 @@ public enum PriceThresholds {
     }
 
     static func search(
-        _ scenario: Scenario, job offering: Offering, direction: String, model: SearchModel, precision: Double,
+        _ scenario: Scenario, job offering: Offering, direction: PriceThreshold.Direction, model: SearchModel, precision: Double,
         method: String, modeNote: String
     ) throws -> PriceThreshold {
         let p = priced(offering)
@@ -337,7 +339,7 @@ public enum PriceThresholds {
                 return priced.beaten(reference, at: factor, by: optimum)
             }
             switch direction {
-            case entersDirection:
+            case .entersAtOrBelow:
                 guard try changes(minFactor) else {
                     result.note = "not used even at \(percentMin)% of its price" + modeNote
                     return result
@@ -346,7 +348,7 @@ public enum PriceThresholds {
                 result.thresholdPrice = p.price * lo
                 result.bracket = [p.price * lo, p.price * hi]
                 result.note = "unused at the current price; used at \(money(p.price * lo)) and below, unused at \(money(p.price * hi))" + modeNote
-            case aboveDirection:
+            case .usageChangesAbove:
                 guard try changes(maxFactor) else {
                     result.note = "usage unchanged up to \(String(format: "%g", maxFactor))x its price" + modeNote
                     return result
@@ -355,7 +357,7 @@ public enum PriceThresholds {
                 result.thresholdPrice = p.price * lo
                 result.bracket = [p.price * lo, p.price * hi]
                 result.note = "usage as planned up to \(money(p.price * lo)), changed at \(money(p.price * hi))" + modeNote
-            default:
+            case .usageChangesBelow:
                 guard try changes(minFactor) else {
                     result.note = "usage unchanged down to \(percentMin)% of its price" + modeNote
                     return result
@@ -380,7 +382,7 @@ public enum PriceThresholds {
     public static func text(_ thresholds: [PriceThreshold]) -> String {
         thresholds.map { t in
             let price = t.thresholdPrice.map { money($0) } ?? "none"
-            return "\(t.offering) \(t.field) (now \(money(t.currentPrice))): \(t.direction) \(price) — \(t.note)"
+            return "\(t.offering) \(t.field) (now \(money(t.currentPrice))): \(t.direction.rawValue) \(price) — \(t.note)"
         }.joined(separator: "\n") + (thresholds.isEmpty ? "" : "\n")
     }
 }

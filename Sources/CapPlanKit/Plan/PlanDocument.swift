@@ -31,9 +31,23 @@ public struct PlanDocument: Codable, Sendable {
     public var diagnosis: Diagnosis?
     public var warnings: [String]
 
+    /// How the plan was solved: the JSON values of `solver.method`.
+    public enum SolveMethod: String, Codable, Sendable, CaseIterable {
+        case simplex
+        case branchAndCut = "branch-and-cut"
+        case bendersDecomposition = "benders decomposition"
+    }
+
+    /// Which LP the marginal costs and shadow prices come from; the JSON value is the sentence.
+    public enum DualSource: String, Codable, Sendable, CaseIterable {
+        case lpOptimum = "LP optimum"
+        case fixedIntegers = "LP with the integer decisions fixed at the MIP optimum: prices of the continuous decisions given those units"
+        case benders = "Benders decomposition: dispatch LPs with the optimal fleet fixed (demand and rate-limit prices given those units); power and budget prices from the master"
+    }
+
     public struct ScenarioInfo: Codable, Sendable {
         public var name: String
-        public var capexAccounting: String
+        public var capexAccounting: CapexAccounting
         public var discountRate: Double
         public var integerUnits: Bool
     }
@@ -41,8 +55,7 @@ public struct PlanDocument: Codable, Sendable {
     public struct SolverInfo: Codable, Sendable {
         public var name = "GLPK"
         public var version: String
-        /// "simplex" (LP) or "branch-and-cut" (MIP).
-        public var method: String
+        public var method: SolveMethod
         /// Why the solver stopped (the LP layer's termination reason).
         public var termination: String
         public var glpkReturnCode: String
@@ -67,7 +80,7 @@ public struct PlanDocument: Codable, Sendable {
 
     public struct HorizonInfo: Codable, Sendable {
         public var start: String
-        public var kind: String
+        public var kind: PeriodKind
         public var periods: Int
         public var periodLabels: [String]
         public var hoursPerPeriod: Double
@@ -221,7 +234,7 @@ public struct PlanDocument: Codable, Sendable {
 
     public struct Insights: Codable, Sendable {
         /// Which LP the duals come from.
-        public var dualSource: String
+        public var dualSource: DualSource
         public var marginalCosts: [MarginalCost]
         public var shadowPrices: [ShadowPrice]
     }

@@ -9,9 +9,6 @@ public enum PlanReport {
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 
-    /// The report's money format (`Formatting.money`), kept for the CLI's progress line.
-    public static func money(_ value: Double) -> String { Formatting.money(value) }
-
     /// Aligns columns: the first column left, the others right.
     static func table(_ header: [String], _ rows: [[String]], indent: String = "  ") -> String {
         let all = [header] + rows
@@ -161,7 +158,7 @@ public enum PlanReport {
             w.heading("Price thresholds (re-solved by bisection; \(thresholds[0].method))")
             w.table(["offering", "price", "now", "threshold"], thresholds.map { t in
                 [t.offering, t.field, Formatting.money(t.currentPrice),
-                 "\(t.direction) " + (t.thresholdPrice.map { Formatting.money($0) } ?? "none in range")]
+                 "\(t.direction.rawValue) " + (t.thresholdPrice.map { Formatting.money($0) } ?? "none in range")]
             })
         }
         for warning in plan.warnings { w.line("warning: \(warning)") }

@@ -128,7 +128,7 @@ enum InfeasibilityDiagnosis {
         if least.solution.termination == .infeasible || least.solution.termination == .infeasibleOrUnbounded {
             // With unmet demand allowed every model is feasible unless the existing fleet breaks
             // the cap (checked above): this is the solver's numerics, not a proof.
-            return (.init(summary: "branch-and-cut found no whole-unit plan within its time limit, and the diagnosis model was reported infeasible (\(least.solution.termination.rawValue)): numerical trouble. Raise the time limit or try --relax.", shortfalls: []), false)
+            return (.init(summary: "branch-and-cut found no whole-unit plan within its time limit, and the diagnosis model was reported infeasible (\(least.solution.termination.rawValue)): numerical trouble. Raise the time limit or plan the LP relaxation.", shortfalls: []), false)
         }
         if least.provesShortfall {
             let total = least.shortfalls.reduce(0) { $0 + $1.tokens }

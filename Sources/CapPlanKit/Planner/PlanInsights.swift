@@ -97,11 +97,7 @@ enum PlanInsights {
             }
         }
         return PlanDocument.Insights(
-            dualSource: solution.dualsFromFixedIntegers
-                ? "LP with the integer decisions fixed at the MIP optimum: prices of the continuous decisions given those units"
-                : solution.algorithm == .benders
-                ? "Benders decomposition: dispatch LPs with the optimal fleet fixed (demand and rate-limit prices given those units); power and budget prices from the master"
-                : "LP optimum",
+            dualSource: solution.dualsFromFixedIntegers ? .fixedIntegers : solution.algorithm == .benders ? .benders : .lpOptimum,
             marginalCosts: marginalCosts, shadowPrices: prices)
     }
 }

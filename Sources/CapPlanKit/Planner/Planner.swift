@@ -153,7 +153,7 @@ public enum Planner {
         let auditClock = Stopwatch()
         var document = PlanDocument(
             scenario: .init(
-                name: scenario.name, capexAccounting: scenario.capexAccounting.rawValue, discountRate: scenario.discountRate,
+                name: scenario.name, capexAccounting: scenario.capexAccounting, discountRate: scenario.discountRate,
                 integerUnits: integer),
             status: status(of: solution),
             solver: solverInfo(model: model, solution: solution, options: options, integer: integer),
@@ -288,7 +288,7 @@ public enum Planner {
     static func solverInfo(model: CapacityModel, solution: Solution, options: PlanOptions, integer: Bool) -> PlanDocument.SolverInfo {
         PlanDocument.SolverInfo(
             version: glpkVersion,
-            method: solution.algorithm == .benders ? "benders decomposition" : solution.isMIP ? "branch-and-cut" : "simplex",
+            method: solution.algorithm == .benders ? .bendersDecomposition : solution.isMIP ? .branchAndCut : .simplex,
             termination: solution.termination.rawValue, glpkReturnCode: solution.raw.returnCodeName,
             glpkStatus: solution.raw.statusName, rows: model.lp.constraintCount, columns: model.lp.variableCount,
             nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount,
@@ -300,7 +300,7 @@ public enum Planner {
 
     static func horizonInfo(_ scenario: Scenario) -> PlanDocument.HorizonInfo {
         PlanDocument.HorizonInfo(
-            start: scenario.horizon.start.description, kind: scenario.horizon.kind.rawValue, periods: scenario.horizon.periods,
+            start: scenario.horizon.start.description, kind: scenario.horizon.kind, periods: scenario.horizon.periods,
             periodLabels: scenario.horizon.labels, hoursPerPeriod: scenario.horizon.hoursPerPeriod,
             timeSlices: scenario.timeSlices.map { .init(name: $0.name, hours: $0.hours, share: $0.share) })
     }
