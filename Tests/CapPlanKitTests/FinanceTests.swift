@@ -42,12 +42,12 @@ enum FinanceExample {
                   unservedPenalty: c.unservedPenalty, total: c.total)
         }
         let document = PlanDocument(
-            scenario: .init(name: scenario.name, capexAccounting: accounting.rawValue, discountRate: 0, integerUnits: false),
+            scenario: .init(name: scenario.name, capexAccounting: accounting, discountRate: 0, integerUnits: false),
             status: .optimal,
-            solver: .init(version: "5.0", method: "simplex", termination: "optimal", glpkReturnCode: "0", glpkStatus: "GLP_OPT",
+            solver: .init(version: "5.0", method: .simplex, termination: "optimal", glpkReturnCode: "0", glpkStatus: "GLP_OPT",
                           rows: 0, columns: 0, nonzeros: 0, integerColumns: 0, relaxed: false, reductions: [],
                           simplexIterations: 0, nodes: 0),
-            horizon: .init(start: "2027", kind: "year", periods: 2, periodLabels: ["2027", "2028"], hoursPerPeriod: 8760,
+            horizon: .init(start: "2027", kind: .year, periods: 2, periodLabels: ["2027", "2028"], hoursPerPeriod: 8760,
                            timeSlices: [.init(name: "all-day", hours: 24, share: 1)]),
             totals: nil,
             purchases: [.init(offering: "srv", period: "2027", orderPeriod: "2027", units: 1, accelerators: 0, capex: 60_000)],

@@ -239,7 +239,7 @@ public enum PlanHTMLReport {
         let (plan, finance) = try prepared(inputs)
         let labels = plan.periods.map(\.period)
         var body = "<h1>Capacity plan: \(esc(plan.scenario.name))</h1>\n"
-        body += "<p class=\"meta\">\(esc(plan.status.rawValue)) (\(esc(plan.solver.method))), \(plan.horizon.periods) \(esc(plan.horizon.kind))s from \(esc(plan.horizon.start)); \(esc(plan.scenario.capexAccounting)) capex, discount rate \(Formatting.percent(plan.scenario.discountRate)); finance terms: \(esc(termsText(finance.terms)))</p>\n"
+        body += "<p class=\"meta\">\(esc(plan.status.rawValue)) (\(esc(plan.solver.method.rawValue))), \(plan.horizon.periods) \(esc(plan.horizon.kind.rawValue))s from \(esc(plan.horizon.start)); \(esc(plan.scenario.capexAccounting.rawValue)) capex, discount rate \(Formatting.percent(plan.scenario.discountRate)); finance terms: \(esc(termsText(finance.terms)))</p>\n"
         body += "<ul class=\"headline\">" + headline(plan, finance).map { "<li>\(esc($0))</li>" }.joined() + "</ul>\n"
 
         body += section("What to buy, by order date", table(purchaseTable(plan), empty: "Nothing to buy."))

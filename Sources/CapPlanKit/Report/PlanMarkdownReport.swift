@@ -5,8 +5,8 @@ extension PlanHTMLReport {
     public static func markdown(_ inputs: ReportInputs) throws -> String {
         let (plan, finance) = try prepared(inputs)
         var out = "# Capacity plan: \(plan.scenario.name)\n\n"
-        out += "\(plan.status.rawValue) (\(plan.solver.method)), \(plan.horizon.periods) \(plan.horizon.kind)s from \(plan.horizon.start); "
-            + "\(plan.scenario.capexAccounting) capex, discount rate \(Formatting.percent(plan.scenario.discountRate)); finance terms: \(termsText(finance.terms))\n\n"
+        out += "\(plan.status.rawValue) (\(plan.solver.method.rawValue)), \(plan.horizon.periods) \(plan.horizon.kind.rawValue)s from \(plan.horizon.start); "
+            + "\(plan.scenario.capexAccounting.rawValue) capex, discount rate \(Formatting.percent(plan.scenario.discountRate)); finance terms: \(termsText(finance.terms))\n\n"
         out += headline(plan, finance).map { "- \($0)\n" }.joined()
         func section(_ title: String, _ t: Table, empty: String = "None.") {
             out += "\n## \(title)\n\n"
