@@ -168,9 +168,9 @@ public struct FinanceError: Error, CustomStringConvertible, Sendable {
 extension FinanceComputation {
     /// The finance section written into a solved plan (after `PlanExtraction.fill`).
     public static func finance(
-        _ plan: PlanDocument, scenario: Scenario, decisions: PlanDecisions, evaluation: PlanEvaluation,
-        terms: FinanceTerms = FinanceTerms()
+        _ plan: PlanDocument, scenario: Scenario, decisions: PlanDecisions, evaluation: PlanEvaluation
     ) throws -> PlanFinance {
+        let terms = FinanceTerms(scenario: scenario)
         let lives = Dictionary(uniqueKeysWithValues: scenario.purchases.map { ($0.id, $0.lifetimePeriods) })
         return try finance(plan, usefulLifePeriods: lives,
                            attribution: CostAttribution.attribute(scenario: scenario, decisions: decisions, evaluation: evaluation),

@@ -56,6 +56,17 @@ public struct FinanceTerms: Hashable, Codable, Sendable {
         self.offerings = offerings
     }
 
+    /// The scenario's terms: its fiscal year, and each purchase offering's payment terms and
+    /// book life where they differ from the defaults.
+    public init(scenario: Scenario) {
+        var offerings: [String: OfferingTerms] = [:]
+        for p in scenario.purchases where p.depositFraction != 0 || p.balanceDaysAfterDelivery != 0 || p.bookLifePeriods != nil {
+            offerings[p.id] = OfferingTerms(depositFraction: p.depositFraction, balanceDelayDays: p.balanceDaysAfterDelivery,
+                                            bookLifePeriods: p.bookLifePeriods)
+        }
+        self.init(fiscalYearStartMonth: scenario.budget.fiscalYearStartMonth, offerings: offerings)
+    }
+
     /// The terms that apply to one offering.
     public func terms(of offering: String) -> OfferingTerms {
         offerings[offering] ?? OfferingTerms(depositFraction: depositFraction, balanceDelayDays: balanceDelayDays, bookLifePeriods: bookLifePeriods)
