@@ -16,7 +16,8 @@ struct CapPlan: ParsableCommand {
         version: CapPlanVersion.string,
         subcommands: [
             PlanCommand.self, ValidateCommand.self, ExportCommand.self, CatalogCommand.self, InitCommand.self,
-            GenerateCommand.self, BenchCommand.self, BreakevenCommand.self, SweepCommand.self, EvaluateCommand.self, EstimateCommand.self,
+            GenerateCommand.self, BenchCommand.self, BreakevenCommand.self, SweepCommand.self, EvaluateCommand.self,
+            EstimateCommand.self, ReportCommand.self,
         ]
     )
 

@@ -169,6 +169,7 @@ public enum Planner {
             audit.violations = auditedViolations(audit.violations, model: model, tolerance: options.auditTolerance)
             document.audit = PlanDocument.Audit(try audit.requirePassed())
             PlanExtraction.fill(&document, scenario: scenario, model: model, solution: solution, decisions: decisions, evaluation: evaluation)
+            document.finance = try FinanceComputation.finance(document, scenario: scenario, decisions: decisions, evaluation: evaluation)
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             options.phases?.extractAndAudit = auditClock.seconds
             if options.priceThresholds ?? (model.lp.entryCount <= thresholdNonzeros) {
