@@ -19,7 +19,8 @@ deps:
 	fi
 
 # glpk-utils: glpsol and the example MPS files the tests check against;
-# python3 with jsonschema and yaml: the JSON Schema tests.
+# python3 with jsonschema and yaml: the JSON Schema tests;
+# chromium: the report's browser test (Tests/CapPlanCLITests/ReportCLITests.swift), headless.
 test-deps: deps
 	@if ! command -v glpsol >/dev/null || [ ! -d /usr/share/doc/glpk-utils/examples ]; then \
 		echo "installing glpk-utils"; \
@@ -29,6 +30,10 @@ test-deps: deps
 		if ! python3 -m pip install -q jsonschema pyyaml 2>/dev/null; then \
 			$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-jsonschema python3-yaml; \
 		fi; \
+	fi
+	@if ! command -v chromium >/dev/null; then \
+		echo "installing chromium"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
 	fi
 
 build: deps

@@ -17,6 +17,7 @@ struct CapPlan: ParsableCommand {
         subcommands: [
             PlanCommand.self, ValidateCommand.self, ExportCommand.self, CatalogCommand.self, InitCommand.self,
             GenerateCommand.self, BenchCommand.self, BreakevenCommand.self, SweepCommand.self, EvaluateCommand.self,
+            EstimateCommand.self, ReportCommand.self,
         ]
     )
 

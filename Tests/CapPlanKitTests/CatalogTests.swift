@@ -88,6 +88,42 @@ final class CatalogTests: XCTestCase {
         }
     }
 
+    /// Cached input is cheaper than plain input; batch entries are half of their model's list price.
+    func testCachedInputAndBatchPrices() {
+        func api(_ id: String) -> CatalogAPI? { catalog.apis.first { $0.id == id } }
+        for a in catalog.apis {
+            if let cached = a.cachedInputPricePerMTok {
+                XCTAssertTrue(cached.isFinite && cached > 0 && cached < a.inputPricePerMTok, "\(a.id): cached \(cached)")
+            }
+            XCTAssertFalse(a.id.hasSuffix("-batch") && a.cachedInputPricePerMTok != nil, "\(a.id): batch entries carry no cache price")
+        }
+        XCTAssertEqual(api("gpt-4o")?.cachedInputPricePerMTok, 1.25)
+        XCTAssertEqual(api("claude-3.5-sonnet")?.cachedInputPricePerMTok, 0.30)
+        XCTAssertNil(api("gpt-4-turbo")?.cachedInputPricePerMTok)
+        for (batch, list) in [
+            ("gpt-4o-batch", "gpt-4o"), ("gpt-4.1-batch", "gpt-4.1"), ("claude-sonnet-4-batch", "claude-sonnet-4"),
+            ("claude-3-haiku-batch", "claude-3-haiku"), ("gpt-4o-mini-batch", "gpt-4o-mini"),
+        ] {
+            guard let b = api(batch), let l = api(list) else { return XCTFail("missing \(batch) or \(list)") }
+            XCTAssertEqual(b.inputPricePerMTok, l.inputPricePerMTok / 2, accuracy: 1e-12, batch)
+            XCTAssertEqual(b.outputPricePerMTok, l.outputPricePerMTok / 2, accuracy: 1e-12, batch)
+            XCTAssertEqual(b.substitutesFor, l.substitutesFor, batch)
+        }
+        // Entries priced from the provider cite the provider's page, with its address.
+        for id in ["gpt-4.1", "gpt-4.1-mini", "claude-sonnet-4", "claude-3.5-haiku"] {
+            XCTAssertTrue(api(id)?.price.source.contains("https://") ?? false, id)
+        }
+    }
+
+    func testJSONCarriesCachedInputOnlyWhereKnown() throws {
+        let object = try JSONSerialization.jsonObject(with: Data(try CatalogReport.json(catalog).utf8)) as? [String: Any]
+        let apis = try XCTUnwrap(object?["apis"] as? [[String: Any]])
+        XCTAssertEqual(apis.count, catalog.apis.count)
+        for (json, api) in zip(apis, catalog.apis) {
+            XCTAssertEqual(json["cachedInputPricePerMTok"] as? Double, api.cachedInputPricePerMTok, api.id)
+        }
+    }
+
     func testEveryModelIsServedByHardwareAndAnAPI() {
         for m in catalog.models {
             XCTAssertTrue(catalog.apis.contains { $0.substitutesFor.contains(m.id) }, "no API substitutes for \(m.id)")

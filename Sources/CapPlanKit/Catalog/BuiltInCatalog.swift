@@ -60,11 +60,11 @@ enum BuiltInCatalogData {
     /// (decode is bound by reading the weights; applied only where 405B fits in FP8 on the node).
     static let largeModelRatio = 70.0 / 405.0
 
-    /// HBM bandwidth in TB/s (stas00/ml-engineering accelerator table; TPU: Google Cloud docs).
-    static let bandwidthTBs: [String: Double] = [
-        "A100": 2.04, "H100": 3.35, "H200": 4.8, "B200": 8.0, "L40S": 0.86,
-        "MI300X": 5.3, "MI325X": 6.0, "Gaudi 2": 2.46, "Gaudi 3": 3.7, "TPU v5e": 0.819, "TPU v6e": 1.64,
-    ]
+    /// Memory bandwidth in TB/s, read from the performance model's accelerator specs (one source
+    /// for both: `AcceleratorSpec.all`, Sources/CapPlanKit/Performance/PerformanceData.swift).
+    static func bandwidthTBs(_ chip: String) -> Double {
+        AcceleratorSpec.all.first { $0.catalogName == chip }!.bandwidthTBs
+    }
 
     // MARK: Sources
 
@@ -110,14 +110,14 @@ enum BuiltInCatalogData {
         from base: Double, baseChip: String, baseAccelerators: Int, chip: String, accelerators: Int,
         source: CatalogSource, extra: String = ""
     ) -> CatalogThroughput {
-        let ratio = bandwidthTBs[chip]! / bandwidthTBs[baseChip]!
+        let ratio = bandwidthTBs(chip) / bandwidthTBs(baseChip)
         let perAccelerator = base / Double(baseAccelerators) * ratio
         let value = (perAccelerator * Double(accelerators)).rounded()
         return CatalogThroughput(
             tokensPerSecond: value,
             provenance: CatalogSource(source: "\(source.source); HBM bandwidth from \(specsSource)", asOf: source.asOf),
             note: "derived: \(baseChip) x\(baseAccelerators) Llama-2-70B Server \(fmt(base)) tok/s"
-                + " / \(baseAccelerators) x \(accelerators) x HBM bandwidth ratio \(fmt(bandwidthTBs[chip]!))/\(fmt(bandwidthTBs[baseChip]!)) TB/s"
+                + " / \(baseAccelerators) x \(accelerators) x HBM bandwidth ratio \(fmt(bandwidthTBs(chip)))/\(fmt(bandwidthTBs(baseChip))) TB/s"
                 + " (\(chip) vs \(baseChip))" + (extra.isEmpty ? "" : "; \(extra)"))
     }
 
@@ -470,25 +470,58 @@ enum BuiltInCatalogData {
     static let smallClass = [llama8B]
 
     static func api(
-        _ id: String, _ provider: String, _ input: Double, _ output: Double, _ substitutes: [String], _ entry: String
+        _ id: String, _ provider: String, _ input: Double, _ output: Double, cached: Double? = nil, _ substitutes: [String],
+        _ entry: String
     ) -> CatalogAPI {
         CatalogAPI(
-            id: id, provider: provider, inputPricePerMTok: input, outputPricePerMTok: output, substitutesFor: substitutes,
-            price: CatalogSource(source: "\(tokencost), \(entry)", asOf: tokencostAsOf))
+            id: id, provider: provider, inputPricePerMTok: input, outputPricePerMTok: output, cachedInputPricePerMTok: cached,
+            substitutesFor: substitutes, price: CatalogSource(source: "\(tokencost), \(entry)", asOf: tokencostAsOf))
     }
 
+    /// An API priced from its provider's own announcement or pricing page.
+    static func vendorAPI(
+        _ id: String, _ provider: String, _ input: Double, _ output: Double, cached: Double? = nil, _ substitutes: [String],
+        _ source: String, asOf: String
+    ) -> CatalogAPI {
+        CatalogAPI(
+            id: id, provider: provider, inputPricePerMTok: input, outputPricePerMTok: output, cachedInputPricePerMTok: cached,
+            substitutesFor: substitutes, price: CatalogSource(source: source, asOf: asOf))
+    }
+
+    static let openAIGPT41 = "OpenAI, \"Introducing GPT-4.1 in the API\" (https://openai.com/index/gpt-4-1/): per million tokens"
+    static let anthropicPricing = "Anthropic pricing page, https://docs.anthropic.com/en/docs/about-claude/pricing (model and batch tables;"
+        + " observed when it listed Claude Opus 4.1, released 2025-08-05)"
+
     static let apis: [CatalogAPI] = [
-        api("gpt-4o", "OpenAI", 2.50, 10, frontierClass, "GPT-4o (2024-08-06) input/output per million tokens"),
+        api("gpt-4o", "OpenAI", 2.50, 10, cached: 1.25, frontierClass, "GPT-4o (2024-08-06) input/output per million tokens; cached input 1.25"),
         api("gpt-4o-batch", "OpenAI", 1.25, 5, frontierClass, "GPT-4o (2024-08-06) Batch API, 24-hour window"),
-        api("gpt-4o-mini", "OpenAI", 0.15, 0.60, smallClass, "GPT-4o-mini input/output per million tokens"),
+        api("gpt-4o-mini", "OpenAI", 0.15, 0.60, cached: 0.075, smallClass, "GPT-4o-mini input/output per million tokens; cached input 0.075"),
         api("gpt-4o-mini-batch", "OpenAI", 0.075, 0.30, smallClass, "GPT-4o-mini Batch API, 24-hour window"),
         api("gpt-4-turbo", "OpenAI", 10, 30, frontierClass, "GPT-4 Turbo (2024-04-09) input/output per million tokens"),
         api("gpt-3.5-turbo", "OpenAI", 0.50, 1.50, smallClass, "GPT-3.5 Turbo 0125 input/output per million tokens"),
-        api("claude-3.5-sonnet", "Anthropic", 3, 15, frontierClass, "Claude 3.5 Sonnet input/output per million tokens"),
-        api("claude-3-haiku", "Anthropic", 0.25, 1.25, smallClass, "Claude 3 Haiku input/output per million tokens"),
-        api("claude-3-opus", "Anthropic", 15, 75, frontierClass, "Claude 3 Opus input/output per million tokens"),
+        vendorAPI("gpt-4.1", "OpenAI", 2, 8, cached: 0.50, frontierClass,
+                  "\(openAIGPT41) input 2.00, cached input 0.50, output 8.00", asOf: "2025-04-14"),
+        vendorAPI("gpt-4.1-batch", "OpenAI", 1, 4, frontierClass,
+                  "derived: \(openAIGPT41) 2.00/8.00, Batch API 50% off, 24-hour window", asOf: "2025-04-14"),
+        vendorAPI("gpt-4.1-mini", "OpenAI", 0.40, 1.60, cached: 0.10, smallClass,
+                  "\(openAIGPT41) GPT-4.1 mini input 0.40, cached input 0.10, output 1.60", asOf: "2025-04-14"),
+        api("claude-3.5-sonnet", "Anthropic", 3, 15, cached: 0.30, frontierClass,
+            "Claude 3.5 Sonnet input/output per million tokens; cache read 0.30 (cache write 3.75)"),
+        api("claude-3-haiku", "Anthropic", 0.25, 1.25, cached: 0.03, smallClass,
+            "Claude 3 Haiku input/output per million tokens; cache read 0.03 (cache write 0.30)"),
+        api("claude-3-opus", "Anthropic", 15, 75, cached: 1.50, frontierClass,
+            "Claude 3 Opus input/output per million tokens; cache read 1.50 (cache write 18.75)"),
+        vendorAPI("claude-sonnet-4", "Anthropic", 3, 15, cached: 0.30, frontierClass,
+                  "\(anthropicPricing): Claude Sonnet 4 input 3, cache hits 0.30 (5-minute cache writes 3.75), output 15", asOf: "2025-08"),
+        vendorAPI("claude-sonnet-4-batch", "Anthropic", 1.50, 7.50, frontierClass,
+                  "\(anthropicPricing): Claude Sonnet 4 batch input 1.50, batch output 7.50", asOf: "2025-08"),
+        vendorAPI("claude-3.5-haiku", "Anthropic", 0.80, 4, cached: 0.08, smallClass,
+                  "\(anthropicPricing): Claude Haiku 3.5 input 0.80, cache hits 0.08, output 4", asOf: "2025-08"),
+        vendorAPI("claude-3-haiku-batch", "Anthropic", 0.125, 0.625, smallClass,
+                  "\(anthropicPricing): Claude Haiku 3 batch input 0.125, batch output 0.625", asOf: "2025-08"),
         api("gemini-1.5-pro", "Google", 1.25, 5, frontierClass, "Gemini 1.5 Pro, prompts up to 128k tokens"),
-        api("gemini-1.5-flash", "Google", 0.075, 0.30, smallClass, "Gemini 1.5 Flash, prompts up to 128k tokens"),
+        api("gemini-1.5-flash", "Google", 0.075, 0.30, cached: 0.01875, smallClass,
+            "Gemini 1.5 Flash, prompts up to 128k tokens; cached input 0.01875"),
         api("mistral-large-2411", "Mistral AI", 2, 6, seventyBClass, "Mistral Large 2411 input/output per million tokens"),
         api("together-llama-3.1-70b", "Together AI", 0.88, 0.88, seventyBClass, "Llama 3.1 70B Instruct Turbo on Together AI"),
         api("together-llama-3.1-8b", "Together AI", 0.18, 0.18, smallClass, "Llama 3.1 8B Instruct Turbo on Together AI"),

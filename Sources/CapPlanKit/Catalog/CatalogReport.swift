@@ -62,7 +62,8 @@ public enum CatalogReport {
             headers: ["id", "provider", "inputPricePerMTok", "outputPricePerMTok", "asOf"],
             rows: catalog.apis.map { a in
                 ([a.id, a.provider, number(a.inputPricePerMTok), number(a.outputPricePerMTok), a.price.asOf],
-                 "substitutes for \(a.substitutesFor.joined(separator: ", ")); price: \(a.price.source)")
+                 (a.cachedInputPricePerMTok.map { "cached input \(number($0)); " } ?? "")
+                    + "substitutes for \(a.substitutesFor.joined(separator: ", ")); price: \(a.price.source)")
             },
             right: [2, 3], width: width)
 
@@ -181,12 +182,13 @@ public enum CatalogReport {
         out.append("")
         out.append("APIS (kind: api; USD per million tokens; serves the workloads whose model it substitutes for)")
         out.append(render(
-            headers: ["id", "provider", "inputPricePerMTok", "outputPricePerMTok", "substitutesFor", "asOf", "price source"],
+            headers: ["id", "provider", "inputPricePerMTok", "outputPricePerMTok", "cachedInputPricePerMTok", "substitutesFor", "asOf",
+                      "price source"],
             rows: catalog.apis.map { a in
                 [a.id, a.provider, number(a.inputPricePerMTok), number(a.outputPricePerMTok),
-                 a.substitutesFor.joined(separator: ","), a.price.asOf, a.price.source]
+                 a.cachedInputPricePerMTok.map(number) ?? "-", a.substitutesFor.joined(separator: ","), a.price.asOf, a.price.source]
             },
-            right: [2, 3]))
+            right: [2, 3, 4]))
 
         out.append("")
         out.append("PROVENANCE OF POWER AND THROUGHPUT FIGURES")
@@ -272,7 +274,8 @@ public enum CatalogReport {
             apis: catalog.apis.map { a in
                 APIJSON(
                     id: a.id, kind: .api, provider: a.provider, inputPricePerMTok: a.inputPricePerMTok,
-                    outputPricePerMTok: a.outputPricePerMTok, substitutesFor: a.substitutesFor, price: SourceJSON(a.price))
+                    outputPricePerMTok: a.outputPricePerMTok, cachedInputPricePerMTok: a.cachedInputPricePerMTok,
+                    substitutesFor: a.substitutesFor, price: SourceJSON(a.price))
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -349,6 +352,8 @@ public enum CatalogReport {
         let provider: String
         let inputPricePerMTok: Double
         let outputPricePerMTok: Double
+        /// Omitted when the provider publishes no cached-input price.
+        let cachedInputPricePerMTok: Double?
         let substitutesFor: [String]
         let price: SourceJSON
     }

@@ -107,15 +107,22 @@ public struct CatalogAPI: Hashable, Sendable {
     public let provider: String
     public let inputPricePerMTok: Double
     public let outputPricePerMTok: Double
+    /// Price of input tokens served from the provider's prompt cache (a cache hit), when the
+    /// provider publishes one. Informational: scenarios price all input at `inputPricePerMTok`.
+    public let cachedInputPricePerMTok: Double?
     /// Catalog model ids this API can stand in for (a workload naming one of them may use it).
     public let substitutesFor: [String]
     public let price: CatalogSource
 
-    public init(id: String, provider: String, inputPricePerMTok: Double, outputPricePerMTok: Double, substitutesFor: [String], price: CatalogSource) {
+    public init(
+        id: String, provider: String, inputPricePerMTok: Double, outputPricePerMTok: Double,
+        cachedInputPricePerMTok: Double? = nil, substitutesFor: [String], price: CatalogSource
+    ) {
         self.id = id
         self.provider = provider
         self.inputPricePerMTok = inputPricePerMTok
         self.outputPricePerMTok = outputPricePerMTok
+        self.cachedInputPricePerMTok = cachedInputPricePerMTok
         self.substitutesFor = substitutesFor
         self.price = price
     }

@@ -26,6 +26,8 @@ public struct PlanDocument: Codable, Sendable {
     public var insights: Insights?
     /// Price thresholds per offering (`capplan plan` on small models, or `--thresholds`).
     public var priceThresholds: [PriceThreshold]?
+    /// Cash flow, depreciation and cost per workload (docs/finance.md); present with `totals`.
+    public var finance: PlanFinance?
     public var diagnosis: Diagnosis?
     public var warnings: [String]
 

@@ -58,6 +58,10 @@ public enum PlanReport {
         var cost = "Discounted cost \(Formatting.money(totals.discountedCost)) (undiscounted \(Formatting.money(totals.cost))"
         if let perMTok = totals.costPerMillionTokens { cost += ", \(Formatting.money(perMTok)) per million tokens" }
         w.line(cost + ")")
+        if let cash = plan.finance?.cashFlow {
+            // Cash and salvage apart: the salvage is value left in the units, not cash (docs/finance.md).
+            w.line("Cash out \(Formatting.money(cash.total)) undiscounted (purchases \(Formatting.money(cash.capital)), running \(Formatting.money(cash.operating))); salvage value at the end \(Formatting.money(cash.salvageValue)), not cash")
+        }
         if let baselines = plan.baselines {
             for (name, baseline) in [("All-API", baselines.allAPI), ("No-API (own and rent)", baselines.noAPI), ("Rent-only", baselines.rentOnly)] {
                 if let cost = baseline.discountedCost, let saving = baseline.saving {

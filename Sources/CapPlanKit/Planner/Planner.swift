@@ -160,6 +160,7 @@ public enum Planner {
         switch document.status {
         case .optimal, .feasible:
             let (decisions, evaluation) = audited!
+            document.finance = try FinanceComputation.finance(document, scenario: scenario, decisions: decisions, evaluation: evaluation)
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             options.phases?.extractAndAudit = auditClock.seconds
             if options.priceThresholds ?? (model.lp.entryCount <= thresholdNonzeros) {

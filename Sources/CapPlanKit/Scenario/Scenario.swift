@@ -178,12 +178,20 @@ public struct PurchaseOffering: Hashable, Sendable {
     public var existingUnits: Double
     /// Periods the existing units remain in service (defaults to lifetimePeriods).
     public var existingRemainingPeriods: Int
+    /// Share of the price paid in the order period; the balance follows delivery (docs/finance.md).
+    /// Payment terms shape the plan's cash flow only, never the objective.
+    public var depositFraction: Double
+    /// Days after the start of the arrival period at which the balance is paid.
+    public var balanceDaysAfterDelivery: Double
+    /// Book life for depreciation, in periods; nil: the useful life `lifetimePeriods`.
+    public var bookLifePeriods: Int?
 
     public init(
         id: String, unitPrice: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
         lifetimePeriods: Int, powerKW: Double = 0, opexPerUnitPeriod: Double = 0,
         throughput: [String: Double], availableFromIndex: Int = 0, leadTimePeriods: Int = 0,
-        maxUnitsPerPeriod: Double? = nil, existingUnits: Double = 0, existingRemainingPeriods: Int? = nil
+        maxUnitsPerPeriod: Double? = nil, existingUnits: Double = 0, existingRemainingPeriods: Int? = nil,
+        depositFraction: Double = 0, balanceDaysAfterDelivery: Double = 0, bookLifePeriods: Int? = nil
     ) {
         self.id = id
         self.unitPrice = unitPrice
@@ -198,6 +206,9 @@ public struct PurchaseOffering: Hashable, Sendable {
         self.maxUnitsPerPeriod = maxUnitsPerPeriod
         self.existingUnits = existingUnits
         self.existingRemainingPeriods = existingRemainingPeriods ?? lifetimePeriods
+        self.depositFraction = depositFraction
+        self.balanceDaysAfterDelivery = balanceDaysAfterDelivery
+        self.bookLifePeriods = bookLifePeriods
     }
 
     /// Zero-based index of the first period in which new units can arrive: q0_o - 1.
@@ -292,9 +303,12 @@ public struct Site: Hashable, Sendable {
 public struct Budget: Hashable, Sendable {
     /// Cap on cash spent on units arriving in each period, USD, one value per period, if any.
     public var capexPerPeriod: [Double]?
+    /// First month (1...12) of the fiscal year, for the plan's cash flow by fiscal year.
+    public var fiscalYearStartMonth: Int
 
-    public init(capexPerPeriod: [Double]? = nil) {
+    public init(capexPerPeriod: [Double]? = nil, fiscalYearStartMonth: Int = 1) {
         self.capexPerPeriod = capexPerPeriod
+        self.fiscalYearStartMonth = fiscalYearStartMonth
     }
 }
 

@@ -73,6 +73,7 @@ struct RawScenario {
     var pue: Loc<Double>?
     var powerCap: RawPerPeriod?
     var capexPerPeriod: RawPerPeriod?
+    var fiscalYearStartMonth: Loc<Double>?
     var integerUnits: Loc<Bool>?
     var utilizationCap: Loc<Double>?
     var unservedPenalty: Loc<Double>?
@@ -86,10 +87,11 @@ enum ScenarioKeys {
     static let workload = ["id", "outputShare", "model", "demand"]
     static let demand = ["tokensPerPeriod", "start", "growthPerPeriod", "csv", "column"]
     static let site = ["electricityPricePerKWh", "pue", "powerCapKW"]
-    static let budget = ["capexPerPeriod"]
+    static let budget = ["capexPerPeriod", "fiscalYearStartMonth"]
     static let policy = ["integerUnits", "utilizationCap", "unservedPenaltyPerMTok"]
     static let purchaseNumbers = ["unitPrice", "acceleratorsPerUnit", "lifetimePeriods", "powerKW", "opexPerUnitPeriod",
-                                  "leadTimePeriods", "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods"]
+                                  "leadTimePeriods", "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods",
+                                  "depositFraction", "balanceDaysAfterDelivery", "bookLifePeriods"]
     static let rentalNumbers = ["pricePerUnitHour", "acceleratorsPerUnit", "maxUnits"]
     static let apiNumbers = ["inputPricePerMTok", "outputPricePerMTok", "maxTokensPerSecond"]
     static let purchase = ["id", "kind", "use"] + purchaseNumbers + ["accelerator", "throughput", "availableFrom"]
@@ -286,6 +288,7 @@ struct ScenarioDocumentDecoder {
         }
         if let n = top["budget"], let m = reader.mapping(n.value, "budget", allowed: ScenarioKeys.budget, what: "a budget") {
             if let v = m["capexPerPeriod"] { raw.capexPerPeriod = reader.perPeriod(v.value, "budget.capexPerPeriod") }
+            if let v = m["fiscalYearStartMonth"] { raw.fiscalYearStartMonth = reader.number(v.value, "budget.fiscalYearStartMonth") }
         }
         if let n = top["policy"], let m = reader.mapping(n.value, "policy", allowed: ScenarioKeys.policy, what: "a policy") {
             if let v = m["integerUnits"] { raw.integerUnits = reader.bool(v.value, "policy.integerUnits") }

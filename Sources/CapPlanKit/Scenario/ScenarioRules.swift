@@ -100,6 +100,9 @@ public enum ScenarioRules {
     public static let lifetimePeriods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(1e9), whole: true)
     public static let leadTimePeriods = ValueRule("a whole number of periods", .inclusive(0), .inclusive(1e9), whole: true)
     public static let existingRemainingPeriods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(1e9), whole: true)
+    public static let depositFraction = ValueRule("a fraction of the price", .inclusive(0), .inclusive(1))
+    public static let balanceDays = ValueRule("days", .inclusive(0), .inclusive(3650))
+    public static let bookLifePeriods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(1000), whole: true)
     public static let powerKW = ValueRule("kW", .inclusive(0), .inclusive(1e9))
     public static let units = ValueRule("units", .inclusive(0), .inclusive(1e12))
     public static let maxTokensPerSecond = ValueRule("tokens per second", .exclusive(0), .inclusive(1e15))
@@ -109,6 +112,7 @@ public enum ScenarioRules {
     public static let pue = ValueRule("a power usage effectiveness", .inclusive(1), .inclusive(100))
     public static let powerCapKW = ValueRule("kW", .inclusive(0), .inclusive(1e12))
     public static let capexPerPeriod = ValueRule("USD", .inclusive(0), .inclusive(1e15))
+    public static let fiscalYearStartMonth = ValueRule("a month, 1 to 12", .inclusive(1), .inclusive(12), whole: true)
     public static let utilizationCap = ValueRule("a fraction of capacity", .exclusive(0), .inclusive(1))
     public static let unservedPenalty = ValueRule("USD per million tokens", .inclusive(0), .inclusive(1e12))
 
@@ -158,6 +162,9 @@ public enum ScenarioRules {
                 if let m = p.maxUnitsPerPeriod { check(m, units, prefix + "maxUnitsPerPeriod") }
                 check(p.existingUnits, units, prefix + "existingUnits")
                 check(Double(p.existingRemainingPeriods), existingRemainingPeriods, prefix + "existingRemainingPeriods")
+                check(p.depositFraction, depositFraction, prefix + "depositFraction")
+                check(p.balanceDaysAfterDelivery, balanceDays, prefix + "balanceDaysAfterDelivery")
+                if let b = p.bookLifePeriods { check(Double(b), bookLifePeriods, prefix + "bookLifePeriods") }
                 for (w, t) in p.throughput.sorted(by: { $0.key < $1.key }) { check(t, throughput, prefix + "throughput." + w) }
             case .rental(let r):
                 check(r.pricePerUnitHour, pricePerUnitHour, prefix + "pricePerUnitHour")
@@ -174,6 +181,7 @@ public enum ScenarioRules {
         check(scenario.site.pue, pue, "site.pue")
         if let cap = scenario.site.powerCapKW { check(cap, powerCapKW, "site.powerCapKW") }
         if let capex = scenario.budget.capexPerPeriod { check(capex, capexPerPeriod, "budget.capexPerPeriod") }
+        check(Double(scenario.budget.fiscalYearStartMonth), fiscalYearStartMonth, "budget.fiscalYearStartMonth")
         check(scenario.policy.utilizationCap, utilizationCap, "policy.utilizationCap")
         if let penalty = scenario.policy.unservedPenaltyPerMTok { check(penalty, unservedPenalty, "policy.unservedPenaltyPerMTok") }
         return found

@@ -109,6 +109,7 @@ struct ScenarioValidator {
         if let capex, let raw = raw.capexPerPeriod, let m = capex.max(), m > 0, m < 1000 {
             warnUnit(raw, "a capital budget below 1000 USD per period looks like thousands or millions of USD; capexPerPeriod is in USD")
         }
+        let fiscalYearStart = whole(raw.fiscalYearStartMonth, ScenarioRules.fiscalYearStartMonth) ?? 1
         let utilization = check(raw.utilizationCap, ScenarioRules.utilizationCap) ?? 1
         let penalty = check(raw.unservedPenalty, ScenarioRules.unservedPenalty)
 
@@ -140,7 +141,7 @@ struct ScenarioValidator {
             name: name, horizon: horizon, discountRate: discountRate, capexAccounting: accounting,
             timeSlices: slices, workloads: workloadsResult.workloads, offerings: offerings.list,
             site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
-            budget: Budget(capexPerPeriod: capex),
+            budget: Budget(capexPerPeriod: capex, fiscalYearStartMonth: fiscalYearStart),
             policy: Policy(integerUnits: raw.integerUnits?.value ?? true, utilizationCap: utilization, unservedPenaltyPerMTok: penalty)
         )
     }
@@ -387,6 +388,9 @@ struct ScenarioValidator {
                 let maxPer = check(num("maxUnitsPerPeriod"), ScenarioRules.units)
                 let existing = check(num("existingUnits"), ScenarioRules.units) ?? 0
                 let remaining = whole(num("existingRemainingPeriods"), ScenarioRules.existingRemainingPeriods)
+                let deposit = check(num("depositFraction"), ScenarioRules.depositFraction) ?? 0
+                let balanceDays = check(num("balanceDaysAfterDelivery"), ScenarioRules.balanceDays) ?? 0
+                let bookLife = whole(num("bookLifePeriods"), ScenarioRules.bookLifePeriods)
                 var availableIndex = 0
                 if let a = o.strings["availableFrom"] {
                     if let label = PeriodLabel(a.value) {
@@ -404,7 +408,8 @@ struct ScenarioValidator {
                     id: id, unitPrice: unitPrice, accelerator: accelerator ?? catalogPurchase?.accelerator,
                     acceleratorsPerUnit: accelerators, lifetimePeriods: lifetime, powerKW: power, opexPerUnitPeriod: opex,
                     throughput: t, availableFromIndex: availableIndex, leadTimePeriods: lead, maxUnitsPerPeriod: maxPer,
-                    existingUnits: existing, existingRemainingPeriods: remaining))
+                    existingUnits: existing, existingRemainingPeriods: remaining,
+                    depositFraction: deposit, balanceDaysAfterDelivery: balanceDays, bookLifePeriods: bookLife))
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
                 if t.isEmpty { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }

@@ -50,6 +50,9 @@ public enum ScenarioWriter {
                 if p.existingRemainingPeriods != p.lifetimePeriods {
                     line("    existingRemainingPeriods: \(p.existingRemainingPeriods)")
                 }
+                if p.depositFraction != 0 { line("    depositFraction: \(number(p.depositFraction))") }
+                if p.balanceDaysAfterDelivery != 0 { line("    balanceDaysAfterDelivery: \(number(p.balanceDaysAfterDelivery))") }
+                if let b = p.bookLifePeriods { line("    bookLifePeriods: \(b)") }
             case .rental(let r):
                 line("  - id: \(quote(r.id))")
                 line("    kind: rental")
@@ -72,9 +75,10 @@ public enum ScenarioWriter {
         line("  electricityPricePerKWh: \(number(scenario.site.electricityPricePerKWh))")
         line("  pue: \(number(scenario.site.pue))")
         if let cap = scenario.site.powerCapKW { line("  powerCapKW: \(list(cap))") }
-        if let capex = scenario.budget.capexPerPeriod {
+        if scenario.budget.capexPerPeriod != nil || scenario.budget.fiscalYearStartMonth != 1 {
             line("budget:")
-            line("  capexPerPeriod: \(list(capex))")
+            if let capex = scenario.budget.capexPerPeriod { line("  capexPerPeriod: \(list(capex))") }
+            if scenario.budget.fiscalYearStartMonth != 1 { line("  fiscalYearStartMonth: \(scenario.budget.fiscalYearStartMonth)") }
         }
         line("policy:")
         line("  integerUnits: \(scenario.policy.integerUnits)")

@@ -1,0 +1,47 @@
+// The report as Markdown for reviews: the same headline and tables as the HTML page, without
+// the charts (docs/report.md).
+
+extension PlanHTMLReport {
+    public static func markdown(_ inputs: ReportInputs) throws -> String {
+        let (plan, finance) = try prepared(inputs)
+        var out = "# Capacity plan: \(plan.scenario.name)\n\n"
+        out += "\(plan.status.rawValue) (\(plan.solver.method.rawValue)), \(plan.horizon.periods) \(plan.horizon.kind.rawValue)s from \(plan.horizon.start); "
+            + "\(plan.scenario.capexAccounting.rawValue) capex, discount rate \(Formatting.percent(plan.scenario.discountRate)); finance terms: \(termsText(finance.terms))\n\n"
+        out += headline(plan, finance).map { "- \($0)\n" }.joined()
+        func section(_ title: String, _ t: Table, empty: String = "None.") {
+            out += "\n## \(title)\n\n"
+            out += t.rows.isEmpty ? empty + "\n" : markdownTable(t)
+        }
+        section("What to buy, by order date", purchaseTable(plan), empty: "Nothing to buy.")
+        let costs = Table(header: ["period", "capex", "energy", "opex", "rental", "API", "unserved penalty", "total"], rows: plan.periods.map {
+            [$0.period, Formatting.money($0.cost.capex), Formatting.money($0.cost.energy), Formatting.money($0.cost.fixedOpex),
+             Formatting.money($0.cost.rental), Formatting.money($0.cost.api), Formatting.money($0.cost.unservedPenalty), Formatting.money($0.cost.total)]
+        })
+        section("Cost by period (undiscounted)", costs)
+        let cash = finance.cashFlow
+        section("Cash out by fiscal year", cashTable(cash.fiscalYears + [CashFlow.Line(label: "total", capital: cash.capital, operating: cash.operating, total: cash.total, inHorizon: true)]))
+        section("Cash out by period", cashTable(cash.periods))
+        section("Cost per workload", workloadTable(finance))
+        section("Depreciation by cohort (\(finance.depreciation.method.rawValue))", depreciationTable(finance), empty: "No purchases: nothing to depreciate.")
+        let limits = limitTable(plan)
+        if !limits.rows.isEmpty { section("Binding limits", limits) }
+        if let b = inputs.breakeven {
+            out += "\n## Break-even (\(b.workload))\n\n"
+            out += (b.breakevenMonthlyTokens.map { "Owning starts to pay at \(Formatting.tokens($0)) tokens a month of \(b.workload).\n" }
+                ?? "Owned capacity does not enter the optimal plan on this range.\n")
+        }
+        if let s = inputs.sweep {
+            let header = s.parameters.map(\.path) + ["status", "discounted cost"]
+            section("Sweep", Table(header: header, rows: s.points.map { p in
+                p.values.map { Formatting.significant($0, digits: 6) } + [p.status, p.discountedCost.map(Formatting.money) ?? "-"]
+            }))
+        }
+        out += "\nCharts: `capplan report PLAN.json -o report.html` (docs/report.md).\n"
+        return out
+    }
+
+    static func markdownTable(_ t: Table) -> String {
+        func row(_ cells: [String]) -> String { "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+        return row(t.header) + row(t.header.map { _ in "---" }) + t.rows.map(row).joined()
+    }
+}
