@@ -113,6 +113,15 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(loud.stderr.contains("incumbent"), loud.stderr)
     }
 
+    /// `bench` reads a scenario's data files from the scenario's directory, as `plan` does
+    /// (it used to look for them in the working directory).
+    func testBenchFindsDataFilesBesideTheScenario() throws {
+        let elsewhere = try temporaryDirectory()
+        let scenario = repositoryRoot.appendingPathComponent("examples/startup-api-breakeven.yaml").path
+        let result = try run(["bench", scenario, "--runs", "1", "--warmup", "0"], in: elsewhere)
+        XCTAssertEqual(result.status, 0, result.stderr)
+    }
+
     /// `catalog` fits 100 columns; `--wide` keeps every field of an entry on its line.
     func testCatalogWidths() throws {
         let narrow = try run(["catalog"]), wide = try run(["catalog", "--wide"])

@@ -44,6 +44,11 @@ public enum PlanBenchmark {
         public var peakMemoryMiB: Double
     }
 
+    /// The directory a scenario's data files are confined to: the file's own, as for `plan`.
+    static func scenarioDirectory(_ fileName: String) -> String {
+        URL(fileURLWithPath: fileName).deletingLastPathComponent().path
+    }
+
     /// Parse, validate and build only (no solve): medians of (parse, build) seconds and the
     /// model's size, to show how the build scales with the model.
     public static func buildOnly(text: String, fileName: String, runs: Int) throws -> (parse: Double, build: Double, rows: Int, columns: Int, nonzeros: Int) {
@@ -51,7 +56,7 @@ public enum PlanBenchmark {
         var size = (0, 0, 0)
         for _ in 0..<runs {
             let parse = Stopwatch()
-            let scenario = try ScenarioLoader.load(text: text, fileName: fileName, baseDirectory: ".", limits: ScenarioLimits(maxNonzeros: 50_000_000)).scenario
+            let scenario = try ScenarioLoader.load(text: text, fileName: fileName, baseDirectory: scenarioDirectory(fileName), limits: ScenarioLimits(maxNonzeros: 50_000_000)).scenario
             parses.append(parse.seconds)
             let build = Stopwatch()
             let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
@@ -74,7 +79,7 @@ public enum PlanBenchmark {
         for iteration in 0..<(warmup + runs) {
             let total = Stopwatch()
             let parse = Stopwatch()
-            let scenario = try ScenarioLoader.load(text: text, fileName: fileName, baseDirectory: ".", limits: ScenarioLimits(maxNonzeros: 50_000_000)).scenario
+            let scenario = try ScenarioLoader.load(text: text, fileName: fileName, baseDirectory: scenarioDirectory(fileName), limits: ScenarioLimits(maxNonzeros: 50_000_000)).scenario
             let parsed = parse.seconds
             let phases = PlanPhases()
             var options = PlanOptions()

@@ -66,7 +66,7 @@ public enum Breakeven {
             scale = .infinity
             demand = Array(repeating: monthlyTokens * months, count: scenario.horizon.periods)
         }
-        copy.workloads[w] = Workload(id: workload.id, outputShare: workload.outputShare, model: workload.model, demand: demand)
+        copy.workloads[w].demand = demand
         return (copy, scale)
     }
 

@@ -25,7 +25,7 @@ struct LeastUnmetDemand {
     /// `fixing` edits the model before the solve (bounds of fixed decisions).
     init(_ scenario: Scenario, integer: Bool, options: SolveOptions, fixing: (inout CapacityModel) -> Void = { _ in }) throws {
         var relaxedDemand = scenario.withIntegerUnits(integer)
-        relaxedDemand.policy = Policy(integerUnits: integer, utilizationCap: scenario.policy.utilizationCap, unservedPenaltyPerMTok: 1)
+        relaxedDemand.policy.unservedPenaltyPerMTok = 1
         // No reductions: they compare prices, and this model prices only unserved tokens.
         var model = CapacityModelBuilder.buildModel(relaxedDemand, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: false))
         fixing(&model)

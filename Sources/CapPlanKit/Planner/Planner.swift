@@ -529,7 +529,7 @@ extension Scenario {
     /// The same scenario with `policy.integerUnits` set.
     public func withIntegerUnits(_ integer: Bool) -> Scenario {
         var copy = self
-        copy.policy = Policy(integerUnits: integer, utilizationCap: policy.utilizationCap, unservedPenaltyPerMTok: policy.unservedPenaltyPerMTok)
+        copy.policy.integerUnits = integer
         return copy
     }
 }
