@@ -71,19 +71,24 @@ let package = Package(
             name: "capplan-libfuzzer",
             dependencies: ["CapPlanKit", "ScenarioFuzzing", "LibFuzzerDriver"]
         ),
+        // What more than one test target needs: the JSON Schema check through Python's jsonschema.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "LinearProgrammingTests",
             dependencies: ["LinearProgramming", "GLPKGuard", "CGLPK"]
         ),
         .testTarget(
             name: "CapPlanKitTests",
-            dependencies: ["CapPlanKit", "ScenarioFuzzing"],
+            dependencies: ["CapPlanKit", "ScenarioFuzzing", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "CapPlanCLITests",
             // The tests run the built `capplan` binary end to end.
-            dependencies: ["CapPlanKit", "capplan"]
+            dependencies: ["CapPlanKit", "capplan", "TestSupport"]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// End-to-end tests of the `capplan` binary: arguments in, exit code, stdout, stderr and files out.

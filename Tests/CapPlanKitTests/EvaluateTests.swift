@@ -3,6 +3,7 @@
 // cost), full plans checked with planted violations, infeasible completions explained.
 
 import Foundation
+import TestSupport
 import Testing
 @testable import CapPlanKit
 

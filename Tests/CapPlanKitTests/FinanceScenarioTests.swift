@@ -2,6 +2,7 @@
 // into the plan's finance section; out-of-range values refused with their path.
 
 import Foundation
+import TestSupport
 import Testing
 @testable import CapPlanKit
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// docs/scenario.schema.json against the shipped examples and the fixtures, checked by Python's

@@ -3,11 +3,11 @@ import Foundation
 /// Validates files against a JSON Schema with Python's `jsonschema`, an implementation
 /// independent of CapPlan. The schema tests fail, never skip, when python3 or the `jsonschema`
 /// and `yaml` modules are missing (`make test` installs them).
-enum JSONSchemaCheck {
+public enum JSONSchemaCheck {
     /// Reads each file (JSON by extension, else YAML with YAML 1.2-style floats like `3.0e11`,
     /// which PyYAML's YAML 1.1 resolver would read as text), validates it, prints `OK <path>` or
     /// `FAIL <path>: <first error>` per file.
-    static let script = #"""
+    public static let script = #"""
     import json, re, sys
     import yaml
     from jsonschema import Draft202012Validator
@@ -35,16 +35,16 @@ enum JSONSchemaCheck {
             print("OK %s" % path)
     """#
 
-    struct Outcome {
+    public struct Outcome {
         /// python3's exit status: not 0 when python3 or a module is missing, or the schema is invalid.
-        let status: Int32
+        public let status: Int32
         /// Per file path: nil when it validates, else its first error.
-        let verdicts: [String: String?]
-        let output: String
-        let errors: String
+        public let verdicts: [String: String?]
+        public let output: String
+        public let errors: String
     }
 
-    static func run(schema: String, files: [String]) throws -> Outcome {
+    public static func run(schema: String, files: [String]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, schema] + files
