@@ -136,12 +136,16 @@ public struct Workload: Hashable, Sendable {
     public var model: String?
     /// Tokens (input + output) per period, one value per period of the horizon (D_wp).
     public var demand: [Double]
+    /// μ_w: replicas that run, at least, wherever the workload is served from an offering that
+    /// gives it a replica size (`acceleratorsPerReplica`), >= 1.
+    public var minReplicas: Int
 
-    public init(id: String, outputShare: Double, model: String?, demand: [Double]) {
+    public init(id: String, outputShare: Double, model: String?, demand: [Double], minReplicas: Int = 1) {
         self.id = id
         self.outputShare = outputShare
         self.model = model
         self.demand = demand
+        self.minReplicas = minReplicas
     }
 }
 
@@ -185,13 +189,24 @@ public struct PurchaseOffering: Hashable, Sendable {
     public var balanceDaysAfterDelivery: Double
     /// Book life for depreciation, in periods; nil: the useful life `lifetimePeriods`.
     public var bookLifePeriods: Int?
+    /// The software platform the units run on (`nvidia`, `amd`, ... or user-named), if any.
+    public var platform: String?
+    /// a_ow: accelerators one replica of a workload needs, by workload id (only workloads it
+    /// serves); a workload absent here has no replica constraint on this offering.
+    public var acceleratorsPerReplica: [String: Int]
+    /// k_o: units held spare (capacity holds with this many units out) while the pool serves.
+    public var spareUnits: Int
+    /// d_o in [0, 1): share of the pool's capacity lost to failures.
+    public var failureDerating: Double
 
     public init(
         id: String, unitPrice: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
         lifetimePeriods: Int, powerKW: Double = 0, opexPerUnitPeriod: Double = 0,
         throughput: [String: Double], availableFromIndex: Int = 0, leadTimePeriods: Int = 0,
         maxUnitsPerPeriod: Double? = nil, existingUnits: Double = 0, existingRemainingPeriods: Int? = nil,
-        depositFraction: Double = 0, balanceDaysAfterDelivery: Double = 0, bookLifePeriods: Int? = nil
+        depositFraction: Double = 0, balanceDaysAfterDelivery: Double = 0, bookLifePeriods: Int? = nil,
+        platform: String? = nil, acceleratorsPerReplica: [String: Int] = [:], spareUnits: Int = 0,
+        failureDerating: Double = 0
     ) {
         self.id = id
         self.unitPrice = unitPrice
@@ -209,6 +224,10 @@ public struct PurchaseOffering: Hashable, Sendable {
         self.depositFraction = depositFraction
         self.balanceDaysAfterDelivery = balanceDaysAfterDelivery
         self.bookLifePeriods = bookLifePeriods
+        self.platform = platform
+        self.acceleratorsPerReplica = acceleratorsPerReplica
+        self.spareUnits = spareUnits
+        self.failureDerating = failureDerating
     }
 
     /// Zero-based index of the first period in which new units can arrive: q0_o - 1.
@@ -219,7 +238,8 @@ public struct PurchaseOffering: Hashable, Sendable {
 public enum RentalCommitment: String, Sendable, Codable, CaseIterable {
     /// On demand: paid per slice-hour used.
     case none
-    /// Reserved for whole periods.
+    /// Reserved under a contract of `termPeriods` whole periods (one period unless `termMonths`
+    /// says otherwise), paid for the whole term whether used or not.
     case period
 }
 
@@ -235,10 +255,25 @@ public struct RentalOffering: Hashable, Sendable {
     public var maxUnits: Double?
     /// Tokens/s one unit sustains, by workload id (τ_ow).
     public var throughput: [String: Double]
+    /// T_o: periods a reserved contract runs (`termMonths` in the scenario, a whole number of
+    /// periods); 1 for `commitment: period` without a term, 0 for on-demand.
+    public var termPeriods: Int
+    /// f_o: USD per unit paid when its contract starts (reserved only).
+    public var upfrontPerUnit: Double
+    /// The software platform the units run on, if any.
+    public var platform: String?
+    /// a_ow: accelerators one replica of a workload needs, by workload id.
+    public var acceleratorsPerReplica: [String: Int]
+    /// k_o: units held spare while the pool serves (reserved only).
+    public var spareUnits: Int
+    /// d_o in [0, 1): share of the pool's capacity lost to failures.
+    public var failureDerating: Double
 
     public init(
         id: String, pricePerUnitHour: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
-        commitment: RentalCommitment = .none, maxUnits: Double? = nil, throughput: [String: Double]
+        commitment: RentalCommitment = .none, maxUnits: Double? = nil, throughput: [String: Double],
+        termPeriods: Int? = nil, upfrontPerUnit: Double = 0, platform: String? = nil,
+        acceleratorsPerReplica: [String: Int] = [:], spareUnits: Int = 0, failureDerating: Double = 0
     ) {
         self.id = id
         self.pricePerUnitHour = pricePerUnitHour
@@ -247,6 +282,12 @@ public struct RentalOffering: Hashable, Sendable {
         self.commitment = commitment
         self.maxUnits = maxUnits
         self.throughput = throughput
+        self.termPeriods = termPeriods ?? (commitment == .period ? 1 : 0)
+        self.upfrontPerUnit = upfrontPerUnit
+        self.platform = platform
+        self.acceleratorsPerReplica = acceleratorsPerReplica
+        self.spareUnits = spareUnits
+        self.failureDerating = failureDerating
     }
 }
 
@@ -266,6 +307,23 @@ public struct APIOffering: Hashable, Sendable {
         self.outputPricePerMTok = outputPricePerMTok
         self.serves = serves
         self.maxTokensPerSecond = maxTokensPerSecond
+    }
+}
+
+/// The cost of running on a software platform (docs/formulation.md, "Platforms").
+public struct PlatformCost: Hashable, Sendable {
+    /// A platform name: `nvidia`, `amd`, `intel-gaudi`, `google-tpu`, `aws-neuron` or user-named.
+    public var id: String
+    /// A_k: USD, paid once in the first period the platform serves (not for a platform whose
+    /// existing units are in service at the start: it is adopted already).
+    public var adoptionCost: Double
+    /// Y_k: USD per year in every period the platform serves (h/8760 of it per period).
+    public var yearlyCost: Double
+
+    public init(id: String, adoptionCost: Double = 0, yearlyCost: Double = 0) {
+        self.id = id
+        self.adoptionCost = adoptionCost
+        self.yearlyCost = yearlyCost
     }
 }
 
@@ -341,11 +399,14 @@ public struct Scenario: Hashable, Sendable {
     public var site: Site
     public var budget: Budget
     public var policy: Policy
+    /// Platform costs, in scenario order; a platform absent here costs nothing to run on.
+    public var platforms: [PlatformCost]
 
     public init(
         name: String, horizon: Horizon, discountRate: Double = 0, capexAccounting: CapexAccounting = .amortized,
         timeSlices: [TimeSlice] = [TimeSlice(name: "all-day", hours: 24, share: 1)],
-        workloads: [Workload], offerings: [Offering], site: Site = Site(), budget: Budget = Budget(), policy: Policy = Policy()
+        workloads: [Workload], offerings: [Offering], site: Site = Site(), budget: Budget = Budget(), policy: Policy = Policy(),
+        platforms: [PlatformCost] = []
     ) {
         self.name = name
         self.horizon = horizon
@@ -357,6 +418,7 @@ public struct Scenario: Hashable, Sendable {
         self.site = site
         self.budget = budget
         self.policy = policy
+        self.platforms = platforms
     }
 
     public var purchases: [PurchaseOffering] {
