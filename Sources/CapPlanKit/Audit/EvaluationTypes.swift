@@ -10,6 +10,15 @@ public enum ConstraintFamily: String, Hashable, Sendable, Codable, CaseIterable 
     case apiRateLimit
     case powerCap
     case capitalBudget
+    // Section 8: contracts, replicas, platforms, margins.
+    case contract
+    /// Units under contract fall before a contract's term ends (a start would be negative).
+    case contractTerm
+    case replicaCapacity
+    case minimumReplicas
+    case platformInUse
+    case platformAdoption
+    case poolInUse
     // Bounds and domains, docs/formulation.md section 2.
     case nonNegativity
     case maxUnitsPerPeriod
@@ -63,30 +72,35 @@ public struct CostBreakdown: Hashable, Sendable, Codable {
     public var rental: Double
     public var api: Double
     public var unservedPenalty: Double
+    /// Platform adoption and yearly costs (docs/formulation.md 8.3).
+    public var platform: Double
 
     public init(capex: Double = 0, energy: Double = 0, fixedOpex: Double = 0, rental: Double = 0,
-                api: Double = 0, unservedPenalty: Double = 0) {
+                api: Double = 0, unservedPenalty: Double = 0, platform: Double = 0) {
         self.capex = capex
         self.energy = energy
         self.fixedOpex = fixedOpex
         self.rental = rental
         self.api = api
         self.unservedPenalty = unservedPenalty
+        self.platform = platform
     }
 
     /// cost_p: the sum of the lines.
-    public var total: Double { capex + energy + fixedOpex + rental + api + unservedPenalty }
+    public var total: Double { capex + energy + fixedOpex + rental + api + unservedPenalty + platform }
 
     /// Every line multiplied by `factor`.
     public func scaled(by factor: Double) -> CostBreakdown {
         CostBreakdown(capex: capex * factor, energy: energy * factor, fixedOpex: fixedOpex * factor,
-                      rental: rental * factor, api: api * factor, unservedPenalty: unservedPenalty * factor)
+                      rental: rental * factor, api: api * factor, unservedPenalty: unservedPenalty * factor,
+                      platform: platform * factor)
     }
 
     public static func + (lhs: CostBreakdown, rhs: CostBreakdown) -> CostBreakdown {
         CostBreakdown(capex: lhs.capex + rhs.capex, energy: lhs.energy + rhs.energy,
                       fixedOpex: lhs.fixedOpex + rhs.fixedOpex, rental: lhs.rental + rhs.rental,
-                      api: lhs.api + rhs.api, unservedPenalty: lhs.unservedPenalty + rhs.unservedPenalty)
+                      api: lhs.api + rhs.api, unservedPenalty: lhs.unservedPenalty + rhs.unservedPenalty,
+                      platform: lhs.platform + rhs.platform)
     }
 }
 
@@ -143,6 +157,17 @@ public struct PlanEvaluation: Hashable, Sendable, Codable {
     public var unitsInService: [String: [Double]]
     /// The tolerance the checks used.
     public var tolerance: Double
+    /// Rent of reserved contracts for the periods after the horizon, undiscounted (8.1): a
+    /// liability, included in `totalCost`.
+    public var commitmentsBeyondHorizon: Double = 0
+    /// The same, each period discounted by its δ_p; included in `discountedCost`.
+    public var discountedCommitmentsBeyondHorizon: Double = 0
+    /// v_op recovered from the reserved units: rental id -> contract starts, one value per period.
+    public var contractStarts: [String: [Double]] = [:]
+    /// Fewest replicas the plan needs (8.2): offering id -> workload id -> `[period][slice]`.
+    public var replicas: [String: [String: [[Double]]]] = [:]
+    /// Platforms with a cost entry: when each was in use and adopted, and what it cost.
+    public var platforms: [PlatformEvaluation] = []
 
     public init(violations: [ConstraintViolation], periods: [PeriodEvaluation], costByComponent: CostBreakdown,
                 discountedCostByComponent: CostBreakdown, salvage: Double, discountedSalvage: Double,
@@ -169,6 +194,28 @@ public struct PlanEvaluation: Hashable, Sendable, Codable {
     /// The violations of one family.
     public func violations(of family: ConstraintFamily) -> [ConstraintViolation] {
         violations.filter { $0.family == family }
+    }
+}
+
+/// One costed platform in an evaluated plan (docs/formulation.md 8.3).
+public struct PlatformEvaluation: Hashable, Sendable, Codable {
+    public var id: String
+    /// In use (serves tokens) in each period.
+    public var inUse: [Bool]
+    /// Zero-based period of adoption; nil when never adopted in the horizon (unused, or
+    /// adopted before it because existing units run on it).
+    public var adoptedPeriod: Int?
+    /// A_k when adopted in the horizon, else 0, undiscounted.
+    public var adoptionCost: Double
+    /// Σ_p Y_k (h/8760) u_kp, undiscounted.
+    public var yearlyCosts: Double
+
+    public init(id: String, inUse: [Bool], adoptedPeriod: Int?, adoptionCost: Double, yearlyCosts: Double) {
+        self.id = id
+        self.inUse = inUse
+        self.adoptedPeriod = adoptedPeriod
+        self.adoptionCost = adoptionCost
+        self.yearlyCosts = yearlyCosts
     }
 }
 
