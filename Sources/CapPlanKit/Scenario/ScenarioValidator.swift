@@ -373,8 +373,9 @@ struct ScenarioValidator {
         guard months % perPeriod == 0 else {
             let kind = horizon.kind.rawValue
             let lower = months / perPeriod * perPeriod
-            let choices = lower == 0 ? "\(perPeriod)" : "\(lower) or \(lower + perPeriod)"
-            let message = "expected a whole number of \(kind)s, the horizon's periods: a \(kind) is \(perPeriod) months, so \(choices) months"
+            let near = lower == 0 ? "\(perPeriod)" : "\(lower) or \(lower + perPeriod)"
+            let message = "expected a whole number of \(kind)s, the horizon's periods: a \(kind) is \(perPeriod) months,"
+                + " so a multiple of \(perPeriod) months (nearest: \(near))"
             if let at {
                 sink.error(at.path, at: at.node, value: at.node.written, message)
             } else if let use = o.use {
