@@ -230,4 +230,29 @@ final class ScenarioProcurementInputTests: XCTestCase {
         s.workloads[0].minReplicas = 1
         XCTAssertFalse(ScenarioRules.violations(in: s).contains { $0.hasPrefix("workloads.") })
     }
+
+    /// The shipped issue-11 examples load with the built-in catalog and carry what their comments say.
+    func testProcurementExamplesLoad() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        func scenario(_ name: String) throws -> Scenario {
+            try ScenarioLoader.load(path: root.appendingPathComponent("examples/" + name).path).scenario
+        }
+        let main = try scenario("contracts-and-platforms.yaml")
+        XCTAssertEqual(main.rentals.map(\.termPeriods), [0, 4, 12, 4])
+        XCTAssertEqual(main.rentals.map { $0.acceleratorsPerReplica["chat"] }, [2, 2, 2, 2])
+        XCTAssertEqual(main.rentals[3].upfrontPerUnit, 60_000)
+        XCTAssertEqual(main.purchases.map(\.platform), ["nvidia", "amd"])
+        XCTAssertEqual(main.purchases[0].spareUnits, 1)
+        XCTAssertEqual(main.purchases.map { $0.acceleratorsPerReplica["chat"] }, [2, 1])
+        XCTAssertEqual(main.platforms.map(\.id), ["nvidia", "amd"])
+        let spike = try scenario("procurement/spike-reservation.yaml")
+        XCTAssertEqual(spike.rentals.map(\.termPeriods), [0, 4, 12])
+        let tiny = try scenario("procurement/tiny-demand-per-gpu.yaml")
+        XCTAssertEqual(tiny.rentals[0].acceleratorsPerReplica, ["chat": 2])
+        XCTAssertEqual(try scenario("procurement/n-plus-one.yaml").purchases[0].spareUnits, 1)
+        for v in ["low", "volume"] {
+            let s = try scenario("procurement/mi300x-adoption-\(v).yaml")
+            XCTAssertEqual(s.platforms, [PlatformCost(id: "nvidia"), PlatformCost(id: "amd", adoptionCost: 500_000, yearlyCost: 200_000)])
+        }
+    }
 }
