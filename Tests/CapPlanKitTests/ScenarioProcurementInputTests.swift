@@ -255,4 +255,27 @@ final class ScenarioProcurementInputTests: XCTestCase {
             XCTAssertEqual(s.platforms, [PlatformCost(id: "nvidia"), PlatformCost(id: "amd", adoptionCost: 500_000, yearlyCost: 200_000)])
         }
     }
+
+    /// Sweeps and thresholds can set the new numeric fields, checked against the same rules.
+    func testScenarioEditSetsTheNewFields() throws {
+        let s = try load(Self.header() + """
+            offerings:
+              - {id: res, kind: rental, pricePerUnitHour: 4, commitment: period, termMonths: 12, platform: amd, throughput: {chat: 2700}}
+              - {id: od, kind: rental, pricePerUnitHour: 9, throughput: {chat: 2700}}
+              - {id: n, kind: purchase, unitPrice: 250000, lifetimePeriods: 20, throughput: {chat: 20000}}
+            platforms: [{id: amd, adoptionCost: 750000, yearlyCost: 375000}]
+            """)
+        let paths = ScenarioEdit.paths(in: s)
+        for path in ["offerings.res.upfrontPerUnit", "offerings.res.failureDerating", "offerings.n.failureDerating",
+                     "platforms.amd.adoptionCost", "platforms.amd.yearlyCost"] {
+            XCTAssertTrue(paths.contains(path), path)
+        }
+        XCTAssertFalse(paths.contains("offerings.od.upfrontPerUnit"))  // on demand: no contract
+        let edited = try ScenarioEdit.setting("platforms.amd.adoptionCost", to: 1e6, in: s)
+        XCTAssertEqual(edited.platforms[0].adoptionCost, 1e6)
+        XCTAssertEqual(try ScenarioEdit.setting("offerings.res.upfrontPerUnit", to: 5000, in: s).rentals[0].upfrontPerUnit, 5000)
+        XCTAssertThrowsError(try ScenarioEdit.setting("offerings.n.failureDerating", to: 1, in: s)) { error in
+            XCTAssertTrue("\(error)".contains("[0, 1)"), "\(error)")
+        }
+    }
 }
