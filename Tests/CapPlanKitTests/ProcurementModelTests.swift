@@ -221,3 +221,152 @@ final class ProcurementModelTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(try optimum(Self.spare(existing: 0, spareUnits: 1, derating: 0.05, rate: 3850)).0.objectiveValue), 600_000, accuracy: 1e-6)
     }
 }
+
+/// (f) Scenarios without section 8's features keep their optimum, and the model's size bound
+/// holds with the features on.
+final class ProcurementExactnessTests: XCTestCase {
+    /// With T_o = 1 and no fee, v_op = m_op: the model with contract starts for every reserved
+    /// rental (continuous m, integer v) has the optimum of section 3's (integer m), on
+    /// generated scenarios with reserved rentals, LP and MIP.
+    func testOnePeriodContractsKeepTheOptimumOfSection3() throws {
+        var compared = 0
+        for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...30), (.small, 1...4)] {
+            for seed in seeds {
+                let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
+                guard scenario.rentals.contains(where: { $0.commitment == .period && $0.termPeriods == 1 && $0.upfrontPerUnit == 0 }) else { continue }
+                var solveOptions = SolveOptions()
+                solveOptions.mip.relativeGap = 1e-9
+                var objectives: [Double] = []
+                for everywhere in [false, true] {
+                    var options = CapacityModelOptions(names: false)
+                    options.contractStartsEverywhere = everywhere
+                    let model = CapacityModelBuilder.buildModel(scenario, options: options)
+                    XCTAssertEqual(model.index.contractStarts.contains { $0 != nil }, everywhere)
+                    let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+                    XCTAssertEqual(solution.termination, .optimal, "\(size) seed \(seed)")
+                    objectives.append(try XCTUnwrap(solution.objectiveValue))
+                }
+                XCTAssertEqual(objectives[1], objectives[0], accuracy: 1e-7 * max(1, abs(objectives[0])), "\(size) seed \(seed)")
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 5)
+    }
+
+    /// Without section 8's fields the builder adds none of its columns or rows.
+    func testScenariosWithoutTheFeaturesGetNoneOfTheirColumns() {
+        for seed in UInt64(1)...20 {
+            let model = CapacityModelBuilder.buildModel(ScenarioGenerator(size: .tiny, seed: seed).scenario())
+            XCTAssertTrue(model.index.contractStarts.allSatisfy { $0 == nil })
+            XCTAssertTrue(model.index.replicaPairs.isEmpty)
+            XCTAssertTrue(model.index.platforms.isEmpty)
+            XCTAssertTrue(model.index.poolsInUse.isEmpty)
+            XCTAssertEqual(model.lp.variableKinds.filter { $0 == .binary }.count, 0)
+        }
+    }
+
+    /// The validator's nonzero estimate stays an upper bound with every feature on.
+    func testNonzeroEstimateBoundsTheModelWithTheFeatures() {
+        for size in [ScenarioSize.tiny, .small, .medium] {
+            for seed in [UInt64(1), 2, 3] {
+                let scenario = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario())
+                let bound = CapacityModelBuilder.nonzeroUpperBound(
+                    periods: scenario.horizon.periods, slices: scenario.timeSlices.count, workloads: scenario.workloads.count,
+                    offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil)
+                for reductions in [true, false] {
+                    let entries = Double(CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, reductions: reductions)).lp.entryCount)
+                    XCTAssertGreaterThanOrEqual(bound, entries, "\(size) seed \(seed)")
+                }
+            }
+        }
+    }
+
+    static func featured(_ size: ScenarioSize, _ seed: UInt64) -> Scenario {
+        ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario())
+    }
+
+    /// The exact reductions keep the optimum with the features on (fixed charges are never the
+    /// per-token anchor), with whole units and relaxed.
+    func testReductionsKeepTheOptimumWithTheFeatures() throws {
+        var solveOptions = SolveOptions()
+        solveOptions.mip.relativeGap = 1e-9
+        solveOptions.mip.timeLimit = 20
+        var compared = 0
+        for seed in UInt64(1)...40 {
+            let scenario = Self.featured(.tiny, seed)
+            let integer = seed % 2 == 0
+            var objectives: [Double] = []
+            for reductions in [false, true] {
+                let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: reductions))
+                let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+                guard solution.termination == .optimal, let objective = solution.objectiveValue else { break }
+                objectives.append(objective)
+            }
+            guard objectives.count == 2 else { continue }
+            XCTAssertEqual(objectives[1], objectives[0], accuracy: 1e-7 * max(1, abs(objectives[0])), "seed \(seed)")
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 30)
+    }
+
+    /// Relaxed (ρ, z, u, α continuous), the decomposition with u, α and the contract starts
+    /// in the master reaches the whole model's optimum; with whole units the blocks would hold
+    /// integers and Benders declines; with spare units it is not offered.
+    func testBendersWithTheFeatures() throws {
+        var decomposed = 0
+        for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...30), (.small, 1...3)] {
+            for seed in seeds {
+                let spare = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario())
+                let spareModel = CapacityModelBuilder.buildModel(spare, options: CapacityModelOptions(names: false))
+                if !spareModel.index.poolsInUse.isEmpty { XCTAssertNil(FleetDecomposition.decomposition(of: spareModel)) }
+                let scenario = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario(), [.contracts, .replicas, .platforms])
+                let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: false))
+                guard let decomposition = FleetDecomposition.decomposition(of: model) else { continue }
+                let whole = try GLPKSolver.solve(model.lp, options: SolveOptions())
+                let split = try GLPKSolver.solveByBenders(model.lp, decomposition: decomposition, options: SolveOptions())
+                let expected = try XCTUnwrap(whole.objectiveValue)
+                XCTAssertEqual(try XCTUnwrap(split.objectiveValue), expected, accuracy: 1e-7 * max(1, abs(expected)), "\(size) seed \(seed)")
+                decomposed += 1
+                let mip = CapacityModelBuilder.buildModel(scenario.withIntegerUnits(true), options: CapacityModelOptions(names: false))
+                if let mipDecomposition = FleetDecomposition.decomposition(of: mip), !mip.index.replicaPairs.isEmpty {
+                    XCTAssertThrowsError(try GLPKSolver.solveByBenders(mip.lp, decomposition: mipDecomposition, options: SolveOptions())) {
+                        XCTAssertTrue($0 is BendersNotApplicable)
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(decomposed, 10)
+    }
+
+    /// The primal heuristics hand over only whole-unit plans with the new integers: every
+    /// integer column whole, and the point an optimal LP once all of them are fixed, no better
+    /// than the proven optimum. The rounding heuristic's proposal (GLPK's first incumbent)
+    /// leaves the optimum unchanged.
+    func testHeuristicIncumbentsAreWholeWithTheFeatures() throws {
+        var found = 0
+        for seed in UInt64(1)...12 {
+            let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed).withIntegerUnits(true), options: CapacityModelOptions(names: false))
+            guard PrimalHeuristics.hasDispatchIntegers(model) else { continue }
+            var solveOptions = SolveOptions()
+            solveOptions.mip.relativeGap = 1e-9
+            let optimum = try GLPKSolver.solve(model.lp, options: solveOptions)
+            guard optimum.termination == .optimal, let best = optimum.objectiveValue else { continue }
+            var rounding = solveOptions
+            rounding.mip.roundingHeuristic = { RoundingHeuristic.proposal(scenario: model.scenario, model: model, relaxation: $0) }
+            XCTAssertEqual(try XCTUnwrap(try GLPKSolver.solve(model.lp, options: rounding).objectiveValue), best, accuracy: 1e-7 * max(1, abs(best)))
+            let outcome = try PrimalHeuristics.run(model, options: PlanOptions(), deadline: Deadline(seconds: 30))
+            guard let incumbent = outcome.best else { continue }
+            found += 1
+            XCTAssertGreaterThanOrEqual(incumbent.objective, best - 1e-7 * max(1, abs(best)), "seed \(seed)")
+            var lp = model.lp.relaxed()
+            for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+                let value = incumbent.values[variable.index]
+                XCTAssertEqual(value, value.rounded(), accuracy: 1e-6, "seed \(seed) \(incumbent.origin)")
+                lp.setBounds(variable, lower: value.rounded(), upper: value.rounded())
+            }
+            let completed = try GLPKSolver.solve(lp, options: SolveOptions())
+            XCTAssertEqual(completed.termination, .optimal, "seed \(seed) \(incumbent.origin)")
+        }
+        XCTAssertGreaterThan(found, 3)
+    }
+}

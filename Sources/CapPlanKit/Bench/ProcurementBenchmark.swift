@@ -11,7 +11,11 @@ public enum ProcurementBenchmark {
     /// workload minReplicas 2; purchases alternate between platforms `nvidia` and `amd` (amd
     /// costing 5 of its dearest unit to adopt and 1 a year), rentals `nvidia`; purchases one
     /// spare unit and rentals a 3% failure derating.
-    public static func withFeatures(_ scenario: Scenario) -> Scenario {
+    public enum Feature: String, CaseIterable, Sendable {
+        case contracts, replicas, platforms, margins
+    }
+
+    public static func withFeatures(_ scenario: Scenario, _ features: Set<Feature> = Set(Feature.allCases)) -> Scenario {
         var copy = scenario
         let perYear = scenario.horizon.kind.periodsPerYear
         var purchaseCount = 0, reservedCount = 0, amdPrice = 0.0
@@ -22,17 +26,19 @@ public enum ProcurementBenchmark {
         copy.offerings = scenario.offerings.map { offering in
             switch offering {
             case .purchase(var o):
-                o.acceleratorsPerReplica = replicas(o.throughput, perUnit: o.acceleratorsPerUnit)
-                o.platform = purchaseCount % 2 == 0 ? "nvidia" : "amd"
-                if o.platform == "amd" { amdPrice = max(amdPrice, o.unitPrice) }
-                o.spareUnits = 1
+                if features.contains(.replicas) { o.acceleratorsPerReplica = replicas(o.throughput, perUnit: o.acceleratorsPerUnit) }
+                if features.contains(.platforms) {
+                    o.platform = purchaseCount % 2 == 0 ? "nvidia" : "amd"
+                    if o.platform == "amd" { amdPrice = max(amdPrice, o.unitPrice) }
+                }
+                if features.contains(.margins) { o.spareUnits = 1 }
                 purchaseCount += 1
                 return .purchase(o)
             case .rental(var o):
-                o.acceleratorsPerReplica = replicas(o.throughput, perUnit: o.acceleratorsPerUnit)
-                o.platform = "nvidia"
-                o.failureDerating = 0.03
-                if o.commitment == .period {
+                if features.contains(.replicas) { o.acceleratorsPerReplica = replicas(o.throughput, perUnit: o.acceleratorsPerUnit) }
+                if features.contains(.platforms) { o.platform = "nvidia" }
+                if features.contains(.margins) { o.failureDerating = 0.03 }
+                if o.commitment == .period, features.contains(.contracts) {
                     let years = reservedCount % 2 == 0 ? 1 : 3
                     o.termPeriods = years * perYear
                     if years == 3 { o.upfrontPerUnit = 100 * o.pricePerUnitHour }
@@ -43,7 +49,7 @@ public enum ProcurementBenchmark {
                 return offering
             }
         }
-        if !copy.workloads.isEmpty { copy.workloads[0].minReplicas = 2 }
+        if !copy.workloads.isEmpty, features.contains(.replicas) { copy.workloads[0].minReplicas = 2 }
         if amdPrice > 0 { copy.platforms = [PlatformCost(id: "amd", adoptionCost: 5 * amdPrice, yearlyCost: amdPrice)] }
         return copy
     }

@@ -160,6 +160,10 @@ public struct CapacityModelOptions: Sendable, Hashable {
     /// `addPurchaseVariables`); off gives the plain formulation of the MathProg twin.
     public var wholeFleet: Bool = true
 
+    /// Build contract starts v_oq for every reserved rental, one-period terms without a fee
+    /// included (the form of 8.1 where section 3's is exact: tests and benchmarks compare them).
+    var contractStartsEverywhere = false
+
     public init(names: Bool = true, integerUnits: Bool? = nil, reductions: Bool = true, wholeFleet: Bool = true) {
         self.names = names
         self.integerUnits = integerUnits
@@ -222,6 +226,10 @@ public struct CapacityModelBuilder {
     /// integrality and the cost, as in section 3.
     static func hasContract(_ rental: RentalOffering) -> Bool {
         rental.commitment == .period && (rental.termPeriods > 1 || rental.upfrontPerUnit > 0)
+    }
+
+    func buildsContract(_ rental: RentalOffering) -> Bool {
+        Self.hasContract(rental) || (options.contractStartsEverywhere && rental.commitment == .period)
     }
 
     /// The platform of an offering position, if any.
@@ -500,7 +508,7 @@ public struct CapacityModelBuilder {
             case .period:
                 index.reservedUnits.append(PeriodBlock(start: lp.variableCount))
                 index.onDemandUnits.append(nil)
-                let contract = Self.hasContract(rental)
+                let contract = buildsContract(rental)
                 for p in 0..<periods {
                     lp.addVariable(
                         name: name("m", rental.id, labels[p]), lowerBound: 0, upperBound: rental.maxUnits,
@@ -528,7 +536,7 @@ public struct CapacityModelBuilder {
     ///     cost(v_oq) = f_o δ_q + π_o h Σ_{p=q}^{q+T_o−1} δ_p
     mutating func addContractStartVariables() {
         for rental in rentals {
-            guard Self.hasContract(rental) else {
+            guard buildsContract(rental) else {
                 index.contractStarts.append(nil)
                 continue
             }
