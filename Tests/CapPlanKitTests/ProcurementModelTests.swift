@@ -309,9 +309,10 @@ final class ProcurementExactnessTests: XCTestCase {
         XCTAssertGreaterThan(compared, 30)
     }
 
-    /// Relaxed (ρ, z, u, α continuous), the decomposition with u, α and the contract starts
-    /// in the master reaches the whole model's optimum; with whole units the blocks would hold
-    /// integers and Benders declines; with spare units it is not offered.
+    /// The LP relaxation (ρ, z, u, α continuous: the heuristics' LPs): the decomposition with
+    /// u, α and the contract starts in the master reaches the whole model's optimum; with whole
+    /// units or binaries the blocks would hold integers and Benders declines; with spare units
+    /// it is not offered.
     func testBendersWithTheFeatures() throws {
         var decomposed = 0
         for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...30), (.small, 1...3)] {
@@ -322,8 +323,8 @@ final class ProcurementExactnessTests: XCTestCase {
                 let scenario = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario(), [.contracts, .replicas, .platforms])
                 let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: false))
                 guard let decomposition = FleetDecomposition.decomposition(of: model) else { continue }
-                let whole = try GLPKSolver.solve(model.lp, options: SolveOptions())
-                let split = try GLPKSolver.solveByBenders(model.lp, decomposition: decomposition, options: SolveOptions())
+                let whole = try GLPKSolver.solve(model.lp.relaxed(), options: SolveOptions())
+                let split = try GLPKSolver.solveByBenders(model.lp.relaxed(), decomposition: decomposition, options: SolveOptions())
                 let expected = try XCTUnwrap(whole.objectiveValue)
                 XCTAssertEqual(try XCTUnwrap(split.objectiveValue), expected, accuracy: 1e-7 * max(1, abs(expected)), "\(size) seed \(seed)")
                 decomposed += 1
