@@ -371,3 +371,73 @@ final class ProcurementExactnessTests: XCTestCase {
         XCTAssertGreaterThan(found, 3)
     }
 }
+
+/// The same hand-computed optima through `Planner.plan`: the independent evaluator audits each
+/// plan (its discounted cost against the solver's objective, every row of section 8 checked).
+final class ProcurementPlannerTests: XCTestCase {
+    func plan(_ scenario: Scenario, relax: Bool = false) throws -> PlanDocument {
+        var options = PlanOptions()
+        options.baselines = false
+        options.relax = relax
+        options.mipGap = 1e-9
+        let plan = try Planner.plan(scenario, options: options)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertNotNil(plan.audit)
+        return plan
+    }
+
+    func testHandComputedOptimaPassTheAudit() throws {
+        let m = ProcurementModelTests.self
+        var tiny = m.gcp(demand: [1e6], offerings: ["on-demand"])
+        tiny.timeSlices = [TimeSlice(name: "day", hours: 12, share: 1), TimeSlice(name: "night", hours: 12, share: 0)]
+        tiny.offerings[0] = .rental(RentalOffering(
+            id: "gcp-h100-on-demand", pricePerUnitHour: 11.06, commitment: .none, throughput: ["chat": 2700], acceleratorsPerReplica: ["chat": 2]))
+        var replicas = m.gcp(demand: [32_400 * m.quarterSeconds], offerings: [])
+        replicas.offerings = [.rental(RentalOffering(
+            id: "gcp-h100-reserved", pricePerUnitHour: 7.67, commitment: .period, throughput: ["chat": 2700], acceleratorsPerReplica: ["chat": 8]))]
+        let cases: [(String, Scenario, Double)] = [
+            ("spike", m.gcp(demand: [1e10, 5e11, 1e10, 1e10], offerings: ["on-demand", "3-year"]), 5.3e11 * 11.06 / (2700 * 3600)),
+            ("beyond the horizon", m.gcp(demand: Array(repeating: 5400 * m.quarterSeconds, count: 8)), 255_441.6),
+            ("tiny demand, whole replica", tiny, 24_221.4),
+            ("70B on whole replicas", replicas, 268_756.8),
+            ("adopt at volume", m.platforms(nodes: 10), 2_600_000),
+            ("not at low volume", m.platforms(nodes: 2), 600_000),
+            ("adopted before", m.platforms(nodes: 2, existingAMD: 1), 300_000),
+            ("N+1", m.spare(existing: 0), 500_000),
+            ("N+1 with 4 existing", m.spare(existing: 4), 100_000),
+            ("derating", m.spare(existing: 0, spareUnits: 0, derating: 0.05, rate: 3850), 500_000),
+        ]
+        for (label, scenario, expected) in cases {
+            let plan = try plan(scenario)
+            XCTAssertEqual(try XCTUnwrap(plan.totals?.discountedCost), expected, accuracy: 1e-6 * expected, label)
+        }
+    }
+
+    /// The whole 3-year term is charged, the part beyond the horizon included: two GPUs
+    /// started in 2027Q1 of an 8-quarter horizon leave 4 quarters, 2 · 4.86 · 2190 · 4 =
+    /// 85 147.2, after it.
+    func testTheEvaluatorChargesTheTermBeyondTheHorizon() throws {
+        let scenario = ProcurementModelTests.gcp(demand: Array(repeating: 5400 * ProcurementModelTests.quarterSeconds, count: 8))
+        let model = CapacityModelBuilder.buildModel(scenario)
+        let solution = try GLPKSolver.solve(model.lp, options: SolveOptions())
+        XCTAssertEqual(solution.termination, .optimal)
+        let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: true)
+        let evaluation = PlanEvaluator(scenario: scenario, tolerance: 1e-6).evaluate(decisions)
+        XCTAssertEqual(evaluation.commitmentsBeyondHorizon, 85_147.2, accuracy: 1e-6)
+        XCTAssertEqual(evaluation.discountedCost, 255_441.6, accuracy: 1e-6)
+        XCTAssertEqual(evaluation.contractStarts["gcp-h100-3-year"]?.first ?? 0, 2, accuracy: 1e-9)
+    }
+
+    /// `--relax` relaxes units, not the on/off decisions: the tiny workload still pays its
+    /// whole replica (2 GPUs for the day hours, 24 221.4), and the N+1 pool its spare unit
+    /// with fractional units (3.2 + 1 = 4.2 nodes, 420 000); the evaluator audits both.
+    func testRelaxKeepsTheFixedCharges() throws {
+        let m = ProcurementModelTests.self
+        var tiny = m.gcp(demand: [1e6], offerings: ["on-demand"])
+        tiny.timeSlices = [TimeSlice(name: "day", hours: 12, share: 1), TimeSlice(name: "night", hours: 12, share: 0)]
+        tiny.offerings[0] = .rental(RentalOffering(
+            id: "gcp-h100-on-demand", pricePerUnitHour: 11.06, commitment: .none, throughput: ["chat": 2700], acceleratorsPerReplica: ["chat": 2]))
+        XCTAssertEqual(try XCTUnwrap(try plan(tiny, relax: true).totals?.discountedCost), 24_221.4, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(try plan(m.spare(existing: 0), relax: true).totals?.discountedCost), 420_000, accuracy: 1e-6)
+    }
+}
