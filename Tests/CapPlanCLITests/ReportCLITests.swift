@@ -155,14 +155,24 @@ final class ReportCLITests: XCTestCase {
         let periods = plan["periods"] as! [[String: Any]]
         func count(_ values: [Double]) -> Int { values.filter { $0 > 0 }.count }
         var expected: [String: [String: Int]] = [:]
-        let costKeys = [("capex", "capex"), ("energy", "energy"), ("opex", "fixedOpex"), ("rental", "rental"), ("API", "api"), ("unserved penalty", "unservedPenalty")]
+        let costKeys = [("capex", "capex"), ("energy", "energy"), ("opex", "fixedOpex"), ("rental", "rental"), ("API", "api"),
+                        ("platform", "platform"), ("unserved penalty", "unservedPenalty")]
         expected["cost"] = Dictionary(uniqueKeysWithValues: costKeys.map { name, key in
             (name, count(periods.map { ($0["cost"] as! [String: Any])[key] as! Double }))
         }.filter { $0.1 > 0 })
         let finance = plan["finance"] as! [String: Any]
         let cash = (finance["cashFlow"] as! [String: Any])["periods"] as! [[String: Any]]
-        expected["cash"] = ["purchases": count(cash.map { $0["capital"] as! Double }), "running costs": count(cash.map { $0["operating"] as! Double })]
+        expected["cash"] = ["purchases": count(cash.map { $0["capital"] as! Double }), "running costs": count(cash.map { $0["operating"] as! Double }),
+                            "rent after the horizon": count(cash.map { $0["commitments"] as! Double })]
             .filter { $0.value > 0 }
+        // Contracts (when the plan reserves): one bar per contract inside the horizon, one more
+        // for each that runs past it.
+        let contracts = (plan["rentals"] as? [[String: Any]] ?? []).flatMap { $0["contracts"] as! [[String: Any]] }
+        if !contracts.isEmpty {
+            expected["contracts"] = ["in the horizon": contracts.count,
+                                     "beyond the horizon": contracts.filter { ($0["periodsBeyondHorizon"] as! Int) > 0 }.count]
+                .filter { $0.value > 0 }
+        }
         var fleet: [String: Int] = [:], utilization: [String: Int] = [:]
         for period in periods {
             for line in period["fleet"] as! [[String: Any]] {
@@ -216,10 +226,13 @@ final class ReportCLITests: XCTestCase {
         }
         expected["slices"] = sliceMarks.filter { $0.value > 0 }
         let attribution = finance["attribution"] as! [String: Any]
-        let lines = (attribution["workloads"] as! [[String: Any]]).map { $0["cost"] as! [String: Double] } + [attribution["idle"] as! [String: Double]]
+        var lines = (attribution["workloads"] as! [[String: Any]]).map { $0["cost"] as! [String: Double] } + [attribution["idle"] as! [String: Double]]
+        // The contracts' rent after the horizon: its own row, in the reserved series.
+        if let beyond = attribution["beyondHorizon"] as? Double, beyond > 0 { lines.append(["reserved": beyond]) }
         var workloads: [String: Int] = [:]
-        for (name, key) in [("owned", "owned"), ("reserved", "reserved"), ("on demand", "onDemand"), ("API", "api"), ("unserved penalty", "unservedPenalty")] {
-            let n = count(lines.map { $0[key]! })
+        for (name, key) in [("owned", "owned"), ("reserved", "reserved"), ("on demand", "onDemand"), ("API", "api"), ("unserved penalty", "unservedPenalty"),
+                            ("platform", "platform")] {
+            let n = count(lines.map { $0[key] ?? 0 })
             if n > 0 { workloads[name] = n }
         }
         expected["workloads"] = workloads

@@ -258,3 +258,55 @@ enum SchemaCheck {
         return result
     }
 }
+
+@Suite struct ContractsReportTests {
+    @Test func planTablesShowContractsPlatformsReplicasAndMargins() throws {
+        let text = PlanReport.text(try ContractsExample.plan())
+        for line in [
+            "Cash out $141,328 undiscounted (purchases $0, running $115,048, rent due after the horizon $26,280)",
+            "Commitments beyond the horizon $26,280 (discounted $26,280): rent of reserved contracts running past 2027Q4",
+            "2027Q3  2028Q2 (after the horizon)  mi300x-1y      3  12 months (4 periods)   $3,000          $26,280              $26,280",
+            "amd        2027Q3  2 periods, 2027Q3-2027Q4        $50,000  $20,000 ($40,000/year)  mi300x-1y",
+            "mi300x-1y  2027Q3     N+1      3           1        0       2",
+            // The periods sum to 115,048; the commitments are added on their own line.
+            "total      $0      $0    $0  $29,280  $15,768   $70,000        $0  $115,048    $115,048",
+            "commitments beyond the horizon: $26,280 (discounted $26,280), added to the total",
+        ] {
+            #expect(text.contains(line), "\(line)\n\(text)")
+        }
+        #expect(text.contains("Replicas: the most run in any slice") && text.contains("mi300x-1y/chat (2 acc.)"))
+    }
+
+    @Test func reportShowsContractsOverTimeAndPlatforms() throws {
+        let inputs = ReportInputs(plan: try ContractsExample.plan())
+        let markdown = try PlanHTMLReport.markdown(inputs)
+        for line in [
+            "- Cash out $141,328 undiscounted: purchases $0, running costs $115,048, rent due after the horizon $26,280",
+            "- Platform amd: adopted in 2027Q3 for $50,000, $20,000 running costs over 2 periods",
+            "## Reserved contracts", "| 2027Q3 | 2028Q2 (after the horizon) | mi300x-1y | 3 | 12 months (4 periods) | $3,000 | $26,280 | $26,280 |",
+            "## Platforms", "| amd | 2027Q3 | 2 periods, 2027Q3-2027Q4 | $50,000 | $20,000 ($40,000/year) | mi300x-1y |",
+            "| 2028Q1 (outside the horizon) | $0 | $0 | $13,140 | $13,140 |",
+            "| chat | $0 | $18,520 | $0 | $15,768 | $70,000 | $0 | $104,288 |",
+            "| contracts after the horizon | $0 | $27,780 |",
+            "## Replicas (most in any slice)", "## Reliability margins",
+        ] {
+            #expect(markdown.contains(line), "\(line)")
+        }
+        let html = try PlanHTMLReport.html(inputs)
+        #expect(html == (try PlanHTMLReport.html(inputs)))
+        // The contract on its timeline: 2027Q1 .. 2028Q2, one bar in the horizon and one after it.
+        let chart = try #require(html.range(of: "data-chart=\"contracts\"")).lowerBound
+        let end = try #require(html[chart...].range(of: "</svg>")).lowerBound
+        let svg = html[chart..<end]
+        #expect(svg.components(separatedBy: "data-series=\"in the horizon\"").count - 1 == 1)
+        #expect(svg.components(separatedBy: "data-series=\"beyond the horizon\"").count - 1 == 1)
+        #expect(svg.contains(">2028Q2</text>") && svg.contains("horizon ends"))
+        // The platform is a cost series (two periods) and a line of the cash chart after the horizon (two periods).
+        let cost = try #require(html.range(of: "data-chart=\"cost\"")).lowerBound
+        let costEnd = try #require(html[cost...].range(of: "</svg>")).lowerBound
+        #expect(html[cost..<costEnd].components(separatedBy: "data-series=\"platform\"").count - 1 == 2)
+        let cash = try #require(html.range(of: "data-chart=\"cash\"")).lowerBound
+        let cashEnd = try #require(html[cash...].range(of: "</svg>")).lowerBound
+        #expect(html[cash..<cashEnd].components(separatedBy: "data-series=\"rent after the horizon\"").count - 1 == 2)
+    }
+}
