@@ -86,6 +86,34 @@ public struct CostBreakdown: Hashable, Sendable, Codable {
         self.platform = platform
     }
 
+    enum CodingKeys: String, CodingKey {
+        case capex, energy, fixedOpex, rental, api, unservedPenalty, platform
+    }
+
+    /// Reads every line; `platform` may be absent (reports written before it existed) and is then 0.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        capex = try c.decode(Double.self, forKey: .capex)
+        energy = try c.decode(Double.self, forKey: .energy)
+        fixedOpex = try c.decode(Double.self, forKey: .fixedOpex)
+        rental = try c.decode(Double.self, forKey: .rental)
+        api = try c.decode(Double.self, forKey: .api)
+        unservedPenalty = try c.decode(Double.self, forKey: .unservedPenalty)
+        platform = try c.decodeIfPresent(Double.self, forKey: .platform) ?? 0
+    }
+
+    /// Writes every line, `platform` included (also when 0), in declaration order.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(capex, forKey: .capex)
+        try c.encode(energy, forKey: .energy)
+        try c.encode(fixedOpex, forKey: .fixedOpex)
+        try c.encode(rental, forKey: .rental)
+        try c.encode(api, forKey: .api)
+        try c.encode(unservedPenalty, forKey: .unservedPenalty)
+        try c.encode(platform, forKey: .platform)
+    }
+
     /// cost_p: the sum of the lines.
     public var total: Double { capex + energy + fixedOpex + rental + api + unservedPenalty + platform }
 

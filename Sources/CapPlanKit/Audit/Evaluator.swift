@@ -6,6 +6,12 @@
 // It is laid out like `CapacityModelBuilder.buildModel`: one function per variable block and per
 // constraint family, in the builder's order, each with its bound or row in the doc comment.
 // A violation is reported when it exceeds tolerance · max(1, |rhs|).
+//
+// Section 8's variables are not in a plan: the evaluator recovers them from the decisions,
+// as the fewest the plan needs. Contract starts v from the units under contract (the `contract`
+// rows determine them one by one), replicas ρ and the binaries z, u, y from what is served. The
+// one tolerance also decides what "serves" means: x_owps serves when it exceeds
+// tolerance · max(1, r_wps), the same test the rows x ≤ r·(binary) apply to a binary at 0.
 
 import Foundation
 
@@ -47,8 +53,16 @@ private struct EvaluationRun {
     var inService: [[Double]] = []
     /// n_op − e_op per purchase, summed directly from the arrivals: [o][p].
     var purchasedInService: [[Double]] = []
-    /// m_op by reserved rental id.
+    /// m_op by reserved rental id, as the plan states them.
     var reserved: [String: [Double]] = [:]
+    /// v_op by reserved rental id: contract starts recovered from m_op (never negative).
+    var starts: [String: [Double]] = [:]
+    /// Units under contract by reserved rental id: m_op, or more where the plan drops units
+    /// before their contract's term ends (those are still paid for).
+    var contracted: [String: [Double]] = [:]
+    /// Where units under contract fall before a term ends: rental id, period, units stated,
+    /// units still in term, and the periods their contracts started.
+    var contractShortfalls: [(offering: String, period: Int, stated: Double, inTerm: Double, startedIn: [Int])] = []
     /// m_ops by on-demand rental id: [p][s].
     var onDemand: [String: [[Double]]] = [:]
     /// x_owps: offering id -> workload id -> [p][s] (purchases and rentals, pairs in the model).
@@ -59,6 +73,18 @@ private struct EvaluationRun {
     var unserved: [String: [[Double]]] = [:]
     /// Every x and y serving a workload, in offering order, looked up once rather than per row.
     var servingByWorkload: [String: [[[Double]]]] = [:]
+    /// r_wps by workload id: [p][s].
+    var rates: [String: [[Double]]] = [:]
+    /// ρ_owps for (o, w) ∈ Π^rep: offering id -> workload id -> [p][s].
+    var replicas: [String: [String: [[Double]]]] = [:]
+    /// z_owps where the formulation has it (the minimum is not implied): offering -> workload -> [p][s].
+    var replicaInUse: [String: [String: [[Bool]]]] = [:]
+    /// u_kp by platform id (costed platforms only).
+    var platformInUse: [String: [Bool]] = [:]
+    /// Zero-based period where α_kp = 1, by platform id (nil: never adopted in the horizon).
+    var platformAdopted: [String: Int] = [:]
+    /// y_op by offering id (pools with spare units only).
+    var poolInUse: [String: [Bool]] = [:]
 
     init(scenario: Scenario, tolerance: Double, decisions: PlanDecisions) {
         self.scenario = scenario
@@ -69,6 +95,12 @@ private struct EvaluationRun {
         labels = scenario.horizon.labels
         hours = scenario.horizon.hoursPerPeriod
         days = scenario.horizon.hoursPerPeriod / 24
+        for w in scenario.workloads {
+            rates[w.id] = (0..<periods).map { p in
+                let D = p < w.demand.count ? w.demand[p] : 0
+                return scenario.timeSlices.map { D * $0.share / (scenario.horizon.daysPerPeriod * $0.hours * 3600) }
+            }
+        }
     }
 
     /// Reads and checks the decisions, then each constraint family in the builder's order, then
@@ -79,10 +111,19 @@ private struct EvaluationRun {
         checkRentalVariables()
         checkServingVariables()
         checkUnservedVariables()
+        recoverReplicaVariables()
+        recoverPlatformVariables()
+        recoverPoolInUseVariables()
         applyFleetConstraints()
+        checkContractConstraints()
         checkDemandConstraints()
         checkOwnedCapacityConstraints()
         checkRentedCapacityConstraints()
+        checkReplicaCapacityConstraints()
+        checkMinimumReplicasConstraints()
+        checkPoolInUseConstraints()
+        checkPlatformInUseConstraints()
+        checkPlatformAdoptionConstraints()
         checkAPIRateLimitConstraints()
         checkPowerCapConstraints()
         checkCapitalBudgetConstraints()
@@ -102,6 +143,47 @@ private struct EvaluationRun {
 
     func exceeds(_ amount: Double, rhs: Double) -> Bool {
         amount > tolerance * max(1, abs(rhs))
+    }
+
+    /// Whether a rate x serves, against the demand rate r of its rows: x exceeds
+    /// tolerance · max(1, r). The rows x ≤ r·(binary) hold within tolerance with the binary at 0
+    /// exactly when x does not serve, so the recovered binaries never create a violation.
+    func serves(_ x: Double, demandRate r: Double) -> Bool {
+        x > tolerance * max(1, abs(r))
+    }
+
+    /// A [period][slice] matrix of zeros.
+    var zeroMatrix: [[Double]] { Array(repeating: Array(repeating: 0.0, count: slices.count), count: periods) }
+
+    /// The purchases and rentals (the offerings with units and throughput), in scenario order.
+    var pools: [Pool] {
+        scenario.offerings.compactMap { offering in
+            switch offering {
+            case .purchase(let o):
+                return Pool(id: o.id, throughput: o.throughput, acceleratorsPerUnit: o.acceleratorsPerUnit,
+                            acceleratorsPerReplica: o.acceleratorsPerReplica, spareUnits: o.spareUnits,
+                            failureDerating: o.failureDerating, platform: o.platform, kind: .owned,
+                            wholeUnits: scenario.policy.integerUnits)
+            case .rental(let o):
+                let reserved = o.commitment == .period
+                return Pool(id: o.id, throughput: o.throughput, acceleratorsPerUnit: o.acceleratorsPerUnit,
+                            acceleratorsPerReplica: o.acceleratorsPerReplica, spareUnits: reserved ? o.spareUnits : 0,
+                            failureDerating: o.failureDerating, platform: o.platform, kind: reserved ? .reserved : .onDemand,
+                            wholeUnits: reserved && scenario.policy.integerUnits)
+            case .api:
+                return nil
+            }
+        }
+    }
+
+    /// Term of a reserved rental in words: "4-period (12-month)".
+    func termText(_ periodsInTerm: Int) -> String {
+        "\(periodsInTerm)-period (\(periodsInTerm * 12 / scenario.horizon.kind.periodsPerYear)-month)"
+    }
+
+    /// Label of a 0-based period, also past the horizon's end.
+    func label(_ p: Int) -> String {
+        p < periods ? labels[p] : scenario.horizon.start.advanced(by: p).description
     }
 
     mutating func report(_ family: ConstraintFamily, offering: String? = nil, workload: String? = nil,
@@ -155,11 +237,6 @@ private struct EvaluationRun {
             report(.integrality, offering: offering, period: period, amount: gap,
                    "\(what()) is \(fmt(value)), must be a whole number of units (integerUnits)")
         }
-    }
-
-    /// Σ_w x_owps / τ_ow: the x of offering `id` with their throughputs, for the capacity rows.
-    func loadTerms(of id: String, throughput: [String: Double]) -> [([[Double]], Double)] {
-        scenario.workloads.compactMap { w in selfServed[id]?[w.id].flatMap { x in throughput[w.id].map { (x, $0) } } }
     }
 
     // MARK: Domain
@@ -220,8 +297,8 @@ private struct EvaluationRun {
         }
     }
 
-    /// m_op (reserved) and m_ops (on demand):  m ≥ 0,  m ≤ m̄_o (`maxUnits`),  m_op integer when
-    /// `integerUnits`.
+    /// m_op (reserved) and m_ops (on demand):  m ≥ 0,  m ≤ m̄_o (`maxUnits`); then the contract
+    /// starts v_oq of each reserved rental (`recoverContractStarts`).
     mutating func checkRentalVariables() {
         let labels = self.labels
         for o in scenario.rentals {
@@ -234,9 +311,9 @@ private struct EvaluationRun {
                         report(.maxUnits, offering: o.id, period: p, amount: m[p] - cap,
                                "\(fmt(m[p])) units of \(o.id) reserved in \(labels[p]), more than maxUnits \(fmt(cap))")
                     }
-                    checkInteger(m[p], "reserved units of \(o.id) in \(labels[p])", offering: o.id, period: p)
                 }
                 reserved[o.id] = m
+                recoverContractStarts(o, units: m)
             case .none:
                 let m = matrix(decisions.onDemandUnits[o.id], what: "on-demand units", offering: o.id, workload: nil)
                 for p in 0..<periods {
@@ -251,6 +328,35 @@ private struct EvaluationRun {
                 onDemand[o.id] = m
             }
         }
+    }
+
+    /// v_oq (contract starts, 8.1):  v_oq ≥ 0,  integer when `integerUnits`.
+    ///
+    /// The `contract` rows m_op = Σ_{q = max(1, p − T_o + 1)}^{p} v_oq determine the starts one by
+    /// one: v_op = m_op − (units of earlier starts still in their term). Where that is negative the
+    /// plan drops units before their term ends (`contractTerm`, reported with the rows): the start
+    /// is 0, and the units still in term stay under contract, paid for, whatever the plan says.
+    mutating func recoverContractStarts(_ o: RentalOffering, units m: [Double]) {
+        let labels = self.labels
+        let term = max(1, o.termPeriods)
+        var v = [Double](repeating: 0, count: periods)
+        var underContract = [Double](repeating: 0, count: periods)
+        for p in 0..<periods {
+            var inTerm = 0.0
+            var startedIn: [Int] = []
+            for q in max(0, p - term + 1)..<p where v[q] != 0 {
+                inTerm += v[q]
+                startedIn.append(q)
+            }
+            if exceeds(inTerm - m[p], rhs: inTerm) {
+                contractShortfalls.append((o.id, p, m[p], inTerm, startedIn))
+            }
+            v[p] = max(0, m[p] - inTerm)
+            underContract[p] = inTerm + v[p]
+            checkInteger(v[p], "units of \(o.id) whose contract starts in \(labels[p])", offering: o.id, period: p)
+        }
+        starts[o.id] = v
+        contracted[o.id] = underContract
     }
 
     /// x_owps ≥ 0 for (o, w) ∈ Π (purchases and rentals with τ_ow > 0) and y_awps ≥ 0 for
@@ -325,6 +431,93 @@ private struct EvaluationRun {
         }
     }
 
+    /// ρ_owps and z_owps (8.2), for (o, w) ∈ Π^rep: not in a plan, recovered as the fewest replicas
+    /// the plan needs. On whole-unit pools (purchases, and reserved rentals, with `integerUnits`)
+    /// ρ = ⌈x / (U ν_ow τ_ow)⌉ (the fewest whole replicas meeting `replicaCapacity` within the
+    /// tolerance), at least μ_w while x serves; elsewhere ρ = max(x / (U ν_ow τ_ow), μ_w) while x
+    /// serves, else 0. z = 1 where x serves, kept only where the formulation has z (the minimum is
+    /// not implied: ρ continuous, or μ_w > 1).
+    mutating func recoverReplicaVariables() {
+        let U = scenario.policy.utilizationCap
+        for pool in pools {
+            for w in scenario.workloads {
+                guard let size = pool.acceleratorsPerReplica[w.id], let tau = pool.throughput[w.id], tau > 0 else { continue }
+                let perReplica = U * pool.unitsPerReplica(size) * tau
+                let x = selfServed[pool.id]?[w.id] ?? zeroMatrix
+                let r = rates[w.id] ?? zeroMatrix
+                let minimum = Double(w.minReplicas)
+                var rho = zeroMatrix
+                var inUse = Array(repeating: Array(repeating: false, count: slices.count), count: periods)
+                for p in 0..<periods {
+                    for s in 0..<slices.count {
+                        let serving = serves(x[p][s], demandRate: r[p][s])
+                        inUse[p][s] = serving
+                        if pool.wholeUnits {
+                            var whole = max(0, (x[p][s] / perReplica).rounded(.up))
+                            if whole >= 1, x[p][s] - perReplica * (whole - 1) <= tolerance * max(1, r[p][s]) { whole -= 1 }
+                            rho[p][s] = serving ? max(whole, minimum) : whole
+                        } else {
+                            rho[p][s] = serving ? max(x[p][s] / perReplica, minimum) : 0
+                        }
+                    }
+                }
+                replicas[pool.id, default: [:]][w.id] = rho
+                if !(pool.wholeUnits && w.minReplicas == 1) {
+                    replicaInUse[pool.id, default: [:]][w.id] = inUse
+                }
+            }
+        }
+    }
+
+    /// u_kp (8.3), for platforms with a cost entry: 1 in the periods where some offering of k
+    /// serves (Σ_{o : k(o) = k} x_owps serves for some w and s).
+    mutating func recoverPlatformVariables() {
+        let pools = self.pools
+        for platform in scenario.platforms {
+            let members = pools.filter { $0.platform == platform.id }
+            var inUse = [Bool](repeating: false, count: periods)
+            for p in 0..<periods {
+                search: for w in scenario.workloads {
+                    for s in 0..<slices.count {
+                        var rate = 0.0
+                        for o in members { rate += selfServed[o.id]?[w.id]?[p][s] ?? 0 }
+                        if serves(rate, demandRate: rates[w.id]?[p][s] ?? 0) {
+                            inUse[p] = true
+                            break search
+                        }
+                    }
+                }
+            }
+            platformInUse[platform.id] = inUse
+        }
+    }
+
+    /// y_op (8.4), for purchases and reserved rentals with spare units: 1 in the periods where the
+    /// pool serves (Σ_w x_owps serves against Σ_w r_wps in some slice).
+    mutating func recoverPoolInUseVariables() {
+        for pool in pools where pool.spareUnits > 0 {
+            var inUse = [Bool](repeating: false, count: periods)
+            for p in 0..<periods {
+                for s in 0..<slices.count {
+                    let (served, demanded) = poolRates(pool, p, s)
+                    if serves(served, demandRate: demanded) { inUse[p] = true }
+                }
+            }
+            poolInUse[pool.id] = inUse
+        }
+    }
+
+    /// Σ_w x_owps and Σ_w r_wps over the workloads pool o can serve.
+    func poolRates(_ pool: Pool, _ p: Int, _ s: Int) -> (served: Double, demanded: Double) {
+        var served = 0.0, demanded = 0.0
+        for w in scenario.workloads {
+            guard let tau = pool.throughput[w.id], tau > 0 else { continue }
+            served += selfServed[pool.id]?[w.id]?[p][s] ?? 0
+            demanded += rates[w.id]?[p][s] ?? 0
+        }
+        return (served, demanded)
+    }
+
     // MARK: Constraint families
 
     /// `fleet[o,p]`:  n_op = e_op + Σ_{q = max(1, p − L_o + 1)}^{p} b_oq.
@@ -343,6 +536,26 @@ private struct EvaluationRun {
             }
             inService.append(n)
             purchasedInService.append(bought)
+        }
+    }
+
+    /// `contract[o,p]`:  m_op = Σ_{q = max(1, p − T_o + 1)}^{p} v_oq  (8.1).
+    ///
+    /// The rows define the starts (recovered in `recoverContractStarts`); what can break is a start
+    /// below zero: units under contract falling before a term ends, reported as `contractTerm`
+    /// with the amount the units fall short of the units still in term.
+    mutating func checkContractConstraints() {
+        let rentals = Dictionary(uniqueKeysWithValues: scenario.rentals.map { ($0.id, $0) })
+        for short in contractShortfalls {
+            let term = max(1, rentals[short.offering]?.termPeriods ?? 1)
+            let started = short.startedIn.map { labels[$0] }
+            let which = started.count == 1 ? "the contract started in \(started[0]) ends"
+                : "the contracts started in \(started.dropLast().joined(separator: ", ")) and \(started.last!) end"
+            let through = label((short.startedIn.first ?? short.period) + term - 1)
+            report(.contractTerm, offering: short.offering, period: short.period, amount: short.inTerm - short.stated,
+                   "units under contract fall before the \(termText(term)) term of \(which): \(fmt(short.stated)) units of "
+                   + "\(short.offering) in \(labels[short.period]), \(fmt(short.inTerm)) still in term "
+                   + "(\(started.count == 1 ? "it runs" : "the first runs") through \(through)); they are paid for until their term ends")
         }
     }
 
@@ -366,41 +579,187 @@ private struct EvaluationRun {
         }
     }
 
-    /// `ownedCapacity[o,p,s]`:  Σ_w x_owps / τ_ow ≤ U n_op.
+    /// `ownedCapacity[o,p,s]`, o ∈ B, with replicas and margins (8.2, 8.4):
+    ///
+    ///     Σ_{w ∉ Π^rep} x_owps / τ_ow + U Σ_{w ∈ Π^rep} ν_ow ρ_owps ≤ U (1 − d_o) (n_op − k_o y_op)
+    ///
+    /// (Σ_w x_owps / τ_ow ≤ U n_op without replica pairs or margins.)
     mutating func checkOwnedCapacityConstraints() {
+        for (i, pool) in pools.filter({ $0.kind == .owned }).enumerated() {
+            let n = inService[i]
+            checkCapacity(pool, family: .ownedCapacity, symbol: "n", units: n.map { Array(repeating: $0, count: slices.count) })
+        }
+    }
+
+    /// `rentedCapacity[o,p,s]`, o ∈ R, with replicas and margins (8.2, 8.4):
+    ///
+    ///     Σ_{w ∉ Π^rep} x_owps / τ_ow + U Σ_{w ∈ Π^rep} ν_ow ρ_owps ≤ U (1 − d_o) (m_op − k_o y_op)   (reserved)
+    ///     Σ_{w ∉ Π^rep} x_owps / τ_ow + U Σ_{w ∈ Π^rep} ν_ow ρ_owps ≤ U (1 − d_o) m_ops                (on demand)
+    ///
+    /// m_op as the plan states it: units it drops before their term ends are paid for but not
+    /// counted as serving.
+    mutating func checkRentedCapacityConstraints() {
+        for pool in pools where pool.kind != .owned {
+            let units = pool.kind == .reserved
+                ? (reserved[pool.id] ?? []).map { Array(repeating: $0, count: slices.count) }
+                : onDemand[pool.id] ?? zeroMatrix
+            checkCapacity(pool, family: .rentedCapacity, symbol: "m", units: units)
+        }
+    }
+
+    /// One capacity row per period and slice of a pool (see the two callers).
+    mutating func checkCapacity(_ pool: Pool, family: ConstraintFamily, symbol: String, units: [[Double]]) {
         let U = scenario.policy.utilizationCap
-        for (i, o) in scenario.purchases.enumerated() {
-            let served = loadTerms(of: o.id, throughput: o.throughput)
-            for p in 0..<periods {
-                for s in 0..<slices.count {
-                    var load = 0.0
-                    for (x, tau) in served { load += x[p][s] / tau }
-                    let cap = U * inService[i][p]
-                    if exceeds(load - cap, rhs: cap) {
-                        report(.ownedCapacity, offering: o.id, period: p, slice: s, amount: load - cap,
-                               "\(o.id) runs \(fmt(load)) units' worth of load, but U × n = \(fmt(U)) × \(fmt(inService[i][p])) = \(fmt(cap))")
+        var plain: [([[Double]], Double)] = []
+        var replicated: [(workload: String, rho: [[Double]], unitsPerReplica: Double)] = []
+        for w in scenario.workloads {
+            guard let tau = pool.throughput[w.id], tau > 0 else { continue }
+            if let size = pool.acceleratorsPerReplica[w.id], let rho = replicas[pool.id]?[w.id] {
+                replicated.append((w.id, rho, pool.unitsPerReplica(size)))
+            } else if let x = selfServed[pool.id]?[w.id] {
+                plain.append((x, tau))
+            }
+        }
+        let derating = pool.failureDerating
+        for p in 0..<periods {
+            let spare = (poolInUse[pool.id]?[p] ?? false) ? Double(pool.spareUnits) : 0
+            for s in 0..<slices.count {
+                var load = 0.0
+                for (x, tau) in plain { load += x[p][s] / tau }
+                var replicaUnits = 0.0
+                for r in replicated { replicaUnits += r.unitsPerReplica * r.rho[p][s] }
+                let lhs = load + U * replicaUnits
+                let n = p < units.count && s < units[p].count ? units[p][s] : 0
+                let cap = U * (1 - derating) * (n - spare)
+                guard exceeds(lhs - cap, rhs: cap) else { continue }
+                var what = "\(pool.id) runs \(fmt(lhs)) units' worth of load"
+                if !replicated.isEmpty {
+                    let parts = replicated.filter { $0.rho[p][s] > 0 }.map {
+                        "\(fmt($0.rho[p][s])) replica(s) of \($0.workload), \(fmt($0.unitsPerReplica)) unit(s) each"
+                    }
+                    what += " (U × \(fmt(replicaUnits)) units of whole replicas: \(parts.isEmpty ? "none" : parts.joined(separator: "; "))"
+                        + (load > 0 ? ", plus \(fmt(load)) of other load)" : ")")
+                }
+                var factors = [fmt(U)]
+                var formula = "U"
+                if derating > 0 {
+                    factors.append("(1 − \(fmt(derating)))")
+                    formula += " × (1 − d)"
+                }
+                if spare > 0 {
+                    factors.append("(\(fmt(n)) − \(fmt(spare)) spare)")
+                    formula += " × (\(symbol) − k)"
+                } else {
+                    factors.append(fmt(n))
+                    formula += " × \(symbol)"
+                }
+                report(family, offering: pool.id, period: p, slice: s, amount: lhs - cap,
+                       "\(what), but \(formula) = \(factors.joined(separator: " × ")) = \(fmt(cap))")
+            }
+        }
+    }
+
+    /// `replicaCapacity[o,w,p,s]`, (o, w) ∈ Π^rep:  x_owps ≤ U ν_ow τ_ow ρ_owps.
+    ///
+    /// ρ is recovered as the fewest replicas that meet this row, so it holds; it is checked
+    /// anyway, in the row's own terms, as a guard on that recovery.
+    mutating func checkReplicaCapacityConstraints() {
+        let U = scenario.policy.utilizationCap
+        for pool in pools {
+            for w in scenario.workloads {
+                guard let size = pool.acceleratorsPerReplica[w.id], let tau = pool.throughput[w.id],
+                      let rho = replicas[pool.id]?[w.id], let x = selfServed[pool.id]?[w.id] else { continue }
+                let perReplica = U * pool.unitsPerReplica(size) * tau
+                for p in 0..<periods {
+                    for s in 0..<slices.count where x[p][s] - perReplica * rho[p][s] > tolerance * max(1, rates[w.id]?[p][s] ?? 0) {
+                        report(.replicaCapacity, offering: pool.id, workload: w.id, period: p, slice: s,
+                               amount: x[p][s] - perReplica * rho[p][s],
+                               "\(fmt(x[p][s])) tokens/s of \(w.id) on \(fmt(rho[p][s])) replicas of \(fmt(perReplica)) tokens/s each")
                     }
                 }
             }
         }
     }
 
-    /// `rentedCapacity[o,p,s]`:  Σ_w x_owps / τ_ow ≤ U m_op (reserved) or U m_ops (on demand).
-    mutating func checkRentedCapacityConstraints() {
-        let U = scenario.policy.utilizationCap
-        for o in scenario.rentals {
-            let served = loadTerms(of: o.id, throughput: o.throughput)
-            for p in 0..<periods {
-                for s in 0..<slices.count {
-                    var load = 0.0
-                    for (x, tau) in served { load += x[p][s] / tau }
-                    let units = o.commitment == .period ? (reserved[o.id]?[p] ?? 0) : (onDemand[o.id]?[p][s] ?? 0)
-                    let cap = U * units
-                    if exceeds(load - cap, rhs: cap) {
-                        report(.rentedCapacity, offering: o.id, period: p, slice: s, amount: load - cap,
-                               "\(o.id) runs \(fmt(load)) units' worth of load, but U × m = \(fmt(U)) × \(fmt(units)) = \(fmt(cap))")
+    /// `minimumReplicas[o,w,p,s]`, where z exists:  ρ_owps ≥ μ_w z_owps  and (`replicaInUse`)
+    /// x_owps ≤ r_wps z_owps.
+    ///
+    /// The first holds for the recovered ρ; the second breaks when an offering serves a
+    /// workload beyond its demand rate (which no optimum needs).
+    mutating func checkMinimumReplicasConstraints() {
+        for pool in pools {
+            for w in scenario.workloads {
+                guard let inUse = replicaInUse[pool.id]?[w.id], let x = selfServed[pool.id]?[w.id] else { continue }
+                for p in 0..<periods {
+                    for s in 0..<slices.count {
+                        let r = rates[w.id]?[p][s] ?? 0
+                        let excess = x[p][s] - (inUse[p][s] ? r : 0)
+                        if excess > tolerance * max(1, r) {
+                            report(.minimumReplicas, offering: pool.id, workload: w.id, period: p, slice: s, amount: excess,
+                                   "\(pool.id) serves \(fmt(x[p][s])) tokens/s of \(w.id), more than its demand rate \(fmt(r)) "
+                                   + "(replicaInUse: x ≤ r z)")
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    /// `poolInUse[o,p,s]`, o with k_o > 0:  Σ_w x_owps ≤ (Σ_{w : (o,w) ∈ Π} r_wps) y_op.
+    ///
+    /// y_op is 1 where the pool serves, so the row breaks only when the pool serves more than
+    /// the demand of all its workloads together.
+    mutating func checkPoolInUseConstraints() {
+        for pool in pools where pool.spareUnits > 0 {
+            guard let inUse = poolInUse[pool.id] else { continue }
+            for p in 0..<periods {
+                for s in 0..<slices.count {
+                    let (served, demanded) = poolRates(pool, p, s)
+                    let excess = served - (inUse[p] ? demanded : 0)
+                    if excess > tolerance * max(1, demanded) {
+                        report(.poolInUse, offering: pool.id, period: p, slice: s, amount: excess,
+                               "\(pool.id) serves \(fmt(served)) tokens/s, more than the \(fmt(demanded)) its workloads demand")
+                    }
+                }
+            }
+        }
+    }
+
+    /// `platformInUse[k,w,p,s]`:  Σ_{o : k(o) = k, (o,w) ∈ Π} x_owps ≤ r_wps u_kp.
+    ///
+    /// u_kp is 1 where the platform serves, so the row breaks only when its offerings together
+    /// serve a workload beyond its demand rate.
+    mutating func checkPlatformInUseConstraints() {
+        let pools = self.pools
+        for platform in scenario.platforms {
+            let members = pools.filter { $0.platform == platform.id }
+            guard let inUse = platformInUse[platform.id], !members.isEmpty else { continue }
+            for w in scenario.workloads {
+                for p in 0..<periods {
+                    for s in 0..<slices.count {
+                        var rate = 0.0
+                        for o in members { rate += selfServed[o.id]?[w.id]?[p][s] ?? 0 }
+                        let r = rates[w.id]?[p][s] ?? 0
+                        let excess = rate - (inUse[p] ? r : 0)
+                        if excess > tolerance * max(1, r) {
+                            report(.platformInUse, offering: platform.id, workload: w.id, period: p, slice: s, amount: excess,
+                                   "offerings of platform \(platform.id) serve \(fmt(rate)) tokens/s of \(w.id), more than its demand rate \(fmt(r))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `platformAdoption[k,p]`:  Σ_{q=1}^{p} α_kq ≥ u_kp, for platforms not adopted before the horizon.
+    ///
+    /// The rows determine the cheapest α: 1 in the first period the platform is in use. A platform
+    /// with existing units (a purchase of k with E_o > 0) is adopted before the horizon: no α.
+    mutating func checkPlatformAdoptionConstraints() {
+        for platform in scenario.platforms {
+            let adoptedBefore = scenario.purchases.contains { $0.platform == platform.id && $0.existingUnits > 0 }
+            if !adoptedBefore, let first = platformInUse[platform.id]?.firstIndex(of: true) {
+                platformAdopted[platform.id] = first
             }
         }
     }
@@ -465,6 +824,7 @@ private struct EvaluationRun {
         }
         let salvage = salvageCredit()
         let endDiscount = discount(periods)
+        let (beyond, discountedBeyond) = commitmentsBeyondHorizon()
 
         var undiscounted = CostBreakdown()
         var discounted = CostBreakdown()
@@ -472,8 +832,8 @@ private struct EvaluationRun {
             undiscounted = undiscounted + period.cost
             discounted = discounted + period.discountedCost
         }
-        var totalCost = -salvage
-        var discountedCost = -endDiscount * salvage
+        var totalCost = beyond - salvage
+        var discountedCost = discountedBeyond - endDiscount * salvage
         for period in periodResults {
             totalCost += period.cost.total
             discountedCost += period.discountedCost.total
@@ -482,16 +842,31 @@ private struct EvaluationRun {
         var units: [String: [Double]] = [:]
         for (i, o) in scenario.purchases.enumerated() { units[o.id] = inService[i] }
 
-        return PlanEvaluation(
+        var evaluation = PlanEvaluation(
             violations: violations, periods: periodResults, costByComponent: undiscounted,
             discountedCostByComponent: discounted, salvage: salvage, discountedSalvage: endDiscount * salvage,
             totalCost: totalCost, discountedCost: discountedCost, tokensDemanded: tokensDemanded,
             tokensServed: tokensServed, tokensUnserved: tokensUnserved, unitsInService: units, tolerance: tolerance)
+        evaluation.commitmentsBeyondHorizon = beyond
+        evaluation.discountedCommitmentsBeyondHorizon = discountedBeyond
+        evaluation.contractStarts = starts
+        evaluation.replicas = replicas
+        evaluation.platforms = scenario.platforms.map { platform in
+            let inUse = platformInUse[platform.id] ?? Array(repeating: false, count: periods)
+            let adopted = platformAdopted[platform.id]
+            return PlatformEvaluation(
+                id: platform.id, inUse: inUse, adoptedPeriod: adopted,
+                adoptionCost: adopted == nil ? 0 : platform.adoptionCost,
+                yearlyCosts: Double(inUse.filter { $0 }.count) * platform.yearlyCost * hours / 8760)
+        }
+        return evaluation
     }
 
     /// The cost lines and tokens of period p:
     /// capex (amortized Σ_o c_o / L_o (n_op − e_op), or cash Σ_o c_o b_op), energy
-    /// Σ_o n_op k_o PUE h ε, fixed opex Σ_o n_op g_o, rental, API and unserved penalty.
+    /// Σ_o n_op k_o PUE h ε, fixed opex Σ_o n_op g_o, rental (reserved: π_o h m_op + f_o v_op, on the
+    /// units under contract; on demand: Σ_s π_o d η_s m_ops), API, unserved penalty, and platform
+    /// Σ_k (A_k α_kp + Y_k (h / 8760) u_kp).
     func periodEvaluation(_ p: Int) -> PeriodEvaluation {
         let site = scenario.site
         let cash = scenario.capexAccounting == .cash
@@ -510,7 +885,8 @@ private struct EvaluationRun {
         for o in scenario.rentals {
             switch o.commitment {
             case .period:
-                cost.rental += o.pricePerUnitHour * hours * (reserved[o.id]?[p] ?? 0)
+                cost.rental += o.pricePerUnitHour * hours * (contracted[o.id]?[p] ?? 0)
+                    + o.upfrontPerUnit * (starts[o.id]?[p] ?? 0)
             case .none:
                 for s in 0..<slices.count {
                     cost.rental += o.pricePerUnitHour * days * slices[s].hours * (onDemand[o.id]?[p][s] ?? 0)
@@ -525,6 +901,10 @@ private struct EvaluationRun {
                     cost.api += seconds(s) / 1e6 * pricePerMTok * y[p][s]
                 }
             }
+        }
+        for platform in scenario.platforms {
+            if platformAdopted[platform.id] == p { cost.platform += platform.adoptionCost }
+            if platformInUse[platform.id]?[p] == true { cost.platform += platform.yearlyCost * hours / 8760 }
         }
         var demanded = 0.0, served = 0.0, missed = 0.0
         for w in scenario.workloads {
@@ -546,6 +926,25 @@ private struct EvaluationRun {
             tokensDemanded: demanded, tokensServed: served, tokensUnserved: missed)
     }
 
+    /// Commitments beyond the horizon (8.1), undiscounted and discounted:
+    /// Σ_o Σ_q π_o h · max(0, q + T_o − 1 − P) · v_oq  and  Σ_o Σ_q π_o h · v_oq · Σ_{p = P+1}^{q + T_o − 1} δ_p.
+    func commitmentsBeyondHorizon() -> (undiscounted: Double, discounted: Double) {
+        var undiscounted = 0.0, discounted = 0.0
+        for o in scenario.rentals where o.commitment == .period {
+            guard let v = starts[o.id] else { continue }
+            let term = max(1, o.termPeriods)
+            for q in 0..<periods where v[q] != 0 {
+                let perPeriod = o.pricePerUnitHour * hours * v[q]
+                // 0-based: the contract runs q ... q + T − 1; periods P ... after the horizon.
+                for i in periods..<max(periods, q + term) {
+                    undiscounted += perPeriod
+                    discounted += perPeriod * discount(i)
+                }
+            }
+        }
+        return (undiscounted, discounted)
+    }
+
     /// Salvage (cash accounting; 0 when amortized): Σ_o Σ_q c_o · max(0, q + L_o − 1 − P) / L_o · b_oq
     /// (1-based q).
     func salvageCredit() -> Double {
@@ -559,6 +958,25 @@ private struct EvaluationRun {
         }
         return salvage
     }
+}
+
+/// A purchase or rental as the capacity rows see it.
+private struct Pool {
+    enum Kind { case owned, reserved, onDemand }
+    let id: String
+    let throughput: [String: Double]
+    let acceleratorsPerUnit: Int
+    let acceleratorsPerReplica: [String: Int]
+    /// k_o (0 for on-demand rentals).
+    let spareUnits: Int
+    let failureDerating: Double
+    let platform: String?
+    let kind: Kind
+    /// Units (hence replicas) are whole: a purchase, or a reserved rental, with `integerUnits`.
+    let wholeUnits: Bool
+
+    /// ν_ow = a_ow / G_o: units one replica of `size` accelerators takes.
+    func unitsPerReplica(_ size: Int) -> Double { Double(size) / Double(max(1, acceleratorsPerUnit)) }
 }
 
 /// A figure in a message: six significant digits.
