@@ -322,7 +322,9 @@ public enum PlanHTMLReport {
         let cash = finance.cashFlow
         body += section("Cash out", figure(
             SVGChart.stackedBars(id: "cash", title: "Cash out by period", categories: cash.periods.map(\.label), series: cashSeries(cash), format: axisMoney),
-            "Cash paid per period under the finance terms (deposits at order, balances after delivery, upfront fees when a contract starts), undiscounted, and the rent reserved contracts still owe after the horizon. Salvage value is not cash and is not shown.")
+            "Cash paid per period under the finance terms (deposits at order, balances after delivery), undiscounted."
+                + (cash.commitments > 0 ? " Reserved contracts pay their upfront fee when they start, and owe their rent after the horizon too: a commitment, never credited." : "")
+                + " Salvage value is not cash and is not shown.")
             + table(cashTable(cash.fiscalYears + [CashFlow.Line(label: "total", capital: cash.capital, operating: cash.operating, total: cash.total, inHorizon: true, commitments: cash.commitments)])))
         let capacity = capacitySeries(plan)
         body += section("Capacity against demand", figure(
@@ -433,14 +435,17 @@ public enum PlanHTMLReport {
             rows.append("after the horizon")
             all.append(Attribution.Lines(reserved: a.beyondHorizon))
         }
-        return SVGChart.horizontalBars(id: "workloads", title: "Cost per workload", rows: rows, series: [
+        var series = [
             ChartSeries(name: "owned", color: costColors.capex, values: all.map(\.owned)),
             ChartSeries(name: "reserved", color: costColors.rental, values: all.map(\.reserved)),
             ChartSeries(name: "on demand", color: "#b07aa1", values: all.map(\.onDemand)),
             ChartSeries(name: "API", color: costColors.api, values: all.map(\.api)),
             ChartSeries(name: "unserved penalty", color: costColors.penalty, values: all.map(\.unservedPenalty)),
-            ChartSeries(name: "platform", color: costColors.platform, values: all.map(\.platform)),
-        ], format: axisMoney)
+        ]
+        if all.contains(where: { $0.platform > 0 }) {
+            series.append(ChartSeries(name: "platform", color: costColors.platform, values: all.map(\.platform)))
+        }
+        return SVGChart.horizontalBars(id: "workloads", title: "Cost per workload", rows: rows, series: series, format: axisMoney)
     }
 
     static func breakevenSection(_ b: BreakevenResult) -> String {
