@@ -119,7 +119,7 @@ param preAdopted{pf in PLATFORMS} := if exists{o in BUY: (pf,o) in ONPLATFORM} e
 /* ---------------------------------------------------------------- discounting */
 # delta[p] discounts period p to the start of the horizon; delta[P+1] to its end, and later
 # periods discount contracts that run past the horizon
-param maxTerm := max{t in {1} union setof{o in RESERVED} T[o]} t;
+param maxTerm := if card(RESERVED) = 0 then 1 else max{o in RESERVED} T[o];
 param delta{p in 1..P+maxTerm} := (1 + rho) ** (-(p - 1) * h / 8760);
 
 /* ================================================================ variables */
