@@ -138,7 +138,7 @@ final class PlanSchemaTests: XCTestCase {
             ("unknown-status", try mutate(good) { $0["status"] = "great" }),
             ("null-optional", try mutate(good) { $0["diagnosis"] = NSNull() }),
             ("string-number", try mutate(good) { edit(&$0, "solver") { $0["rows"] = "10" } }),
-            ("schema-version-2", try mutate(good) { $0["schemaVersion"] = 2 }),
+            ("schema-version-1", try mutate(good) { $0["schemaVersion"] = 1 }),
             ("optimal-without-totals", try mutate(good) { $0["totals"] = nil }),
             ("unknown-key-in-period", try mutate(good) {
                 var periods = $0["periods"] as! [[String: Any]]

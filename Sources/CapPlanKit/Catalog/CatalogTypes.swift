@@ -55,11 +55,18 @@ public struct CatalogPurchase: Hashable, Sendable {
     public let throughputByModel: [String: CatalogThroughput]
     public let price: CatalogSource
     public let power: CatalogSource
+    /// The software platform (`nvidia`, `amd`, ...), from the accelerator.
+    public let platform: String?
+    /// Accelerators one replica of each catalog model needs, by model id (from the memory fit).
+    public let acceleratorsPerReplicaByModel: [String: Int]
 
     public init(
         id: String, accelerator: String, acceleratorsPerUnit: Int, unitPrice: Double, lifetimeYears: Double,
-        powerKW: Double, throughputByModel: [String: CatalogThroughput], price: CatalogSource, power: CatalogSource
+        powerKW: Double, throughputByModel: [String: CatalogThroughput], price: CatalogSource, power: CatalogSource,
+        platform: String? = nil, acceleratorsPerReplicaByModel: [String: Int] = [:]
     ) {
+        self.platform = platform
+        self.acceleratorsPerReplicaByModel = acceleratorsPerReplicaByModel
         self.id = id
         self.accelerator = accelerator
         self.acceleratorsPerUnit = acceleratorsPerUnit
@@ -84,11 +91,22 @@ public struct CatalogRental: Hashable, Sendable {
     public let term: String
     public let throughputByModel: [String: CatalogThroughput]
     public let price: CatalogSource
+    /// The contract length of a reserved entry in months (12 for 1-year, 36 for 3-year); nil for
+    /// on-demand entries and for capacity blocks, which are reserved one period at a time.
+    public let termMonths: Int?
+    /// The software platform (`nvidia`, `google-tpu`, ...), from the accelerator.
+    public let platform: String?
+    /// Accelerators one replica of each catalog model needs, by model id (from the memory fit).
+    public let acceleratorsPerReplicaByModel: [String: Int]
 
     public init(
         id: String, provider: String, accelerator: String, acceleratorsPerUnit: Int, pricePerUnitHour: Double,
-        commitment: RentalCommitment, term: String, throughputByModel: [String: CatalogThroughput], price: CatalogSource
+        commitment: RentalCommitment, term: String, throughputByModel: [String: CatalogThroughput], price: CatalogSource,
+        termMonths: Int? = nil, platform: String? = nil, acceleratorsPerReplicaByModel: [String: Int] = [:]
     ) {
+        self.termMonths = termMonths
+        self.platform = platform
+        self.acceleratorsPerReplicaByModel = acceleratorsPerReplicaByModel
         self.id = id
         self.provider = provider
         self.accelerator = accelerator
@@ -128,18 +146,49 @@ public struct CatalogAPI: Hashable, Sendable {
     }
 }
 
+/// A labelled estimate of what running on a software platform costs (docs/catalog.md,
+/// "Platform costs"): the defaults a scenario's `platforms:` entry can take.
+public struct CatalogPlatform: Hashable, Sendable {
+    /// `nvidia`, `amd`, `intel-gaudi`, `google-tpu`, `aws-neuron`.
+    public let id: String
+    /// The software stack a team must bring up ("CUDA", "ROCm", ...).
+    public let stack: String
+    /// USD, once, when a team first serves on the platform.
+    public let adoptionCost: Double
+    /// USD per year while it serves.
+    public let yearlyCost: Double
+    /// How the figures were estimated (engineer-years at a stated loaded cost).
+    public let reasoning: String
+    public let source: CatalogSource
+
+    public init(id: String, stack: String, adoptionCost: Double, yearlyCost: Double, reasoning: String, source: CatalogSource) {
+        self.id = id
+        self.stack = stack
+        self.adoptionCost = adoptionCost
+        self.yearlyCost = yearlyCost
+        self.reasoning = reasoning
+        self.source = source
+    }
+}
+
 /// The whole catalog.
 public struct Catalog: Sendable {
     public let models: [CatalogModel]
     public let purchases: [CatalogPurchase]
     public let rentals: [CatalogRental]
     public let apis: [CatalogAPI]
+    /// Platform cost estimates, one per platform the catalog's hardware runs on.
+    public let platforms: [CatalogPlatform]
 
-    public init(models: [CatalogModel], purchases: [CatalogPurchase], rentals: [CatalogRental], apis: [CatalogAPI]) {
+    public init(
+        models: [CatalogModel], purchases: [CatalogPurchase], rentals: [CatalogRental], apis: [CatalogAPI],
+        platforms: [CatalogPlatform] = []
+    ) {
         self.models = models
         self.purchases = purchases
         self.rentals = rentals
         self.apis = apis
+        self.platforms = platforms
     }
 
     /// Every offering id in the catalog, for "did you mean" suggestions.

@@ -6,11 +6,18 @@
 //   their hours (capacity is paid for around the clock); in each slice a workload pays its load
 //   divided by the units in service, and the rest (headroom under the utilization cap included)
 //   is idle.
+// - A workload that runs in replicas on an offering (docs/formulation.md 8.2) occupies its
+//   replicas' units, ν_ow ρ_owps, not its load x / τ: a replica is paid for whole.
+// - Reserved contracts: each period's rent; the upfront fee spread evenly over the term's
+//   periods. The rent and upfront share of the periods after the horizon go to no workload:
+//   their own line, `beyondHorizon`.
+// - Platforms: a platform's adoption and yearly costs of a period go to the workloads by their
+//   tokens served on its offerings in that period.
 // Owned units cost their price spread over the useful life (c_o / L_o per purchased unit in
 // service, as amortized accounting books it) plus energy and fixed opex. Under cash accounting
 // the price paid on arrival less the salvage credit equals that same spread over the periods in
-// the horizon, so in both accountings the attributed costs and the idle line sum to
-// `totals.cost`.
+// the horizon, so in both accountings the attributed costs, the idle line and the line beyond
+// the horizon sum to `totals.cost`.
 
 public enum CostAttribution {
     public static func attribute(scenario: Scenario, decisions: PlanDecisions, evaluation: PlanEvaluation) -> Attribution {
@@ -22,11 +29,16 @@ public enum CostAttribution {
         var lines = [[Attribution.Lines]](repeating: [Attribution.Lines](repeating: .init(), count: periods), count: workloads.count)
         var idle = [Attribution.Lines](repeating: .init(), count: periods)
 
-        /// Load in units (x / τ) of each workload on an offering, [workload][period][slice].
-        /// In workload order, so that sums are the same bits run to run.
-        func load(_ id: String, throughput: [String: Double]) -> [(Int, [[Double]])] {
+        /// Load in units of each workload on an offering, [workload][period][slice]: its
+        /// replicas' units where it runs in replicas, else x / τ. In workload order, so that
+        /// sums are the same bits run to run.
+        func load(_ id: String, throughput: [String: Double], replicaSize: [String: Int], acceleratorsPerUnit: Int) -> [(Int, [[Double]])] {
             let served = decisions.served[id] ?? [:]
             return workloads.enumerated().compactMap { w, workload in
+                if let size = replicaSize[workload.id], let replicas = evaluation.replicas[id]?[workload.id] {
+                    let unitsPerReplica = Double(size) / Double(acceleratorsPerUnit)
+                    return (w, replicas.map { $0.map { $0 * unitsPerReplica } })
+                }
                 guard let rates = served[workload.id], let tau = throughput[workload.id], tau > 0 else { return nil }
                 return (w, rates.map { $0.map { $0 / tau } })
             }
@@ -47,7 +59,7 @@ public enum CostAttribution {
         }
 
         for o in scenario.purchases {
-            let loads = load(o.id, throughput: o.throughput)
+            let loads = load(o.id, throughput: o.throughput, replicaSize: o.acceleratorsPerReplica, acceleratorsPerUnit: o.acceleratorsPerUnit)
             for p in 0..<periods {
                 let n = evaluation.unitsInService[o.id]?[p] ?? 0
                 guard n > 0 else { continue }
@@ -60,15 +72,32 @@ public enum CostAttribution {
                 }
             }
         }
+        var beyondHorizon = 0.0
         for o in scenario.rentals {
-            let loads = load(o.id, throughput: o.throughput)
+            let loads = load(o.id, throughput: o.throughput, replicaSize: o.acceleratorsPerReplica, acceleratorsPerUnit: o.acceleratorsPerUnit)
+            // The upfront fee of each contract, spread over its term: per period in the horizon,
+            // and the share of the periods after it.
+            var upfront = [Double](repeating: 0, count: periods)
+            if o.commitment == .period, o.upfrontPerUnit > 0 {
+                let term = o.termPeriods
+                for (q, units) in PlanExtraction.contractStarts(o, decisions: decisions, evaluation: evaluation).enumerated() where units > 0 {
+                    let perPeriod = units * o.upfrontPerUnit / Double(term)
+                    for p in q..<min(q + term, periods) { upfront[p] += perPeriod }
+                    beyondHorizon += perPeriod * Double(max(0, q + term - periods))
+                }
+            }
             for p in 0..<periods {
                 switch o.commitment {
                 case .period:
                     let m = decisions.reservedUnits[o.id]?[p] ?? 0
-                    guard m > 0 else { continue }
+                    guard m > 0 else {
+                        // A fee share with no units cannot happen in a consistent plan; kept as idle so that sums hold.
+                        idle[p].reserved += upfront[p]
+                        continue
+                    }
+                    let cost = o.pricePerUnitHour * hours * m + upfront[p]
                     for s in slices.indices {
-                        share(o.pricePerUnitHour * hours * m * slices[s].hours / 24, capacity: m, loads: loads, p: p, s: s, into: \.reserved)
+                        share(cost * slices[s].hours / 24, capacity: m, loads: loads, p: p, s: s, into: \.reserved)
                     }
                 case .none:
                     for s in slices.indices {
@@ -92,6 +121,41 @@ public enum CostAttribution {
                 }
             }
         }
+        // Rent after the horizon (the evaluator's figure).
+        beyondHorizon += evaluation.commitmentsBeyondHorizon
+
+        // Platforms: each platform's cost of a period by tokens served on its offerings.
+        var platformOfferings: [String: [String]] = [:]
+        for offering in scenario.offerings {
+            switch offering {
+            case .purchase(let o): if let k = o.platform { platformOfferings[k, default: []].append(o.id) }
+            case .rental(let o): if let k = o.platform { platformOfferings[k, default: []].append(o.id) }
+            case .api: break
+            }
+        }
+        let yearly = Dictionary(scenario.platforms.map { ($0.id, $0.yearlyCost) }, uniquingKeysWith: { a, _ in a })
+        for p in 0..<periods {
+            var assigned = 0.0
+            for platform in evaluation.platforms where p < platform.inUse.count {
+                var cost = platform.inUse[p] ? (yearly[platform.id] ?? 0) * hours / 8760 : 0
+                if platform.adoptedPeriod == p { cost += platform.adoptionCost }
+                guard cost != 0 else { continue }
+                var tokens = [Double](repeating: 0, count: workloads.count)
+                for id in platformOfferings[platform.id] ?? [] {
+                    for (workload, rates) in decisions.served[id] ?? [:] {
+                        guard let w = position[workload] else { continue }
+                        for s in slices.indices { tokens[w] += rates[p][s] * seconds(s) }
+                    }
+                }
+                let all = tokens.reduce(0, +)
+                guard all > 0 else { continue }
+                for w in workloads.indices where tokens[w] > 0 { lines[w][p].platform += cost * tokens[w] / all }
+                assigned += cost
+            }
+            // What no workload's tokens explain (none in a consistent plan) is idle.
+            idle[p].platform += (evaluation.periods.indices.contains(p) ? evaluation.periods[p].cost.platform : 0) - assigned
+        }
+
         if let theta = scenario.policy.unservedPenaltyPerMTok {
             for (workload, rates) in decisions.unserved {
                 guard let w = position[workload] else { continue }
@@ -102,7 +166,8 @@ public enum CostAttribution {
         }
 
         func finished(_ line: Attribution.Lines) -> Attribution.Lines {
-            Attribution.Lines(owned: line.owned, reserved: line.reserved, onDemand: line.onDemand, api: line.api, unservedPenalty: line.unservedPenalty)
+            Attribution.Lines(owned: line.owned, reserved: line.reserved, onDemand: line.onDemand, api: line.api,
+                              unservedPenalty: line.unservedPenalty, platform: line.platform)
         }
         var results: [Attribution.WorkloadCost] = []
         for (w, workload) in workloads.enumerated() {
@@ -119,6 +184,6 @@ public enum CostAttribution {
         let idleLines = idle.map(finished)
         let idleTotal = idleLines.reduce(Attribution.Lines(), +)
         return Attribution(workloads: results, idle: idleTotal, idleByPeriod: idleLines.map(\.total),
-                           total: results.reduce(0) { $0 + $1.cost.total } + idleTotal.total)
+                           total: results.reduce(0) { $0 + $1.cost.total } + idleTotal.total + beyondHorizon, beyondHorizon: beyondHorizon)
     }
 }

@@ -48,7 +48,8 @@ public enum FinanceComputation {
     }
 
     /// Deposits in the order period, balances `balanceDelayDays` after the start of the arrival
-    /// period (in the period that day falls in), running costs in the period they are used.
+    /// period (in the period that day falls in), running costs in the period they are used,
+    /// and the rent of reserved contracts running past the horizon in the periods it falls due.
     public static func cashFlow(_ plan: PlanDocument, usefulLifePeriods: [String: Int], terms: FinanceTerms) throws -> CashFlow {
         let start = try start(plan)
         let count = plan.periods.count
@@ -63,7 +64,18 @@ public enum FinanceComputation {
             if deposit > 0 { capital[order, default: 0] += deposit }
             capital[arrival + delay, default: 0] += purchase.capex - deposit
         }
-        let first = min(0, capital.keys.min() ?? 0), last = max(count - 1, capital.keys.max() ?? 0)
+        // Rent due after the horizon, period by period: a contract's term runs on past it.
+        var commitments: [Int: Double] = [:]
+        for (r, rental) in (plan.rentals ?? []).enumerated() {
+            for (c, contract) in rental.contracts.enumerated() where contract.periodsBeyondHorizon > 0 {
+                let first = try offset(contract.start, from: start, field: "rentals[\(r)].contracts[\(c)].start")
+                for i in max(count, first)..<(first + contract.termPeriods) {
+                    commitments[i, default: 0] += contract.units * rental.rentPerUnitPeriod
+                }
+            }
+        }
+        let keys = Array(capital.keys) + Array(commitments.keys)
+        let first = min(0, keys.min() ?? 0), last = max(count - 1, keys.max() ?? 0)
         var lines: [CashFlow.Line] = []
         var years: [Int: CashFlow.Line] = [:]
         for i in first...max(first, last) {
@@ -71,23 +83,26 @@ public enum FinanceComputation {
             let operating: Double
             if inHorizon {
                 let cost = plan.periods[i].cost
-                operating = cost.energy + cost.fixedOpex + cost.rental + cost.api
+                operating = cost.energy + cost.fixedOpex + cost.rental + cost.api + cost.platform
             } else {
                 operating = 0
             }
-            let paid = capital[i] ?? 0
-            if !inHorizon && paid == 0 { continue }
+            let paid = capital[i] ?? 0, owed = commitments[i] ?? 0
+            if !inHorizon && paid == 0 && owed == 0 { continue }
             let label = start.advanced(by: i)
-            lines.append(.init(label: label.description, capital: paid, operating: operating, total: paid + operating, inHorizon: inHorizon))
+            lines.append(.init(label: label.description, capital: paid, operating: operating, total: paid + operating + owed,
+                               inHorizon: inHorizon, commitments: owed))
             let year = fiscalYear(of: label, startMonth: terms.fiscalYearStartMonth)
             var line = years[year] ?? .init(label: "FY\(year)", capital: 0, operating: 0, total: 0, inHorizon: true)
             line.capital += paid
             line.operating += operating
-            line.total += paid + operating
+            line.commitments += owed
+            line.total += paid + operating + owed
             line.inHorizon = line.inHorizon && inHorizon
             years[year] = line
         }
         let capitalTotal = lines.reduce(0) { $0 + $1.capital }, operatingTotal = lines.reduce(0) { $0 + $1.operating }
+        let commitmentsTotal = lines.reduce(0) { $0 + $1.commitments }
         var salvage = 0.0
         for (k, purchase) in plan.purchases.enumerated() {
             guard let life = usefulLifePeriods[purchase.offering] else {
@@ -97,7 +112,8 @@ public enum FinanceComputation {
             salvage += purchase.capex * Double(max(0, arrival + life - count)) / Double(life)
         }
         return CashFlow(periods: lines, fiscalYears: years.keys.sorted().map { years[$0]! }, capital: capitalTotal,
-                        operating: operatingTotal, total: capitalTotal + operatingTotal, salvageValue: salvage)
+                        operating: operatingTotal, total: capitalTotal + operatingTotal + commitmentsTotal, salvageValue: salvage,
+                        commitments: commitmentsTotal)
     }
 
     /// One cohort per purchase line; expense, write-offs and book value per horizon period.

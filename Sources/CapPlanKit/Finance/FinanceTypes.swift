@@ -121,12 +121,17 @@ public struct CashFlow: Codable, Sendable {
         public var label: String
         /// Purchase payments: deposits and balances.
         public var capital: Double
-        /// Energy, fixed opex, rentals and APIs, paid in the period they are used.
+        /// Energy, fixed opex, rentals (upfront fees in the contract's start period), APIs and
+        /// platform costs, paid in the period they are used.
         public var operating: Double
+        /// capital + operating + commitments.
         public var total: Double
         /// False for payments before the horizon's first period (deposits on early orders) or
-        /// after its last (late balances).
+        /// after its last (late balances, rent of contracts running past the horizon).
         public var inHorizon: Bool
+        /// Rent of reserved contracts due after the horizon: an obligation, never credited
+        /// (absent in plans of schemaVersion 1).
+        @ZeroIfAbsent public var commitments: Double = 0
     }
 
     /// Every period with a payment, from the earliest to the latest, in order.
@@ -135,11 +140,14 @@ public struct CashFlow: Codable, Sendable {
     public var fiscalYears: [Line]
     public var capital: Double
     public var operating: Double
-    /// All cash out: capital + operating. The unserved-demand penalty is not cash and is left out.
+    /// All cash out: capital + operating + commitments. The unserved-demand penalty is not cash
+    /// and is left out.
     public var total: Double
     /// What the purchased units are still worth at the horizon's end, straight-line over their
     /// useful life (the plan's salvage rule): not cash, stated apart from the cash out.
     public var salvageValue: Double
+    /// Rent of reserved contracts for the periods after the horizon (`totals.commitmentsBeyondHorizon`).
+    @ZeroIfAbsent public var commitments: Double = 0
 }
 
 /// Book depreciation of purchased units, by cohort (offering and arrival period). Units owned
@@ -179,26 +187,30 @@ public struct Attribution: Codable, Sendable {
     public struct Lines: Codable, Sendable, Equatable {
         /// Owned units: amortized price (c_o / L_o per purchased unit in service), energy, fixed opex.
         public var owned: Double
-        /// Reserved rentals (commitment `period`).
+        /// Reserved rentals (commitment `period`): rent, and upfront fees spread over the term.
         public var reserved: Double
         /// On-demand rentals.
         public var onDemand: Double
         public var api: Double
         public var unservedPenalty: Double
         public var total: Double
+        /// Platform adoption and yearly costs (absent in plans of schemaVersion 1).
+        @ZeroIfAbsent public var platform: Double
 
-        public init(owned: Double = 0, reserved: Double = 0, onDemand: Double = 0, api: Double = 0, unservedPenalty: Double = 0) {
+        public init(owned: Double = 0, reserved: Double = 0, onDemand: Double = 0, api: Double = 0, unservedPenalty: Double = 0,
+                    platform: Double = 0) {
             self.owned = owned
             self.reserved = reserved
             self.onDemand = onDemand
             self.api = api
             self.unservedPenalty = unservedPenalty
-            total = owned + reserved + onDemand + api + unservedPenalty
+            self.platform = platform
+            total = owned + reserved + onDemand + api + unservedPenalty + platform
         }
 
         static func + (lhs: Lines, rhs: Lines) -> Lines {
             Lines(owned: lhs.owned + rhs.owned, reserved: lhs.reserved + rhs.reserved, onDemand: lhs.onDemand + rhs.onDemand,
-                  api: lhs.api + rhs.api, unservedPenalty: lhs.unservedPenalty + rhs.unservedPenalty)
+                  api: lhs.api + rhs.api, unservedPenalty: lhs.unservedPenalty + rhs.unservedPenalty, platform: lhs.platform + rhs.platform)
         }
     }
 
@@ -217,6 +229,9 @@ public struct Attribution: Codable, Sendable {
     /// Owned and rented capacity paid for and not used (utilization headroom included).
     public var idle: Lines
     public var idleByPeriod: [Double]
-    /// Σ workloads + idle: equals `totals.cost`.
+    /// Σ workloads + idle + beyondHorizon: equals `totals.cost`.
     public var total: Double
+    /// Reserved contracts' rent and upfront share for the periods after the horizon: paid for
+    /// no workload of the plan (absent in plans of schemaVersion 1).
+    @ZeroIfAbsent public var beyondHorizon: Double = 0
 }

@@ -1,6 +1,11 @@
 // The plan as JSON (docs/plan-format.md, docs/plan.schema.json). Key names are a contract:
 // scripts read `status`, `totals.discountedCost`, `totals.cost`, `solver.mipGap`, `purchases`
 // and `periods`. Money in USD, tokens in tokens, power in kW.
+//
+// Version 2 added the platform cost line, the commitments beyond the horizon, and the
+// `rentals`, `platforms`, `replicas` and `margins` sections. Plans of version 1 still decode
+// (for `capplan report`): their new cost lines read as 0 (`ZeroIfAbsent`), their new sections
+// as absent.
 
 /// The outcome in one word.
 public enum PlanStatus: String, Codable, Sendable {
@@ -13,7 +18,8 @@ public enum PlanStatus: String, Codable, Sendable {
 }
 
 public struct PlanDocument: Codable, Sendable {
-    public var schemaVersion = 1
+    /// 2 since reserved contracts are charged for their whole term (docs/plan-format.md).
+    public var schemaVersion = 2
     public var scenario: ScenarioInfo
     public var status: PlanStatus
     public var solver: SolverInfo
@@ -28,6 +34,14 @@ public struct PlanDocument: Codable, Sendable {
     public var priceThresholds: [PriceThreshold]?
     /// Cash flow, depreciation and cost per workload (docs/finance.md); present with `totals`.
     public var finance: PlanFinance?
+    /// Reserved rentals and their contracts (docs/formulation.md 8.1); present with `totals`.
+    public var rentals: [ReservedRental]?
+    /// Platforms with a cost entry: use, adoption and costs (8.3); present with `totals`.
+    public var platforms: [PlatformLine]?
+    /// Replicas run per offering and workload (8.2); present with `totals`.
+    public var replicas: [ReplicaLine]?
+    /// Spare units and failure derating held per pool (8.4); present with `totals`.
+    public var margins: [MarginLine]?
     public var diagnosis: Diagnosis?
     public var warnings: [String]
 
@@ -101,7 +115,10 @@ public struct PlanDocument: Codable, Sendable {
         public var rental: Double
         public var api: Double
         public var unservedPenalty: Double
+        /// The sum of the lines, platform included.
         public var total: Double
+        /// Platform adoption and yearly costs (schemaVersion 2).
+        @ZeroIfAbsent public var platform: Double = 0
     }
 
     public struct Totals: Codable, Sendable {
@@ -124,6 +141,13 @@ public struct PlanDocument: Codable, Sendable {
         public var tokensUnserved: Double
         /// cost / (tokensServed / 10^6), USD per million tokens served.
         public var costPerMillionTokens: Double?
+        /// Platform adoption and yearly costs, undiscounted (schemaVersion 2).
+        @ZeroIfAbsent public var platform: Double = 0
+        /// Rent of reserved contracts for the periods after the horizon, undiscounted: a
+        /// liability, included in `cost`, never netted with salvage (schemaVersion 2).
+        @ZeroIfAbsent public var commitmentsBeyondHorizon: Double = 0
+        /// The same, each period discounted; included in `discountedCost`.
+        @ZeroIfAbsent public var discountedCommitmentsBeyondHorizon: Double = 0
     }
 
     public struct Purchase: Codable, Sendable {
@@ -270,5 +294,133 @@ public struct PlanDocument: Codable, Sendable {
     public struct Diagnosis: Codable, Sendable {
         public var summary: String
         public var shortfalls: [Shortfall]
+    }
+
+    /// A reserved rental offering and the contracts the plan starts on it.
+    public struct ReservedRental: Codable, Sendable, Equatable {
+        public var offering: String
+        public var accelerator: String?
+        /// T_o: periods a contract runs.
+        public var termPeriods: Int
+        /// T_o in months.
+        public var termMonths: Int
+        /// π_o h: rent of one unit for one period, USD.
+        public var rentPerUnitPeriod: Double
+        /// f_o: USD per unit when its contract starts.
+        public var upfrontPerUnit: Double
+        /// In start order.
+        public var contracts: [Contract]
+        /// Sums over the contracts.
+        public var upfront: Double
+        public var rentInHorizon: Double
+        public var rentBeyondHorizon: Double
+    }
+
+    /// Units whose contract starts in one period (v_oq > 0).
+    public struct Contract: Codable, Sendable, Equatable {
+        /// First period of the term.
+        public var start: String
+        /// Last period of the term; after the horizon's last period when `periodsBeyondHorizon` > 0.
+        public var end: String
+        public var units: Double
+        public var termPeriods: Int
+        public var termMonths: Int
+        /// Periods of the term after the horizon.
+        public var periodsBeyondHorizon: Int
+        /// units × upfrontPerUnit, paid in `start`.
+        public var upfront: Double
+        /// Rent for the periods of the term inside the horizon, undiscounted.
+        public var rentInHorizon: Double
+        /// Rent for the periods after the horizon, undiscounted: a commitment, never credited.
+        public var rentBeyondHorizon: Double
+    }
+
+    /// A platform with a cost entry in the scenario.
+    public struct PlatformLine: Codable, Sendable, Equatable {
+        public var platform: String
+        /// Purchase and rental offerings that run on it, in scenario order.
+        public var offerings: [String]
+        /// Periods in which its offerings serve tokens.
+        public var periodsInUse: [String]
+        /// The period it is adopted in, or `before the horizon` (existing units run on it);
+        /// absent when it is never adopted.
+        public var adoptionPeriod: String?
+        /// A_k when adopted in the horizon, else 0.
+        public var adoptionCost: Double
+        /// Y_k: USD per year while in use.
+        public var yearlyCost: Double
+        /// Σ over the periods in use of Y_k h / 8760.
+        public var yearlyCosts: Double
+        /// adoptionCost + yearlyCosts, undiscounted.
+        public var cost: Double
+    }
+
+    /// Replicas of one workload on one offering.
+    public struct ReplicaLine: Codable, Sendable, Equatable {
+        public var offering: String
+        public var workload: String
+        /// a_ow.
+        public var acceleratorsPerReplica: Int
+        /// ν_ow = a_ow / acceleratorsPerUnit.
+        public var unitsPerReplica: Double
+        /// μ_w.
+        public var minReplicas: Int
+        /// Periods with replicas, in order.
+        public var periods: [ReplicaPeriod]
+    }
+
+    public struct ReplicaPeriod: Codable, Sendable, Equatable {
+        public var period: String
+        /// Replicas run in each slice (on demand: the average over the slice's hours).
+        public var replicas: [String: Double]
+        /// The most in any slice.
+        public var peak: Double
+    }
+
+    /// A pool with spare units or a failure derating.
+    public struct MarginLine: Codable, Sendable, Equatable {
+        public var offering: String
+        /// k_o.
+        public var spareUnits: Int
+        /// d_o.
+        public var failureDerating: Double
+        /// Periods with units, in order.
+        public var periods: [MarginPeriod]
+    }
+
+    public struct MarginPeriod: Codable, Sendable, Equatable {
+        public var period: String
+        /// Units in service or under contract (on demand: the hours-weighted average).
+        public var units: Double
+        /// k_o while the pool serves in the period, else 0.
+        public var spareUnitsHeld: Double
+        /// d_o (units − spareUnitsHeld).
+        public var deratedUnits: Double
+        /// (1 − d_o)(units − spareUnitsHeld): what the capacity rows count.
+        public var usableUnits: Double
+    }
+}
+
+/// A number that reads as 0 when its key is absent: cost lines added in a later schema
+/// version, so that older plans still decode. Encoded as the plain number.
+@propertyWrapper
+public struct ZeroIfAbsent: Codable, Sendable, Hashable {
+    public var wrappedValue: Double
+
+    public init(wrappedValue: Double) { self.wrappedValue = wrappedValue }
+
+    public init(from decoder: any Decoder) throws {
+        wrappedValue = try decoder.singleValueContainer().decode(Double.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue)
+    }
+}
+
+extension KeyedDecodingContainer {
+    func decode(_ type: ZeroIfAbsent.Type, forKey key: Key) throws -> ZeroIfAbsent {
+        try decodeIfPresent(type, forKey: key) ?? ZeroIfAbsent(wrappedValue: 0)
     }
 }

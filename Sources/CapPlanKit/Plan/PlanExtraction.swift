@@ -76,7 +76,20 @@ enum PlanExtraction {
     static func costLines(_ cost: CostBreakdown) -> PlanDocument.CostLines {
         PlanDocument.CostLines(
             capex: cost.capex, energy: cost.energy, fixedOpex: cost.fixedOpex, rental: cost.rental, api: cost.api,
-            unservedPenalty: cost.unservedPenalty, total: cost.total)
+            unservedPenalty: cost.unservedPenalty, total: cost.total, platform: cost.platform)
+    }
+
+    /// The plan's totals: the evaluator's cost lines and tokens.
+    static func totals(_ evaluation: PlanEvaluation) -> PlanDocument.Totals {
+        let total = evaluation.costByComponent
+        return PlanDocument.Totals(
+            discountedCost: evaluation.discountedCost, cost: evaluation.totalCost, capex: total.capex, energy: total.energy,
+            fixedOpex: total.fixedOpex, rental: total.rental, api: total.api, unservedPenalty: total.unservedPenalty,
+            salvage: evaluation.salvage, discounted: costLines(evaluation.discountedCostByComponent), discountedSalvage: evaluation.discountedSalvage,
+            tokensDemanded: evaluation.tokensDemanded, tokensServed: evaluation.tokensServed, tokensUnserved: evaluation.tokensUnserved,
+            costPerMillionTokens: evaluation.tokensServed > 0 ? evaluation.totalCost / (evaluation.tokensServed / 1e6) : nil,
+            platform: total.platform, commitmentsBeyondHorizon: evaluation.commitmentsBeyondHorizon,
+            discountedCommitmentsBeyondHorizon: evaluation.discountedCommitmentsBeyondHorizon)
     }
 
     /// Fills totals, purchases and periods. Cost lines come from the independent evaluator,
@@ -91,13 +104,8 @@ enum PlanExtraction {
         let seconds = slices.map { days * $0.hours * 3600 }
         let index = model.index
 
-        let total = evaluation.costByComponent, discounted = evaluation.discountedCostByComponent
-        document.totals = PlanDocument.Totals(
-            discountedCost: evaluation.discountedCost, cost: evaluation.totalCost, capex: total.capex, energy: total.energy,
-            fixedOpex: total.fixedOpex, rental: total.rental, api: total.api, unservedPenalty: total.unservedPenalty,
-            salvage: evaluation.salvage, discounted: costLines(discounted), discountedSalvage: evaluation.discountedSalvage,
-            tokensDemanded: evaluation.tokensDemanded, tokensServed: evaluation.tokensServed, tokensUnserved: evaluation.tokensUnserved,
-            costPerMillionTokens: evaluation.tokensServed > 0 ? evaluation.totalCost / (evaluation.tokensServed / 1e6) : nil)
+        document.totals = totals(evaluation)
+        fillSections(&document, scenario: scenario, decisions: decisions, evaluation: evaluation)
 
         // Rates as reported (trimmed and cleaned), per serving pair: [period][slice].
         func served(_ pair: ServingPair) -> [[Double]] {
@@ -193,5 +201,145 @@ enum PlanExtraction {
                 period: labels[p], discountFactor: period.discountFactor, cost: costLines(period.cost),
                 discountedCost: costLines(period.discountedCost), fleet: fleet, rentals: rentals, workloads: workloads))
         }
+    }
+
+    // MARK: Contracts, platforms, replicas and margins (schemaVersion 2)
+
+    /// The `rentals`, `platforms`, `replicas` and `margins` sections, from the scenario, the
+    /// decisions and the evaluator's recovered quantities (contract starts, replicas, platform
+    /// use); nothing here re-derives what the evaluator decides.
+    static func fillSections(_ document: inout PlanDocument, scenario: Scenario, decisions: PlanDecisions, evaluation: PlanEvaluation) {
+        document.rentals = reservedRentals(scenario: scenario, decisions: decisions, evaluation: evaluation)
+        document.platforms = platforms(scenario: scenario, evaluation: evaluation)
+        document.replicas = replicas(scenario: scenario, evaluation: evaluation)
+        document.margins = margins(scenario: scenario, decisions: decisions, evaluation: evaluation)
+    }
+
+    static func monthsPerPeriod(_ kind: PeriodKind) -> Int { 12 / kind.periodsPerYear }
+
+    /// Contracts by start period: v_oq from the evaluator; for one-period contracts, where
+    /// starts and units under contract are the same, the reserved units themselves.
+    static func contractStarts(_ rental: RentalOffering, decisions: PlanDecisions, evaluation: PlanEvaluation) -> [Double] {
+        if let starts = evaluation.contractStarts[rental.id] { return starts }
+        return rental.termPeriods == 1 ? decisions.reservedUnits[rental.id] ?? [] : []
+    }
+
+    static func reservedRentals(scenario: Scenario, decisions: PlanDecisions, evaluation: PlanEvaluation) -> [PlanDocument.ReservedRental] {
+        let periods = scenario.horizon.periods
+        let months = monthsPerPeriod(scenario.horizon.kind)
+        var result: [PlanDocument.ReservedRental] = []
+        for rental in scenario.rentals where rental.commitment == .period {
+            let term = rental.termPeriods
+            let rent = rental.pricePerUnitHour * scenario.horizon.hoursPerPeriod
+            var contracts: [PlanDocument.Contract] = []
+            for (q, units) in contractStarts(rental, decisions: decisions, evaluation: evaluation).enumerated() where units > 0 {
+                let inside = min(term, periods - q), beyond = max(0, q + term - periods)
+                contracts.append(.init(
+                    start: scenario.horizon.start.advanced(by: q).description,
+                    end: scenario.horizon.start.advanced(by: q + term - 1).description,
+                    units: units, termPeriods: term, termMonths: term * months, periodsBeyondHorizon: beyond,
+                    upfront: units * rental.upfrontPerUnit, rentInHorizon: units * rent * Double(inside),
+                    rentBeyondHorizon: units * rent * Double(beyond)))
+            }
+            guard !contracts.isEmpty else { continue }
+            result.append(.init(
+                offering: rental.id, accelerator: rental.accelerator, termPeriods: term, termMonths: term * months,
+                rentPerUnitPeriod: rent, upfrontPerUnit: rental.upfrontPerUnit, contracts: contracts,
+                upfront: contracts.reduce(0) { $0 + $1.upfront }, rentInHorizon: contracts.reduce(0) { $0 + $1.rentInHorizon },
+                rentBeyondHorizon: contracts.reduce(0) { $0 + $1.rentBeyondHorizon }))
+        }
+        return result
+    }
+
+    static func platforms(scenario: Scenario, evaluation: PlanEvaluation) -> [PlanDocument.PlatformLine] {
+        let labels = scenario.horizon.labels
+        var offerings: [String: [String]] = [:]
+        var existing = Set<String>()
+        for offering in scenario.offerings {
+            switch offering {
+            case .purchase(let o):
+                guard let k = o.platform else { continue }
+                offerings[k, default: []].append(o.id)
+                if o.existingUnits > 0 { existing.insert(k) }
+            case .rental(let o):
+                if let k = o.platform { offerings[k, default: []].append(o.id) }
+            case .api:
+                continue
+            }
+        }
+        let yearly = Dictionary(scenario.platforms.map { ($0.id, $0.yearlyCost) }, uniquingKeysWith: { a, _ in a })
+        return evaluation.platforms.map { platform in
+            let adoption = platform.adoptedPeriod.map { labels[$0] } ?? (existing.contains(platform.id) ? "before the horizon" : nil)
+            return .init(
+                platform: platform.id, offerings: offerings[platform.id] ?? [],
+                periodsInUse: platform.inUse.indices.filter { platform.inUse[$0] }.map { labels[$0] },
+                adoptionPeriod: adoption, adoptionCost: platform.adoptionCost, yearlyCost: yearly[platform.id] ?? 0,
+                yearlyCosts: platform.yearlyCosts, cost: platform.adoptionCost + platform.yearlyCosts)
+        }
+    }
+
+    static func replicas(scenario: Scenario, evaluation: PlanEvaluation) -> [PlanDocument.ReplicaLine] {
+        let labels = scenario.horizon.labels, slices = scenario.timeSlices.map(\.name)
+        var result: [PlanDocument.ReplicaLine] = []
+        for offering in scenario.offerings {
+            let sizes: [String: Int], acceleratorsPerUnit: Int
+            switch offering {
+            case .purchase(let o): (sizes, acceleratorsPerUnit) = (o.acceleratorsPerReplica, o.acceleratorsPerUnit)
+            case .rental(let o): (sizes, acceleratorsPerUnit) = (o.acceleratorsPerReplica, o.acceleratorsPerUnit)
+            case .api: continue
+            }
+            guard let byWorkload = evaluation.replicas[offering.id] else { continue }
+            for workload in scenario.workloads {
+                guard let size = sizes[workload.id], let values = byWorkload[workload.id] else { continue }
+                let periods: [PlanDocument.ReplicaPeriod] = values.enumerated().compactMap { p, bySlice in
+                    guard bySlice.contains(where: { $0 > 0 }) else { return nil }
+                    return .init(period: labels[p], replicas: Dictionary(uniqueKeysWithValues: zip(slices, bySlice)),
+                                 peak: bySlice.max() ?? 0)
+                }
+                guard !periods.isEmpty else { continue }
+                result.append(.init(
+                    offering: offering.id, workload: workload.id, acceleratorsPerReplica: size,
+                    unitsPerReplica: Double(size) / Double(acceleratorsPerUnit), minReplicas: workload.minReplicas, periods: periods))
+            }
+        }
+        return result
+    }
+
+    static func margins(scenario: Scenario, decisions: PlanDecisions, evaluation: PlanEvaluation) -> [PlanDocument.MarginLine] {
+        let labels = scenario.horizon.labels, slices = scenario.timeSlices
+        var result: [PlanDocument.MarginLine] = []
+        for offering in scenario.offerings {
+            let spare: Int, derating: Double, units: [Double]
+            switch offering {
+            case .purchase(let o):
+                (spare, derating) = (o.spareUnits, o.failureDerating)
+                units = evaluation.unitsInService[o.id] ?? []
+            case .rental(let o):
+                (spare, derating) = (o.spareUnits, o.failureDerating)
+                if let reserved = decisions.reservedUnits[o.id] {
+                    units = reserved
+                } else {
+                    units = (decisions.onDemandUnits[o.id] ?? []).map { bySlice in
+                        zip(bySlice, slices).reduce(0) { $0 + $1.0 * $1.1.hours } / 24
+                    }
+                }
+            case .api:
+                continue
+            }
+            guard spare > 0 || derating > 0 else { continue }
+            let served = decisions.served[offering.id] ?? [:]
+            let periods: [PlanDocument.MarginPeriod] = units.enumerated().compactMap { p, n in
+                guard n > 0 else { return nil }
+                // y_op: the pool serves in p (docs/formulation.md 8.4).
+                let serves = served.values.contains { $0[p].contains { $0 > 0 } }
+                let held = serves ? Double(spare) : 0
+                let counted = max(0, n - held)
+                return .init(period: labels[p], units: n, spareUnitsHeld: held, deratedUnits: derating * counted,
+                             usableUnits: (1 - derating) * counted)
+            }
+            guard !periods.isEmpty else { continue }
+            result.append(.init(offering: offering.id, spareUnits: spare, failureDerating: derating, periods: periods))
+        }
+        return result
     }
 }

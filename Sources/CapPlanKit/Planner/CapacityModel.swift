@@ -66,6 +66,72 @@ public struct CapacityModelIndex: Sendable {
     public var demandRows: [PeriodSliceBlock] = []
     public var powerCapRows: PeriodBlock?
     public var capitalBudgetRows: PeriodBlock?
+    /// Per rental (in `scenario.rentals` order): contract starts v_oq and their `contract[o,p]`
+    /// rows, for reserved rentals with a term longer than one period or an upfront fee (8.1).
+    public var contractStarts: [PeriodBlock?] = []
+    public var contractRows: [PeriodBlock?] = []
+    /// Serving pairs with a replica size (Π^rep, 8.2), in `servingPairs` order.
+    public var replicaPairs: [ReplicaPair] = []
+    /// Costed platforms some built serving pair runs on (8.3), in `scenario.platforms` order.
+    public var platforms: [PlatformBlock] = []
+    /// Pools with spare units (8.4), in `scenario.offerings` order.
+    public var poolsInUse: [PoolInUseBlock] = []
+
+    /// Columns of whole-unit decisions that fix the fleet: arrivals, units in service, reserved
+    /// units and contract starts (the rest of the integer columns, replicas ρ and the binaries
+    /// z, u, y, follow from serving once these are fixed).
+    public var fleetColumns: Set<Int> {
+        var columns = Set<Int>()
+        for (k, arrivals) in self.arrivals.enumerated() {
+            if let start = arrivals.start { for q in arrivals.firstPeriod..<periods { columns.insert(start + q - arrivals.firstPeriod) } }
+            for p in 0..<periods { columns.insert(inService[k].start + p) }
+        }
+        for block in reservedUnits.compactMap({ $0 }) { for p in 0..<periods { columns.insert(block.start + p) } }
+        for block in contractStarts.compactMap({ $0 }) { for p in 0..<periods { columns.insert(block.start + p) } }
+        return columns
+    }
+    /// P, for `fleetColumns`.
+    public var periods = 0
+}
+
+/// A serving pair (o, w) ∈ Π^rep: its replicas ρ_owps, and where the minimum is not implied
+/// its binaries z_owps, with their rows.
+public struct ReplicaPair: Hashable, Sendable {
+    public let offering: Int
+    public let workload: Int
+    /// Position in `CapacityModelIndex.servingPairs`.
+    public let servingPair: Int
+    /// ν_ow = a_ow / G_o: units one replica takes.
+    public let unitsPerReplica: Double
+    /// μ_w.
+    public let minimum: Int
+    public let replicas: PeriodSliceBlock
+    public let inUse: PeriodSliceBlock?
+    public var capacityRows: PeriodSliceBlock? = nil
+    public var minimumRows: PeriodSliceBlock? = nil
+    public var inUseRows: PeriodSliceBlock? = nil
+}
+
+/// A costed platform: u_kp (in use), α_kp (adopted; none when adopted before the horizon or
+/// free to adopt) and their rows.
+public struct PlatformBlock: Hashable, Sendable {
+    /// Position in `scenario.platforms`.
+    public let platform: Int
+    /// Positions in `scenario.offerings` of the offerings on this platform.
+    public let offerings: [Int]
+    public let inUse: PeriodBlock
+    public let adoption: PeriodBlock?
+    /// `platformInUse[k,w,p,s]` rows by workload position.
+    public var inUseRows: [Int: PeriodSliceBlock] = [:]
+    public var adoptionRows: PeriodBlock? = nil
+}
+
+/// A pool with spare units: y_op and its `poolInUse[o,p,s]` rows.
+public struct PoolInUseBlock: Hashable, Sendable {
+    /// Position in `scenario.offerings`.
+    public let offering: Int
+    public let inUse: PeriodBlock
+    public var rows: PeriodSliceBlock? = nil
 }
 
 /// The LP of a scenario together with the map of its columns and rows.
@@ -123,6 +189,10 @@ public struct CapacityModelBuilder {
     var dominatedPairs = Set<[Int]>()
     var dominatedUnserved = Set<Int>()
     var reductions: [String] = []
+    /// Costed platforms (A_k > 0 or Y_k > 0), by id.
+    let costedPlatforms: Set<String>
+    /// Position in `index.poolsInUse` by offering position.
+    var poolPosition: [Int: Int] = [:]
 
     public init(scenario: Scenario, options: CapacityModelOptions = CapacityModelOptions()) {
         self.scenario = scenario
@@ -138,6 +208,48 @@ public struct CapacityModelBuilder {
         apis = scenario.apis
         integer = options.integerUnits ?? scenario.policy.integerUnits
         lp = LinearModel(name: String(scenario.name.prefix(255)), direction: .minimize)
+        costedPlatforms = Set(scenario.platforms.filter { $0.adoptionCost > 0 || $0.yearlyCost > 0 }.map(\.id))
+        index.periods = periods
+    }
+
+    /// δ_p for any p ≥ 0, beyond the horizon too (contracts running past P).
+    func discountFactor(_ p: Int) -> Double {
+        p < discount.count ? discount[p] : pow(1 + scenario.discountRate, -Double(p) * hours / 8760)
+    }
+
+    /// Whether a rental is a reserved contract with starts v_oq (8.1): a term longer than one
+    /// period or an upfront fee. With T_o = 1 and f_o = 0, v_op = m_op: m carries the
+    /// integrality and the cost, as in section 3.
+    static func hasContract(_ rental: RentalOffering) -> Bool {
+        rental.commitment == .period && (rental.termPeriods > 1 || rental.upfrontPerUnit > 0)
+    }
+
+    /// The platform of an offering position, if any.
+    func platform(ofOffering o: Int) -> String? {
+        switch scenario.offerings[o] {
+        case .purchase(let purchase): return purchase.platform
+        case .rental(let rental): return rental.platform
+        case .api: return nil
+        }
+    }
+
+    /// (a_ow, G_o, whether the pool's units are whole) for a purchase or rental and a workload
+    /// id; a_ow nil when the pair has no replica size.
+    func replicaSize(offering o: Int, workload id: String) -> (accelerators: Int?, perUnit: Int, whole: Bool) {
+        switch scenario.offerings[o] {
+        case .purchase(let purchase): return (purchase.acceleratorsPerReplica[id], purchase.acceleratorsPerUnit, integer)
+        case .rental(let rental): return (rental.acceleratorsPerReplica[id], rental.acceleratorsPerUnit, integer && rental.commitment == .period)
+        case .api: return (nil, 1, false)
+        }
+    }
+
+    /// (d_o, k_o) of a purchase or rental.
+    func margins(offering o: Int) -> (derating: Double, spare: Int) {
+        switch scenario.offerings[o] {
+        case .purchase(let purchase): return (purchase.failureDerating, purchase.spareUnits)
+        case .rental(let rental): return (rental.failureDerating, rental.spareUnits)
+        case .api: return (0, 0)
+        }
     }
 
     /// δ_p = (1 + r)^(−p·h/8760) for p = 0..P: the start of each period discounted to the start
@@ -154,24 +266,46 @@ public struct CapacityModelBuilder {
     /// S slices and L_o = min(lifetime, P):
     ///
     ///     fleet             Σ_purchases P (1 + L_o)
+    ///     contract          Σ_{reserved with a term or a fee} P (1 + min(T_o, P))
     ///     demand            P S (serving pairs + workloads, the latter when unmet demand is priced)
     ///     owned, rented     P S (purchases + rentals + their serving pairs)
+    ///     replicas          6 P S per pair with a replica size (ρ in replicaCapacity and the
+    ///                       capacity row, z and ρ in minimumReplicas, z in replicaInUse, x there
+    ///                       and in replicaCapacity)
+    ///     poolInUse         P S (serving pairs + 2) per pool with spare units (y in the row and
+    ///                       in the capacity row)
+    ///     platformInUse     2 P S per pair of an offering with a platform (x and at most one u)
+    ///     platformAdoption  P (P + 3) / 2 per platform name (α_k1..α_kp and u_kp)
     ///     API rate limits   P S (API serving pairs)
     ///     power, budget     2 P purchases
     public static func nonzeroUpperBound(periods: Int, slices: Int, workloads: Int, offerings: [Offering], unservedPriced: Bool) -> Double {
         let p = Double(periods), ps = Double(periods * slices)
         var total = unservedPriced ? ps * Double(workloads) : 0
+        var platforms = Set<String>()
+        func features(pairs: Double, replicaPairs: Int, spare: Int, platform: String?) {
+            total += 6 * ps * Double(replicaPairs)
+            if spare > 0 { total += ps * (pairs + 2) }
+            if let platform {
+                platforms.insert(platform)
+                total += 2 * ps * pairs
+            }
+        }
         for offering in offerings {
             switch offering {
             case .purchase(let purchase):
                 let pairs = Double(purchase.throughput.values.filter { $0 > 0 }.count)
                 total += p * Double(1 + min(purchase.lifetimePeriods, periods)) + ps * (1 + 2 * pairs) + 2 * p
+                features(pairs: pairs, replicaPairs: purchase.acceleratorsPerReplica.count, spare: purchase.spareUnits, platform: purchase.platform)
             case .rental(let rental):
-                total += ps * (1 + 2 * Double(rental.throughput.values.filter { $0 > 0 }.count))
+                let pairs = Double(rental.throughput.values.filter { $0 > 0 }.count)
+                total += ps * (1 + 2 * pairs)
+                if hasContract(rental) { total += p * Double(1 + min(rental.termPeriods, periods)) }
+                features(pairs: pairs, replicaPairs: rental.acceleratorsPerReplica.count, spare: rental.spareUnits, platform: rental.platform)
             case .api(let api):
                 total += 2 * ps * Double(api.serves.count)
             }
         }
+        total += Double(platforms.count) * p * (p + 3) / 2
         return total
     }
 
@@ -183,12 +317,22 @@ public struct CapacityModelBuilder {
         builder.computeDemandRates()
         builder.addPurchaseVariables()
         builder.addRentalVariables()
+        builder.addContractStartVariables()
         builder.addServingVariables()
         builder.addUnservedVariables()
+        builder.addReplicaVariables()
+        builder.addPlatformVariables()
+        builder.addPoolInUseVariables()
         builder.addFleetConstraints()
+        builder.addContractConstraints()
         builder.addDemandConstraints()
         builder.addOwnedCapacityConstraints()
         builder.addRentedCapacityConstraints()
+        builder.addReplicaCapacityConstraints()
+        builder.addMinimumReplicasConstraints()
+        builder.addPoolInUseConstraints()
+        builder.addPlatformInUseConstraints()
+        builder.addPlatformAdoptionConstraints()
         builder.addAPIRateLimitConstraints()
         builder.addPowerCapConstraints()
         builder.addCapitalBudgetConstraints()
@@ -212,8 +356,13 @@ public struct CapacityModelBuilder {
     /// tokens to the cheapest one lowers the cost and breaks no constraint), so its columns
     /// are not built, and an API left with no workload needs no rate-limit rows.
     ///
-    /// Per token: API ((1 − φ_w) in_a + φ_w out_a) / 10^6; on-demand rental π_o / (U τ_ow 3600);
-    /// unserved θ / 10^6.
+    /// Per token: API ((1 − φ_w) in_a + φ_w out_a) / 10^6; on-demand rental
+    /// π_o / (U (1 − d_o) τ_ow 3600); unserved θ / 10^6.
+    ///
+    /// An option with a fixed charge (an on-demand rental with a replica size for w, whose
+    /// minimum replicas cost whatever the load; one on a costed platform; one with spare units)
+    /// cannot be the unlimited anchor: a little load there costs more than its price per token.
+    /// It can still be dominated: moving its tokens to the anchor never raises a fixed charge.
     mutating func findDominatedOptions() {
         let cap = scenario.policy.utilizationCap
         for (w, workload) in scenario.workloads.enumerated() {
@@ -225,7 +374,9 @@ public struct CapacityModelBuilder {
                     options.append((o, price, api.maxTokensPerSecond == nil))
                 case .rental(let rental) where rental.commitment == .none:
                     guard let tau = rental.throughput[workload.id], tau > 0 else { continue }
-                    options.append((o, rental.pricePerUnitHour / (cap * tau * 3600), rental.maxUnits == nil))
+                    let fixedCharge = rental.acceleratorsPerReplica[workload.id] != nil || rental.spareUnits > 0
+                        || rental.platform.map(costedPlatforms.contains) == true
+                    options.append((o, rental.pricePerUnitHour / (cap * (1 - rental.failureDerating) * tau * 3600), rental.maxUnits == nil && !fixedCharge))
                 default: continue
                 }
             }
@@ -341,16 +492,20 @@ public struct CapacityModelBuilder {
         return units
     }
 
+    /// m_op of a reserved contract (8.1) is continuous and free: the `contract` rows define it
+    /// from the starts v_oq, which carry the integrality and the whole contract's cost.
     mutating func addRentalVariables() {
         for rental in rentals {
             switch rental.commitment {
             case .period:
                 index.reservedUnits.append(PeriodBlock(start: lp.variableCount))
                 index.onDemandUnits.append(nil)
+                let contract = Self.hasContract(rental)
                 for p in 0..<periods {
                     lp.addVariable(
                         name: name("m", rental.id, labels[p]), lowerBound: 0, upperBound: rental.maxUnits,
-                        kind: integer ? .integer : .continuous, objective: discount[p] * rental.pricePerUnitHour * hours)
+                        kind: integer && !contract ? .integer : .continuous,
+                        objective: contract ? 0 : discount[p] * rental.pricePerUnitHour * hours)
                 }
             case .none:
                 index.reservedUnits.append(nil)
@@ -362,6 +517,29 @@ public struct CapacityModelBuilder {
                             objective: discount[p] * rental.pricePerUnitHour * days * slice.hours)
                     }
                 }
+            }
+        }
+    }
+
+    /// v_oq: contract starts of the reserved rentals with a term T_o > 1 or an upfront fee f_o
+    /// (8.1), integer with whole units, at most maxUnits. A start pays its whole contract,
+    /// the periods beyond the horizon included (a liability, never credited):
+    ///
+    ///     cost(v_oq) = f_o δ_q + π_o h Σ_{p=q}^{q+T_o−1} δ_p
+    mutating func addContractStartVariables() {
+        for rental in rentals {
+            guard Self.hasContract(rental) else {
+                index.contractStarts.append(nil)
+                continue
+            }
+            index.contractStarts.append(PeriodBlock(start: lp.variableCount))
+            for q in 0..<periods {
+                var term = 0.0
+                for p in q..<(q + rental.termPeriods) { term += discountFactor(p) }
+                lp.addVariable(
+                    name: name("v", rental.id, labels[q]), lowerBound: 0, upperBound: rental.maxUnits,
+                    kind: integer ? .integer : .continuous,
+                    objective: rental.upfrontPerUnit * discount[q] + rental.pricePerUnitHour * hours * term)
             }
         }
     }
@@ -430,6 +608,83 @@ public struct CapacityModelBuilder {
         }
     }
 
+    /// ρ_owps for (o, w) ∈ Π^rep (8.2): integer on whole-unit pools (purchases and reserved
+    /// rentals with whole units), continuous on demand; and z_owps ∈ {0, 1} (continuous in
+    /// [0, 1] without whole units: `--relax`) where the minimum is not implied, i.e. unless ρ
+    /// is integer and μ_w = 1. Neither has a cost of its own.
+    mutating func addReplicaVariables() {
+        for (k, pair) in index.servingPairs.enumerated() where pair.throughput != nil {
+            let offering = scenario.offerings[pair.offering], workload = scenario.workloads[pair.workload]
+            let size = replicaSize(offering: pair.offering, workload: workload.id)
+            guard let accelerators = size.accelerators else { continue }
+            let replicas = PeriodSliceBlock(start: lp.variableCount, slices: slices)
+            for p in 0..<periods {
+                for slice in scenario.timeSlices {
+                    lp.addVariable(
+                        name: name("rho", offering.id, workload.id, labels[p], slice.name), lowerBound: 0,
+                        kind: size.whole ? .integer : .continuous)
+                }
+            }
+            var inUse: PeriodSliceBlock?
+            if !(size.whole && workload.minReplicas == 1) {
+                inUse = PeriodSliceBlock(start: lp.variableCount, slices: slices)
+                for p in 0..<periods {
+                    for slice in scenario.timeSlices {
+                        lp.addVariable(
+                            name: name("z", offering.id, workload.id, labels[p], slice.name), lowerBound: 0, upperBound: 1,
+                            kind: integer ? .binary : .continuous)
+                    }
+                }
+            }
+            index.replicaPairs.append(ReplicaPair(
+                offering: pair.offering, workload: pair.workload, servingPair: k,
+                unitsPerReplica: Double(accelerators) / Double(size.perUnit), minimum: workload.minReplicas,
+                replicas: replicas, inUse: inUse))
+        }
+    }
+
+    /// u_kp (binary; continuous in [0, 1] without whole units) for every costed platform
+    /// (A_k > 0 or Y_k > 0) that a built serving pair runs on, costing δ_p Y_k h / 8760; and
+    /// α_kp ∈ [0, 1], costing δ_p A_k, when A_k > 0 and the platform is not adopted before the
+    /// horizon (no purchase of k has existing units). α is integral at every optimum: the
+    /// adoption row needs Σ_{q ≤ p} α_kq ≥ 1 by the first period in use, and δ never grows.
+    mutating func addPlatformVariables() {
+        for (k, platform) in scenario.platforms.enumerated() where costedPlatforms.contains(platform.id) {
+            let offerings = Set(index.servingPairs.filter { $0.throughput != nil && self.platform(ofOffering: $0.offering) == platform.id }.map(\.offering)).sorted()
+            guard !offerings.isEmpty else { continue }
+            let inUse = PeriodBlock(start: lp.variableCount)
+            for p in 0..<periods {
+                lp.addVariable(
+                    name: name("platformUsed", platform.id, labels[p]), lowerBound: 0, upperBound: 1,
+                    kind: integer ? .binary : .continuous, objective: discount[p] * platform.yearlyCost * hours / 8760)
+            }
+            var adoption: PeriodBlock?
+            let adoptedBefore = purchases.contains { $0.platform == platform.id && $0.existingUnits > 0 }
+            if platform.adoptionCost > 0, !adoptedBefore {
+                adoption = PeriodBlock(start: lp.variableCount)
+                for p in 0..<periods {
+                    lp.addVariable(
+                        name: name("platformAdopted", platform.id, labels[p]), lowerBound: 0, upperBound: 1,
+                        objective: discount[p] * platform.adoptionCost)
+                }
+            }
+            index.platforms.append(PlatformBlock(platform: k, offerings: offerings, inUse: inUse, adoption: adoption))
+        }
+    }
+
+    /// y_op (binary; continuous in [0, 1] without whole units) for every purchase or rental
+    /// with spare units k_o > 0 that serves some workload (8.4). No cost of its own.
+    mutating func addPoolInUseVariables() {
+        for (o, offering) in scenario.offerings.enumerated() where margins(offering: o).spare > 0 {
+            guard index.servingPairs.contains(where: { $0.offering == o }) else { continue }
+            poolPosition[o] = index.poolsInUse.count
+            index.poolsInUse.append(PoolInUseBlock(offering: o, inUse: PeriodBlock(start: lp.variableCount)))
+            for p in 0..<periods {
+                lp.addVariable(name: name("poolUsed", offering.id, labels[p]), lowerBound: 0, upperBound: 1, kind: integer ? .binary : .continuous)
+            }
+        }
+    }
+
     // MARK: Constraint families
 
     /// `fleet[o,p]`:  n_op − Σ_{q = max(q0_o, p − L_o + 1)}^{p} b_oq = e_op.
@@ -449,6 +704,26 @@ public struct CapacityModelBuilder {
                 }
                 let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
                 lp.addConstraint(name: name("fleet", purchase.id, labels[p]), variables: variables, coefficients: coefficients, .equal(existing))
+            }
+        }
+    }
+
+    /// `contract[o,p]`:  m_op − Σ_{q = max(1, p − T_o + 1)}^{p} v_oq = 0, for reserved rentals
+    /// with contract starts (8.1).
+    mutating func addContractConstraints() {
+        for (k, rental) in rentals.enumerated() {
+            guard let starts = index.contractStarts[k], let units = index.reservedUnits[k] else {
+                index.contractRows.append(nil)
+                continue
+            }
+            index.contractRows.append(PeriodBlock(start: lp.constraintCount))
+            for p in 0..<periods {
+                var variables = [units.variable(p)], coefficients = [1.0]
+                for q in max(0, p - rental.termPeriods + 1)...p {
+                    variables.append(starts.variable(q))
+                    coefficients.append(-1)
+                }
+                lp.addConstraint(name: name("contract", rental.id, labels[p]), variables: variables, coefficients: coefficients, .equal(0))
             }
         }
     }
@@ -480,17 +755,37 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// Adds Σ_w x_owps / τ_ow to the rows of `block` for every pair served by offering `o`.
+    /// Adds the pool's load to the rows of `block`: Σ_w x_owps / τ_ow for the pairs of offering
+    /// `o` without a replica size, U ν_ow ρ_owps for those with one (8.2), and the spare units'
+    /// U (1 − d_o) k_o y_op when the pool has them (8.4).
     private mutating func addLoadTerms(offering o: Int, rows block: PeriodSliceBlock) {
-        for pair in index.servingPairs where pair.offering == o {
-            let coefficient = 1 / pair.throughput!
+        let cap = scenario.policy.utilizationCap
+        let replicated = Dictionary(uniqueKeysWithValues: index.replicaPairs.map { ($0.servingPair, $0) })
+        for (k, pair) in index.servingPairs.enumerated() where pair.offering == o {
+            if let replica = replicated[k] {
+                for p in 0..<periods {
+                    for s in 0..<slices { lp.addTerm(block.constraint(p, s), replica.replicas.variable(p, s), cap * replica.unitsPerReplica) }
+                }
+            } else {
+                let coefficient = 1 / pair.throughput!
+                for p in 0..<periods {
+                    for s in 0..<slices { lp.addTerm(block.constraint(p, s), pair.columns.variable(p, s), coefficient) }
+                }
+            }
+        }
+        let margins = margins(offering: o)
+        if let pool = poolPosition[o] {
+            let inUse = index.poolsInUse[pool].inUse
             for p in 0..<periods {
-                for s in 0..<slices { lp.addTerm(block.constraint(p, s), pair.columns.variable(p, s), coefficient) }
+                for s in 0..<slices {
+                    lp.addTerm(block.constraint(p, s), inUse.variable(p), cap * (1 - margins.derating) * Double(margins.spare))
+                }
             }
         }
     }
 
-    /// `ownedCapacity[o,p,s]`:  Σ_w x_owps / τ_ow − U n_op ≤ 0.
+    /// `ownedCapacity[o,p,s]`:  load_ops − U (1 − d_o) n_op + U (1 − d_o) k_o y_op ≤ 0, with the
+    /// load of `addLoadTerms` (Σ_w x_owps / τ_ow without replicas and margins: section 3).
     mutating func addOwnedCapacityConstraints() {
         let cap = scenario.policy.utilizationCap
         var k = 0
@@ -502,7 +797,7 @@ public struct CapacityModelBuilder {
                 for slice in scenario.timeSlices {
                     lp.addConstraint(
                         name: name("ownedCapacity", purchase.id, labels[p], slice.name),
-                        variables: [inService.variable(p)], coefficients: [-cap], .lessOrEqual(0))
+                        variables: [inService.variable(p)], coefficients: [-cap * (1 - purchase.failureDerating)], .lessOrEqual(0))
                 }
             }
             addLoadTerms(offering: o, rows: block)
@@ -511,7 +806,8 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `rentedCapacity[o,p,s]`:  Σ_w x_owps / τ_ow − U m_op ≤ 0 (reserved) or − U m_ops (on demand).
+    /// `rentedCapacity[o,p,s]`:  load_ops − U (1 − d_o) units + U (1 − d_o) k_o y_op ≤ 0, units
+    /// m_op (reserved) or m_ops (on demand).
     mutating func addRentedCapacityConstraints() {
         let cap = scenario.policy.utilizationCap
         var k = 0
@@ -523,12 +819,115 @@ public struct CapacityModelBuilder {
                     let units = index.reservedUnits[k]?.variable(p) ?? index.onDemandUnits[k]!.variable(p, s)
                     lp.addConstraint(
                         name: name("rentedCapacity", rental.id, labels[p], slice.name),
-                        variables: [units], coefficients: [-cap], .lessOrEqual(0))
+                        variables: [units], coefficients: [-cap * (1 - rental.failureDerating)], .lessOrEqual(0))
                 }
             }
             addLoadTerms(offering: o, rows: block)
             index.rentedCapacityRows.append(block)
             k += 1
+        }
+    }
+
+    /// `replicaCapacity[o,w,p,s]`:  x_owps − U ν_ow τ_ow ρ_owps ≤ 0, for (o, w) ∈ Π^rep.
+    mutating func addReplicaCapacityConstraints() {
+        let cap = scenario.policy.utilizationCap
+        for r in index.replicaPairs.indices {
+            let replica = index.replicaPairs[r], pair = index.servingPairs[replica.servingPair]
+            let offering = scenario.offerings[replica.offering].id, workload = scenario.workloads[replica.workload].id
+            index.replicaPairs[r].capacityRows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            for p in 0..<periods {
+                for (s, slice) in scenario.timeSlices.enumerated() {
+                    lp.addConstraint(
+                        name: name("replicaCapacity", offering, workload, labels[p], slice.name),
+                        variables: [pair.columns.variable(p, s), replica.replicas.variable(p, s)],
+                        coefficients: [1, -cap * replica.unitsPerReplica * pair.throughput!], .lessOrEqual(0))
+                }
+            }
+        }
+    }
+
+    /// `minimumReplicas[o,w,p,s]`:  ρ_owps − μ_w z_owps ≥ 0, and `replicaInUse[o,w,p,s]`:
+    /// x_owps − r_wps z_owps ≤ 0, where z exists. (x ≤ r loses no optimum: serving beyond the
+    /// demand rate is never needed.)
+    mutating func addMinimumReplicasConstraints() {
+        for r in index.replicaPairs.indices {
+            let replica = index.replicaPairs[r]
+            guard let inUse = replica.inUse else { continue }
+            let pair = index.servingPairs[replica.servingPair]
+            let offering = scenario.offerings[replica.offering].id, workload = scenario.workloads[replica.workload].id
+            index.replicaPairs[r].minimumRows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            for p in 0..<periods {
+                for (s, slice) in scenario.timeSlices.enumerated() {
+                    lp.addConstraint(
+                        name: name("minimumReplicas", offering, workload, labels[p], slice.name),
+                        variables: [replica.replicas.variable(p, s), inUse.variable(p, s)],
+                        coefficients: [1, -Double(replica.minimum)], .greaterOrEqual(0))
+                }
+            }
+            index.replicaPairs[r].inUseRows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            for p in 0..<periods {
+                for (s, slice) in scenario.timeSlices.enumerated() {
+                    lp.addConstraint(
+                        name: name("replicaInUse", offering, workload, labels[p], slice.name),
+                        variables: [pair.columns.variable(p, s), inUse.variable(p, s)],
+                        coefficients: [1, -demandRate[replica.workload][p * slices + s]], .lessOrEqual(0))
+                }
+            }
+        }
+    }
+
+    /// `poolInUse[o,p,s]`:  Σ_w x_owps − (Σ_w r_wps) y_op ≤ 0, for pools with spare units (the
+    /// sum over the workloads the pool serves).
+    mutating func addPoolInUseConstraints() {
+        for k in index.poolsInUse.indices {
+            let pool = index.poolsInUse[k]
+            let pairs = index.servingPairs.filter { $0.offering == pool.offering }
+            index.poolsInUse[k].rows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            for p in 0..<periods {
+                for (s, slice) in scenario.timeSlices.enumerated() {
+                    let rate = pairs.reduce(0.0) { $0 + demandRate[$1.workload][p * slices + s] }
+                    lp.addConstraint(
+                        name: name("poolInUse", scenario.offerings[pool.offering].id, labels[p], slice.name),
+                        variables: pairs.map { $0.columns.variable(p, s) } + [pool.inUse.variable(p)],
+                        coefficients: pairs.map { _ in 1.0 } + [-rate], .lessOrEqual(0))
+                }
+            }
+        }
+    }
+
+    /// `platformInUse[k,w,p,s]`:  Σ_{o : k(o) = k} x_owps − r_wps u_kp ≤ 0, for each workload
+    /// some offering of a costed platform k serves.
+    mutating func addPlatformInUseConstraints() {
+        for k in index.platforms.indices {
+            let platform = index.platforms[k], id = scenario.platforms[platform.platform].id
+            for (w, workload) in scenario.workloads.enumerated() {
+                let pairs = index.servingPairs.filter { $0.workload == w && platform.offerings.contains($0.offering) }
+                guard !pairs.isEmpty else { continue }
+                index.platforms[k].inUseRows[w] = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+                for p in 0..<periods {
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        lp.addConstraint(
+                            name: name("platformInUse", id, workload.id, labels[p], slice.name),
+                            variables: pairs.map { $0.columns.variable(p, s) } + [platform.inUse.variable(p)],
+                            coefficients: pairs.map { _ in 1.0 } + [-demandRate[w][p * slices + s]], .lessOrEqual(0))
+                    }
+                }
+            }
+        }
+    }
+
+    /// `platformAdoption[k,p]`:  Σ_{q=1}^{p} α_kq − u_kp ≥ 0, where α exists.
+    mutating func addPlatformAdoptionConstraints() {
+        for k in index.platforms.indices {
+            let platform = index.platforms[k]
+            guard let adoption = platform.adoption else { continue }
+            index.platforms[k].adoptionRows = PeriodBlock(start: lp.constraintCount)
+            for p in 0..<periods {
+                lp.addConstraint(
+                    name: name("platformAdoption", scenario.platforms[platform.platform].id, labels[p]),
+                    variables: (0...p).map { adoption.variable($0) } + [platform.inUse.variable(p)],
+                    coefficients: (0...p).map { _ in 1.0 } + [-1], .greaterOrEqual(0))
+            }
         }
     }
 
@@ -599,6 +998,21 @@ extension CapacityModel {
         let rows = index.demandRows[w]
         for k in 0..<rates[w].count {
             lp.setBound(Constraint(index: rows.start + k), .greaterOrEqual(rates[w][k]))
+        }
+        // r_wps is also the coefficient of the binaries in replicaInUse, poolInUse and
+        // platformInUse: entries are summed, so adding the difference rescales them.
+        let slices = index.demandRows[w].slices
+        for k in 0..<rates[w].count {
+            let p = k / slices, s = k % slices, change = rates[w][k] - demandRate[w][k]
+            for replica in index.replicaPairs where replica.workload == w {
+                if let rows = replica.inUseRows, let inUse = replica.inUse { lp.addTerm(rows.constraint(p, s), inUse.variable(p, s), -change) }
+            }
+            for pool in index.poolsInUse where index.servingPairs.contains(where: { $0.offering == pool.offering && $0.workload == w }) {
+                lp.addTerm(pool.rows!.constraint(p, s), pool.inUse.variable(p), -change)
+            }
+            for platform in index.platforms {
+                if let rows = platform.inUseRows[w] { lp.addTerm(rows.constraint(p, s), platform.inUse.variable(p), -change) }
+            }
         }
         return CapacityModel(
             lp: lp, index: index, demandRate: rates, discount: discount, reductions: reductions,

@@ -100,17 +100,41 @@ enum PrimalHeuristics {
         return try GLPKSolver.solve(lp, options: solveOptions)
     }
 
-    /// The LP of the continuous decisions with the whole units fixed at `proposal`.
+    /// The rest of the decisions with the fleet's whole units (`CapacityModelIndex.fleetColumns`)
+    /// fixed at `proposal`: an LP, or, when the model has the integers of section 8 (replicas,
+    /// z, u, y), the small MIP that remains (the fleet fixed, it splits by period and slice),
+    /// so that the incumbent is whole in every integer column.
     static func completion(of proposal: [Double], model: CapacityModel, options: PlanOptions, deadline: Deadline, origin: String) throws -> Incumbent? {
         guard let seconds = deadline.remaining else { return nil }
-        var lp = model.lp.relaxed()
+        let fleet = model.index.fleetColumns
+        var lp = model.lp
+        var dispatchIntegers = false
         for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
-            let value = proposal[variable.index].rounded()
-            lp.setBounds(variable, lower: value, upper: value)
+            if fleet.contains(variable.index) {
+                let value = proposal[variable.index].rounded()
+                lp.setBounds(variable, lower: value, upper: value)
+            } else {
+                dispatchIntegers = true
+            }
         }
-        let solved = try solveLP(lp, model: model, options: options, seconds: seconds)
-        guard solved.termination == .optimal, solved.hasPrimalPoint, solved.objectiveValue != nil else { return nil }
+        let solved: Solution
+        if dispatchIntegers {
+            var solveOptions = options.solveOptions(timeLimit: min(seconds, rinsTimeLimit), mipGap: options.mipGap)
+            solveOptions.mip.roundingHeuristic = nil
+            solveOptions.mip.startingSolution = nil
+            solved = try GLPKSolver.solve(lp, options: solveOptions)
+            guard solved.hasPrimalPoint, solved.objectiveValue != nil else { return nil }
+        } else {
+            solved = try solveLP(lp.relaxed(), model: model, options: options, seconds: seconds)
+            guard solved.termination == .optimal, solved.hasPrimalPoint, solved.objectiveValue != nil else { return nil }
+        }
         return Incumbent(solution: solved, origin: origin)
+    }
+
+    /// Whether the model has integer columns outside the fleet (section 8's ρ, z, u, y).
+    static func hasDispatchIntegers(_ model: CapacityModel) -> Bool {
+        let fleet = model.index.fleetColumns
+        return model.lp.variables.contains { model.lp.kind(of: $0) != .continuous && !fleet.contains($0.index) }
     }
 
     /// Relax-and-fix over periods; nil when a period can be rounded neither up nor down.
@@ -137,6 +161,10 @@ enum PrimalHeuristics {
             lp = chosen.lp
             current = chosen.solution.values
             last = chosen.solution
+        }
+        // The fleet is whole now; section 8's replicas and binaries are not yet.
+        if let last, hasDispatchIntegers(model) {
+            return try completion(of: last.values, model: model, options: options, deadline: deadline, origin: "relax-and-fix")
         }
         return last.map { Incumbent(solution: $0, origin: "relax-and-fix") }
     }
@@ -165,8 +193,19 @@ enum PrimalHeuristics {
             }
             if model.lp.kind(of: inService.variable(p)) != .continuous { fixed.append((inService.variable(p), fleet + units)) }
         }
-        for block in model.index.reservedUnits.compactMap({ $0 }) {
-            fixed.append((block.variable(p), rounded(current[block.variable(p).index])))
+        for (k, rental) in model.scenario.rentals.enumerated() {
+            guard let block = model.index.reservedUnits[k] else { continue }
+            let target = rounded(current[block.variable(p).index])
+            guard let starts = model.index.contractStarts[k] else {
+                fixed.append((block.variable(p), target))
+                continue
+            }
+            // Contracts: the fewest whole starts that bring the units under contract to the target.
+            var running = 0.0
+            for q in max(0, p - rental.termPeriods + 1)..<p { running += current[starts.variable(q).index].rounded() }
+            let start = max(0, target - running)
+            fixed.append((starts.variable(p), start))
+            fixed.append((block.variable(p), running + start))
         }
         return fixed
     }
@@ -189,7 +228,12 @@ enum PrimalHeuristics {
             for p in 0..<periods { if let b = model.index.arrivals[k].variable(p) { group.insert(b.index) } }
             groups.append(group)
         }
-        for block in model.index.reservedUnits.compactMap({ $0 }) { groups.append(Set((0..<periods).map { block.variable($0).index })) }
+        for (k, block) in model.index.reservedUnits.enumerated() {
+            guard let block else { continue }
+            var group = Set((0..<periods).map { block.variable($0).index })
+            if let starts = model.index.contractStarts[k] { group.formUnion((0..<periods).map { starts.variable($0).index }) }
+            groups.append(group)
+        }
         var best = incumbent
         var improved = false
         for group in groups {

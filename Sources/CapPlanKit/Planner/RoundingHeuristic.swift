@@ -8,8 +8,11 @@ import LinearProgramming
 /// period. Instead the units in service are rounded: going forward, each period gets the
 /// fewest whole arrivals that bring the fleet to at least the relaxation's fleet rounded up
 /// (or down, when rounding up would break the power cap), within the supply cap. Reserved
-/// rentals are rounded up per period. The LP for the rest of the decisions then says whether
-/// the proposal is feasible (capital budget included).
+/// rentals are rounded up per period (contracts with a term: the fewest whole starts that
+/// bring the units under contract to the rounded value). Replicas and the binaries of
+/// section 8 follow the relaxation upwards (`withDispatchIntegers`). The LP for the rest of
+/// the decisions then says whether the proposal is feasible (capital budget included); GLPK
+/// is handed only a proposal that LP completes, so every incumbent is a whole-unit plan.
 enum RoundingHeuristic {
     static func proposal(scenario: Scenario, model: CapacityModel, relaxation: [Double]) -> [Double]? {
         candidates(scenario: scenario, model: model, relaxation: relaxation).first?.values
@@ -28,7 +31,39 @@ enum RoundingHeuristic {
         }
         return [("fleet rounded up", preferred(scenario: scenario, model: model, relaxation: relaxation)),
                 ("fleet rounded down", fleet(scenario: scenario, model: model, relaxation: relaxation, up: false)),
-                ("every arrival rounded down", floored)].map { ($0.0, withUnitsInService($0.1, scenario: scenario, model: model)) }
+                ("every arrival rounded down", floored)].map {
+            ($0.0, withDispatchIntegers(withUnitsInService($0.1, scenario: scenario, model: model), model: model, relaxation: relaxation))
+        }
+    }
+
+    /// The proposal with the integers of section 8 set from the relaxation, upwards: z, u, y
+    /// at 1 wherever the relaxation's is positive, ρ at the relaxation's rounded up, and at
+    /// least μ_w where z is 1. (Fixed at their relaxed values they would rarely be whole.)
+    static func withDispatchIntegers(_ proposal: [Double], model: CapacityModel, relaxation: [Double]) -> [Double] {
+        var proposal = proposal
+        let tolerance = 1e-6
+        let periods = model.scenario.horizon.periods, slices = model.scenario.timeSlices.count
+        func binary(_ j: Int) { proposal[j] = relaxation[j] > tolerance ? 1 : 0 }
+        for replica in model.index.replicaPairs {
+            for p in 0..<periods {
+                for s in 0..<slices {
+                    let rho = replica.replicas.variable(p, s).index
+                    var replicas = max(0, (relaxation[rho] - tolerance).rounded(.up))
+                    if let z = replica.inUse?.variable(p, s).index {
+                        binary(z)
+                        if proposal[z] == 1 { replicas = max(replicas, Double(replica.minimum)) }
+                    }
+                    if model.lp.variableKinds[rho] != .continuous { proposal[rho] = replicas }
+                }
+            }
+        }
+        for platform in model.index.platforms {
+            for p in 0..<periods { binary(platform.inUse.variable(p).index) }
+        }
+        for pool in model.index.poolsInUse {
+            for p in 0..<periods { binary(pool.inUse.variable(p).index) }
+        }
+        return proposal
     }
 
     /// The proposal with the units in service n_op recomputed from its arrivals (the fleet
@@ -68,11 +103,22 @@ enum RoundingHeuristic {
                 proposal[b.index] = units
             }
         }
-        for (k, _) in scenario.rentals.enumerated() {
+        for (k, rental) in scenario.rentals.enumerated() {
             guard let block = model.index.reservedUnits[k] else { continue }
+            let starts = model.index.contractStarts[k]
             for p in 0..<periods {
                 let j = block.variable(p).index
-                proposal[j] = up ? (relaxation[j] - tolerance).rounded(.up) : (relaxation[j] + tolerance).rounded(.down)
+                let target = up ? (relaxation[j] - tolerance).rounded(.up) : (relaxation[j] + tolerance).rounded(.down)
+                guard let starts else {
+                    proposal[j] = target
+                    continue
+                }
+                // Units still under contract from earlier starts; start what is missing.
+                var running = 0.0
+                for q in max(0, p - rental.termPeriods + 1)..<p { running += proposal[starts.variable(q).index] }
+                let start = max(0, target - running)
+                proposal[starts.variable(p).index] = start
+                proposal[j] = running + start
             }
         }
         return proposal
@@ -113,15 +159,9 @@ enum HeuristicPlan {
         let relaxation = try GLPKSolver.solve(model.lp, options: relaxed)
         guard relaxation.termination == .optimal, relaxation.hasPrimalPoint else { return nil }
         for candidate in RoundingHeuristic.candidates(scenario: model.scenario, model: model, relaxation: relaxation.values) {
-            guard let seconds = deadline.remaining else { return nil }
-            var fixed = model.lp
-            for variable in fixed.variables where fixed.kind(of: variable) != .continuous {
-                fixed.setBounds(variable, lower: candidate.values[variable.index], upper: candidate.values[variable.index])
-            }
-            var completion = options.solveOptions(timeLimit: seconds, mipGap: options.mipGap)
-            completion.relaxIntegrality = true
-            let completed = try GLPKSolver.solve(fixed, options: completion)
-            guard completed.termination == .optimal, completed.hasPrimalPoint, let left = deadline.remaining else { continue }
+            // The fleet fixed; with section 8's integers, the small MIP that remains.
+            guard let completed = try PrimalHeuristics.completion(of: candidate.values, model: model, options: options, deadline: deadline, origin: candidate.name)?.solution,
+                  let left = deadline.remaining else { continue }
             var start = options.solveOptions(timeLimit: left, mipGap: options.mipGap)
             start.mip.startingSolution = completed.values
             // The root node only (the first node selection after the root's branching stops it):

@@ -37,6 +37,7 @@ struct RawWorkload {
     var outputShare: Loc<Double>?
     var model: Loc<String>?
     var demand: Loc<RawDemand>?
+    var minReplicas: Loc<Double>?
 }
 
 enum OfferingKindName: String, CaseIterable {
@@ -55,7 +56,18 @@ struct RawOffering {
     var strings: [String: Loc<String>] = [:]
     /// Throughput entries in document order: key (with its key node) and value.
     var throughput: Loc<[(key: Loc<String>, value: Loc<Double>)]>?
+    /// Replica sizes in document order: workload id (with its key node) and accelerators.
+    var acceleratorsPerReplica: Loc<[(key: Loc<String>, value: Loc<Double>)]>?
     var serves: Loc<[Loc<String>]>?
+}
+
+/// One entry of the top-level `platforms` list.
+struct RawPlatform {
+    var node: DocNode
+    var path: String
+    var id: Loc<String>?
+    var adoptionCost: Loc<Double>?
+    var yearlyCost: Loc<Double>?
 }
 
 struct RawScenario {
@@ -77,25 +89,28 @@ struct RawScenario {
     var integerUnits: Loc<Bool>?
     var utilizationCap: Loc<Double>?
     var unservedPenalty: Loc<Double>?
+    var platforms: Loc<[RawPlatform]>?
 }
 
 /// Keys of every mapping in the format (the contract other tools write against).
 enum ScenarioKeys {
-    static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy"]
+    static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy", "platforms"]
     static let horizon = ["start", "periods"]
     static let slice = ["name", "hours", "share"]
-    static let workload = ["id", "outputShare", "model", "demand"]
+    static let workload = ["id", "outputShare", "model", "demand", "minReplicas"]
+    static let platform = ["id", "adoptionCost", "yearlyCost"]
     static let demand = ["tokensPerPeriod", "start", "growthPerPeriod", "csv", "column"]
     static let site = ["electricityPricePerKWh", "pue", "powerCapKW"]
     static let budget = ["capexPerPeriod", "fiscalYearStartMonth"]
     static let policy = ["integerUnits", "utilizationCap", "unservedPenaltyPerMTok"]
     static let purchaseNumbers = ["unitPrice", "acceleratorsPerUnit", "lifetimePeriods", "powerKW", "opexPerUnitPeriod",
                                   "leadTimePeriods", "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods",
-                                  "depositFraction", "balanceDaysAfterDelivery", "bookLifePeriods"]
-    static let rentalNumbers = ["pricePerUnitHour", "acceleratorsPerUnit", "maxUnits"]
+                                  "depositFraction", "balanceDaysAfterDelivery", "bookLifePeriods", "spareUnits", "failureDerating"]
+    static let rentalNumbers = ["pricePerUnitHour", "acceleratorsPerUnit", "maxUnits", "termMonths", "upfrontPerUnit",
+                                "spareUnits", "failureDerating"]
     static let apiNumbers = ["inputPricePerMTok", "outputPricePerMTok", "maxTokensPerSecond"]
-    static let purchase = ["id", "kind", "use"] + purchaseNumbers + ["accelerator", "throughput", "availableFrom"]
-    static let rental = ["id", "kind", "use"] + rentalNumbers + ["accelerator", "commitment", "throughput"]
+    static let purchase = ["id", "kind", "use"] + purchaseNumbers + ["accelerator", "platform", "throughput", "acceleratorsPerReplica", "availableFrom"]
+    static let rental = ["id", "kind", "use"] + rentalNumbers + ["accelerator", "platform", "commitment", "throughput", "acceleratorsPerReplica"]
     static let api = ["id", "kind", "use"] + apiNumbers + ["serves"]
     static let anyOffering: [String] = {
         var seen = Set<String>()
@@ -290,6 +305,7 @@ struct ScenarioDocumentDecoder {
             if let v = m["capexPerPeriod"] { raw.capexPerPeriod = reader.perPeriod(v.value, "budget.capexPerPeriod") }
             if let v = m["fiscalYearStartMonth"] { raw.fiscalYearStartMonth = reader.number(v.value, "budget.fiscalYearStartMonth") }
         }
+        if let n = top["platforms"] { raw.platforms = platforms(n.value) }
         if let n = top["policy"], let m = reader.mapping(n.value, "policy", allowed: ScenarioKeys.policy, what: "a policy") {
             if let v = m["integerUnits"] { raw.integerUnits = reader.bool(v.value, "policy.integerUnits") }
             if let v = m["utilizationCap"] { raw.utilizationCap = reader.number(v.value, "policy.utilizationCap") }
@@ -316,6 +332,23 @@ struct ScenarioDocumentDecoder {
         return Loc(value: result, node: node, path: "timeSlices")
     }
 
+    private func platforms(_ node: DocNode) -> Loc<[RawPlatform]>? {
+        guard let items = reader.list(node, "platforms", of: "platforms {id, adoptionCost, yearlyCost}") else { return nil }
+        var result: [RawPlatform] = []
+        for (i, item) in items.enumerated() {
+            let path = "platforms[\(i)]"
+            var p = RawPlatform(node: item, path: path)
+            if let m = reader.mapping(item, path, allowed: ScenarioKeys.platform, what: "a platform cost") {
+                if let v = m["id"] { p.id = reader.string(v.value, path + ".id", expected: "expected a platform id") }
+                else { sink.error(path + ".id", at: item, "required key missing: the platform's id (nvidia, amd, intel-gaudi, google-tpu, aws-neuron or your own)") }
+                if let v = m["adoptionCost"] { p.adoptionCost = reader.number(v.value, path + ".adoptionCost") }
+                if let v = m["yearlyCost"] { p.yearlyCost = reader.number(v.value, path + ".yearlyCost") }
+            }
+            result.append(p)
+        }
+        return Loc(value: result, node: node, path: "platforms")
+    }
+
     private func workloads(_ node: DocNode) -> Loc<[RawWorkload]>? {
         guard let items = reader.list(node, "workloads", of: "workloads") else { return nil }
         var result: [RawWorkload] = []
@@ -327,6 +360,7 @@ struct ScenarioDocumentDecoder {
                 if let v = m["outputShare"] { w.outputShare = reader.number(v.value, path + ".outputShare") }
                 if let v = m["model"], !v.value.isNull { w.model = reader.string(v.value, path + ".model", expected: "expected a catalog model id") }
                 if let v = m["demand"] { w.demand = demand(v.value, path + ".demand") } else { sink.error(path + ".demand", at: item, "required key missing: tokensPerPeriod, {start, growthPerPeriod} or {csv, column}") }
+                if let v = m["minReplicas"] { w.minReplicas = reader.number(v.value, path + ".minReplicas", expected: "expected a whole number of replicas >= 1") }
             }
             result.append(w)
         }
@@ -366,6 +400,21 @@ struct ScenarioDocumentDecoder {
         if let v = m["csv"] { file = reader.string(v.value, path + ".csv", expected: "expected a CSV file path") } else { sink.error(path + ".csv", at: node, "required key missing: the CSV file's path") }
         if let v = m["column"] { column = reader.string(v.value, path + ".column", expected: "expected a CSV column name") }
         return Loc(value: .csv(file: file, column: column), node: node, path: path)
+    }
+
+    /// A mapping of workload id to a number (`throughput`, `acceleratorsPerReplica`), in document order.
+    private func byWorkload(_ node: DocNode, _ path: String, each: String, whole: String) -> Loc<[(key: Loc<String>, value: Loc<Double>)]>? {
+        guard case .mapping(let entries) = node.content else {
+            reader.report(node, path, whole)
+            return nil
+        }
+        var list: [(key: Loc<String>, value: Loc<Double>)] = []
+        for e in entries {
+            if let x = reader.number(e.value, path + "." + e.key, expected: each) {
+                list.append((Loc(value: e.key, node: e.keyNode, path: path + "." + e.key), x))
+            }
+        }
+        return Loc(value: list, node: node, path: path)
     }
 
     private func kindInCatalog(_ id: String) -> OfferingKindName? {
@@ -426,22 +475,17 @@ struct ScenarioDocumentDecoder {
                     if let x = reader.number(v.value, path + "." + key) { o.numbers[key] = x }
                 }
             }
-            for key in ["accelerator", "commitment", "availableFrom"] {
+            for key in ["accelerator", "platform", "commitment", "availableFrom"] {
                 if let v = m[key], !v.value.isNull, let s = reader.string(v.value, path + "." + key) { o.strings[key] = s }
             }
             if let v = m["throughput"] {
-                let tpath = path + ".throughput"
-                if case .mapping(let entries) = v.value.content {
-                    var list: [(key: Loc<String>, value: Loc<Double>)] = []
-                    for e in entries {
-                        if let x = reader.number(e.value, tpath + "." + e.key, expected: "expected a number of tokens per second") {
-                            list.append((Loc(value: e.key, node: e.keyNode, path: tpath + "." + e.key), x))
-                        }
-                    }
-                    o.throughput = Loc(value: list, node: v.value, path: tpath)
-                } else {
-                    reader.report(v.value, tpath, "expected a mapping of workload id to tokens per second")
-                }
+                o.throughput = byWorkload(v.value, path + ".throughput", each: "expected a number of tokens per second",
+                                          whole: "expected a mapping of workload id to tokens per second")
+            }
+            if let v = m["acceleratorsPerReplica"] {
+                o.acceleratorsPerReplica = byWorkload(
+                    v.value, path + ".acceleratorsPerReplica", each: "expected a whole number of accelerators >= 1",
+                    whole: "expected a mapping of workload id to the accelerators one replica needs")
             }
             if let v = m["serves"] {
                 let spath = path + ".serves"

@@ -89,6 +89,7 @@ public enum ScenarioRules {
     /// Tokens in one period (every form of demand, after growth is compounded).
     public static let tokens = ValueRule("tokens", .inclusive(0), .inclusive(1e36))
     public static let growth = ValueRule("a growth rate per period (0.05 = 5%)", .exclusive(-1), .inclusive(1000))
+    public static let minReplicas = ValueRule("a whole number of replicas", .inclusive(1), .inclusive(1e6), whole: true)
 
     // Offerings.
     public static let throughput = ValueRule("tokens per second", .exclusive(0), .inclusive(1e12))
@@ -107,6 +108,16 @@ public enum ScenarioRules {
     public static let units = ValueRule("units", .inclusive(0), .inclusive(1e12))
     public static let maxTokensPerSecond = ValueRule("tokens per second", .exclusive(0), .inclusive(1e15))
 
+    // Contracts, replicas, platforms, reliability margins (docs/formulation.md section 8).
+    /// A reserved rental's contract length: at most 100 years.
+    public static let maxTermMonths = 1200
+    public static let termMonths = ValueRule("a whole number of months", .inclusive(1), .inclusive(Double(maxTermMonths)), whole: true)
+    public static let upfrontPerUnit = ValueRule("a price in USD per unit", .inclusive(0), .inclusive(1e12))
+    public static let acceleratorsPerReplica = ValueRule("a whole number of accelerators", .inclusive(1), .inclusive(1e6), whole: true)
+    public static let spareUnits = ValueRule("a whole number of units", .inclusive(0), .inclusive(1e6), whole: true)
+    public static let failureDerating = ValueRule("a share of capacity lost to failures", .inclusive(0), .exclusive(1))
+    public static let platformCost = ValueRule("USD", .inclusive(0), .inclusive(1e12))
+
     // Site, budget, policy.
     public static let electricityPrice = ValueRule("a price in USD per kWh", .inclusive(0), .inclusive(1e12))
     public static let pue = ValueRule("a power usage effectiveness", .inclusive(1), .inclusive(100))
@@ -118,6 +129,15 @@ public enum ScenarioRules {
 
     // Edits only: factors applied to values that must then satisfy their own rule.
     public static let scale = ValueRule("a factor", .inclusive(0), .inclusive(1e12))
+
+    /// Months in one period of `kind`: a term in months must be a whole number of these.
+    public static func monthsPerPeriod(_ kind: PeriodKind) -> Int { 12 / kind.periodsPerYear }
+
+    /// A replica of `accelerators` fits units of `perUnit` accelerators when it fills a whole
+    /// number of units or a unit holds a whole number of replicas (docs/formulation.md 8.2).
+    public static func replicaFits(accelerators: Int, perUnit: Int) -> Bool {
+        accelerators > 0 && perUnit > 0 && (perUnit % accelerators == 0 || accelerators % perUnit == 0)
+    }
 
     /// Whether `text` fits a name (at most `maxNameBytes` UTF-8 bytes).
     public static func fitsName(_ text: String) -> Bool { text.utf8.count <= maxNameBytes }
@@ -148,6 +168,17 @@ public enum ScenarioRules {
         for w in scenario.workloads {
             check(w.outputShare, outputShare, "workloads.\(w.id).outputShare")
             check(w.demand, tokens, "workloads.\(w.id).demand")
+            check(Double(w.minReplicas), minReplicas, "workloads.\(w.id).minReplicas")
+        }
+        /// Replica sizes name workloads the offering serves and fit its units.
+        func replicas(_ sizes: [String: Int], throughput: [String: Double], perUnit: Int, _ prefix: String) {
+            for (w, a) in sizes.sorted(by: { $0.key < $1.key }) {
+                check(Double(a), acceleratorsPerReplica, prefix + "acceleratorsPerReplica." + w)
+                if throughput[w] == nil { found.append("\(prefix)acceleratorsPerReplica.\(w): expected a workload the offering has throughput for") }
+                if !replicaFits(accelerators: a, perUnit: perUnit) {
+                    found.append("\(prefix)acceleratorsPerReplica.\(w): expected a divisor or multiple of acceleratorsPerUnit \(perUnit), got \(a)")
+                }
+            }
         }
         for o in scenario.offerings {
             let prefix = "offerings.\(o.id)."
@@ -166,11 +197,29 @@ public enum ScenarioRules {
                 check(p.balanceDaysAfterDelivery, balanceDays, prefix + "balanceDaysAfterDelivery")
                 if let b = p.bookLifePeriods { check(Double(b), bookLifePeriods, prefix + "bookLifePeriods") }
                 for (w, t) in p.throughput.sorted(by: { $0.key < $1.key }) { check(t, throughput, prefix + "throughput." + w) }
+                replicas(p.acceleratorsPerReplica, throughput: p.throughput, perUnit: p.acceleratorsPerUnit, prefix)
+                check(Double(p.spareUnits), spareUnits, prefix + "spareUnits")
+                check(p.failureDerating, failureDerating, prefix + "failureDerating")
             case .rental(let r):
                 check(r.pricePerUnitHour, pricePerUnitHour, prefix + "pricePerUnitHour")
                 check(Double(r.acceleratorsPerUnit), acceleratorsPerUnit, prefix + "acceleratorsPerUnit")
                 if let m = r.maxUnits { check(m, units, prefix + "maxUnits") }
                 for (w, t) in r.throughput.sorted(by: { $0.key < $1.key }) { check(t, throughput, prefix + "throughput." + w) }
+                replicas(r.acceleratorsPerReplica, throughput: r.throughput, perUnit: r.acceleratorsPerUnit, prefix)
+                check(r.failureDerating, failureDerating, prefix + "failureDerating")
+                check(r.upfrontPerUnit, upfrontPerUnit, prefix + "upfrontPerUnit")
+                check(Double(r.spareUnits), spareUnits, prefix + "spareUnits")
+                switch r.commitment {
+                case .period:
+                    let maxTerm = maxTermMonths / monthsPerPeriod(scenario.horizon.kind)
+                    if r.termPeriods < 1 || r.termPeriods > maxTerm {
+                        found.append("\(prefix)termPeriods: expected a whole number of periods in [1, \(maxTerm)], got \(r.termPeriods)")
+                    }
+                case .none:
+                    if r.termPeriods != 0 { found.append("\(prefix)termPeriods: expected 0 for an on-demand rental, got \(r.termPeriods)") }
+                    if r.upfrontPerUnit != 0 { found.append("\(prefix)upfrontPerUnit: expected 0 for an on-demand rental, got \(r.upfrontPerUnit)") }
+                    if r.spareUnits != 0 { found.append("\(prefix)spareUnits: expected 0 for an on-demand rental, got \(r.spareUnits)") }
+                }
             case .api(let a):
                 check(a.inputPricePerMTok, pricePerMTok, prefix + "inputPricePerMTok")
                 check(a.outputPricePerMTok, pricePerMTok, prefix + "outputPricePerMTok")
@@ -184,6 +233,14 @@ public enum ScenarioRules {
         check(Double(scenario.budget.fiscalYearStartMonth), fiscalYearStartMonth, "budget.fiscalYearStartMonth")
         check(scenario.policy.utilizationCap, utilizationCap, "policy.utilizationCap")
         if let penalty = scenario.policy.unservedPenaltyPerMTok { check(penalty, unservedPenalty, "policy.unservedPenaltyPerMTok") }
+        let named = Set(scenario.purchases.compactMap(\.platform) + scenario.rentals.compactMap(\.platform))
+        var seenPlatforms = Set<String>()
+        for k in scenario.platforms {
+            check(k.adoptionCost, platformCost, "platforms.\(k.id).adoptionCost")
+            check(k.yearlyCost, platformCost, "platforms.\(k.id).yearlyCost")
+            if !seenPlatforms.insert(k.id).inserted { found.append("platforms.\(k.id): expected a unique platform id") }
+            if !named.contains(k.id) { found.append("platforms.\(k.id): expected a platform some offering names") }
+        }
         return found
     }
 }

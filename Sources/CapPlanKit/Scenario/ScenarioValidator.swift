@@ -112,6 +112,7 @@ struct ScenarioValidator {
         let fiscalYearStart = whole(raw.fiscalYearStartMonth, ScenarioRules.fiscalYearStartMonth) ?? 1
         let utilization = check(raw.utilizationCap, ScenarioRules.utilizationCap) ?? 1
         let penalty = check(raw.unservedPenalty, ScenarioRules.unservedPenalty)
+        let platforms = validatePlatforms(raw.platforms, offerings: offerings)
 
         // Serviceability: every workload needs at least one offering.
         // Skipped when an offering could not be read at all: it might have been the one.
@@ -142,7 +143,8 @@ struct ScenarioValidator {
             timeSlices: slices, workloads: workloadsResult.workloads, offerings: offerings.list,
             site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
             budget: Budget(capexPerPeriod: capex, fiscalYearStartMonth: fiscalYearStart),
-            policy: Policy(integerUnits: raw.integerUnits?.value ?? true, utilizationCap: utilization, unservedPenaltyPerMTok: penalty)
+            policy: Policy(integerUnits: raw.integerUnits?.value ?? true, utilizationCap: utilization, unservedPenaltyPerMTok: penalty),
+            platforms: platforms
         )
     }
 
@@ -174,6 +176,38 @@ struct ScenarioValidator {
             }
             return ok ? values : nil
         }
+    }
+
+    // MARK: Platforms
+
+    /// `platforms:` entries: unique ids, costs in range, and each the platform of some offering
+    /// (a cost nobody can incur is a typo more often than not).
+    private func validatePlatforms(_ raw: Loc<[RawPlatform]>?, offerings: OfferingsResult) -> [PlatformCost] {
+        guard let raw else { return [] }
+        var result: [PlatformCost] = []
+        var seen: [String: String] = [:]
+        let named = offerings.platformOrder
+        for p in raw.value {
+            let adoption = check(p.adoptionCost, ScenarioRules.platformCost) ?? 0
+            let yearly = check(p.yearlyCost, ScenarioRules.platformCost) ?? 0
+            guard let idLoc = p.id, checkID(idLoc) else { continue }
+            let id = idLoc.value
+            if let first = seen[id] {
+                sink.error(idLoc.path, at: idLoc.node, value: idLoc.node.written, "expected a unique platform id (`\(id)` is already used by \(first))")
+                continue
+            }
+            seen[id] = p.path
+            if !offerings.incomplete, !named.contains(id) {
+                let known = named.isEmpty ? " (no offering names a platform: set `platform:` on the offerings that run on it)"
+                    : (closestMatch(to: id, in: named).map { "; did you mean `\(InputText.excerpt($0))`?" }
+                        ?? " (offerings name \(listing(named, noun: "platforms")))")
+                sink.error(idLoc.path, at: idLoc.node, value: idLoc.node.written,
+                           "expected the platform of some offering: no offering names `\(id)`, so its cost could never apply" + known)
+                continue
+            }
+            result.append(PlatformCost(id: id, adoptionCost: adoption, yearlyCost: yearly))
+        }
+        return result
     }
 
     // MARK: Time slices
@@ -257,8 +291,9 @@ struct ScenarioValidator {
                     sink.warning(d.path, at: d.node, value: "max \(m)", "demand averages below 1 token/s in every period; it looks like tokens per second or millions of tokens, but demand is tokens (input + output) per period")
                 }
             }
+            let minReplicas = whole(w.minReplicas, ScenarioRules.minReplicas) ?? 1
             if let id = w.id?.value, let demand {
-                result.workloads.append(Workload(id: id, outputShare: share, model: w.model?.value, demand: demand))
+                result.workloads.append(Workload(id: id, outputShare: share, model: w.model?.value, demand: demand, minReplicas: minReplicas))
             }
         }
         return result
@@ -307,6 +342,48 @@ struct ScenarioValidator {
         var incomplete = false
         /// (offering, workload) pairs that can serve, APIs included.
         var pairs = 0
+        /// Platforms the offerings name, in first-mention order.
+        var platformOrder: [String] = []
+    }
+
+    /// T_o in periods: `termMonths` as written (reserved rentals only, a whole number of
+    /// periods), else the catalog entry's term when it stays reserved, else one period.
+    private func rentalTerm(
+        _ o: RawOffering, commitment: RentalCommitment, commitmentKnown: Bool, catalog entry: CatalogRental?, horizon: Horizon?
+    ) -> Int {
+        let months: Int
+        let at: Loc<Double>?
+        if let written = o.numbers["termMonths"] {
+            guard commitment == .period || !commitmentKnown else {
+                sink.error(written.path, at: written.node, value: written.node.written,
+                           "termMonths applies to reserved rentals (commitment: period): an on-demand rental (commitment: none) has no term")
+                return 0
+            }
+            guard let m = whole(written, ScenarioRules.termMonths) else { return 1 }
+            months = m
+            at = written
+        } else if commitment == .period, entry?.commitment == .period, let m = entry?.termMonths {
+            months = m
+            at = nil
+        } else {
+            return 1
+        }
+        guard let horizon else { return 1 }
+        let perPeriod = ScenarioRules.monthsPerPeriod(horizon.kind)
+        guard months % perPeriod == 0 else {
+            let kind = horizon.kind.rawValue
+            let lower = months / perPeriod * perPeriod
+            let near = lower == 0 ? "\(perPeriod)" : "\(lower) or \(lower + perPeriod)"
+            let message = "expected a whole number of \(kind)s, the horizon's periods: a \(kind) is \(perPeriod) months,"
+                + " so a multiple of \(perPeriod) months (nearest: \(near))"
+            if let at {
+                sink.error(at.path, at: at.node, value: at.node.written, message)
+            } else if let use = o.use {
+                sink.error(use.path, at: use.node, value: use.node.written, "the catalog entry's \(months)-month term: " + message + "; set termMonths")
+            }
+            return 1
+        }
+        return months / perPeriod
     }
 
     private func validateOfferings(_ raw: Loc<[RawOffering]>?, workloads: WorkloadsResult, horizon: Horizon?) -> OfferingsResult {
@@ -371,6 +448,59 @@ struct ScenarioValidator {
                 return t
             }
 
+            /// The platform as written (an id), else the catalog entry's.
+            func platform(catalog entry: String?) -> String? {
+                guard let written = o.strings["platform"] else { return entry }
+                return checkID(written) ? written.value : nil
+            }
+
+            /// Replica sizes: the catalog's by model for the workloads it serves, then explicit keys.
+            func replicaSizes(throughput t: [String: Double], perUnit: Int, catalogByModel: [String: Int]?) -> [String: Int] {
+                var sizes: [String: Int] = [:]
+                let explicitKeys = Set(o.acceleratorsPerReplica?.value.map(\.key.value) ?? [])
+                if let byModel = catalogByModel {
+                    for wid in workloads.order where t[wid] != nil && !explicitKeys.contains(wid) {
+                        guard let model = workloads.models[wid], let a = byModel[model] else { continue }
+                        if ScenarioRules.replicaFits(accelerators: a, perUnit: perUnit) {
+                            sizes[wid] = a
+                        } else if let at = num("acceleratorsPerUnit") {
+                            sink.error(at.path, at: at.node, value: at.node.written,
+                                       "expected units that fit the catalog's replica size for workload `\(wid)` (\(a) accelerators run one replica of \(model)):"
+                                        + " a multiple or a divisor of \(a); or set acceleratorsPerReplica: {\(wid): N} for these units")
+                        }
+                    }
+                }
+                guard let explicit = o.acceleratorsPerReplica else { return sizes }
+                let throughputKeys = Set(o.throughput?.value.map(\.key.value) ?? []).union(t.keys)
+                for (key, value) in explicit.value {
+                    guard workloads.ids.contains(key.value) || workloads.incomplete else {
+                        sink.error(key.path, at: key.node, "expected a workload id of this scenario\(workloadList)" + didYouMean(key.value, in: workloads.order))
+                        continue
+                    }
+                    guard throughputKeys.contains(key.value) || workloads.incomplete else {
+                        let served = workloads.order.filter { t[$0] != nil }
+                        sink.error(key.path, at: key.node,
+                                   "expected a workload this offering has throughput for (`\(InputText.excerpt(key.value))` has none here, so it never runs on it;"
+                                    + (served.isEmpty ? " this offering serves no workload)" : " it serves \(listing(served, noun: "workloads")))"))
+                        continue
+                    }
+                    guard let a = whole(value, ScenarioRules.acceleratorsPerReplica) else { continue }
+                    guard ScenarioRules.replicaFits(accelerators: a, perUnit: perUnit) else {
+                        let divisors = (1...perUnit).filter { perUnit % $0 == 0 && $0 <= 1024 }.prefix(8).map(String.init).joined(separator: ", ")
+                        sink.error(value.path, at: value.node, value: value.node.written,
+                                   "expected a replica size that fits units of \(perUnit) accelerators (acceleratorsPerUnit): a divisor of \(perUnit),"
+                                    + " so that a unit holds whole replicas (\(divisors)), or a multiple of \(perUnit), so that a replica fills whole units"
+                                    + " (\(perUnit * 2), \(perUnit * 3), ...)")
+                        continue
+                    }
+                    sizes[key.value] = a
+                }
+                return sizes
+            }
+
+            let spareUnits = whole(num("spareUnits"), ScenarioRules.spareUnits) ?? 0
+            let failureDerating = check(num("failureDerating"), ScenarioRules.failureDerating) ?? 0
+
             let offering: Offering
             switch kind {
             case .purchase:
@@ -404,12 +534,17 @@ struct ScenarioValidator {
                     }
                 }
                 let t = throughput(catalogByModel: catalogPurchase?.throughputByModel)
+                let platformName = platform(catalog: catalogPurchase?.platform)
+                if let name = platformName, !result.platformOrder.contains(name) { result.platformOrder.append(name) }
                 offering = .purchase(PurchaseOffering(
                     id: id, unitPrice: unitPrice, accelerator: accelerator ?? catalogPurchase?.accelerator,
                     acceleratorsPerUnit: accelerators, lifetimePeriods: lifetime, powerKW: power, opexPerUnitPeriod: opex,
                     throughput: t, availableFromIndex: availableIndex, leadTimePeriods: lead, maxUnitsPerPeriod: maxPer,
                     existingUnits: existing, existingRemainingPeriods: remaining,
-                    depositFraction: deposit, balanceDaysAfterDelivery: balanceDays, bookLifePeriods: bookLife))
+                    depositFraction: deposit, balanceDaysAfterDelivery: balanceDays, bookLifePeriods: bookLife,
+                    platform: platformName,
+                    acceleratorsPerReplica: replicaSizes(throughput: t, perUnit: accelerators, catalogByModel: catalogPurchase?.acceleratorsPerReplicaByModel),
+                    spareUnits: spareUnits, failureDerating: failureDerating))
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
                 if t.isEmpty { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
@@ -417,16 +552,38 @@ struct ScenarioValidator {
                 let price = check(num("pricePerUnitHour"), ScenarioRules.pricePerUnitHour) ?? catalogRental?.pricePerUnitHour ?? 0
                 let accelerators = whole(num("acceleratorsPerUnit"), ScenarioRules.acceleratorsPerUnit) ?? catalogRental?.acceleratorsPerUnit ?? 1
                 var commitment = catalogRental?.commitment ?? .none
+                var commitmentKnown = true
                 if let c = o.strings["commitment"] {
                     if let value = RentalCommitment(rawValue: c.value) { commitment = value } else {
+                        commitmentKnown = false
                         sink.error(c.path, at: c.node, value: c.node.written, "expected `none` (on demand) or `period` (reserved)" + didYouMean(c.value, in: ["none", "period"]))
                     }
                 }
                 let maxUnits = check(num("maxUnits"), ScenarioRules.units)
                 let t = throughput(catalogByModel: catalogRental?.throughputByModel)
+                let term = rentalTerm(o, commitment: commitment, commitmentKnown: commitmentKnown, catalog: catalogRental, horizon: horizon)
+                var upfront = 0.0
+                if let at = num("upfrontPerUnit"), let x = check(at, ScenarioRules.upfrontPerUnit) {
+                    if commitment == .period || !commitmentKnown { upfront = x } else {
+                        sink.error(at.path, at: at.node, value: at.node.written,
+                                   "upfrontPerUnit applies to reserved rentals (commitment: period): an on-demand rental has no contract to pay for up front")
+                    }
+                }
+                var spare = spareUnits
+                if let at = num("spareUnits"), commitment == .none, commitmentKnown, spareUnits > 0 {
+                    spare = 0
+                    sink.error(at.path, at: at.node, value: at.node.written,
+                               "spareUnits applies to purchases and reserved rentals (commitment: period): on-demand capacity is rented by the hour"
+                                + " as it is used, so there is no pool to hold spare units in; use failureDerating for a margin on on-demand capacity")
+                }
+                let platformName = platform(catalog: catalogRental?.platform)
+                if let name = platformName, !result.platformOrder.contains(name) { result.platformOrder.append(name) }
                 offering = .rental(RentalOffering(
                     id: id, pricePerUnitHour: price, accelerator: accelerator ?? catalogRental?.accelerator,
-                    acceleratorsPerUnit: accelerators, commitment: commitment, maxUnits: maxUnits, throughput: t))
+                    acceleratorsPerUnit: accelerators, commitment: commitment, maxUnits: maxUnits, throughput: t,
+                    termPeriods: commitment == .period ? term : 0, upfrontPerUnit: upfront, platform: platformName,
+                    acceleratorsPerReplica: replicaSizes(throughput: t, perUnit: accelerators, catalogByModel: catalogRental?.acceleratorsPerReplicaByModel),
+                    spareUnits: spare, failureDerating: failureDerating))
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
                 if t.isEmpty { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }

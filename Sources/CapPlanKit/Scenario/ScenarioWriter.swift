@@ -1,10 +1,10 @@
-// Writes a `Scenario` as a v1 YAML scenario file (docs/scenario-format.md) that
+// Writes a `Scenario` as a YAML scenario file (docs/scenario-format.md) that
 // `ScenarioLoader` reads back equal to the original: `capplan generate`, the benchmarks and the
 // round-trip tests use it. Text and numbers are written by `YAMLText`.
 
-/// Writes scenarios in the v1 YAML format (docs/scenario-format.md, issue 3).
+/// Writes scenarios in the YAML format (docs/scenario-format.md, issue 3).
 public enum ScenarioWriter {
-    /// The scenario as v1 YAML. Numbers are printed with full precision (shortest text that
+    /// The scenario as YAML. Numbers are printed with full precision (shortest text that
     /// reads back to the same Double), strings quoted, per-period values as lists, so that
     /// `ScenarioLoader.load(text:fileName:baseDirectory:)` reads back an equal `Scenario`.
     /// Catalog `use:` entries are already resolved in a `Scenario`; they are written in full.
@@ -27,6 +27,7 @@ public enum ScenarioWriter {
             line("    outputShare: \(number(w.outputShare))")
             if let m = w.model { line("    model: \(quote(m))") }
             line("    demand: {tokensPerPeriod: \(list(w.demand))}")
+            if w.minReplicas != 1 { line("    minReplicas: \(w.minReplicas)") }
         }
         line("offerings:")
         for o in scenario.offerings {
@@ -53,6 +54,10 @@ public enum ScenarioWriter {
                 if p.depositFraction != 0 { line("    depositFraction: \(number(p.depositFraction))") }
                 if p.balanceDaysAfterDelivery != 0 { line("    balanceDaysAfterDelivery: \(number(p.balanceDaysAfterDelivery))") }
                 if let b = p.bookLifePeriods { line("    bookLifePeriods: \(b)") }
+                if let k = p.platform { line("    platform: \(quote(k))") }
+                if !p.acceleratorsPerReplica.isEmpty { line("    acceleratorsPerReplica: \(replicas(p.acceleratorsPerReplica, order: scenario.workloads))") }
+                if p.spareUnits != 0 { line("    spareUnits: \(p.spareUnits)") }
+                if p.failureDerating != 0 { line("    failureDerating: \(number(p.failureDerating))") }
             case .rental(let r):
                 line("  - id: \(quote(r.id))")
                 line("    kind: rental")
@@ -62,6 +67,13 @@ public enum ScenarioWriter {
                 line("    commitment: \(r.commitment.rawValue)")
                 if let m = r.maxUnits { line("    maxUnits: \(number(m))") }
                 line("    throughput: \(throughput(r.throughput, order: scenario.workloads))")
+                // Left out, a reservation's term is one period.
+                if r.commitment == .period, r.termPeriods != 1 { line("    termMonths: \(r.termPeriods * ScenarioRules.monthsPerPeriod(scenario.horizon.kind))") }
+                if r.upfrontPerUnit != 0 { line("    upfrontPerUnit: \(number(r.upfrontPerUnit))") }
+                if let k = r.platform { line("    platform: \(quote(k))") }
+                if !r.acceleratorsPerReplica.isEmpty { line("    acceleratorsPerReplica: \(replicas(r.acceleratorsPerReplica, order: scenario.workloads))") }
+                if r.spareUnits != 0 { line("    spareUnits: \(r.spareUnits)") }
+                if r.failureDerating != 0 { line("    failureDerating: \(number(r.failureDerating))") }
             case .api(let a):
                 line("  - id: \(quote(a.id))")
                 line("    kind: api")
@@ -80,6 +92,12 @@ public enum ScenarioWriter {
             if let capex = scenario.budget.capexPerPeriod { line("  capexPerPeriod: \(list(capex))") }
             if scenario.budget.fiscalYearStartMonth != 1 { line("  fiscalYearStartMonth: \(scenario.budget.fiscalYearStartMonth)") }
         }
+        if !scenario.platforms.isEmpty {
+            line("platforms:")
+            for k in scenario.platforms {
+                line("  - {id: \(quote(k.id)), adoptionCost: \(number(k.adoptionCost)), yearlyCost: \(number(k.yearlyCost))}")
+            }
+        }
         line("policy:")
         line("  integerUnits: \(scenario.policy.integerUnits)")
         line("  utilizationCap: \(number(scenario.policy.utilizationCap))")
@@ -96,6 +114,13 @@ public enum ScenarioWriter {
         let known = order.map(\.id).filter { t[$0] != nil }
         let others = t.keys.filter { k in !order.contains { $0.id == k } }.sorted()
         return "{" + (known + others).map { "\(quote($0)): \(number(t[$0]!))" }.joined(separator: ", ") + "}"
+    }
+
+    /// Replica sizes keyed like `throughput`.
+    static func replicas(_ sizes: [String: Int], order: [Workload]) -> String {
+        let known = order.map(\.id).filter { sizes[$0] != nil }
+        let others = sizes.keys.filter { k in !order.contains { $0.id == k } }.sorted()
+        return "{" + (known + others).map { "\(quote($0)): \(sizes[$0]!)" }.joined(separator: ", ") + "}"
     }
 
     static func quote(_ s: String) -> String { YAMLText.quoted(s) }
