@@ -303,11 +303,14 @@ public enum PlanEvaluationRun {
         let d = totals.discounted
         return .init(
             discountedCost: totals.discountedCost, cost: totals.cost,
-            commitmentsBeyondHorizon: 0, discountedCommitmentsBeyondHorizon: 0,
+            commitmentsBeyondHorizon: totals.commitmentsBeyondHorizon,
+            discountedCommitmentsBeyondHorizon: totals.discountedCommitmentsBeyondHorizon,
             costByComponent: CostBreakdown(capex: totals.capex, energy: totals.energy, fixedOpex: totals.fixedOpex,
-                                           rental: totals.rental, api: totals.api, unservedPenalty: totals.unservedPenalty),
+                                           rental: totals.rental, api: totals.api, unservedPenalty: totals.unservedPenalty,
+                                           platform: totals.platform),
             discountedCostByComponent: CostBreakdown(capex: d.capex, energy: d.energy, fixedOpex: d.fixedOpex,
-                                                     rental: d.rental, api: d.api, unservedPenalty: d.unservedPenalty),
+                                                     rental: d.rental, api: d.api, unservedPenalty: d.unservedPenalty,
+                                                     platform: d.platform),
             salvage: totals.salvage, discountedSalvage: totals.discountedSalvage, tokensDemanded: totals.tokensDemanded,
             tokensServed: totals.tokensServed, tokensUnserved: totals.tokensUnserved, tokensShort: 0, apiTokens: apiTokens,
             ownedUnitPeriods: unitPeriods, ownedUtilization: unitPeriods > 0 ? busy / unitPeriods : nil, unitsBought: bought)
