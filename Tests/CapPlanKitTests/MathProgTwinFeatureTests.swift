@@ -151,6 +151,47 @@ struct MathProgTwinFeatureTests {
         _ = try solve(scenario, expected: 8760, decisions: PlanDecisions(served: ["old": ["chat": [[500]]]]))
     }
 
+    /// The scenarios above with their hand-computed optima.
+    private var handComputed: [(name: String, scenario: Scenario, expected: Double)] {
+        let d = FeatureExamples.quarterDiscount
+        let api = { (price: Double, serves: [String]) in APIOffering(id: "api", inputPricePerMTok: price, outputPricePerMTok: price, serves: serves) }
+        let gpu = RentalOffering(id: "gpu", pricePerUnitHour: 2, commitment: .none, throughput: ["chat": 500], acceleratorsPerReplica: ["chat": 2])
+        let node = PurchaseOffering(id: "node", unitPrice: 80_000, acceleratorsPerUnit: 8, lifetimePeriods: 1,
+                                    throughput: ["chat": 8000, "code": 8000], acceleratorsPerReplica: ["chat": 2, "code": 4])
+        let spareNode = PurchaseOffering(id: "node", unitPrice: 10_000, lifetimePeriods: 1, throughput: ["chat": 1000], spareUnits: 1)
+        let deratedNode = PurchaseOffering(id: "node", unitPrice: 10_000, lifetimePeriods: 1, throughput: ["chat": 1000], failureDerating: 0.2)
+        let old = PurchaseOffering(id: "old", unitPrice: 300_000, lifetimePeriods: 3, throughput: ["chat": 1000], existingUnits: 1, platform: "nvidia")
+        return [
+            ("spike", quarters([0, 0, 0, 1000], offerings: [.rental(contract), .rental(spot)]), 3285 * d(4)),
+            ("contract", quarters([0, 1000, 1000, 1000], offerings: [.rental(contract), .rental(spot)]),
+             500 * d(2) + 2190 * (d(2) + d(3) + d(4) + d(5))),
+            ("replica or API", FeatureExamples.year([("chat", 1, 1)], offerings: [.rental(gpu), .api(api(1000, ["chat"]))], utilizationCap: 1), 31_536),
+            ("replica", FeatureExamples.year([("chat", 1, 1)], offerings: [.rental(gpu), .api(api(2000, ["chat"]))], utilizationCap: 1), 35_040),
+            ("8-GPU nodes", FeatureExamples.year([("chat", 1700, 1), ("code", 3300, 1)], offerings: [.purchase(node), .api(api(10, ["chat", "code"]))]),
+             111_536),
+            ("N+1", FeatureExamples.year([("chat", 3200, 1)], offerings: [.purchase(spareNode), .api(api(10, ["chat"]))], utilizationCap: 1), 50_000),
+            ("derating", FeatureExamples.year([("chat", 3300, 1)], offerings: [.purchase(deratedNode), .api(api(10, ["chat"]))]), 60_000),
+            ("platform at volume", platforms(rate: 5000), 125_120),
+            ("platform at low volume", platforms(rate: 1000), 35_040),
+            ("existing platform", FeatureExamples.year([("chat", 500, 1)], offerings: [.purchase(old), .api(api(10, ["chat"]))],
+                                                       platforms: [PlatformCost(id: "nvidia", adoptionCost: 1_000_000, yearlyCost: 8760)]), 8760),
+        ]
+    }
+
+    @Test func plannerAgreesWithTheTwinAndTheHandValues() throws {
+        for (name, scenario, expected) in handComputed {
+            var options = PlanOptions()
+            options.baselines = false
+            options.mipGap = 1e-9
+            let plan = try Planner.plan(scenario, options: options)
+            #expect(plan.status == .optimal, "\(name): \(plan.status)")
+            let cost = try #require(plan.totals?.discountedCost, "\(name)")
+            #expect(abs(cost - expected) <= 1e-6 * max(1, expected), "\(name): planner \(cost) vs hand-computed \(expected)")
+            let twin = try #require(GLPSol.solve(scenario).objective, "\(name)")
+            #expect(abs(twin - cost) <= 1e-6 * max(1, cost), "\(name): twin \(twin) vs planner \(cost)")
+        }
+    }
+
     @Test func dataWritesTheFeatures() {
         let node = PurchaseOffering(id: "node", unitPrice: 1, acceleratorsPerUnit: 8, lifetimePeriods: 1, throughput: ["chat": 8000],
                                     platform: "amd", acceleratorsPerReplica: ["chat": 2], spareUnits: 1, failureDerating: 0.03)
