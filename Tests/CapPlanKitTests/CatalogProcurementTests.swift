@@ -133,7 +133,8 @@ final class CatalogProcurementTests: XCTestCase {
         XCTAssertEqual(s.rentals[0].platform, "nvidia")
         XCTAssertEqual(s.rentals[0].acceleratorsPerReplica, ["chat": 2])
         XCTAssertEqual(s.purchases[0].platform, "amd")
-        XCTAssertEqual(s.purchases[0].acceleratorsPerReplica, ["chat": 1])
+        // Whole 8-GPU servers already hold whole 1-GPU replicas: no replica variables there.
+        XCTAssertEqual(s.purchases[0].acceleratorsPerReplica, [:])
     }
 
     func testStarterScenarioCostsTheExistingPlatformNothing() throws {

@@ -139,7 +139,22 @@ final class ScenarioProcurementInputTests: XCTestCase {
         XCTAssertEqual(r[2].acceleratorsPerReplica, ["chat": 4])
         XCTAssertEqual(r[3].termPeriods, 1)  // capacity blocks stay one period
         XCTAssertEqual(s.purchases[0].platform, "amd")
-        XCTAssertEqual(s.purchases[0].acceleratorsPerReplica, ["chat": 1])
+        // Whole units that hold whole replicas (a purchase, a reservation of 8-GPU units) take
+        // no catalog replica size: they already pay for whole replicas.
+        XCTAssertEqual(s.purchases[0].acceleratorsPerReplica, [:])
+        XCTAssertEqual(r[3].acceleratorsPerReplica, [:])
+    }
+
+    func testCatalogReplicaSizesApplyOnDemandAndAcrossUnitsAndCanBeTurnedOff() throws {
+        let s = try load(Self.header() + """
+            offerings:
+              - {use: cat-block, id: block-on-demand, commitment: none}
+              - {use: cat-1-year, id: no-replicas, acceleratorsPerReplica: {}}
+              - {use: cat-node, id: explicit-node, acceleratorsPerReplica: {chat: 4}}
+            """)
+        XCTAssertEqual(s.rentals[0].acceleratorsPerReplica, ["chat": 2])  // on demand: billed by the hour
+        XCTAssertEqual(s.rentals[1].acceleratorsPerReplica, [:])  // `{}`: the catalog's sizes off
+        XCTAssertEqual(s.purchases[0].acceleratorsPerReplica, ["chat": 4])  // explicit keys always apply
     }
 
     func testCatalogReplicaSizeThatNoLongerFitsNamesTheUnitsField() {
@@ -243,7 +258,7 @@ final class ScenarioProcurementInputTests: XCTestCase {
         XCTAssertEqual(main.rentals[3].upfrontPerUnit, 60_000)
         XCTAssertEqual(main.purchases.map(\.platform), ["nvidia", "amd"])
         XCTAssertEqual(main.purchases[0].spareUnits, 1)
-        XCTAssertEqual(main.purchases.map { $0.acceleratorsPerReplica["chat"] }, [2, 1])
+        XCTAssertEqual(main.purchases.map { $0.acceleratorsPerReplica["chat"] }, [nil, nil])  // whole servers
         XCTAssertEqual(main.platforms.map(\.id), ["nvidia", "amd"])
         let spike = try scenario("procurement/spike-reservation.yaml")
         XCTAssertEqual(spike.rentals.map(\.termPeriods), [0, 4, 12])

@@ -455,12 +455,24 @@ struct ScenarioValidator {
             }
 
             /// Replica sizes: the catalog's by model for the workloads it serves, then explicit keys.
-            func replicaSizes(throughput t: [String: Double], perUnit: Int, catalogByModel: [String: Int]?) -> [String: Int] {
+            /// A catalog size is taken where it changes what is paid for: on demand (billed by the
+            /// hour, so at least one replica's accelerators while serving) and where a replica
+            /// spans units. Whole units of a purchase or reservation that hold one replica or more
+            /// already pay for whole replicas, and a replica variable per slice there only slows
+            /// the solve (docs/scenario-format.md).
+            func replicaSizes(
+                throughput t: [String: Double], perUnit: Int, catalogByModel: [String: Int]?, wholeUnits: Bool
+            ) -> [String: Int] {
                 var sizes: [String: Int] = [:]
                 let explicitKeys = Set(o.acceleratorsPerReplica?.value.map(\.key.value) ?? [])
+                // `acceleratorsPerReplica: {}` turns the catalog's sizes off.
+                if let explicit = o.acceleratorsPerReplica, explicit.value.isEmpty, case .mapping(let pairs) = explicit.node.content, pairs.isEmpty {
+                    return [:]
+                }
                 if let byModel = catalogByModel {
                     for wid in workloads.order where t[wid] != nil && !explicitKeys.contains(wid) {
                         guard let model = workloads.models[wid], let a = byModel[model] else { continue }
+                        if wholeUnits && a <= perUnit && perUnit % a == 0 { continue }
                         if ScenarioRules.replicaFits(accelerators: a, perUnit: perUnit) {
                             sizes[wid] = a
                         } else if let at = num("acceleratorsPerUnit") {
@@ -543,7 +555,8 @@ struct ScenarioValidator {
                     existingUnits: existing, existingRemainingPeriods: remaining,
                     depositFraction: deposit, balanceDaysAfterDelivery: balanceDays, bookLifePeriods: bookLife,
                     platform: platformName,
-                    acceleratorsPerReplica: replicaSizes(throughput: t, perUnit: accelerators, catalogByModel: catalogPurchase?.acceleratorsPerReplicaByModel),
+                    acceleratorsPerReplica: replicaSizes(
+                        throughput: t, perUnit: accelerators, catalogByModel: catalogPurchase?.acceleratorsPerReplicaByModel, wholeUnits: true),
                     spareUnits: spareUnits, failureDerating: failureDerating))
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
@@ -582,7 +595,9 @@ struct ScenarioValidator {
                     id: id, pricePerUnitHour: price, accelerator: accelerator ?? catalogRental?.accelerator,
                     acceleratorsPerUnit: accelerators, commitment: commitment, maxUnits: maxUnits, throughput: t,
                     termPeriods: commitment == .period ? term : 0, upfrontPerUnit: upfront, platform: platformName,
-                    acceleratorsPerReplica: replicaSizes(throughput: t, perUnit: accelerators, catalogByModel: catalogRental?.acceleratorsPerReplicaByModel),
+                    acceleratorsPerReplica: replicaSizes(
+                        throughput: t, perUnit: accelerators, catalogByModel: catalogRental?.acceleratorsPerReplicaByModel,
+                        wholeUnits: commitment == .period),
                     spareUnits: spare, failureDerating: failureDerating))
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
