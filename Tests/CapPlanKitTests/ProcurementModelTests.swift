@@ -339,6 +339,30 @@ final class ProcurementExactnessTests: XCTestCase {
         XCTAssertGreaterThan(decomposed, 10)
     }
 
+    /// The breakeven's re-solve at scaled demand (`withDemand`) is the model built at that
+    /// demand: r_wps also scales the binaries' coefficients in replicaInUse, poolInUse and
+    /// platformInUse.
+    func testScaledDemandMatchesTheModelBuiltAtThatDemand() throws {
+        var solveOptions = SolveOptions()
+        solveOptions.mip.relativeGap = 1e-9
+        solveOptions.mip.timeLimit = 20
+        var compared = 0
+        for seed in UInt64(1)...20 {
+            let scenario = Self.featured(.tiny, seed)
+            var scaled = scenario
+            scaled.workloads[0].demand = scenario.workloads[0].demand.map { $0 * 0.3 }
+            let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
+            guard !model.index.replicaPairs.isEmpty || !model.index.poolsInUse.isEmpty || !model.index.platforms.isEmpty else { continue }
+            let rescaled = try GLPKSolver.solve(model.withDemand(ofWorkload: 0, scaledBy: 0.3, scenario: scaled).lp, options: solveOptions)
+            let built = try GLPKSolver.solve(CapacityModelBuilder.buildModel(scaled, options: CapacityModelOptions(names: false)).lp, options: solveOptions)
+            guard built.termination == .optimal, let expected = built.objectiveValue else { continue }
+            XCTAssertEqual(rescaled.termination, .optimal, "seed \(seed)")
+            XCTAssertEqual(try XCTUnwrap(rescaled.objectiveValue), expected, accuracy: 1e-7 * max(1, abs(expected)), "seed \(seed)")
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 5)
+    }
+
     /// The primal heuristics hand over only whole-unit plans with the new integers: every
     /// integer column whole, and the point an optimal LP once all of them are fixed, no better
     /// than the proven optimum. The rounding heuristic's proposal (GLPK's first incumbent)
