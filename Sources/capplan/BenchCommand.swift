@@ -100,7 +100,7 @@ struct BenchCommand: ParsableCommand {
                 + ProcurementBenchmark.Feature.allCases.map { ($0.rawValue, ProcurementBenchmark.withFeatures(scenario, [$0])) }
                 + [("on", ProcurementBenchmark.withFeatures(scenario))]
             for (label, variant) in variants {
-                let m = try ProcurementBenchmark.measure(variant, relax: relaxation.relax, timeLimit: solver.timeLimit)
+                let m = try ProcurementBenchmark.measure(variant, relax: relaxation.relax, timeLimit: solver.timeLimit, tuning: tuning)
                 try Console.out(String(format: "%@ features %@: %d rows, %d columns, %d nonzeros, %d integer (%d binary); %@, objective %.2f, gap %@; build %.1f ms, solve %.3f s",
                     name, label, m.rows, m.columns, m.nonzeros, m.integerColumns, m.binaryColumns, m.status, m.objective ?? .nan,
                     m.mipGap.map { String(format: "%.2e", $0) } ?? "-", m.buildSeconds * 1000, m.solveSeconds) + "\n")
