@@ -91,7 +91,8 @@ struct BenchCommand: ParsableCommand {
             text = contents
             name = scenario
         } else {
-            text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed).scenario())
+            // --features measures them against the same scenario without any.
+            text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed, procurementFeatures: !features).scenario())
             name = "generated-\(size.rawValue)-\(seed).yaml"
         }
         if features {
