@@ -91,7 +91,8 @@ struct BenchCommand: ParsableCommand {
             text = contents
             name = scenario
         } else {
-            text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed).scenario())
+            // --features measures them against the same scenario without any.
+            text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed, procurementFeatures: !features).scenario())
             name = "generated-\(size.rawValue)-\(seed).yaml"
         }
         if features {
@@ -100,7 +101,7 @@ struct BenchCommand: ParsableCommand {
                 + ProcurementBenchmark.Feature.allCases.map { ($0.rawValue, ProcurementBenchmark.withFeatures(scenario, [$0])) }
                 + [("on", ProcurementBenchmark.withFeatures(scenario))]
             for (label, variant) in variants {
-                let m = try ProcurementBenchmark.measure(variant, relax: relaxation.relax, timeLimit: solver.timeLimit)
+                let m = try ProcurementBenchmark.measure(variant, relax: relaxation.relax, timeLimit: solver.timeLimit, tuning: tuning)
                 try Console.out(String(format: "%@ features %@: %d rows, %d columns, %d nonzeros, %d integer (%d binary); %@, objective %.2f, gap %@; build %.1f ms, solve %.3f s",
                     name, label, m.rows, m.columns, m.nonzeros, m.integerColumns, m.binaryColumns, m.status, m.objective ?? .nan,
                     m.mipGap.map { String(format: "%.2e", $0) } ?? "-", m.buildSeconds * 1000, m.solveSeconds) + "\n")

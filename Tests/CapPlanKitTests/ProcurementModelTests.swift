@@ -232,7 +232,7 @@ final class ProcurementExactnessTests: XCTestCase {
         var compared = 0
         for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...30), (.small, 1...4)] {
             for seed in seeds {
-                let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
+                let scenario = ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario()
                 guard scenario.rentals.contains(where: { $0.commitment == .period && $0.termPeriods == 1 && $0.upfrontPerUnit == 0 }) else { continue }
                 var solveOptions = SolveOptions()
                 solveOptions.mip.relativeGap = 1e-9
@@ -256,7 +256,7 @@ final class ProcurementExactnessTests: XCTestCase {
     /// Without section 8's fields the builder adds none of its columns or rows.
     func testScenariosWithoutTheFeaturesGetNoneOfTheirColumns() {
         for seed in UInt64(1)...20 {
-            let model = CapacityModelBuilder.buildModel(ScenarioGenerator(size: .tiny, seed: seed).scenario())
+            let model = CapacityModelBuilder.buildModel(ScenarioGenerator(size: .tiny, seed: seed, procurementFeatures: false).scenario())
             XCTAssertTrue(model.index.contractStarts.allSatisfy { $0 == nil })
             XCTAssertTrue(model.index.replicaPairs.isEmpty)
             XCTAssertTrue(model.index.platforms.isEmpty)
@@ -269,7 +269,7 @@ final class ProcurementExactnessTests: XCTestCase {
     func testNonzeroEstimateBoundsTheModelWithTheFeatures() {
         for size in [ScenarioSize.tiny, .small, .medium] {
             for seed in [UInt64(1), 2, 3] {
-                let scenario = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario())
+                let scenario = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario())
                 let bound = CapacityModelBuilder.nonzeroUpperBound(
                     periods: scenario.horizon.periods, slices: scenario.timeSlices.count, workloads: scenario.workloads.count,
                     offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil)
@@ -282,7 +282,7 @@ final class ProcurementExactnessTests: XCTestCase {
     }
 
     static func featured(_ size: ScenarioSize, _ seed: UInt64) -> Scenario {
-        ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario())
+        ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario())
     }
 
     /// The exact reductions keep the optimum with the features on (fixed charges are never the
@@ -317,10 +317,10 @@ final class ProcurementExactnessTests: XCTestCase {
         var decomposed = 0
         for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...30), (.small, 1...3)] {
             for seed in seeds {
-                let spare = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario())
+                let spare = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario())
                 let spareModel = CapacityModelBuilder.buildModel(spare, options: CapacityModelOptions(names: false))
                 if !spareModel.index.poolsInUse.isEmpty { XCTAssertNil(FleetDecomposition.decomposition(of: spareModel)) }
-                let scenario = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario(), [.contracts, .replicas, .platforms])
+                let scenario = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario(), [.contracts, .replicas, .platforms])
                 let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: false))
                 guard let decomposition = FleetDecomposition.decomposition(of: model) else { continue }
                 let whole = try GLPKSolver.solve(model.lp.relaxed(), options: SolveOptions())
@@ -337,6 +337,30 @@ final class ProcurementExactnessTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(decomposed, 10)
+    }
+
+    /// The breakeven's re-solve at scaled demand (`withDemand`) is the model built at that
+    /// demand: r_wps also scales the binaries' coefficients in replicaInUse, poolInUse and
+    /// platformInUse.
+    func testScaledDemandMatchesTheModelBuiltAtThatDemand() throws {
+        var solveOptions = SolveOptions()
+        solveOptions.mip.relativeGap = 1e-9
+        solveOptions.mip.timeLimit = 20
+        var compared = 0
+        for seed in UInt64(1)...20 {
+            let scenario = Self.featured(.tiny, seed)
+            var scaled = scenario
+            scaled.workloads[0].demand = scenario.workloads[0].demand.map { $0 * 0.3 }
+            let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
+            guard !model.index.replicaPairs.isEmpty || !model.index.poolsInUse.isEmpty || !model.index.platforms.isEmpty else { continue }
+            let rescaled = try GLPKSolver.solve(model.withDemand(ofWorkload: 0, scaledBy: 0.3, scenario: scaled).lp, options: solveOptions)
+            let built = try GLPKSolver.solve(CapacityModelBuilder.buildModel(scaled, options: CapacityModelOptions(names: false)).lp, options: solveOptions)
+            guard built.termination == .optimal, let expected = built.objectiveValue else { continue }
+            XCTAssertEqual(rescaled.termination, .optimal, "seed \(seed)")
+            XCTAssertEqual(try XCTUnwrap(rescaled.objectiveValue), expected, accuracy: 1e-7 * max(1, abs(expected)), "seed \(seed)")
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 5)
     }
 
     /// The primal heuristics hand over only whole-unit plans with the new integers: every

@@ -71,11 +71,12 @@ public enum ProcurementBenchmark {
 
     /// Builds `scenario`'s model and solves it as `Planner.plan` solves the plan (without the
     /// audit, the extras and the plan document).
-    public static func measure(_ scenario: Scenario, relax: Bool = false, timeLimit: Double? = nil) throws -> Measurement {
+    public static func measure(_ scenario: Scenario, relax: Bool = false, timeLimit: Double? = nil, tuning: SolverTuning = SolverTuning()) throws -> Measurement {
         let build = Stopwatch()
         let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: relax ? false : nil))
         let built = build.seconds
         var options = PlanOptions()
+        tuning.apply(to: &options)
         options.relax = relax
         options.timeLimit = timeLimit
         let solve = Stopwatch()

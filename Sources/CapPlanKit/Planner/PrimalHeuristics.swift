@@ -100,12 +100,20 @@ enum PrimalHeuristics {
         return try GLPKSolver.solve(lp, options: solveOptions)
     }
 
-    /// The rest of the decisions with the fleet's whole units (`CapacityModelIndex.fleetColumns`)
-    /// fixed at `proposal`: an LP, or, when the model has the integers of section 8 (replicas,
-    /// z, u, y), the small MIP that remains (the fleet fixed, it splits by period and slice),
-    /// so that the incumbent is whole in every integer column.
+    /// The rest of the decisions with the whole units fixed at `proposal`: the LP of the
+    /// continuous decisions. When that fails and the model has section 8's integers (replicas,
+    /// z, u, y), the MIP over them with only the fleet (`CapacityModelIndex.fleetColumns`) fixed,
+    /// within the RINS limit, so that the incumbent is whole in every integer column.
     static func completion(of proposal: [Double], model: CapacityModel, options: PlanOptions, deadline: Deadline, origin: String) throws -> Incumbent? {
         guard let seconds = deadline.remaining else { return nil }
+        var fixedLP = model.lp.relaxed()
+        for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+            let value = proposal[variable.index].rounded()
+            fixedLP.setBounds(variable, lower: value, upper: value)
+        }
+        let fixed = try solveLP(fixedLP, model: model, options: options, seconds: seconds)
+        if fixed.termination == .optimal, fixed.hasPrimalPoint, fixed.objectiveValue != nil { return Incumbent(solution: fixed, origin: origin) }
+        guard hasDispatchIntegers(model), let seconds = deadline.remaining else { return nil }
         let fleet = model.index.fleetColumns
         var lp = model.lp
         var dispatchIntegers = false
@@ -117,17 +125,12 @@ enum PrimalHeuristics {
                 dispatchIntegers = true
             }
         }
-        let solved: Solution
-        if dispatchIntegers {
-            var solveOptions = options.solveOptions(timeLimit: min(seconds, rinsTimeLimit), mipGap: options.mipGap)
-            solveOptions.mip.roundingHeuristic = nil
-            solveOptions.mip.startingSolution = nil
-            solved = try GLPKSolver.solve(lp, options: solveOptions)
-            guard solved.hasPrimalPoint, solved.objectiveValue != nil else { return nil }
-        } else {
-            solved = try solveLP(lp.relaxed(), model: model, options: options, seconds: seconds)
-            guard solved.termination == .optimal, solved.hasPrimalPoint, solved.objectiveValue != nil else { return nil }
-        }
+        guard dispatchIntegers else { return nil }
+        var solveOptions = options.solveOptions(timeLimit: min(seconds, rinsTimeLimit), mipGap: options.mipGap)
+        solveOptions.mip.roundingHeuristic = nil
+        solveOptions.mip.startingSolution = nil
+        let solved = try GLPKSolver.solve(lp, options: solveOptions)
+        guard solved.hasPrimalPoint, solved.objectiveValue != nil else { return nil }
         return Incumbent(solution: solved, origin: origin)
     }
 
@@ -164,7 +167,8 @@ enum PrimalHeuristics {
         }
         // The fleet is whole now; section 8's replicas and binaries are not yet.
         if let last, hasDispatchIntegers(model) {
-            return try completion(of: last.values, model: model, options: options, deadline: deadline, origin: "relax-and-fix")
+            let proposal = RoundingHeuristic.withWholeDispatch(last.values, model: model, relaxation: last.values)
+            return try completion(of: proposal, model: model, options: options, deadline: deadline, origin: "relax-and-fix")
         }
         return last.map { Incumbent(solution: $0, origin: "relax-and-fix") }
     }

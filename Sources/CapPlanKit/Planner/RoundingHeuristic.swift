@@ -32,8 +32,85 @@ enum RoundingHeuristic {
         return [("fleet rounded up", preferred(scenario: scenario, model: model, relaxation: relaxation)),
                 ("fleet rounded down", fleet(scenario: scenario, model: model, relaxation: relaxation, up: false)),
                 ("every arrival rounded down", floored)].map {
-            ($0.0, withDispatchIntegers(withUnitsInService($0.1, scenario: scenario, model: model), model: model, relaxation: relaxation))
+            ($0.0, withWholeDispatch(withUnitsInService($0.1, scenario: scenario, model: model), model: model, relaxation: relaxation))
         }
+    }
+
+    /// A whole fleet's proposal completed with section 8's integers from `relaxation` (a
+    /// point of the same model whose dispatch the LP would keep), the fleet raised to hold
+    /// them; unchanged without section 8's integers.
+    static func withWholeDispatch(_ proposal: [Double], model: CapacityModel, relaxation: [Double]) -> [Double] {
+        let dispatch = withDispatchIntegers(proposal, model: model, relaxation: relaxation)
+        return withUnitsInService(holdingReplicas(dispatch, scenario: model.scenario, model: model), scenario: model.scenario, model: model)
+    }
+
+    /// Whole replicas rounded up may need more units than the fleet rounded: per period, each
+    /// pool with replicas or spare units gets at least max_s ((Σ_{w ∈ rep} ν_ow ρ_owps +
+    /// Σ_{w ∉ rep} x_owps / (U τ_ow)) / (1 − d_o) + k_o y_op) units (the proposal's own load),
+    /// added as arrivals in that period (within the supply cap), reserved units or contract
+    /// starts.
+    static func holdingReplicas(_ proposal: [Double], scenario: Scenario, model: CapacityModel) -> [Double] {
+        let index = model.index
+        guard !index.replicaPairs.isEmpty || !index.poolsInUse.isEmpty else { return proposal }
+        var proposal = proposal
+        let periods = scenario.horizon.periods, slices = scenario.timeSlices.count
+        let tolerance = 1e-6
+        let cap = scenario.policy.utilizationCap
+        func required(offering o: Int, period p: Int, derating: Double, spare: Int) -> Double {
+            var units = 0.0
+            if let pool = index.poolsInUse.first(where: { $0.offering == o }) { units = Double(spare) * proposal[pool.inUse.variable(p).index] }
+            var most = 0.0
+            let replicated = Set(index.replicaPairs.map(\.servingPair))
+            for s in 0..<slices {
+                var load = 0.0
+                for replica in index.replicaPairs where replica.offering == o {
+                    load += replica.unitsPerReplica * proposal[replica.replicas.variable(p, s).index]
+                }
+                for (j, pair) in index.servingPairs.enumerated() where pair.offering == o && !replicated.contains(j) {
+                    load += proposal[pair.columns.variable(p, s).index] / (cap * pair.throughput!)
+                }
+                most = max(most, load / (1 - derating))
+            }
+            return (units + most - tolerance).rounded(.up)
+        }
+        var k = 0
+        for (o, offering) in scenario.offerings.enumerated() {
+            switch offering {
+            case .purchase(let purchase):
+                defer { k += 1 }
+                let arrivals = index.arrivals[k]
+                for p in 0..<periods {
+                    let needed = required(offering: o, period: p, derating: purchase.failureDerating, spare: purchase.spareUnits)
+                    var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                    for q in max(0, p - purchase.lifetimePeriods + 1)...p {
+                        if let b = arrivals.variable(q) { fleet += proposal[b.index] }
+                    }
+                    guard needed > fleet, let b = arrivals.variable(p) else { continue }
+                    var units = proposal[b.index] + needed - fleet
+                    if let cap = purchase.maxUnitsPerPeriod { units = min(units, cap.rounded(.down)) }
+                    proposal[b.index] = max(proposal[b.index], units)
+                }
+            case .rental(let rental):
+                guard rental.commitment == .period, let r = scenario.rentals.firstIndex(where: { $0.id == rental.id }),
+                      let units = index.reservedUnits[r] else { continue }
+                for p in 0..<periods {
+                    var needed = required(offering: o, period: p, derating: rental.failureDerating, spare: rental.spareUnits)
+                    if let cap = rental.maxUnits { needed = min(needed, cap.rounded(.down)) }
+                    let current = proposal[units.variable(p).index]
+                    guard needed > current else { continue }
+                    if let starts = index.contractStarts[r] {
+                        proposal[starts.variable(p).index] += needed - current
+                        // Later periods of the term hold the new units too.
+                        for later in p..<min(periods, p + rental.termPeriods) { proposal[units.variable(later).index] += needed - current }
+                    } else {
+                        proposal[units.variable(p).index] = needed
+                    }
+                }
+            case .api:
+                continue
+            }
+        }
+        return proposal
     }
 
     /// The proposal with the integers of section 8 set from the relaxation, upwards: z, u, y
