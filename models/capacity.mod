@@ -10,16 +10,21 @@
  * DATA.dat is written by `capplan export SCENARIO --mathprog-data FILE`
  * (CapPlanKit: MathProgData.write). After solving, the model prints
  *   OBJECTIVE <discounted total cost, USD, constants included>
- *   PERIOD <label> capex .. energy .. fixedOpex .. rental .. api .. unservedPenalty .. (undiscounted)
+ *   PERIOD <label> capex .. energy .. fixedOpex .. rental .. api .. unservedPenalty .. platform .. (undiscounted)
  *   SALVAGE <undiscounted> <discounted>
+ *   COMMITMENTS <undiscounted> <discounted>   (reserved contracts' rent after the horizon)
+ *   BUY <offering> <period> <units>, START <rental> <period> <units> (contract starts)
  *
  * Notation (docs/formulation.md): periods p = 1..P of h hours (d = h/24 days); time slices
  * s (eta_s hours, share sigma_s); workloads w (demand D_wp tokens, output share phi_w);
  * purchases o (price c_o USD, lifetime L_o periods, power k_o kW, fixed opex g_o USD per
  * unit-period, throughput tau_ow tokens/s per unit); rentals o (pi_o USD per unit-hour);
  * APIs a (USD per million input / output tokens). Rates in tokens/s, money in USD.
- * Constraint families carry the names of docs/formulation.md: fleet, demand,
- * ownedCapacity, rentedCapacity, apiRateLimit, powerCap, capitalBudget.
+ * Constraint families carry the names of docs/formulation.md, in its order: fleet, contract,
+ * demand, ownedCapacity, rentedCapacity, replicaCapacity, minimumReplicas (with replicaInUse),
+ * poolInUse, platformInUse, platformAdoption, apiRateLimit, powerCap, capitalBudget.
+ * Section 8 (contracts with terms, replicas, platforms, spare units and derating) is off for
+ * data that does not use it: terms of 1, no replica pairs, no platforms, no margins.
  */
 
 /* ---------------------------------------------------------------- calendar */
@@ -29,8 +34,6 @@ param label{PERIODS} symbolic;        # period labels, e.g. 2027Q3
 param h > 0;                          # hours per period
 param d := h / 24;                    # days per period
 param rho >= 0, < 1;                  # annual discount rate
-# delta[p] discounts period p to the start of the horizon; delta[P+1] to its end
-param delta{p in 1..P+1} := (1 + rho) ** (-(p - 1) * h / 8760);
 
 /* ---------------------------------------------------------------- policy */
 param cash binary;                    # 1: cash capex with salvage; 0: amortized capex
@@ -75,6 +78,8 @@ set ONDEMAND;                         # commitment: none (average units per slic
 set RENT := RESERVED union ONDEMAND;
 param pi{RENT} >= 0;                  # USD per unit-hour
 param mmax{RENT} default Infinity;    # maxUnits
+param T{RESERVED} integer >= 1 default 1;     # contract term, periods (8.1)
+param upfront{RESERVED} >= 0 default 0;       # USD per unit when a contract starts
 
 /* ---------------------------------------------------------------- APIs */
 set API;
@@ -87,24 +92,66 @@ set APISERVE within {API, WORKLOADS}; # (a, w): API a serves workload w
 set CANSERVE within {BUY union RENT, WORKLOADS};  # (o, w) with a throughput
 param tau{CANSERVE} > 0;              # tokens/s per unit
 
+/* ---------------------------------------------------------------- replicas (8.2) */
+param minReplicas{WORKLOADS} integer >= 1 default 1;    # mu_w
+param accelPerUnit{BUY union RENT} integer >= 1 default 1;   # G_o
+set REPLICA within CANSERVE;          # (o, w) with a replica size
+param accelPerReplica{REPLICA} integer >= 1;            # a_ow
+param nu{(o,w) in REPLICA} := accelPerReplica[o,w] / accelPerUnit[o];   # units per replica
+# units are whole: purchases and reserved rentals with integerUnits
+param wholePool{o in BUY union RENT} := if integerUnits = 1 and (o in BUY or o in RESERVED) then 1 else 0;
+# pairs with a binary z: the minimum is not implied by whole replicas and mu = 1
+set ZPAIRS := {(o,w) in REPLICA: not (wholePool[o] = 1 and minReplicas[w] = 1)};
+
+/* ---------------------------------------------------------------- margins (8.4) */
+param spare{BUY union RENT} integer >= 0 default 0;     # k_o (purchases, reserved rentals)
+param derating{BUY union RENT} >= 0, < 1 default 0;     # d_o
+set SPAREPOOLS := {o in BUY union RESERVED: spare[o] > 0};
+
+/* ---------------------------------------------------------------- platforms (8.3) */
+set PLATFORMS;                        # platforms with a cost entry
+param adoption{PLATFORMS} >= 0;       # A_k, USD once
+param yearly{PLATFORMS} >= 0;         # Y_k, USD a year in use
+set ONPLATFORM within {PLATFORMS, BUY union RENT};  # (pf, o): offering o runs on platform pf
+# adopted before the horizon: a purchase of k has existing units
+param preAdopted{pf in PLATFORMS} := if exists{o in BUY: (pf,o) in ONPLATFORM} existing[o] > 0 then 1 else 0;
+
+/* ---------------------------------------------------------------- discounting */
+# delta[p] discounts period p to the start of the horizon; delta[P+1] to its end, and later
+# periods discount contracts that run past the horizon
+param maxTerm := if card(RESERVED) = 0 then 1 else max{o in RESERVED} T[o];
+param delta{p in 1..P+maxTerm} := (1 + rho) ** (-(p - 1) * h / 8760);
+
 /* ================================================================ variables */
 var b{(o,q) in ARRIVALS} >= 0, <= bmax[o];          # units of o arriving in q
 var bWhole{(o,q) in ARRIVALS: integerUnits} integer; # integrality of b
 var n{BUY, PERIODS} >= 0;                             # units of o in service in p
-var m{o in RESERVED, p in PERIODS} >= 0, <= mmax[o];  # reserved rental units
-var mWhole{o in RESERVED, p in PERIODS: integerUnits} integer;  # integrality of m
+var m{o in RESERVED, p in PERIODS} >= 0, <= mmax[o];  # reserved units under contract
+var v{o in RESERVED, q in PERIODS} >= 0;              # units whose contract starts in q
+var vWhole{o in RESERVED, q in PERIODS: integerUnits} integer;  # integrality of v
 var ms{o in ONDEMAND, p in PERIODS, s in SLICES} >= 0, <= mmax[o];  # on-demand units
 var x{(o,w) in CANSERVE, p in PERIODS, s in SLICES} >= 0;       # tokens/s served by o
 var y{(a,w) in APISERVE, p in PERIODS, s in SLICES} >= 0;       # tokens/s sent to API a
 var u{w in WORKLOADS, p in PERIODS, s in SLICES: hasPenalty} >= 0;  # unserved tokens/s
+var replicas{(o,w) in REPLICA, p in PERIODS, s in SLICES} >= 0;            # rho_owps: replicas of w on o
+var replicasWhole{(o,w) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]} integer;  # integrality of replicas
+var z{(o,w) in ZPAIRS, p in PERIODS, s in SLICES} binary;           # w served from o
+var inUse{pf in PLATFORMS, p in PERIODS} binary;                      # u_kp: platform in use
+var adopt{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0} >= 0, <= 1;  # alpha_kp: adopted in p
+var poolUsed{o in SPAREPOOLS, p in PERIODS} binary;                    # y_op: pool o serves in p
 
 /* ================================================================ constraints */
 s.t. wholeUnits{(o,q) in ARRIVALS: integerUnits}: b[o,q] = bWhole[o,q];
-s.t. wholeReserved{o in RESERVED, p in PERIODS: integerUnits}: m[o,p] = mWhole[o,p];
+s.t. wholeStarts{o in RESERVED, q in PERIODS: integerUnits}: v[o,q] = vWhole[o,q];
+s.t. wholeReplicas{(o,w) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]}: replicas[o,w,p,s] = replicasWhole[o,w,p,s];
 
 # n_op = e_op + sum_{q = max(1, p - L_o + 1)}^{p} b_oq
 s.t. fleet{o in BUY, p in PERIODS}:
     n[o,p] = e[o,p] + sum{q in PERIODS: q >= q0[o] and q >= p - L[o] + 1 and q <= p} b[o,q];
+
+# m_op = sum_{q = max(1, p - T_o + 1)}^{p} v_oq
+s.t. contract{o in RESERVED, p in PERIODS}:
+    m[o,p] = sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} v[o,q];
 
 s.t. demand{w in WORKLOADS, p in PERIODS, s in SLICES}:
     sum{o in BUY union RENT: (o,w) in CANSERVE} x[o,w,p,s]
@@ -112,12 +159,39 @@ s.t. demand{w in WORKLOADS, p in PERIODS, s in SLICES}:
   + (if hasPenalty then u[w,p,s] else 0)
     >= r[w,p,s];
 
+# load of the pairs without replicas, whole replicas of the others, against the units less the
+# spare ones (while the pool serves), derated
 s.t. ownedCapacity{o in BUY, p in PERIODS, s in SLICES}:
-    sum{w in WORKLOADS: (o,w) in CANSERVE} x[o,w,p,s] / tau[o,w] <= U * n[o,p];
+    sum{w in WORKLOADS: (o,w) in CANSERVE and not (o,w) in REPLICA} x[o,w,p,s] / tau[o,w]
+  + U * sum{w in WORKLOADS: (o,w) in REPLICA} nu[o,w] * replicas[o,w,p,s]
+    <= U * (1 - derating[o]) * (n[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0));
 
 s.t. rentedCapacity{o in RENT, p in PERIODS, s in SLICES}:
-    sum{w in WORKLOADS: (o,w) in CANSERVE} x[o,w,p,s] / tau[o,w]
-    <= U * (if o in RESERVED then m[o,p] else ms[o,p,s]);
+    sum{w in WORKLOADS: (o,w) in CANSERVE and not (o,w) in REPLICA} x[o,w,p,s] / tau[o,w]
+  + U * sum{w in WORKLOADS: (o,w) in REPLICA} nu[o,w] * replicas[o,w,p,s]
+    <= U * (1 - derating[o]) * (if o in RESERVED
+                                then m[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0)
+                                else ms[o,p,s]);
+
+s.t. replicaCapacity{(o,w) in REPLICA, p in PERIODS, s in SLICES}:
+    x[o,w,p,s] <= U * nu[o,w] * tau[o,w] * replicas[o,w,p,s];
+
+s.t. minimumReplicas{(o,w) in ZPAIRS, p in PERIODS, s in SLICES}:
+    replicas[o,w,p,s] >= minReplicas[w] * z[o,w,p,s];
+
+s.t. replicaInUse{(o,w) in ZPAIRS, p in PERIODS, s in SLICES}:
+    x[o,w,p,s] <= r[w,p,s] * z[o,w,p,s];
+
+s.t. poolInUse{o in SPAREPOOLS, p in PERIODS, s in SLICES}:
+    sum{w in WORKLOADS: (o,w) in CANSERVE} x[o,w,p,s]
+    <= (sum{w in WORKLOADS: (o,w) in CANSERVE} r[w,p,s]) * poolUsed[o,p];
+
+# (pf: the platform k of the formulation; k is the power per unit here)
+s.t. platformInUse{pf in PLATFORMS, w in WORKLOADS, p in PERIODS, s in SLICES}:
+    sum{o in BUY union RENT: (pf,o) in ONPLATFORM and (o,w) in CANSERVE} x[o,w,p,s] <= r[w,p,s] * inUse[pf,p];
+
+s.t. platformAdoption{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0}:
+    sum{q in PERIODS: q <= p} adopt[pf,q] >= inUse[pf,p];
 
 s.t. apiRateLimit{a in API, p in PERIODS, s in SLICES: maxTPS[a] < Infinity}:
     sum{w in WORKLOADS: (a,w) in APISERVE} y[a,w,p,s] <= maxTPS[a];
@@ -135,7 +209,10 @@ var fixedOpexCost{PERIODS};
 var rentalCost{PERIODS};
 var apiCost{PERIODS};
 var unservedCost{PERIODS};
+var platformCost{PERIODS};
 var salvageCredit;
+var commitments;                      # contracts' rent after the horizon, undiscounted
+var discountedCommitments;            # the same, each period discounted
 
 # amortized: c_o / L_o per purchased unit in service; cash: c_o b_op on arrival
 s.t. defCapex{p in PERIODS}: capexCost[p] =
@@ -146,8 +223,9 @@ s.t. defCapex{p in PERIODS}: capexCost[p] =
 s.t. defEnergy{p in PERIODS}: energyCost[p] = sum{o in BUY} n[o,p] * k[o] * pue * h * electricity;
 s.t. defFixedOpex{p in PERIODS}: fixedOpexCost[p] = sum{o in BUY} n[o,p] * g[o];
 
+# reserved: rent on the units under contract, the upfront fee when a contract starts
 s.t. defRental{p in PERIODS}: rentalCost[p] =
-    sum{o in RESERVED} pi[o] * h * m[o,p]
+    sum{o in RESERVED} (pi[o] * h * m[o,p] + upfront[o] * v[o,p])
   + sum{o in ONDEMAND, s in SLICES} pi[o] * d * eta[s] * ms[o,p,s];
 
 s.t. defApi{p in PERIODS}: apiCost[p] =
@@ -157,6 +235,15 @@ s.t. defApi{p in PERIODS}: apiCost[p] =
 s.t. defUnserved{p in PERIODS}: unservedCost[p] =
     sum{w in WORKLOADS, s in SLICES: hasPenalty} d * eta[s] * 3600 / 1e6 * penalty * u[w,p,s];
 
+s.t. defPlatform{p in PERIODS}: platformCost[p] =
+    sum{pf in PLATFORMS} ((if preAdopted[pf] = 1 then 0 else adoption[pf] * adopt[pf,p]) + yearly[pf] * h / 8760 * inUse[pf,p]);
+
+# a contract started in q runs q .. q + T_o - 1: the periods after P are charged too
+s.t. defCommitments: commitments =
+    sum{o in RESERVED, q in PERIODS} pi[o] * h * max(0, q + T[o] - 1 - P) * v[o,q];
+s.t. defDiscountedCommitments: discountedCommitments =
+    sum{o in RESERVED, q in PERIODS} pi[o] * h * (sum{t in P+1..q+T[o]-1} delta[t]) * v[o,q];
+
 # cash only: straight-line remaining value at the horizon's end of units bought in q
 s.t. defSalvage: salvageCredit =
     if cash then sum{(o,q) in ARRIVALS} c[o] * max(0, q + L[o] - 1 - P) / L[o] * b[o,q] else 0;
@@ -164,8 +251,8 @@ s.t. defSalvage: salvageCredit =
 /* ================================================================ objective */
 minimize total:
     sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
-                                  + rentalCost[p] + apiCost[p] + unservedCost[p])
-  - delta[P+1] * salvageCredit;
+                                  + rentalCost[p] + apiCost[p] + unservedCost[p] + platformCost[p])
+  - delta[P+1] * salvageCredit + discountedCommitments;
 
 solve;
 
@@ -173,11 +260,17 @@ solve;
    the variables' values anyway: glpsol's printf of an objective drops constants. */
 printf "OBJECTIVE %.17g\n",
     sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
-                                  + rentalCost[p] + apiCost[p] + unservedCost[p])
-  - delta[P+1] * salvageCredit;
-printf{p in PERIODS} "PERIOD %s capex %.17g energy %.17g fixedOpex %.17g rental %.17g api %.17g unservedPenalty %.17g\n",
-    label[p], capexCost[p], energyCost[p], fixedOpexCost[p], rentalCost[p], apiCost[p], unservedCost[p];
+                                  + rentalCost[p] + apiCost[p] + unservedCost[p] + platformCost[p])
+  - delta[P+1] * salvageCredit + discountedCommitments;
+# (two printf: MathProg caps a string literal at 100 characters)
+for {p in PERIODS} {
+    printf "PERIOD %s capex %.17g energy %.17g fixedOpex %.17g rental %.17g",
+        label[p], capexCost[p], energyCost[p], fixedOpexCost[p], rentalCost[p];
+    printf " api %.17g unservedPenalty %.17g platform %.17g\n", apiCost[p], unservedCost[p], platformCost[p];
+}
 printf "SALVAGE %.17g %.17g\n", salvageCredit, delta[P+1] * salvageCredit;
+printf "COMMITMENTS %.17g %.17g\n", commitments, discountedCommitments;
 printf{(o,q) in ARRIVALS: b[o,q] > 1e-9} "BUY %s %s %.17g\n", o, label[q], b[o,q];
+printf{o in RESERVED, q in PERIODS: v[o,q] > 1e-9} "START %s %s %.17g\n", o, label[q], v[o,q];
 
 end;

@@ -98,4 +98,49 @@ final class EvaluateCLITests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("it is optimal"), result.stdout)
         XCTAssertTrue(result.stdout.contains("dispatch"))
     }
+
+    /// A reservation listed for one quarter of its 12-month term is a violation that names the term
+    /// (exit 3); the JSON report carries the contract start and charges the whole term.
+    func testAReservationShorterThanItsTermIsAViolationNamingTheTerm() throws {
+        let directory = try temporaryDirectory()
+        let scenario = directory.appendingPathComponent("contracts.yaml"), plan = directory.appendingPathComponent("plan.yaml")
+        let report = directory.appendingPathComponent("report.json")
+        // 1500 tokens/s in 2027Q1 (1500 · 7 884 000 s = 1.1826e10 tokens); cloud: 2 USD/h, 12-month term.
+        try """
+            name: contracts
+            horizon: {start: 2027Q1, periods: 4}
+            workloads:
+              - id: chat
+                demand: {tokensPerPeriod: [1.1826e10, 0, 0, 0]}
+            offerings:
+              - id: cloud
+                kind: rental
+                pricePerUnitHour: 2
+                commitment: period
+                termMonths: 12
+                throughput: {chat: 1000}
+            policy: {utilizationCap: 1}
+            """.write(to: scenario, atomically: true, encoding: .utf8)
+        try """
+            rentals:
+              - {offering: cloud, period: 2027Q1, units: 2}
+            served:
+              - {offering: cloud, workload: chat, period: 2027Q1, tokensPerSecond: 1500}
+            """.write(to: plan, atomically: true, encoding: .utf8)
+        let result = try run(["evaluate", scenario.path, "--plan", plan.path, "--json", report.path])
+        XCTAssertEqual(result.status, 3, result.stderr)
+        XCTAssertTrue(result.stdout.contains("VIOLATED: 3 constraint(s) broken"), result.stdout)
+        XCTAssertTrue(result.stdout.contains(
+            "contractTerm[cloud,2027Q2]: units under contract fall before the 4-period (12-month) term of the contract started in 2027Q1 ends"),
+            result.stdout)
+        let json = try json(report)
+        let violations = try XCTUnwrap(json["violations"] as? [[String: Any]])
+        XCTAssertEqual(violations.map { $0["family"] as? String }, ["contractTerm", "contractTerm", "contractTerm"])
+        let derived = try XCTUnwrap(json["derived"] as? [String: Any])
+        XCTAssertEqual((derived["contractStarts"] as? [String: [Double]])?["cloud"], [2, 0, 0, 0])
+        // Two units for four quarters at 2 USD · 2190 h = 4380 a unit-quarter: 35 040 (ρ = 0).
+        XCTAssertEqual((json["plan"] as? [String: Any])?["cost"] as? Double, 35_040)
+        // The optimal plan takes the same two contracts from 2027Q1 (1500 tokens/s needs 2 units).
+        XCTAssertEqual((json["optimal"] as? [String: Any])?["cost"] as? Double, 35_040)
+    }
 }

@@ -342,4 +342,44 @@ func relativeDifference(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1
         for url in valid { #expect(lines.contains("OK \(url.path)"), "\(url.lastPathComponent): \(output)") }
         for url in invalid { #expect(lines.contains { $0.hasPrefix("FAIL \(url.path)") }, "\(url.lastPathComponent) passed the schema") }
     }
+
+    // MARK: Contracts with terms (docs/formulation.md 8.1)
+
+    @Test func aReservationShorterThanItsTermIsAViolationNamingTheTerm() throws {
+        // gcp: 2 USD/h on a 4-quarter term (4380 a unit-quarter); 2 units listed in 2027Q1 only.
+        let scenario = FeatureExamples.reserved(term: 4, rates: [1500, 0, 0, 0], discountRate: 0)
+        let plan = """
+            name: one quarter of a yearly contract
+            rentals:
+              - {offering: gcp, period: 2027Q1, units: 2}
+            served:
+              - {offering: gcp, workload: chat, period: 2027Q1, tokensPerSecond: 1500}
+            """
+        var options = EvaluateFixtures.options
+        options.compareWithOptimal = false
+        let report = try PlanEvaluationRun.evaluate(scenario, input: try EvaluateFixtures.input(plan, scenario), options: options)
+        #expect(report.status == .violated)
+        #expect(report.violations.map(\.family) == [.contractTerm, .contractTerm, .contractTerm])
+        #expect(report.violations[0].message.contains("4-period (12-month) term of the contract started in 2027Q1"))
+        // The whole term is charged: 4 quarters · 2 units · 4380.
+        #expect(report.plan?.cost == 35_040)
+        #expect(report.derived?.contractStarts["gcp"] == [2, 0, 0, 0])
+        let text = PlanEvaluationRun.text(report)
+        #expect(text.contains("contractTerm[gcp,2027Q2]: units under contract fall before the 4-period (12-month) term"), "\(text)")
+        // Listed for the whole term, the plan holds, and its last quarter's contract would run on.
+        let whole = plan.replacingOccurrences(of: "  - {offering: gcp, period: 2027Q1, units: 2}",
+                                              with: (1...4).map { "  - {offering: gcp, period: 2027Q\($0), units: 2}" }.joined(separator: "\n"))
+        let held = try PlanEvaluationRun.evaluate(scenario, input: try EvaluateFixtures.input(whole, scenario), options: options)
+        #expect(held.status == .feasible && held.plan?.cost == 35_040 && held.plan?.commitmentsBeyondHorizon == 0, "\(held.violations)")
+    }
+
+    @Test func aPurchasesOnlyPlanCuttingAContractShortCannotBeCompleted() throws {
+        let scenario = FeatureExamples.reserved(term: 4, rates: [1500, 0, 0, 0], discountRate: 0)
+        let plan = "purchases: []\nrentals:\n  - {offering: gcp, period: 2027Q1, units: 2}\n"
+        var options = EvaluateFixtures.options
+        options.compareWithOptimal = false
+        let report = try PlanEvaluationRun.evaluate(scenario, input: try EvaluateFixtures.input(plan, scenario), options: options)
+        #expect(report.status == .infeasible)
+        #expect(report.violations.map(\.family) == [.contractTerm, .contractTerm, .contractTerm])
+    }
 }

@@ -79,6 +79,9 @@ public enum MathProgData {
         out.set("ONDEMAND", rentals.filter { $0.commitment == .none }.map { quote($0.id) })
         out.param("pi", rentals.map { (quote($0.id), number($0.pricePerUnitHour)) })
         out.param("mmax", rentals.compactMap { o in o.maxUnits.map { (quote(o.id), number($0)) } })
+        let reserved = rentals.filter { $0.commitment == .period }
+        out.param("T", reserved.map { (quote($0.id), "\(max(1, $0.termPeriods))") })
+        out.param("upfront", reserved.filter { $0.upfrontPerUnit != 0 }.map { (quote($0.id), number($0.upfrontPerUnit)) })
         out.blank()
 
         // APIs.
@@ -115,6 +118,47 @@ public enum MathProgData {
         }
         out.set("CANSERVE", pairs)
         out.param("tau", tau)
+        out.blank()
+
+        // Replicas and margins (docs/formulation.md 8.2, 8.4), purchases and rentals in scenario order.
+        let units: [(id: String, perUnit: Int, perReplica: [String: Int], throughput: [String: Double], spare: Int,
+                     derating: Double, platform: String?)] = scenario.offerings.compactMap { offering in
+            switch offering {
+            case .purchase(let o):
+                return (o.id, o.acceleratorsPerUnit, o.acceleratorsPerReplica, o.throughput, o.spareUnits, o.failureDerating, o.platform)
+            case .rental(let o):
+                return (o.id, o.acceleratorsPerUnit, o.acceleratorsPerReplica, o.throughput,
+                        o.commitment == .period ? o.spareUnits : 0, o.failureDerating, o.platform)
+            case .api:
+                return nil
+            }
+        }
+        out.param("minReplicas", scenario.workloads.map { (quote($0.id), "\($0.minReplicas)") })
+        out.param("accelPerUnit", units.map { (quote($0.id), "\(max(1, $0.perUnit))") })
+        var replicaPairs: [String] = []
+        var replicaSizes: [(String, String)] = []
+        for o in units {
+            for w in scenario.workloads {
+                guard let size = o.perReplica[w.id], let t = o.throughput[w.id], t > 0 else { continue }
+                replicaPairs.append("(\(quote(o.id)), \(quote(w.id)))")
+                replicaSizes.append(("\(quote(o.id)) \(quote(w.id))", "\(size)"))
+            }
+        }
+        out.set("REPLICA", replicaPairs)
+        out.param("accelPerReplica", replicaSizes)
+        out.param("spare", units.filter { $0.spare > 0 }.map { (quote($0.id), "\($0.spare)") })
+        out.param("derating", units.filter { $0.derating != 0 }.map { (quote($0.id), number($0.derating)) })
+        out.blank()
+
+        // Platforms with a cost entry and the offerings that run on them.
+        out.set("PLATFORMS", scenario.platforms.map { quote($0.id) })
+        out.param("adoption", scenario.platforms.map { (quote($0.id), number($0.adoptionCost)) })
+        out.param("yearly", scenario.platforms.map { (quote($0.id), number($0.yearlyCost)) })
+        var onPlatform: [String] = []
+        for k in scenario.platforms {
+            for o in units where o.platform == k.id { onPlatform.append("(\(quote(k.id)), \(quote(o.id)))") }
+        }
+        out.set("ONPLATFORM", onPlatform)
         out.blank()
         out.line("end;")
         return out.text

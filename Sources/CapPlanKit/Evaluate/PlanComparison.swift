@@ -16,7 +16,9 @@ public struct PlanEvaluationReport: Codable, Sendable {
         case error
     }
 
-    public var schemaVersion = 1
+    /// 2: reserved rentals are contracts with terms (docs/formulation.md 8.1); cost lines gain
+    /// `platform` and the commitments beyond the horizon; `derived` is new.
+    public var schemaVersion = 2
     public var scenario: String
     public var planName: String?
     public var shape: PlanInput.Shape
@@ -27,6 +29,9 @@ public struct PlanEvaluationReport: Codable, Sendable {
     /// Every decision of the plan as checked (full plan) or completed (purchases-only plan), in the
     /// evaluator's terms: 0-based [period][slice] arrays keyed by offering and workload ids.
     public var decisions: PlanDecisions?
+    /// What the evaluator derived from the plan's decisions (docs/formulation.md 8): absent when
+    /// the plan could not be completed.
+    public var derived: Derived?
     /// Every violated constraint or bound, bounds and domains first, then rows.
     public var violations: [ConstraintViolation]
     /// When a purchases-only plan cannot be completed: demand its fleet cannot serve.
@@ -48,12 +53,28 @@ public struct PlanEvaluationReport: Codable, Sendable {
         public var mipGap: Double?
     }
 
+    /// What a plan implies beyond its decisions, recovered by the evaluator (8.1–8.3).
+    public struct Derived: Codable, Sendable {
+        /// v_op: units whose contract starts in each period, by reserved rental id.
+        public var contractStarts: [String: [Double]]
+        /// ρ_owps: the fewest replicas the plan needs, offering id -> workload id -> `[period][slice]`.
+        public var replicas: [String: [String: [[Double]]]]
+        /// Costed platforms: in use per period, adoption period (0-based) and costs.
+        public var platforms: [PlatformEvaluation]
+        /// The horizon's period labels, for the 0-based periods above.
+        public var periodLabels: [String]
+    }
+
     /// Costs (USD) and usage of one plan.
     public struct PlanSummary: Codable, Sendable {
-        /// Σ_p δ_p cost_p − δ_{P+1} salvage.
+        /// Σ_p δ_p cost_p − δ_{P+1} salvage + discounted commitments beyond the horizon.
         public var discountedCost: Double
-        /// Undiscounted Σ_p cost_p − salvage.
+        /// Undiscounted Σ_p cost_p − salvage + commitments beyond the horizon.
         public var cost: Double
+        /// Rent of reserved contracts for the periods after the horizon, undiscounted (a liability).
+        public var commitmentsBeyondHorizon: Double
+        /// The same, discounted.
+        public var discountedCommitmentsBeyondHorizon: Double
         public var costByComponent: CostBreakdown
         public var discountedCostByComponent: CostBreakdown
         public var salvage: Double
@@ -77,7 +98,7 @@ public struct PlanEvaluationReport: Codable, Sendable {
 
     /// A discounted cost line; salvage enters as a negative line.
     public enum CostComponent: String, Codable, Sendable {
-        case capex, energy, fixedOpex, rental, api, unservedPenalty, salvage
+        case capex, energy, fixedOpex, rental, api, unservedPenalty, platform, commitmentsBeyondHorizon, salvage
     }
 
     /// One cost line, discounted, in both plans.
@@ -120,7 +141,7 @@ public enum PlanEvaluationRun {
     public static func evaluate(_ scenario: Scenario, input: PlanInput, options: PlanEvaluationOptions = PlanEvaluationOptions()) throws -> PlanEvaluationReport {
         var report = PlanEvaluationReport(
             scenario: scenario.name, planName: input.name, shape: input.shape, status: .feasible, completion: nil, plan: nil, decisions: nil,
-            violations: [], unmetDemand: [], optimal: nil, optimalUnavailable: nil, comparison: nil, notes: [])
+            derived: nil, violations: [], unmetDemand: [], optimal: nil, optimalUnavailable: nil, comparison: nil, notes: [])
         let evaluator = PlanEvaluator(scenario: scenario, tolerance: options.tolerance)
 
         var decisions: PlanDecisions?
@@ -163,6 +184,8 @@ public enum PlanEvaluationRun {
             report.status = evaluation.isFeasible ? .feasible : .violated
             report.plan = summary(scenario, decisions: decisions, evaluation: evaluation)
             report.decisions = decisions
+            report.derived = .init(contractStarts: evaluation.contractStarts, replicas: evaluation.replicas, platforms: evaluation.platforms,
+                                   periodLabels: scenario.horizon.labels)
         }
 
         if options.compareWithOptimal {
@@ -250,7 +273,9 @@ public enum PlanEvaluationRun {
             if units != 0 { bought[purchase.id] = units }
         }
         return .init(
-            discountedCost: evaluation.discountedCost, cost: evaluation.totalCost, costByComponent: evaluation.costByComponent,
+            discountedCost: evaluation.discountedCost, cost: evaluation.totalCost,
+            commitmentsBeyondHorizon: evaluation.commitmentsBeyondHorizon,
+            discountedCommitmentsBeyondHorizon: evaluation.discountedCommitmentsBeyondHorizon, costByComponent: evaluation.costByComponent,
             discountedCostByComponent: evaluation.discountedCostByComponent, salvage: evaluation.salvage,
             discountedSalvage: evaluation.discountedSalvage, tokensDemanded: evaluation.tokensDemanded,
             tokensServed: evaluation.tokensServed, tokensUnserved: evaluation.tokensUnserved, tokensShort: short,
@@ -278,10 +303,14 @@ public enum PlanEvaluationRun {
         let d = totals.discounted
         return .init(
             discountedCost: totals.discountedCost, cost: totals.cost,
+            commitmentsBeyondHorizon: totals.commitmentsBeyondHorizon,
+            discountedCommitmentsBeyondHorizon: totals.discountedCommitmentsBeyondHorizon,
             costByComponent: CostBreakdown(capex: totals.capex, energy: totals.energy, fixedOpex: totals.fixedOpex,
-                                           rental: totals.rental, api: totals.api, unservedPenalty: totals.unservedPenalty),
+                                           rental: totals.rental, api: totals.api, unservedPenalty: totals.unservedPenalty,
+                                           platform: totals.platform),
             discountedCostByComponent: CostBreakdown(capex: d.capex, energy: d.energy, fixedOpex: d.fixedOpex,
-                                                     rental: d.rental, api: d.api, unservedPenalty: d.unservedPenalty),
+                                                     rental: d.rental, api: d.api, unservedPenalty: d.unservedPenalty,
+                                                     platform: d.platform),
             salvage: totals.salvage, discountedSalvage: totals.discountedSalvage, tokensDemanded: totals.tokensDemanded,
             tokensServed: totals.tokensServed, tokensUnserved: totals.tokensUnserved, tokensShort: 0, apiTokens: apiTokens,
             ownedUnitPeriods: unitPeriods, ownedUtilization: unitPeriods > 0 ? busy / unitPeriods : nil, unitsBought: bought)
@@ -293,6 +322,8 @@ public enum PlanEvaluationRun {
         let lines: [(PlanEvaluationReport.CostComponent, Double, Double)] = [
             (.capex, a.capex, b.capex), (.energy, a.energy, b.energy), (.fixedOpex, a.fixedOpex, b.fixedOpex),
             (.rental, a.rental, b.rental), (.api, a.api, b.api), (.unservedPenalty, a.unservedPenalty, b.unservedPenalty),
+            (.platform, a.platform, b.platform),
+            (.commitmentsBeyondHorizon, plan.discountedCommitmentsBeyondHorizon, optimal.discountedCommitmentsBeyondHorizon),
             // 0 − x rather than −x: no salvage gives 0, not −0, in the JSON.
             (.salvage, 0 - plan.discountedSalvage, 0 - optimal.discountedSalvage),
         ]
@@ -389,6 +420,8 @@ public enum PlanEvaluationRun {
             let rows: [(String, Double, Double?)] = [
                 ("capex", a.capex, o?.capex), ("energy", a.energy, o?.energy), ("fixed opex", a.fixedOpex, o?.fixedOpex),
                 ("rental", a.rental, o?.rental), ("API", a.api, o?.api), ("unserved penalty", a.unservedPenalty, o?.unservedPenalty),
+                ("platform", a.platform, o?.platform),
+                ("contracts after horizon", plan.discountedCommitmentsBeyondHorizon, report.optimal?.discountedCommitmentsBeyondHorizon),
                 ("salvage", 0 - plan.discountedSalvage, report.optimal.map { 0 - $0.discountedSalvage }),
                 ("total", plan.discountedCost, report.optimal?.discountedCost),
             ]
@@ -403,6 +436,20 @@ public enum PlanEvaluationRun {
             if plan.tokensUnserved > 0 { out += ", \(Formatting.tokens(plan.tokensUnserved)) unserved" }
             if plan.tokensShort > 0 { out += ", \(Formatting.tokens(plan.tokensShort)) short" }
             out += "\n"
+            if plan.commitmentsBeyondHorizon > 0 {
+                out += "  reserved contracts run past the horizon: \(money(plan.commitmentsBeyondHorizon)) of rent after it "
+                    + "(\(money(plan.discountedCommitmentsBeyondHorizon)) discounted), included in the totals as a liability\n"
+            }
+            if let derived = report.derived {
+                for platform in derived.platforms {
+                    guard let first = platform.inUse.firstIndex(of: true) else { continue }
+                    let used = platform.inUse.filter { $0 }.count
+                    let label = { (p: Int) in p < derived.periodLabels.count ? derived.periodLabels[p] : "period \(p + 1)" }
+                    out += "  platform \(platform.id): in use in \(used) period\(used == 1 ? "" : "s") from \(label(first))"
+                        + (platform.adoptedPeriod.map { ", adopted in \(label($0)) for \(money(platform.adoptionCost))" } ?? " (adopted before the horizon)")
+                        + ", \(money(platform.yearlyCosts)) of yearly costs\n"
+                }
+            }
         }
         if let comparison = report.comparison {
             out += "\nCompared with the optimal plan\n"

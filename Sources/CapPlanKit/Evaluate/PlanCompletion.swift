@@ -39,9 +39,11 @@ public struct PlanCompletionResult: Sendable {
 
 /// Completes purchases-only plans.
 public enum PlanCompletion {
-    /// Families whose rows involve only purchases and rentals: a dispatch cannot repair them.
+    /// Families whose rows involve only purchases and rentals: a dispatch cannot repair them
+    /// (`contractTerm`: reserved units that fall before their contract's term ends).
     static let fixedFamilies: Set<ConstraintFamily> = [
-        .nonNegativity, .maxUnitsPerPeriod, .maxUnits, .availability, .integrality, .domain, .powerCap, .capitalBudget,
+        .nonNegativity, .maxUnitsPerPeriod, .maxUnits, .availability, .integrality, .domain, .contractTerm, .powerCap,
+        .capitalBudget,
     ]
 
     /// Fixes `input`'s purchases and rentals, optimizes the rest.
