@@ -20,7 +20,7 @@ final class ReportCLITests: XCTestCase {
 
     /// Plans an example and returns the plan JSON's path.
     private func plan(_ example: String) throws -> String {
-        let output = path("\(example).json")
+        let output = path("\(example.replacingOccurrences(of: "/", with: "-")).json")
         let run = try run(["plan", "examples/\(example).yaml", "-o", output, "--no-baselines", "--no-thresholds"])
         XCTAssertEqual(run.status, 0, run.stderr)
         return output
@@ -241,9 +241,12 @@ final class ReportCLITests: XCTestCase {
 
     func testEveryChartDrawsThePlansDataInChromium() throws {
         try XCTSkipIf(Self.chromium == nil, "chromium is not installed (make test-deps installs it)")
-        for example in ["midsize-3year", "enterprise-fleet", "startup-api-breakeven", "breakeven-70b"] {
+        // The procurement examples draw the contracts timeline, platform costs and replicas.
+        for example in ["midsize-3year", "enterprise-fleet", "startup-api-breakeven", "breakeven-70b", "procurement/spike-reservation",
+                        "procurement/mi300x-adoption-volume", "procurement/mi300x-adoption-low", "procurement/n-plus-one",
+                        "procurement/tiny-demand-per-gpu"] {
             let planPath = try plan(example)
-            let html = path("\(example).html")
+            let html = path("\(example.replacingOccurrences(of: "/", with: "-")).html")
             XCTAssertEqual(try run(["report", planPath, "-o", html]).status, 0)
             let rendered = try renderedSeries(try renderedDOM(html))
             let expected = expectedSeries(try json(planPath))
@@ -251,7 +254,8 @@ final class ReportCLITests: XCTestCase {
             for (chart, series) in expected {
                 XCTAssertEqual(rendered[chart], series, "\(example): chart \(chart)")
             }
-            XCTAssertGreaterThan(expected.values.reduce(0) { $0 + $1.values.reduce(0, +) }, 20, example)
+            // The procurement examples are four quarters: fewer marks, still enough to lose.
+            XCTAssertGreaterThan(expected.values.reduce(0) { $0 + $1.values.reduce(0, +) }, example.hasPrefix("procurement/") ? 10 : 20, example)
         }
     }
 

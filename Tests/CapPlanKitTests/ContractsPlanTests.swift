@@ -369,3 +369,71 @@ enum SchemaCheck {
         #expect(plan.rentals == [] && plan.totals?.platform == 0 && plan.totals?.commitmentsBeyondHorizon == 0)
     }
 }
+
+/// Every section-8 feature at once on a small planned scenario: replicas on owned nodes, on
+/// reserved and on on-demand rentals, a 3-year contract with an upfront fee, spare units and a
+/// failure derating, a platform with existing units and one to adopt. The optimum is not
+/// worked out by hand; what must hold whatever it is: the finance views add up to the plan's
+/// totals and the plan matches its schema.
+@Suite struct ContractsMixedScenarioTests {
+    static func scenario(_ accounting: CapexAccounting) -> Scenario {
+        let q = ContractsExample.seconds
+        return Scenario(
+            name: "mixed", horizon: Horizon(start: PeriodLabel("2027Q1")!, periods: 6), discountRate: 0.08, capexAccounting: accounting,
+            timeSlices: [TimeSlice(name: "day", hours: 12, share: 0.7), TimeSlice(name: "night", hours: 12, share: 0.3)],
+            workloads: [
+                Workload(id: "chat", outputShare: 0.3, model: nil, demand: [800, 1200, 1600, 2000, 2400, 2800].map { $0 * q }),
+                Workload(id: "code", outputShare: 0.5, model: nil, demand: [300, 300, 400, 400, 500, 500].map { $0 * q }, minReplicas: 2),
+            ],
+            offerings: [
+                .purchase(PurchaseOffering(id: "h100-node", unitPrice: 300_000, acceleratorsPerUnit: 8, lifetimePeriods: 16, powerKW: 10,
+                                           opexPerUnitPeriod: 3_000, throughput: ["chat": 8_000, "code": 5_000], existingUnits: 1,
+                                           platform: "nvidia", acceleratorsPerReplica: ["chat": 4], spareUnits: 1)),
+                .purchase(PurchaseOffering(id: "mi300x-node", unitPrice: 250_000, acceleratorsPerUnit: 8, lifetimePeriods: 16, powerKW: 10,
+                                           throughput: ["chat": 9_000], platform: "amd", acceleratorsPerReplica: ["chat": 8],
+                                           failureDerating: 0.05)),
+                .rental(RentalOffering(id: "gpu-3y", pricePerUnitHour: 0.8, acceleratorsPerUnit: 1, commitment: .period,
+                                       throughput: ["chat": 1_000, "code": 600], termPeriods: 12, upfrontPerUnit: 500, platform: "nvidia",
+                                       acceleratorsPerReplica: ["code": 2], spareUnits: 1)),
+                .rental(RentalOffering(id: "gpu-od", pricePerUnitHour: 6, acceleratorsPerUnit: 1, throughput: ["chat": 1_000, "code": 600],
+                                       platform: "nvidia", acceleratorsPerReplica: ["chat": 2], failureDerating: 0.02)),
+                .api(APIOffering(id: "api", inputPricePerMTok: 30, outputPricePerMTok: 30, serves: ["chat", "code"])),
+            ],
+            site: Site(electricityPricePerKWh: 0.1, pue: 1.3),
+            policy: Policy(integerUnits: true, utilizationCap: 0.9),
+            platforms: [PlatformCost(id: "nvidia", yearlyCost: 20_000), PlatformCost(id: "amd", adoptionCost: 200_000, yearlyCost: 50_000)])
+    }
+
+    @Test(arguments: [CapexAccounting.amortized, .cash])
+    func financeAddsUpAndTheSchemaHolds(_ accounting: CapexAccounting) throws {
+        var options = PlanOptions()
+        options.baselines = false
+        options.priceThresholds = false
+        // Whole units make this small model slow to prove optimal (a minute, gap > 10%); the
+        // checks below hold for any plan the evaluator accepts, so a loose gap will do.
+        options.mipGap = 0.25
+        let plan = try Planner.plan(Self.scenario(accounting), options: options)
+        #expect(plan.status == .optimal)
+        let totals = try #require(plan.totals)
+        let finance = try #require(plan.finance)
+        #expect(abs(finance.attribution.total - totals.cost) <= 1e-9 * totals.cost)
+        let workloads = finance.attribution.workloads.reduce(0) { $0 + $1.cost.total }
+        #expect(abs(workloads + finance.attribution.idle.total + finance.attribution.beyondHorizon - totals.cost) <= 1e-9 * totals.cost)
+        // Cash: every cost line paid, the commitments included, and no salvage credit.
+        if accounting == .cash {
+            #expect(abs(finance.cashFlow.total - (totals.cost + totals.salvage)) <= 1e-9 * totals.cost)
+        }
+        #expect(abs(finance.cashFlow.commitments - totals.commitmentsBeyondHorizon) <= 1e-6)
+        // The contracts' rent and fees are the reserved part of the rental line, and their rent after the horizon the commitment.
+        let rentals = plan.rentals ?? []
+        #expect(abs(rentals.reduce(0) { $0 + $1.rentBeyondHorizon } - totals.commitmentsBeyondHorizon) <= 1e-6)
+        #expect(plan.platforms?.map(\.platform) == ["nvidia", "amd"])
+        // nvidia has existing units: adopted before the horizon, never charged an adoption cost.
+        #expect(plan.platforms?.first?.adoptionPeriod == "before the horizon" && plan.platforms?.first?.adoptionCost == 0)
+        #expect(abs((plan.platforms ?? []).reduce(0) { $0 + $1.cost } - totals.platform) <= 1e-6)
+        #expect(plan.margins?.map(\.offering).contains("h100-node") ?? false)
+        let verdicts = try SchemaCheck.validate(["mixed": try PlanReport.json(plan)])
+        #expect(verdicts["mixed"] == .some(nil), "\(String(describing: verdicts["mixed"]))")
+        #expect(try PlanHTMLReport.html(ReportInputs(plan: plan)).contains("data-chart=\"workloads\""))
+    }
+}

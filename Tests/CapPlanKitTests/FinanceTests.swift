@@ -182,7 +182,7 @@ enum FinanceExample {
         let totals = try #require(plan.totals)
         let finance = try #require(plan.finance)
         #expect(abs(finance.attribution.total - totals.cost) <= 1e-9 * totals.cost)
-        let paid = totals.capex + totals.energy + totals.fixedOpex + totals.rental + totals.api
+        let paid = totals.capex + totals.energy + totals.fixedOpex + totals.rental + totals.api + totals.platform + totals.commitmentsBeyondHorizon
         if accounting == .cash {
             #expect(abs(finance.cashFlow.total - paid) <= 1e-9 * paid)
             #expect(abs(finance.cashFlow.salvageValue - totals.salvage) <= 1e-9 * max(1, totals.salvage))

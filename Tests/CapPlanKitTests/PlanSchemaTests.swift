@@ -44,10 +44,13 @@ final class PlanSchemaTests: XCTestCase {
         return result
     }
 
+    /// examples/*.yaml and examples/procurement/*.yaml (contracts, replicas, platforms, margins).
     static var examples: [URL] {
-        let dir = root.appendingPathComponent("examples")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { dir.appendingPathComponent($0) }
+        ["examples", "examples/procurement"].flatMap { folder in
+            let dir = root.appendingPathComponent(folder)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            return names.filter { $0.hasSuffix(".yaml") }.sorted().map { dir.appendingPathComponent($0) }
+        }
     }
 
     func testSchemaIsValidJSONSchema() throws {
