@@ -120,4 +120,25 @@ final class TwinGeneratedFeatureTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(compared, 30)
     }
+
+    /// `--relax` on the same scenarios: the relaxed plan passes the evaluator's relaxed audit
+    /// (minimum replicas, spare units and platforms charged in proportion) and costs no more
+    /// than the whole-unit optimum.
+    func testRelaxedPlansPassTheAuditOnGeneratedScenariosWithFeatures() throws {
+        var compared = 0
+        for seed in UInt64(1)...40 {
+            let scenario = Self.withFeatures(ScenarioGenerator(size: .tiny, seed: seed).scenario(), seed: seed)
+            var options = PlanOptions()
+            options.baselines = false
+            options.mipGap = 1e-9
+            let whole = try Planner.plan(scenario, options: options)
+            options.relax = true
+            let relaxed = try Planner.plan(scenario, options: options)  // throws when the audit fails
+            guard whole.status == .optimal, relaxed.status == .optimal else { continue }
+            let bound = try XCTUnwrap(relaxed.totals?.discountedCost), cost = try XCTUnwrap(whole.totals?.discountedCost)
+            XCTAssertLessThanOrEqual(bound, cost * (1 + 1e-9), "seed \(seed)")
+            compared += 1
+        }
+        XCTAssertGreaterThanOrEqual(compared, 30)
+    }
 }
