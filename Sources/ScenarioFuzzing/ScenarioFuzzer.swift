@@ -144,10 +144,17 @@ public struct ScenarioFuzzer {
                             "!!map ", "!!seq ", "? ", "--- \n", "...\n", "%YAML 1.1\n---\n", "{", "}", "[", "]", ",", ": ", "\"", "'",
                             "\u{1B}[31m", "\u{0}", "\r", "\u{7F}", "\u{85}", "\u{2028}", "\u{202E}", "\u{FEFF}", "\t", "#", "|\n", ">\n",
                             "csv: /proc/self/environ", "csv: ../../../../etc/passwd", "csv: /dev/zero", "csv: /etc", "csv: .",
-                            "csv: forecasts", "column: tokens", "start: 2999Q4", "periods: 1000", "periods: 1001"]
+                            "csv: forecasts", "column: tokens", "start: 2999Q4", "periods: 1000", "periods: 1001",
+                            "termMonths: 14", "termMonths: 1200", "commitment: period", "commitment: none", "spareUnits: 1",
+                            "failureDerating: 0.999999", "acceleratorsPerReplica: {chat: 3}", "platforms: [{id: amd}]",
+                            "platform: amd", "minReplicas: 1000000"]
     static let keys = ["name", "horizon", "start", "periods", "workloads", "offerings", "id", "kind", "use", "demand", "tokensPerPeriod",
                        "growthPerPeriod", "csv", "column", "unitPrice", "throughput", "serves", "lifetimePeriods", "policy", "site",
-                       "budget", "capexPerPeriod", "powerCapKW", "unservedPenaltyPerMTok", "timeSlices", "hours", "share", "model"]
+                       "budget", "capexPerPeriod", "powerCapKW", "unservedPenaltyPerMTok", "timeSlices", "hours", "share", "model",
+                       // finance (issue 8) and contracts, replicas, platforms, margins (issue 11)
+                       "depositFraction", "balanceDaysAfterDelivery", "bookLifePeriods", "fiscalYearStartMonth",
+                       "termMonths", "upfrontPerUnit", "platform", "acceleratorsPerReplica", "spareUnits", "failureDerating",
+                       "minReplicas", "platforms", "adoptionCost", "yearlyCost", "commitment"]
 
     /// Seeds that load (examples, valid fixtures): mutations of these reach the validator's
     /// deeper checks, so they are drawn more often than the refused fixtures.

@@ -62,6 +62,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("no-primal-heuristics"), help: "Do not run relax-and-fix and RINS when branch-and-cut has not closed early.")
     var noPrimalHeuristics = false
 
+    @Flag(help: "Switch on contracts, replicas, platforms and margins (docs/benchmarks.md) and report the model's size and main solve with them off, each alone, and all on.")
+    var features = false
+
     var tuning: SolverTuning {
         var tuning = SolverTuning()
         tuning.method = method
@@ -90,6 +93,19 @@ struct BenchCommand: ParsableCommand {
         } else {
             text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed).scenario())
             name = "generated-\(size.rawValue)-\(seed).yaml"
+        }
+        if features {
+            let scenario = try ScenarioLoader.load(text: text, fileName: name, baseDirectory: ".", limits: ScenarioLimits(maxNonzeros: 50_000_000)).scenario
+            let variants = [("off", scenario)]
+                + ProcurementBenchmark.Feature.allCases.map { ($0.rawValue, ProcurementBenchmark.withFeatures(scenario, [$0])) }
+                + [("on", ProcurementBenchmark.withFeatures(scenario))]
+            for (label, variant) in variants {
+                let m = try ProcurementBenchmark.measure(variant, relax: relaxation.relax, timeLimit: solver.timeLimit)
+                try Console.out(String(format: "%@ features %@: %d rows, %d columns, %d nonzeros, %d integer (%d binary); %@, objective %.2f, gap %@; build %.1f ms, solve %.3f s",
+                    name, label, m.rows, m.columns, m.nonzeros, m.integerColumns, m.binaryColumns, m.status, m.objective ?? .nan,
+                    m.mipGap.map { String(format: "%.2e", $0) } ?? "-", m.buildSeconds * 1000, m.solveSeconds) + "\n")
+            }
+            return
         }
         if buildOnly {
             let r = try PlanBenchmark.buildOnly(text: text, fileName: name, runs: runs)

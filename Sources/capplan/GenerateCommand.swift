@@ -15,8 +15,12 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write to this file (default: standard output).")
     var output: String?
 
+    @Flag(inversion: .prefixedNo,
+          help: "Let the seed give some scenarios contract terms, replica sizes, platform costs and reliability margins (docs/scale-suite.md).")
+    var procurement = true
+
     func run() throws {
-        let text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed).scenario())
+        let text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed, procurementFeatures: procurement).scenario())
         if let output { try SafeOutput.write(text, to: output) } else { try Console.out(text) }
     }
 }

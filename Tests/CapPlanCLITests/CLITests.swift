@@ -205,6 +205,38 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(result.stdout.contains("```"))
     }
 
+    /// A plan written before schemaVersion 2 (no platform or commitment lines, no contract,
+    /// platform, replica or margin sections, no cash commitments) still loads for `report` and
+    /// `evaluate`.
+    func testVersionOnePlanLoadsForReportAndEvaluate() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-v1-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let current = directory.appendingPathComponent("current.json").path, old = directory.appendingPathComponent("v1.json").path
+        let planned = try run(["plan", "examples/midsize-3year.yaml", "-o", current, "--no-baselines", "--no-thresholds"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: current))) as? [String: Any])
+        XCTAssertEqual(object["schemaVersion"] as? Int, 2)
+        object["schemaVersion"] = 1
+        for key in ["rentals", "platforms", "replicas", "margins"] { object[key] = nil }
+        let added: Set<String> = ["platform", "commitmentsBeyondHorizon", "discountedCommitmentsBeyondHorizon", "commitments", "beyondHorizon"]
+        func strip(_ value: Any) -> Any {
+            if let dict = value as? [String: Any] {
+                return Dictionary(uniqueKeysWithValues: dict.filter { !added.contains($0.key) }.map { ($0.key, strip($0.value)) })
+            }
+            if let array = value as? [Any] { return array.map(strip) }
+            return value
+        }
+        try JSONSerialization.data(withJSONObject: strip(object), options: [.sortedKeys]).write(to: URL(fileURLWithPath: old))
+        let report = try run(["report", old, "--format", "markdown"])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stdout.contains("## Cost per workload"))
+        XCTAssertFalse(report.stdout.contains("## Reserved contracts"))
+        let evaluated = try run(["evaluate", "examples/midsize-3year.yaml", "--plan", old])
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        XCTAssertTrue(evaluated.stdout.contains("completed: the fleet can serve the demand"), evaluated.stdout)
+    }
+
     func testStandardInputAndValidate() throws {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("examples/midsize-3year.yaml"), encoding: .utf8)
         let result = try run(["validate", "-"], stdin: text)

@@ -155,14 +155,24 @@ final class ReportCLITests: XCTestCase {
         let periods = plan["periods"] as! [[String: Any]]
         func count(_ values: [Double]) -> Int { values.filter { $0 > 0 }.count }
         var expected: [String: [String: Int]] = [:]
-        let costKeys = [("capex", "capex"), ("energy", "energy"), ("opex", "fixedOpex"), ("rental", "rental"), ("API", "api"), ("unserved penalty", "unservedPenalty")]
+        let costKeys = [("capex", "capex"), ("energy", "energy"), ("opex", "fixedOpex"), ("rental", "rental"), ("API", "api"),
+                        ("platform", "platform"), ("unserved penalty", "unservedPenalty")]
         expected["cost"] = Dictionary(uniqueKeysWithValues: costKeys.map { name, key in
             (name, count(periods.map { ($0["cost"] as! [String: Any])[key] as! Double }))
         }.filter { $0.1 > 0 })
         let finance = plan["finance"] as! [String: Any]
         let cash = (finance["cashFlow"] as! [String: Any])["periods"] as! [[String: Any]]
-        expected["cash"] = ["purchases": count(cash.map { $0["capital"] as! Double }), "running costs": count(cash.map { $0["operating"] as! Double })]
+        expected["cash"] = ["purchases": count(cash.map { $0["capital"] as! Double }), "running costs": count(cash.map { $0["operating"] as! Double }),
+                            "rent after the horizon": count(cash.map { $0["commitments"] as! Double })]
             .filter { $0.value > 0 }
+        // Contracts (when the plan reserves): one bar per contract inside the horizon, one more
+        // for each that runs past it.
+        let contracts = (plan["rentals"] as? [[String: Any]] ?? []).flatMap { $0["contracts"] as! [[String: Any]] }
+        if !contracts.isEmpty {
+            expected["contracts"] = ["in the horizon": contracts.count,
+                                     "beyond the horizon": contracts.filter { ($0["periodsBeyondHorizon"] as! Int) > 0 }.count]
+                .filter { $0.value > 0 }
+        }
         var fleet: [String: Int] = [:], utilization: [String: Int] = [:]
         for period in periods {
             for line in period["fleet"] as! [[String: Any]] {
@@ -216,10 +226,13 @@ final class ReportCLITests: XCTestCase {
         }
         expected["slices"] = sliceMarks.filter { $0.value > 0 }
         let attribution = finance["attribution"] as! [String: Any]
-        let lines = (attribution["workloads"] as! [[String: Any]]).map { $0["cost"] as! [String: Double] } + [attribution["idle"] as! [String: Double]]
+        var lines = (attribution["workloads"] as! [[String: Any]]).map { $0["cost"] as! [String: Double] } + [attribution["idle"] as! [String: Double]]
+        // The contracts' rent after the horizon: its own row, in the reserved series.
+        if let beyond = attribution["beyondHorizon"] as? Double, beyond > 0 { lines.append(["reserved": beyond]) }
         var workloads: [String: Int] = [:]
-        for (name, key) in [("owned", "owned"), ("reserved", "reserved"), ("on demand", "onDemand"), ("API", "api"), ("unserved penalty", "unservedPenalty")] {
-            let n = count(lines.map { $0[key]! })
+        for (name, key) in [("owned", "owned"), ("reserved", "reserved"), ("on demand", "onDemand"), ("API", "api"), ("unserved penalty", "unservedPenalty"),
+                            ("platform", "platform")] {
+            let n = count(lines.map { $0[key] ?? 0 })
             if n > 0 { workloads[name] = n }
         }
         expected["workloads"] = workloads
@@ -240,6 +253,65 @@ final class ReportCLITests: XCTestCase {
             }
             XCTAssertGreaterThan(expected.values.reduce(0) { $0 + $1.values.reduce(0, +) }, 20, example)
         }
+    }
+
+    /// A one-year reservation whose term runs past a four-quarter horizon, on a platform that
+    /// costs 50,000 USD to adopt, with replicas of 2 units and one spare unit (the scenario of
+    /// Tests/CapPlanKitTests/ContractsPlanTests.swift, with a 10% discount rate and demand only
+    /// in the second half): the contract starts in 2027Q3, its last two quarters are a
+    /// commitment of 3 × 2 × 2190 × 2 = 26,280 USD, and the report shows it.
+    static let contractsScenario = """
+        name: contracts-example
+        horizon: {start: 2027Q1, periods: 4}
+        discountRate: 0.1
+        workloads:
+          - id: chat
+            outputShare: 0.5
+            demand: {tokensPerPeriod: [0, 0, 1.1826e10, 1.1826e10]}
+        offerings:
+          - id: mi300x-1y
+            kind: rental
+            pricePerUnitHour: 2
+            accelerator: MI300X
+            acceleratorsPerUnit: 1
+            commitment: period
+            termMonths: 12
+            upfrontPerUnit: 1000
+            platform: amd
+            acceleratorsPerReplica: {chat: 2}
+            spareUnits: 1
+            throughput: {chat: 1000}
+        platforms:
+          - {id: amd, adoptionCost: 50000, yearlyCost: 40000}
+        policy: {integerUnits: true, utilizationCap: 1}
+
+        """
+
+    func testContractsAndPlatformsReachTheReport() throws {
+        let scenario = path("contracts.yaml"), planPath = path("contracts.json")
+        try Self.contractsScenario.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let planned = try run(["plan", scenario, "-o", planPath, "--no-baselines", "--no-thresholds"])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        XCTAssertTrue(planned.stdout.contains("Commitments beyond the horizon $26,280"), planned.stdout)
+        let plan = try json(planPath)
+        XCTAssertEqual(plan["schemaVersion"] as? Int, 2)
+        XCTAssertEqual((plan["totals"] as! [String: Any])["commitmentsBeyondHorizon"] as? Double, 26_280)
+        let markdown = try run(["report", planPath, "--format", "markdown"])
+        XCTAssertEqual(markdown.status, 0, markdown.stderr)
+        for text in ["## Reserved contracts", "| 2027Q3 | 2028Q2 (after the horizon) | mi300x-1y | 3 | 12 months (4 periods) | $3,000 | $26,280 | $26,280 |",
+                     "## Platforms", "| amd | 2027Q3 |", "rent due after the horizon $26,280", "## Replicas", "## Reliability margins"] {
+            XCTAssertTrue(markdown.stdout.contains(text), text)
+        }
+        let html = path("contracts.html")
+        XCTAssertEqual(try run(["report", planPath, "-o", html]).status, 0)
+        XCTAssertTrue(try String(contentsOfFile: html, encoding: .utf8).contains("data-chart=\"contracts\""))
+        guard Self.chromium != nil else { return }
+        // In the browser: every chart, the contracts timeline included, draws the plan's data.
+        let rendered = try renderedSeries(try renderedDOM(html))
+        let expected = expectedSeries(plan)
+        XCTAssertEqual(expected["contracts"], ["in the horizon": 1, "beyond the horizon": 1])
+        XCTAssertEqual(Set(rendered.keys), Set(expected.keys))
+        for (chart, series) in expected { XCTAssertEqual(rendered[chart], series, "chart \(chart)") }
     }
 
     func testBreakevenAndSweepChartsInChromium() throws {

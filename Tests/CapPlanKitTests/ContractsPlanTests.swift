@@ -258,3 +258,114 @@ enum SchemaCheck {
         return result
     }
 }
+
+@Suite struct ContractsReportTests {
+    @Test func planTablesShowContractsPlatformsReplicasAndMargins() throws {
+        let text = PlanReport.text(try ContractsExample.plan())
+        for line in [
+            "Cash out $141,328 undiscounted (purchases $0, running $115,048, rent due after the horizon $26,280)",
+            "Commitments beyond the horizon $26,280 (discounted $26,280): rent of reserved contracts running past 2027Q4",
+            "2027Q3  2028Q2 (after the horizon)  mi300x-1y      3  12 months (4 periods)   $3,000          $26,280              $26,280",
+            "amd        2027Q3  2 periods, 2027Q3-2027Q4        $50,000  $20,000 ($40,000/year)  mi300x-1y",
+            "mi300x-1y  2027Q3     N+1      3           1        0       2",
+            // The periods sum to 115,048; the commitments are added on their own line.
+            "total      $0      $0    $0  $29,280  $15,768   $70,000        $0  $115,048    $115,048",
+            "commitments beyond the horizon: $26,280 (discounted $26,280), added to the total",
+        ] {
+            #expect(text.contains(line), "\(line)\n\(text)")
+        }
+        #expect(text.contains("Replicas: the most run in any slice") && text.contains("mi300x-1y/chat (2 acc.)"))
+    }
+
+    @Test func reportShowsContractsOverTimeAndPlatforms() throws {
+        let inputs = ReportInputs(plan: try ContractsExample.plan())
+        let markdown = try PlanHTMLReport.markdown(inputs)
+        for line in [
+            "- Cash out $141,328 undiscounted: purchases $0, running costs $115,048, rent due after the horizon $26,280",
+            "- Platform amd: adopted in 2027Q3 for $50,000, $20,000 running costs over 2 periods",
+            "## Reserved contracts", "| 2027Q3 | 2028Q2 (after the horizon) | mi300x-1y | 3 | 12 months (4 periods) | $3,000 | $26,280 | $26,280 |",
+            "## Platforms", "| amd | 2027Q3 | 2 periods, 2027Q3-2027Q4 | $50,000 | $20,000 ($40,000/year) | mi300x-1y |",
+            "| 2028Q1 (outside the horizon) | $0 | $0 | $13,140 | $13,140 |",
+            "| chat | $0 | $18,520 | $0 | $15,768 | $70,000 | $0 | $104,288 |",
+            "| contracts after the horizon | $0 | $27,780 |",
+            "## Replicas (most in any slice)", "## Reliability margins",
+        ] {
+            #expect(markdown.contains(line), "\(line)")
+        }
+        let html = try PlanHTMLReport.html(inputs)
+        #expect(html == (try PlanHTMLReport.html(inputs)))
+        // The contract on its timeline: 2027Q1 .. 2028Q2, one bar in the horizon and one after it.
+        let chart = try #require(html.range(of: "data-chart=\"contracts\"")).lowerBound
+        let end = try #require(html[chart...].range(of: "</svg>")).lowerBound
+        let svg = html[chart..<end]
+        #expect(svg.components(separatedBy: "data-series=\"in the horizon\"").count - 1 == 1)
+        #expect(svg.components(separatedBy: "data-series=\"beyond the horizon\"").count - 1 == 1)
+        #expect(svg.contains(">2028Q2</text>") && svg.contains("horizon ends"))
+        // The platform is a cost series (two periods) and a line of the cash chart after the horizon (two periods).
+        let cost = try #require(html.range(of: "data-chart=\"cost\"")).lowerBound
+        let costEnd = try #require(html[cost...].range(of: "</svg>")).lowerBound
+        #expect(html[cost..<costEnd].components(separatedBy: "data-series=\"platform\"").count - 1 == 2)
+        let cash = try #require(html.range(of: "data-chart=\"cash\"")).lowerBound
+        let cashEnd = try #require(html[cash...].range(of: "</svg>")).lowerBound
+        #expect(html[cash..<cashEnd].components(separatedBy: "data-series=\"rent after the horizon\"").count - 1 == 2)
+    }
+}
+
+/// Through the planner and the evaluator (docs/formulation.md section 8).
+@Suite struct ContractsEndToEndTests {
+    /// The hand-computed evaluation above is what the independent evaluator computes.
+    @Test func evaluatorAgreesWithTheHandComputedFigures() throws {
+        let evaluation = PlanEvaluator(scenario: ContractsExample.scenario()).evaluate(ContractsExample.decisions)
+        let hand = ContractsExample.evaluation()
+        #expect(evaluation.violations.isEmpty, "\(evaluation.violations)")
+        #expect(abs(evaluation.totalCost - hand.totalCost) < 1e-6)
+        #expect(abs(evaluation.commitmentsBeyondHorizon - hand.commitmentsBeyondHorizon) < 1e-6)
+        #expect(evaluation.periods.map(\.cost.rental) == hand.periods.map(\.cost.rental))
+        #expect(evaluation.periods.map(\.cost.platform) == hand.periods.map(\.cost.platform))
+        #expect(evaluation.contractStarts == hand.contractStarts)
+        #expect(evaluation.replicas["mi300x-1y"]?["chat"] == hand.replicas["mi300x-1y"]?["chat"])
+        #expect(evaluation.platforms == hand.platforms)
+    }
+
+    /// No API and no demand in the first half, discount rate 10%: the cheapest way to hold 3
+    /// units (1 replica of 2 + 1 spare) in 2027Q3 and Q4 is one contract started in 2027Q3
+    /// (starting earlier pays the same rent sooner). By hand: rental 2 × 13,140 + 3,000 =
+    /// 29,280; platform 60,000 + 10,000; after the horizon 26,280; cost 125,560.
+    @Test func planStartsTheContractAndChargesItsWholeTerm() throws {
+        var scenario = ContractsExample.scenario()
+        scenario.discountRate = 0.1
+        scenario.offerings.removeAll { $0.id == "api" }
+        scenario.workloads[0].demand = [0, 0, 1500 * ContractsExample.seconds, 1500 * ContractsExample.seconds]
+        var options = PlanOptions()
+        options.baselines = false
+        options.priceThresholds = false
+        let plan = try Planner.plan(scenario, options: options)
+        #expect(plan.status == .optimal)
+        let totals = try #require(plan.totals)
+        #expect(abs(totals.cost - 125_560) < 1e-6)
+        #expect(abs(totals.commitmentsBeyondHorizon - 26_280) < 1e-6 && totals.discountedCommitmentsBeyondHorizon < 26_280)
+        #expect(abs(totals.platform - 70_000) < 1e-6)
+        let contracts = try #require(plan.rentals?.first?.contracts)
+        #expect(contracts.map(\.start) == ["2027Q3"] && contracts.map(\.end) == ["2028Q2"] && contracts.map(\.units) == [3])
+        #expect(plan.platforms?.map(\.adoptionPeriod) == ["2027Q3"])
+        #expect(plan.replicas?.first?.periods.map(\.peak) == [1, 1])
+        #expect(plan.margins?.first?.periods.map(\.spareUnitsHeld) == [1, 1])
+        let finance = try #require(plan.finance)
+        #expect(abs(finance.attribution.total - totals.cost) <= 1e-9 * totals.cost)
+        #expect(abs(finance.cashFlow.total - totals.cost) <= 1e-9 * totals.cost)
+        #expect(abs(finance.cashFlow.commitments - 26_280) < 1e-6)
+        let verdicts = try SchemaCheck.validate(["planned": try PlanReport.json(plan)])
+        #expect(verdicts["planned"] == .some(nil), "\(String(describing: verdicts["planned"]))")
+        #expect(PlanReport.text(plan).contains("2027Q3  2028Q2 (after the horizon)"))
+    }
+
+    /// The same scenario with the API back: it is cheaper than adopting amd, so no platform is adopted.
+    @Test func lowVolumeDoesNotAdopt() throws {
+        var options = PlanOptions()
+        options.baselines = false
+        options.priceThresholds = false
+        let plan = try Planner.plan(ContractsExample.scenario(), options: options)
+        #expect(plan.platforms?.map(\.adoptionPeriod) == [nil] && plan.platforms?.first?.cost == 0)
+        #expect(plan.rentals == [] && plan.totals?.platform == 0 && plan.totals?.commitmentsBeyondHorizon == 0)
+    }
+}

@@ -111,6 +111,64 @@ struct GeneratorTests {
         #expect(all.contains { $0.policy.utilizationCap < 1 })
     }
 
+    /// True when `s` uses any issue-11 feature.
+    static func usesProcurement(_ s: Scenario) -> Bool {
+        !s.platforms.isEmpty || s.workloads.contains { $0.minReplicas != 1 }
+            || s.purchases.contains { $0.platform != nil || !$0.acceleratorsPerReplica.isEmpty || $0.spareUnits > 0 || $0.failureDerating > 0 }
+            || s.rentals.contains {
+                $0.platform != nil || !$0.acceleratorsPerReplica.isEmpty || $0.spareUnits > 0 || $0.failureDerating > 0
+                    || $0.upfrontPerUnit > 0 || ($0.commitment == .period && $0.termPeriods != 1)
+            }
+    }
+
+    @Test("switched off, the issue-11 features leave every scenario as it was", arguments: ScenarioSize.allCases)
+    func procurementOff(size: ScenarioSize) {
+        for seed: UInt64 in 1...(size == .tiny ? 200 : 10) {
+            let off = ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario()
+            #expect(!Self.usesProcurement(off), "size \(size) seed \(seed)")
+            // The features come from a stream of their own: with them reset, the scenario is the same.
+            var on = ScenarioGenerator(size: size, seed: seed).scenario()
+            on.platforms = []
+            for i in on.workloads.indices { on.workloads[i].minReplicas = 1 }
+            for i in on.offerings.indices {
+                switch on.offerings[i] {
+                case .purchase(var o):
+                    o.platform = nil; o.acceleratorsPerReplica = [:]; o.spareUnits = 0; o.failureDerating = 0
+                    on.offerings[i] = .purchase(o)
+                case .rental(var o):
+                    o.platform = nil; o.acceleratorsPerReplica = [:]; o.spareUnits = 0; o.failureDerating = 0; o.upfrontPerUnit = 0
+                    o.termPeriods = o.commitment == .period ? 1 : 0
+                    on.offerings[i] = .rental(o)
+                case .api: break
+                }
+            }
+            #expect(on == off, "size \(size) seed \(seed)")
+        }
+    }
+
+    @Test("tiny scenarios cover every issue-11 feature, in a modest share")
+    func tinyProcurementMix() {
+        let all = (1...300).map { ScenarioGenerator(size: .tiny, seed: UInt64($0)).scenario() }
+        let share = Double(all.filter(Self.usesProcurement).count) / Double(all.count)
+        #expect(share >= 0.2 && share <= 0.5, "share \(share)")
+        let rentals = all.flatMap(\.rentals), purchases = all.flatMap(\.purchases)
+        #expect(rentals.contains { $0.commitment == .period && $0.termPeriods == 2 })
+        #expect(rentals.contains { $0.commitment == .period && $0.termPeriods == 12 })
+        #expect(rentals.contains { $0.upfrontPerUnit > 0 })
+        #expect(rentals.contains { $0.spareUnits == 1 } && purchases.contains { $0.spareUnits == 1 })
+        #expect(rentals.contains { $0.failureDerating > 0 } && purchases.contains { $0.failureDerating > 0 })
+        #expect(purchases.contains { $0.acceleratorsPerReplica.values.contains(16) })  // a replica of two units
+        #expect(rentals.contains { $0.acceleratorsPerReplica.values.contains(2) })
+        #expect(all.contains { $0.workloads.contains { $0.minReplicas == 2 } })
+        #expect(all.contains { $0.platforms.count >= 2 })
+        #expect(all.contains { s in s.platforms.contains { k in s.purchases.contains { $0.platform == k.id && $0.existingUnits > 0 } } })
+        for s in all {
+            #expect(ScenarioRules.violations(in: s).isEmpty)
+            // Feasible by construction: the guaranteed API has no replica, platform or margin.
+            #expect(s.apis.contains { $0.serves.count == s.workloads.count })
+        }
+    }
+
     @Test("small and medium plan to optimal, audited", arguments: [ScenarioSize.small, .medium])
     func plansToOptimal(size: ScenarioSize) throws {
         for seed: UInt64 in [1, 2] {

@@ -221,3 +221,223 @@ final class ProcurementModelTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(try optimum(Self.spare(existing: 0, spareUnits: 1, derating: 0.05, rate: 3850)).0.objectiveValue), 600_000, accuracy: 1e-6)
     }
 }
+
+/// (f) Scenarios without section 8's features keep their optimum, and the model's size bound
+/// holds with the features on.
+final class ProcurementExactnessTests: XCTestCase {
+    /// With T_o = 1 and no fee, v_op = m_op: the model with contract starts for every reserved
+    /// rental (continuous m, integer v) has the optimum of section 3's (integer m), on
+    /// generated scenarios with reserved rentals, LP and MIP.
+    func testOnePeriodContractsKeepTheOptimumOfSection3() throws {
+        var compared = 0
+        for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...30), (.small, 1...4)] {
+            for seed in seeds {
+                let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
+                guard scenario.rentals.contains(where: { $0.commitment == .period && $0.termPeriods == 1 && $0.upfrontPerUnit == 0 }) else { continue }
+                var solveOptions = SolveOptions()
+                solveOptions.mip.relativeGap = 1e-9
+                var objectives: [Double] = []
+                for everywhere in [false, true] {
+                    var options = CapacityModelOptions(names: false)
+                    options.contractStartsEverywhere = everywhere
+                    let model = CapacityModelBuilder.buildModel(scenario, options: options)
+                    XCTAssertEqual(model.index.contractStarts.contains { $0 != nil }, everywhere)
+                    let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+                    XCTAssertEqual(solution.termination, .optimal, "\(size) seed \(seed)")
+                    objectives.append(try XCTUnwrap(solution.objectiveValue))
+                }
+                XCTAssertEqual(objectives[1], objectives[0], accuracy: 1e-7 * max(1, abs(objectives[0])), "\(size) seed \(seed)")
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 5)
+    }
+
+    /// Without section 8's fields the builder adds none of its columns or rows.
+    func testScenariosWithoutTheFeaturesGetNoneOfTheirColumns() {
+        for seed in UInt64(1)...20 {
+            let model = CapacityModelBuilder.buildModel(ScenarioGenerator(size: .tiny, seed: seed).scenario())
+            XCTAssertTrue(model.index.contractStarts.allSatisfy { $0 == nil })
+            XCTAssertTrue(model.index.replicaPairs.isEmpty)
+            XCTAssertTrue(model.index.platforms.isEmpty)
+            XCTAssertTrue(model.index.poolsInUse.isEmpty)
+            XCTAssertEqual(model.lp.variableKinds.filter { $0 == .binary }.count, 0)
+        }
+    }
+
+    /// The validator's nonzero estimate stays an upper bound with every feature on.
+    func testNonzeroEstimateBoundsTheModelWithTheFeatures() {
+        for size in [ScenarioSize.tiny, .small, .medium] {
+            for seed in [UInt64(1), 2, 3] {
+                let scenario = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario())
+                let bound = CapacityModelBuilder.nonzeroUpperBound(
+                    periods: scenario.horizon.periods, slices: scenario.timeSlices.count, workloads: scenario.workloads.count,
+                    offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil)
+                for reductions in [true, false] {
+                    let entries = Double(CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, reductions: reductions)).lp.entryCount)
+                    XCTAssertGreaterThanOrEqual(bound, entries, "\(size) seed \(seed)")
+                }
+            }
+        }
+    }
+
+    static func featured(_ size: ScenarioSize, _ seed: UInt64) -> Scenario {
+        ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario())
+    }
+
+    /// The exact reductions keep the optimum with the features on (fixed charges are never the
+    /// per-token anchor), with whole units and relaxed.
+    func testReductionsKeepTheOptimumWithTheFeatures() throws {
+        var solveOptions = SolveOptions()
+        solveOptions.mip.relativeGap = 1e-9
+        solveOptions.mip.timeLimit = 20
+        var compared = 0
+        for seed in UInt64(1)...40 {
+            let scenario = Self.featured(.tiny, seed)
+            let integer = seed % 2 == 0
+            var objectives: [Double] = []
+            for reductions in [false, true] {
+                let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: reductions))
+                let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+                guard solution.termination == .optimal, let objective = solution.objectiveValue else { break }
+                objectives.append(objective)
+            }
+            guard objectives.count == 2 else { continue }
+            XCTAssertEqual(objectives[1], objectives[0], accuracy: 1e-7 * max(1, abs(objectives[0])), "seed \(seed)")
+            compared += 1
+        }
+        XCTAssertGreaterThan(compared, 30)
+    }
+
+    /// The LP relaxation (ρ, z, u, α continuous: the heuristics' LPs): the decomposition with
+    /// u, α and the contract starts in the master reaches the whole model's optimum; with whole
+    /// units or binaries the blocks would hold integers and Benders declines; with spare units
+    /// it is not offered.
+    func testBendersWithTheFeatures() throws {
+        var decomposed = 0
+        for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...30), (.small, 1...3)] {
+            for seed in seeds {
+                let spare = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario())
+                let spareModel = CapacityModelBuilder.buildModel(spare, options: CapacityModelOptions(names: false))
+                if !spareModel.index.poolsInUse.isEmpty { XCTAssertNil(FleetDecomposition.decomposition(of: spareModel)) }
+                let scenario = ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed).scenario(), [.contracts, .replicas, .platforms])
+                let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: false))
+                guard let decomposition = FleetDecomposition.decomposition(of: model) else { continue }
+                let whole = try GLPKSolver.solve(model.lp.relaxed(), options: SolveOptions())
+                let split = try GLPKSolver.solveByBenders(model.lp.relaxed(), decomposition: decomposition, options: SolveOptions())
+                let expected = try XCTUnwrap(whole.objectiveValue)
+                XCTAssertEqual(try XCTUnwrap(split.objectiveValue), expected, accuracy: 1e-7 * max(1, abs(expected)), "\(size) seed \(seed)")
+                decomposed += 1
+                let mip = CapacityModelBuilder.buildModel(scenario.withIntegerUnits(true), options: CapacityModelOptions(names: false))
+                if let mipDecomposition = FleetDecomposition.decomposition(of: mip), !mip.index.replicaPairs.isEmpty {
+                    XCTAssertThrowsError(try GLPKSolver.solveByBenders(mip.lp, decomposition: mipDecomposition, options: SolveOptions())) {
+                        XCTAssertTrue($0 is BendersNotApplicable)
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(decomposed, 10)
+    }
+
+    /// The primal heuristics hand over only whole-unit plans with the new integers: every
+    /// integer column whole, and the point an optimal LP once all of them are fixed, no better
+    /// than the proven optimum. The rounding heuristic's proposal (GLPK's first incumbent)
+    /// leaves the optimum unchanged.
+    func testHeuristicIncumbentsAreWholeWithTheFeatures() throws {
+        var found = 0
+        for seed in UInt64(1)...12 {
+            let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed).withIntegerUnits(true), options: CapacityModelOptions(names: false))
+            guard PrimalHeuristics.hasDispatchIntegers(model) else { continue }
+            var solveOptions = SolveOptions()
+            solveOptions.mip.relativeGap = 1e-9
+            let optimum = try GLPKSolver.solve(model.lp, options: solveOptions)
+            guard optimum.termination == .optimal, let best = optimum.objectiveValue else { continue }
+            var rounding = solveOptions
+            rounding.mip.roundingHeuristic = { RoundingHeuristic.proposal(scenario: model.scenario, model: model, relaxation: $0) }
+            XCTAssertEqual(try XCTUnwrap(try GLPKSolver.solve(model.lp, options: rounding).objectiveValue), best, accuracy: 1e-7 * max(1, abs(best)))
+            let outcome = try PrimalHeuristics.run(model, options: PlanOptions(), deadline: Deadline(seconds: 30))
+            guard let incumbent = outcome.best else { continue }
+            found += 1
+            XCTAssertGreaterThanOrEqual(incumbent.objective, best - 1e-7 * max(1, abs(best)), "seed \(seed)")
+            var lp = model.lp.relaxed()
+            for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+                let value = incumbent.values[variable.index]
+                XCTAssertEqual(value, value.rounded(), accuracy: 1e-6, "seed \(seed) \(incumbent.origin)")
+                lp.setBounds(variable, lower: value.rounded(), upper: value.rounded())
+            }
+            let completed = try GLPKSolver.solve(lp, options: SolveOptions())
+            XCTAssertEqual(completed.termination, .optimal, "seed \(seed) \(incumbent.origin)")
+        }
+        XCTAssertGreaterThan(found, 3)
+    }
+}
+
+/// The same hand-computed optima through `Planner.plan`: the independent evaluator audits each
+/// plan (its discounted cost against the solver's objective, every row of section 8 checked).
+final class ProcurementPlannerTests: XCTestCase {
+    func plan(_ scenario: Scenario, relax: Bool = false) throws -> PlanDocument {
+        var options = PlanOptions()
+        options.baselines = false
+        options.relax = relax
+        options.mipGap = 1e-9
+        let plan = try Planner.plan(scenario, options: options)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertNotNil(plan.audit)
+        return plan
+    }
+
+    func testHandComputedOptimaPassTheAudit() throws {
+        let m = ProcurementModelTests.self
+        var tiny = m.gcp(demand: [1e6], offerings: ["on-demand"])
+        tiny.timeSlices = [TimeSlice(name: "day", hours: 12, share: 1), TimeSlice(name: "night", hours: 12, share: 0)]
+        tiny.offerings[0] = .rental(RentalOffering(
+            id: "gcp-h100-on-demand", pricePerUnitHour: 11.06, commitment: .none, throughput: ["chat": 2700], acceleratorsPerReplica: ["chat": 2]))
+        var replicas = m.gcp(demand: [32_400 * m.quarterSeconds], offerings: [])
+        replicas.offerings = [.rental(RentalOffering(
+            id: "gcp-h100-reserved", pricePerUnitHour: 7.67, commitment: .period, throughput: ["chat": 2700], acceleratorsPerReplica: ["chat": 8]))]
+        let cases: [(String, Scenario, Double)] = [
+            ("spike", m.gcp(demand: [1e10, 5e11, 1e10, 1e10], offerings: ["on-demand", "3-year"]), 5.3e11 * 11.06 / (2700 * 3600)),
+            ("beyond the horizon", m.gcp(demand: Array(repeating: 5400 * m.quarterSeconds, count: 8)), 255_441.6),
+            ("tiny demand, whole replica", tiny, 24_221.4),
+            ("70B on whole replicas", replicas, 268_756.8),
+            ("adopt at volume", m.platforms(nodes: 10), 2_600_000),
+            ("not at low volume", m.platforms(nodes: 2), 600_000),
+            ("adopted before", m.platforms(nodes: 2, existingAMD: 1), 300_000),
+            ("N+1", m.spare(existing: 0), 500_000),
+            ("N+1 with 4 existing", m.spare(existing: 4), 100_000),
+            ("derating", m.spare(existing: 0, spareUnits: 0, derating: 0.05, rate: 3850), 500_000),
+        ]
+        for (label, scenario, expected) in cases {
+            let plan = try plan(scenario)
+            XCTAssertEqual(try XCTUnwrap(plan.totals?.discountedCost), expected, accuracy: 1e-6 * expected, label)
+        }
+    }
+
+    /// The whole 3-year term is charged, the part beyond the horizon included: two GPUs
+    /// started in 2027Q1 of an 8-quarter horizon leave 4 quarters, 2 · 4.86 · 2190 · 4 =
+    /// 85 147.2, after it.
+    func testTheEvaluatorChargesTheTermBeyondTheHorizon() throws {
+        let scenario = ProcurementModelTests.gcp(demand: Array(repeating: 5400 * ProcurementModelTests.quarterSeconds, count: 8))
+        let model = CapacityModelBuilder.buildModel(scenario)
+        let solution = try GLPKSolver.solve(model.lp, options: SolveOptions())
+        XCTAssertEqual(solution.termination, .optimal)
+        let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: true)
+        let evaluation = PlanEvaluator(scenario: scenario, tolerance: 1e-6).evaluate(decisions)
+        XCTAssertEqual(evaluation.commitmentsBeyondHorizon, 85_147.2, accuracy: 1e-6)
+        XCTAssertEqual(evaluation.discountedCost, 255_441.6, accuracy: 1e-6)
+        XCTAssertEqual(evaluation.contractStarts["gcp-h100-3-year"]?.first ?? 0, 2, accuracy: 1e-9)
+    }
+
+    /// `--relax` relaxes units, not the on/off decisions: the tiny workload still pays its
+    /// whole replica (2 GPUs for the day hours, 24 221.4), and the N+1 pool its spare unit
+    /// with fractional units (3.2 + 1 = 4.2 nodes, 420 000); the evaluator audits both.
+    func testRelaxKeepsTheFixedCharges() throws {
+        let m = ProcurementModelTests.self
+        var tiny = m.gcp(demand: [1e6], offerings: ["on-demand"])
+        tiny.timeSlices = [TimeSlice(name: "day", hours: 12, share: 1), TimeSlice(name: "night", hours: 12, share: 0)]
+        tiny.offerings[0] = .rental(RentalOffering(
+            id: "gcp-h100-on-demand", pricePerUnitHour: 11.06, commitment: .none, throughput: ["chat": 2700], acceleratorsPerReplica: ["chat": 2]))
+        XCTAssertEqual(try XCTUnwrap(try plan(tiny, relax: true).totals?.discountedCost), 24_221.4, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(try plan(m.spare(existing: 0), relax: true).totals?.discountedCost), 420_000, accuracy: 1e-6)
+    }
+}

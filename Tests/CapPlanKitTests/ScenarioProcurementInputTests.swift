@@ -230,4 +230,52 @@ final class ScenarioProcurementInputTests: XCTestCase {
         s.workloads[0].minReplicas = 1
         XCTAssertFalse(ScenarioRules.violations(in: s).contains { $0.hasPrefix("workloads.") })
     }
+
+    /// The shipped issue-11 examples load with the built-in catalog and carry what their comments say.
+    func testProcurementExamplesLoad() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        func scenario(_ name: String) throws -> Scenario {
+            try ScenarioLoader.load(path: root.appendingPathComponent("examples/" + name).path).scenario
+        }
+        let main = try scenario("contracts-and-platforms.yaml")
+        XCTAssertEqual(main.rentals.map(\.termPeriods), [0, 4, 12, 4])
+        XCTAssertEqual(main.rentals.map { $0.acceleratorsPerReplica["chat"] }, [2, 2, 2, 2])
+        XCTAssertEqual(main.rentals[3].upfrontPerUnit, 60_000)
+        XCTAssertEqual(main.purchases.map(\.platform), ["nvidia", "amd"])
+        XCTAssertEqual(main.purchases[0].spareUnits, 1)
+        XCTAssertEqual(main.purchases.map { $0.acceleratorsPerReplica["chat"] }, [2, 1])
+        XCTAssertEqual(main.platforms.map(\.id), ["nvidia", "amd"])
+        let spike = try scenario("procurement/spike-reservation.yaml")
+        XCTAssertEqual(spike.rentals.map(\.termPeriods), [0, 4, 12])
+        let tiny = try scenario("procurement/tiny-demand-per-gpu.yaml")
+        XCTAssertEqual(tiny.rentals[0].acceleratorsPerReplica, ["chat": 2])
+        XCTAssertEqual(try scenario("procurement/n-plus-one.yaml").purchases[0].spareUnits, 1)
+        for v in ["low", "volume"] {
+            let s = try scenario("procurement/mi300x-adoption-\(v).yaml")
+            XCTAssertEqual(s.platforms, [PlatformCost(id: "nvidia"), PlatformCost(id: "amd", adoptionCost: 500_000, yearlyCost: 200_000)])
+        }
+    }
+
+    /// Sweeps and thresholds can set the new numeric fields, checked against the same rules.
+    func testScenarioEditSetsTheNewFields() throws {
+        let s = try load(Self.header() + """
+            offerings:
+              - {id: res, kind: rental, pricePerUnitHour: 4, commitment: period, termMonths: 12, platform: amd, throughput: {chat: 2700}}
+              - {id: od, kind: rental, pricePerUnitHour: 9, throughput: {chat: 2700}}
+              - {id: n, kind: purchase, unitPrice: 250000, lifetimePeriods: 20, throughput: {chat: 20000}}
+            platforms: [{id: amd, adoptionCost: 750000, yearlyCost: 375000}]
+            """)
+        let paths = ScenarioEdit.paths(in: s)
+        for path in ["offerings.res.upfrontPerUnit", "offerings.res.failureDerating", "offerings.n.failureDerating",
+                     "platforms.amd.adoptionCost", "platforms.amd.yearlyCost"] {
+            XCTAssertTrue(paths.contains(path), path)
+        }
+        XCTAssertFalse(paths.contains("offerings.od.upfrontPerUnit"))  // on demand: no contract
+        let edited = try ScenarioEdit.setting("platforms.amd.adoptionCost", to: 1e6, in: s)
+        XCTAssertEqual(edited.platforms[0].adoptionCost, 1e6)
+        XCTAssertEqual(try ScenarioEdit.setting("offerings.res.upfrontPerUnit", to: 5000, in: s).rentals[0].upfrontPerUnit, 5000)
+        XCTAssertThrowsError(try ScenarioEdit.setting("offerings.n.failureDerating", to: 1, in: s)) { error in
+            XCTAssertTrue("\(error)".contains("[0, 1)"), "\(error)")
+        }
+    }
 }

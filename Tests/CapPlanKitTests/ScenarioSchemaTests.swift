@@ -41,6 +41,9 @@ final class ScenarioSchemaTests: XCTestCase {
 
     func testExamplesAndValidFixturesMatchTheSchema() throws {
         let examples = try yamlAndJSON(in: Self.root.appendingPathComponent("examples"))
+            + yamlAndJSON(in: Self.root.appendingPathComponent("examples/procurement"))
+        XCTAssertTrue(examples.contains { $0.lastPathComponent == "contracts-and-platforms.yaml" })
+        XCTAssertGreaterThanOrEqual(examples.filter { $0.path.contains("/procurement/") }.count, 5)
         let valid = try yamlAndJSON(in: Self.root.appendingPathComponent("Tests/CapPlanKitTests/Fixtures/valid"))
         XCTAssertFalse(valid.isEmpty)
         let files = examples + valid
@@ -57,6 +60,12 @@ final class ScenarioSchemaTests: XCTestCase {
             "slice-name-space.yaml", "unit-price-negative.yaml", "throughput-zero.yaml", "lifetime-fraction.yaml",
             "missing-name.yaml", "demand-two-forms.yaml", "rental-bad-commitment.yaml", "json-string-number.json",
             "demand-1e308.yaml", "unit-price-huge.yaml",
+            // Issue 11: the rules a schema can state (whole periods, replica sizes that fit the
+            // units and platforms some offering names are capplan's checks alone).
+            "term-months-zero.yaml", "term-months-on-demand.yaml", "upfront-negative.yaml", "upfront-on-demand.yaml",
+            "spare-units-on-demand.yaml", "spare-units-fraction.yaml", "failure-derating-one.yaml", "platform-bad-id.yaml",
+            "platform-on-api.yaml", "replica-size-zero.yaml", "min-replicas-zero.yaml", "platforms-adoption-negative.yaml",
+            "platforms-unknown-key.yaml",
         ]
         let files = names.map { dir.appendingPathComponent($0) }
         let result = try validate(files)

@@ -28,7 +28,8 @@ extension Catalog {
         models: BuiltInCatalogData.models,
         purchases: BuiltInCatalogData.purchases,
         rentals: BuiltInCatalogData.rentals,
-        apis: BuiltInCatalogData.apis
+        apis: BuiltInCatalogData.apis,
+        platforms: BuiltInCatalogData.platforms
     )
 }
 
@@ -169,6 +170,12 @@ enum BuiltInCatalogData {
         from: h100Node70B, baseChip: "H100", baseAccelerators: 8, chip: "L40S", accelerators: 8, source: mlperfH100,
         extra: "optimistic: PCIe without NVLink, 70B in FP8 split over 8x 48 GB")
 
+    /// Meta released Llama 3.1 405B in FP8 to run on one 8-GPU server: 8 x 80 GB holds the
+    /// 406 GB of FP8 weights, the KV cache and the runtime reserve (the memory fit agrees).
+    static let meta405BFP8 = "Meta, \"Introducing Llama 3.1: Our most capable models to date\" (https://ai.meta.com/blog/meta-llama-3-1/, 2024-07-23):"
+        + " 405B quantized from BF16 to FP8 \"allowing the model to run within a single server node\";"
+        + " FP8 weights at https://huggingface.co/meta-llama/Llama-3.1-405B-Instruct-FP8"
+    static let h100Node405B = large(from: h100Node, fits: "405 GB of FP8 weights fit in 8 x 80 GB (\(meta405BFP8))")
     static let h100PerGPU = perAccelerator(h100Node)
     static let a100PerGPU = perAccelerator(a100Node)
     static let l40sPerGPU = perAccelerator(l40sNode)
@@ -181,6 +188,11 @@ enum BuiltInCatalogData {
     static let tpuV6ePerChip = bandwidthScaled(
         from: h100Node70B, baseChip: "H100", baseAccelerators: 8, chip: "TPU v6e", accelerators: 1, source: mlperfH100,
         extra: "32 GB per chip: 70B needs a slice of 4 or more chips; bandwidth from Google Cloud TPU docs")
+
+    /// Per-GPU rentals of H100: the node figures / 8; a 405B replica takes 8 of them.
+    static func h100PerGPUByModel() -> [String: CatalogThroughput] {
+        byModel(h100PerGPU, t405: perAccelerator(h100Node405B))
+    }
 
     static func byModel(_ t70: CatalogThroughput, t405: CatalogThroughput? = nil) -> [String: CatalogThroughput] {
         var out = [llama70B: t70, llama8B: small(from: t70)]
@@ -219,7 +231,14 @@ enum BuiltInCatalogData {
 
     static let uplift = "x 1.64 board-to-server factor (server ~1.64x the accelerators' cost, \(epochCostSource); two same-day rows of data/Hardware prices.csv, DGX H100 375,000 / HGX H100 board 230,000 = 1.63)"
 
-    static let purchases: [CatalogPurchase] = {
+    static let purchases: [CatalogPurchase] = listedPurchases.map { p in
+        CatalogPurchase(
+            id: p.id, accelerator: p.accelerator, acceleratorsPerUnit: p.acceleratorsPerUnit, unitPrice: p.unitPrice,
+            lifetimeYears: p.lifetimeYears, powerKW: p.powerKW, throughputByModel: p.throughputByModel, price: p.price, power: p.power,
+            platform: platform(p.accelerator), acceleratorsPerReplicaByModel: replicaSizes(p.accelerator, models: Array(p.throughputByModel.keys)))
+    }
+
+    static let listedPurchases: [CatalogPurchase] = {
         let fiveYears = 5.0
         let h200Power = power("H200", watts: 700)
         let b200Power = power("B200", watts: 1000)
@@ -243,7 +262,7 @@ enum BuiltInCatalogData {
             CatalogPurchase(
                 id: "h100-node", accelerator: "H100", acceleratorsPerUnit: 8,
                 unitPrice: 375_000, lifetimeYears: fiveYears, powerKW: 10.2,
-                throughputByModel: byModel(h100Node),
+                throughputByModel: byModel(h100Node, t405: h100Node405B),
                 price: CatalogSource(
                     source: "NVIDIA DGX H100 640GB complete server, reseller list price 375,000 (\(epochPrices), viperatech row 2025-03-03)",
                     asOf: "2025-03"),
@@ -321,17 +340,25 @@ enum BuiltInCatalogData {
 
     static let capacityBlocks = "AWS EC2 Capacity Blocks for ML pricing page"
 
-    static let rentals: [CatalogRental] = [
+    static let rentals: [CatalogRental] = listedRentals.map { r in
+        CatalogRental(
+            id: r.id, provider: r.provider, accelerator: r.accelerator, acceleratorsPerUnit: r.acceleratorsPerUnit,
+            pricePerUnitHour: r.pricePerUnitHour, commitment: r.commitment, term: r.term, throughputByModel: r.throughputByModel,
+            price: r.price, termMonths: termMonths(r.term), platform: platform(r.accelerator),
+            acceleratorsPerReplicaByModel: replicaSizes(r.accelerator, models: Array(r.throughputByModel.keys)))
+    }
+
+    static let listedRentals: [CatalogRental] = [
         // AWS sells p5/p5e/p4de only as 8-GPU instances: one unit = one instance.
         CatalogRental(
             id: "aws-p5-h100-on-demand", provider: "AWS", accelerator: "H100", acceleratorsPerUnit: 8,
             pricePerUnitHour: 98.32, commitment: .none, term: "on-demand",
-            throughputByModel: byModel(h100Node),
+            throughputByModel: byModel(h100Node, t405: h100Node405B),
             price: e2Rental("AWS p5.48xlarge (8x H100) on-demand 98.32 per instance-hour, 12.29 per GPU-hour", "2025-03")),
         CatalogRental(
             id: "aws-p5-h100-capacity-block", provider: "AWS", accelerator: "H100", acceleratorsPerUnit: 8,
             pricePerUnitHour: 8 * 4.916, commitment: .period, term: "capacity-block",
-            throughputByModel: byModel(h100Node),
+            throughputByModel: byModel(h100Node, t405: h100Node405B),
             price: CatalogSource(
                 source: "derived: 8 x 4.916 per GPU-hour, AWS p5 (H100) Capacity Block, \(capacityBlocks) (observed late 2024; month approximate)",
                 asOf: "2024-12")),
@@ -365,17 +392,17 @@ enum BuiltInCatalogData {
         CatalogRental(
             id: "gcp-h100-on-demand", provider: "Google Cloud", accelerator: "H100", acceleratorsPerUnit: 1,
             pricePerUnitHour: 11.06, commitment: .none, term: "on-demand",
-            throughputByModel: byModel(h100PerGPU),
+            throughputByModel: h100PerGPUByModel(),
             price: e2Rental("Google Cloud H100 (us-central1) on-demand 11.06 per GPU-hour", "2025-03")),
         CatalogRental(
             id: "gcp-h100-1-year", provider: "Google Cloud", accelerator: "H100", acceleratorsPerUnit: 1,
             pricePerUnitHour: 7.67, commitment: .period, term: "1-year",
-            throughputByModel: byModel(h100PerGPU),
+            throughputByModel: h100PerGPUByModel(),
             price: e2Rental("Google Cloud H100 (us-central1) 1-year committed use 7.67 per GPU-hour", "2025-03")),
         CatalogRental(
             id: "gcp-h100-3-year", provider: "Google Cloud", accelerator: "H100", acceleratorsPerUnit: 1,
             pricePerUnitHour: 4.86, commitment: .period, term: "3-year",
-            throughputByModel: byModel(h100PerGPU),
+            throughputByModel: h100PerGPUByModel(),
             price: e2Rental("Google Cloud H100 (us-central1) 3-year committed use 4.86 per GPU-hour", "2025-03")),
         CatalogRental(
             id: "azure-h100-nvl-on-demand", provider: "Microsoft Azure", accelerator: "H100 NVL", acceleratorsPerUnit: 1,
@@ -410,12 +437,12 @@ enum BuiltInCatalogData {
         CatalogRental(
             id: "lambda-h100-on-demand", provider: "Lambda", accelerator: "H100", acceleratorsPerUnit: 1,
             pricePerUnitHour: 3.29, commitment: .none, term: "on-demand",
-            throughputByModel: byModel(h100PerGPU),
+            throughputByModel: h100PerGPUByModel(),
             price: e2Rental("Lambda H100 SXM 80GB, 1x instance, on-demand 3.29 per GPU-hour, row 2025-02-28", "2025-02")),
         CatalogRental(
             id: "runpod-h100-on-demand", provider: "RunPod", accelerator: "H100", acceleratorsPerUnit: 1,
             pricePerUnitHour: 2.99, commitment: .none, term: "on-demand",
-            throughputByModel: byModel(h100PerGPU),
+            throughputByModel: h100PerGPUByModel(),
             price: e2Rental("RunPod H100 SXM 80GB on-demand 2.99 per GPU-hour, row 2025-03-03", "2025-03")),
         CatalogRental(
             id: "runpod-a100-on-demand", provider: "RunPod", accelerator: "A100", acceleratorsPerUnit: 1,
@@ -457,6 +484,113 @@ enum BuiltInCatalogData {
             pricePerUnitHour: 1.22, commitment: .period, term: "3-year",
             throughputByModel: byModel(tpuV6ePerChip),
             price: e2Rental("Google Cloud TPU v6e (East US) 3-year committed use 1.22 per chip-hour, row 2025-03-03", "2025-03")),
+    ]
+
+    // MARK: Contract terms, platforms and replica sizes
+
+    /// A reservation's contract in months: 1-year 12, 3-year 36; on demand and AWS Capacity
+    /// Blocks (reserved for days, bought one period at a time here) have none.
+    static func termMonths(_ term: String) -> Int? {
+        switch term {
+        case "1-year": return 12
+        case "3-year": return 36
+        default: return nil
+        }
+    }
+
+    /// The software platform an accelerator runs on: its vendor's serving stack.
+    static func platform(_ accelerator: String) -> String {
+        let a = accelerator.lowercased()
+        if a.hasPrefix("mi") { return "amd" }
+        if a.hasPrefix("gaudi") { return "intel-gaudi" }
+        if a.hasPrefix("tpu") { return "google-tpu" }
+        if a.hasPrefix("trainium") || a.hasPrefix("inferentia") { return "aws-neuron" }
+        return "nvidia"  // A100, H100, H100 NVL, H200, B200, L40S
+    }
+
+    /// Context of the sequences a replica must hold in the memory fit: MLPerf's Llama-2-70B
+    /// dataset caps input and output at 1,024 tokens each, and the catalog's throughputs are
+    /// MLPerf's.
+    static let replicaContextTokens = 2048
+
+    /// The precision the catalog's figures assume: FP8 (MLPerf's submissions ran FP8), else the
+    /// accelerator's 8-bit integer format (A100, TPU), else BF16.
+    static func replicaPrecision(_ spec: AcceleratorSpec) -> Precision {
+        if spec.tflops(for: .fp8) != nil { return .fp8 }
+        if spec.tflops(for: .int8) != nil { return .int8 }
+        return .bf16
+    }
+
+    /// The performance model's spec of a catalog accelerator. The Azure H100 NVL (94 GB) is read
+    /// as an H100 SXM (80 GB), as its throughput is: a conservative memory fit.
+    static func acceleratorSpec(_ accelerator: String) -> AcceleratorSpec? {
+        let name = accelerator == "H100 NVL" ? "H100" : accelerator
+        return AcceleratorSpec.all.first { $0.catalogName == name }
+    }
+
+    /// Accelerators one replica of each model needs on `accelerator`: the smallest tensor-parallel
+    /// group whose memory holds the 8-bit weights, the KV cache of 64 sequences of 2,048 tokens and
+    /// vLLM's 10% reserve (`MemoryFit.find`, Sources/CapPlanKit/Performance/MemoryFit.swift).
+    /// 70B takes 2 H100s (92 GB > 72 GB usable on one), 405B takes 8.
+    static func replicaSizes(_ accelerator: String, models: [String]) -> [String: Int] {
+        guard let spec = acceleratorSpec(accelerator) else { return [:] }
+        var sizes: [String: Int] = [:]
+        for id in models.sorted() {
+            guard let model = ModelSpec.named(id),
+                  let fit = try? MemoryFit.find(model: model, accelerator: spec, precision: replicaPrecision(spec), contextTokens: replicaContextTokens)
+            else { continue }
+            sizes[id] = fit.tensorParallel
+        }
+        return sizes
+    }
+
+    // MARK: Platform costs (labelled estimates)
+
+    /// Loaded cost of one engineer-year, USD: the BLS median pay of software developers, 132,270 USD
+    /// (May 2023), over the 70% share of wages in US private employers' compensation cost (BLS
+    /// Employer Costs for Employee Compensation), is about 189,000; rounded up to 250,000 for the
+    /// ML-infrastructure specialists a serving platform needs. An estimate, not a quote.
+    static let engineerYear = 250_000.0
+    static let engineerYearReasoning = "engineer-year at 250,000 USD loaded (estimate: BLS median software developer pay 132,270 USD, May 2023,"
+        + " https://www.bls.gov/ooh/computer-and-information-technology/software-developers.htm, / 0.70 wage share of compensation,"
+        + " BLS Employer Costs for Employee Compensation https://www.bls.gov/news.release/ecec.nr0.htm, = 189,000, rounded up for ML-infrastructure specialists)"
+    static let vllmHardware = "vLLM installation guide, https://docs.vllm.ai/en/latest/getting_started/installation/ (CUDA, ROCm, Gaudi, TPU and Neuron back ends)"
+
+    static func platformEstimate(
+        _ id: String, _ stack: String, adoptionYears: Double, yearlyYears: Double, why: String, sources: String
+    ) -> CatalogPlatform {
+        CatalogPlatform(
+            id: id, stack: stack, adoptionCost: adoptionYears * engineerYear, yearlyCost: yearlyYears * engineerYear,
+            reasoning: "estimate: \(fmt(adoptionYears)) engineer-years to adopt, \(fmt(yearlyYears)) a year to run; \(why); \(engineerYearReasoning)",
+            source: CatalogSource(source: sources, asOf: "2026-12"))
+    }
+
+    /// What bringing up and running each platform's serving stack costs a team that does not run
+    /// it yet. `capplan init` writes 0 for the platform of the existing fleet.
+    static let platforms: [CatalogPlatform] = [
+        platformEstimate(
+            "nvidia", "CUDA (vLLM, TensorRT-LLM, SGLang)", adoptionYears: 1, yearlyYears: 0.5,
+            why: "the default target of every serving engine: images, drivers, monitoring and on-call for a new fleet",
+            sources: vllmHardware),
+        platformEstimate(
+            "amd", "ROCm (vLLM, SGLang)", adoptionYears: 3, yearlyYears: 1.5,
+            why: "supported upstream, but SemiAnalysis found MI300X needed AMD engineers' help and custom builds to reach its"
+                + " performance; kernels, quantization and tuning lag CUDA",
+            sources: "\(vllmHardware); SemiAnalysis, \"MI300X vs H100 vs H200 Benchmark Part 1: Training; CUDA Moat Still Alive\""
+                + " (https://semianalysis.com/2024/12/22/mi300x-vs-h100-vs-h200-benchmark-part-1-training/, 2024-12-22)"),
+        platformEstimate(
+            "intel-gaudi", "Intel Gaudi software / SynapseAI (vLLM fork)", adoptionYears: 4, yearlyYears: 2,
+            why: "serving runs on Intel's vLLM fork (https://github.com/HabanaAI/vllm-fork), with graph warm-up, bucketing and a"
+                + " shorter list of validated models to maintain",
+            sources: "\(vllmHardware); Intel Gaudi documentation, https://docs.habana.ai/"),
+        platformEstimate(
+            "google-tpu", "XLA / JAX (JetStream, vLLM TPU)", adoptionYears: 4, yearlyYears: 1.5,
+            why: "models run through XLA compilation with static shapes; a PyTorch/CUDA team ports its serving path and tooling",
+            sources: "\(vllmHardware); Google Cloud TPU inference documentation, https://cloud.google.com/tpu/docs"),
+        platformEstimate(
+            "aws-neuron", "AWS Neuron SDK (NxD Inference)", adoptionYears: 4, yearlyYears: 1.5,
+            why: "models are compiled ahead of time for Trainium/Inferentia with the Neuron compiler; supported architectures are a list",
+            sources: "\(vllmHardware); AWS Neuron documentation, https://awsdocs-neuron.readthedocs-hosted.com/"),
     ]
 
     // MARK: APIs

@@ -5,7 +5,7 @@ import Foundation
 
 public enum CatalogReport {
     /// Version of the JSON layout written by `json(_:)`.
-    public static let jsonSchemaVersion = 1
+    public static let jsonSchemaVersion = 2
 
     // MARK: Table
 
@@ -39,22 +39,24 @@ public enum CatalogReport {
         out.append("")
         paragraph("PURCHASES (kind: purchase; price per unit; lifetime converted to periods of the horizon)")
         out += narrowTable(
-            headers: ["id", "unit", "unitPrice", "lifetime", "powerKW", "asOf"],
+            headers: ["id", "unit", "platform", "unitPrice", "lifetime", "powerKW", "asOf"],
             rows: catalog.purchases.map { p in
-                ([p.id, unit(p.acceleratorsPerUnit, p.accelerator), number(p.unitPrice), "\(number(p.lifetimeYears)) y",
+                ([p.id, unit(p.acceleratorsPerUnit, p.accelerator), p.platform ?? "-", number(p.unitPrice), "\(number(p.lifetimeYears)) y",
                   number(p.powerKW), p.price.asOf], "price: \(p.price.source)")
             },
-            right: [2, 3, 4], width: width)
+            right: [3, 4, 5], width: width)
 
         out.append("")
-        paragraph("RENTALS (kind: rental; price per unit-hour; commitment none = on demand, period = reserved)")
+        paragraph("RENTALS (kind: rental; price per unit-hour; commitment none = on demand, period = reserved for termMonths,"
+            + " paid for the whole term; no termMonths = one period)")
         out += narrowTable(
-            headers: ["id", "unit", "pricePerUnitHour", "term", "commitment", "asOf"],
+            headers: ["id", "unit", "pricePerUnitHour", "term", "termMonths", "asOf"],
             rows: catalog.rentals.map { r in
-                ([r.id, unit(r.acceleratorsPerUnit, r.accelerator), number(r.pricePerUnitHour), r.term, r.commitment.rawValue,
-                  r.price.asOf], "\(r.provider); price: \(r.price.source)")
+                ([r.id, unit(r.acceleratorsPerUnit, r.accelerator), number(r.pricePerUnitHour), r.term,
+                  r.termMonths.map(String.init) ?? "-", r.price.asOf],
+                 "\(r.provider); platform: \(r.platform ?? "-"); commitment: \(r.commitment.rawValue); price: \(r.price.source)")
             },
-            right: [2], width: width)
+            right: [2, 4], width: width)
 
         out.append("")
         paragraph("APIS (kind: api; USD per million tokens; serves the workloads whose model it substitutes for)")
@@ -74,6 +76,23 @@ public enum CatalogReport {
             rows: catalog.purchases.map { p in ([p.id] + modelIDs.map { throughputCell(p.throughputByModel[$0]) }, nil) }
                 + catalog.rentals.map { r in ([r.id] + modelIDs.map { throughputCell(r.throughputByModel[$0]) }, nil) },
             right: Set(modelIDs.indices.map { 1 + $0 }), width: width)
+
+        out.append("")
+        paragraph("ACCELERATORS PER REPLICA (acceleratorsPerReplica: the memory fit of 8-bit weights, 64 sequences of 2,048 tokens and a 10% reserve)")
+        out += narrowTable(
+            headers: ["id"] + modelIDs,
+            rows: catalog.purchases.map { p in ([p.id] + modelIDs.map { replicaCell(p.acceleratorsPerReplicaByModel[$0]) }, nil) }
+                + catalog.rentals.map { r in ([r.id] + modelIDs.map { replicaCell(r.acceleratorsPerReplicaByModel[$0]) }, nil) },
+            right: Set(modelIDs.indices.map { 1 + $0 }), width: width)
+
+        out.append("")
+        paragraph("PLATFORMS (platforms: [{id, adoptionCost, yearlyCost}]; labelled estimates in USD; 0 for the platform you already run)")
+        out += narrowTable(
+            headers: ["id", "adoptionCost", "yearlyCost", "stack"],
+            rows: catalog.platforms.map { k in
+                ([k.id, number(k.adoptionCost), number(k.yearlyCost), k.stack], "\(k.reasoning); sources: \(k.source.source) (\(k.source.asOf))")
+            },
+            right: [1, 2], width: width)
 
         out.append("")
         out.append("PROVENANCE OF POWER AND THROUGHPUT FIGURES")
@@ -157,11 +176,13 @@ public enum CatalogReport {
         out.append("")
         out.append("PURCHASES (kind: purchase; price per unit; lifetime converted to periods of the horizon)")
         out.append(render(
-            headers: ["id", "accelerator", "unit", "unitPrice", "lifetime", "powerKW"] + modelIDs + ["asOf", "price source"],
+            headers: ["id", "accelerator", "unit", "unitPrice", "lifetime", "powerKW"] + modelIDs + ["platform", "replica"]
+                + ["asOf", "price source"],
             rows: catalog.purchases.map { p in
                 [p.id, p.accelerator, unit(p.acceleratorsPerUnit, p.accelerator), number(p.unitPrice),
                  "\(number(p.lifetimeYears)) y", number(p.powerKW)]
                     + modelIDs.map { throughputCell(p.throughputByModel[$0]) }
+                    + [p.platform ?? "-", replicaList(p.acceleratorsPerReplicaByModel, modelIDs)]
                     + [p.price.asOf, p.price.source]
             },
             right: Set([3, 4, 5] + modelIDs.indices.map { 6 + $0 })))
@@ -170,11 +191,12 @@ public enum CatalogReport {
         out.append("RENTALS (kind: rental; price per unit-hour; commitment none = on demand, period = reserved)")
         out.append(render(
             headers: ["id", "provider", "accelerator", "unit", "pricePerUnitHour", "term", "commitment"] + modelIDs
-                + ["asOf", "price source"],
+                + ["termMonths", "platform", "replica", "asOf", "price source"],
             rows: catalog.rentals.map { r in
                 [r.id, r.provider, r.accelerator, unit(r.acceleratorsPerUnit, r.accelerator), number(r.pricePerUnitHour),
                  r.term, r.commitment.rawValue]
                     + modelIDs.map { throughputCell(r.throughputByModel[$0]) }
+                    + [r.termMonths.map(String.init) ?? "-", r.platform ?? "-", replicaList(r.acceleratorsPerReplicaByModel, modelIDs)]
                     + [r.price.asOf, r.price.source]
             },
             right: Set([4] + modelIDs.indices.map { 7 + $0 })))
@@ -189,6 +211,15 @@ public enum CatalogReport {
                  a.cachedInputPricePerMTok.map(number) ?? "-", a.substitutesFor.joined(separator: ","), a.price.asOf, a.price.source]
             },
             right: [2, 3, 4]))
+
+        out.append("")
+        out.append("PLATFORMS (platforms: [{id, adoptionCost, yearlyCost}]; labelled estimates in USD; 0 for the platform you already run)")
+        out.append(render(
+            headers: ["id", "adoptionCost", "yearlyCost", "stack", "reasoning", "asOf", "sources"],
+            rows: catalog.platforms.map { k in
+                [k.id, number(k.adoptionCost), number(k.yearlyCost), k.stack, k.reasoning, k.source.asOf, k.source.source]
+            },
+            right: [1, 2]))
 
         out.append("")
         out.append("PROVENANCE OF POWER AND THROUGHPUT FIGURES")
@@ -210,6 +241,14 @@ public enum CatalogReport {
 
     private static func provenanceRow(_ id: String, _ model: String, _ t: CatalogThroughput) -> [String] {
         [id, "\(model) tok/s", number(t.tokensPerSecond), t.provenance.asOf, "\(t.note) [\(t.provenance.source)]"]
+    }
+
+    private static func replicaCell(_ a: Int?) -> String { a.map { "\($0)" } ?? "-" }
+
+    /// "llama-3.1-70b:2,llama-3.1-8b:1" in model order.
+    private static func replicaList(_ sizes: [String: Int], _ models: [String]) -> String {
+        let parts = models.compactMap { m in sizes[m].map { "\(m):\($0)" } }
+        return parts.isEmpty ? "-" : parts.joined(separator: ",")
     }
 
     private static func unit(_ count: Int, _ accelerator: String) -> String { "\(count) x \(accelerator)" }
@@ -262,20 +301,27 @@ public enum CatalogReport {
                 PurchaseJSON(
                     id: p.id, kind: .purchase, accelerator: p.accelerator, acceleratorsPerUnit: p.acceleratorsPerUnit,
                     unitPrice: p.unitPrice, lifetimeYears: p.lifetimeYears, powerKW: p.powerKW,
-                    throughput: throughputJSON(p.throughputByModel), price: SourceJSON(p.price), power: SourceJSON(p.power))
+                    throughput: throughputJSON(p.throughputByModel), price: SourceJSON(p.price), power: SourceJSON(p.power),
+                    platform: p.platform, acceleratorsPerReplica: p.acceleratorsPerReplicaByModel)
             },
             rentals: catalog.rentals.map { r in
                 RentalJSON(
                     id: r.id, kind: .rental, provider: r.provider, accelerator: r.accelerator,
                     acceleratorsPerUnit: r.acceleratorsPerUnit, pricePerUnitHour: r.pricePerUnitHour,
                     commitment: r.commitment, term: r.term, throughput: throughputJSON(r.throughputByModel),
-                    price: SourceJSON(r.price))
+                    price: SourceJSON(r.price), termMonths: r.termMonths, platform: r.platform,
+                    acceleratorsPerReplica: r.acceleratorsPerReplicaByModel)
             },
             apis: catalog.apis.map { a in
                 APIJSON(
                     id: a.id, kind: .api, provider: a.provider, inputPricePerMTok: a.inputPricePerMTok,
                     outputPricePerMTok: a.outputPricePerMTok, cachedInputPricePerMTok: a.cachedInputPricePerMTok,
                     substitutesFor: a.substitutesFor, price: SourceJSON(a.price))
+            },
+            platforms: catalog.platforms.map { k in
+                PlatformJSON(
+                    id: k.id, stack: k.stack, adoptionCost: k.adoptionCost, yearlyCost: k.yearlyCost, reasoning: k.reasoning,
+                    source: SourceJSON(k.source))
             })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -296,6 +342,16 @@ public enum CatalogReport {
         let purchases: [PurchaseJSON]
         let rentals: [RentalJSON]
         let apis: [APIJSON]
+        let platforms: [PlatformJSON]
+    }
+
+    private struct PlatformJSON: Encodable {
+        let id: String
+        let stack: String
+        let adoptionCost: Double
+        let yearlyCost: Double
+        let reasoning: String
+        let source: SourceJSON
     }
 
     private struct SourceJSON: Encodable {
@@ -331,6 +387,9 @@ public enum CatalogReport {
         let throughput: [String: ThroughputJSON]
         let price: SourceJSON
         let power: SourceJSON
+        let platform: String?
+        /// Accelerators per replica by model id.
+        let acceleratorsPerReplica: [String: Int]
     }
 
     private struct RentalJSON: Encodable {
@@ -344,6 +403,10 @@ public enum CatalogReport {
         let term: String
         let throughput: [String: ThroughputJSON]
         let price: SourceJSON
+        /// Omitted for on-demand entries and capacity blocks (one period).
+        let termMonths: Int?
+        let platform: String?
+        let acceleratorsPerReplica: [String: Int]
     }
 
     private struct APIJSON: Encodable {

@@ -13,8 +13,16 @@ public enum StarterScenario {
             guard let r = catalog.rentals.first(where: { $0.id == id }) else { return "" }
             return "\(CatalogReport.number(r.pricePerUnitHour)) USD per \(r.acceleratorsPerUnit == 1 ? r.accelerator : "unit")-hour, \(r.term) (as of \(r.price.asOf))"
         }
+        /// A commented `platforms:` entry with the catalog's estimate.
+        func platformLine(_ id: String) -> String {
+            guard let k = catalog.platforms.first(where: { $0.id == id }) else { return "" }
+            let entry = "- {id: \(k.id), adoptionCost: \(YAMLText.number(k.adoptionCost)), yearlyCost: \(YAMLText.number(k.yearlyCost))}"
+            return "#  " + entry + String(repeating: " ", count: max(1, 70 - entry.count)) + "# \(k.stack): catalog estimate"
+        }
+        /// The platform of the offerings the starter's fleet is built from: already adopted, so it costs 0.
+        let existingFleet = "nvidia"
         return """
-        # CapPlan scenario (format v1): \(YAMLText.comment(name))
+        # CapPlan scenario: \(YAMLText.comment(name))
         # Written by `capplan init`. Edit, then `capplan validate` this file and `capplan plan` it.
         # Reference: docs/scenario-format.md (every key), docs/catalog.md (the `use:` entries and their sources).
         #
@@ -40,6 +48,7 @@ public enum StarterScenario {
             model: llama-3.1-70b                   # catalog model: catalog offerings know its throughput, APIs that substitute for it serve it
             outputShare: 0.3                       # fraction of tokens that are output tokens (default 0.5)
             demand: {start: 3.0e11, growthPerPeriod: 0.12}   # input + output tokens in period 1, compounded each period
+            # minReplicas: 2                       # replicas that run at least wherever it is served from an offering with a replica size (default 1)
             # demand: {tokensPerPeriod: [3.0e11, 3.4e11, 3.8e11, 4.2e11, 4.7e11, 5.3e11, 5.9e11, 6.6e11]}  # exactly `periods` values
             # demand: {csv: forecasts/chat.csv, column: tokens}   # path relative to this file; rows: period,tokens
 
@@ -57,16 +66,23 @@ public enum StarterScenario {
             # existingUnits: 2                     # already owned at the start of the horizon (their capex is sunk)
             # existingRemainingPeriods: 8          # periods the existing units remain in service (default lifetimePeriods)
             # accelerator: H100                    # label for reports
-            # acceleratorsPerUnit: 8               # accelerators per unit, for reports
+            # acceleratorsPerUnit: 8               # accelerators per unit
+            # platform: nvidia                     # software platform (default: the catalog's, from the accelerator); see `platforms:` below
+            # acceleratorsPerReplica: {chat: 2}    # accelerators one replica needs, by workload (default: the catalog's memory fit; a node of 8 holds 4)
+            # spareUnits: 1                        # N+1: capacity holds with this many units out while the pool serves (purchases, reserved rentals)
+            # failureDerating: 0.03                # share of capacity lost to failures: capacity x (1 - 0.03)
           - use: h200-node                         # \(purchase("h200-node"))
             opexPerUnitPeriod: 5500
             leadTimePeriods: 2
             maxUnitsPerPeriod: 4
           # Cloud rentals: per unit-hour; commitment none = on demand (paid per slice-hour used),
-          # period = reserved for whole periods.
+          # period = reserved under a contract of termMonths, paid for every hour of the term, used or not
+          # (catalog 1-year and 3-year entries carry 12 and 36 months; the part beyond the horizon is charged too).
           - use: gcp-h100-on-demand                # \(rental("gcp-h100-on-demand"))
             # maxUnits: 64                         # availability cap on units rented at once
           - use: gcp-h100-1-year                   # \(rental("gcp-h100-1-year"))
+            # termMonths: 12                       # contract length: a whole number of periods (a quarter is 3 months)
+            # upfrontPerUnit: 0                    # USD per unit paid when its contract starts
           # APIs: USD per million input / output tokens; `serves` defaults to the workloads whose model the API substitutes for.
           - use: together-llama-3.1-70b
           - use: gpt-4o
@@ -85,7 +101,7 @@ public enum StarterScenario {
           #   kind: rental
           #   pricePerUnitHour: 2.50               # USD per unit-hour
           #   acceleratorsPerUnit: 1
-          #   commitment: none                     # none = on demand | period = reserved for whole periods
+          #   commitment: none                     # none = on demand | period = reserved for termMonths (default: one period)
           #   maxUnits: 32
           #   throughput: {chat: 2700}
           # - id: my-api
@@ -101,6 +117,17 @@ public enum StarterScenario {
 
         # budget:
         #   capexPerPeriod: 2.0e6                  # cap on purchase spending per period (USD): a number or one value per period
+
+        # What running on a software platform costs (USD): adoptionCost once, in the first period any of its
+        # offerings serves; yearlyCost for every year it serves. The platform your fleet already runs on costs 0.
+        # A platform listed here must be some offering's `platform`. Other platforms, with the catalog's labelled
+        # estimates (`capplan catalog`, docs/catalog.md), to uncomment next to an offering that runs on them:
+        platforms:
+          - {id: \(existingFleet), adoptionCost: 0, yearlyCost: 0}      # the existing fleet's platform: already adopted
+        \(platformLine("amd"))
+        \(platformLine("intel-gaudi"))
+        \(platformLine("google-tpu"))
+        \(platformLine("aws-neuron"))
 
         policy:
           integerUnits: true                       # whole units bought and reserved (default true); on-demand rentals are averages

@@ -92,11 +92,20 @@ public struct ScenarioRNG: RandomNumberGenerator, Sendable {
 public struct ScenarioGenerator: Sendable {
     public let size: ScenarioSize
     public let seed: UInt64
+    /// Whether a scenario may use contracts with terms, replica sizes, platforms and
+    /// reliability margins (issue 11). Which scenarios do, and how, the seed decides
+    /// (`procurementShare` of them); off, every scenario is exactly what it was before.
+    public let procurementFeatures: Bool
 
-    public init(size: ScenarioSize, seed: UInt64) {
+    public init(size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true) {
         self.size = size
         self.seed = seed
+        self.procurementFeatures = procurementFeatures
     }
+
+    /// Share of generated scenarios that use the issue-11 features: modest, since each adds
+    /// binaries (docs/scale-suite.md).
+    public static let procurementShare = 0.35
 
     static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
     static let purchaseNames: [(id: String, accelerator: String)] = [
@@ -269,17 +278,103 @@ public struct ScenarioGenerator: Sendable {
         let discountRate = tiny ? (rng.chance(0.5) ? 0 : (rng.uniform(0.02, 0.15) * 100).rounded() / 100) : 0.08
         let accounting: CapexAccounting = tiny ? (rng.chance(0.5) ? .cash : .amortized) : .amortized
 
+        // Issue-11 features, drawn from a stream of their own so that the draws above, and with
+        // them every scenario without the features, stay as they were.
+        var platforms: [PlatformCost] = []
+        if procurementFeatures {
+            var frng = ScenarioRNG(seed: seed ^ size.salt ^ 0x7072_6f63_7572_65)
+            _ = frng.next()
+            if frng.chance(Self.procurementShare) {
+                platforms = addProcurementFeatures(to: &offerings, workloads: &workloads, horizon: horizon, rng: &frng)
+            }
+        }
+
         let scenario = Scenario(
             name: "generated-\(size.rawValue)-\(seed)", horizon: horizon, discountRate: discountRate,
             capexAccounting: accounting, timeSlices: slices, workloads: workloads, offerings: offerings,
             site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
             budget: Budget(capexPerPeriod: capex),
-            policy: Policy(integerUnits: integerUnits, utilizationCap: utilizationCap, unservedPenaltyPerMTok: penalty))
+            policy: Policy(integerUnits: integerUnits, utilizationCap: utilizationCap, unservedPenaltyPerMTok: penalty),
+            platforms: platforms)
         // The draws above stay inside the format's rules by construction; a change that breaks
         // that is a bug in the generator, caught here rather than as a confusing load error.
         let violations = ScenarioRules.violations(in: scenario)
         precondition(violations.isEmpty, "generated scenario breaks the scenario rules: \(violations)")
         return scenario
+    }
+
+    /// Contract terms and upfront fees on reserved rentals, replica sizes (with minReplicas),
+    /// platforms with adoption and yearly costs, spare units and failure derating, each with its
+    /// own chance. The guaranteed API is untouched, so the scenario stays feasible; every
+    /// replica size divides the 8 accelerators of a generated unit or spans two units.
+    /// Returns the platform costs (each platform named by some offering).
+    func addProcurementFeatures(
+        to offerings: inout [Offering], workloads: inout [Workload], horizon: Horizon, rng: inout ScenarioRNG
+    ) -> [PlatformCost] {
+        let monthsPerPeriod = ScenarioRules.monthsPerPeriod(horizon.kind)
+        let namePlatforms = rng.chance(0.6)
+        /// The accelerator's platform, or now and then another one, so that small scenarios
+        /// also choose between platforms (a label: the generated figures are synthetic anyway).
+        func platform(_ accelerator: String?) -> String {
+            rng.chance(0.35) ? ["amd", "intel-gaudi", "google-tpu"][rng.int(0...2)] : BuiltInCatalogData.platform(accelerator ?? "")
+        }
+        func replicaSizes(_ throughput: [String: Double]) -> [String: Int] {
+            guard rng.chance(0.35) else { return [:] }
+            var sizes: [String: Int] = [:]
+            for w in workloads.map(\.id) where throughput[w] != nil {
+                sizes[w] = [1, 2, 2, 4, 8, 16][rng.int(0...5)]
+            }
+            return sizes
+        }
+        func derating() -> Double { rng.chance(0.15) ? Double(rng.int(1...5)) / 100 : 0 }
+        for i in offerings.indices {
+            switch offerings[i] {
+            case .purchase(var o):
+                if namePlatforms { o.platform = platform(o.accelerator) }
+                o.acceleratorsPerReplica = replicaSizes(o.throughput)
+                if rng.chance(0.15) { o.spareUnits = 1 }
+                o.failureDerating = derating()
+                offerings[i] = .purchase(o)
+            case .rental(var o):
+                if namePlatforms { o.platform = platform(o.accelerator) }
+                o.acceleratorsPerReplica = replicaSizes(o.throughput)
+                o.failureDerating = derating()
+                if o.commitment == .period {
+                    if rng.chance(0.6) { o.termPeriods = [6, 12, 36][rng.int(0...2)] / monthsPerPeriod }
+                    if rng.chance(0.3) { o.upfrontPerUnit = (o.pricePerUnitHour * horizon.hoursPerPeriod * rng.uniform(0.1, 0.5)).rounded() }
+                    if rng.chance(0.15) { o.spareUnits = 1 }
+                }
+                offerings[i] = .rental(o)
+            case .api:
+                break
+            }
+        }
+        let sized = Set(offerings.flatMap { o -> [String] in
+            switch o {
+            case .purchase(let p): return Array(p.acceleratorsPerReplica.keys)
+            case .rental(let r): return Array(r.acceleratorsPerReplica.keys)
+            case .api: return []
+            }
+        })
+        for i in workloads.indices where sized.contains(workloads[i].id) && rng.chance(0.3) {
+            workloads[i].minReplicas = 2
+        }
+        guard namePlatforms else { return [] }
+        var named: [String] = []
+        for o in offerings {
+            let k: String?
+            switch o {
+            case .purchase(let p): k = p.platform
+            case .rental(let r): k = r.platform
+            case .api: k = nil
+            }
+            if let k, !named.contains(k) { named.append(k) }
+        }
+        return named.compactMap { k in
+            guard rng.chance(0.6) else { return nil }
+            return PlatformCost(
+                id: k, adoptionCost: Self.significant(rng.logUniform(5e4, 2e6), 2), yearlyCost: Self.significant(rng.logUniform(1e4, 5e5), 2))
+        }
     }
 
     /// Slices of the day: whole hours summing to 24, token shares from a diurnal profile

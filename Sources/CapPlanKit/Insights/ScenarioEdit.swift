@@ -15,11 +15,15 @@ public enum ScenarioEdit {
         case workload(Int, String)
         /// Offering index and field; `throughput` with the workload id.
         case offering(Int, String, workload: String?)
+        /// Platform cost index and field (`adoptionCost`, `yearlyCost`).
+        case platform(Int, String)
     }
 
     static let purchaseFields = ["unitPrice", "lifetimePeriods", "powerKW", "opexPerUnitPeriod", "leadTimePeriods",
-                                 "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods"]
-    static let rentalFields = ["pricePerUnitHour", "maxUnits"]
+                                 "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods", "failureDerating"]
+    static let rentalFields = ["pricePerUnitHour", "maxUnits", "failureDerating"]
+    /// Reserved rentals only: an on-demand rental has no contract to pay up front.
+    static let reservedFields = ["upfrontPerUnit"]
     static let apiFields = ["inputPricePerMTok", "outputPricePerMTok", "priceScale", "maxTokensPerSecond"]
 
     /// Every settable path of `scenario` with its target, in scenario order. Ids may contain
@@ -35,7 +39,7 @@ public enum ScenarioEdit {
             var throughput: [String: Double] = [:]
             switch offering {
             case .purchase(let o): fields = purchaseFields; throughput = o.throughput
-            case .rental(let o): fields = rentalFields; throughput = o.throughput
+            case .rental(let o): fields = rentalFields + (o.commitment == .period ? reservedFields : []); throughput = o.throughput
             case .api: fields = apiFields
             }
             for field in fields { list.append((prefix + field, .offering(k, field, workload: nil))) }
@@ -46,6 +50,9 @@ public enum ScenarioEdit {
         for field in ["electricityPricePerKWh", "pue", "powerCapKW"] { list.append(("site." + field, .site(field))) }
         list.append(("budget.capexPerPeriod", .budget))
         for field in ["utilizationCap", "unservedPenaltyPerMTok"] { list.append(("policy." + field, .policy(field))) }
+        for (k, platform) in scenario.platforms.enumerated() {
+            for field in ["adoptionCost", "yearlyCost"] { list.append(("platforms.\(platform.id).\(field)", .platform(k, field))) }
+        }
         return list
     }
 
@@ -64,7 +71,8 @@ public enum ScenarioEdit {
         var message = "unknown scenario path '\(InputText.excerpt(path))'"
         if let suggestion = nearest(path, in: all.map(\.path)) { message += "; did you mean '\(suggestion)'?" }
         message += " (settable paths: discountRate, workloads.ID.{outputShare,demandScale}, offerings.ID.FIELD, "
-            + "site.{electricityPricePerKWh,pue,powerCapKW}, budget.capexPerPeriod, policy.{utilizationCap,unservedPenaltyPerMTok})"
+            + "site.{electricityPricePerKWh,pue,powerCapKW}, budget.capexPerPeriod, policy.{utilizationCap,unservedPenaltyPerMTok}, "
+            + "platforms.ID.{adoptionCost,yearlyCost})"
         throw InsightsError(message)
     }
 
@@ -125,6 +133,7 @@ public enum ScenarioEdit {
                 case "maxUnitsPerPeriod": o.maxUnitsPerPeriod = try checked(ScenarioRules.units)
                 case "existingUnits": o.existingUnits = try checked(ScenarioRules.units)
                 case "existingRemainingPeriods": o.existingRemainingPeriods = Int(try checked(ScenarioRules.existingRemainingPeriods))
+                case "failureDerating": o.failureDerating = try checked(ScenarioRules.failureDerating)
                 default: o.throughput[throughputWorkload!] = try checked(ScenarioRules.throughput)
                 }
                 copy.offerings[k] = .purchase(o)
@@ -132,6 +141,8 @@ public enum ScenarioEdit {
                 switch field {
                 case "pricePerUnitHour": o.pricePerUnitHour = try checked(ScenarioRules.pricePerUnitHour)
                 case "maxUnits": o.maxUnits = try checked(ScenarioRules.units)
+                case "failureDerating": o.failureDerating = try checked(ScenarioRules.failureDerating)
+                case "upfrontPerUnit": o.upfrontPerUnit = try checked(ScenarioRules.upfrontPerUnit)
                 default: o.throughput[throughputWorkload!] = try checked(ScenarioRules.throughput)
                 }
                 copy.offerings[k] = .rental(o)
@@ -146,6 +157,12 @@ public enum ScenarioEdit {
                 default: o.maxTokensPerSecond = try checked(ScenarioRules.maxTokensPerSecond)
                 }
                 copy.offerings[k] = .api(o)
+            }
+        case .platform(let k, let field):
+            if field == "adoptionCost" {
+                copy.platforms[k].adoptionCost = try checked(ScenarioRules.platformCost)
+            } else {
+                copy.platforms[k].yearlyCost = try checked(ScenarioRules.platformCost)
             }
         }
         return copy

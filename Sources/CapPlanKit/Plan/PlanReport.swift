@@ -60,7 +60,8 @@ public enum PlanReport {
         w.line(cost + ")")
         if let cash = plan.finance?.cashFlow {
             // Cash and salvage apart: the salvage is value left in the units, not cash (docs/finance.md).
-            w.line("Cash out \(Formatting.money(cash.total)) undiscounted (purchases \(Formatting.money(cash.capital)), running \(Formatting.money(cash.operating))); salvage value at the end \(Formatting.money(cash.salvageValue)), not cash")
+            let owed = cash.commitments > 0 ? ", rent due after the horizon \(Formatting.money(cash.commitments))" : ""
+            w.line("Cash out \(Formatting.money(cash.total)) undiscounted (purchases \(Formatting.money(cash.capital)), running \(Formatting.money(cash.operating))\(owed)); salvage value at the end \(Formatting.money(cash.salvageValue)), not cash")
         }
         if let baselines = plan.baselines {
             for (name, baseline) in [("All-API", baselines.allAPI), ("No-API (own and rent)", baselines.noAPI), ("Rent-only", baselines.rentOnly)] {
@@ -75,6 +76,7 @@ public enum PlanReport {
         if totals.tokensUnserved > 0 {
             w.line("Unserved: \(Formatting.tokens(totals.tokensUnserved)) of \(Formatting.tokens(totals.tokensDemanded)) tokens")
         }
+        if let line = commitmentsLine(plan) { w.line(line) }
 
         // In the order the purchases must be placed (PlanExtraction sorts them).
         w.heading("What to buy")
@@ -87,6 +89,15 @@ public enum PlanReport {
                     [$0.orderPeriod, $0.period, $0.offering, Formatting.number($0.units),
                      Formatting.number($0.accelerators) + ($0.accelerator.map { " \($0)" } ?? ""), Formatting.money($0.capex)]
                 })
+        }
+
+        if let contracts = contractRows(plan) {
+            w.heading("Reserved contracts (paid for the whole term, used or not)")
+            w.table(contracts.header, contracts.rows)
+        }
+        if let platforms = platformRows(plan) {
+            w.heading("Platforms")
+            w.table(platforms.header, platforms.rows)
         }
 
         let fleetOfferings = orderedUnique(plan.periods.flatMap { $0.fleet.map(\.offering) })
@@ -112,6 +123,15 @@ public enum PlanReport {
             })
         }
 
+        if let replicas = replicaRows(plan) {
+            w.heading("Replicas: the most run in any slice, per offering and workload")
+            w.table(replicas.header, replicas.rows)
+        }
+        if let margins = marginRows(plan) {
+            w.heading("Reliability margins: units, spare units held, derated, usable")
+            w.table(margins.header, margins.rows)
+        }
+
         w.heading("Tokens served by offering (share of each period's demand)")
         let servers = orderedUnique(plan.periods.flatMap { $0.workloads.flatMap { $0.servedTokens.keys.sorted() } })
         w.table(["period"] + servers + ["unserved"], plan.periods.map { period in
@@ -124,14 +144,23 @@ public enum PlanReport {
         })
 
         w.heading("Cost by period (undiscounted, USD)")
+        // The platform column only where a platform costs something, so plans without one read as before.
+        let platform = totals.platform != 0 || plan.periods.contains { $0.cost.platform != 0 }
         var rows = plan.periods.map { period in
             let c = period.cost
-            return [period.period, Formatting.money(c.capex), Formatting.money(c.energy), Formatting.money(c.fixedOpex), Formatting.money(c.rental), Formatting.money(c.api),
-                    Formatting.money(c.unservedPenalty), Formatting.money(c.total), Formatting.money(period.discountedCost.total)]
+            return [period.period, Formatting.money(c.capex), Formatting.money(c.energy), Formatting.money(c.fixedOpex), Formatting.money(c.rental), Formatting.money(c.api)]
+                + (platform ? [Formatting.money(c.platform)] : [])
+                + [Formatting.money(c.unservedPenalty), Formatting.money(c.total), Formatting.money(period.discountedCost.total)]
         }
-        rows.append(["total", Formatting.money(totals.capex), Formatting.money(totals.energy), Formatting.money(totals.fixedOpex), Formatting.money(totals.rental), Formatting.money(totals.api),
-                     Formatting.money(totals.unservedPenalty), Formatting.money(totals.cost + totals.salvage), Formatting.money(totals.discountedCost + totals.discountedSalvage)])
-        w.table(["period", "capex", "energy", "opex", "rental", "api", "unserved", "total", "discounted"], rows)
+        // The periods' sum: the total before salvage and the commitments beyond the horizon.
+        rows.append(["total", Formatting.money(totals.capex), Formatting.money(totals.energy), Formatting.money(totals.fixedOpex), Formatting.money(totals.rental), Formatting.money(totals.api)]
+                    + (platform ? [Formatting.money(totals.platform)] : [])
+                    + [Formatting.money(totals.unservedPenalty), Formatting.money(totals.cost + totals.salvage - totals.commitmentsBeyondHorizon),
+                       Formatting.money(totals.discountedCost + totals.discountedSalvage - totals.discountedCommitmentsBeyondHorizon)])
+        w.table(["period", "capex", "energy", "opex", "rental", "api"] + (platform ? ["platform"] : []) + ["unserved", "total", "discounted"], rows)
+        if totals.commitmentsBeyondHorizon > 0 {
+            w.line("  commitments beyond the horizon: \(Formatting.money(totals.commitmentsBeyondHorizon)) (discounted \(Formatting.money(totals.discountedCommitmentsBeyondHorizon))), added to the total")
+        }
         if totals.salvage > 0 {
             w.line("  salvage credit at the horizon's end: \(Formatting.money(totals.salvage)) (discounted \(Formatting.money(totals.discountedSalvage)))")
         }
@@ -163,6 +192,72 @@ public enum PlanReport {
         }
         for warning in plan.warnings { w.line("warning: \(warning)") }
         return w.text
+    }
+
+    // MARK: Contracts, platforms, replicas and margins (shared with `capplan report`)
+
+    /// The headline sentence on the rent owed after the horizon; nil when there is none.
+    static func commitmentsLine(_ plan: PlanDocument) -> String? {
+        guard let totals = plan.totals, totals.commitmentsBeyondHorizon > 0 else { return nil }
+        let last = plan.horizon.periodLabels.last ?? plan.horizon.start
+        return "Commitments beyond the horizon \(Formatting.money(totals.commitmentsBeyondHorizon)) (discounted \(Formatting.money(totals.discountedCommitmentsBeyondHorizon))): "
+            + "rent of reserved contracts running past \(last), included in the cost, a liability never netted with salvage"
+    }
+
+    /// Every contract, by start period then offering; nil when the plan reserves nothing.
+    static func contractRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let rentals = plan.rentals, !rentals.isEmpty else { return nil }
+        var lines: [(start: Int, offering: String, row: [String])] = []
+        for rental in rentals {
+            for contract in rental.contracts {
+                let term = "\(contract.termMonths) months (\(contract.termPeriods) periods)"
+                let ends = contract.end + (contract.periodsBeyondHorizon > 0 ? " (after the horizon)" : "")
+                lines.append((PeriodLabel(contract.start)?.ordinal ?? 0, rental.offering, [
+                    contract.start, ends, rental.offering, Formatting.number(contract.units), term, Formatting.money(contract.upfront),
+                    Formatting.money(contract.rentInHorizon), Formatting.money(contract.rentBeyondHorizon),
+                ]))
+            }
+        }
+        lines.sort { ($0.start, $0.offering) < ($1.start, $1.offering) }
+        return (["starts", "ends", "offering", "units", "term", "upfront", "rent in horizon", "rent beyond horizon"], lines.map(\.row))
+    }
+
+    /// One row per costed platform; nil when the scenario costs none.
+    static func platformRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let platforms = plan.platforms, !platforms.isEmpty else { return nil }
+        return (["platform", "adopted", "in use", "adoption cost", "yearly costs", "offerings"], platforms.map { line in
+            let inUse: String
+            if let first = line.periodsInUse.first, let last = line.periodsInUse.last {
+                inUse = line.periodsInUse.count == 1 ? first : "\(line.periodsInUse.count) periods, \(first)-\(last)"
+            } else {
+                inUse = "never"
+            }
+            return [line.platform, line.adoptionPeriod ?? "not adopted", inUse, Formatting.money(line.adoptionCost),
+                    Formatting.money(line.yearlyCosts) + " (\(Formatting.money(line.yearlyCost))/year)", line.offerings.joined(separator: ", ")]
+        })
+    }
+
+    /// Periods down, offering/workload pairs across: the peak replicas; nil without replicas.
+    static func replicaRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let replicas = plan.replicas, !replicas.isEmpty else { return nil }
+        let header = ["period"] + replicas.map { "\($0.offering)/\($0.workload) (\($0.acceleratorsPerReplica) acc.)" }
+        return (header, plan.horizon.periodLabels.map { label in
+            [label] + replicas.map { line in line.periods.first { $0.period == label }.map { Formatting.number($0.peak) } ?? "-" }
+        })
+    }
+
+    /// One row per pool and period with units; nil without margins.
+    static func marginRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let margins = plan.margins, !margins.isEmpty else { return nil }
+        var rows: [[String]] = []
+        for line in margins {
+            let rule = (line.spareUnits > 0 ? ["N+\(line.spareUnits)"] : []) + (line.failureDerating > 0 ? ["derated \(Formatting.percent(line.failureDerating))"] : [])
+            for period in line.periods {
+                rows.append([line.offering, period.period, rule.joined(separator: ", "), Formatting.number(period.units),
+                             Formatting.number(period.spareUnitsHeld), Formatting.number(period.deratedUnits), Formatting.number(period.usableUnits)])
+            }
+        }
+        return (["offering", "period", "margin", "units", "spare held", "derated", "usable"], rows)
     }
 
     static func orderedUnique(_ values: [String]) -> [String] {

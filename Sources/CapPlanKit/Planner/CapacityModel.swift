@@ -160,6 +160,10 @@ public struct CapacityModelOptions: Sendable, Hashable {
     /// `addPurchaseVariables`); off gives the plain formulation of the MathProg twin.
     public var wholeFleet: Bool = true
 
+    /// Build contract starts v_oq for every reserved rental, one-period terms without a fee
+    /// included (the form of 8.1 where section 3's is exact: tests and benchmarks compare them).
+    var contractStartsEverywhere = false
+
     public init(names: Bool = true, integerUnits: Bool? = nil, reductions: Bool = true, wholeFleet: Bool = true) {
         self.names = names
         self.integerUnits = integerUnits
@@ -222,6 +226,10 @@ public struct CapacityModelBuilder {
     /// integrality and the cost, as in section 3.
     static func hasContract(_ rental: RentalOffering) -> Bool {
         rental.commitment == .period && (rental.termPeriods > 1 || rental.upfrontPerUnit > 0)
+    }
+
+    func buildsContract(_ rental: RentalOffering) -> Bool {
+        Self.hasContract(rental) || (options.contractStartsEverywhere && rental.commitment == .period)
     }
 
     /// The platform of an offering position, if any.
@@ -500,7 +508,7 @@ public struct CapacityModelBuilder {
             case .period:
                 index.reservedUnits.append(PeriodBlock(start: lp.variableCount))
                 index.onDemandUnits.append(nil)
-                let contract = Self.hasContract(rental)
+                let contract = buildsContract(rental)
                 for p in 0..<periods {
                     lp.addVariable(
                         name: name("m", rental.id, labels[p]), lowerBound: 0, upperBound: rental.maxUnits,
@@ -528,7 +536,7 @@ public struct CapacityModelBuilder {
     ///     cost(v_oq) = f_o δ_q + π_o h Σ_{p=q}^{q+T_o−1} δ_p
     mutating func addContractStartVariables() {
         for rental in rentals {
-            guard Self.hasContract(rental) else {
+            guard buildsContract(rental) else {
                 index.contractStarts.append(nil)
                 continue
             }
@@ -609,9 +617,10 @@ public struct CapacityModelBuilder {
     }
 
     /// ρ_owps for (o, w) ∈ Π^rep (8.2): integer on whole-unit pools (purchases and reserved
-    /// rentals with whole units), continuous on demand; and z_owps ∈ {0, 1} (continuous in
-    /// [0, 1] without whole units: `--relax`) where the minimum is not implied, i.e. unless ρ
-    /// is integer and μ_w = 1. Neither has a cost of its own.
+    /// rentals with whole units), continuous on demand; and z_owps ∈ {0, 1} where the minimum is
+    /// not implied, i.e. unless ρ is integer and μ_w = 1. Neither has a cost of its own. z (like
+    /// u and y) is an on/off decision, not a unit: binary with continuous units and `--relax`
+    /// too, so the minimum replicas are charged in full and the evaluator can price the plan.
     mutating func addReplicaVariables() {
         for (k, pair) in index.servingPairs.enumerated() where pair.throughput != nil {
             let offering = scenario.offerings[pair.offering], workload = scenario.workloads[pair.workload]
@@ -632,7 +641,7 @@ public struct CapacityModelBuilder {
                     for slice in scenario.timeSlices {
                         lp.addVariable(
                             name: name("z", offering.id, workload.id, labels[p], slice.name), lowerBound: 0, upperBound: 1,
-                            kind: integer ? .binary : .continuous)
+                            kind: .binary)
                     }
                 }
             }
@@ -643,7 +652,7 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// u_kp (binary; continuous in [0, 1] without whole units) for every costed platform
+    /// u_kp (binary, also with continuous units) for every costed platform
     /// (A_k > 0 or Y_k > 0) that a built serving pair runs on, costing δ_p Y_k h / 8760; and
     /// α_kp ∈ [0, 1], costing δ_p A_k, when A_k > 0 and the platform is not adopted before the
     /// horizon (no purchase of k has existing units). α is integral at every optimum: the
@@ -656,7 +665,7 @@ public struct CapacityModelBuilder {
             for p in 0..<periods {
                 lp.addVariable(
                     name: name("platformUsed", platform.id, labels[p]), lowerBound: 0, upperBound: 1,
-                    kind: integer ? .binary : .continuous, objective: discount[p] * platform.yearlyCost * hours / 8760)
+                    kind: .binary, objective: discount[p] * platform.yearlyCost * hours / 8760)
             }
             var adoption: PeriodBlock?
             let adoptedBefore = purchases.contains { $0.platform == platform.id && $0.existingUnits > 0 }
@@ -672,7 +681,7 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// y_op (binary; continuous in [0, 1] without whole units) for every purchase or rental
+    /// y_op (binary, also with continuous units) for every purchase or rental
     /// with spare units k_o > 0 that serves some workload (8.4). No cost of its own.
     mutating func addPoolInUseVariables() {
         for (o, offering) in scenario.offerings.enumerated() where margins(offering: o).spare > 0 {
@@ -680,7 +689,7 @@ public struct CapacityModelBuilder {
             poolPosition[o] = index.poolsInUse.count
             index.poolsInUse.append(PoolInUseBlock(offering: o, inUse: PeriodBlock(start: lp.variableCount)))
             for p in 0..<periods {
-                lp.addVariable(name: name("poolUsed", offering.id, labels[p]), lowerBound: 0, upperBound: 1, kind: integer ? .binary : .continuous)
+                lp.addVariable(name: name("poolUsed", offering.id, labels[p]), lowerBound: 0, upperBound: 1, kind: .binary)
             }
         }
     }

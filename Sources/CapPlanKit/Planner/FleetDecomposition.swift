@@ -1,16 +1,19 @@
 import LinearProgramming
 
 /// Benders decomposition of the capacity LP: the fleet decisions (arrivals b_oq, units in
-/// service n_op, reserved rentals m_op and their contract starts v_oq) and the per-period
-/// binaries (platforms in use u_kp, adopted α_kp, pools in use y_op) in the master, with the
+/// service n_op, reserved rentals m_op and their contract starts v_oq) and the platforms
+/// (in use u_kp, adopted α_kp) in the master, with the
 /// `fleet`, `contract`, `platformAdoption`, `powerCap` and `capitalBudget` rows; one dispatch
 /// block per period and slice with that slice's `demand`, `ownedCapacity`, `rentedCapacity`,
-/// `replicaCapacity`, `minimumReplicas`/`replicaInUse`, `poolInUse`, `platformInUse` and
-/// `apiRateLimit` rows and its x, y, u, ρ, z and on-demand columns.
+/// `replicaCapacity`, `minimumReplicas`/`replicaInUse`, `platformInUse` and `apiRateLimit`
+/// rows and its x, y, u, ρ, z and on-demand columns.
 ///
-/// The blocks must be LPs: with whole units ρ and z are integer and Benders declines
-/// (`BendersNotApplicable`), and the whole model is solved instead. Relaxations (`--relax`,
-/// the heuristics' LPs) decompose.
+/// Declined (the whole model is solved) where it would not be exact:
+/// - with whole units ρ and z are integer, and blocks must be LPs (`BendersNotApplicable`);
+///   relaxations (`--relax`, the heuristics' LPs) decompose;
+/// - with spare units: y_op spans the period's slices, so it would sit in the master, and a
+///   master point with y_op = 1 and fewer than k_o units makes the slice's capacity row
+///   infeasible whatever the block does; the implementation has optimality cuts only.
 enum FleetDecomposition {
     /// The decomposition, or nil when a block could be infeasible for some master point: every
     /// workload needs an option without a limit (an API without a rate limit, an on-demand
@@ -19,7 +22,8 @@ enum FleetDecomposition {
     /// servable.
     static func decomposition(of model: CapacityModel) -> BendersDecomposition? {
         let scenario = model.scenario, index = model.index
-        let gated = Set(index.platforms.flatMap(\.offerings) + index.poolsInUse.map(\.offering))
+        guard index.poolsInUse.isEmpty else { return nil }
+        let gated = Set(index.platforms.flatMap(\.offerings))
         for w in scenario.workloads.indices where index.unserved[w] == nil {
             let unlimited = index.servingPairs.contains { pair in
                 guard pair.workload == w, !gated.contains(pair.offering) else { return false }
@@ -51,9 +55,6 @@ enum FleetDecomposition {
                 if let adoption = platform.adoption { master.append(adoption.variable(p)) }
             }
         }
-        for pool in index.poolsInUse {
-            for p in 0..<periods { master.append(pool.inUse.variable(p)) }
-        }
         var blocks: [[Constraint]] = []
         for p in 0..<periods {
             for s in 0..<slices {
@@ -64,7 +65,6 @@ enum FleetDecomposition {
                 for replica in index.replicaPairs {
                     rows += [replica.capacityRows, replica.minimumRows, replica.inUseRows].compactMap { $0?.constraint(p, s) }
                 }
-                rows += index.poolsInUse.compactMap { $0.rows?.constraint(p, s) }
                 for platform in index.platforms {
                     rows += platform.inUseRows.keys.sorted().map { platform.inUseRows[$0]!.constraint(p, s) }
                 }

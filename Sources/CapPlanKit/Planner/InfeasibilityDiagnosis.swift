@@ -223,11 +223,46 @@ enum InfeasibilityDiagnosis {
             let o = scenario.offerings.firstIndex { $0.id == rental.id }!
             guard servers.contains(o), let cap = rental.maxUnits else { continue }
             let units = model.index.reservedUnits[k]?.variable(p) ?? model.index.onDemandUnits[k]!.variable(p, s)
-            if isBinding(solution[units], cap) { limits.append("\(rental.id).maxUnits = \(cap)") }
+            if isBinding(solution[units], cap) {
+                limits.append("\(rental.id).maxUnits = \(cap)" + marginNote(derating: rental.failureDerating, spare: rental.spareUnits))
+            } else if let starts = model.index.contractStarts[k], rental.termPeriods > 1,
+                      (max(0, p - rental.termPeriods + 1)..<p).contains(where: { solution[starts.variable($0)] > 1e-9 }),
+                      isBinding(solution[units] + 1, cap) {
+                // Units still under earlier contracts fill the cap: no new start fits.
+                limits.append("\(rental.id).maxUnits = \(cap): units under contracts started earlier (term \(rental.termPeriods) periods) fill it")
+            }
         }
+        limits += replicaLimits(scenario, model: model, workload: w)
         for (k, api) in scenario.apis.enumerated() {
             guard api.serves.contains(workloadID), let rows = model.index.apiRateLimitRows[k], let limit = api.maxTokensPerSecond else { continue }
             if isBinding(solution.activity(rows.constraint(p, s)), limit) { limits.append("\(api.id).maxTokensPerSecond = \(limit)") }
+        }
+        return limits
+    }
+
+    /// ", after failureDerating d and spareUnits k" when the pool has margins (8.4), which
+    /// shrink what its units carry.
+    static func marginNote(derating: Double, spare: Int) -> String {
+        var parts: [String] = []
+        if derating > 0 { parts.append("failureDerating \(derating)") }
+        if spare > 0 { parts.append("spareUnits \(spare)") }
+        return parts.isEmpty ? "" : " (capacity after \(parts.joined(separator: " and ")))"
+    }
+
+    /// Section 8's limits on workload `w`: a rental whose maxUnits, less its spare units and
+    /// derating, holds fewer than minReplicas whole replicas of `w` cannot serve it at all.
+    static func replicaLimits(_ scenario: Scenario, model: CapacityModel, workload w: Int) -> [String] {
+        var limits: [String] = []
+        let workload = scenario.workloads[w]
+        for replica in model.index.replicaPairs where replica.workload == w {
+            guard case .rental(let rental) = scenario.offerings[replica.offering], let cap = rental.maxUnits else { continue }
+            let usable = (1 - rental.failureDerating) * (cap - Double(rental.spareUnits))
+            let needed = replica.unitsPerReplica * Double(replica.minimum)
+            if usable < needed * (1 - bindingTolerance) {
+                limits.append("\(rental.id).maxUnits = \(cap) holds fewer than minReplicas \(replica.minimum) replica(s) of \(workload.id) "
+                    + "(\(rental.acceleratorsPerReplica[workload.id]!) accelerators each, \(Formatting.number(needed)) units)"
+                    + marginNote(derating: rental.failureDerating, spare: rental.spareUnits))
+            }
         }
         return limits
     }

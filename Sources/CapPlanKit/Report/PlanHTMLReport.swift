@@ -28,10 +28,11 @@ public struct ReportError: Error, CustomStringConvertible, Sendable {
 
 public enum PlanHTMLReport {
     static let costColors = (capex: "#4e79a7", energy: "#f28e2b", opex: "#e15759", rental: "#76b7b2", api: "#59a14f",
-                             penalty: "#edc948", idle: "#bab0ac")
+                             penalty: "#edc948", idle: "#bab0ac", platform: "#9c755f", commitments: "#a0cbe8")
     static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
 
-    /// The chart ids in page order (those drawn for every solved plan, then the optional ones).
+    /// The chart ids in page order (those drawn for every solved plan, then the optional ones:
+    /// `contracts` when the plan reserves).
     public static let planCharts = ["cost", "cash", "capacity", "slices", "fleet", "utilization", "workloads"]
 
     /// The plan with its finance redone under `inputs.terms`, or an error when there is nothing to show.
@@ -73,9 +74,15 @@ public enum PlanHTMLReport {
         var lines = [
             "Discounted cost \(Formatting.money(totals.discountedCost)) (the objective); undiscounted \(Formatting.money(totals.cost))"
                 + (totals.costPerMillionTokens.map { ", \(Formatting.money($0)) per million tokens served" } ?? ""),
-            "Cash out \(Formatting.money(finance.cashFlow.total)) undiscounted: purchases \(Formatting.money(finance.cashFlow.capital)), running costs \(Formatting.money(finance.cashFlow.operating))",
+            "Cash out \(Formatting.money(finance.cashFlow.total)) undiscounted: purchases \(Formatting.money(finance.cashFlow.capital)), running costs \(Formatting.money(finance.cashFlow.operating))"
+                + (finance.cashFlow.commitments > 0 ? ", rent due after the horizon \(Formatting.money(finance.cashFlow.commitments))" : ""),
             "Salvage value at the horizon's end \(Formatting.money(finance.cashFlow.salvageValue)): value left in the units, not cash",
         ]
+        if let commitments = PlanReport.commitmentsLine(plan) { lines.append(commitments) }
+        for platform in plan.platforms ?? [] where platform.cost > 0 {
+            let adopted = platform.adoptionPeriod.map { $0 == "before the horizon" ? "adopted before the horizon" : "adopted in \($0) for \(Formatting.money(platform.adoptionCost))" }
+            lines.append("Platform \(platform.platform): " + [adopted, "\(Formatting.money(platform.yearlyCosts)) running costs over \(platform.periodsInUse.count) periods"].compactMap { $0 }.joined(separator: ", "))
+        }
         if totals.tokensUnserved > 0 {
             lines.append("Unserved: \(Formatting.tokens(totals.tokensUnserved)) of \(Formatting.tokens(totals.tokensDemanded)) tokens")
         }
@@ -128,8 +135,11 @@ public enum PlanHTMLReport {
     }
 
     static func cashTable(_ lines: [CashFlow.Line]) -> Table {
-        Table(header: ["", "purchases", "running costs", "cash out"], rows: lines.map {
-            [$0.label + ($0.inHorizon ? "" : " (outside the horizon)"), Formatting.money($0.capital), Formatting.money($0.operating), Formatting.money($0.total)]
+        // The contracts' rent after the horizon gets its column only when there is some.
+        let owed = lines.contains { $0.commitments != 0 }
+        return Table(header: ["", "purchases", "running costs"] + (owed ? ["rent after the horizon"] : []) + ["cash out"], rows: lines.map {
+            [$0.label + ($0.inHorizon ? "" : " (outside the horizon)"), Formatting.money($0.capital), Formatting.money($0.operating)]
+                + (owed ? [Formatting.money($0.commitments)] : []) + [Formatting.money($0.total)]
         })
     }
 
@@ -143,16 +153,28 @@ public enum PlanHTMLReport {
 
     static func workloadTable(_ finance: PlanFinance) -> Table {
         let a = finance.attribution
+        // A platform column only when a platform costs something, so other plans read as before.
+        let platform = (a.workloads.map(\.cost) + [a.idle]).contains { $0.platform != 0 }
         func cells(_ name: String, _ l: Attribution.Lines, tokens: String, perMTok: String) -> [String] {
-            [name, Formatting.money(l.owned), Formatting.money(l.reserved), Formatting.money(l.onDemand), Formatting.money(l.api),
-             Formatting.money(l.unservedPenalty), Formatting.money(l.total), tokens, perMTok]
+            [name, Formatting.money(l.owned), Formatting.money(l.reserved), Formatting.money(l.onDemand), Formatting.money(l.api)]
+                + (platform ? [Formatting.money(l.platform)] : [])
+                + [Formatting.money(l.unservedPenalty), Formatting.money(l.total), tokens, perMTok]
         }
         var rows = a.workloads.map {
             cells($0.workload, $0.cost, tokens: Formatting.tokens($0.tokensServed), perMTok: $0.costPerMillionTokens.map(Formatting.money) ?? "-")
         }
         rows.append(cells("idle capacity", a.idle, tokens: "-", perMTok: "-"))
-        rows.append(["total", "", "", "", "", "", Formatting.money(a.total), "", ""])
-        return Table(header: ["workload", "owned", "reserved", "on demand", "API", "unserved penalty", "total", "tokens served", "per million tokens"], rows: rows)
+        if a.beyondHorizon > 0 {
+            rows.append(cells("contracts after the horizon", Attribution.Lines(reserved: a.beyondHorizon), tokens: "-", perMTok: "-"))
+        }
+        let blanks = [String](repeating: "", count: platform ? 6 : 5)
+        rows.append(["total"] + blanks + [Formatting.money(a.total), "", ""])
+        return Table(header: ["workload", "owned", "reserved", "on demand", "API"] + (platform ? ["platform"] : [])
+                        + ["unserved penalty", "total", "tokens served", "per million tokens"], rows: rows)
+    }
+
+    static func table(_ rows: (header: [String], rows: [[String]])?) -> Table? {
+        rows.map { Table(header: $0.header, rows: $0.rows) }
     }
 
     static func limitTable(_ plan: PlanDocument) -> Table {
@@ -172,10 +194,51 @@ public enum PlanHTMLReport {
             ChartSeries(name: "rental", color: costColors.rental, values: c.map(\.rental)),
             ChartSeries(name: "API", color: costColors.api, values: c.map(\.api)),
         ]
+        if c.contains(where: { $0.platform > 0 }) {
+            series.append(ChartSeries(name: "platform", color: costColors.platform, values: c.map(\.platform)))
+        }
         if c.contains(where: { $0.unservedPenalty > 0 }) {
             series.append(ChartSeries(name: "unserved penalty", color: costColors.penalty, values: c.map(\.unservedPenalty)))
         }
         return series
+    }
+
+    static func cashSeries(_ cash: CashFlow) -> [ChartSeries] {
+        var series = [
+            ChartSeries(name: "purchases", color: costColors.capex, values: cash.periods.map(\.capital)),
+            ChartSeries(name: "running costs", color: costColors.energy, values: cash.periods.map(\.operating)),
+        ]
+        if cash.periods.contains(where: { $0.commitments > 0 }) {
+            series.append(ChartSeries(name: "rent after the horizon", color: costColors.commitments, values: cash.periods.map(\.commitments)))
+        }
+        return series
+    }
+
+    /// Every contract on a timeline from the horizon's start to the last contract's end, one
+    /// row per contract in start order; the part after the horizon paler.
+    static func contractsChart(_ plan: PlanDocument) -> String {
+        let start = PeriodLabel(plan.horizon.start)!
+        let count = plan.periods.count
+        var spans: [(order: (Int, String), span: SVGChart.Span)] = []
+        var last = count
+        let offerings = (plan.rentals ?? []).map(\.offering)
+        for rental in plan.rentals ?? [] {
+            let color = palette[(offerings.firstIndex(of: rental.offering) ?? 0) % palette.count]
+            for contract in rental.contracts {
+                guard let first = PeriodLabel(contract.start).map({ $0.ordinal - start.ordinal }) else { continue }
+                let end = first + contract.termPeriods
+                last = max(last, end)
+                let title = "\(rental.offering): \(Formatting.number(contract.units)) units, \(contract.start) to \(contract.end) (\(contract.termMonths) months); "
+                    + "rent \(Formatting.money(contract.rentInHorizon)) in the horizon, \(Formatting.money(contract.rentBeyondHorizon)) after it"
+                    + (contract.upfront > 0 ? ", upfront \(Formatting.money(contract.upfront))" : "")
+                spans.append(((first, rental.offering), SVGChart.Span(
+                    label: "\(rental.offering) ×\(Formatting.number(contract.units))", start: first, end: end, color: color, title: title)))
+            }
+        }
+        spans.sort { $0.order < $1.order }
+        let categories = (0..<last).map { start.advanced(by: $0).description }
+        return SVGChart.timeline(id: "contracts", title: "Reserved contracts over time", categories: categories, horizonEnd: count,
+                                 spans: spans.map(\.span), inside: "in the horizon", beyond: "beyond the horizon")
     }
 
     static func capacitySeries(_ plan: PlanDocument) -> (series: [ChartSeries], demand: ChartSeries) {
@@ -243,17 +306,26 @@ public enum PlanHTMLReport {
         body += "<ul class=\"headline\">" + headline(plan, finance).map { "<li>\(esc($0))</li>" }.joined() + "</ul>\n"
 
         body += section("What to buy, by order date", table(purchaseTable(plan), empty: "Nothing to buy."))
+        if let contracts = table(PlanReport.contractRows(plan)) {
+            body += section("Reserved contracts", figure(contractsChart(plan),
+                "Each contract from its start to the end of its term, paid for whether used or not; the paler part falls after the horizon and is a commitment, not credited.")
+                + table(contracts))
+        }
+        if let platforms = table(PlanReport.platformRows(plan)) {
+            body += section("Platforms", table(platforms)
+                + "<p>\(esc("A platform is adopted in the first period any of its offerings serves (its adoption cost is paid then) and costs its yearly cost in every period it serves."))</p>\n")
+        }
         body += section("Cost by period", figure(
             SVGChart.stackedBars(id: "cost", title: "Cost by period", categories: labels, series: costSeries(plan), format: axisMoney),
-            "Undiscounted cost per period by line (USD). Under cash accounting capex is the price paid on arrival; amortized, the price spread over the useful life."))
+            "Undiscounted cost per period by line (USD). Under cash accounting capex is the price paid on arrival; amortized, the price spread over the useful life."
+                + ((plan.totals?.commitmentsBeyondHorizon ?? 0) > 0 ? " The rent of contracts after the horizon is not in any period: see the cash out." : "")))
         let cash = finance.cashFlow
         body += section("Cash out", figure(
-            SVGChart.stackedBars(id: "cash", title: "Cash out by period", categories: cash.periods.map(\.label), series: [
-                ChartSeries(name: "purchases", color: costColors.capex, values: cash.periods.map(\.capital)),
-                ChartSeries(name: "running costs", color: costColors.energy, values: cash.periods.map(\.operating)),
-            ], format: axisMoney),
-            "Cash paid per period under the finance terms (deposits at order, balances after delivery), undiscounted. Salvage value is not cash and is not shown.")
-            + table(cashTable(cash.fiscalYears + [CashFlow.Line(label: "total", capital: cash.capital, operating: cash.operating, total: cash.total, inHorizon: true)])))
+            SVGChart.stackedBars(id: "cash", title: "Cash out by period", categories: cash.periods.map(\.label), series: cashSeries(cash), format: axisMoney),
+            "Cash paid per period under the finance terms (deposits at order, balances after delivery), undiscounted."
+                + (cash.commitments > 0 ? " Reserved contracts pay their upfront fee when they start, and owe their rent after the horizon too: a commitment, never credited." : "")
+                + " Salvage value is not cash and is not shown.")
+            + table(cashTable(cash.fiscalYears + [CashFlow.Line(label: "total", capital: cash.capital, operating: cash.operating, total: cash.total, inHorizon: true, commitments: cash.commitments)])))
         let capacity = capacitySeries(plan)
         body += section("Capacity against demand", figure(
             SVGChart.stackedBars(id: "capacity", title: "Tokens served by source against demand", categories: labels, series: capacity.series,
@@ -266,6 +338,14 @@ public enum PlanHTMLReport {
             "The period with the most demand: owned units busy and idle (utilization by slice), reserved units and on-demand units per slice. APIs, which have no units, are left out."))
         body += section("Fleet in service", figure(fleetChart(plan), "Owned units in service per period by offering; ▼ marks an order, ● an arrival (one per purchase line)."))
         body += section("Utilization", figure(utilizationChart(plan), "Busy share of owned and rented units, hours-weighted over the day; gaps where an offering has no units."))
+        if let replicas = table(PlanReport.replicaRows(plan)) {
+            body += section("Replicas", table(replicas)
+                + "<p>\(esc("The most replicas run in any slice of each period, per offering and workload (acc.: accelerators per replica). Each replica is paid for whole."))</p>\n")
+        }
+        if let margins = table(PlanReport.marginRows(plan)) {
+            body += section("Reliability margins", table(margins)
+                + "<p>\(esc("Units held spare (N+k) while the pool serves, and the capacity lost to the failure derating: the capacity rows count only the usable units."))</p>\n")
+        }
         body += section("Cost per workload", figure(workloadChart(finance), "Undiscounted cost attributed to each workload (docs/finance.md), and the idle capacity paid for and not used.")
             + table(workloadTable(finance)))
         body += section("Depreciation (book value)", table(depreciationTable(finance), empty: "No purchases: nothing to depreciate.")
@@ -349,15 +429,23 @@ public enum PlanHTMLReport {
 
     static func workloadChart(_ finance: PlanFinance) -> String {
         let a = finance.attribution
-        let rows = a.workloads.map(\.workload) + ["idle capacity"]
-        let all = a.workloads.map(\.cost) + [a.idle]
-        return SVGChart.horizontalBars(id: "workloads", title: "Cost per workload", rows: rows, series: [
+        var rows = a.workloads.map(\.workload) + ["idle capacity"]
+        var all = a.workloads.map(\.cost) + [a.idle]
+        if a.beyondHorizon > 0 {
+            rows.append("after the horizon")
+            all.append(Attribution.Lines(reserved: a.beyondHorizon))
+        }
+        var series = [
             ChartSeries(name: "owned", color: costColors.capex, values: all.map(\.owned)),
             ChartSeries(name: "reserved", color: costColors.rental, values: all.map(\.reserved)),
             ChartSeries(name: "on demand", color: "#b07aa1", values: all.map(\.onDemand)),
             ChartSeries(name: "API", color: costColors.api, values: all.map(\.api)),
             ChartSeries(name: "unserved penalty", color: costColors.penalty, values: all.map(\.unservedPenalty)),
-        ], format: axisMoney)
+        ]
+        if all.contains(where: { $0.platform > 0 }) {
+            series.append(ChartSeries(name: "platform", color: costColors.platform, values: all.map(\.platform)))
+        }
+        return SVGChart.horizontalBars(id: "workloads", title: "Cost per workload", rows: rows, series: series, format: axisMoney)
     }
 
     static func breakevenSection(_ b: BreakevenResult) -> String {

@@ -13,14 +13,21 @@ extension PlanHTMLReport {
             out += t.rows.isEmpty ? empty + "\n" : markdownTable(t)
         }
         section("What to buy, by order date", purchaseTable(plan), empty: "Nothing to buy.")
-        let costs = Table(header: ["period", "capex", "energy", "opex", "rental", "API", "unserved penalty", "total"], rows: plan.periods.map {
+        if let contracts = table(PlanReport.contractRows(plan)) { section("Reserved contracts", contracts) }
+        if let platforms = table(PlanReport.platformRows(plan)) { section("Platforms", platforms) }
+        let platform = plan.periods.contains { $0.cost.platform != 0 }
+        let costs = Table(header: ["period", "capex", "energy", "opex", "rental", "API"] + (platform ? ["platform"] : []) + ["unserved penalty", "total"],
+                          rows: plan.periods.map {
             [$0.period, Formatting.money($0.cost.capex), Formatting.money($0.cost.energy), Formatting.money($0.cost.fixedOpex),
-             Formatting.money($0.cost.rental), Formatting.money($0.cost.api), Formatting.money($0.cost.unservedPenalty), Formatting.money($0.cost.total)]
+             Formatting.money($0.cost.rental), Formatting.money($0.cost.api)] + (platform ? [Formatting.money($0.cost.platform)] : [])
+                + [Formatting.money($0.cost.unservedPenalty), Formatting.money($0.cost.total)]
         })
         section("Cost by period (undiscounted)", costs)
         let cash = finance.cashFlow
-        section("Cash out by fiscal year", cashTable(cash.fiscalYears + [CashFlow.Line(label: "total", capital: cash.capital, operating: cash.operating, total: cash.total, inHorizon: true)]))
+        section("Cash out by fiscal year", cashTable(cash.fiscalYears + [CashFlow.Line(label: "total", capital: cash.capital, operating: cash.operating, total: cash.total, inHorizon: true, commitments: cash.commitments)]))
         section("Cash out by period", cashTable(cash.periods))
+        if let replicas = table(PlanReport.replicaRows(plan)) { section("Replicas (most in any slice)", replicas) }
+        if let margins = table(PlanReport.marginRows(plan)) { section("Reliability margins", margins) }
         section("Cost per workload", workloadTable(finance))
         section("Depreciation by cohort (\(finance.depreciation.method.rawValue))", depreciationTable(finance), empty: "No purchases: nothing to depreciate.")
         let limits = limitTable(plan)

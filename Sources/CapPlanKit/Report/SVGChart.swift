@@ -53,8 +53,8 @@ enum SVGChart {
         return ((maximum / step).rounded(.up) * step, step)
     }
 
-    static func open(_ id: String, title: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-chart=\"\(id)\" viewBox=\"0 0 \(n(ChartFrame.width)) \(n(ChartFrame.height))\" role=\"img\" aria-label=\"\(escape(title))\">\n"
+    static func open(_ id: String, title: String, height: Double = ChartFrame.height) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" data-chart=\"\(id)\" viewBox=\"0 0 \(n(ChartFrame.width)) \(n(height))\" role=\"img\" aria-label=\"\(escape(title))\">\n"
     }
 
     /// Horizontal grid lines with value labels.
@@ -245,5 +245,61 @@ enum SVGChart {
             out += "<text class=\"tick\" x=\"\(n(mx + 4))\" y=\"\(n(ChartFrame.top + 12))\">\(escape(marker.label))</text>"
         }
         return out + "\n" + legend(series.map { (name: $0.name, color: $0.color, shape: "line") }) + "</svg>\n"
+    }
+
+    /// One bar on a timeline of periods.
+    struct Span {
+        var label: String
+        /// Category indices: the bar covers start ..< end.
+        var start: Int
+        var end: Int
+        var color: String
+        /// The tooltip.
+        var title: String
+    }
+
+    /// Bars over a period axis, one row per span (contracts over time). The horizon ends before
+    /// category `horizonEnd` (a dashed line); a span's part after it is drawn paler and dashed,
+    /// as the series `beyond`, the part inside as the series `inside`.
+    static func timeline(id: String, title: String, categories: [String], horizonEnd: Int, spans: [Span],
+                         inside: String, beyond: String) -> String {
+        let rowHeight = 22.0, top = ChartFrame.top, bottom = ChartFrame.bottom
+        let height = top + bottom + rowHeight * Double(max(4, spans.count))
+        let labelWidth = 150.0
+        let plotLeft = labelWidth + 8, plotWidth = ChartFrame.width - plotLeft - ChartFrame.right
+        let slot = plotWidth / Double(max(1, categories.count))
+        func x(_ c: Int) -> Double { plotLeft + slot * Double(c) }
+        var out = open(id, title: title, height: height)
+        for c in 0...categories.count {
+            out += "<line class=\"grid\" x1=\"\(n(x(c)))\" y1=\"\(n(top))\" x2=\"\(n(x(c)))\" y2=\"\(n(height - bottom))\"/>"
+        }
+        out += "\n"
+        let every = max(1, Int((52 / slot).rounded(.up)))
+        for (c, label) in categories.enumerated() where c % every == 0 {
+            out += "<text class=\"tick\" x=\"\(n(x(c) + slot / 2))\" y=\"\(n(height - bottom + 16))\" text-anchor=\"middle\">\(escape(label))</text>"
+        }
+        out += "\n"
+        for (r, span) in spans.enumerated() {
+            let y = top + rowHeight * Double(r)
+            out += "<text class=\"tick\" x=\"\(n(plotLeft - 6))\" y=\"\(n(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(String(span.label.prefix(26))))</text>"
+            let title = escape(span.title)
+            let split = min(max(span.start, horizonEnd), span.end)
+            if split > span.start {
+                out += "<rect class=\"mark\" data-series=\"\(escape(inside))\" x=\"\(n(x(span.start) + 1))\" y=\"\(n(y + 4))\" width=\"\(n(x(split) - x(span.start) - 2))\" height=\"\(n(rowHeight - 8))\" fill=\"\(span.color)\"><title>\(title)</title></rect>"
+            }
+            if span.end > split {
+                out += "<rect class=\"mark\" data-series=\"\(escape(beyond))\" x=\"\(n(x(split) + 1))\" y=\"\(n(y + 4))\" width=\"\(n(x(span.end) - x(split) - 2))\" height=\"\(n(rowHeight - 8))\" fill=\"\(span.color)\" fill-opacity=\"0.35\" stroke=\"\(span.color)\" stroke-dasharray=\"3 2\"><title>\(title)</title></rect>"
+            }
+            out += "\n"
+        }
+        if horizonEnd < categories.count {
+            let hx = x(horizonEnd)
+            out += "<line x1=\"\(n(hx))\" y1=\"\(n(top - 4))\" x2=\"\(n(hx))\" y2=\"\(n(height - bottom))\" stroke=\"#444\" stroke-dasharray=\"4 3\"/>"
+            out += "<text class=\"tick\" x=\"\(n(hx + 4))\" y=\"\(n(height - bottom - 4))\">horizon ends</text>\n"
+        }
+        if spans.isEmpty {
+            out += "<text class=\"legend\" x=\"\(n(plotLeft + plotWidth / 2))\" y=\"\(n(height / 2))\" text-anchor=\"middle\">none in this plan</text>\n"
+        }
+        return out + legend([(name: inside, color: "#4e79a7", shape: "box"), (name: beyond, color: "#4e79a755", shape: "box")]) + "</svg>\n"
     }
 }
