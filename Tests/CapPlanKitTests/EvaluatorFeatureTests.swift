@@ -270,33 +270,6 @@ struct EvaluatorFeatureTests {
         #expect(result.violations[0].rowName == "platformInUse[amd,chat,2027,all-day]" && result.violations[0].amount == 200)
     }
 
-    // MARK: --relax
-
-    @Test func relaxedEvaluationChargesMinimumsAndPlatformsInProportion() {
-        // chat 1 token/s for two years; half of year 1 and all of year 2 on per-GPU rentals in 2-GPU
-        // replicas (1000 tokens/s a replica at U = 1) on platform amd (1000 to adopt, 8760 a year).
-        // Relaxed: z = x / r = 0.5 then 1, so ρ = 0.5 then 1 replica (1 then 2 GPUs); u = 0.5 then 1,
-        // α = 0.5 then 0.5: platform 500 + 4380, then 500 + 8760. With binaries: ρ = 1 in year 1 (2
-        // GPUs, 1 short), platform 1000 + 8760, then 8760.
-        let gpu = RentalOffering(id: "gpu", pricePerUnitHour: 0, commitment: .none, throughput: ["chat": 500],
-                                 platform: "amd", acceleratorsPerReplica: ["chat": 2])
-        let api = APIOffering(id: "api", inputPricePerMTok: 0, outputPricePerMTok: 0, serves: ["chat"])
-        var scenario = FeatureExamples.year([("chat", 1, 1)], offerings: [.rental(gpu), .api(api)], utilizationCap: 1,
-                                            platforms: [PlatformCost(id: "amd", adoptionCost: 1000, yearlyCost: 8760)], periods: 2)
-        scenario.policy.integerUnits = false
-        let decisions = PlanDecisions(onDemandUnits: ["gpu": [[1], [2]]],
-                                      served: ["gpu": ["chat": [[0.5], [1]]], "api": ["chat": [[0.5], [0]]]])
-        let relaxed = PlanEvaluator(scenario: scenario, relaxed: true).evaluate(decisions)
-        #expect(relaxed.violations.isEmpty, "\(relaxed.violations)")
-        #expect(relaxed.replicas["gpu"]?["chat"] == [[0.5], [1]])
-        #expect(relaxed.periods.map(\.cost.platform) == [4880, 9260])
-        #expect(relaxed.platforms[0].adoptedPeriod == 0 && relaxed.platforms[0].adoptionCost == 1000 && relaxed.platforms[0].yearlyCosts == 13_140)
-        let exact = PlanEvaluator(scenario: scenario).evaluate(decisions)
-        #expect(exact.violations.map(\.family) == [.rentedCapacity] && exact.violations[0].amount == 1)
-        #expect(exact.replicas["gpu"]?["chat"] == [[1], [1]])
-        #expect(exact.periods.map(\.cost.platform) == [9760, 8760])
-    }
-
     // MARK: reports
 
     @Test func costBreakdownWithoutPlatformStillDecodes() throws {

@@ -41,10 +41,6 @@ final class TwinGeneratedFeatureTests: XCTestCase {
     static func withFeatures(_ base: Scenario, seed: UInt64) -> Scenario {
         var rng = ScenarioRNG(seed: seed &* 0x9E37_79B9 &+ 11)
         var scenario = base
-        // Whole units only: without them the builder relaxes z, u and y to [0, 1], the `--relax`
-        // model, where the formulation keeps them binary (seeds 11, 22 and 24 disagree otherwise;
-        // reported to the model's owner).
-        scenario.policy.integerUnits = true
         let hours = scenario.horizon.hoursPerPeriod
         let platformIDs = ["amd", "intel-gaudi"]
         scenario.platforms = platformIDs.map {
@@ -121,9 +117,9 @@ final class TwinGeneratedFeatureTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, 30)
     }
 
-    /// `--relax` on the same scenarios: the relaxed plan passes the evaluator's relaxed audit
-    /// (minimum replicas, spare units and platforms charged in proportion) and costs no more
-    /// than the whole-unit optimum.
+    /// `--relax` on the same scenarios: units relax, the binaries stay binary (formulation.md
+    /// 8.2), so the relaxed plan is still a price the evaluator's audit checks, and it costs no
+    /// more than the whole-unit optimum.
     func testRelaxedPlansPassTheAuditOnGeneratedScenariosWithFeatures() throws {
         var compared = 0
         for seed in UInt64(1)...40 {

@@ -19,19 +19,14 @@ import Foundation
 public struct PlanEvaluator: Sendable {
     public let scenario: Scenario
     public let tolerance: Double
-    /// Evaluates the `--relax` model (docs/formulation.md 8.2): the binaries z, u, y and α take
-    /// the least fractions the rows allow (z = x / r, ...), so the minimum replicas, spare units
-    /// and platform costs are charged in proportion to the load, as in the LP relaxation.
-    public let relaxed: Bool
 
-    public init(scenario: Scenario, tolerance: Double = 1e-6, relaxed: Bool = false) {
+    public init(scenario: Scenario, tolerance: Double = 1e-6) {
         self.scenario = scenario
         self.tolerance = tolerance
-        self.relaxed = relaxed
     }
 
     public func evaluate(_ decisions: PlanDecisions) -> PlanEvaluation {
-        var run = EvaluationRun(scenario: scenario, tolerance: tolerance, relaxed: relaxed, decisions: decisions)
+        var run = EvaluationRun(scenario: scenario, tolerance: tolerance, decisions: decisions)
         return run.evaluate()
     }
 }
@@ -41,7 +36,6 @@ public struct PlanEvaluator: Sendable {
 private struct EvaluationRun {
     let scenario: Scenario
     let tolerance: Double
-    let relaxed: Bool
     let decisions: PlanDecisions
 
     let periods: Int
@@ -92,10 +86,9 @@ private struct EvaluationRun {
     /// y_op by offering id (pools with spare units only): 0 or 1 (a fraction when relaxed).
     var poolInUse: [String: [Double]] = [:]
 
-    init(scenario: Scenario, tolerance: Double, relaxed: Bool, decisions: PlanDecisions) {
+    init(scenario: Scenario, tolerance: Double, decisions: PlanDecisions) {
         self.scenario = scenario
         self.tolerance = tolerance
-        self.relaxed = relaxed
         self.decisions = decisions
         periods = scenario.horizon.periods
         slices = scenario.timeSlices
@@ -159,11 +152,10 @@ private struct EvaluationRun {
         x > tolerance * max(1, abs(r))
     }
 
-    /// The least value of a binary b in a row x ≤ r b: 1 where x serves, else 0; relaxed, the
-    /// fraction min(1, x / r) (1 where x serves without demand).
+    /// The least value of a binary b in a row x ≤ r b: 1 where x serves, else 0. (The binaries
+    /// stay binary with continuous units and with `--relax`: docs/formulation.md 8.2.)
     func binary(_ x: Double, demandRate r: Double) -> Double {
-        guard serves(x, demandRate: r) else { return 0 }
-        return relaxed && r > 0 ? min(1, x / r) : 1
+        serves(x, demandRate: r) ? 1 : 0
     }
 
     /// A [period][slice] matrix of zeros.
@@ -449,8 +441,8 @@ private struct EvaluationRun {
     /// the plan needs. On whole-unit pools (purchases, and reserved rentals, with `integerUnits`)
     /// ρ = ⌈x / (U ν_ow τ_ow)⌉ (the fewest whole replicas meeting `replicaCapacity` within the
     /// tolerance), at least μ_w while x serves; elsewhere ρ = max(x / (U ν_ow τ_ow), μ_w) while x
-    /// serves, else 0. z = 1 where x serves (relaxed: z = x / r, and the minimum is μ_w z), kept
-    /// only where the formulation has z (the minimum is not implied: ρ continuous, or μ_w > 1).
+    /// serves, else 0. z = 1 where x serves, kept only where the formulation has z (the minimum
+    /// is not implied: ρ continuous, or μ_w > 1).
     mutating func recoverReplicaVariables() {
         let U = scenario.policy.utilizationCap
         for pool in pools {
@@ -484,8 +476,7 @@ private struct EvaluationRun {
     }
 
     /// u_kp (8.3), for platforms with a cost entry: 1 in the periods where some offering of k
-    /// serves (Σ_{o : k(o) = k} x_owps serves for some w and s); relaxed, the largest
-    /// Σ_o x_owps / r_wps.
+    /// serves (Σ_{o : k(o) = k} x_owps serves for some w and s).
     mutating func recoverPlatformVariables() {
         let pools = self.pools
         for platform in scenario.platforms {
@@ -505,8 +496,7 @@ private struct EvaluationRun {
     }
 
     /// y_op (8.4), for purchases and reserved rentals with spare units: 1 in the periods where the
-    /// pool serves (Σ_w x_owps serves against Σ_w r_wps in some slice); relaxed, the largest
-    /// Σ_w x_owps / Σ_w r_wps.
+    /// pool serves (Σ_w x_owps serves against Σ_w r_wps in some slice).
     mutating func recoverPoolInUseVariables() {
         for pool in pools where pool.spareUnits > 0 {
             var inUse = [Double](repeating: 0, count: periods)
@@ -766,9 +756,8 @@ private struct EvaluationRun {
 
     /// `platformAdoption[k,p]`:  Σ_{q=1}^{p} α_kq ≥ u_kp, for platforms not adopted before the horizon.
     ///
-    /// The rows determine the cheapest α: 1 in the first period the platform is in use (relaxed:
-    /// α_kp = max_{q ≤ p} u_kq − max_{q < p} u_kq). A platform with existing units (a purchase of
-    /// k with E_o > 0) is adopted before the horizon: no α.
+    /// The rows determine the cheapest α: 1 in the first period the platform is in use. A platform
+    /// with existing units (a purchase of k with E_o > 0) is adopted before the horizon: no α.
     mutating func checkPlatformAdoptionConstraints() {
         for platform in scenario.platforms {
             let adoptedBefore = scenario.purchases.contains { $0.platform == platform.id && $0.existingUnits > 0 }

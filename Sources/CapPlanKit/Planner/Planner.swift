@@ -218,7 +218,7 @@ public enum Planner {
         guard document.status == .optimal || document.status == .feasible else { return (document, nil) }
         let evaluationScenario = integer == scenario.policy.integerUnits ? scenario : scenario.withIntegerUnits(integer)
         let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: integer)
-        let evaluation = PlanEvaluator(scenario: evaluationScenario, tolerance: options.auditTolerance, relaxed: options.relax).evaluate(decisions)
+        let evaluation = PlanEvaluator(scenario: evaluationScenario, tolerance: options.auditTolerance).evaluate(decisions)
         var audit = evaluation.audit(objective: solution.objectiveValue!, tolerance: options.auditTolerance)
         audit.violations = auditedViolations(audit.violations, model: model, tolerance: options.auditTolerance)
         document.audit = PlanDocument.Audit(try audit.requirePassed())
