@@ -137,7 +137,7 @@ var replicas{(o,w) in REPLICA, p in PERIODS, s in SLICES} >= 0;            # rho
 var replicasWhole{(o,w) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]} integer;  # integrality of replicas
 var z{(o,w) in ZPAIRS, p in PERIODS, s in SLICES} binary;           # w served from o
 var inUse{pf in PLATFORMS, p in PERIODS} binary;                      # u_kp: platform in use
-var adopt{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0} >= 0, <= 1;  # alpha_kp: adopted in p
+var adopt{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0} binary;  # alpha_kp: adopted in p (binary here; [0, 1] in the formulation, integral at every optimum)
 var poolUsed{o in SPAREPOOLS, p in PERIODS} binary;                    # y_op: pool o serves in p
 
 /* ================================================================ constraints */

@@ -41,10 +41,6 @@ final class TwinGeneratedFeatureTests: XCTestCase {
     static func withFeatures(_ base: Scenario, seed: UInt64) -> Scenario {
         var rng = ScenarioRNG(seed: seed &* 0x9E37_79B9 &+ 11)
         var scenario = base
-        // Whole units only: without them the builder relaxes z, u and y to [0, 1], the `--relax`
-        // model, where the formulation keeps them binary (seeds 11, 22 and 24 disagree otherwise;
-        // reported to the model's owner).
-        scenario.policy.integerUnits = true
         let hours = scenario.horizon.hoursPerPeriod
         let platformIDs = ["amd", "intel-gaudi"]
         scenario.platforms = platformIDs.map {
@@ -116,6 +112,27 @@ final class TwinGeneratedFeatureTests: XCTestCase {
             let expected = try XCTUnwrap(plan.totals?.discountedCost)
             let objective = try XCTUnwrap(twin.objective, "seed \(seed): no OBJECTIVE line")
             XCTAssertEqual(objective, expected, accuracy: 1e-6 * max(1, abs(expected)), "seed \(seed)")
+            compared += 1
+        }
+        XCTAssertGreaterThanOrEqual(compared, 30)
+    }
+
+    /// `--relax` on the same scenarios: units relax, the binaries stay binary (formulation.md
+    /// 8.2), so the relaxed plan is still a price the evaluator's audit checks, and it costs no
+    /// more than the whole-unit optimum.
+    func testRelaxedPlansPassTheAuditOnGeneratedScenariosWithFeatures() throws {
+        var compared = 0
+        for seed in UInt64(1)...40 {
+            let scenario = Self.withFeatures(ScenarioGenerator(size: .tiny, seed: seed).scenario(), seed: seed)
+            var options = PlanOptions()
+            options.baselines = false
+            options.mipGap = 1e-9
+            let whole = try Planner.plan(scenario, options: options)
+            options.relax = true
+            let relaxed = try Planner.plan(scenario, options: options)  // throws when the audit fails
+            guard whole.status == .optimal, relaxed.status == .optimal else { continue }
+            let bound = try XCTUnwrap(relaxed.totals?.discountedCost), cost = try XCTUnwrap(whole.totals?.discountedCost)
+            XCTAssertLessThanOrEqual(bound, cost * (1 + 1e-9), "seed \(seed)")
             compared += 1
         }
         XCTAssertGreaterThanOrEqual(compared, 30)

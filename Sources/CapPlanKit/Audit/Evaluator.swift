@@ -78,13 +78,13 @@ private struct EvaluationRun {
     /// ρ_owps for (o, w) ∈ Π^rep: offering id -> workload id -> [p][s].
     var replicas: [String: [String: [[Double]]]] = [:]
     /// z_owps where the formulation has it (the minimum is not implied): offering -> workload -> [p][s].
-    var replicaInUse: [String: [String: [[Bool]]]] = [:]
-    /// u_kp by platform id (costed platforms only).
-    var platformInUse: [String: [Bool]] = [:]
-    /// Zero-based period where α_kp = 1, by platform id (nil: never adopted in the horizon).
-    var platformAdopted: [String: Int] = [:]
-    /// y_op by offering id (pools with spare units only).
-    var poolInUse: [String: [Bool]] = [:]
+    var replicaInUse: [String: [String: [[Double]]]] = [:]
+    /// u_kp by platform id (costed platforms only): 0 or 1 (a fraction when relaxed).
+    var platformInUse: [String: [Double]] = [:]
+    /// α_kp by platform id (platforms not adopted before the horizon).
+    var platformAdoption: [String: [Double]] = [:]
+    /// y_op by offering id (pools with spare units only): 0 or 1 (a fraction when relaxed).
+    var poolInUse: [String: [Double]] = [:]
 
     init(scenario: Scenario, tolerance: Double, decisions: PlanDecisions) {
         self.scenario = scenario
@@ -150,6 +150,12 @@ private struct EvaluationRun {
     /// exactly when x does not serve, so the recovered binaries never create a violation.
     func serves(_ x: Double, demandRate r: Double) -> Bool {
         x > tolerance * max(1, abs(r))
+    }
+
+    /// The least value of a binary b in a row x ≤ r b: 1 where x serves, else 0. (The binaries
+    /// stay binary with continuous units and with `--relax`: docs/formulation.md 8.2.)
+    func binary(_ x: Double, demandRate r: Double) -> Double {
+        serves(x, demandRate: r) ? 1 : 0
     }
 
     /// A [period][slice] matrix of zeros.
@@ -435,8 +441,8 @@ private struct EvaluationRun {
     /// the plan needs. On whole-unit pools (purchases, and reserved rentals, with `integerUnits`)
     /// ρ = ⌈x / (U ν_ow τ_ow)⌉ (the fewest whole replicas meeting `replicaCapacity` within the
     /// tolerance), at least μ_w while x serves; elsewhere ρ = max(x / (U ν_ow τ_ow), μ_w) while x
-    /// serves, else 0. z = 1 where x serves, kept only where the formulation has z (the minimum is
-    /// not implied: ρ continuous, or μ_w > 1).
+    /// serves, else 0. z = 1 where x serves, kept only where the formulation has z (the minimum
+    /// is not implied: ρ continuous, or μ_w > 1).
     mutating func recoverReplicaVariables() {
         let U = scenario.policy.utilizationCap
         for pool in pools {
@@ -447,17 +453,17 @@ private struct EvaluationRun {
                 let r = rates[w.id] ?? zeroMatrix
                 let minimum = Double(w.minReplicas)
                 var rho = zeroMatrix
-                var inUse = Array(repeating: Array(repeating: false, count: slices.count), count: periods)
+                var inUse = zeroMatrix
                 for p in 0..<periods {
                     for s in 0..<slices.count {
-                        let serving = serves(x[p][s], demandRate: r[p][s])
-                        inUse[p][s] = serving
+                        let z = binary(x[p][s], demandRate: r[p][s])
+                        inUse[p][s] = z
                         if pool.wholeUnits {
                             var whole = max(0, (x[p][s] / perReplica).rounded(.up))
                             if whole >= 1, x[p][s] - perReplica * (whole - 1) <= tolerance * max(1, r[p][s]) { whole -= 1 }
-                            rho[p][s] = serving ? max(whole, minimum) : whole
+                            rho[p][s] = max(whole, minimum * z)
                         } else {
-                            rho[p][s] = serving ? max(x[p][s] / perReplica, minimum) : 0
+                            rho[p][s] = z > 0 ? max(x[p][s] / perReplica, minimum * z) : 0
                         }
                     }
                 }
@@ -475,16 +481,13 @@ private struct EvaluationRun {
         let pools = self.pools
         for platform in scenario.platforms {
             let members = pools.filter { $0.platform == platform.id }
-            var inUse = [Bool](repeating: false, count: periods)
+            var inUse = [Double](repeating: 0, count: periods)
             for p in 0..<periods {
-                search: for w in scenario.workloads {
+                for w in scenario.workloads {
                     for s in 0..<slices.count {
                         var rate = 0.0
                         for o in members { rate += selfServed[o.id]?[w.id]?[p][s] ?? 0 }
-                        if serves(rate, demandRate: rates[w.id]?[p][s] ?? 0) {
-                            inUse[p] = true
-                            break search
-                        }
+                        inUse[p] = max(inUse[p], binary(rate, demandRate: rates[w.id]?[p][s] ?? 0))
                     }
                 }
             }
@@ -496,11 +499,11 @@ private struct EvaluationRun {
     /// pool serves (Σ_w x_owps serves against Σ_w r_wps in some slice).
     mutating func recoverPoolInUseVariables() {
         for pool in pools where pool.spareUnits > 0 {
-            var inUse = [Bool](repeating: false, count: periods)
+            var inUse = [Double](repeating: 0, count: periods)
             for p in 0..<periods {
                 for s in 0..<slices.count {
                     let (served, demanded) = poolRates(pool, p, s)
-                    if serves(served, demandRate: demanded) { inUse[p] = true }
+                    inUse[p] = max(inUse[p], binary(served, demandRate: demanded))
                 }
             }
             poolInUse[pool.id] = inUse
@@ -622,7 +625,7 @@ private struct EvaluationRun {
         }
         let derating = pool.failureDerating
         for p in 0..<periods {
-            let spare = (poolInUse[pool.id]?[p] ?? false) ? Double(pool.spareUnits) : 0
+            let spare = Double(pool.spareUnits) * (poolInUse[pool.id]?[p] ?? 0)
             for s in 0..<slices.count {
                 var load = 0.0
                 for (x, tau) in plain { load += x[p][s] / tau }
@@ -693,7 +696,7 @@ private struct EvaluationRun {
                 for p in 0..<periods {
                     for s in 0..<slices.count {
                         let r = rates[w.id]?[p][s] ?? 0
-                        let excess = x[p][s] - (inUse[p][s] ? r : 0)
+                        let excess = x[p][s] - r * inUse[p][s]
                         if excess > tolerance * max(1, r) {
                             report(.minimumReplicas, offering: pool.id, workload: w.id, period: p, slice: s, amount: excess,
                                    "\(pool.id) serves \(fmt(x[p][s])) tokens/s of \(w.id), more than its demand rate \(fmt(r)) "
@@ -715,7 +718,7 @@ private struct EvaluationRun {
             for p in 0..<periods {
                 for s in 0..<slices.count {
                     let (served, demanded) = poolRates(pool, p, s)
-                    let excess = served - (inUse[p] ? demanded : 0)
+                    let excess = served - demanded * inUse[p]
                     if excess > tolerance * max(1, demanded) {
                         report(.poolInUse, offering: pool.id, period: p, slice: s, amount: excess,
                                "\(pool.id) serves \(fmt(served)) tokens/s, more than the \(fmt(demanded)) its workloads demand")
@@ -740,7 +743,7 @@ private struct EvaluationRun {
                         var rate = 0.0
                         for o in members { rate += selfServed[o.id]?[w.id]?[p][s] ?? 0 }
                         let r = rates[w.id]?[p][s] ?? 0
-                        let excess = rate - (inUse[p] ? r : 0)
+                        let excess = rate - r * inUse[p]
                         if excess > tolerance * max(1, r) {
                             report(.platformInUse, offering: platform.id, workload: w.id, period: p, slice: s, amount: excess,
                                    "offerings of platform \(platform.id) serve \(fmt(rate)) tokens/s of \(w.id), more than its demand rate \(fmt(r))")
@@ -758,8 +761,12 @@ private struct EvaluationRun {
     mutating func checkPlatformAdoptionConstraints() {
         for platform in scenario.platforms {
             let adoptedBefore = scenario.purchases.contains { $0.platform == platform.id && $0.existingUnits > 0 }
-            if !adoptedBefore, let first = platformInUse[platform.id]?.firstIndex(of: true) {
-                platformAdopted[platform.id] = first
+            guard !adoptedBefore, let inUse = platformInUse[platform.id] else { continue }
+            var adopted = 0.0
+            platformAdoption[platform.id] = inUse.map { u in
+                let alpha = max(0, u - adopted)
+                adopted += alpha
+                return alpha
             }
         }
     }
@@ -852,12 +859,12 @@ private struct EvaluationRun {
         evaluation.contractStarts = starts
         evaluation.replicas = replicas
         evaluation.platforms = scenario.platforms.map { platform in
-            let inUse = platformInUse[platform.id] ?? Array(repeating: false, count: periods)
-            let adopted = platformAdopted[platform.id]
+            let inUse = platformInUse[platform.id] ?? Array(repeating: 0, count: periods)
+            let adoption = platformAdoption[platform.id] ?? []
             return PlatformEvaluation(
-                id: platform.id, inUse: inUse, adoptedPeriod: adopted,
-                adoptionCost: adopted == nil ? 0 : platform.adoptionCost,
-                yearlyCosts: Double(inUse.filter { $0 }.count) * platform.yearlyCost * hours / 8760)
+                id: platform.id, inUse: inUse.map { $0 > 0 }, adoptedPeriod: adoption.firstIndex { $0 > 0 },
+                adoptionCost: adoption.reduce(0, +) * platform.adoptionCost,
+                yearlyCosts: inUse.reduce(0, +) * platform.yearlyCost * hours / 8760)
         }
         return evaluation
     }
@@ -903,8 +910,8 @@ private struct EvaluationRun {
             }
         }
         for platform in scenario.platforms {
-            if platformAdopted[platform.id] == p { cost.platform += platform.adoptionCost }
-            if platformInUse[platform.id]?[p] == true { cost.platform += platform.yearlyCost * hours / 8760 }
+            cost.platform += platform.adoptionCost * (platformAdoption[platform.id]?[p] ?? 0)
+                + platform.yearlyCost * hours / 8760 * (platformInUse[platform.id]?[p] ?? 0)
         }
         var demanded = 0.0, served = 0.0, missed = 0.0
         for w in scenario.workloads {
