@@ -24,7 +24,8 @@ final class MarginalCostTests: XCTestCase {
         let epsilon = 1e-4
         var compared = 0, nonzero = 0
         for seed in UInt64(1)...60 {
-            let scenario = ScenarioGenerator(size: .tiny, seed: seed).scenario().withIntegerUnits(false)
+            // LPs: without section 8's binaries, which stay binary with continuous units.
+            let scenario = ScenarioGenerator(size: .tiny, seed: seed, procurementFeatures: false).scenario().withIntegerUnits(false)
             let plan = try planned(scenario)
             guard plan.status == .optimal, let insights = plan.insights, let base = plan.totals?.discountedCost else { continue }
             XCTAssertEqual(insights.dualSource, .lpOptimum)
@@ -53,7 +54,8 @@ final class MarginalCostTests: XCTestCase {
     func testPowerCapShadowPrice() throws {
         var checked = 0
         for seed in UInt64(1)...80 {
-            let scenario = ScenarioGenerator(size: .tiny, seed: seed).scenario().withIntegerUnits(false)
+            // LPs: without section 8's binaries, which stay binary with continuous units.
+            let scenario = ScenarioGenerator(size: .tiny, seed: seed, procurementFeatures: false).scenario().withIntegerUnits(false)
             guard let caps = scenario.site.powerCapKW else { continue }
             let plan = try planned(scenario)
             guard plan.status == .optimal, let base = plan.totals?.discountedCost else { continue }
