@@ -363,10 +363,33 @@ public struct Budget: Hashable, Sendable {
     public var capexPerPeriod: [Double]?
     /// First month (1...12) of the fiscal year, for the plan's cash flow by fiscal year.
     public var fiscalYearStartMonth: Int
+    /// Capital and operating budgets by fiscal year (`budget.fiscalYears`), in year order:
+    /// constraints on cash paid in each fiscal year (docs/formulation.md, "Fiscal budgets").
+    public var fiscalYears: [FiscalYearBudget]
 
-    public init(capexPerPeriod: [Double]? = nil, fiscalYearStartMonth: Int = 1) {
+    public init(capexPerPeriod: [Double]? = nil, fiscalYearStartMonth: Int = 1, fiscalYears: [FiscalYearBudget] = []) {
         self.capexPerPeriod = capexPerPeriod
         self.fiscalYearStartMonth = fiscalYearStartMonth
+        self.fiscalYears = fiscalYears
+    }
+}
+
+/// The budgets of one fiscal year. Fiscal year N ends in calendar year N; a period belongs to
+/// the fiscal year of its first month (docs/finance.md).
+public struct FiscalYearBudget: Hashable, Sendable {
+    /// N in `FY<N>`.
+    public var year: Int
+    /// Cap on capital cash paid in the fiscal year (deposits and balances of purchases, per
+    /// their payment terms), USD.
+    public var capex: Double?
+    /// Cap on operating cash paid in the fiscal year (energy, fixed opex, rentals with their
+    /// upfront fees, APIs, platform costs), USD.
+    public var opex: Double?
+
+    public init(year: Int, capex: Double? = nil, opex: Double? = nil) {
+        self.year = year
+        self.capex = capex
+        self.opex = opex
     }
 }
 
