@@ -79,11 +79,11 @@ private struct EvaluationRun {
     var replicas: [String: [String: [[Double]]]] = [:]
     /// z_owps where the formulation has it (the minimum is not implied): offering -> workload -> [p][s].
     var replicaInUse: [String: [String: [[Double]]]] = [:]
-    /// u_kp by platform id (costed platforms only): 0 or 1 (a fraction when relaxed).
+    /// u_kp by platform id (costed platforms only): 1 in the periods in use, else 0.
     var platformInUse: [String: [Double]] = [:]
     /// α_kp by platform id (platforms not adopted before the horizon).
     var platformAdoption: [String: [Double]] = [:]
-    /// y_op by offering id (pools with spare units only): 0 or 1 (a fraction when relaxed).
+    /// y_op by offering id (pools with spare units only): 1 in the periods the pool serves, else 0.
     var poolInUse: [String: [Double]] = [:]
 
     init(scenario: Scenario, tolerance: Double, decisions: PlanDecisions) {
