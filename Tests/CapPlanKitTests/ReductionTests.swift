@@ -37,9 +37,7 @@ final class ReductionTests: XCTestCase {
     func testExamplesKeepTheirOptimum() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("examples")
-        // Not the whole-replica examples GLPK does not close (PlannerTests.wholeReplicaHard).
-        let files = try FileManager.default.contentsOfDirectory(atPath: examples.path)
-            .filter { $0.hasSuffix(".yaml") && !PlannerTests.wholeReplicaHard.contains($0) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".yaml") }
         XCTAssertFalse(files.isEmpty)
         for file in files {
             let scenario = try ScenarioLoader.load(path: examples.appendingPathComponent(file).path).scenario
