@@ -20,6 +20,12 @@ public struct PlanOptions: Sendable {
     /// The relative gap of the extras' branch-and-cut: at least this, whatever `mipGap` says, so
     /// that no extra waits for a proof the plan itself did not ask for.
     public static let extrasMIPGap = 1e-4
+    /// Branch-and-cut nodes an extra may explore (besides its time): a limit that does not
+    /// depend on the machine's load, so an extra that cannot close stops at the same plan on
+    /// every run and the output stays byte-identical. Section 8's replica and contract binaries
+    /// made some baselines (rent-only on per-GPU rentals) run into the time budget, where two
+    /// runs stopped at different incumbents.
+    public static let extrasNodeLimit = 2_000
 
     /// The main solve's time limit in seconds; nil for none.
     var mainTimeLimit: Double? {
@@ -280,11 +286,11 @@ public enum Planner {
                 }
             }
         } else {
-            // An extra: bounded by its deadline, not by a node limit meant for the plan.
+            // An extra: bounded by its deadline and by a node limit of its own (deterministic).
             solveOptions.mip.progress = nil
             solveOptions.mip.roundingHeuristic = nil
             solveOptions.mip.startingSolution = nil
-            solveOptions.mip.nodeLimit = nil
+            solveOptions.mip.nodeLimit = PlanOptions.extrasNodeLimit
         }
         if main, options.primalHeuristics, model.lp.hasIntegerVariables, !options.relax, solveOptions.mip.startingSolution == nil,
            !solveOptions.mip.presolve, solveOptions.mip.nodeLimit == nil {
@@ -451,6 +457,9 @@ public enum Planner {
             return .unavailable("no \(what)-only plan found (\(solution.termination.rawValue))")
         }
         if solution.termination == .optimal { return .cost(solved + addedCost, note: nil) }
+        if solution.termination == .nodeLimit {
+            return .cost(solved + addedCost, note: "bounded by the node limit: best plan found in \(PlanOptions.extrasNodeLimit) branch-and-cut nodes, not proven optimal (gap \(gapText(solution.relativeGap))): an upper bound")
+        }
         return .cost(solved + addedCost, note: "bounded by the time budget: best plan found within \(limit) s, not proven optimal (gap \(gapText(solution.relativeGap))): an upper bound")
     }
 }
