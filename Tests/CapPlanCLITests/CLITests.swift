@@ -57,7 +57,9 @@ final class CLITests: XCTestCase {
             let glpsol = Process()
             glpsol.executableURL = URL(fileURLWithPath: "/usr/bin/glpsol")
             let output = directory.appendingPathComponent("glpsol.out")
-            glpsol.arguments = ["--freemps", mps.path, "-o", output.path]
+            // A bound on glpsol's time, so a model it cannot close fails here instead of hanging CI
+            // (the examples solve in well under a second).
+            glpsol.arguments = ["--freemps", mps.path, "-o", output.path, "--tmlim", "300"]
             glpsol.standardOutput = Pipe()
             try glpsol.run()
             glpsol.waitUntilExit()

@@ -9,23 +9,29 @@ final class TwinGeneratedTests: XCTestCase {
         for seed in UInt64(1)...40 {
             var scenario = ScenarioGenerator(size: .tiny, seed: seed).scenario()
             if seed % 10 == 0 { scenario = ScenarioGenerator(size: .small, seed: seed).scenario() }
-            var options = PlanOptions()
-            options.baselines = false
-            options.mipGap = 1e-9
-            let plan = try Planner.plan(scenario, options: options)
-            let twin = try GLPSol.solve(scenario)
-            XCTAssertEqual(twin.status, 0, "seed \(seed): glpsol failed\n\(twin.output)")
-            guard plan.status == .optimal else {
-                XCTAssertFalse(twin.optimal, "seed \(seed): the twin is optimal, the planner says \(plan.status)")
-                continue
-            }
-            XCTAssertTrue(twin.optimal, "seed \(seed): \(twin.output.suffix(400))")
-            let expected = try XCTUnwrap(plan.totals?.discountedCost)
-            let objective = try XCTUnwrap(twin.objective, "seed \(seed): no OBJECTIVE line")
-            XCTAssertEqual(objective, expected, accuracy: 1e-6 * max(1, abs(expected)), "seed \(seed)")
-            compared += 1
+            if try Self.assertPlannerAgreesWithTwin(scenario, seed: seed) { compared += 1 }
         }
         XCTAssertGreaterThanOrEqual(compared, 35)
+    }
+
+    /// Plans `scenario` to a gap of 1e-9 and solves the twin; true when both are optimal and
+    /// their objectives were compared, false when neither is optimal (both must say so).
+    static func assertPlannerAgreesWithTwin(_ scenario: Scenario, seed: UInt64) throws -> Bool {
+        var options = PlanOptions()
+        options.baselines = false
+        options.mipGap = 1e-9
+        let plan = try Planner.plan(scenario, options: options)
+        let twin = try GLPSol.solve(scenario)
+        XCTAssertEqual(twin.status, 0, "seed \(seed): glpsol failed\n\(twin.output.suffix(600))")
+        guard plan.status == .optimal else {
+            XCTAssertFalse(twin.optimal, "seed \(seed): the twin is optimal, the planner says \(plan.status)")
+            return false
+        }
+        XCTAssertTrue(twin.optimal, "seed \(seed): \(twin.output.suffix(400))")
+        let expected = try XCTUnwrap(plan.totals?.discountedCost)
+        let objective = try XCTUnwrap(twin.objective, "seed \(seed): no OBJECTIVE line")
+        XCTAssertEqual(objective, expected, accuracy: 1e-6 * max(1, abs(expected)), "seed \(seed)")
+        return true
     }
 }
 
@@ -98,21 +104,7 @@ final class TwinGeneratedFeatureTests: XCTestCase {
         var compared = 0
         for seed in UInt64(1)...40 {
             let scenario = Self.withFeatures(ScenarioGenerator(size: .tiny, seed: seed).scenario(), seed: seed)
-            var options = PlanOptions()
-            options.baselines = false
-            options.mipGap = 1e-9
-            let plan = try Planner.plan(scenario, options: options)
-            let twin = try GLPSol.solve(scenario)
-            XCTAssertEqual(twin.status, 0, "seed \(seed): glpsol failed\n\(twin.output.suffix(600))")
-            guard plan.status == .optimal else {
-                XCTAssertFalse(twin.optimal, "seed \(seed): the twin is optimal, the planner says \(plan.status)")
-                continue
-            }
-            XCTAssertTrue(twin.optimal, "seed \(seed): \(twin.output.suffix(400))")
-            let expected = try XCTUnwrap(plan.totals?.discountedCost)
-            let objective = try XCTUnwrap(twin.objective, "seed \(seed): no OBJECTIVE line")
-            XCTAssertEqual(objective, expected, accuracy: 1e-6 * max(1, abs(expected)), "seed \(seed)")
-            compared += 1
+            if try TwinGeneratedTests.assertPlannerAgreesWithTwin(scenario, seed: seed) { compared += 1 }
         }
         XCTAssertGreaterThanOrEqual(compared, 30)
     }
