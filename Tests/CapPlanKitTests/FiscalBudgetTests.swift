@@ -196,3 +196,35 @@ final class FiscalBudgetTests: XCTestCase {
         }
     }
 }
+
+extension FiscalBudgetTests {
+    /// examples/fiscal-budget.yaml: the numbers of its header comment.
+    func testExampleBindsAndReportsItsShadowPrice() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let scenario = try ScenarioLoader.load(path: root.appendingPathComponent("examples/fiscal-budget.yaml").path).scenario
+        let plan = try plan(scenario)
+        XCTAssertEqual(plan.totals?.discountedCost ?? 0, 174_642, accuracy: 1e-6)
+        XCTAssertEqual(arrivals(plan)["2027"] ?? 0, 1, accuracy: 1e-9)
+        XCTAssertEqual(arrivals(plan)["2028"] ?? 0, 1, accuracy: 1e-9)
+        XCTAssertEqual(shadowPrice(plan, "fiscalCapex[FY2027]")?.value ?? 0, 40_758.0 / 60_000, accuracy: 1e-9)
+        XCTAssertNil(shadowPrice(plan, "fiscalOpex[FY2028]"))
+    }
+
+    /// Generated scenarios: a modest share has fiscal budgets, and they plan (feasible by
+    /// construction) with the evaluator agreeing.
+    func testGeneratedFiscalBudgetsStayFeasible() throws {
+        var budgeted = 0
+        for seed in UInt64(1)...200 {
+            let scenario = ScenarioGenerator(size: .tiny, seed: seed).scenario()
+            guard !scenario.budget.fiscalYears.isEmpty else { continue }
+            budgeted += 1
+            _ = try plan(scenario)
+            XCTAssertNil(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario.withIntegerUnits(false)))
+                .flatMap { _ in scenario.budget.fiscalYears.contains { $0.opex != nil } ? 1 : nil })
+        }
+        XCTAssertGreaterThanOrEqual(budgeted, 3)
+        XCTAssertLessThanOrEqual(budgeted, 50)
+        // Without the features the generator is unchanged.
+        XCTAssertTrue(ScenarioGenerator(size: .tiny, seed: 7, procurementFeatures: false).scenario().budget.fiscalYears.isEmpty)
+    }
+}

@@ -391,6 +391,9 @@ public struct CapacityModelBuilder {
     /// minimum replicas cost whatever the load; one on a costed platform; one with spare units)
     /// cannot be the unlimited anchor: a little load there costs more than its price per token.
     /// It can still be dominated: moving its tokens to the anchor never raises a fixed charge.
+    /// With a fiscal opex budget unserved demand is never left out: it costs no cash, so moving
+    /// its tokens to a paid option could break the budget (paid options moved to a cheaper one
+    /// pay less cash, so they stay exact).
     mutating func findDominatedOptions() {
         let cap = scenario.policy.utilizationCap
         for (w, workload) in scenario.workloads.enumerated() {
@@ -408,10 +411,13 @@ public struct CapacityModelBuilder {
                 default: continue
                 }
             }
+            // Unserved demand costs no cash: with an opex budget, moving its tokens to a paid
+            // option can break the budget, so it is never dominated then (an anchor still).
+            let opexBudget = scenario.budget.fiscalYears.contains { $0.opex != nil }
             if let penalty = scenario.policy.unservedPenaltyPerMTok { options.append((nil, penalty / 1e6, true)) }
             guard let cheapest = options.filter(\.unlimited).map(\.price).min() else { continue }
             for option in options where option.price > cheapest {
-                if let o = option.pair { dominatedPairs.insert([o, w]) } else { dominatedUnserved.insert(w) }
+                if let o = option.pair { dominatedPairs.insert([o, w]) } else if !opexBudget { dominatedUnserved.insert(w) }
             }
         }
         if !dominatedPairs.isEmpty {
