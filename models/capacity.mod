@@ -22,7 +22,8 @@
  * APIs a (USD per million input / output tokens). Rates in tokens/s, money in USD.
  * Constraint families carry the names of docs/formulation.md, in its order: fleet, contract,
  * demand, ownedCapacity, rentedCapacity, replicaCapacity, minimumReplicas (with replicaInUse),
- * poolInUse, platformInUse, platformAdoption, apiRateLimit, powerCap, capitalBudget.
+ * poolInUse, platformInUse, platformAdoption, apiRateLimit, powerCap, capitalBudget,
+ * fiscalCapex, fiscalOpex.
  * Section 8 (contracts with terms, replicas, platforms, spare units and derating) is off for
  * data that does not use it: terms of 1, no replica pairs, no platforms, no margins.
  */
@@ -201,6 +202,33 @@ s.t. powerCap{p in PERIODS: powerCapKW[p] < Infinity}:
 
 s.t. capitalBudget{p in PERIODS: capexBudget[p] < Infinity}:
     sum{o in BUY: p >= q0[o]} c[o] * b[o,p] <= capexBudget[p];
+
+/* Fiscal budgets (docs/formulation.md, "Fiscal budgets"): undiscounted cash paid in fiscal
+   year f. A purchase pays deposit[o] of its price in the order period q - leadTime and the
+   rest in the period its balance falls due; the data section gives each one's fiscal year.
+   Absent from the data (no fiscal budgets): no rows, the model of section 3 and 8. */
+set FYCAPEX default {};               # fiscal years with a capex budget
+set FYOPEX default {};                # fiscal years with an opex budget
+param capexFY{FYCAPEX} >= 0;          # USD
+param opexFY{FYOPEX} >= 0;            # USD
+param deposit{BUY} >= 0, <= 1 default 0;     # share of the price paid at order
+param depositFY{BUY, PERIODS} default 0;     # fiscal year of the order of an arrival in q
+param balanceFY{BUY, PERIODS} default 0;     # fiscal year the balance of an arrival in q is paid in
+param periodFY{PERIODS} default 0;           # fiscal year of period p
+
+s.t. fiscalCapex{f in FYCAPEX}:
+    sum{(o,q) in ARRIVALS} c[o] * b[o,q] * ((if depositFY[o,q] = f then deposit[o] else 0)
+                                           + (if balanceFY[o,q] = f then 1 - deposit[o] else 0)) <= capexFY[f];
+
+s.t. fiscalOpex{f in FYOPEX}:
+    sum{p in PERIODS: periodFY[p] = f} (
+        sum{o in BUY} n[o,p] * (k[o] * pue * h * electricity + g[o])
+      + sum{o in RESERVED} (pi[o] * h * m[o,p] + upfront[o] * v[o,p])
+      + sum{o in ONDEMAND, s in SLICES} pi[o] * d * eta[s] * ms[o,p,s]
+      + sum{(a,w) in APISERVE, s in SLICES}
+            d * eta[s] * 3600 / 1e6 * ((1 - phi[w]) * pin[a] + phi[w] * pout[a]) * y[a,w,p,s]
+      + sum{pf in PLATFORMS} ((if preAdopted[pf] = 1 then 0 else adoption[pf] * adopt[pf,p]) + yearly[pf] * h / 8760 * inUse[pf,p])
+    ) <= opexFY[f];
 
 /* ================================================================ costs (USD) */
 var capexCost{PERIODS};

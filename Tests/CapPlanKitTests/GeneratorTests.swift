@@ -129,6 +129,7 @@ struct GeneratorTests {
             // The features come from a stream of their own: with them reset, the scenario is the same.
             var on = ScenarioGenerator(size: size, seed: seed).scenario()
             on.platforms = []
+            on.budget.fiscalYears = []
             for i in on.workloads.indices { on.workloads[i].minReplicas = 1 }
             for i in on.offerings.indices {
                 switch on.offerings[i] {

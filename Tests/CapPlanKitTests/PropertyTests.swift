@@ -111,6 +111,7 @@ enum PropertySupport {
         }
         copy.site.electricityPricePerKWh *= k
         copy.budget.capexPerPeriod = s.budget.capexPerPeriod?.map { $0 * k }
+        copy.budget.fiscalYears = s.budget.fiscalYears.map { FiscalYearBudget(year: $0.year, capex: $0.capex.map { $0 * k }, opex: $0.opex.map { $0 * k }) }
         copy.policy.unservedPenaltyPerMTok = s.policy.unservedPenaltyPerMTok.map { $0 * k }
         return copy
     }

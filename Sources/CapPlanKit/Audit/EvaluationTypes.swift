@@ -10,6 +10,10 @@ public enum ConstraintFamily: String, Hashable, Sendable, Codable, CaseIterable 
     case apiRateLimit
     case powerCap
     case capitalBudget
+    /// Fiscal budgets (docs/formulation.md, "Fiscal budgets"): capital and operating cash paid
+    /// in a fiscal year; the violation's period is `FY<year>`.
+    case fiscalCapex
+    case fiscalOpex
     // Section 8: contracts, replicas, platforms, margins.
     case contract
     /// Units under contract fall before a contract's term ends (a start would be negative).

@@ -127,6 +127,8 @@ private struct EvaluationRun {
         checkAPIRateLimitConstraints()
         checkPowerCapConstraints()
         checkCapitalBudgetConstraints()
+        checkFiscalCapexConstraints()
+        checkFiscalOpexConstraints()
         return addUpCosts()
     }
 
@@ -811,6 +813,62 @@ private struct EvaluationRun {
             if exceeds(spent - budget[p], rhs: budget[p]) {
                 report(.capitalBudget, period: p, amount: spent - budget[p],
                        "arrivals in \(labels[p]) cost \(fmt(spent)) USD, above the budget of \(fmt(budget[p])) USD")
+            }
+        }
+    }
+
+    /// FY N of the 0-based period `i` (before or past the horizon too): the fiscal year holding
+    /// the period's first month; FY N ends in calendar year N.
+    func fiscalYearOfPeriod(_ i: Int) -> Int {
+        let label = scenario.horizon.start.advanced(by: i)
+        let monthsPerPeriod = 12 / label.kind.periodsPerYear
+        let firstMonth = label.kind == .year ? 1 : (label.subperiod - 1) * monthsPerPeriod + 1
+        let start = scenario.budget.fiscalYearStartMonth
+        return label.year + (start != 1 && firstMonth >= start ? 1 : 0)
+    }
+
+    mutating func reportFiscal(_ family: ConstraintFamily, year: Int, amount: Double, _ message: String) {
+        violations.append(ConstraintViolation(family: family, period: "FY\(year)", amount: amount, message: message))
+    }
+
+    /// `fiscalCapex[FYf]`:  capital cash paid in fiscal year f ≤ Capex_f: per unit arriving in
+    /// q, the deposit φ_o c_o in the order period q − ℓ_o and the balance (1 − φ_o) c_o in the
+    /// period holding the day D_o days after the start of q.
+    mutating func checkFiscalCapexConstraints() {
+        var paid: [Int: Double] = [:]
+        for (i, o) in scenario.purchases.enumerated() {
+            let balanceLag = Int((o.balanceDaysAfterDelivery * 24 / hours).rounded(.down))
+            for q in 0..<periods where arrivals[i][q] != 0 {
+                let price = o.unitPrice * arrivals[i][q]
+                paid[fiscalYearOfPeriod(q - o.leadTimePeriods), default: 0] += o.depositFraction * price
+                paid[fiscalYearOfPeriod(q + balanceLag), default: 0] += (1 - o.depositFraction) * price
+            }
+        }
+        for budget in scenario.budget.fiscalYears {
+            guard let cap = budget.capex else { continue }
+            let spent = paid[budget.year] ?? 0
+            if exceeds(spent - cap, rhs: cap) {
+                reportFiscal(.fiscalCapex, year: budget.year, amount: spent - cap,
+                             "purchases pay \(fmt(spent)) USD in FY\(budget.year), above its capital budget of \(fmt(cap)) USD")
+            }
+        }
+    }
+
+    /// `fiscalOpex[FYf]`:  Σ_{p ∈ f} (energy + fixed opex + rental + API + platform)_p ≤ Opex_f,
+    /// undiscounted, the periods of the horizon in f (rent due past the horizon is a commitment).
+    mutating func checkFiscalOpexConstraints() {
+        guard scenario.budget.fiscalYears.contains(where: { $0.opex != nil }) else { return }
+        var spent: [Int: Double] = [:]
+        for p in 0..<periods {
+            let cost = periodEvaluation(p).cost
+            spent[fiscalYearOfPeriod(p), default: 0] += cost.energy + cost.fixedOpex + cost.rental + cost.api + cost.platform
+        }
+        for budget in scenario.budget.fiscalYears {
+            guard let cap = budget.opex else { continue }
+            let total = spent[budget.year] ?? 0
+            if exceeds(total - cap, rhs: cap) {
+                reportFiscal(.fiscalOpex, year: budget.year, amount: total - cap,
+                             "running costs are \(fmt(total)) USD in FY\(budget.year), above its operating budget of \(fmt(cap)) USD")
             }
         }
     }

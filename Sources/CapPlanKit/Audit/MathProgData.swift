@@ -74,6 +74,29 @@ public enum MathProgData {
         out.param("existingPeriods", purchases.map { (quote($0.id), "\(max(0, $0.existingRemainingPeriods))") })
         out.blank()
 
+        // Fiscal budgets: written only when set, so other scenarios' data stays as it was.
+        if !scenario.budget.fiscalYears.isEmpty {
+            let years = scenario.budget.fiscalYears
+            out.set("FYCAPEX", years.filter { $0.capex != nil }.map { "\($0.year)" })
+            out.set("FYOPEX", years.filter { $0.opex != nil }.map { "\($0.year)" })
+            out.param("capexFY", years.compactMap { y in y.capex.map { ("\(y.year)", number($0)) } })
+            out.param("opexFY", years.compactMap { y in y.opex.map { ("\(y.year)", number($0)) } })
+            out.param("deposit", purchases.map { (quote($0.id), number($0.depositFraction)) })
+            var depositYears: [(String, String)] = [], balanceYears: [(String, String)] = []
+            for o in purchases {
+                // Whole periods from the start of arrival to the day the balance is due.
+                let lag = Int((o.balanceDaysAfterDelivery / (scenario.horizon.hoursPerPeriod / 24)).rounded(.down))
+                for q in periodRange where q <= periods {
+                    depositYears.append(("\(quote(o.id)) \(q)", "\(fiscalYear(scenario, q - 1 - o.leadTimePeriods))"))
+                    balanceYears.append(("\(quote(o.id)) \(q)", "\(fiscalYear(scenario, q - 1 + lag))"))
+                }
+            }
+            out.param("depositFY", depositYears)
+            out.param("balanceFY", balanceYears)
+            out.param("periodFY", (0..<periods).map { ("\($0 + 1)", "\(fiscalYear(scenario, $0))") })
+            out.blank()
+        }
+
         // Rentals.
         out.set("RESERVED", rentals.filter { $0.commitment == .period }.map { quote($0.id) })
         out.set("ONDEMAND", rentals.filter { $0.commitment == .none }.map { quote($0.id) })
@@ -181,6 +204,20 @@ public enum MathProgData {
 
     private static func oneLine(_ text: String) -> String {
         String(text.map { $0.isNewline ? " " : $0 })
+    }
+
+    /// FY N of the 0-based period offset `i` from the horizon's start: the fiscal year holding
+    /// the period's first month, FY N ending in calendar year N.
+    private static func fiscalYear(_ scenario: Scenario, _ i: Int) -> Int {
+        let label = scenario.horizon.start.advanced(by: i)
+        let month: Int
+        switch label.kind {
+        case .year: month = 1
+        case .quarter: month = 3 * label.subperiod - 2
+        case .month: month = label.subperiod
+        }
+        let start = scenario.budget.fiscalYearStartMonth
+        return start > 1 && month >= start ? label.year + 1 : label.year
     }
 
     private static func perPeriod(_ values: [Double]?, _ periods: Int) -> [(String, String)] {

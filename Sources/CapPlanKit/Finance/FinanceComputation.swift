@@ -47,6 +47,14 @@ public enum FinanceComputation {
         return startMonth > 1 && firstMonth >= startMonth ? period.year + 1 : period.year
     }
 
+    /// The payment-timing rule for a purchase's balance: paid `days` after the start of the
+    /// arrival period, so in the period that day falls in, this many periods after arrival. The
+    /// one definition, shared by the cash flow and the fiscal budgets of the model
+    /// (docs/formulation.md, "Fiscal budgets"); the deposit is paid in the order period.
+    public static func balanceDelayPeriods(days: Double, daysPerPeriod: Double) -> Int {
+        Int((days / daysPerPeriod).rounded(.down))
+    }
+
     /// Deposits in the order period, balances `balanceDelayDays` after the start of the arrival
     /// period (in the period that day falls in), running costs in the period they are used,
     /// and the rent of reserved contracts running past the horizon in the periods it falls due.
@@ -59,7 +67,7 @@ public enum FinanceComputation {
             let order = try offset(purchase.orderPeriod, from: start, field: "purchases[\(k)].orderPeriod")
             let arrival = try offset(purchase.period, from: start, field: "purchases[\(k)].period")
             let own = terms.terms(of: purchase.offering)
-            let delay = Int((own.balanceDelayDays / daysPerPeriod).rounded(.down))
+            let delay = balanceDelayPeriods(days: own.balanceDelayDays, daysPerPeriod: daysPerPeriod)
             let deposit = purchase.capex * own.depositFraction
             if deposit > 0 { capital[order, default: 0] += deposit }
             capital[arrival + delay, default: 0] += purchase.capex - deposit

@@ -93,8 +93,9 @@ public struct ScenarioGenerator: Sendable {
     public let size: ScenarioSize
     public let seed: UInt64
     /// Whether a scenario may use contracts with terms, replica sizes, platforms and
-    /// reliability margins (issue 11). Which scenarios do, and how, the seed decides
-    /// (`procurementShare` of them); off, every scenario is exactly what it was before.
+    /// reliability margins (issue 11), and tiny ones fiscal budgets (issue 15). Which scenarios
+    /// do, and how, the seed decides (`procurementShare`, `fiscalBudgetShare` of them); off,
+    /// every scenario is exactly what it was before.
     public let procurementFeatures: Bool
 
     public init(size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true) {
@@ -106,6 +107,8 @@ public struct ScenarioGenerator: Sendable {
     /// Share of generated scenarios that use the issue-11 features: modest, since each adds
     /// binaries (docs/scale-suite.md).
     public static let procurementShare = 0.35
+    /// Share of generated scenarios with fiscal budgets (with `procurementFeatures`).
+    public static let fiscalBudgetShare = 0.15
 
     static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
     static let purchaseNames: [(id: String, accelerator: String)] = [
@@ -289,11 +292,22 @@ public struct ScenarioGenerator: Sendable {
             }
         }
 
+        // Fiscal budgets (issue 15) on tiny scenarios, from a stream of their own likewise.
+        var fiscalYears: [FiscalYearBudget] = []
+        if procurementFeatures, tiny {
+            var brng = ScenarioRNG(seed: seed ^ size.salt ^ 0x6669_7363_616c)
+            _ = brng.next()
+            if brng.chance(Self.fiscalBudgetShare) {
+                fiscalYears = fiscalBudgets(offerings: offerings, workloads: workloads, horizon: horizon, slices: slices,
+                                            site: (electricity, pue), rng: &brng)
+            }
+        }
+
         let scenario = Scenario(
             name: "generated-\(size.rawValue)-\(seed)", horizon: horizon, discountRate: discountRate,
             capexAccounting: accounting, timeSlices: slices, workloads: workloads, offerings: offerings,
             site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
-            budget: Budget(capexPerPeriod: capex),
+            budget: Budget(capexPerPeriod: capex, fiscalYears: fiscalYears),
             policy: Policy(integerUnits: integerUnits, utilizationCap: utilizationCap, unservedPenaltyPerMTok: penalty),
             platforms: platforms)
         // The draws above stay inside the format's rules by construction; a change that breaks
@@ -301,6 +315,42 @@ public struct ScenarioGenerator: Sendable {
         let violations = ScenarioRules.violations(in: scenario)
         precondition(violations.isEmpty, "generated scenario breaks the scenario rules: \(violations)")
         return scenario
+    }
+
+    /// Budgets for the fiscal years of the horizon (calendar years), each with its own chance
+    /// of a capex cap, an opex cap or both. Feasible by construction: buying nothing meets any
+    /// capex cap, and an opex cap is at least what serving all demand on each workload's
+    /// cheapest API without a rate limit costs, plus the existing fleet's running costs (an
+    /// all-API plan then fits; a workload without such an API has an unserved penalty, and
+    /// unserved demand is not cash).
+    func fiscalBudgets(
+        offerings: [Offering], workloads: [Workload], horizon: Horizon, slices: [TimeSlice],
+        site: (electricity: Double, pue: Double), rng: inout ScenarioRNG
+    ) -> [FiscalYearBudget] {
+        var allAPI: [Int: Double] = [:]
+        for p in 0..<horizon.periods {
+            let year = horizon.start.advanced(by: p).year
+            var cost = 0.0
+            for w in workloads {
+                let prices = offerings.compactMap { offering -> Double? in
+                    guard case .api(let a) = offering, a.serves.contains(w.id), a.maxTokensPerSecond == nil else { return nil }
+                    return (1 - w.outputShare) * a.inputPricePerMTok + w.outputShare * a.outputPricePerMTok
+                }
+                cost += (prices.min() ?? 0) * w.demand[p] / 1e6
+            }
+            for case .purchase(let o) in offerings where p < o.existingRemainingPeriods {
+                cost += o.existingUnits * (o.powerKW * site.pue * horizon.hoursPerPeriod * site.electricity + o.opexPerUnitPeriod)
+            }
+            allAPI[year, default: 0] += cost
+        }
+        var budgets: [FiscalYearBudget] = []
+        for year in allAPI.keys.sorted() {
+            var budget = FiscalYearBudget(year: year)
+            if rng.chance(0.6) { budget.capex = (rng.uniform(0, 3e6) * Double(workloads.count) / 1e4).rounded() * 1e4 }
+            if rng.chance(0.5) { budget.opex = (allAPI[year]! * rng.uniform(1.01, 1.5) / 100).rounded(.up) * 100 }
+            if budget.capex != nil || budget.opex != nil { budgets.append(budget) }
+        }
+        return budgets
     }
 
     /// Contract terms and upfront fees on reserved rentals, replica sizes (with minReplicas),

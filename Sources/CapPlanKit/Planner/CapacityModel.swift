@@ -66,6 +66,10 @@ public struct CapacityModelIndex: Sendable {
     public var demandRows: [PeriodSliceBlock] = []
     public var powerCapRows: PeriodBlock?
     public var capitalBudgetRows: PeriodBlock?
+    /// `fiscalCapex[FYf]` and `fiscalOpex[FYf]` rows, in year order, for the fiscal years with
+    /// that budget set.
+    public var fiscalCapexRows: [FiscalYearRow] = []
+    public var fiscalOpexRows: [FiscalYearRow] = []
     /// Per rental (in `scenario.rentals` order): contract starts v_oq and their `contract[o,p]`
     /// rows, for reserved rentals with a term longer than one period or an upfront fee (8.1).
     public var contractStarts: [PeriodBlock?] = []
@@ -92,6 +96,13 @@ public struct CapacityModelIndex: Sendable {
     }
     /// P, for `fleetColumns`.
     public var periods = 0
+}
+
+/// The row of one fiscal year's budget: fiscal year `year` (FY`year`) and its cap.
+public struct FiscalYearRow: Hashable, Sendable {
+    public let year: Int
+    public let row: Constraint
+    public let budget: Double
 }
 
 /// A serving pair (o, w) ∈ Π^rep: its replicas ρ_owps, and where the minimum is not implied
@@ -286,7 +297,12 @@ public struct CapacityModelBuilder {
     ///     platformAdoption  P (P + 3) / 2 per platform name (α_k1..α_kp and u_kp)
     ///     API rate limits   P S (API serving pairs)
     ///     power, budget     2 P purchases
-    public static func nonzeroUpperBound(periods: Int, slices: Int, workloads: Int, offerings: [Offering], unservedPriced: Bool) -> Double {
+    ///     fiscal budgets    3 P purchases + P S (rentals + API serving pairs) + 2 P rentals
+    ///                       + 2 P per platform name, when `fiscalBudgets`: b in at most two
+    ///                       capex rows (deposit and balance years), and n, m, v, y, u_k, α_k
+    ///                       each in at most one opex row (its period's fiscal year)
+    public static func nonzeroUpperBound(periods: Int, slices: Int, workloads: Int, offerings: [Offering], unservedPriced: Bool,
+                                         fiscalBudgets: Bool = false) -> Double {
         let p = Double(periods), ps = Double(periods * slices)
         var total = unservedPriced ? ps * Double(workloads) : 0
         var platforms = Set<String>()
@@ -303,17 +319,19 @@ public struct CapacityModelBuilder {
             case .purchase(let purchase):
                 let pairs = Double(purchase.throughput.values.filter { $0 > 0 }.count)
                 total += p * Double(1 + min(purchase.lifetimePeriods, periods)) + ps * (1 + 2 * pairs) + 2 * p
+                if fiscalBudgets { total += 3 * p }
                 features(pairs: pairs, replicaPairs: purchase.acceleratorsPerReplica.count, spare: purchase.spareUnits, platform: purchase.platform)
             case .rental(let rental):
                 let pairs = Double(rental.throughput.values.filter { $0 > 0 }.count)
                 total += ps * (1 + 2 * pairs)
+                if fiscalBudgets { total += ps + 2 * p }
                 if hasContract(rental) { total += p * Double(1 + min(rental.termPeriods, periods)) }
                 features(pairs: pairs, replicaPairs: rental.acceleratorsPerReplica.count, spare: rental.spareUnits, platform: rental.platform)
             case .api(let api):
-                total += 2 * ps * Double(api.serves.count)
+                total += (fiscalBudgets ? 3 : 2) * ps * Double(api.serves.count)
             }
         }
-        total += Double(platforms.count) * p * (p + 3) / 2
+        total += Double(platforms.count) * (p * (p + 3) / 2 + (fiscalBudgets ? 2 * p : 0))
         return total
     }
 
@@ -344,6 +362,8 @@ public struct CapacityModelBuilder {
         builder.addAPIRateLimitConstraints()
         builder.addPowerCapConstraints()
         builder.addCapitalBudgetConstraints()
+        builder.addFiscalCapexConstraints()
+        builder.addFiscalOpexConstraints()
         return CapacityModel(
             lp: builder.lp, index: builder.index, demandRate: builder.demandRate, discount: builder.discount,
             reductions: builder.reductions, scenario: scenario.withIntegerUnits(builder.integer))
@@ -371,6 +391,9 @@ public struct CapacityModelBuilder {
     /// minimum replicas cost whatever the load; one on a costed platform; one with spare units)
     /// cannot be the unlimited anchor: a little load there costs more than its price per token.
     /// It can still be dominated: moving its tokens to the anchor never raises a fixed charge.
+    /// With a fiscal opex budget unserved demand is never left out: it costs no cash, so moving
+    /// its tokens to a paid option could break the budget (paid options moved to a cheaper one
+    /// pay less cash, so they stay exact).
     mutating func findDominatedOptions() {
         let cap = scenario.policy.utilizationCap
         for (w, workload) in scenario.workloads.enumerated() {
@@ -388,10 +411,13 @@ public struct CapacityModelBuilder {
                 default: continue
                 }
             }
+            // Unserved demand costs no cash: with an opex budget, moving its tokens to a paid
+            // option can break the budget, so it is never dominated then (an anchor still).
+            let opexBudget = scenario.budget.fiscalYears.contains { $0.opex != nil }
             if let penalty = scenario.policy.unservedPenaltyPerMTok { options.append((nil, penalty / 1e6, true)) }
             guard let cheapest = options.filter(\.unlimited).map(\.price).min() else { continue }
             for option in options where option.price > cheapest {
-                if let o = option.pair { dominatedPairs.insert([o, w]) } else { dominatedUnserved.insert(w) }
+                if let o = option.pair { dominatedPairs.insert([o, w]) } else if !opexBudget { dominatedUnserved.insert(w) }
             }
         }
         if !dominatedPairs.isEmpty {
@@ -990,6 +1016,107 @@ public struct CapacityModelBuilder {
                 }
             }
             lp.addConstraint(name: name("capitalBudget", labels[p]), variables: variables, coefficients: coefficients, .lessOrEqual(budgets[p]))
+        }
+    }
+}
+
+extension CapacityModelBuilder {
+    /// The fiscal year (FY N ends in calendar year N) of 0-based period `p`, also before or
+    /// past the horizon (orders and balances).
+    func fiscalYear(ofPeriod p: Int) -> Int {
+        FinanceComputation.fiscalYear(of: scenario.horizon.start.advanced(by: p), startMonth: scenario.budget.fiscalYearStartMonth)
+    }
+
+    /// `fiscalCapex[FYf]`, for the fiscal years with a capex budget:
+    ///
+    ///     Σ_o Σ_q c_o b_oq (φ_o [FY(q − ℓ_o) = f] + (1 − φ_o) [FY(q + ⌊D_o / d⌋) = f]) ≤ Capex_f
+    ///
+    /// deposit φ_o paid in the order period q − ℓ_o, balance D_o days after the start of the
+    /// arrival period q (`FinanceComputation.balanceDelayPeriods`, the cash flow's rule);
+    /// undiscounted cash, whatever the capex accounting of the objective.
+    mutating func addFiscalCapexConstraints() {
+        let days = scenario.horizon.daysPerPeriod
+        for budget in scenario.budget.fiscalYears {
+            guard let cap = budget.capex else { continue }
+            var coefficient: [Int: Double] = [:]
+            for (k, purchase) in purchases.enumerated() where purchase.unitPrice > 0 {
+                let delay = FinanceComputation.balanceDelayPeriods(days: purchase.balanceDaysAfterDelivery, daysPerPeriod: days)
+                for q in index.arrivals[k].firstPeriod..<periods {
+                    guard let b = index.arrivals[k].variable(q) else { continue }
+                    var share = 0.0
+                    if fiscalYear(ofPeriod: q - purchase.leadTimePeriods) == budget.year { share += purchase.depositFraction }
+                    if fiscalYear(ofPeriod: q + delay) == budget.year { share += 1 - purchase.depositFraction }
+                    if share > 0 { coefficient[b.index, default: 0] += purchase.unitPrice * share }
+                }
+            }
+            let columns = coefficient.keys.sorted()
+            let row = lp.addConstraint(
+                name: name("fiscalCapex", "FY\(budget.year)"), variables: columns.map { Variable(index: $0) },
+                coefficients: columns.map { coefficient[$0]! }, .lessOrEqual(cap))
+            index.fiscalCapexRows.append(FiscalYearRow(year: budget.year, row: row, budget: cap))
+        }
+    }
+
+    /// `fiscalOpex[FYf]`, for the fiscal years with an opex budget: the undiscounted running
+    /// costs of the periods of the horizon in f (the objective's coefficients without δ_p):
+    ///
+    ///     Σ_{p ∈ f} ( Σ_o (k_o · pue · h · ε + g_o) n_op        energy and fixed opex (existing units too)
+    ///               + Σ_reserved π_o h m_op + f_o v_op          rent, contract upfront fees
+    ///               + Σ_on-demand Σ_s π_o d η_s m_ops
+    ///               + Σ_a Σ_w Σ_s d η_s 3600 / 10^6 · price_aw · y_awps
+    ///               + Σ_k (Y_k h / 8760 · u_kp + A_k α_kp) ) ≤ Opex_f
+    ///
+    /// Every cost is on a column (existing units are in n_op), so the right-hand side is the
+    /// budget itself. Rent falling due past the horizon is not in any row: it is a commitment,
+    /// like in the plan's cash flow by fiscal year, kept apart.
+    mutating func addFiscalOpexConstraints() {
+        let site = scenario.site
+        for budget in scenario.budget.fiscalYears {
+            guard let cap = budget.opex else { continue }
+            let inYear = (0..<periods).filter { fiscalYear(ofPeriod: $0) == budget.year }
+            var variables: [Variable] = [], coefficients: [Double] = []
+            func add(_ variable: Variable, _ coefficient: Double) {
+                guard coefficient != 0 else { return }
+                variables.append(variable)
+                coefficients.append(coefficient)
+            }
+            for (k, purchase) in purchases.enumerated() {
+                let running = purchase.powerKW * site.pue * hours * site.electricityPricePerKWh + purchase.opexPerUnitPeriod
+                for p in inYear { add(index.inService[k].variable(p), running) }
+            }
+            for (k, rental) in rentals.enumerated() {
+                if let units = index.reservedUnits[k] {
+                    for p in inYear { add(units.variable(p), rental.pricePerUnitHour * hours) }
+                    if let starts = index.contractStarts[k] {
+                        for p in inYear { add(starts.variable(p), rental.upfrontPerUnit) }
+                    }
+                } else if let units = index.onDemandUnits[k] {
+                    for p in inYear {
+                        for (s, slice) in scenario.timeSlices.enumerated() {
+                            add(units.variable(p, s), rental.pricePerUnitHour * days * slice.hours)
+                        }
+                    }
+                }
+            }
+            for pair in index.servingPairs where pair.throughput == nil {
+                guard case .api(let api) = scenario.offerings[pair.offering] else { continue }
+                let workload = scenario.workloads[pair.workload]
+                let pricePerMTok = (1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok
+                for p in inYear {
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        add(pair.columns.variable(p, s), days * slice.hours * 3600 / 1e6 * pricePerMTok)
+                    }
+                }
+            }
+            for platform in index.platforms {
+                let cost = scenario.platforms[platform.platform]
+                for p in inYear {
+                    add(platform.inUse.variable(p), cost.yearlyCost * hours / 8760)
+                    if let adoption = platform.adoption { add(adoption.variable(p), cost.adoptionCost) }
+                }
+            }
+            let row = lp.addConstraint(name: name("fiscalOpex", "FY\(budget.year)"), variables: variables, coefficients: coefficients, .lessOrEqual(cap))
+            index.fiscalOpexRows.append(FiscalYearRow(year: budget.year, row: row, budget: cap))
         }
     }
 }

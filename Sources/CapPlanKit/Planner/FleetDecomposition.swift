@@ -3,7 +3,8 @@ import LinearProgramming
 /// Benders decomposition of the capacity LP: the fleet decisions (arrivals b_oq, units in
 /// service n_op, reserved rentals m_op and their contract starts v_oq) and the platforms
 /// (in use u_kp, adopted α_kp) in the master, with the
-/// `fleet`, `contract`, `platformAdoption`, `powerCap` and `capitalBudget` rows; one dispatch
+/// `fleet`, `contract`, `platformAdoption`, `powerCap`, `capitalBudget` and `fiscalCapex` rows
+/// (a fiscal capex row holds arrivals b_oq only); one dispatch
 /// block per period and slice with that slice's `demand`, `ownedCapacity`, `rentedCapacity`,
 /// `replicaCapacity`, `minimumReplicas`/`replicaInUse`, `platformInUse` and `apiRateLimit`
 /// rows and its x, y, u, ρ, z and on-demand columns.
@@ -13,7 +14,10 @@ import LinearProgramming
 ///   relaxations (`--relax`, the heuristics' LPs) decompose;
 /// - with spare units: y_op spans the period's slices, so it would sit in the master, and a
 ///   master point with y_op = 1 and fewer than k_o units makes the slice's capacity row
-///   infeasible whatever the block does; the implementation has optimality cuts only.
+///   infeasible whatever the block does; the implementation has optimality cuts only;
+/// - with a fiscal opex budget: a `fiscalOpex` row sums API and on-demand costs over every
+///   period and slice of a fiscal year, so it couples the blocks, and it belongs to no block
+///   and cannot be in the master.
 enum FleetDecomposition {
     /// The decomposition, or nil when a block could be infeasible for some master point: every
     /// workload needs an option without a limit (an API without a rate limit, an on-demand
@@ -22,7 +26,7 @@ enum FleetDecomposition {
     /// servable.
     static func decomposition(of model: CapacityModel) -> BendersDecomposition? {
         let scenario = model.scenario, index = model.index
-        guard index.poolsInUse.isEmpty else { return nil }
+        guard index.poolsInUse.isEmpty, index.fiscalOpexRows.isEmpty else { return nil }
         let gated = Set(index.platforms.flatMap(\.offerings))
         for w in scenario.workloads.indices where index.unserved[w] == nil {
             let unlimited = index.servingPairs.contains { pair in

@@ -201,6 +201,15 @@ enum InfeasibilityDiagnosis {
                 limits.append("capitalBudget[\(labels[q])] = \(budgets[q]) USD")
             }
         }
+        // Fiscal budgets: a full capex year may hold back units paid in it (arrivals in any
+        // period up to p, or their deposits); a full opex year holds back the running costs of p.
+        for row in model.index.fiscalCapexRows where isBinding(solution.activity(row.row), row.budget) {
+            limits.append("fiscalCapex[FY\(row.year)] = \(row.budget) USD")
+        }
+        let year = FinanceComputation.fiscalYear(of: scenario.horizon.start.advanced(by: p), startMonth: scenario.budget.fiscalYearStartMonth)
+        for row in model.index.fiscalOpexRows where row.year == year && isBinding(solution.activity(row.row), row.budget) {
+            limits.append("fiscalOpex[FY\(row.year)] = \(row.budget) USD")
+        }
         if model.lp.hasIntegerVariables {
             limits += wholeUnitLimits(scenario, model: model, solution: solution, servers: servers, period: p).filter { !limits.contains($0) }
         }

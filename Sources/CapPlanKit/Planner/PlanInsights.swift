@@ -58,6 +58,21 @@ enum PlanInsights {
                     value: -duals[rows.constraint(p).index])
             }
         }
+        // Fiscal budgets: USD of cash in fiscal year f; `period` is `FY<f>`, and the value in
+        // the year's own money is divided by δ of the year's first period in the horizon.
+        let fiscalStart = scenario.budget.fiscalYearStartMonth
+        for (family, rows) in [(ConstraintFamily.fiscalCapex, index.fiscalCapexRows), (.fiscalOpex, index.fiscalOpexRows)] {
+            for row in rows {
+                let value = -duals[row.row.index]
+                guard value > valueTolerance else { continue }
+                let first = (0..<periods).first {
+                    FinanceComputation.fiscalYear(of: scenario.horizon.start.advanced(by: $0), startMonth: fiscalStart) == row.year
+                } ?? 0
+                prices.append(.init(
+                    limit: "\(family.rawValue)[FY\(row.year)]", kind: family, period: "FY\(row.year)", slice: nil, offering: nil,
+                    unit: "USD per USD of budget", value: value, valueUndiscounted: value / discount[first]))
+            }
+        }
         for (k, api) in scenario.apis.enumerated() {
             guard let rows = index.apiRateLimitRows[k] else { continue }
             for p in 0..<periods {

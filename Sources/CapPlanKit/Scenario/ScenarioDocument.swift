@@ -86,10 +86,18 @@ struct RawScenario {
     var powerCap: RawPerPeriod?
     var capexPerPeriod: RawPerPeriod?
     var fiscalYearStartMonth: Loc<Double>?
+    var fiscalYears: [RawFiscalYear]?
     var integerUnits: Loc<Bool>?
     var utilizationCap: Loc<Double>?
     var unservedPenalty: Loc<Double>?
     var platforms: Loc<[RawPlatform]>?
+}
+
+/// One entry of `budget.fiscalYears`: its key as written (`FY2028`) and its caps.
+struct RawFiscalYear {
+    let key: Loc<String>
+    var capex: Loc<Double>?
+    var opex: Loc<Double>?
 }
 
 /// Keys of every mapping in the format (the contract other tools write against).
@@ -101,7 +109,8 @@ enum ScenarioKeys {
     static let platform = ["id", "adoptionCost", "yearlyCost"]
     static let demand = ["tokensPerPeriod", "start", "growthPerPeriod", "csv", "column"]
     static let site = ["electricityPricePerKWh", "pue", "powerCapKW"]
-    static let budget = ["capexPerPeriod", "fiscalYearStartMonth"]
+    static let budget = ["capexPerPeriod", "fiscalYearStartMonth", "fiscalYears"]
+    static let fiscalYear = ["capex", "opex"]
     static let policy = ["integerUnits", "utilizationCap", "unservedPenaltyPerMTok"]
     static let purchaseNumbers = ["unitPrice", "acceleratorsPerUnit", "lifetimePeriods", "powerKW", "opexPerUnitPeriod",
                                   "leadTimePeriods", "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods",
@@ -304,6 +313,7 @@ struct ScenarioDocumentDecoder {
         if let n = top["budget"], let m = reader.mapping(n.value, "budget", allowed: ScenarioKeys.budget, what: "a budget") {
             if let v = m["capexPerPeriod"] { raw.capexPerPeriod = reader.perPeriod(v.value, "budget.capexPerPeriod") }
             if let v = m["fiscalYearStartMonth"] { raw.fiscalYearStartMonth = reader.number(v.value, "budget.fiscalYearStartMonth") }
+            if let v = m["fiscalYears"] { raw.fiscalYears = fiscalYears(v.value) }
         }
         if let n = top["platforms"] { raw.platforms = platforms(n.value) }
         if let n = top["policy"], let m = reader.mapping(n.value, "policy", allowed: ScenarioKeys.policy, what: "a policy") {
@@ -314,6 +324,25 @@ struct ScenarioDocumentDecoder {
             }
         }
         return raw
+    }
+
+    /// `budget.fiscalYears`: a mapping `FY2028: {capex: 5000000, opex: 1200000}`.
+    private func fiscalYears(_ node: DocNode) -> [RawFiscalYear]? {
+        guard case .mapping(let pairs) = node.content else {
+            reader.report(node, "budget.fiscalYears", "expected fiscal-year budgets (a mapping like `FY2028: {capex: 5000000, opex: 1200000}`)")
+            return nil
+        }
+        var years: [RawFiscalYear] = []
+        for pair in pairs {
+            let path = "budget.fiscalYears.\(pair.key)"
+            var year = RawFiscalYear(key: Loc(value: pair.key, node: pair.keyNode, path: path))
+            if let m = reader.mapping(pair.value, path, allowed: ScenarioKeys.fiscalYear, what: "a fiscal year's budgets {capex, opex}") {
+                if let v = m["capex"] { year.capex = reader.number(v.value, path + ".capex") }
+                if let v = m["opex"] { year.opex = reader.number(v.value, path + ".opex") }
+            }
+            years.append(year)
+        }
+        return years
     }
 
     private func slices(_ node: DocNode) -> Loc<[RawSlice]>? {

@@ -123,6 +123,8 @@ public enum ScenarioRules {
     public static let pue = ValueRule("a power usage effectiveness", .inclusive(1), .inclusive(100))
     public static let powerCapKW = ValueRule("kW", .inclusive(0), .inclusive(1e12))
     public static let capexPerPeriod = ValueRule("USD", .inclusive(0), .inclusive(1e15))
+    /// A fiscal year's capex or opex budget: the same bound as a period's capital budget.
+    public static let fiscalYearBudget = ValueRule("USD", .inclusive(0), .inclusive(1e15))
     public static let fiscalYearStartMonth = ValueRule("a month, 1 to 12", .inclusive(1), .inclusive(12), whole: true)
     public static let utilizationCap = ValueRule("a fraction of capacity", .exclusive(0), .inclusive(1))
     public static let unservedPenalty = ValueRule("USD per million tokens", .inclusive(0), .inclusive(1e12))
@@ -231,6 +233,10 @@ public enum ScenarioRules {
         if let cap = scenario.site.powerCapKW { check(cap, powerCapKW, "site.powerCapKW") }
         if let capex = scenario.budget.capexPerPeriod { check(capex, capexPerPeriod, "budget.capexPerPeriod") }
         check(Double(scenario.budget.fiscalYearStartMonth), fiscalYearStartMonth, "budget.fiscalYearStartMonth")
+        for year in scenario.budget.fiscalYears {
+            if let capex = year.capex { check(capex, fiscalYearBudget, "budget.fiscalYears.FY\(year.year).capex") }
+            if let opex = year.opex { check(opex, fiscalYearBudget, "budget.fiscalYears.FY\(year.year).opex") }
+        }
         check(scenario.policy.utilizationCap, utilizationCap, "policy.utilizationCap")
         if let penalty = scenario.policy.unservedPenaltyPerMTok { check(penalty, unservedPenalty, "policy.unservedPenaltyPerMTok") }
         let named = Set(scenario.purchases.compactMap(\.platform) + scenario.rentals.compactMap(\.platform))

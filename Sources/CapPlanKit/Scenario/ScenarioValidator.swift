@@ -110,6 +110,7 @@ struct ScenarioValidator {
             warnUnit(raw, "a capital budget below 1000 USD per period looks like thousands or millions of USD; capexPerPeriod is in USD")
         }
         let fiscalYearStart = whole(raw.fiscalYearStartMonth, ScenarioRules.fiscalYearStartMonth) ?? 1
+        let fiscalYears = validateFiscalYears(raw.fiscalYears, horizon: horizon, startMonth: fiscalYearStart)
         let utilization = check(raw.utilizationCap, ScenarioRules.utilizationCap) ?? 1
         let penalty = check(raw.unservedPenalty, ScenarioRules.unservedPenalty)
         let platforms = validatePlatforms(raw.platforms, offerings: offerings)
@@ -131,7 +132,7 @@ struct ScenarioValidator {
             // An upper bound, so that a scenario under the limit never builds a larger model.
             let estimate = CapacityModelBuilder.nonzeroUpperBound(
                 periods: horizon.periods, slices: slices.count, workloads: workloadsResult.workloads.count,
-                offerings: offerings.list, unservedPriced: penalty != nil)
+                offerings: offerings.list, unservedPriced: penalty != nil, fiscalBudgets: !fiscalYears.isEmpty)
             if estimate > Double(limits.maxNonzeros) {
                 sink.error("", at: raw.root, "the model would have up to \(formatCount(estimate)) nonzeros, more than the limit of \(formatCount(Double(limits.maxNonzeros))): \(horizon.periods) periods x \(slices.count) time slices, \(workloadsResult.workloads.count) workloads, \(offerings.list.count) offerings (\(offerings.pairs) offering-workload pairs); shorten the horizon, merge slices or offerings, or raise the model-size limit")
             }
@@ -142,7 +143,7 @@ struct ScenarioValidator {
             name: name, horizon: horizon, discountRate: discountRate, capexAccounting: accounting,
             timeSlices: slices, workloads: workloadsResult.workloads, offerings: offerings.list,
             site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
-            budget: Budget(capexPerPeriod: capex, fiscalYearStartMonth: fiscalYearStart),
+            budget: Budget(capexPerPeriod: capex, fiscalYearStartMonth: fiscalYearStart, fiscalYears: fiscalYears),
             policy: Policy(integerUnits: raw.integerUnits?.value ?? true, utilizationCap: utilization, unservedPenaltyPerMTok: penalty),
             platforms: platforms
         )
@@ -158,6 +159,34 @@ struct ScenarioValidator {
     }
 
     /// A number repeated for every period, or a list of exactly `periods` numbers.
+    /// `budget.fiscalYears`: keys `FY<year>` of fiscal years some period of the horizon falls in
+    /// (a budget for another year would constrain nothing, so it is most likely a typo), caps in
+    /// USD by `ScenarioRules.fiscalYearBudget`; sorted by year.
+    private func validateFiscalYears(_ raw: [RawFiscalYear]?, horizon: Horizon?, startMonth: Int) -> [FiscalYearBudget] {
+        guard let raw else { return [] }
+        let inHorizon = horizon.map { h in
+            (0..<h.periods).map { FinanceComputation.fiscalYear(of: h.start.advanced(by: $0), startMonth: startMonth) }
+        }
+        var years: [FiscalYearBudget] = []
+        for entry in raw {
+            let key = entry.key
+            let digits = key.value.dropFirst(2)
+            guard key.value.hasPrefix("FY"), digits.count == 4, digits.allSatisfy(\.isASCII), let year = Int(digits) else {
+                sink.error(key.path, at: key.node, value: key.value, "expected a fiscal year `FY<year>`, e.g. `FY2028`")
+                continue
+            }
+            if let inHorizon, !inHorizon.contains(year), let first = inHorizon.first, let last = inHorizon.last {
+                sink.error(key.path, at: key.node, value: key.value,
+                           "expected a fiscal year some period of the horizon falls in: FY\(first) to FY\(last) (fiscal year N ends in calendar year N)")
+                continue
+            }
+            let capex = check(entry.capex, ScenarioRules.fiscalYearBudget)
+            let opex = check(entry.opex, ScenarioRules.fiscalYearBudget)
+            years.append(FiscalYearBudget(year: year, capex: capex, opex: opex))
+        }
+        return years.sorted { $0.year < $1.year }
+    }
+
     private func perPeriod(_ raw: RawPerPeriod?, horizon: Horizon?, _ rule: ValueRule) -> [Double]? {
         guard let raw else { return nil }
         switch raw {

@@ -87,10 +87,17 @@ public enum ScenarioWriter {
         line("  electricityPricePerKWh: \(number(scenario.site.electricityPricePerKWh))")
         line("  pue: \(number(scenario.site.pue))")
         if let cap = scenario.site.powerCapKW { line("  powerCapKW: \(list(cap))") }
-        if scenario.budget.capexPerPeriod != nil || scenario.budget.fiscalYearStartMonth != 1 {
+        if scenario.budget.capexPerPeriod != nil || scenario.budget.fiscalYearStartMonth != 1 || !scenario.budget.fiscalYears.isEmpty {
             line("budget:")
             if let capex = scenario.budget.capexPerPeriod { line("  capexPerPeriod: \(list(capex))") }
             if scenario.budget.fiscalYearStartMonth != 1 { line("  fiscalYearStartMonth: \(scenario.budget.fiscalYearStartMonth)") }
+            if !scenario.budget.fiscalYears.isEmpty {
+                line("  fiscalYears:")
+                for year in scenario.budget.fiscalYears {
+                    let caps = [year.capex.map { "capex: \(number($0))" }, year.opex.map { "opex: \(number($0))" }].compactMap { $0 }
+                    line("    FY\(year.year): {\(caps.joined(separator: ", "))}")
+                }
+            }
         }
         if !scenario.platforms.isEmpty {
             line("platforms:")
