@@ -242,7 +242,8 @@ final class ReportCLITests: XCTestCase {
     func testEveryChartDrawsThePlansDataInChromium() throws {
         try XCTSkipIf(Self.chromium == nil, "chromium is not installed (make test-deps installs it)")
         // The procurement examples draw the contracts timeline, platform costs and replicas.
-        for example in ["midsize-3year", "enterprise-fleet", "startup-api-breakeven", "breakeven-70b", "procurement/spike-reservation",
+        for example in ["midsize-3year", "enterprise-fleet", "startup-api-breakeven", "breakeven-70b", "contracts-and-platforms",
+                        "fiscal-budget", "procurement/spike-reservation",
                         "procurement/mi300x-adoption-volume", "procurement/mi300x-adoption-low", "procurement/n-plus-one",
                         "procurement/tiny-demand-per-gpu"] {
             let planPath = try plan(example)
