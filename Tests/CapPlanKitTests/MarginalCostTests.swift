@@ -79,7 +79,7 @@ final class MarginalCostTests: XCTestCase {
     }
 
     func testMIPPlansSayWhereTheirDualsComeFrom() throws {
-        let scenario = ScenarioGenerator(size: .small, seed: 3).scenario().withIntegerUnits(true)
+        let scenario = ScenarioGenerator(size: .small, seed: 3, procurementFeatures: false).scenario().withIntegerUnits(true)
         let plan = try planned(scenario)
         XCTAssertEqual(plan.insights!.dualSource, .fixedIntegers)
         XCTAssertEqual(plan.insights!.marginalCosts.count, scenario.workloads.count * scenario.horizon.periods)

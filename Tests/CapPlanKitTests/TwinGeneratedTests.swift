@@ -8,7 +8,9 @@ final class TwinGeneratedTests: XCTestCase {
         var compared = 0
         for seed in UInt64(1)...40 {
             var scenario = ScenarioGenerator(size: .tiny, seed: seed).scenario()
-            if seed % 10 == 0 { scenario = ScenarioGenerator(size: .small, seed: seed).scenario() }
+            // Small ones without section 8's draws: glpsol has no time limit here, and whole
+            // replicas per slice keep it from closing some (the feature suite below runs tiny ones).
+            if seed % 10 == 0 { scenario = ScenarioGenerator(size: .small, seed: seed, procurementFeatures: false).scenario() }
             if try Self.assertPlannerAgreesWithTwin(scenario, seed: seed) { compared += 1 }
         }
         XCTAssertGreaterThanOrEqual(compared, 35)
