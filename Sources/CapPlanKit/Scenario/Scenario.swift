@@ -139,14 +139,141 @@ public struct Workload: Hashable, Sendable {
     /// μ_w: replicas that run, at least, wherever the workload is served from an offering that
     /// gives it a replica size (`acceleratorsPerReplica`), >= 1.
     public var minReplicas: Int
+    /// How the performance model may serve this workload (`precisions` in the scenario); nil:
+    /// throughputs come only from the scenario and the catalog.
+    public var serving: WorkloadServing?
 
-    public init(id: String, outputShare: Double, model: String?, demand: [Double], minReplicas: Int = 1) {
+    public init(id: String, outputShare: Double, model: String?, demand: [Double], minReplicas: Int = 1, serving: WorkloadServing? = nil) {
         self.id = id
         self.outputShare = outputShare
         self.model = model
         self.demand = demand
         self.minReplicas = minReplicas
+        self.serving = serving
     }
+}
+
+/// What the performance model needs to derive a workload's throughput (docs/performance-model.md,
+/// "Planning with it"). Present when the workload lists `precisions`; its `model` then names a
+/// model of the performance specs (`ModelSpec.all`).
+public struct WorkloadServing: Hashable, Sendable {
+    /// Precisions the workload may be served at, in scenario order (`bf16`, `fp8`, `int8`,
+    /// `fp4`, `int4`); each one that fits is its own serving option, and the planner chooses.
+    public var precisions: [Precision]
+    /// `interactive` (MLPerf Server-like latency limit) or `batch` (Offline-like).
+    public var latency: LatencyClass
+    /// Mean prompt tokens per request (`inputTokensPerRequest`).
+    public var inputTokens: Double
+    /// Mean completion tokens per request (`outputTokensPerRequest`).
+    public var outputTokens: Double
+
+    public init(precisions: [Precision], latency: LatencyClass = .interactive, inputTokens: Double, outputTokens: Double) {
+        self.precisions = precisions
+        self.latency = latency
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+/// One way a purchase or rental serves a workload: its throughput per unit (τ) and replica size
+/// (a), at a precision when the performance model derived it. A pair (offering, workload) has
+/// either one option from a given throughput (the scenario's or the catalog's; precision nil), or
+/// one derived option per allowed precision that fits. Each option is its own serving pair in
+/// the model (docs/formulation.md section 9).
+public struct ServingOption: Hashable, Sendable {
+    /// The precision of a derived option; nil for a throughput given in the scenario or catalog.
+    public var precision: Precision?
+    /// τ: tokens/s one unit sustains with this option.
+    public var tokensPerSecond: Double
+    /// a: accelerators one replica needs, when the option has a replica size.
+    public var acceleratorsPerReplica: Int?
+    /// How a derived option's figures were obtained; nil for given throughputs.
+    public var derivation: ThroughputDerivation?
+
+    public init(precision: Precision? = nil, tokensPerSecond: Double, acceleratorsPerReplica: Int? = nil, derivation: ThroughputDerivation? = nil) {
+        self.precision = precision
+        self.tokensPerSecond = tokensPerSecond
+        self.acceleratorsPerReplica = acceleratorsPerReplica
+        self.derivation = derivation
+    }
+}
+
+/// The performance model's working for one derived serving option, recorded in the plan.
+public struct ThroughputDerivation: Hashable, Sendable {
+    /// `ModelSpec` id and `AcceleratorSpec` id.
+    public var model: String
+    public var accelerator: String
+    public var latency: LatencyClass
+    public var inputTokens: Double
+    public var outputTokens: Double
+    /// Accelerators of one replica's tensor-parallel group (the memory fit).
+    public var tensorParallel: Int
+    /// Sequences decoded together.
+    public var batch: Int
+    /// Total tokens/s of one replica, efficiency included.
+    public var tokensPerSecondPerReplica: Double
+    /// The calibrated efficiency factor applied to the roofline, and whether it was calibrated
+    /// on MLPerf for this accelerator family (false: a default).
+    public var efficiencyFactor: Double
+    public var efficiencyCalibrated: Bool
+    /// `memory` or `compute`: what bounds a decode step.
+    public var decodeBound: String
+
+    public init(
+        model: String, accelerator: String, latency: LatencyClass, inputTokens: Double, outputTokens: Double,
+        tensorParallel: Int, batch: Int, tokensPerSecondPerReplica: Double, efficiencyFactor: Double,
+        efficiencyCalibrated: Bool, decodeBound: String
+    ) {
+        self.model = model
+        self.accelerator = accelerator
+        self.latency = latency
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.tensorParallel = tensorParallel
+        self.batch = batch
+        self.tokensPerSecondPerReplica = tokensPerSecondPerReplica
+        self.efficiencyFactor = efficiencyFactor
+        self.efficiencyCalibrated = efficiencyCalibrated
+        self.decodeBound = decodeBound
+    }
+}
+
+/// A precision the performance model could not use for a pair, and why (recorded in the plan).
+public struct UnfitPrecision: Hashable, Sendable {
+    public var precision: Precision
+    public var reason: String
+
+    public init(precision: Precision, reason: String) {
+        self.precision = precision
+        self.reason = reason
+    }
+}
+
+/// Purchases and rentals: units that serve workloads at a throughput (given or derived).
+public protocol SelfRunOffering {
+    var id: String { get }
+    var acceleratorsPerUnit: Int { get }
+    /// Given τ_ow by workload id (the scenario's `throughput` and the catalog's).
+    var throughput: [String: Double] { get }
+    /// Given a_ow by workload id.
+    var acceleratorsPerReplica: [String: Int] { get }
+    /// Derived options by workload id, for workloads with `precisions` and no given throughput,
+    /// in the workload's precision order (only precisions that fit).
+    var derivedServing: [String: [ServingOption]] { get }
+}
+
+extension SelfRunOffering {
+    /// The serving options of a workload on this offering: the given throughput if there is
+    /// one (explicit throughputs win), else the derived options; empty when it cannot serve it.
+    public func servingOptions(for workload: String) -> [ServingOption] {
+        if let tau = throughput[workload] {
+            return [ServingOption(tokensPerSecond: tau, acceleratorsPerReplica: acceleratorsPerReplica[workload])]
+        }
+        return derivedServing[workload] ?? []
+    }
+
+    /// Whether some option serves the workload.
+    public func canServe(_ workload: String) -> Bool { !servingOptions(for: workload).isEmpty }
 }
 
 /// How purchases are costed.
@@ -158,7 +285,7 @@ public enum CapexAccounting: String, Sendable, Codable, CaseIterable {
 }
 
 /// Bought hardware.
-public struct PurchaseOffering: Hashable, Sendable {
+public struct PurchaseOffering: Hashable, Sendable, SelfRunOffering {
     public var id: String
     /// USD per unit (c_o).
     public var unitPrice: Double
@@ -198,6 +325,10 @@ public struct PurchaseOffering: Hashable, Sendable {
     public var spareUnits: Int
     /// d_o in [0, 1): share of the pool's capacity lost to failures.
     public var failureDerating: Double
+    /// Serving options the performance model derived, by workload id (see `SelfRunOffering`).
+    public var derivedServing: [String: [ServingOption]] = [:]
+    /// Precisions that could not be derived, by workload id, with the reason.
+    public var unfitPrecisions: [String: [UnfitPrecision]] = [:]
 
     public init(
         id: String, unitPrice: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
@@ -244,7 +375,7 @@ public enum RentalCommitment: String, Sendable, Codable, CaseIterable {
 }
 
 /// Rented cloud capacity.
-public struct RentalOffering: Hashable, Sendable {
+public struct RentalOffering: Hashable, Sendable, SelfRunOffering {
     public var id: String
     /// USD per unit-hour (π_o).
     public var pricePerUnitHour: Double
@@ -268,6 +399,10 @@ public struct RentalOffering: Hashable, Sendable {
     public var spareUnits: Int
     /// d_o in [0, 1): share of the pool's capacity lost to failures.
     public var failureDerating: Double
+    /// Serving options the performance model derived, by workload id (see `SelfRunOffering`).
+    public var derivedServing: [String: [ServingOption]] = [:]
+    /// Precisions that could not be derived, by workload id, with the reason.
+    public var unfitPrecisions: [String: [UnfitPrecision]] = [:]
 
     public init(
         id: String, pricePerUnitHour: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
