@@ -431,8 +431,8 @@ public enum Planner {
             !restricted.offerings.contains { offering in
                 switch offering {
                 case .api(let a): return a.serves.contains(w.id)
-                case .purchase(let o): return (o.throughput[w.id] ?? 0) > 0
-                case .rental(let o): return (o.throughput[w.id] ?? 0) > 0
+                case .purchase(let o): return o.canServe(w.id)
+                case .rental(let o): return o.canServe(w.id)
                 }
             }
         }.map(\.id)
