@@ -136,9 +136,11 @@ public enum Planner {
         let extras = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
         var heuristicNote: String?
         if integer, !solution.hasPrimalPoint, solution.stoppedAtLimit {
-            // The budget ended before branch-and-cut had a whole-unit plan: try the rounding
-            // heuristic's candidates on the extras' budget (the evaluator audits the result).
-            if let fallback = try HeuristicPlan.solve(model, options: options, deadline: extras) {
+            // The budget ended before branch-and-cut had a whole-unit plan: a fixed fleet from
+            // the relaxation, completed block by block, on the extras' budget (the evaluator
+            // audits the result).
+            if let fallback = try FallbackPlan.solve(
+                model, options: options, stop: solution.termination, knownBound: solution.objectiveBound, deadline: extras) {
                 heuristicNote = "branch-and-cut found no whole-unit plan before its limit (\(solution.termination.rawValue)); "
                     + "this plan is the rounding heuristic's (\(fallback.candidate)), gap \(gapText(fallback.solution.relativeGap)) to the relaxation's bound"
                 solution = fallback.solution
