@@ -78,7 +78,7 @@ enum FallbackPlan {
         guard let seconds = deadline.remaining else { return nil }
         let rows = RowMatrix(model.lp)
         let master = masterColumns(model)
-        let large = options.decomposition != .monolithic && model.lp.variableCount >= Planner.bendersColumns
+        let large = decomposes(model, options: options)
         var lp = model.lp.relaxed()
         var pools: [(y: Variable, rows: [Constraint])] = []
         if large {
@@ -305,13 +305,23 @@ enum FallbackPlan {
         }
         var solveOptions = subsolveOptions(options, seconds: seconds)
         solveOptions.relaxIntegrality = true
-        if options.decomposition != .monolithic, lp.variableCount >= Planner.bendersColumns {
+        if decomposes(model, options: options) {
             let structure = blockStructure(lp, rows: RowMatrix(lp), master: integers.union(model.index.fleetColumns))
             do {
                 return try GLPKSolver.solveByBenders(lp, decomposition: structure.decomposition, options: solveOptions)
             } catch is BendersNotApplicable {}
         }
         return try GLPKSolver.solve(lp, options: solveOptions)
+    }
+
+    /// Whether the relaxation and the plan's LP are solved by decomposition: for large models
+    /// (as `Planner.bendersColumns` decides for LPs), or always with `--decomposition benders`.
+    static func decomposes(_ model: CapacityModel, options: PlanOptions) -> Bool {
+        switch options.decomposition {
+        case .benders: return true
+        case .monolithic: return false
+        case .automatic: return model.lp.variableCount >= Planner.bendersColumns
+        }
     }
 
     /// Branch-and-cut's root node from `start` (the first node selection after the root's

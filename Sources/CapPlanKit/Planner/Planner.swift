@@ -312,6 +312,7 @@ public enum Planner {
         let total = timeLimit ?? PrimalHeuristics.unlimitedBudget
         var seed: PrimalHeuristics.Incumbent?
         var firstSolution: Solution?
+        var fallbackBound: Double?
         if !PrimalHeuristics.isLarge(model, options: options) {
             var first = solveOptions
             first.mip.timeLimit = total * PrimalHeuristics.firstPhaseShare
@@ -320,6 +321,19 @@ public enum Planner {
             guard solution.termination == .timeLimit, total - clock.seconds > PrimalHeuristics.minimumSeconds else { return solution }
             firstSolution = solution
             if solution.hasPrimalPoint, solution.objectiveValue != nil { seed = .init(solution: solution, origin: "branch-and-cut") }
+            if !solution.hasPrimalPoint {
+                // No incumbent yet: the fallback plan first, on a share of its own, so that the
+                // heuristics' whole-model relaxation cannot starve it (FallbackPlan).
+                let share = Deadline(seconds: (total - clock.seconds) * PrimalHeuristics.heuristicShare, cancellation: options.mip.cancellation)
+                if let fallback = try FallbackPlan.solve(model, options: options, stop: .timeLimit, knownBound: solution.objectiveBound, deadline: share) {
+                    options.output?("fallback plan: incumbent \(fallback.solution.objectiveValue!) from \(fallback.candidate)")
+                    // Without even the root's relaxation after the first phase, neither the
+                    // heuristics' relaxation nor a restart would get further: stop here.
+                    if solution.objectiveBound == nil { return fallback.solution }
+                    seed = .init(solution: fallback.solution, origin: "fallback plan (\(fallback.candidate))")
+                    fallbackBound = fallback.solution.objectiveBound
+                }
+            }
         }
         // Large models: the heuristics may use it all (they stop when RINS stops improving);
         // branch-and-cut's restart spends its time on the root LP and barely moves the bound.
@@ -332,7 +346,8 @@ public enum Planner {
         final.simplex.timeLimit = final.mip.timeLimit
         if let best = outcome.best { final.mip.startingSolution = best.values }
         guard final.mip.timeLimit.map({ $0 > PrimalHeuristics.minimumSeconds }) ?? true || outcome.best == nil else {
-            return outcome.best!.solution.asMIPIncumbent(termination: .timeLimit, bound: outcome.relaxationBound, seconds: clock.seconds)
+            let bound = [outcome.relaxationBound, fallbackBound].compactMap { $0 }.max()
+            return outcome.best!.solution.asMIPIncumbent(termination: .timeLimit, bound: bound, seconds: clock.seconds)
         }
         let solution = try GLPKSolver.solve(model.lp, options: final)
         guard solution.stoppedAtLimit, let best = outcome.best else { return solution }
@@ -340,7 +355,7 @@ public enum Planner {
            objective <= best.objective + PrimalHeuristics.improvement * max(1, abs(best.objective)) {
             return solution
         }
-        let bounds = [outcome.relaxationBound, solution.objectiveBound, firstSolution?.objectiveBound].compactMap { $0 }
+        let bounds = [outcome.relaxationBound, solution.objectiveBound, firstSolution?.objectiveBound, fallbackBound].compactMap { $0 }
         return best.solution.asMIPIncumbent(termination: solution.termination, bound: bounds.max(), seconds: clock.seconds)
     }
 
