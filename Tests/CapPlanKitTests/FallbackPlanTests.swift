@@ -22,11 +22,11 @@ final class FallbackPlanTests: XCTestCase {
             guard !model.index.replicaPairs.isEmpty else { continue }
             let deadline = Deadline(seconds: 60)
             let relaxation = try XCTUnwrap(try FallbackPlan.relaxation(model, options: options, deadline: deadline), "\(size) seed \(seed)")
-            let candidate = try XCTUnwrap(FallbackPlan.candidates(model, relaxation: relaxation.values).first)
-            guard let completed = try FallbackPlan.completeByBlocks(model, proposal: candidate.values, options: options, deadline: deadline) else {
-                XCTFail("\(size) seed \(seed): \(candidate.name) has no completion")
-                continue
+            // The first candidate whose fleet keeps its own rows (capital budget, power cap).
+            let completions = try FallbackPlan.candidates(model, relaxation: relaxation.values).lazy.compactMap {
+                try FallbackPlan.completeByBlocks(model, proposal: $0.values, options: options, deadline: deadline)
             }
+            let completed = try XCTUnwrap(completions.first, "\(size) seed \(seed): no candidate has a completion")
             let master = FallbackPlan.masterColumns(model)
             let structure = FallbackPlan.blockStructure(model.lp, rows: FallbackPlan.RowMatrix(model.lp), master: master)
             let periods = model.scenario.horizon.periods, slices = model.scenario.timeSlices.count
@@ -54,11 +54,12 @@ final class FallbackPlanTests: XCTestCase {
 
     /// A node limit of 1 without the rounding start stops branch-and-cut at its root, before
     /// any incumbent (the relaxation's replicas are fractional). The planner still returns a
-    /// whole-unit plan: status feasible, with the relaxation's bound and the gap to it, and
-    /// the independent evaluator's audit passes.
+    /// whole-unit plan: status feasible, with the relaxation's bound and the gap to it (on the
+    /// small scenarios; the root node from its start may prove a tiny one optimal), and the
+    /// independent evaluator's audit passes.
     func testNodeLimitStopBeforeAnIncumbentGivesAFeasibleAuditedPlan() throws {
-        var stopped = 0, compared = 0
-        for (size, seed) in [(ScenarioSize.tiny, UInt64(1)), (.tiny, 2), (.tiny, 3), (.tiny, 4), (.small, 1), (.small, 2)] {
+        var stopped = 0, feasible = 0, compared = 0
+        for (size, seed) in [(ScenarioSize.tiny, UInt64(1)), (.tiny, 2), (.tiny, 3), (.tiny, 4), (.small, 1), (.small, 2), (.small, 3)] {
             let scenario = Self.featured(size, seed, [.replicas])
             var options = PlanOptions()
             options.roundUpStart = false
@@ -69,11 +70,17 @@ final class FallbackPlanTests: XCTestCase {
                 continue
             }
             stopped += 1
-            XCTAssertEqual(plan.status, .feasible, "\(size) seed \(seed): \(plan.warnings)")
             let audit = try XCTUnwrap(plan.audit, "\(size) seed \(seed)")
             XCTAssertTrue(audit.violations.isEmpty, "\(size) seed \(seed): \(audit.violations)")
             let gap = try XCTUnwrap(plan.solver.mipGap, "\(size) seed \(seed)")
-            XCTAssertGreaterThan(gap, 0)
+            // On tiny scenarios the root node from the fallback's start may close the gap.
+            if plan.status == .feasible {
+                XCTAssertGreaterThan(gap, options.mipGap, "\(size) seed \(seed)")
+                feasible += 1
+            } else {
+                XCTAssertEqual(plan.status, .optimal, "\(size) seed \(seed): \(plan.warnings)")
+                XCTAssertLessThanOrEqual(gap, options.mipGap, "\(size) seed \(seed)")
+            }
             for purchase in plan.purchases { XCTAssertEqual(purchase.units, purchase.units.rounded(), "whole units") }
             // Where the optimum is proven quickly: the plan is never below it (it is a
             // whole-unit plan), and the bound it reports is never above it.
@@ -90,6 +97,7 @@ final class FallbackPlanTests: XCTestCase {
             compared += 1
         }
         XCTAssertGreaterThan(stopped, 0, "no scenario stopped before an incumbent")
+        XCTAssertGreaterThan(feasible, 0, "no plan with a gap")
         XCTAssertGreaterThan(compared, 0)
     }
 
