@@ -145,10 +145,14 @@ enum FallbackPlan {
         }
         // Best first on generated large seed 1 (docs/benchmarks.md), in case time runs out.
         var candidates = [
-            ("fleet rounded up, replicas per block", plain(RoundingHeuristic.preferred(scenario: scenario, model: model, relaxation: relaxation))),
-            ("fleet rounded down, replicas per block", plain(RoundingHeuristic.fleet(scenario: scenario, model: model, relaxation: relaxation, up: false))),
+            ("fleet rounded up", plain(RoundingHeuristic.preferred(scenario: scenario, model: model, relaxation: relaxation))),
+            ("fleet rounded down", plain(RoundingHeuristic.fleet(scenario: scenario, model: model, relaxation: relaxation, up: false))),
         ]
+        // Without replicas or spare units these repeat the two above, but for the last.
+        let raised = !model.index.replicaPairs.isEmpty || !model.index.poolsInUse.isEmpty
         candidates += RoundingHeuristic.candidates(scenario: scenario, model: model, relaxation: relaxation)
+            .filter { raised || $0.name == "every arrival rounded down" }
+            .map { (raised ? $0.name + ", raised to hold the replicas rounded up" : $0.name, $0.values) }
         var none = relaxation
         for j in model.index.fleetColumns { none[j] = 0 }
         // No pool in use: spare units need units, and there are none beyond the existing ones.
