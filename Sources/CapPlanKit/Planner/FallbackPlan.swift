@@ -52,6 +52,24 @@ enum FallbackPlan {
             options.output?("fallback plan: \(candidate.name): \(completed.objective) at \(clock.seconds) s")
             if best.map({ completed.objective < $0.objective }) ?? true { best = (completed.values, completed.objective, candidate.name) }
         }
+        if var current = best, current.name == "fleet rounded up" || current.name == "fleet rounded down" {
+            // One offering at a time, its fleet rounded the other way, kept when cheaper.
+            let rounded = roundedFleets(model, relaxation: relaxation.values)
+            var fleet = current.name == "fleet rounded up" ? rounded.up : rounded.down
+            let other = current.name == "fleet rounded up" ? rounded.down : rounded.up
+            for group in fleetGroups(model) where group.columns.contains(where: { fleet[$0] != other[$0] }) {
+                guard deadline.remaining != nil else { break }
+                var trial = fleet
+                for j in group.columns { trial[j] = other[j] }
+                let proposal = plain(trial, model: model, relaxation: relaxation.values)
+                guard let completed = try completeByBlocks(model, proposal: proposal, options: options, deadline: deadline),
+                      completed.objective < current.objective - 1e-9 * max(1, abs(current.objective)) else { continue }
+                fleet = trial
+                current = (completed.values, completed.objective, best!.name + ", offerings re-rounded")
+                options.output?("fallback plan: \(group.offering) rounded the other way: \(completed.objective) at \(clock.seconds) s")
+            }
+            best = current
+        }
         guard let best, let fixed = try fixedLP(model, values: best.values, options: options, deadline: deadline),
               fixed.termination == .optimal, fixed.hasPrimalPoint, fixed.objectiveValue != nil else { return nil }
         options.output?("fallback plan: \(best.name): LP with the integers fixed \(fixed.objectiveValue!) at \(clock.seconds) s")
@@ -139,14 +157,11 @@ enum FallbackPlan {
     /// follow the fleet (`withPoolsInUse`).
     static func candidates(_ model: CapacityModel, relaxation: [Double]) -> [(name: String, values: [Double])] {
         let scenario = model.scenario
-        func plain(_ fleet: [Double]) -> [Double] {
-            RoundingHeuristic.withDispatchIntegers(
-                RoundingHeuristic.withUnitsInService(fleet, scenario: scenario, model: model), model: model, relaxation: relaxation)
-        }
+        let rounded = roundedFleets(model, relaxation: relaxation)
         // Best first on generated large seed 1 (docs/benchmarks.md), in case time runs out.
         var candidates = [
-            ("fleet rounded up", plain(RoundingHeuristic.preferred(scenario: scenario, model: model, relaxation: relaxation))),
-            ("fleet rounded down", plain(RoundingHeuristic.fleet(scenario: scenario, model: model, relaxation: relaxation, up: false))),
+            ("fleet rounded up", plain(rounded.up, model: model, relaxation: relaxation)),
+            ("fleet rounded down", plain(rounded.down, model: model, relaxation: relaxation)),
         ]
         // Without replicas or spare units these repeat the two above, but for the last.
         let raised = !model.index.replicaPairs.isEmpty || !model.index.poolsInUse.isEmpty
@@ -165,6 +180,38 @@ enum FallbackPlan {
         }
         candidates.append(("no new units", none))
         return candidates.map { ($0.0, withPoolsInUse($0.1, model: model)) }
+    }
+
+    /// The relaxation's fleet rounded up (down where that breaks the power cap) and down: only
+    /// the arrivals, reserved units and contract starts are set.
+    static func roundedFleets(_ model: CapacityModel, relaxation: [Double]) -> (up: [Double], down: [Double]) {
+        (RoundingHeuristic.preferred(scenario: model.scenario, model: model, relaxation: relaxation),
+         RoundingHeuristic.fleet(scenario: model.scenario, model: model, relaxation: relaxation, up: false))
+    }
+
+    /// A rounded fleet as a proposal: units in service from its arrivals, platforms, pools in
+    /// use and the replicas' starting values from the relaxation (the blocks re-choose ρ, z).
+    static func plain(_ fleet: [Double], model: CapacityModel, relaxation: [Double]) -> [Double] {
+        let proposal = RoundingHeuristic.withDispatchIntegers(
+            RoundingHeuristic.withUnitsInService(fleet, scenario: model.scenario, model: model), model: model, relaxation: relaxation)
+        return withPoolsInUse(proposal, model: model)
+    }
+
+    /// The fleet's columns by offering: each purchase's arrivals, each reserved rental's
+    /// units and contract starts.
+    static func fleetGroups(_ model: CapacityModel) -> [(offering: String, columns: [Int])] {
+        let periods = model.scenario.horizon.periods
+        var groups: [(String, [Int])] = []
+        for (k, purchase) in model.scenario.purchases.enumerated() {
+            groups.append((purchase.id, (0..<periods).compactMap { model.index.arrivals[k].variable($0)?.index }))
+        }
+        for (r, rental) in model.scenario.rentals.enumerated() {
+            guard let units = model.index.reservedUnits[r] else { continue }
+            var columns = (0..<periods).map { units.variable($0).index }
+            if let starts = model.index.contractStarts[r] { columns += (0..<periods).map { starts.variable($0).index } }
+            groups.append((rental.id, columns))
+        }
+        return groups
     }
 
     /// y_op with the fleet fixed: 1 when a purchase or reserved rental has more units than its

@@ -323,8 +323,11 @@ public enum Planner {
             if solution.hasPrimalPoint, solution.objectiveValue != nil { seed = .init(solution: solution, origin: "branch-and-cut") }
             if !solution.hasPrimalPoint {
                 // No incumbent yet: the fallback plan first, on a share of its own, so that the
-                // heuristics' whole-model relaxation cannot starve it (FallbackPlan).
-                let share = Deadline(seconds: (total - clock.seconds) * PrimalHeuristics.heuristicShare, cancellation: options.mip.cancellation)
+                // heuristics' whole-model relaxation cannot starve it (FallbackPlan); all that is
+                // left when not even the root's relaxation was solved (see below).
+                let share = Deadline(
+                    seconds: (total - clock.seconds) * (solution.objectiveBound == nil ? 1 : PrimalHeuristics.heuristicShare),
+                    cancellation: options.mip.cancellation)
                 if let fallback = try FallbackPlan.solve(model, options: options, stop: .timeLimit, knownBound: solution.objectiveBound, deadline: share) {
                     options.output?("fallback plan: incumbent \(fallback.solution.objectiveValue!) from \(fallback.candidate)")
                     // Without even the root's relaxation after the first phase, neither the
