@@ -66,6 +66,10 @@ final class ScenarioSchemaTests: XCTestCase {
             "spare-units-on-demand.yaml", "spare-units-fraction.yaml", "failure-derating-one.yaml", "platform-bad-id.yaml",
             "platform-on-api.yaml", "replica-size-zero.yaml", "min-replicas-zero.yaml", "platforms-adoption-negative.yaml",
             "platforms-unknown-key.yaml",
+            // Issue 13: precisions and request sizes (a model the performance model knows is
+            // checked by the schema too; whether a throughput can be derived is capplan's).
+            "precisions-unknown.yaml", "request-tokens-zero.yaml", "request-tokens-without-precisions.yaml",
+            "precisions-model-missing.yaml",
         ]
         let files = names.map { dir.appendingPathComponent($0) }
         let result = try validate(files)
