@@ -259,6 +259,19 @@ final class ServingDerivationTests: XCTestCase {
         XCTAssertEqual(try load(yaml).scenario, scenario)
     }
 
+    /// `capplan init`'s commented precisions example loads once uncommented (its request sizes
+    /// agree with the starter's output share of 0.3).
+    func testStarterScenarioPrecisionsExampleLoads() throws {
+        var yaml = StarterScenario.yaml(name: "s")
+        for key in ["precisions:", "latency:", "inputTokensPerRequest:", "outputTokensPerRequest:"] {
+            XCTAssertTrue(yaml.contains("# \(key)"), key)
+            yaml = yaml.replacingOccurrences(of: "# \(key)", with: key)
+        }
+        let scenario = try ScenarioLoader.load(text: yaml, fileName: "s.yaml", baseDirectory: ".").scenario
+        XCTAssertEqual(scenario.workloads[0].serving?.precisions, [.bf16, .fp8, .int4])
+        XCTAssertEqual(scenario.workloads[0].outputShare, 0.3)
+    }
+
     // MARK: Errors
 
     /// Every mistake of the new keys at once, each with its path and line.
