@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+@testable import CapPlanKit
 
 /// docs/scenario.schema.json against the shipped examples and the fixtures, checked by Python's
 /// `jsonschema` (an independent implementation). Fails, never skips, when python3 or the
@@ -50,6 +51,26 @@ final class ScenarioSchemaTests: XCTestCase {
         let result = try validate(files)
         for file in files {
             XCTAssertEqual(result[file.path], true, "\(file.lastPathComponent) does not match docs/scenario.schema.json: \(reasons[file.path] ?? "")")
+        }
+    }
+
+    /// What `ScenarioWriter` writes for scenarios with precisions and derived throughput
+    /// (`throughput: {}` where none is given) matches the schema.
+    func testWrittenScenariosWithPrecisionsMatchTheSchema() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-schema-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scenarios = (1...60).map { ScenarioGenerator(size: .tiny, seed: UInt64($0)).scenario() }
+            .filter { s in s.workloads.contains { $0.serving != nil } }
+        XCTAssertGreaterThanOrEqual(scenarios.count, 5)
+        let files = try scenarios.prefix(8).map { s -> URL in
+            let url = dir.appendingPathComponent("\(s.name).yaml")
+            try ScenarioWriter.yaml(s).write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
+        let result = try validate(files)
+        for file in files {
+            XCTAssertEqual(result[file.path], true, "\(file.lastPathComponent): \(reasons[file.path] ?? "")")
         }
     }
 
