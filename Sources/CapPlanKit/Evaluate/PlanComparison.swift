@@ -255,9 +255,11 @@ public enum PlanEvaluationRun {
                 for (s, slice) in slices.enumerated() {
                     var load = 0.0
                     for workload in scenario.workloads {
-                        guard let rates = decisions.served[purchase.id]?[workload.id], let tau = purchase.throughput[workload.id],
-                              tau > 0, p < rates.count, s < rates[p].count else { continue }
-                        load += max(0, rates[p][s]) / tau
+                        for option in purchase.servingOptions(for: workload.id) where option.tokensPerSecond > 0 {
+                            let key = ServedKey.key(workload: workload.id, precision: option.precision)
+                            guard let rates = decisions.served[purchase.id]?[key], p < rates.count, s < rates[p].count else { continue }
+                            load += max(0, rates[p][s]) / option.tokensPerSecond
+                        }
                     }
                     busy += load * slice.hours / 24
                 }
