@@ -171,3 +171,90 @@ struct EvaluatorServingOptionsTests {
         #expect(result.violations.map(\.rowName) == ["nonNegativity[node,chat@bf16,2027,all-day]"])
     }
 }
+
+@Suite("Evaluate input: served entries with precisions")
+struct PlanInputServingOptionsTests {
+    typealias E = ServingOptionExamples
+
+    /// The brief's node (bf16, int4 derived; fp8 unfit), a rental with a given throughput and an API.
+    static var scenario: Scenario {
+        E.year(offerings: [
+            .purchase(E.node(options: [E.option(.bf16, 1000), E.option(.int4, 3000)],
+                             unfit: [UnfitPrecision(precision: .fp8, reason: "H100 ... no: needs 2 GPUs per replica, more than fit")])),
+            .rental(RentalOffering(id: "given", pricePerUnitHour: 2, commitment: .none, throughput: ["chat": 1000])),
+            .api(APIOffering(id: "api", inputPricePerMTok: 1, outputPricePerMTok: 2, serves: ["chat"])),
+        ])
+    }
+
+    func errors(_ text: String) -> [Diagnostic] {
+        do {
+            _ = try PlanInputLoader.load(text: text, fileName: "plan.yaml", scenario: Self.scenario)
+            return []
+        } catch let error as PlanInputError {
+            return error.diagnostics
+        } catch {
+            return []
+        }
+    }
+
+    @Test func servedEntriesNameTheirPrecisionAndEvaluateAsTheBriefsPlan() throws {
+        let text = """
+            purchases: [{offering: node, period: 2027, units: 1}]
+            served:
+              - {offering: node, workload: chat, precision: int4, period: 2027, tokensPerSecond: 1500}
+              - {offering: node, workload: chat, precision: bf16, period: 2027, slice: all-day, tokensPerSecond: 500}
+            """
+        let input = try PlanInputLoader.load(text: text, fileName: "plan.yaml", scenario: Self.scenario).input
+        #expect(input.served["node"]?["chat@int4"] == [[1500]])
+        #expect(input.served["node"]?["chat@bf16"] == [[500]])
+        let result = PlanEvaluator(scenario: Self.scenario).evaluate(input.fixedDecisions)
+        #expect(result.violations.isEmpty, "\(result.violations)")
+        #expect(nearlyEqual(result.discountedCost, 68_760))
+        // Written back with the precision, and read again to the same decisions.
+        let written = PlanInputWriter.fullPlanYAML(scenario: Self.scenario, decisions: input.fixedDecisions)
+        #expect(written.contains("{offering: node, workload: chat, precision: bf16, period: 2027, slice: all-day, tokensPerSecond: 500}"), "\(written)")
+        let again = try PlanInputLoader.load(text: written, fileName: "again.yaml", scenario: Self.scenario).input
+        #expect(again.served == input.served)
+    }
+
+    @Test func givenThroughputsAndAPIsTakeNoPrecision() throws {
+        let text = """
+            purchases: []
+            served:
+              - {offering: given, workload: chat, period: 2027, tokensPerSecond: 1000}
+              - {offering: api, workload: chat, period: 2027, tokensPerSecond: 1000}
+            """
+        let input = try PlanInputLoader.load(text: text, fileName: "plan.yaml", scenario: Self.scenario).input
+        #expect(input.served["given"]?["chat"] == [[1000]])
+        #expect(input.served["api"]?["chat"] == [[1000]])
+    }
+
+    @Test func everyPrecisionErrorIsListedAtOnceWithTheOptions() {
+        let text = """
+            purchases: []
+            served:
+              - {offering: node, workload: chat, period: 2027, tokensPerSecond: 100}
+              - {offering: node, workload: chat, precision: fp8, period: 2027, tokensPerSecond: 100}
+              - {offering: node, workload: chat, precision: int44, period: 2027, tokensPerSecond: 100}
+              - {offering: given, workload: chat, precision: bf16, period: 2027, tokensPerSecond: 100}
+              - {offering: api, workload: chat, precision: int4, period: 2027, tokensPerSecond: 100}
+              - {offering: node, workload: chat, precision: int4, period: 2027, tokensPerSecond: 100}
+              - {offering: node, workload: chat, precision: int4, period: 2027, tokensPerSecond: 200}
+              - {offering: node, workload: chat, precision: bf16, period: 2027, tokensPerSecond: 200}
+            """
+        let found = errors(text)
+        #expect(found.map(\.path) == ["served[0].precision", "served[1].precision", "served[2].precision",
+                                      "served[3].precision", "served[4].precision", "served[6]"], "\(found)")
+        #expect(found.map(\.line) == [3, 4, 5, 6, 7, 9])
+        #expect(found.allSatisfy { $0.file == "plan.yaml" })
+        let messages = found.map(\.description)
+        #expect(messages[0].contains("missing: node serves chat through derived options, one per precision; expected the precision of this rate (bf16, int4)"), "\(messages[0])")
+        #expect(messages[1].hasSuffix("served[1].precision: expected a precision node serves chat at (bf16, int4; fp8 was not derived: "
+                                      + "H100 ... no: needs 2 GPUs per replica, more than fit), got fp8"), "\(messages[1])")
+        #expect(messages[2].hasSuffix("expected a precision node serves chat at (bf16, int4), got int44; did you mean `int4`?"), "\(messages[2])")
+        #expect(messages[3].hasSuffix("expected no precision: given serves chat at its given throughput (only derived options have precisions), got bf16"),
+                "\(messages[3])")
+        #expect(messages[4].hasSuffix("expected no precision: api is an API (its rates have none), got int4"), "\(messages[4])")
+        #expect(messages[5].contains("duplicate: node serving chat at int4 in 2027, slice all-day is already given at served[5]"), "\(messages[5])")
+    }
+}
