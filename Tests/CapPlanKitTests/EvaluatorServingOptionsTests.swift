@@ -217,6 +217,24 @@ struct PlanInputServingOptionsTests {
         #expect(again.served == input.served)
     }
 
+    @Test func theReportCountsOwnedUtilizationPerOption() throws {
+        // 1,500/3,000 + 500/1,000 = 1.0 unit busy on 1 unit all year: utilization 1. (Counted by
+        // given throughputs alone, the derived rates would leave the node idle.)
+        let text = """
+            purchases: [{offering: node, period: 2027, units: 1}]
+            served:
+              - {offering: node, workload: chat, precision: int4, period: 2027, tokensPerSecond: 1500}
+              - {offering: node, workload: chat, precision: bf16, period: 2027, tokensPerSecond: 500}
+            """
+        let input = try PlanInputLoader.load(text: text, fileName: "plan.yaml", scenario: Self.scenario).input
+        var options = PlanEvaluationOptions()
+        options.compareWithOptimal = false
+        let report = try PlanEvaluationRun.evaluate(Self.scenario, input: input, options: options)
+        #expect(report.status == .feasible)
+        let utilization = try #require(report.plan?.ownedUtilization)
+        #expect(nearlyEqual(utilization, 1.0))
+    }
+
     @Test func givenThroughputsAndAPIsTakeNoPrecision() throws {
         let text = """
             purchases: []

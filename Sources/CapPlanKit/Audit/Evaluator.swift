@@ -12,6 +12,11 @@
 // rows determine them one by one), replicas ρ and the binaries z, u, y from what is served. The
 // one tolerance also decides what "serves" means: x_owps serves when it exceeds
 // tolerance · max(1, r_wps), the same test the rows x ≤ r·(binary) apply to a binary at 0.
+//
+// Section 9: the serving pairs are serving options (o, w, k), read from the scenario through
+// `servingOptions(for:)` (the given throughput, or one derived option per precision). The plan
+// names an option's rates `workload@precision` in `PlanDecisions.served` (`ServedKey`); every
+// row of a pair is checked per option, and rows that sum over pairs sum over options.
 
 import Foundation
 

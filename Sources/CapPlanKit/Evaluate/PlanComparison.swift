@@ -57,7 +57,8 @@ public struct PlanEvaluationReport: Codable, Sendable {
     public struct Derived: Codable, Sendable {
         /// v_op: units whose contract starts in each period, by reserved rental id.
         public var contractStarts: [String: [Double]]
-        /// ρ_owps: the fewest replicas the plan needs, offering id -> workload id -> `[period][slice]`.
+        /// ρ_owkps: the fewest replicas the plan needs, offering id -> serving option (the workload id,
+        /// `workload@precision` for a derived option) -> `[period][slice]`.
         public var replicas: [String: [String: [[Double]]]]
         /// Costed platforms: in use per period, adoption period (0-based) and costs.
         public var platforms: [PlatformEvaluation]
