@@ -404,7 +404,7 @@ private struct EvaluationRun {
                 if case .api(let a) = offering {
                     options = a.serves.contains(w.id) ? [nil] : []
                 } else {
-                    options = (poolsByID[id]?.options ?? []).filter { $0.workload == w.id }.map(\.precision)
+                    options = (poolsByID[id]?.optionsByWorkload[w.id] ?? []).map(\.precision)
                 }
                 let modelKeys = options.map { ServedKey.key(workload: w.id, precision: $0) }
                 // The options of the model first, in their order, then any other key of w, sorted.
@@ -440,7 +440,7 @@ private struct EvaluationRun {
             var serving: [[[Double]]] = []
             for offering in scenario.offerings {
                 if let pool = poolsByID[offering.id] {
-                    for option in pool.options where option.workload == w.id {
+                    for option in pool.optionsByWorkload[w.id] ?? [] {
                         if let x = selfServed[offering.id]?[option.key] { serving.append(x) }
                     }
                 }
@@ -568,7 +568,7 @@ private struct EvaluationRun {
     func platformRate(_ members: [Pool], workload: String, _ p: Int, _ s: Int) -> Double {
         var rate = 0.0
         for o in members {
-            for option in o.options where option.workload == workload {
+            for option in o.optionsByWorkload[workload] ?? [] {
                 rate += selfServed[o.id]?[option.key]?[p][s] ?? 0
             }
         }
@@ -1109,6 +1109,8 @@ private struct Pool {
     let id: String
     /// Its serving options (o, w, k) ∈ Π, workloads in scenario order.
     let options: [PoolOption]
+    /// The same options by workload id (looked up per row, so not filtered each time).
+    let optionsByWorkload: [String: [PoolOption]]
     let acceleratorsPerUnit: Int
     /// k_o (0 for on-demand rentals).
     let spareUnits: Int
@@ -1117,6 +1119,19 @@ private struct Pool {
     let kind: Kind
     /// Units (hence replicas) are whole: a purchase, or a reserved rental, with `integerUnits`.
     let wholeUnits: Bool
+
+    init(id: String, options: [PoolOption], acceleratorsPerUnit: Int, spareUnits: Int, failureDerating: Double,
+         platform: String?, kind: Kind, wholeUnits: Bool) {
+        self.id = id
+        self.options = options
+        optionsByWorkload = Dictionary(grouping: options, by: \.workload)
+        self.acceleratorsPerUnit = acceleratorsPerUnit
+        self.spareUnits = spareUnits
+        self.failureDerating = failureDerating
+        self.platform = platform
+        self.kind = kind
+        self.wholeUnits = wholeUnits
+    }
 
     /// ν_owk = a_owk / G_o: units one replica of `size` accelerators takes.
     func unitsPerReplica(_ size: Int) -> Double { Double(size) / Double(max(1, acceleratorsPerUnit)) }
