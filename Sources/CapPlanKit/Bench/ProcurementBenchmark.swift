@@ -7,7 +7,8 @@ public enum ProcurementBenchmark {
     /// Every feature of docs/formulation.md section 8 switched on in `scenario`, deterministically:
     /// reserved rentals get terms of 1 year (even positions) and 3 years (odd), with an upfront
     /// fee of 100 hours' price on the 3-year ones; every purchase and rental pair a replica size
-    /// (a quarter of an 8-accelerator unit, 2 accelerators on a one-accelerator unit); the first
+    /// (a quarter of an 8-accelerator unit, 2 accelerators on a one-accelerator unit; a derived
+    /// serving option without one gets its tensor-parallel group, section 9); the first
     /// workload minReplicas 2; purchases alternate between platforms `nvidia` and `amd` (amd
     /// costing 5 of its dearest unit to adopt and 1 a year), rentals `nvidia`; purchases one
     /// spare unit and rentals a 3% failure derating.
@@ -23,10 +24,22 @@ public enum ProcurementBenchmark {
             let size = perUnit % 4 == 0 ? perUnit / 4 : (perUnit == 1 ? 2 : perUnit)
             return throughput.filter { $0.value > 0 }.mapValues { _ in size }
         }
+        func replicas(_ derived: [String: [ServingOption]]) -> [String: [ServingOption]] {
+            derived.mapValues { options in
+                options.map { option in
+                    var sized = option
+                    sized.acceleratorsPerReplica = option.acceleratorsPerReplica ?? option.derivation?.tensorParallel
+                    return sized
+                }
+            }
+        }
         copy.offerings = scenario.offerings.map { offering in
             switch offering {
             case .purchase(var o):
-                if features.contains(.replicas) { o.acceleratorsPerReplica = replicas(o.throughput, perUnit: o.acceleratorsPerUnit) }
+                if features.contains(.replicas) {
+                    o.acceleratorsPerReplica = replicas(o.throughput, perUnit: o.acceleratorsPerUnit)
+                    o.derivedServing = replicas(o.derivedServing)
+                }
                 if features.contains(.platforms) {
                     o.platform = purchaseCount % 2 == 0 ? "nvidia" : "amd"
                     if o.platform == "amd" { amdPrice = max(amdPrice, o.unitPrice) }
@@ -35,7 +48,10 @@ public enum ProcurementBenchmark {
                 purchaseCount += 1
                 return .purchase(o)
             case .rental(var o):
-                if features.contains(.replicas) { o.acceleratorsPerReplica = replicas(o.throughput, perUnit: o.acceleratorsPerUnit) }
+                if features.contains(.replicas) {
+                    o.acceleratorsPerReplica = replicas(o.throughput, perUnit: o.acceleratorsPerUnit)
+                    o.derivedServing = replicas(o.derivedServing)
+                }
                 if features.contains(.platforms) { o.platform = "nvidia" }
                 if features.contains(.margins) { o.failureDerating = 0.03 }
                 if o.commitment == .period, features.contains(.contracts) {

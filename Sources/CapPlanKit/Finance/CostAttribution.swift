@@ -8,6 +8,8 @@
 //   is idle.
 // - A workload that runs in replicas on an offering (docs/formulation.md 8.2) occupies its
 //   replicas' units, ν_ow ρ_owps, not its load x / τ: a replica is paid for whole.
+// - Serving options (section 9): a workload's load on an offering is the sum over its options
+//   (each precision with its own τ and replica size); the workload pays for all of them.
 // - Reserved contracts: each period's rent; the upfront fee spread evenly over the term's
 //   periods. The rent and upfront share of the periods after the horizon go to no workload:
 //   their own line, `beyondHorizon`.
@@ -29,19 +31,28 @@ public enum CostAttribution {
         var lines = [[Attribution.Lines]](repeating: [Attribution.Lines](repeating: .init(), count: periods), count: workloads.count)
         var idle = [Attribution.Lines](repeating: .init(), count: periods)
 
-        /// Load in units of each workload on an offering, [workload][period][slice]: its
-        /// replicas' units where it runs in replicas, else x / τ. In workload order, so that
-        /// sums are the same bits run to run.
-        func load(_ id: String, throughput: [String: Double], replicaSize: [String: Int], acceleratorsPerUnit: Int) -> [(Int, [[Double]])] {
-            let served = decisions.served[id] ?? [:]
-            return workloads.enumerated().compactMap { w, workload in
-                if let size = replicaSize[workload.id], let replicas = evaluation.replicas[id]?[workload.id] {
-                    let unitsPerReplica = Double(size) / Double(acceleratorsPerUnit)
-                    return (w, replicas.map { $0.map { $0 * unitsPerReplica } })
+        /// Load in units of each serving option on an offering, as (workload, [period][slice]):
+        /// its replicas' units where it runs in replicas, else x / τ. In workload order, options
+        /// in their order, so that sums are the same bits run to run.
+        func load(_ offering: some SelfRunOffering) -> [(Int, [[Double]])] {
+            let served = decisions.served[offering.id] ?? [:]
+            return workloads.enumerated().flatMap { w, workload in
+                offering.servingOptions(for: workload.id).compactMap { option -> (Int, [[Double]])? in
+                    let key = ServingPair.key(workload: workload.id, precision: option.precision)
+                    if let size = option.acceleratorsPerReplica, let replicas = evaluation.replicas[offering.id]?[key] {
+                        let unitsPerReplica = Double(size) / Double(offering.acceleratorsPerUnit)
+                        return (w, replicas.map { $0.map { $0 * unitsPerReplica } })
+                    }
+                    guard let rates = served[key], option.tokensPerSecond > 0 else { return nil }
+                    return (w, rates.map { $0.map { $0 / option.tokensPerSecond } })
                 }
-                guard let rates = served[workload.id], let tau = throughput[workload.id], tau > 0 else { return nil }
-                return (w, rates.map { $0.map { $0 / tau } })
             }
+        }
+        /// The keys of `decisions.served[offering]` holding workload rates: the workload id, or
+        /// `workload@precision` for each derived option.
+        func servedKeys(_ offering: Offering, workload: String) -> [String] {
+            let options = CapacityModelBuilder.servingOptions(offering, workload: workload)
+            return options.isEmpty ? [workload] : options.map { ServingPair.key(workload: workload, precision: $0.precision) }
         }
         /// Shares a slice's cost among the workloads by load over `capacity` units; the rest is idle.
         func share(_ cost: Double, capacity: Double, loads: [(Int, [[Double]])], p: Int, s: Int,
@@ -59,7 +70,7 @@ public enum CostAttribution {
         }
 
         for o in scenario.purchases {
-            let loads = load(o.id, throughput: o.throughput, replicaSize: o.acceleratorsPerReplica, acceleratorsPerUnit: o.acceleratorsPerUnit)
+            let loads = load(o)
             for p in 0..<periods {
                 let n = evaluation.unitsInService[o.id]?[p] ?? 0
                 guard n > 0 else { continue }
@@ -74,7 +85,7 @@ public enum CostAttribution {
         }
         var beyondHorizon = 0.0
         for o in scenario.rentals {
-            let loads = load(o.id, throughput: o.throughput, replicaSize: o.acceleratorsPerReplica, acceleratorsPerUnit: o.acceleratorsPerUnit)
+            let loads = load(o)
             // The upfront fee of each contract, spread over its term: per period in the horizon,
             // and the share of the periods after it.
             var upfront = [Double](repeating: 0, count: periods)
@@ -125,11 +136,11 @@ public enum CostAttribution {
         beyondHorizon += evaluation.commitmentsBeyondHorizon
 
         // Platforms: each platform's cost of a period by tokens served on its offerings.
-        var platformOfferings: [String: [String]] = [:]
+        var platformOfferings: [String: [Offering]] = [:]
         for offering in scenario.offerings {
             switch offering {
-            case .purchase(let o): if let k = o.platform { platformOfferings[k, default: []].append(o.id) }
-            case .rental(let o): if let k = o.platform { platformOfferings[k, default: []].append(o.id) }
+            case .purchase(let o): if let k = o.platform { platformOfferings[k, default: []].append(offering) }
+            case .rental(let o): if let k = o.platform { platformOfferings[k, default: []].append(offering) }
             case .api: break
             }
         }
@@ -141,10 +152,12 @@ public enum CostAttribution {
                 if platform.adoptedPeriod == p { cost += platform.adoptionCost }
                 guard cost != 0 else { continue }
                 var tokens = [Double](repeating: 0, count: workloads.count)
-                for id in platformOfferings[platform.id] ?? [] {
-                    for (workload, rates) in decisions.served[id] ?? [:] {
-                        guard let w = position[workload] else { continue }
-                        for s in slices.indices { tokens[w] += rates[p][s] * seconds(s) }
+                for offering in platformOfferings[platform.id] ?? [] {
+                    for (w, workload) in workloads.enumerated() {
+                        for key in servedKeys(offering, workload: workload.id) {
+                            guard let rates = decisions.served[offering.id]?[key] else { continue }
+                            for s in slices.indices { tokens[w] += rates[p][s] * seconds(s) }
+                        }
                     }
                 }
                 let all = tokens.reduce(0, +)
@@ -175,8 +188,10 @@ public enum CostAttribution {
             let cost = perPeriod.reduce(Attribution.Lines(), +)
             var served = 0.0
             for offering in scenario.offerings {
-                guard let rates = decisions.served[offering.id]?[workload.id] else { continue }
-                for p in 0..<periods { for s in slices.indices { served += rates[p][s] * seconds(s) } }
+                for key in servedKeys(offering, workload: workload.id) {
+                    guard let rates = decisions.served[offering.id]?[key] else { continue }
+                    for p in 0..<periods { for s in slices.indices { served += rates[p][s] * seconds(s) } }
+                }
             }
             results.append(.init(workload: workload.id, cost: cost, byPeriod: perPeriod.map(\.total), tokensServed: served,
                                  costPerMillionTokens: served > 0 ? cost.total / (served / 1e6) : nil))

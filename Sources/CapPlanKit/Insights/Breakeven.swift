@@ -211,7 +211,7 @@ public enum Breakeven {
             if let totals = plan.totals {
                 point.costPerMillionTokens = totals.costPerMillionTokens
                 point.discountedCost = totals.discountedCost
-                let owned = Set(edited.purchases.filter { $0.throughput[id] != nil }.map(\.id))
+                let owned = Set(edited.purchases.filter { $0.canServe(id) }.map(\.id))
                 var ownedTokens = 0.0, demanded = 0.0
                 var serving = Set<String>()
                 for period in plan.periods {

@@ -5,7 +5,9 @@
 // Version 2 added the platform cost line, the commitments beyond the horizon, and the
 // `rentals`, `platforms`, `replicas` and `margins` sections. Plans of version 1 still decode
 // (for `capplan report`): their new cost lines read as 0 (`ZeroIfAbsent`), their new sections
-// as absent.
+// as absent. Serving options (docs/formulation.md section 9) added optional keys only
+// (`derivedThroughput`, `servedTokensByPrecision`, a replica line's `precision`): plans
+// without derived throughputs are the same bytes, so the version stays 2.
 
 /// The outcome in one word.
 public enum PlanStatus: String, Codable, Sendable {
@@ -42,6 +44,10 @@ public struct PlanDocument: Codable, Sendable {
     public var replicas: [ReplicaLine]?
     /// Spare units and failure derating held per pool (8.4); present with `totals`.
     public var margins: [MarginLine]?
+    /// Throughputs and replica sizes the performance model derived, per offering and workload,
+    /// with what each option served (section 9); present with `totals` when the scenario
+    /// derived any (or tried: precisions that did not fit are listed with the reason).
+    public var derivedThroughput: [DerivedThroughput]?
     public var diagnosis: Diagnosis?
     public var warnings: [String]
 
@@ -193,9 +199,22 @@ public struct PlanDocument: Codable, Sendable {
     public struct WorkloadLine: Codable, Sendable {
         public var workload: String
         public var demandTokens: Double
-        /// Tokens served in the period, by offering id.
+        /// Tokens served in the period, by offering id (all its serving options summed).
         public var servedTokens: [String: Double]
+        /// Tokens served through derived options, by offering id then precision (only offerings
+        /// that serve the workload through derived options, only precisions that served); absent
+        /// when none did.
+        public var servedTokensByPrecision: [String: [String: Double]]?
         public var unservedTokens: Double
+
+        public init(workload: String, demandTokens: Double, servedTokens: [String: Double],
+                    servedTokensByPrecision: [String: [String: Double]]? = nil, unservedTokens: Double) {
+            self.workload = workload
+            self.demandTokens = demandTokens
+            self.servedTokens = servedTokens
+            self.servedTokensByPrecision = servedTokensByPrecision
+            self.unservedTokens = unservedTokens
+        }
     }
 
     public struct PeriodPlan: Codable, Sendable {
@@ -355,13 +374,16 @@ public struct PlanDocument: Codable, Sendable {
         public var cost: Double
     }
 
-    /// Replicas of one workload on one offering.
+    /// Replicas of one serving option: a workload on an offering, at a precision when the
+    /// option was derived (section 9).
     public struct ReplicaLine: Codable, Sendable, Equatable {
         public var offering: String
         public var workload: String
-        /// a_ow.
+        /// k: the derived option's precision; absent for a given throughput.
+        public var precision: Precision?
+        /// a_owk.
         public var acceleratorsPerReplica: Int
-        /// ν_ow = a_ow / acceleratorsPerUnit.
+        /// ν_owk = a_owk / acceleratorsPerUnit.
         public var unitsPerReplica: Double
         /// μ_w.
         public var minReplicas: Int
@@ -375,6 +397,52 @@ public struct PlanDocument: Codable, Sendable {
         public var replicas: [String: Double]
         /// The most in any slice.
         public var peak: Double
+    }
+
+    /// The performance model's serving options of one workload on one purchase or rental
+    /// (docs/formulation.md section 9, docs/performance-model.md).
+    public struct DerivedThroughput: Codable, Sendable, Equatable {
+        public var offering: String
+        public var workload: String
+        /// `ModelSpec` id.
+        public var model: String
+        /// `AcceleratorSpec` id the offering's `accelerator` reads as (the label when none was derived).
+        public var accelerator: String?
+        public var latency: LatencyClass
+        public var inputTokensPerRequest: Double
+        public var outputTokensPerRequest: Double
+        /// One per precision that fits, in the workload's precision order.
+        public var options: [DerivedOption]
+        /// Precisions that do not fit, with the reason.
+        public var unfit: [UnfitPrecisionLine]
+    }
+
+    /// One derived serving option and what the plan served with it.
+    public struct DerivedOption: Codable, Sendable, Equatable {
+        public var precision: Precision
+        /// τ_owk: tokens/s one unit (node or GPU as the offering is sold) sustains.
+        public var tokensPerSecondPerUnit: Double
+        /// Total tokens/s of one replica, efficiency included.
+        public var tokensPerSecondPerReplica: Double
+        /// The tensor-parallel group of the memory fit.
+        public var acceleratorsPerReplica: Int
+        /// a_owk as the model uses it (8.2); absent where whole units hold whole replicas and
+        /// pay for them already.
+        public var replicaSizeInModel: Int?
+        /// Sequences decoded together.
+        public var batch: Int
+        /// `memory` or `compute`.
+        public var decodeBound: String
+        public var efficiencyFactor: Double
+        /// False: a default factor, not calibrated on MLPerf for this accelerator family.
+        public var efficiencyCalibrated: Bool
+        /// Tokens served with this option over the horizon.
+        public var servedTokens: Double
+    }
+
+    public struct UnfitPrecisionLine: Codable, Sendable, Equatable {
+        public var precision: Precision
+        public var reason: String
     }
 
     /// A pool with spare units or a failure derating.

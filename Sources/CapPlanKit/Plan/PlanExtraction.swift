@@ -62,9 +62,11 @@ enum PlanExtraction {
         func bySlice(_ values: [Double]) -> [[Double]] {
             (0..<periods).map { p in Array(values[p * slices..<(p + 1) * slices]) }
         }
+        // Keyed by serving option: the workload id, `workload@precision` for a derived option.
         for (k, pair) in index.servingPairs.enumerated() {
-            let offering = scenario.offerings[pair.offering].id, workload = scenario.workloads[pair.workload].id
-            decisions.served[offering, default: [:]][workload] = bySlice(rates[k])
+            let offering = scenario.offerings[pair.offering].id
+            let key = ServingPair.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)
+            decisions.served[offering, default: [:]][key] = bySlice(rates[k])
         }
         for (w, values) in unservedRates.enumerated() {
             guard let values else { continue }
@@ -107,11 +109,11 @@ enum PlanExtraction {
         document.totals = totals(evaluation)
         fillSections(&document, scenario: scenario, decisions: decisions, evaluation: evaluation)
 
-        // Rates as reported (trimmed and cleaned), per serving pair: [period][slice].
+        // Rates as reported (trimmed and cleaned), per serving option: [period][slice].
         func served(_ pair: ServingPair) -> [[Double]] {
-            decisions.served[scenario.offerings[pair.offering].id]?[scenario.workloads[pair.workload].id] ?? []
+            decisions.served[scenario.offerings[pair.offering].id]?[ServingPair.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)] ?? []
         }
-        // Load in units (Σ_w x / τ) per offering, period and slice.
+        // Load in units (Σ over serving options x / τ) per offering, period and slice.
         var load = [Int: [Double]]()
         for pair in index.servingPairs {
             guard let tau = pair.throughput else { continue }
@@ -184,18 +186,25 @@ enum PlanExtraction {
             }
             var workloads: [PlanDocument.WorkloadLine] = []
             for (w, workload) in scenario.workloads.enumerated() {
+                // Per offering, its options summed (in option order); derived ones also by precision.
                 var servedTokens: [String: Double] = [:]
+                var byPrecision: [String: [String: Double]] = [:]
                 for pair in index.servingPairs where pair.workload == w {
                     var tokens = 0.0
                     let rates = served(pair)
                     for s in 0..<slices.count { tokens += rates[p][s] * seconds[s] }
-                    if tokens > 0 { servedTokens[scenario.offerings[pair.offering].id] = tokens }
+                    guard tokens > 0 else { continue }
+                    let offering = scenario.offerings[pair.offering].id
+                    servedTokens[offering, default: 0] += tokens
+                    if let precision = pair.precision { byPrecision[offering, default: [:]][precision.rawValue] = tokens }
                 }
                 var unserved = 0.0
                 if let rates = decisions.unserved[workload.id] {
                     for s in 0..<slices.count { unserved += rates[p][s] * seconds[s] }
                 }
-                workloads.append(.init(workload: workload.id, demandTokens: workload.demand[p], servedTokens: servedTokens, unservedTokens: unserved))
+                workloads.append(.init(
+                    workload: workload.id, demandTokens: workload.demand[p], servedTokens: servedTokens,
+                    servedTokensByPrecision: byPrecision.isEmpty ? nil : byPrecision, unservedTokens: unserved))
             }
             document.periods.append(.init(
                 period: labels[p], discountFactor: period.discountFactor, cost: costLines(period.cost),
@@ -213,6 +222,7 @@ enum PlanExtraction {
         document.platforms = platforms(scenario: scenario, evaluation: evaluation)
         document.replicas = replicas(scenario: scenario, evaluation: evaluation)
         document.margins = margins(scenario: scenario, decisions: decisions, evaluation: evaluation)
+        document.derivedThroughput = derivedThroughput(scenario: scenario, decisions: decisions)
     }
 
     static func monthsPerPeriod(_ kind: PeriodKind) -> Int { 12 / kind.periodsPerYear }
@@ -278,31 +288,81 @@ enum PlanExtraction {
         }
     }
 
+    /// One line per serving option with a replica size that runs replicas (the evaluator's
+    /// ρ, keyed like `decisions.served`), in scenario order, options in their order.
     static func replicas(scenario: Scenario, evaluation: PlanEvaluation) -> [PlanDocument.ReplicaLine] {
         let labels = scenario.horizon.labels, slices = scenario.timeSlices.map(\.name)
         var result: [PlanDocument.ReplicaLine] = []
         for offering in scenario.offerings {
-            let sizes: [String: Int], acceleratorsPerUnit: Int
+            let acceleratorsPerUnit: Int
             switch offering {
-            case .purchase(let o): (sizes, acceleratorsPerUnit) = (o.acceleratorsPerReplica, o.acceleratorsPerUnit)
-            case .rental(let o): (sizes, acceleratorsPerUnit) = (o.acceleratorsPerReplica, o.acceleratorsPerUnit)
+            case .purchase(let o): acceleratorsPerUnit = o.acceleratorsPerUnit
+            case .rental(let o): acceleratorsPerUnit = o.acceleratorsPerUnit
             case .api: continue
             }
-            guard let byWorkload = evaluation.replicas[offering.id] else { continue }
+            guard let byOption = evaluation.replicas[offering.id] else { continue }
             for workload in scenario.workloads {
-                guard let size = sizes[workload.id], let values = byWorkload[workload.id] else { continue }
-                let periods: [PlanDocument.ReplicaPeriod] = values.enumerated().compactMap { p, bySlice in
-                    guard bySlice.contains(where: { $0 > 0 }) else { return nil }
-                    return .init(period: labels[p], replicas: Dictionary(uniqueKeysWithValues: zip(slices, bySlice)),
-                                 peak: bySlice.max() ?? 0)
+                for option in CapacityModelBuilder.servingOptions(offering, workload: workload.id) {
+                    guard let size = option.acceleratorsPerReplica,
+                          let values = byOption[ServingPair.key(workload: workload.id, precision: option.precision)] else { continue }
+                    let periods: [PlanDocument.ReplicaPeriod] = values.enumerated().compactMap { p, bySlice in
+                        guard bySlice.contains(where: { $0 > 0 }) else { return nil }
+                        return .init(period: labels[p], replicas: Dictionary(uniqueKeysWithValues: zip(slices, bySlice)),
+                                     peak: bySlice.max() ?? 0)
+                    }
+                    guard !periods.isEmpty else { continue }
+                    result.append(.init(
+                        offering: offering.id, workload: workload.id, precision: option.precision, acceleratorsPerReplica: size,
+                        unitsPerReplica: Double(size) / Double(acceleratorsPerUnit), minReplicas: workload.minReplicas, periods: periods))
                 }
-                guard !periods.isEmpty else { continue }
-                result.append(.init(
-                    offering: offering.id, workload: workload.id, acceleratorsPerReplica: size,
-                    unitsPerReplica: Double(size) / Double(acceleratorsPerUnit), minReplicas: workload.minReplicas, periods: periods))
             }
         }
         return result
+    }
+
+    /// The `derivedThroughput` section: for every purchase or rental and workload whose serving
+    /// options the performance model derived (or tried to: no given throughput, precisions
+    /// listed), each option's figures and derivation with the tokens it served over the
+    /// horizon, and the precisions that did not fit. Nil when there are none, so that plans of
+    /// scenarios without `precisions` keep their bytes.
+    static func derivedThroughput(scenario: Scenario, decisions: PlanDecisions) -> [PlanDocument.DerivedThroughput]? {
+        let days = scenario.horizon.daysPerPeriod, slices = scenario.timeSlices
+        var result: [PlanDocument.DerivedThroughput] = []
+        func lines(_ offering: some SelfRunOffering, label: String?, unfitPrecisions: [String: [UnfitPrecision]]) {
+            for workload in scenario.workloads {
+                guard let serving = workload.serving, offering.throughput[workload.id] == nil else { continue }
+                let derived = offering.derivedServing[workload.id] ?? []
+                let unfit = unfitPrecisions[workload.id] ?? []
+                guard !derived.isEmpty || !unfit.isEmpty else { continue }
+                let options: [PlanDocument.DerivedOption] = derived.compactMap { option in
+                    guard let precision = option.precision, let how = option.derivation else { return nil }
+                    let rates = decisions.served[offering.id]?[ServingPair.key(workload: workload.id, precision: precision)] ?? []
+                    var tokens = 0.0
+                    for bySlice in rates {
+                        for (s, rate) in bySlice.enumerated() where s < slices.count { tokens += rate * days * slices[s].hours * 3600 }
+                    }
+                    return .init(
+                        precision: precision, tokensPerSecondPerUnit: option.tokensPerSecond,
+                        tokensPerSecondPerReplica: how.tokensPerSecondPerReplica, acceleratorsPerReplica: how.tensorParallel,
+                        replicaSizeInModel: option.acceleratorsPerReplica, batch: how.batch, decodeBound: how.decodeBound,
+                        efficiencyFactor: how.efficiencyFactor, efficiencyCalibrated: how.efficiencyCalibrated, servedTokens: tokens)
+                }
+                let how = derived.lazy.compactMap(\.derivation).first
+                result.append(.init(
+                    offering: offering.id, workload: workload.id, model: how?.model ?? workload.model ?? "",
+                    accelerator: how?.accelerator ?? label, latency: how?.latency ?? serving.latency,
+                    inputTokensPerRequest: how?.inputTokens ?? serving.inputTokens, outputTokensPerRequest: how?.outputTokens ?? serving.outputTokens,
+                    options: options, unfit: unfit.map { .init(precision: $0.precision, reason: $0.reason) }))
+            }
+        }
+        for offering in scenario.offerings {
+            switch offering {
+            case .purchase(let o): lines(o, label: o.accelerator, unfitPrecisions: o.unfitPrecisions)
+            case .rental(let o): lines(o, label: o.accelerator, unfitPrecisions: o.unfitPrecisions)
+            case .api: continue
+            }
+        }
+        return result.isEmpty ? nil : result
     }
 
     static func margins(scenario: Scenario, decisions: PlanDecisions, evaluation: PlanEvaluation) -> [PlanDocument.MarginLine] {

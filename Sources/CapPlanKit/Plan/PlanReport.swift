@@ -131,6 +131,11 @@ public enum PlanReport {
             w.heading("Reliability margins: units, spare units held, derated, usable")
             w.table(margins.header, margins.rows)
         }
+        if let derived = derivedRows(plan) {
+            w.heading("Derived throughput: serving options of the performance model, and what each served")
+            if !derived.rows.isEmpty { w.table(derived.header, derived.rows) }
+            for line in unfitLines(plan) { w.line(line) }
+        }
 
         w.heading("Tokens served by offering (share of each period's demand)")
         let servers = orderedUnique(plan.periods.flatMap { $0.workloads.flatMap { $0.servedTokens.keys.sorted() } })
@@ -240,10 +245,33 @@ public enum PlanReport {
     /// Periods down, offering/workload pairs across: the peak replicas; nil without replicas.
     static func replicaRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
         guard let replicas = plan.replicas, !replicas.isEmpty else { return nil }
-        let header = ["period"] + replicas.map { "\($0.offering)/\($0.workload) (\($0.acceleratorsPerReplica) acc.)" }
+        let header = ["period"] + replicas.map {
+            "\($0.offering)/\($0.workload)\($0.precision.map { "@\($0.rawValue)" } ?? "") (\($0.acceleratorsPerReplica) acc.)"
+        }
         return (header, plan.horizon.periodLabels.map { label in
             [label] + replicas.map { line in line.periods.first { $0.period == label }.map { Formatting.number($0.peak) } ?? "-" }
         })
+    }
+
+    /// One row per derived serving option (offering, workload, precision, tensor-parallel group,
+    /// tokens/s per unit, tokens served over the horizon); nil when the scenario derived nothing
+    /// (no rows when every precision it tried did not fit: `unfitLines` says why).
+    static func derivedRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let derived = plan.derivedThroughput, !derived.isEmpty else { return nil }
+        let rows = derived.flatMap { line in
+            line.options.map { option in
+                [line.offering, line.workload, option.precision.rawValue, String(option.acceleratorsPerReplica),
+                 Formatting.number(option.tokensPerSecondPerUnit, fractionDigits: 1), Formatting.tokens(option.servedTokens)]
+            }
+        }
+        return (["offering", "workload", "precision", "accelerators per replica", "tokens/s per unit", "tokens served"], rows)
+    }
+
+    /// "offering/workload precision: reason" for each precision that did not fit.
+    static func unfitLines(_ plan: PlanDocument) -> [String] {
+        (plan.derivedThroughput ?? []).flatMap { line in
+            line.unfit.map { "  \(line.offering)/\(line.workload) \($0.precision.rawValue) does not fit: \($0.reason)" }
+        }
     }
 
     /// One row per pool and period with units; nil without margins.

@@ -23,15 +23,37 @@ public struct PeriodBlock: Hashable, Sendable {
     public func constraint(_ p: Int) -> Constraint { Constraint(index: start + p) }
 }
 
-/// An offering that can serve a workload: a column block x_owps (or y_awps).
+/// A serving option (o, w, k) of docs/formulation.md section 9: an offering that can serve a
+/// workload, at a precision k when the performance model derived the option; a column block
+/// x_owkps (or y_awps for an API).
 public struct ServingPair: Hashable, Sendable {
     /// Position of the offering in `scenario.offerings`.
     public let offering: Int
     /// Position of the workload in `scenario.workloads`.
     public let workload: Int
-    /// τ_ow for purchases and rentals; nil for APIs.
+    /// k: the precision of a derived option; nil for a given throughput and for APIs.
+    public let precision: Precision?
+    /// τ_owk for purchases and rentals; nil for APIs.
     public let throughput: Double?
+    /// a_owk: accelerators one replica of this option takes, when it has a replica size (8.2).
+    public let acceleratorsPerReplica: Int?
     public let columns: PeriodSliceBlock
+
+    public init(offering: Int, workload: Int, precision: Precision? = nil, throughput: Double?, acceleratorsPerReplica: Int? = nil,
+                columns: PeriodSliceBlock) {
+        self.offering = offering
+        self.workload = workload
+        self.precision = precision
+        self.throughput = throughput
+        self.acceleratorsPerReplica = acceleratorsPerReplica
+        self.columns = columns
+    }
+
+    /// The option's index in names: the workload id, `workload@precision` for a derived option
+    /// (`x[o,w@fp8,p,s]`; the key of `PlanDecisions.served`).
+    static func key(workload: String, precision: Precision?) -> String {
+        precision.map { "\(workload)@\($0.rawValue)" } ?? workload
+    }
 }
 
 /// Arrival columns b_oq of one purchase: periods `firstPeriod..<periods` (none before q0).
@@ -59,7 +81,8 @@ public struct CapacityModelIndex: Sendable {
     public var rentedCapacityRows: [PeriodSliceBlock] = []
     /// Per API (in `scenario.apis` order), when it has a rate limit.
     public var apiRateLimitRows: [PeriodSliceBlock?] = []
-    /// Every serving pair, purchases and rentals first then APIs, in scenario order.
+    /// Every serving option (o, w, k), purchases and rentals first then APIs, in scenario order
+    /// (options of a pair in `servingOptions(for:)` order).
     public var servingPairs: [ServingPair] = []
     /// Per workload, when a penalty is set.
     public var unserved: [PeriodSliceBlock?] = []
@@ -74,7 +97,7 @@ public struct CapacityModelIndex: Sendable {
     /// rows, for reserved rentals with a term longer than one period or an upfront fee (8.1).
     public var contractStarts: [PeriodBlock?] = []
     public var contractRows: [PeriodBlock?] = []
-    /// Serving pairs with a replica size (Π^rep, 8.2), in `servingPairs` order.
+    /// Serving options with a replica size (Π^rep, 8.2), in `servingPairs` order.
     public var replicaPairs: [ReplicaPair] = []
     /// Costed platforms some built serving pair runs on (8.3), in `scenario.platforms` order.
     public var platforms: [PlatformBlock] = []
@@ -105,14 +128,16 @@ public struct FiscalYearRow: Hashable, Sendable {
     public let budget: Double
 }
 
-/// A serving pair (o, w) ∈ Π^rep: its replicas ρ_owps, and where the minimum is not implied
-/// its binaries z_owps, with their rows.
+/// A serving option (o, w, k) ∈ Π^rep: its replicas ρ_owkps, and where the minimum is not
+/// implied its binaries z_owkps, with their rows (μ_w applies to each option: section 9).
 public struct ReplicaPair: Hashable, Sendable {
     public let offering: Int
     public let workload: Int
+    /// k: the precision of a derived option; nil for a given throughput.
+    public let precision: Precision?
     /// Position in `CapacityModelIndex.servingPairs`.
     public let servingPair: Int
-    /// ν_ow = a_ow / G_o: units one replica takes.
+    /// ν_owk = a_owk / G_o: units one replica takes.
     public let unitsPerReplica: Double
     /// μ_w.
     public let minimum: Int
@@ -200,7 +225,8 @@ public struct CapacityModelBuilder {
     var lp: LinearModel
     var index = CapacityModelIndex()
     var demandRate: [[Double]] = []
-    /// Serving pairs (offering position, workload position) and unserved columns left out.
+    /// Serving options [offering position, workload position, option position in
+    /// `servingOptions(for:)`] (0 for APIs) and unserved columns left out.
     var dominatedPairs = Set<[Int]>()
     var dominatedUnserved = Set<Int>()
     var reductions: [String] = []
@@ -252,14 +278,33 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// (a_ow, G_o, whether the pool's units are whole) for a purchase or rental and a workload
-    /// id; a_ow nil when the pair has no replica size.
-    func replicaSize(offering o: Int, workload id: String) -> (accelerators: Int?, perUnit: Int, whole: Bool) {
-        switch scenario.offerings[o] {
-        case .purchase(let purchase): return (purchase.acceleratorsPerReplica[id], purchase.acceleratorsPerUnit, integer)
-        case .rental(let rental): return (rental.acceleratorsPerReplica[id], rental.acceleratorsPerUnit, integer && rental.commitment == .period)
-        case .api: return (nil, 1, false)
+    /// The serving options of a purchase or rental for a workload id (section 9: the given
+    /// throughput, or one per derived precision), those with τ > 0; none for APIs.
+    func servingOptions(offering o: Int, workload id: String) -> [ServingOption] {
+        Self.servingOptions(scenario.offerings[o], workload: id)
+    }
+
+    static func servingOptions(_ offering: Offering, workload id: String) -> [ServingOption] {
+        switch offering {
+        case .purchase(let purchase): return purchase.servingOptions(for: id).filter { $0.tokensPerSecond > 0 }
+        case .rental(let rental): return rental.servingOptions(for: id).filter { $0.tokensPerSecond > 0 }
+        case .api: return []
         }
+    }
+
+    /// (G_o, whether the pool's units are whole) for a purchase or rental: what an option's
+    /// replica size a_owk is measured against (ν_owk = a_owk / G_o).
+    func replicaPool(offering o: Int) -> (perUnit: Int, whole: Bool) {
+        switch scenario.offerings[o] {
+        case .purchase(let purchase): return (purchase.acceleratorsPerUnit, integer)
+        case .rental(let rental): return (rental.acceleratorsPerUnit, integer && rental.commitment == .period)
+        case .api: return (1, false)
+        }
+    }
+
+    /// The index of an option in names: `w`, or `w@fp8` for a derived option.
+    func optionName(_ pair: ServingPair) -> String {
+        ServingPair.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)
     }
 
     /// (d_o, k_o) of a purchase or rental.
@@ -286,14 +331,14 @@ public struct CapacityModelBuilder {
     ///
     ///     fleet             Σ_purchases P (1 + L_o)
     ///     contract          Σ_{reserved with a term or a fee} P (1 + min(T_o, P))
-    ///     demand            P S (serving pairs + workloads, the latter when unmet demand is priced)
-    ///     owned, rented     P S (purchases + rentals + their serving pairs)
-    ///     replicas          6 P S per pair with a replica size (ρ in replicaCapacity and the
+    ///     demand            P S (serving options + workloads, the latter when unmet demand is priced)
+    ///     owned, rented     P S (purchases + rentals + their serving options)
+    ///     replicas          6 P S per option with a replica size (ρ in replicaCapacity and the
     ///                       capacity row, z and ρ in minimumReplicas, z in replicaInUse, x there
     ///                       and in replicaCapacity)
-    ///     poolInUse         P S (serving pairs + 2) per pool with spare units (y in the row and
+    ///     poolInUse         P S (serving options + 2) per pool with spare units (y in the row and
     ///                       in the capacity row)
-    ///     platformInUse     2 P S per pair of an offering with a platform (x and at most one u)
+    ///     platformInUse     2 P S per option of an offering with a platform (x and at most one u)
     ///     platformAdoption  P (P + 3) / 2 per platform name (α_k1..α_kp and u_kp)
     ///     API rate limits   P S (API serving pairs)
     ///     power, budget     2 P purchases
@@ -301,6 +346,10 @@ public struct CapacityModelBuilder {
     ///                       + 2 P per platform name, when `fiscalBudgets`: b in at most two
     ///                       capex rows (deposit and balance years), and n, m, v, y, u_k, α_k
     ///                       each in at most one opex row (its period's fiscal year)
+    ///
+    /// Serving options (section 9): a given throughput is one option (and one replica option
+    /// when the pair has a replica size; every replica size counts, served or not), and each
+    /// derived option of a workload without a given throughput is one more.
     public static func nonzeroUpperBound(periods: Int, slices: Int, workloads: Int, offerings: [Offering], unservedPriced: Bool,
                                          fiscalBudgets: Bool = false) -> Double {
         let p = Double(periods), ps = Double(periods * slices)
@@ -314,19 +363,25 @@ public struct CapacityModelBuilder {
                 total += 2 * ps * pairs
             }
         }
+        /// (serving options, options with a replica size) of a purchase or rental.
+        func options(_ offering: some SelfRunOffering) -> (all: Double, replicas: Int) {
+            let derived = offering.derivedServing.filter { offering.throughput[$0.key] == nil }.values.joined()
+            let all = offering.throughput.values.filter { $0 > 0 }.count + derived.filter { $0.tokensPerSecond > 0 }.count
+            return (Double(all), offering.acceleratorsPerReplica.count + derived.filter { $0.acceleratorsPerReplica != nil }.count)
+        }
         for offering in offerings {
             switch offering {
             case .purchase(let purchase):
-                let pairs = Double(purchase.throughput.values.filter { $0 > 0 }.count)
+                let (pairs, replicaPairs) = options(purchase)
                 total += p * Double(1 + min(purchase.lifetimePeriods, periods)) + ps * (1 + 2 * pairs) + 2 * p
                 if fiscalBudgets { total += 3 * p }
-                features(pairs: pairs, replicaPairs: purchase.acceleratorsPerReplica.count, spare: purchase.spareUnits, platform: purchase.platform)
+                features(pairs: pairs, replicaPairs: replicaPairs, spare: purchase.spareUnits, platform: purchase.platform)
             case .rental(let rental):
-                let pairs = Double(rental.throughput.values.filter { $0 > 0 }.count)
+                let (pairs, replicaPairs) = options(rental)
                 total += ps * (1 + 2 * pairs)
                 if fiscalBudgets { total += ps + 2 * p }
                 if hasContract(rental) { total += p * Double(1 + min(rental.termPeriods, periods)) }
-                features(pairs: pairs, replicaPairs: rental.acceleratorsPerReplica.count, spare: rental.spareUnits, platform: rental.platform)
+                features(pairs: pairs, replicaPairs: replicaPairs, spare: rental.spareUnits, platform: rental.platform)
             case .api(let api):
                 total += (fiscalBudgets ? 3 : 2) * ps * Double(api.serves.count)
             }
@@ -397,17 +452,20 @@ public struct CapacityModelBuilder {
     mutating func findDominatedOptions() {
         let cap = scenario.policy.utilizationCap
         for (w, workload) in scenario.workloads.enumerated() {
-            var options: [(pair: Int?, price: Double, unlimited: Bool)] = []
+            // [offering, workload, option] (section 9: per serving option; 0 for an API).
+            var options: [(pair: [Int]?, price: Double, unlimited: Bool)] = []
             for (o, offering) in scenario.offerings.enumerated() {
                 switch offering {
                 case .api(let api) where api.serves.contains(workload.id):
                     let price = ((1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok) / 1e6
-                    options.append((o, price, api.maxTokensPerSecond == nil))
+                    options.append(([o, w, 0], price, api.maxTokensPerSecond == nil))
                 case .rental(let rental) where rental.commitment == .none:
-                    guard let tau = rental.throughput[workload.id], tau > 0 else { continue }
-                    let fixedCharge = rental.acceleratorsPerReplica[workload.id] != nil || rental.spareUnits > 0
-                        || rental.platform.map(costedPlatforms.contains) == true
-                    options.append((o, rental.pricePerUnitHour / (cap * (1 - rental.failureDerating) * tau * 3600), rental.maxUnits == nil && !fixedCharge))
+                    for (k, option) in servingOptions(offering: o, workload: workload.id).enumerated() {
+                        let fixedCharge = option.acceleratorsPerReplica != nil || rental.spareUnits > 0
+                            || rental.platform.map(costedPlatforms.contains) == true
+                        options.append(([o, w, k], rental.pricePerUnitHour / (cap * (1 - rental.failureDerating) * option.tokensPerSecond * 3600),
+                                        rental.maxUnits == nil && !fixedCharge))
+                    }
                 default: continue
                 }
             }
@@ -417,12 +475,15 @@ public struct CapacityModelBuilder {
             if let penalty = scenario.policy.unservedPenaltyPerMTok { options.append((nil, penalty / 1e6, true)) }
             guard let cheapest = options.filter(\.unlimited).map(\.price).min() else { continue }
             for option in options where option.price > cheapest {
-                if let o = option.pair { dominatedPairs.insert([o, w]) } else if !opexBudget { dominatedUnserved.insert(w) }
+                if let pair = option.pair { dominatedPairs.insert(pair) } else if !opexBudget { dominatedUnserved.insert(w) }
             }
         }
         if !dominatedPairs.isEmpty {
-            let names = dominatedPairs.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
-                .map { "\(scenario.offerings[$0[0]].id)/\(scenario.workloads[$0[1]].id)" }
+            let names = dominatedPairs.sorted { ($0[0], $0[1], $0[2]) < ($1[0], $1[1], $1[2]) }.map { pair in
+                let workload = scenario.workloads[pair[1]].id
+                let precision = Self.servingOptions(scenario.offerings[pair[0]], workload: workload).dropFirst(pair[2]).first?.precision
+                return "\(scenario.offerings[pair[0]].id)/\(ServingPair.key(workload: workload, precision: precision))"
+            }
             reductions.append("not built, dearer per token than an unlimited option for the same workload: \(names.joined(separator: ", "))")
         }
         if !dominatedUnserved.isEmpty {
@@ -438,8 +499,8 @@ public struct CapacityModelBuilder {
         var pairs = 0
         for o in scenario.offerings {
             switch o {
-            case .purchase(let p): pairs += p.throughput.count
-            case .rental(let r): pairs += r.throughput.count
+            case .purchase(let p): pairs += scenario.workloads.reduce(0) { $0 + p.servingOptions(for: $1.id).count }
+            case .rental(let r): pairs += scenario.workloads.reduce(0) { $0 + r.servingOptions(for: $1.id).count }
             case .api(let a): pairs += a.serves.count
             }
         }
@@ -515,12 +576,13 @@ public struct CapacityModelBuilder {
     /// Fleets that may reach this many units keep n_op continuous.
     static let wholeFleetUnits = 1e6
 
-    /// Σ_w max_{p,s} r_wps / (U τ_ow): more units of `purchase` than this serve nothing more.
+    /// Σ_w max_{p,s} r_wps / (U min_k τ_owk): more units of `purchase` than this serve nothing
+    /// more (serving all of w at its slowest option takes the most units).
     func unitsToServeAll(_ purchase: PurchaseOffering) -> Double {
         let cap = scenario.policy.utilizationCap
         var units = 0.0
         for (w, workload) in scenario.workloads.enumerated() {
-            guard let tau = purchase.throughput[workload.id], tau > 0 else { continue }
+            guard let tau = purchase.servingOptions(for: workload.id).map(\.tokensPerSecond).filter({ $0 > 0 }).min() else { continue }
             units += (demandRate[w].max() ?? 0) / (cap * tau)
         }
         return units
@@ -578,32 +640,32 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// x_owps for purchases and rentals (no cost of their own) and y_awps for APIs
+    /// x_owkps for the serving options of purchases and rentals (no cost of their own; section
+    /// 9: one per given throughput, one per derived precision) and y_awps for APIs
     /// (δ_p d η_s 3600 / 10^6 · ((1 − φ_w) in_a + φ_w out_a)).
     mutating func addServingVariables() {
         let workloadPosition = Dictionary(uniqueKeysWithValues: scenario.workloads.enumerated().map { ($1.id, $0) })
         for (o, offering) in scenario.offerings.enumerated() {
-            let throughput: [String: Double]
-            switch offering {
-            case .purchase(let p): throughput = p.throughput
-            case .rental(let r): throughput = r.throughput
-            case .api: continue
-            }
+            if case .api = offering { continue }
             for (w, workload) in scenario.workloads.enumerated() {
-                guard let tau = throughput[workload.id], tau > 0, !dominatedPairs.contains([o, w]) else { continue }
-                let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
-                for p in 0..<periods {
-                    for slice in scenario.timeSlices {
-                        lp.addVariable(name: name("x", offering.id, workload.id, labels[p], slice.name), lowerBound: 0)
+                for (k, option) in servingOptions(offering: o, workload: workload.id).enumerated() where !dominatedPairs.contains([o, w, k]) {
+                    let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
+                    let key = ServingPair.key(workload: workload.id, precision: option.precision)
+                    for p in 0..<periods {
+                        for slice in scenario.timeSlices {
+                            lp.addVariable(name: name("x", offering.id, key, labels[p], slice.name), lowerBound: 0)
+                        }
                     }
+                    index.servingPairs.append(ServingPair(
+                        offering: o, workload: w, precision: option.precision, throughput: option.tokensPerSecond,
+                        acceleratorsPerReplica: option.acceleratorsPerReplica, columns: block))
                 }
-                index.servingPairs.append(ServingPair(offering: o, workload: w, throughput: tau, columns: block))
             }
         }
         for (o, offering) in scenario.offerings.enumerated() {
             guard case .api(let api) = offering else { continue }
             for workloadID in api.serves {
-                guard let w = workloadPosition[workloadID], !dominatedPairs.contains([o, w]) else { continue }
+                guard let w = workloadPosition[workloadID], !dominatedPairs.contains([o, w, 0]) else { continue }
                 let workload = scenario.workloads[w]
                 let pricePerMTok = (1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok
                 let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
@@ -642,21 +704,22 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// ρ_owps for (o, w) ∈ Π^rep (8.2): integer on whole-unit pools (purchases and reserved
-    /// rentals with whole units), continuous on demand; and z_owps ∈ {0, 1} where the minimum is
-    /// not implied, i.e. unless ρ is integer and μ_w = 1. Neither has a cost of its own. z (like
-    /// u and y) is an on/off decision, not a unit: binary with continuous units and `--relax`
-    /// too, so the minimum replicas are charged in full and the evaluator can price the plan.
+    /// ρ_owkps for (o, w, k) ∈ Π^rep (8.2, per option by section 9): integer on whole-unit
+    /// pools (purchases and reserved rentals with whole units), continuous on demand; and
+    /// z_owkps ∈ {0, 1} where the minimum is not implied, i.e. unless ρ is integer and μ_w = 1.
+    /// Neither has a cost of its own. z (like u and y) is an on/off decision, not a unit: binary
+    /// with continuous units and `--relax` too, so the minimum replicas are charged in full and
+    /// the evaluator can price the plan.
     mutating func addReplicaVariables() {
         for (k, pair) in index.servingPairs.enumerated() where pair.throughput != nil {
+            guard let accelerators = pair.acceleratorsPerReplica else { continue }
             let offering = scenario.offerings[pair.offering], workload = scenario.workloads[pair.workload]
-            let size = replicaSize(offering: pair.offering, workload: workload.id)
-            guard let accelerators = size.accelerators else { continue }
+            let size = replicaPool(offering: pair.offering), key = optionName(pair)
             let replicas = PeriodSliceBlock(start: lp.variableCount, slices: slices)
             for p in 0..<periods {
                 for slice in scenario.timeSlices {
                     lp.addVariable(
-                        name: name("rho", offering.id, workload.id, labels[p], slice.name), lowerBound: 0,
+                        name: name("rho", offering.id, key, labels[p], slice.name), lowerBound: 0,
                         kind: size.whole ? .integer : .continuous)
                 }
             }
@@ -666,13 +729,13 @@ public struct CapacityModelBuilder {
                 for p in 0..<periods {
                     for slice in scenario.timeSlices {
                         lp.addVariable(
-                            name: name("z", offering.id, workload.id, labels[p], slice.name), lowerBound: 0, upperBound: 1,
+                            name: name("z", offering.id, key, labels[p], slice.name), lowerBound: 0, upperBound: 1,
                             kind: .binary)
                     }
                 }
             }
             index.replicaPairs.append(ReplicaPair(
-                offering: pair.offering, workload: pair.workload, servingPair: k,
+                offering: pair.offering, workload: pair.workload, precision: pair.precision, servingPair: k,
                 unitsPerReplica: Double(accelerators) / Double(size.perUnit), minimum: workload.minReplicas,
                 replicas: replicas, inUse: inUse))
         }
@@ -763,7 +826,7 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `demand[w,p,s]`:  Σ_o x_owps + Σ_a y_awps + u_wps ≥ r_wps.
+    /// `demand[w,p,s]`:  Σ_{(o,k)} x_owkps + Σ_a y_awps + u_wps ≥ r_wps (every serving option of w).
     mutating func addDemandConstraints() {
         for (w, workload) in scenario.workloads.enumerated() {
             index.demandRows.append(PeriodSliceBlock(start: lp.constraintCount, slices: slices))
@@ -790,9 +853,9 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// Adds the pool's load to the rows of `block`: Σ_w x_owps / τ_ow for the pairs of offering
-    /// `o` without a replica size, U ν_ow ρ_owps for those with one (8.2), and the spare units'
-    /// U (1 − d_o) k_o y_op when the pool has them (8.4).
+    /// Adds the pool's load to the rows of `block`: Σ x_owkps / τ_owk for the serving options of
+    /// offering `o` without a replica size, U ν_owk ρ_owkps for those with one (8.2, section 9),
+    /// and the spare units' U (1 − d_o) k_o y_op when the pool has them (8.4).
     private mutating func addLoadTerms(offering o: Int, rows block: PeriodSliceBlock) {
         let cap = scenario.policy.utilizationCap
         let replicated = Dictionary(uniqueKeysWithValues: index.replicaPairs.map { ($0.servingPair, $0) })
@@ -863,12 +926,13 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `replicaCapacity[o,w,p,s]`:  x_owps − U ν_ow τ_ow ρ_owps ≤ 0, for (o, w) ∈ Π^rep.
+    /// `replicaCapacity[o,w,p,s]`:  x_owkps − U ν_owk τ_owk ρ_owkps ≤ 0, for (o, w, k) ∈ Π^rep
+    /// (`replicaCapacity[o,w@k,p,s]` for a derived option).
     mutating func addReplicaCapacityConstraints() {
         let cap = scenario.policy.utilizationCap
         for r in index.replicaPairs.indices {
             let replica = index.replicaPairs[r], pair = index.servingPairs[replica.servingPair]
-            let offering = scenario.offerings[replica.offering].id, workload = scenario.workloads[replica.workload].id
+            let offering = scenario.offerings[replica.offering].id, workload = optionName(pair)
             index.replicaPairs[r].capacityRows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
             for p in 0..<periods {
                 for (s, slice) in scenario.timeSlices.enumerated() {
@@ -881,15 +945,15 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `minimumReplicas[o,w,p,s]`:  ρ_owps − μ_w z_owps ≥ 0, and `replicaInUse[o,w,p,s]`:
-    /// x_owps − r_wps z_owps ≤ 0, where z exists. (x ≤ r loses no optimum: serving beyond the
-    /// demand rate is never needed.)
+    /// `minimumReplicas[o,w,p,s]`:  ρ_owkps − μ_w z_owkps ≥ 0, and `replicaInUse[o,w,p,s]`:
+    /// x_owkps − r_wps z_owkps ≤ 0, where z exists: μ_w per option that serves (section 9).
+    /// (x ≤ r loses no optimum: serving beyond the demand rate is never needed.)
     mutating func addMinimumReplicasConstraints() {
         for r in index.replicaPairs.indices {
             let replica = index.replicaPairs[r]
             guard let inUse = replica.inUse else { continue }
             let pair = index.servingPairs[replica.servingPair]
-            let offering = scenario.offerings[replica.offering].id, workload = scenario.workloads[replica.workload].id
+            let offering = scenario.offerings[replica.offering].id, workload = optionName(pair)
             index.replicaPairs[r].minimumRows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
             for p in 0..<periods {
                 for (s, slice) in scenario.timeSlices.enumerated() {
@@ -911,16 +975,18 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `poolInUse[o,p,s]`:  Σ_w x_owps − (Σ_w r_wps) y_op ≤ 0, for pools with spare units (the
-    /// sum over the workloads the pool serves).
+    /// `poolInUse[o,p,s]`:  Σ_{(w,k)} x_owkps − (Σ_w r_wps) y_op ≤ 0, for pools with spare units
+    /// (x over the pool's serving options, r over the workloads they serve, each once).
     mutating func addPoolInUseConstraints() {
         for k in index.poolsInUse.indices {
             let pool = index.poolsInUse[k]
             let pairs = index.servingPairs.filter { $0.offering == pool.offering }
+            var seen = Set<Int>()
+            let workloads = pairs.map(\.workload).filter { seen.insert($0).inserted }
             index.poolsInUse[k].rows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
             for p in 0..<periods {
                 for (s, slice) in scenario.timeSlices.enumerated() {
-                    let rate = pairs.reduce(0.0) { $0 + demandRate[$1.workload][p * slices + s] }
+                    let rate = workloads.reduce(0.0) { $0 + demandRate[$1][p * slices + s] }
                     lp.addConstraint(
                         name: name("poolInUse", scenario.offerings[pool.offering].id, labels[p], slice.name),
                         variables: pairs.map { $0.columns.variable(p, s) } + [pool.inUse.variable(p)],
@@ -930,8 +996,8 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `platformInUse[k,w,p,s]`:  Σ_{o : k(o) = k} x_owps − r_wps u_kp ≤ 0, for each workload
-    /// some offering of a costed platform k serves.
+    /// `platformInUse[k,w,p,s]`:  Σ_{(o,w,k') : k(o) = k} x_owk'ps − r_wps u_kp ≤ 0, for each
+    /// workload some offering of a costed platform k serves (all its options).
     mutating func addPlatformInUseConstraints() {
         for k in index.platforms.indices {
             let platform = index.platforms[k], id = scenario.platforms[platform.platform].id

@@ -7,7 +7,8 @@ import LinearProgramming
 /// (a fiscal capex row holds arrivals b_oq only); one dispatch
 /// block per period and slice with that slice's `demand`, `ownedCapacity`, `rentedCapacity`,
 /// `replicaCapacity`, `minimumReplicas`/`replicaInUse`, `platformInUse` and `apiRateLimit`
-/// rows and its x, y, u, ρ, z and on-demand columns.
+/// rows and its x, y, u, ρ, z and on-demand columns (x, ρ, z of every serving option,
+/// formulation.md section 9: options only add columns and rows to the blocks).
 ///
 /// Declined (the whole model is solved) where it would not be exact:
 /// - with whole units ρ and z are integer, and blocks must be LPs (`BendersNotApplicable`);

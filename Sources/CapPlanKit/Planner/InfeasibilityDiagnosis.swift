@@ -192,7 +192,7 @@ enum InfeasibilityDiagnosis {
         let workloadID = scenario.workloads[w].id
         var limits: [String] = []
         let servers = Set(model.index.servingPairs.filter { $0.workload == w }.map(\.offering))
-        if servers.isEmpty { limits.append("no offering serves \(workloadID)") }
+        if servers.isEmpty { limits.append("no offering serves \(workloadID)" + unfitNote(scenario, workload: workloadID)) }
         if let rows = model.index.powerCapRows, let caps = scenario.site.powerCapKW, isBinding(solution.activity(rows.constraint(p)), caps[p]) {
             limits.append("powerCap[\(labels[p])] = \(caps[p]) kW")
         }
@@ -249,6 +249,23 @@ enum InfeasibilityDiagnosis {
         return limits
     }
 
+    /// The precisions the performance model could not derive for `workload`, by offering, with
+    /// the reason ("" when it derived all it tried, or tried none): why allowed precisions give
+    /// no serving option (section 9).
+    static func unfitNote(_ scenario: Scenario, workload: String) -> String {
+        var parts: [String] = []
+        for offering in scenario.offerings {
+            let unfit: [UnfitPrecision]
+            switch offering {
+            case .purchase(let o): unfit = o.unfitPrecisions[workload] ?? []
+            case .rental(let o): unfit = o.unfitPrecisions[workload] ?? []
+            case .api: continue
+            }
+            parts += unfit.map { "\(offering.id) at \($0.precision.rawValue): \($0.reason)" }
+        }
+        return parts.isEmpty ? "" : " (precisions that do not fit: \(parts.joined(separator: "; ")))"
+    }
+
     /// ", after failureDerating d and spareUnits k" when the pool has margins (8.4), which
     /// shrink what its units carry.
     static func marginNote(derating: Double, spare: Int) -> String {
@@ -259,17 +276,20 @@ enum InfeasibilityDiagnosis {
     }
 
     /// Section 8's limits on workload `w`: a rental whose maxUnits, less its spare units and
-    /// derating, holds fewer than minReplicas whole replicas of `w` cannot serve it at all.
+    /// derating, holds fewer than minReplicas whole replicas of `w` cannot serve it at all (per
+    /// serving option: a derived option is named with its precision, section 9).
     static func replicaLimits(_ scenario: Scenario, model: CapacityModel, workload w: Int) -> [String] {
         var limits: [String] = []
         let workload = scenario.workloads[w]
         for replica in model.index.replicaPairs where replica.workload == w {
-            guard case .rental(let rental) = scenario.offerings[replica.offering], let cap = rental.maxUnits else { continue }
+            guard case .rental(let rental) = scenario.offerings[replica.offering], let cap = rental.maxUnits,
+                  let accelerators = model.index.servingPairs[replica.servingPair].acceleratorsPerReplica else { continue }
             let usable = (1 - rental.failureDerating) * (cap - Double(rental.spareUnits))
             let needed = replica.unitsPerReplica * Double(replica.minimum)
             if usable < needed * (1 - bindingTolerance) {
-                limits.append("\(rental.id).maxUnits = \(cap) holds fewer than minReplicas \(replica.minimum) replica(s) of \(workload.id) "
-                    + "(\(rental.acceleratorsPerReplica[workload.id]!) accelerators each, \(Formatting.number(needed)) units)"
+                let served = workload.id + (replica.precision.map { " at \($0.rawValue)" } ?? "")
+                limits.append("\(rental.id).maxUnits = \(cap) holds fewer than minReplicas \(replica.minimum) replica(s) of \(served) "
+                    + "(\(accelerators) accelerators each, \(Formatting.number(needed)) units)"
                     + marginNote(derating: rental.failureDerating, spare: rental.spareUnits))
             }
         }

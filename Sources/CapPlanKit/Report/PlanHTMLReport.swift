@@ -346,6 +346,11 @@ public enum PlanHTMLReport {
             body += section("Reliability margins", table(margins)
                 + "<p>\(esc("Units held spare (N+k) while the pool serves, and the capacity lost to the failure derating: the capacity rows count only the usable units."))</p>\n")
         }
+        if let derived = table(PlanReport.derivedRows(plan)) {
+            let unfit = PlanReport.unfitLines(plan).map { "<p>\(esc($0.trimmingCharacters(in: .whitespaces)))</p>\n" }.joined()
+            body += section("Derived throughput", table(derived, empty: "No precision fits.") + unfit
+                + "<p>\(esc("Each allowed precision that fits is its own serving option, with the throughput and replica size the performance model derived (docs/performance-model.md); the plan chose the tokens each served."))</p>\n")
+        }
         body += section("Cost per workload", figure(workloadChart(finance), "Undiscounted cost attributed to each workload (docs/finance.md), and the idle capacity paid for and not used.")
             + table(workloadTable(finance)))
         body += section("Depreciation (book value)", table(depreciationTable(finance), empty: "No purchases: nothing to depreciate.")

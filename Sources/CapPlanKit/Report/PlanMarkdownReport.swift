@@ -28,6 +28,11 @@ extension PlanHTMLReport {
         section("Cash out by period", cashTable(cash.periods))
         if let replicas = table(PlanReport.replicaRows(plan)) { section("Replicas (most in any slice)", replicas) }
         if let margins = table(PlanReport.marginRows(plan)) { section("Reliability margins", margins) }
+        if let derived = table(PlanReport.derivedRows(plan)) {
+            section("Derived throughput", derived, empty: "No precision fits.")
+            let unfit = PlanReport.unfitLines(plan)
+            if !unfit.isEmpty { out += "\n" + unfit.map { "- \($0.trimmingCharacters(in: .whitespaces))\n" }.joined() }
+        }
         section("Cost per workload", workloadTable(finance))
         section("Depreciation by cohort (\(finance.depreciation.method.rawValue))", depreciationTable(finance), empty: "No purchases: nothing to depreciate.")
         let limits = limitTable(plan)
