@@ -26,6 +26,10 @@ enum FallbackPlan {
     /// Branch-and-cut nodes one block's MIP may explore: a limit that does not depend on the
     /// machine's load, so the plan is the same on every run.
     static let blockNodeLimit = 2_000
+    /// The relative gap at which the decomposed relaxation stops.
+    static let relaxationTolerance = 1e-4
+    /// The fewest Benders rounds whose bound is still worth reporting.
+    static let minimumRounds = 4
 
     struct Result {
         var solution: Solution
@@ -122,11 +126,26 @@ enum FallbackPlan {
         if large {
             var solveOptions = subsolveOptions(options, seconds: seconds)
             solveOptions.relaxIntegrality = true
-            do {
-                solution = try GLPKSolver.solveByBenders(lp, decomposition: blockStructure(lp, rows: rows, master: master).decomposition, options: solveOptions)
-                decomposed = true
-            } catch is BendersNotApplicable {
-                // Not decomposable after all (a block without recourse): the whole relaxation.
+            // Its bound is the master's optimum, valid at every round: a tolerance of
+            // `relaxationTolerance` weakens it by at most that much.
+            let structure = blockStructure(lp, rows: rows, master: master)
+            // The master's simplex can fail on the cuts of later rounds (GLP_EFAIL on large
+            // seed 1 with serving options): then fewer rounds, halving, keep what they reached.
+            var rounds = BendersDecomposition(masterColumns: [], blocks: []).maxIterations
+            while solution == nil, rounds >= minimumRounds, let left = deadline.remaining {
+                solveOptions.simplex.timeLimit = left
+                solveOptions.mip.timeLimit = left
+                var decomposition = structure.decomposition(tolerance: relaxationTolerance)
+                decomposition.maxIterations = rounds
+                do {
+                    solution = try GLPKSolver.solveByBenders(lp, decomposition: decomposition, options: solveOptions)
+                    decomposed = true
+                } catch let error as BendersNotApplicable {
+                    options.output?("fallback plan: \(error.description) within \(rounds) rounds")
+                    rounds = rounds >= 1_000 ? 64 : rounds / 2
+                }
+            }
+            if solution == nil {
                 lp = model.lp.relaxed()
                 pools = []
             }
@@ -137,7 +156,14 @@ enum FallbackPlan {
             solveOptions.relaxIntegrality = true
             solution = try GLPKSolver.solve(lp, options: solveOptions)
         }
-        guard let solution, solution.termination == .optimal, solution.hasPrimalPoint, let objective = solution.objectiveValue else { return nil }
+        // A decomposed relaxation stopped early still has a point and the master's bound.
+        let usable = solution?.termination == .optimal
+            || (decomposed && solution?.objectiveBound != nil && [.iterationLimit, .timeLimit].contains(solution?.termination))
+        guard let solution, usable, solution.hasPrimalPoint, let objective = solution.objectiveValue else {
+            options.output?("fallback plan: no relaxation (\(solution?.termination.rawValue ?? "no time"))")
+            return nil
+        }
+        if decomposed { options.output?("fallback plan: decomposed relaxation: \(solution.termination.rawValue) after \(solution.bendersIterations) rounds") }
         var values = solution.values
         // y_op = 1 where the pool serves something, so that the candidates hold its spare units.
         for pool in pools {
@@ -359,7 +385,7 @@ enum FallbackPlan {
         if decomposes(model, options: options) {
             let structure = blockStructure(lp, rows: RowMatrix(lp), master: integers.union(model.index.fleetColumns))
             do {
-                return try GLPKSolver.solveByBenders(lp, decomposition: structure.decomposition, options: solveOptions)
+                return try GLPKSolver.solveByBenders(lp, decomposition: structure.decomposition(), options: solveOptions)
             } catch is BendersNotApplicable {}
         }
         return try GLPKSolver.solve(lp, options: solveOptions)
@@ -433,11 +459,11 @@ enum FallbackPlan {
         var blockColumns: [[Int]] = []
         var looseColumns: [Int] = []
 
-        /// As a Benders decomposition: loose columns join the master.
-        var decomposition: BendersDecomposition {
+        /// As a Benders decomposition stopping at `tolerance`: loose columns join the master.
+        func decomposition(tolerance: Double = 1e-9) -> BendersDecomposition {
             BendersDecomposition(
                 masterColumns: (master + looseColumns).sorted().map(Variable.init(index:)),
-                blocks: blocks.map { $0.map(Constraint.init(index:)) }, relativeTolerance: 1e-9)
+                blocks: blocks.map { $0.map(Constraint.init(index:)) }, relativeTolerance: tolerance)
         }
     }
 
