@@ -131,7 +131,8 @@ public enum Planner {
         let buildClock = Stopwatch()
         let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: options.output != nil, integerUnits: integer))
         options.phases?.build = buildClock.seconds
-        var solution = try solve(model, options: options)
+        let origin = SolveOrigin()
+        var solution = try solve(model, options: options, timeLimit: options.mainTimeLimit, mipGap: options.mipGap, main: true, origin: origin)
         // Every other extra shares the extras' budget from the end of the main solve.
         let extras = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
         var heuristicNote: String?
@@ -190,6 +191,10 @@ public enum Planner {
                 options.phases?.baselinesWait = waitClock.seconds
             }
             if let retryNote { document.warnings.append(retryNote) }
+            if let candidate = origin.fallback, heuristicNote == nil {
+                heuristicNote = "branch-and-cut found no whole-unit plan, nor even its root relaxation, in the first half of its limit; "
+                    + "this plan is the fallback's (\(candidate), replicas per period and slice), gap \(gapText(solution.relativeGap)) to the relaxation's bound"
+            }
             if let heuristicNote {
                 document.warnings.append(heuristicNote)
             } else if document.status == .feasible {
@@ -262,7 +267,9 @@ public enum Planner {
 
     /// `main` is the plan's own solve: it reports progress and GLPK's output, and it is offered
     /// the rounding heuristic's incumbent when `options.roundUpStart` is set.
-    static func solve(_ model: CapacityModel, options: PlanOptions, timeLimit: Double?, mipGap: Double, main: Bool) throws -> Solution {
+    static func solve(
+        _ model: CapacityModel, options: PlanOptions, timeLimit: Double?, mipGap: Double, main: Bool, origin: SolveOrigin? = nil
+    ) throws -> Solution {
         // Automatic: LPs only. For whole units the master becomes a MIP, and on the large MIP
         // that was slower than branch-and-cut on the whole model (docs/benchmarks.md).
         if options.decomposition == .benders
@@ -296,7 +303,7 @@ public enum Planner {
         }
         if main, options.primalHeuristics, model.lp.hasIntegerVariables, !options.relax, solveOptions.mip.startingSolution == nil,
            !solveOptions.mip.presolve, solveOptions.mip.nodeLimit == nil {
-            return try solveWithHeuristics(model, options: options, solveOptions: solveOptions, timeLimit: timeLimit)
+            return try solveWithHeuristics(model, options: options, solveOptions: solveOptions, timeLimit: timeLimit, origin: origin)
         }
         return try GLPKSolver.solve(model.lp, options: solveOptions)
     }
@@ -307,7 +314,9 @@ public enum Planner {
     /// (solved by decomposition) start with the heuristics: their root LP alone may take the
     /// first share. When the last branch-and-cut stops before its root (so before it can take
     /// the incumbent), the incumbent is the result, with the relaxation's bound.
-    static func solveWithHeuristics(_ model: CapacityModel, options: PlanOptions, solveOptions: SolveOptions, timeLimit: Double?) throws -> Solution {
+    static func solveWithHeuristics(
+        _ model: CapacityModel, options: PlanOptions, solveOptions: SolveOptions, timeLimit: Double?, origin: SolveOrigin? = nil
+    ) throws -> Solution {
         let clock = Stopwatch()
         let total = timeLimit ?? PrimalHeuristics.unlimitedBudget
         var seed: PrimalHeuristics.Incumbent?
@@ -332,7 +341,10 @@ public enum Planner {
                     options.output?("fallback plan: incumbent \(fallback.solution.objectiveValue!) from \(fallback.candidate)")
                     // Without even the root's relaxation after the first phase, neither the
                     // heuristics' relaxation nor a restart would get further: stop here.
-                    if solution.objectiveBound == nil { return fallback.solution }
+                    if solution.objectiveBound == nil {
+                        origin?.fallback = fallback.candidate
+                        return fallback.solution
+                    }
                     seed = .init(solution: fallback.solution, origin: "fallback plan (\(fallback.candidate))")
                     fallbackBound = fallback.solution.objectiveBound
                 }
@@ -482,6 +494,12 @@ public enum Planner {
         }
         return .cost(solved + addedCost, note: "bounded by the time budget: best plan found within \(limit) s, not proven optimal (gap \(gapText(solution.relativeGap))): an upper bound")
     }
+}
+
+/// Where the main solve's plan came from, when not from branch-and-cut (its warning says so).
+final class SolveOrigin: @unchecked Sendable {
+    /// The fallback plan's candidate, when the main solve returned it (FallbackPlan).
+    var fallback: String?
 }
 
 /// When the extras must stop: a point on the monotonic clock, and the plan's cancellation token
