@@ -53,6 +53,7 @@ struct PlanCommand: ParsableCommand {
         if verbose { options.output = { Console.err($0) } }
         let progressLine = SolveProgressLine.onTerminal(quiet: quiet)
         options.progress = progressLine?.callback
+        options.phase = progressLine?.phaseCallback
         let plan = try withSolverFailures { try Planner.plan(scenario, options: options) }
         progressLine?.finish()
         try Interruption.checkpoint()

@@ -51,8 +51,8 @@ final class ProgressBar: @unchecked Sendable {
     }
 }
 
-/// One updating line on standard error while branch-and-cut runs (elapsed, incumbent, bound,
-/// gap, nodes), drawn only on a terminal, only once a solve has run for a second (short solves
+/// One updating line on standard error while a plan is solved (elapsed, phase, incumbent,
+/// bound, gap, nodes), drawn only on a terminal, only once a solve has run for a second (short solves
 /// stay silent), and never with `--quiet`. It never reaches standard output or a pipe.
 final class SolveProgressLine: @unchecked Sendable {
     private let started = Date()
@@ -65,17 +65,26 @@ final class SolveProgressLine: @unchecked Sendable {
     }
 
     /// The callback the planner calls from branch-and-cut.
-    var callback: @Sendable (PlanProgress) -> Void { { [self] progress in draw(progress) } }
+    var callback: @Sendable (PlanProgress) -> Void { { [self] progress in update(progress: progress) } }
 
-    private func draw(_ progress: PlanProgress) {
+    /// The callback the planner calls when its phase changes (`PlanOptions.phase`).
+    var phaseCallback: @Sendable (String) -> Void { { [self] phase in update(phase: phase) } }
+
+    private var phase = "branch-and-cut"
+    private var last: PlanProgress?
+
+    private func update(progress: PlanProgress? = nil, phase: String? = nil) {
         lock.lock(); defer { lock.unlock() }
+        if let progress { last = progress }
+        if let phase { self.phase = phase }
         let elapsed = Date().timeIntervalSince(started)
         guard elapsed >= 1 else { return }
-        let incumbent = progress.incumbent.map { Formatting.money($0) } ?? "none yet"
-        let bound = progress.bestBound.map { Formatting.money($0) } ?? "-"
-        let gap = progress.relativeGap.map { Formatting.percent($0, fractionDigits: 3) } ?? "-"
-        Console.err(String(format: "\r  %6.1fs  branch-and-cut  incumbent %@  bound %@  gap %@  nodes %d   ",
-                           elapsed, incumbent, bound, gap, progress.totalNodes), newline: false)
+        // Branch-and-cut's last figures stay on the line through the phases after it.
+        let incumbent = last?.incumbent.map { Formatting.money($0) } ?? "none yet"
+        let bound = last?.bestBound.map { Formatting.money($0) } ?? "-"
+        let gap = last?.relativeGap.map { Formatting.percent($0, fractionDigits: 3) } ?? "-"
+        Console.err(String(format: "\r  %6.1fs  %@  incumbent %@  bound %@  gap %@  nodes %d   ",
+                           elapsed, self.phase, incumbent, bound, gap, last?.totalNodes ?? 0), newline: false)
         drawn = true
     }
 

@@ -40,6 +40,9 @@ public struct PlanOptions: Sendable {
     public var output: GLPKOutputHandler?
     /// Branch-and-cut progress (incumbent, bound, gap).
     public var progress: (@Sendable (MIPProgress) -> Void)?
+    /// The phase the plan is in, each time it changes ("branch-and-cut", "primal heuristics",
+    /// "fallback plan", "audit", "price thresholds", "baselines", "diagnosis"): the progress line.
+    public var phase: (@Sendable (String) -> Void)?
     /// Relative tolerance of the audit: evaluator total against solver objective.
     public var auditTolerance = 1e-6
     /// Where to record how long each phase took (benchmarks).
@@ -132,6 +135,7 @@ public enum Planner {
         let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: options.output != nil, integerUnits: integer))
         options.phases?.build = buildClock.seconds
         let origin = SolveOrigin()
+        options.phase?("branch-and-cut")
         var solution = try solve(model, options: options, timeLimit: options.mainTimeLimit, mipGap: options.mipGap, main: true, origin: origin)
         // Every other extra shares the extras' budget from the end of the main solve.
         let extras = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
@@ -140,6 +144,7 @@ public enum Planner {
             // The budget ended before branch-and-cut had a whole-unit plan: a fixed fleet from
             // the relaxation, completed block by block, on the extras' budget (the evaluator
             // audits the result).
+            options.phase?("fallback plan")
             if let fallback = try FallbackPlan.solve(
                 model, options: options, stop: solution.termination, knownBound: solution.objectiveBound, deadline: extras) {
                 heuristicNote = "branch-and-cut found no whole-unit plan before its limit (\(solution.termination.rawValue)); "
@@ -161,6 +166,7 @@ public enum Planner {
                 solution = second
             }
         }
+        options.phase?("audit")
         options.phases?.glpkSetup = solution.setupSeconds
         options.phases?.glpkSolve = solution.seconds
         let auditClock = Stopwatch()
@@ -175,10 +181,12 @@ public enum Planner {
             if options.priceThresholds ?? (model.lp.entryCount <= thresholdNonzeros) {
                 // A threshold search is advice on top of the plan: its failure is a warning.
                 do {
+                    options.phase?("price thresholds")
                     guard extras.remaining != nil else { throw PriceThresholds.OutOfTime() }
                         // Searched with the simplex that found the plan.
                     var searchOptions = options
                     if retryNote != nil { searchOptions.simplex.method = .primal }
+                    searchOptions.phase = nil
                     document.priceThresholds = try PriceThresholds.compute(
                         scenario, plan: document, decisions: decisions, options: searchOptions, deadline: extras)
                 } catch {
@@ -186,6 +194,7 @@ public enum Planner {
                 }
             }
             if let pendingBaselines {
+                options.phase?("baselines")
                 let waitClock = Stopwatch()
                 document.baselines = try pendingBaselines.result(planCost: evaluation.discountedCost)
                 options.phases?.baselinesWait = waitClock.seconds
@@ -201,6 +210,7 @@ public enum Planner {
                 document.warnings.append("the solver stopped at a limit (\(solution.termination.rawValue)); the plan is feasible but may not be optimal (gap \(document.solver.mipGap.map { String($0) } ?? "unknown"))")
             }
         case .infeasible, .unbounded:
+            options.phase?("diagnosis")
             document.diagnosis = try InfeasibilityDiagnosis.diagnose(scenario, integer: integer, options: options, deadline: extras)
         case .error:
             if integer, solution.stoppedAtLimit {
@@ -337,6 +347,7 @@ public enum Planner {
                 let share = Deadline(
                     seconds: (total - clock.seconds) * (solution.objectiveBound == nil ? 1 : PrimalHeuristics.heuristicShare),
                     cancellation: options.mip.cancellation)
+                options.phase?("fallback plan")
                 if let fallback = try FallbackPlan.solve(model, options: options, stop: .timeLimit, knownBound: solution.objectiveBound, deadline: share) {
                     options.output?("fallback plan: incumbent \(fallback.solution.objectiveValue!) from \(fallback.candidate)")
                     // Without even the root's relaxation after the first phase, neither the
@@ -354,6 +365,7 @@ public enum Planner {
         // branch-and-cut's restart spends its time on the root LP and barely moves the bound.
         let share = firstSolution == nil ? 1.0 : PrimalHeuristics.heuristicShare
         let deadline = Deadline(seconds: (total - clock.seconds) * share, cancellation: options.mip.cancellation)
+        options.phase?("primal heuristics")
         let outcome = try PrimalHeuristics.run(model, seed: seed, options: options, deadline: deadline)
         if let best = outcome.best { options.output?("primal heuristics: incumbent \(best.objective) from \(best.origin)") }
         var final = solveOptions
@@ -364,6 +376,7 @@ public enum Planner {
             let bound = [outcome.relaxationBound, fallbackBound].compactMap { $0 }.max()
             return outcome.best!.solution.asMIPIncumbent(termination: .timeLimit, bound: bound, seconds: clock.seconds)
         }
+        options.phase?("branch-and-cut")
         let solution = try GLPKSolver.solve(model.lp, options: final)
         guard solution.stoppedAtLimit, let best = outcome.best else { return solution }
         if solution.hasPrimalPoint, let objective = solution.objectiveValue,
@@ -536,6 +549,7 @@ final class PendingBaselines: @unchecked Sendable {
         var options = options
         options.output = nil
         options.progress = nil
+        options.phase = nil
         options.phases = nil
         let baselineOptions = options
         let thread = Thread { [self] in
