@@ -272,6 +272,16 @@ final class ServingDerivationTests: XCTestCase {
         XCTAssertEqual(scenario.workloads[0].outputShare, 0.3)
     }
 
+    /// Edits (sweeps, thresholds) keep a workload's output share tied to its request sizes.
+    func testEditsCannotSetTheOutputShareOfAWorkloadWithPrecisions() throws {
+        let scenario = try load(Self.seventyB).scenario
+        XCTAssertFalse(ScenarioEdit.paths(in: scenario).contains("workloads.chat.outputShare"))
+        XCTAssertThrowsError(try ScenarioEdit.setting("workloads.chat.outputShare", to: 0.5, in: scenario))
+        let scaled = try ScenarioEdit.setting("workloads.chat.demandScale", to: 2, in: scenario)
+        XCTAssertEqual(scaled.workloads[0].demand, [2e12, 2e12])
+        XCTAssertEqual(ScenarioRules.violations(in: scaled), [])
+    }
+
     // MARK: Errors
 
     /// Every mistake of the new keys at once, each with its path and line.
