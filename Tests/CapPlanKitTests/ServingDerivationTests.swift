@@ -393,6 +393,47 @@ final class ServingDerivationTests: XCTestCase {
         XCTAssertTrue(unknown.first?.message.contains("accelerator `H20` is not one the performance model knows") ?? false, "\(unknown)")
     }
 
+    /// Options are bounded before anything is estimated: a scenario that could derive more than
+    /// the size limit leaves room for (each option adds at least 2 nonzeros per period and slice)
+    /// is refused without deriving.
+    func testTooManyPossibleOptionsAreRefusedBeforeDeriving() throws {
+        // 2 periods x 1 slice, a limit of 12 nonzeros: at most 12 / (2 x 2) = 3 options. The
+        // 70B workload could have 4 (BF16 and INT4 on the node and on the rental).
+        let diagnostics = loadErrorsWithLimits(Self.seventyB, ScenarioLimits(maxNonzeros: 12))
+        XCTAssertEqual(diagnostics.map(\.path), [""])
+        XCTAssertTrue(diagnostics.first?.message.contains("precisions could derive more than 3 serving options") ?? false, "\(diagnostics)")
+        var scenario = try load(Self.seventyB).scenario
+        let derived = scenario
+        scenario.offerings = scenario.offerings.map {
+            switch $0 {
+            case .purchase(var o): o.derivedServing = [:]; return .purchase(o)
+            case .rental(var o): o.derivedServing = [:]; return .rental(o)
+            case .api: return $0
+            }
+        }
+        var refused = scenario
+        XCTAssertNil(ServingDerivation.derive(&refused, optionLimit: 3))
+        XCTAssertEqual(refused, scenario)
+        XCTAssertEqual(ServingDerivation.derive(&scenario, optionLimit: 4), 4)
+        XCTAssertEqual(scenario, derived)
+        // A given throughput takes its workload's precisions out of the count.
+        var given = try load(Self.seventyB.replacingOccurrences(of: "acceleratorsPerUnit: 8}", with: "acceleratorsPerUnit: 8, throughput: {chat: 100}}")).scenario
+        XCTAssertEqual(ServingDerivation.derive(&given, optionLimit: 2), 2)
+    }
+
+    func loadErrorsWithLimits(_ text: String, _ limits: ScenarioLimits) -> [Diagnostic] {
+        do {
+            _ = try ScenarioLoader.load(text: text, fileName: "s.yaml", baseDirectory: ".", catalog: TestCatalog.catalog, limits: limits)
+            XCTFail("expected errors")
+            return []
+        } catch let error as ScenarioLoadError {
+            return error.diagnostics
+        } catch {
+            XCTFail("\(error)")
+            return []
+        }
+    }
+
     func testReplicaSizeForADerivedWorkloadIsRefused() {
         let diagnostics = loadErrors(Self.seventyB.replacingOccurrences(
             of: "acceleratorsPerUnit: 8}", with: "acceleratorsPerUnit: 8, acceleratorsPerReplica: {chat: 4}}"))
