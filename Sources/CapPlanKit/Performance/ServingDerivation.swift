@@ -29,29 +29,20 @@ public enum ServingDerivation {
         }
         let all = precisions.values.reduce(0, +)
         var count = 0
-        for offering in selfRun(scenario) where offering.accelerator.flatMap(AcceleratorSpec.forOfferingLabel) != nil {
+        for offering in scenario.offerings {
+            let label: String?, given: [String: Double]
+            switch offering {
+            case .purchase(let o): (label, given) = (o.accelerator, o.throughput)
+            case .rental(let o): (label, given) = (o.accelerator, o.throughput)
+            case .api: continue
+            }
+            guard label.flatMap(AcceleratorSpec.forOfferingLabel) != nil else { continue }
             // Workloads with a given throughput derive nothing here.
-            count += all - offering.throughput.keys.reduce(0) { $0 + (precisions[$1] ?? 0) }
+            count += all - given.keys.reduce(0) { $0 + (precisions[$1] ?? 0) }
             if count > optionLimit { return nil }
         }
         derive(&scenario, calibration: calibration)
         return count
-    }
-
-    /// What derivation reads of a purchase or rental; whole units: purchases and reservations.
-    private struct Units {
-        let accelerator: String?, throughput: [String: Double], acceleratorsPerUnit: Int, wholeUnits: Bool
-    }
-
-    private static func selfRun(_ scenario: Scenario) -> [Units] {
-        scenario.offerings.compactMap { offering in
-            switch offering {
-            case .purchase(let o): return Units(accelerator: o.accelerator, throughput: o.throughput, acceleratorsPerUnit: o.acceleratorsPerUnit, wholeUnits: true)
-            case .rental(let o):
-                return Units(accelerator: o.accelerator, throughput: o.throughput, acceleratorsPerUnit: o.acceleratorsPerUnit, wholeUnits: o.commitment == .period)
-            case .api: return nil
-            }
-        }
     }
 
     private static func fill(_ scenario: inout Scenario, estimates: inout Estimates) {
