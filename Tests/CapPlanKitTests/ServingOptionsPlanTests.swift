@@ -67,7 +67,8 @@ final class ServingOptionsPlanTests: XCTestCase {
     }
 
     func testThePlanServesAllAtTheCheaperPrecision() throws {
-        let (solution, model) = try optimum(Self.nodeScenario)
+        // Without reductions, both options are in the model and the solver picks int4.
+        let (solution, model) = try optimum(Self.nodeScenario, options: CapacityModelOptions(reductions: false))
         XCTAssertEqual(try XCTUnwrap(solution.objectiveValue), 3_000_000, accuracy: 1e-6)
         XCTAssertEqual(solution[try column(model, "b[h100-node,2027]")], 10)
         XCTAssertEqual(solution[try column(model, "x[h100-node,chat@int4,2027,all-day]")], 30_000, accuracy: 1e-6)
@@ -85,6 +86,13 @@ final class ServingOptionsPlanTests: XCTestCase {
         }
         XCTAssertEqual(coefficients[pairs[0].columns.offset(0, 0)], 1.0 / 1000)
         XCTAssertEqual(coefficients[pairs[1].columns.offset(0, 0)], 1.0 / 3000)
+        // With reductions, bf16 (no replica size, slower on the same node) is not built; same optimum.
+        let (reduced, reducedModel) = try optimum(Self.nodeScenario)
+        XCTAssertEqual(try XCTUnwrap(reduced.objectiveValue), 3_000_000, accuracy: 1e-6)
+        XCTAssertEqual(reducedModel.index.servingPairs.map(\.precision), [.int4])
+        XCTAssertEqual(reducedModel.reductions, [
+            "not built, slower than another option of the same offering and workload, neither with a replica size: h100-node/chat@bf16",
+        ])
     }
 
     /// The plan's decisions key each derived option `workload@precision`, and the derived
@@ -92,7 +100,7 @@ final class ServingOptionsPlanTests: XCTestCase {
     /// (30 000 tokens/s for a year) at int4, none at bf16, and fp8's reason.
     func testDecisionsAndDerivedThroughputPerOption() throws {
         let scenario = Self.nodeScenario
-        let (solution, model) = try optimum(scenario)
+        let (solution, model) = try optimum(scenario, options: CapacityModelOptions(reductions: false))
         let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: true)
         XCTAssertEqual(Set(try XCTUnwrap(decisions.served["h100-node"]).keys), ["chat@bf16", "chat@int4"])
         XCTAssertEqual(try XCTUnwrap(decisions.served["h100-node"]?["chat@int4"])[0][0], 30_000, accuracy: 1e-6)

@@ -490,6 +490,35 @@ public struct CapacityModelBuilder {
             let names = dominatedUnserved.sorted().map { scenario.workloads[$0].id }
             reductions.append("unserved demand not built (an unlimited option costs less than the penalty): \(names.joined(separator: ", "))")
         }
+        findSlowerOptions()
+    }
+
+    /// Section 9: among a workload's serving options on one purchase or rental, those without
+    /// a replica size share the pool's capacity by load alone, so moving tokens/s from a slower
+    /// one to the fastest frees capacity and changes nothing else (same offering: same units,
+    /// spare units, platform; same x in the demand and pool rows). An option without a replica
+    /// size whose τ is strictly below the fastest such option's is never needed at an optimum.
+    mutating func findSlowerOptions() {
+        var slower: [[Int]] = []
+        for (o, offering) in scenario.offerings.enumerated() {
+            if case .api = offering { continue }
+            for (w, workload) in scenario.workloads.enumerated() {
+                let options = servingOptions(offering: o, workload: workload.id)
+                let loadOnly = options.indices.filter { options[$0].acceleratorsPerReplica == nil }
+                guard let fastest = loadOnly.map({ options[$0].tokensPerSecond }).max() else { continue }
+                for k in loadOnly where options[k].tokensPerSecond < fastest && !dominatedPairs.contains([o, w, k]) {
+                    slower.append([o, w, k])
+                }
+            }
+        }
+        guard !slower.isEmpty else { return }
+        dominatedPairs.formUnion(slower)
+        let names = slower.map { pair in
+            let workload = scenario.workloads[pair[1]].id
+            let precision = servingOptions(offering: pair[0], workload: workload)[pair[2]].precision
+            return "\(scenario.offerings[pair[0]].id)/\(ServingPair.key(workload: workload, precision: precision))"
+        }
+        reductions.append("not built, slower than another option of the same offering and workload, neither with a replica size: \(names.joined(separator: ", "))")
     }
 
     // MARK: Sizes
