@@ -26,6 +26,10 @@
  * fiscalCapex, fiscalOpex.
  * Section 8 (contracts with terms, replicas, platforms, spare units and derating) is off for
  * data that does not use it: terms of 1, no replica pairs, no platforms, no margins.
+ * Section 9: the serving pairs are serving options (o, w, pr), pr the precision of an option
+ * the performance model derived, or 'given' for a throughput the scenario or catalog gives
+ * (pr is the k of the formulation; k is the power per unit here). Every row the formulation
+ * writes for a pair is written per option; rows that sum over pairs sum over options.
  */
 
 /* ---------------------------------------------------------------- calendar */
@@ -89,20 +93,23 @@ param pout{API} >= 0;                 # USD per million output tokens
 param maxTPS{API} default Infinity;   # rate limit over all workloads, tokens/s
 set APISERVE within {API, WORKLOADS}; # (a, w): API a serves workload w
 
-/* ---------------------------------------------------------------- throughput */
-set CANSERVE within {BUY union RENT, WORKLOADS};  # (o, w) with a throughput
-param tau{CANSERVE} > 0;              # tokens/s per unit
+/* ---------------------------------------------------------------- throughput (section 9) */
+set PRECISIONS := {'given', 'bf16', 'fp8', 'int8', 'fp4', 'int4'};
+set CANSERVE within {BUY union RENT, WORKLOADS, PRECISIONS};  # (o, w, pr): a serving option
+param tau{CANSERVE} > 0;              # tokens/s per unit with the option
+# the workloads pool o can serve, through any option
+set SERVES{o in BUY union RENT} := setof{(o2,w,pr) in CANSERVE: o2 = o} w;
 
 /* ---------------------------------------------------------------- replicas (8.2) */
 param minReplicas{WORKLOADS} integer >= 1 default 1;    # mu_w
 param accelPerUnit{BUY union RENT} integer >= 1 default 1;   # G_o
-set REPLICA within CANSERVE;          # (o, w) with a replica size
-param accelPerReplica{REPLICA} integer >= 1;            # a_ow
-param nu{(o,w) in REPLICA} := accelPerReplica[o,w] / accelPerUnit[o];   # units per replica
+set REPLICA within CANSERVE;          # (o, w, pr) with a replica size
+param accelPerReplica{REPLICA} integer >= 1;            # a_owk
+param nu{(o,w,pr) in REPLICA} := accelPerReplica[o,w,pr] / accelPerUnit[o];   # units per replica
 # units are whole: purchases and reserved rentals with integerUnits
 param wholePool{o in BUY union RENT} := if integerUnits = 1 and (o in BUY or o in RESERVED) then 1 else 0;
-# pairs with a binary z: the minimum is not implied by whole replicas and mu = 1
-set ZPAIRS := {(o,w) in REPLICA: not (wholePool[o] = 1 and minReplicas[w] = 1)};
+# options with a binary z: the minimum is not implied by whole replicas and mu = 1
+set ZPAIRS := {(o,w,pr) in REPLICA: not (wholePool[o] = 1 and minReplicas[w] = 1)};
 
 /* ---------------------------------------------------------------- margins (8.4) */
 param spare{BUY union RENT} integer >= 0 default 0;     # k_o (purchases, reserved rentals)
@@ -131,12 +138,12 @@ var m{o in RESERVED, p in PERIODS} >= 0, <= mmax[o];  # reserved units under con
 var v{o in RESERVED, q in PERIODS} >= 0;              # units whose contract starts in q
 var vWhole{o in RESERVED, q in PERIODS: integerUnits} integer;  # integrality of v
 var ms{o in ONDEMAND, p in PERIODS, s in SLICES} >= 0, <= mmax[o];  # on-demand units
-var x{(o,w) in CANSERVE, p in PERIODS, s in SLICES} >= 0;       # tokens/s served by o
+var x{(o,w,pr) in CANSERVE, p in PERIODS, s in SLICES} >= 0;    # tokens/s served by o with option pr
 var y{(a,w) in APISERVE, p in PERIODS, s in SLICES} >= 0;       # tokens/s sent to API a
 var u{w in WORKLOADS, p in PERIODS, s in SLICES: hasPenalty} >= 0;  # unserved tokens/s
-var replicas{(o,w) in REPLICA, p in PERIODS, s in SLICES} >= 0;            # rho_owps: replicas of w on o
-var replicasWhole{(o,w) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]} integer;  # integrality of replicas
-var z{(o,w) in ZPAIRS, p in PERIODS, s in SLICES} binary;           # w served from o
+var replicas{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES} >= 0;         # rho_owkps: replicas of w on o at pr
+var replicasWhole{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]} integer;  # integrality of replicas
+var z{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES} binary;        # w served from o at pr
 var inUse{pf in PLATFORMS, p in PERIODS} binary;                      # u_kp: platform in use
 var adopt{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0} binary;  # alpha_kp: adopted in p (binary here; [0, 1] in the formulation, integral at every optimum)
 var poolUsed{o in SPAREPOOLS, p in PERIODS} binary;                    # y_op: pool o serves in p
@@ -144,7 +151,8 @@ var poolUsed{o in SPAREPOOLS, p in PERIODS} binary;                    # y_op: p
 /* ================================================================ constraints */
 s.t. wholeUnits{(o,q) in ARRIVALS: integerUnits}: b[o,q] = bWhole[o,q];
 s.t. wholeStarts{o in RESERVED, q in PERIODS: integerUnits}: v[o,q] = vWhole[o,q];
-s.t. wholeReplicas{(o,w) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]}: replicas[o,w,p,s] = replicasWhole[o,w,p,s];
+s.t. wholeReplicas{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]}:
+    replicas[o,w,pr,p,s] = replicasWhole[o,w,pr,p,s];
 
 # n_op = e_op + sum_{q = max(1, p - L_o + 1)}^{p} b_oq
 s.t. fleet{o in BUY, p in PERIODS}:
@@ -155,41 +163,44 @@ s.t. contract{o in RESERVED, p in PERIODS}:
     m[o,p] = sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} v[o,q];
 
 s.t. demand{w in WORKLOADS, p in PERIODS, s in SLICES}:
-    sum{o in BUY union RENT: (o,w) in CANSERVE} x[o,w,p,s]
+    sum{o in BUY union RENT, pr in PRECISIONS: (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
   + sum{a in API: (a,w) in APISERVE} y[a,w,p,s]
   + (if hasPenalty then u[w,p,s] else 0)
     >= r[w,p,s];
 
-# load of the pairs without replicas, whole replicas of the others, against the units less the
-# spare ones (while the pool serves), derated
+# load of the options without replicas, whole replicas of the others, against the units less
+# the spare ones (while the pool serves), derated
 s.t. ownedCapacity{o in BUY, p in PERIODS, s in SLICES}:
-    sum{w in WORKLOADS: (o,w) in CANSERVE and not (o,w) in REPLICA} x[o,w,p,s] / tau[o,w]
-  + U * sum{w in WORKLOADS: (o,w) in REPLICA} nu[o,w] * replicas[o,w,p,s]
+    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / tau[o,w,pr]
+  + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
     <= U * (1 - derating[o]) * (n[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0));
 
 s.t. rentedCapacity{o in RENT, p in PERIODS, s in SLICES}:
-    sum{w in WORKLOADS: (o,w) in CANSERVE and not (o,w) in REPLICA} x[o,w,p,s] / tau[o,w]
-  + U * sum{w in WORKLOADS: (o,w) in REPLICA} nu[o,w] * replicas[o,w,p,s]
+    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / tau[o,w,pr]
+  + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
     <= U * (1 - derating[o]) * (if o in RESERVED
                                 then m[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0)
                                 else ms[o,p,s]);
 
-s.t. replicaCapacity{(o,w) in REPLICA, p in PERIODS, s in SLICES}:
-    x[o,w,p,s] <= U * nu[o,w] * tau[o,w] * replicas[o,w,p,s];
+s.t. replicaCapacity{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES}:
+    x[o,w,pr,p,s] <= U * nu[o,w,pr] * tau[o,w,pr] * replicas[o,w,pr,p,s];
 
-s.t. minimumReplicas{(o,w) in ZPAIRS, p in PERIODS, s in SLICES}:
-    replicas[o,w,p,s] >= minReplicas[w] * z[o,w,p,s];
+# mu_w replicas for each option that serves
+s.t. minimumReplicas{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES}:
+    replicas[o,w,pr,p,s] >= minReplicas[w] * z[o,w,pr,p,s];
 
-s.t. replicaInUse{(o,w) in ZPAIRS, p in PERIODS, s in SLICES}:
-    x[o,w,p,s] <= r[w,p,s] * z[o,w,p,s];
+s.t. replicaInUse{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES}:
+    x[o,w,pr,p,s] <= r[w,p,s] * z[o,w,pr,p,s];
 
+# every option of the pool against the demand of the workloads it serves, each counted once
 s.t. poolInUse{o in SPAREPOOLS, p in PERIODS, s in SLICES}:
-    sum{w in WORKLOADS: (o,w) in CANSERVE} x[o,w,p,s]
-    <= (sum{w in WORKLOADS: (o,w) in CANSERVE} r[w,p,s]) * poolUsed[o,p];
+    sum{w in SERVES[o], pr in PRECISIONS: (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
+    <= (sum{w in SERVES[o]} r[w,p,s]) * poolUsed[o,p];
 
 # (pf: the platform k of the formulation; k is the power per unit here)
 s.t. platformInUse{pf in PLATFORMS, w in WORKLOADS, p in PERIODS, s in SLICES}:
-    sum{o in BUY union RENT: (pf,o) in ONPLATFORM and (o,w) in CANSERVE} x[o,w,p,s] <= r[w,p,s] * inUse[pf,p];
+    sum{o in BUY union RENT, pr in PRECISIONS: (pf,o) in ONPLATFORM and (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
+    <= r[w,p,s] * inUse[pf,p];
 
 s.t. platformAdoption{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0}:
     sum{q in PERIODS: q <= p} adopt[pf,q] >= inUse[pf,p];

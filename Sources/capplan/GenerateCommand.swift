@@ -19,8 +19,13 @@ struct GenerateCommand: ParsableCommand {
           help: "Let the seed give some scenarios contract terms, replica sizes, platform costs and reliability margins (docs/scale-suite.md).")
     var procurement = true
 
+    @Flag(inversion: .prefixedNo,
+          help: "Let the seed give some workloads a model and allowed precisions, whose throughput the performance model derives on some purchases and rentals (docs/scale-suite.md).")
+    var precisions = true
+
     func run() throws {
-        let text = ScenarioWriter.yaml(ScenarioGenerator(size: size, seed: seed, procurementFeatures: procurement).scenario())
+        let generator = ScenarioGenerator(size: size, seed: seed, procurementFeatures: procurement, servingFeatures: precisions)
+        let text = ScenarioWriter.yaml(generator.scenario())
         if let output { try SafeOutput.write(text, to: output) } else { try Console.out(text) }
     }
 }

@@ -326,10 +326,19 @@ func relativeDifference(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1
         let json = directory.appendingPathComponent("plan.json")
         try #"{"purchases": [{"offering": "srv", "period": 2027, "units": 1}], "otherRentals": "none"}"#.write(to: json, atomically: true, encoding: .utf8)
         valid.append(json)
+        // A written full plan with derived serving options (section 9) carries `precision`.
+        let withPrecisions = directory.appendingPathComponent("options.yaml")
+        try PlanInputWriter.fullPlanYAML(
+            scenario: ServingOptionExamples.twoPrecisions,
+            decisions: PlanDecisions(arrivals: ["node": [1]], served: ServingOptionExamples.served(["chat@int4": 1500, "chat@bf16": 500])))
+            .write(to: withPrecisions, atomically: true, encoding: .utf8)
+        #expect(try String(contentsOf: withPrecisions, encoding: .utf8).contains("precision: int4"))
+        valid.append(withPrecisions)
         var invalid: [URL] = []
         for (i, text) in ["purchases: [{offering: srv, period: 2027, units: -1}]", "purchases: [{offering: srv, units: 1}]",
                           "purchases: []\ncolour: red", "purchases: [{offering: srv, period: 27Q1, units: 1}]",
-                          "purchases: []\notherRentals: maybe", "served: [{offering: api, workload: chat, period: 2027}]"].enumerated() {
+                          "purchases: []\notherRentals: maybe", "served: [{offering: api, workload: chat, period: 2027}]",
+                          "served: [{offering: node, workload: chat, precision: fp9, period: 2027, tokensPerSecond: 1}]"].enumerated() {
             let url = directory.appendingPathComponent("invalid-\(i).yaml")
             try text.write(to: url, atomically: true, encoding: .utf8)
             invalid.append(url)

@@ -127,7 +127,7 @@ struct GeneratorTests {
             let off = ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario()
             #expect(!Self.usesProcurement(off), "size \(size) seed \(seed)")
             // The features come from a stream of their own: with them reset, the scenario is the same.
-            var on = ScenarioGenerator(size: size, seed: seed).scenario()
+            var on = ScenarioGenerator(size: size, seed: seed, servingFeatures: false).scenario()
             on.platforms = []
             on.budget.fiscalYears = []
             for i in on.workloads.indices { on.workloads[i].minReplicas = 1 }
@@ -167,6 +167,61 @@ struct GeneratorTests {
             #expect(ScenarioRules.violations(in: s).isEmpty)
             // Feasible by construction: the guaranteed API has no replica, platform or margin.
             #expect(s.apis.contains { $0.serves.count == s.workloads.count })
+        }
+    }
+
+    /// True when `s` has a workload with precisions.
+    static func usesServing(_ s: Scenario) -> Bool { s.workloads.contains { $0.serving != nil } }
+
+    @Test("switched off, precisions leave every scenario as it was", arguments: ScenarioSize.allCases)
+    func servingOff(size: ScenarioSize) {
+        for seed: UInt64 in 1...(size == .tiny ? 200 : 10) {
+            let off = ScenarioGenerator(size: size, seed: seed, servingFeatures: false).scenario()
+            #expect(!Self.usesServing(off), "size \(size) seed \(seed)")
+            #expect(!Self.usesServing(ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario()))
+            let on = ScenarioGenerator(size: size, seed: seed).scenario()
+            guard Self.usesServing(on) else {
+                #expect(on == off, "size \(size) seed \(seed)")
+                continue
+            }
+            // Only the workloads with precisions and the self-run offerings' throughputs,
+            // replica sizes and labels differ: the draws for everything else are the same.
+            #expect(on.workloads.map(\.demand) == off.workloads.map(\.demand))
+            #expect(on.apis == off.apis && on.timeSlices == off.timeSlices && on.site == off.site && on.policy == off.policy)
+            for w in on.workloads where w.serving == nil {
+                #expect(off.workloads.contains(w), "size \(size) seed \(seed) \(w.id)")
+            }
+        }
+    }
+
+    @Test("tiny scenarios derive serving options, in a modest share, valid and round-tripping")
+    func tinyServingMix() throws {
+        let all = (1...300).map { ScenarioGenerator(size: .tiny, seed: UInt64($0)).scenario() }
+        let with = all.filter(Self.usesServing)
+        let share = Double(with.count) / Double(all.count)
+        #expect(share >= 0.15 && share <= 0.45, "share \(share)")
+        let options = with.flatMap { s in
+            s.purchases.flatMap { o in o.derivedServing.values.flatMap { $0 } } + s.rentals.flatMap { o in o.derivedServing.values.flatMap { $0 } }
+        }
+        #expect(options.count >= 30, "\(options.count) derived options")
+        #expect(options.contains { $0.acceleratorsPerReplica != nil })
+        // FP4 needs B200-class arithmetic, which tiny scenarios' first purchases and rentals lack:
+        // there it is an unfit precision.
+        #expect(Set(options.compactMap(\.precision)).isSuperset(of: [.bf16, .fp8, .int8, .int4]))
+        #expect(with.contains { s in s.purchases.contains { !$0.unfitPrecisions.isEmpty } || s.rentals.contains { !$0.unfitPrecisions.isEmpty } })
+        #expect(with.contains { $0.workloads.contains { $0.serving?.precisions.count == 3 } })
+        #expect(with.contains { $0.workloads.contains { $0.serving?.latency == .batch } })
+        for s in with {
+            #expect(ScenarioRules.violations(in: s).isEmpty)
+            for w in s.workloads where w.serving != nil {
+                let serving = w.serving!
+                #expect(w.outputShare == serving.outputTokens / (serving.inputTokens + serving.outputTokens))
+                #expect(ModelSpec.named(w.model ?? "") != nil)
+                // Derived only where no throughput is given.
+                for o in s.purchases where o.derivedServing[w.id] != nil { #expect(o.throughput[w.id] == nil) }
+            }
+            let loaded = try Self.roundTrip(s)
+            #expect(loaded.scenario == s, "\(s.name)")
         }
     }
 

@@ -200,7 +200,7 @@ struct MathProgTwinFeatureTests {
         let text = MathProgData.write(scenario)
         #expect(text == MathProgData.write(scenario))
         for line in ["param T :=\n  'gcp-1y' 4\n;", "param upfront :=\n  'gcp-1y' 500.0\n;", "param minReplicas :=\n  'chat' 2\n;",
-                     "set REPLICA := ('node', 'chat');", "param accelPerReplica :=\n  'node' 'chat' 2\n;", "param spare :=\n  'node' 1\n;",
+                     "set REPLICA := ('node', 'chat', 'given');", "param accelPerReplica :=\n  'node' 'chat' 'given' 2\n;", "param spare :=\n  'node' 1\n;",
                      "param derating :=\n  'node' 0.03\n;", "set PLATFORMS := 'amd';", "set ONPLATFORM := ('amd', 'node');"] {
             #expect(text.contains(line), "missing \(line) in\n\(text)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+@testable import CapPlanKit
 
 /// docs/scenario.schema.json against the shipped examples and the fixtures, checked by Python's
 /// `jsonschema` (an independent implementation). Fails, never skips, when python3 or the
@@ -53,6 +54,26 @@ final class ScenarioSchemaTests: XCTestCase {
         }
     }
 
+    /// What `ScenarioWriter` writes for scenarios with precisions and derived throughput
+    /// (`throughput: {}` where none is given) matches the schema.
+    func testWrittenScenariosWithPrecisionsMatchTheSchema() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-schema-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let scenarios = (1...60).map { ScenarioGenerator(size: .tiny, seed: UInt64($0)).scenario() }
+            .filter { s in s.workloads.contains { $0.serving != nil } }
+        XCTAssertGreaterThanOrEqual(scenarios.count, 5)
+        let files = try scenarios.prefix(8).map { s -> URL in
+            let url = dir.appendingPathComponent("\(s.name).yaml")
+            try ScenarioWriter.yaml(s).write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
+        let result = try validate(files)
+        for file in files {
+            XCTAssertEqual(result[file.path], true, "\(file.lastPathComponent): \(reasons[file.path] ?? "")")
+        }
+    }
+
     func testSchemaRejectsInvalidFixtures() throws {
         let dir = Self.root.appendingPathComponent("Tests/CapPlanKitTests/Fixtures/invalid")
         let names = [
@@ -66,6 +87,10 @@ final class ScenarioSchemaTests: XCTestCase {
             "spare-units-on-demand.yaml", "spare-units-fraction.yaml", "failure-derating-one.yaml", "platform-bad-id.yaml",
             "platform-on-api.yaml", "replica-size-zero.yaml", "min-replicas-zero.yaml", "platforms-adoption-negative.yaml",
             "platforms-unknown-key.yaml",
+            // Issue 13: precisions and request sizes (a model the performance model knows is
+            // checked by the schema too; whether a throughput can be derived is capplan's).
+            "precisions-unknown.yaml", "request-tokens-zero.yaml", "request-tokens-without-precisions.yaml",
+            "precisions-model-missing.yaml",
         ]
         let files = names.map { dir.appendingPathComponent($0) }
         let result = try validate(files)

@@ -32,6 +32,23 @@ public enum ConstraintFamily: String, Hashable, Sendable, Codable, CaseIterable 
     case domain
 }
 
+/// How `PlanDecisions.served` (and the evaluator's replicas) name a serving option of an
+/// offering (docs/formulation.md section 9): the workload id for a given throughput or an API,
+/// `workload@precision` (`chat@fp8`) for an option the performance model derived, like the
+/// column names `x[o,w@k,p,s]`. Ids never contain `@`.
+public enum ServedKey {
+    public static func key(workload: String, precision: Precision?) -> String {
+        precision.map { "\(workload)@\($0.rawValue)" } ?? workload
+    }
+
+    /// The workload id and the precision text after `@` (nil without one); the text need not
+    /// name a precision: callers report that.
+    public static func parse(_ key: String) -> (workload: String, precision: String?) {
+        guard let at = key.firstIndex(of: "@") else { return (key, nil) }
+        return (String(key[..<at]), String(key[key.index(after: at)...]))
+    }
+}
+
 /// One violated constraint or bound, with where and by how much.
 public struct ConstraintViolation: Hashable, Sendable, Codable, CustomStringConvertible {
     public var family: ConstraintFamily
@@ -39,6 +56,9 @@ public struct ConstraintViolation: Hashable, Sendable, Codable, CustomStringConv
     public var offering: String?
     /// Workload id, when the row has one.
     public var workload: String?
+    /// The precision of a derived serving option, when the row is one option's
+    /// (docs/formulation.md section 9); nil for given throughputs and rows of a workload.
+    public var precision: Precision?
     /// Period label (e.g. `2027Q3`), when the row has one.
     public var period: String?
     /// Time slice name, when the row has one.
@@ -48,20 +68,22 @@ public struct ConstraintViolation: Hashable, Sendable, Codable, CustomStringConv
     /// A sentence for people.
     public var message: String
 
-    public init(family: ConstraintFamily, offering: String? = nil, workload: String? = nil, period: String? = nil,
-                slice: String? = nil, amount: Double, message: String) {
+    public init(family: ConstraintFamily, offering: String? = nil, workload: String? = nil, precision: Precision? = nil,
+                period: String? = nil, slice: String? = nil, amount: Double, message: String) {
         self.family = family
         self.offering = offering
         self.workload = workload
+        self.precision = precision
         self.period = period
         self.slice = slice
         self.amount = amount
         self.message = message
     }
 
-    /// Row name in the style of the exported model, e.g. `demand[chat,2027Q3,peak]`.
+    /// Row name in the style of the exported model, e.g. `demand[chat,2027Q3,peak]`, or
+    /// `replicaCapacity[h100,chat@fp8,2027Q3,peak]` for a derived option.
     public var rowName: String {
-        let index = [offering, workload, period, slice].compactMap { $0 }
+        let index = [offering, workload.map { ServedKey.key(workload: $0, precision: precision) }, period, slice].compactMap { $0 }
         return index.isEmpty ? family.rawValue : "\(family.rawValue)[\(index.joined(separator: ","))]"
     }
 
@@ -196,7 +218,8 @@ public struct PlanEvaluation: Hashable, Sendable, Codable {
     public var discountedCommitmentsBeyondHorizon: Double = 0
     /// v_op recovered from the reserved units: rental id -> contract starts, one value per period.
     public var contractStarts: [String: [Double]] = [:]
-    /// Fewest replicas the plan needs (8.2): offering id -> workload id -> `[period][slice]`.
+    /// Fewest replicas the plan needs (8.2): offering id -> serving key (the workload id, or
+    /// `workload@precision` for a derived option, `ServedKey`) -> `[period][slice]`.
     public var replicas: [String: [String: [[Double]]]] = [:]
     /// Platforms with a cost entry: when each was in use and adopted, and what it cost.
     public var platforms: [PlatformEvaluation] = []

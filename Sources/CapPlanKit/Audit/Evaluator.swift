@@ -12,6 +12,11 @@
 // rows determine them one by one), replicas ρ and the binaries z, u, y from what is served. The
 // one tolerance also decides what "serves" means: x_owps serves when it exceeds
 // tolerance · max(1, r_wps), the same test the rows x ≤ r·(binary) apply to a binary at 0.
+//
+// Section 9: the serving pairs are serving options (o, w, k), read from the scenario through
+// `servingOptions(for:)` (the given throughput, or one derived option per precision). The plan
+// names an option's rates `workload@precision` in `PlanDecisions.served` (`ServedKey`); every
+// row of a pair is checked per option, and rows that sum over pairs sum over options.
 
 import Foundation
 
@@ -44,6 +49,9 @@ private struct EvaluationRun {
     let hours: Double
     let days: Double
 
+    /// The purchases and rentals with their serving options, in scenario order.
+    let pools: [Pool]
+
     var violations: [ConstraintViolation] = []
 
     // The decisions as dense arrays, filled by the functions below in `evaluate`'s order.
@@ -65,7 +73,8 @@ private struct EvaluationRun {
     var contractShortfalls: [(offering: String, period: Int, stated: Double, inTerm: Double, startedIn: [Int])] = []
     /// m_ops by on-demand rental id: [p][s].
     var onDemand: [String: [[Double]]] = [:]
-    /// x_owps: offering id -> workload id -> [p][s] (purchases and rentals, pairs in the model).
+    /// x_owkps: offering id -> serving key (`ServedKey`: the workload id, `workload@precision` for a
+    /// derived option) -> [p][s] (purchases and rentals, options in the model).
     var selfServed: [String: [String: [[Double]]]] = [:]
     /// y_awps: API id -> workload id -> [p][s] (pairs in the model).
     var apiServed: [String: [String: [[Double]]]] = [:]
@@ -75,9 +84,9 @@ private struct EvaluationRun {
     var servingByWorkload: [String: [[[Double]]]] = [:]
     /// r_wps by workload id: [p][s].
     var rates: [String: [[Double]]] = [:]
-    /// ρ_owps for (o, w) ∈ Π^rep: offering id -> workload id -> [p][s].
+    /// ρ_owkps for (o, w, k) ∈ Π^rep: offering id -> serving key -> [p][s].
     var replicas: [String: [String: [[Double]]]] = [:]
-    /// z_owps where the formulation has it (the minimum is not implied): offering -> workload -> [p][s].
+    /// z_owkps where the formulation has it (the minimum is not implied): offering -> serving key -> [p][s].
     var replicaInUse: [String: [String: [[Double]]]] = [:]
     /// u_kp by platform id (costed platforms only): 1 in the periods in use, else 0.
     var platformInUse: [String: [Double]] = [:]
@@ -95,6 +104,7 @@ private struct EvaluationRun {
         labels = scenario.horizon.labels
         hours = scenario.horizon.hoursPerPeriod
         days = scenario.horizon.hoursPerPeriod / 24
+        pools = Self.pools(of: scenario)
         for w in scenario.workloads {
             rates[w.id] = (0..<periods).map { p in
                 let D = p < w.demand.count ? w.demand[p] : 0
@@ -163,21 +173,29 @@ private struct EvaluationRun {
     /// A [period][slice] matrix of zeros.
     var zeroMatrix: [[Double]] { Array(repeating: Array(repeating: 0.0, count: slices.count), count: periods) }
 
-    /// The purchases and rentals (the offerings with units and throughput), in scenario order.
-    var pools: [Pool] {
-        scenario.offerings.compactMap { offering in
+    /// The purchases and rentals (the offerings with units and throughput), in scenario order,
+    /// each with its serving options (o, w, k) ∈ Π: `servingOptions(for:)` of every workload, the
+    /// given throughput (k = ∅) or the derived options, those with τ_owk > 0.
+    static func pools(of scenario: Scenario) -> [Pool] {
+        func options(_ offering: some SelfRunOffering) -> [PoolOption] {
+            scenario.workloads.flatMap { w in
+                offering.servingOptions(for: w.id).filter { $0.tokensPerSecond > 0 }.map {
+                    PoolOption(workload: w.id, precision: $0.precision, tokensPerSecond: $0.tokensPerSecond,
+                               acceleratorsPerReplica: $0.acceleratorsPerReplica)
+                }
+            }
+        }
+        return scenario.offerings.compactMap { offering in
             switch offering {
             case .purchase(let o):
-                return Pool(id: o.id, throughput: o.throughput, acceleratorsPerUnit: o.acceleratorsPerUnit,
-                            acceleratorsPerReplica: o.acceleratorsPerReplica, spareUnits: o.spareUnits,
-                            failureDerating: o.failureDerating, platform: o.platform, kind: .owned,
+                return Pool(id: o.id, options: options(o), acceleratorsPerUnit: o.acceleratorsPerUnit,
+                            spareUnits: o.spareUnits, failureDerating: o.failureDerating, platform: o.platform, kind: .owned,
                             wholeUnits: scenario.policy.integerUnits)
             case .rental(let o):
                 let reserved = o.commitment == .period
-                return Pool(id: o.id, throughput: o.throughput, acceleratorsPerUnit: o.acceleratorsPerUnit,
-                            acceleratorsPerReplica: o.acceleratorsPerReplica, spareUnits: reserved ? o.spareUnits : 0,
-                            failureDerating: o.failureDerating, platform: o.platform, kind: reserved ? .reserved : .onDemand,
-                            wholeUnits: reserved && scenario.policy.integerUnits)
+                return Pool(id: o.id, options: options(o), acceleratorsPerUnit: o.acceleratorsPerUnit,
+                            spareUnits: reserved ? o.spareUnits : 0, failureDerating: o.failureDerating, platform: o.platform,
+                            kind: reserved ? .reserved : .onDemand, wholeUnits: reserved && scenario.policy.integerUnits)
             case .api:
                 return nil
             }
@@ -194,10 +212,10 @@ private struct EvaluationRun {
         p < periods ? labels[p] : scenario.horizon.start.advanced(by: p).description
     }
 
-    mutating func report(_ family: ConstraintFamily, offering: String? = nil, workload: String? = nil,
+    mutating func report(_ family: ConstraintFamily, offering: String? = nil, workload: String? = nil, precision: Precision? = nil,
                          period: Int? = nil, slice: Int? = nil, amount: Double, _ message: String) {
         violations.append(ConstraintViolation(
-            family: family, offering: offering, workload: workload,
+            family: family, offering: offering, workload: workload, precision: precision,
             period: period.map { labels[$0] }, slice: slice.map { slices[$0].name },
             amount: amount, message: message))
     }
@@ -213,12 +231,13 @@ private struct EvaluationRun {
     }
 
     /// A [period][slice] matrix: checked for shape, padded with zeros / truncated.
-    mutating func matrix(_ values: [[Double]]?, what: String, offering: String?, workload: String?) -> [[Double]] {
+    mutating func matrix(_ values: [[Double]]?, what: String, offering: String?, workload: String?,
+                         precision: Precision? = nil) -> [[Double]] {
         let zero = Array(repeating: Array(repeating: 0.0, count: slices.count), count: periods)
         guard let values else { return zero }
-        let who = [offering, workload].compactMap { $0 }.joined(separator: " / ")
+        let who = [offering, workload.map { ServedKey.key(workload: $0, precision: precision) }].compactMap { $0 }.joined(separator: " / ")
         if values.count != periods || values.contains(where: { $0.count != slices.count }) {
-            report(.domain, offering: offering, workload: workload, amount: 0,
+            report(.domain, offering: offering, workload: workload, precision: precision, amount: 0,
                    "\(what) of \(who) is not [period][slice] with \(periods) periods and \(slices.count) slices")
         }
         return (0..<periods).map { p in
@@ -230,9 +249,9 @@ private struct EvaluationRun {
     // plan's tens of thousands of values. Callers pass local copies (`labels`), so that the
     // closure does not capture `self` while it changes.
     mutating func checkNonNegative(_ value: Double, _ what: @autoclosure () -> String, offering: String? = nil, workload: String? = nil,
-                                   period: Int, slice: Int? = nil) {
+                                   precision: Precision? = nil, period: Int, slice: Int? = nil) {
         if exceeds(-value, rhs: 0) {
-            report(.nonNegativity, offering: offering, workload: workload, period: period, slice: slice,
+            report(.nonNegativity, offering: offering, workload: workload, precision: precision, period: period, slice: slice,
                    amount: -value, "\(what()) is \(fmt(value)), must be >= 0")
         }
     }
@@ -270,7 +289,9 @@ private struct EvaluationRun {
                 report(.domain, offering: id, amount: 0, "served names \(id), which is not an offering")
                 continue
             }
-            for w in (decisions.served[id] ?? [:]).keys.sorted() where !workloadIds.contains(w) {
+            for key in (decisions.served[id] ?? [:]).keys.sorted() {
+                let w = ServedKey.parse(key).workload
+                guard !workloadIds.contains(w) else { continue }
                 report(.domain, offering: id, workload: w, amount: 0, "served names workload \(w), which does not exist")
             }
         }
@@ -367,54 +388,99 @@ private struct EvaluationRun {
         contracted[o.id] = underContract
     }
 
-    /// x_owps ≥ 0 for (o, w) ∈ Π (purchases and rentals with τ_ow > 0) and y_awps ≥ 0 for
-    /// (a, w) ∈ Π^A (APIs that serve w). Pairs outside the model are reported under `domain` and
-    /// otherwise ignored: they neither serve demand nor cost anything.
+    /// x_owkps ≥ 0 for (o, w, k) ∈ Π (purchases and rentals: the given throughput, k = ∅, or each
+    /// derived option, section 9) and y_awps ≥ 0 for (a, w) ∈ Π^A (APIs that serve w). Rates on an
+    /// option outside the model (a workload the offering cannot serve, a precision not derived, a
+    /// precision on a given throughput or an API, no precision where the pair has derived options)
+    /// are reported under `domain` and otherwise ignored: they neither serve demand nor cost anything.
     mutating func checkServingVariables() {
+        let poolsByID = Dictionary(uniqueKeysWithValues: pools.map { ($0.id, $0) })
         for offering in scenario.offerings {
             let id = offering.id
-            guard let byWorkload = decisions.served[id] else { continue }
+            guard let byKey = decisions.served[id] else { continue }
+            let keysByWorkload = Dictionary(grouping: byKey.keys.sorted(), by: { ServedKey.parse($0).workload })
             for w in scenario.workloads {
-                guard let values = byWorkload[w.id] else { continue }
-                let allowed: Bool
-                switch offering {
-                case .purchase(let o):
-                    allowed = (o.throughput[w.id] ?? 0) > 0
-                case .rental(let o):
-                    allowed = (o.throughput[w.id] ?? 0) > 0
-                case .api(let a):
-                    allowed = a.serves.contains(w.id)
-                }
-                let x = matrix(values, what: "served tokens/s", offering: id, workload: w.id)
-                guard allowed else {
-                    let largest = x.flatMap { $0 }.map(abs).max() ?? 0
-                    if exceeds(largest, rhs: 0) {
-                        report(.domain, offering: id, workload: w.id, amount: largest,
-                               "\(id) cannot serve \(w.id) (no throughput / not in serves) but is given up to \(fmt(largest)) tokens/s")
-                    }
-                    continue
-                }
-                for p in 0..<periods {
-                    for s in 0..<slices.count {
-                        checkNonNegative(x[p][s], "tokens/s of \(w.id) served by \(id)", offering: id, workload: w.id,
-                                         period: p, slice: s)
-                    }
-                }
-                if case .api = offering {
-                    apiServed[id, default: [:]][w.id] = x
+                let options: [Precision?]
+                if case .api(let a) = offering {
+                    options = a.serves.contains(w.id) ? [nil] : []
                 } else {
-                    selfServed[id, default: [:]][w.id] = x
+                    options = (poolsByID[id]?.optionsByWorkload[w.id] ?? []).map(\.precision)
+                }
+                let modelKeys = options.map { ServedKey.key(workload: w.id, precision: $0) }
+                // The options of the model first, in their order, then any other key of w, sorted.
+                let keys = modelKeys.filter { byKey[$0] != nil } + (keysByWorkload[w.id] ?? []).filter { !modelKeys.contains($0) }
+                for key in keys {
+                    let precisionText = ServedKey.parse(key).precision
+                    let precision = precisionText.flatMap(Precision.init(rawValue:))
+                    let x = matrix(byKey[key], what: "served tokens/s", offering: id, workload: w.id, precision: precision)
+                    guard modelKeys.contains(key) else {
+                        let largest = x.flatMap { $0 }.map(abs).max() ?? 0
+                        if exceeds(largest, rhs: 0) {
+                            report(.domain, offering: id, workload: w.id, precision: precision, amount: largest,
+                                   "\(notAnOption(offering, workload: w.id, precision: precisionText, options: options)) "
+                                   + "but is given up to \(fmt(largest)) tokens/s")
+                        }
+                        continue
+                    }
+                    for p in 0..<periods {
+                        for s in 0..<slices.count {
+                            checkNonNegative(x[p][s], "tokens/s of \(key) served by \(id)", offering: id, workload: w.id,
+                                             precision: precision, period: p, slice: s)
+                        }
+                    }
+                    if case .api = offering {
+                        apiServed[id, default: [:]][key] = x
+                    } else {
+                        selfServed[id, default: [:]][key] = x
+                    }
                 }
             }
         }
         for w in scenario.workloads {
             var serving: [[[Double]]] = []
             for offering in scenario.offerings {
-                if let x = selfServed[offering.id]?[w.id] { serving.append(x) }
+                if let pool = poolsByID[offering.id] {
+                    for option in pool.optionsByWorkload[w.id] ?? [] {
+                        if let x = selfServed[offering.id]?[option.key] { serving.append(x) }
+                    }
+                }
                 if let y = apiServed[offering.id]?[w.id] { serving.append(y) }
             }
             servingByWorkload[w.id] = serving
         }
+    }
+
+    /// Why a serving key of `offering` and `workload` is no option of the model (section 9).
+    func notAnOption(_ offering: Offering, workload: String, precision: String?, options: [Precision?]) -> String {
+        let id = offering.id
+        guard !options.isEmpty else {
+            return "\(id) cannot serve \(workload) (no throughput / not in serves)"
+        }
+        let derived = options.compactMap { $0?.rawValue }
+        guard let precision else {
+            return "\(id) serves \(workload) through derived options (\(derived.joined(separator: ", "))), "
+                + "so a rate needs its precision; none is named"
+        }
+        if case .api = offering {
+            return "\(id) is an API: its rates of \(workload) take no precision, got \(precision)"
+        }
+        if derived.isEmpty {
+            return "\(id) serves \(workload) at its given throughput (no precision), not at \(precision)"
+        }
+        var text = "\(id) has no \(precision) option for \(workload) (options: \(derived.joined(separator: ", ")))"
+        if let unfit = unfitReason(id, workload: workload, precision: precision) { text += "; \(precision) \(unfit)" }
+        return text
+    }
+
+    /// The reason the performance model gave for not deriving `precision`, if it tried.
+    func unfitReason(_ offering: String, workload: String, precision: String) -> String? {
+        let unfit: [UnfitPrecision]?
+        switch scenario.offerings.first(where: { $0.id == offering }) {
+        case .purchase(let o)?: unfit = o.unfitPrecisions[workload]
+        case .rental(let o)?: unfit = o.unfitPrecisions[workload]
+        default: unfit = nil
+        }
+        return unfit?.first(where: { $0.precision.rawValue == precision })?.reason
     }
 
     /// u_wps ≥ 0, only when the penalty θ is set (otherwise any u is a `domain` violation).
@@ -439,21 +505,24 @@ private struct EvaluationRun {
         }
     }
 
-    /// ρ_owps and z_owps (8.2), for (o, w) ∈ Π^rep: not in a plan, recovered as the fewest replicas
-    /// the plan needs. On whole-unit pools (purchases, and reserved rentals, with `integerUnits`)
-    /// ρ = ⌈x / (U ν_ow τ_ow)⌉ (the fewest whole replicas meeting `replicaCapacity` within the
-    /// tolerance), at least μ_w while x serves; elsewhere ρ = max(x / (U ν_ow τ_ow), μ_w) while x
-    /// serves, else 0. z = 1 where x serves, kept only where the formulation has z (the minimum
-    /// is not implied: ρ continuous, or μ_w > 1).
+    /// ρ_owkps and z_owkps (8.2, per option by section 9), for (o, w, k) ∈ Π^rep: not in a plan,
+    /// recovered as the fewest replicas the plan needs. On whole-unit pools (purchases, and reserved
+    /// rentals, with `integerUnits`) ρ = ⌈x / (U ν_owk τ_owk)⌉ (the fewest whole replicas meeting
+    /// `replicaCapacity` within the tolerance), at least μ_w while x serves; elsewhere
+    /// ρ = max(x / (U ν_owk τ_owk), μ_w) while x serves, else 0. μ_w applies to each option that
+    /// serves. z = 1 where x serves, kept only where the formulation has z (the minimum is not
+    /// implied: ρ continuous, or μ_w > 1).
     mutating func recoverReplicaVariables() {
         let U = scenario.policy.utilizationCap
+        let minimumReplicas = Dictionary(uniqueKeysWithValues: scenario.workloads.map { ($0.id, $0.minReplicas) })
         for pool in pools {
-            for w in scenario.workloads {
-                guard let size = pool.acceleratorsPerReplica[w.id], let tau = pool.throughput[w.id], tau > 0 else { continue }
-                let perReplica = U * pool.unitsPerReplica(size) * tau
-                let x = selfServed[pool.id]?[w.id] ?? zeroMatrix
-                let r = rates[w.id] ?? zeroMatrix
-                let minimum = Double(w.minReplicas)
+            for option in pool.options {
+                guard let size = option.acceleratorsPerReplica else { continue }
+                let perReplica = U * pool.unitsPerReplica(size) * option.tokensPerSecond
+                let x = selfServed[pool.id]?[option.key] ?? zeroMatrix
+                let r = rates[option.workload] ?? zeroMatrix
+                let least = minimumReplicas[option.workload] ?? 1
+                let minimum = Double(least)
                 var rho = zeroMatrix
                 var inUse = zeroMatrix
                 for p in 0..<periods {
@@ -469,26 +538,24 @@ private struct EvaluationRun {
                         }
                     }
                 }
-                replicas[pool.id, default: [:]][w.id] = rho
-                if !(pool.wholeUnits && w.minReplicas == 1) {
-                    replicaInUse[pool.id, default: [:]][w.id] = inUse
+                replicas[pool.id, default: [:]][option.key] = rho
+                if !(pool.wholeUnits && least == 1) {
+                    replicaInUse[pool.id, default: [:]][option.key] = inUse
                 }
             }
         }
     }
 
     /// u_kp (8.3), for platforms with a cost entry: 1 in the periods where some offering of k
-    /// serves (Σ_{o : k(o) = k} x_owps serves for some w and s).
+    /// serves (Σ_{(o,w,k) : k(o) = k} x_owkps serves for some w and s).
     mutating func recoverPlatformVariables() {
-        let pools = self.pools
         for platform in scenario.platforms {
             let members = pools.filter { $0.platform == platform.id }
             var inUse = [Double](repeating: 0, count: periods)
             for p in 0..<periods {
                 for w in scenario.workloads {
                     for s in 0..<slices.count {
-                        var rate = 0.0
-                        for o in members { rate += selfServed[o.id]?[w.id]?[p][s] ?? 0 }
+                        let rate = platformRate(members, workload: w.id, p, s)
                         inUse[p] = max(inUse[p], binary(rate, demandRate: rates[w.id]?[p][s] ?? 0))
                     }
                 }
@@ -497,8 +564,19 @@ private struct EvaluationRun {
         }
     }
 
+    /// Σ_{(o,w,k) ∈ Π : o ∈ members} x_owkps: what a platform's offerings serve of w in (p, s).
+    func platformRate(_ members: [Pool], workload: String, _ p: Int, _ s: Int) -> Double {
+        var rate = 0.0
+        for o in members {
+            for option in o.optionsByWorkload[workload] ?? [] {
+                rate += selfServed[o.id]?[option.key]?[p][s] ?? 0
+            }
+        }
+        return rate
+    }
+
     /// y_op (8.4), for purchases and reserved rentals with spare units: 1 in the periods where the
-    /// pool serves (Σ_w x_owps serves against Σ_w r_wps in some slice).
+    /// pool serves (Σ x_owkps serves against Σ_w r_wps in some slice).
     mutating func recoverPoolInUseVariables() {
         for pool in pools where pool.spareUnits > 0 {
             var inUse = [Double](repeating: 0, count: periods)
@@ -512,13 +590,14 @@ private struct EvaluationRun {
         }
     }
 
-    /// Σ_w x_owps and Σ_w r_wps over the workloads pool o can serve.
+    /// Σ_{(o,w,k) ∈ Π} x_owkps over every option of pool o, and Σ_{w : (o,w,·) ∈ Π} r_wps over the
+    /// workloads it can serve (each once, however many options it has).
     func poolRates(_ pool: Pool, _ p: Int, _ s: Int) -> (served: Double, demanded: Double) {
         var served = 0.0, demanded = 0.0
-        for w in scenario.workloads {
-            guard let tau = pool.throughput[w.id], tau > 0 else { continue }
-            served += selfServed[pool.id]?[w.id]?[p][s] ?? 0
-            demanded += rates[w.id]?[p][s] ?? 0
+        var counted = Set<String>()
+        for option in pool.options {
+            served += selfServed[pool.id]?[option.key]?[p][s] ?? 0
+            if counted.insert(option.workload).inserted { demanded += rates[option.workload]?[p][s] ?? 0 }
         }
         return (served, demanded)
     }
@@ -584,11 +663,11 @@ private struct EvaluationRun {
         }
     }
 
-    /// `ownedCapacity[o,p,s]`, o ∈ B, with replicas and margins (8.2, 8.4):
+    /// `ownedCapacity[o,p,s]`, o ∈ B, with replicas and margins (8.2, 8.4), over serving options (9):
     ///
-    ///     Σ_{w ∉ Π^rep} x_owps / τ_ow + U Σ_{w ∈ Π^rep} ν_ow ρ_owps ≤ U (1 − d_o) (n_op − k_o y_op)
+    ///     Σ_{(o,w,k) ∉ Π^rep} x_owkps / τ_owk + U Σ_{(o,w,k) ∈ Π^rep} ν_owk ρ_owkps ≤ U (1 − d_o) (n_op − k_o y_op)
     ///
-    /// (Σ_w x_owps / τ_ow ≤ U n_op without replica pairs or margins.)
+    /// (Σ_w x_owps / τ_ow ≤ U n_op with one option per pair and no replica pairs or margins.)
     mutating func checkOwnedCapacityConstraints() {
         for (i, pool) in pools.filter({ $0.kind == .owned }).enumerated() {
             let n = inService[i]
@@ -596,10 +675,10 @@ private struct EvaluationRun {
         }
     }
 
-    /// `rentedCapacity[o,p,s]`, o ∈ R, with replicas and margins (8.2, 8.4):
+    /// `rentedCapacity[o,p,s]`, o ∈ R, with replicas and margins (8.2, 8.4), over serving options (9):
     ///
-    ///     Σ_{w ∉ Π^rep} x_owps / τ_ow + U Σ_{w ∈ Π^rep} ν_ow ρ_owps ≤ U (1 − d_o) (m_op − k_o y_op)   (reserved)
-    ///     Σ_{w ∉ Π^rep} x_owps / τ_ow + U Σ_{w ∈ Π^rep} ν_ow ρ_owps ≤ U (1 − d_o) m_ops                (on demand)
+    ///     Σ_{(o,w,k) ∉ Π^rep} x_owkps / τ_owk + U Σ_{(o,w,k) ∈ Π^rep} ν_owk ρ_owkps ≤ U (1 − d_o) (m_op − k_o y_op)   (reserved)
+    ///     Σ_{(o,w,k) ∉ Π^rep} x_owkps / τ_owk + U Σ_{(o,w,k) ∈ Π^rep} ν_owk ρ_owkps ≤ U (1 − d_o) m_ops                (on demand)
     ///
     /// m_op as the plan states it: units it drops before their term ends are paid for but not
     /// counted as serving.
@@ -616,13 +695,12 @@ private struct EvaluationRun {
     mutating func checkCapacity(_ pool: Pool, family: ConstraintFamily, symbol: String, units: [[Double]]) {
         let U = scenario.policy.utilizationCap
         var plain: [([[Double]], Double)] = []
-        var replicated: [(workload: String, rho: [[Double]], unitsPerReplica: Double)] = []
-        for w in scenario.workloads {
-            guard let tau = pool.throughput[w.id], tau > 0 else { continue }
-            if let size = pool.acceleratorsPerReplica[w.id], let rho = replicas[pool.id]?[w.id] {
-                replicated.append((w.id, rho, pool.unitsPerReplica(size)))
-            } else if let x = selfServed[pool.id]?[w.id] {
-                plain.append((x, tau))
+        var replicated: [(option: String, rho: [[Double]], unitsPerReplica: Double)] = []
+        for option in pool.options {
+            if let size = option.acceleratorsPerReplica, let rho = replicas[pool.id]?[option.key] {
+                replicated.append((option.key, rho, pool.unitsPerReplica(size)))
+            } else if let x = selfServed[pool.id]?[option.key] {
+                plain.append((x, option.tokensPerSecond))
             }
         }
         let derating = pool.failureDerating
@@ -640,7 +718,7 @@ private struct EvaluationRun {
                 var what = "\(pool.id) runs \(fmt(lhs)) units' worth of load"
                 if !replicated.isEmpty {
                     let parts = replicated.filter { $0.rho[p][s] > 0 }.map {
-                        "\(fmt($0.rho[p][s])) replica(s) of \($0.workload), \(fmt($0.unitsPerReplica)) unit(s) each"
+                        "\(fmt($0.rho[p][s])) replica(s) of \($0.option), \(fmt($0.unitsPerReplica)) unit(s) each"
                     }
                     what += " (U × \(fmt(replicaUnits)) units of whole replicas: \(parts.isEmpty ? "none" : parts.joined(separator: "; "))"
                         + (load > 0 ? ", plus \(fmt(load)) of other load)" : ")")
@@ -664,44 +742,46 @@ private struct EvaluationRun {
         }
     }
 
-    /// `replicaCapacity[o,w,p,s]`, (o, w) ∈ Π^rep:  x_owps ≤ U ν_ow τ_ow ρ_owps.
+    /// `replicaCapacity[o,w@k,p,s]`, (o, w, k) ∈ Π^rep:  x_owkps ≤ U ν_owk τ_owk ρ_owkps.
     ///
     /// ρ is recovered as the fewest replicas that meet this row, so it holds; it is checked
     /// anyway, in the row's own terms, as a guard on that recovery.
     mutating func checkReplicaCapacityConstraints() {
         let U = scenario.policy.utilizationCap
         for pool in pools {
-            for w in scenario.workloads {
-                guard let size = pool.acceleratorsPerReplica[w.id], let tau = pool.throughput[w.id],
-                      let rho = replicas[pool.id]?[w.id], let x = selfServed[pool.id]?[w.id] else { continue }
-                let perReplica = U * pool.unitsPerReplica(size) * tau
+            for option in pool.options {
+                guard let size = option.acceleratorsPerReplica, let rho = replicas[pool.id]?[option.key],
+                      let x = selfServed[pool.id]?[option.key] else { continue }
+                let perReplica = U * pool.unitsPerReplica(size) * option.tokensPerSecond
+                let r = rates[option.workload] ?? zeroMatrix
                 for p in 0..<periods {
-                    for s in 0..<slices.count where x[p][s] - perReplica * rho[p][s] > tolerance * max(1, rates[w.id]?[p][s] ?? 0) {
-                        report(.replicaCapacity, offering: pool.id, workload: w.id, period: p, slice: s,
-                               amount: x[p][s] - perReplica * rho[p][s],
-                               "\(fmt(x[p][s])) tokens/s of \(w.id) on \(fmt(rho[p][s])) replicas of \(fmt(perReplica)) tokens/s each")
+                    for s in 0..<slices.count where x[p][s] - perReplica * rho[p][s] > tolerance * max(1, r[p][s]) {
+                        report(.replicaCapacity, offering: pool.id, workload: option.workload, precision: option.precision,
+                               period: p, slice: s, amount: x[p][s] - perReplica * rho[p][s],
+                               "\(fmt(x[p][s])) tokens/s of \(option.key) on \(fmt(rho[p][s])) replicas of \(fmt(perReplica)) tokens/s each")
                     }
                 }
             }
         }
     }
 
-    /// `minimumReplicas[o,w,p,s]`, where z exists:  ρ_owps ≥ μ_w z_owps  and (`replicaInUse`)
-    /// x_owps ≤ r_wps z_owps.
+    /// `minimumReplicas[o,w@k,p,s]`, where z exists:  ρ_owkps ≥ μ_w z_owkps  and (`replicaInUse`)
+    /// x_owkps ≤ r_wps z_owkps.
     ///
-    /// The first holds for the recovered ρ; the second breaks when an offering serves a
+    /// The first holds for the recovered ρ; the second breaks when an option serves a
     /// workload beyond its demand rate (which no optimum needs).
     mutating func checkMinimumReplicasConstraints() {
         for pool in pools {
-            for w in scenario.workloads {
-                guard let inUse = replicaInUse[pool.id]?[w.id], let x = selfServed[pool.id]?[w.id] else { continue }
+            for option in pool.options {
+                guard let inUse = replicaInUse[pool.id]?[option.key], let x = selfServed[pool.id]?[option.key] else { continue }
                 for p in 0..<periods {
                     for s in 0..<slices.count {
-                        let r = rates[w.id]?[p][s] ?? 0
+                        let r = rates[option.workload]?[p][s] ?? 0
                         let excess = x[p][s] - r * inUse[p][s]
                         if excess > tolerance * max(1, r) {
-                            report(.minimumReplicas, offering: pool.id, workload: w.id, period: p, slice: s, amount: excess,
-                                   "\(pool.id) serves \(fmt(x[p][s])) tokens/s of \(w.id), more than its demand rate \(fmt(r)) "
+                            report(.minimumReplicas, offering: pool.id, workload: option.workload, precision: option.precision,
+                                   period: p, slice: s, amount: excess,
+                                   "\(pool.id) serves \(fmt(x[p][s])) tokens/s of \(option.key), more than its demand rate \(fmt(r)) "
                                    + "(replicaInUse: x ≤ r z)")
                         }
                     }
@@ -710,7 +790,7 @@ private struct EvaluationRun {
         }
     }
 
-    /// `poolInUse[o,p,s]`, o with k_o > 0:  Σ_w x_owps ≤ (Σ_{w : (o,w) ∈ Π} r_wps) y_op.
+    /// `poolInUse[o,p,s]`, o with k_o > 0:  Σ_{(o,w,k) ∈ Π} x_owkps ≤ (Σ_{w : (o,w,·) ∈ Π} r_wps) y_op.
     ///
     /// y_op is 1 where the pool serves, so the row breaks only when the pool serves more than
     /// the demand of all its workloads together.
@@ -730,20 +810,18 @@ private struct EvaluationRun {
         }
     }
 
-    /// `platformInUse[k,w,p,s]`:  Σ_{o : k(o) = k, (o,w) ∈ Π} x_owps ≤ r_wps u_kp.
+    /// `platformInUse[k,w,p,s]`:  Σ_{(o,w,k') ∈ Π : k(o) = k} x_owk'ps ≤ r_wps u_kp.
     ///
     /// u_kp is 1 where the platform serves, so the row breaks only when its offerings together
     /// serve a workload beyond its demand rate.
     mutating func checkPlatformInUseConstraints() {
-        let pools = self.pools
         for platform in scenario.platforms {
             let members = pools.filter { $0.platform == platform.id }
             guard let inUse = platformInUse[platform.id], !members.isEmpty else { continue }
             for w in scenario.workloads {
                 for p in 0..<periods {
                     for s in 0..<slices.count {
-                        var rate = 0.0
-                        for o in members { rate += selfServed[o.id]?[w.id]?[p][s] ?? 0 }
+                        let rate = platformRate(members, workload: w.id, p, s)
                         let r = rates[w.id]?[p][s] ?? 0
                         let excess = rate - r * inUse[p]
                         if excess > tolerance * max(1, r) {
@@ -1029,9 +1107,11 @@ private struct EvaluationRun {
 private struct Pool {
     enum Kind { case owned, reserved, onDemand }
     let id: String
-    let throughput: [String: Double]
+    /// Its serving options (o, w, k) ∈ Π, workloads in scenario order.
+    let options: [PoolOption]
+    /// The same options by workload id (looked up per row, so not filtered each time).
+    let optionsByWorkload: [String: [PoolOption]]
     let acceleratorsPerUnit: Int
-    let acceleratorsPerReplica: [String: Int]
     /// k_o (0 for on-demand rentals).
     let spareUnits: Int
     let failureDerating: Double
@@ -1040,8 +1120,42 @@ private struct Pool {
     /// Units (hence replicas) are whole: a purchase, or a reserved rental, with `integerUnits`.
     let wholeUnits: Bool
 
-    /// ν_ow = a_ow / G_o: units one replica of `size` accelerators takes.
+    init(id: String, options: [PoolOption], acceleratorsPerUnit: Int, spareUnits: Int, failureDerating: Double,
+         platform: String?, kind: Kind, wholeUnits: Bool) {
+        self.id = id
+        self.options = options
+        optionsByWorkload = Dictionary(grouping: options, by: \.workload)
+        self.acceleratorsPerUnit = acceleratorsPerUnit
+        self.spareUnits = spareUnits
+        self.failureDerating = failureDerating
+        self.platform = platform
+        self.kind = kind
+        self.wholeUnits = wholeUnits
+    }
+
+    /// ν_owk = a_owk / G_o: units one replica of `size` accelerators takes.
     func unitsPerReplica(_ size: Int) -> Double { Double(size) / Double(max(1, acceleratorsPerUnit)) }
+}
+
+/// One serving option (o, w, k) of a pool (docs/formulation.md section 9).
+private struct PoolOption {
+    let workload: String
+    /// k: nil for a given throughput.
+    let precision: Precision?
+    /// τ_owk, tokens/s per unit.
+    let tokensPerSecond: Double
+    /// a_owk, when the option has a replica size (Π^rep).
+    let acceleratorsPerReplica: Int?
+    /// How `PlanDecisions.served` names it.
+    let key: String
+
+    init(workload: String, precision: Precision?, tokensPerSecond: Double, acceleratorsPerReplica: Int?) {
+        self.workload = workload
+        self.precision = precision
+        self.tokensPerSecond = tokensPerSecond
+        self.acceleratorsPerReplica = acceleratorsPerReplica
+        key = ServedKey.key(workload: workload, precision: precision)
+    }
 }
 
 /// A figure in a message: six significant digits.

@@ -121,53 +121,44 @@ public enum MathProgData {
         out.set("APISERVE", apiPairs)
         out.blank()
 
-        // Throughput of purchases and rentals, in scenario order (workloads in scenario order).
-        var pairs: [String] = []
-        var tau: [(String, String)] = []
-        let selfRun: [(id: String, throughput: [String: Double])] =
-            scenario.offerings.compactMap { offering in
-                switch offering {
-                case .purchase(let o): return (o.id, o.throughput)
-                case .rental(let o): return (o.id, o.throughput)
-                case .api: return nil
-                }
-            }
-        for o in selfRun {
-            for w in scenario.workloads {
-                guard let t = o.throughput[w.id], t > 0 else { continue }
-                pairs.append("(\(quote(o.id)), \(quote(w.id)))")
-                tau.append(("\(quote(o.id)) \(quote(w.id))", number(t)))
-            }
-        }
-        out.set("CANSERVE", pairs)
-        out.param("tau", tau)
-        out.blank()
-
-        // Replicas and margins (docs/formulation.md 8.2, 8.4), purchases and rentals in scenario order.
-        let units: [(id: String, perUnit: Int, perReplica: [String: Int], throughput: [String: Double], spare: Int,
+        // Serving options of purchases and rentals (docs/formulation.md section 9), in scenario
+        // order (workloads in scenario order, then the options in theirs): (o, w, pr), pr the
+        // precision of a derived option or 'given' for a given throughput.
+        let units: [(id: String, perUnit: Int, options: [(workload: String, option: ServingOption)], spare: Int,
                      derating: Double, platform: String?)] = scenario.offerings.compactMap { offering in
             switch offering {
             case .purchase(let o):
-                return (o.id, o.acceleratorsPerUnit, o.acceleratorsPerReplica, o.throughput, o.spareUnits, o.failureDerating, o.platform)
+                return (o.id, o.acceleratorsPerUnit, servingOptions(o, scenario), o.spareUnits, o.failureDerating, o.platform)
             case .rental(let o):
-                return (o.id, o.acceleratorsPerUnit, o.acceleratorsPerReplica, o.throughput,
+                return (o.id, o.acceleratorsPerUnit, servingOptions(o, scenario),
                         o.commitment == .period ? o.spareUnits : 0, o.failureDerating, o.platform)
             case .api:
                 return nil
             }
         }
-        out.param("minReplicas", scenario.workloads.map { (quote($0.id), "\($0.minReplicas)") })
-        out.param("accelPerUnit", units.map { (quote($0.id), "\(max(1, $0.perUnit))") })
-        var replicaPairs: [String] = []
+        var options: [String] = []
+        var tau: [(String, String)] = []
+        var replicaOptions: [String] = []
         var replicaSizes: [(String, String)] = []
         for o in units {
-            for w in scenario.workloads {
-                guard let size = o.perReplica[w.id], let t = o.throughput[w.id], t > 0 else { continue }
-                replicaPairs.append("(\(quote(o.id)), \(quote(w.id)))")
-                replicaSizes.append(("\(quote(o.id)) \(quote(w.id))", "\(size)"))
+            for (w, option) in o.options {
+                let index = [quote(o.id), quote(w), quote(option.precision?.rawValue ?? "given")]
+                options.append("(\(index.joined(separator: ", ")))")
+                tau.append((index.joined(separator: " "), number(option.tokensPerSecond)))
+                if let size = option.acceleratorsPerReplica {
+                    replicaOptions.append("(\(index.joined(separator: ", ")))")
+                    replicaSizes.append((index.joined(separator: " "), "\(size)"))
+                }
             }
         }
-        out.set("REPLICA", replicaPairs)
+        out.set("CANSERVE", options)
+        out.param("tau", tau)
+        out.blank()
+
+        // Replicas and margins (docs/formulation.md 8.2, 8.4), purchases and rentals in scenario order.
+        out.param("minReplicas", scenario.workloads.map { (quote($0.id), "\($0.minReplicas)") })
+        out.param("accelPerUnit", units.map { (quote($0.id), "\(max(1, $0.perUnit))") })
+        out.set("REPLICA", replicaOptions)
         out.param("accelPerReplica", replicaSizes)
         out.param("spare", units.filter { $0.spare > 0 }.map { (quote($0.id), "\($0.spare)") })
         out.param("derating", units.filter { $0.derating != 0 }.map { (quote($0.id), number($0.derating)) })
@@ -185,6 +176,14 @@ public enum MathProgData {
         out.blank()
         out.line("end;")
         return out.text
+    }
+
+    /// The serving options of an offering with τ > 0, workloads in scenario order: the given
+    /// throughput or the derived options (`servingOptions(for:)`).
+    private static func servingOptions(_ offering: some SelfRunOffering, _ scenario: Scenario) -> [(workload: String, option: ServingOption)] {
+        scenario.workloads.flatMap { w in
+            offering.servingOptions(for: w.id).filter { $0.tokensPerSecond > 0 }.map { (w.id, $0) }
+        }
     }
 
     /// A MathProg string literal: single quotes, an inner quote doubled.

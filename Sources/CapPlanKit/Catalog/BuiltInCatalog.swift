@@ -521,12 +521,9 @@ enum BuiltInCatalogData {
         return .bf16
     }
 
-    /// The performance model's spec of a catalog accelerator. The Azure H100 NVL (94 GB) is read
-    /// as an H100 SXM (80 GB), as its throughput is: a conservative memory fit.
-    static func acceleratorSpec(_ accelerator: String) -> AcceleratorSpec? {
-        let name = accelerator == "H100 NVL" ? "H100" : accelerator
-        return AcceleratorSpec.all.first { $0.catalogName == name }
-    }
+    /// The performance model's spec of a catalog accelerator (`AcceleratorSpec.forOfferingLabel`,
+    /// the rule scenarios use too: the H100 NVL reads as an H100 SXM).
+    static func acceleratorSpec(_ accelerator: String) -> AcceleratorSpec? { AcceleratorSpec.forOfferingLabel(accelerator) }
 
     /// Accelerators one replica of each model needs on `accelerator`: the smallest tensor-parallel
     /// group whose memory holds the 8-bit weights, the KV cache of 64 sequences of 2,048 tokens and

@@ -49,6 +49,11 @@ public enum StarterScenario {
             outputShare: 0.3                       # fraction of tokens that are output tokens (default 0.5)
             demand: {start: 3.0e11, growthPerPeriod: 0.12}   # input + output tokens in period 1, compounded each period
             # minReplicas: 2                       # replicas that run at least wherever it is served from an offering with a replica size (default 1)
+            # precisions: [bf16, fp8, int4]        # let the performance model derive tokens/s and GPUs per replica, one option per precision,
+            #                                      # on offerings with a known accelerator and no throughput for chat (catalog ones give theirs)
+            # latency: interactive                 # interactive (200 ms per output token) | batch
+            # inputTokensPerRequest: 700           # required with precisions; outputShare must then equal output / (input + output)
+            # outputTokensPerRequest: 300
             # demand: {tokensPerPeriod: [3.0e11, 3.4e11, 3.8e11, 4.2e11, 4.7e11, 5.3e11, 5.9e11, 6.6e11]}  # exactly `periods` values
             # demand: {csv: forecasts/chat.csv, column: tokens}   # path relative to this file; rows: period,tokens
 

@@ -57,7 +57,8 @@ public struct PlanEvaluationReport: Codable, Sendable {
     public struct Derived: Codable, Sendable {
         /// v_op: units whose contract starts in each period, by reserved rental id.
         public var contractStarts: [String: [Double]]
-        /// ρ_owps: the fewest replicas the plan needs, offering id -> workload id -> `[period][slice]`.
+        /// ρ_owkps: the fewest replicas the plan needs, offering id -> serving option (the workload id,
+        /// `workload@precision` for a derived option) -> `[period][slice]`.
         public var replicas: [String: [String: [[Double]]]]
         /// Costed platforms: in use per period, adoption period (0-based) and costs.
         public var platforms: [PlatformEvaluation]
@@ -255,9 +256,11 @@ public enum PlanEvaluationRun {
                 for (s, slice) in slices.enumerated() {
                     var load = 0.0
                     for workload in scenario.workloads {
-                        guard let rates = decisions.served[purchase.id]?[workload.id], let tau = purchase.throughput[workload.id],
-                              tau > 0, p < rates.count, s < rates[p].count else { continue }
-                        load += max(0, rates[p][s]) / tau
+                        for option in purchase.servingOptions(for: workload.id) where option.tokensPerSecond > 0 {
+                            let key = ServedKey.key(workload: workload.id, precision: option.precision)
+                            guard let rates = decisions.served[purchase.id]?[key], p < rates.count, s < rates[p].count else { continue }
+                            load += max(0, rates[p][s]) / option.tokensPerSecond
+                        }
                     }
                     busy += load * slice.hours / 24
                 }

@@ -33,7 +33,8 @@ public struct PlanInput: Sendable {
     /// m_ops of the on-demand rentals the plan fixes (full plans: every on-demand rental).
     public var onDemandUnits: [String: [[Double]]]
     public var otherRentals: OtherRentals
-    /// x, y of a full plan: offering -> workload -> [period][slice], tokens/s.
+    /// x, y of a full plan: offering -> serving key (the workload id, `workload@precision` for a
+    /// derived option: `ServedKey`) -> [period][slice], tokens/s.
     public var served: [String: [String: [[Double]]]]
     /// u of a full plan: workload -> [period][slice], tokens/s.
     public var unserved: [String: [[Double]]]

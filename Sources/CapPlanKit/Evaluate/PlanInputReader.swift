@@ -224,32 +224,67 @@ struct PlanInputReader {
     mutating func readServed(_ node: DocNode, into input: inout PlanInput) {
         let ids = scenario.offerings.map(\.id)
         var seen: [String: String] = [:]
-        for (item, path, map) in entries(node, "served", of: "served", allowed: ["offering", "workload", "period", "slice", "tokensPerSecond"]) {
+        for (item, path, map) in entries(node, "served", of: "served", allowed: ["offering", "workload", "precision", "period", "slice", "tokensPerSecond"]) {
             let id = offering(map["offering"]?.value, path + ".offering", parent: item, kinds: ["an offering"], candidates: ids)
             let w = workload(map["workload"]?.value, path + ".workload", parent: item)
             let p = period(map["period"]?.value, path + ".period", parent: item)
             var s: Int?? = .some(nil)
             if let sliceNode = map["slice"]?.value { s = slice(sliceNode, path + ".slice").map { .some($0) } }
             let rate = amount(map["tokensPerSecond"]?.value, path + ".tokensPerSecond", parent: item, what: "tokens per second")
-            guard let id, let w, let p, let s, let rate else { continue }
+            guard let id, let w else { continue }
             let workloadID = scenario.workloads[w].id
             guard canServe(id, workloadID) else {
                 sink.error(path + ".workload", at: map["workload"]!.value, value: map["workload"]!.value.written,
                            "expected a workload \(id) can serve (\(listing(servable(id), noun: "workloads it serves")))")
                 continue
             }
-            var matrix = input.served[id]?[workloadID] ?? zeroMatrix
+            guard let option = precision(map["precision"]?.value, path + ".precision", parent: item, offering: id, workload: workloadID),
+                  let p, let s, let rate else { continue }
+            let key = ServedKey.key(workload: workloadID, precision: option)
+            let what = option.map { "\(workloadID) at \($0.rawValue)" } ?? workloadID
+            var matrix = input.served[id]?[key] ?? zeroMatrix
             for t in s.map({ [$0] }) ?? Array(0..<sliceNames.count) {
-                let key = "\(id)|\(workloadID)|\(p)|\(t)"
-                if let first = seen[key] {
-                    sink.error(path, at: item, "duplicate: \(id) serving \(workloadID) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
+                let seenKey = "\(id)|\(key)|\(p)|\(t)"
+                if let first = seen[seenKey] {
+                    sink.error(path, at: item, "duplicate: \(id) serving \(what) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
                     continue
                 }
-                seen[key] = path
+                seen[seenKey] = path
                 matrix[p][t] = rate
             }
-            input.served[id, default: [:]][workloadID] = matrix
+            input.served[id, default: [:]][key] = matrix
         }
+    }
+
+    /// The serving option a `served` entry names (docs/formulation.md section 9): `.some(nil)` for
+    /// a given throughput or an API (no `precision` allowed), `.some(k)` for a derived option
+    /// (`precision` required, one of the pair's options); nil after reporting an error.
+    func precision(_ node: DocNode?, _ path: String, parent: DocNode, offering: String, workload: String) -> Precision?? {
+        let derived = derivedPrecisions(offering, workload)
+        let options = derived.map(\.rawValue).joined(separator: ", ")
+        guard let node else {
+            if derived.isEmpty { return .some(nil) }
+            sink.error(path, at: parent, "missing: \(offering) serves \(workload) through derived options, one per precision; "
+                       + "expected the precision of this rate (\(options))")
+            return nil
+        }
+        guard derived.isEmpty == false else {
+            let why = scenario.apis.contains(where: { $0.id == offering })
+                ? "\(offering) is an API (its rates have none)"
+                : "\(offering) serves \(workload) at its given throughput (only derived options have precisions)"
+            sink.error(path, at: node, value: node.written, "expected no precision: \(why)")
+            return nil
+        }
+        guard let text = nodes.string(node, path, expected: "expected a precision (\(options))") else { return nil }
+        if let k = Precision(rawValue: text.value), derived.contains(k) { return .some(k) }
+        var message = "expected a precision \(offering) serves \(workload) at (\(options))"
+        if let unfit = unfitPrecisions(offering, workload).first(where: { $0.precision.rawValue == text.value }) {
+            message = "expected a precision \(offering) serves \(workload) at (\(options); \(text.value) was not derived: \(unfit.reason))"
+        } else {
+            message += didYouMean(text.value, in: derived.map(\.rawValue))
+        }
+        sink.error(path, at: node, value: node.written, message)
+        return nil
     }
 
     mutating func readUnserved(_ node: DocNode, into input: inout PlanInput) {
@@ -283,10 +318,31 @@ struct PlanInputReader {
 
     func canServe(_ offering: String, _ workload: String) -> Bool {
         switch scenario.offerings.first(where: { $0.id == offering }) {
-        case .purchase(let p)?: return (p.throughput[workload] ?? 0) > 0
-        case .rental(let r)?: return (r.throughput[workload] ?? 0) > 0
+        case .purchase(let p)?: return p.servingOptions(for: workload).contains { $0.tokensPerSecond > 0 }
+        case .rental(let r)?: return r.servingOptions(for: workload).contains { $0.tokensPerSecond > 0 }
         case .api(let a)?: return a.serves.contains(workload)
         case nil: return false
+        }
+    }
+
+    /// The precisions of the derived options through which a purchase or rental serves a
+    /// workload (section 9); empty for a given throughput and for APIs.
+    func derivedPrecisions(_ offering: String, _ workload: String) -> [Precision] {
+        let options: [ServingOption]
+        switch scenario.offerings.first(where: { $0.id == offering }) {
+        case .purchase(let p)?: options = p.servingOptions(for: workload)
+        case .rental(let r)?: options = r.servingOptions(for: workload)
+        default: options = []
+        }
+        return options.filter { $0.tokensPerSecond > 0 }.compactMap(\.precision)
+    }
+
+    /// The precisions the performance model could not derive for the pair, with why.
+    func unfitPrecisions(_ offering: String, _ workload: String) -> [UnfitPrecision] {
+        switch scenario.offerings.first(where: { $0.id == offering }) {
+        case .purchase(let p)?: return p.unfitPrecisions[workload] ?? []
+        case .rental(let r)?: return r.unfitPrecisions[workload] ?? []
+        default: return []
         }
     }
 

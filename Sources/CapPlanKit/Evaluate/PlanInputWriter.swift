@@ -37,10 +37,21 @@ public enum PlanInputWriter {
         var served: [String] = []
         for offering in scenario.offerings {
             for workload in scenario.workloads {
-                guard let rates = decisions.served[offering.id]?[workload.id] else { continue }
-                for (p, row) in rates.enumerated() where p < labels.count {
-                    for (s, rate) in row.enumerated() where rate != 0 && s < slices.count {
-                        served.append("  - {offering: \(quoted(offering.id)), workload: \(quoted(workload.id)), period: \(labels[p]), slice: \(quoted(slices[s])), tokensPerSecond: \(number(rate))}\n")
+                // Each serving option of the pair (section 9): derived options carry their precision.
+                let precisions: [Precision?]
+                switch offering {
+                case .purchase(let o): precisions = o.servingOptions(for: workload.id).map(\.precision)
+                case .rental(let o): precisions = o.servingOptions(for: workload.id).map(\.precision)
+                case .api: precisions = [nil]
+                }
+                for precision in precisions {
+                    let key = ServedKey.key(workload: workload.id, precision: precision)
+                    guard let rates = decisions.served[offering.id]?[key] else { continue }
+                    let option = precision.map { ", precision: \($0.rawValue)" } ?? ""
+                    for (p, row) in rates.enumerated() where p < labels.count {
+                        for (s, rate) in row.enumerated() where rate != 0 && s < slices.count {
+                            served.append("  - {offering: \(quoted(offering.id)), workload: \(quoted(workload.id))\(option), period: \(labels[p]), slice: \(quoted(slices[s])), tokensPerSecond: \(number(rate))}\n")
+                        }
                     }
                 }
             }

@@ -97,11 +97,18 @@ public struct ScenarioGenerator: Sendable {
     /// do, and how, the seed decides (`procurementShare`, `fiscalBudgetShare` of them); off,
     /// every scenario is exactly what it was before.
     public let procurementFeatures: Bool
+    /// Whether some workloads name a model and allowed precisions, with purchases and rentals
+    /// whose throughput the performance model derives (issue 13, docs/formulation.md section 9).
+    /// Which scenarios do, the seed decides (`servingShare` of them); off, every scenario is
+    /// exactly what it was before. Defaults to `procurementFeatures`, so that tests that turn
+    /// those off for proven optima get neither.
+    public let servingFeatures: Bool
 
-    public init(size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true) {
+    public init(size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true, servingFeatures: Bool? = nil) {
         self.size = size
         self.seed = seed
         self.procurementFeatures = procurementFeatures
+        self.servingFeatures = servingFeatures ?? procurementFeatures
     }
 
     /// Share of generated scenarios that use the issue-11 features: modest, since each adds
@@ -109,6 +116,12 @@ public struct ScenarioGenerator: Sendable {
     public static let procurementShare = 0.35
     /// Share of generated scenarios with fiscal budgets (with `procurementFeatures`).
     public static let fiscalBudgetShare = 0.15
+    /// Share of generated scenarios with precisions and derived throughput (with `servingFeatures`).
+    public static let servingShare = 0.3
+    /// Models generated workloads with precisions run: small and medium dense models and a
+    /// mixture of experts, which fit one 8-accelerator unit at some precision on most of the
+    /// generated accelerators (docs/scale-suite.md).
+    static let servingModels = ["llama-3.1-8b", "llama-3.1-70b", "mixtral-8x7b"]
 
     static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
     static let purchaseNames: [(id: String, accelerator: String)] = [
@@ -292,6 +305,14 @@ public struct ScenarioGenerator: Sendable {
             }
         }
 
+        // Precisions and derived throughput (issue 13), from a stream of their own likewise;
+        // before the fiscal budgets, which price the workloads' output shares.
+        if servingFeatures {
+            var srng = ScenarioRNG(seed: seed ^ size.salt ^ 0x7072_6563_6973)
+            _ = srng.next()
+            if srng.chance(Self.servingShare) { addDerivedServing(to: &offerings, workloads: &workloads, rng: &srng) }
+        }
+
         // Fiscal budgets (issue 15) on tiny scenarios, from a stream of their own likewise.
         var fiscalYears: [FiscalYearBudget] = []
         if procurementFeatures, tiny {
@@ -303,13 +324,15 @@ public struct ScenarioGenerator: Sendable {
             }
         }
 
-        let scenario = Scenario(
+        var scenario = Scenario(
             name: "generated-\(size.rawValue)-\(seed)", horizon: horizon, discountRate: discountRate,
             capexAccounting: accounting, timeSlices: slices, workloads: workloads, offerings: offerings,
             site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
             budget: Budget(capexPerPeriod: capex, fiscalYears: fiscalYears),
             policy: Policy(integerUnits: integerUnits, utilizationCap: utilizationCap, unservedPenaltyPerMTok: penalty),
             platforms: platforms)
+        // The options of workloads with precisions, as the loader derives them.
+        ServingDerivation.derive(&scenario)
         // The draws above stay inside the format's rules by construction; a change that breaks
         // that is a bug in the generator, caught here rather than as a confusing load error.
         let violations = ScenarioRules.violations(in: scenario)
@@ -424,6 +447,53 @@ public struct ScenarioGenerator: Sendable {
             guard rng.chance(0.6) else { return nil }
             return PlatformCost(
                 id: k, adoptionCost: Self.significant(rng.logUniform(5e4, 2e6), 2), yearlyCost: Self.significant(rng.logUniform(1e4, 5e5), 2))
+        }
+    }
+
+    /// Some workloads (each with even chance, at least one) name a model, 1 to 3 allowed
+    /// precisions, a latency class and request sizes (their output share follows from those).
+    /// Each purchase and rental whose accelerator the performance model knows derives options
+    /// for them with even chance: it loses its given throughput for each such workload with
+    /// even chance (explicit throughputs win, so a kept one stays the only option). The others
+    /// keep their throughputs, and lose their accelerator label where they have none for such a
+    /// workload, so that they derive nothing. The guaranteed API is untouched: still feasible.
+    func addDerivedServing(to offerings: inout [Offering], workloads: inout [Workload], rng: inout ScenarioRNG) {
+        var chosen = workloads.indices.filter { _ in rng.chance(0.5) }
+        if chosen.isEmpty { chosen = [rng.int(0...(workloads.count - 1))] }
+        for i in chosen {
+            let count = rng.int(1...3)
+            let precisions = Array(rng.shuffled(Precision.allCases).prefix(count))
+            let latency: LatencyClass = rng.chance(0.3) ? .batch : .interactive
+            let input = Double(rng.int(4...80) * 50), output = Double(rng.int(2...40) * 25)
+            workloads[i].model = Self.servingModels[rng.int(0...(Self.servingModels.count - 1))]
+            workloads[i].serving = WorkloadServing(precisions: precisions, latency: latency, inputTokens: input, outputTokens: output)
+            workloads[i].outputShare = ScenarioRules.outputShare(inputTokens: input, outputTokens: output)
+        }
+        let ids = chosen.map { workloads[$0].id }
+        /// The offering's throughput and replica sizes with some of the chosen workloads'
+        /// removed, and whether it keeps its accelerator label.
+        func adjust(accelerator: String?, throughput: inout [String: Double], sizes: inout [String: Int]) -> Bool {
+            guard let label = accelerator, AcceleratorSpec.forOfferingLabel(label) != nil else { return true }
+            if rng.chance(0.5) {
+                for w in ids where throughput[w] != nil && rng.chance(0.5) {
+                    throughput[w] = nil
+                    sizes[w] = nil
+                }
+                return true
+            }
+            return ids.allSatisfy { throughput[$0] != nil }
+        }
+        for i in offerings.indices {
+            switch offerings[i] {
+            case .purchase(var o):
+                if !adjust(accelerator: o.accelerator, throughput: &o.throughput, sizes: &o.acceleratorsPerReplica) { o.accelerator = nil }
+                offerings[i] = .purchase(o)
+            case .rental(var o):
+                if !adjust(accelerator: o.accelerator, throughput: &o.throughput, sizes: &o.acceleratorsPerReplica) { o.accelerator = nil }
+                offerings[i] = .rental(o)
+            case .api:
+                break
+            }
         }
     }
 

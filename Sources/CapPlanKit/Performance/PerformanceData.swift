@@ -65,6 +65,16 @@ extension AcceleratorSpec {
 
     /// The spec with this id, or nil.
     public static func named(_ id: String) -> AcceleratorSpec? { all.first { $0.id == id } }
+
+    /// The spec an offering's `accelerator` label names: its catalog name or its id, in any
+    /// case (`H100`, `h100`, `Gaudi 3`, `gaudi3`); nil when the performance model does not know
+    /// it. The Azure H100 NVL (94 GB) is read as an H100 SXM (80 GB), as the catalog's
+    /// throughput for it is: a conservative memory fit. The catalog's replica sizes and the
+    /// scenario's derived throughputs both use this one rule.
+    public static func forOfferingLabel(_ label: String) -> AcceleratorSpec? {
+        let key = label.lowercased() == "h100 nvl" ? "h100" : label.lowercased()
+        return all.first { $0.catalogName.lowercased() == key || $0.id == key }
+    }
 }
 
 extension ModelSpec {

@@ -38,6 +38,13 @@ struct RawWorkload {
     var model: Loc<String>?
     var demand: Loc<RawDemand>?
     var minReplicas: Loc<Double>?
+    /// `precisions` as written (each checked in pass 2), and the keys that go with it.
+    var precisions: Loc<[Loc<String>]>?
+    /// `precisions` is written (even when it could not be read).
+    var precisionsWritten = false
+    var latency: Loc<String>?
+    var inputTokens: Loc<Double>?
+    var outputTokens: Loc<Double>?
 }
 
 enum OfferingKindName: String, CaseIterable {
@@ -105,7 +112,7 @@ enum ScenarioKeys {
     static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy", "platforms"]
     static let horizon = ["start", "periods"]
     static let slice = ["name", "hours", "share"]
-    static let workload = ["id", "outputShare", "model", "demand", "minReplicas"]
+    static let workload = ["id", "outputShare", "model", "demand", "minReplicas", "precisions", "latency", "inputTokensPerRequest", "outputTokensPerRequest"]
     static let platform = ["id", "adoptionCost", "yearlyCost"]
     static let demand = ["tokensPerPeriod", "start", "growthPerPeriod", "csv", "column"]
     static let site = ["electricityPricePerKWh", "pue", "powerCapKW"]
@@ -302,7 +309,10 @@ struct ScenarioDocumentDecoder {
         if let n = top["workloads"] { raw.workloads = workloads(n.value) }
         else { sink.error("workloads", at: root, "required key missing: a list of workloads") }
 
-        if let n = top["offerings"] { raw.offerings = offerings(n.value) }
+        // An offering may leave `throughput` out when the performance model can derive it: it
+        // names an `accelerator` and some workload lists `precisions` (pass 2 checks the rest).
+        let derivable = raw.workloads?.value.contains { $0.precisionsWritten } ?? false
+        if let n = top["offerings"] { raw.offerings = offerings(n.value, derivable: derivable) }
         else { sink.error("offerings", at: root, "required key missing: a list of offerings") }
 
         if let n = top["site"], let m = reader.mapping(n.value, "site", allowed: ScenarioKeys.site, what: "a site") {
@@ -387,9 +397,24 @@ struct ScenarioDocumentDecoder {
             if let m = reader.mapping(item, path, allowed: ScenarioKeys.workload, what: "a workload") {
                 if let v = m["id"] { w.id = reader.string(v.value, path + ".id", expected: "expected an id") } else { sink.error(path + ".id", at: item, "required key missing: the workload's id") }
                 if let v = m["outputShare"] { w.outputShare = reader.number(v.value, path + ".outputShare") }
-                if let v = m["model"], !v.value.isNull { w.model = reader.string(v.value, path + ".model", expected: "expected a catalog model id") }
+                if let v = m["model"], !v.value.isNull { w.model = reader.string(v.value, path + ".model", expected: "expected a model id") }
                 if let v = m["demand"] { w.demand = demand(v.value, path + ".demand") } else { sink.error(path + ".demand", at: item, "required key missing: tokensPerPeriod, {start, growthPerPeriod} or {csv, column}") }
                 if let v = m["minReplicas"] { w.minReplicas = reader.number(v.value, path + ".minReplicas", expected: "expected a whole number of replicas >= 1") }
+                if let v = m["precisions"] {
+                    let ppath = path + ".precisions"
+                    w.precisionsWritten = true
+                    if let items = reader.list(v.value, ppath, of: "precisions (bf16, fp8, int8, fp4, int4)") {
+                        let names = items.enumerated().compactMap { reader.string($1, "\(ppath)[\($0)]", expected: "expected a precision: bf16, fp8, int8, fp4 or int4") }
+                        if names.count == items.count { w.precisions = Loc(value: names, node: v.value, path: ppath) }
+                    }
+                }
+                if let v = m["latency"] { w.latency = reader.string(v.value, path + ".latency", expected: "expected `interactive` or `batch`") }
+                if let v = m["inputTokensPerRequest"] {
+                    w.inputTokens = reader.number(v.value, path + ".inputTokensPerRequest", expected: "expected a whole number of prompt tokens per request")
+                }
+                if let v = m["outputTokensPerRequest"] {
+                    w.outputTokens = reader.number(v.value, path + ".outputTokensPerRequest", expected: "expected a whole number of completion tokens per request")
+                }
             }
             result.append(w)
         }
@@ -453,7 +478,7 @@ struct ScenarioDocumentDecoder {
         return nil
     }
 
-    private func offerings(_ node: DocNode) -> Loc<[RawOffering]>? {
+    private func offerings(_ node: DocNode, derivable: Bool) -> Loc<[RawOffering]>? {
         guard let items = reader.list(node, "offerings", of: "offerings") else { return nil }
         var result: [RawOffering] = []
         for (i, item) in items.enumerated() {
@@ -530,7 +555,9 @@ struct ScenarioDocumentDecoder {
                 case .rental: required = [("pricePerUnitHour", "USD per unit-hour"), ("throughput", "tokens/s per unit for each workload it serves")]
                 case .api: required = [("inputPricePerMTok", "USD per million input tokens"), ("outputPricePerMTok", "USD per million output tokens"), ("serves", "the workload ids it can serve")]
                 }
-                for (key, what) in required where m[key] == nil {
+                // With an accelerator and workloads with `precisions`, throughput may be derived.
+                let derived = derivable && m["accelerator"] != nil
+                for (key, what) in required where m[key] == nil && !(key == "throughput" && derived) {
                     sink.error(path + "." + key, at: item, "required key missing: \(what)")
                 }
             }

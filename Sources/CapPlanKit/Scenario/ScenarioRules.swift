@@ -90,6 +90,12 @@ public enum ScenarioRules {
     public static let tokens = ValueRule("tokens", .inclusive(0), .inclusive(1e36))
     public static let growth = ValueRule("a growth rate per period (0.05 = 5%)", .exclusive(-1), .inclusive(1000))
     public static let minReplicas = ValueRule("a whole number of replicas", .inclusive(1), .inclusive(1e6), whole: true)
+    /// Mean prompt or completion tokens per request of a workload with `precisions`: the range
+    /// `capplan estimate` takes for --input and --output, whole numbers like its options, so
+    /// that a scenario's derived throughput is exactly what `estimate` prints.
+    public static let requestTokens = ValueRule("a whole number of tokens per request", .inclusive(1), .inclusive(1e7), whole: true)
+    /// How far a written `outputShare` may lie from outputTokensPerRequest / (input + output).
+    public static let outputShareTolerance = 1e-6
 
     // Offerings.
     public static let throughput = ValueRule("tokens per second", .exclusive(0), .inclusive(1e12))
@@ -141,6 +147,23 @@ public enum ScenarioRules {
         accelerators > 0 && perUnit > 0 && (perUnit % accelerators == 0 || accelerators % perUnit == 0)
     }
 
+    /// The output share request sizes imply: output / (input + output) (φ_w of a workload with
+    /// `precisions`).
+    public static func outputShare(inputTokens: Double, outputTokens: Double) -> Double {
+        outputTokens / (inputTokens + outputTokens)
+    }
+
+    /// Whether an offering takes a replica size of `accelerators` as a constraint (docs/formulation.md
+    /// 8.2 and section 9, docs/scenario-format.md "Catalog entries"): on on-demand rentals
+    /// (`wholeUnits` false: billed by the hour, so at least one replica's accelerators while
+    /// serving) and where a replica spans units. Whole units of a purchase or reservation that
+    /// hold whole replicas already pay for them, and replica variables per slice there would only
+    /// slow the solve. The catalog's sizes and the performance model's derived ones both follow
+    /// this rule; whether the size fits the units at all is `replicaFits`.
+    public static func replicaSizeApplies(accelerators: Int, perUnit: Int, wholeUnits: Bool) -> Bool {
+        !(wholeUnits && accelerators <= perUnit && perUnit % accelerators == 0)
+    }
+
     /// Whether `text` fits a name (at most `maxNameBytes` UTF-8 bytes).
     public static func fitsName(_ text: String) -> Bool { text.utf8.count <= maxNameBytes }
 
@@ -171,6 +194,35 @@ public enum ScenarioRules {
             check(w.outputShare, outputShare, "workloads.\(w.id).outputShare")
             check(w.demand, tokens, "workloads.\(w.id).demand")
             check(Double(w.minReplicas), minReplicas, "workloads.\(w.id).minReplicas")
+            if let serving = w.serving {
+                let path = "workloads.\(w.id)."
+                if serving.precisions.isEmpty { found.append(path + "precisions: expected at least one precision") }
+                if Set(serving.precisions).count != serving.precisions.count { found.append(path + "precisions: expected each precision once") }
+                check(serving.inputTokens, requestTokens, path + "inputTokensPerRequest")
+                check(serving.outputTokens, requestTokens, path + "outputTokensPerRequest")
+                let implied = outputShare(inputTokens: serving.inputTokens, outputTokens: serving.outputTokens)
+                if !(abs(w.outputShare - implied) <= outputShareTolerance) {
+                    found.append(path + "outputShare: expected \(implied), outputTokensPerRequest / (input + output), got \(w.outputShare)")
+                }
+                if w.model.flatMap(ModelSpec.named) == nil { found.append(path + "model: expected a performance-model model id with precisions, got \(w.model ?? "none")") }
+            }
+        }
+        /// Derived options exist only for workloads with precisions and no given throughput, and
+        /// stay in range.
+        func derived(_ options: [String: [ServingOption]], throughput given: [String: Double], perUnit: Int, _ prefix: String) {
+            for (w, list) in options.sorted(by: { $0.key < $1.key }) {
+                if given[w] != nil { found.append("\(prefix)derived.\(w): expected no derived options where a throughput is given") }
+                if scenario.workloads.first(where: { $0.id == w })?.serving == nil {
+                    found.append("\(prefix)derived.\(w): expected a workload with precisions")
+                }
+                for option in list {
+                    let tag = "\(prefix)derived.\(w)@\(option.precision?.rawValue ?? "?")"
+                    check(option.tokensPerSecond, throughput, tag + ".tokensPerSecond")
+                    if let a = option.acceleratorsPerReplica, !replicaFits(accelerators: a, perUnit: perUnit) {
+                        found.append("\(tag).acceleratorsPerReplica: expected a divisor or multiple of acceleratorsPerUnit \(perUnit), got \(a)")
+                    }
+                }
+            }
         }
         /// Replica sizes name workloads the offering serves and fit its units.
         func replicas(_ sizes: [String: Int], throughput: [String: Double], perUnit: Int, _ prefix: String) {
@@ -200,6 +252,7 @@ public enum ScenarioRules {
                 if let b = p.bookLifePeriods { check(Double(b), bookLifePeriods, prefix + "bookLifePeriods") }
                 for (w, t) in p.throughput.sorted(by: { $0.key < $1.key }) { check(t, throughput, prefix + "throughput." + w) }
                 replicas(p.acceleratorsPerReplica, throughput: p.throughput, perUnit: p.acceleratorsPerUnit, prefix)
+                derived(p.derivedServing, throughput: p.throughput, perUnit: p.acceleratorsPerUnit, prefix)
                 check(Double(p.spareUnits), spareUnits, prefix + "spareUnits")
                 check(p.failureDerating, failureDerating, prefix + "failureDerating")
             case .rental(let r):
@@ -208,6 +261,7 @@ public enum ScenarioRules {
                 if let m = r.maxUnits { check(m, units, prefix + "maxUnits") }
                 for (w, t) in r.throughput.sorted(by: { $0.key < $1.key }) { check(t, throughput, prefix + "throughput." + w) }
                 replicas(r.acceleratorsPerReplica, throughput: r.throughput, perUnit: r.acceleratorsPerUnit, prefix)
+                derived(r.derivedServing, throughput: r.throughput, perUnit: r.acceleratorsPerUnit, prefix)
                 check(r.failureDerating, failureDerating, prefix + "failureDerating")
                 check(r.upfrontPerUnit, upfrontPerUnit, prefix + "upfrontPerUnit")
                 check(Double(r.spareUnits), spareUnits, prefix + "spareUnits")

@@ -121,25 +121,15 @@ struct ScenarioValidator {
             for w in ws.value {
                 guard let idLoc = w.id, Self.isValidID(idLoc.value) else { continue }
                 let id = idLoc.value
-                if !offerings.servedWorkloads.contains(id) {
+                // Workloads with precisions may be served by derived options: checked after the derivation.
+                if !offerings.servedWorkloads.contains(id), workloadsResult.withPrecisions[id] == nil {
                     sink.error(w.path, at: w.node, "expected at least one offering that can serve workload `\(id)` (list it under an offering's `throughput` or `serves`)")
                 }
             }
         }
 
-        // Model size.
-        if let horizon, !sink.hasErrors {
-            // An upper bound, so that a scenario under the limit never builds a larger model.
-            let estimate = CapacityModelBuilder.nonzeroUpperBound(
-                periods: horizon.periods, slices: slices.count, workloads: workloadsResult.workloads.count,
-                offerings: offerings.list, unservedPriced: penalty != nil, fiscalBudgets: !fiscalYears.isEmpty)
-            if estimate > Double(limits.maxNonzeros) {
-                sink.error("", at: raw.root, "the model would have up to \(formatCount(estimate)) nonzeros, more than the limit of \(formatCount(Double(limits.maxNonzeros))): \(horizon.periods) periods x \(slices.count) time slices, \(workloadsResult.workloads.count) workloads, \(offerings.list.count) offerings (\(offerings.pairs) offering-workload pairs); shorten the horizon, merge slices or offerings, or raise the model-size limit")
-            }
-        }
-
         guard !sink.hasErrors, let horizon, let name else { return nil }
-        return Scenario(
+        var scenario = Scenario(
             name: name, horizon: horizon, discountRate: discountRate, capexAccounting: accounting,
             timeSlices: slices, workloads: workloadsResult.workloads, offerings: offerings.list,
             site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
@@ -147,6 +137,76 @@ struct ScenarioValidator {
             policy: Policy(integerUnits: raw.integerUnits?.value ?? true, utilizationCap: utilization, unservedPenaltyPerMTok: penalty),
             platforms: platforms
         )
+
+        // Derived throughput (docs/formulation.md section 9), before the model size: each
+        // precision that fits is a serving option with columns of its own.
+        ServingDerivation.derive(&scenario)
+        checkDerivedServing(scenario, workloads: workloadsResult, offerings: offerings, incomplete: offerings.incomplete)
+
+        // Model size.
+        if !sink.hasErrors {
+            // An upper bound, so that a scenario under the limit never builds a larger model.
+            let estimate = CapacityModelBuilder.nonzeroUpperBound(
+                periods: horizon.periods, slices: slices.count, workloads: scenario.workloads.count,
+                offerings: scenario.offerings, unservedPriced: penalty != nil, fiscalBudgets: !fiscalYears.isEmpty)
+            if estimate > Double(limits.maxNonzeros) {
+                let options = scenario.purchases.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
+                    + scenario.rentals.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
+                    + scenario.apis.reduce(0) { $0 + $1.serves.count }
+                sink.error("", at: raw.root, "the model would have up to \(formatCount(estimate)) nonzeros, more than the limit of \(formatCount(Double(limits.maxNonzeros))): \(horizon.periods) periods x \(slices.count) time slices, \(scenario.workloads.count) workloads, \(scenario.offerings.count) offerings (\(options) serving options)\(options > offerings.pairs ? ", precisions included" : ""); shorten the horizon, merge slices or offerings, allow fewer precisions, or raise the model-size limit")
+            }
+        }
+        return sink.hasErrors ? nil : scenario
+    }
+
+    /// After the derivation: a workload with precisions that nothing can serve is an error that
+    /// says why each precision failed on each offering (with an unserved penalty it is only a
+    /// warning: the penalty serves it); a purchase or rental left without throughput and with
+    /// no derived option is a warning, as for one whose throughput names no workload.
+    private func checkDerivedServing(_ scenario: Scenario, workloads: WorkloadsResult, offerings: OfferingsResult, incomplete: Bool) {
+        for w in scenario.workloads where w.serving != nil {
+            let served = scenario.purchases.contains { $0.canServe(w.id) } || scenario.rentals.contains { $0.canServe(w.id) }
+                || scenario.apis.contains { $0.serves.contains(w.id) }
+            guard !served, let raw = workloads.withPrecisions[w.id] else { continue }
+            var reasons: [String] = []
+            var unknown: [String] = []
+            func note(_ id: String, _ label: String?, _ unfit: [UnfitPrecision]?) {
+                guard let label, AcceleratorSpec.forOfferingLabel(label) != nil else { unknown.append(id); return }
+                if let unfit { reasons.append("`\(id)` (\(label)): " + unfit.map { "\($0.precision.rawValue): \($0.reason)" }.joined(separator: "; ")) }
+            }
+            for o in scenario.offerings {
+                switch o {
+                case .purchase(let p): note(p.id, p.accelerator, p.unfitPrecisions[w.id])
+                case .rental(let r): note(r.id, r.accelerator, r.unfitPrecisions[w.id])
+                case .api: break
+                }
+            }
+            var why = reasons.isEmpty
+                ? "no purchase or rental names an accelerator the performance model knows (\(listing(AcceleratorSpec.all.map(\.catalogName), noun: "accelerators", shown: 20)))"
+                : "the performance model fits none of its precisions: " + reasons.prefix(5).joined(separator: " | ")
+                    + (reasons.count > 5 ? " | and \(reasons.count - 5) more offerings" : "")
+            if !reasons.isEmpty, !unknown.isEmpty {
+                why += " (without a known accelerator: \(listing(unknown, noun: "offerings")))"
+            }
+            if scenario.policy.unservedPenaltyPerMTok != nil {
+                sink.warning(raw.path, at: raw.node, "no offering can serve workload `\(w.id)`, so all its demand goes unserved at the penalty: \(why)")
+            } else if !incomplete {
+                sink.error(raw.path, at: raw.node,
+                           "expected at least one offering that can serve workload `\(w.id)` (a throughput for it, an API that serves it, or a purchase or rental"
+                            + " the performance model derives one on): \(why)")
+            }
+        }
+        for (id, at) in offerings.derivable.sorted(by: { $0.key < $1.key }) {
+            let unused: Bool
+            switch scenario.offerings.first(where: { $0.id == id }) {
+            case .purchase(let p)?: unused = p.throughput.isEmpty && p.derivedServing.isEmpty
+            case .rental(let r)?: unused = r.throughput.isEmpty && r.derivedServing.isEmpty
+            default: unused = false
+            }
+            if unused {
+                sink.warning(at.path, at: at.node, "no workload can use offering `\(id)` (its throughput names none, and the performance model fits none of the workloads with precisions on it)")
+            }
+        }
     }
 
     private func formatCount(_ x: Double) -> String { groupedCount(Int(min(x, 9e18))) }
@@ -283,6 +343,8 @@ struct ScenarioValidator {
         var ids: Set<String> = []
         var order: [String] = []
         var models: [String: String] = [:]
+        /// Workloads that list `precisions`, as read (for messages that point at them).
+        var withPrecisions: [String: RawWorkload] = [:]
         /// Some workload has no id (or the list is unreadable): references cannot be checked.
         var incomplete = false
     }
@@ -302,15 +364,46 @@ struct ScenarioValidator {
                 result.ids.insert(id.value)
                 result.order.append(id.value)
             }
-            let share = check(w.outputShare, ScenarioRules.outputShare) ?? 0.5
+            var share = check(w.outputShare, ScenarioRules.outputShare) ?? 0.5
+            let serving = validateServing(w)
+            if let serving {
+                let implied = ScenarioRules.outputShare(inputTokens: serving.inputTokens, outputTokens: serving.outputTokens)
+                share = implied
+                if let given = w.outputShare, ScenarioRules.outputShare.allows(given.value) {
+                    if abs(given.value - implied) > ScenarioRules.outputShareTolerance {
+                        sink.error(given.path, at: given.node, value: given.node.written,
+                                   "expected the share the request sizes give, outputTokensPerRequest / (inputTokensPerRequest + outputTokensPerRequest)"
+                                    + " = \(Int(serving.outputTokens)) / \(Int(serving.inputTokens + serving.outputTokens)) = \(implied), within"
+                                    + " \(ScenarioRules.outputShareTolerance); outputShare is \(given.value) (leave it out to take \(implied))")
+                    } else { share = given.value }
+                }
+            }
             if let m = w.model {
-                if catalog.models.contains(where: { $0.id == m.value }) {
+                if w.precisionsWritten {
+                    // With precisions the model must be one the performance model knows (a
+                    // superset of the catalog's models).
+                    if ModelSpec.named(m.value) != nil {
+                        if let id = w.id?.value { result.models[id] = m.value }
+                    } else {
+                        let known = ModelSpec.all.map(\.id)
+                        sink.error(m.path, at: m.node, value: m.node.written,
+                                   "expected a model the performance model knows, with precisions"
+                                    + (closestMatch(to: m.value, in: known).map { "; did you mean `\($0)`?" } ?? " (\(listing(known, noun: "models")))"))
+                    }
+                } else if catalog.models.contains(where: { $0.id == m.value }) {
                     if let id = w.id?.value { result.models[id] = m.value }
                 } else {
                     let known = catalog.models.map(\.id)
+                    let performanceOnly = ModelSpec.named(m.value) != nil
+                        ? " (`\(m.value)` is a model of the performance model: it is accepted with `precisions`)" : ""
                     sink.error(m.path, at: m.node, value: m.node.written,
-                               "expected a catalog model id" + (closestMatch(to: m.value, in: known).map { "; did you mean `\($0)`?" } ?? (known.isEmpty ? "" : " (\(listing(known, noun: "catalog models")))")))
+                               "expected a catalog model id" + (performanceOnly.isEmpty
+                                ? (closestMatch(to: m.value, in: known).map { "; did you mean `\($0)`?" } ?? (known.isEmpty ? "" : " (\(listing(known, noun: "catalog models")))"))
+                                : performanceOnly))
                 }
+            } else if w.precisionsWritten {
+                sink.error(w.path + ".model", at: w.node,
+                           "required key missing with precisions: the model the performance model derives throughput for (\(listing(ModelSpec.all.map(\.id), noun: "models", shown: 8)))")
             }
             let demand = w.demand.flatMap { validateDemand($0, horizon: horizon) }
             if let demand, let d = w.demand {
@@ -322,10 +415,70 @@ struct ScenarioValidator {
             }
             let minReplicas = whole(w.minReplicas, ScenarioRules.minReplicas) ?? 1
             if let id = w.id?.value, let demand {
-                result.workloads.append(Workload(id: id, outputShare: share, model: w.model?.value, demand: demand, minReplicas: minReplicas))
+                result.workloads.append(Workload(id: id, outputShare: share, model: w.model?.value, demand: demand, minReplicas: minReplicas, serving: serving))
             }
+            if let id = w.id?.value, w.precisionsWritten { result.withPrecisions[id] = w }
         }
         return result
+    }
+
+    /// `precisions` with `latency` and the request sizes: what the performance model needs to
+    /// derive throughput (docs/scenario-format.md, "Precisions and derived throughput"). The
+    /// request sizes are required with `precisions` and refused without it; nil when the
+    /// workload has no `precisions` or any of these is wrong (each wrong one is reported).
+    private func validateServing(_ w: RawWorkload) -> WorkloadServing? {
+        guard w.precisionsWritten else {
+            let refused: [(String, DocNode, String?)] = [
+                w.latency.map { ("latency", $0.node, $0.path) }, w.inputTokens.map { ("inputTokensPerRequest", $0.node, $0.path) },
+                w.outputTokens.map { ("outputTokensPerRequest", $0.node, $0.path) },
+            ].compactMap { $0 }
+            for (key, node, path) in refused {
+                sink.error(path ?? w.path + "." + key, at: node, value: node.written,
+                           "\(key) applies to workloads with `precisions` (the performance model derives their throughput); without it"
+                            + " throughputs come from the offerings: add `precisions: [...]` or remove \(key)")
+            }
+            return nil
+        }
+        var ok = true
+        var precisions: [Precision] = []
+        if let list = w.precisions {
+            if list.value.isEmpty {
+                sink.error(list.path, at: list.node, "expected at least one precision (bf16, fp8, int8, fp4, int4)")
+                ok = false
+            }
+            for p in list.value {
+                guard let precision = Precision(rawValue: p.value) else {
+                    sink.error(p.path, at: p.node, value: p.node.written,
+                               "expected a precision: bf16, fp8, int8, fp4 or int4" + didYouMean(p.value, in: Precision.allCases.map(\.rawValue)))
+                    ok = false
+                    continue
+                }
+                if precisions.contains(precision) {
+                    sink.error(p.path, at: p.node, value: p.node.written, "expected each precision once (`\(p.value)` is listed twice)")
+                    ok = false
+                } else { precisions.append(precision) }
+            }
+        } else { ok = false }
+        var latency = LatencyClass.interactive
+        if let l = w.latency {
+            if let value = LatencyClass(rawValue: l.value) { latency = value } else {
+                sink.error(l.path, at: l.node, value: l.node.written,
+                           "expected `interactive` (a per-token latency limit, MLPerf Server-like) or `batch` (none, Offline-like)"
+                            + didYouMean(l.value, in: LatencyClass.allCases.map(\.rawValue)))
+                ok = false
+            }
+        }
+        func tokens(_ v: Loc<Double>?, _ key: String, _ what: String) -> Double? {
+            guard let v else {
+                sink.error(w.path + "." + key, at: w.node, "required key missing with precisions: \(what)")
+                return nil
+            }
+            return check(v, ScenarioRules.requestTokens)
+        }
+        let input = tokens(w.inputTokens, "inputTokensPerRequest", "mean prompt tokens per request")
+        let output = tokens(w.outputTokens, "outputTokensPerRequest", "mean completion tokens per request")
+        guard ok, let input, let output else { return nil }
+        return WorkloadServing(precisions: precisions, latency: latency, inputTokens: input, outputTokens: output)
     }
 
     private func validateDemand(_ d: Loc<RawDemand>, horizon: Horizon?) -> [Double]? {
@@ -373,6 +526,9 @@ struct ScenarioValidator {
         var pairs = 0
         /// Platforms the offerings name, in first-mention order.
         var platformOrder: [String] = []
+        /// Purchases and rentals whose throughput the performance model may derive, by id, with
+        /// where they are written (for messages after the derivation).
+        var derivable: [String: (node: DocNode, path: String)] = [:]
     }
 
     /// T_o in periods: `termMonths` as written (reserved rentals only, a whole number of
@@ -456,6 +612,16 @@ struct ScenarioValidator {
             }
             func num(_ key: String) -> Loc<Double>? { o.numbers[key] }
             let accelerator = checkName(o.strings["accelerator"])
+            // Throughput the performance model may derive: the accelerator is one it knows and
+            // some workload lists precisions (ServingDerivation, after validation).
+            let label = accelerator ?? catalogPurchase?.accelerator ?? catalogRental?.accelerator
+            let derivable = kind != .api && !workloads.withPrecisions.isEmpty && label.flatMap(AcceleratorSpec.forOfferingLabel) != nil
+            if derivable { result.derivable[id] = (o.node, o.path) }
+            if kind != .api, o.use == nil, o.throughput == nil, !workloads.withPrecisions.isEmpty, !derivable, let written = o.strings["accelerator"] {
+                sink.error(o.path + ".throughput", at: o.node,
+                           "required key missing: tokens/s per unit for each workload it serves (accelerator `\(InputText.excerpt(written.value))` is not one"
+                            + " the performance model knows, so none is derived; it knows \(listing(AcceleratorSpec.all.map(\.catalogName), noun: "accelerators", shown: 20)))")
+            }
 
             // Throughput: catalog by model, then explicit keys.
             func throughput(catalogByModel: [String: CatalogThroughput]?) -> [String: Double] {
@@ -501,7 +667,7 @@ struct ScenarioValidator {
                 if let byModel = catalogByModel {
                     for wid in workloads.order where t[wid] != nil && !explicitKeys.contains(wid) {
                         guard let model = workloads.models[wid], let a = byModel[model] else { continue }
-                        if wholeUnits && a <= perUnit && perUnit % a == 0 { continue }
+                        if !ScenarioRules.replicaSizeApplies(accelerators: a, perUnit: perUnit, wholeUnits: wholeUnits) { continue }
                         if ScenarioRules.replicaFits(accelerators: a, perUnit: perUnit) {
                             sizes[wid] = a
                         } else if let at = num("acceleratorsPerUnit") {
@@ -519,6 +685,13 @@ struct ScenarioValidator {
                         continue
                     }
                     guard throughputKeys.contains(key.value) || workloads.incomplete else {
+                        if workloads.withPrecisions[key.value] != nil {
+                            sink.error(key.path, at: key.node,
+                                       "expected a workload this offering has a given throughput for: `\(InputText.excerpt(key.value))` has precisions and no"
+                                        + " throughput here, so its replica size on this offering is derived from the memory fit (docs/performance-model.md);"
+                                        + " give throughput: {\(InputText.excerpt(key.value)): N} too to set both yourself")
+                            continue
+                        }
                         let served = workloads.order.filter { t[$0] != nil }
                         sink.error(key.path, at: key.node,
                                    "expected a workload this offering has throughput for (`\(InputText.excerpt(key.value))` has none here, so it never runs on it;"
@@ -589,7 +762,7 @@ struct ScenarioValidator {
                     spareUnits: spareUnits, failureDerating: failureDerating))
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
-                if t.isEmpty { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
+                if t.isEmpty && !derivable { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
             case .rental:
                 let price = check(num("pricePerUnitHour"), ScenarioRules.pricePerUnitHour) ?? catalogRental?.pricePerUnitHour ?? 0
                 let accelerators = whole(num("acceleratorsPerUnit"), ScenarioRules.acceleratorsPerUnit) ?? catalogRental?.acceleratorsPerUnit ?? 1
@@ -630,7 +803,7 @@ struct ScenarioValidator {
                     spareUnits: spare, failureDerating: failureDerating))
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
-                if t.isEmpty { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
+                if t.isEmpty && !derivable { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
             case .api:
                 let input = check(num("inputPricePerMTok"), ScenarioRules.pricePerMTok) ?? catalogAPI?.inputPricePerMTok ?? 0
                 let output = check(num("outputPricePerMTok"), ScenarioRules.pricePerMTok) ?? catalogAPI?.outputPricePerMTok ?? 0

@@ -8,6 +8,8 @@ public enum ScenarioWriter {
     /// reads back to the same Double), strings quoted, per-period values as lists, so that
     /// `ScenarioLoader.load(text:fileName:baseDirectory:)` reads back an equal `Scenario`.
     /// Catalog `use:` entries are already resolved in a `Scenario`; they are written in full.
+    /// Derived serving options are not written: the loader derives them again from the
+    /// workloads' `precisions` and the offerings' accelerators (`throughput: {}` where none is given).
     public static func yaml(_ scenario: Scenario) -> String {
         var out = ""
         func line(_ s: String) { out += s + "\n" }
@@ -28,6 +30,12 @@ public enum ScenarioWriter {
             if let m = w.model { line("    model: \(quote(m))") }
             line("    demand: {tokensPerPeriod: \(list(w.demand))}")
             if w.minReplicas != 1 { line("    minReplicas: \(w.minReplicas)") }
+            if let serving = w.serving {
+                line("    precisions: [\(serving.precisions.map(\.rawValue).joined(separator: ", "))]")
+                line("    latency: \(serving.latency.rawValue)")
+                line("    inputTokensPerRequest: \(number(serving.inputTokens))")
+                line("    outputTokensPerRequest: \(number(serving.outputTokens))")
+            }
         }
         line("offerings:")
         for o in scenario.offerings {
