@@ -227,6 +227,52 @@ final class ServingOptionsPlanTests: XCTestCase {
         XCTAssertEqual(new.index.servingPairs.map(\.precision), [nil])
     }
 
+    // MARK: The plan, audited by the independent evaluator
+
+    /// `Planner.plan` on the cases above: the evaluator, which recomputes every option's load
+    /// and replicas from the scenario, agrees with the solver's objective, and the plan costs
+    /// the hand-computed figures. Served tokens per offering sum the options; by precision they
+    /// say which one the plan chose.
+    func testPlansWithOptionsPassTheAudit() throws {
+        let cases: [(Scenario, Double)] = [
+            (Self.nodeScenario, 3_000_000),
+            (Self.perGPU(rate: 300), 17_520),
+            (Self.perGPU(rate: 12_000), 210_240),
+            (Self.perGPU(rate: 4600, commitment: .period, maxUnits: 5), 87_600),
+            (Self.perGPU(rate: 4600, minReplicas: 2, commitment: .period, maxUnits: 8), 140_160),
+        ]
+        var options = PlanOptions()
+        options.baselines = false
+        for (scenario, cost) in cases {
+            let plan = try Planner.plan(scenario, options: options)
+            XCTAssertEqual(plan.status, .optimal, scenario.name)
+            let audit = try XCTUnwrap(plan.audit, scenario.name)
+            XCTAssertEqual(audit.violations, [], scenario.name)
+            XCTAssertLessThanOrEqual(audit.relativeDifference, 1e-9, scenario.name)
+            XCTAssertEqual(try XCTUnwrap(plan.totals).discountedCost, cost, accuracy: 1e-6, scenario.name)
+            XCTAssertEqual(try XCTUnwrap(plan.totals).tokensUnserved, 0)
+        }
+
+        let node = try Planner.plan(Self.nodeScenario, options: options)
+        let line = try XCTUnwrap(node.periods.first?.workloads.first)
+        XCTAssertEqual(try XCTUnwrap(line.servedTokens["h100-node"]), 30_000 * Self.yearSeconds, accuracy: 1)
+        XCTAssertEqual(line.servedTokensByPrecision?["h100-node"]?.keys.sorted(), ["int4"])
+        XCTAssertEqual(node.derivedThroughput?.first?.options.map(\.servedTokens).first, 0)
+        let text = PlanReport.text(node)
+        XCTAssertTrue(text.contains("Derived throughput"), text)
+        XCTAssertTrue(text.contains("h100-node/chat fp8 does not fit: no FP8 arithmetic on this accelerator (test)"), text)
+        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("h100-node") && $0.contains("int4") })
+        XCTAssertTrue(row.contains("3000") && row.contains("946.08B"), String(row))
+
+        // One replica line per option that runs replicas, with its precision.
+        let low = try Planner.plan(Self.perGPU(rate: 300), options: options)
+        XCTAssertEqual(low.replicas?.map(\.precision), [.int4])
+        XCTAssertEqual(low.replicas?.first?.periods.first?.peak, 1)
+        XCTAssertTrue(PlanReport.text(low).contains("gpu/chat@int4 (1 acc.)"))
+        let two = try Planner.plan(Self.perGPU(rate: 4600, commitment: .period, maxUnits: 5), options: options)
+        XCTAssertEqual(two.replicas?.map(\.precision), [.bf16, .int4])
+    }
+
     // MARK: Reductions and size per option
 
     /// Section 9's reductions per option: on an on-demand rental at 2 USD per unit-hour with
