@@ -49,11 +49,6 @@ public struct ServingPair: Hashable, Sendable {
         self.columns = columns
     }
 
-    /// The option's index in names: the workload id, `workload@precision` for a derived option
-    /// (`x[o,w@fp8,p,s]`; the key of `PlanDecisions.served`).
-    static func key(workload: String, precision: Precision?) -> String {
-        precision.map { "\(workload)@\($0.rawValue)" } ?? workload
-    }
 }
 
 /// Arrival columns b_oq of one purchase: periods `firstPeriod..<periods` (none before q0).
@@ -302,9 +297,10 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// The index of an option in names: `w`, or `w@fp8` for a derived option.
+    /// The index of an option in names: `w`, or `w@fp8` for a derived option (`ServedKey`, the
+    /// key of `PlanDecisions.served` too).
     func optionName(_ pair: ServingPair) -> String {
-        ServingPair.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)
+        ServedKey.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)
     }
 
     /// (d_o, k_o) of a purchase or rental.
@@ -482,7 +478,7 @@ public struct CapacityModelBuilder {
             let names = dominatedPairs.sorted { ($0[0], $0[1], $0[2]) < ($1[0], $1[1], $1[2]) }.map { pair in
                 let workload = scenario.workloads[pair[1]].id
                 let precision = Self.servingOptions(scenario.offerings[pair[0]], workload: workload).dropFirst(pair[2]).first?.precision
-                return "\(scenario.offerings[pair[0]].id)/\(ServingPair.key(workload: workload, precision: precision))"
+                return "\(scenario.offerings[pair[0]].id)/\(ServedKey.key(workload: workload, precision: precision))"
             }
             reductions.append("not built, dearer per token than an unlimited option for the same workload: \(names.joined(separator: ", "))")
         }
@@ -516,7 +512,7 @@ public struct CapacityModelBuilder {
         let names = slower.map { pair in
             let workload = scenario.workloads[pair[1]].id
             let precision = servingOptions(offering: pair[0], workload: workload)[pair[2]].precision
-            return "\(scenario.offerings[pair[0]].id)/\(ServingPair.key(workload: workload, precision: precision))"
+            return "\(scenario.offerings[pair[0]].id)/\(ServedKey.key(workload: workload, precision: precision))"
         }
         reductions.append("not built, slower than another option of the same offering and workload, neither with a replica size: \(names.joined(separator: ", "))")
     }
@@ -679,7 +675,7 @@ public struct CapacityModelBuilder {
             for (w, workload) in scenario.workloads.enumerated() {
                 for (k, option) in servingOptions(offering: o, workload: workload.id).enumerated() where !dominatedPairs.contains([o, w, k]) {
                     let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
-                    let key = ServingPair.key(workload: workload.id, precision: option.precision)
+                    let key = ServedKey.key(workload: workload.id, precision: option.precision)
                     for p in 0..<periods {
                         for slice in scenario.timeSlices {
                             lp.addVariable(name: name("x", offering.id, key, labels[p], slice.name), lowerBound: 0)
