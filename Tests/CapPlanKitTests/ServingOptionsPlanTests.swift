@@ -91,7 +91,7 @@ final class ServingOptionsPlanTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(reduced.objectiveValue), 3_000_000, accuracy: 1e-6)
         XCTAssertEqual(reducedModel.index.servingPairs.map(\.precision), [.int4])
         XCTAssertEqual(reducedModel.reductions, [
-            "not built, slower than another option of the same offering and workload, neither with a replica size: h100-node/chat@bf16",
+            "not built, no faster than another option of the same offering and workload, neither with a replica size: h100-node/chat@bf16",
         ])
     }
 
@@ -290,6 +290,29 @@ final class ServingOptionsPlanTests: XCTestCase {
         XCTAssertEqual(fullModel.index.servingPairs.count, 2)
         XCTAssertEqual(try XCTUnwrap(reduced.objectiveValue), 175_200, accuracy: 1e-6)
         XCTAssertEqual(try XCTUnwrap(full.objectiveValue), 175_200, accuracy: 1e-6)
+    }
+
+    /// Options without a replica size on one offering: only the fastest is built, the first in
+    /// precision order on a tie (fp8 and int8 both 2000 a node: int8 is left out); an option with
+    /// a replica size is never left out this way (its replicas are another cost: bf16 here).
+    /// 30 000 tokens/s at 2000 a node is 15 nodes, 4 500 000 USD, with or without reductions.
+    func testOnlyTheFastestOptionWithoutReplicaSizeIsBuilt() throws {
+        var node = PurchaseOffering(id: "node", unitPrice: 300_000, acceleratorsPerUnit: 8, lifetimePeriods: 1, throughput: [:])
+        node.derivedServing = ["chat": [
+            Self.option(.bf16, tau: 1000, replica: 16, tensorParallel: 16, perReplica: 2000),
+            Self.option(.fp8, tau: 2000, tensorParallel: 4, perReplica: 1000),
+            Self.option(.int8, tau: 2000, tensorParallel: 4, perReplica: 1000),
+            Self.option(.int4, tau: 1500, tensorParallel: 2, perReplica: 375),
+        ]]
+        let scenario = Self.scenario("tie", workloads: [Self.chat(rate: 30_000)], offerings: [.purchase(node)])
+        let (reduced, model) = try optimum(scenario)
+        XCTAssertEqual(model.index.servingPairs.map(\.precision), [.bf16, .fp8])
+        XCTAssertEqual(model.reductions, [
+            "not built, no faster than another option of the same offering and workload, neither with a replica size: node/chat@int8, node/chat@int4",
+        ])
+        let (full, _) = try optimum(scenario, options: CapacityModelOptions(reductions: false))
+        XCTAssertEqual(try XCTUnwrap(reduced.objectiveValue), 4_500_000, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(full.objectiveValue), 4_500_000, accuracy: 1e-6)
     }
 
     /// The validator's bound counts options: it stays at or above the built model's nonzeros.

@@ -492,8 +492,8 @@ public struct CapacityModelBuilder {
     /// Section 9: among a workload's serving options on one purchase or rental, those without
     /// a replica size share the pool's capacity by load alone, so moving tokens/s from a slower
     /// one to the fastest frees capacity and changes nothing else (same offering: same units,
-    /// spare units, platform; same x in the demand and pool rows). An option without a replica
-    /// size whose τ is strictly below the fastest such option's is never needed at an optimum.
+    /// spare units, platform; same x in the demand and pool rows). So only the fastest option
+    /// without a replica size is built (the first of them on a tie: equal τ, equal columns).
     mutating func findSlowerOptions() {
         var slower: [[Int]] = []
         for (o, offering) in scenario.offerings.enumerated() {
@@ -501,8 +501,9 @@ public struct CapacityModelBuilder {
             for (w, workload) in scenario.workloads.enumerated() {
                 let options = servingOptions(offering: o, workload: workload.id)
                 let loadOnly = options.indices.filter { options[$0].acceleratorsPerReplica == nil }
-                guard let fastest = loadOnly.map({ options[$0].tokensPerSecond }).max() else { continue }
-                for k in loadOnly where options[k].tokensPerSecond < fastest && !dominatedPairs.contains([o, w, k]) {
+                guard var fastest = loadOnly.first else { continue }
+                for k in loadOnly where options[k].tokensPerSecond > options[fastest].tokensPerSecond { fastest = k }
+                for k in loadOnly where k != fastest && !dominatedPairs.contains([o, w, k]) {
                     slower.append([o, w, k])
                 }
             }
@@ -514,7 +515,7 @@ public struct CapacityModelBuilder {
             let precision = servingOptions(offering: pair[0], workload: workload)[pair[2]].precision
             return "\(scenario.offerings[pair[0]].id)/\(ServedKey.key(workload: workload, precision: precision))"
         }
-        reductions.append("not built, slower than another option of the same offering and workload, neither with a replica size: \(names.joined(separator: ", "))")
+        reductions.append("not built, no faster than another option of the same offering and workload, neither with a replica size: \(names.joined(separator: ", "))")
     }
 
     // MARK: Sizes
