@@ -273,6 +273,29 @@ final class ServingOptionsPlanTests: XCTestCase {
         XCTAssertEqual(two.replicas?.map(\.precision), [.bf16, .int4])
     }
 
+    // MARK: Diagnosis names the precision
+
+    /// Infeasible plans say which option stops them: a reserved per-GPU rental capped at 3 GPUs
+    /// holds no 4-GPU bf16 replica; a workload whose only precision does not fit is served by
+    /// no offering, and the diagnosis gives the performance model's reason.
+    func testTheDiagnosisNamesPrecisions() throws {
+        var options = PlanOptions()
+        options.baselines = false
+        var rental = RentalOffering(id: "gpu", pricePerUnitHour: 2, acceleratorsPerUnit: 1, commitment: .period, maxUnits: 3, throughput: [:])
+        rental.derivedServing = ["chat": [Self.option(.bf16, tau: 1000, replica: 4, tensorParallel: 4, perReplica: 4000)]]
+        let capped = try Planner.plan(Self.scenario("capped", workloads: [Self.chat(rate: 300)], offerings: [.rental(rental)]), options: options)
+        XCTAssertEqual(capped.status, .infeasible)
+        let limits = try XCTUnwrap(capped.diagnosis?.shortfalls.first?.limits)
+        XCTAssertTrue(limits.contains("gpu.maxUnits = 3.0 holds fewer than minReplicas 1 replica(s) of chat at bf16 (4 accelerators each, 4 units)"), "\(limits)")
+
+        var node = PurchaseOffering(id: "a100-node", unitPrice: 200_000, acceleratorsPerUnit: 8, lifetimePeriods: 1, throughput: [:])
+        node.unfitPrecisions = ["chat": [UnfitPrecision(precision: .fp8, reason: "A100 has no FP8 arithmetic")]]
+        let unfit = try Planner.plan(Self.scenario("unfit", workloads: [Self.chat(rate: 300)], offerings: [.purchase(node)]), options: options)
+        XCTAssertEqual(unfit.status, .infeasible)
+        XCTAssertEqual(unfit.diagnosis?.shortfalls.first?.limits,
+                       ["no offering serves chat (precisions that do not fit: a100-node at fp8: A100 has no FP8 arithmetic)"])
+    }
+
     // MARK: Reductions and size per option
 
     /// Section 9's reductions per option: on an on-demand rental at 2 USD per unit-hour with
