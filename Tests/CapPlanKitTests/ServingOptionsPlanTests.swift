@@ -273,6 +273,20 @@ final class ServingOptionsPlanTests: XCTestCase {
         XCTAssertEqual(two.replicas?.map(\.precision), [.bf16, .int4])
     }
 
+    /// Cost attribution charges a workload the load of each of its options: on the 5 reserved
+    /// GPUs of case (c) (87 600 USD), chat's one bf16 replica takes 4 GPUs and its int4 replica 1,
+    /// so chat pays all 87 600 and nothing is idle (were options ignored, all of it would be).
+    func testAttributionCountsEveryOptionsLoad() throws {
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(Self.perGPU(rate: 4600, commitment: .period, maxUnits: 5), options: options)
+        let attribution = try XCTUnwrap(plan.finance?.attribution)
+        XCTAssertEqual(attribution.workloads.map(\.workload), ["chat"])
+        XCTAssertEqual(attribution.workloads[0].cost.reserved, 87_600, accuracy: 1e-6)
+        XCTAssertEqual(attribution.idle.total, 0, accuracy: 1e-6)
+        XCTAssertEqual(attribution.workloads[0].tokensServed, 4600 * Self.yearSeconds, accuracy: 1)
+    }
+
     // MARK: Diagnosis names the precision
 
     /// Infeasible plans say which option stops them: a reserved per-GPU rental capped at 3 GPUs
