@@ -48,7 +48,6 @@ public struct ServingPair: Hashable, Sendable {
         self.acceleratorsPerReplica = acceleratorsPerReplica
         self.columns = columns
     }
-
 }
 
 /// Arrival columns b_oq of one purchase: periods `firstPeriod..<periods` (none before q0).
