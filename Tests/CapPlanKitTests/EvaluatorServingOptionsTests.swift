@@ -235,6 +235,38 @@ struct PlanInputServingOptionsTests {
         #expect(nearlyEqual(utilization, 1.0))
     }
 
+    /// End to end on a scenario whose throughputs the performance model derives: the optimal
+    /// plan JSON, read as a CapPlan plan, is re-dispatched at the optimum; written as a full plan
+    /// it names each rate's precision and reads back to the same cost, with no violation.
+    @Test func aPlanWithDerivedOptionsRoundTripsThroughEvaluate() throws {
+        let url = EvaluateFixtures.root.appendingPathComponent("Tests/CapPlanKitTests/Fixtures/valid/precisions.yaml")
+        let scenario = try EvaluateFixtures.scenario(url)
+        let node = try #require(scenario.purchases.first(where: { $0.id == "h100-node" }))
+        #expect(node.derivedServing["chat"]?.isEmpty == false)
+        var planOptions = PlanOptions()
+        planOptions.baselines = false
+        let optimal = try Planner.plan(scenario, options: planOptions)
+        let cost = try #require(optimal.totals?.discountedCost)
+        var options = PlanEvaluationOptions()
+        options.compareWithOptimal = false
+        let fromJSON = try EvaluateFixtures.input(try PlanReport.json(optimal), scenario, file: "plan.json")
+        #expect(fromJSON.shape == .capplanPlan)
+        let completed = try PlanEvaluationRun.evaluate(scenario, input: fromJSON, options: options)
+        #expect(completed.status == .feasible)
+        #expect(relativeDifference(try #require(completed.plan).discountedCost, cost) <= 1e-6)
+        let decisions = try #require(completed.decisions)
+        let text = PlanInputWriter.fullPlanYAML(scenario: scenario, decisions: decisions, name: "derived")
+        #expect(text.contains("precision: "), "\(text)")
+        let full = try EvaluateFixtures.input(text, scenario)
+        // The same rates, the all-zero ones left out.
+        let nonzero = decisions.served.mapValues { $0.filter { $0.value.contains { $0.contains { $0 != 0 } } } }.filter { !$0.value.isEmpty }
+        #expect(full.served.mapValues { $0.filter { $0.value.contains { $0.contains { $0 != 0 } } } }.filter { !$0.value.isEmpty } == nonzero)
+        #expect(nonzero.values.contains { $0.keys.contains { $0.contains("@") } })
+        let checked = try PlanEvaluationRun.evaluate(scenario, input: full, options: options)
+        #expect(checked.status == .feasible && checked.violations.isEmpty, "\(checked.violations)")
+        #expect(relativeDifference(try #require(checked.plan).discountedCost, try #require(completed.plan).discountedCost) < 1e-9)
+    }
+
     @Test func givenThroughputsAndAPIsTakeNoPrecision() throws {
         let text = """
             purchases: []
