@@ -272,6 +272,10 @@ final class ServingDerivationTests: XCTestCase {
         let scenario = try ScenarioLoader.load(text: yaml, fileName: "s.yaml", baseDirectory: ".").scenario
         XCTAssertEqual(scenario.workloads[0].serving?.precisions, [.bf16, .fp8, .int4])
         XCTAssertEqual(scenario.workloads[0].outputShare, 0.3)
+        // The catalog's H100 server takes no measured figure for it: its options are derived.
+        let node = try XCTUnwrap(scenario.purchases.first { $0.id == "h100-node" })
+        XCTAssertNil(node.throughput["chat"])
+        XCTAssertEqual(node.servingOptions(for: "chat").map(\.precision), [.bf16, .fp8, .int4])
     }
 
     /// Edits (sweeps, thresholds) keep a workload's output share tied to its request sizes.
