@@ -165,6 +165,18 @@ struct EvaluatorServingOptionsTests {
         #expect(result.costByComponent.api == 0)
     }
 
+    @Test func ratesOnAPairWhereNoPrecisionFitsNameTheReasons() {
+        var gpu = RentalOffering(id: "gpu", pricePerUnitHour: 2, accelerator: "A100", commitment: .none, throughput: [:])
+        gpu.unfitPrecisions = ["chat": [UnfitPrecision(precision: .bf16, reason: "needs 4 GPUs, the unit has 1")]]
+        let scenario = E.year(offerings: [.rental(gpu)])
+        let result = PlanEvaluator(scenario: scenario).evaluate(
+            PlanDecisions(onDemandUnits: ["gpu": [[1]]], served: ["gpu": ["chat@bf16": [[700]]]]))
+        let domain = result.violations(of: .domain)
+        #expect(domain.count == 1 && domain.first?.amount == 700)
+        #expect(domain.first?.message == "gpu cannot serve chat (no throughput / not in serves; no precision fits: "
+                + "bf16: needs 4 GPUs, the unit has 1) but is given up to 700 tokens/s", "\(domain)")
+    }
+
     @Test func negativeRatesNameTheirPrecision() {
         let decisions = PlanDecisions(arrivals: ["node": [1]], served: E.served(["chat@int4": 2100, "chat@bf16": -100]))
         let result = PlanEvaluator(scenario: E.twoPrecisions).evaluate(decisions)
@@ -233,6 +245,61 @@ struct PlanInputServingOptionsTests {
         #expect(report.status == .feasible)
         let utilization = try #require(report.plan?.ownedUtilization)
         #expect(nearlyEqual(utilization, 1.0))
+    }
+
+    /// End to end on a scenario whose throughputs the performance model derives: the optimal
+    /// plan JSON, read as a CapPlan plan, is re-dispatched at the optimum; written as a full plan
+    /// it names each rate's precision and reads back to the same cost, with no violation.
+    @Test func aPlanWithDerivedOptionsRoundTripsThroughEvaluate() throws {
+        let url = EvaluateFixtures.root.appendingPathComponent("Tests/CapPlanKitTests/Fixtures/valid/precisions.yaml")
+        let scenario = try EvaluateFixtures.scenario(url)
+        let node = try #require(scenario.purchases.first(where: { $0.id == "h100-node" }))
+        #expect(node.derivedServing["chat"]?.isEmpty == false)
+        var planOptions = PlanOptions()
+        planOptions.baselines = false
+        let optimal = try Planner.plan(scenario, options: planOptions)
+        let cost = try #require(optimal.totals?.discountedCost)
+        var options = PlanEvaluationOptions()
+        options.compareWithOptimal = false
+        let fromJSON = try EvaluateFixtures.input(try PlanReport.json(optimal), scenario, file: "plan.json")
+        #expect(fromJSON.shape == .capplanPlan)
+        let completed = try PlanEvaluationRun.evaluate(scenario, input: fromJSON, options: options)
+        #expect(completed.status == .feasible)
+        #expect(relativeDifference(try #require(completed.plan).discountedCost, cost) <= 1e-6)
+        let decisions = try #require(completed.decisions)
+        let text = PlanInputWriter.fullPlanYAML(scenario: scenario, decisions: decisions, name: "derived")
+        #expect(text.contains("precision: "), "\(text)")
+        let full = try EvaluateFixtures.input(text, scenario)
+        // The same rates, the all-zero ones left out.
+        let nonzero = decisions.served.mapValues { $0.filter { $0.value.contains { $0.contains { $0 != 0 } } } }.filter { !$0.value.isEmpty }
+        #expect(full.served.mapValues { $0.filter { $0.value.contains { $0.contains { $0 != 0 } } } }.filter { !$0.value.isEmpty } == nonzero)
+        #expect(nonzero.values.contains { $0.keys.contains { $0.contains("@") } })
+        let checked = try PlanEvaluationRun.evaluate(scenario, input: full, options: options)
+        #expect(checked.status == .feasible && checked.violations.isEmpty, "\(checked.violations)")
+        #expect(relativeDifference(try #require(checked.plan).discountedCost, try #require(completed.plan).discountedCost) < 1e-9)
+    }
+
+    @Test func aWorkloadNoPrecisionFitsIsRefusedWithTheReasons() {
+        // The rental derives nothing for chat: both precisions were unfit.
+        var gpu = RentalOffering(id: "gpu", pricePerUnitHour: 2, accelerator: "A100", commitment: .none, throughput: [:])
+        gpu.unfitPrecisions = ["chat": [UnfitPrecision(precision: .bf16, reason: "needs 4 GPUs, the unit has 1"),
+                                        UnfitPrecision(precision: .int4, reason: "no batch meets the latency limit")]]
+        let scenario = E.year(offerings: [.purchase(E.node(options: [E.option(.bf16, 1000)])), .rental(gpu)])
+        let text = """
+            purchases: []
+            served: [{offering: gpu, workload: chat, precision: bf16, period: 2027, tokensPerSecond: 1}]
+            """
+        do {
+            _ = try PlanInputLoader.load(text: text, fileName: "plan.yaml", scenario: scenario)
+            Issue.record("accepted a workload gpu cannot serve")
+        } catch let error as PlanInputError {
+            #expect(error.diagnostics.map(\.path) == ["served[0].workload"])
+            #expect(error.diagnostics[0].message.hasSuffix(
+                "; no precision of chat fits gpu: bf16: needs 4 GPUs, the unit has 1; int4: no batch meets the latency limit"),
+                "\(error.diagnostics[0].message)")
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 
     @Test func givenThroughputsAndAPIsTakeNoPrecision() throws {

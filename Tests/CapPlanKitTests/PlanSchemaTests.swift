@@ -119,6 +119,47 @@ final class PlanSchemaTests: XCTestCase {
         XCTAssertEqual(result["infeasible"], .some(nil))
     }
 
+    /// Plans that choose precisions (formulation.md section 9): `derivedThroughput`,
+    /// `servedTokensByPrecision` and replica lines with a precision validate; a precision the
+    /// schema does not know, an unknown key in a derived option and a served-tokens entry of 0
+    /// are rejected.
+    func testPlansWithDerivedServingOptionsValidate() throws {
+        let node = try PlanReport.json(try Planner.plan(ServingOptionsPlanTests.nodeScenario))
+        let replicas = try PlanReport.json(try Planner.plan(ServingOptionsPlanTests.perGPU(rate: 300)))
+        XCTAssertTrue(node.contains("\"derivedThroughput\""))
+        XCTAssertTrue(node.contains("\"servedTokensByPrecision\""))
+        XCTAssertTrue(replicas.contains("\"precision\" : \"int4\""))
+        func mutate(_ json: String, _ change: (inout [String: Any]) -> Void) throws -> String {
+            var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            change(&object)
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        func editOption(_ object: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
+            var lines = object["derivedThroughput"] as! [[String: Any]]
+            var options = lines[0]["options"] as! [[String: Any]]
+            change(&options[0])
+            lines[0]["options"] = options
+            object["derivedThroughput"] = lines
+        }
+        let mutants: [(name: String, json: String)] = [
+            ("unknown-precision", try mutate(node) { editOption(&$0) { $0["precision"] = "fp16" } }),
+            ("unknown-option-key", try mutate(node) { editOption(&$0) { $0["quality"] = "ok" } }),
+            ("zero-served-by-precision", try mutate(node) {
+                var periods = $0["periods"] as! [[String: Any]]
+                var workloads = periods[0]["workloads"] as! [[String: Any]]
+                workloads[0]["servedTokensByPrecision"] = ["h100-node": ["bf16": 0]]
+                periods[0]["workloads"] = workloads
+                $0["periods"] = periods
+            }),
+        ]
+        let result = try validate([("derived-node", node), ("derived-replicas", replicas)] + mutants)
+        XCTAssertEqual(result["derived-node"], .some(nil))
+        XCTAssertEqual(result["derived-replicas"], .some(nil))
+        for mutant in mutants {
+            XCTAssertNotNil(try XCTUnwrap(result[mutant.name]), "\(mutant.name) should be rejected by docs/plan.schema.json")
+        }
+    }
+
     func testMutatedPlansAreRejected() throws {
         let good = try PlanReport.json(try Planner.plan(AuditExamples.caseB))
         let infeasible = try PlanReport.json(try Planner.plan(PlannerScenarios.infeasible))

@@ -136,7 +136,7 @@ final class ServingDerivationTests: XCTestCase {
         }
     }
 
-    func testExplicitThroughputWinsIncludingTheCatalogs() throws {
+    func testExplicitThroughputWinsNotTheCatalogs() throws {
         let scenario = try load(Self.header + """
         workloads:
           - {id: chat, model: llama-3.1-70b, precisions: [fp8], inputTokensPerRequest: 1000, outputTokensPerRequest: 200, demand: {tokensPerPeriod: [1e12, 1e12]}}
@@ -150,11 +150,13 @@ final class ServingDerivationTests: XCTestCase {
         XCTAssertNil(mine.derivedServing["chat"])
         // No throughput for `small` here: derived.
         XCTAssertEqual(mine.servingOptions(for: "small").map(\.precision), [.fp8])
-        // The catalog entry's measured throughputs (20,000 and 90,000 tokens/s) win over the model.
+        // The catalog entry's measured throughputs (20,000 and 90,000 tokens/s, one precision at
+        // MLPerf's request sizes) are not applied to workloads that list precisions: derived.
         let catalog = scenario.purchases[1]
-        XCTAssertEqual(catalog.servingOptions(for: "chat"), [ServingOption(tokensPerSecond: 20_000)])
-        XCTAssertEqual(catalog.servingOptions(for: "small"), [ServingOption(tokensPerSecond: 90_000)])
-        XCTAssertTrue(catalog.derivedServing.isEmpty)
+        XCTAssertTrue(catalog.throughput.isEmpty)
+        XCTAssertEqual(catalog.servingOptions(for: "chat").map(\.precision), [.fp8])
+        XCTAssertEqual(catalog.servingOptions(for: "small").map(\.precision), [.fp8])
+        XCTAssertNotEqual(catalog.servingOptions(for: "chat").first?.tokensPerSecond, 20_000)
     }
 
     func testFP8OnA100IsUnfitWithTheModelsReason() throws {
@@ -270,6 +272,20 @@ final class ServingDerivationTests: XCTestCase {
         let scenario = try ScenarioLoader.load(text: yaml, fileName: "s.yaml", baseDirectory: ".").scenario
         XCTAssertEqual(scenario.workloads[0].serving?.precisions, [.bf16, .fp8, .int4])
         XCTAssertEqual(scenario.workloads[0].outputShare, 0.3)
+        // The catalog's H100 server takes no measured figure for it: its options are derived.
+        let node = try XCTUnwrap(scenario.purchases.first { $0.id == "h100-node" })
+        XCTAssertNil(node.throughput["chat"])
+        XCTAssertEqual(node.servingOptions(for: "chat").map(\.precision), [.bf16, .fp8, .int4])
+    }
+
+    /// Edits (sweeps, thresholds) keep a workload's output share tied to its request sizes.
+    func testEditsCannotSetTheOutputShareOfAWorkloadWithPrecisions() throws {
+        let scenario = try load(Self.seventyB).scenario
+        XCTAssertFalse(ScenarioEdit.paths(in: scenario).contains("workloads.chat.outputShare"))
+        XCTAssertThrowsError(try ScenarioEdit.setting("workloads.chat.outputShare", to: 0.5, in: scenario))
+        let scaled = try ScenarioEdit.setting("workloads.chat.demandScale", to: 2, in: scenario)
+        XCTAssertEqual(scaled.workloads[0].demand, [2e12, 2e12])
+        XCTAssertEqual(ScenarioRules.violations(in: scaled), [])
     }
 
     // MARK: Errors
@@ -381,6 +397,47 @@ final class ServingDerivationTests: XCTestCase {
         """)
         XCTAssertEqual(unknown.map(\.path), ["offerings[0].throughput"])
         XCTAssertTrue(unknown.first?.message.contains("accelerator `H20` is not one the performance model knows") ?? false, "\(unknown)")
+    }
+
+    /// Options are bounded before anything is estimated: a scenario that could derive more than
+    /// the size limit leaves room for (each option adds at least 2 nonzeros per period and slice)
+    /// is refused without deriving.
+    func testTooManyPossibleOptionsAreRefusedBeforeDeriving() throws {
+        // 2 periods x 1 slice, a limit of 12 nonzeros: at most 12 / (2 x 2) = 3 options. The
+        // 70B workload could have 4 (BF16 and INT4 on the node and on the rental).
+        let diagnostics = loadErrorsWithLimits(Self.seventyB, ScenarioLimits(maxNonzeros: 12))
+        XCTAssertEqual(diagnostics.map(\.path), [""])
+        XCTAssertTrue(diagnostics.first?.message.contains("precisions could derive more than 3 serving options") ?? false, "\(diagnostics)")
+        var scenario = try load(Self.seventyB).scenario
+        let derived = scenario
+        scenario.offerings = scenario.offerings.map {
+            switch $0 {
+            case .purchase(var o): o.derivedServing = [:]; return .purchase(o)
+            case .rental(var o): o.derivedServing = [:]; return .rental(o)
+            case .api: return $0
+            }
+        }
+        var refused = scenario
+        XCTAssertNil(ServingDerivation.derive(&refused, optionLimit: 3))
+        XCTAssertEqual(refused, scenario)
+        XCTAssertEqual(ServingDerivation.derive(&scenario, optionLimit: 4), 4)
+        XCTAssertEqual(scenario, derived)
+        // A given throughput takes its workload's precisions out of the count.
+        var given = try load(Self.seventyB.replacingOccurrences(of: "acceleratorsPerUnit: 8}", with: "acceleratorsPerUnit: 8, throughput: {chat: 100}}")).scenario
+        XCTAssertEqual(ServingDerivation.derive(&given, optionLimit: 2), 2)
+    }
+
+    func loadErrorsWithLimits(_ text: String, _ limits: ScenarioLimits) -> [Diagnostic] {
+        do {
+            _ = try ScenarioLoader.load(text: text, fileName: "s.yaml", baseDirectory: ".", catalog: TestCatalog.catalog, limits: limits)
+            XCTFail("expected errors")
+            return []
+        } catch let error as ScenarioLoadError {
+            return error.diagnostics
+        } catch {
+            XCTFail("\(error)")
+            return []
+        }
     }
 
     func testReplicaSizeForADerivedWorkloadIsRefused() {

@@ -67,7 +67,8 @@ final class ServingOptionsPlanTests: XCTestCase {
     }
 
     func testThePlanServesAllAtTheCheaperPrecision() throws {
-        let (solution, model) = try optimum(Self.nodeScenario)
+        // Without reductions, both options are in the model and the solver picks int4.
+        let (solution, model) = try optimum(Self.nodeScenario, options: CapacityModelOptions(reductions: false))
         XCTAssertEqual(try XCTUnwrap(solution.objectiveValue), 3_000_000, accuracy: 1e-6)
         XCTAssertEqual(solution[try column(model, "b[h100-node,2027]")], 10)
         XCTAssertEqual(solution[try column(model, "x[h100-node,chat@int4,2027,all-day]")], 30_000, accuracy: 1e-6)
@@ -85,6 +86,13 @@ final class ServingOptionsPlanTests: XCTestCase {
         }
         XCTAssertEqual(coefficients[pairs[0].columns.offset(0, 0)], 1.0 / 1000)
         XCTAssertEqual(coefficients[pairs[1].columns.offset(0, 0)], 1.0 / 3000)
+        // With reductions, bf16 (no replica size, slower on the same node) is not built; same optimum.
+        let (reduced, reducedModel) = try optimum(Self.nodeScenario)
+        XCTAssertEqual(try XCTUnwrap(reduced.objectiveValue), 3_000_000, accuracy: 1e-6)
+        XCTAssertEqual(reducedModel.index.servingPairs.map(\.precision), [.int4])
+        XCTAssertEqual(reducedModel.reductions, [
+            "not built, no faster than another option of the same offering and workload, neither with a replica size: h100-node/chat@bf16",
+        ])
     }
 
     /// The plan's decisions key each derived option `workload@precision`, and the derived
@@ -92,7 +100,7 @@ final class ServingOptionsPlanTests: XCTestCase {
     /// (30 000 tokens/s for a year) at int4, none at bf16, and fp8's reason.
     func testDecisionsAndDerivedThroughputPerOption() throws {
         let scenario = Self.nodeScenario
-        let (solution, model) = try optimum(scenario)
+        let (solution, model) = try optimum(scenario, options: CapacityModelOptions(reductions: false))
         let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: true)
         XCTAssertEqual(Set(try XCTUnwrap(decisions.served["h100-node"]).keys), ["chat@bf16", "chat@int4"])
         XCTAssertEqual(try XCTUnwrap(decisions.served["h100-node"]?["chat@int4"])[0][0], 30_000, accuracy: 1e-6)
@@ -219,6 +227,89 @@ final class ServingOptionsPlanTests: XCTestCase {
         XCTAssertEqual(new.index.servingPairs.map(\.precision), [nil])
     }
 
+    // MARK: The plan, audited by the independent evaluator
+
+    /// `Planner.plan` on the cases above: the evaluator, which recomputes every option's load
+    /// and replicas from the scenario, agrees with the solver's objective, and the plan costs
+    /// the hand-computed figures. Served tokens per offering sum the options; by precision they
+    /// say which one the plan chose.
+    func testPlansWithOptionsPassTheAudit() throws {
+        let cases: [(Scenario, Double)] = [
+            (Self.nodeScenario, 3_000_000),
+            (Self.perGPU(rate: 300), 17_520),
+            (Self.perGPU(rate: 12_000), 210_240),
+            (Self.perGPU(rate: 4600, commitment: .period, maxUnits: 5), 87_600),
+            (Self.perGPU(rate: 4600, minReplicas: 2, commitment: .period, maxUnits: 8), 140_160),
+        ]
+        var options = PlanOptions()
+        options.baselines = false
+        for (scenario, cost) in cases {
+            let plan = try Planner.plan(scenario, options: options)
+            XCTAssertEqual(plan.status, .optimal, scenario.name)
+            let audit = try XCTUnwrap(plan.audit, scenario.name)
+            XCTAssertEqual(audit.violations, [], scenario.name)
+            XCTAssertLessThanOrEqual(audit.relativeDifference, 1e-9, scenario.name)
+            XCTAssertEqual(try XCTUnwrap(plan.totals).discountedCost, cost, accuracy: 1e-6, scenario.name)
+            XCTAssertEqual(try XCTUnwrap(plan.totals).tokensUnserved, 0)
+        }
+
+        let node = try Planner.plan(Self.nodeScenario, options: options)
+        let line = try XCTUnwrap(node.periods.first?.workloads.first)
+        XCTAssertEqual(try XCTUnwrap(line.servedTokens["h100-node"]), 30_000 * Self.yearSeconds, accuracy: 1)
+        XCTAssertEqual(line.servedTokensByPrecision?["h100-node"]?.keys.sorted(), ["int4"])
+        XCTAssertEqual(node.derivedThroughput?.first?.options.map(\.servedTokens).first, 0)
+        let text = PlanReport.text(node)
+        XCTAssertTrue(text.contains("Derived throughput"), text)
+        XCTAssertTrue(text.contains("h100-node/chat fp8 does not fit: no FP8 arithmetic on this accelerator (test)"), text)
+        let row = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("h100-node") && $0.contains("int4") })
+        XCTAssertTrue(row.contains("3000") && row.contains("946.08B"), String(row))
+
+        // One replica line per option that runs replicas, with its precision.
+        let low = try Planner.plan(Self.perGPU(rate: 300), options: options)
+        XCTAssertEqual(low.replicas?.map(\.precision), [.int4])
+        XCTAssertEqual(low.replicas?.first?.periods.first?.peak, 1)
+        XCTAssertTrue(PlanReport.text(low).contains("gpu/chat@int4 (1 acc.)"))
+        let two = try Planner.plan(Self.perGPU(rate: 4600, commitment: .period, maxUnits: 5), options: options)
+        XCTAssertEqual(two.replicas?.map(\.precision), [.bf16, .int4])
+    }
+
+    /// Cost attribution charges a workload the load of each of its options: on the 5 reserved
+    /// GPUs of case (c) (87 600 USD), chat's one bf16 replica takes 4 GPUs and its int4 replica 1,
+    /// so chat pays all 87 600 and nothing is idle (were options ignored, all of it would be).
+    func testAttributionCountsEveryOptionsLoad() throws {
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(Self.perGPU(rate: 4600, commitment: .period, maxUnits: 5), options: options)
+        let attribution = try XCTUnwrap(plan.finance?.attribution)
+        XCTAssertEqual(attribution.workloads.map(\.workload), ["chat"])
+        XCTAssertEqual(attribution.workloads[0].cost.reserved, 87_600, accuracy: 1e-6)
+        XCTAssertEqual(attribution.idle.total, 0, accuracy: 1e-6)
+        XCTAssertEqual(attribution.workloads[0].tokensServed, 4600 * Self.yearSeconds, accuracy: 1)
+    }
+
+    // MARK: Diagnosis names the precision
+
+    /// Infeasible plans say which option stops them: a reserved per-GPU rental capped at 3 GPUs
+    /// holds no 4-GPU bf16 replica; a workload whose only precision does not fit is served by
+    /// no offering, and the diagnosis gives the performance model's reason.
+    func testTheDiagnosisNamesPrecisions() throws {
+        var options = PlanOptions()
+        options.baselines = false
+        var rental = RentalOffering(id: "gpu", pricePerUnitHour: 2, acceleratorsPerUnit: 1, commitment: .period, maxUnits: 3, throughput: [:])
+        rental.derivedServing = ["chat": [Self.option(.bf16, tau: 1000, replica: 4, tensorParallel: 4, perReplica: 4000)]]
+        let capped = try Planner.plan(Self.scenario("capped", workloads: [Self.chat(rate: 300)], offerings: [.rental(rental)]), options: options)
+        XCTAssertEqual(capped.status, .infeasible)
+        let limits = try XCTUnwrap(capped.diagnosis?.shortfalls.first?.limits)
+        XCTAssertTrue(limits.contains("gpu.maxUnits = 3.0 holds fewer than minReplicas 1 replica(s) of chat at bf16 (4 accelerators each, 4 units)"), "\(limits)")
+
+        var node = PurchaseOffering(id: "a100-node", unitPrice: 200_000, acceleratorsPerUnit: 8, lifetimePeriods: 1, throughput: [:])
+        node.unfitPrecisions = ["chat": [UnfitPrecision(precision: .fp8, reason: "A100 has no FP8 arithmetic")]]
+        let unfit = try Planner.plan(Self.scenario("unfit", workloads: [Self.chat(rate: 300)], offerings: [.purchase(node)]), options: options)
+        XCTAssertEqual(unfit.status, .infeasible)
+        XCTAssertEqual(unfit.diagnosis?.shortfalls.first?.limits,
+                       ["no offering serves chat (precisions that do not fit: a100-node at fp8: A100 has no FP8 arithmetic)"])
+    }
+
     // MARK: Reductions and size per option
 
     /// Section 9's reductions per option: on an on-demand rental at 2 USD per unit-hour with
@@ -236,6 +327,29 @@ final class ServingOptionsPlanTests: XCTestCase {
         XCTAssertEqual(fullModel.index.servingPairs.count, 2)
         XCTAssertEqual(try XCTUnwrap(reduced.objectiveValue), 175_200, accuracy: 1e-6)
         XCTAssertEqual(try XCTUnwrap(full.objectiveValue), 175_200, accuracy: 1e-6)
+    }
+
+    /// Options without a replica size on one offering: only the fastest is built, the first in
+    /// precision order on a tie (fp8 and int8 both 2000 a node: int8 is left out); an option with
+    /// a replica size is never left out this way (its replicas are another cost: bf16 here).
+    /// 30 000 tokens/s at 2000 a node is 15 nodes, 4 500 000 USD, with or without reductions.
+    func testOnlyTheFastestOptionWithoutReplicaSizeIsBuilt() throws {
+        var node = PurchaseOffering(id: "node", unitPrice: 300_000, acceleratorsPerUnit: 8, lifetimePeriods: 1, throughput: [:])
+        node.derivedServing = ["chat": [
+            Self.option(.bf16, tau: 1000, replica: 16, tensorParallel: 16, perReplica: 2000),
+            Self.option(.fp8, tau: 2000, tensorParallel: 4, perReplica: 1000),
+            Self.option(.int8, tau: 2000, tensorParallel: 4, perReplica: 1000),
+            Self.option(.int4, tau: 1500, tensorParallel: 2, perReplica: 375),
+        ]]
+        let scenario = Self.scenario("tie", workloads: [Self.chat(rate: 30_000)], offerings: [.purchase(node)])
+        let (reduced, model) = try optimum(scenario)
+        XCTAssertEqual(model.index.servingPairs.map(\.precision), [.bf16, .fp8])
+        XCTAssertEqual(model.reductions, [
+            "not built, no faster than another option of the same offering and workload, neither with a replica size: node/chat@int8, node/chat@int4",
+        ])
+        let (full, _) = try optimum(scenario, options: CapacityModelOptions(reductions: false))
+        XCTAssertEqual(try XCTUnwrap(reduced.objectiveValue), 4_500_000, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(full.objectiveValue), 4_500_000, accuracy: 1e-6)
     }
 
     /// The validator's bound counts options: it stays at or above the built model's nonzeros.

@@ -132,3 +132,87 @@ final class TwinGeneratedFeatureTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, 30)
     }
 }
+
+/// The planner against the twin on generated scenarios whose pairs are served through derived
+/// serving options (docs/formulation.md section 9), on top of section 8's features: the builder,
+/// the twin and the evaluator (in the planner's audit) must agree with several precisions per pair.
+final class TwinGeneratedServingOptionsTests: XCTestCase {
+    /// `withFeatures(base, seed)` with about 70 % of the pairs of purchases and rentals turned
+    /// into derived options: the given throughput τ (and replica size a) becomes a bf16 option,
+    /// joined by maybe an fp8 option (1.2-2 τ, same size) and maybe an int4 option (1.5-3 τ,
+    /// half the size where that still divides); the workload then lists those precisions.
+    static func withServingOptions(_ base: Scenario, seed: UInt64) -> Scenario {
+        var scenario = TwinGeneratedFeatureTests.withFeatures(base, seed: seed)
+        var rng = ScenarioRNG(seed: seed &* 0x51_7CC1 &+ 5)
+        var derivedWorkloads = Set<String>()
+        func derive(_ throughput: inout [String: Double], _ sizes: inout [String: Int]) -> [String: [ServingOption]] {
+            var derived: [String: [ServingOption]] = [:]
+            for w in scenario.workloads {
+                guard let tau = throughput[w.id], tau > 0, rng.chance(0.7) else { continue }
+                let size = sizes[w.id]
+                var options = [ServingOption(precision: .bf16, tokensPerSecond: tau, acceleratorsPerReplica: size)]
+                if rng.chance(0.5) {
+                    options.append(ServingOption(precision: .fp8, tokensPerSecond: tau * rng.uniform(1.2, 2), acceleratorsPerReplica: size))
+                }
+                if rng.chance(0.8) {
+                    let half = size.map { $0 >= 2 ? $0 / 2 : $0 }
+                    options.append(ServingOption(precision: .int4, tokensPerSecond: tau * rng.uniform(1.5, 3), acceleratorsPerReplica: half))
+                }
+                throughput[w.id] = nil
+                sizes[w.id] = nil
+                derived[w.id] = options
+                derivedWorkloads.insert(w.id)
+            }
+            return derived
+        }
+        scenario.offerings = scenario.offerings.map { offering in
+            switch offering {
+            case .purchase(var o):
+                o.derivedServing = derive(&o.throughput, &o.acceleratorsPerReplica)
+                return .purchase(o)
+            case .rental(var o):
+                o.derivedServing = derive(&o.throughput, &o.acceleratorsPerReplica)
+                return .rental(o)
+            case .api:
+                return offering
+            }
+        }
+        for i in scenario.workloads.indices where derivedWorkloads.contains(scenario.workloads[i].id) {
+            scenario.workloads[i].serving = WorkloadServing(precisions: [.bf16, .fp8, .int4], inputTokens: 1000, outputTokens: 250)
+        }
+        return scenario
+    }
+
+    func testPlannerAndMathProgTwinAgreeWithDerivedServingOptions() throws {
+        var compared = 0, withOptions = 0
+        for seed in UInt64(1)...40 {
+            let scenario = Self.withServingOptions(ScenarioGenerator(size: .tiny, seed: seed).scenario(), seed: seed)
+            let options = (scenario.purchases.map(\.derivedServing) + scenario.rentals.map(\.derivedServing))
+                .flatMap(\.values).filter { $0.count > 1 }
+            if !options.isEmpty { withOptions += 1 }
+            if try TwinGeneratedTests.assertPlannerAgreesWithTwin(scenario, seed: seed) { compared += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(withOptions, 25, "too few scenarios with several precisions on a pair")
+        XCTAssertGreaterThanOrEqual(compared, 30)
+    }
+
+    /// `--relax` on the same scenarios: continuous units and replicas per option, binaries kept;
+    /// the evaluator's audit (which throws on disagreement) passes and the bound is no dearer.
+    func testRelaxedPlansPassTheAuditWithDerivedServingOptions() throws {
+        var compared = 0
+        for seed in UInt64(1)...40 {
+            let scenario = Self.withServingOptions(ScenarioGenerator(size: .tiny, seed: seed).scenario(), seed: seed)
+            var options = PlanOptions()
+            options.baselines = false
+            options.mipGap = 1e-9
+            let whole = try Planner.plan(scenario, options: options)
+            options.relax = true
+            let relaxed = try Planner.plan(scenario, options: options)
+            guard whole.status == .optimal, relaxed.status == .optimal else { continue }
+            let bound = try XCTUnwrap(relaxed.totals?.discountedCost), cost = try XCTUnwrap(whole.totals?.discountedCost)
+            XCTAssertLessThanOrEqual(bound, cost * (1 + 1e-9), "seed \(seed)")
+            compared += 1
+        }
+        XCTAssertGreaterThanOrEqual(compared, 30)
+    }
+}

@@ -38,7 +38,7 @@ public enum CostAttribution {
             let served = decisions.served[offering.id] ?? [:]
             return workloads.enumerated().flatMap { w, workload in
                 offering.servingOptions(for: workload.id).compactMap { option -> (Int, [[Double]])? in
-                    let key = ServingPair.key(workload: workload.id, precision: option.precision)
+                    let key = ServedKey.key(workload: workload.id, precision: option.precision)
                     if let size = option.acceleratorsPerReplica, let replicas = evaluation.replicas[offering.id]?[key] {
                         let unitsPerReplica = Double(size) / Double(offering.acceleratorsPerUnit)
                         return (w, replicas.map { $0.map { $0 * unitsPerReplica } })
@@ -52,7 +52,7 @@ public enum CostAttribution {
         /// `workload@precision` for each derived option.
         func servedKeys(_ offering: Offering, workload: String) -> [String] {
             let options = CapacityModelBuilder.servingOptions(offering, workload: workload)
-            return options.isEmpty ? [workload] : options.map { ServingPair.key(workload: workload, precision: $0.precision) }
+            return options.isEmpty ? [workload] : options.map { ServedKey.key(workload: workload, precision: $0.precision) }
         }
         /// Shares a slice's cost among the workloads by load over `capacity` units; the rest is idle.
         func share(_ cost: Double, capacity: Double, loads: [(Int, [[Double]])], p: Int, s: Int,

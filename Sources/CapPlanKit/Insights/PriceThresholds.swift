@@ -221,11 +221,17 @@ public enum PriceThresholds {
         for (p, bySlice) in (decisions.onDemandUnits[id] ?? []).enumerated() {
             for (s, units) in bySlice.enumerated() where units > 1e-9 { usage["rent \(labels[p]) \(slices[s].name)"] = units }
         }
-        for (workload, rates) in decisions.served[id] ?? [:] {
-            for (p, bySlice) in rates.enumerated() {
+        // Per workload, its serving options summed (the document's servedTokens), in key order.
+        var served: [String: [Double]] = [:]
+        for key in (decisions.served[id] ?? [:]).keys.sorted() {
+            let workload = ServedKey.parse(key).workload
+            for (p, bySlice) in decisions.served[id]![key]!.enumerated() {
                 let tokens = zip(bySlice, slices).reduce(0.0) { $0 + $1.0 * days * $1.1.hours * 3600 }
-                if tokens > tolerance { usage["serve \(labels[p]) \(workload)"] = tokens }
+                served[workload, default: Array(repeating: 0, count: labels.count)][p] += tokens
             }
+        }
+        for (workload, tokens) in served {
+            for (p, value) in tokens.enumerated() where value > tolerance { usage["serve \(labels[p]) \(workload)"] = value }
         }
         return usage
     }

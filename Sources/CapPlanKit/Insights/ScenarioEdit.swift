@@ -31,7 +31,10 @@ public enum ScenarioEdit {
     static func targets(in scenario: Scenario) -> [(path: String, target: Target)] {
         var list: [(path: String, target: Target)] = [("discountRate", .discountRate)]
         for (w, workload) in scenario.workloads.enumerated() {
-            for field in ["outputShare", "demandScale"] { list.append(("workloads.\(workload.id).\(field)", .workload(w, field))) }
+            // A workload with precisions takes its output share from its request sizes (ScenarioRules.outputShare).
+            for field in workload.serving == nil ? ["outputShare", "demandScale"] : ["demandScale"] {
+                list.append(("workloads.\(workload.id).\(field)", .workload(w, field)))
+            }
         }
         for (k, offering) in scenario.offerings.enumerated() {
             let prefix = "offerings.\(offering.id)."

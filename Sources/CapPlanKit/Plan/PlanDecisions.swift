@@ -11,8 +11,10 @@ public struct PlanDecisions: Hashable, Sendable, Codable {
     public var reservedUnits: [String: [Double]]
     /// m_ops: average on-demand units (`commitment: none`), by offering id, `[period][slice]`.
     public var onDemandUnits: [String: [[Double]]]
-    /// x_owps and y_awps: tokens/s of each workload served by each offering (purchase, rental or API),
-    /// by offering id then workload id, `[period][slice]`. Pairs that cannot serve are absent.
+    /// x_owkps and y_awps: tokens/s of each workload served by each offering (purchase, rental or API),
+    /// by offering id then serving key, `[period][slice]`: the workload id, or `workload@precision`
+    /// for a serving option the performance model derived (`ServedKey`, docs/formulation.md
+    /// section 9). Options that cannot serve, and options the build left out, are absent.
     public var served: [String: [String: [[Double]]]]
     /// u_wps: unserved tokens/s by workload id, `[period][slice]` (present only when a penalty is set).
     public var unserved: [String: [[Double]]]

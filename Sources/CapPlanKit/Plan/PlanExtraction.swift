@@ -65,7 +65,7 @@ enum PlanExtraction {
         // Keyed by serving option: the workload id, `workload@precision` for a derived option.
         for (k, pair) in index.servingPairs.enumerated() {
             let offering = scenario.offerings[pair.offering].id
-            let key = ServingPair.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)
+            let key = ServedKey.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)
             decisions.served[offering, default: [:]][key] = bySlice(rates[k])
         }
         for (w, values) in unservedRates.enumerated() {
@@ -111,7 +111,7 @@ enum PlanExtraction {
 
         // Rates as reported (trimmed and cleaned), per serving option: [period][slice].
         func served(_ pair: ServingPair) -> [[Double]] {
-            decisions.served[scenario.offerings[pair.offering].id]?[ServingPair.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)] ?? []
+            decisions.served[scenario.offerings[pair.offering].id]?[ServedKey.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)] ?? []
         }
         // Load in units (Σ over serving options x / τ) per offering, period and slice.
         var load = [Int: [Double]]()
@@ -304,7 +304,7 @@ enum PlanExtraction {
             for workload in scenario.workloads {
                 for option in CapacityModelBuilder.servingOptions(offering, workload: workload.id) {
                     guard let size = option.acceleratorsPerReplica,
-                          let values = byOption[ServingPair.key(workload: workload.id, precision: option.precision)] else { continue }
+                          let values = byOption[ServedKey.key(workload: workload.id, precision: option.precision)] else { continue }
                     let periods: [PlanDocument.ReplicaPeriod] = values.enumerated().compactMap { p, bySlice in
                         guard bySlice.contains(where: { $0 > 0 }) else { return nil }
                         return .init(period: labels[p], replicas: Dictionary(uniqueKeysWithValues: zip(slices, bySlice)),
@@ -336,7 +336,7 @@ enum PlanExtraction {
                 guard !derived.isEmpty || !unfit.isEmpty else { continue }
                 let options: [PlanDocument.DerivedOption] = derived.compactMap { option in
                     guard let precision = option.precision, let how = option.derivation else { return nil }
-                    let rates = decisions.served[offering.id]?[ServingPair.key(workload: workload.id, precision: precision)] ?? []
+                    let rates = decisions.served[offering.id]?[ServedKey.key(workload: workload.id, precision: precision)] ?? []
                     var tokens = 0.0
                     for bySlice in rates {
                         for (s, rate) in bySlice.enumerated() where s < slices.count { tokens += rate * days * slices[s].hours * 3600 }

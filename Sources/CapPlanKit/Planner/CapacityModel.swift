@@ -48,12 +48,6 @@ public struct ServingPair: Hashable, Sendable {
         self.acceleratorsPerReplica = acceleratorsPerReplica
         self.columns = columns
     }
-
-    /// The option's index in names: the workload id, `workload@precision` for a derived option
-    /// (`x[o,w@fp8,p,s]`; the key of `PlanDecisions.served`).
-    static func key(workload: String, precision: Precision?) -> String {
-        precision.map { "\(workload)@\($0.rawValue)" } ?? workload
-    }
 }
 
 /// Arrival columns b_oq of one purchase: periods `firstPeriod..<periods` (none before q0).
@@ -302,9 +296,10 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// The index of an option in names: `w`, or `w@fp8` for a derived option.
+    /// The index of an option in names: `w`, or `w@fp8` for a derived option (`ServedKey`, the
+    /// key of `PlanDecisions.served` too).
     func optionName(_ pair: ServingPair) -> String {
-        ServingPair.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)
+        ServedKey.key(workload: scenario.workloads[pair.workload].id, precision: pair.precision)
     }
 
     /// (d_o, k_o) of a purchase or rental.
@@ -482,7 +477,7 @@ public struct CapacityModelBuilder {
             let names = dominatedPairs.sorted { ($0[0], $0[1], $0[2]) < ($1[0], $1[1], $1[2]) }.map { pair in
                 let workload = scenario.workloads[pair[1]].id
                 let precision = Self.servingOptions(scenario.offerings[pair[0]], workload: workload).dropFirst(pair[2]).first?.precision
-                return "\(scenario.offerings[pair[0]].id)/\(ServingPair.key(workload: workload, precision: precision))"
+                return "\(scenario.offerings[pair[0]].id)/\(ServedKey.key(workload: workload, precision: precision))"
             }
             reductions.append("not built, dearer per token than an unlimited option for the same workload: \(names.joined(separator: ", "))")
         }
@@ -490,6 +485,36 @@ public struct CapacityModelBuilder {
             let names = dominatedUnserved.sorted().map { scenario.workloads[$0].id }
             reductions.append("unserved demand not built (an unlimited option costs less than the penalty): \(names.joined(separator: ", "))")
         }
+        findSlowerOptions()
+    }
+
+    /// Section 9: among a workload's serving options on one purchase or rental, those without
+    /// a replica size share the pool's capacity by load alone, so moving tokens/s from a slower
+    /// one to the fastest frees capacity and changes nothing else (same offering: same units,
+    /// spare units, platform; same x in the demand and pool rows). So only the fastest option
+    /// without a replica size is built (the first of them on a tie: equal τ, equal columns).
+    mutating func findSlowerOptions() {
+        var slower: [[Int]] = []
+        for (o, offering) in scenario.offerings.enumerated() {
+            if case .api = offering { continue }
+            for (w, workload) in scenario.workloads.enumerated() {
+                let options = servingOptions(offering: o, workload: workload.id)
+                let loadOnly = options.indices.filter { options[$0].acceleratorsPerReplica == nil }
+                guard var fastest = loadOnly.first else { continue }
+                for k in loadOnly where options[k].tokensPerSecond > options[fastest].tokensPerSecond { fastest = k }
+                for k in loadOnly where k != fastest && !dominatedPairs.contains([o, w, k]) {
+                    slower.append([o, w, k])
+                }
+            }
+        }
+        guard !slower.isEmpty else { return }
+        dominatedPairs.formUnion(slower)
+        let names = slower.map { pair in
+            let workload = scenario.workloads[pair[1]].id
+            let precision = servingOptions(offering: pair[0], workload: workload)[pair[2]].precision
+            return "\(scenario.offerings[pair[0]].id)/\(ServedKey.key(workload: workload, precision: precision))"
+        }
+        reductions.append("not built, no faster than another option of the same offering and workload, neither with a replica size: \(names.joined(separator: ", "))")
     }
 
     // MARK: Sizes
@@ -650,7 +675,7 @@ public struct CapacityModelBuilder {
             for (w, workload) in scenario.workloads.enumerated() {
                 for (k, option) in servingOptions(offering: o, workload: workload.id).enumerated() where !dominatedPairs.contains([o, w, k]) {
                     let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
-                    let key = ServingPair.key(workload: workload.id, precision: option.precision)
+                    let key = ServedKey.key(workload: workload.id, precision: option.precision)
                     for p in 0..<periods {
                         for slice in scenario.timeSlices {
                             lp.addVariable(name: name("x", offering.id, key, labels[p], slice.name), lowerBound: 0)

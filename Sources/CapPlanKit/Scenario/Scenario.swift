@@ -276,6 +276,68 @@ extension SelfRunOffering {
     public func canServe(_ workload: String) -> Bool { !servingOptions(for: workload).isEmpty }
 }
 
+/// A training or fine-tuning job run on owned or rented capacity (docs/formulation.md section 10).
+public struct TrainingJob: Hashable, Sendable {
+    public var id: String
+    /// F_j: floating-point operations of the run, before the overhead factor.
+    public var flops: Double
+    /// How `flops` was given, for the plan: `flops`, `6·N·D` (full training: parameters and
+    /// tokens), `4·N·D` (LoRA: frozen weights get no gradient), or `accelerator-hours on ID`.
+    public var computeBasis: String
+    /// The arithmetic the job trains in (`bf16` default; `fp8` where the accelerator has it).
+    public var precision: Precision
+    /// φ_j >= 1: checkpoints, restarts and evaluation, as a factor on the compute.
+    public var overhead: Double
+    /// Zero-based index of the first period the job may run in (0 when absent or before the horizon).
+    public var earliestStartIndex: Int
+    /// Zero-based index of the last period the job may run in (its deadline, inclusive).
+    public var deadlineIndex: Int
+    /// M_j: accelerators the job needs at least, in one pool, in every slice it runs.
+    public var minAccelerators: Int
+    /// The pools it can run on, in scenario order, with the accelerator-hours it needs on each
+    /// (filled after validation, like `derivedServing`; empty pools are refused by validation).
+    public var pools: [TrainingPool]
+
+    public init(
+        id: String, flops: Double, computeBasis: String = "flops", precision: Precision = .bf16, overhead: Double = 1,
+        earliestStartIndex: Int = 0, deadlineIndex: Int, minAccelerators: Int = 1, pools: [TrainingPool] = []
+    ) {
+        self.id = id
+        self.flops = flops
+        self.computeBasis = computeBasis
+        self.precision = precision
+        self.overhead = overhead
+        self.earliestStartIndex = earliestStartIndex
+        self.deadlineIndex = deadlineIndex
+        self.minAccelerators = minAccelerators
+        self.pools = pools
+    }
+}
+
+/// A pool a job can run on: a purchase, or a rental with `clusterNetworking`, whose accelerator
+/// the performance model knows and that has the job's arithmetic.
+public struct TrainingPool: Hashable, Sendable {
+    /// The offering id.
+    public var offering: String
+    /// Dense peak TFLOPS of one accelerator at the job's precision.
+    public var peakTFLOPS: Double
+    /// The model FLOPs utilization used on this pool (the job's `mfu`, else the default of the
+    /// accelerator family and precision).
+    public var mfu: Double
+    /// Where `mfu` comes from (the job, or the default's source).
+    public var mfuSource: String
+    /// A_jo = F_j φ_j / (3600 · peakTFLOPS · 10^12 · mfu): accelerator-hours the job needs here.
+    public var acceleratorHours: Double
+
+    public init(offering: String, peakTFLOPS: Double, mfu: Double, mfuSource: String, acceleratorHours: Double) {
+        self.offering = offering
+        self.peakTFLOPS = peakTFLOPS
+        self.mfu = mfu
+        self.mfuSource = mfuSource
+        self.acceleratorHours = acceleratorHours
+    }
+}
+
 /// How purchases are costed.
 public enum CapexAccounting: String, Sendable, Codable, CaseIterable {
     /// Straight-line: c_o / L_o per unit and period in service.
@@ -403,6 +465,9 @@ public struct RentalOffering: Hashable, Sendable, SelfRunOffering {
     public var derivedServing: [String: [ServingOption]] = [:]
     /// Precisions that could not be derived, by workload id, with the reason.
     public var unfitPrecisions: [String: [UnfitPrecision]] = [:]
+    /// Whether the units are networked for multi-node training (`clusterNetworking`): only then
+    /// can a training job run on this rental (owned hardware is assumed networked).
+    public var clusterNetworking: Bool = false
 
     public init(
         id: String, pricePerUnitHour: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
@@ -559,6 +624,8 @@ public struct Scenario: Hashable, Sendable {
     public var policy: Policy
     /// Platform costs, in scenario order; a platform absent here costs nothing to run on.
     public var platforms: [PlatformCost]
+    /// Training and fine-tuning jobs, in scenario order (docs/formulation.md section 10).
+    public var jobs: [TrainingJob] = []
 
     public init(
         name: String, horizon: Horizon, discountRate: Double = 0, capexAccounting: CapexAccounting = .amortized,

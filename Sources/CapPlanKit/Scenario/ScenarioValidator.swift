@@ -140,7 +140,20 @@ struct ScenarioValidator {
 
         // Derived throughput (docs/formulation.md section 9), before the model size: each
         // precision that fits is a serving option with columns of its own.
-        ServingDerivation.derive(&scenario)
+        // Bounded first, before anything is estimated: each option adds at least two nonzeros
+        // per period and slice (its column in the demand and the capacity rows), as the bound
+        // below counts, so a scenario that could derive more options than the limit leaves room
+        // for is refused like one whose bound is over the limit.
+        let periodSlices = horizon.periods * max(1, slices.count)
+        let optionLimit = max(0, limits.maxNonzeros / (2 * periodSlices) - offerings.pairs)
+        guard ServingDerivation.derive(&scenario, optionLimit: optionLimit) != nil else {
+            sink.error("", at: raw.root, "the model could have more than \(formatCount(Double(limits.maxNonzeros))) nonzeros, the limit:"
+                + " \(horizon.periods) periods x \(slices.count) time slices, and precisions could derive more than \(formatCount(Double(optionLimit)))"
+                + " serving options (every allowed precision of every workload on every purchase and rental with a known accelerator and"
+                + " no throughput for it; each adds at least 2 nonzeros per period and slice); allow fewer precisions, list them on fewer"
+                + " workloads, give fewer offerings an accelerator the performance model knows, or raise the model-size limit")
+            return nil
+        }
         checkDerivedServing(scenario, workloads: workloadsResult, offerings: offerings, incomplete: offerings.incomplete)
 
         // Model size.
@@ -623,11 +636,14 @@ struct ScenarioValidator {
                             + " the performance model knows, so none is derived; it knows \(listing(AcceleratorSpec.all.map(\.catalogName), noun: "accelerators", shown: 20)))")
             }
 
-            // Throughput: catalog by model, then explicit keys.
+            // Throughput: catalog by model, then explicit keys. A workload that lists
+            // `precisions` asks for the performance model's options at its own request sizes and
+            // latency, so the catalog's measured figure (one precision, MLPerf's request sizes)
+            // does not stand in for them; a `throughput` key typed in the scenario still wins.
             func throughput(catalogByModel: [String: CatalogThroughput]?) -> [String: Double] {
                 var t: [String: Double] = [:]
                 if let byModel = catalogByModel {
-                    for wid in workloads.order {
+                    for wid in workloads.order where workloads.withPrecisions[wid] == nil {
                         if let model = workloads.models[wid], let entry = byModel[model] { t[wid] = entry.tokensPerSecond }
                     }
                 }
