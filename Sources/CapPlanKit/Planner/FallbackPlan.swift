@@ -10,10 +10,13 @@ import LinearProgramming
 ///    fixed at 0 in the capacity rows (the spare units held for free) and the `poolInUse` rows
 ///    relaxed to Σ_w x ≤ Σ_w r (what y_op = 1 allows). Every whole-unit plan is a point of it
 ///    with y = 0 there, so its optimum is still a lower bound. On generated large seed 1 the
-///    whole relaxation does not finish within a minute; this one takes seconds.
-/// 2. **A fixed fleet.** The rounding candidates of `RoundingHeuristic` (the relaxation's fleet
-///    rounded up, down, every arrival down), then "no new units" (the existing fleet, reserved
-///    rentals at zero), which is feasible whenever every workload has an option without a limit.
+///    whole relaxation does not finish within a minute; this one takes seconds. When the
+///    Benders master fails numerically, fewer rounds and the bound they reached.
+/// 2. **Fixed fleets.** The relaxation's fleet rounded up and down, the rounding candidates of
+///    `RoundingHeuristic` (raised to hold the replicas rounded up), then "no new units" (the
+///    existing fleet, reserved rentals at zero), which is feasible whenever every workload has
+///    an option without a limit; the cheapest completion kept, then each offering's fleet
+///    rounded the other way where that is cheaper.
 /// 3. **Per-block completion.** With every integer column but the replicas ρ and their
 ///    binaries z fixed (arrivals, units in service, reserved units, contract starts, platforms,
 ///    pools in use), no row links two periods or two slices: the MIP left splits into one tiny
