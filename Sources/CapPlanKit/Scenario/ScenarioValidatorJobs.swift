@@ -185,7 +185,7 @@ extension ScenarioValidator {
                 : reasons.prefix(8).joined(separator: "; ") + (reasons.count > 8 ? "; and \(reasons.count - 8) more offerings" : "")
             sink.error(raw.path, at: raw.node,
                        "expected at least one pool for job `\(job.id)`: a purchase, or a rental with clusterNetworking, whose accelerator the"
-                        + " performance model knows and has \(job.precision.rawValue) arithmetic, with room for \(job.minAccelerators) accelerators;"
+                        + " performance model knows and has \(job.precision.rawValue) arithmetic, with room for \(job.minAccelerators == 1 ? "1 accelerator" : "\(job.minAccelerators) accelerators");"
                         + " none is: \(why)")
         }
     }
