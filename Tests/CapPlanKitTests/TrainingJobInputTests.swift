@@ -238,6 +238,25 @@ final class TrainingJobInputTests: XCTestCase {
         XCTAssertEqual(back, s)
     }
 
+    /// `ScenarioRules.violations` (the generator's and the edits' check) covers jobs too.
+    func testRuleViolationsCoverJobs() throws {
+        var s = try load(Self.header + """
+              - {id: ok, flops: 1e21}
+            """)
+        XCTAssertEqual(ScenarioRules.violations(in: s), [])
+        s.jobs[0].deadlineIndex = 4
+        s.jobs[0].mfu = 0
+        s.jobs[0].precision = .int4
+        s.jobs.append(s.jobs[0])
+        s.jobs[1].pools = []
+        let found = ScenarioRules.violations(in: s)
+        XCTAssertTrue(found.contains("jobs.ok.window: expected 0 <= earliestStart <= deadline < 4, got 0...4"), "\(found)")
+        XCTAssertTrue(found.contains { $0.hasPrefix("jobs.ok.mfu: expected a model FLOPs utilization in (0, 1]") }, "\(found)")
+        XCTAssertTrue(found.contains("jobs.ok.precision: expected bf16 or fp8, got int4"), "\(found)")
+        XCTAssertTrue(found.contains("jobs.ok: expected a unique job id"), "\(found)")
+        XCTAssertTrue(found.contains("jobs.ok.pools: expected at least one pool"), "\(found)")
+    }
+
     /// Size: each pool adds at most 1 + 12 × |window| × slices nonzeros. One job, two pools, a
     /// window of 3 periods (indices 1...3), 2 slices: 2 × (1 + 12 × 3 × 2) = 146.
     func testNonzeroBoundPerJob() {
