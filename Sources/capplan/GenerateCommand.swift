@@ -23,8 +23,13 @@ struct GenerateCommand: ParsableCommand {
           help: "Let the seed give some workloads a model and allowed precisions, whose throughput the performance model derives on some purchases and rentals (docs/scale-suite.md).")
     var precisions = true
 
+    @Flag(inversion: .prefixedNo,
+          help: "Let the seed give some tiny and small scenarios one or two training or fine-tuning jobs (docs/scale-suite.md).")
+    var jobs = true
+
     func run() throws {
-        let generator = ScenarioGenerator(size: size, seed: seed, procurementFeatures: procurement, servingFeatures: precisions)
+        let generator = ScenarioGenerator(
+            size: size, seed: seed, procurementFeatures: procurement, servingFeatures: precisions, trainingFeatures: jobs)
         let text = ScenarioWriter.yaml(generator.scenario())
         if let output { try SafeOutput.write(text, to: output) } else { try Console.out(text) }
     }

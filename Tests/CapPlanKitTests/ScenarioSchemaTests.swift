@@ -91,6 +91,9 @@ final class ScenarioSchemaTests: XCTestCase {
             // checked by the schema too; whether a throughput can be derived is capplan's).
             "precisions-unknown.yaml", "request-tokens-zero.yaml", "request-tokens-without-precisions.yaml",
             "precisions-model-missing.yaml",
+            // Issue 14: jobs' compute forms and ranges (a window within the horizon and a pool
+            // for every job are capplan's checks alone).
+            "job-two-compute-forms.yaml", "job-mfu-zero.yaml", "job-method-typo.yaml", "rental-cluster-networking-number.yaml",
         ]
         let files = names.map { dir.appendingPathComponent($0) }
         let result = try validate(files)

@@ -345,8 +345,14 @@ enum BuiltInCatalogData {
             id: r.id, provider: r.provider, accelerator: r.accelerator, acceleratorsPerUnit: r.acceleratorsPerUnit,
             pricePerUnitHour: r.pricePerUnitHour, commitment: r.commitment, term: r.term, throughputByModel: r.throughputByModel,
             price: r.price, termMonths: termMonths(r.term), platform: platform(r.accelerator),
-            acceleratorsPerReplicaByModel: replicaSizes(r.accelerator, models: Array(r.throughputByModel.keys)))
+            acceleratorsPerReplicaByModel: replicaSizes(r.accelerator, models: Array(r.throughputByModel.keys)),
+            clusterNetworking: clusterNetworking(r))
     }
+
+    /// Multi-GPU instances come with a cluster fabric (AWS p5/p5e: 3,200 Gbps EFA; p4de: 400
+    /// Gbps EFA, per the EC2 accelerated-computing instance pages) and can train across nodes;
+    /// the catalog's single-GPU and single-chip rentals are sold without one.
+    static func clusterNetworking(_ r: CatalogRental) -> Bool { r.acceleratorsPerUnit > 1 }
 
     static let listedRentals: [CatalogRental] = [
         // AWS sells p5/p5e/p4de only as 8-GPU instances: one unit = one instance.

@@ -310,7 +310,7 @@ public enum CatalogReport {
                     acceleratorsPerUnit: r.acceleratorsPerUnit, pricePerUnitHour: r.pricePerUnitHour,
                     commitment: r.commitment, term: r.term, throughput: throughputJSON(r.throughputByModel),
                     price: SourceJSON(r.price), termMonths: r.termMonths, platform: r.platform,
-                    acceleratorsPerReplica: r.acceleratorsPerReplicaByModel)
+                    acceleratorsPerReplica: r.acceleratorsPerReplicaByModel, clusterNetworking: r.clusterNetworking)
             },
             apis: catalog.apis.map { a in
                 APIJSON(
@@ -407,6 +407,8 @@ public enum CatalogReport {
         let termMonths: Int?
         let platform: String?
         let acceleratorsPerReplica: [String: Int]
+        /// Whether training jobs can run on it (multi-node networking).
+        let clusterNetworking: Bool
     }
 
     private struct APIJSON: Encodable {

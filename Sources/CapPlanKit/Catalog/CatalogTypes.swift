@@ -98,12 +98,18 @@ public struct CatalogRental: Hashable, Sendable {
     public let platform: String?
     /// Accelerators one replica of each catalog model needs, by model id (from the memory fit).
     public let acceleratorsPerReplicaByModel: [String: Int]
+    /// Whether the units are networked for multi-node training (`clusterNetworking`): true for
+    /// multi-GPU instances sold with a cluster fabric (AWS p5/p5e with 3,200 Gbps EFA, p4de
+    /// with 400 Gbps EFA, and their capacity blocks), false for single-GPU rentals.
+    public let clusterNetworking: Bool
 
     public init(
         id: String, provider: String, accelerator: String, acceleratorsPerUnit: Int, pricePerUnitHour: Double,
         commitment: RentalCommitment, term: String, throughputByModel: [String: CatalogThroughput], price: CatalogSource,
-        termMonths: Int? = nil, platform: String? = nil, acceleratorsPerReplicaByModel: [String: Int] = [:]
+        termMonths: Int? = nil, platform: String? = nil, acceleratorsPerReplicaByModel: [String: Int] = [:],
+        clusterNetworking: Bool = false
     ) {
+        self.clusterNetworking = clusterNetworking
         self.termMonths = termMonths
         self.platform = platform
         self.acceleratorsPerReplicaByModel = acceleratorsPerReplicaByModel

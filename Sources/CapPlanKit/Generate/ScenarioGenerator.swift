@@ -103,12 +103,18 @@ public struct ScenarioGenerator: Sendable {
     /// exactly what it was before. Defaults to `procurementFeatures`, so that tests that turn
     /// those off for proven optima get neither.
     public let servingFeatures: Bool
+    /// Whether tiny and small scenarios may get training or fine-tuning jobs (issue 14,
+    /// docs/formulation.md section 10). Which do, the seed decides (`trainingShare` of them);
+    /// off, every scenario is exactly what it was before. Defaults to `procurementFeatures`,
+    /// like `servingFeatures`.
+    public let trainingFeatures: Bool
 
-    public init(size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true, servingFeatures: Bool? = nil) {
+    public init(size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true, servingFeatures: Bool? = nil, trainingFeatures: Bool? = nil) {
         self.size = size
         self.seed = seed
         self.procurementFeatures = procurementFeatures
         self.servingFeatures = servingFeatures ?? procurementFeatures
+        self.trainingFeatures = trainingFeatures ?? procurementFeatures
     }
 
     /// Share of generated scenarios that use the issue-11 features: modest, since each adds
@@ -122,6 +128,9 @@ public struct ScenarioGenerator: Sendable {
     /// mixture of experts, which fit one 8-accelerator unit at some precision on most of the
     /// generated accelerators (docs/scale-suite.md).
     static let servingModels = ["llama-3.1-8b", "llama-3.1-70b", "mixtral-8x7b"]
+    /// Share of tiny and small scenarios with jobs (with `trainingFeatures`). Larger sizes get
+    /// none, so that the scale suite's timings stay comparable with earlier runs.
+    public static let trainingShare = 0.3
 
     static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
     static let purchaseNames: [(id: String, accelerator: String)] = [
@@ -313,6 +322,18 @@ public struct ScenarioGenerator: Sendable {
             if srng.chance(Self.servingShare) { addDerivedServing(to: &offerings, workloads: &workloads, rng: &srng) }
         }
 
+        // Training and fine-tuning jobs (issue 14), from a stream of their own likewise; before
+        // the fiscal budgets, which leave room for the jobs' rental.
+        var jobs: [TrainingJob] = []
+        var jobAllowance = 0.0
+        if trainingFeatures, size == .tiny || size == .small {
+            var jrng = ScenarioRNG(seed: seed ^ size.salt ^ 0x7472_6169_6e)
+            _ = jrng.next()
+            if jrng.chance(Self.trainingShare) {
+                (jobs, jobAllowance) = addJobs(to: &offerings, platforms: platforms, horizon: horizon, rng: &jrng)
+            }
+        }
+
         // Fiscal budgets (issue 15) on tiny scenarios, from a stream of their own likewise.
         var fiscalYears: [FiscalYearBudget] = []
         if procurementFeatures, tiny {
@@ -320,7 +341,7 @@ public struct ScenarioGenerator: Sendable {
             _ = brng.next()
             if brng.chance(Self.fiscalBudgetShare) {
                 fiscalYears = fiscalBudgets(offerings: offerings, workloads: workloads, horizon: horizon, slices: slices,
-                                            site: (electricity, pue), rng: &brng)
+                                            site: (electricity, pue), jobAllowance: jobAllowance, rng: &brng)
             }
         }
 
@@ -331,8 +352,10 @@ public struct ScenarioGenerator: Sendable {
             budget: Budget(capexPerPeriod: capex, fiscalYears: fiscalYears),
             policy: Policy(integerUnits: integerUnits, utilizationCap: utilizationCap, unservedPenaltyPerMTok: penalty),
             platforms: platforms)
-        // The options of workloads with precisions, as the loader derives them.
+        scenario.jobs = jobs
+        // The options of workloads with precisions and the jobs' pools, as the loader derives them.
         ServingDerivation.derive(&scenario)
+        TrainingDerivation.derive(&scenario)
         // The draws above stay inside the format's rules by construction; a change that breaks
         // that is a bug in the generator, caught here rather than as a confusing load error.
         let violations = ScenarioRules.violations(in: scenario)
@@ -348,7 +371,7 @@ public struct ScenarioGenerator: Sendable {
     /// unserved demand is not cash).
     func fiscalBudgets(
         offerings: [Offering], workloads: [Workload], horizon: Horizon, slices: [TimeSlice],
-        site: (electricity: Double, pue: Double), rng: inout ScenarioRNG
+        site: (electricity: Double, pue: Double), jobAllowance: Double = 0, rng: inout ScenarioRNG
     ) -> [FiscalYearBudget] {
         var allAPI: [Int: Double] = [:]
         for p in 0..<horizon.periods {
@@ -366,6 +389,8 @@ public struct ScenarioGenerator: Sendable {
             }
             allAPI[year, default: 0] += cost
         }
+        // Room for the jobs on their guaranteed rental in every year (addJobs).
+        for year in allAPI.keys { allAPI[year]! += jobAllowance }
         var budgets: [FiscalYearBudget] = []
         for year in allAPI.keys.sorted() {
             var budget = FiscalYearBudget(year: year)
@@ -495,6 +520,74 @@ public struct ScenarioGenerator: Sendable {
                 break
             }
         }
+    }
+
+    /// One or two jobs, each a fine-tune or small pre-training run of a few thousand
+    /// accelerator-hours with a window of 2-3 periods (the whole horizon when shorter) and a
+    /// cluster of up to 8 accelerators, written in one of the three compute forms. Feasible by
+    /// construction: the first rental whose accelerator the performance model knows gets
+    /// `clusterNetworking` (others with even chance), and on it each job needs at most half of
+    /// what `minAccelerators` accelerators deliver over its window, with room for them under
+    /// `maxUnits` and the derating. No such rental: no jobs. Returns the jobs (pools not yet
+    /// derived) and an opex allowance per year that covers renting that rental's units for the
+    /// jobs over the whole horizon, with its platform's costs, for the fiscal budgets.
+    func addJobs(
+        to offerings: inout [Offering], platforms: [PlatformCost], horizon: Horizon, rng: inout ScenarioRNG
+    ) -> (jobs: [TrainingJob], opexAllowance: Double) {
+        let known: (RentalOffering) -> AcceleratorSpec? = { r in r.accelerator.flatMap(AcceleratorSpec.forOfferingLabel) }
+        guard let anchorIndex = offerings.firstIndex(where: { if case .rental(let r) = $0 { return known(r) != nil } else { return false } }),
+              case .rental(var anchor) = offerings[anchorIndex], let spec = known(anchor) else { return ([], 0) }
+        anchor.clusterNetworking = true
+        offerings[anchorIndex] = .rental(anchor)
+        for i in offerings.indices where i != anchorIndex {
+            if case .rental(var r) = offerings[i], known(r) != nil, rng.chance(0.5) {
+                r.clusterNetworking = true
+                offerings[i] = .rental(r)
+            }
+        }
+        // Accelerators the anchor holds for a job at most, after derating.
+        let room = anchor.maxUnits.map { (1 - anchor.failureDerating) * $0 * Double(anchor.acceleratorsPerUnit) } ?? .infinity
+        var jobs: [TrainingJob] = []
+        var units = 0.0
+        for k in 0..<rng.int(1...2) {
+            let minAccelerators = Int(min(8, room.rounded(.down)))
+            let window = min(horizon.periods, rng.int(2...3))
+            let start = rng.int(0...(horizon.periods - window))
+            let precision: Precision = spec.tflops(for: .fp8) != nil && rng.chance(0.3) ? .fp8 : .bf16
+            let mfu: Double? = rng.chance(0.3) ? (rng.uniform(0.3, 0.5) * 100).rounded() / 100 : nil
+            let overhead = rng.chance(0.5) ? 1 + Double(rng.int(0...4)) * 0.05 : 1
+            guard let peak = spec.tflops(for: precision),
+                  let m = mfu ?? TrainingMFUDefault.forAccelerator(spec, precision: precision)?.mfu else { continue }
+            // Accelerator-hours on the anchor, overhead included: at most half of what the
+            // cluster minimum delivers over the window.
+            let cap = 0.5 * Double(minAccelerators) * horizon.hoursPerPeriod * Double(window)
+            let hours = min(rng.uniform(2000, 6000), cap) / overhead
+            let flops = hours * 3600 * peak * 1e12 * m
+            let input: TrainingComputeInput
+            switch rng.int(0...2) {
+            case 0:
+                input = .flops(Self.significant(flops * 0.99, 3))
+            case 1:
+                let parameters = [8.03e9, 70.6e9][rng.int(0...1)]
+                input = .parametersAndTokens(parameters: parameters, tokens: Self.significant(0.99 * flops / (4 * parameters), 3), method: .lora)
+            default:
+                input = .acceleratorHours((hours * 0.99).rounded(.down), reference: spec.id)
+            }
+            guard let (f, basis) = TrainingDerivation.flops(input, precision: precision, mfu: mfu) else { continue }
+            var job = TrainingJob(
+                id: "train-\(k + 1)", flops: f, computeBasis: basis, precision: precision, overhead: overhead,
+                earliestStartIndex: start, deadlineIndex: start + window - 1, minAccelerators: minAccelerators)
+            job.mfu = mfu
+            if case .flops = input { job.compute = nil } else { job.compute = input }
+            jobs.append(job)
+            units += (Double(minAccelerators) / (Double(anchor.acceleratorsPerUnit) * (1 - anchor.failureDerating))).rounded(.up)
+        }
+        // The jobs' units rented for the whole horizon (reserved: whole terms, upfront, spares).
+        let hoursRented = horizon.hoursPerPeriod * Double(max(horizon.periods, anchor.termPeriods))
+        let perUnit = anchor.pricePerUnitHour * hoursRented + anchor.upfrontPerUnit
+        let platform = platforms.first { $0.id == anchor.platform }
+            .map { $0.adoptionCost + $0.yearlyCost * Double(horizon.periods) / Double(horizon.kind.periodsPerYear) } ?? 0
+        return (jobs, ((units + Double(anchor.spareUnits)) * perUnit + platform).rounded(.up))
     }
 
     /// Slices of the day: whole hours summing to 24, token shares from a diurnal profile

@@ -297,6 +297,10 @@ public struct TrainingJob: Hashable, Sendable {
     /// The pools it can run on, in scenario order, with the accelerator-hours it needs on each
     /// (filled after validation, like `derivedServing`; empty pools are refused by validation).
     public var pools: [TrainingPool]
+    /// The job's own MFU (`mfu`), used on every pool; nil: each pool's family default.
+    public var mfu: Double? = nil
+    /// The compute as the scenario writes it, for `ScenarioWriter`; nil: `flops`.
+    public var compute: TrainingComputeInput? = nil
 
     public init(
         id: String, flops: Double, computeBasis: String = "flops", precision: Precision = .bf16, overhead: Double = 1,

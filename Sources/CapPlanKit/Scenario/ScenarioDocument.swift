@@ -66,6 +66,31 @@ struct RawOffering {
     /// Replica sizes in document order: workload id (with its key node) and accelerators.
     var acceleratorsPerReplica: Loc<[(key: Loc<String>, value: Loc<Double>)]>?
     var serves: Loc<[Loc<String>]>?
+    /// `clusterNetworking` of a rental.
+    var clusterNetworking: Loc<Bool>?
+}
+
+/// One entry of the top-level `jobs` list (docs/scenario-format.md, "Training and fine-tuning
+/// jobs"). The compute form is checked here: exactly one of `flops`, `parameters` + `tokens`
+/// (+ `method`), `acceleratorHours` + `referenceAccelerator`.
+struct RawJob {
+    var node: DocNode
+    var path: String
+    var id: Loc<String>?
+    var flops: Loc<Double>?
+    var parameters: Loc<Double>?
+    var tokens: Loc<Double>?
+    var method: Loc<String>?
+    var acceleratorHours: Loc<Double>?
+    var referenceAccelerator: Loc<String>?
+    var precision: Loc<String>?
+    var mfu: Loc<Double>?
+    var overhead: Loc<Double>?
+    var earliestStart: Loc<String>?
+    var deadline: Loc<String>?
+    var minAccelerators: Loc<Double>?
+    /// The compute form could be read (exactly one form, with its keys).
+    var computeComplete = false
 }
 
 /// One entry of the top-level `platforms` list.
@@ -98,6 +123,7 @@ struct RawScenario {
     var utilizationCap: Loc<Double>?
     var unservedPenalty: Loc<Double>?
     var platforms: Loc<[RawPlatform]>?
+    var jobs: Loc<[RawJob]>?
 }
 
 /// One entry of `budget.fiscalYears`: its key as written (`FY2028`) and its caps.
@@ -109,7 +135,9 @@ struct RawFiscalYear {
 
 /// Keys of every mapping in the format (the contract other tools write against).
 enum ScenarioKeys {
-    static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy", "platforms"]
+    static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy", "platforms", "jobs"]
+    static let job = ["id", "flops", "parameters", "tokens", "method", "acceleratorHours", "referenceAccelerator", "precision", "mfu",
+                      "overhead", "earliestStart", "deadline", "minAccelerators"]
     static let horizon = ["start", "periods"]
     static let slice = ["name", "hours", "share"]
     static let workload = ["id", "outputShare", "model", "demand", "minReplicas", "precisions", "latency", "inputTokensPerRequest", "outputTokensPerRequest"]
@@ -126,7 +154,7 @@ enum ScenarioKeys {
                                 "spareUnits", "failureDerating"]
     static let apiNumbers = ["inputPricePerMTok", "outputPricePerMTok", "maxTokensPerSecond"]
     static let purchase = ["id", "kind", "use"] + purchaseNumbers + ["accelerator", "platform", "throughput", "acceleratorsPerReplica", "availableFrom"]
-    static let rental = ["id", "kind", "use"] + rentalNumbers + ["accelerator", "platform", "commitment", "throughput", "acceleratorsPerReplica"]
+    static let rental = ["id", "kind", "use"] + rentalNumbers + ["accelerator", "platform", "commitment", "throughput", "acceleratorsPerReplica", "clusterNetworking"]
     static let api = ["id", "kind", "use"] + apiNumbers + ["serves"]
     static let anyOffering: [String] = {
         var seen = Set<String>()
@@ -311,8 +339,9 @@ struct ScenarioDocumentDecoder {
 
         // An offering may leave `throughput` out when the performance model can derive it: it
         // names an `accelerator` and some workload lists `precisions` (pass 2 checks the rest).
+        // Likewise when the scenario has jobs: an offering may exist only to train on.
         let derivable = raw.workloads?.value.contains { $0.precisionsWritten } ?? false
-        if let n = top["offerings"] { raw.offerings = offerings(n.value, derivable: derivable) }
+        if let n = top["offerings"] { raw.offerings = offerings(n.value, derivable: derivable || top["jobs"] != nil) }
         else { sink.error("offerings", at: root, "required key missing: a list of offerings") }
 
         if let n = top["site"], let m = reader.mapping(n.value, "site", allowed: ScenarioKeys.site, what: "a site") {
@@ -326,6 +355,7 @@ struct ScenarioDocumentDecoder {
             if let v = m["fiscalYears"] { raw.fiscalYears = fiscalYears(v.value) }
         }
         if let n = top["platforms"] { raw.platforms = platforms(n.value) }
+        if let n = top["jobs"] { raw.jobs = jobs(n.value) }
         if let n = top["policy"], let m = reader.mapping(n.value, "policy", allowed: ScenarioKeys.policy, what: "a policy") {
             if let v = m["integerUnits"] { raw.integerUnits = reader.bool(v.value, "policy.integerUnits") }
             if let v = m["utilizationCap"] { raw.utilizationCap = reader.number(v.value, "policy.utilizationCap") }
@@ -369,6 +399,69 @@ struct ScenarioDocumentDecoder {
             result.append(slice)
         }
         return Loc(value: result, node: node, path: "timeSlices")
+    }
+
+    private func jobs(_ node: DocNode) -> Loc<[RawJob]>? {
+        guard let items = reader.list(node, "jobs", of: "training jobs {id, flops | parameters + tokens | acceleratorHours + referenceAccelerator, ...}") else { return nil }
+        var result: [RawJob] = []
+        for (i, item) in items.enumerated() {
+            let path = "jobs[\(i)]"
+            var j = RawJob(node: item, path: path)
+            guard let m = reader.mapping(item, path, allowed: ScenarioKeys.job, what: "a training job") else { result.append(j); continue }
+            func number(_ key: String, _ expected: String = "expected a number") -> Loc<Double>? {
+                m[key].flatMap { reader.number($0.value, path + "." + key, expected: expected) }
+            }
+            func text(_ key: String, _ expected: String) -> Loc<String>? {
+                m[key].flatMap { reader.string($0.value, path + "." + key, expected: expected) }
+            }
+            if let v = m["id"] { j.id = reader.string(v.value, path + ".id", expected: "expected an id") }
+            else { sink.error(path + ".id", at: item, "required key missing: the job's id") }
+            j.flops = number("flops")
+            j.parameters = number("parameters", "expected a number of parameters")
+            j.tokens = number("tokens", "expected a number of training tokens")
+            j.method = text("method", "expected `full` or `lora`")
+            j.acceleratorHours = number("acceleratorHours", "expected a number of accelerator-hours")
+            j.referenceAccelerator = text("referenceAccelerator", "expected a performance-model accelerator id")
+            j.precision = text("precision", "expected `bf16` or `fp8`")
+            j.mfu = number("mfu")
+            j.overhead = number("overhead")
+            j.earliestStart = text("earliestStart", "expected a period label: YYYYQn, YYYY-MM or YYYY")
+            j.deadline = text("deadline", "expected a period label: YYYYQn, YYYY-MM or YYYY")
+            j.minAccelerators = number("minAccelerators", "expected a whole number of accelerators >= 1")
+            j.computeComplete = computeForm(m, item: item, path: path)
+            result.append(j)
+        }
+        return Loc(value: result, node: node, path: "jobs")
+    }
+
+    /// Exactly one compute form, with the keys that go with it; false (and errors) otherwise.
+    private func computeForm(_ m: [String: (keyNode: DocNode, value: DocNode)], item: DocNode, path: String) -> Bool {
+        let forms = [
+            m["flops"] != nil, m["parameters"] != nil || m["tokens"] != nil || m["method"] != nil,
+            m["acceleratorHours"] != nil || m["referenceAccelerator"] != nil,
+        ]
+        let written = forms.filter { $0 }.count
+        let expected = "flops, {parameters, tokens} (with method: full or lora) or {acceleratorHours, referenceAccelerator}"
+        if written == 0 {
+            sink.error(path, at: item, "expected the job's compute: one of \(expected)")
+            return false
+        }
+        if written > 1 {
+            sink.error(path, at: item, "expected only one of \(expected)")
+            return false
+        }
+        var ok = true
+        func require(_ key: String, _ what: String) {
+            if m[key] == nil { sink.error(path + "." + key, at: item, "required key missing: \(what)"); ok = false }
+        }
+        if forms[1] {
+            require("parameters", "the model's parameters N (compute = 6·N·D, or 4·N·D with method: lora)")
+            require("tokens", "the training tokens D (compute = 6·N·D, or 4·N·D with method: lora)")
+        } else if forms[2] {
+            require("acceleratorHours", "the accelerator-hours the job takes on referenceAccelerator")
+            require("referenceAccelerator", "the accelerator the hours are measured on (a performance-model accelerator id such as h100)")
+        }
+        return ok
     }
 
     private func platforms(_ node: DocNode) -> Loc<[RawPlatform]>? {
@@ -541,6 +634,7 @@ struct ScenarioDocumentDecoder {
                     v.value, path + ".acceleratorsPerReplica", each: "expected a whole number of accelerators >= 1",
                     whole: "expected a mapping of workload id to the accelerators one replica needs")
             }
+            if let v = m["clusterNetworking"] { o.clusterNetworking = reader.bool(v.value, path + ".clusterNetworking") }
             if let v = m["serves"] {
                 let spath = path + ".serves"
                 if let items = reader.list(v.value, spath, of: "workload ids") {

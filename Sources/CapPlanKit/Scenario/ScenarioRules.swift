@@ -124,6 +124,18 @@ public enum ScenarioRules {
     public static let failureDerating = ValueRule("a share of capacity lost to failures", .inclusive(0), .exclusive(1))
     public static let platformCost = ValueRule("USD", .inclusive(0), .inclusive(1e12))
 
+    // Training jobs (docs/formulation.md section 10). Bounds keep F φ / (3600 · peak · mfu)
+    // finite: at most 1e32 FLOPs x 10 overhead; A_jo itself is bounded by `jobAcceleratorHours`.
+    public static let jobFlops = ValueRule("FLOPs", .exclusive(0), .inclusive(1e32))
+    public static let jobParameters = ValueRule("parameters", .exclusive(0), .inclusive(1e14))
+    public static let jobTokens = ValueRule("training tokens", .exclusive(0), .inclusive(1e16))
+    public static let jobReferenceHours = ValueRule("accelerator-hours", .exclusive(0), .inclusive(1e12))
+    public static let jobMFU = ValueRule("a model FLOPs utilization", .exclusive(0), .inclusive(1))
+    public static let jobOverhead = ValueRule("an overhead factor", .inclusive(1), .inclusive(10))
+    public static let jobMinAccelerators = ValueRule("a whole number of accelerators", .inclusive(1), .inclusive(1e6), whole: true)
+    /// A_jo on a pool: an offering on which a job would need more is not a pool of it.
+    public static let jobAcceleratorHours = ValueRule("accelerator-hours", .exclusive(0), .inclusive(1e15))
+
     // Site, budget, policy.
     public static let electricityPrice = ValueRule("a price in USD per kWh", .inclusive(0), .inclusive(1e12))
     public static let pue = ValueRule("a power usage effectiveness", .inclusive(1), .inclusive(100))
@@ -280,6 +292,26 @@ public enum ScenarioRules {
                 check(a.inputPricePerMTok, pricePerMTok, prefix + "inputPricePerMTok")
                 check(a.outputPricePerMTok, pricePerMTok, prefix + "outputPricePerMTok")
                 if let r = a.maxTokensPerSecond { check(r, maxTokensPerSecond, prefix + "maxTokensPerSecond") }
+            }
+        }
+        let workloadIDs = Set(scenario.workloads.map(\.id))
+        var seenJobs = Set<String>()
+        for j in scenario.jobs {
+            let path = "jobs.\(j.id)."
+            if !seenJobs.insert(j.id).inserted { found.append("jobs.\(j.id): expected a unique job id") }
+            if workloadIDs.contains(j.id) { found.append("jobs.\(j.id): expected a job id that is no workload's id") }
+            check(j.flops, jobFlops, path + "flops")
+            check(j.overhead, jobOverhead, path + "overhead")
+            check(Double(j.minAccelerators), jobMinAccelerators, path + "minAccelerators")
+            if let m = j.mfu { check(m, jobMFU, path + "mfu") }
+            if !TrainingMFUDefault.trainingPrecisions.contains(j.precision) { found.append(path + "precision: expected bf16 or fp8, got \(j.precision.rawValue)") }
+            if !(0 <= j.earliestStartIndex && j.earliestStartIndex <= j.deadlineIndex && j.deadlineIndex < scenario.horizon.periods) {
+                found.append(path + "window: expected 0 <= earliestStart <= deadline < \(scenario.horizon.periods), got \(j.earliestStartIndex)...\(j.deadlineIndex)")
+            }
+            if j.pools.isEmpty { found.append(path + "pools: expected at least one pool") }
+            for pool in j.pools {
+                check(pool.acceleratorHours, jobAcceleratorHours, path + "pools.\(pool.offering).acceleratorHours")
+                check(pool.mfu, jobMFU, path + "pools.\(pool.offering).mfu")
             }
         }
         check(scenario.site.electricityPricePerKWh, electricityPrice, "site.electricityPricePerKWh")

@@ -96,7 +96,8 @@ struct ScenarioValidator {
 
         let slices = validateSlices(raw.timeSlices)
         let workloadsResult = validateWorkloads(raw.workloads, horizon: horizon)
-        let offerings = validateOfferings(raw.offerings, workloads: workloadsResult, horizon: horizon)
+        let offerings = validateOfferings(raw.offerings, workloads: workloadsResult, horizon: horizon, hasJobs: raw.jobs != nil)
+        let jobs = validateJobs(raw.jobs, horizon: horizon, workloads: workloadsResult)
 
         // Site, budget, policy.
         let electricity = check(raw.electricityPrice, ScenarioRules.electricityPrice) ?? 0
@@ -128,6 +129,19 @@ struct ScenarioValidator {
             }
         }
 
+        // Training pools (docs/formulation.md section 10), also when other errors were found, so
+        // that a job without a pool is reported with them. Bounded first like the serving
+        // options: each pool adds at least one nonzero (its column in jobPool).
+        let candidates = TrainingDerivation.candidatePools(jobs: jobs.jobs.count, offerings: offerings.list)
+        guard candidates <= limits.maxNonzeros else {
+            sink.error("jobs", at: raw.jobs?.node ?? raw.root,
+                       "the model could have more than \(formatCount(Double(limits.maxNonzeros))) nonzeros, the limit: \(jobs.jobs.count) jobs"
+                        + " could each run on up to \(candidates / max(1, jobs.jobs.count)) pools; list fewer jobs or offerings, or raise"
+                        + " the model-size limit")
+            return nil
+        }
+        checkJobPools(jobs, offerings: offerings.list, incomplete: offerings.incomplete)
+
         guard !sink.hasErrors, let horizon, let name else { return nil }
         var scenario = Scenario(
             name: name, horizon: horizon, discountRate: discountRate, capexAccounting: accounting,
@@ -137,6 +151,7 @@ struct ScenarioValidator {
             policy: Policy(integerUnits: raw.integerUnits?.value ?? true, utilizationCap: utilization, unservedPenaltyPerMTok: penalty),
             platforms: platforms
         )
+        scenario.jobs = jobs.jobs
 
         // Derived throughput (docs/formulation.md section 9), before the model size: each
         // precision that fits is a serving option with columns of its own.
@@ -154,6 +169,8 @@ struct ScenarioValidator {
                 + " workloads, give fewer offerings an accelerator the performance model knows, or raise the model-size limit")
             return nil
         }
+        // Training pools (docs/formulation.md section 10), checked above.
+        TrainingDerivation.derive(&scenario)
         checkDerivedServing(scenario, workloads: workloadsResult, offerings: offerings, incomplete: offerings.incomplete)
 
         // Model size.
@@ -162,11 +179,12 @@ struct ScenarioValidator {
             let estimate = CapacityModelBuilder.nonzeroUpperBound(
                 periods: horizon.periods, slices: slices.count, workloads: scenario.workloads.count,
                 offerings: scenario.offerings, unservedPriced: penalty != nil, fiscalBudgets: !fiscalYears.isEmpty)
+                + TrainingDerivation.nonzeroUpperBound(jobs: scenario.jobs, slices: slices.count)
             if estimate > Double(limits.maxNonzeros) {
                 let options = scenario.purchases.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
                     + scenario.rentals.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
                     + scenario.apis.reduce(0) { $0 + $1.serves.count }
-                sink.error("", at: raw.root, "the model would have up to \(formatCount(estimate)) nonzeros, more than the limit of \(formatCount(Double(limits.maxNonzeros))): \(horizon.periods) periods x \(slices.count) time slices, \(scenario.workloads.count) workloads, \(scenario.offerings.count) offerings (\(options) serving options)\(options > offerings.pairs ? ", precisions included" : ""); shorten the horizon, merge slices or offerings, allow fewer precisions, or raise the model-size limit")
+                sink.error("", at: raw.root, "the model would have up to \(formatCount(estimate)) nonzeros, more than the limit of \(formatCount(Double(limits.maxNonzeros))): \(horizon.periods) periods x \(slices.count) time slices, \(scenario.workloads.count) workloads, \(scenario.offerings.count) offerings (\(options) serving options)\(options > offerings.pairs ? ", precisions included" : "")\(scenario.jobs.isEmpty ? "" : ", \(scenario.jobs.count) jobs on \(scenario.jobs.reduce(0) { $0 + $1.pools.count }) pools"); shorten the horizon, merge slices or offerings, allow fewer precisions, or raise the model-size limit")
             }
         }
         return sink.hasErrors ? nil : scenario
@@ -210,6 +228,7 @@ struct ScenarioValidator {
             }
         }
         for (id, at) in offerings.derivable.sorted(by: { $0.key < $1.key }) {
+            if scenario.jobs.contains(where: { $0.pools.contains { $0.offering == id } }) { continue }
             let unused: Bool
             switch scenario.offerings.first(where: { $0.id == id }) {
             case .purchase(let p)?: unused = p.throughput.isEmpty && p.derivedServing.isEmpty
@@ -584,7 +603,7 @@ struct ScenarioValidator {
         return months / perPeriod
     }
 
-    private func validateOfferings(_ raw: Loc<[RawOffering]>?, workloads: WorkloadsResult, horizon: Horizon?) -> OfferingsResult {
+    private func validateOfferings(_ raw: Loc<[RawOffering]>?, workloads: WorkloadsResult, horizon: Horizon?, hasJobs: Bool) -> OfferingsResult {
         var result = OfferingsResult()
         guard let raw else { return result }
         if raw.value.isEmpty { sink.error(raw.path, at: raw.node, "expected at least one offering") }
@@ -629,6 +648,10 @@ struct ScenarioValidator {
             // some workload lists precisions (ServingDerivation, after validation).
             let label = accelerator ?? catalogPurchase?.accelerator ?? catalogRental?.accelerator
             let derivable = kind != .api && !workloads.withPrecisions.isEmpty && label.flatMap(AcceleratorSpec.forOfferingLabel) != nil
+            // Jobs may train on it (a pool needs a known accelerator; rentals also clusterNetworking).
+            let networked = o.clusterNetworking?.value ?? catalogRental?.clusterNetworking ?? false
+            let trainable = hasJobs && (kind == .purchase || (kind == .rental && networked))
+                && label.flatMap(AcceleratorSpec.forOfferingLabel) != nil
             if derivable { result.derivable[id] = (o.node, o.path) }
             if kind != .api, o.use == nil, o.throughput == nil, !workloads.withPrecisions.isEmpty, !derivable, let written = o.strings["accelerator"] {
                 sink.error(o.path + ".throughput", at: o.node,
@@ -778,7 +801,7 @@ struct ScenarioValidator {
                     spareUnits: spareUnits, failureDerating: failureDerating))
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
-                if t.isEmpty && !derivable { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
+                if t.isEmpty && !derivable && !trainable { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
             case .rental:
                 let price = check(num("pricePerUnitHour"), ScenarioRules.pricePerUnitHour) ?? catalogRental?.pricePerUnitHour ?? 0
                 let accelerators = whole(num("acceleratorsPerUnit"), ScenarioRules.acceleratorsPerUnit) ?? catalogRental?.acceleratorsPerUnit ?? 1
@@ -809,17 +832,19 @@ struct ScenarioValidator {
                 }
                 let platformName = platform(catalog: catalogRental?.platform)
                 if let name = platformName, !result.platformOrder.contains(name) { result.platformOrder.append(name) }
-                offering = .rental(RentalOffering(
+                var rental = RentalOffering(
                     id: id, pricePerUnitHour: price, accelerator: accelerator ?? catalogRental?.accelerator,
                     acceleratorsPerUnit: accelerators, commitment: commitment, maxUnits: maxUnits, throughput: t,
                     termPeriods: commitment == .period ? term : 0, upfrontPerUnit: upfront, platform: platformName,
                     acceleratorsPerReplica: replicaSizes(
                         throughput: t, perUnit: accelerators, catalogByModel: catalogRental?.acceleratorsPerReplicaByModel,
                         wholeUnits: commitment == .period),
-                    spareUnits: spare, failureDerating: failureDerating))
+                    spareUnits: spare, failureDerating: failureDerating)
+                rental.clusterNetworking = networked
+                offering = .rental(rental)
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
-                if t.isEmpty && !derivable { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
+                if t.isEmpty && !derivable && !trainable { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
             case .api:
                 let input = check(num("inputPricePerMTok"), ScenarioRules.pricePerMTok) ?? catalogAPI?.inputPricePerMTok ?? 0
                 let output = check(num("outputPricePerMTok"), ScenarioRules.pricePerMTok) ?? catalogAPI?.outputPricePerMTok ?? 0

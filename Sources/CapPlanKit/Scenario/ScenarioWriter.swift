@@ -82,6 +82,7 @@ public enum ScenarioWriter {
                 if !r.acceleratorsPerReplica.isEmpty { line("    acceleratorsPerReplica: \(replicas(r.acceleratorsPerReplica, order: scenario.workloads))") }
                 if r.spareUnits != 0 { line("    spareUnits: \(r.spareUnits)") }
                 if r.failureDerating != 0 { line("    failureDerating: \(number(r.failureDerating))") }
+                if r.clusterNetworking { line("    clusterNetworking: true") }
             case .api(let a):
                 line("  - id: \(quote(a.id))")
                 line("    kind: api")
@@ -111,6 +112,30 @@ public enum ScenarioWriter {
             line("platforms:")
             for k in scenario.platforms {
                 line("  - {id: \(quote(k.id)), adoptionCost: \(number(k.adoptionCost)), yearlyCost: \(number(k.yearlyCost))}")
+            }
+        }
+        if !scenario.jobs.isEmpty {
+            // The compute in the form it was given; pools are derived again by the loader.
+            line("jobs:")
+            for j in scenario.jobs {
+                line("  - id: \(quote(j.id))")
+                switch j.compute ?? .flops(j.flops) {
+                case .flops(let f):
+                    line("    flops: \(number(f))")
+                case .parametersAndTokens(let n, let d, let method):
+                    line("    parameters: \(number(n))")
+                    line("    tokens: \(number(d))")
+                    if method != .full { line("    method: \(method.rawValue)") }
+                case .acceleratorHours(let hours, let reference):
+                    line("    acceleratorHours: \(number(hours))")
+                    line("    referenceAccelerator: \(quote(reference))")
+                }
+                if j.precision != .bf16 { line("    precision: \(j.precision.rawValue)") }
+                if let m = j.mfu { line("    mfu: \(number(m))") }
+                if j.overhead != 1 { line("    overhead: \(number(j.overhead))") }
+                line("    earliestStart: \(quote(labels.start.advanced(by: j.earliestStartIndex).description))")
+                line("    deadline: \(quote(labels.start.advanced(by: j.deadlineIndex).description))")
+                if j.minAccelerators != 1 { line("    minAccelerators: \(j.minAccelerators)") }
             }
         }
         line("policy:")
