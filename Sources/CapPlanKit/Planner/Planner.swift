@@ -182,6 +182,7 @@ public enum Planner {
                     document.warnings.append("price thresholds not computed: \(error)")
                 }
             }
+            JobDeadlines.fill(&document, scenario: scenario, integer: integer, options: options, deadline: extras)
             if let pendingBaselines {
                 let waitClock = Stopwatch()
                 document.baselines = try pendingBaselines.result(planCost: evaluation.discountedCost)
