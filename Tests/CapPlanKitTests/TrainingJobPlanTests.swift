@@ -197,7 +197,10 @@ final class TrainingJobPlanTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(attribution.jobs?.first?.cost.total), 32_000, accuracy: 1e-6)
         XCTAssertEqual(attribution.total, totals.cost, accuracy: 1e-6)
         // The text report has the table.
-        XCTAssertTrue(PlanReport.text(plan).contains("Training jobs"))
+        let text = PlanReport.text(plan)
+        XCTAssertTrue(text.contains("Training jobs"))
+        XCTAssertTrue(text.contains("pretrain: a deadline of 2027-02 would save $80,000"), text)
+        XCTAssertTrue(PlanReport.markdown(plan).contains("Training jobs"))
     }
 
     /// A job alone on an on-demand rental pays the units it ran on at their price.
@@ -263,5 +266,36 @@ final class TrainingJobPlanTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(solution.objectiveValue), 1_460, accuracy: 1e-6)
         XCTAssertEqual(try value(model, solution, "jobPool[pretrain,lab]"), 1)
         XCTAssertEqual(try value(model, solution, "b[lab,2027-01]") + (try value(model, solution, "b[lab,2027-02]")), 0)
+    }
+
+    // MARK: Diagnosis
+
+    /// Case (c) without a rental: each pool could finish the job if it served no inference, so
+    /// the diagnosis finds inference left unserved and names the job running on its pool there.
+    func testTheDiagnosisNamesTheJobThatTakesInferenceCapacity() throws {
+        let workloads = [Self.chat("east-chat", scale: 0.5), Self.chat("west-chat", scale: 0.5)]
+        let pools = [Self.node("east", existing: 8, purchasable: false, serves: "east-chat"),
+                     Self.node("west", existing: 8, purchasable: false, serves: "west-chat")]
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(Self.scenario(workloads: workloads, offerings: pools, jobs: [Self.job(pools: ["east", "west"])]), options: options)
+        XCTAssertEqual(plan.status, .infeasible)
+        let diagnosis = try XCTUnwrap(plan.diagnosis)
+        XCTAssertFalse(diagnosis.shortfalls.isEmpty)
+        XCTAssertTrue(diagnosis.shortfalls.contains { $0.limits.contains { $0.hasPrefix("training job pretrain runs on ") } },
+                      "\(diagnosis.shortfalls.map(\.limits))")
+    }
+
+    /// 200 accelerators at least, and `node` holds 16 · 8 = 128 at most (no purchases): the job
+    /// cannot run there in any slice, whatever inference does, and the diagnosis says so.
+    func testTheDiagnosisNamesAJobThatCannotFinish() throws {
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(Self.scenario(offerings: [Self.node(purchasable: false)],
+                                                  jobs: [Self.job(minAccelerators: 200, pools: ["node"])]), options: options)
+        XCTAssertEqual(plan.status, .infeasible)
+        let summary = try XCTUnwrap(plan.diagnosis?.summary)
+        XCTAssertTrue(summary.contains("job pretrain (window 2027-01 to 2027-02, at least 200 accelerators): node holds at most 0 of the 46720 accelerator-hours"),
+                      summary)
     }
 }

@@ -105,13 +105,7 @@ public enum PlanReport {
         if let jobs = jobRows(plan) {
             w.heading("Training jobs")
             w.table(jobs.header, jobs.rows)
-            for job in plan.jobs ?? [] {
-                if let later = job.laterDeadline {
-                    w.line("  \(job.job): a deadline of \(later.deadline) would save \(Formatting.money(later.saving)) (discounted)")
-                } else if let note = job.laterDeadlineNote {
-                    w.line("  \(job.job): later deadline \(note)")
-                }
-            }
+            for line in jobDeadlineLines(plan) { w.line("  " + line) }
         }
 
         let fleetOfferings = orderedUnique(plan.periods.flatMap { $0.fleet.map(\.offering) })
@@ -248,6 +242,16 @@ public enum PlanReport {
             [job.job, job.offering + (job.accelerator.map { " (\($0))" } ?? ""), job.start ?? "-", job.finish ?? "-", job.deadline,
              Formatting.number(job.acceleratorHours), Formatting.money(job.cost)]
         })
+    }
+
+    /// What each job's window cost: the saving of a deadline one period later, or why not.
+    static func jobDeadlineLines(_ plan: PlanDocument) -> [String] {
+        (plan.jobs ?? []).compactMap { job in
+            if let later = job.laterDeadline {
+                return "\(job.job): a deadline of \(later.deadline) would save \(Formatting.money(later.saving)) (discounted)"
+            }
+            return job.laterDeadlineNote.map { "\(job.job): later deadline \($0)" }
+        }
     }
 
     /// One row per costed platform; nil when the scenario costs none.
