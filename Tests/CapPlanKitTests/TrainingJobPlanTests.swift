@@ -298,4 +298,21 @@ final class TrainingJobPlanTests: XCTestCase {
         XCTAssertTrue(summary.contains("job pretrain (window 2027-01 to 2027-02, at least 200 accelerators): node holds at most 0 of the 46720 accelerator-hours"),
                       summary)
     }
+
+    // MARK: Heuristics
+
+    /// The primal heuristics (rounding, relax-and-fix, RINS) treat π and σ like section 8's
+    /// binaries: their incumbents are whole in every integer column, the jobs' included, and
+    /// cost no less than the optimum (80 000 USD for the tighter deadline).
+    func testHeuristicIncumbentsAreWholeWithJobs() throws {
+        let model = CapacityModelBuilder.buildModel(Self.scenario(offerings: [Self.node(), Self.cloud], jobs: [Self.job(deadline: 0)]))
+        let outcome = try PrimalHeuristics.run(model, options: PlanOptions(), deadline: Deadline(seconds: 30))
+        let best = try XCTUnwrap(outcome.best, "no incumbent")
+        XCTAssertGreaterThanOrEqual(best.objective, 80_000 - 1e-6)
+        for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+            XCTAssertEqual(best.values[variable.index], best.values[variable.index].rounded(), accuracy: 1e-6, model.lp.variableNames[variable.index])
+        }
+        let job = try XCTUnwrap(model.index.jobs.first)
+        XCTAssertEqual(job.pools.reduce(0.0) { $0 + best.values[$1.choice.index] }, 1, accuracy: 1e-6)
+    }
 }

@@ -441,8 +441,8 @@ public enum PlanHTMLReport {
 
     static func workloadChart(_ finance: PlanFinance) -> String {
         let a = finance.attribution
-        var rows = a.workloads.map(\.workload) + ["idle capacity"]
-        var all = a.workloads.map(\.cost) + [a.idle]
+        var rows = a.workloads.map(\.workload) + (a.jobs ?? []).map { "job \($0.job)" } + ["idle capacity"]
+        var all = a.workloads.map(\.cost) + (a.jobs ?? []).map(\.cost) + [a.idle]
         if a.beyondHorizon > 0 {
             rows.append("after the horizon")
             all.append(Attribution.Lines(reserved: a.beyondHorizon))
