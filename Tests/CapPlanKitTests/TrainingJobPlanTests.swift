@@ -260,6 +260,10 @@ final class TrainingJobPlanTests: XCTestCase {
                                      platforms: [PlatformCost(id: "amd", adoptionCost: 0, yearlyCost: 8_760)])
         let (solution, model) = try optimum(scenario)
         XCTAssertEqual(model.index.poolsInUse.count, 1)
+        // Every job row family present: the validator's bound still covers the entries.
+        let bound = CapacityModelBuilder.nonzeroUpperBound(
+            periods: 2, slices: 2, workloads: 1, offerings: scenario.offerings, unservedPriced: false, jobs: scenario.jobs)
+        XCTAssertGreaterThanOrEqual(bound, Double(model.lp.entryCount))
         XCTAssertEqual(model.index.platforms.count, 1)
         XCTAssertNotNil(model.lp.constraintNames.firstIndex(of: "jobPlatform[pretrain,lab,2027-01,day]"))
         XCTAssertNotNil(model.lp.constraintNames.firstIndex(of: "jobPoolInUse[pretrain,lab,2027-01,day]"))

@@ -380,13 +380,14 @@ public struct CapacityModelBuilder {
     ///                       + 2 P per platform name, when `fiscalBudgets`: b in at most two
     ///                       capex rows (deposit and balance years), and n, m, v, y, u_k, α_k
     ///                       each in at most one opex row (its period's fiscal year)
-    ///     jobs              |O_j| (1 + 10 W_j S) per job with a window of W_j periods: π in
+    ///     jobs              |O_j| (1 + 12 W_j S) per job with a window of W_j periods: π in
     ///                       jobPool and in each jobOnePool; g in jobCompute, jobClusterMin,
     ///                       jobClusterMax and the capacity row; σ in those two, jobOnePool,
-    ///                       jobPlatform and jobPoolInUse (u and y of a pool only jobs use are
-    ///                       counted above with the offering's platform and spare units). Before
-    ///                       the pools are derived (validation), O_j counts every purchase and
-    ///                       every rental with cluster networking.
+    ///                       jobPlatform and jobPoolInUse, with u_kp and y_op there (their other
+    ///                       entries, in adoption and capacity rows, are counted above with the
+    ///                       offering's platform and spare units). Before the pools are derived
+    ///                       (validation), O_j counts every purchase and every rental with
+    ///                       cluster networking.
     ///
     /// Serving options (section 9): a given throughput is one option (and one replica option
     /// when the pair has a replica size; every replica size counts, served or not), and each
@@ -405,7 +406,7 @@ public struct CapacityModelBuilder {
         for job in jobs {
             let window = max(0, min(periods - 1, job.deadlineIndex) - max(0, job.earliestStartIndex) + 1)
             let pools = job.pools.isEmpty ? clusterPools : job.pools.count
-            total += Double(pools) * (1 + 10 * Double(window * slices))
+            total += Double(pools) * (1 + 12 * Double(window * slices))
         }
         var platforms = Set<String>()
         func features(pairs: Double, replicaPairs: Int, spare: Int, platform: String?) {
