@@ -319,4 +319,16 @@ final class TrainingJobPlanTests: XCTestCase {
         let job = try XCTUnwrap(model.index.jobs.first)
         XCTAssertEqual(job.pools.reduce(0.0) { $0 + best.values[$1.choice.index] }, 1, accuracy: 1e-6)
     }
+
+    /// The fallback plan (branch-and-cut stopped before an incumbent) completes π and σ with
+    /// their job: it gives a whole plan, never below the 80 000 USD optimum.
+    func testTheFallbackPlanCompletesJobs() throws {
+        let model = CapacityModelBuilder.buildModel(Self.scenario(offerings: [Self.node(), Self.cloud], jobs: [Self.job(deadline: 0)]))
+        let result = try XCTUnwrap(try FallbackPlan.solve(model, options: PlanOptions(), stop: .nodeLimit, knownBound: nil, deadline: Deadline(seconds: 30)))
+        let objective = try XCTUnwrap(result.solution.objectiveValue)
+        XCTAssertGreaterThanOrEqual(objective, 80_000 - 1e-6)
+        for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+            XCTAssertEqual(result.solution[variable], result.solution[variable].rounded(), accuracy: 1e-6, model.lp.variableNames[variable.index])
+        }
+    }
 }

@@ -173,6 +173,19 @@ public struct JobBlock: Hashable, Sendable {
     public var pools: [JobPoolBlock] = []
     public var poolRow: Constraint? = nil
     public var computeRow: Constraint? = nil
+
+    /// Columns of π_jo and σ_jops: on/off decisions that follow from where and when the job
+    /// runs once the fleet is fixed (the heuristics complete them with the job's rows).
+    public var binaryColumns: Set<Int> {
+        var columns = Set<Int>()
+        for pool in pools {
+            columns.insert(pool.choice.index)
+            for p in pool.periods {
+                for s in 0..<pool.runs.slices { columns.insert(pool.runs(p, s).index) }
+            }
+        }
+        return columns
+    }
 }
 
 /// One pool o ∈ O_j of a job: π_jo, and g_jops, σ_jops for the periods of the job's window
