@@ -331,4 +331,20 @@ final class TrainingJobPlanTests: XCTestCase {
             XCTAssertEqual(result.solution[variable], result.solution[variable].rounded(), accuracy: 1e-6, model.lp.variableNames[variable.index])
         }
     }
+
+    /// Idle owned capacity costs nothing, so the solver may run a job on more than it needs; the
+    /// plan reports what it needs: a job of 23 360 accelerator-hours (one idle night) with both
+    /// months' nights free uses exactly 23 360, in whole idle nights or less, and costs nothing.
+    func testThePlanTrimsComputeBeyondTheJob() throws {
+        var job = Self.job()
+        job.pools = job.pools.map { var pool = $0; pool.acceleratorHours = 23_360; return pool }
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(Self.scenario(offerings: [Self.node(), Self.cloud], jobs: [job]), options: options)
+        let line = try XCTUnwrap(plan.jobs?.first)
+        XCTAssertEqual(line.offering, "node")
+        XCTAssertEqual(line.acceleratorHours, 23_360, accuracy: 1e-6)
+        XCTAssertEqual(line.cost, 0, accuracy: 1e-6)
+        for period in line.periods { XCTAssertLessThanOrEqual(period.accelerators["night"] ?? 0, 64 + 1e-6) }
+    }
 }

@@ -73,17 +73,63 @@ enum PlanExtraction {
             decisions.unserved[scenario.workloads[w].id] = bySlice(values)
         }
         // Section 10: g_jops of the pool each job runs in (π_jo = 1), over the whole horizon
-        // (zero outside its window).
+        // (zero outside its window), with the compute beyond the job's trimmed (below).
         for job in index.jobs {
             for pool in job.pools where solution[pool.choice] > 0.5 {
                 var values = [[Double]](repeating: [Double](repeating: 0, count: slices), count: periods)
                 for p in pool.periods {
                     for s in 0..<slices { values[p][s] = nonNegative(solution[pool.accelerators(p, s)]) }
                 }
-                decisions.training[scenario.jobs[job.job].id, default: [:]][scenario.offerings[pool.offering].id] = values
+                let training = scenario.jobs[job.job]
+                let gated = platformCosted(scenario, offering: pool.offering)
+                decisions.training[training.id, default: [:]][scenario.offerings[pool.offering].id] = trimmedTraining(
+                    values, required: pool.acceleratorHours, minimum: Double(training.minAccelerators), keepRunning: gated, scenario: scenario)
             }
         }
         return decisions
+    }
+
+    /// Accelerators beyond the job's compute trimmed, latest periods and slices first: idle
+    /// owned capacity costs nothing, so the solver may leave a job "running" on more than it
+    /// needs (Σ g d η_s > A_jo), which would overstate its accelerator-hours, its finish and its
+    /// attributed cost. Lowering g keeps every row (capacity only loosens; the compute row stays
+    /// at 1) as long as a slice keeps at least M_j or drops to 0; on a pool of a costed platform
+    /// a slice keeps at least M_j (dropping it could leave u_kp paid for no use, and the
+    /// evaluator would then cost the plan below the solver).
+    static func trimmedTraining(_ values: [[Double]], required: Double, minimum: Double, keepRunning: Bool, scenario: Scenario) -> [[Double]] {
+        let days = scenario.horizon.daysPerPeriod, slices = scenario.timeSlices
+        var values = values
+        var used = 0.0
+        for bySlice in values { for (s, g) in bySlice.enumerated() { used += g * days * slices[s].hours } }
+        var excess = used - required
+        for p in values.indices.reversed() where excess > 0 {
+            for s in slices.indices.reversed() where excess > 0 && values[p][s] > 0 {
+                let hours = days * slices[s].hours
+                let g = values[p][s]
+                if !keepRunning, g * hours <= excess {
+                    values[p][s] = 0
+                    excess -= g * hours
+                } else {
+                    let lowered = max(minimum, g - excess / hours)
+                    guard lowered < g else { continue }
+                    values[p][s] = lowered
+                    excess -= (g - lowered) * hours
+                }
+            }
+        }
+        return values
+    }
+
+    /// Whether an offering runs on a platform with a cost entry (8.3).
+    static func platformCosted(_ scenario: Scenario, offering o: Int) -> Bool {
+        let platform: String?
+        switch scenario.offerings[o] {
+        case .purchase(let purchase): platform = purchase.platform
+        case .rental(let rental): platform = rental.platform
+        case .api: platform = nil
+        }
+        guard let platform else { return false }
+        return scenario.platforms.contains { $0.id == platform && ($0.adoptionCost > 0 || $0.yearlyCost > 0) }
     }
 
     static func costLines(_ cost: CostBreakdown) -> PlanDocument.CostLines {
