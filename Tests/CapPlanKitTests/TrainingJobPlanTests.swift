@@ -347,4 +347,18 @@ final class TrainingJobPlanTests: XCTestCase {
         XCTAssertEqual(line.cost, 0, accuracy: 1e-6)
         for period in line.periods { XCTAssertLessThanOrEqual(period.accelerators["night"] ?? 0, 64 + 1e-6) }
     }
+
+    /// `--relax`: units continuous, π and σ still binary (a MIP of its binaries). The tighter
+    /// deadline needs exactly 4 units, so the relaxed plan costs the same 80 000 USD.
+    func testRelaxedPlansKeepTheJobBinaries() throws {
+        var options = PlanOptions()
+        options.baselines = false
+        options.relax = true
+        let plan = try Planner.plan(Self.scenario(offerings: [Self.node(), Self.cloud], jobs: [Self.job(deadline: 0)]), options: options)
+        XCTAssertEqual(plan.status, .optimal)
+        XCTAssertTrue(plan.solver.relaxed)
+        // π for two pools and σ for two pools, one period, two slices.
+        XCTAssertEqual(plan.solver.integerColumns, 2 + 2 * 2)
+        XCTAssertEqual(try XCTUnwrap(plan.totals?.cost), 80_000, accuracy: 1e-6)
+    }
 }
