@@ -160,6 +160,51 @@ final class PlanSchemaTests: XCTestCase {
         }
     }
 
+    /// Plans with training jobs (formulation.md section 10): `jobs`, `totals.jobsCost` and
+    /// `finance.attribution.jobs` validate (with a later deadline, and with the note of a job
+    /// whose deadline is the horizon's last); an unknown key in a job line, a job period without
+    /// accelerators and a negative accelerator-hours are rejected.
+    func testPlansWithTrainingJobsValidate() throws {
+        var options = PlanOptions()
+        options.baselines = false
+        let tight = try PlanReport.json(try Planner.plan(
+            TrainingJobPlanTests.scenario(offerings: [TrainingJobPlanTests.node(), TrainingJobPlanTests.cloud],
+                                          jobs: [TrainingJobPlanTests.job(deadline: 0)]), options: options))
+        let last = try PlanReport.json(try Planner.plan(
+            TrainingJobPlanTests.scenario(offerings: [TrainingJobPlanTests.node(), TrainingJobPlanTests.cloud],
+                                          jobs: [TrainingJobPlanTests.job()]), options: options))
+        XCTAssertTrue(tight.contains("\"laterDeadline\""))
+        XCTAssertTrue(tight.contains("\"jobsCost\""))
+        XCTAssertTrue(last.contains("\"laterDeadlineNote\""))
+        func mutate(_ json: String, _ change: (inout [String: Any]) -> Void) throws -> String {
+            var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            change(&object)
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        func editJob(_ object: inout [String: Any], _ change: (inout [String: Any]) -> Void) {
+            var jobs = object["jobs"] as! [[String: Any]]
+            change(&jobs[0])
+            object["jobs"] = jobs
+        }
+        let mutants: [(name: String, json: String)] = [
+            ("unknown-job-key", try mutate(tight) { editJob(&$0) { $0["gpuHours"] = 1 } }),
+            ("job-period-without-accelerators", try mutate(tight) {
+                editJob(&$0) {
+                    var periods = $0["periods"] as! [[String: Any]]
+                    periods[0]["accelerators"] = nil
+                    $0["periods"] = periods
+                }
+            }),
+            ("negative-accelerator-hours", try mutate(tight) { editJob(&$0) { $0["acceleratorHours"] = -1 } }),
+        ]
+        let result = try validate([("jobs-tight", tight), ("jobs-last", last)] + mutants)
+        XCTAssertEqual(result["jobs-tight"], .some(nil))
+        XCTAssertEqual(result["jobs-last"], .some(nil))
+        for mutant in mutants {
+            XCTAssertNotNil(try XCTUnwrap(result[mutant.name]), "\(mutant.name) should be rejected by docs/plan.schema.json")
+        }
+    }
+
     func testMutatedPlansAreRejected() throws {
         let good = try PlanReport.json(try Planner.plan(AuditExamples.caseB))
         let infeasible = try PlanReport.json(try Planner.plan(PlannerScenarios.infeasible))

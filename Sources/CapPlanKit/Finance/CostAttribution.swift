@@ -15,6 +15,11 @@
 //   their own line, `beyondHorizon`.
 // - Platforms: a platform's adoption and yearly costs of a period go to the workloads by their
 //   tokens served on its offerings in that period.
+// - Training jobs (docs/formulation.md section 10) share owned and rented units like workloads:
+//   a job's load in a slice is the units its accelerators occupy, g_jops / G_o (a job on an
+//   on-demand rental pays its share of the units rented, so alone it pays them at their price).
+//   A platform's cost of a period goes to the jobs by accelerator-hours only when no workload
+//   served tokens on its offerings then (the job alone kept it in use).
 // Owned units cost their price spread over the useful life (c_o / L_o per purchased unit in
 // service, as amortized accounting books it) plus energy and fixed opex. Under cash accounting
 // the price paid on arrival less the salvage credit equals that same spread over the periods in
@@ -28,7 +33,9 @@ public enum CostAttribution {
         let days = scenario.horizon.daysPerPeriod, hours = scenario.horizon.hoursPerPeriod
         let workloads = scenario.workloads
         let position = Dictionary(uniqueKeysWithValues: workloads.enumerated().map { ($1.id, $0) })
-        var lines = [[Attribution.Lines]](repeating: [Attribution.Lines](repeating: .init(), count: periods), count: workloads.count)
+        // Sharers: the workloads (0..<W), then the training jobs (W + j).
+        let jobs = scenario.jobs
+        var lines = [[Attribution.Lines]](repeating: [Attribution.Lines](repeating: .init(), count: periods), count: workloads.count + jobs.count)
         var idle = [Attribution.Lines](repeating: .init(), count: periods)
 
         /// Load in units of each serving option on an offering, as (workload, [period][slice]):
@@ -36,7 +43,12 @@ public enum CostAttribution {
         /// in their order, so that sums are the same bits run to run.
         func load(_ offering: some SelfRunOffering) -> [(Int, [[Double]])] {
             let served = decisions.served[offering.id] ?? [:]
-            return workloads.enumerated().flatMap { w, workload in
+            let perUnit = Double(offering.acceleratorsPerUnit)
+            let training = jobs.enumerated().compactMap { j, job -> (Int, [[Double]])? in
+                guard let accelerators = decisions.training[job.id]?[offering.id] else { return nil }
+                return (workloads.count + j, accelerators.map { $0.map { $0 / perUnit } })
+            }
+            return training + workloads.enumerated().flatMap { w, workload in
                 offering.servingOptions(for: workload.id).compactMap { option -> (Int, [[Double]])? in
                     let key = ServedKey.key(workload: workload.id, precision: option.precision)
                     if let size = option.acceleratorsPerReplica, let replicas = evaluation.replicas[offering.id]?[key] {
@@ -161,8 +173,22 @@ public enum CostAttribution {
                     }
                 }
                 let all = tokens.reduce(0, +)
-                guard all > 0 else { continue }
-                for w in workloads.indices where tokens[w] > 0 { lines[w][p].platform += cost * tokens[w] / all }
+                if all > 0 {
+                    for w in workloads.indices where tokens[w] > 0 { lines[w][p].platform += cost * tokens[w] / all }
+                    assigned += cost
+                    continue
+                }
+                // No tokens: the jobs that ran on its offerings kept it in use.
+                var hoursUsed = [Double](repeating: 0, count: jobs.count)
+                for offering in platformOfferings[platform.id] ?? [] {
+                    for (j, job) in jobs.enumerated() {
+                        guard let accelerators = decisions.training[job.id]?[offering.id] else { continue }
+                        for s in slices.indices { hoursUsed[j] += accelerators[p][s] * days * slices[s].hours }
+                    }
+                }
+                let allHours = hoursUsed.reduce(0, +)
+                guard allHours > 0 else { continue }
+                for j in jobs.indices where hoursUsed[j] > 0 { lines[workloads.count + j][p].platform += cost * hoursUsed[j] / allHours }
                 assigned += cost
             }
             // What no workload's tokens explain (none in a consistent plan) is idle.
@@ -196,9 +222,21 @@ public enum CostAttribution {
             results.append(.init(workload: workload.id, cost: cost, byPeriod: perPeriod.map(\.total), tokensServed: served,
                                  costPerMillionTokens: served > 0 ? cost.total / (served / 1e6) : nil))
         }
+        var jobResults: [Attribution.JobCost] = []
+        for (j, job) in jobs.enumerated() {
+            let perPeriod = lines[workloads.count + j].map(finished)
+            var used = 0.0
+            for accelerators in (decisions.training[job.id] ?? [:]).values {
+                for p in 0..<min(periods, accelerators.count) { for s in slices.indices { used += accelerators[p][s] * days * slices[s].hours } }
+            }
+            jobResults.append(.init(job: job.id, cost: perPeriod.reduce(Attribution.Lines(), +), byPeriod: perPeriod.map(\.total),
+                                    acceleratorHours: used))
+        }
         let idleLines = idle.map(finished)
         let idleTotal = idleLines.reduce(Attribution.Lines(), +)
         return Attribution(workloads: results, idle: idleTotal, idleByPeriod: idleLines.map(\.total),
-                           total: results.reduce(0) { $0 + $1.cost.total } + idleTotal.total + beyondHorizon, beyondHorizon: beyondHorizon)
+                           total: results.reduce(0) { $0 + $1.cost.total } + jobResults.reduce(0) { $0 + $1.cost.total }
+                               + idleTotal.total + beyondHorizon,
+                           beyondHorizon: beyondHorizon, jobs: jobs.isEmpty ? nil : jobResults)
     }
 }

@@ -229,9 +229,22 @@ public struct Attribution: Codable, Sendable {
     /// Owned and rented capacity paid for and not used (utilization headroom included).
     public var idle: Lines
     public var idleByPeriod: [Double]
-    /// Σ workloads + idle + beyondHorizon: equals `totals.cost`.
+    /// Σ workloads + jobs + idle + beyondHorizon: equals `totals.cost`.
     public var total: Double
     /// Reserved contracts' rent and upfront share for the periods after the horizon: paid for
     /// no workload of the plan (absent in plans of schemaVersion 1).
     @ZeroIfAbsent public var beyondHorizon: Double = 0
+    /// Training jobs' share of the capacity they ran on (docs/formulation.md section 10), in
+    /// scenario order; absent when the scenario has no jobs.
+    public var jobs: [JobCost]? = nil
+
+    /// The cost attributed to one training job: its share of the units it occupied.
+    public struct JobCost: Codable, Sendable, Equatable {
+        public var job: String
+        public var cost: Lines
+        /// Total attributed cost in each period.
+        public var byPeriod: [Double]
+        /// Σ g_jops d η_s: accelerator-hours the job used.
+        public var acceleratorHours: Double
+    }
 }

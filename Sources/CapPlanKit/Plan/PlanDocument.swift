@@ -48,6 +48,10 @@ public struct PlanDocument: Codable, Sendable {
     /// with what each option served (section 9); present with `totals` when the scenario
     /// derived any (or tried: precisions that did not fit are listed with the reason).
     public var derivedThroughput: [DerivedThroughput]?
+    /// Training and fine-tuning jobs: where and when each ran, its attributed cost and what a
+    /// later deadline would save (docs/formulation.md section 10); present with `totals` when
+    /// the scenario has jobs.
+    public var jobs: [JobLine]?
     public var diagnosis: Diagnosis?
     public var warnings: [String]
 
@@ -145,7 +149,7 @@ public struct PlanDocument: Codable, Sendable {
         public var tokensDemanded: Double
         public var tokensServed: Double
         public var tokensUnserved: Double
-        /// cost / (tokensServed / 10^6), USD per million tokens served.
+        /// (cost − jobsCost) / (tokensServed / 10^6), USD per million inference tokens served.
         public var costPerMillionTokens: Double?
         /// Platform adoption and yearly costs, undiscounted (schemaVersion 2).
         @ZeroIfAbsent public var platform: Double = 0
@@ -154,6 +158,9 @@ public struct PlanDocument: Codable, Sendable {
         @ZeroIfAbsent public var commitmentsBeyondHorizon: Double = 0
         /// The same, each period discounted; included in `discountedCost`.
         @ZeroIfAbsent public var discountedCommitmentsBeyondHorizon: Double = 0
+        /// The cost attributed to training jobs, undiscounted (included in `cost`, left out of
+        /// `costPerMillionTokens`); absent when the scenario has no jobs.
+        public var jobsCost: Double? = nil
     }
 
     public struct Purchase: Codable, Sendable {
@@ -352,6 +359,63 @@ public struct PlanDocument: Codable, Sendable {
         public var rentInHorizon: Double
         /// Rent for the periods after the horizon, undiscounted: a commitment, never credited.
         public var rentBeyondHorizon: Double
+    }
+
+    /// One training job of the plan (docs/formulation.md section 10).
+    public struct JobLine: Codable, Sendable, Equatable {
+        public var job: String
+        /// The pool it ran in (one purchase or rental).
+        public var offering: String
+        /// The pool's accelerator label.
+        public var accelerator: String?
+        /// F_j, before the overhead.
+        public var flops: Double
+        /// How the compute was given: `flops`, `6·N·D`, `4·N·D`, `accelerator-hours on ID`.
+        public var computeBasis: String
+        public var precision: Precision
+        /// φ_j.
+        public var overhead: Double
+        /// m_jo on the pool it ran in, and where it comes from.
+        public var mfu: Double
+        public var mfuSource: String
+        /// A_jo of the pool it ran in, overhead included.
+        public var acceleratorHoursRequired: Double
+        /// Σ g_jops d η_s: accelerator-hours it used (at least the required ones).
+        public var acceleratorHours: Double
+        /// M_j.
+        public var minAccelerators: Int
+        /// The window: the first period it may run in and its deadline.
+        public var earliestStart: String
+        public var deadline: String
+        /// The first and last periods it ran in.
+        public var start: String?
+        public var finish: String?
+        /// Periods it ran in, in order.
+        public var periods: [JobPeriod]
+        /// Its share of the capacity it ran on, undiscounted (docs/finance.md, "Attribution").
+        public var cost: Double
+        /// The plan re-solved with the deadline one period later; absent with a note when not
+        /// computed or when the deadline is the horizon's last period.
+        public var laterDeadline: LaterDeadline?
+        public var laterDeadlineNote: String?
+    }
+
+    public struct JobPeriod: Codable, Sendable, Equatable {
+        public var period: String
+        /// Σ_s g_jops d η_s.
+        public var acceleratorHours: Double
+        /// g_jops by slice: accelerators running the job, averaged over the slice's hours.
+        public var accelerators: [String: Double]
+    }
+
+    /// What the window cost: the optimum with the deadline one period later.
+    public struct LaterDeadline: Codable, Sendable, Equatable {
+        /// The later deadline's period.
+        public var deadline: String
+        /// The re-solved plan's discounted cost (every other job and decision re-planned).
+        public var discountedCost: Double
+        /// This plan's discounted cost less `discountedCost` (≥ 0 up to the solver's gap).
+        public var saving: Double
     }
 
     /// A platform with a cost entry in the scenario.

@@ -72,7 +72,64 @@ enum PlanExtraction {
             guard let values else { continue }
             decisions.unserved[scenario.workloads[w].id] = bySlice(values)
         }
+        // Section 10: g_jops of the pool each job runs in (π_jo = 1), over the whole horizon
+        // (zero outside its window), with the compute beyond the job's trimmed (below).
+        for job in index.jobs {
+            for pool in job.pools where solution[pool.choice] > 0.5 {
+                var values = [[Double]](repeating: [Double](repeating: 0, count: slices), count: periods)
+                for p in pool.periods {
+                    for s in 0..<slices { values[p][s] = nonNegative(solution[pool.accelerators(p, s)]) }
+                }
+                let training = scenario.jobs[job.job]
+                let gated = platformCosted(scenario, offering: pool.offering)
+                decisions.training[training.id, default: [:]][scenario.offerings[pool.offering].id] = trimmedTraining(
+                    values, required: pool.acceleratorHours, minimum: Double(training.minAccelerators), keepRunning: gated, scenario: scenario)
+            }
+        }
         return decisions
+    }
+
+    /// Accelerators beyond the job's compute trimmed, latest periods and slices first: idle
+    /// owned capacity costs nothing, so the solver may leave a job "running" on more than it
+    /// needs (Σ g d η_s > A_jo), which would overstate its accelerator-hours, its finish and its
+    /// attributed cost. Lowering g keeps every row (capacity only loosens; the compute row stays
+    /// at 1) as long as a slice keeps at least M_j or drops to 0; on a pool of a costed platform
+    /// a slice keeps at least M_j (dropping it could leave u_kp paid for no use, and the
+    /// evaluator would then cost the plan below the solver).
+    static func trimmedTraining(_ values: [[Double]], required: Double, minimum: Double, keepRunning: Bool, scenario: Scenario) -> [[Double]] {
+        let days = scenario.horizon.daysPerPeriod, slices = scenario.timeSlices
+        var values = values
+        var used = 0.0
+        for bySlice in values { for (s, g) in bySlice.enumerated() { used += g * days * slices[s].hours } }
+        var excess = used - required
+        for p in values.indices.reversed() where excess > 0 {
+            for s in slices.indices.reversed() where excess > 0 && values[p][s] > 0 {
+                let hours = days * slices[s].hours
+                let g = values[p][s]
+                if !keepRunning, g * hours <= excess {
+                    values[p][s] = 0
+                    excess -= g * hours
+                } else {
+                    let lowered = max(minimum, g - excess / hours)
+                    guard lowered < g else { continue }
+                    values[p][s] = lowered
+                    excess -= (g - lowered) * hours
+                }
+            }
+        }
+        return values
+    }
+
+    /// Whether an offering runs on a platform with a cost entry (8.3).
+    static func platformCosted(_ scenario: Scenario, offering o: Int) -> Bool {
+        let platform: String?
+        switch scenario.offerings[o] {
+        case .purchase(let purchase): platform = purchase.platform
+        case .rental(let rental): platform = rental.platform
+        case .api: platform = nil
+        }
+        guard let platform else { return false }
+        return scenario.platforms.contains { $0.id == platform && ($0.adoptionCost > 0 || $0.yearlyCost > 0) }
     }
 
     static func costLines(_ cost: CostBreakdown) -> PlanDocument.CostLines {
@@ -108,6 +165,15 @@ enum PlanExtraction {
 
         document.totals = totals(evaluation)
         fillSections(&document, scenario: scenario, decisions: decisions, evaluation: evaluation)
+        if !scenario.jobs.isEmpty {
+            let attribution = CostAttribution.attribute(scenario: scenario, decisions: decisions, evaluation: evaluation)
+            document.jobs = jobs(scenario: scenario, decisions: decisions, attribution: attribution)
+            let jobsCost = attribution.jobs?.reduce(0) { $0 + $1.cost.total } ?? 0
+            document.totals?.jobsCost = jobsCost
+            // The cost per million inference tokens leaves the jobs out (section 10).
+            document.totals?.costPerMillionTokens = evaluation.tokensServed > 0
+                ? (evaluation.totalCost - jobsCost) / (evaluation.tokensServed / 1e6) : nil
+        }
 
         // Rates as reported (trimmed and cleaned), per serving option: [period][slice].
         func served(_ pair: ServingPair) -> [[Double]] {
@@ -226,6 +292,42 @@ enum PlanExtraction {
     }
 
     static func monthsPerPeriod(_ kind: PeriodKind) -> Int { 12 / kind.periodsPerYear }
+
+    /// One line per job (scenario order) from its decisions: the pool it ran in, its
+    /// accelerator-hours by period and slice, and its attributed cost. `laterDeadline` is
+    /// filled by `JobDeadlines` (a re-solve), here only the note when there is no later period.
+    static func jobs(scenario: Scenario, decisions: PlanDecisions, attribution: Attribution) -> [PlanDocument.JobLine] {
+        let labels = scenario.horizon.labels, slices = scenario.timeSlices, days = scenario.horizon.daysPerPeriod
+        let costs = Dictionary((attribution.jobs ?? []).map { ($0.job, $0) }, uniquingKeysWith: { a, _ in a })
+        return scenario.jobs.compactMap { job in
+            // The pool it ran in: the one in its decisions (a solved plan has exactly one).
+            guard let pool = job.pools.first(where: { decisions.training[job.id]?[$0.offering] != nil }),
+                  let accelerators = decisions.training[job.id]?[pool.offering] else { return nil }
+            let accelerator = scenario.offerings.first { $0.id == pool.offering }.flatMap { offering -> String? in
+                switch offering {
+                case .purchase(let o): return o.accelerator
+                case .rental(let o): return o.accelerator
+                case .api: return nil
+                }
+            }
+            var periods: [PlanDocument.JobPeriod] = []
+            for (p, bySlice) in accelerators.enumerated() where bySlice.contains(where: { $0 > 0 }) {
+                var hours = 0.0
+                for (s, slice) in slices.enumerated() { hours += bySlice[s] * days * slice.hours }
+                periods.append(.init(period: labels[p], acceleratorHours: hours,
+                                     accelerators: Dictionary(uniqueKeysWithValues: zip(slices.map(\.name), bySlice))))
+            }
+            let last = job.deadlineIndex >= scenario.horizon.periods - 1
+            return .init(
+                job: job.id, offering: pool.offering, accelerator: accelerator, flops: job.flops, computeBasis: job.computeBasis,
+                precision: job.precision, overhead: job.overhead, mfu: pool.mfu, mfuSource: pool.mfuSource,
+                acceleratorHoursRequired: pool.acceleratorHours, acceleratorHours: periods.reduce(0) { $0 + $1.acceleratorHours },
+                minAccelerators: job.minAccelerators, earliestStart: labels[max(0, job.earliestStartIndex)],
+                deadline: labels[min(labels.count - 1, job.deadlineIndex)],
+                start: periods.first?.period, finish: periods.last?.period, periods: periods, cost: costs[job.id]?.cost.total ?? 0,
+                laterDeadline: nil, laterDeadlineNote: last ? "none: the deadline is the horizon's last period" : nil)
+        }
+    }
 
     /// Contracts by start period: v_oq from the evaluator; for one-period contracts, where
     /// starts and units under contract are the same, the reserved units themselves.

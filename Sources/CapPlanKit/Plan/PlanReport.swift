@@ -56,7 +56,10 @@ public enum PlanReport {
 
         w.line("")
         var cost = "Discounted cost \(Formatting.money(totals.discountedCost)) (undiscounted \(Formatting.money(totals.cost))"
-        if let perMTok = totals.costPerMillionTokens { cost += ", \(Formatting.money(perMTok)) per million tokens" }
+        if let perMTok = totals.costPerMillionTokens {
+            cost += ", \(Formatting.money(perMTok)) per million \(totals.jobsCost == nil ? "" : "inference ")tokens"
+        }
+        if let jobsCost = totals.jobsCost { cost += "; training jobs \(Formatting.money(jobsCost)), left out of the token cost" }
         w.line(cost + ")")
         if let cash = plan.finance?.cashFlow {
             // Cash and salvage apart: the salvage is value left in the units, not cash (docs/finance.md).
@@ -98,6 +101,11 @@ public enum PlanReport {
         if let platforms = platformRows(plan) {
             w.heading("Platforms")
             w.table(platforms.header, platforms.rows)
+        }
+        if let jobs = jobRows(plan) {
+            w.heading("Training jobs")
+            w.table(jobs.header, jobs.rows)
+            for line in jobDeadlineLines(plan) { w.line("  " + line) }
         }
 
         let fleetOfferings = orderedUnique(plan.periods.flatMap { $0.fleet.map(\.offering) })
@@ -225,6 +233,25 @@ public enum PlanReport {
         }
         lines.sort { ($0.start, $0.offering) < ($1.start, $1.offering) }
         return (["starts", "ends", "offering", "units", "term", "upfront", "rent in horizon", "rent beyond horizon"], lines.map(\.row))
+    }
+
+    /// One row per training job (docs/formulation.md section 10); nil when the scenario has none.
+    static func jobRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let jobs = plan.jobs, !jobs.isEmpty else { return nil }
+        return (["job", "pool", "start", "finish", "deadline", "accelerator-hours", "cost"], jobs.map { job in
+            [job.job, job.offering + (job.accelerator.map { " (\($0))" } ?? ""), job.start ?? "-", job.finish ?? "-", job.deadline,
+             Formatting.number(job.acceleratorHours), Formatting.money(job.cost)]
+        })
+    }
+
+    /// What each job's window cost: the saving of a deadline one period later, or why not.
+    static func jobDeadlineLines(_ plan: PlanDocument) -> [String] {
+        (plan.jobs ?? []).compactMap { job in
+            if let later = job.laterDeadline {
+                return "\(job.job): a deadline of \(later.deadline) would save \(Formatting.money(later.saving)) (discounted)"
+            }
+            return job.laterDeadlineNote.map { "\(job.job): later deadline \($0)" }
+        }
     }
 
     /// One row per costed platform; nil when the scenario costs none.

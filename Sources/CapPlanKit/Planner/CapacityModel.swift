@@ -97,6 +97,8 @@ public struct CapacityModelIndex: Sendable {
     public var platforms: [PlatformBlock] = []
     /// Pools with spare units (8.4), in `scenario.offerings` order.
     public var poolsInUse: [PoolInUseBlock] = []
+    /// Training jobs (section 10), in `scenario.jobs` order.
+    public var jobs: [JobBlock] = []
 
     /// Columns of whole-unit decisions that fix the fleet: arrivals, units in service, reserved
     /// units and contract starts (the rest of the integer columns, replicas ρ and the binaries
@@ -164,6 +166,51 @@ public struct PoolInUseBlock: Hashable, Sendable {
     public var rows: PeriodSliceBlock? = nil
 }
 
+/// A training job (section 10): its pools' columns and its `jobPool[j]` and `jobCompute[j]` rows.
+public struct JobBlock: Hashable, Sendable {
+    /// Position in `scenario.jobs`.
+    public let job: Int
+    public var pools: [JobPoolBlock] = []
+    public var poolRow: Constraint? = nil
+    public var computeRow: Constraint? = nil
+
+    /// Columns of π_jo and σ_jops: on/off decisions that follow from where and when the job
+    /// runs once the fleet is fixed (the heuristics complete them with the job's rows).
+    public var binaryColumns: Set<Int> {
+        var columns = Set<Int>()
+        for pool in pools {
+            columns.insert(pool.choice.index)
+            for p in pool.periods {
+                for s in 0..<pool.runs.slices { columns.insert(pool.runs(p, s).index) }
+            }
+        }
+        return columns
+    }
+}
+
+/// One pool o ∈ O_j of a job: π_jo, and g_jops, σ_jops for the periods of the job's window
+/// (`firstPeriod...lastPeriod`, laid out period-major from the window's first period).
+public struct JobPoolBlock: Hashable, Sendable {
+    /// Position in `scenario.offerings`.
+    public let offering: Int
+    /// A_jo, read from the job's `pools` (never recomputed).
+    public let acceleratorHours: Double
+    /// G_o: accelerators per unit of the pool.
+    public let acceleratorsPerUnit: Int
+    public let firstPeriod: Int
+    public let lastPeriod: Int
+    /// π_jo.
+    public let choice: Variable
+    /// g_jops at offset (p − firstPeriod)·S + s.
+    public let accelerators: PeriodSliceBlock
+    /// σ_jops, laid out like `accelerators`.
+    public let runs: PeriodSliceBlock
+
+    public var periods: Range<Int> { firstPeriod..<max(firstPeriod, lastPeriod + 1) }
+    public func accelerators(_ p: Int, _ s: Int) -> Variable { accelerators.variable(p - firstPeriod, s) }
+    public func runs(_ p: Int, _ s: Int) -> Variable { runs.variable(p - firstPeriod, s) }
+}
+
 /// The LP of a scenario together with the map of its columns and rows.
 public struct CapacityModel: Sendable {
     public var lp: LinearModel
@@ -228,6 +275,9 @@ public struct CapacityModelBuilder {
     let costedPlatforms: Set<String>
     /// Position in `index.poolsInUse` by offering position.
     var poolPosition: [Int: Int] = [:]
+    /// Offering positions some job can run on (section 10): their platforms and spare units
+    /// get u_kp and y_op even when no serving option runs there.
+    let jobOfferings: Set<Int>
 
     public init(scenario: Scenario, options: CapacityModelOptions = CapacityModelOptions()) {
         self.scenario = scenario
@@ -244,6 +294,8 @@ public struct CapacityModelBuilder {
         integer = options.integerUnits ?? scenario.policy.integerUnits
         lp = LinearModel(name: String(scenario.name.prefix(255)), direction: .minimize)
         costedPlatforms = Set(scenario.platforms.filter { $0.adoptionCost > 0 || $0.yearlyCost > 0 }.map(\.id))
+        let offeringPosition = Dictionary(scenario.offerings.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        jobOfferings = Set(scenario.jobs.flatMap { $0.pools.compactMap { offeringPosition[$0.offering] } })
         index.periods = periods
     }
 
@@ -341,14 +393,34 @@ public struct CapacityModelBuilder {
     ///                       + 2 P per platform name, when `fiscalBudgets`: b in at most two
     ///                       capex rows (deposit and balance years), and n, m, v, y, u_k, α_k
     ///                       each in at most one opex row (its period's fiscal year)
+    ///     jobs              |O_j| (1 + 12 W_j S) per job with a window of W_j periods: π in
+    ///                       jobPool and in each jobOnePool; g in jobCompute, jobClusterMin,
+    ///                       jobClusterMax and the capacity row; σ in those two, jobOnePool,
+    ///                       jobPlatform and jobPoolInUse, with u_kp and y_op there (their other
+    ///                       entries, in adoption and capacity rows, are counted above with the
+    ///                       offering's platform and spare units). Before the pools are derived
+    ///                       (validation), O_j counts every purchase and every rental with
+    ///                       cluster networking.
     ///
     /// Serving options (section 9): a given throughput is one option (and one replica option
     /// when the pair has a replica size; every replica size counts, served or not), and each
     /// derived option of a workload without a given throughput is one more.
     public static func nonzeroUpperBound(periods: Int, slices: Int, workloads: Int, offerings: [Offering], unservedPriced: Bool,
-                                         fiscalBudgets: Bool = false) -> Double {
+                                         fiscalBudgets: Bool = false, jobs: [TrainingJob] = []) -> Double {
         let p = Double(periods), ps = Double(periods * slices)
         var total = unservedPriced ? ps * Double(workloads) : 0
+        let clusterPools = offerings.filter {
+            switch $0 {
+            case .purchase: return true
+            case .rental(let rental): return rental.clusterNetworking
+            case .api: return false
+            }
+        }.count
+        for job in jobs {
+            let window = max(0, min(periods - 1, job.deadlineIndex) - max(0, job.earliestStartIndex) + 1)
+            let pools = job.pools.isEmpty ? clusterPools : job.pools.count
+            total += Double(pools) * (1 + 12 * Double(window * slices))
+        }
         var platforms = Set<String>()
         func features(pairs: Double, replicaPairs: Int, spare: Int, platform: String?) {
             total += 6 * ps * Double(replicaPairs)
@@ -399,6 +471,7 @@ public struct CapacityModelBuilder {
         builder.addReplicaVariables()
         builder.addPlatformVariables()
         builder.addPoolInUseVariables()
+        builder.addJobVariables()
         builder.addFleetConstraints()
         builder.addContractConstraints()
         builder.addDemandConstraints()
@@ -414,6 +487,11 @@ public struct CapacityModelBuilder {
         builder.addCapitalBudgetConstraints()
         builder.addFiscalCapexConstraints()
         builder.addFiscalOpexConstraints()
+        builder.addJobPoolConstraints()
+        builder.addJobComputeConstraints()
+        builder.addJobClusterConstraints()
+        builder.addJobPlatformConstraints()
+        builder.addJobPoolInUseConstraints()
         return CapacityModel(
             lp: builder.lp, index: builder.index, demandRate: builder.demandRate, discount: builder.discount,
             reductions: builder.reductions, scenario: scenario.withIntegerUnits(builder.integer))
@@ -767,13 +845,15 @@ public struct CapacityModelBuilder {
     }
 
     /// u_kp (binary, also with continuous units) for every costed platform
-    /// (A_k > 0 or Y_k > 0) that a built serving pair runs on, costing δ_p Y_k h / 8760; and
+    /// (A_k > 0 or Y_k > 0) that a built serving pair or a job's pool runs on (section 10:
+    /// `jobPlatform` needs it), costing δ_p Y_k h / 8760; and
     /// α_kp ∈ [0, 1], costing δ_p A_k, when A_k > 0 and the platform is not adopted before the
     /// horizon (no purchase of k has existing units). α is integral at every optimum: the
     /// adoption row needs Σ_{q ≤ p} α_kq ≥ 1 by the first period in use, and δ never grows.
     mutating func addPlatformVariables() {
         for (k, platform) in scenario.platforms.enumerated() where costedPlatforms.contains(platform.id) {
-            let offerings = Set(index.servingPairs.filter { $0.throughput != nil && self.platform(ofOffering: $0.offering) == platform.id }.map(\.offering)).sorted()
+            let serving = index.servingPairs.filter { $0.throughput != nil && self.platform(ofOffering: $0.offering) == platform.id }.map(\.offering)
+            let offerings = Set(serving + jobOfferings.filter { self.platform(ofOffering: $0) == platform.id }).sorted()
             guard !offerings.isEmpty else { continue }
             let inUse = PeriodBlock(start: lp.variableCount)
             for p in 0..<periods {
@@ -796,10 +876,11 @@ public struct CapacityModelBuilder {
     }
 
     /// y_op (binary, also with continuous units) for every purchase or rental
-    /// with spare units k_o > 0 that serves some workload (8.4). No cost of its own.
+    /// with spare units k_o > 0 that serves some workload (8.4) or that a job can run on
+    /// (section 10: `jobPoolInUse`). No cost of its own.
     mutating func addPoolInUseVariables() {
         for (o, offering) in scenario.offerings.enumerated() where margins(offering: o).spare > 0 {
-            guard index.servingPairs.contains(where: { $0.offering == o }) else { continue }
+            guard index.servingPairs.contains(where: { $0.offering == o }) || jobOfferings.contains(o) else { continue }
             poolPosition[o] = index.poolsInUse.count
             index.poolsInUse.append(PoolInUseBlock(offering: o, inUse: PeriodBlock(start: lp.variableCount)))
             for p in 0..<periods {
@@ -880,7 +961,8 @@ public struct CapacityModelBuilder {
 
     /// Adds the pool's load to the rows of `block`: Σ x_owkps / τ_owk for the serving options of
     /// offering `o` without a replica size, U ν_owk ρ_owkps for those with one (8.2, section 9),
-    /// and the spare units' U (1 − d_o) k_o y_op when the pool has them (8.4).
+    /// the jobs' U Σ_j g_jops / G_o (section 10), and the spare units' U (1 − d_o) k_o y_op when
+    /// the pool has them (8.4).
     private mutating func addLoadTerms(offering o: Int, rows block: PeriodSliceBlock) {
         let cap = scenario.policy.utilizationCap
         let replicated = Dictionary(uniqueKeysWithValues: index.replicaPairs.map { ($0.servingPair, $0) })
@@ -893,6 +975,16 @@ public struct CapacityModelBuilder {
                 let coefficient = 1 / pair.throughput!
                 for p in 0..<periods {
                     for s in 0..<slices { lp.addTerm(block.constraint(p, s), pair.columns.variable(p, s), coefficient) }
+                }
+            }
+        }
+        // Section 10: a job occupies whole accelerators, U g_jops / G_o units, in its window.
+        for job in index.jobs {
+            for pool in job.pools where pool.offering == o {
+                for p in pool.periods {
+                    for s in 0..<slices {
+                        lp.addTerm(block.constraint(p, s), pool.accelerators(p, s), cap / Double(pool.acceleratorsPerUnit))
+                    }
                 }
             }
         }
@@ -1001,11 +1093,13 @@ public struct CapacityModelBuilder {
     }
 
     /// `poolInUse[o,p,s]`:  Σ_{(w,k)} x_owkps − (Σ_w r_wps) y_op ≤ 0, for pools with spare units
-    /// (x over the pool's serving options, r over the workloads they serve, each once).
+    /// (x over the pool's serving options, r over the workloads they serve, each once); none
+    /// for a pool only jobs run on (`jobPoolInUse` sets its y_op).
     mutating func addPoolInUseConstraints() {
         for k in index.poolsInUse.indices {
             let pool = index.poolsInUse[k]
             let pairs = index.servingPairs.filter { $0.offering == pool.offering }
+            guard !pairs.isEmpty else { continue }
             var seen = Set<Int>()
             let workloads = pairs.map(\.workload).filter { seen.insert($0).inserted }
             index.poolsInUse[k].rows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
@@ -1244,5 +1338,147 @@ extension CapacityModel {
         return CapacityModel(
             lp: lp, index: index, demandRate: rates, discount: discount, reductions: reductions,
             scenario: scenario.withIntegerUnits(self.scenario.policy.integerUnits))
+    }
+}
+
+// MARK: Training jobs (docs/formulation.md section 10)
+
+extension CapacityModelBuilder {
+    /// π_jo ∈ {0, 1} per pool o ∈ O_j, and per period of the window e_j..l_j and slice g_jops ≥ 0
+    /// (accelerators of o running j, averaged over the slice) and σ_jops ∈ {0, 1} (j runs there).
+    /// None has a cost: a job is paid through the capacity it occupies. π and σ are on/off
+    /// decisions, binary with `--relax` too (like z, u, y of section 8). A_jo comes from the
+    /// job's `pools`; a pool naming no purchase or rental is skipped (validation refuses it).
+    mutating func addJobVariables() {
+        for (j, job) in scenario.jobs.enumerated() {
+            var block = JobBlock(job: j)
+            let first = max(0, job.earliestStartIndex), last = min(periods - 1, job.deadlineIndex)
+            for pool in job.pools {
+                guard let o = scenario.offerings.firstIndex(where: { $0.id == pool.offering }) else { continue }
+                let perUnit: Int
+                switch scenario.offerings[o] {
+                case .purchase(let purchase): perUnit = purchase.acceleratorsPerUnit
+                case .rental(let rental): perUnit = rental.acceleratorsPerUnit
+                case .api: continue
+                }
+                let offering = scenario.offerings[o].id
+                let choice = lp.addVariable(name: name("jobPool", job.id, offering), lowerBound: 0, upperBound: 1, kind: .binary)
+                let accelerators = PeriodSliceBlock(start: lp.variableCount, slices: slices)
+                for p in first..<max(first, last + 1) {
+                    for slice in scenario.timeSlices {
+                        lp.addVariable(name: name("train", job.id, offering, labels[p], slice.name), lowerBound: 0)
+                    }
+                }
+                let runs = PeriodSliceBlock(start: lp.variableCount, slices: slices)
+                for p in first..<max(first, last + 1) {
+                    for slice in scenario.timeSlices {
+                        lp.addVariable(name: name("trainOn", job.id, offering, labels[p], slice.name), lowerBound: 0, upperBound: 1, kind: .binary)
+                    }
+                }
+                block.pools.append(JobPoolBlock(
+                    offering: o, acceleratorHours: pool.acceleratorHours, acceleratorsPerUnit: perUnit,
+                    firstPeriod: first, lastPeriod: last, choice: choice, accelerators: accelerators, runs: runs))
+            }
+            index.jobs.append(block)
+        }
+    }
+
+    /// `jobPool[j]`:  Σ_{o ∈ O_j} π_jo = 1 (the whole job in one pool).
+    mutating func addJobPoolConstraints() {
+        for k in index.jobs.indices {
+            let job = index.jobs[k]
+            index.jobs[k].poolRow = lp.addConstraint(
+                name: name("jobPool", scenario.jobs[job.job].id), variables: job.pools.map(\.choice),
+                coefficients: job.pools.map { _ in 1.0 }, .equal(1))
+        }
+    }
+
+    /// `jobCompute[j]`:  Σ_{o ∈ O_j} Σ_{p = e_j}^{l_j} Σ_s g_jops · d η_s / A_jo ≥ 1 (the run
+    /// done by its deadline; A_jo accelerator-hours on o, overhead included).
+    mutating func addJobComputeConstraints() {
+        for k in index.jobs.indices {
+            var variables: [Variable] = [], coefficients: [Double] = []
+            for pool in index.jobs[k].pools where pool.firstPeriod <= pool.lastPeriod {
+                for p in pool.periods {
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        variables.append(pool.accelerators(p, s))
+                        coefficients.append(days * slice.hours / pool.acceleratorHours)
+                    }
+                }
+            }
+            index.jobs[k].computeRow = lp.addConstraint(
+                name: name("jobCompute", scenario.jobs[index.jobs[k].job].id), variables: variables, coefficients: coefficients,
+                .greaterOrEqual(1))
+        }
+    }
+
+    /// `jobClusterMin[j,o,p,s]`:  g_jops − M_j σ_jops ≥ 0;  `jobClusterMax[j,o,p,s]`:
+    /// g_jops − Ḡ_jos σ_jops ≤ 0 with Ḡ_jos = max(M_j, A_jo / (d η_s)) (a slice never needs more
+    /// than the whole job); `jobOnePool[j,o,p,s]`:  σ_jops − π_jo ≤ 0.
+    mutating func addJobClusterConstraints() {
+        for job in index.jobs {
+            let training = scenario.jobs[job.job], minimum = Double(training.minAccelerators)
+            for pool in job.pools where pool.firstPeriod <= pool.lastPeriod {
+                let offering = scenario.offerings[pool.offering].id
+                for p in pool.periods {
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        lp.addConstraint(
+                            name: name("jobClusterMin", training.id, offering, labels[p], slice.name),
+                            variables: [pool.accelerators(p, s), pool.runs(p, s)], coefficients: [1, -minimum], .greaterOrEqual(0))
+                    }
+                }
+                for p in pool.periods {
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        let most = max(minimum, pool.acceleratorHours / (days * slice.hours))
+                        lp.addConstraint(
+                            name: name("jobClusterMax", training.id, offering, labels[p], slice.name),
+                            variables: [pool.accelerators(p, s), pool.runs(p, s)], coefficients: [1, -most], .lessOrEqual(0))
+                    }
+                }
+                for p in pool.periods {
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        lp.addConstraint(
+                            name: name("jobOnePool", training.id, offering, labels[p], slice.name),
+                            variables: [pool.runs(p, s), pool.choice], coefficients: [1, -1], .lessOrEqual(0))
+                    }
+                }
+            }
+        }
+    }
+
+    /// `jobPlatform[j,o,p,s]`:  σ_jops − u_{k(o)p} ≤ 0, for pools on a costed platform (8.3: a
+    /// job running there keeps the platform in use and adopted).
+    mutating func addJobPlatformConstraints() {
+        for job in index.jobs {
+            for pool in job.pools where pool.firstPeriod <= pool.lastPeriod {
+                guard let platform = index.platforms.first(where: { $0.offerings.contains(pool.offering) }) else { continue }
+                let offering = scenario.offerings[pool.offering].id
+                for p in pool.periods {
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        lp.addConstraint(
+                            name: name("jobPlatform", scenario.jobs[job.job].id, offering, labels[p], slice.name),
+                            variables: [pool.runs(p, s), platform.inUse.variable(p)], coefficients: [1, -1], .lessOrEqual(0))
+                    }
+                }
+            }
+        }
+    }
+
+    /// `jobPoolInUse[j,o,p,s]`:  σ_jops − y_op ≤ 0, for pools with spare units (8.4: the spare
+    /// units are held while a job runs there too).
+    mutating func addJobPoolInUseConstraints() {
+        for job in index.jobs {
+            for pool in job.pools where pool.firstPeriod <= pool.lastPeriod {
+                guard let position = poolPosition[pool.offering] else { continue }
+                let inUse = index.poolsInUse[position].inUse, offering = scenario.offerings[pool.offering].id
+                for p in pool.periods {
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        lp.addConstraint(
+                            name: name("jobPoolInUse", scenario.jobs[job.job].id, offering, labels[p], slice.name),
+                            variables: [pool.runs(p, s), inUse.variable(p)], coefficients: [1, -1], .lessOrEqual(0))
+                    }
+                }
+            }
+        }
     }
 }

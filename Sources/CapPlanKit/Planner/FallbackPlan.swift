@@ -295,6 +295,9 @@ enum FallbackPlan {
                 }
             }
         }
+        // Training jobs' π and σ (formulation.md section 10) are completed with their job: its
+        // rows join its periods and slices into one block (rounded alone they break jobPool).
+        for job in model.index.jobs { dispatch.formUnion(job.binaryColumns) }
         let integers = model.lp.variables.lazy.filter { model.lp.kind(of: $0) != .continuous && !dispatch.contains($0.index) }.map(\.index)
         // The fleet's continuous columns too (reserved units under contract, units in service
         // of the plain formulation): they link periods and slices.

@@ -18,7 +18,10 @@ import LinearProgramming
 ///   infeasible whatever the block does; the implementation has optimality cuts only;
 /// - with a fiscal opex budget: a `fiscalOpex` row sums API and on-demand costs over every
 ///   period and slice of a fiscal year, so it couples the blocks, and it belongs to no block
-///   and cannot be in the master.
+///   and cannot be in the master;
+/// - with training jobs (section 10): a job's `jobCompute` row sums its accelerators over
+///   every period and slice of its window, so it couples the blocks, and π, σ are binaries
+///   (blocks must be LPs).
 enum FleetDecomposition {
     /// The decomposition, or nil when a block could be infeasible for some master point: every
     /// workload needs an option without a limit (an API without a rate limit, an on-demand
@@ -27,7 +30,7 @@ enum FleetDecomposition {
     /// servable.
     static func decomposition(of model: CapacityModel) -> BendersDecomposition? {
         let scenario = model.scenario, index = model.index
-        guard index.poolsInUse.isEmpty, index.fiscalOpexRows.isEmpty else { return nil }
+        guard index.poolsInUse.isEmpty, index.fiscalOpexRows.isEmpty, index.jobs.isEmpty else { return nil }
         let gated = Set(index.platforms.flatMap(\.offerings))
         for w in scenario.workloads.indices where index.unserved[w] == nil {
             let unlimited = index.servingPairs.contains { pair in

@@ -96,6 +96,10 @@ enum InfeasibilityDiagnosis {
     /// For whole units, says too whether the LP relaxation (fractional units) is feasible.
     static func diagnose(_ scenario: Scenario, integer: Bool, options: PlanOptions, deadline: Deadline) throws -> PlanDocument.Diagnosis {
         if let existing = existingFleetOverCap(scenario) { return existing }
+        let jobs = unfinishableJobs(scenario)
+        if !jobs.isEmpty {
+            return .init(summary: "training jobs cannot finish in their windows, whatever inference does: " + jobs.joined(separator: "; "), shortfalls: [])
+        }
         guard let seconds = deadline.remaining else { return .init(summary: "no feasible plan; the diagnosis was \(Deadline.notComputed)", shortfalls: []) }
         let least = try LeastUnmetDemand(scenario, integer: integer, options: options.solveOptions(timeLimit: seconds, mipGap: options.mipGap))
         guard least.solution.hasPrimalPoint else {
@@ -186,6 +190,64 @@ enum InfeasibilityDiagnosis {
         activity >= limit - bindingTolerance * max(1, abs(limit))
     }
 
+    /// Jobs (section 10) that no pool of theirs can finish in their window even with no
+    /// inference at all: per pool, the most accelerators it can hold in a period (existing units
+    /// and every arrival the supply cap allows still in service, or maxUnits; less spare units
+    /// and derating), counted only in periods where that reaches minAccelerators, times the
+    /// window's hours, against A_jo. A pool without a cap can always finish the job.
+    static func unfinishableJobs(_ scenario: Scenario) -> [String] {
+        let labels = scenario.horizon.labels, hours = scenario.horizon.hoursPerPeriod
+        var result: [String] = []
+        for job in scenario.jobs {
+            let first = max(0, job.earliestStartIndex), last = min(scenario.horizon.periods - 1, job.deadlineIndex)
+            var reasons: [String] = []
+            var finishes = false
+            for pool in job.pools {
+                guard let offering = scenario.offerings.first(where: { $0.id == pool.offering }) else { continue }
+                var most = 0.0
+                for p in stride(from: first, through: last, by: 1) {
+                    let units: Double?, perUnit: Int, spare: Int, derating: Double
+                    switch offering {
+                    case .purchase(let o):
+                        perUnit = o.acceleratorsPerUnit
+                        spare = o.spareUnits
+                        derating = o.failureDerating
+                        // Arrival periods whose units are still in service in p.
+                        let arrivals = max(0, p - max(o.firstArrivalIndex, p - o.lifetimePeriods + 1) + 1)
+                        let existing = p < o.existingRemainingPeriods ? o.existingUnits : 0
+                        if arrivals == 0 {
+                            units = existing
+                        } else {
+                            units = o.maxUnitsPerPeriod.map { existing + Double(arrivals) * $0 }
+                        }
+                    case .rental(let o):
+                        perUnit = o.acceleratorsPerUnit
+                        spare = o.spareUnits
+                        derating = o.failureDerating
+                        units = o.maxUnits
+                    case .api:
+                        continue
+                    }
+                    guard let units else {
+                        finishes = true
+                        break
+                    }
+                    let accelerators = max(0, units - Double(spare)) * (1 - derating) * Double(perUnit)
+                    if accelerators >= Double(job.minAccelerators) { most += accelerators * hours }
+                }
+                if finishes { break }
+                if most >= pool.acceleratorHours { finishes = true; break }
+                reasons.append("\(pool.offering) holds at most \(Formatting.number(most)) of the \(Formatting.number(pool.acceleratorHours)) accelerator-hours it needs there")
+            }
+            if !finishes {
+                let window = first == last ? labels[first] : "\(labels[first]) to \(labels[last])"
+                result.append("job \(job.id) (window \(window), at least \(job.minAccelerators) accelerators): "
+                    + (reasons.isEmpty ? "no pool can run it" : reasons.joined(separator: ", ")))
+            }
+        }
+        return result
+    }
+
     /// The limits that stop more of workload `w` being served in period `p`, slice `s`.
     static func bindingLimits(_ scenario: Scenario, model: CapacityModel, solution: Solution, workload w: Int, period p: Int, slice s: Int) -> [String] {
         let labels = scenario.horizon.labels
@@ -242,6 +304,15 @@ enum InfeasibilityDiagnosis {
             }
         }
         limits += replicaLimits(scenario, model: model, workload: w)
+        // Section 10: jobs that must run in this slice on the workload's pools take capacity.
+        for job in model.index.jobs {
+            for pool in job.pools where servers.contains(pool.offering) && pool.periods.contains(p) {
+                let accelerators = solution[pool.accelerators(p, s)]
+                guard accelerators > bindingTolerance else { continue }
+                limits.append("training job \(scenario.jobs[job.job].id) runs on \(scenario.offerings[pool.offering].id) here"
+                    + " (\(Formatting.number(accelerators)) accelerators; its deadline is \(labels[min(labels.count - 1, scenario.jobs[job.job].deadlineIndex)]))")
+            }
+        }
         for (k, api) in scenario.apis.enumerated() {
             guard api.serves.contains(workloadID), let rows = model.index.apiRateLimitRows[k], let limit = api.maxTokensPerSecond else { continue }
             if isBinding(solution.activity(rows.constraint(p, s)), limit) { limits.append("\(api.id).maxTokensPerSecond = \(limit)") }

@@ -193,6 +193,7 @@ public enum Planner {
                     document.warnings.append("price thresholds not computed: \(error)")
                 }
             }
+            JobDeadlines.fill(&document, scenario: scenario, integer: integer, options: options, deadline: extras)
             if let pendingBaselines {
                 options.phase?("baselines")
                 let waitClock = Stopwatch()

@@ -73,7 +73,8 @@ public enum PlanHTMLReport {
         let totals = plan.totals!
         var lines = [
             "Discounted cost \(Formatting.money(totals.discountedCost)) (the objective); undiscounted \(Formatting.money(totals.cost))"
-                + (totals.costPerMillionTokens.map { ", \(Formatting.money($0)) per million tokens served" } ?? ""),
+                + (totals.costPerMillionTokens.map { ", \(Formatting.money($0)) per million \(totals.jobsCost == nil ? "" : "inference ")tokens served" } ?? "")
+                + (totals.jobsCost.map { "; training jobs \(Formatting.money($0)), left out of the token cost" } ?? ""),
             "Cash out \(Formatting.money(finance.cashFlow.total)) undiscounted: purchases \(Formatting.money(finance.cashFlow.capital)), running costs \(Formatting.money(finance.cashFlow.operating))"
                 + (finance.cashFlow.commitments > 0 ? ", rent due after the horizon \(Formatting.money(finance.cashFlow.commitments))" : ""),
             "Salvage value at the horizon's end \(Formatting.money(finance.cashFlow.salvageValue)): value left in the units, not cash",
@@ -163,6 +164,8 @@ public enum PlanHTMLReport {
         var rows = a.workloads.map {
             cells($0.workload, $0.cost, tokens: Formatting.tokens($0.tokensServed), perMTok: $0.costPerMillionTokens.map(Formatting.money) ?? "-")
         }
+        // Training jobs (formulation.md section 10): their share of the capacity, no tokens.
+        rows += (a.jobs ?? []).map { cells("job \($0.job)", $0.cost, tokens: "-", perMTok: "-") }
         rows.append(cells("idle capacity", a.idle, tokens: "-", perMTok: "-"))
         if a.beyondHorizon > 0 {
             rows.append(cells("contracts after the horizon", Attribution.Lines(reserved: a.beyondHorizon), tokens: "-", perMTok: "-"))
@@ -315,6 +318,10 @@ public enum PlanHTMLReport {
             body += section("Platforms", table(platforms)
                 + "<p>\(esc("A platform is adopted in the first period any of its offerings serves (its adoption cost is paid then) and costs its yearly cost in every period it serves."))</p>\n")
         }
+        if let jobs = table(PlanReport.jobRows(plan)) {
+            body += section("Training jobs", table(jobs)
+                + PlanReport.jobDeadlineLines(plan).map { "<p>\(esc($0))</p>\n" }.joined())
+        }
         body += section("Cost by period", figure(
             SVGChart.stackedBars(id: "cost", title: "Cost by period", categories: labels, series: costSeries(plan), format: axisMoney),
             "Undiscounted cost per period by line (USD). Under cash accounting capex is the price paid on arrival; amortized, the price spread over the useful life."
@@ -434,8 +441,8 @@ public enum PlanHTMLReport {
 
     static func workloadChart(_ finance: PlanFinance) -> String {
         let a = finance.attribution
-        var rows = a.workloads.map(\.workload) + ["idle capacity"]
-        var all = a.workloads.map(\.cost) + [a.idle]
+        var rows = a.workloads.map(\.workload) + (a.jobs ?? []).map { "job \($0.job)" } + ["idle capacity"]
+        var all = a.workloads.map(\.cost) + (a.jobs ?? []).map(\.cost) + [a.idle]
         if a.beyondHorizon > 0 {
             rows.append("after the horizon")
             all.append(Attribution.Lines(reserved: a.beyondHorizon))

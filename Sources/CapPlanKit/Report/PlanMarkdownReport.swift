@@ -15,6 +15,10 @@ extension PlanHTMLReport {
         section("What to buy, by order date", purchaseTable(plan), empty: "Nothing to buy.")
         if let contracts = table(PlanReport.contractRows(plan)) { section("Reserved contracts", contracts) }
         if let platforms = table(PlanReport.platformRows(plan)) { section("Platforms", platforms) }
+        if let jobs = table(PlanReport.jobRows(plan)) {
+            section("Training jobs", jobs)
+            out += PlanReport.jobDeadlineLines(plan).map { "\n- \($0)" }.joined() + (plan.jobs?.isEmpty == false ? "\n" : "")
+        }
         let platform = plan.periods.contains { $0.cost.platform != 0 }
         let costs = Table(header: ["period", "capex", "energy", "opex", "rental", "API"] + (platform ? ["platform"] : []) + ["unserved penalty", "total"],
                           rows: plan.periods.map {
