@@ -18,16 +18,20 @@ public struct PlanDecisions: Hashable, Sendable, Codable {
     public var served: [String: [String: [[Double]]]]
     /// u_wps: unserved tokens/s by workload id, `[period][slice]` (present only when a penalty is set).
     public var unserved: [String: [[Double]]]
+    /// g_jops: accelerators of each training job by job id, then pool (offering id), `[period][slice]`,
+    /// averaged over the slice's hours (docs/formulation.md section 10); only jobs that run, only their pool.
+    public var training: [String: [String: [[Double]]]]
 
     public init(
         arrivals: [String: [Double]] = [:], reservedUnits: [String: [Double]] = [:],
         onDemandUnits: [String: [[Double]]] = [:], served: [String: [String: [[Double]]]] = [:],
-        unserved: [String: [[Double]]] = [:]
+        unserved: [String: [[Double]]] = [:], training: [String: [String: [[Double]]]] = [:]
     ) {
         self.arrivals = arrivals
         self.reservedUnits = reservedUnits
         self.onDemandUnits = onDemandUnits
         self.served = served
         self.unserved = unserved
+        self.training = training
     }
 }
