@@ -2,6 +2,7 @@
 // hand-written decisions, against figures worked out by hand in the comments.
 
 import Foundation
+import TestSupport
 import Testing
 @testable import CapPlanKit
 
@@ -204,5 +205,89 @@ struct EvaluatorTrainingJobTests {
                                       training: ["pretrain": ["dgx": JobExamples.nights([1: 8, 2: 8], day: [1: -2])]])
         let result = PlanEvaluator(scenario: scenario).evaluate(decisions)
         #expect(result.violations.map(\.rowName) == ["nonNegativity[pretrain,dgx,2027Q2,day]"])
+    }
+}
+
+@Suite("Evaluate: training in plan files")
+struct EvaluateTrainingInputTests {
+    @Test func aFullPlanWithTrainingRoundTripsAndIsChecked() throws {
+        let scenario = JobExamples.scenario()
+        let decisions = PlanDecisions(arrivals: ["dgx": [1, 0, 0, 0]], training: ["pretrain": ["dgx": JobExamples.nights([1: 8, 2: 8])]])
+        let text = PlanInputWriter.fullPlanYAML(scenario: scenario, decisions: decisions)
+        #expect(text.contains("training:\n  - {job: pretrain, offering: dgx, period: 2027Q2, slice: night, accelerators: 8}\n"), "\(text)")
+        let input = try EvaluateFixtures.input(text, scenario)
+        #expect(input.shape == .full)
+        #expect(input.training == decisions.training)
+        var options = PlanEvaluationOptions()
+        options.compareWithOptimal = false
+        let report = try PlanEvaluationRun.evaluate(scenario, input: input, options: options)
+        #expect(report.status == .feasible, "\(report.violations)")
+        #expect(report.derived?.jobs?.first?.computeDone == 1.6)
+        // The 160 %: 11 680 of 7 300 accelerator-hours.
+        #expect(PlanEvaluationRun.text(report).contains("job pretrain: on dgx, 11,680 accelerator-hours of 7,300 needed (160% of its compute), 2027Q2 .. 2027Q3"),
+                "\(PlanEvaluationRun.text(report))")
+        // A slice-less entry fills every slice; training alone makes a full plan.
+        let everySlice = try EvaluateFixtures.input("purchases: []\ntraining: [{job: pretrain, offering: dgx, period: 2027Q2, accelerators: 8}]", scenario)
+        #expect(everySlice.shape == .full)
+        #expect(everySlice.training["pretrain"]?["dgx"] == [[0, 0], [8, 8], [0, 0], [0, 0]])
+        // Without jobs the written plan has no training key, as before.
+        let noJobs = PlanInputWriter.fullPlanYAML(scenario: AuditExamples.worked(.amortized), decisions: PlanDecisions())
+        #expect(!noJobs.contains("training"))
+    }
+
+    @Test func badTrainingEntriesAreInputErrorsWithPathAndReason() throws {
+        let scenario = JobExamples.scenario()
+        let text = """
+            purchases: []
+            training:
+              - {job: pretrian, offering: dgx, period: 2027Q2, accelerators: 8}
+              - {job: pretrain, offering: spot, period: 2027Q2, accelerators: 8}
+              - {job: pretrain, offering: dgx, period: 2027Q1, accelerators: 8}
+              - {job: pretrain, offering: dgx, period: 2027Q2, slice: night, accelerators: -1}
+              - {job: pretrain, offering: dgx, period: 2027Q2, slice: night, accelerators: 8}
+              - {job: pretrain, offering: dgx, period: 2027Q2, accelerators: 8}
+              - {job: pretrain, offering: dgz, period: 2027Q2, accelerators: 8}
+              - {job: pretrain, period: 2027Q2, gpus: 8}
+            """
+        do {
+            _ = try EvaluateFixtures.input(text, scenario)
+            Issue.record("expected errors")
+        } catch let error as PlanInputError {
+            #expect(error.diagnostics.map { "\($0.path) @\($0.line ?? 0)" } == [
+                "training[0].job @3", "training[1].offering @4", "training[2].period @5", "training[3].accelerators @6",
+                "training[5] @8", "training[6].offering @9", "training[7].offering @10", "training[7].accelerators @10", "training[7].gpus @10",
+            ])
+            let messages = error.diagnostics.map(\.message)
+            #expect(messages[0].contains("expected a job of the scenario (pretrain)") && messages[0].contains("did you mean `pretrain`?"),
+                    "\(messages[0])")
+            #expect(messages[1] == "expected a pool of job pretrain (dgx, cloud): spot is a rental without clusterNetworking", "\(messages[1])")
+            #expect(messages[2] == "expected a period of job pretrain's window (2027Q2 .. 2027Q3)", "\(messages[2])")
+            #expect(messages[4] == "duplicate: job pretrain on dgx in 2027Q2, slice night is already given at training[4]", "\(messages[4])")
+            #expect(messages[5].contains("dgz is not an offering") && messages[5].contains("did you mean `dgx`?"), "\(messages[5])")
+        }
+    }
+
+    @Test func theSchemaAcceptsTrainingAndRefusesBadEntries() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-training-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let written = directory.appendingPathComponent("written.yaml")
+        try PlanInputWriter.fullPlanYAML(scenario: JobExamples.scenario(), decisions: PlanDecisions(
+            arrivals: ["dgx": [1, 0, 0, 0]], training: ["pretrain": ["dgx": JobExamples.nights([1: 8, 2: 8])]]))
+            .write(to: written, atomically: true, encoding: .utf8)
+        var invalid: [URL] = []
+        for (i, text) in ["training: [{job: pretrain, offering: dgx, period: 2027Q2, accelerators: -1}]",
+                          "training: [{job: pretrain, period: 2027Q2, accelerators: 8}]",
+                          "training: [{job: pretrain, offering: dgx, period: 2027Q2, accelerators: 8, gpus: 8}]"].enumerated() {
+            let url = directory.appendingPathComponent("invalid-\(i).yaml")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            invalid.append(url)
+        }
+        let outcome = try JSONSchemaCheck.run(
+            schema: EvaluateFixtures.root.appendingPathComponent("docs/plan-input.schema.json").path, files: ([written] + invalid).map(\.path))
+        #expect(outcome.status == 0, "python3 with jsonschema and yaml is required: \(outcome.errors)")
+        let lines = outcome.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains("OK \(written.path)"), "\(outcome.output)")
+        for url in invalid { #expect(lines.contains { $0.hasPrefix("FAIL \(url.path)") }, "\(url.lastPathComponent) passed the schema") }
     }
 }

@@ -41,6 +41,23 @@ public struct PlanEvaluator: Sendable {
         var run = EvaluationRun(scenario: scenario, tolerance: tolerance, decisions: decisions)
         return run.evaluate()
     }
+
+    /// Why `offering` is not in O_j (docs/formulation.md section 10: purchases, and rentals with
+    /// `clusterNetworking`, whose accelerator the performance model knows at the job's precision).
+    /// Also used by the plan reader, so a plan file and the evaluator give the same reason.
+    static func whyNotAPool(_ job: TrainingJob, _ offering: String, in scenario: Scenario) -> String {
+        func acceleratorReason(_ accelerator: String?) -> String {
+            guard let accelerator else { return "it names no accelerator, so its training speed is unknown" }
+            return "its accelerator \(accelerator) is not in the performance model or has no \(job.precision.rawValue) arithmetic"
+        }
+        switch scenario.offerings.first(where: { $0.id == offering }) {
+        case nil: return "\(offering) is not an offering"
+        case .api?: return "\(offering) is an API (jobs run on owned or rented capacity only)"
+        case .rental(let r)? where !r.clusterNetworking: return "\(offering) is a rental without clusterNetworking"
+        case .purchase(let o)?: return acceleratorReason(o.accelerator)
+        case .rental(let r)?: return acceleratorReason(r.accelerator)
+        }
+    }
 }
 
 /// One evaluation: reads the decisions into dense arrays (reporting what does not fit),
@@ -582,29 +599,11 @@ private struct EvaluationRun {
         g > tolerance * max(1, Double(job.minAccelerators))
     }
 
-    /// Why `offering` is not in O_j: jobs run on purchases and on rentals with cluster networking
-    /// whose accelerator the performance model knows at the job's precision.
+    /// Why `offering` is not in O_j, as a sentence for the plan's author.
     func notAPool(_ job: TrainingJob, _ offering: String) -> String {
         let pools = job.pools.map(\.offering).joined(separator: ", ")
-        let why: String
-        switch scenario.offerings.first(where: { $0.id == offering }) {
-        case nil:
-            why = "\(offering) is not an offering"
-        case .api?:
-            why = "\(offering) is an API (jobs run on owned or rented capacity only)"
-        case .rental(let r)? where !r.clusterNetworking:
-            why = "\(offering) is a rental without clusterNetworking"
-        case .purchase(let o)?:
-            why = Self.acceleratorReason(o.accelerator, job)
-        case .rental(let r)?:
-            why = Self.acceleratorReason(r.accelerator, job)
-        }
-        return "job \(job.id) cannot run on \(offering): \(why) (its pools: \(pools.isEmpty ? "none" : pools))"
-    }
-
-    static func acceleratorReason(_ accelerator: String?, _ job: TrainingJob) -> String {
-        guard let accelerator else { return "it names no accelerator, so its training speed is unknown" }
-        return "its accelerator \(accelerator) is not in the performance model or has no \(job.precision.rawValue) arithmetic"
+        return "job \(job.id) cannot run on \(offering): \(PlanEvaluator.whyNotAPool(job, offering, in: scenario)) "
+            + "(its pools: \(pools.isEmpty ? "none" : pools))"
     }
 
     /// ρ_owkps and z_owkps (8.2, per option by section 9), for (o, w, k) ∈ Π^rep: not in a plan,

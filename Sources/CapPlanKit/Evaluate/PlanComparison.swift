@@ -62,6 +62,9 @@ public struct PlanEvaluationReport: Codable, Sendable {
         public var replicas: [String: [String: [[Double]]]]
         /// Costed platforms: in use per period, adoption period (0-based) and costs.
         public var platforms: [PlatformEvaluation]
+        /// Training jobs (docs/formulation.md section 10): pool, accelerator-hours, share of the
+        /// compute done, first and last period; absent when the scenario has no jobs.
+        public var jobs: [JobEvaluation]?
         /// The horizon's period labels, for the 0-based periods above.
         public var periodLabels: [String]
     }
@@ -186,7 +189,7 @@ public enum PlanEvaluationRun {
             report.plan = summary(scenario, decisions: decisions, evaluation: evaluation)
             report.decisions = decisions
             report.derived = .init(contractStarts: evaluation.contractStarts, replicas: evaluation.replicas, platforms: evaluation.platforms,
-                                   periodLabels: scenario.horizon.labels)
+                                   jobs: scenario.jobs.isEmpty ? nil : evaluation.jobs, periodLabels: scenario.horizon.labels)
         }
 
         if options.compareWithOptimal {
@@ -230,6 +233,7 @@ public enum PlanEvaluationRun {
             }
         }
         if scenario.policy.unservedPenaltyPerMTok != nil { optimized.append("unserved tokens (priced by policy.unservedPenaltyPerMTok)") }
+        if !scenario.jobs.isEmpty { optimized.append("training jobs: the pool and accelerators of each job, per period and slice") }
         return .init(fixed: fixed, optimized: optimized, termination: result.termination, mipGap: result.mipGap)
     }
 
@@ -451,6 +455,17 @@ public enum PlanEvaluationRun {
                     out += "  platform \(platform.id): in use in \(used) period\(used == 1 ? "" : "s") from \(label(first))"
                         + (platform.adoptedPeriod.map { ", adopted in \(label($0)) for \(money(platform.adoptionCost))" } ?? " (adopted before the horizon)")
                         + ", \(money(platform.yearlyCosts)) of yearly costs\n"
+                }
+                for job in derived.jobs ?? [] {
+                    let done = Formatting.significant(100 * job.computeDone, digits: 4)
+                    guard let pool = job.pool, let first = job.firstPeriod, let last = job.lastPeriod else {
+                        out += "  job \(job.job): does not run (\(done)% of its compute)\n"
+                        continue
+                    }
+                    let hours = { Formatting.number($0, fractionDigits: 0, grouped: true) }
+                    out += "  job \(job.job): on \(pool), \(hours(job.acceleratorHours)) accelerator-hours of "
+                        + "\(hours(job.acceleratorHoursRequired)) needed (\(done)% of its compute), "
+                        + (first == last ? "in \(first)" : "\(first) .. \(last)") + "\n"
                 }
             }
         }
