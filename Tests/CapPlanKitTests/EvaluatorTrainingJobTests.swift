@@ -223,6 +223,9 @@ struct EvaluateTrainingInputTests {
         let report = try PlanEvaluationRun.evaluate(scenario, input: input, options: options)
         #expect(report.status == .feasible, "\(report.violations)")
         #expect(report.derived?.jobs?.first?.computeDone == 1.6)
+        // Utilization: the unit is busy U · 8 / 8 = 0.8 in the 8-hour nights of 2027Q2 and 2027Q3 only:
+        // 0.8 · 8/24 · 2 periods over 4 unit-periods = 2/15.
+        #expect(nearlyEqual(try #require(report.plan?.ownedUtilization), 2.0 / 15))
         // The 160 %: 11 680 of 7 300 accelerator-hours.
         #expect(PlanEvaluationRun.text(report).contains("job pretrain: on dgx, 11,680 accelerator-hours of 7,300 needed (160% of its compute), 2027Q2 .. 2027Q3"),
                 "\(PlanEvaluationRun.text(report))")

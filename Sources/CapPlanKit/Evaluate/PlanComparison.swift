@@ -266,6 +266,11 @@ public enum PlanEvaluationRun {
                             load += max(0, rates[p][s]) / option.tokensPerSecond
                         }
                     }
+                    // Training jobs' accelerators, as in the capacity row: U g / G units (section 10).
+                    for job in scenario.jobs {
+                        guard let g = decisions.training[job.id]?[purchase.id], p < g.count, s < g[p].count else { continue }
+                        load += scenario.policy.utilizationCap * max(0, g[p][s]) / Double(max(1, purchase.acceleratorsPerUnit))
+                    }
                     busy += load * slice.hours / 24
                 }
             }
