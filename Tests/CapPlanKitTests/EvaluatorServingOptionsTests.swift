@@ -165,6 +165,18 @@ struct EvaluatorServingOptionsTests {
         #expect(result.costByComponent.api == 0)
     }
 
+    @Test func ratesOnAPairWhereNoPrecisionFitsNameTheReasons() {
+        var gpu = RentalOffering(id: "gpu", pricePerUnitHour: 2, accelerator: "A100", commitment: .none, throughput: [:])
+        gpu.unfitPrecisions = ["chat": [UnfitPrecision(precision: .bf16, reason: "needs 4 GPUs, the unit has 1")]]
+        let scenario = E.year(offerings: [.rental(gpu)])
+        let result = PlanEvaluator(scenario: scenario).evaluate(
+            PlanDecisions(onDemandUnits: ["gpu": [[1]]], served: ["gpu": ["chat@bf16": [[700]]]]))
+        let domain = result.violations(of: .domain)
+        #expect(domain.count == 1 && domain.first?.amount == 700)
+        #expect(domain.first?.message == "gpu cannot serve chat (no throughput / not in serves; no precision fits: "
+                + "bf16: needs 4 GPUs, the unit has 1) but is given up to 700 tokens/s", "\(domain)")
+    }
+
     @Test func negativeRatesNameTheirPrecision() {
         let decisions = PlanDecisions(arrivals: ["node": [1]], served: E.served(["chat@int4": 2100, "chat@bf16": -100]))
         let result = PlanEvaluator(scenario: E.twoPrecisions).evaluate(decisions)
@@ -265,6 +277,29 @@ struct PlanInputServingOptionsTests {
         let checked = try PlanEvaluationRun.evaluate(scenario, input: full, options: options)
         #expect(checked.status == .feasible && checked.violations.isEmpty, "\(checked.violations)")
         #expect(relativeDifference(try #require(checked.plan).discountedCost, try #require(completed.plan).discountedCost) < 1e-9)
+    }
+
+    @Test func aWorkloadNoPrecisionFitsIsRefusedWithTheReasons() {
+        // The rental derives nothing for chat: both precisions were unfit.
+        var gpu = RentalOffering(id: "gpu", pricePerUnitHour: 2, accelerator: "A100", commitment: .none, throughput: [:])
+        gpu.unfitPrecisions = ["chat": [UnfitPrecision(precision: .bf16, reason: "needs 4 GPUs, the unit has 1"),
+                                        UnfitPrecision(precision: .int4, reason: "no batch meets the latency limit")]]
+        let scenario = E.year(offerings: [.purchase(E.node(options: [E.option(.bf16, 1000)])), .rental(gpu)])
+        let text = """
+            purchases: []
+            served: [{offering: gpu, workload: chat, precision: bf16, period: 2027, tokensPerSecond: 1}]
+            """
+        do {
+            _ = try PlanInputLoader.load(text: text, fileName: "plan.yaml", scenario: scenario)
+            Issue.record("accepted a workload gpu cannot serve")
+        } catch let error as PlanInputError {
+            #expect(error.diagnostics.map(\.path) == ["served[0].workload"])
+            #expect(error.diagnostics[0].message.hasSuffix(
+                "; no precision of chat fits gpu: bf16: needs 4 GPUs, the unit has 1; int4: no batch meets the latency limit"),
+                "\(error.diagnostics[0].message)")
+        } catch {
+            Issue.record("\(error)")
+        }
     }
 
     @Test func givenThroughputsAndAPIsTakeNoPrecision() throws {

@@ -76,4 +76,25 @@ final class PrecisionExamplesTests: XCTestCase {
         let saving = 1 - chosen.totals!.discountedCost / bf16.totals!.discountedCost
         XCTAssertEqual(saving, 0.50, accuracy: 0.01)
     }
+
+    /// A `use:` entry gives its measured throughput to a workload without precisions, and none to
+    /// one with precisions: that workload gets the derived options of the precisions it lists.
+    func testCatalogEntriesDeriveForWorkloadsWithPrecisions() throws {
+        let yaml = """
+        name: catalog-and-precisions
+        horizon: {start: 2027Q1, periods: 2}
+        workloads:
+          - {id: chat, model: llama-3.1-70b, precisions: [bf16, int4], inputTokensPerRequest: 1000, outputTokensPerRequest: 200, demand: {start: 3.0e11, growthPerPeriod: 0}}
+          - {id: legacy, model: llama-3.1-70b, demand: {start: 1.0e11, growthPerPeriod: 0}}
+        offerings:
+          - {use: h100-node}
+        """
+        let scenario = try ScenarioLoader.load(text: yaml, fileName: "catalog-and-precisions.yaml", baseDirectory: ".").scenario
+        let node = try XCTUnwrap(scenario.purchases.first)
+        XCTAssertNil(node.throughput["chat"])
+        XCTAssertEqual(node.servingOptions(for: "chat").map(\.precision), [.bf16, .int4])
+        let catalogFigure = try XCTUnwrap(Catalog.builtIn.purchases.first { $0.id == "h100-node" }?.throughputByModel["llama-3.1-70b"]?.tokensPerSecond)
+        XCTAssertEqual(node.servingOptions(for: "legacy").map(\.tokensPerSecond), [catalogFigure])
+        XCTAssertEqual(node.servingOptions(for: "legacy").map(\.precision), [nil])
+    }
 }

@@ -136,7 +136,7 @@ final class ServingDerivationTests: XCTestCase {
         }
     }
 
-    func testExplicitThroughputWinsIncludingTheCatalogs() throws {
+    func testExplicitThroughputWinsNotTheCatalogs() throws {
         let scenario = try load(Self.header + """
         workloads:
           - {id: chat, model: llama-3.1-70b, precisions: [fp8], inputTokensPerRequest: 1000, outputTokensPerRequest: 200, demand: {tokensPerPeriod: [1e12, 1e12]}}
@@ -150,11 +150,13 @@ final class ServingDerivationTests: XCTestCase {
         XCTAssertNil(mine.derivedServing["chat"])
         // No throughput for `small` here: derived.
         XCTAssertEqual(mine.servingOptions(for: "small").map(\.precision), [.fp8])
-        // The catalog entry's measured throughputs (20,000 and 90,000 tokens/s) win over the model.
+        // The catalog entry's measured throughputs (20,000 and 90,000 tokens/s, one precision at
+        // MLPerf's request sizes) are not applied to workloads that list precisions: derived.
         let catalog = scenario.purchases[1]
-        XCTAssertEqual(catalog.servingOptions(for: "chat"), [ServingOption(tokensPerSecond: 20_000)])
-        XCTAssertEqual(catalog.servingOptions(for: "small"), [ServingOption(tokensPerSecond: 90_000)])
-        XCTAssertTrue(catalog.derivedServing.isEmpty)
+        XCTAssertTrue(catalog.throughput.isEmpty)
+        XCTAssertEqual(catalog.servingOptions(for: "chat").map(\.precision), [.fp8])
+        XCTAssertEqual(catalog.servingOptions(for: "small").map(\.precision), [.fp8])
+        XCTAssertNotEqual(catalog.servingOptions(for: "chat").first?.tokensPerSecond, 20_000)
     }
 
     func testFP8OnA100IsUnfitWithTheModelsReason() throws {
@@ -270,6 +272,10 @@ final class ServingDerivationTests: XCTestCase {
         let scenario = try ScenarioLoader.load(text: yaml, fileName: "s.yaml", baseDirectory: ".").scenario
         XCTAssertEqual(scenario.workloads[0].serving?.precisions, [.bf16, .fp8, .int4])
         XCTAssertEqual(scenario.workloads[0].outputShare, 0.3)
+        // The catalog's H100 server takes no measured figure for it: its options are derived.
+        let node = try XCTUnwrap(scenario.purchases.first { $0.id == "h100-node" })
+        XCTAssertNil(node.throughput["chat"])
+        XCTAssertEqual(node.servingOptions(for: "chat").map(\.precision), [.bf16, .fp8, .int4])
     }
 
     /// Edits (sweeps, thresholds) keep a workload's output share tied to its request sizes.

@@ -489,7 +489,9 @@ private struct EvaluationRun {
     func notAnOption(_ offering: Offering, workload: String, precision: String?, options: [Precision?]) -> String {
         let id = offering.id
         guard !options.isEmpty else {
-            return "\(id) cannot serve \(workload) (no throughput / not in serves)"
+            let unfit = unfitPrecisions(id, workload: workload).map { "\($0.precision.rawValue): \($0.reason)" }
+            return "\(id) cannot serve \(workload) (no throughput / not in serves"
+                + (unfit.isEmpty ? ")" : "; no precision fits: \(unfit.joined(separator: "; ")))")
         }
         let derived = options.compactMap { $0?.rawValue }
         guard let precision else {
@@ -503,19 +505,19 @@ private struct EvaluationRun {
             return "\(id) serves \(workload) at its given throughput (no precision), not at \(precision)"
         }
         var text = "\(id) has no \(precision) option for \(workload) (options: \(derived.joined(separator: ", ")))"
-        if let unfit = unfitReason(id, workload: workload, precision: precision) { text += "; \(precision) \(unfit)" }
+        if let unfit = unfitPrecisions(id, workload: workload).first(where: { $0.precision.rawValue == precision }) {
+            text += "; \(precision) \(unfit.reason)"
+        }
         return text
     }
 
-    /// The reason the performance model gave for not deriving `precision`, if it tried.
-    func unfitReason(_ offering: String, workload: String, precision: String) -> String? {
-        let unfit: [UnfitPrecision]?
+    /// The precisions the performance model could not derive for the pair, with why.
+    func unfitPrecisions(_ offering: String, workload: String) -> [UnfitPrecision] {
         switch scenario.offerings.first(where: { $0.id == offering }) {
-        case .purchase(let o)?: unfit = o.unfitPrecisions[workload]
-        case .rental(let o)?: unfit = o.unfitPrecisions[workload]
-        default: unfit = nil
+        case .purchase(let o)?: return o.unfitPrecisions[workload] ?? []
+        case .rental(let o)?: return o.unfitPrecisions[workload] ?? []
+        default: return []
         }
-        return unfit?.first(where: { $0.precision.rawValue == precision })?.reason
     }
 
     /// u_wps ≥ 0, only when the penalty θ is set (otherwise any u is a `domain` violation).

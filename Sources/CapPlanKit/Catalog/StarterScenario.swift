@@ -50,7 +50,7 @@ public enum StarterScenario {
             demand: {start: 3.0e11, growthPerPeriod: 0.12}   # input + output tokens in period 1, compounded each period
             # minReplicas: 2                       # replicas that run at least wherever it is served from an offering with a replica size (default 1)
             # precisions: [bf16, fp8, int4]        # let the performance model derive tokens/s and GPUs per replica, one option per precision,
-            #                                      # on offerings with a known accelerator and no throughput for chat (catalog ones give theirs)
+            #                                      # on offerings with a known accelerator and no typed throughput for chat (catalog entries too)
             # latency: interactive                 # interactive (200 ms per output token) | batch
             # inputTokensPerRequest: 700           # required with precisions; outputShare must then equal output / (input + output)
             # outputTokensPerRequest: 300

@@ -235,8 +235,11 @@ struct PlanInputReader {
             guard let id, let w else { continue }
             let workloadID = scenario.workloads[w].id
             guard canServe(id, workloadID) else {
+                // Where the performance model tried and nothing fitted, say why.
+                let unfit = unfitPrecisions(id, workloadID).map { "\($0.precision.rawValue): \($0.reason)" }
                 sink.error(path + ".workload", at: map["workload"]!.value, value: map["workload"]!.value.written,
-                           "expected a workload \(id) can serve (\(listing(servable(id), noun: "workloads it serves")))")
+                           "expected a workload \(id) can serve (\(listing(servable(id), noun: "workloads it serves")))"
+                           + (unfit.isEmpty ? "" : "; no precision of \(workloadID) fits \(id): \(unfit.joined(separator: "; "))"))
                 continue
             }
             guard let option = precision(map["precision"]?.value, path + ".precision", parent: item, offering: id, workload: workloadID),

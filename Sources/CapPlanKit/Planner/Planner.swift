@@ -131,14 +131,17 @@ public enum Planner {
         let buildClock = Stopwatch()
         let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: options.output != nil, integerUnits: integer))
         options.phases?.build = buildClock.seconds
-        var solution = try solve(model, options: options)
+        let origin = SolveOrigin()
+        var solution = try solve(model, options: options, timeLimit: options.mainTimeLimit, mipGap: options.mipGap, main: true, origin: origin)
         // Every other extra shares the extras' budget from the end of the main solve.
         let extras = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
         var heuristicNote: String?
         if integer, !solution.hasPrimalPoint, solution.stoppedAtLimit {
-            // The budget ended before branch-and-cut had a whole-unit plan: try the rounding
-            // heuristic's candidates on the extras' budget (the evaluator audits the result).
-            if let fallback = try HeuristicPlan.solve(model, options: options, deadline: extras) {
+            // The budget ended before branch-and-cut had a whole-unit plan: a fixed fleet from
+            // the relaxation, completed block by block, on the extras' budget (the evaluator
+            // audits the result).
+            if let fallback = try FallbackPlan.solve(
+                model, options: options, stop: solution.termination, knownBound: solution.objectiveBound, deadline: extras) {
                 heuristicNote = "branch-and-cut found no whole-unit plan before its limit (\(solution.termination.rawValue)); "
                     + "this plan is the rounding heuristic's (\(fallback.candidate)), gap \(gapText(fallback.solution.relativeGap)) to the relaxation's bound"
                 solution = fallback.solution
@@ -188,6 +191,10 @@ public enum Planner {
                 options.phases?.baselinesWait = waitClock.seconds
             }
             if let retryNote { document.warnings.append(retryNote) }
+            if let candidate = origin.fallback, heuristicNote == nil {
+                heuristicNote = "branch-and-cut found no whole-unit plan, nor even its root relaxation, in the first half of its limit; "
+                    + "this plan is the fallback's (\(candidate), replicas per period and slice), gap \(gapText(solution.relativeGap)) to the relaxation's bound"
+            }
             if let heuristicNote {
                 document.warnings.append(heuristicNote)
             } else if document.status == .feasible {
@@ -260,7 +267,9 @@ public enum Planner {
 
     /// `main` is the plan's own solve: it reports progress and GLPK's output, and it is offered
     /// the rounding heuristic's incumbent when `options.roundUpStart` is set.
-    static func solve(_ model: CapacityModel, options: PlanOptions, timeLimit: Double?, mipGap: Double, main: Bool) throws -> Solution {
+    static func solve(
+        _ model: CapacityModel, options: PlanOptions, timeLimit: Double?, mipGap: Double, main: Bool, origin: SolveOrigin? = nil
+    ) throws -> Solution {
         // Automatic: LPs only. For whole units the master becomes a MIP, and on the large MIP
         // that was slower than branch-and-cut on the whole model (docs/benchmarks.md).
         if options.decomposition == .benders
@@ -294,7 +303,7 @@ public enum Planner {
         }
         if main, options.primalHeuristics, model.lp.hasIntegerVariables, !options.relax, solveOptions.mip.startingSolution == nil,
            !solveOptions.mip.presolve, solveOptions.mip.nodeLimit == nil {
-            return try solveWithHeuristics(model, options: options, solveOptions: solveOptions, timeLimit: timeLimit)
+            return try solveWithHeuristics(model, options: options, solveOptions: solveOptions, timeLimit: timeLimit, origin: origin)
         }
         return try GLPKSolver.solve(model.lp, options: solveOptions)
     }
@@ -305,11 +314,14 @@ public enum Planner {
     /// (solved by decomposition) start with the heuristics: their root LP alone may take the
     /// first share. When the last branch-and-cut stops before its root (so before it can take
     /// the incumbent), the incumbent is the result, with the relaxation's bound.
-    static func solveWithHeuristics(_ model: CapacityModel, options: PlanOptions, solveOptions: SolveOptions, timeLimit: Double?) throws -> Solution {
+    static func solveWithHeuristics(
+        _ model: CapacityModel, options: PlanOptions, solveOptions: SolveOptions, timeLimit: Double?, origin: SolveOrigin? = nil
+    ) throws -> Solution {
         let clock = Stopwatch()
         let total = timeLimit ?? PrimalHeuristics.unlimitedBudget
         var seed: PrimalHeuristics.Incumbent?
         var firstSolution: Solution?
+        var fallbackBound: Double?
         if !PrimalHeuristics.isLarge(model, options: options) {
             var first = solveOptions
             first.mip.timeLimit = total * PrimalHeuristics.firstPhaseShare
@@ -318,6 +330,25 @@ public enum Planner {
             guard solution.termination == .timeLimit, total - clock.seconds > PrimalHeuristics.minimumSeconds else { return solution }
             firstSolution = solution
             if solution.hasPrimalPoint, solution.objectiveValue != nil { seed = .init(solution: solution, origin: "branch-and-cut") }
+            if !solution.hasPrimalPoint {
+                // No incumbent yet: the fallback plan first, on a share of its own, so that the
+                // heuristics' whole-model relaxation cannot starve it (FallbackPlan); all that is
+                // left when not even the root's relaxation was solved (see below).
+                let share = Deadline(
+                    seconds: (total - clock.seconds) * (solution.objectiveBound == nil ? 1 : PrimalHeuristics.heuristicShare),
+                    cancellation: options.mip.cancellation)
+                if let fallback = try FallbackPlan.solve(model, options: options, stop: .timeLimit, knownBound: solution.objectiveBound, deadline: share) {
+                    options.output?("fallback plan: incumbent \(fallback.solution.objectiveValue!) from \(fallback.candidate)")
+                    // Without even the root's relaxation after the first phase, neither the
+                    // heuristics' relaxation nor a restart would get further: stop here.
+                    if solution.objectiveBound == nil {
+                        origin?.fallback = fallback.candidate
+                        return fallback.solution
+                    }
+                    seed = .init(solution: fallback.solution, origin: "fallback plan (\(fallback.candidate))")
+                    fallbackBound = fallback.solution.objectiveBound
+                }
+            }
         }
         // Large models: the heuristics may use it all (they stop when RINS stops improving);
         // branch-and-cut's restart spends its time on the root LP and barely moves the bound.
@@ -330,7 +361,8 @@ public enum Planner {
         final.simplex.timeLimit = final.mip.timeLimit
         if let best = outcome.best { final.mip.startingSolution = best.values }
         guard final.mip.timeLimit.map({ $0 > PrimalHeuristics.minimumSeconds }) ?? true || outcome.best == nil else {
-            return outcome.best!.solution.asMIPIncumbent(termination: .timeLimit, bound: outcome.relaxationBound, seconds: clock.seconds)
+            let bound = [outcome.relaxationBound, fallbackBound].compactMap { $0 }.max()
+            return outcome.best!.solution.asMIPIncumbent(termination: .timeLimit, bound: bound, seconds: clock.seconds)
         }
         let solution = try GLPKSolver.solve(model.lp, options: final)
         guard solution.stoppedAtLimit, let best = outcome.best else { return solution }
@@ -338,7 +370,7 @@ public enum Planner {
            objective <= best.objective + PrimalHeuristics.improvement * max(1, abs(best.objective)) {
             return solution
         }
-        let bounds = [outcome.relaxationBound, solution.objectiveBound, firstSolution?.objectiveBound].compactMap { $0 }
+        let bounds = [outcome.relaxationBound, solution.objectiveBound, firstSolution?.objectiveBound, fallbackBound].compactMap { $0 }
         return best.solution.asMIPIncumbent(termination: solution.termination, bound: bounds.max(), seconds: clock.seconds)
     }
 
@@ -431,8 +463,8 @@ public enum Planner {
             !restricted.offerings.contains { offering in
                 switch offering {
                 case .api(let a): return a.serves.contains(w.id)
-                case .purchase(let o): return (o.throughput[w.id] ?? 0) > 0
-                case .rental(let o): return (o.throughput[w.id] ?? 0) > 0
+                case .purchase(let o): return o.canServe(w.id)
+                case .rental(let o): return o.canServe(w.id)
                 }
             }
         }.map(\.id)
@@ -462,6 +494,12 @@ public enum Planner {
         }
         return .cost(solved + addedCost, note: "bounded by the time budget: best plan found within \(limit) s, not proven optimal (gap \(gapText(solution.relativeGap))): an upper bound")
     }
+}
+
+/// Where the main solve's plan came from, when not from branch-and-cut (its warning says so).
+final class SolveOrigin: @unchecked Sendable {
+    /// The fallback plan's candidate, when the main solve returned it (FallbackPlan).
+    var fallback: String?
 }
 
 /// When the extras must stop: a point on the monotonic clock, and the plan's cancellation token

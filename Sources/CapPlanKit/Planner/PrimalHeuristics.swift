@@ -100,11 +100,20 @@ enum PrimalHeuristics {
         return try GLPKSolver.solve(lp, options: solveOptions)
     }
 
-    /// The rest of the decisions with the whole units fixed at `proposal`: the LP of the
-    /// continuous decisions. When that fails and the model has section 8's integers (replicas,
-    /// z, u, y), the MIP over them with only the fleet (`CapacityModelIndex.fleetColumns`) fixed,
-    /// within the RINS limit, so that the incumbent is whole in every integer column.
+    /// The rest of the decisions with the whole units fixed at `proposal`. With section 8's
+    /// replicas and binaries: the fleet fixed (pools in use following it) and one small MIP
+    /// per period and slice over ρ and z (`FallbackPlan.completeByBlocks`; the MIP over all of
+    /// them at once took the whole RINS limit on large models), then the LP with every integer
+    /// fixed. Otherwise, or when a block has no solution: the LP of the continuous decisions
+    /// with every integer fixed at the proposal.
     static func completion(of proposal: [Double], model: CapacityModel, options: PlanOptions, deadline: Deadline, origin: String) throws -> Incumbent? {
+        if hasDispatchIntegers(model),
+           let completed = try FallbackPlan.completeByBlocks(
+               model, proposal: FallbackPlan.withPoolsInUse(proposal, model: model), options: options, deadline: deadline),
+           let fixed = try FallbackPlan.fixedLP(model, values: completed.values, options: options, deadline: deadline),
+           fixed.termination == .optimal, fixed.hasPrimalPoint, fixed.objectiveValue != nil {
+            return Incumbent(solution: fixed, origin: origin)
+        }
         guard let seconds = deadline.remaining else { return nil }
         var fixedLP = model.lp.relaxed()
         for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
@@ -112,26 +121,8 @@ enum PrimalHeuristics {
             fixedLP.setBounds(variable, lower: value, upper: value)
         }
         let fixed = try solveLP(fixedLP, model: model, options: options, seconds: seconds)
-        if fixed.termination == .optimal, fixed.hasPrimalPoint, fixed.objectiveValue != nil { return Incumbent(solution: fixed, origin: origin) }
-        guard hasDispatchIntegers(model), let seconds = deadline.remaining else { return nil }
-        let fleet = model.index.fleetColumns
-        var lp = model.lp
-        var dispatchIntegers = false
-        for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
-            if fleet.contains(variable.index) {
-                let value = proposal[variable.index].rounded()
-                lp.setBounds(variable, lower: value, upper: value)
-            } else {
-                dispatchIntegers = true
-            }
-        }
-        guard dispatchIntegers else { return nil }
-        var solveOptions = options.solveOptions(timeLimit: min(seconds, rinsTimeLimit), mipGap: options.mipGap)
-        solveOptions.mip.roundingHeuristic = nil
-        solveOptions.mip.startingSolution = nil
-        let solved = try GLPKSolver.solve(lp, options: solveOptions)
-        guard solved.hasPrimalPoint, solved.objectiveValue != nil else { return nil }
-        return Incumbent(solution: solved, origin: origin)
+        guard fixed.termination == .optimal, fixed.hasPrimalPoint, fixed.objectiveValue != nil else { return nil }
+        return Incumbent(solution: fixed, origin: origin)
     }
 
     /// Whether the model has integer columns outside the fleet (section 8's ρ, z, u, y).

@@ -223,31 +223,3 @@ enum RoundingHeuristic {
         return up
     }
 }
-
-/// A whole-unit plan when branch-and-cut ran out of time without one: the relaxation, each
-/// rounding candidate completed by the LP of the continuous decisions, and the first feasible
-/// one handed to branch-and-cut as its incumbent for a root-node solve, which gives it a bound
-/// and a gap (and the duals of the plan's insights). The evaluator audits it like any plan.
-enum HeuristicPlan {
-    static func solve(_ model: CapacityModel, options: PlanOptions, deadline: Deadline) throws -> (solution: Solution, candidate: String)? {
-        guard let seconds = deadline.remaining else { return nil }
-        var relaxed = options.solveOptions(timeLimit: seconds, mipGap: options.mipGap)
-        relaxed.relaxIntegrality = true
-        let relaxation = try GLPKSolver.solve(model.lp, options: relaxed)
-        guard relaxation.termination == .optimal, relaxation.hasPrimalPoint else { return nil }
-        for candidate in RoundingHeuristic.candidates(scenario: model.scenario, model: model, relaxation: relaxation.values) {
-            // The fleet fixed; with section 8's integers, the small MIP that remains.
-            guard let completed = try PrimalHeuristics.completion(of: candidate.values, model: model, options: options, deadline: deadline, origin: candidate.name)?.solution,
-                  let left = deadline.remaining else { continue }
-            var start = options.solveOptions(timeLimit: left, mipGap: options.mipGap)
-            start.mip.startingSolution = completed.values
-            // The root node only (the first node selection after the root's branching stops it):
-            // the start, the root's bound, and the root's own improvements if any.
-            start.mip.nodeLimit = 2
-            start.mip.computeFixedDuals = true
-            let solution = try GLPKSolver.solve(model.lp, options: start)
-            if solution.hasPrimalPoint { return (solution, candidate.name) }
-        }
-        return nil
-    }
-}

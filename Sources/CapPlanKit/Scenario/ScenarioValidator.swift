@@ -636,11 +636,14 @@ struct ScenarioValidator {
                             + " the performance model knows, so none is derived; it knows \(listing(AcceleratorSpec.all.map(\.catalogName), noun: "accelerators", shown: 20)))")
             }
 
-            // Throughput: catalog by model, then explicit keys.
+            // Throughput: catalog by model, then explicit keys. A workload that lists
+            // `precisions` asks for the performance model's options at its own request sizes and
+            // latency, so the catalog's measured figure (one precision, MLPerf's request sizes)
+            // does not stand in for them; a `throughput` key typed in the scenario still wins.
             func throughput(catalogByModel: [String: CatalogThroughput]?) -> [String: Double] {
                 var t: [String: Double] = [:]
                 if let byModel = catalogByModel {
-                    for wid in workloads.order {
+                    for wid in workloads.order where workloads.withPrecisions[wid] == nil {
                         if let model = workloads.models[wid], let entry = byModel[model] { t[wid] = entry.tokensPerSecond }
                     }
                 }

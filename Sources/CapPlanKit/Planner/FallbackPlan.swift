@@ -1,0 +1,513 @@
+import Foundation
+import LinearProgramming
+
+/// A whole-unit plan when the main solve stopped at its limit without one (issue 10 item 5:
+/// never exit without a plan when one exists), built without branch-and-cut on the whole model:
+///
+/// 1. **A relaxation and its bound.** The LP relaxation, by Benders decomposition over the
+///    fleet (`blockStructure`) when the model is large. With spare units (y_op spans a period's
+///    slices, so the model does not decompose) the relaxation solved is a weaker one: y_op
+///    fixed at 0 in the capacity rows (the spare units held for free) and the `poolInUse` rows
+///    relaxed to Σ_w x ≤ Σ_w r (what y_op = 1 allows). Every whole-unit plan is a point of it
+///    with y = 0 there, so its optimum is still a lower bound. On generated large seed 1 the
+///    whole relaxation does not finish within a minute; this one takes seconds.
+/// 2. **A fixed fleet.** The rounding candidates of `RoundingHeuristic` (the relaxation's fleet
+///    rounded up, down, every arrival down), then "no new units" (the existing fleet, reserved
+///    rentals at zero), which is feasible whenever every workload has an option without a limit.
+/// 3. **Per-block completion.** With every integer column but the replicas ρ and their
+///    binaries z fixed (arrivals, units in service, reserved units, contract starts, platforms,
+///    pools in use), no row links two periods or two slices: the MIP left splits into one tiny
+///    MIP per period and slice (the blocks of `FleetDecomposition`), each solved on its own
+///    (`completeByBlocks`).
+/// 4. **The plan.** The LP with every integer column fixed at that point (decomposed the same
+///    way), stated as the MIP's result with the relaxation's bound and the gap to it; the
+///    evaluator audits it like any plan.
+enum FallbackPlan {
+    /// Branch-and-cut nodes one block's MIP may explore: a limit that does not depend on the
+    /// machine's load, so the plan is the same on every run.
+    static let blockNodeLimit = 2_000
+    /// The relative gap at which the decomposed relaxation stops.
+    static let relaxationTolerance = 1e-4
+    /// The fewest Benders rounds whose bound is still worth reporting.
+    static let minimumRounds = 4
+
+    struct Result {
+        var solution: Solution
+        /// Which fixed fleet it came from.
+        var candidate: String
+    }
+
+    /// The plan, or nil when no candidate gave one before `deadline`. `stop` is why the main
+    /// solve ended (the plan's termination), `knownBound` its bound if it had one.
+    static func solve(
+        _ model: CapacityModel, options: PlanOptions, stop: TerminationReason, knownBound: Double?, deadline: Deadline
+    ) throws -> Result? {
+        let clock = Stopwatch()
+        guard let relaxation = try relaxation(model, options: options, deadline: deadline) else { return nil }
+        options.output?("fallback plan: relaxation bound \(relaxation.bound) (\(relaxation.decomposed ? "decomposed" : "whole model")) at \(clock.seconds) s")
+        let bound = [relaxation.bound, knownBound].compactMap { $0 }.max()
+        // Every candidate while time lasts (each costs a block pass and an LP), the cheapest kept.
+        var best: (values: [Double], objective: Double, name: String)?
+        for candidate in candidates(model, relaxation: relaxation.values) {
+            guard let completed = try completeByBlocks(model, proposal: candidate.values, options: options, deadline: deadline) else {
+                options.output?("fallback plan: \(candidate.name): no completion")
+                continue
+            }
+            options.output?("fallback plan: \(candidate.name): \(completed.objective) at \(clock.seconds) s")
+            if best.map({ completed.objective < $0.objective }) ?? true { best = (completed.values, completed.objective, candidate.name) }
+        }
+        if var current = best, current.name == "fleet rounded up" || current.name == "fleet rounded down" {
+            // One offering at a time, its fleet rounded the other way, kept when cheaper.
+            let rounded = roundedFleets(model, relaxation: relaxation.values)
+            var fleet = current.name == "fleet rounded up" ? rounded.up : rounded.down
+            let other = current.name == "fleet rounded up" ? rounded.down : rounded.up
+            for group in fleetGroups(model) where group.columns.contains(where: { fleet[$0] != other[$0] }) {
+                guard deadline.remaining != nil else { break }
+                var trial = fleet
+                for j in group.columns { trial[j] = other[j] }
+                let proposal = plain(trial, model: model, relaxation: relaxation.values)
+                guard let completed = try completeByBlocks(model, proposal: proposal, options: options, deadline: deadline),
+                      completed.objective < current.objective - 1e-9 * max(1, abs(current.objective)) else { continue }
+                fleet = trial
+                current = (completed.values, completed.objective, best!.name + ", offerings re-rounded")
+                options.output?("fallback plan: \(group.offering) rounded the other way: \(completed.objective) at \(clock.seconds) s")
+            }
+            best = current
+        }
+        guard let best, let fixed = try fixedLP(model, values: best.values, options: options, deadline: deadline),
+              fixed.termination == .optimal, fixed.hasPrimalPoint, fixed.objectiveValue != nil else { return nil }
+        options.output?("fallback plan: \(best.name): LP with the integers fixed \(fixed.objectiveValue!) at \(clock.seconds) s")
+        if !relaxation.decomposed, let root = try rootNode(model, start: fixed.values, options: options, deadline: deadline) {
+            // A small model: branch-and-cut's root from this start costs little and gives the
+            // root's bound, possibly a better plan, and the duals with integers fixed.
+            return Result(solution: root, candidate: best.name)
+        }
+        return Result(solution: fixed.asMIPIncumbent(termination: stop, bound: bound, seconds: clock.seconds), candidate: best.name)
+    }
+
+    // MARK: The relaxation
+
+    struct Relaxation {
+        /// A point of the relaxation, with y_op = 1 wherever its pool serves something.
+        var values: [Double]
+        /// Its optimum: a lower bound of the whole-unit plan.
+        var bound: Double
+        /// Whether it was solved by decomposition.
+        var decomposed: Bool
+    }
+
+    static func relaxation(_ model: CapacityModel, options: PlanOptions, deadline: Deadline) throws -> Relaxation? {
+        guard let seconds = deadline.remaining else { return nil }
+        let rows = RowMatrix(model.lp)
+        let master = masterColumns(model)
+        let large = decomposes(model, options: options)
+        var lp = model.lp.relaxed()
+        var pools: [(y: Variable, rows: [Constraint])] = []
+        if large {
+            // Spare units: the weaker relaxation of the type's comment, which decomposes.
+            for pool in model.index.poolsInUse {
+                guard let block = pool.rows else { continue }
+                for p in 0..<model.scenario.horizon.periods {
+                    let y = pool.inUse.variable(p)
+                    lp.setBounds(y, lower: 0, upper: 0)
+                    var poolRows: [Constraint] = []
+                    for s in 0..<model.scenario.timeSlices.count {
+                        let row = block.constraint(p, s)
+                        let rate = -rows.coefficient(row: row.index, column: y.index)
+                        lp.setBound(row, .lessOrEqual(max(0, rate)))
+                        poolRows.append(row)
+                    }
+                    pools.append((y, poolRows))
+                }
+            }
+        }
+        var solution: Solution?
+        var decomposed = false
+        if large {
+            var solveOptions = subsolveOptions(options, seconds: seconds)
+            solveOptions.relaxIntegrality = true
+            // Its bound is the master's optimum, valid at every round: a tolerance of
+            // `relaxationTolerance` weakens it by at most that much.
+            let structure = blockStructure(lp, rows: rows, master: master)
+            // The master's simplex can fail on the cuts of later rounds (GLP_EFAIL on large
+            // seed 1 with serving options): then fewer rounds, halving, keep what they reached.
+            var rounds = BendersDecomposition(masterColumns: [], blocks: []).maxIterations
+            while solution == nil, rounds >= minimumRounds, let left = deadline.remaining {
+                solveOptions.simplex.timeLimit = left
+                solveOptions.mip.timeLimit = left
+                var decomposition = structure.decomposition(tolerance: relaxationTolerance)
+                decomposition.maxIterations = rounds
+                do {
+                    solution = try GLPKSolver.solveByBenders(lp, decomposition: decomposition, options: solveOptions)
+                    decomposed = true
+                } catch let error as BendersNotApplicable {
+                    options.output?("fallback plan: \(error.description) within \(rounds) rounds")
+                    rounds = rounds >= 1_000 ? 64 : rounds / 2
+                }
+            }
+            if solution == nil {
+                lp = model.lp.relaxed()
+                pools = []
+            }
+        }
+        if solution == nil {
+            guard let left = deadline.remaining else { return nil }
+            var solveOptions = subsolveOptions(options, seconds: left)
+            solveOptions.relaxIntegrality = true
+            solution = try GLPKSolver.solve(lp, options: solveOptions)
+        }
+        // A decomposed relaxation stopped early still has a point and the master's bound.
+        let usable = solution?.termination == .optimal
+            || (decomposed && solution?.objectiveBound != nil && [.iterationLimit, .timeLimit].contains(solution?.termination))
+        guard let solution, usable, solution.hasPrimalPoint, let objective = solution.objectiveValue else {
+            options.output?("fallback plan: no relaxation (\(solution?.termination.rawValue ?? "no time"))")
+            return nil
+        }
+        if decomposed { options.output?("fallback plan: decomposed relaxation: \(solution.termination.rawValue) after \(solution.bendersIterations) rounds") }
+        var values = solution.values
+        // y_op = 1 where the pool serves something, so that the candidates hold its spare units.
+        for pool in pools {
+            let load = pool.rows.contains { row in
+                rows.entries[row.index].contains { $0.column != pool.y.index && $0.value * values[$0.column] > 1e-9 }
+            }
+            values[pool.y.index] = load ? 1 : 0
+        }
+        return Relaxation(values: values, bound: solution.objectiveBound ?? objective, decomposed: decomposed)
+    }
+
+    // MARK: Fixed fleets
+
+    /// The relaxation's fleet rounded up and down (the blocks choose the replicas the fleet
+    /// holds and send the rest elsewhere), the rounding candidates (the fleet raised to hold
+    /// the relaxation's replicas rounded up), then the existing fleet alone. Pools in use
+    /// follow the fleet (`withPoolsInUse`).
+    static func candidates(_ model: CapacityModel, relaxation: [Double]) -> [(name: String, values: [Double])] {
+        let scenario = model.scenario
+        let rounded = roundedFleets(model, relaxation: relaxation)
+        // Best first on generated large seed 1 (docs/benchmarks.md), in case time runs out.
+        var candidates = [
+            ("fleet rounded up", plain(rounded.up, model: model, relaxation: relaxation)),
+            ("fleet rounded down", plain(rounded.down, model: model, relaxation: relaxation)),
+        ]
+        // Without replicas or spare units these repeat the two above, but for the last.
+        let raised = !model.index.replicaPairs.isEmpty || !model.index.poolsInUse.isEmpty
+        candidates += RoundingHeuristic.candidates(scenario: scenario, model: model, relaxation: relaxation)
+            .filter { raised || $0.name == "every arrival rounded down" }
+            .map { (raised ? $0.name + ", raised to hold the replicas rounded up" : $0.name, $0.values) }
+        var none = relaxation
+        for j in model.index.fleetColumns { none[j] = 0 }
+        // No pool in use: spare units need units, and there are none beyond the existing ones.
+        for pool in model.index.poolsInUse {
+            for p in 0..<model.scenario.horizon.periods { none[pool.inUse.variable(p).index] = 0 }
+        }
+        none = RoundingHeuristic.withUnitsInService(none, scenario: model.scenario, model: model)
+        for platform in model.index.platforms {
+            for p in 0..<model.scenario.horizon.periods { none[platform.inUse.variable(p).index] = relaxation[platform.inUse.variable(p).index] > 1e-6 ? 1 : 0 }
+        }
+        candidates.append(("no new units", none))
+        return candidates.map { ($0.0, withPoolsInUse($0.1, model: model)) }
+    }
+
+    /// The relaxation's fleet rounded up (down where that breaks the power cap) and down: only
+    /// the arrivals, reserved units and contract starts are set.
+    static func roundedFleets(_ model: CapacityModel, relaxation: [Double]) -> (up: [Double], down: [Double]) {
+        (RoundingHeuristic.preferred(scenario: model.scenario, model: model, relaxation: relaxation),
+         RoundingHeuristic.fleet(scenario: model.scenario, model: model, relaxation: relaxation, up: false))
+    }
+
+    /// A rounded fleet as a proposal: units in service from its arrivals, platforms, pools in
+    /// use and the replicas' starting values from the relaxation (the blocks re-choose ρ, z).
+    static func plain(_ fleet: [Double], model: CapacityModel, relaxation: [Double]) -> [Double] {
+        let proposal = RoundingHeuristic.withDispatchIntegers(
+            RoundingHeuristic.withUnitsInService(fleet, scenario: model.scenario, model: model), model: model, relaxation: relaxation)
+        return withPoolsInUse(proposal, model: model)
+    }
+
+    /// The fleet's columns by offering: each purchase's arrivals, each reserved rental's
+    /// units and contract starts.
+    static func fleetGroups(_ model: CapacityModel) -> [(offering: String, columns: [Int])] {
+        let periods = model.scenario.horizon.periods
+        var groups: [(String, [Int])] = []
+        for (k, purchase) in model.scenario.purchases.enumerated() {
+            groups.append((purchase.id, (0..<periods).compactMap { model.index.arrivals[k].variable($0)?.index }))
+        }
+        for (r, rental) in model.scenario.rentals.enumerated() {
+            guard let units = model.index.reservedUnits[r] else { continue }
+            var columns = (0..<periods).map { units.variable($0).index }
+            if let starts = model.index.contractStarts[r] { columns += (0..<periods).map { starts.variable($0).index } }
+            groups.append((rental.id, columns))
+        }
+        return groups
+    }
+
+    /// y_op with the fleet fixed: 1 when a purchase or reserved rental has more units than its
+    /// spares (y costs nothing and only lets the pool serve), 0 when it has no more (y = 1
+    /// would leave its capacity rows negative); on-demand pools keep the candidate's.
+    static func withPoolsInUse(_ proposal: [Double], model: CapacityModel) -> [Double] {
+        var proposal = proposal
+        let scenario = model.scenario
+        for pool in model.index.poolsInUse {
+            let units: (Int) -> Double
+            let spare: Int
+            switch scenario.offerings[pool.offering] {
+            case .purchase(let purchase):
+                guard let k = scenario.purchases.firstIndex(where: { $0.id == purchase.id }) else { continue }
+                units = { proposal[model.index.inService[k].variable($0).index] }
+                spare = purchase.spareUnits
+            case .rental(let rental):
+                guard let r = scenario.rentals.firstIndex(where: { $0.id == rental.id }), let reserved = model.index.reservedUnits[r] else { continue }
+                units = { proposal[reserved.variable($0).index] }
+                spare = rental.spareUnits
+            case .api:
+                continue
+            }
+            for p in 0..<scenario.horizon.periods {
+                proposal[pool.inUse.variable(p).index] = units(p) > Double(spare) + 1e-6 ? 1 : 0
+            }
+        }
+        return proposal
+    }
+
+    /// The columns a fleet fixes: the fleet's (`CapacityModelIndex.fleetColumns`) and every other
+    /// integer column but the replicas ρ and their binaries z (platforms, pools in use).
+    static func masterColumns(_ model: CapacityModel) -> Set<Int> {
+        var dispatch = Set<Int>()
+        let periods = model.scenario.horizon.periods, slices = model.scenario.timeSlices.count
+        for replica in model.index.replicaPairs {
+            for p in 0..<periods {
+                for s in 0..<slices {
+                    dispatch.insert(replica.replicas.variable(p, s).index)
+                    if let z = replica.inUse { dispatch.insert(z.variable(p, s).index) }
+                }
+            }
+        }
+        let integers = model.lp.variables.lazy.filter { model.lp.kind(of: $0) != .continuous && !dispatch.contains($0.index) }.map(\.index)
+        // The fleet's continuous columns too (reserved units under contract, units in service
+        // of the plain formulation): they link periods and slices.
+        return model.index.fleetColumns.union(integers)
+    }
+
+    // MARK: Per-block completion
+
+    /// `proposal` with the master columns (`masterColumns`) fixed at their rounded values and
+    /// every other column from one MIP per block: the optimum of the whole MIP with that fleet
+    /// fixed, up to each block's gap. Nil when the fleet breaks a row of its own (power cap,
+    /// budget) or a block has no solution.
+    static func completeByBlocks(_ model: CapacityModel, proposal: [Double], options: PlanOptions, deadline: Deadline) throws -> (values: [Double], objective: Double)? {
+        let lp = model.lp
+        let rows = RowMatrix(lp)
+        let master = masterColumns(model)
+        var values = proposal
+        for j in master {
+            let bounds = lp.bounds(of: Variable(index: j))
+            // (Continuous fleet columns are sums of whole ones in every candidate.)
+            var value = lp.kind(of: Variable(index: j)) == .continuous ? proposal[j] : proposal[j].rounded()
+            if let lower = bounds.lower { value = max(value, lower) }
+            if let upper = bounds.upper { value = min(value, upper) }
+            values[j] = value
+        }
+        let structure = blockStructure(lp, rows: rows, master: master)
+        for row in structure.masterRows where !holds(row, rows: rows, lp: lp, values: values) {
+            options.output?("fallback plan: the fleet breaks \(lp.name(of: Constraint(index: row)))")
+            return nil
+        }
+        for j in structure.looseColumns where !master.contains(j) {
+            // In no row: at whichever bound its cost prefers.
+            let bounds = lp.bounds(of: Variable(index: j))
+            values[j] = lp.objectiveCoefficients[j] >= 0 ? (bounds.lower ?? 0) : (bounds.upper ?? bounds.lower ?? 0)
+        }
+        for (blockRows, blockColumns) in zip(structure.blocks, structure.blockColumns) {
+            guard let seconds = deadline.remaining else {
+                options.output?("fallback plan: out of time")
+                return nil
+            }
+            var sub = LinearModel()
+            var local: [Int: Variable] = [:]
+            for j in blockColumns {
+                let variable = Variable(index: j)
+                let bounds = lp.bounds(of: variable)
+                local[j] = sub.addVariable(lowerBound: bounds.lower, upperBound: bounds.upper, kind: lp.kind(of: variable), objective: lp.objectiveCoefficients[j])
+            }
+            for r in blockRows {
+                var fixedPart = 0.0
+                var terms: [(Variable, Double)] = []
+                for entry in rows.entries[r] {
+                    if let variable = local[entry.column] { terms.append((variable, entry.value)) } else { fixedPart += entry.value * values[entry.column] }
+                }
+                let bounds = lp.bounds(of: Constraint(index: r))
+                guard let bound = constraintBound(lower: bounds.lower.map { $0 - fixedPart }, upper: bounds.upper.map { $0 - fixedPart }) else { continue }
+                sub.addConstraint(terms: terms, bound)
+            }
+            let solution = try GLPKSolver.solve(sub, options: subsolveOptions(options, seconds: seconds))
+            guard solution.hasPrimalPoint else {
+                options.output?("fallback plan: block of \(blockRows.map { lp.name(of: Constraint(index: $0)) }.prefix(3)) has no solution (\(solution.termination))")
+                return nil
+            }
+            for j in blockColumns { values[j] = solution.values[local[j]!.index] }
+        }
+        let objective = lp.objectiveConstant + zip(lp.objectiveCoefficients, values).reduce(0.0) { $0 + $1.0 * $1.1 }
+        return (values, objective)
+    }
+
+    /// Whether a row of master columns only holds at `values` (GLPK's relative tolerance).
+    static func holds(_ row: Int, rows: RowMatrix, lp: LinearModel, values: [Double]) -> Bool {
+        let activity = rows.entries[row].reduce(0.0) { $0 + $1.value * values[$1.column] }
+        let bounds = lp.bounds(of: Constraint(index: row))
+        if let lower = bounds.lower, activity < lower - 1e-7 * max(1, abs(lower)) { return false }
+        if let upper = bounds.upper, activity > upper + 1e-7 * max(1, abs(upper)) { return false }
+        return true
+    }
+
+    static func constraintBound(lower: Double?, upper: Double?) -> ConstraintBound? {
+        switch (lower, upper) {
+        case let (lower?, upper?): return lower == upper ? .equal(lower) : .range(lower, upper)
+        case let (lower?, nil): return .greaterOrEqual(lower)
+        case let (nil, upper?): return .lessOrEqual(upper)
+        case (nil, nil): return nil
+        }
+    }
+
+    // MARK: The plan's LP
+
+    /// The LP with every integer column fixed at `values`, decomposed like the relaxation when
+    /// the model is large.
+    static func fixedLP(_ model: CapacityModel, values: [Double], options: PlanOptions, deadline: Deadline) throws -> Solution? {
+        guard let seconds = deadline.remaining else { return nil }
+        var lp = model.lp.relaxed()
+        var integers = Set<Int>()
+        for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+            let value = values[variable.index].rounded()
+            lp.setBounds(variable, lower: value, upper: value)
+            integers.insert(variable.index)
+        }
+        var solveOptions = subsolveOptions(options, seconds: seconds)
+        solveOptions.relaxIntegrality = true
+        if decomposes(model, options: options) {
+            let structure = blockStructure(lp, rows: RowMatrix(lp), master: integers.union(model.index.fleetColumns))
+            do {
+                return try GLPKSolver.solveByBenders(lp, decomposition: structure.decomposition(), options: solveOptions)
+            } catch is BendersNotApplicable {}
+        }
+        return try GLPKSolver.solve(lp, options: solveOptions)
+    }
+
+    /// Whether the relaxation and the plan's LP are solved by decomposition: for large models
+    /// (as `Planner.bendersColumns` decides for LPs), or always with `--decomposition benders`.
+    static func decomposes(_ model: CapacityModel, options: PlanOptions) -> Bool {
+        switch options.decomposition {
+        case .benders: return true
+        case .monolithic: return false
+        case .automatic: return model.lp.variableCount >= Planner.bendersColumns
+        }
+    }
+
+    /// Branch-and-cut's root node from `start` (the first node selection after the root's
+    /// branching stops it), with the duals of the LP with the integers fixed.
+    static func rootNode(_ model: CapacityModel, start: [Double], options: PlanOptions, deadline: Deadline) throws -> Solution? {
+        guard let seconds = deadline.remaining else { return nil }
+        var solveOptions = subsolveOptions(options, seconds: seconds)
+        solveOptions.mip.startingSolution = start
+        solveOptions.mip.nodeLimit = 2
+        solveOptions.mip.computeFixedDuals = true
+        let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+        return solution.hasPrimalPoint ? solution : nil
+    }
+
+    /// The plan's solver settings within `seconds`, without the main solve's own limits (node
+    /// and iteration limits, start, progress): the fallback must not stop where the plan did.
+    static func subsolveOptions(_ options: PlanOptions, seconds: Double) -> SolveOptions {
+        var solveOptions = options.solveOptions(timeLimit: seconds, mipGap: options.mipGap)
+        solveOptions.simplex.iterationLimit = nil
+        solveOptions.mip.nodeLimit = blockNodeLimit
+        solveOptions.mip.startingSolution = nil
+        solveOptions.mip.roundingHeuristic = nil
+        solveOptions.mip.progress = nil
+        solveOptions.mip.computeFixedDuals = false
+        return solveOptions
+    }
+
+    // MARK: Block structure
+
+    /// The matrix by rows, duplicate entries kept (they add up).
+    struct RowMatrix {
+        struct Entry {
+            let column: Int
+            let value: Double
+        }
+        let entries: [[Entry]]
+
+        init(_ lp: LinearModel) {
+            var entries = [[Entry]](repeating: [], count: lp.constraintCount)
+            for k in lp.entryValues.indices {
+                entries[Int(lp.entryRows[k])].append(Entry(column: Int(lp.entryColumns[k]), value: lp.entryValues[k]))
+            }
+            self.entries = entries
+        }
+
+        func coefficient(row: Int, column: Int) -> Double {
+            entries[row].reduce(0.0) { $0 + ($1.column == column ? $1.value : 0) }
+        }
+    }
+
+    /// The rows and columns that fixing `master` leaves connected: two columns are in one block
+    /// when a row holds both. Rows of master columns only are the master's; columns in no row
+    /// are loose.
+    struct BlockStructure {
+        var master: [Int]
+        var masterRows: [Int] = []
+        var blocks: [[Int]] = []
+        var blockColumns: [[Int]] = []
+        var looseColumns: [Int] = []
+
+        /// As a Benders decomposition stopping at `tolerance`: loose columns join the master.
+        func decomposition(tolerance: Double = 1e-9) -> BendersDecomposition {
+            BendersDecomposition(
+                masterColumns: (master + looseColumns).sorted().map(Variable.init(index:)),
+                blocks: blocks.map { $0.map(Constraint.init(index:)) }, relativeTolerance: tolerance)
+        }
+    }
+
+    static func blockStructure(_ lp: LinearModel, rows: RowMatrix, master: Set<Int>) -> BlockStructure {
+        var parent = Array(0..<lp.variableCount)
+        func find(_ j: Int) -> Int {
+            var root = j
+            while parent[root] != root { root = parent[root] }
+            var k = j
+            while parent[k] != root { (parent[k], k) = (root, parent[k]) }
+            return root
+        }
+        var inRow = [Bool](repeating: false, count: lp.variableCount)
+        for row in rows.entries {
+            var first: Int?
+            for entry in row where !master.contains(entry.column) {
+                inRow[entry.column] = true
+                if let first {
+                    let a = find(first), b = find(entry.column)
+                    if a != b { parent[max(a, b)] = min(a, b) }
+                } else {
+                    first = entry.column
+                }
+            }
+        }
+        var structure = BlockStructure(master: master.sorted())
+        var blockOf: [Int: Int] = [:]
+        for (r, row) in rows.entries.enumerated() {
+            guard let column = row.first(where: { !master.contains($0.column) })?.column else {
+                structure.masterRows.append(r)
+                continue
+            }
+            let root = find(column)
+            if let block = blockOf[root] {
+                structure.blocks[block].append(r)
+            } else {
+                blockOf[root] = structure.blocks.count
+                structure.blocks.append([r])
+                structure.blockColumns.append([])
+            }
+        }
+        for j in 0..<lp.variableCount where !master.contains(j) {
+            if inRow[j] { structure.blockColumns[blockOf[find(j)]!].append(j) } else { structure.looseColumns.append(j) }
+        }
+        return structure
+    }
+}

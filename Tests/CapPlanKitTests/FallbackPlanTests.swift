@@ -1,0 +1,130 @@
+import XCTest
+import LinearProgramming
+@testable import CapPlanKit
+
+/// The fallback plan (FallbackPlan): a whole-unit plan with its bound and gap when the main
+/// solve stops before an incumbent, and the per-block completion it is built from.
+final class FallbackPlanTests: XCTestCase {
+    /// Generated scenarios with whole replicas (section 8's features, `capplan bench --features`).
+    static func featured(_ size: ScenarioSize, _ seed: UInt64, _ features: Set<ProcurementBenchmark.Feature> = Set(ProcurementBenchmark.Feature.allCases)) -> Scenario {
+        ProcurementBenchmark.withFeatures(ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario(), features).withIntegerUnits(true)
+    }
+
+    /// With the fleet fixed, no row links two periods or two slices: the blocks are at least
+    /// one per period and slice, and solving them one by one gives the optimum of the whole
+    /// MIP with the same columns fixed (both to a gap of 1e-9).
+    func testBlockCompletionMatchesTheWholeMIPWithTheFleetFixed() throws {
+        var options = PlanOptions()
+        options.mipGap = 1e-9
+        var compared = 0
+        for (size, seed) in [(ScenarioSize.tiny, UInt64(1)), (.tiny, 2), (.tiny, 3), (.tiny, 4), (.small, 1), (.small, 3)] {
+            let model = CapacityModelBuilder.buildModel(Self.featured(size, seed), options: CapacityModelOptions(names: false))
+            guard !model.index.replicaPairs.isEmpty else { continue }
+            let deadline = Deadline(seconds: 60)
+            let relaxation = try XCTUnwrap(try FallbackPlan.relaxation(model, options: options, deadline: deadline), "\(size) seed \(seed)")
+            // The first candidate whose fleet keeps its own rows (capital budget, power cap).
+            let completions = try FallbackPlan.candidates(model, relaxation: relaxation.values).lazy.compactMap {
+                try FallbackPlan.completeByBlocks(model, proposal: $0.values, options: options, deadline: deadline)
+            }
+            let completed = try XCTUnwrap(completions.first, "\(size) seed \(seed): no candidate has a completion")
+            let master = FallbackPlan.masterColumns(model)
+            let structure = FallbackPlan.blockStructure(model.lp, rows: FallbackPlan.RowMatrix(model.lp), master: master)
+            let periods = model.scenario.horizon.periods, slices = model.scenario.timeSlices.count
+            XCTAssertGreaterThanOrEqual(structure.blocks.count, periods * slices, "\(size) seed \(seed)")
+            // The whole MIP with the same master columns fixed.
+            var lp = model.lp
+            for j in master { lp.setBounds(Variable(index: j), lower: completed.values[j], upper: completed.values[j]) }
+            var solveOptions = SolveOptions()
+            solveOptions.mip.relativeGap = 1e-9
+            let whole = try GLPKSolver.solve(lp, options: solveOptions)
+            XCTAssertEqual(whole.termination, .optimal, "\(size) seed \(seed)")
+            let expected = try XCTUnwrap(whole.objectiveValue)
+            XCTAssertEqual(completed.objective, expected, accuracy: 1e-7 * max(1, abs(expected)), "\(size) seed \(seed)")
+            // Every integer column whole, and the LP with them fixed gives the same cost.
+            for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+                XCTAssertEqual(completed.values[variable.index], completed.values[variable.index].rounded(), accuracy: 1e-6)
+            }
+            let fixed = try XCTUnwrap(try FallbackPlan.fixedLP(model, values: completed.values, options: options, deadline: deadline))
+            XCTAssertEqual(fixed.termination, .optimal)
+            XCTAssertEqual(try XCTUnwrap(fixed.objectiveValue), expected, accuracy: 1e-7 * max(1, abs(expected)), "\(size) seed \(seed)")
+            compared += 1
+        }
+        XCTAssertGreaterThanOrEqual(compared, 3)
+    }
+
+    /// A node limit of 1 without the rounding start stops branch-and-cut at its root, before
+    /// any incumbent (the relaxation's replicas are fractional). The planner still returns a
+    /// whole-unit plan: status feasible, with the relaxation's bound and the gap to it (on the
+    /// small scenarios; the root node from its start may prove a tiny one optimal), and the
+    /// independent evaluator's audit passes.
+    func testNodeLimitStopBeforeAnIncumbentGivesAFeasibleAuditedPlan() throws {
+        var stopped = 0, feasible = 0, compared = 0
+        for (size, seed) in [(ScenarioSize.tiny, UInt64(1)), (.tiny, 2), (.tiny, 3), (.tiny, 4), (.small, 1), (.small, 2), (.small, 3)] {
+            let scenario = Self.featured(size, seed, [.replicas])
+            var options = PlanOptions()
+            options.roundUpStart = false
+            options.mip.nodeLimit = 1
+            options.baselines = false
+            let plan = try Planner.plan(scenario, options: options)
+            guard plan.warnings.contains(where: { $0.contains("branch-and-cut found no whole-unit plan before its limit (nodeLimit)") }) else {
+                continue
+            }
+            stopped += 1
+            let audit = try XCTUnwrap(plan.audit, "\(size) seed \(seed)")
+            XCTAssertTrue(audit.violations.isEmpty, "\(size) seed \(seed): \(audit.violations)")
+            let gap = try XCTUnwrap(plan.solver.mipGap, "\(size) seed \(seed)")
+            // On tiny scenarios the root node from the fallback's start may close the gap.
+            if plan.status == .feasible {
+                XCTAssertGreaterThan(gap, options.mipGap, "\(size) seed \(seed)")
+                feasible += 1
+            } else {
+                XCTAssertEqual(plan.status, .optimal, "\(size) seed \(seed): \(plan.warnings)")
+                XCTAssertLessThanOrEqual(gap, options.mipGap, "\(size) seed \(seed)")
+            }
+            for purchase in plan.purchases { XCTAssertEqual(purchase.units, purchase.units.rounded(), "whole units") }
+            // Where the optimum is proven quickly: the plan is never below it (it is a
+            // whole-unit plan), and the bound it reports is never above it.
+            guard size == .tiny else { continue }
+            var exact = PlanOptions()
+            exact.baselines = false
+            exact.timeLimit = 30
+            exact.mipGap = 1e-7
+            let optimum = try Planner.plan(scenario, options: exact)
+            guard optimum.status == .optimal else { continue }
+            let cost = try XCTUnwrap(plan.totals?.discountedCost), best = try XCTUnwrap(optimum.totals?.discountedCost)
+            XCTAssertGreaterThanOrEqual(cost, best * (1 - 1e-6), "\(size) seed \(seed)")
+            XCTAssertGreaterThanOrEqual(best, cost * (1 - gap) - 1e-6 * cost, "\(size) seed \(seed): the bound is a lower bound")
+            compared += 1
+        }
+        XCTAssertGreaterThan(stopped, 0, "no scenario stopped before an incumbent")
+        XCTAssertGreaterThan(feasible, 0, "no plan with a gap")
+        XCTAssertGreaterThan(compared, 0)
+    }
+
+    /// With spare units the model does not decompose; the fallback's relaxation (forced by
+    /// decomposition here) holds the spare units for free and relaxes poolInUse, so it stays a
+    /// lower bound: never above the whole relaxation's optimum.
+    func testDecomposedRelaxationWithSpareUnitsIsALowerBound() throws {
+        var checked = 0
+        for seed in UInt64(1)...6 {
+            let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed), options: CapacityModelOptions(names: false))
+            guard !model.index.poolsInUse.isEmpty else { continue }
+            var options = PlanOptions()
+            options.decomposition = .benders
+            guard let relaxation = try FallbackPlan.relaxation(model, options: options, deadline: Deadline(seconds: 60)), relaxation.decomposed else { continue }
+            var solveOptions = SolveOptions()
+            solveOptions.relaxIntegrality = true
+            let whole = try XCTUnwrap(try GLPKSolver.solve(model.lp, options: solveOptions).objectiveValue)
+            XCTAssertLessThanOrEqual(relaxation.bound, whole + 1e-7 * max(1, abs(whole)), "seed \(seed)")
+            // Pools in use are whole in the point handed to the candidates.
+            for pool in model.index.poolsInUse {
+                for p in 0..<model.scenario.horizon.periods {
+                    let y = relaxation.values[pool.inUse.variable(p).index]
+                    XCTAssertTrue(y == 0 || y == 1, "seed \(seed): y = \(y)")
+                }
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 0)
+    }
+}
