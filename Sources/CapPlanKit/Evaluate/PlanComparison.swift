@@ -171,6 +171,10 @@ public enum PlanEvaluationRun {
             case .infeasible:
                 report.status = .infeasible
                 report.unmetDemand = result.unmetDemand
+                if result.unmetDemand.isEmpty, !scenario.jobs.isEmpty {
+                    // Leaving demand unserved did not help: the jobs' rows are what cannot hold.
+                    report.notes.append(jobsCannotRunNote)
+                }
             case .error:
                 report.status = .error
             }
@@ -216,6 +220,11 @@ public enum PlanEvaluationRun {
         }
         return report
     }
+
+    /// Why a fixed fleet that could leave demand unserved still has no completion.
+    static let jobsCannotRunNote = "the fixed fleet and rentals cannot complete the training jobs, even serving no inference: "
+        + "a job needs its accelerator-hours within its window, on one pool, at least minAccelerators in every slice it runs "
+        + "(docs/formulation.md section 10); buy or rent more, or widen the window"
 
     // MARK: Parts
 
@@ -419,7 +428,16 @@ public enum PlanEvaluationRun {
         switch report.status {
         case .feasible: verdict = report.shape == .full ? "feasible: every constraint holds" : "completed: the fleet can serve the demand"
         case .violated: verdict = "VIOLATED: \(report.violations.count) constraint(s) broken"
-        case .infeasible: verdict = "CANNOT BE COMPLETED: " + (report.violations.isEmpty ? "the fixed fleet cannot serve all demand" : "the fixed decisions break \(report.violations.count) constraint(s)")
+        case .infeasible:
+            let why: String
+            if !report.violations.isEmpty {
+                why = "the fixed decisions break \(report.violations.count) constraint(s)"
+            } else if report.unmetDemand.isEmpty, report.notes.contains(jobsCannotRunNote) {
+                why = "the fixed fleet cannot complete the training jobs"
+            } else {
+                why = "the fixed fleet cannot serve all demand"
+            }
+            verdict = "CANNOT BE COMPLETED: " + why
         case .error: verdict = "ERROR: the solver stopped without a plan (\(report.completion?.termination ?? "unknown"))"
         }
         out += "Status: \(verdict)\n"
