@@ -30,6 +30,12 @@
  * the performance model derived, or 'given' for a throughput the scenario or catalog gives
  * (pr is the k of the formulation; k is the power per unit here). Every row the formulation
  * writes for a pair is written per option; rows that sum over pairs sum over options.
+ * Section 10: training jobs j on their pools (JOBPOOLS), accelerators train[j,o,p,s] within the
+ * job's window, a binary trainOn per slice and a binary pool choice per job; their load
+ * U * train / G_o enters the capacity rows. Data without jobs gives the model of sections 1-9.
+ * The formulation names both the pool column and the one-pool row `jobPool`; MathProg needs
+ * distinct names, so the column is `jobPoolChosen` here (the row keeps `jobPool`).
+ * With jobs the model also prints TRAIN <job> <offering> <period> <slice> <accelerators>.
  */
 
 /* ---------------------------------------------------------------- calendar */
@@ -124,6 +130,18 @@ set ONPLATFORM within {PLATFORMS, BUY union RENT};  # (pf, o): offering o runs o
 # adopted before the horizon: a purchase of k has existing units
 param preAdopted{pf in PLATFORMS} := if exists{o in BUY: (pf,o) in ONPLATFORM} existing[o] > 0 then 1 else 0;
 
+/* ---------------------------------------------------------------- training jobs (section 10) */
+set JOBS default {};                  # training and fine-tuning jobs
+param earliest{JOBS} integer >= 1;    # e_j: first period the job may run in
+param deadline{j in JOBS} integer >= earliest[j], <= P;   # l_j: last period (inclusive)
+param M{JOBS} integer >= 1;           # M_j: accelerators at least in every slice it runs
+set JOBPOOLS within {JOBS, BUY union RENT} default {j in JOBS, o in BUY union RENT: 0 = 1};   # (j, o): o in O_j
+param A{JOBPOOLS} > 0;                # A_jo: accelerator-hours job j needs on o
+# upper bound of g per slice: a slice never needs more than the whole job
+param Gbar{(j,o) in JOBPOOLS, s in SLICES} := max(M[j], A[j,o] / (d * eta[s]));
+# (j, o, p, s) where g exists: a pool of the job, a period of its window
+set JOBRUN := {(j,o) in JOBPOOLS, p in PERIODS, s in SLICES: p >= earliest[j] and p <= deadline[j]};
+
 /* ---------------------------------------------------------------- discounting */
 # delta[p] discounts period p to the start of the horizon; delta[P+1] to its end, and later
 # periods discount contracts that run past the horizon
@@ -147,6 +165,9 @@ var z{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES} binary;        # w served f
 var inUse{pf in PLATFORMS, p in PERIODS} binary;                      # u_kp: platform in use
 var adopt{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0} binary;  # alpha_kp: adopted in p (binary here; [0, 1] in the formulation, integral at every optimum)
 var poolUsed{o in SPAREPOOLS, p in PERIODS} binary;                    # y_op: pool o serves in p
+var jobPoolChosen{JOBPOOLS} binary;                                    # pi_jo: the pool job j runs in
+var train{JOBRUN} >= 0;                                                # g_jops: accelerators of o running j
+var trainOn{JOBRUN} binary;                                            # sigma_jops: j runs on o in slice s of p
 
 /* ================================================================ constraints */
 s.t. wholeUnits{(o,q) in ARRIVALS: integerUnits}: b[o,q] = bWhole[o,q];
@@ -168,16 +189,18 @@ s.t. demand{w in WORKLOADS, p in PERIODS, s in SLICES}:
   + (if hasPenalty then u[w,p,s] else 0)
     >= r[w,p,s];
 
-# load of the options without replicas, whole replicas of the others, against the units less
-# the spare ones (while the pool serves), derated
+# load of the options without replicas, whole replicas of the others and the jobs' whole
+# accelerators, against the units less the spare ones (while the pool serves), derated
 s.t. ownedCapacity{o in BUY, p in PERIODS, s in SLICES}:
     sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / tau[o,w,pr]
   + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
+  + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[j,o,p,s] / accelPerUnit[o]
     <= U * (1 - derating[o]) * (n[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0));
 
 s.t. rentedCapacity{o in RENT, p in PERIODS, s in SLICES}:
     sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / tau[o,w,pr]
   + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
+  + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[j,o,p,s] / accelPerUnit[o]
     <= U * (1 - derating[o]) * (if o in RESERVED
                                 then m[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0)
                                 else ms[o,p,s]);
@@ -204,6 +227,24 @@ s.t. platformInUse{pf in PLATFORMS, w in WORKLOADS, p in PERIODS, s in SLICES}:
 
 s.t. platformAdoption{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0}:
     sum{q in PERIODS: q <= p} adopt[pf,q] >= inUse[pf,p];
+
+/* Section 10: one pool per job, its compute by the deadline, the cluster size whenever it runs;
+   a job running on o puts o's costed platform and o's spare units in use. */
+s.t. jobPool{j in JOBS}:
+    sum{o in BUY union RENT: (j,o) in JOBPOOLS} jobPoolChosen[j,o] = 1;
+
+s.t. jobCompute{j in JOBS}:
+    sum{(j2,o,p,s) in JOBRUN: j2 = j} train[j,o,p,s] * d * eta[s] / A[j,o] >= 1;
+
+s.t. jobClusterMin{(j,o,p,s) in JOBRUN}: train[j,o,p,s] >= M[j] * trainOn[j,o,p,s];
+
+s.t. jobClusterMax{(j,o,p,s) in JOBRUN}: train[j,o,p,s] <= Gbar[j,o,s] * trainOn[j,o,p,s];
+
+s.t. jobOnePool{(j,o,p,s) in JOBRUN}: trainOn[j,o,p,s] <= jobPoolChosen[j,o];
+
+s.t. jobPlatform{(j,o,p,s) in JOBRUN, pf in PLATFORMS: (pf,o) in ONPLATFORM}: trainOn[j,o,p,s] <= inUse[pf,p];
+
+s.t. jobPoolInUse{(j,o,p,s) in JOBRUN: o in SPAREPOOLS}: trainOn[j,o,p,s] <= poolUsed[o,p];
 
 s.t. apiRateLimit{a in API, p in PERIODS, s in SLICES: maxTPS[a] < Infinity}:
     sum{w in WORKLOADS: (a,w) in APISERVE} y[a,w,p,s] <= maxTPS[a];
@@ -311,5 +352,6 @@ printf "SALVAGE %.17g %.17g\n", salvageCredit, delta[P+1] * salvageCredit;
 printf "COMMITMENTS %.17g %.17g\n", commitments, discountedCommitments;
 printf{(o,q) in ARRIVALS: b[o,q] > 1e-9} "BUY %s %s %.17g\n", o, label[q], b[o,q];
 printf{o in RESERVED, q in PERIODS: v[o,q] > 1e-9} "START %s %s %.17g\n", o, label[q], v[o,q];
+printf{(j,o,p,s) in JOBRUN: train[j,o,p,s] > 1e-9} "TRAIN %s %s %s %s %.17g\n", j, o, label[p], s, train[j,o,p,s];
 
 end;

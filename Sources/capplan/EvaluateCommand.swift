@@ -8,9 +8,9 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Check and cost a plan a person wrote, or complete a purchases-only plan, and compare it with the optimal plan.",
         discussion: """
             The plan file (docs/evaluate-format.md) is a full plan (purchases, rentals and served \
-            tokens/s, with their precision where the performance model derives the throughput: \
-            checked and costed as written), a purchases-only plan (what to buy when, \
-            optionally rentals: the rest is optimized), or a plan JSON from `capplan plan -o`. \
+            tokens/s, with their precision where the performance model derives the throughput, \
+            and the accelerators of training jobs: checked and costed as written), a purchases-only \
+            plan (what to buy when, optionally rentals: the rest, training jobs included, is optimized), or a plan JSON from `capplan plan -o`. \
             Exit codes: 0 the plan is feasible (as written, or once completed), 2 invalid scenario, \
             plan file or usage, 3 the plan violates constraints or cannot be completed, 4 solver, \
             audit or output failure (docs/cli.md).

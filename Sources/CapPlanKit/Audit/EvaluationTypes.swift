@@ -23,6 +23,13 @@ public enum ConstraintFamily: String, Hashable, Sendable, Codable, CaseIterable 
     case platformInUse
     case platformAdoption
     case poolInUse
+    // Section 10: training and fine-tuning jobs.
+    /// One pool per job: all of a job's accelerators on one offering.
+    case jobPool
+    /// The job's compute done within its window: Σ g_jops d η_s / A_jo ≥ 1.
+    case jobCompute
+    /// At least M_j accelerators in every slice the job runs in.
+    case jobCluster
     // Bounds and domains, docs/formulation.md section 2.
     case nonNegativity
     case maxUnitsPerPeriod
@@ -52,6 +59,8 @@ public enum ServedKey {
 /// One violated constraint or bound, with where and by how much.
 public struct ConstraintViolation: Hashable, Sendable, Codable, CustomStringConvertible {
     public var family: ConstraintFamily
+    /// Training job id, when the row is a job's (docs/formulation.md section 10).
+    public var job: String?
     /// Offering id (purchase, rental or API), when the row has one.
     public var offering: String?
     /// Workload id, when the row has one.
@@ -68,9 +77,10 @@ public struct ConstraintViolation: Hashable, Sendable, Codable, CustomStringConv
     /// A sentence for people.
     public var message: String
 
-    public init(family: ConstraintFamily, offering: String? = nil, workload: String? = nil, precision: Precision? = nil,
+    public init(family: ConstraintFamily, job: String? = nil, offering: String? = nil, workload: String? = nil, precision: Precision? = nil,
                 period: String? = nil, slice: String? = nil, amount: Double, message: String) {
         self.family = family
+        self.job = job
         self.offering = offering
         self.workload = workload
         self.precision = precision
@@ -80,10 +90,10 @@ public struct ConstraintViolation: Hashable, Sendable, Codable, CustomStringConv
         self.message = message
     }
 
-    /// Row name in the style of the exported model, e.g. `demand[chat,2027Q3,peak]`, or
-    /// `replicaCapacity[h100,chat@fp8,2027Q3,peak]` for a derived option.
+    /// Row name in the style of the exported model, e.g. `demand[chat,2027Q3,peak]`,
+    /// `replicaCapacity[h100,chat@fp8,2027Q3,peak]` for a derived option, `jobCluster[pretrain,a100,2027Q1,night]`.
     public var rowName: String {
-        let index = [offering, workload.map { ServedKey.key(workload: $0, precision: precision) }, period, slice].compactMap { $0 }
+        let index = [job, offering, workload.map { ServedKey.key(workload: $0, precision: precision) }, period, slice].compactMap { $0 }
         return index.isEmpty ? family.rawValue : "\(family.rawValue)[\(index.joined(separator: ","))]"
     }
 
@@ -223,6 +233,9 @@ public struct PlanEvaluation: Hashable, Sendable, Codable {
     public var replicas: [String: [String: [[Double]]]] = [:]
     /// Platforms with a cost entry: when each was in use and adopted, and what it cost.
     public var platforms: [PlatformEvaluation] = []
+    /// Training jobs (docs/formulation.md section 10), in scenario order: where each ran and how
+    /// much of its compute the plan does.
+    public var jobs: [JobEvaluation] = []
 
     public init(violations: [ConstraintViolation], periods: [PeriodEvaluation], costByComponent: CostBreakdown,
                 discountedCostByComponent: CostBreakdown, salvage: Double, discountedSalvage: Double,
@@ -271,6 +284,34 @@ public struct PlatformEvaluation: Hashable, Sendable, Codable {
         self.adoptedPeriod = adoptedPeriod
         self.adoptionCost = adoptionCost
         self.yearlyCosts = yearlyCosts
+    }
+}
+
+/// One training job in an evaluated plan (docs/formulation.md section 10).
+public struct JobEvaluation: Hashable, Sendable, Codable {
+    public var job: String
+    /// The pool it runs on: the pool of the job with the most accelerator-hours (nil when it
+    /// never runs); a plan using two pools has a `jobPool` violation.
+    public var pool: String?
+    /// Σ g_jops d η_s over its pools, periods of its window and slices: accelerator-hours used.
+    public var acceleratorHours: Double
+    /// A_jo of `pool` (of its first pool when it never runs): accelerator-hours it needs there.
+    public var acceleratorHoursRequired: Double
+    /// Σ_o Σ g_jops d η_s / A_jo: the share of its compute done (at least 1 when complete).
+    public var computeDone: Double
+    /// Labels of the first and last periods it runs in (nil when it never runs).
+    public var firstPeriod: String?
+    public var lastPeriod: String?
+
+    public init(job: String, pool: String?, acceleratorHours: Double, acceleratorHoursRequired: Double, computeDone: Double,
+                firstPeriod: String?, lastPeriod: String?) {
+        self.job = job
+        self.pool = pool
+        self.acceleratorHours = acceleratorHours
+        self.acceleratorHoursRequired = acceleratorHoursRequired
+        self.computeDone = computeDone
+        self.firstPeriod = firstPeriod
+        self.lastPeriod = lastPeriod
     }
 }
 

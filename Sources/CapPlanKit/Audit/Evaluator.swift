@@ -17,6 +17,13 @@
 // `servingOptions(for:)` (the given throughput, or one derived option per precision). The plan
 // names an option's rates `workload@precision` in `PlanDecisions.served` (`ServedKey`); every
 // row of a pair is checked per option, and rows that sum over pairs sum over options.
+//
+// Section 10: a plan states each job's accelerators g_jops per pool, period and slice
+// (`PlanDecisions.training`). The pools O_j and the accelerator-hours A_jo are read from
+// `TrainingJob.pools`, never recomputed. σ_jops and π_jo are recovered like the other binaries:
+// a job runs in a slice where g_jops exceeds tolerance · max(1, M_j), the same test its row
+// M_j σ ≤ g applies to σ at 1; π_jo = 1 on each pool it runs on, and u_kp, y_op are 1 where a
+// job runs on o (the rows jobPlatform and jobPoolInUse then hold by construction).
 
 import Foundation
 
@@ -33,6 +40,23 @@ public struct PlanEvaluator: Sendable {
     public func evaluate(_ decisions: PlanDecisions) -> PlanEvaluation {
         var run = EvaluationRun(scenario: scenario, tolerance: tolerance, decisions: decisions)
         return run.evaluate()
+    }
+
+    /// Why `offering` is not in O_j (docs/formulation.md section 10: purchases, and rentals with
+    /// `clusterNetworking`, whose accelerator the performance model knows at the job's precision).
+    /// Also used by the plan reader, so a plan file and the evaluator give the same reason.
+    static func whyNotAPool(_ job: TrainingJob, _ offering: String, in scenario: Scenario) -> String {
+        func acceleratorReason(_ accelerator: String?) -> String {
+            guard let accelerator else { return "it names no accelerator, so its training speed is unknown" }
+            return "its accelerator \(accelerator) is not in the performance model or has no \(job.precision.rawValue) arithmetic"
+        }
+        switch scenario.offerings.first(where: { $0.id == offering }) {
+        case nil: return "\(offering) is not an offering"
+        case .api?: return "\(offering) is an API (jobs run on owned or rented capacity only)"
+        case .rental(let r)? where !r.clusterNetworking: return "\(offering) is a rental without clusterNetworking"
+        case .purchase(let o)?: return acceleratorReason(o.accelerator)
+        case .rental(let r)?: return acceleratorReason(r.accelerator)
+        }
     }
 }
 
@@ -94,6 +118,13 @@ private struct EvaluationRun {
     var platformAdoption: [String: [Double]] = [:]
     /// y_op by offering id (pools with spare units only): 1 in the periods the pool serves, else 0.
     var poolInUse: [String: [Double]] = [:]
+    /// g_jops: by job (scenario order), then pool (the order of `TrainingJob.pools`): [p][s]; zero
+    /// outside the job's window (those values are `domain` violations and otherwise ignored).
+    var training: [[[[Double]]]] = []
+    /// Σ_j g_jops by pool id: [p][s], the accelerators jobs take in the capacity rows.
+    var trainingLoad: [String: [[Double]]] = [:]
+    /// Pool ids by period where some job runs (σ_jops = 1 in some slice): u_kp and y_op are 1 there.
+    var trainingRuns: [String: [Bool]] = [:]
 
     init(scenario: Scenario, tolerance: Double, decisions: PlanDecisions) {
         self.scenario = scenario
@@ -121,6 +152,7 @@ private struct EvaluationRun {
         checkRentalVariables()
         checkServingVariables()
         checkUnservedVariables()
+        checkTrainingVariables()
         recoverReplicaVariables()
         recoverPlatformVariables()
         recoverPoolInUseVariables()
@@ -134,6 +166,9 @@ private struct EvaluationRun {
         checkPoolInUseConstraints()
         checkPlatformInUseConstraints()
         checkPlatformAdoptionConstraints()
+        checkJobPoolConstraints()
+        checkJobComputeConstraints()
+        checkJobClusterConstraints()
         checkAPIRateLimitConstraints()
         checkPowerCapConstraints()
         checkCapitalBudgetConstraints()
@@ -212,10 +247,10 @@ private struct EvaluationRun {
         p < periods ? labels[p] : scenario.horizon.start.advanced(by: p).description
     }
 
-    mutating func report(_ family: ConstraintFamily, offering: String? = nil, workload: String? = nil, precision: Precision? = nil,
-                         period: Int? = nil, slice: Int? = nil, amount: Double, _ message: String) {
+    mutating func report(_ family: ConstraintFamily, job: String? = nil, offering: String? = nil, workload: String? = nil,
+                         precision: Precision? = nil, period: Int? = nil, slice: Int? = nil, amount: Double, _ message: String) {
         violations.append(ConstraintViolation(
-            family: family, offering: offering, workload: workload, precision: precision,
+            family: family, job: job, offering: offering, workload: workload, precision: precision,
             period: period.map { labels[$0] }, slice: slice.map { slices[$0].name },
             amount: amount, message: message))
     }
@@ -231,13 +266,13 @@ private struct EvaluationRun {
     }
 
     /// A [period][slice] matrix: checked for shape, padded with zeros / truncated.
-    mutating func matrix(_ values: [[Double]]?, what: String, offering: String?, workload: String?,
+    mutating func matrix(_ values: [[Double]]?, what: String, job: String? = nil, offering: String?, workload: String?,
                          precision: Precision? = nil) -> [[Double]] {
         let zero = Array(repeating: Array(repeating: 0.0, count: slices.count), count: periods)
         guard let values else { return zero }
-        let who = [offering, workload.map { ServedKey.key(workload: $0, precision: precision) }].compactMap { $0 }.joined(separator: " / ")
+        let who = [job, offering, workload.map { ServedKey.key(workload: $0, precision: precision) }].compactMap { $0 }.joined(separator: " / ")
         if values.count != periods || values.contains(where: { $0.count != slices.count }) {
-            report(.domain, offering: offering, workload: workload, precision: precision, amount: 0,
+            report(.domain, job: job, offering: offering, workload: workload, precision: precision, amount: 0,
                    "\(what) of \(who) is not [period][slice] with \(periods) periods and \(slices.count) slices")
         }
         return (0..<periods).map { p in
@@ -248,10 +283,10 @@ private struct EvaluationRun {
     // `what` is an autoclosure: the message is only built for a violation, not for each of the
     // plan's tens of thousands of values. Callers pass local copies (`labels`), so that the
     // closure does not capture `self` while it changes.
-    mutating func checkNonNegative(_ value: Double, _ what: @autoclosure () -> String, offering: String? = nil, workload: String? = nil,
-                                   precision: Precision? = nil, period: Int, slice: Int? = nil) {
+    mutating func checkNonNegative(_ value: Double, _ what: @autoclosure () -> String, job: String? = nil, offering: String? = nil,
+                                   workload: String? = nil, precision: Precision? = nil, period: Int, slice: Int? = nil) {
         if exceeds(-value, rhs: 0) {
-            report(.nonNegativity, offering: offering, workload: workload, precision: precision, period: period, slice: slice,
+            report(.nonNegativity, job: job, offering: offering, workload: workload, precision: precision, period: period, slice: slice,
                    amount: -value, "\(what()) is \(fmt(value)), must be >= 0")
         }
     }
@@ -507,6 +542,72 @@ private struct EvaluationRun {
         }
     }
 
+    /// g_jops ≥ 0, o ∈ O_j, e_j ≤ p ≤ l_j (section 10). Accelerators of an unknown job, on an
+    /// offering that is no pool of the job, or in a period outside its window are reported under
+    /// `domain` and otherwise ignored: the formulation has no variable there, so they neither
+    /// count toward the job's compute nor load a pool (like rates outside Π).
+    mutating func checkTrainingVariables() {
+        let labels = self.labels
+        let jobIds = Set(scenario.jobs.map(\.id))
+        for id in decisions.training.keys.sorted() where !jobIds.contains(id) {
+            report(.domain, job: id, amount: 0, "training names job \(id), which does not exist")
+        }
+        for job in scenario.jobs {
+            let given = decisions.training[job.id] ?? [:]
+            var byPool: [[[Double]]] = []
+            for pool in job.pools {
+                var g = matrix(given[pool.offering], what: "training accelerators", job: job.id, offering: pool.offering, workload: nil)
+                for p in 0..<periods {
+                    for s in 0..<slices.count {
+                        checkNonNegative(g[p][s], "accelerators of job \(job.id) on \(pool.offering)", job: job.id,
+                                         offering: pool.offering, period: p, slice: s)
+                    }
+                    guard p < job.earliestStartIndex || p > job.deadlineIndex else { continue }
+                    let largest = g[p].map(abs).max() ?? 0
+                    if exceeds(largest, rhs: 0) {
+                        let bound = p < job.earliestStartIndex
+                            ? "before its earliest start \(label(job.earliestStartIndex))" : "after its deadline \(label(job.deadlineIndex))"
+                        report(.domain, job: job.id, offering: pool.offering, period: p, amount: largest,
+                               "job \(job.id) runs up to \(fmt(largest)) accelerators on \(pool.offering) in \(labels[p]), \(bound)")
+                    }
+                    g[p] = Array(repeating: 0, count: slices.count)
+                }
+                var load = trainingLoad[pool.offering] ?? zeroMatrix
+                var runs = trainingRuns[pool.offering] ?? Array(repeating: false, count: periods)
+                for p in 0..<periods {
+                    for s in 0..<slices.count {
+                        load[p][s] += g[p][s]
+                        if jobRuns(g[p][s], job) { runs[p] = true }
+                    }
+                }
+                trainingLoad[pool.offering] = load
+                trainingRuns[pool.offering] = runs
+                byPool.append(g)
+            }
+            for offering in given.keys.sorted() where !job.pools.contains(where: { $0.offering == offering }) {
+                let largest = (given[offering] ?? []).flatMap { $0 }.map(abs).max() ?? 0
+                if exceeds(largest, rhs: 0) {
+                    report(.domain, job: job.id, offering: offering, amount: largest,
+                           "\(notAPool(job, offering)) but is given up to \(fmt(largest)) accelerators there")
+                }
+            }
+            training.append(byPool)
+        }
+    }
+
+    /// Whether job j runs in a slice with g accelerators (σ_jops = 1): g exceeds
+    /// tolerance · max(1, M_j), so the row M_j σ ≤ g holds with σ at 0 exactly when it does not.
+    func jobRuns(_ g: Double, _ job: TrainingJob) -> Bool {
+        g > tolerance * max(1, Double(job.minAccelerators))
+    }
+
+    /// Why `offering` is not in O_j, as a sentence for the plan's author.
+    func notAPool(_ job: TrainingJob, _ offering: String) -> String {
+        let pools = job.pools.map(\.offering).joined(separator: ", ")
+        return "job \(job.id) cannot run on \(offering): \(PlanEvaluator.whyNotAPool(job, offering, in: scenario)) "
+            + "(its pools: \(pools.isEmpty ? "none" : pools))"
+    }
+
     /// ρ_owkps and z_owkps (8.2, per option by section 9), for (o, w, k) ∈ Π^rep: not in a plan,
     /// recovered as the fewest replicas the plan needs. On whole-unit pools (purchases, and reserved
     /// rentals, with `integerUnits`) ρ = ⌈x / (U ν_owk τ_owk)⌉ (the fewest whole replicas meeting
@@ -549,12 +650,14 @@ private struct EvaluationRun {
     }
 
     /// u_kp (8.3), for platforms with a cost entry: 1 in the periods where some offering of k
-    /// serves (Σ_{(o,w,k) : k(o) = k} x_owkps serves for some w and s).
+    /// serves (Σ_{(o,w,k) : k(o) = k} x_owkps serves for some w and s) or runs a job
+    /// (`jobPlatform`: σ_jops ≤ u_{k(o)p}, section 10).
     mutating func recoverPlatformVariables() {
         for platform in scenario.platforms {
             let members = pools.filter { $0.platform == platform.id }
             var inUse = [Double](repeating: 0, count: periods)
             for p in 0..<periods {
+                if members.contains(where: { trainingRuns[$0.id]?[p] == true }) { inUse[p] = 1 }
                 for w in scenario.workloads {
                     for s in 0..<slices.count {
                         let rate = platformRate(members, workload: w.id, p, s)
@@ -578,11 +681,13 @@ private struct EvaluationRun {
     }
 
     /// y_op (8.4), for purchases and reserved rentals with spare units: 1 in the periods where the
-    /// pool serves (Σ x_owkps serves against Σ_w r_wps in some slice).
+    /// pool serves (Σ x_owkps serves against Σ_w r_wps in some slice) or runs a job
+    /// (`jobPoolInUse`: σ_jops ≤ y_op, section 10).
     mutating func recoverPoolInUseVariables() {
         for pool in pools where pool.spareUnits > 0 {
             var inUse = [Double](repeating: 0, count: periods)
             for p in 0..<periods {
+                if trainingRuns[pool.id]?[p] == true { inUse[p] = 1 }
                 for s in 0..<slices.count {
                     let (served, demanded) = poolRates(pool, p, s)
                     inUse[p] = max(inUse[p], binary(served, demandRate: demanded))
@@ -667,7 +772,7 @@ private struct EvaluationRun {
 
     /// `ownedCapacity[o,p,s]`, o ∈ B, with replicas and margins (8.2, 8.4), over serving options (9):
     ///
-    ///     Σ_{(o,w,k) ∉ Π^rep} x_owkps / τ_owk + U Σ_{(o,w,k) ∈ Π^rep} ν_owk ρ_owkps ≤ U (1 − d_o) (n_op − k_o y_op)
+    ///     Σ_{(o,w,k) ∉ Π^rep} x_owkps / τ_owk + U Σ_{(o,w,k) ∈ Π^rep} ν_owk ρ_owkps + U Σ_j g_jops / G_o ≤ U (1 − d_o) (n_op − k_o y_op)
     ///
     /// (Σ_w x_owps / τ_ow ≤ U n_op with one option per pair and no replica pairs or margins.)
     mutating func checkOwnedCapacityConstraints() {
@@ -679,8 +784,8 @@ private struct EvaluationRun {
 
     /// `rentedCapacity[o,p,s]`, o ∈ R, with replicas and margins (8.2, 8.4), over serving options (9):
     ///
-    ///     Σ_{(o,w,k) ∉ Π^rep} x_owkps / τ_owk + U Σ_{(o,w,k) ∈ Π^rep} ν_owk ρ_owkps ≤ U (1 − d_o) (m_op − k_o y_op)   (reserved)
-    ///     Σ_{(o,w,k) ∉ Π^rep} x_owkps / τ_owk + U Σ_{(o,w,k) ∈ Π^rep} ν_owk ρ_owkps ≤ U (1 − d_o) m_ops                (on demand)
+    ///     Σ_{(o,w,k) ∉ Π^rep} x_owkps / τ_owk + U Σ_{(o,w,k) ∈ Π^rep} ν_owk ρ_owkps + U Σ_j g_jops / G_o ≤ U (1 − d_o) (m_op − k_o y_op)   (reserved)
+    ///     Σ_{(o,w,k) ∉ Π^rep} x_owkps / τ_owk + U Σ_{(o,w,k) ∈ Π^rep} ν_owk ρ_owkps + U Σ_j g_jops / G_o ≤ U (1 − d_o) m_ops                (on demand)
     ///
     /// m_op as the plan states it: units it drops before their term ends are paid for but not
     /// counted as serving.
@@ -693,7 +798,8 @@ private struct EvaluationRun {
         }
     }
 
-    /// One capacity row per period and slice of a pool (see the two callers).
+    /// One capacity row per period and slice of a pool (see the two callers). Jobs take whole
+    /// accelerators like replicas (section 10): U Σ_j g_jops / G_o on the load side.
     mutating func checkCapacity(_ pool: Pool, family: ConstraintFamily, symbol: String, units: [[Double]]) {
         let U = scenario.policy.utilizationCap
         var plain: [([[Double]], Double)] = []
@@ -706,6 +812,8 @@ private struct EvaluationRun {
             }
         }
         let derating = pool.failureDerating
+        let trained = trainingLoad[pool.id]
+        let perUnit = Double(max(1, pool.acceleratorsPerUnit))
         for p in 0..<periods {
             let spare = Double(pool.spareUnits) * (poolInUse[pool.id]?[p] ?? 0)
             for s in 0..<slices.count {
@@ -713,7 +821,9 @@ private struct EvaluationRun {
                 for (x, tau) in plain { load += x[p][s] / tau }
                 var replicaUnits = 0.0
                 for r in replicated { replicaUnits += r.unitsPerReplica * r.rho[p][s] }
-                let lhs = load + U * replicaUnits
+                let accelerators = trained?[p][s] ?? 0
+                let trainingUnits = accelerators / perUnit
+                let lhs = load + U * replicaUnits + U * trainingUnits
                 let n = p < units.count && s < units[p].count ? units[p][s] : 0
                 let cap = U * (1 - derating) * (n - spare)
                 guard exceeds(lhs - cap, rhs: cap) else { continue }
@@ -724,6 +834,10 @@ private struct EvaluationRun {
                     }
                     what += " (U × \(fmt(replicaUnits)) units of whole replicas: \(parts.isEmpty ? "none" : parts.joined(separator: "; "))"
                         + (load > 0 ? ", plus \(fmt(load)) of other load)" : ")")
+                }
+                if trainingUnits > 0 {
+                    what += ", training included: U × \(fmt(trainingUnits)) units (\(fmt(accelerators)) accelerators of jobs, "
+                        + "\(pool.acceleratorsPerUnit) a unit)"
                 }
                 var factors = [fmt(U)]
                 var formula = "U"
@@ -850,6 +964,108 @@ private struct EvaluationRun {
                 adopted += alpha
                 return alpha
             }
+        }
+    }
+
+    /// Accelerator-hours job j (scenario position `j`) runs on each of its pools, Σ_p Σ_s g_jops d η_s,
+    /// in the order of `TrainingJob.pools`.
+    func jobHours(_ j: Int) -> [Double] {
+        training[j].map { g in
+            var hoursRun = 0.0
+            for p in 0..<periods {
+                for s in 0..<slices.count { hoursRun += g[p][s] * days * slices[s].hours }
+            }
+            return hoursRun
+        }
+    }
+
+    /// The pools job j runs on (π_jo = 1: σ_jops = 1 somewhere), in the order of `TrainingJob.pools`.
+    func poolsRun(_ j: Int) -> [Int] {
+        let job = scenario.jobs[j]
+        return training[j].indices.filter { k in training[j][k].contains { $0.contains { jobRuns($0, job) } } }
+    }
+
+    /// `jobPool[j]`:  Σ_{o ∈ O_j} π_jo = 1, with π_jo = 1 on every pool where the job runs: all of a
+    /// job's accelerators in one pool. (A job that never runs is `jobCompute`'s to report.)
+    mutating func checkJobPoolConstraints() {
+        for (j, job) in scenario.jobs.enumerated() {
+            let used = poolsRun(j)
+            guard used.count > 1 else { continue }
+            let hoursRun = jobHours(j)
+            let parts = used.map { "\(job.pools[$0].offering): \(fmt(hoursRun[$0])) accelerator-hours" }
+            report(.jobPool, job: job.id, amount: Double(used.count - 1),
+                   "job \(job.id) runs on \(used.count) pools (\(parts.joined(separator: ", "))); all of a job's accelerators must be in one pool")
+        }
+    }
+
+    /// `jobCompute[j]`:  Σ_{o ∈ O_j} Σ_{p = e_j}^{l_j} Σ_s g_jops d η_s / A_jo ≥ 1. The amount is the
+    /// share of the compute missing; the message gives it in accelerator-hours of the pool the job
+    /// runs on most (its first pool when it never runs).
+    mutating func checkJobComputeConstraints() {
+        for (j, job) in scenario.jobs.enumerated() {
+            guard !job.pools.isEmpty else { continue }
+            let hoursRun = jobHours(j)
+            var done = 0.0
+            for (k, pool) in job.pools.enumerated() { done += hoursRun[k] / pool.acceleratorHours }
+            guard exceeds(1 - done, rhs: 1) else { continue }
+            let main = mainPool(hoursRun)
+            let pool = job.pools[main]
+            let missing = (1 - done) * pool.acceleratorHours
+            let deadline = label(job.deadlineIndex)
+            let text: String
+            if hoursRun.allSatisfy({ $0 == 0 }) {
+                let needs = job.pools.map { "\(fmt($0.acceleratorHours)) on \($0.offering)" }.joined(separator: " or ")
+                text = "job \(job.id) never runs: it needs \(needs) accelerator-hours by its deadline \(deadline)"
+            } else {
+                text = "job \(job.id) runs \(fmt(done * pool.acceleratorHours)) of the \(fmt(pool.acceleratorHours)) accelerator-hours "
+                    + "it needs on \(pool.offering) by its deadline \(deadline) (\(fmt(100 * done))%): "
+                    + "\(fmt(missing)) accelerator-hours (\(fmt(100 * (1 - done)))%) missing"
+            }
+            report(.jobCompute, job: job.id, amount: 1 - done, text)
+        }
+    }
+
+    /// The pool with the most accelerator-hours (the first on a tie, and when none ran).
+    func mainPool(_ hoursRun: [Double]) -> Int {
+        var best = 0
+        for k in hoursRun.indices where hoursRun[k] > hoursRun[best] { best = k }
+        return best
+    }
+
+    /// `jobCluster[j,o,p,s]`:  M_j σ_jops ≤ g_jops (σ = 1 where the job runs; `jobClusterMin`).
+    /// The upper row g ≤ Ḡ_jos σ only tightens the model (it removes no optimum) and σ ≤ π holds
+    /// with π recovered from σ, so neither can be broken by a plan.
+    mutating func checkJobClusterConstraints() {
+        for (j, job) in scenario.jobs.enumerated() {
+            let minimum = Double(job.minAccelerators)
+            for (k, pool) in job.pools.enumerated() {
+                let g = training[j][k]
+                for p in 0..<periods {
+                    for s in 0..<slices.count where jobRuns(g[p][s], job) && exceeds(minimum - g[p][s], rhs: minimum) {
+                        report(.jobCluster, job: job.id, offering: pool.offering, period: p, slice: s, amount: minimum - g[p][s],
+                               "job \(job.id) runs on \(fmt(g[p][s])) accelerators of \(pool.offering), fewer than its minimum "
+                               + "of \(job.minAccelerators) (minAccelerators)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Per job: its pool, accelerator-hours, share of compute done, first and last period run.
+    func jobEvaluations() -> [JobEvaluation] {
+        scenario.jobs.enumerated().map { j, job in
+            let hoursRun = jobHours(j)
+            let used = poolsRun(j)
+            var done = 0.0
+            for (k, pool) in job.pools.enumerated() { done += hoursRun[k] / pool.acceleratorHours }
+            let main = job.pools.isEmpty ? nil : mainPool(hoursRun)
+            let runsIn = (0..<periods).filter { p in
+                used.contains { k in training[j][k][p].contains { jobRuns($0, job) } }
+            }
+            return JobEvaluation(
+                job: job.id, pool: used.isEmpty ? nil : main.map { job.pools[$0].offering },
+                acceleratorHours: hoursRun.reduce(0, +), acceleratorHoursRequired: main.map { job.pools[$0].acceleratorHours } ?? 0,
+                computeDone: done, firstPeriod: runsIn.first.map { labels[$0] }, lastPeriod: runsIn.last.map { labels[$0] })
         }
     }
 
@@ -996,6 +1212,7 @@ private struct EvaluationRun {
         evaluation.discountedCommitmentsBeyondHorizon = discountedBeyond
         evaluation.contractStarts = starts
         evaluation.replicas = replicas
+        evaluation.jobs = jobEvaluations()
         evaluation.platforms = scenario.platforms.map { platform in
             let inUse = platformInUse[platform.id] ?? Array(repeating: 0, count: periods)
             let adoption = platformAdoption[platform.id] ?? []

@@ -174,6 +174,19 @@ public enum MathProgData {
         }
         out.set("ONPLATFORM", onPlatform)
         out.blank()
+
+        // Training jobs (docs/formulation.md section 10): written only when there are any, so
+        // other scenarios' data stays as it was. Pools and A_jo from `TrainingJob.pools`.
+        if !scenario.jobs.isEmpty {
+            let jobs = scenario.jobs
+            out.set("JOBS", jobs.map { quote($0.id) })
+            out.param("earliest", jobs.map { (quote($0.id), "\($0.earliestStartIndex + 1)") })
+            out.param("deadline", jobs.map { (quote($0.id), "\($0.deadlineIndex + 1)") })
+            out.param("M", jobs.map { (quote($0.id), "\($0.minAccelerators)") })
+            out.set("JOBPOOLS", jobs.flatMap { j in j.pools.map { "(\(quote(j.id)), \(quote($0.offering)))" } })
+            out.param("A", jobs.flatMap { j in j.pools.map { ("\(quote(j.id)) \(quote($0.offering))", number($0.acceleratorHours)) } })
+            out.blank()
+        }
         out.line("end;")
         return out.text
     }

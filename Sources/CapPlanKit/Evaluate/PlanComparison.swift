@@ -62,6 +62,9 @@ public struct PlanEvaluationReport: Codable, Sendable {
         public var replicas: [String: [String: [[Double]]]]
         /// Costed platforms: in use per period, adoption period (0-based) and costs.
         public var platforms: [PlatformEvaluation]
+        /// Training jobs (docs/formulation.md section 10): pool, accelerator-hours, share of the
+        /// compute done, first and last period; absent when the scenario has no jobs.
+        public var jobs: [JobEvaluation]?
         /// The horizon's period labels, for the 0-based periods above.
         public var periodLabels: [String]
     }
@@ -168,6 +171,10 @@ public enum PlanEvaluationRun {
             case .infeasible:
                 report.status = .infeasible
                 report.unmetDemand = result.unmetDemand
+                if result.unmetDemand.isEmpty, !scenario.jobs.isEmpty {
+                    // Leaving demand unserved did not help: the jobs' rows are what cannot hold.
+                    report.notes.append(jobsCannotRunNote)
+                }
             case .error:
                 report.status = .error
             }
@@ -186,7 +193,7 @@ public enum PlanEvaluationRun {
             report.plan = summary(scenario, decisions: decisions, evaluation: evaluation)
             report.decisions = decisions
             report.derived = .init(contractStarts: evaluation.contractStarts, replicas: evaluation.replicas, platforms: evaluation.platforms,
-                                   periodLabels: scenario.horizon.labels)
+                                   jobs: scenario.jobs.isEmpty ? nil : evaluation.jobs, periodLabels: scenario.horizon.labels)
         }
 
         if options.compareWithOptimal {
@@ -214,6 +221,11 @@ public enum PlanEvaluationRun {
         return report
     }
 
+    /// Why a fixed fleet that could leave demand unserved still has no completion.
+    static let jobsCannotRunNote = "the fixed fleet and rentals cannot complete the training jobs, even serving no inference: "
+        + "a job needs its accelerator-hours within its window, on one pool, at least minAccelerators in every slice it runs "
+        + "(docs/formulation.md section 10); buy or rent more, or widen the window"
+
     // MARK: Parts
 
     static func completionInfo(_ scenario: Scenario, input: PlanInput, result: PlanCompletionResult) -> PlanEvaluationReport.Completion {
@@ -230,6 +242,7 @@ public enum PlanEvaluationRun {
             }
         }
         if scenario.policy.unservedPenaltyPerMTok != nil { optimized.append("unserved tokens (priced by policy.unservedPenaltyPerMTok)") }
+        if !scenario.jobs.isEmpty { optimized.append("training jobs: the pool and accelerators of each job, per period and slice") }
         return .init(fixed: fixed, optimized: optimized, termination: result.termination, mipGap: result.mipGap)
     }
 
@@ -261,6 +274,11 @@ public enum PlanEvaluationRun {
                             guard let rates = decisions.served[purchase.id]?[key], p < rates.count, s < rates[p].count else { continue }
                             load += max(0, rates[p][s]) / option.tokensPerSecond
                         }
+                    }
+                    // Training jobs' accelerators, as in the capacity row: U g / G units (section 10).
+                    for job in scenario.jobs {
+                        guard let g = decisions.training[job.id]?[purchase.id], p < g.count, s < g[p].count else { continue }
+                        load += scenario.policy.utilizationCap * max(0, g[p][s]) / Double(max(1, purchase.acceleratorsPerUnit))
                     }
                     busy += load * slice.hours / 24
                 }
@@ -410,7 +428,16 @@ public enum PlanEvaluationRun {
         switch report.status {
         case .feasible: verdict = report.shape == .full ? "feasible: every constraint holds" : "completed: the fleet can serve the demand"
         case .violated: verdict = "VIOLATED: \(report.violations.count) constraint(s) broken"
-        case .infeasible: verdict = "CANNOT BE COMPLETED: " + (report.violations.isEmpty ? "the fixed fleet cannot serve all demand" : "the fixed decisions break \(report.violations.count) constraint(s)")
+        case .infeasible:
+            let why: String
+            if !report.violations.isEmpty {
+                why = "the fixed decisions break \(report.violations.count) constraint(s)"
+            } else if report.unmetDemand.isEmpty, report.notes.contains(jobsCannotRunNote) {
+                why = "the fixed fleet cannot complete the training jobs"
+            } else {
+                why = "the fixed fleet cannot serve all demand"
+            }
+            verdict = "CANNOT BE COMPLETED: " + why
         case .error: verdict = "ERROR: the solver stopped without a plan (\(report.completion?.termination ?? "unknown"))"
         }
         out += "Status: \(verdict)\n"
@@ -451,6 +478,17 @@ public enum PlanEvaluationRun {
                     out += "  platform \(platform.id): in use in \(used) period\(used == 1 ? "" : "s") from \(label(first))"
                         + (platform.adoptedPeriod.map { ", adopted in \(label($0)) for \(money(platform.adoptionCost))" } ?? " (adopted before the horizon)")
                         + ", \(money(platform.yearlyCosts)) of yearly costs\n"
+                }
+                for job in derived.jobs ?? [] {
+                    let done = Formatting.significant(100 * job.computeDone, digits: 4)
+                    guard let pool = job.pool, let first = job.firstPeriod, let last = job.lastPeriod else {
+                        out += "  job \(job.job): does not run (\(done)% of its compute)\n"
+                        continue
+                    }
+                    let hours = { Formatting.number($0, fractionDigits: 0, grouped: true) }
+                    out += "  job \(job.job): on \(pool), \(hours(job.acceleratorHours)) accelerator-hours of "
+                        + "\(hours(job.acceleratorHoursRequired)) needed (\(done)% of its compute), "
+                        + (first == last ? "in \(first)" : "\(first) .. \(last)") + "\n"
                 }
             }
         }

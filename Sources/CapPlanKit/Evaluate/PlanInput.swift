@@ -1,6 +1,7 @@
 // A plan written by a person (docs/evaluate-format.md): read from YAML or JSON and checked
 // against its scenario. Two shapes: a full plan (with served tokens/s) that is only checked and
-// costed, and a purchases-only plan that is completed by the solver. A plan JSON written by
+// costed, and a purchases-only plan that is completed by the solver (it also places the
+// training jobs). A plan JSON written by
 // `capplan plan -o` is also accepted and read as purchases plus rentals. The reading itself is
 // in PlanInputReader.swift, the writing in PlanInputWriter.swift.
 import Foundation
@@ -38,11 +39,14 @@ public struct PlanInput: Sendable {
     public var served: [String: [String: [[Double]]]]
     /// u of a full plan: workload -> [period][slice], tokens/s.
     public var unserved: [String: [[Double]]]
+    /// g of a full plan (docs/formulation.md section 10): job -> pool (offering id) -> [period][slice],
+    /// accelerators averaged over the slice's hours.
+    public var training: [String: [String: [[Double]]]] = [:]
 
     /// The decisions the plan fixes (for a full plan: all of them).
     public var fixedDecisions: PlanDecisions {
         PlanDecisions(arrivals: arrivals, reservedUnits: reservedUnits, onDemandUnits: onDemandUnits,
-                      served: served, unserved: unserved)
+                      served: served, unserved: unserved, training: training)
     }
 }
 
@@ -60,7 +64,7 @@ public struct LoadedPlanInput: Sendable {
 
 public enum PlanInputLoader {
     /// Keys of a person's plan file.
-    static let topKeys = ["name", "purchases", "rentals", "otherRentals", "served", "unserved"]
+    static let topKeys = ["name", "purchases", "rentals", "otherRentals", "served", "unserved", "training"]
 
     /// Reads a plan file (`.yaml`, `.yml`, `.json`). Throws `PlanInputError` only.
     public static func load(path: String, scenario: Scenario) throws -> LoadedPlanInput {

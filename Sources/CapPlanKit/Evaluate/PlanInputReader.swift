@@ -29,7 +29,7 @@ struct PlanInputReader {
 
     mutating func read(_ root: DocNode) -> PlanInput? {
         guard case .mapping(let pairs) = root.content else {
-            sink.error("", at: root, "expected a plan (a mapping with purchases, and optionally rentals, served, unserved), got \(root.kindDescription)")
+            sink.error("", at: root, "expected a plan (a mapping with purchases, and optionally rentals, served, unserved, training), got \(root.kindDescription)")
             return nil
         }
         let keys = Set(pairs.map(\.key))
@@ -37,7 +37,7 @@ struct PlanInputReader {
             return readCapPlanPlan(root)
         }
         guard let map = nodes.mapping(root, "", allowed: PlanInputLoader.topKeys, what: "a plan") else { return nil }
-        let full = map["served"] != nil || map["unserved"] != nil
+        let full = map["served"] != nil || map["unserved"] != nil || map["training"] != nil
         var input = PlanInput(
             shape: full ? .full : .purchasesOnly, name: nil, arrivals: [:], reservedUnits: [:], onDemandUnits: [:],
             otherRentals: full ? .none : .optimize, served: [:], unserved: [:])
@@ -53,7 +53,7 @@ struct PlanInputReader {
         }
         if let node = map["otherRentals"]?.value {
             if full {
-                sink.error("otherRentals", at: node, "otherRentals applies to purchases-only plans; a full plan (with served or unserved) fixes every rental: remove it")
+                sink.error("otherRentals", at: node, "otherRentals applies to purchases-only plans; a full plan (with served, unserved or training) fixes every rental: remove it")
             } else if let text = nodes.string(node, "otherRentals") {
                 if let value = PlanInput.OtherRentals(rawValue: text.value) {
                     input.otherRentals = value
@@ -70,6 +70,7 @@ struct PlanInputReader {
         if let node = map["rentals"]?.value { readRentals(node, into: &input) }
         if let node = map["served"]?.value { readServed(node, into: &input) }
         if let node = map["unserved"]?.value { readUnserved(node, into: &input) }
+        if let node = map["training"]?.value { readTraining(node, into: &input) }
         return input
     }
 
@@ -317,6 +318,67 @@ struct PlanInputReader {
             }
             input.unserved[workloadID] = matrix
         }
+    }
+
+    /// `training[]` {job, offering, period, slice (optional: every slice), accelerators}: g_jops of
+    /// docs/formulation.md section 10, on a pool of the job, in a period of its window.
+    mutating func readTraining(_ node: DocNode, into input: inout PlanInput) {
+        let jobIDs = scenario.jobs.map(\.id)
+        var seen: [String: String] = [:]
+        for (item, path, map) in entries(node, "training", of: "training", allowed: ["job", "offering", "period", "slice", "accelerators"]) {
+            let job = trainingJob(map["job"]?.value, path + ".job", parent: item, ids: jobIDs)
+            let pool = job.flatMap { trainingPool(map["offering"]?.value, path + ".offering", parent: item, job: $0) }
+            var p = period(map["period"]?.value, path + ".period", parent: item)
+            if let job, let q = p, q < job.earliestStartIndex || q > job.deadlineIndex {
+                sink.error(path + ".period", at: map["period"]!.value, value: map["period"]!.value.written,
+                           "expected a period of job \(job.id)'s window (\(labels[job.earliestStartIndex]) .. \(labels[job.deadlineIndex]))")
+                p = nil
+            }
+            var s: Int?? = .some(nil)
+            if let sliceNode = map["slice"]?.value { s = slice(sliceNode, path + ".slice").map { .some($0) } }
+            let accelerators = amount(map["accelerators"]?.value, path + ".accelerators", parent: item, what: "a number of accelerators")
+            guard let job, let pool, let p, let s, let accelerators else { continue }
+            var matrix = input.training[job.id]?[pool] ?? zeroMatrix
+            for t in s.map({ [$0] }) ?? Array(0..<sliceNames.count) {
+                let key = "\(job.id)|\(pool)|\(p)|\(t)"
+                if let first = seen[key] {
+                    sink.error(path, at: item, "duplicate: job \(job.id) on \(pool) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
+                    continue
+                }
+                seen[key] = path
+                matrix[p][t] = accelerators
+            }
+            input.training[job.id, default: [:]][pool] = matrix
+        }
+    }
+
+    func trainingJob(_ node: DocNode?, _ path: String, parent: DocNode, ids: [String]) -> TrainingJob? {
+        guard let node else {
+            sink.error(path, at: parent, "missing: expected a job id (\(listing(ids, noun: "job ids")))")
+            return nil
+        }
+        guard let id = nodes.string(node, path, expected: "expected a job id") else { return nil }
+        if let job = scenario.jobs.first(where: { $0.id == id.value }) { return job }
+        sink.error(path, at: node, value: node.written,
+                   "expected a job of the scenario (\(ids.isEmpty ? "it has none" : listing(ids, noun: "job ids")))" + didYouMean(id.value, in: ids))
+        return nil
+    }
+
+    /// The offering of a `training` entry: one of the job's pools, else an error with the reason.
+    func trainingPool(_ node: DocNode?, _ path: String, parent: DocNode, job: TrainingJob) -> String? {
+        let pools = job.pools.map(\.offering)
+        let expected = "expected a pool of job \(job.id) (\(pools.isEmpty ? "it has none" : listing(pools, noun: "pools")))"
+        guard let node else {
+            sink.error(path, at: parent, "missing: \(expected)")
+            return nil
+        }
+        guard let id = nodes.string(node, path, expected: "expected an offering id") else { return nil }
+        if pools.contains(id.value) { return id.value }
+        let known = scenario.offerings.contains { $0.id == id.value }
+        sink.error(path, at: node, value: node.written,
+                   "\(expected): \(PlanEvaluator.whyNotAPool(job, id.value, in: scenario))"
+                   + (known ? "" : didYouMean(id.value, in: scenario.offerings.map(\.id))))
+        return nil
     }
 
     func canServe(_ offering: String, _ workload: String) -> Bool {

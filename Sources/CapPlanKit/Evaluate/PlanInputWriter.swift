@@ -69,6 +69,21 @@ public enum PlanInputWriter {
             }
             if !unserved.isEmpty { out += "unserved:\n" + unserved.joined() }
         }
+        if !scenario.jobs.isEmpty {
+            // Accelerators of each job on its pools (section 10), in scenario order.
+            var training: [String] = []
+            for job in scenario.jobs {
+                for pool in job.pools {
+                    guard let g = decisions.training[job.id]?[pool.offering] else { continue }
+                    for (p, row) in g.enumerated() where p < labels.count {
+                        for (s, accelerators) in row.enumerated() where accelerators != 0 && s < slices.count {
+                            training.append("  - {job: \(quoted(job.id)), offering: \(quoted(pool.offering)), period: \(labels[p]), slice: \(quoted(slices[s])), accelerators: \(number(accelerators))}\n")
+                        }
+                    }
+                }
+            }
+            out += training.isEmpty ? "training: []\n" : "training:\n" + training.joined()
+        }
         return out
     }
 }

@@ -1,0 +1,103 @@
+// The MathProg twin (models/capacity.mod) on section 10 of docs/formulation.md (training jobs),
+// solved by glpsol, against optima worked out by hand below; the evaluator costs the same
+// hand-written optimal decisions at the same value.
+
+import Foundation
+import Testing
+@testable import CapPlanKit
+
+@Suite("MathProg twin: training jobs")
+struct MathProgTwinTrainingJobTests {
+    private func solve(_ scenario: Scenario, expected: Double, decisions: PlanDecisions? = nil) throws -> GLPSol.Solution {
+        let solution = try GLPSol.solve(scenario)
+        #expect(solution.status == 0, "glpsol exited \(solution.status):\n\(solution.output)")
+        #expect(solution.optimal, "not optimal:\n\(solution.output)")
+        let objective = try #require(solution.objective, "no OBJECTIVE line:\n\(solution.output)")
+        #expect(abs(objective - expected) <= 1e-6 * max(1, abs(expected)), "glpsol \(objective) vs hand-computed \(expected):\n\(solution.output)")
+        if let decisions {
+            let evaluation = PlanEvaluator(scenario: scenario).evaluate(decisions)
+            #expect(evaluation.violations.isEmpty, "\(evaluation.violations)")
+            #expect(abs(evaluation.discountedCost - expected) <= 1e-9 * max(1, abs(expected)), "evaluator \(evaluation.discountedCost)")
+        }
+        return solution
+    }
+
+    /// One quarter 2027Q1 (d = 91.25), slices `night` (8 h: 730 h in the quarter, a quarter of the
+    /// tokens) and `day` (16 h: 1 460 h), U = 0.8, no discounting. `dgx`: 8 GPUs a unit, 40 000 USD
+    /// over 4 quarters (10 000 USD a unit-quarter, amortized), 1 000 tokens/s of chat. `cloud`: 8 GPUs,
+    /// 10 USD/h, cluster networking (21 900 USD a unit-quarter reserved). Job `pretrain` with
+    /// `hours` accelerator-hours on either pool, at least 8 accelerators, window 2027Q1.
+    private func scenario(chatNightRate: Double, hours: Double, cloud commitment: RentalCommitment = .period,
+                          platformAdoption: Double = 0) -> Scenario {
+        var cloud = RentalOffering(id: "cloud", pricePerUnitHour: 10, accelerator: "H100", acceleratorsPerUnit: 8,
+                                   commitment: commitment, throughput: [:])
+        cloud.clusterNetworking = true
+        var scenario = Scenario(
+            name: "twin jobs", horizon: Horizon(start: PeriodLabel("2027Q1")!, periods: 1),
+            timeSlices: [TimeSlice(name: "night", hours: 8, share: 0.25), TimeSlice(name: "day", hours: 16, share: 0.75)],
+            workloads: [Workload(id: "chat", outputShare: 0.5, model: nil, demand: [JobExamples.quarterTokens(nightRate: chatNightRate)])],
+            offerings: [
+                .purchase(PurchaseOffering(id: "dgx", unitPrice: 40_000, accelerator: "H100", acceleratorsPerUnit: 8, lifetimePeriods: 4,
+                                           throughput: ["chat": 1000], platform: platformAdoption > 0 ? "nvidia" : nil)),
+                .rental(cloud),
+            ],
+            policy: Policy(utilizationCap: 0.8),
+            platforms: platformAdoption > 0 ? [PlatformCost(id: "nvidia", adoptionCost: platformAdoption)] : [])
+        scenario.jobs = [TrainingJob(
+            id: "pretrain", flops: 1e21, earliestStartIndex: 0, deadlineIndex: 0, minAccelerators: 8,
+            pools: [TrainingPool(offering: "dgx", peakTFLOPS: 989, mfu: 0.4, mfuSource: "test", acceleratorHours: hours),
+                    TrainingPool(offering: "cloud", peakTFLOPS: 989, mfu: 0.4, mfuSource: "test", acceleratorHours: hours)])]
+        return scenario
+    }
+
+    @Test func aJobFillsTheNightInferenceLeavesIdle() throws {
+        // chat: 800 tokens/s at night (0.8 units), 1 200 by day (1.2 units): two dgx units (U · 2 = 1.6)
+        // for inference alone, 20 000 USD. The night leaves 1.6 − 0.8 = 0.8 units = U · 8 / 8: exactly
+        // the job's 8 accelerators for 730 h = 5 840 accelerator-hours. So a job of 5 840 costs nothing
+        // more: 20 000 USD.
+        let served: [String: [String: [[Double]]]] = ["dgx": ["chat": [[800, 1200]]]]
+        let solution = try solve(scenario(chatNightRate: 800, hours: 5840), expected: 20_000, decisions: PlanDecisions(
+            arrivals: ["dgx": [2]], served: served, training: ["pretrain": ["dgx": [[8, 0]]]]))
+        #expect(solution.output.contains("TRAIN pretrain dgx 2027Q1 night 8\n"), "\(solution.output)")
+        #expect(solution.output.contains("BUY dgx 2027Q1 2\n"), "\(solution.output)")
+    }
+
+    @Test func aLargerJobBuysOneMoreUnit() throws {
+        // 11 680 accelerator-hours: 16 at night (1.6 units, 2.4 with inference), or 8 by day
+        // (1 460 h; 1.2 + 0.8 = 2.0 units), or 8 at night and 8 by day: each needs 3 units
+        // (cap U · 3 = 2.4), 30 000 USD. Renting instead: a reserved cloud unit is 21 900 USD a
+        // quarter, more than a third dgx unit (10 000).
+        let served: [String: [String: [[Double]]]] = ["dgx": ["chat": [[800, 1200]]]]
+        try solve(scenario(chatNightRate: 800, hours: 11_680), expected: 30_000, decisions: PlanDecisions(
+            arrivals: ["dgx": [3]], served: served, training: ["pretrain": ["dgx": [[0, 8]]]]))
+    }
+
+    @Test func onDemandRentalPaysOnlyTheHoursTheJobRuns() throws {
+        // No inference; 5 840 accelerator-hours = 8 accelerators for the 730 night hours. A dgx unit
+        // is 10 000 USD; one on-demand cloud unit for the night slice 10 · 730 = 7 300 USD. (The day
+        // slice alone would be 4 accelerators for 1 460 h, below the minimum of 8.)
+        let solution = try solve(scenario(chatNightRate: 0, hours: 5840, cloud: .none), expected: 7300, decisions: PlanDecisions(
+            onDemandUnits: ["cloud": [[1, 0]]], training: ["pretrain": ["cloud": [[8, 0]]]]))
+        #expect(solution.output.contains("TRAIN pretrain cloud 2027Q1 night 8\n"), "\(solution.output)")
+    }
+
+    @Test func aJobPutsItsPoolsPlatformInUse() throws {
+        // As above with cloud reserved (21 900 a unit-quarter): dgx at 10 000 is cheaper, until its
+        // platform costs 15 000 to adopt (jobPlatform: the job alone puts it in use): 25 000 > 21 900.
+        try solve(scenario(chatNightRate: 0, hours: 5840), expected: 10_000, decisions: PlanDecisions(
+            arrivals: ["dgx": [1]], training: ["pretrain": ["dgx": [[8, 0]]]]))
+        try solve(scenario(chatNightRate: 0, hours: 5840, platformAdoption: 15_000), expected: 21_900, decisions: PlanDecisions(
+            reservedUnits: ["cloud": [1]], training: ["pretrain": ["cloud": [[8, 0]]]]))
+    }
+
+    @Test func jobDataIsWrittenOnlyWithJobs() {
+        let data = MathProgData.write(scenario(chatNightRate: 800, hours: 5840))
+        #expect(data.contains("set JOBS := 'pretrain';\n"))
+        #expect(data.contains("set JOBPOOLS := ('pretrain', 'dgx') ('pretrain', 'cloud');\n"))
+        #expect(data.contains("param A :=\n  'pretrain' 'dgx' 5840.0\n  'pretrain' 'cloud' 5840.0\n;\n"))
+        #expect(data.contains("param earliest :=\n  'pretrain' 1\n;\n") && data.contains("param deadline :=\n  'pretrain' 1\n;\n"))
+        var none = scenario(chatNightRate: 800, hours: 5840)
+        none.jobs = []
+        #expect(!MathProgData.write(none).contains("JOBS"))
+    }
+}
