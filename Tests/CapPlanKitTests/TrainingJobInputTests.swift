@@ -257,15 +257,20 @@ final class TrainingJobInputTests: XCTestCase {
         XCTAssertTrue(found.contains("jobs.ok.pools: expected at least one pool"), "\(found)")
     }
 
-    /// Size: each pool adds at most 1 + 12 × |window| × slices nonzeros. One job, two pools, a
-    /// window of 3 periods (indices 1...3), 2 slices: 2 × (1 + 12 × 3 × 2) = 146.
-    func testNonzeroBoundPerJob() {
+    /// Size: each pool adds at most 1 + 12 × |window| × slices nonzeros to the builder's bound,
+    /// which the validator checks. One job, two pools, a window of 3 periods (indices 1...3),
+    /// 2 slices: 2 × (1 + 12 × 3 × 2) = 146.
+    func testNonzeroBoundCountsEachJobPool() {
         var job = TrainingJob(id: "j", flops: 1e20, earliestStartIndex: 1, deadlineIndex: 3)
         job.pools = [
             TrainingPool(offering: "a", peakTFLOPS: 1, mfu: 1, mfuSource: "", acceleratorHours: 1),
             TrainingPool(offering: "b", peakTFLOPS: 1, mfu: 1, mfuSource: "", acceleratorHours: 1),
         ]
-        XCTAssertEqual(TrainingDerivation.nonzeroUpperBound(jobs: [job], slices: 2), 146)
+        let offerings: [Offering] = [.api(APIOffering(id: "api", inputPricePerMTok: 1, outputPricePerMTok: 1, serves: ["w"]))]
+        func bound(_ jobs: [TrainingJob]) -> Double {
+            CapacityModelBuilder.nonzeroUpperBound(periods: 4, slices: 2, workloads: 1, offerings: offerings, unservedPriced: false, jobs: jobs)
+        }
+        XCTAssertEqual(bound([job]) - bound([]), 146)
     }
 
     /// Generated scenarios: some tiny and small ones get jobs, each with a pool, and they load

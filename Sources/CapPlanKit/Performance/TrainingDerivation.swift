@@ -141,16 +141,4 @@ public enum TrainingDerivation {
         }
         return candidates * jobs
     }
-
-    /// Nonzeros the jobs add to the model at most (docs/formulation.md section 10, "Size"): per
-    /// job, |O_j| in `jobPool`, and per pool, period of the window and slice at most 12: g in
-    /// `jobCompute` (1), `jobClusterMin` and `jobClusterMax` (2 each), `jobOnePool` (2), the
-    /// capacity row (1), `jobPlatform` (2) and `jobPoolInUse` (2).
-    public static func nonzeroUpperBound(jobs: [TrainingJob], slices: Int) -> Double {
-        jobs.reduce(0.0) { total, job in
-            let pools = Double(job.pools.count)
-            let window = Double(max(0, job.deadlineIndex - job.earliestStartIndex + 1))
-            return total + pools * (1 + 12 * window * Double(slices))
-        }
-    }
 }

@@ -178,8 +178,8 @@ struct ScenarioValidator {
             // An upper bound, so that a scenario under the limit never builds a larger model.
             let estimate = CapacityModelBuilder.nonzeroUpperBound(
                 periods: horizon.periods, slices: slices.count, workloads: scenario.workloads.count,
-                offerings: scenario.offerings, unservedPriced: penalty != nil, fiscalBudgets: !fiscalYears.isEmpty)
-                + TrainingDerivation.nonzeroUpperBound(jobs: scenario.jobs, slices: slices.count)
+                offerings: scenario.offerings, unservedPriced: penalty != nil, fiscalBudgets: !fiscalYears.isEmpty,
+                jobs: scenario.jobs)
             if estimate > Double(limits.maxNonzeros) {
                 let options = scenario.purchases.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
                     + scenario.rentals.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
