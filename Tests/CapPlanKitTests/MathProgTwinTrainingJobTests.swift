@@ -3,6 +3,7 @@
 // hand-written optimal decisions at the same value.
 
 import Foundation
+import LinearProgramming
 import Testing
 @testable import CapPlanKit
 
@@ -88,6 +89,40 @@ struct MathProgTwinTrainingJobTests {
             arrivals: ["dgx": [1]], training: ["pretrain": ["dgx": [[8, 0]]]]))
         try solve(scenario(chatNightRate: 0, hours: 5840, platformAdoption: 15_000), expected: 21_900, decisions: PlanDecisions(
             reservedUnits: ["cloud": [1]], training: ["pretrain": ["cloud": [[8, 0]]]]))
+    }
+
+    /// The planner (the builder of section 10, solved by GLPK), the twin and the evaluator agree:
+    /// the planner's objective equals glpsol's optimum, and the evaluator costs the planner's own
+    /// decisions at that value with no violation.
+    private func plannerAgrees(_ scenario: Scenario, expected: Double) throws {
+        var options = PlanOptions()
+        options.baselines = false
+        options.mipGap = 1e-9
+        let plan = try Planner.plan(scenario, options: options)
+        #expect(plan.status == .optimal)
+        let planned = try #require(plan.totals?.discountedCost)
+        #expect(abs(planned - expected) <= 1e-6 * max(1, expected), "planner \(planned) vs \(expected)")
+        let twin = try #require(try GLPSol.solve(scenario).objective)
+        #expect(abs(twin - planned) <= 1e-6 * max(1, planned), "twin \(twin) vs planner \(planned)")
+        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: true))
+        var solve = SolveOptions()
+        solve.mip.relativeGap = 1e-9
+        let solution = try GLPKSolver.solve(model.lp, options: solve)
+        let decisions = PlanExtraction.decisions(scenario: scenario, model: model, solution: solution, integer: true)
+        #expect(!decisions.training.isEmpty)
+        let evaluation = PlanEvaluator(scenario: scenario).evaluate(decisions)
+        #expect(evaluation.violations.isEmpty, "\(evaluation.violations)")
+        #expect(abs(evaluation.discountedCost - planned) <= 1e-6 * max(1, planned), "evaluator \(evaluation.discountedCost) vs planner \(planned)")
+        #expect(evaluation.jobs.allSatisfy { $0.computeDone >= 1 - 1e-6 })
+    }
+
+    @Test func thePlannerTheTwinAndTheEvaluatorAgreeOnTheHandComputedCases() throws {
+        // The optima worked out above.
+        try plannerAgrees(scenario(chatNightRate: 800, hours: 5840), expected: 20_000)
+        try plannerAgrees(scenario(chatNightRate: 800, hours: 11_680), expected: 30_000)
+        try plannerAgrees(scenario(chatNightRate: 0, hours: 5840, cloud: .none), expected: 7300)
+        try plannerAgrees(scenario(chatNightRate: 0, hours: 5840), expected: 10_000)
+        try plannerAgrees(scenario(chatNightRate: 0, hours: 5840, platformAdoption: 15_000), expected: 21_900)
     }
 
     @Test func jobDataIsWrittenOnlyWithJobs() {

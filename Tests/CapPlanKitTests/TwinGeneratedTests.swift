@@ -216,3 +216,51 @@ final class TwinGeneratedServingOptionsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, 30)
     }
 }
+
+/// The planner against the twin on generated scenarios with a training job (docs/formulation.md
+/// section 10) on top of section 8's features: the builder, the twin and the evaluator (in the
+/// planner's audit) must agree when a job shares the pools with inference.
+final class TwinGeneratedTrainingJobTests: XCTestCase {
+    /// `withFeatures(base, seed)` plus one job drawn from the seed: pools on every purchase and
+    /// reserved rental and on some on-demand rentals (given cluster networking), A_jo between a
+    /// tenth and one 8-accelerator unit's whole period, at least 1, 8 or 16 accelerators, a
+    /// window within the horizon.
+    static func withJob(_ base: Scenario, seed: UInt64) -> Scenario {
+        var scenario = TwinGeneratedFeatureTests.withFeatures(base, seed: seed)
+        var rng = ScenarioRNG(seed: seed &* 0x5851_F42D &+ 7)
+        let periods = scenario.horizon.periods
+        var pools: [TrainingPool] = []
+        scenario.offerings = scenario.offerings.map { offering in
+            guard case .rental(var o) = offering else { return offering }
+            o.clusterNetworking = o.commitment == .period || rng.chance(0.5)
+            return .rental(o)
+        }
+        for offering in scenario.offerings {
+            let id: String
+            switch offering {
+            case .purchase(let o): id = o.id
+            case .rental(let o) where o.clusterNetworking: id = o.id
+            default: continue
+            }
+            let hours = rng.uniform(0.1, 1) * 8 * scenario.horizon.hoursPerPeriod
+            pools.append(TrainingPool(offering: id, peakTFLOPS: 989, mfu: 0.4, mfuSource: "generated", acceleratorHours: hours))
+        }
+        guard !pools.isEmpty else { return scenario }
+        let start = rng.int(0...(periods - 1))
+        scenario.jobs = [TrainingJob(
+            id: "job", flops: 1e21, earliestStartIndex: start, deadlineIndex: rng.int(start...(periods - 1)),
+            minAccelerators: [1, 8, 16][rng.int(0...2)], pools: pools)]
+        return scenario
+    }
+
+    func testPlannerAndMathProgTwinAgreeWithATrainingJob() throws {
+        var compared = 0, withJobs = 0
+        for seed in UInt64(1)...20 {
+            let scenario = Self.withJob(ScenarioGenerator(size: .tiny, seed: seed).scenario(), seed: seed)
+            if !scenario.jobs.isEmpty { withJobs += 1 }
+            if try TwinGeneratedTests.assertPlannerAgreesWithTwin(scenario, seed: seed) { compared += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(withJobs, 18)
+        XCTAssertGreaterThanOrEqual(compared, 15)
+    }
+}
