@@ -25,7 +25,12 @@ enum JobDeadlines {
                     lines[k].laterDeadlineNote = "not computed: the re-solve stopped without a proven optimum (\(solution.termination.rawValue))"
                     continue
                 }
-                lines[k].laterDeadline = .init(deadline: labels[later.jobs[j].deadlineIndex], discountedCost: cost, saving: planCost - cost)
+                // A later deadline only relaxes the model: the plan itself stays feasible, so the
+                // later optimum is at most the plan's cost. A re-solve within its MIP gap may land
+                // above it, and a saving within rounding of zero is none.
+                let laterCost = min(cost, planCost)
+                let saving = planCost - laterCost <= 1e-9 * max(1, planCost) ? 0 : planCost - laterCost
+                lines[k].laterDeadline = .init(deadline: labels[later.jobs[j].deadlineIndex], discountedCost: planCost - saving, saving: saving)
             } catch {
                 lines[k].laterDeadlineNote = "not computed: \(error)"
             }

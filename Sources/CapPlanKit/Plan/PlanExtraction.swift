@@ -191,6 +191,26 @@ enum PlanExtraction {
             load[pair.offering] = values
         }
         let offeringPosition = Dictionary(uniqueKeysWithValues: scenario.offerings.enumerated().map { ($1.id, $0) })
+        // Training jobs occupy whole accelerators: U g / G_o units, as in the capacity rows
+        // (formulation section 10), so a job filling idle nights shows as busy.
+        for (_, pools) in decisions.training.sorted(by: { $0.key < $1.key }) {
+            for (offering, accelerators) in pools.sorted(by: { $0.key < $1.key }) {
+                guard let o = offeringPosition[offering] else { continue }
+                let perUnit: Int
+                switch scenario.offerings[o] {
+                case .purchase(let purchase): perUnit = purchase.acceleratorsPerUnit
+                case .rental(let rental): perUnit = rental.acceleratorsPerUnit
+                case .api: continue
+                }
+                var values = load[o] ?? [Double](repeating: 0, count: periods * slices.count)
+                for p in 0..<periods {
+                    for s in 0..<slices.count {
+                        values[p * slices.count + s] += scenario.policy.utilizationCap * accelerators[p][s] / Double(perUnit)
+                    }
+                }
+                load[o] = values
+            }
+        }
 
         // In the order they must be placed: by order period, then offering id (then arrival).
         var orders: [(order: Int, arrival: Int, line: PlanDocument.Purchase)] = []

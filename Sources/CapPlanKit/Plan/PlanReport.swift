@@ -248,7 +248,9 @@ public enum PlanReport {
     static func jobDeadlineLines(_ plan: PlanDocument) -> [String] {
         (plan.jobs ?? []).compactMap { job in
             if let later = job.laterDeadline {
-                return "\(job.job): a deadline of \(later.deadline) would save \(Formatting.money(later.saving)) (discounted)"
+                return later.saving == 0
+                    ? "\(job.job): a deadline of \(later.deadline) would save nothing (the job runs in its window at no extra cost)"
+                    : "\(job.job): a deadline of \(later.deadline) would save \(Formatting.money(later.saving)) (discounted)"
             }
             return job.laterDeadlineNote.map { "\(job.job): later deadline \($0)" }
         }
