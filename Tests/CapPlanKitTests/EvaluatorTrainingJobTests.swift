@@ -238,6 +238,33 @@ struct EvaluateTrainingInputTests {
         #expect(!noJobs.contains("training"))
     }
 
+    @Test func aPurchasesOnlyPlanLeavesTheJobsToTheSolverAndWritesThemBack() throws {
+        // Two dgx units from 2027Q1 and no rentals: the solver places the job on dgx (chat needs
+        // 0.4 units at night and 0.6 by day in 2027Q2, so a night of 8 accelerators fits beside it).
+        // Capex 2 · 40 000 = 80 000 and the platform where used. The written full plan costs the same.
+        let scenario = JobExamples.scenario(chatNightRates: [0, 400, 0, 0])
+        var options = PlanEvaluationOptions()
+        options.compareWithOptimal = false
+        let plan = "purchases: [{offering: dgx, period: 2027Q1, units: 2}]\notherRentals: none"
+        let completed = try PlanEvaluationRun.evaluate(scenario, input: try EvaluateFixtures.input(plan, scenario), options: options)
+        #expect(completed.status == .feasible, "\(completed.violations) \(completed.notes)")
+        let decisions = try #require(completed.decisions)
+        #expect(decisions.training["pretrain"]?["dgx"] != nil)
+        #expect(try #require(completed.derived?.jobs?.first).computeDone >= 1 - 1e-9)
+        let text = PlanInputWriter.fullPlanYAML(scenario: scenario, decisions: decisions)
+        let checked = try PlanEvaluationRun.evaluate(scenario, input: try EvaluateFixtures.input(text, scenario), options: options)
+        #expect(checked.status == .feasible, "\(checked.violations)")
+        #expect(relativeDifference(try #require(checked.plan).discountedCost, try #require(completed.plan).discountedCost) < 1e-9)
+
+        // Without units or rentals the job cannot run, even with no inference served: said so.
+        let none = try PlanEvaluationRun.evaluate(
+            scenario, input: try EvaluateFixtures.input("purchases: []\notherRentals: none", scenario), options: options)
+        #expect(none.status == .infeasible)
+        #expect(none.unmetDemand.isEmpty)
+        #expect(none.notes.contains(PlanEvaluationRun.jobsCannotRunNote))
+        #expect(PlanEvaluationRun.text(none).contains("CANNOT BE COMPLETED: the fixed fleet cannot complete the training jobs"))
+    }
+
     @Test func badTrainingEntriesAreInputErrorsWithPathAndReason() throws {
         let scenario = JobExamples.scenario()
         let text = """

@@ -480,7 +480,7 @@ public enum PlanEvaluationRun {
                         + ", \(money(platform.yearlyCosts)) of yearly costs\n"
                 }
                 for job in derived.jobs ?? [] {
-                    let done = Formatting.significant(100 * job.computeDone, digits: 4)
+                    let done = Formatting.number(100 * job.computeDone, fractionDigits: 1, grouped: true)
                     guard let pool = job.pool, let first = job.firstPeriod, let last = job.lastPeriod else {
                         out += "  job \(job.job): does not run (\(done)% of its compute)\n"
                         continue

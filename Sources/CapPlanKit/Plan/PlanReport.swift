@@ -238,9 +238,9 @@ public enum PlanReport {
     /// One row per training job (docs/formulation.md section 10); nil when the scenario has none.
     static func jobRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
         guard let jobs = plan.jobs, !jobs.isEmpty else { return nil }
-        return (["job", "pool", "start", "finish", "deadline", "accelerator-hours", "cost"], jobs.map { job in
+        return (["job", "pool", "start", "finish", "deadline", "accelerator-hours", "needed", "cost"], jobs.map { job in
             [job.job, job.offering + (job.accelerator.map { " (\($0))" } ?? ""), job.start ?? "-", job.finish ?? "-", job.deadline,
-             Formatting.number(job.acceleratorHours), Formatting.money(job.cost)]
+             Formatting.number(job.acceleratorHours), Formatting.number(job.acceleratorHoursRequired), Formatting.money(job.cost)]
         })
     }
 

@@ -178,6 +178,8 @@ public enum Planner {
             document.finance = try FinanceComputation.finance(document, scenario: scenario, decisions: decisions, evaluation: evaluation)
             document.insights = PlanInsights.compute(scenario: scenario, model: model, solution: solution)
             options.phases?.extractAndAudit = auditClock.seconds
+            // One re-solve per job, before the thresholds' many (docs/plan-format.md `jobs`).
+            JobDeadlines.fill(&document, scenario: scenario, integer: integer, options: options, deadline: extras)
             if options.priceThresholds ?? (model.lp.entryCount <= thresholdNonzeros) {
                 // A threshold search is advice on top of the plan: its failure is a warning.
                 do {
@@ -193,7 +195,6 @@ public enum Planner {
                     document.warnings.append("price thresholds not computed: \(error)")
                 }
             }
-            JobDeadlines.fill(&document, scenario: scenario, integer: integer, options: options, deadline: extras)
             if let pendingBaselines {
                 options.phase?("baselines")
                 let waitClock = Stopwatch()
