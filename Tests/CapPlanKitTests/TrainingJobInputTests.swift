@@ -257,9 +257,10 @@ final class TrainingJobInputTests: XCTestCase {
         XCTAssertTrue(found.contains("jobs.ok.pools: expected at least one pool"), "\(found)")
     }
 
-    /// Size: each pool adds at most 1 + 12 × |window| × slices nonzeros to the builder's bound,
-    /// which the validator checks. One job, two pools, a window of 3 periods (indices 1...3),
-    /// 2 slices: 2 × (1 + 12 × 3 × 2) = 146.
+    /// Size: each pool adds at most 1 + |window| × slices × (12 + jobs + the pool's serving
+    /// options) nonzeros to the builder's bound (the room row repeats the capacity row), which
+    /// the validator checks. One job, two pools serving nothing, a window of 3 periods (indices
+    /// 1...3), 2 slices: 2 × (1 + 3 × 2 × (12 + 1 + 0)) = 158.
     func testNonzeroBoundCountsEachJobPool() {
         var job = TrainingJob(id: "j", flops: 1e20, earliestStartIndex: 1, deadlineIndex: 3)
         job.pools = [
@@ -270,7 +271,7 @@ final class TrainingJobInputTests: XCTestCase {
         func bound(_ jobs: [TrainingJob]) -> Double {
             CapacityModelBuilder.nonzeroUpperBound(periods: 4, slices: 2, workloads: 1, offerings: offerings, unservedPriced: false, jobs: jobs)
         }
-        XCTAssertEqual(bound([job]) - bound([]), 146)
+        XCTAssertEqual(bound([job]) - bound([]), 158)
     }
 
     /// Generated scenarios: some tiny and small ones get jobs, each with a pool, and they load

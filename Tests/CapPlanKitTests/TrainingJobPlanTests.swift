@@ -121,22 +121,59 @@ final class TrainingJobPlanTests: XCTestCase {
 
     // MARK: (b) the cluster minimum
 
-    /// No purchases possible. With minAccelerators 64 the idle nights take the job (cost 0); with
-    /// 72 no slice of `node` has 72 free accelerators (64 at night, none by day), so the job
-    /// cannot run there at all and is rented whole: 93 440 USD.
-    func testMinAcceleratorsForbidsSmallerSlices() throws {
+    /// No purchases possible. With minAccelerators 64 the idle nights take the job (cost 0): the
+    /// night's room row is 8 units of chat + 64 / 8 = 16 ≤ 16. With 72 no slice of `node` has
+    /// room for 72 accelerators (64 free at night, none by day: 8 + 9 = 17 > 16), so the job
+    /// cannot run there at all and is rented whole: 93 440 USD. The on-demand rental has no room
+    /// row (its units are averages too), so its g is not held to 72.
+    func testMinAcceleratorsNeedRoomForTheCluster() throws {
         let offerings = [Self.node(purchasable: false), Self.cloud]
         let (fits, _) = try optimum(Self.scenario(offerings: offerings, jobs: [Self.job(minAccelerators: 64)]))
         XCTAssertEqual(try XCTUnwrap(fits.objectiveValue), 0, accuracy: 1e-6)
         let (solution, model) = try optimum(Self.scenario(offerings: offerings, jobs: [Self.job(minAccelerators: 72)]))
         XCTAssertEqual(try XCTUnwrap(solution.objectiveValue), 93_440, accuracy: 1e-6)
         XCTAssertEqual(try value(model, solution, "jobPool[pretrain,node]"), 0)
-        for month in ["2027-01", "2027-02"] {
-            for slice in ["day", "night"] {
-                let g = try value(model, solution, "train[pretrain,cloud,\(month),\(slice)]")
-                XCTAssertTrue(g < 1e-6 || g >= 72 - 1e-6, "\(month) \(slice): \(g) accelerators")
-            }
+        XCTAssertNotNil(model.lp.constraintNames.firstIndex(of: "jobClusterRoom[pretrain,node,2027-01,night]"))
+        XCTAssertFalse(model.lp.constraintNames.contains { $0.hasPrefix("jobClusterRoom[pretrain,cloud,") })
+    }
+
+    /// A LoRA-sized job: A = 126 accelerator-hours on a cluster of 8, one quarter (2027Q1, h =
+    /// 2 190) with one all-day slice (d η = 91.25 · 24 = 2 190 hours). `node`: 2 existing 8-GPU
+    /// units (free), none to buy; chat needs 1 000 tokens/s, 1 unit at τ = 1 000, so 1 unit, 8
+    /// accelerators, is free: room row 1 + 8 / 8 = 2 ≤ 2. The job runs there for nothing and is
+    /// charged 126 accelerator-hours, g = 126 / 2 190 = 0.057534… (jobClusterMax holds g to
+    /// A / (d η) = 126 / 2 190), not 8 accelerators all quarter (17 520). With chat at 1 500
+    /// tokens/s (1.5 units) there is room for 4 accelerators only: 1.5 + 1 = 2.5 > 2, so the job
+    /// cannot run on `node` and is rented: 126 accelerator-hours at 2 USD = 252 USD.
+    func testALoRAJobIsChargedItsHoursNotItsClusterAllQuarter() throws {
+        func scenario(chatTokensPerSecond rate: Double) -> Scenario {
+            let quarterSeconds = 2_190 * 3_600.0
+            var scenario = Scenario(
+                name: "lora", horizon: Horizon(start: PeriodLabel("2027Q1")!, periods: 1),
+                timeSlices: [TimeSlice(name: "all", hours: 24, share: 1)],
+                workloads: [Workload(id: "chat", outputShare: 0.5, model: nil, demand: [rate * quarterSeconds])],
+                offerings: [Self.node(existing: 2, purchasable: false), Self.cloud])
+            let pool = { (offering: String) in
+                TrainingPool(offering: offering, peakTFLOPS: 989, mfu: 0.4, mfuSource: "test", acceleratorHours: 126) }
+            scenario.jobs = [TrainingJob(id: "lora", flops: 1e20, deadlineIndex: 0, minAccelerators: 8, pools: [pool("node"), pool("cloud")])]
+            return scenario
         }
+        let (solution, model) = try optimum(scenario(chatTokensPerSecond: 1_000))
+        XCTAssertEqual(try XCTUnwrap(solution.objectiveValue), 0, accuracy: 1e-6)
+        XCTAssertEqual(try value(model, solution, "jobPool[lora,node]"), 1)
+        XCTAssertEqual(try value(model, solution, "train[lora,node,2027Q1,all]"), 126 / 2_190.0, accuracy: 1e-9)
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(scenario(chatTokensPerSecond: 1_000), options: options)
+        let job = try XCTUnwrap(plan.jobs?.first)
+        XCTAssertEqual(job.offering, "node")
+        XCTAssertEqual(job.acceleratorHours, 126, accuracy: 1e-6)
+        XCTAssertEqual(try XCTUnwrap(job.periods.first?.accelerators["all"]), 126 / 2_190.0, accuracy: 1e-9)
+
+        let (crowded, crowdedModel) = try optimum(scenario(chatTokensPerSecond: 1_500))
+        XCTAssertEqual(try XCTUnwrap(crowded.objectiveValue), 252, accuracy: 1e-6)
+        XCTAssertEqual(try value(crowdedModel, crowded, "jobPool[lora,node]"), 0)
+        XCTAssertEqual(try value(crowdedModel, crowded, "jobPool[lora,cloud]"), 1)
     }
 
     // MARK: (c) one pool per job
@@ -219,16 +256,19 @@ final class TrainingJobPlanTests: XCTestCase {
     // MARK: (e) size, and nothing changes without jobs
 
     /// The job's columns and rows by hand (two pools, a two-period window, two slices: W S = 4):
-    /// columns 2 · (1 + 2 · 4) = 18; rows 2 + 2 · 3 · 4 = 26; entries: jobPool 2, jobCompute
-    /// 2 · 4, the three cluster rows 2 · 3 · 4 · 2 = 48, the capacity rows' load 2 · 4: 66.
+    /// columns 2 · (1 + 2 · 4) = 18; rows 2 + 3 · 4 (room, max, one-pool on the purchase `node`)
+    /// + 2 · 4 (max, one-pool on the on-demand `cloud`, which has no room row) = 22; entries:
+    /// jobPool 2, jobCompute 2 · 4, max and one-pool 2 · 2 · 4 · 2 = 32, the room rows 3 · 4 (σ,
+    /// n_op and chat's x: the capacity row with the job's g replaced by its cluster), the
+    /// capacity rows' load 2 · 4: 62.
     /// Taking them away leaves exactly the model without jobs, name for name.
     func testJobsOnlyAddTheirColumnsRowsAndEntries() throws {
         let withJob = CapacityModelBuilder.buildModel(Self.scenario(offerings: [Self.node(), Self.cloud], jobs: [Self.job()]))
         let without = CapacityModelBuilder.buildModel(Self.scenario(offerings: [Self.node(), Self.cloud], jobs: []))
         XCTAssertEqual(withJob.lp.variableCount - without.lp.variableCount, 18)
-        XCTAssertEqual(withJob.lp.constraintCount - without.lp.constraintCount, 26)
-        XCTAssertEqual(withJob.lp.entryCount - without.lp.entryCount, 66)
-        let jobFamilies = ["jobPool[", "train[", "trainOn[", "jobCompute[", "jobClusterMin[", "jobClusterMax[", "jobOnePool["]
+        XCTAssertEqual(withJob.lp.constraintCount - without.lp.constraintCount, 22)
+        XCTAssertEqual(withJob.lp.entryCount - without.lp.entryCount, 62)
+        let jobFamilies = ["jobPool[", "train[", "trainOn[", "jobCompute[", "jobClusterRoom[", "jobClusterMax[", "jobOnePool["]
         func isJob(_ name: String) -> Bool { jobFamilies.contains { name.hasPrefix($0) } }
         XCTAssertEqual(withJob.lp.variableNames.filter { !isJob($0) }, without.lp.variableNames)
         XCTAssertEqual(withJob.lp.constraintNames.filter { !isJob($0) }, without.lp.constraintNames)

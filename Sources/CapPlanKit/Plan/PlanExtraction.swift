@@ -92,10 +92,12 @@ enum PlanExtraction {
     /// Accelerators beyond the job's compute trimmed, latest periods and slices first: idle
     /// owned capacity costs nothing, so the solver may leave a job "running" on more than it
     /// needs (Σ g d η_s > A_jo), which would overstate its accelerator-hours, its finish and its
-    /// attributed cost. Lowering g keeps every row (capacity only loosens; the compute row stays
-    /// at 1) as long as a slice keeps at least M_j or drops to 0; on a pool of a costed platform
-    /// a slice keeps at least M_j (dropping it could leave u_kp paid for no use, and the
-    /// evaluator would then cost the plan below the solver).
+    /// attributed cost. Lowering g, even to 0, keeps every row: the compute row stays at 1, the
+    /// capacity and other jobs' room rows only loosen, and g is in no room row of its own (its
+    /// cluster M_j is σ's term there), so a slice never has to keep M_j. On a pool of a costed
+    /// platform a running slice is not dropped (that could leave u_kp paid for no use, and the
+    /// evaluator would then cost the plan below the solver): it keeps at least one hour of its
+    /// cluster, min(g, M_j / (d η_s)).
     static func trimmedTraining(_ values: [[Double]], required: Double, minimum: Double, keepRunning: Bool, scenario: Scenario) -> [[Double]] {
         let days = scenario.horizon.daysPerPeriod, slices = scenario.timeSlices
         var values = values
@@ -106,15 +108,11 @@ enum PlanExtraction {
             for s in slices.indices.reversed() where excess > 0 && values[p][s] > 0 {
                 let hours = days * slices[s].hours
                 let g = values[p][s]
-                if !keepRunning, g * hours <= excess {
-                    values[p][s] = 0
-                    excess -= g * hours
-                } else {
-                    let lowered = max(minimum, g - excess / hours)
-                    guard lowered < g else { continue }
-                    values[p][s] = lowered
-                    excess -= (g - lowered) * hours
-                }
+                let floor = keepRunning ? min(g, minimum / hours) : 0
+                let lowered = max(floor, g - excess / hours)
+                guard lowered < g else { continue }
+                values[p][s] = lowered
+                excess -= (g - lowered) * hours
             }
         }
         return values

@@ -393,14 +393,16 @@ public struct CapacityModelBuilder {
     ///                       + 2 P per platform name, when `fiscalBudgets`: b in at most two
     ///                       capex rows (deposit and balance years), and n, m, v, y, u_k, α_k
     ///                       each in at most one opex row (its period's fiscal year)
-    ///     jobs              |O_j| (1 + 12 W_j S) per job with a window of W_j periods: π in
-    ///                       jobPool and in each jobOnePool; g in jobCompute, jobClusterMin,
-    ///                       jobClusterMax and the capacity row; σ in those two, jobOnePool,
-    ///                       jobPlatform and jobPoolInUse, with u_kp and y_op there (their other
-    ///                       entries, in adoption and capacity rows, are counted above with the
-    ///                       offering's platform and spare units). Before the pools are derived
-    ///                       (validation), O_j counts every purchase and every rental with
-    ///                       cluster networking.
+    ///     jobs              Σ_{o ∈ O_j} (1 + W_j S (12 + J + options_o)) per job with a
+    ///                       window of W_j periods, J jobs: π in jobPool and in each jobOnePool;
+    ///                       g in jobCompute, jobClusterMax and the capacity row; σ in
+    ///                       jobClusterRoom, jobClusterMax, jobOnePool, jobPlatform and
+    ///                       jobPoolInUse, with u_kp and y_op there (their other entries, in
+    ///                       adoption and capacity rows, are counted above with the offering's
+    ///                       platform and spare units); the room row's copy of the capacity row
+    ///                       (o's serving options, the other J − 1 jobs' g, units, y). Before the
+    ///                       pools are derived (validation), O_j counts every purchase and every
+    ///                       rental with cluster networking.
     ///
     /// Serving options (section 9): a given throughput is one option (and one replica option
     /// when the pair has a replica size; every replica size counts, served or not), and each
@@ -415,11 +417,25 @@ public struct CapacityModelBuilder {
             case .rental(let rental): return rental.clusterNetworking
             case .api: return false
             }
-        }.count
+        }
+        /// Serving options of a purchase or rental (each one entry in its capacity row).
+        func servingOptions(_ offering: some SelfRunOffering) -> Double {
+            let derived = offering.derivedServing.filter { offering.throughput[$0.key] == nil }.values.joined()
+            return Double(offering.throughput.values.filter { $0 > 0 }.count + derived.filter { $0.tokensPerSecond > 0 }.count)
+        }
+        func servingOptions(_ offering: Offering?) -> Double {
+            switch offering {
+            case .purchase(let purchase): return servingOptions(purchase)
+            case .rental(let rental): return servingOptions(rental)
+            case .api, nil: return 0
+            }
+        }
         for job in jobs {
-            let window = max(0, min(periods - 1, job.deadlineIndex) - max(0, job.earliestStartIndex) + 1)
-            let pools = job.pools.isEmpty ? clusterPools : job.pools.count
-            total += Double(pools) * (1 + 12 * Double(window * slices))
+            let window = Double(max(0, min(periods - 1, job.deadlineIndex) - max(0, job.earliestStartIndex) + 1))
+            let pools: [Offering?] = job.pools.isEmpty ? clusterPools : job.pools.map { pool in offerings.first { $0.id == pool.offering } }
+            for pool in pools {
+                total += 1 + window * Double(slices) * (12 + Double(jobs.count) + servingOptions(pool))
+            }
         }
         var platforms = Set<String>()
         func features(pairs: Double, replicaPairs: Int, spare: Int, platform: String?) {
@@ -433,8 +449,7 @@ public struct CapacityModelBuilder {
         /// (serving options, options with a replica size) of a purchase or rental.
         func options(_ offering: some SelfRunOffering) -> (all: Double, replicas: Int) {
             let derived = offering.derivedServing.filter { offering.throughput[$0.key] == nil }.values.joined()
-            let all = offering.throughput.values.filter { $0 > 0 }.count + derived.filter { $0.tokensPerSecond > 0 }.count
-            return (Double(all), offering.acceleratorsPerReplica.count + derived.filter { $0.acceleratorsPerReplica != nil }.count)
+            return (servingOptions(offering), offering.acceleratorsPerReplica.count + derived.filter { $0.acceleratorsPerReplica != nil }.count)
         }
         for offering in offerings {
             switch offering {
@@ -964,26 +979,33 @@ public struct CapacityModelBuilder {
     /// the jobs' U Σ_j g_jops / G_o (section 10), and the spare units' U (1 − d_o) k_o y_op when
     /// the pool has them (8.4).
     private mutating func addLoadTerms(offering o: Int, rows block: PeriodSliceBlock) {
+        addLoadTerms(offering: o, periods: 0..<periods, excludingJob: nil) { p, s in block.constraint(p, s) }
+    }
+
+    /// The load terms of `addLoadTerms` for the rows `row(p, s)` of `periods` only, leaving out
+    /// job `excludingJob`'s g (the room row of section 10 puts its cluster there instead): the
+    /// one place the capacity rows' load is written, so the room row is that row.
+    private mutating func addLoadTerms(offering o: Int, periods window: Range<Int>, excludingJob: Int?, row: (Int, Int) -> Constraint) {
         let cap = scenario.policy.utilizationCap
         let replicated = Dictionary(uniqueKeysWithValues: index.replicaPairs.map { ($0.servingPair, $0) })
         for (k, pair) in index.servingPairs.enumerated() where pair.offering == o {
             if let replica = replicated[k] {
-                for p in 0..<periods {
-                    for s in 0..<slices { lp.addTerm(block.constraint(p, s), replica.replicas.variable(p, s), cap * replica.unitsPerReplica) }
+                for p in window {
+                    for s in 0..<slices { lp.addTerm(row(p, s), replica.replicas.variable(p, s), cap * replica.unitsPerReplica) }
                 }
             } else {
                 let coefficient = 1 / pair.throughput!
-                for p in 0..<periods {
-                    for s in 0..<slices { lp.addTerm(block.constraint(p, s), pair.columns.variable(p, s), coefficient) }
+                for p in window {
+                    for s in 0..<slices { lp.addTerm(row(p, s), pair.columns.variable(p, s), coefficient) }
                 }
             }
         }
         // Section 10: a job occupies whole accelerators, U g_jops / G_o units, in its window.
-        for job in index.jobs {
+        for job in index.jobs where job.job != excludingJob {
             for pool in job.pools where pool.offering == o {
-                for p in pool.periods {
+                for p in pool.periods where window.contains(p) {
                     for s in 0..<slices {
-                        lp.addTerm(block.constraint(p, s), pool.accelerators(p, s), cap / Double(pool.acceleratorsPerUnit))
+                        lp.addTerm(row(p, s), pool.accelerators(p, s), cap / Double(pool.acceleratorsPerUnit))
                     }
                 }
             }
@@ -991,11 +1013,24 @@ public struct CapacityModelBuilder {
         let margins = margins(offering: o)
         if let pool = poolPosition[o] {
             let inUse = index.poolsInUse[pool].inUse
-            for p in 0..<periods {
+            for p in window {
                 for s in 0..<slices {
-                    lp.addTerm(block.constraint(p, s), inUse.variable(p), cap * (1 - margins.derating) * Double(margins.spare))
+                    lp.addTerm(row(p, s), inUse.variable(p), cap * (1 - margins.derating) * Double(margins.spare))
                 }
             }
+        }
+    }
+
+    /// The units column of offering `o`'s capacity row in period `p`: n_op of a purchase, m_op
+    /// of a reserved rental; nil for an on-demand rental (m_ops, per slice) and an API.
+    func wholeUnits(offering o: Int, period p: Int) -> Variable? {
+        switch scenario.offerings[o] {
+        case .purchase(let purchase):
+            return purchases.firstIndex(where: { $0.id == purchase.id }).map { index.inService[$0].variable(p) }
+        case .rental(let rental):
+            return rentals.firstIndex(where: { $0.id == rental.id }).flatMap { index.reservedUnits[$0]?.variable(p) }
+        case .api:
+            return nil
         }
     }
 
@@ -1412,24 +1447,39 @@ extension CapacityModelBuilder {
         }
     }
 
-    /// `jobClusterMin[j,o,p,s]`:  g_jops − M_j σ_jops ≥ 0;  `jobClusterMax[j,o,p,s]`:
-    /// g_jops − Ḡ_jos σ_jops ≤ 0 with Ḡ_jos = max(M_j, A_jo / (d η_s)) (a slice never needs more
-    /// than the whole job); `jobOnePool[j,o,p,s]`:  σ_jops − π_jo ≤ 0.
+    /// `jobClusterRoom[j,o,p,s]`, o a purchase or a reserved rental: the capacity row with this
+    /// job's average replaced by its cluster,
+    ///     load_ops − U g_jops / G_o + U M_j σ_jops / G_o − U (1 − d_o) units_op + U (1 − d_o) k_o y_op ≤ 0
+    /// (room for M_j accelerators beside the slice's other load while the job runs; g stays an
+    /// average, so a short job is charged its hours, not M_j for the whole slice). None on
+    /// on-demand rentals, whose units are averages too.
+    /// `jobClusterMax[j,o,p,s]`:  g_jops − Ḡ_jos σ_jops ≤ 0 with Ḡ_jos = A_jo / (d η_s) (a slice
+    /// never needs more than the whole job); `jobOnePool[j,o,p,s]`:  σ_jops − π_jo ≤ 0.
     mutating func addJobClusterConstraints() {
+        let cap = scenario.policy.utilizationCap
         for job in index.jobs {
             let training = scenario.jobs[job.job], minimum = Double(training.minAccelerators)
             for pool in job.pools where pool.firstPeriod <= pool.lastPeriod {
                 let offering = scenario.offerings[pool.offering].id
-                for p in pool.periods {
-                    for (s, slice) in scenario.timeSlices.enumerated() {
-                        lp.addConstraint(
-                            name: name("jobClusterMin", training.id, offering, labels[p], slice.name),
-                            variables: [pool.accelerators(p, s), pool.runs(p, s)], coefficients: [1, -minimum], .greaterOrEqual(0))
+                if wholeUnits(offering: pool.offering, period: pool.firstPeriod) != nil {
+                    let derating = margins(offering: pool.offering).derating
+                    let first = lp.constraintCount
+                    for p in pool.periods {
+                        for (s, slice) in scenario.timeSlices.enumerated() {
+                            lp.addConstraint(
+                                name: name("jobClusterRoom", training.id, offering, labels[p], slice.name),
+                                variables: [pool.runs(p, s), wholeUnits(offering: pool.offering, period: p)!],
+                                coefficients: [cap * minimum / Double(pool.acceleratorsPerUnit), -cap * (1 - derating)], .lessOrEqual(0))
+                        }
+                    }
+                    let rows = PeriodSliceBlock(start: first, slices: slices)
+                    addLoadTerms(offering: pool.offering, periods: pool.periods, excludingJob: job.job) { p, s in
+                        rows.constraint(p - pool.firstPeriod, s)
                     }
                 }
                 for p in pool.periods {
                     for (s, slice) in scenario.timeSlices.enumerated() {
-                        let most = max(minimum, pool.acceleratorHours / (days * slice.hours))
+                        let most = pool.acceleratorHours / (days * slice.hours)
                         lp.addConstraint(
                             name: name("jobClusterMax", training.id, offering, labels[p], slice.name),
                             variables: [pool.accelerators(p, s), pool.runs(p, s)], coefficients: [1, -most], .lessOrEqual(0))
