@@ -388,6 +388,22 @@ final class TrainingJobPlanTests: XCTestCase {
         for period in line.periods { XCTAssertLessThanOrEqual(period.accelerators["night"] ?? 0, 64 + 1e-6) }
     }
 
+    /// Trimming by hand, one month of two 365-hour slices, 10 accelerators in each (7 300
+    /// accelerator-hours) for a job needing 3 650 with a cluster of 8. Off a costed platform the
+    /// night goes to 0 (3 650 ≤ the excess 3 650): [10, 0], no slice kept at 8. On one, the night
+    /// keeps one hour of its cluster, 8 / 365, and the day gives up the last 8 accelerator-hours:
+    /// [10 − 8/365, 8/365], 3 650 in all, never short.
+    func testTrimmingNeverKeepsTheClusterAndNeverLeavesTheJobShort() {
+        let scenario = Self.scenario(offerings: [], jobs: [])
+        let free = PlanExtraction.trimmedTraining([[10, 10]], required: 3_650, minimum: 8, keepRunning: false, scenario: scenario)
+        XCTAssertEqual(free[0][0], 10, accuracy: 1e-12)
+        XCTAssertEqual(free[0][1], 0, accuracy: 1e-12)
+        let gated = PlanExtraction.trimmedTraining([[10, 10]], required: 3_650, minimum: 8, keepRunning: true, scenario: scenario)
+        XCTAssertEqual(gated[0][0], 10 - 8 / 365.0, accuracy: 1e-12)
+        XCTAssertEqual(gated[0][1], 8 / 365.0, accuracy: 1e-12)
+        XCTAssertEqual((gated[0][0] + gated[0][1]) * 365, 3_650, accuracy: 1e-9)
+    }
+
     /// `--relax`: units continuous, π and σ still binary (a MIP of its binaries). The tighter
     /// deadline needs exactly 4 units, so the relaxed plan costs the same 80 000 USD.
     func testRelaxedPlansKeepTheJobBinaries() throws {

@@ -193,8 +193,9 @@ enum InfeasibilityDiagnosis {
     /// Jobs (section 10) that no pool of theirs can finish in their window even with no
     /// inference at all: per pool, the most accelerators it can hold in a period (existing units
     /// and every arrival the supply cap allows still in service, or maxUnits; less spare units
-    /// and derating), counted only in periods where that reaches minAccelerators, times the
-    /// window's hours, against A_jo. A pool without a cap can always finish the job.
+    /// and derating), counted only in periods where that reaches minAccelerators (with no
+    /// inference, jobClusterRoom's room for the cluster), times the window's hours, against
+    /// A_jo. A pool without a cap can always finish the job.
     static func unfinishableJobs(_ scenario: Scenario) -> [String] {
         let labels = scenario.horizon.labels, hours = scenario.horizon.hoursPerPeriod
         var result: [String] = []
