@@ -144,15 +144,22 @@ final class TrainingJobPlanTests: XCTestCase {
     /// charged 126 accelerator-hours, g = 126 / 2 190 = 0.057534… (jobClusterMax holds g to
     /// A / (d η) = 126 / 2 190), not 8 accelerators all quarter (17 520). With chat at 1 500
     /// tokens/s (1.5 units) there is room for 4 accelerators only: 1.5 + 1 = 2.5 > 2, so the job
-    /// cannot run on `node` and is rented: 126 accelerator-hours at 2 USD = 252 USD.
+    /// cannot run on `node` and is rented: 126 accelerator-hours at 2 USD = 252 USD. Were the
+    /// rental reserved for the period (per-GPU units paid all quarter), its room row needs 8
+    /// units while the job runs: 8 · 2 190 · 2 = 35 040 USD, g still 126 / 2 190.
     func testALoRAJobIsChargedItsHoursNotItsClusterAllQuarter() throws {
-        func scenario(chatTokensPerSecond rate: Double) -> Scenario {
+        func scenario(chatTokensPerSecond rate: Double, reserved: Bool = false) -> Scenario {
             let quarterSeconds = 2_190 * 3_600.0
             var scenario = Scenario(
                 name: "lora", horizon: Horizon(start: PeriodLabel("2027Q1")!, periods: 1),
                 timeSlices: [TimeSlice(name: "all", hours: 24, share: 1)],
                 workloads: [Workload(id: "chat", outputShare: 0.5, model: nil, demand: [rate * quarterSeconds])],
                 offerings: [Self.node(existing: 2, purchasable: false), Self.cloud])
+            if reserved, case .rental(var cloud) = scenario.offerings[1] {
+                cloud.commitment = .period
+                cloud.termPeriods = 1
+                scenario.offerings[1] = .rental(cloud)
+            }
             let pool = { (offering: String) in
                 TrainingPool(offering: offering, peakTFLOPS: 989, mfu: 0.4, mfuSource: "test", acceleratorHours: 126) }
             scenario.jobs = [TrainingJob(id: "lora", flops: 1e20, deadlineIndex: 0, minAccelerators: 8, pools: [pool("node"), pool("cloud")])]
@@ -174,6 +181,12 @@ final class TrainingJobPlanTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(crowded.objectiveValue), 252, accuracy: 1e-6)
         XCTAssertEqual(try value(crowdedModel, crowded, "jobPool[lora,node]"), 0)
         XCTAssertEqual(try value(crowdedModel, crowded, "jobPool[lora,cloud]"), 1)
+        XCTAssertNil(crowdedModel.lp.constraintNames.firstIndex(of: "jobClusterRoom[lora,cloud,2027Q1,all]"))
+
+        let (reserved, reservedModel) = try optimum(scenario(chatTokensPerSecond: 1_500, reserved: true))
+        XCTAssertNotNil(reservedModel.lp.constraintNames.firstIndex(of: "jobClusterRoom[lora,cloud,2027Q1,all]"))
+        XCTAssertEqual(try XCTUnwrap(reserved.objectiveValue), 35_040, accuracy: 1e-6)
+        XCTAssertEqual(try value(reservedModel, reserved, "train[lora,cloud,2027Q1,all]"), 126 / 2_190.0, accuracy: 1e-9)
     }
 
     // MARK: (c) one pool per job
