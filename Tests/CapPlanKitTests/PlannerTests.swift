@@ -584,7 +584,8 @@ final class PlannerTests: XCTestCase {
                 let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
                 let bound = CapacityModelBuilder.nonzeroUpperBound(
                     periods: scenario.horizon.periods, slices: scenario.timeSlices.count, workloads: scenario.workloads.count,
-                    offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil)
+                    offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil,
+                    fiscalBudgets: !scenario.budget.fiscalYears.isEmpty, jobs: scenario.jobs)
                 for reductions in [true, false] {
                     let entries = Double(CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, reductions: reductions)).lp.entryCount)
                     XCTAssertGreaterThanOrEqual(bound, entries, "\(size) seed \(seed)")
