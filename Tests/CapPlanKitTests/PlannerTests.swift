@@ -689,7 +689,8 @@ final class PlannerTests: XCTestCase {
                 }
             }
             let totals = try XCTUnwrap(plan.totals)
-            if let perMTok = totals.costPerMillionTokens { assertClose(perMTok, totals.cost / (totals.tokensServed / 1e6)) }
+            // Per million inference tokens: training jobs' attributed cost left out (formulation.md section 10).
+            if let perMTok = totals.costPerMillionTokens { assertClose(perMTok, (totals.cost - (totals.jobsCost ?? 0)) / (totals.tokensServed / 1e6)) }
             assertClose(totals.tokensDemanded, plan.periods.reduce(0) { $0 + $1.workloads.reduce(0) { $0 + $1.demandTokens } })
         }
     }
