@@ -91,6 +91,33 @@ struct MathProgTwinTrainingJobTests {
         #expect(abs(evaluation.discountedCost - 7300) < 1e-6)
     }
 
+    @Test func aFineTuneNeedsRoomForItsClusterNotOnlyForItsAverage() throws {
+        // chat: 1 000 tokens/s at night (1.0 units), 1 500 by day (1.5): two dgx units (U · 2 = 1.6)
+        // serve it. A fine-tune of 126 accelerator-hours averages 126 / 730 ≈ 0.17 at night, which
+        // the capacity rows would take, but its cluster of 8 has no room: (1.6 − 1.0) · 8 / U = 6 at
+        // night, (1.6 − 1.5) · 8 / U = 1 by day (jobClusterRoom). A third unit (10 000) gives the
+        // night room for 14; a reserved cloud unit would be 21 900. 30 000 USD.
+        let served: [String: [String: [[Double]]]] = ["dgx": ["chat": [[1000, 1500]]]]
+        try solve(scenario(chatNightRate: 1000, hours: 126), expected: 30_000, decisions: PlanDecisions(
+            arrivals: ["dgx": [3]], served: served, training: ["pretrain": ["dgx": [[126.0 / 730, 0]]]]))
+        // On two units the evaluator finds the same missing room: 8 − 6 = 2 accelerators at night.
+        let two = PlanEvaluator(scenario: scenario(chatNightRate: 1000, hours: 126)).evaluate(PlanDecisions(
+            arrivals: ["dgx": [2]], served: served, training: ["pretrain": ["dgx": [[126.0 / 730, 0]]]]))
+        #expect(two.violations.map(\.rowName) == ["jobCluster[pretrain,dgx,2027Q1,night]"])
+        #expect(abs((two.violations.first?.amount ?? 0) - 2) < 1e-9)
+    }
+
+    @Test func aFineTuneOnDemandPaysItsHoursNotTheClusterForTheWholeSlice() throws {
+        // No inference; a fine-tune of 126 accelerator-hours, at least 8. On demand it runs its
+        // cluster of 8 for 126 / 8 = 15.75 hours: 15.75 unit-hours at 10 USD = 157.5 USD (g is an
+        // average, e.g. 126 / 730 at night). Under the old rule M σ ≤ g it paid 8 accelerators for a
+        // whole night, 730 unit-hours, 7 300 USD. A dgx unit is 10 000 USD.
+        let tune = scenario(chatNightRate: 0, hours: 126, cloud: .none)
+        let solution = try solve(tune, expected: 157.5, decisions: PlanDecisions(
+            onDemandUnits: ["cloud": [[126.0 / 730 / 8, 0]]], training: ["pretrain": ["cloud": [[126.0 / 730, 0]]]]))
+        #expect(solution.output.contains("TRAIN pretrain cloud 2027Q1 "), "\(solution.output)")
+    }
+
     @Test func aJobPutsItsPoolsPlatformInUse() throws {
         // As above with cloud reserved (21 900 a unit-quarter): dgx at 10 000 is cheaper, until its
         // platform costs 15 000 to adopt (jobPlatform: the job alone puts it in use): 25 000 > 21 900.
