@@ -151,8 +151,11 @@ public enum PriceThresholds {
         /// The optimal point of `lp` (the search model with other prices).
         func optimum(_ lp: LinearModel, what: String) throws -> Solution {
             guard let seconds = deadline.remaining else { throw OutOfTime() }
-            var solveOptions = options.solveOptions(timeLimit: seconds, mipGap: searchMIPGap)
-            solveOptions.relaxIntegrality = !integer
+            // Without whole units the model is built with continuous units, but the on/off
+            // binaries of section 8 and of training jobs stay binary, as with `--relax`: the
+            // searches re-solve the same problem the plan solved (relaxing those too would find
+            // thresholds of a problem no plan is priced by).
+            let solveOptions = options.solveOptions(timeLimit: seconds, mipGap: searchMIPGap)
             let solution = try GLPKSolver.solve(lp, options: solveOptions)
             guard solution.hasPrimalPoint else {
                 if solution.stoppedAtLimit { throw OutOfTime() }
