@@ -584,7 +584,8 @@ final class PlannerTests: XCTestCase {
                 let scenario = ScenarioGenerator(size: size, seed: seed).scenario()
                 let bound = CapacityModelBuilder.nonzeroUpperBound(
                     periods: scenario.horizon.periods, slices: scenario.timeSlices.count, workloads: scenario.workloads.count,
-                    offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil)
+                    offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil,
+                    fiscalBudgets: !scenario.budget.fiscalYears.isEmpty, jobs: scenario.jobs)
                 for reductions in [true, false] {
                     let entries = Double(CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, reductions: reductions)).lp.entryCount)
                     XCTAssertGreaterThanOrEqual(bound, entries, "\(size) seed \(seed)")
@@ -688,7 +689,8 @@ final class PlannerTests: XCTestCase {
                 }
             }
             let totals = try XCTUnwrap(plan.totals)
-            if let perMTok = totals.costPerMillionTokens { assertClose(perMTok, totals.cost / (totals.tokensServed / 1e6)) }
+            // Per million inference tokens: training jobs' attributed cost left out (formulation.md section 10).
+            if let perMTok = totals.costPerMillionTokens { assertClose(perMTok, (totals.cost - (totals.jobsCost ?? 0)) / (totals.tokensServed / 1e6)) }
             assertClose(totals.tokensDemanded, plan.periods.reduce(0) { $0 + $1.workloads.reduce(0) { $0 + $1.demandTokens } })
         }
     }

@@ -278,6 +278,8 @@ struct PropertyTests {
             let s = P.scenario(seed)
             // Every workload is served by some API (the generator guarantees one API serving all).
             guard s.workloads.allSatisfy({ w in s.apis.contains { $0.serves.contains(w.id) } }) else { continue }
+            // Training jobs never run on APIs: with a job there is no all-API plan to compare with.
+            guard s.jobs.isEmpty else { continue }
             var apiOnly = s
             apiOnly.offerings = s.offerings.filter(P.isAPI)
             guard let plan = P.cost(s, seed: seed, "plan"), let allAPI = P.cost(apiOnly, seed: seed, "all-API plan") else { continue }
@@ -288,7 +290,9 @@ struct PropertyTests {
                     "seed \(seed): plan \(plan) costs more than the all-API plan \(allAPI) + existing fleet \(constants)")
             compared += 1
         }
-        #expect(compared == P.seeds.count)
+        // Every seed but those with training jobs (about a seventh of tiny scenarios).
+        #expect(compared == P.seeds.filter { P.scenario($0).jobs.isEmpty }.count)
+        #expect(compared >= P.seeds.count * 3 / 4)
     }
 
     @Test("cost rises with demand and prices, falls when a limit is relaxed")

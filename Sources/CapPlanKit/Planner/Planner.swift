@@ -445,6 +445,9 @@ public enum Planner {
         func keeping(_ keep: (Offering) -> Bool) -> Scenario {
             var copy = scenario.withIntegerUnits(integer)
             copy.offerings = scenario.offerings.filter(keep)
+            // A job keeps only the pools still offered (none on APIs).
+            let kept = Set(copy.offerings.map(\.id))
+            for j in copy.jobs.indices { copy.jobs[j].pools = copy.jobs[j].pools.filter { kept.contains($0.offering) } }
             return copy
         }
         // The baselines without purchases still own the existing units, which stay in service
@@ -485,6 +488,10 @@ public enum Planner {
         }.map(\.id)
         if !unserved.isEmpty, restricted.policy.unservedPenaltyPerMTok == nil {
             return .unavailable("no offering among the \(what) serves \(unserved.joined(separator: ", "))")
+        }
+        let stranded = restricted.jobs.filter(\.pools.isEmpty).map(\.id)
+        if !stranded.isEmpty {
+            return .unavailable("no offering among the \(what) can run training job \(stranded.joined(separator: ", ")) (jobs run on purchases and on rentals with cluster networking)")
         }
         guard let seconds = deadline.remaining else { return .unavailable(Deadline.notComputed) }
         // Solved like the plan: by Benders decomposition when it is a large LP whose blocks are
