@@ -32,7 +32,8 @@
  * writes for a pair is written per option; rows that sum over pairs sum over options.
  * Section 10: training jobs j on their pools (JOBPOOLS), accelerators train[j,o,p,s] within the
  * job's window, a binary trainOn per slice and a binary pool choice per job; their load
- * U * train / G_o enters the capacity rows. Data without jobs gives the model of sections 1-9.
+ * U * train / G_o enters the capacity rows, and owned and reserved pools have room for its
+ * cluster of M accelerators wherever it runs. Data without jobs gives the model of sections 1-9.
  * The formulation names both the pool column and the one-pool row `jobPool`; MathProg needs
  * distinct names, so the column is `jobPoolChosen` here (the row keeps `jobPool`).
  * With jobs the model also prints TRAIN <job> <offering> <period> <slice> <accelerators>.
@@ -138,7 +139,7 @@ param M{JOBS} integer >= 1;           # M_j: accelerators at least in every slic
 set JOBPOOLS within {JOBS, BUY union RENT} default {j in JOBS, o in BUY union RENT: 0 = 1};   # (j, o): o in O_j
 param A{JOBPOOLS} > 0;                # A_jo: accelerator-hours job j needs on o
 # upper bound of g per slice: a slice never needs more than the whole job
-param Gbar{(j,o) in JOBPOOLS, s in SLICES} := max(M[j], A[j,o] / (d * eta[s]));
+param Gbar{(j,o) in JOBPOOLS, s in SLICES} := A[j,o] / (d * eta[s]);
 # (j, o, p, s) where g exists: a pool of the job, a period of its window
 set JOBRUN := {(j,o) in JOBPOOLS, p in PERIODS, s in SLICES: p >= earliest[j] and p <= deadline[j]};
 
@@ -228,7 +229,7 @@ s.t. platformInUse{pf in PLATFORMS, w in WORKLOADS, p in PERIODS, s in SLICES}:
 s.t. platformAdoption{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0}:
     sum{q in PERIODS: q <= p} adopt[pf,q] >= inUse[pf,p];
 
-/* Section 10: one pool per job, its compute by the deadline, the cluster size whenever it runs;
+/* Section 10: one pool per job, its compute by the deadline, room for its cluster whenever it runs;
    a job running on o puts o's costed platform and o's spare units in use. */
 s.t. jobPool{j in JOBS}:
     sum{o in BUY union RENT: (j,o) in JOBPOOLS} jobPoolChosen[j,o] = 1;
@@ -236,7 +237,16 @@ s.t. jobPool{j in JOBS}:
 s.t. jobCompute{j in JOBS}:
     sum{(j2,o,p,s) in JOBRUN: j2 = j} train[j,o,p,s] * d * eta[s] / A[j,o] >= 1;
 
-s.t. jobClusterMin{(j,o,p,s) in JOBRUN}: train[j,o,p,s] >= M[j] * trainOn[j,o,p,s];
+# room for the job's cluster of M accelerators beside the slice's other load (its capacity row
+# with this job's average replaced by its cluster); none on on-demand rentals, whose units are
+# averages too
+s.t. jobClusterRoom{(j,o,p,s) in JOBRUN: o in BUY union RESERVED}:
+    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / tau[o,w,pr]
+  + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
+  + U * sum{j2 in JOBS: j2 <> j and (j2,o,p,s) in JOBRUN} train[j2,o,p,s] / accelPerUnit[o]
+  + U * M[j] * trainOn[j,o,p,s] / accelPerUnit[o]
+    <= U * (1 - derating[o]) * ((if o in BUY then n[o,p] else m[o,p])
+                                - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0));
 
 s.t. jobClusterMax{(j,o,p,s) in JOBRUN}: train[j,o,p,s] <= Gbar[j,o,s] * trainOn[j,o,p,s];
 

@@ -64,9 +64,10 @@ struct MathProgTwinTrainingJobTests {
     }
 
     @Test func aLargerJobBuysOneMoreUnit() throws {
-        // 11 680 accelerator-hours: 16 at night (1.6 units, 2.4 with inference), or 8 by day
-        // (1 460 h; 1.2 + 0.8 = 2.0 units), or 8 at night and 8 by day: each needs 3 units
-        // (cap U · 3 = 2.4), 30 000 USD. Renting instead: a reserved cloud unit is 21 900 USD a
+        // 11 680 accelerator-hours. Two units (cap U · 2 = 1.6) fit 8 at night (0.8 + 0.8 = 1.6:
+        // 5 840 h) but have no room by day for the cluster of 8 (jobClusterRoom: 1.2 + U · 8 / 8 =
+        // 2.0 > 1.6, room for 4): not enough. Three units (cap 2.4) fit 8 by day (1 460 h; room
+        // 1.2 + 0.8 = 2.0 ≤ 2.4), 30 000 USD. Renting instead: a reserved cloud unit is 21 900 USD a
         // quarter, more than a third dgx unit (10 000).
         let served: [String: [String: [[Double]]]] = ["dgx": ["chat": [[800, 1200]]]]
         try solve(scenario(chatNightRate: 800, hours: 11_680), expected: 30_000, decisions: PlanDecisions(
@@ -75,11 +76,46 @@ struct MathProgTwinTrainingJobTests {
 
     @Test func onDemandRentalPaysOnlyTheHoursTheJobRuns() throws {
         // No inference; 5 840 accelerator-hours = 8 accelerators for the 730 night hours. A dgx unit
-        // is 10 000 USD; one on-demand cloud unit for the night slice 10 · 730 = 7 300 USD. (The day
-        // slice alone would be 4 accelerators for 1 460 h, below the minimum of 8.)
+        // is 10 000 USD; on-demand cloud units are averages, so the job pays 10 USD/h for the 5 840 / 8
+        // = 730 unit-hours it runs, 7 300 USD, however it spreads over the slices (8 at night, or 4
+        // on average by day, the cluster of 8 running half the day's hours: no room row on
+        // on-demand rentals). So glpsol's slices are not unique; the pool is.
         let solution = try solve(scenario(chatNightRate: 0, hours: 5840, cloud: .none), expected: 7300, decisions: PlanDecisions(
             onDemandUnits: ["cloud": [[1, 0]]], training: ["pretrain": ["cloud": [[8, 0]]]]))
-        #expect(solution.output.contains("TRAIN pretrain cloud 2027Q1 night 8\n"), "\(solution.output)")
+        #expect(solution.output.contains("TRAIN pretrain cloud 2027Q1 "), "\(solution.output)")
+        #expect(!solution.output.contains("TRAIN pretrain dgx "), "\(solution.output)")
+        // The day slice alone, 4 on average on half a unit, costs the same 10 · 0.5 · 1 460 = 7 300.
+        let evaluation = PlanEvaluator(scenario: scenario(chatNightRate: 0, hours: 5840, cloud: .none)).evaluate(PlanDecisions(
+            onDemandUnits: ["cloud": [[0, 0.5]]], training: ["pretrain": ["cloud": [[0, 4]]]]))
+        #expect(evaluation.violations.isEmpty, "\(evaluation.violations)")
+        #expect(abs(evaluation.discountedCost - 7300) < 1e-6)
+    }
+
+    @Test func aFineTuneNeedsRoomForItsClusterNotOnlyForItsAverage() throws {
+        // chat: 1 000 tokens/s at night (1.0 units), 1 500 by day (1.5): two dgx units (U · 2 = 1.6)
+        // serve it. A fine-tune of 126 accelerator-hours averages 126 / 730 ≈ 0.17 at night, which
+        // the capacity rows would take, but its cluster of 8 has no room: (1.6 − 1.0) · 8 / U = 6 at
+        // night, (1.6 − 1.5) · 8 / U = 1 by day (jobClusterRoom). A third unit (10 000) gives the
+        // night room for 14; a reserved cloud unit would be 21 900. 30 000 USD.
+        let served: [String: [String: [[Double]]]] = ["dgx": ["chat": [[1000, 1500]]]]
+        try solve(scenario(chatNightRate: 1000, hours: 126), expected: 30_000, decisions: PlanDecisions(
+            arrivals: ["dgx": [3]], served: served, training: ["pretrain": ["dgx": [[126.0 / 730, 0]]]]))
+        // On two units the evaluator finds the same missing room: 8 − 6 = 2 accelerators at night.
+        let two = PlanEvaluator(scenario: scenario(chatNightRate: 1000, hours: 126)).evaluate(PlanDecisions(
+            arrivals: ["dgx": [2]], served: served, training: ["pretrain": ["dgx": [[126.0 / 730, 0]]]]))
+        #expect(two.violations.map(\.rowName) == ["jobCluster[pretrain,dgx,2027Q1,night]"])
+        #expect(abs((two.violations.first?.amount ?? 0) - 2) < 1e-9)
+    }
+
+    @Test func aFineTuneOnDemandPaysItsHoursNotTheClusterForTheWholeSlice() throws {
+        // No inference; a fine-tune of 126 accelerator-hours, at least 8. On demand it runs its
+        // cluster of 8 for 126 / 8 = 15.75 hours: 15.75 unit-hours at 10 USD = 157.5 USD (g is an
+        // average, e.g. 126 / 730 at night). Under the old rule M σ ≤ g it paid 8 accelerators for a
+        // whole night, 730 unit-hours, 7 300 USD. A dgx unit is 10 000 USD.
+        let tune = scenario(chatNightRate: 0, hours: 126, cloud: .none)
+        let solution = try solve(tune, expected: 157.5, decisions: PlanDecisions(
+            onDemandUnits: ["cloud": [[126.0 / 730 / 8, 0]]], training: ["pretrain": ["cloud": [[126.0 / 730, 0]]]]))
+        #expect(solution.output.contains("TRAIN pretrain cloud 2027Q1 "), "\(solution.output)")
     }
 
     @Test func aJobPutsItsPoolsPlatformInUse() throws {

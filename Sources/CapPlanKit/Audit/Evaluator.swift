@@ -21,9 +21,11 @@
 // Section 10: a plan states each job's accelerators g_jops per pool, period and slice
 // (`PlanDecisions.training`). The pools O_j and the accelerator-hours A_jo are read from
 // `TrainingJob.pools`, never recomputed. σ_jops and π_jo are recovered like the other binaries:
-// a job runs in a slice where g_jops exceeds tolerance · max(1, M_j), the same test its row
-// M_j σ ≤ g applies to σ at 1; π_jo = 1 on each pool it runs on, and u_kp, y_op are 1 where a
-// job runs on o (the rows jobPlatform and jobPoolInUse then hold by construction).
+// a job runs in a slice where g_jops exceeds the tolerance, the same test its row g ≤ Ḡ σ
+// applies to σ at 0; π_jo = 1 on each pool it runs on, and u_kp, y_op are 1 where a job runs
+// on o (the rows jobPlatform and jobPoolInUse then hold by construction). σ = 1 then asks, on
+// purchases and reserved rentals, for room for the job's cluster of M_j accelerators beside the
+// slice's other load (`jobClusterRoom`).
 
 import Foundation
 
@@ -125,6 +127,11 @@ private struct EvaluationRun {
     var trainingLoad: [String: [[Double]]] = [:]
     /// Pool ids by period where some job runs (σ_jops = 1 in some slice): u_kp and y_op are 1 there.
     var trainingRuns: [String: [Bool]] = [:]
+    /// Per owned or reserved pool, [p][s]: the capacity rows' load of inference alone (in units,
+    /// U included) and their right-hand side U (1 − d_o)(units − k_o y_op), kept by the capacity
+    /// checks for `jobClusterRoom`.
+    var inferenceLoad: [String: [[Double]]] = [:]
+    var capacityBound: [String: [[Double]]] = [:]
 
     init(scenario: Scenario, tolerance: Double, decisions: PlanDecisions) {
         self.scenario = scenario
@@ -595,10 +602,11 @@ private struct EvaluationRun {
         }
     }
 
-    /// Whether job j runs in a slice with g accelerators (σ_jops = 1): g exceeds
-    /// tolerance · max(1, M_j), so the row M_j σ ≤ g holds with σ at 0 exactly when it does not.
+    /// Whether job j runs in a slice with g accelerators (σ_jops = 1): g exceeds the tolerance,
+    /// so the row g ≤ Ḡ σ holds with σ at 0 exactly when it does not. (g is an average over the
+    /// slice: 126 accelerator-hours in a 2,190-hour slice is g ≈ 0.058, and the job runs.)
     func jobRuns(_ g: Double, _ job: TrainingJob) -> Bool {
-        g > tolerance * max(1, Double(job.minAccelerators))
+        g > tolerance
     }
 
     /// Why `offering` is not in O_j, as a sentence for the plan's author.
@@ -814,6 +822,14 @@ private struct EvaluationRun {
         let derating = pool.failureDerating
         let trained = trainingLoad[pool.id]
         let perUnit = Double(max(1, pool.acceleratorsPerUnit))
+        var inference = zeroMatrix
+        var bound = zeroMatrix
+        defer {
+            if pool.kind != .onDemand {
+                inferenceLoad[pool.id] = inference
+                capacityBound[pool.id] = bound
+            }
+        }
         for p in 0..<periods {
             let spare = Double(pool.spareUnits) * (poolInUse[pool.id]?[p] ?? 0)
             for s in 0..<slices.count {
@@ -826,6 +842,8 @@ private struct EvaluationRun {
                 let lhs = load + U * replicaUnits + U * trainingUnits
                 let n = p < units.count && s < units[p].count ? units[p][s] : 0
                 let cap = U * (1 - derating) * (n - spare)
+                inference[p][s] = load + U * replicaUnits
+                bound[p][s] = cap
                 guard exceeds(lhs - cap, rhs: cap) else { continue }
                 var what = "\(pool.id) runs \(fmt(lhs)) units' worth of load"
                 if !replicated.isEmpty {
@@ -1032,19 +1050,42 @@ private struct EvaluationRun {
         return best
     }
 
-    /// `jobCluster[j,o,p,s]`:  M_j σ_jops ≤ g_jops (σ = 1 where the job runs; `jobClusterMin`).
-    /// The upper row g ≤ Ḡ_jos σ only tightens the model (it removes no optimum) and σ ≤ π holds
-    /// with π recovered from σ, so neither can be broken by a plan.
+    /// `jobClusterRoom[j,o,p,s]`, o a purchase or a reserved rental (`jobCluster`):
+    ///
+    ///     load_ops − U g_jops / G_o + U M_j σ_jops / G_o ≤ U (1 − d_o)(units_o − k_o y_op)
+    ///
+    /// the capacity row with this job's average g replaced by its cluster of M_j accelerators,
+    /// wherever the job runs (σ = 1): g is an average over the slice's hours, but while the job
+    /// runs all M_j accelerators run beside inference and the other jobs' averages. Reported in
+    /// accelerators: the room left there, (bound − other load) G_o / U, against M_j. No row on
+    /// on-demand rentals (their units are averages too). The upper row g ≤ Ḡ_jos σ only tightens
+    /// the model (it removes no optimum) and σ ≤ π holds with π recovered from σ, so neither can
+    /// be broken by a plan.
     mutating func checkJobClusterConstraints() {
+        let U = scenario.policy.utilizationCap
+        let poolsById = Dictionary(uniqueKeysWithValues: pools.map { ($0.id, $0) })
         for (j, job) in scenario.jobs.enumerated() {
             let minimum = Double(job.minAccelerators)
-            for (k, pool) in job.pools.enumerated() {
+            for (k, trainingPool) in job.pools.enumerated() {
+                guard let pool = poolsById[trainingPool.offering], pool.kind != .onDemand,
+                      let inference = inferenceLoad[pool.id], let bound = capacityBound[pool.id] else { continue }
+                let perUnit = Double(max(1, pool.acceleratorsPerUnit))
                 let g = training[j][k]
+                let allJobs = trainingLoad[pool.id] ?? zeroMatrix
                 for p in 0..<periods {
-                    for s in 0..<slices.count where jobRuns(g[p][s], job) && exceeds(minimum - g[p][s], rhs: minimum) {
-                        report(.jobCluster, job: job.id, offering: pool.offering, period: p, slice: s, amount: minimum - g[p][s],
-                               "job \(job.id) runs on \(fmt(g[p][s])) accelerators of \(pool.offering), fewer than its minimum "
-                               + "of \(job.minAccelerators) (minAccelerators)")
+                    for s in 0..<slices.count where jobRuns(g[p][s], job) {
+                        let othersAccelerators = allJobs[p][s] - g[p][s]
+                        let lhs = inference[p][s] + U * (othersAccelerators + minimum) / perUnit
+                        let cap = bound[p][s]
+                        guard exceeds(lhs - cap, rhs: cap) else { continue }
+                        // in accelerators: the capacity row divided by U / G_o
+                        let room = (cap - inference[p][s]) * perUnit / U - othersAccelerators
+                        var beside = "inference takes \(fmt(inference[p][s] * perUnit / U)) accelerators' worth"
+                        if othersAccelerators > 0 { beside += " and other jobs \(fmt(othersAccelerators))" }
+                        report(.jobCluster, job: job.id, offering: pool.id, period: p, slice: s, amount: minimum - room,
+                               "job \(job.id) runs on \(pool.id) (\(fmt(g[p][s])) accelerators on average), but its cluster of "
+                               + "\(job.minAccelerators) accelerators (minAccelerators) has room for only \(fmt(max(0, room))) there: "
+                               + "\(beside) of the \(fmt(cap * perUnit / U)) it has (jobClusterRoom)")
                     }
                 }
             }
