@@ -159,6 +159,8 @@ struct MathProgTwinTrainingJobTests {
         try plannerAgrees(scenario(chatNightRate: 0, hours: 5840, cloud: .none), expected: 7300)
         try plannerAgrees(scenario(chatNightRate: 0, hours: 5840), expected: 10_000)
         try plannerAgrees(scenario(chatNightRate: 0, hours: 5840, platformAdoption: 15_000), expected: 21_900)
+        try plannerAgrees(scenario(chatNightRate: 1000, hours: 126), expected: 30_000)
+        try plannerAgrees(scenario(chatNightRate: 0, hours: 126, cloud: .none), expected: 157.5)
     }
 
     @Test func jobDataIsWrittenOnlyWithJobs() {
