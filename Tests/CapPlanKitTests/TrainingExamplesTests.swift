@@ -66,4 +66,14 @@ final class TrainingExamplesTests: XCTestCase {
         XCTAssertGreaterThan(added, 0)
         XCTAssertEqual(try XCTUnwrap(job.laterDeadline).saving, added, accuracy: 1e-6 * planned.totals!.discountedCost)
     }
+
+    /// A sweep edit that leaves a rental too small for the job's cluster (10 servers x 8 = 80
+    /// A100s < 256) drops it from the job's pools; the unedited scenario has it.
+    func testSweepEditsFindTheJobsPoolsAgain() throws {
+        let scenario = try scenario("training-llama2-70b.yaml")
+        XCTAssertTrue(scenario.jobs[0].pools.contains { $0.offering == "aws-p4de-a100-on-demand" })
+        let edited = try ScenarioEdit.setting("offerings.aws-p4de-a100-on-demand.maxUnits", to: 10, in: scenario)
+        XCTAssertFalse(edited.jobs[0].pools.contains { $0.offering == "aws-p4de-a100-on-demand" })
+        XCTAssertTrue(edited.jobs[0].pools.contains { $0.offering == "a100-node" })
+    }
 }

@@ -168,6 +168,9 @@ public enum ScenarioEdit {
                 copy.platforms[k].yearlyCost = try checked(ScenarioRules.platformCost)
             }
         }
+        // A job's pools depend on the offerings (a rental's maxUnits decides whether its cluster
+        // fits): find them again so an edited scenario never keeps a stale pool.
+        if !copy.jobs.isEmpty { TrainingDerivation.derive(&copy) }
         return copy
     }
 
