@@ -31,12 +31,17 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(name: .customLong("no-optimal"), help: "Do not solve the optimal plan for comparison.")
     var noOptimal = false
 
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Cost the plan against an edited scenario: PATH=VALUE with a sweep path (docs/sweep.md), e.g. workloads.chat.demandScale=1.5; repeatable, applied in order.",
+        valueName: "PATH=VALUE"))
+    var sets: [String] = []
+
     func validate() throws {
         if let json, json == writePlan { throw ValidationError("--json and --write-plan must name different files") }
     }
 
     func run() throws {
-        let scenario = try input.load()
+        let (scenario, edits) = try ScenarioEdit.applying(sets, to: try input.load())
         Inputs.register(plan)
         try Inputs.refuseInputs(among: [json, writePlan])
         let planInput: PlanInput
@@ -54,7 +59,8 @@ struct EvaluateCommand: ParsableCommand {
         options.mipGap = solver.mipGap
         options.timeLimit = solver.timeLimit
         options.compareWithOptimal = !noOptimal
-        let report = try withSolverFailures { try PlanEvaluationRun.evaluate(scenario, input: planInput, options: options) }
+        var report = try withSolverFailures { try PlanEvaluationRun.evaluate(scenario, input: planInput, options: options) }
+        if !edits.isEmpty { report.scenarioEdits = edits }
         try Interruption.checkpoint()
         if let json { try SafeOutput.write(try PlanEvaluationRun.json(report), to: json) }
         if let writePlan, let decisions = report.decisions {

@@ -26,6 +26,27 @@ final class EvaluateCLITests: XCTestCase {
         }
     }
 
+    /// A stress test of a fixed plan (`--set`): the full plan that serves the base demand as
+    /// written breaks the demand rows at 1.5x demand (exit 3), and the report records the edit;
+    /// at 1x it still holds; a range is a usage error (exit 2).
+    func testSetCostsAFixedPlanAgainstAnEditedScenario() throws {
+        let directory = try temporaryDirectory()
+        let full = directory.appendingPathComponent("full.yaml"), report = directory.appendingPathComponent("report.json")
+        let scenario = "examples/startup-api-breakeven.yaml"
+        XCTAssertEqual(try run(["evaluate", scenario, "--plan", "examples/plans/startup-api-breakeven.yaml", "--write-plan", full.path, "--no-optimal"]).status, 0)
+        let same = try run(["evaluate", scenario, "--plan", full.path, "--no-optimal", "--set", "workloads.assistant.demandScale=1"])
+        XCTAssertEqual(same.status, 0, same.stderr)
+        let stressed = try run(["evaluate", scenario, "--plan", full.path, "--no-optimal", "--set", "workloads.assistant.demandScale=1.5", "--json", report.path])
+        XCTAssertEqual(stressed.status, 3, stressed.stderr)
+        XCTAssertTrue(stressed.stdout.contains("Scenario edited before costing: workloads.assistant.demandScale=1.5"), stressed.stdout)
+        XCTAssertEqual(try json(report)["scenarioEdits"] as? [String], ["workloads.assistant.demandScale=1.5"])
+        let violations = try XCTUnwrap(try json(report)["violations"] as? [[String: Any]])
+        XCTAssertTrue(violations.contains { $0["family"] as? String == "demand" })
+        let range = try run(["evaluate", scenario, "--plan", full.path, "--set", "workloads.assistant.demandScale=1:2:3"])
+        XCTAssertEqual(range.status, 2)
+        XCTAssertTrue(range.stderr.contains("expected PATH=VALUE"), range.stderr)
+    }
+
     /// A completed plan written with --write-plan evaluates as a feasible full plan; with one served
     /// line removed, the demand row is reported with its period and slice, and the exit code is 3.
     func testWrittenFullPlanAndAPlantedShortfall() throws {

@@ -21,6 +21,9 @@ public struct PlanEvaluationReport: Codable, Sendable {
     public var schemaVersion = 2
     public var scenario: String
     public var planName: String?
+    /// The edits applied to the scenario before the plan was costed (`evaluate --set`), in
+    /// order, as `path=value`; absent without edits.
+    public var scenarioEdits: [String]?
     public var shape: PlanInput.Shape
     public var status: Status
     public var completion: Completion?
@@ -424,6 +427,9 @@ public enum PlanEvaluationRun {
         case .capplanPlan: shape = "CapPlan plan: purchases and rentals fixed, dispatch re-derived"
         }
         out += "Plan \(report.planName.map { "\"\($0)\" " } ?? "")for \(report.scenario) (\(shape))\n"
+        if let edits = report.scenarioEdits, !edits.isEmpty {
+            out += "Scenario edited before costing: \(edits.joined(separator: ", "))\n"
+        }
         let verdict: String
         switch report.status {
         case .feasible: verdict = report.shape == .full ? "feasible: every constraint holds" : "completed: the fleet can serve the demand"

@@ -175,6 +175,27 @@ public enum ScenarioEdit {
     }
 
     /// The valid path closest to `path` (edit distance at most about a third of its length).
+    /// The scenario with each `PATH=VALUE` edit applied in order (the sweep's paths, one value
+    /// each: a stress test of a fixed plan, `capplan evaluate --set`); returns the edits as
+    /// applied, `path=value`.
+    public static func applying(_ edits: [String], to scenario: Scenario) throws -> (scenario: Scenario, applied: [String]) {
+        var edited = scenario
+        var applied: [String] = []
+        var seen = Set<String>()
+        for text in edits {
+            let edit = try SweepParameter(parsing: text)
+            guard edit.steps == 1, edit.from == edit.to else {
+                throw InsightsError("edit '\(InputText.excerpt(text))': expected PATH=VALUE (one value; ranges are for `capplan sweep`)")
+            }
+            guard seen.insert(edit.path).inserted else {
+                throw InsightsError("edit '\(InputText.excerpt(text))': \(InputText.excerpt(edit.path)) is set twice; give each path once")
+            }
+            edited = try setting(edit.path, to: edit.from, in: edited)
+            applied.append("\(edit.path)=\(format(edit.from))")
+        }
+        return (edited, applied)
+    }
+
     static func nearest(_ path: String, in candidates: [String]) -> String? {
         closestMatch(to: path, in: candidates, maxDistance: max(3, path.count / 3))
     }
