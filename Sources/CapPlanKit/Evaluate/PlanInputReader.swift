@@ -247,15 +247,7 @@ struct PlanInputReader {
             let key = ServedKey.key(workload: workloadID, precision: option)
             let what = option.map { "\(workloadID) at \($0.rawValue)" } ?? workloadID
             var matrix = input.served[id]?[key] ?? zeroMatrix
-            for t in s.map({ [$0] }) ?? Array(0..<sliceNames.count) {
-                let seenKey = "\(id)|\(key)|\(p)|\(t)"
-                if let first = seen[seenKey] {
-                    sink.error(path, at: item, "duplicate: \(id) serving \(what) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
-                    continue
-                }
-                seen[seenKey] = path
-                matrix[p][t] = rate
-            }
+            fill(&matrix, rate, period: p, slice: s, entry: "\(id)|\(key)", what: "\(id) serving \(what)", path: path, item: item, seen: &seen)
             input.served[id, default: [:]][key] = matrix
         }
     }
@@ -307,15 +299,7 @@ struct PlanInputReader {
             guard let w, let p, let s, let rate else { continue }
             let workloadID = scenario.workloads[w].id
             var matrix = input.unserved[workloadID] ?? zeroMatrix
-            for t in s.map({ [$0] }) ?? Array(0..<sliceNames.count) {
-                let key = "\(workloadID)|\(p)|\(t)"
-                if let first = seen[key] {
-                    sink.error(path, at: item, "duplicate: unserved \(workloadID) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
-                    continue
-                }
-                seen[key] = path
-                matrix[p][t] = rate
-            }
+            fill(&matrix, rate, period: p, slice: s, entry: workloadID, what: "unserved \(workloadID)", path: path, item: item, seen: &seen)
             input.unserved[workloadID] = matrix
         }
     }
@@ -339,16 +323,26 @@ struct PlanInputReader {
             let accelerators = amount(map["accelerators"]?.value, path + ".accelerators", parent: item, what: "a number of accelerators")
             guard let job, let pool, let p, let s, let accelerators else { continue }
             var matrix = input.training[job.id]?[pool] ?? zeroMatrix
-            for t in s.map({ [$0] }) ?? Array(0..<sliceNames.count) {
-                let key = "\(job.id)|\(pool)|\(p)|\(t)"
-                if let first = seen[key] {
-                    sink.error(path, at: item, "duplicate: job \(job.id) on \(pool) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
-                    continue
-                }
-                seen[key] = path
-                matrix[p][t] = accelerators
-            }
+            fill(&matrix, accelerators, period: p, slice: s, entry: "\(job.id)|\(pool)", what: "job \(job.id) on \(pool)", path: path, item: item, seen: &seen)
             input.training[job.id, default: [:]][pool] = matrix
+        }
+    }
+
+    /// Sets `value` at period `p` in slice `s` (every slice when nil) of a `[period][slice]`
+    /// matrix; a slice an earlier entry already gave is an error naming that entry, and keeps
+    /// the first value.
+    func fill(
+        _ matrix: inout [[Double]], _ value: Double, period p: Int, slice s: Int?, entry: String, what: String,
+        path: String, item: DocNode, seen: inout [String: String]
+    ) {
+        for t in s.map({ [$0] }) ?? Array(0..<sliceNames.count) {
+            let key = "\(entry)|\(p)|\(t)"
+            if let first = seen[key] {
+                sink.error(path, at: item, "duplicate: \(what) in \(labels[p]), slice \(sliceNames[t]) is already given at \(first)")
+                continue
+            }
+            seen[key] = path
+            matrix[p][t] = value
         }
     }
 

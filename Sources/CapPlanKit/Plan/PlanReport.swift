@@ -275,7 +275,7 @@ public enum PlanReport {
     static func replicaRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
         guard let replicas = plan.replicas, !replicas.isEmpty else { return nil }
         let header = ["period"] + replicas.map {
-            "\($0.offering)/\($0.workload)\($0.precision.map { "@\($0.rawValue)" } ?? "") (\($0.acceleratorsPerReplica) acc.)"
+            "\($0.offering)/\(ServedKey.key(workload: $0.workload, precision: $0.precision)) (\($0.acceleratorsPerReplica) acc.)"
         }
         return (header, plan.horizon.periodLabels.map { label in
             [label] + replicas.map { line in line.periods.first { $0.period == label }.map { Formatting.number($0.peak) } ?? "-" }

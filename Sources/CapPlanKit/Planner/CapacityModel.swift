@@ -700,7 +700,7 @@ public struct CapacityModelBuilder {
         let cap = scenario.policy.utilizationCap
         var units = 0.0
         for (w, workload) in scenario.workloads.enumerated() {
-            guard let tau = purchase.servingOptions(for: workload.id).map(\.tokensPerSecond).filter({ $0 > 0 }).min() else { continue }
+            guard let tau = Self.servingOptions(.purchase(purchase), workload: workload.id).map(\.tokensPerSecond).min() else { continue }
             units += (demandRate[w].max() ?? 0) / (cap * tau)
         }
         return units
