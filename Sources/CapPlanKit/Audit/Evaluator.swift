@@ -385,7 +385,7 @@ private struct EvaluationRun {
                 }
                 reserved[o.id] = m
                 recoverContractStarts(o, units: m)
-            case .none:
+            case .none, .spot:
                 let m = matrix(decisions.onDemandUnits[o.id], what: "on-demand units", offering: o.id, workload: nil)
                 for p in 0..<periods {
                     for s in 0..<slices.count {
@@ -1290,7 +1290,7 @@ private struct EvaluationRun {
             case .period:
                 cost.rental += o.pricePerUnitHour * hours * (contracted[o.id]?[p] ?? 0)
                     + o.upfrontPerUnit * (starts[o.id]?[p] ?? 0)
-            case .none:
+            case .none, .spot:
                 for s in 0..<slices.count {
                     cost.rental += o.pricePerUnitHour * days * slices[s].hours * (onDemand[o.id]?[p][s] ?? 0)
                 }

@@ -47,7 +47,7 @@ struct PlanInputReader {
             for rental in scenario.rentals {
                 switch rental.commitment {
                 case .period: input.reservedUnits[rental.id] = Array(repeating: 0, count: periods)
-                case .none: input.onDemandUnits[rental.id] = zeroMatrix
+                case .none, .spot: input.onDemandUnits[rental.id] = zeroMatrix
                 }
             }
         }
@@ -203,7 +203,7 @@ struct PlanInputReader {
                 }
                 seen[key] = path
                 input.reservedUnits[id, default: Array(repeating: 0, count: periods)][p] = units
-            case .none:
+            case .none, .spot:
                 var matrix = input.onDemandUnits[id] ?? zeroMatrix
                 let targets = s.map { [$0] } ?? Array(0..<sliceNames.count)
                 var duplicate = false
@@ -456,7 +456,7 @@ struct PlanInputReader {
         for rental in scenario.rentals {
             switch rental.commitment {
             case .period: input.reservedUnits[rental.id] = Array(repeating: 0, count: periods)
-            case .none: input.onDemandUnits[rental.id] = zeroMatrix
+            case .none, .spot: input.onDemandUnits[rental.id] = zeroMatrix
             }
         }
         if let node = map["periods"], let items = nodes.list(node, "periods", of: "periods") {
@@ -478,7 +478,7 @@ struct PlanInputReader {
                         if let units = amount(l["units"], linePath + ".units", parent: line, what: "a number of units") {
                             input.reservedUnits[id]![p] = units
                         }
-                    case .none:
+                    case .none, .spot:
                         guard let bySlice = l["unitsBySlice"] else {
                             sink.error(linePath + ".unitsBySlice", at: line, "expected units by slice for \(id) (commitment none)")
                             continue

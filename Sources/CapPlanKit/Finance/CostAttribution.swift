@@ -122,7 +122,7 @@ public enum CostAttribution {
                     for s in slices.indices {
                         share(cost * slices[s].hours / 24, capacity: m, loads: loads, p: p, s: s, into: \.reserved)
                     }
-                case .none:
+                case .none, .spot:
                     for s in slices.indices {
                         let m = decisions.onDemandUnits[o.id]?[p][s] ?? 0
                         guard m > 0 else { continue }

@@ -721,7 +721,7 @@ public struct CapacityModelBuilder {
                         kind: integer && !contract ? .integer : .continuous,
                         objective: contract ? 0 : discount[p] * rental.pricePerUnitHour * hours)
                 }
-            case .none:
+            case .none, .spot:
                 index.reservedUnits.append(nil)
                 index.onDemandUnits.append(PeriodSliceBlock(start: lp.variableCount, slices: slices))
                 for p in 0..<periods {

@@ -8,6 +8,8 @@
 // Fields are `var` so that an edit is one assignment; code that edits a validated scenario
 // goes through `ScenarioEdit` (or checks `ScenarioRules`), so the result stays valid.
 
+import Foundation
+
 /// The length of one planning period.
 public enum PeriodKind: String, Sendable, Codable, CaseIterable {
     case quarter
@@ -117,14 +119,74 @@ public struct TimeSlice: Hashable, Sendable {
     public var name: String
     /// Hours of the day in this slice (η_s); the slices' hours sum to 24.
     public var hours: Double
-    /// Fraction of each day's tokens that falls in this slice (σ_s); shares sum to 1.
+    /// Fraction of each day's tokens that falls in this slice (σ_s); shares sum to 1. The
+    /// default profile of every workload without its own (docs/formulation.md 11.1).
     public var share: Double
+    /// a_s: hour of the day (0 <= start < 24) the slice begins, when the scenario places its
+    /// slices on the clock (all or none do; they tile the day). Needed by deferrable workloads
+    /// with a window shorter than a day (11.2).
+    public var start: Double? = nil
 
-    public init(name: String, hours: Double, share: Double) {
+    public init(name: String, hours: Double, share: Double, start: Double? = nil) {
         self.name = name
         self.hours = hours
         self.share = share
+        self.start = start
     }
+}
+
+/// Where the time slices came from when the scenario built them from an hourly load file
+/// (`timeSlices: {hourlyProfile: FILE, slices: N}`, docs/formulation.md 11.6).
+public struct HourlyProfileSource: Hashable, Sendable {
+    /// The CSV path as the scenario wrote it.
+    public var file: String
+    /// Rows of the file: 24, 168 or 8760.
+    public var hours: Int
+    /// N: slices built (the scenario's `slices`, or `--slices`).
+    public var slices: Int
+    /// Per slice (in slice order), the hours of the file pooled into it, in file order.
+    public var hoursInSlice: [[Int]]
+    /// Per slice, the largest and the mean absolute deviation of the normalised load L_t from
+    /// the slice's mean, relative to that mean: how much the slice's average hides.
+    public var maxRelativeDeviation: [Double]
+    public var meanRelativeDeviation: [Double]
+
+    public init(file: String, hours: Int, slices: Int, hoursInSlice: [[Int]], maxRelativeDeviation: [Double], meanRelativeDeviation: [Double]) {
+        self.file = file
+        self.hours = hours
+        self.slices = slices
+        self.hoursInSlice = hoursInSlice
+        self.maxRelativeDeviation = maxRelativeDeviation
+        self.meanRelativeDeviation = meanRelativeDeviation
+    }
+}
+
+/// How a deferrable workload may be moved within the day (docs/formulation.md 11.2).
+public struct Deferral: Hashable, Sendable {
+    /// H: hours a token may wait. 24 (`deferrable: true`) or more: anywhere in the day.
+    public var maxDelayHours: Double
+
+    public init(maxDelayHours: Double = 24) { self.maxDelayHours = maxDelayHours }
+
+    /// Whether the window is the whole day (the `dailyDemand` form).
+    public var withinDay: Bool { maxDelayHours >= 24 }
+}
+
+/// Prompt caching of a workload (docs/formulation.md 11.4).
+public struct WorkloadCache: Hashable, Sendable {
+    /// κ_w in [0, 1]: share of input tokens that hit a prompt cache.
+    public var hitRate: Double
+    /// β_w in [0, 1): share of self-hosted serving time spent on prefill of input tokens; 0 (the
+    /// default): caching gives self-hosted serving no gain.
+    public var prefillShare: Double
+
+    public init(hitRate: Double, prefillShare: Double = 0) {
+        self.hitRate = hitRate
+        self.prefillShare = prefillShare
+    }
+
+    /// τ'/τ = 1 / (1 − κ β): how much cached prefixes raise a self-hosted throughput.
+    public var selfHostedSpeedup: Double { 1 / (1 - hitRate * prefillShare) }
 }
 
 /// A stream of inference demand.
@@ -142,6 +204,15 @@ public struct Workload: Hashable, Sendable {
     /// How the performance model may serve this workload (`precisions` in the scenario); nil:
     /// throughputs come only from the scenario and the catalog.
     public var serving: WorkloadServing?
+    /// σ_ws: the workload's own shares of the day, one per time slice in slice order (`profile`);
+    /// nil: the scenario's slice shares. Read through `Scenario.share(ofWorkload:slice:)`.
+    public var profile: [Double]? = nil
+    /// Deferrable within the day or a window (`deferrable`); nil: served in the slice demanded.
+    public var deferral: Deferral? = nil
+    /// May run on spot capacity (`interruptible`).
+    public var interruptible: Bool = false
+    /// Prompt caching (`cache`); nil: no cache hits.
+    public var cache: WorkloadCache? = nil
 
     public init(id: String, outputShare: Double, model: String?, demand: [Double], minReplicas: Int = 1, serving: WorkloadServing? = nil) {
         self.id = id
@@ -395,6 +466,11 @@ public struct PurchaseOffering: Hashable, Sendable, SelfRunOffering {
     public var derivedServing: [String: [ServingOption]] = [:]
     /// Precisions that could not be derived, by workload id, with the reason.
     public var unfitPrecisions: [String: [UnfitPrecision]] = [:]
+    /// Prices that move (`priceDeclinePerYear` or `priceFactors`): units arriving in q cost
+    /// c_o f_oq; nil: constant.
+    public var priceChange: PriceChange? = nil
+    /// Zero-based last period in which units can arrive (`availableUntil`); nil: no end.
+    public var availableUntilIndex: Int? = nil
 
     public init(
         id: String, unitPrice: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
@@ -435,6 +511,9 @@ public struct PurchaseOffering: Hashable, Sendable, SelfRunOffering {
 public enum RentalCommitment: String, Sendable, Codable, CaseIterable {
     /// On demand: paid per slice-hour used.
     case none
+    /// Spot or preemptible: paid per slice-hour like on demand; only `availability` of the
+    /// hours do work; serves interruptible workloads only (docs/formulation.md 11.3).
+    case spot
     /// Reserved under a contract of `termPeriods` whole periods (one period unless `termMonths`
     /// says otherwise), paid for the whole term whether used or not.
     case period
@@ -472,6 +551,15 @@ public struct RentalOffering: Hashable, Sendable, SelfRunOffering {
     /// Whether the units are networked for multi-node training (`clusterNetworking`): only then
     /// can a training job run on this rental (owned hardware is assumed networked).
     public var clusterNetworking: Bool = false
+    /// α_o in (0, 1]: share of rented hours that do work (`availability`; spot rentals only, 1
+    /// otherwise).
+    public var availability: Double = 1
+    /// Prices that move (`priceDeclinePerYear` or `priceFactors`); nil: constant.
+    public var priceChange: PriceChange? = nil
+    /// Zero-based first and last period (inclusive) units may be rented or contracts started
+    /// (`availableFrom`, `availableUntil`); may fall outside 0..<periods. nil: unbounded.
+    public var availableFromIndex: Int? = nil
+    public var availableUntilIndex: Int? = nil
 
     public init(
         id: String, pricePerUnitHour: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
@@ -504,6 +592,18 @@ public struct APIOffering: Hashable, Sendable {
     public var serves: [String]
     /// Rate limit over all workloads, tokens/s.
     public var maxTokensPerSecond: Double?
+    /// c̃_a: USD per million cached input tokens (`cachedInputPricePerMTok`); nil: the input price.
+    public var cachedInputPricePerMTok: Double? = nil
+    /// A batch API (`batch`): serves only workloads deferrable within the day (11.3).
+    public var batch: Bool = false
+    /// A committed-use contract the plan may take (`committedUse`, 11.5).
+    public var committedUse: CommittedUse? = nil
+    /// Prices that move (`priceDeclinePerYear` or `priceFactors`); nil: constant.
+    public var priceChange: PriceChange? = nil
+    /// Zero-based first and last period (inclusive) the API can be used (`availableFrom`,
+    /// `availableUntil`); may fall outside 0..<periods. nil: unbounded.
+    public var availableFromIndex: Int? = nil
+    public var availableUntilIndex: Int? = nil
 
     public init(id: String, inputPricePerMTok: Double, outputPricePerMTok: Double, serves: [String], maxTokensPerSecond: Double? = nil) {
         self.id = id
@@ -512,6 +612,42 @@ public struct APIOffering: Hashable, Sendable {
         self.serves = serves
         self.maxTokensPerSecond = maxTokensPerSecond
     }
+}
+
+/// A committed-use API contract: a discount on the API's spend for a minimum spend per period
+/// (docs/formulation.md 11.5). Taken once for the horizon or not at all.
+public struct CommittedUse: Hashable, Sendable {
+    /// δ_a in (0, 1): discount on the list spend.
+    public var discount: Double
+    /// S_a >= 0: USD charged at least in every period the API is available.
+    public var minSpendPerPeriod: Double
+
+    public init(discount: Double, minSpendPerPeriod: Double) {
+        self.discount = discount
+        self.minSpendPerPeriod = minSpendPerPeriod
+    }
+}
+
+/// How an offering's prices move over the horizon (docs/formulation.md 11.5).
+public enum PriceChange: Hashable, Sendable {
+    /// r in [0, 1): f_p = (1 − r)^(p · h / 8760), p zero-based.
+    case declinePerYear(Double)
+    /// f_p per period, one positive number per period of the horizon.
+    case factors([Double])
+
+    /// f_p for zero-based period p (periods past the list keep its last factor, for contract
+    /// terms and salvage beyond the horizon never need a factor: they use the start's).
+    public func factor(period p: Int, hoursPerPeriod: Double) -> Double {
+        switch self {
+        case .declinePerYear(let r): return pow(1 - r, Double(p) * hoursPerPeriod / 8760)
+        case .factors(let list): return list[min(max(p, 0), list.count - 1)]
+        }
+    }
+}
+
+/// The price factor f_op of an offering in zero-based period p: 1 without a price change.
+public func priceFactor(_ change: PriceChange?, period p: Int, horizon: Horizon) -> Double {
+    change?.factor(period: p, hoursPerPeriod: horizon.hoursPerPeriod) ?? 1
 }
 
 /// The cost of running on a software platform (docs/formulation.md, "Platforms").
@@ -630,6 +766,8 @@ public struct Scenario: Hashable, Sendable {
     public var platforms: [PlatformCost]
     /// Training and fine-tuning jobs, in scenario order (docs/formulation.md section 10).
     public var jobs: [TrainingJob] = []
+    /// Set when `timeSlices` was built from an hourly load file (11.6).
+    public var hourlyProfile: HourlyProfileSource? = nil
 
     public init(
         name: String, horizon: Horizon, discountRate: Double = 0, capexAccounting: CapexAccounting = .amortized,
@@ -658,5 +796,11 @@ public struct Scenario: Hashable, Sendable {
     }
     public var apis: [APIOffering] {
         offerings.compactMap { if case .api(let o) = $0 { return o } else { return nil } }
+    }
+
+    /// σ_ws: the share of workload w's daily tokens in slice s: its `profile`, else the
+    /// scenario's slice share (docs/formulation.md 11.1). The one home of the rule.
+    public func share(ofWorkload w: Int, slice s: Int) -> Double {
+        workloads[w].profile?[s] ?? timeSlices[s].share
     }
 }

@@ -283,7 +283,7 @@ public enum ScenarioRules {
                     if r.termPeriods < 1 || r.termPeriods > maxTerm {
                         found.append("\(prefix)termPeriods: expected a whole number of periods in [1, \(maxTerm)], got \(r.termPeriods)")
                     }
-                case .none:
+                case .none, .spot:
                     if r.termPeriods != 0 { found.append("\(prefix)termPeriods: expected 0 for an on-demand rental, got \(r.termPeriods)") }
                     if r.upfrontPerUnit != 0 { found.append("\(prefix)upfrontPerUnit: expected 0 for an on-demand rental, got \(r.upfrontPerUnit)") }
                     if r.spareUnits != 0 { found.append("\(prefix)spareUnits: expected 0 for an on-demand rental, got \(r.spareUnits)") }
