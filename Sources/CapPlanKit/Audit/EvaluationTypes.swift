@@ -30,6 +30,11 @@ public enum ConstraintFamily: String, Hashable, Sendable, Codable, CaseIterable 
     case jobCompute
     /// At least M_j accelerators in every slice the job runs in.
     case jobCluster
+    // Section 11: deferrable workloads.
+    /// A window-deferrable workload's flows: each slice's demand moved within reach
+    /// (`deferredDemand`) and no more moved into a slice than it serves (`deferredService`).
+    /// Day-deferrable workloads are checked by `demand` (the `dailyDemand` row).
+    case deferral
     // Bounds and domains, docs/formulation.md section 2.
     case nonNegativity
     case maxUnitsPerPeriod
@@ -110,9 +115,13 @@ public struct CostBreakdown: Hashable, Sendable, Codable {
     public var unservedPenalty: Double
     /// Platform adoption and yearly costs (docs/formulation.md 8.3).
     public var platform: Double
+    /// Committed-use API contracts (11.5): Σ_a (s_ap − e_ap), the minimum-spend shortfall paid
+    /// less the discount earned; negative when the contracts save. `api` is the list spend.
+    public var apiCommitment: Double = 0
 
     public init(capex: Double = 0, energy: Double = 0, fixedOpex: Double = 0, rental: Double = 0,
-                api: Double = 0, unservedPenalty: Double = 0, platform: Double = 0) {
+                api: Double = 0, unservedPenalty: Double = 0, platform: Double = 0, apiCommitment: Double = 0) {
+        self.apiCommitment = apiCommitment
         self.capex = capex
         self.energy = energy
         self.fixedOpex = fixedOpex
@@ -123,7 +132,7 @@ public struct CostBreakdown: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case capex, energy, fixedOpex, rental, api, unservedPenalty, platform
+        case capex, energy, fixedOpex, rental, api, unservedPenalty, platform, apiCommitment
     }
 
     /// Reads every line; `platform` may be absent (reports written before it existed) and is then 0.
@@ -136,6 +145,7 @@ public struct CostBreakdown: Hashable, Sendable, Codable {
         api = try c.decode(Double.self, forKey: .api)
         unservedPenalty = try c.decode(Double.self, forKey: .unservedPenalty)
         platform = try c.decodeIfPresent(Double.self, forKey: .platform) ?? 0
+        apiCommitment = try c.decodeIfPresent(Double.self, forKey: .apiCommitment) ?? 0
     }
 
     /// Writes every line, `platform` included (also when 0), in declaration order.
@@ -148,23 +158,39 @@ public struct CostBreakdown: Hashable, Sendable, Codable {
         try c.encode(api, forKey: .api)
         try c.encode(unservedPenalty, forKey: .unservedPenalty)
         try c.encode(platform, forKey: .platform)
+        // Written only when a contract is taken, so plans without one keep their bytes.
+        if apiCommitment != 0 { try c.encode(apiCommitment, forKey: .apiCommitment) }
     }
 
     /// cost_p: the sum of the lines.
-    public var total: Double { capex + energy + fixedOpex + rental + api + unservedPenalty + platform }
+    public var total: Double { capex + energy + fixedOpex + rental + api + unservedPenalty + platform + apiCommitment }
 
     /// Every line multiplied by `factor`.
     public func scaled(by factor: Double) -> CostBreakdown {
         CostBreakdown(capex: capex * factor, energy: energy * factor, fixedOpex: fixedOpex * factor,
                       rental: rental * factor, api: api * factor, unservedPenalty: unservedPenalty * factor,
-                      platform: platform * factor)
+                      platform: platform * factor, apiCommitment: apiCommitment * factor)
     }
 
     public static func + (lhs: CostBreakdown, rhs: CostBreakdown) -> CostBreakdown {
         CostBreakdown(capex: lhs.capex + rhs.capex, energy: lhs.energy + rhs.energy,
                       fixedOpex: lhs.fixedOpex + rhs.fixedOpex, rental: lhs.rental + rhs.rental,
                       api: lhs.api + rhs.api, unservedPenalty: lhs.unservedPenalty + rhs.unservedPenalty,
-                      platform: lhs.platform + rhs.platform)
+                      platform: lhs.platform + rhs.platform, apiCommitment: lhs.apiCommitment + rhs.apiCommitment)
+    }
+}
+
+/// What prompt caching saved in one period (docs/formulation.md 11.4), undiscounted.
+public struct CachingSavings: Hashable, Sendable, Codable {
+    /// USD the APIs' cached input tokens would have cost more at the full input price (price
+    /// factors applied): Σ_{a,w,s} d η_s 3600 f_ap (1 − φ_w) κ_w (in_a − c̃_a) y_awps / 10^6.
+    public var apiUSD: Double
+    /// Unit-hours of self-hosted load the prefill saving removed: Σ_{o,w,k,s} d η_s (x/τ − x/τ').
+    public var selfHostedUnitHours: Double
+
+    public init(apiUSD: Double = 0, selfHostedUnitHours: Double = 0) {
+        self.apiUSD = apiUSD
+        self.selfHostedUnitHours = selfHostedUnitHours
     }
 }
 
@@ -183,6 +209,8 @@ public struct PeriodEvaluation: Hashable, Sendable, Codable {
     public var tokensServed: Double
     /// Tokens declared unserved (u).
     public var tokensUnserved: Double
+    /// What prompt caching saved in the period (11.4); nil when no workload has cache hits.
+    public var caching: CachingSavings? = nil
 
     public init(label: String, discountFactor: Double, cost: CostBreakdown, discountedCost: CostBreakdown,
                 tokensDemanded: Double, tokensServed: Double, tokensUnserved: Double) {
