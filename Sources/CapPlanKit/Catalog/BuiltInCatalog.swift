@@ -657,9 +657,9 @@ enum BuiltInCatalogData {
 
     static let apis: [CatalogAPI] = [
         api("gpt-4o", "OpenAI", 2.50, 10, cached: 1.25, frontierClass, "GPT-4o (2024-08-06) input/output per million tokens; cached input 1.25"),
-        api("gpt-4o-batch", "OpenAI", 1.25, 5, batch: true, frontierClass, "GPT-4o (2024-08-06) Batch API, 24-hour window"),
+        api("gpt-4o-batch", "OpenAI", 1.25, 5, batch: true, frontierClass, "GPT-4o (2024-08-06) Batch API, 24-hour window: half the list price (OpenAI API pricing page, https://openai.com/api/pricing/, Batch API 50% off)"),
         api("gpt-4o-mini", "OpenAI", 0.15, 0.60, cached: 0.075, smallClass, "GPT-4o-mini input/output per million tokens; cached input 0.075"),
-        api("gpt-4o-mini-batch", "OpenAI", 0.075, 0.30, batch: true, smallClass, "GPT-4o-mini Batch API, 24-hour window"),
+        api("gpt-4o-mini-batch", "OpenAI", 0.075, 0.30, batch: true, smallClass, "GPT-4o-mini Batch API, 24-hour window: half the list price (OpenAI API pricing page, https://openai.com/api/pricing/, Batch API 50% off)"),
         api("gpt-4-turbo", "OpenAI", 10, 30, frontierClass, "GPT-4 Turbo (2024-04-09) input/output per million tokens"),
         api("gpt-3.5-turbo", "OpenAI", 0.50, 1.50, smallClass, "GPT-3.5 Turbo 0125 input/output per million tokens"),
         vendorAPI("gpt-4.1", "OpenAI", 2, 8, cached: 0.50, frontierClass,

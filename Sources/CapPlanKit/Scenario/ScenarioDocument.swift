@@ -570,6 +570,8 @@ struct ScenarioDocumentDecoder {
                     if let h = d["maxDelayHours"] {
                         w.deferrable = Loc(value: .window(reader.number(h.value, dpath + ".maxDelayHours", expected: "expected a number of hours")),
                                            node: v.value, path: dpath)
+                    } else if case .mapping(let pairs) = v.value.content, pairs.count > d.count {
+                        // An unknown key (reported, with its suggestion) is the likelier mistake.
                     } else {
                         sink.error(dpath + ".maxDelayHours", at: v.value, "required key missing: the hours a token may wait (24 or more: anywhere in the day)")
                     }

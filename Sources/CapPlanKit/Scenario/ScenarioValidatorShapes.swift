@@ -47,26 +47,29 @@ extension ScenarioValidator {
             }
             guard let profile = raw.profile else { continue }
             var shares: [String: Double] = [:]
-            var ok = true
+            // An entry pass 1 could not read is reported there, an unknown name here; a slice then
+            // "missing" is most likely that entry, so it is not reported again.
+            var unreadable = false, unknown = false, outOfRange = false
+            if case .mapping(let pairs) = profile.node.content, pairs.count != profile.value.count { unreadable = true }
             for (key, value) in profile.value {
                 guard names.contains(key.value) else {
                     if slicesComplete {
                         sink.error(key.path, at: key.node, "expected a time slice name (\(listing(names, noun: "slices")))" + didYouMean(key.value, in: names))
                     }
-                    ok = false
+                    unknown = true
                     continue
                 }
-                guard let share = check(value, ScenarioRules.profileShare) else { ok = false; continue }
+                guard let share = check(value, ScenarioRules.profileShare) else { outOfRange = true; continue }
                 shares[key.value] = share
             }
-            guard slicesComplete else { continue }
+            guard slicesComplete, !unreadable, !unknown else { continue }
             let missing = names.filter { n in !profile.value.contains { $0.key.value == n } }
             if !missing.isEmpty {
                 sink.error(profile.path, at: profile.node,
                            "expected a share for every time slice: \(listing(missing, noun: "slices")) missing (give 0 for a slice without demand)")
-                ok = false
+                continue
             }
-            guard ok else { continue }
+            guard !outOfRange else { continue }
             let sum = names.reduce(0) { $0 + shares[$1]! }
             if abs(sum - 1) > Self.sumTolerance {
                 sink.error(profile.path, at: profile.node, value: "\(sum)", "expected the workload's shares to sum to 1")
