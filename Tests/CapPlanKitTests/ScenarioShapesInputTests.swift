@@ -383,6 +383,38 @@ final class ScenarioShapesInputTests: XCTestCase {
                     + " priceDeclinePerYear: -0.1}", "offerings[0].priceDeclinePerYear", "in [0, 1)")
     }
 
+    /// A window that misses the horizon is a warning, not an error; a batch entry left with no
+    /// workload says why.
+    func testWindowsOutsideTheHorizonAndEmptyBatchEntriesWarn() throws {
+        let result = try loaded(Self.header() + """
+            offerings:
+              - {id: od, kind: rental, pricePerUnitHour: 9, throughput: {chat: 1, batch: 1}}
+              - {id: old, kind: api, inputPricePerMTok: 1, outputPricePerMTok: 4, serves: [chat], availableUntil: 2026Q4}
+              - {id: new, kind: purchase, unitPrice: 1000, lifetimePeriods: 4, throughput: {chat: 1}, availableFrom: 2028Q1}
+              - {use: cat-batch}
+            """)
+        XCTAssertEqual(result.scenario.apis[0].availableUntilIndex, -1)
+        XCTAssertEqual(result.scenario.purchases[0].availableFromIndex, 4)
+        XCTAssertEqual(result.warnings.map(\.path), ["offerings[1].availableUntil", "offerings[2].availableFrom", "offerings[3]"])
+        XCTAssertTrue(result.warnings[0].message.contains("this window misses the horizon (2027Q1...2027Q4)"), "\(result.warnings)")
+        XCTAssertTrue(result.warnings[2].message.contains("a batch API serves only workloads deferrable within the day"), "\(result.warnings)")
+    }
+
+    /// A workload with precisions that only a spot rental could serve is told why.
+    func testWorkloadOnlySpotCouldServeIsToldToBeInterruptible() {
+        let e = errors("""
+            name: t
+            horizon: {start: 2027Q1, periods: 1}
+            workloads:
+              - {id: chat, model: llama-3.1-70b, precisions: [fp8], inputTokensPerRequest: 1000, outputTokensPerRequest: 250,
+                 demand: {tokensPerPeriod: [1e12]}}
+            offerings:
+              - {id: spot, kind: rental, pricePerUnitHour: 20, accelerator: H100, acceleratorsPerUnit: 8, commitment: spot}
+            """)
+        XCTAssertEqual(e.map(\.path), ["workloads[0]"])
+        XCTAssertTrue(e.first?.message.contains("`spot` (H100): spot capacity serves interruptible workloads only (mark `chat` `interruptible: true`)") ?? false, "\(e)")
+    }
+
     // MARK: All at once
 
     func testAllErrorsAtOnceInFileOrder() {

@@ -210,7 +210,12 @@ struct ScenarioValidator {
             for o in scenario.offerings {
                 switch o {
                 case .purchase(let p): note(p.id, p.accelerator, p.unfitPrecisions[w.id])
-                case .rental(let r): note(r.id, r.accelerator, r.unfitPrecisions[w.id])
+                case .rental(let r):
+                    if !ScenarioRules.rentalMayServe(r.commitment, interruptible: w.interruptible), let label = r.accelerator {
+                        reasons.append("`\(r.id)` (\(label)): spot capacity serves interruptible workloads only (mark `\(w.id)` `interruptible: true`)")
+                    } else {
+                        note(r.id, r.accelerator, r.unfitPrecisions[w.id])
+                    }
                 case .api: break
                 }
             }
@@ -915,7 +920,10 @@ struct ScenarioValidator {
                 offering = .api(api)
                 result.pairs += serves.count
                 result.servedWorkloads.formUnion(serves)
-                if serves.isEmpty { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (it serves none)") }
+                if serves.isEmpty {
+                    sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (it serves none"
+                                 + (batch && o.serves == nil ? "; a batch API serves only workloads deferrable within the day)" : ")"))
+                }
             }
             result.list.append(offering)
         }

@@ -123,6 +123,13 @@ extension ScenarioValidator {
             sink.error(at.path, at: at.node, value: at.node.written, "expected a period at or after availableFrom (\(start.value))")
             return (from, nil)
         }
+        // A window that misses the horizon is allowed (a model retired before it, hardware that
+        // comes after it), but the offering then takes no part in the plan: say so.
+        if let horizon, let at = (until.map { $0 < 0 } ?? false) ? o.strings["availableUntil"]
+            : (from.map { $0 >= horizon.periods } ?? false) ? o.strings["availableFrom"] : nil {
+            sink.warning(at.path, at: at.node, value: at.node.written,
+                         "this window misses the horizon (\(horizon.labels.first!)...\(horizon.labels.last!)): the offering is available in none of its periods")
+        }
         return (from, until)
     }
 
