@@ -415,6 +415,26 @@ final class ScenarioShapesInputTests: XCTestCase {
         XCTAssertTrue(e.first?.message.contains("`spot` (H100): spot capacity serves interruptible workloads only (mark `chat` `interruptible: true`)") ?? false, "\(e)")
     }
 
+    /// `capplan init`'s commented issue-12 keys load once uncommented.
+    func testStarterScenarioShapesExampleLoads() throws {
+        var yaml = StarterScenario.yaml(name: "s")
+        for key in ["profile:", "deferrable:", "interruptible:", "cache:", "availableUntil:", "priceDeclinePerYear:", "committedUse:",
+                    "- use: gcp-tpu-v6e-spot", "- use: gpt-4o-batch"] {
+            XCTAssertTrue(yaml.contains("# \(key)"), key)
+            yaml = yaml.replacingOccurrences(of: "# \(key)", with: key)
+        }
+        let s = try ScenarioLoader.load(text: yaml, fileName: "s.yaml", baseDirectory: ".").scenario
+        let chat = s.workloads[0]
+        XCTAssertEqual(chat.profile, [0.1, 0.6, 0.3])
+        XCTAssertEqual(chat.deferral, Deferral(maxDelayHours: 24))
+        XCTAssertTrue(chat.interruptible)
+        XCTAssertEqual(chat.cache, WorkloadCache(hitRate: 0.5))
+        XCTAssertEqual(s.rentals.first { $0.id == "gcp-tpu-v6e-spot" }?.throughput.keys.sorted(), ["chat"])
+        XCTAssertEqual(s.apis.first { $0.id == "gpt-4o-batch" }?.serves, ["chat"])
+        XCTAssertEqual(s.apis.first { $0.id == "gpt-4o" }?.committedUse, CommittedUse(discount: 0.2, minSpendPerPeriod: 100_000))
+        XCTAssertEqual(s.purchases.first { $0.id == "h100-node" }?.priceChange, .declinePerYear(0.2))
+    }
+
     // MARK: All at once
 
     func testAllErrorsAtOnceInFileOrder() {
