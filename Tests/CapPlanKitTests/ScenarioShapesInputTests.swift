@@ -250,6 +250,19 @@ final class ScenarioShapesInputTests: XCTestCase {
         assertError(Self.header(", cache: {hitRate: 0.5, misses: 1}") + offerings, "workloads[0].cache.misses", "unknown key in a prompt cache")
     }
 
+    /// A workload whose demand is refused still has its profile and window checked.
+    func testShapeErrorsOfAWorkloadWithBadDemandAreReportedToo() {
+        let e = errors("""
+            name: t
+            horizon: {start: 2027Q1, periods: 2}
+            timeSlices: [{name: night, hours: 8, share: 0.3}, {name: day, hours: 16, share: 0.7}]
+            workloads:
+              - {id: chat, demand: {tokensPerPeriod: [1]}, profile: {night: 0.5}, deferrable: {maxDelayHours: 2}}
+            offerings: [{id: od, kind: rental, pricePerUnitHour: 9, throughput: {chat: 1}}]
+            """)
+        XCTAssertEqual(e.map(\.path), ["workloads[0].demand.tokensPerPeriod", "workloads[0].profile", "workloads[0].deferrable.maxDelayHours"], "\(e)")
+    }
+
     // MARK: Spot rentals
 
     func testSpotServesInterruptibleWorkloadsOnly() {

@@ -37,11 +37,13 @@ extension ScenarioValidator {
     func applyProfiles(_ result: inout WorkloadsResult, slices: [TimeSlice], slicesComplete: Bool) {
         let names = slices.map(\.name)
         let onClock = slicesComplete && !slices.isEmpty && slices.allSatisfy { $0.start != nil }
-        for (i, workload) in result.workloads.enumerated() {
-            guard let raw = result.raw[workload.id] else { continue }
-            if let d = workload.deferral, !d.withinDay, slicesComplete, !onClock, let at = raw.deferrable {
+        // Every workload as read, also one whose demand was refused: all errors at once.
+        var seen = Set<String>()
+        for id in result.order where seen.insert(id).inserted {
+            guard let raw = result.raw[id] else { continue }
+            if let d = result.deferrals[id] ?? nil, !d.withinDay, slicesComplete, !onClock, let at = raw.deferrable {
                 sink.error(at.path + ".maxDelayHours", at: at.node,
-                           "workload `\(workload.id)` may wait at most \(ValueRule.format(d.maxDelayHours)) hours, less than a day, so the model"
+                           "workload `\(id)` may wait at most \(ValueRule.format(d.maxDelayHours)) hours, less than a day, so the model"
                             + " must know where the slices lie: give every time slice a `start` (the hour of the day it begins), or use"
                             + " `deferrable: true` (anywhere in the day)")
             }
@@ -75,7 +77,7 @@ extension ScenarioValidator {
                 sink.error(profile.path, at: profile.node, value: "\(sum)", "expected the workload's shares to sum to 1")
                 continue
             }
-            result.workloads[i].profile = names.map { shares[$0]! }
+            if let i = result.workloads.firstIndex(where: { $0.id == id }) { result.workloads[i].profile = names.map { shares[$0]! } }
         }
     }
 
