@@ -352,9 +352,10 @@ public enum ScenarioRules {
                         found.append("\(prefix)termPeriods: expected a whole number of periods in [1, \(maxTerm)], got \(r.termPeriods)")
                     }
                 case .none, .spot:
-                    if r.termPeriods != 0 { found.append("\(prefix)termPeriods: expected 0 for an on-demand rental, got \(r.termPeriods)") }
-                    if r.upfrontPerUnit != 0 { found.append("\(prefix)upfrontPerUnit: expected 0 for an on-demand rental, got \(r.upfrontPerUnit)") }
-                    if r.spareUnits != 0 { found.append("\(prefix)spareUnits: expected 0 for an on-demand rental, got \(r.spareUnits)") }
+                    let what = r.commitment == .spot ? "a spot rental" : "an on-demand rental"
+                    if r.termPeriods != 0 { found.append("\(prefix)termPeriods: expected 0 for \(what), got \(r.termPeriods)") }
+                    if r.upfrontPerUnit != 0 { found.append("\(prefix)upfrontPerUnit: expected 0 for \(what), got \(r.upfrontPerUnit)") }
+                    if r.spareUnits != 0 { found.append("\(prefix)spareUnits: expected 0 for \(what), got \(r.spareUnits)") }
                 }
                 check(r.availability, availability, prefix + "availability")
                 if r.commitment != .spot, r.availability != 1 { found.append("\(prefix)availability: expected 1 for a rental that is not spot, got \(r.availability)") }
