@@ -57,6 +57,25 @@ public struct PlanEvaluator: Sendable {
         return run.evaluate()
     }
 
+    /// R_w(s) (11.2) as [s][s']: s' ∈ R_w(s) when max(gap(a_s, a_s'), gap(a_s + η_s, a_s' + η_s')) ≤ H,
+    /// gap(t, t') = (t' − t) mod 24 ∈ [0, 24); every slice with H ≥ 24 (or without starts).
+    /// Also used by the plan reader, so a plan file and the evaluator agree on what is in reach.
+    static func reachSets(_ deferral: Deferral, slices: [TimeSlice]) -> [[Bool]] {
+        let H = deferral.maxDelayHours
+        func gap(_ t: Double, _ u: Double) -> Double {
+            let g = (u - t).truncatingRemainder(dividingBy: 24)
+            return g < 0 ? g + 24 : g
+        }
+        return slices.indices.map { from in
+            slices.indices.map { to in
+                guard H < 24, let a = slices[from].start, let b = slices[to].start else { return true }
+                if from == to { return true }
+                // a hair of slack: starts and hours like 0.1 do not add up exactly in binary
+                return max(gap(a, b), gap(a + slices[from].hours, b + slices[to].hours)) <= H + 1e-9
+            }
+        }
+    }
+
     /// Why `offering` is not in O_j (docs/formulation.md section 10: purchases, and rentals with
     /// `clusterNetworking`, whose accelerator the performance model knows at the job's precision).
     /// Also used by the plan reader, so a plan file and the evaluator give the same reason.
@@ -180,7 +199,7 @@ private struct EvaluationRun {
                 servable[w.id] = r
                 continue
             }
-            let within = Self.reachSets(deferral, slices: scenario.timeSlices)
+            let within = PlanEvaluator.reachSets(deferral, slices: scenario.timeSlices)
             if !deferral.withinDay { reach[w.id] = within }
             // M_wps' = Σ_{s : s' ∈ R_w(s)} η_s r_wps / η_s'
             servable[w.id] = r.map { row in
@@ -191,24 +210,6 @@ private struct EvaluationRun {
                     }
                     return moved / scenario.timeSlices[to].hours
                 }
-            }
-        }
-    }
-
-    /// R_w(s) (11.2) as [s][s']: s' ∈ R_w(s) when max(gap(a_s, a_s'), gap(a_s + η_s, a_s' + η_s')) ≤ H,
-    /// gap(t, t') = (t' − t) mod 24 ∈ [0, 24); every slice with H ≥ 24 (or without starts).
-    static func reachSets(_ deferral: Deferral, slices: [TimeSlice]) -> [[Bool]] {
-        let H = deferral.maxDelayHours
-        func gap(_ t: Double, _ u: Double) -> Double {
-            let g = (u - t).truncatingRemainder(dividingBy: 24)
-            return g < 0 ? g + 24 : g
-        }
-        return slices.indices.map { from in
-            slices.indices.map { to in
-                guard H < 24, let a = slices[from].start, let b = slices[to].start else { return true }
-                if from == to { return true }
-                // a hair of slack: starts and hours like 0.1 do not add up exactly in binary
-                return max(gap(a, b), gap(a + slices[from].hours, b + slices[to].hours)) <= H + 1e-9
             }
         }
     }
