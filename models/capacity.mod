@@ -233,7 +233,7 @@ s.t. wholeReplicas{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]}
 
 # n_op = e_op + sum_{q = max(1, p - L_o + 1)}^{p} b_oq
 s.t. fleet{o in BUY, p in PERIODS}:
-    n[o,p] = e[o,p] + sum{q in PERIODS: q >= q0[o] and q >= p - L[o] + 1 and q <= p} b[o,q];
+    n[o,p] = e[o,p] + sum{q in PERIODS: (o,q) in ARRIVALS and q >= p - L[o] + 1 and q <= p} b[o,q];
 
 # m_op = sum_{q = max(1, p - T_o + 1)}^{p} v_oq
 s.t. contract{o in RESERVED, p in PERIODS}:
