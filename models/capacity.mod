@@ -137,9 +137,12 @@ param pf{BUY union RENT union API, PERIODS} > 0 default 1;
 param avail_from{RENT union API} integer default 1;
 param avail_until{RENT union API} integer default P;
 param open{o in RENT union API, p in PERIODS} := if p >= avail_from[o] and p <= avail_until[o] then 1 else 0;
-# psi_awp: USD per token sent to a in p
-param psi{(a,w) in APISERVE, p in PERIODS} :=
-    pf[a,p] * ((1 - phi[w]) * ((1 - kappa[w]) * pin[a] + kappa[w] * cin[a]) + phi[w] * pout[a]) / 1e6;
+# psi_awp * 10^6: USD per million tokens sent to a in p (written like section 4's coefficient,
+# so data without caching and price factors gives its coefficients bit for bit)
+param price{(a,w) in APISERVE, p in PERIODS} :=
+    pf[a,p] * ((1 - phi[w]) * ((1 - kappa[w]) * pin[a] + kappa[w] * cin[a]) + phi[w] * pout[a]);
+# the offering's prices move: a reserved rental's rent is then priced per contract start
+param priced{o in BUY union RENT union API} := if exists{p in PERIODS} pf[o,p] <> 1 then 1 else 0;
 
 /* committed-use contracts (11.5) */
 set COMMIT within API default {};
@@ -147,7 +150,7 @@ param cdisc{COMMIT} > 0, < 1;         # delta_a: discount on the list spend
 param cmin{COMMIT} >= 0;              # S_a: USD at least per period in the window
 # list spend of everything the API can usefully serve in p
 param Bspend{a in COMMIT, p in PERIODS} :=
-    sum{(a,w) in APISERVE, t in SLICES} d * eta[t] * 3600 * psi[a,w,p] * min(Mserv[w,p,t], maxTPS[a]);
+    sum{(a,w) in APISERVE, t in SLICES} d * eta[t] * 3600 / 1e6 * price[a,w,p] * min(Mserv[w,p,t], maxTPS[a]);
 
 /* ---------------------------------------------------------------- throughput (section 9) */
 set PRECISIONS := {'given', 'bf16', 'fp8', 'int8', 'fp4', 'int4'};
@@ -352,10 +355,11 @@ s.t. fiscalCapex{f in FYCAPEX}:
 s.t. fiscalOpex{f in FYOPEX}:
     sum{p in PERIODS: periodFY[p] = f} (
         sum{o in BUY} n[o,p] * (k[o] * pue * h * electricity + g[o])
-      + sum{o in RESERVED} (sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+      + sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+                             else pi[o] * h * m[o,p])
                             + pf[o,p] * upfront[o] * v[o,p])
       + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[o,p,s]
-      + sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 * psi[a,w,p] * y[a,w,p,s]
+      + sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s]
       + sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p])
       + sum{pl in PLATFORMS} ((if preAdopted[pl] = 1 then 0 else adoption[pl] * adopt[pl,p]) + yearly[pl] * h / 8760 * inUse[pl,p])
     ) <= opexFY[f];
@@ -384,27 +388,27 @@ s.t. defFixedOpex{p in PERIODS}: fixedOpexCost[p] = sum{o in BUY} n[o,p] * g[o];
 # reserved: rent on the units under contract, each contract at the price factor of its start,
 # and the upfront fee when a contract starts; on demand and spot at p's factor
 s.t. defRental{p in PERIODS}: rentalCost[p] =
-    sum{o in RESERVED} (sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+    sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+                         else pi[o] * h * m[o,p])
                         + pf[o,p] * upfront[o] * v[o,p])
   + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[o,p,s];
 
 # the list spend (psi: caching and price factors)
 s.t. defApi{p in PERIODS}: apiCost[p] =
-    sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 * psi[a,w,p] * y[a,w,p,s];
+    sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s];
 
 /* committed use (11.5): e <= delta list; e only with the contract; S kappa - list + e - s <= 0 */
 s.t. commitDiscount{a in COMMIT, p in PERIODS: open[a,p]}:
-    earned[a,p] - cdisc[a] * sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 * psi[a,w,p] * y[a,w,p,s] <= 0;
+    earned[a,p] - cdisc[a] * sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s] <= 0;
 
 s.t. commitOnly{a in COMMIT, p in PERIODS: open[a,p]}:
     earned[a,p] - cdisc[a] * Bspend[a,p] * kappa_a[a] <= 0;
 
 s.t. commitMinimum{a in COMMIT, p in PERIODS: open[a,p]}:
-    cmin[a] * kappa_a[a] - sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 * psi[a,w,p] * y[a,w,p,s]
+    cmin[a] * kappa_a[a] - sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s]
   + earned[a,p] - shortfall[a,p] <= 0;
+# apiCommitment line of p: s - e over the contracts (an empty sum without them)
 
-var apiCommitmentCost{PERIODS};
-s.t. defApiCommitment{p in PERIODS}: apiCommitmentCost[p] = sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p]);
 
 s.t. defUnserved{p in PERIODS}: unservedCost[p] =
     sum{w in WORKLOADS, s in SLICES: hasPenalty} d * eta[s] * 3600 / 1e6 * penalty * u[w,p,s];
@@ -425,7 +429,8 @@ s.t. defSalvage: salvageCredit =
 /* ================================================================ objective */
 minimize total:
     sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
-                                  + rentalCost[p] + apiCost[p] + apiCommitmentCost[p] + unservedCost[p] + platformCost[p])
+                                  + rentalCost[p] + apiCost[p] + sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p])
+                                  + unservedCost[p] + platformCost[p])
   - delta[P+1] * salvageCredit + discountedCommitments;
 
 solve;
@@ -434,7 +439,8 @@ solve;
    the variables' values anyway: glpsol's printf of an objective drops constants. */
 printf "OBJECTIVE %.17g\n",
     sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
-                                  + rentalCost[p] + apiCost[p] + apiCommitmentCost[p] + unservedCost[p] + platformCost[p])
+                                  + rentalCost[p] + apiCost[p] + sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p])
+                                  + unservedCost[p] + platformCost[p])
   - delta[P+1] * salvageCredit + discountedCommitments;
 # (two printf: MathProg caps a string literal at 100 characters)
 for {p in PERIODS} {
@@ -447,7 +453,7 @@ printf "COMMITMENTS %.17g %.17g\n", commitments, discountedCommitments;
 printf{(o,q) in ARRIVALS: b[o,q] > 1e-9} "BUY %s %s %.17g\n", o, label[q], b[o,q];
 printf{o in RESERVED, q in PERIODS: v[o,q] > 1e-9} "START %s %s %.17g\n", o, label[q], v[o,q];
 printf{(j,o,p,s) in JOBRUN: train[j,o,p,s] > 1e-9} "TRAIN %s %s %s %s %.17g\n", j, o, label[p], s, train[j,o,p,s];
-printf{p in PERIODS: card(COMMIT) > 0} "APICOMMIT %s %.17g\n", label[p], apiCommitmentCost[p];
+printf{p in PERIODS: card(COMMIT) > 0} "APICOMMIT %s %.17g\n", label[p], sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p]);
 printf{a in COMMIT: kappa_a[a] > 0.5} "TAKE %s\n", a;
 
 end;
