@@ -89,3 +89,59 @@ struct EvaluateShapesInputTests {
         #expect(again.fixedDecisions == input.fixedDecisions)
     }
 }
+
+@Suite("Evaluate: completing purchases-only plans with section 11")
+struct PlanCompletionShapesTests {
+    typealias E = ShapeExamples
+
+    /// The API at 1 USD/MTok with a contract (20 % off, at least 20,000 a year) and another at 0.9.
+    func committed(rate: Double) -> Scenario {
+        var api = E.api("api", serves: ["chat"])
+        api.committedUse = CommittedUse(discount: 0.2, minSpendPerPeriod: 20_000)
+        return E.scenario(workloads: [E.workload("chat", rate: rate)], offerings: [.api(api), .api(E.api("other", price: 0.9, serves: ["chat"]))])
+    }
+
+    private func complete(_ scenario: Scenario, _ text: String) throws -> PlanCompletionResult {
+        let input = try PlanInputLoader.load(text: text, fileName: "plan.yaml", scenario: scenario).input
+        return try PlanCompletion.complete(scenario, input: input)
+    }
+
+    @Test func theCompletionTakesAContractWhereItIsCheaperUnlessThePlanSays() throws {
+        // 1000 tokens/s: the contract costs 0.8 · 31,536 = 25,228.8, the other API 28,382.4.
+        let chosen = try complete(committed(rate: 1000), "purchases: []\n")
+        #expect(chosen.outcome == .completed)
+        #expect(nearlyEqual(chosen.objective ?? 0, 25_228.8))
+        #expect(chosen.decisions?.apiCommitments == ["api"])
+        // The plan takes none: the other API.
+        let none = try complete(committed(rate: 1000), "purchases: []\napiCommitments: []\n")
+        #expect(nearlyEqual(none.objective ?? 0, 28_382.4))
+        #expect(none.decisions?.apiCommitments == [])
+        // 500 tokens/s with the contract forced: max(20,000, 0.8 · 15,768) = 20,000 (the other
+        // API would cost 14,191.2).
+        let forced = try complete(committed(rate: 500), "purchases: []\napiCommitments: [api]\n")
+        #expect(nearlyEqual(forced.objective ?? 0, 20_000))
+        #expect(forced.decisions?.apiCommitments == ["api"])
+    }
+
+    @Test func aCompletedWindowPlanStatesItsFlowsAndReadsBack() throws {
+        // The six-hour window case of the twin tests: one unit bought, the afternoon's batch on the
+        // API (3,942), the evening's moved to the night: 13,942.
+        var chat = E.workload("chat", rate: 500)
+        chat.profile = [0, 0, 0.5, 0.5]
+        var batch = E.workload("batch", rate: 250)
+        batch.deferral = Deferral(maxDelayHours: 6)
+        let gpu = PurchaseOffering(id: "gpu", unitPrice: 10_000, lifetimePeriods: 1, throughput: ["chat": 1000, "batch": 1000])
+        let scenario = E.scenario(slices: E.quarters, workloads: [chat, batch],
+                                  offerings: [.purchase(gpu), .api(E.api("api", price: 2, serves: ["chat", "batch"]))])
+        let result = try complete(scenario, "purchases: [{offering: gpu, period: \"2027\", units: 1}]\n")
+        #expect(result.outcome == .completed)
+        #expect(nearlyEqual(result.objective ?? 0, 13_942))
+        let decisions = try #require(result.decisions)
+        #expect(decisions.deferred["batch"] != nil)
+        let yaml = PlanInputWriter.fullPlanYAML(scenario: scenario, decisions: decisions)
+        let again = try PlanInputLoader.load(text: yaml, fileName: "plan.yaml", scenario: scenario).input
+        let evaluation = PlanEvaluator(scenario: scenario).evaluate(again.fixedDecisions)
+        #expect(evaluation.violations.isEmpty, "\(evaluation.violations)\n\(yaml)")
+        #expect(nearlyEqual(evaluation.discountedCost, 13_942))
+    }
+}

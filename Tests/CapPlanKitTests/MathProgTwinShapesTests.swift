@@ -13,7 +13,7 @@ struct MathProgTwinShapesTests {
     typealias E = ShapeExamples
 
     /// glpsol's optimum against `expected` (1e-6 relative), the evaluator's cost of the optimal
-    /// `decisions`, and the planner's optimum.
+    /// `decisions`, and the planner's optimum against the same figure.
     @discardableResult
     private func solve(_ scenario: Scenario, expected: Double, decisions: PlanDecisions? = nil) throws -> GLPSol.Solution {
         let solution = try GLPSol.solve(scenario)
@@ -26,6 +26,14 @@ struct MathProgTwinShapesTests {
             #expect(evaluation.violations.isEmpty, "\(evaluation.violations)")
             #expect(abs(evaluation.discountedCost - expected) <= 1e-9 * max(1, abs(expected)), "evaluator \(evaluation.discountedCost)")
         }
+        // The planner (its own builder, audited by the evaluator) reaches the same optimum.
+        var options = PlanOptions()
+        options.baselines = false
+        options.mipGap = 1e-9
+        let plan = try Planner.plan(scenario, options: options)
+        #expect(plan.status == .optimal, "planner: \(plan.status)")
+        let planned = try #require(plan.totals?.discountedCost)
+        #expect(abs(planned - expected) <= 1e-6 * max(1, abs(expected)), "planner \(planned) vs hand-computed \(expected)")
         return solution
     }
 
