@@ -290,10 +290,12 @@ public enum PlanEvaluationRun {
                 for (s, slice) in slices.enumerated() {
                     var load = 0.0
                     for workload in scenario.workloads {
+                        // x / τ' with cache hits (docs/formulation.md 11.4): τ' = τ / (1 − κ β).
+                        let prefillSaved = (workload.cache?.hitRate ?? 0) * (workload.cache?.prefillShare ?? 0)
                         for option in purchase.servingOptions(for: workload.id) where option.tokensPerSecond > 0 {
                             let key = ServedKey.key(workload: workload.id, precision: option.precision)
                             guard let rates = decisions.served[purchase.id]?[key], p < rates.count, s < rates[p].count else { continue }
-                            load += max(0, rates[p][s]) / option.tokensPerSecond
+                            load += max(0, rates[p][s]) * (1 - prefillSaved) / option.tokensPerSecond
                         }
                     }
                     // Training jobs' accelerators, as in the capacity row: U g / G units (section 10).
@@ -306,8 +308,15 @@ public enum PlanEvaluationRun {
             }
         }
         var short = 0.0
-        for violation in evaluation.violations where violation.family == .demand {
-            if let name = violation.slice, let s = slices.firstIndex(where: { $0.name == name }) { short += violation.amount * seconds[s] }
+        for violation in evaluation.violations {
+            switch (violation.family, violation.row) {
+            case (.demand, nil), (.deferral, "deferredDemand"?):
+                if let name = violation.slice, let s = slices.firstIndex(where: { $0.name == name }) { short += violation.amount * seconds[s] }
+            case (.demand, "dailyDemand"?):
+                // tokens/s averaged over the day (11.2)
+                short += violation.amount * days * 24 * 3600
+            default: break
+            }
         }
         var bought: [String: Double] = [:]
         for purchase in scenario.purchases {
