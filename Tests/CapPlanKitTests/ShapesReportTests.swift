@@ -212,6 +212,14 @@ enum ShapesExample {
         #expect(day.contains("5.91B") && day.contains("1.97B") && day.contains("-3.94B"))
         let markdown = PlanReport.markdown(plan)
         #expect(markdown.contains("| batch (within 12 h) | day |"))
+        // `capplan report`: the HTML page draws served against demanded by slice; Markdown has the table.
+        let html = try PlanHTMLReport.html(ReportInputs(plan: plan))
+        #expect(html.contains("data-chart=\"deferral\""))
+        #expect(html.contains("batch: tokens served against demanded by slice"))
+        #expect(html.contains("<h2>Deferred demand</h2>"))
+        let reportMarkdown = try PlanHTMLReport.markdown(ReportInputs(plan: plan))
+        #expect(reportMarkdown.contains("## Deferred demand (over the horizon)"))
+        #expect(reportMarkdown.contains("- batch: day -> night 3.94B tokens"))
     }
 
     // MARK: Plan document
@@ -295,5 +303,9 @@ enum ShapesExample {
             == "with static prices the plan would buy no h100; with the moving prices it buys 2 by 2027Q4")
         #expect(PriceOutlook.summary([.init(offering: "h100", plan: [1, 0, 0, 0], staticPrices: [1, 0, 0, 0])], labels: labels)
             == "h100: the same purchases with static prices")
+        #expect(PriceOutlook.summary([.init(offering: "h100", plan: [0, 0, 0, 0], staticPrices: [1, 0, 0, 0])], labels: labels)
+            == "with static prices the plan would buy 1 unit of h100 by 2027Q1; with the moving prices it buys none")
+        #expect(PriceOutlook.summary([.init(offering: "h100", plan: [0, 0, 2, 0], staticPrices: [2, 0, 0, 0])], labels: labels)
+            == "with static prices the plan would buy 2 units of h100 by 2027Q1; with the moving prices it buys none by then, 2 later")
     }
 }

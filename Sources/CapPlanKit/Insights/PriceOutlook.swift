@@ -92,8 +92,8 @@ enum PriceOutlook {
                 continue
             }
             let byThen = line.plan[...last].reduce(0, +), later = line.plan[(last + 1)...].reduce(0, +)
-            var clause = "with static prices the plan would buy \(units(flatTotal)) units of \(line.offering) by \(labels[last]); "
-                + "with the moving prices it buys \(units(byThen)) by then"
+            var clause = "with static prices the plan would buy \(units(flatTotal)) unit\(flatTotal == 1 ? "" : "s") of \(line.offering) by \(labels[last]); "
+                + "with the moving prices it buys " + (byThen > 0 ? "\(units(byThen)) by then" : later > 0 ? "none by then" : "none")
             if later > 0 { clause += ", \(units(later)) later" }
             clauses.append(clause)
         }

@@ -196,7 +196,8 @@ public enum PlanHTMLReport {
             ChartSeries(name: "energy", color: costColors.energy, values: c.map(\.energy)),
             ChartSeries(name: "opex", color: costColors.opex, values: c.map(\.fixedOpex)),
             ChartSeries(name: "rental", color: costColors.rental, values: c.map(\.rental)),
-            ChartSeries(name: "API", color: costColors.api, values: c.map(\.api)),
+            // With a committed-use contract, what the APIs cost: list spend plus the commitment line (never negative).
+            ChartSeries(name: "API", color: costColors.api, values: c.map { line in line.apiCommitment.map { line.api + $0 } ?? line.api }),
         ]
         if c.contains(where: { $0.platform > 0 }) {
             series.append(ChartSeries(name: "platform", color: costColors.platform, values: c.map(\.platform)))
