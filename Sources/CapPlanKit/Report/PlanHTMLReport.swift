@@ -283,7 +283,8 @@ public enum PlanHTMLReport {
         for (k, line) in period.rentals.enumerated() {
             let color = palette[(period.fleet.count + k) % palette.count]
             let values = line.commitment == .period ? slices.map { _ in line.units ?? 0 } : slices.map { line.unitsBySlice?[$0] ?? 0 }
-            series.append(ChartSeries(name: "\(line.offering) (\(line.commitment == .period ? "reserved" : "on demand"))", color: color, values: values))
+            let kind = switch line.commitment { case .period: "reserved"; case .spot: "spot"; case .none: "on demand" }
+            series.append(ChartSeries(name: "\(line.offering) (\(kind))", color: color, values: values))
         }
         return series.filter { $0.values.contains { $0 > 0 } }
     }
