@@ -131,6 +131,22 @@ enum ShapesExample {
         #expect(abs(attribution.workloads[1].cost.api - (394.2 + 197.1)) < 1e-6)
     }
 
+    /// Cached prefixes lighten self-hosted load: κ = 0.5, β = 0.4, τ' = 1000 / (1 − 0.2) = 1250;
+    /// 1000 tokens/s on one unit (100,000 USD over 4 quarters: 25,000 a quarter) is 0.8 of it:
+    /// chat pays 20,000 a quarter, 5,000 is idle.
+    @Test func cachedLoadInAttribution() throws {
+        var chat = Workload(id: "chat", outputShare: 0.5, model: nil, demand: [1000 * ShapesExample.quarter])
+        chat.cache = WorkloadCache(hitRate: 0.5, prefillShare: 0.4)
+        let scenario = Scenario(
+            name: "cached load", horizon: Horizon(start: PeriodLabel("2027Q1")!, periods: 1), discountRate: 0, workloads: [chat],
+            offerings: [.purchase(PurchaseOffering(id: "srv", unitPrice: 100_000, lifetimePeriods: 4, throughput: ["chat": 1000]))])
+        let decisions = PlanDecisions(arrivals: ["srv": [1]], served: ["srv": ["chat": [[1000]]]])
+        let evaluation = PlanEvaluator(scenario: scenario).evaluate(decisions)
+        let attribution = CostAttribution.attribute(scenario: scenario, decisions: decisions, evaluation: evaluation)
+        #expect(abs(attribution.workloads[0].cost.owned - 20_000) < 1e-6)
+        #expect(abs(attribution.idle.owned - 5_000) < 1e-6)
+    }
+
     /// List spend a quarter: chat 788.4, code 394.2, 1,182.6 in all. Discount earned 236.52;
     /// discounted 946.08 falls 53.92 short of 1,000: the API costs 1,000 a quarter, net of the
     /// list spend −182.60, shared 2:1 by list spend: chat pays 666.67, code 333.33 a quarter.

@@ -6,6 +6,8 @@
 //   their hours (capacity is paid for around the clock); in each slice a workload pays its load
 //   divided by the units in service, and the rest (headroom under the utilization cap included)
 //   is idle.
+// - Caching (formulation 11.4): a cached workload's load is x / τ' (its prefill partly skipped),
+//   and it pays its API tokens at ψ_awp (cached input at the cached price, price factors).
 // - A workload that runs in replicas on an offering (docs/formulation.md 8.2) occupies its
 //   replicas' units, ν_ow ρ_owps, not its load x / τ: a replica is paid for whole.
 // - Serving options (section 9): a workload's load on an offering is the sum over its options
@@ -78,7 +80,9 @@ public enum CostAttribution {
                         return (w, replicas.map { $0.map { $0 * unitsPerReplica } })
                     }
                     guard let rates = served[key], option.tokensPerSecond > 0 else { return nil }
-                    return (w, rates.map { $0.map { $0 / option.tokensPerSecond } })
+                    // Cached prefixes skip their prefill: the load is x / τ', τ' = τ / (1 − κβ) (11.4).
+                    let tau = workload.cache.map { option.tokensPerSecond * $0.selfHostedSpeedup } ?? option.tokensPerSecond
+                    return (w, rates.map { $0.map { $0 / tau } })
                 }
             }
         }
