@@ -219,7 +219,8 @@ enum PlanExtraction {
                 orders.append((order, q, .init(
                     offering: purchase.id, accelerator: purchase.accelerator, period: labels[q],
                     orderPeriod: scenario.horizon.start.advanced(by: order).description,
-                    units: units, accelerators: units * Double(purchase.acceleratorsPerUnit), capex: units * purchase.unitPrice)))
+                    units: units, accelerators: units * Double(purchase.acceleratorsPerUnit),
+                    capex: units * purchase.unitPrice * priceFactor(purchase.priceChange, period: q, horizon: scenario.horizon))))
             }
         }
         orders.sort { ($0.order, $0.line.offering, $0.arrival) < ($1.order, $1.line.offering, $1.arrival) }
@@ -294,6 +295,7 @@ enum PlanExtraction {
                 period: labels[p], discountFactor: period.discountFactor, cost: costLines(period.cost),
                 discountedCost: costLines(period.discountedCost), fleet: fleet, rentals: rentals, workloads: workloads))
         }
+        PlanShapes.fill(&document, scenario: scenario, decisions: decisions, evaluation: evaluation)
     }
 
     // MARK: Contracts, platforms, replicas and margins (schemaVersion 2)
@@ -364,12 +366,14 @@ enum PlanExtraction {
             var contracts: [PlanDocument.Contract] = []
             for (q, units) in contractStarts(rental, decisions: decisions, evaluation: evaluation).enumerated() where units > 0 {
                 let inside = min(term, periods - q), beyond = max(0, q + term - periods)
+                // Priced at its start for the whole term (11.5); 1 without a price change.
+                let factor = priceFactor(rental.priceChange, period: q, horizon: scenario.horizon)
                 contracts.append(.init(
                     start: scenario.horizon.start.advanced(by: q).description,
                     end: scenario.horizon.start.advanced(by: q + term - 1).description,
                     units: units, termPeriods: term, termMonths: term * months, periodsBeyondHorizon: beyond,
-                    upfront: units * rental.upfrontPerUnit, rentInHorizon: units * rent * Double(inside),
-                    rentBeyondHorizon: units * rent * Double(beyond)))
+                    upfront: units * rental.upfrontPerUnit * factor, rentInHorizon: units * rent * factor * Double(inside),
+                    rentBeyondHorizon: units * rent * factor * Double(beyond), priceFactor: rental.priceChange == nil ? nil : factor))
             }
             guard !contracts.isEmpty else { continue }
             result.append(.init(
