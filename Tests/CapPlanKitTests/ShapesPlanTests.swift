@@ -287,6 +287,119 @@ final class ShapesPlanTests: XCTestCase {
         try assertCost(scenario, 60_000)
     }
 
+    // MARK: Reductions, decomposition, breakeven (formulation 11.8)
+
+    /// A small scenario with every section 11 feature, its numbers drawn from `seed`: two
+    /// periods, three slices on the clock, a peaky interactive workload with a cache, an
+    /// interruptible one deferrable within 6 hours, one deferrable within the day; a purchase
+    /// with a window and falling prices, on-demand and spot rentals (one with a window and
+    /// factors), a regular API with a cached price and a rate limit, a batch API, and an API
+    /// with a committed-use contract and a window.
+    static func featureScenario(seed: UInt64) -> Scenario {
+        var state = seed &* 6364136223846793005 &+ 1442695040888963407
+        func draw(_ low: Double, _ high: Double) -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return low + (high - low) * Double(state >> 11) / Double(1 << 53)
+        }
+        var chat = workload("chat", averageRate: draw(500, 2000), periods: 2)
+        chat.profile = [0.5, 0.3, 0.2]
+        chat.cache = WorkloadCache(hitRate: draw(0, 0.8), prefillShare: draw(0, 0.5))
+        var night = workload("night", averageRate: draw(200, 1500), periods: 2)
+        night.interruptible = true
+        night.deferral = Deferral(maxDelayHours: 6)
+        var daily = workload("daily", averageRate: draw(200, 1500), periods: 2)
+        daily.deferral = Deferral()
+        daily.demand[1] *= draw(0.5, 2)
+        var purchase = PurchaseOffering(id: "srv", unitPrice: draw(5_000, 30_000), lifetimePeriods: 2, throughput: ["chat": 1000, "night": 1200, "daily": 1100])
+        purchase.priceChange = .declinePerYear(draw(0, 0.5))
+        purchase.availableUntilIndex = seed % 3 == 0 ? 0 : nil
+        var spot = RentalOffering(id: "spot", pricePerUnitHour: draw(0.2, 1.5), commitment: .spot, throughput: ["night": 1000, "chat": 1000])
+        spot.availability = draw(0.5, 1)
+        spot.priceChange = .factors([1, draw(0.5, 1.5)])
+        var cloud = RentalOffering(id: "cloud", pricePerUnitHour: draw(0.5, 2), throughput: ["chat": 900, "night": 900, "daily": 900])
+        cloud.availableFromIndex = seed % 2 == 0 ? 1 : nil
+        var api = APIOffering(id: "api", inputPricePerMTok: draw(0.5, 4), outputPricePerMTok: draw(1, 8), serves: ["chat", "night", "daily"])
+        api.cachedInputPricePerMTok = draw(0.1, 0.5)
+        var limited = APIOffering(id: "limited", inputPricePerMTok: draw(0.2, 2), outputPricePerMTok: draw(0.5, 4), serves: ["chat", "daily"],
+                                  maxTokensPerSecond: draw(100, 800))
+        limited.priceChange = .declinePerYear(draw(0, 0.6))
+        var batch = APIOffering(id: "batch", inputPricePerMTok: draw(0.2, 2), outputPricePerMTok: draw(0.5, 4), serves: ["daily"])
+        batch.batch = true
+        var committed = APIOffering(id: "committed", inputPricePerMTok: draw(0.5, 3), outputPricePerMTok: draw(1, 6), serves: ["chat", "night"])
+        committed.committedUse = CommittedUse(discount: draw(0.1, 0.4), minSpendPerPeriod: draw(1_000, 40_000))
+        committed.availableUntilIndex = seed % 4 == 1 ? 0 : nil
+        return Scenario(
+            name: "features \(seed)", horizon: horizon(2), discountRate: 0.08,
+            timeSlices: [TimeSlice(name: "day", hours: 10, share: 0.5, start: 8), TimeSlice(name: "evening", hours: 6, share: 0.3, start: 18),
+                         TimeSlice(name: "night", hours: 8, share: 0.2, start: 0)],
+            workloads: [chat, night, daily],
+            offerings: [.purchase(purchase), .rental(spot), .rental(cloud), .api(api), .api(limited), .api(batch), .api(committed)],
+            policy: Policy(integerUnits: seed % 2 == 1, utilizationCap: 0.9, unservedPenaltyPerMTok: seed % 5 == 0 ? draw(1, 20) : nil))
+    }
+
+    func solved(_ scenario: Scenario, reductions: Bool) throws -> Double? {
+        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, reductions: reductions))
+        var options = SolveOptions()
+        options.mip.relativeGap = 1e-9
+        let solution = try GLPKSolver.solve(model.lp, options: options)
+        return solution.termination == .optimal ? solution.objectiveValue : nil
+    }
+
+    /// The reductions of 11.8 (per-period anchors, spot's α, caching, windows, committed use)
+    /// leave the optimum as it is, on 40 drawn scenarios with every feature.
+    func testReductionsKeepTheOptimumWithSectionEleven() throws {
+        var reduced = 0
+        for seed in UInt64(1)...40 {
+            let scenario = Self.featureScenario(seed: seed)
+            let full = try XCTUnwrap(try solved(scenario, reductions: false), "seed \(seed)")
+            let fewer = try XCTUnwrap(try solved(scenario, reductions: true), "seed \(seed)")
+            XCTAssertEqual(fewer, full, accuracy: 1e-9 * max(1, abs(full)), "seed \(seed)")
+            if !CapacityModelBuilder.buildModel(scenario).reductions.isEmpty { reduced += 1 }
+        }
+        XCTAssertGreaterThan(reduced, 0, "no scenario had anything to reduce: the test would not test the reductions")
+    }
+
+    /// Benders declines with a deferrable workload or a committed-use contract (their rows
+    /// couple slices and periods), and still decomposes the same scenario without them.
+    func testBendersDeclinesWithDeferralAndCommittedUse() throws {
+        var scenario = Self.featureScenario(seed: 2)
+        scenario.policy.integerUnits = false
+        scenario.policy.unservedPenaltyPerMTok = 100
+        XCTAssertNil(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario)))
+        for w in scenario.workloads.indices { scenario.workloads[w].deferral = nil }
+        scenario.offerings.removeAll { $0.id == "batch" }
+        XCTAssertNil(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario)), "committed use")
+        scenario.offerings.removeAll { $0.id == "committed" }
+        XCTAssertNotNil(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario)))
+    }
+
+    /// The breakeven's rescaled model (`withDemand`) is the model of the scaled scenario: the
+    /// dailyDemand and deferredDemand right-hand sides, and M_wps in the binaries' and
+    /// commitOnly rows, move with the demand. Same optimum as a rebuild, for every workload.
+    func testScaledDemandMatchesARebuild() throws {
+        for seed in UInt64(1)...6 {
+            let scenario = Self.featureScenario(seed: seed)
+            let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
+            for w in scenario.workloads.indices {
+                var scaled = scenario
+                scaled.workloads[w].demand = scaled.workloads[w].demand.map { $0 * 1.7 }
+                let rebuilt = CapacityModelBuilder.buildModel(scaled, options: CapacityModelOptions(names: false))
+                let rescaled = model.withDemand(ofWorkload: w, scaledBy: 1.7, scenario: scaled)
+                // Right-hand sides equal up to rounding (scaled r against r of a scaled D).
+                XCTAssertEqual(rescaled.lp.constraintLower.count, rebuilt.lp.constraintLower.count)
+                for (a, b) in zip(rescaled.lp.constraintLower, rebuilt.lp.constraintLower) {
+                    XCTAssertEqual(a == nil, b == nil, "seed \(seed) workload \(w)")
+                    if let a, let b { XCTAssertEqual(a, b, accuracy: 1e-12 * max(1, abs(b)), "seed \(seed) workload \(w)") }
+                }
+                var options = SolveOptions()
+                options.mip.relativeGap = 1e-9
+                let a = try GLPKSolver.solve(rescaled.lp, options: options).objectiveValue
+                let b = try GLPKSolver.solve(rebuilt.lp, options: options).objectiveValue
+                XCTAssertEqual(a ?? .nan, b ?? .nan, accuracy: 1e-7 * max(1, abs(b ?? 1)), "seed \(seed) workload \(w)")
+            }
+        }
+    }
+
     // MARK: Old scenarios keep their model
 
     /// Scenarios without the new keys export the same LP, byte for byte, as before issue 12's

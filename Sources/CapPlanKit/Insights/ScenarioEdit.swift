@@ -154,9 +154,11 @@ public enum ScenarioEdit {
                 case "inputPricePerMTok": o.inputPricePerMTok = try checked(ScenarioRules.pricePerMTok)
                 case "outputPricePerMTok": o.outputPricePerMTok = try checked(ScenarioRules.pricePerMTok)
                 case "priceScale":
-                    let prices = try scaled([o.inputPricePerMTok, o.outputPricePerMTok], ScenarioRules.pricePerMTok)
+                    // Every price of the API, the cached input's too (formulation 11.4).
+                    let prices = try scaled([o.inputPricePerMTok, o.outputPricePerMTok] + (o.cachedInputPricePerMTok.map { [$0] } ?? []), ScenarioRules.pricePerMTok)
                     o.inputPricePerMTok = prices[0]
                     o.outputPricePerMTok = prices[1]
+                    if o.cachedInputPricePerMTok != nil { o.cachedInputPricePerMTok = prices[2] }
                 default: o.maxTokensPerSecond = try checked(ScenarioRules.maxTokensPerSecond)
                 }
                 copy.offerings[k] = .api(o)
