@@ -354,7 +354,13 @@ final class ShapesPlanTests: XCTestCase {
             let full = try XCTUnwrap(try solved(scenario, reductions: false), "seed \(seed)")
             let fewer = try XCTUnwrap(try solved(scenario, reductions: true), "seed \(seed)")
             XCTAssertEqual(fewer, full, accuracy: 1e-9 * max(1, abs(full)), "seed \(seed)")
+            let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, reductions: false))
             if !CapacityModelBuilder.buildModel(scenario).reductions.isEmpty { reduced += 1 }
+            // The validator's bound holds with every feature (flows, commitment rows).
+            let bound = CapacityModelBuilder.nonzeroUpperBound(
+                periods: 2, slices: 3, workloads: 3, offerings: scenario.offerings, unservedPriced: scenario.policy.unservedPenaltyPerMTok != nil,
+                deferrals: scenario.workloads.map(\.deferral))
+            XCTAssertGreaterThanOrEqual(bound, Double(model.lp.entryCount), "seed \(seed)")
         }
         XCTAssertGreaterThan(reduced, 0, "no scenario had anything to reduce: the test would not test the reductions")
     }

@@ -571,8 +571,10 @@ public struct CapacityModelBuilder {
     /// u in the service rows instead of demand rows. An API with a committed-use contract adds
     /// P (6 + 2 S serves_a) (e in commitDiscount, commitOnly, commitMinimum; κ in the latter
     /// two; s in commitMinimum; y in commitDiscount and commitMinimum), and 2 P with fiscal
-    /// budgets (e, s in the opex rows). Spot rentals count like on-demand ones; windows and
-    /// price factors only change coefficients or fix columns.
+    /// budgets (e, s in the opex rows). A reserved contract whose price moves puts its starts
+    /// in the opex rows instead of m (P min(T_o, P) more with fiscal budgets). Spot rentals count
+    /// like on-demand ones; windows and other price factors only change coefficients or fix
+    /// columns.
     ///
     /// Serving options (section 9): a given throughput is one option (and one replica option
     /// when the pair has a replica size; every replica size counts, served or not), and each
@@ -634,6 +636,9 @@ public struct CapacityModelBuilder {
                 total += ps * (1 + 2 * pairs)
                 if fiscalBudgets { total += ps + 2 * p }
                 if hasContract(rental) { total += p * Double(1 + min(rental.termPeriods, periods)) }
+                // A contract whose price moves pays its rent on its starts (11.5): each start in
+                // the opex rows of the years its term meets.
+                if fiscalBudgets, hasContract(rental), rental.priceChange != nil { total += p * Double(min(rental.termPeriods, periods)) }
                 features(pairs: pairs, replicaPairs: replicaPairs, spare: rental.spareUnits, platform: rental.platform)
             case .api(let api):
                 total += (fiscalBudgets ? 3 : 2) * ps * Double(api.serves.count)
