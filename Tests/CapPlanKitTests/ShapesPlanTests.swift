@@ -406,6 +406,37 @@ final class ShapesPlanTests: XCTestCase {
         }
     }
 
+    /// The heuristics' completions (11.8) on whole-unit scenarios with every feature: each
+    /// fallback candidate that completes is a whole point (κ_a included) whose LP with the
+    /// integers fixed is optimal and costs no less than the MIP's optimum; relax-and-fix gives
+    /// a plan too.
+    func testHeuristicCompletionsStayFeasibleWithSectionEleven() throws {
+        var options = PlanOptions()
+        options.mipGap = 1e-9
+        var completed = 0
+        for seed in [UInt64(1), 3, 5, 7] {
+            let scenario = Self.featureScenario(seed: seed)
+            XCTAssertTrue(scenario.policy.integerUnits)
+            let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
+            let optimum = try XCTUnwrap(try solved(scenario, reductions: true), "seed \(seed)")
+            let deadline = Deadline(seconds: 60)
+            let relaxation = try XCTUnwrap(try FallbackPlan.relaxation(model, options: options, deadline: deadline), "seed \(seed)")
+            for candidate in FallbackPlan.candidates(model, relaxation: relaxation.values) {
+                guard let completion = try FallbackPlan.completeByBlocks(model, proposal: candidate.values, options: options, deadline: deadline) else { continue }
+                for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
+                    XCTAssertEqual(completion.values[variable.index], completion.values[variable.index].rounded(), accuracy: 1e-6, "seed \(seed) \(candidate.name)")
+                }
+                let fixed = try XCTUnwrap(try FallbackPlan.fixedLP(model, values: completion.values, options: options, deadline: deadline))
+                XCTAssertEqual(fixed.termination, .optimal, "seed \(seed) \(candidate.name)")
+                XCTAssertGreaterThanOrEqual(try XCTUnwrap(fixed.objectiveValue), optimum * (1 - 1e-7), "seed \(seed) \(candidate.name)")
+                completed += 1
+            }
+            let incumbent = try PrimalHeuristics.relaxAndFix(model, relaxation: relaxation.values, options: options, deadline: deadline)
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(incumbent, "seed \(seed)").solution.objectiveValue ?? .nan, optimum * (1 - 1e-7))
+        }
+        XCTAssertGreaterThan(completed, 4)
+    }
+
     // MARK: Old scenarios keep their model
 
     /// Scenarios without the new keys export the same LP, byte for byte, as before issue 12's
