@@ -437,6 +437,25 @@ final class ShapesPlanTests: XCTestCase {
         XCTAssertGreaterThan(completed, 4)
     }
 
+    /// The diagnosis names section 11's limits: chat is not interruptible, so the spot rental
+    /// cannot serve it, and the API is available in 2027 only: 2028's demand has nowhere to go.
+    func testDiagnosisNamesWindowsAndSpot() throws {
+        var api = Self.api("api", price: 1, serves: ["chat"])
+        api.availableUntilIndex = 0
+        let scenario = Scenario(
+            name: "diagnosis", horizon: Self.horizon(2), workloads: [Self.workload("chat", averageRate: 1000, periods: 2)],
+            offerings: [.rental(RentalOffering(id: "spot", pricePerUnitHour: 1, commitment: .spot, throughput: ["chat": 1000])), .api(api)])
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(scenario, options: options)
+        XCTAssertEqual(plan.status, .infeasible)
+        let shortfalls = try XCTUnwrap(plan.diagnosis?.shortfalls)
+        XCTAssertEqual(shortfalls.map(\.period), ["2028"])
+        let limits = shortfalls.first?.limits ?? []
+        XCTAssertTrue(limits.contains("api is not available in 2028 (availableFrom/availableUntil)"), "\(limits)")
+        XCTAssertTrue(limits.contains("spot is a spot rental: it serves only interruptible workloads, and chat is not"), "\(limits)")
+    }
+
     // MARK: Old scenarios keep their model
 
     /// Scenarios without the new keys export the same LP, byte for byte, as before issue 12's

@@ -269,7 +269,7 @@ enum InfeasibilityDiagnosis {
                     limits.append("\(bought.id): no unit bought by its availableUntil (\(label(until))) is in service in \(labels[p])")
                 }
             case .rental(let rental):
-                if rental.commitment == .spot, !workload.interruptible, rental.throughput[workload.id] != nil || !rental.derivedServing.isEmpty {
+                if rental.commitment == .spot, !workload.interruptible, !CapacityModelBuilder.servingOptions(offering, workload: workload.id).isEmpty {
                     limits.append("\(rental.id) is a spot rental: it serves only interruptible workloads, and \(workload.id) is not")
                 }
                 guard servers.contains(o) else { continue }
