@@ -181,7 +181,7 @@ struct ScenarioValidator {
             let estimate = CapacityModelBuilder.nonzeroUpperBound(
                 periods: horizon.periods, slices: slices.count, workloads: scenario.workloads.count,
                 offerings: scenario.offerings, unservedPriced: penalty != nil, fiscalBudgets: !fiscalYears.isEmpty,
-                jobs: scenario.jobs)
+                jobs: scenario.jobs, deferrals: scenario.workloads.map(\.deferral))
             if estimate > Double(limits.maxNonzeros) {
                 let options = scenario.purchases.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
                     + scenario.rentals.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
