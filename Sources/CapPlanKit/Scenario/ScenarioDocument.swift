@@ -23,6 +23,8 @@ struct RawSlice {
     var hours: Loc<Double>?
     var share: Loc<Double>?
     var start: Loc<Double>?
+    /// `start` is written (even when it could not be read).
+    var startWritten = false
 }
 
 enum RawDemand {
@@ -400,7 +402,7 @@ struct ScenarioDocumentDecoder {
                 if let v = m["name"] { slice.name = reader.string(v.value, path + ".name") } else { sink.error(path + ".name", at: item, "required key missing: the slice's name") }
                 if let v = m["hours"] { slice.hours = reader.number(v.value, path + ".hours") } else { sink.error(path + ".hours", at: item, "required key missing: hours of the day in this slice") }
                 if let v = m["share"] { slice.share = reader.number(v.value, path + ".share") } else { sink.error(path + ".share", at: item, "required key missing: share of the day's tokens") }
-                if let v = m["start"] { slice.start = reader.number(v.value, path + ".start", expected: "expected the hour of the day the slice begins (0 <= start < 24)") }
+                if let v = m["start"] { slice.startWritten = true; slice.start = reader.number(v.value, path + ".start", expected: "expected the hour of the day the slice begins (0 <= start < 24)") }
             }
             result.append(slice)
         }

@@ -361,10 +361,10 @@ struct ScenarioValidator {
             } else { complete = false }
         }
         // Starts: all slices or none (11.2).
-        let withStart = raw.value.filter { $0.start != nil }
+        let withStart = raw.value.filter { $0.startWritten }
         if let first = withStart.first, withStart.count < raw.value.count {
             complete = false
-            for s in raw.value where s.start == nil {
+            for s in raw.value where !s.startWritten {
                 sink.error(s.path + ".start", at: s.node, "required key missing: the hour the slice begins (\(first.path) gives `start`, so every slice must)")
             }
         }
