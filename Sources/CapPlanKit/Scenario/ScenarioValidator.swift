@@ -355,7 +355,7 @@ struct ScenarioValidator {
             let hours = check(s.hours, ScenarioRules.sliceHours)
             let share = check(s.share, ScenarioRules.sliceShare)
             let start = check(s.start, Self.sliceStart)
-            if s.start != nil && start == nil { complete = false }
+            if s.startWritten && start == nil { complete = false }
             if let hours, let share, let name = s.name?.value {
                 result.append(TimeSlice(name: name, hours: hours, share: share, start: start))
             } else { complete = false }
