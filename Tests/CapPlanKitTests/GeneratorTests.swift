@@ -284,7 +284,9 @@ struct GeneratorTests {
         #expect(changes.contains { if case .factors = $0 { return true } else { return false } })
         #expect(purchases.contains { $0.availableUntilIndex != nil })
         #expect(rentals.contains { $0.availableFromIndex != nil } && apis.contains { $0.availableUntilIndex != nil })
-        #expect(rentals.contains { ($0.availableFromIndex ?? 0) < 0 })  // a window reaching before the horizon
+        // Windows reaching before and past the horizon.
+        #expect(rentals.contains { ($0.availableFromIndex ?? 0) < 0 } || apis.contains { ($0.availableFromIndex ?? 0) < 0 })
+        #expect(with.contains { s in s.rentals.contains { ($0.availableUntilIndex ?? 0) >= s.horizon.periods } })
         for s in with {
             #expect(ScenarioRules.violations(in: s).isEmpty, "\(s.name)")
             // The guaranteed API still serves every workload in every period, not as a batch API.
