@@ -117,6 +117,17 @@ struct HourlyProfileTests {
         #expect(s.hourlyProfile!.hoursInSlice[1] == (0..<5).flatMap { d in (9..<17).map { d * 24 + $0 } })
     }
 
+    @Test("a year: 8760 rows, slices in hours of the representative day")
+    func year() throws {
+        // Every fourth hour has load 3, the others 1: 2190 hours at 3 and 6570 at 1, Σ l = 6570 + 6570.
+        // η = 6570 × 24/8760 = 18 h and 2190 × 24/8760 = 6 h; σ = 6570/13140 = 0.5 each.
+        let loads = (0..<8760).map { $0 % 4 == 0 ? 3.0 : 1.0 }
+        let s = try Self.load(Self.scenario(Self.profile), files: ["p.csv": Self.csv(["chat"], [loads])])
+        #expect(s.timeSlices.map(\.hours) == [18, 6])
+        #expect(abs(s.timeSlices[0].share - 0.5) < 1e-12 && abs(s.timeSlices[1].share - 0.5) < 1e-12)
+        #expect(s.hourlyProfile?.hours == 8760 && s.hourlyProfile?.hoursInSlice[1].count == 2190)
+    }
+
     @Test("--slices replaces the scenario's count; N = rows on a day gives the hours themselves")
     func overrideCount() throws {
         let loads = (0..<24).map { Double(($0 * 7) % 24 + 1) }  // every hour a different load

@@ -129,7 +129,8 @@ enum HourlyProfile {
                 solve(jLo, j - 1, iLo, bestI)
                 solve(j + 1, jHi, bestI, iHi)
             }
-            solve(r + 1, n, r, n - 1)
+            // Only prefixes that leave an item for each later run are needed.
+            solve(r + 1, n - (runs - 1 - r), r, n - 1)
             best = next
             cut.append(from)
         }
