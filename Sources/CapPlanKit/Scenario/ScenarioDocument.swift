@@ -22,6 +22,9 @@ struct RawSlice {
     var name: Loc<String>?
     var hours: Loc<Double>?
     var share: Loc<Double>?
+    var start: Loc<Double>?
+    /// `start` is written (even when it could not be read).
+    var startWritten = false
 }
 
 enum RawDemand {
@@ -145,6 +148,8 @@ struct RawScenario {
     var discountRate: Loc<Double>?
     var capexAccounting: Loc<String>?
     var timeSlices: Loc<[RawSlice]>?
+    /// `timeSlices: {hourlyProfile: FILE, slices: N}` (docs/formulation.md 11.6).
+    var hourlyProfile: RawHourlyProfile?
     var workloads: Loc<[RawWorkload]>?
     var offerings: Loc<[RawOffering]>?
     var electricityPrice: Loc<Double>?
@@ -173,7 +178,7 @@ enum ScenarioKeys {
     static let job = ["id", "flops", "parameters", "tokens", "method", "acceleratorHours", "referenceAccelerator", "precision", "mfu",
                       "overhead", "earliestStart", "deadline", "minAccelerators"]
     static let horizon = ["start", "periods"]
-    static let slice = ["name", "hours", "share"]
+    static let slice = ["name", "hours", "share", "start"]
     static let workload = ["id", "outputShare", "model", "demand", "minReplicas", "precisions", "latency", "inputTokensPerRequest", "outputTokensPerRequest",
                            "profile", "deferrable", "interruptible", "cache"]
     static let deferrable = ["maxDelayHours"]
@@ -373,7 +378,9 @@ struct ScenarioDocumentDecoder {
 
         if let n = top["discountRate"] { raw.discountRate = reader.number(n.value, "discountRate") }
         if let n = top["capexAccounting"] { raw.capexAccounting = reader.string(n.value, "capexAccounting", expected: "expected `amortized` or `cash`") }
-        if let n = top["timeSlices"] { raw.timeSlices = slices(n.value) }
+        if let n = top["timeSlices"] {
+            if case .mapping = n.value.content { raw.hourlyProfile = hourlyProfile(n.value) } else { raw.timeSlices = slices(n.value) }
+        }
 
         if let n = top["workloads"] { raw.workloads = workloads(n.value) }
         else { sink.error("workloads", at: root, "required key missing: a list of workloads") }
@@ -427,7 +434,7 @@ struct ScenarioDocumentDecoder {
     }
 
     private func slices(_ node: DocNode) -> Loc<[RawSlice]>? {
-        guard let items = reader.list(node, "timeSlices", of: "time slices {name, hours, share}") else { return nil }
+        guard let items = reader.list(node, "timeSlices", of: "time slices {name, hours, share, start} (or a mapping {hourlyProfile: FILE.csv, slices: N})") else { return nil }
         var result: [RawSlice] = []
         for (i, item) in items.enumerated() {
             let path = "timeSlices[\(i)]"
@@ -436,6 +443,7 @@ struct ScenarioDocumentDecoder {
                 if let v = m["name"] { slice.name = reader.string(v.value, path + ".name") } else { sink.error(path + ".name", at: item, "required key missing: the slice's name") }
                 if let v = m["hours"] { slice.hours = reader.number(v.value, path + ".hours") } else { sink.error(path + ".hours", at: item, "required key missing: hours of the day in this slice") }
                 if let v = m["share"] { slice.share = reader.number(v.value, path + ".share") } else { sink.error(path + ".share", at: item, "required key missing: share of the day's tokens") }
+                if let v = m["start"] { slice.startWritten = true; slice.start = reader.number(v.value, path + ".start", expected: "expected the hour of the day the slice begins (0 <= start < 24)") }
             }
             result.append(slice)
         }

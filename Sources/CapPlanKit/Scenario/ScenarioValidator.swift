@@ -12,6 +12,8 @@ struct ScenarioValidator {
     let baseDirectory: String
     /// Data files may lie outside `baseDirectory` (absolute paths, `..`).
     let allowOutsidePaths: Bool
+    /// `--slices N`: replaces `slices` of `timeSlices: {hourlyProfile, slices}` (11.6).
+    var slicesOverride: Int? = nil
 
     static let sumTolerance = 1e-6
 
@@ -94,7 +96,8 @@ struct ScenarioValidator {
             }
         }
 
-        let slices = validateSlices(raw.timeSlices)
+        let fromProfile = raw.hourlyProfile.flatMap { validateHourlyProfile($0, workloads: raw.workloads) }
+        let slices = raw.hourlyProfile != nil ? fromProfile?.slices ?? [] : validateSlices(raw.timeSlices)
         let workloadsResult = validateWorkloads(raw.workloads, horizon: horizon)
         let offerings = validateOfferings(raw.offerings, workloads: workloadsResult, horizon: horizon, hasJobs: raw.jobs != nil)
         let jobs = validateJobs(raw.jobs, horizon: horizon, workloads: workloadsResult)
@@ -154,6 +157,7 @@ struct ScenarioValidator {
             platforms: platforms
         )
         scenario.jobs = jobs.jobs
+        if let fromProfile { applyHourlyProfile(fromProfile, to: &scenario, workloads: raw.workloads) }
 
         // Derived throughput (docs/formulation.md section 9), before the model size: each
         // precision that fits is a serving option with columns of its own.
@@ -357,14 +361,26 @@ struct ScenarioValidator {
             }
             let hours = check(s.hours, ScenarioRules.sliceHours)
             let share = check(s.share, ScenarioRules.sliceShare)
+            let start = check(s.start, Self.sliceStart)
+            if s.startWritten && start == nil { complete = false }
             if let hours, let share, let name = s.name?.value {
-                result.append(TimeSlice(name: name, hours: hours, share: share))
+                result.append(TimeSlice(name: name, hours: hours, share: share, start: start))
             } else { complete = false }
+        }
+        // Starts: all slices or none (11.2).
+        let withStart = raw.value.filter { $0.startWritten }
+        if let first = withStart.first, withStart.count < raw.value.count {
+            complete = false
+            for s in raw.value where !s.startWritten {
+                sink.error(s.path + ".start", at: s.node, "required key missing: the hour the slice begins (\(first.path) gives `start`, so every slice must)")
+            }
         }
         if complete {
             let hours = result.reduce(0) { $0 + $1.hours }
             if abs(hours - 24) > Self.sumTolerance {
                 sink.error(raw.path, at: raw.node, value: "\(hours) hours", "expected the slices' hours to sum to 24")
+            } else if !withStart.isEmpty {
+                checkTiling(result, raw)
             }
             let share = result.reduce(0) { $0 + $1.share }
             if abs(share - 1) > Self.sumTolerance {
@@ -372,6 +388,30 @@ struct ScenarioValidator {
             }
         }
         return result
+    }
+
+    /// a_s: an hour of the day.
+    static let sliceStart = ValueRule("the hour of the day the slice begins", .inclusive(0), .exclusive(24))
+
+    /// Slices with starts tile the day: sorted by start, each ends (mod 24) where the next
+    /// begins, within 1e-9 hours. With hours summing to 24, no gap also means no overlap.
+    private func checkTiling(_ slices: [TimeSlice], _ raw: Loc<[RawSlice]>) {
+        let order = slices.indices.sorted { (slices[$0].start!, $0) < (slices[$1].start!, $1) }
+        for (k, i) in order.enumerated() {
+            let j = order[(k + 1) % order.count]
+            let end = (slices[i].start! + slices[i].hours).truncatingRemainder(dividingBy: 24)
+            let gap = (slices[j].start! - end).truncatingRemainder(dividingBy: 24)
+            let off = min(abs(gap), 24 - abs(gap))
+            guard off > 1e-9 else { continue }
+            let s = raw.value[i]
+            sink.error(s.path + ".start", at: s.start?.node ?? s.node, value: s.start?.node.written,
+                       "expected the slices to tile the day without overlap: `\(slices[i].name)` covers \(hourText(slices[i].start!))"
+                        + " to \(hourText(end)) (start + hours), but the next slice by start, `\(slices[j].name)`, begins at \(hourText(slices[j].start!))")
+        }
+    }
+
+    private func hourText(_ h: Double) -> String {
+        h == h.rounded() ? String(Int(h)) : String(h)
     }
 
     // MARK: Workloads

@@ -31,7 +31,7 @@ public enum ScenarioWriter {
         line("capexAccounting: \(scenario.capexAccounting.rawValue)")
         line("timeSlices:")
         for s in scenario.timeSlices {
-            line("  - {name: \(quote(s.name)), hours: \(number(s.hours)), share: \(number(s.share))}")
+            line("  - {name: \(quote(s.name)), hours: \(number(s.hours)), share: \(number(s.share))\(s.start.map { ", start: \(number($0))" } ?? "")}")
         }
         line("workloads:")
         for w in scenario.workloads {
