@@ -43,7 +43,6 @@ final class ShapesPlanTests: XCTestCase {
 
     /// The planner's audited plan of `scenario`: its discounted cost must be `expected`.
     func assertPlanned(_ scenario: Scenario, costs expected: Double, file: StaticString = #filePath, line: UInt = #line) throws {
-        if ProcessInfo.processInfo.environment["SHAPES_NO_PLAN"] != nil { return } // TEMP
         var options = PlanOptions()
         options.baselines = false
         options.mipGap = 1e-9
