@@ -347,6 +347,7 @@ enum PlanExtraction {
                 period: labels[p], discountFactor: period.discountFactor, cost: costLines(period.cost),
                 discountedCost: costLines(period.discountedCost), fleet: fleet, rentals: rentals, workloads: workloads))
         }
+        PlanShapes.fill(&document, scenario: scenario, decisions: decisions, evaluation: evaluation)
     }
 
     // MARK: Contracts, platforms, replicas and margins (schemaVersion 2)
@@ -417,15 +418,14 @@ enum PlanExtraction {
             var contracts: [PlanDocument.Contract] = []
             for (q, units) in contractStarts(rental, decisions: decisions, evaluation: evaluation).enumerated() where units > 0 {
                 let inside = min(term, periods - q), beyond = max(0, q + term - periods)
-                // Priced at the start's factor for the whole term, the fee too (11.5).
+                // Priced at its start for the whole term (11.5); 1 without a price change.
                 let factor = priceFactor(rental.priceChange, period: q, horizon: scenario.horizon)
-                let rent = rent * factor
                 contracts.append(.init(
                     start: scenario.horizon.start.advanced(by: q).description,
                     end: scenario.horizon.start.advanced(by: q + term - 1).description,
                     units: units, termPeriods: term, termMonths: term * months, periodsBeyondHorizon: beyond,
-                    upfront: units * rental.upfrontPerUnit * factor, rentInHorizon: units * rent * Double(inside),
-                    rentBeyondHorizon: units * rent * Double(beyond)))
+                    upfront: units * rental.upfrontPerUnit * factor, rentInHorizon: units * rent * factor * Double(inside),
+                    rentBeyondHorizon: units * rent * factor * Double(beyond), priceFactor: rental.priceChange == nil ? nil : factor))
             }
             guard !contracts.isEmpty else { continue }
             result.append(.init(
