@@ -455,6 +455,33 @@ final class ShapesPlanTests: XCTestCase {
         XCTAssertTrue(limits.contains("spot is a spot rental: it serves only interruptible workloads, and chat is not"), "\(limits)")
     }
 
+    /// Drawn scenarios with every feature through the whole planner, its audit included:
+    /// whole units, `--relax`, and Benders (forced) where it applies (deferral and committed
+    /// use removed, an unserved penalty for the recourse): each plan costs the built model's
+    /// optimum.
+    func testPlannerPathsWithEveryFeature() throws {
+        for seed in UInt64(1)...8 {
+            var scenario = Self.featureScenario(seed: seed)
+            var options = PlanOptions()
+            options.baselines = false
+            options.mipGap = 1e-9
+            options.relax = seed % 4 == 3
+            let plan = try Planner.plan(scenario, options: options)
+            let expected = try XCTUnwrap(try solved(options.relax ? scenario.withIntegerUnits(false) : scenario, reductions: true), "seed \(seed)")
+            XCTAssertEqual(plan.totals?.discountedCost ?? .nan, expected, accuracy: 1e-6 * expected, "seed \(seed)")
+
+            for w in scenario.workloads.indices { scenario.workloads[w].deferral = nil }
+            scenario.offerings.removeAll { $0.id == "batch" || $0.id == "committed" }
+            scenario.policy.unservedPenaltyPerMTok = 50
+            options.relax = true
+            options.decomposition = .benders
+            let decomposed = try Planner.plan(scenario, options: options)
+            XCTAssertEqual(decomposed.solver.method, .bendersDecomposition, "seed \(seed)")
+            let optimum = try XCTUnwrap(try solved(scenario.withIntegerUnits(false), reductions: true), "seed \(seed)")
+            XCTAssertEqual(decomposed.totals?.discountedCost ?? .nan, optimum, accuracy: 1e-6 * optimum, "seed \(seed) Benders")
+        }
+    }
+
     // MARK: Old scenarios keep their model
 
     /// Scenarios without the new keys export the same LP, byte for byte, as before issue 12's
