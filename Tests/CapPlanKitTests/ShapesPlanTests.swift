@@ -460,6 +460,7 @@ final class ShapesPlanTests: XCTestCase {
     /// use removed, an unserved penalty for the recourse): each plan costs the built model's
     /// optimum.
     func testPlannerPathsWithEveryFeature() throws {
+        var fallbacks = 0
         for seed in UInt64(1)...8 {
             var scenario = Self.featureScenario(seed: seed)
             var options = PlanOptions()
@@ -469,6 +470,17 @@ final class ShapesPlanTests: XCTestCase {
             let plan = try Planner.plan(scenario, options: options)
             let expected = try XCTUnwrap(try solved(options.relax ? scenario.withIntegerUnits(false) : scenario, reductions: true), "seed \(seed)")
             XCTAssertEqual(plan.totals?.discountedCost ?? .nan, expected, accuracy: 1e-6 * expected, "seed \(seed)")
+            if !options.relax, scenario.policy.integerUnits {
+                // Stopped at the root without the rounding start: the fallback's or the root's
+                // plan, audited, whole, and never below the optimum.
+                var stopped = options
+                stopped.roundUpStart = false
+                stopped.mip.nodeLimit = 1
+                let early = try Planner.plan(scenario, options: stopped)
+                XCTAssertTrue(early.status == .optimal || early.status == .feasible, "seed \(seed): \(early.status)")
+                XCTAssertGreaterThanOrEqual(early.totals?.discountedCost ?? .nan, expected * (1 - 1e-6), "seed \(seed)")
+                if early.warnings.contains(where: { $0.contains("rounding heuristic") || $0.contains("fallback") }) { fallbacks += 1 }
+            }
 
             for w in scenario.workloads.indices { scenario.workloads[w].deferral = nil }
             scenario.offerings.removeAll { $0.id == "batch" || $0.id == "committed" }
@@ -480,6 +492,7 @@ final class ShapesPlanTests: XCTestCase {
             let optimum = try XCTUnwrap(try solved(scenario.withIntegerUnits(false), reductions: true), "seed \(seed)")
             XCTAssertEqual(decomposed.totals?.discountedCost ?? .nan, optimum, accuracy: 1e-6 * optimum, "seed \(seed) Benders")
         }
+        XCTAssertGreaterThan(fallbacks, 0, "no plan came from the fallback: its path went untested")
     }
 
     // MARK: Old scenarios keep their model
