@@ -110,6 +110,23 @@ final class ShapesPlanTests: XCTestCase {
         XCTAssertEqual(decisions.served["srv"]?["batch"]?[0][1] ?? .nan, 750, accuracy: 1e-6)
         XCTAssertTrue(decisions.deferred.isEmpty)
         try assertPlanned(scenario, costs: 15_000)
+        // Marginal cost (dailyDemand's dual). At R = 500 the optimum sits at a breakpoint
+        // (fewer batch tokens save nothing, more need units), so take R = 750: the day needs
+        // 8 (1000 n − 1500) + 16 (1000 n − 750) = 750 · 24, n = 1.75 (17,500), every slice full.
+        // One more token/s of batch's day needs 1/1000 unit more: 10 USD a year for 31.536
+        // MTok, 10,000 / 31,536 = 0.3170979... USD/MTok in either slice; chat's too (batch
+        // moves over to make room wherever it arrives).
+        scenario.workloads[1].demand = [750 * Self.year]
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(scenario, options: options)
+        XCTAssertEqual(plan.totals?.discountedCost ?? .nan, 17_500, accuracy: 1e-6)
+        for workload in ["chat", "batch"] {
+            let cost = try XCTUnwrap(plan.insights?.marginalCosts.first { $0.workload == workload })
+            XCTAssertEqual(cost.bySlice["peak"] ?? .nan, 10_000 / 31_536, accuracy: 1e-9, workload)
+            XCTAssertEqual(cost.bySlice["offpeak"] ?? .nan, 10_000 / 31_536, accuracy: 1e-9, workload)
+            XCTAssertEqual(cost.averagePerMTok, 10_000 / 31_536, accuracy: 1e-9, workload)
+        }
     }
 
     /// Four 6-hour slices starting at 0, 6, 12, 18. batch (profile 0, 1, 0, 0: all its tokens
