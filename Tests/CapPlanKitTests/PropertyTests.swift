@@ -108,6 +108,9 @@ enum PropertySupport {
             case .api(var a):
                 a.inputPricePerMTok *= k
                 a.outputPricePerMTok *= k
+                a.cachedInputPricePerMTok = a.cachedInputPricePerMTok.map { $0 * k }
+                // A committed-use minimum spend is a price too; the discount is a ratio.
+                if let c = a.committedUse { a.committedUse = CommittedUse(discount: c.discount, minSpendPerPeriod: c.minSpendPerPeriod * k) }
                 return .api(a)
             }
         }
@@ -123,7 +126,12 @@ enum PropertySupport {
     /// loader would read a reordered file: `serves` follows the workload order).
     static func reordered(_ s: Scenario, workloads: [Int], offerings: [Int], slices: [Int]) -> Scenario {
         var copy = s
-        copy.workloads = workloads.map { s.workloads[$0] }
+        // A workload's own profile is per slice, in slice order: it moves with the slices.
+        copy.workloads = workloads.map { w in
+            var workload = s.workloads[w]
+            workload.profile = workload.profile.map { profile in slices.map { profile[$0] } }
+            return workload
+        }
         let order = copy.workloads.map(\.id)
         copy.offerings = offerings.map { i in
             if case .api(var a) = s.offerings[i] {

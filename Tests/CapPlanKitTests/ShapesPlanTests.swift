@@ -43,7 +43,6 @@ final class ShapesPlanTests: XCTestCase {
 
     /// The planner's audited plan of `scenario`: its discounted cost must be `expected`.
     func assertPlanned(_ scenario: Scenario, costs expected: Double, file: StaticString = #filePath, line: UInt = #line) throws {
-        if ProcessInfo.processInfo.environment["SHAPES_NO_PLAN"] != nil { return } // TEMP
         var options = PlanOptions()
         options.baselines = false
         options.mipGap = 1e-9
@@ -111,6 +110,23 @@ final class ShapesPlanTests: XCTestCase {
         XCTAssertEqual(decisions.served["srv"]?["batch"]?[0][1] ?? .nan, 750, accuracy: 1e-6)
         XCTAssertTrue(decisions.deferred.isEmpty)
         try assertPlanned(scenario, costs: 15_000)
+        // Marginal cost (dailyDemand's dual). At R = 500 the optimum sits at a breakpoint
+        // (fewer batch tokens save nothing, more need units), so take R = 750: the day needs
+        // 8 (1000 n − 1500) + 16 (1000 n − 750) = 750 · 24, n = 1.75 (17,500), every slice full.
+        // One more token/s of batch's day needs 1/1000 unit more: 10 USD a year for 31.536
+        // MTok, 10,000 / 31,536 = 0.3170979... USD/MTok in either slice; chat's too (batch
+        // moves over to make room wherever it arrives).
+        scenario.workloads[1].demand = [750 * Self.year]
+        var options = PlanOptions()
+        options.baselines = false
+        let plan = try Planner.plan(scenario, options: options)
+        XCTAssertEqual(plan.totals?.discountedCost ?? .nan, 17_500, accuracy: 1e-6)
+        for workload in ["chat", "batch"] {
+            let cost = try XCTUnwrap(plan.insights?.marginalCosts.first { $0.workload == workload })
+            XCTAssertEqual(cost.bySlice["peak"] ?? .nan, 10_000 / 31_536, accuracy: 1e-9, workload)
+            XCTAssertEqual(cost.bySlice["offpeak"] ?? .nan, 10_000 / 31_536, accuracy: 1e-9, workload)
+            XCTAssertEqual(cost.averagePerMTok, 10_000 / 31_536, accuracy: 1e-9, workload)
+        }
     }
 
     /// Four 6-hour slices starting at 0, 6, 12, 18. batch (profile 0, 1, 0, 0: all its tokens
@@ -454,6 +470,46 @@ final class ShapesPlanTests: XCTestCase {
         let limits = shortfalls.first?.limits ?? []
         XCTAssertTrue(limits.contains("api is not available in 2028 (availableFrom/availableUntil)"), "\(limits)")
         XCTAssertTrue(limits.contains("spot is a spot rental: it serves only interruptible workloads, and chat is not"), "\(limits)")
+    }
+
+    /// Drawn scenarios with every feature through the whole planner, its audit included:
+    /// whole units, `--relax`, and Benders (forced) where it applies (deferral and committed
+    /// use removed, an unserved penalty for the recourse): each plan costs the built model's
+    /// optimum.
+    func testPlannerPathsWithEveryFeature() throws {
+        var fallbacks = 0
+        for seed in UInt64(1)...8 {
+            var scenario = Self.featureScenario(seed: seed)
+            var options = PlanOptions()
+            options.baselines = false
+            options.mipGap = 1e-9
+            options.relax = seed % 4 == 3
+            let plan = try Planner.plan(scenario, options: options)
+            let expected = try XCTUnwrap(try solved(options.relax ? scenario.withIntegerUnits(false) : scenario, reductions: true), "seed \(seed)")
+            XCTAssertEqual(plan.totals?.discountedCost ?? .nan, expected, accuracy: 1e-6 * expected, "seed \(seed)")
+            if !options.relax, scenario.policy.integerUnits {
+                // Stopped at the root without the rounding start: the fallback's or the root's
+                // plan, audited, whole, and never below the optimum.
+                var stopped = options
+                stopped.roundUpStart = false
+                stopped.mip.nodeLimit = 1
+                let early = try Planner.plan(scenario, options: stopped)
+                XCTAssertTrue(early.status == .optimal || early.status == .feasible, "seed \(seed): \(early.status)")
+                XCTAssertGreaterThanOrEqual(early.totals?.discountedCost ?? .nan, expected * (1 - 1e-6), "seed \(seed)")
+                if early.warnings.contains(where: { $0.contains("rounding heuristic") || $0.contains("fallback") }) { fallbacks += 1 }
+            }
+
+            for w in scenario.workloads.indices { scenario.workloads[w].deferral = nil }
+            scenario.offerings.removeAll { $0.id == "batch" || $0.id == "committed" }
+            scenario.policy.unservedPenaltyPerMTok = 50
+            options.relax = true
+            options.decomposition = .benders
+            let decomposed = try Planner.plan(scenario, options: options)
+            XCTAssertEqual(decomposed.solver.method, .bendersDecomposition, "seed \(seed)")
+            let optimum = try XCTUnwrap(try solved(scenario.withIntegerUnits(false), reductions: true), "seed \(seed)")
+            XCTAssertEqual(decomposed.totals?.discountedCost ?? .nan, optimum, accuracy: 1e-6 * optimum, "seed \(seed) Benders")
+        }
+        XCTAssertGreaterThan(fallbacks, 0, "no plan came from the fallback: its path went untested")
     }
 
     // MARK: Old scenarios keep their model

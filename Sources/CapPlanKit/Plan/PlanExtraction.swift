@@ -47,9 +47,14 @@ enum PlanExtraction {
         // form; the flows trimmed to the demand first), or over the day the day's tokens (day
         // form): the excess beyond that is trimmed the same way.
         let hours = scenario.timeSlices.map(\.hours)
+        // An API whose committed-use contract is taken costs max(S, (1 − δ) list) a period: below
+        // its minimum spend a token there is free too, and the solver may send it more than the
+        // demand. Trimming that (after the self-run columns) leaves the cost at S and the rows met.
+        let committed = Set(index.commitments.filter { solution[$0.taken] > 0.5 }.map(\.offering))
         for w in scenario.workloads.indices {
             let pairs = index.servingPairs.indices.filter { index.servingPairs[$0].workload == w }
-            let free = pairs.filter { index.servingPairs[$0].throughput != nil }
+            let free = pairs.filter { index.servingPairs[$0].throughput == nil && committed.contains(index.servingPairs[$0].offering) }
+                + pairs.filter { index.servingPairs[$0].throughput != nil }
             /// Takes `excess` tokens/s off slice k's free columns, then its unserved; returns what is left.
             func trim(_ k: Int, _ excess: Double) -> Double {
                 var excess = excess
