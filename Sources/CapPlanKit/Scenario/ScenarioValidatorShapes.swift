@@ -1,5 +1,6 @@
-// Pass 2 for the keys of issue 12 (docs/formulation.md section 11, docs/scenario-format.md
-// "Workload shapes, spot and batch, caching, prices that move"): a workload's `profile`,
+// Pass 2 for the keys of issue 12 (docs/formulation.md section 11; docs/scenario-format.md
+// "Workload shapes", "Spot rentals and batch APIs", "Prices that move, windows and committed
+// use"): a workload's `profile`,
 // `deferrable`, `interruptible` and `cache`, and the offerings' price changes, availability
 // windows, spot availability, cached-input prices and committed-use contracts. The rules that
 // tie offerings to workloads (spot serves interruptible workloads, batch APIs serve workloads
