@@ -27,9 +27,14 @@ struct GenerateCommand: ParsableCommand {
           help: "Let the seed give some tiny and small scenarios one or two training or fine-tuning jobs (docs/scale-suite.md).")
     var jobs = true
 
+    @Flag(inversion: .prefixedNo,
+          help: "Let the seed give some tiny and small scenarios workload profiles, deferrable and interruptible workloads, spot rentals, batch APIs, caching, moving prices, availability windows and committed-use APIs (docs/scale-suite.md).")
+    var shapes = true
+
     func run() throws {
         let generator = ScenarioGenerator(
-            size: size, seed: seed, procurementFeatures: procurement, servingFeatures: precisions, trainingFeatures: jobs)
+            size: size, seed: seed, procurementFeatures: procurement, servingFeatures: precisions, trainingFeatures: jobs,
+            shapeFeatures: shapes)
         let text = ScenarioWriter.yaml(generator.scenario())
         if let output { try SafeOutput.write(text, to: output) } else { try Console.out(text) }
     }

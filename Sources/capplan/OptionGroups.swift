@@ -13,8 +13,12 @@ struct ScenarioInput: ParsableArguments {
     @Option(name: .customLong("max-nonzeros"), help: "Refuse scenarios whose model would have more nonzeros than this.")
     var maxNonzeros: Int?
 
+    @Option(help: "Build this many time slices from the scenario's hourly profile (timeSlices: {hourlyProfile, slices}), instead of its `slices`.")
+    var slices: Int?
+
     func validate() throws {
         if let maxNonzeros, maxNonzeros <= 0 { throw ValidationError("--max-nonzeros must be positive, got \(maxNonzeros)") }
+        if let slices, slices < 1 { throw ValidationError("--slices must be at least 1, got \(slices)") }
     }
 
     /// Loads and validates the scenario; on invalid input prints every diagnostic and fails with 2.
@@ -23,8 +27,13 @@ struct ScenarioInput: ParsableArguments {
         if let maxNonzeros { limits.maxNonzeros = maxNonzeros }
         Inputs.register(scenario)
         do {
-            let loaded = try ScenarioLoader.load(path: scenario, limits: limits, allowOutsidePaths: allowOutsidePaths)
+            let loaded = try ScenarioLoader.load(path: scenario, limits: limits, allowOutsidePaths: allowOutsidePaths, slices: slices)
             for warning in loaded.warnings { Console.err(warning.description) }
+            if let slices, loaded.scenario.hourlyProfile == nil {
+                throw CommandFailure.invalidInput(
+                    "--slices \(slices) needs time slices built from an hourly profile (timeSlices: {hourlyProfile: FILE.csv, slices: N});"
+                        + " \(scenario == "-" ? "<stdin>" : scenario) lists its slices")
+            }
             return loaded.scenario
         } catch let error as ScenarioLoadError {
             Console.err(error.description)

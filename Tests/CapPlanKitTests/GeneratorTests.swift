@@ -127,7 +127,7 @@ struct GeneratorTests {
             let off = ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario()
             #expect(!Self.usesProcurement(off), "size \(size) seed \(seed)")
             // The features come from a stream of their own: with them reset, the scenario is the same.
-            var on = ScenarioGenerator(size: size, seed: seed, servingFeatures: false, trainingFeatures: false).scenario()
+            var on = ScenarioGenerator(size: size, seed: seed, servingFeatures: false, trainingFeatures: false, shapeFeatures: false).scenario()
             on.platforms = []
             on.budget.fiscalYears = []
             for i in on.workloads.indices { on.workloads[i].minReplicas = 1 }
@@ -176,10 +176,10 @@ struct GeneratorTests {
     @Test("switched off, precisions leave every scenario as it was", arguments: ScenarioSize.allCases)
     func servingOff(size: ScenarioSize) {
         for seed: UInt64 in 1...(size == .tiny ? 200 : 10) {
-            let off = ScenarioGenerator(size: size, seed: seed, servingFeatures: false).scenario()
+            let off = ScenarioGenerator(size: size, seed: seed, servingFeatures: false, shapeFeatures: false).scenario()
             #expect(!Self.usesServing(off), "size \(size) seed \(seed)")
             #expect(!Self.usesServing(ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario()))
-            let on = ScenarioGenerator(size: size, seed: seed).scenario()
+            let on = ScenarioGenerator(size: size, seed: seed, shapeFeatures: false).scenario()
             guard Self.usesServing(on) else {
                 #expect(on == off, "size \(size) seed \(seed)")
                 continue
@@ -222,6 +222,83 @@ struct GeneratorTests {
             }
             let loaded = try Self.roundTrip(s)
             #expect(loaded.scenario == s, "\(s.name)")
+        }
+    }
+
+    /// True when `s` uses any issue-12 feature.
+    static func usesShapes(_ s: Scenario) -> Bool {
+        s.timeSlices.contains { $0.start != nil }
+            || s.workloads.contains { $0.profile != nil || $0.deferral != nil || $0.interruptible || $0.cache != nil }
+            || s.purchases.contains { $0.priceChange != nil || $0.availableUntilIndex != nil }
+            || s.rentals.contains { $0.commitment == .spot || $0.priceChange != nil || $0.availableFromIndex != nil || $0.availableUntilIndex != nil }
+            || s.apis.contains {
+                $0.batch || $0.cachedInputPricePerMTok != nil || $0.committedUse != nil || $0.priceChange != nil
+                    || $0.availableFromIndex != nil || $0.availableUntilIndex != nil
+            }
+    }
+
+    @Test("switched off, the issue-12 features leave every scenario as it was; larger sizes never get them", arguments: ScenarioSize.allCases)
+    func shapesOff(size: ScenarioSize) {
+        for seed: UInt64 in 1...(size == .tiny ? 200 : 10) {
+            let off = ScenarioGenerator(size: size, seed: seed, shapeFeatures: false).scenario()
+            #expect(!Self.usesShapes(off), "size \(size) seed \(seed)")
+            #expect(!Self.usesShapes(ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario()))
+            let on = ScenarioGenerator(size: size, seed: seed).scenario()
+            guard Self.usesShapes(on) else {
+                #expect(on == off, "size \(size) seed \(seed)")
+                continue
+            }
+            #expect(size == .tiny || size == .small, "size \(size) seed \(seed)")
+            // The draws before the features are the same: calendar, demand, site, policy, budgets,
+            // jobs, offering ids; purchases differ only in their moving prices and end dates.
+            #expect(on.horizon == off.horizon && on.site == off.site && on.policy == off.policy && on.budget == off.budget)
+            #expect(on.jobs == off.jobs && on.platforms == off.platforms)
+            #expect(on.timeSlices.map { TimeSlice(name: $0.name, hours: $0.hours, share: $0.share) } == off.timeSlices)
+            #expect(on.workloads.map(\.demand) == off.workloads.map(\.demand) && on.workloads.map(\.outputShare) == off.workloads.map(\.outputShare))
+            #expect(on.offerings.map(\.id) == off.offerings.map(\.id))
+            let purchases = on.purchases.map { p -> PurchaseOffering in
+                var p = p
+                p.priceChange = nil; p.availableUntilIndex = nil
+                return p
+            }
+            #expect(purchases == off.purchases, "size \(size) seed \(seed)")
+        }
+    }
+
+    @Test("tiny scenarios cover every issue-12 feature, in a modest share, within the rules and feasible by construction")
+    func tinyShapesMix() {
+        let all = (1...300).map { ScenarioGenerator(size: .tiny, seed: UInt64($0)).scenario() }
+        let with = all.filter(Self.usesShapes)
+        let share = Double(with.count) / Double(all.count)
+        #expect(share >= 0.25 && share <= 0.55, "share \(share)")
+        let workloads = with.flatMap(\.workloads), purchases = with.flatMap(\.purchases), rentals = with.flatMap(\.rentals)
+        let apis = with.flatMap(\.apis)
+        #expect(workloads.contains { $0.profile != nil })
+        #expect(workloads.contains { $0.deferral?.withinDay == true } && workloads.contains { $0.deferral?.withinDay == false })
+        #expect(workloads.contains { $0.interruptible } && rentals.contains { $0.commitment == .spot && $0.availability < 1 })
+        #expect(apis.contains { $0.batch })
+        #expect(workloads.contains { ($0.cache?.prefillShare ?? 0) > 0 } && workloads.contains { $0.cache?.prefillShare == 0 })
+        #expect(apis.contains { $0.cachedInputPricePerMTok != nil } && apis.contains { $0.committedUse != nil })
+        let changes = purchases.compactMap(\.priceChange) + rentals.compactMap(\.priceChange) + apis.compactMap(\.priceChange)
+        #expect(changes.contains { if case .declinePerYear = $0 { return true } else { return false } })
+        #expect(changes.contains { if case .factors = $0 { return true } else { return false } })
+        #expect(purchases.contains { $0.availableUntilIndex != nil })
+        #expect(rentals.contains { $0.availableFromIndex != nil } && apis.contains { $0.availableUntilIndex != nil })
+        // Windows reaching before and past the horizon.
+        #expect(rentals.contains { ($0.availableFromIndex ?? 0) < 0 } || apis.contains { ($0.availableFromIndex ?? 0) < 0 })
+        #expect(with.contains { s in s.rentals.contains { ($0.availableUntilIndex ?? 0) >= s.horizon.periods } })
+        for s in with {
+            #expect(ScenarioRules.violations(in: s).isEmpty, "\(s.name)")
+            // The guaranteed API still serves every workload in every period, not as a batch API.
+            #expect(s.apis.contains { $0.serves.count == s.workloads.count && !$0.batch && $0.availableFromIndex == nil && $0.availableUntilIndex == nil })
+            // Windows shorter than a day have slices on the clock; spot and batch serve only whom they may.
+            if s.workloads.contains(where: { $0.deferral?.withinDay == false }) { #expect(s.timeSlices.allSatisfy { $0.start != nil }) }
+            for r in s.rentals where r.commitment == .spot {
+                #expect(r.throughput.keys.allSatisfy { id in s.workloads.contains { $0.id == id && $0.interruptible } }, "\(s.name)")
+            }
+            for a in s.apis where a.batch {
+                #expect(a.serves.allSatisfy { id in s.workloads.contains { $0.id == id && $0.deferral?.withinDay == true } }, "\(s.name)")
+            }
         }
     }
 

@@ -279,9 +279,10 @@ final class TrainingJobInputTests: XCTestCase {
     func testGeneratorEmitsValidJobsAndLeavesOtherDrawsAlone() throws {
         var withJobs = 0
         for seed in 1...40 {
-            let generator = ScenarioGenerator(size: .tiny, seed: UInt64(seed))
+            // Without issue 12's draws, which keep spot rentals and windows off the jobs' rentals.
+            let generator = ScenarioGenerator(size: .tiny, seed: UInt64(seed), shapeFeatures: false)
             let s = generator.scenario()
-            var without = ScenarioGenerator(size: .tiny, seed: UInt64(seed), trainingFeatures: false).scenario()
+            var without = ScenarioGenerator(size: .tiny, seed: UInt64(seed), trainingFeatures: false, shapeFeatures: false).scenario()
             XCTAssertTrue(without.jobs.isEmpty)
             guard !s.jobs.isEmpty else {
                 XCTAssertEqual(s, without, "seed \(seed)")

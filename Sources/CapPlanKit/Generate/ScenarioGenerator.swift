@@ -108,13 +108,24 @@ public struct ScenarioGenerator: Sendable {
     /// off, every scenario is exactly what it was before. Defaults to `procurementFeatures`,
     /// like `servingFeatures`.
     public let trainingFeatures: Bool
+    /// Whether tiny and small scenarios may get the issue-12 features (docs/formulation.md
+    /// section 11): workload profiles, deferrable and interruptible workloads, spot rentals,
+    /// batch APIs, caching, moving prices, availability windows and committed-use APIs. Which
+    /// do, the seed decides (`shapeShare` of them, each feature with its own chance and its own
+    /// stream); off, every scenario is exactly what it was before. Defaults to
+    /// `procurementFeatures`, like `servingFeatures`.
+    public let shapeFeatures: Bool
 
-    public init(size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true, servingFeatures: Bool? = nil, trainingFeatures: Bool? = nil) {
+    public init(
+        size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true, servingFeatures: Bool? = nil, trainingFeatures: Bool? = nil,
+        shapeFeatures: Bool? = nil
+    ) {
         self.size = size
         self.seed = seed
         self.procurementFeatures = procurementFeatures
         self.servingFeatures = servingFeatures ?? procurementFeatures
         self.trainingFeatures = trainingFeatures ?? procurementFeatures
+        self.shapeFeatures = shapeFeatures ?? procurementFeatures
     }
 
     /// Share of generated scenarios that use the issue-11 features: modest, since each adds
@@ -131,6 +142,9 @@ public struct ScenarioGenerator: Sendable {
     /// Share of tiny and small scenarios with jobs (with `trainingFeatures`). Larger sizes get
     /// none, so that the scale suite's timings stay comparable with earlier runs.
     public static let trainingShare = 0.3
+    /// Share of tiny and small scenarios with issue-12 features (with `shapeFeatures`). Larger
+    /// sizes get none, so that the scale suite's timings stay comparable with earlier runs.
+    public static let shapeShare = 0.4
 
     static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
     static let purchaseNames: [(id: String, accelerator: String)] = [
@@ -353,6 +367,12 @@ public struct ScenarioGenerator: Sendable {
             policy: Policy(integerUnits: integerUnits, utilizationCap: utilizationCap, unservedPenaltyPerMTok: penalty),
             platforms: platforms)
         scenario.jobs = jobs
+        // Issue-12 features, after everything else and each from a stream of its own, so that
+        // every draw above stays as it was; before the derivations, which spot rentals change.
+        if shapeFeatures, size == .tiny || size == .small {
+            var hrng = shapeStream(0)
+            if hrng.chance(Self.shapeShare) { addShapes(to: &scenario) }
+        }
         // The options of workloads with precisions and the jobs' pools, as the loader derives them.
         ServingDerivation.derive(&scenario)
         TrainingDerivation.derive(&scenario)

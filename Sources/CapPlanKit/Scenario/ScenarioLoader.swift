@@ -10,10 +10,13 @@ public enum ScenarioLoader {
 
     /// Loads a scenario file: `.yaml`/`.yml` as YAML, `.json` as JSON, `-` = standard input
     /// (JSON when it starts with `{` or `[`, YAML otherwise). Data files the scenario names
-    /// (demand CSV) must lie inside the scenario's directory (for standard input, the current
-    /// directory) unless `allowOutsidePaths`. Throws `ScenarioLoadError` only.
+    /// (demand CSV, hourly profile) must lie inside the scenario's directory (for standard input, the current
+    /// directory) unless `allowOutsidePaths`. `slices` (`--slices N`) replaces the slice count
+    /// of `timeSlices: {hourlyProfile, slices}` and means nothing to a scenario that lists its
+    /// slices (callers check `Scenario.hourlyProfile`). Throws `ScenarioLoadError` only.
     public static func load(
-        path: String, catalog: Catalog = .builtIn, limits: ScenarioLimits = .default, allowOutsidePaths: Bool = false
+        path: String, catalog: Catalog = .builtIn, limits: ScenarioLimits = .default, allowOutsidePaths: Bool = false,
+        slices: Int? = nil
     ) throws -> LoadedScenario {
         if path == "-" {
             let bytes: [UInt8]
@@ -25,7 +28,7 @@ public enum ScenarioLoader {
                 throw single(file: "<stdin>", "expected UTF-8 text on standard input")
             }
             return try load(text: text, fileName: "-", baseDirectory: FileManager.default.currentDirectoryPath, catalog: catalog,
-                            limits: limits, allowOutsidePaths: allowOutsidePaths)
+                            limits: limits, allowOutsidePaths: allowOutsidePaths, slices: slices)
         }
         _ = try format(of: path)  // refuse other extensions before reading
         let bytes: [UInt8]
@@ -38,15 +41,15 @@ public enum ScenarioLoader {
         }
         let base = (path as NSString).deletingLastPathComponent
         return try load(text: text, fileName: path, baseDirectory: base.isEmpty ? "." : base, catalog: catalog, limits: limits,
-                        allowOutsidePaths: allowOutsidePaths)
+                        allowOutsidePaths: allowOutsidePaths, slices: slices)
     }
 
     /// Loads scenario text; the format comes from `fileName`'s extension (`-` = detect).
     /// `baseDirectory` resolves relative data file paths, which must stay inside it unless
-    /// `allowOutsidePaths`.
+    /// `allowOutsidePaths`. `slices`: as for `load(path:)`.
     public static func load(
         text: String, fileName: String, baseDirectory: String, catalog: Catalog = .builtIn, limits: ScenarioLimits = .default,
-        allowOutsidePaths: Bool = false
+        allowOutsidePaths: Bool = false, slices: Int? = nil
     ) throws -> LoadedScenario {
         let format = try format(of: fileName, text: text)
         let display = fileName == "-" ? "<stdin>" : fileName
@@ -69,7 +72,7 @@ public enum ScenarioLoader {
         var scenario: Scenario?
         if let raw {
             scenario = ScenarioValidator(sink: sink, catalog: catalog, limits: limits, baseDirectory: baseDirectory,
-                                         allowOutsidePaths: allowOutsidePaths).validate(raw)
+                                         allowOutsidePaths: allowOutsidePaths, slicesOverride: slices).validate(raw)
         }
         if sink.hasErrors || scenario == nil {
             var errors = sink.errors
