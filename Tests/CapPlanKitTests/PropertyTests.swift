@@ -91,7 +91,8 @@ enum PropertySupport {
     static func isAPI(_ o: Offering) -> Bool { if case .api = o { return true } else { return false } }
 
     /// Every price multiplied by k: unit prices, opex, electricity, rentals and their upfront
-    /// fees, APIs, platform costs, penalty; and the budgets, which are in USD too (otherwise the
+    /// fees, APIs (cached input prices and committed minimum spends too), platform costs,
+    /// penalty; and the budgets, which are in USD too (otherwise the
     /// same budget would buy less).
     static func scalePrices(_ s: Scenario, by k: Double) -> Scenario {
         var copy = s
@@ -108,6 +109,8 @@ enum PropertySupport {
             case .api(var a):
                 a.inputPricePerMTok *= k
                 a.outputPricePerMTok *= k
+                a.cachedInputPricePerMTok = a.cachedInputPricePerMTok.map { $0 * k }
+                a.committedUse = a.committedUse.map { CommittedUse(discount: $0.discount, minSpendPerPeriod: $0.minSpendPerPeriod * k) }
                 return .api(a)
             }
         }
@@ -124,6 +127,8 @@ enum PropertySupport {
     static func reordered(_ s: Scenario, workloads: [Int], offerings: [Int], slices: [Int]) -> Scenario {
         var copy = s
         copy.workloads = workloads.map { s.workloads[$0] }
+        // A workload's own profile is in slice order (docs/formulation.md 11.1).
+        for w in copy.workloads.indices { copy.workloads[w].profile = copy.workloads[w].profile.map { p in slices.map { p[$0] } } }
         let order = copy.workloads.map(\.id)
         copy.offerings = offerings.map { i in
             if case .api(var a) = s.offerings[i] {
