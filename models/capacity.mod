@@ -37,6 +37,16 @@
  * The formulation names both the pool column and the one-pool row `jobPool`; MathProg needs
  * distinct names, so the column is `jobPoolChosen` here (the row keeps `jobPool`).
  * With jobs the model also prints TRAIN <job> <offering> <period> <slice> <accelerators>.
+ * Section 11 (each off unless the data sets it, so old data gives the model of sections 1-10):
+ * per-workload shares sigma_w; deferrable workloads ALWAYS in the window form, with their reach
+ * sets computed here from the slices' starts and H (the builder eliminates the flows of
+ * day-deferrable workloads; the twin keeps them, so agreement checks the elimination) and the
+ * serving bound Mserv in place of r in the rows x <= r * binary; spot rentals (in ONDEMAND) with
+ * availability avail; caching (kappa, beta: tau' = tau / (1 - kappa beta); cin: the cached input
+ * price in psi); price factors pf on every price; availability windows avail_from, avail_until
+ * (no variable outside: bounds at 0); committed-use contracts kappa_a (binary) with the discount
+ * earned and the shortfall paid. With contracts it prints APICOMMIT <label> <s - e> per period
+ * and TAKE <api> for each contract taken.
  */
 
 /* ---------------------------------------------------------------- calendar */
@@ -61,8 +71,27 @@ param sigma{SLICES} >= 0;             # share of the day's tokens in slice s (su
 set WORKLOADS;
 param phi{WORKLOADS} >= 0, <= 1;      # output share of tokens
 param D{WORKLOADS, PERIODS} >= 0;     # tokens demanded in period p
+# sigma_ws: the workload's own share of the day in slice s (11.1), else the slice's
+param sigma_w{w in WORKLOADS, s in SLICES} >= 0 default sigma[s];
 # demand rate, tokens/s
-param r{w in WORKLOADS, p in PERIODS, s in SLICES} := D[w,p] * sigma[s] / (d * eta[s] * 3600);
+param r{w in WORKLOADS, p in PERIODS, s in SLICES} := D[w,p] * sigma_w[w,s] / (d * eta[s] * 3600);
+
+/* deferrable workloads (11.2): H hours a token may wait; slices start at start[s] */
+set DEFER within WORKLOADS default {};
+param H{DEFER} > 0;
+param start{SLICES} >= 0, < 24 default 0;
+param gap{t in SLICES, t2 in SLICES} := (start[t2] - start[t]) mod 24;
+param gapEnd{t in SLICES, t2 in SLICES} := (start[t2] + eta[t2] - start[t] - eta[t]) mod 24;
+# (w, s, s2): tokens of w demanded in s may be served in s2 (always s itself; every slice when H >= 24)
+set reach := {w in DEFER, t in SLICES, t2 in SLICES:
+              t = t2 or H[w] >= 24 or max(gap[t,t2], gapEnd[t,t2]) <= H[w] + 1e-9};
+# the largest rate w can usefully be served at in s2 (r for a workload that is not deferrable)
+param Mserv{w in WORKLOADS, p in PERIODS, t2 in SLICES} :=
+    if w in DEFER then sum{t in SLICES: (w,t,t2) in reach} eta[t] * r[w,p,t] / eta[t2] else r[w,p,t2];
+
+/* caching (11.4): hit rate of input tokens, prefill share of self-hosted serving time */
+param kappa{WORKLOADS} >= 0, <= 1 default 0;
+param beta{WORKLOADS} >= 0, < 1 default 0;
 
 /* ---------------------------------------------------------------- site and budget */
 param electricity >= 0;               # USD per kWh
@@ -77,21 +106,23 @@ param L{BUY} integer >= 1;            # lifetime, periods
 param k{BUY} >= 0;                    # IT power per unit, kW
 param g{BUY} >= 0;                    # fixed opex per unit and period in service, USD
 param q0{BUY} integer >= 1;           # first arrival period: max(availableFrom index, 1 + lead time)
+param q1{BUY} integer default P;      # last arrival period (availableUntil, 11.5); may fall outside 1..P
 param bmax{BUY} default Infinity;     # maxUnitsPerPeriod
 param existing{BUY} >= 0;             # units owned at the start
 param existingPeriods{BUY} integer >= 0;      # periods they remain in service
 param e{o in BUY, p in PERIODS} := if p <= existingPeriods[o] then existing[o] else 0;
 # purchase o may arrive in period q
-set ARRIVALS := {o in BUY, q in PERIODS: q >= q0[o]};
+set ARRIVALS := {o in BUY, q in PERIODS: q >= q0[o] and q <= q1[o]};
 
 /* ---------------------------------------------------------------- rentals */
 set RESERVED;                         # commitment: period (units reserved for a whole period)
-set ONDEMAND;                         # commitment: none (average units per slice)
+set ONDEMAND;                         # commitment: none or spot (average units per slice)
 set RENT := RESERVED union ONDEMAND;
 param pi{RENT} >= 0;                  # USD per unit-hour
 param mmax{RENT} default Infinity;    # maxUnits
 param T{RESERVED} integer >= 1 default 1;     # contract term, periods (8.1)
 param upfront{RESERVED} >= 0 default 0;       # USD per unit when a contract starts
+param avail{ONDEMAND} > 0, <= 1 default 1;    # alpha_o: share of a spot rental's hours that work (11.3)
 
 /* ---------------------------------------------------------------- APIs */
 set API;
@@ -99,11 +130,34 @@ param pin{API} >= 0;                  # USD per million input tokens
 param pout{API} >= 0;                 # USD per million output tokens
 param maxTPS{API} default Infinity;   # rate limit over all workloads, tokens/s
 set APISERVE within {API, WORKLOADS}; # (a, w): API a serves workload w
+param cin{a in API} >= 0 default pin[a];      # USD per million cached input tokens (11.4)
+
+/* prices that move and availability windows (11.5), 1-based periods; may fall outside 1..P */
+param pf{BUY union RENT union API, PERIODS} > 0 default 1;
+param avail_from{RENT union API} integer default 1;
+param avail_until{RENT union API} integer default P;
+param open{o in RENT union API, p in PERIODS} := if p >= avail_from[o] and p <= avail_until[o] then 1 else 0;
+# psi_awp * 10^6: USD per million tokens sent to a in p (written like section 4's coefficient,
+# so data without caching and price factors gives its coefficients bit for bit)
+param price{(a,w) in APISERVE, p in PERIODS} :=
+    pf[a,p] * ((1 - phi[w]) * ((1 - kappa[w]) * pin[a] + kappa[w] * cin[a]) + phi[w] * pout[a]);
+# the offering's prices move: a reserved rental's rent is then priced per contract start
+param priced{o in BUY union RENT union API} := if exists{p in PERIODS} pf[o,p] <> 1 then 1 else 0;
+
+/* committed-use contracts (11.5) */
+set COMMIT within API default {};
+param cdisc{COMMIT} > 0, < 1;         # delta_a: discount on the list spend
+param cmin{COMMIT} >= 0;              # S_a: USD at least per period in the window
+# list spend of everything the API can usefully serve in p
+param Bspend{a in COMMIT, p in PERIODS} :=
+    sum{(a,w) in APISERVE, t in SLICES} d * eta[t] * 3600 / 1e6 * price[a,w,p] * min(Mserv[w,p,t], maxTPS[a]);
 
 /* ---------------------------------------------------------------- throughput (section 9) */
 set PRECISIONS := {'given', 'bf16', 'fp8', 'int8', 'fp4', 'int4'};
 set CANSERVE within {BUY union RENT, WORKLOADS, PRECISIONS};  # (o, w, pr): a serving option
 param tau{CANSERVE} > 0;              # tokens/s per unit with the option
+# tau': with cached prefixes skipping their prefill (11.4); every capacity and replica row uses it
+param taup{(o,w,pr) in CANSERVE} := tau[o,w,pr] / (1 - kappa[w] * beta[w]);
 # the workloads pool o can serve, through any option
 set SERVES{o in BUY union RENT} := setof{(o2,w,pr) in CANSERVE: o2 = o} w;
 
@@ -127,9 +181,9 @@ set SPAREPOOLS := {o in BUY union RESERVED: spare[o] > 0};
 set PLATFORMS;                        # platforms with a cost entry
 param adoption{PLATFORMS} >= 0;       # A_k, USD once
 param yearly{PLATFORMS} >= 0;         # Y_k, USD a year in use
-set ONPLATFORM within {PLATFORMS, BUY union RENT};  # (pf, o): offering o runs on platform pf
+set ONPLATFORM within {PLATFORMS, BUY union RENT};  # (pl, o): offering o runs on platform pl
 # adopted before the horizon: a purchase of k has existing units
-param preAdopted{pf in PLATFORMS} := if exists{o in BUY: (pf,o) in ONPLATFORM} existing[o] > 0 then 1 else 0;
+param preAdopted{pl in PLATFORMS} := if exists{o in BUY: (pl,o) in ONPLATFORM} existing[o] > 0 then 1 else 0;
 
 /* ---------------------------------------------------------------- training jobs (section 10) */
 set JOBS default {};                  # training and fine-tuning jobs
@@ -154,17 +208,21 @@ var b{(o,q) in ARRIVALS} >= 0, <= bmax[o];          # units of o arriving in q
 var bWhole{(o,q) in ARRIVALS: integerUnits} integer; # integrality of b
 var n{BUY, PERIODS} >= 0;                             # units of o in service in p
 var m{o in RESERVED, p in PERIODS} >= 0, <= mmax[o];  # reserved units under contract
-var v{o in RESERVED, q in PERIODS} >= 0;              # units whose contract starts in q
+var v{o in RESERVED, q in PERIODS} >= 0, <= if open[o,q] then Infinity else 0;   # units whose contract starts in q (only in o's window)
 var vWhole{o in RESERVED, q in PERIODS: integerUnits} integer;  # integrality of v
-var ms{o in ONDEMAND, p in PERIODS, s in SLICES} >= 0, <= mmax[o];  # on-demand units
+var ms{o in ONDEMAND, p in PERIODS, s in SLICES} >= 0, <= if open[o,p] then mmax[o] else 0;  # on-demand and spot units
 var x{(o,w,pr) in CANSERVE, p in PERIODS, s in SLICES} >= 0;    # tokens/s served by o with option pr
-var y{(a,w) in APISERVE, p in PERIODS, s in SLICES} >= 0;       # tokens/s sent to API a
+var y{(a,w) in APISERVE, p in PERIODS, s in SLICES} >= 0, <= if open[a,p] then Infinity else 0;   # tokens/s sent to API a
+var defer{(w,t,t2) in reach, p in PERIODS} >= 0;   # f_wpss' (f names the fiscal years here): tokens/s of w's slice-t demand served in t2, averaged over t's hours (11.2)
+var kappa_a{COMMIT} binary;                      # the committed-use contract of a is taken
+var earned{a in COMMIT, p in PERIODS: open[a,p]} >= 0;     # e_ap: discount earned
+var shortfall{a in COMMIT, p in PERIODS: open[a,p]} >= 0;  # s_ap: shortfall below the minimum paid
 var u{w in WORKLOADS, p in PERIODS, s in SLICES: hasPenalty} >= 0;  # unserved tokens/s
 var replicas{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES} >= 0;         # rho_owkps: replicas of w on o at pr
 var replicasWhole{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]} integer;  # integrality of replicas
 var z{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES} binary;        # w served from o at pr
-var inUse{pf in PLATFORMS, p in PERIODS} binary;                      # u_kp: platform in use
-var adopt{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0} binary;  # alpha_kp: adopted in p (binary here; [0, 1] in the formulation, integral at every optimum)
+var inUse{pl in PLATFORMS, p in PERIODS} binary;                      # u_kp: platform in use
+var adopt{pl in PLATFORMS, p in PERIODS: preAdopted[pl] = 0} binary;  # alpha_kp: adopted in p (binary here; [0, 1] in the formulation, integral at every optimum)
 var poolUsed{o in SPAREPOOLS, p in PERIODS} binary;                    # y_op: pool o serves in p
 var jobPoolChosen{JOBPOOLS} binary;                                    # pi_jo: the pool job j runs in
 var train{JOBRUN} >= 0;                                                # g_jops: accelerators of o running j
@@ -178,56 +236,68 @@ s.t. wholeReplicas{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]}
 
 # n_op = e_op + sum_{q = max(1, p - L_o + 1)}^{p} b_oq
 s.t. fleet{o in BUY, p in PERIODS}:
-    n[o,p] = e[o,p] + sum{q in PERIODS: q >= q0[o] and q >= p - L[o] + 1 and q <= p} b[o,q];
+    n[o,p] = e[o,p] + sum{q in PERIODS: (o,q) in ARRIVALS and q >= p - L[o] + 1 and q <= p} b[o,q];
 
 # m_op = sum_{q = max(1, p - T_o + 1)}^{p} v_oq
 s.t. contract{o in RESERVED, p in PERIODS}:
     m[o,p] = sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} v[o,q];
 
-s.t. demand{w in WORKLOADS, p in PERIODS, s in SLICES}:
+# X_wps: what w is served in slice s of p
+s.t. demand{w in WORKLOADS, p in PERIODS, s in SLICES: not w in DEFER}:
     sum{o in BUY union RENT, pr in PRECISIONS: (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
   + sum{a in API: (a,w) in APISERVE} y[a,w,p,s]
   + (if hasPenalty then u[w,p,s] else 0)
     >= r[w,p,s];
 
+# deferrable workloads, always in the window form (the day form is R_w(s) = S with f eliminated)
+s.t. deferredDemand{w in DEFER, p in PERIODS, t in SLICES}:
+    sum{t2 in SLICES: (w,t,t2) in reach} defer[w,t,t2,p] >= r[w,p,t];
+
+s.t. deferredService{w in DEFER, p in PERIODS, t2 in SLICES}:
+    sum{t in SLICES: (w,t,t2) in reach} eta[t] * defer[w,t,t2,p]
+  - eta[t2] * (sum{o in BUY union RENT, pr in PRECISIONS: (o,w,pr) in CANSERVE} x[o,w,pr,p,t2]
+               + sum{a in API: (a,w) in APISERVE} y[a,w,p,t2]
+               + (if hasPenalty then u[w,p,t2] else 0))
+    <= 0;
+
 # load of the options without replicas, whole replicas of the others and the jobs' whole
 # accelerators, against the units less the spare ones (while the pool serves), derated
 s.t. ownedCapacity{o in BUY, p in PERIODS, s in SLICES}:
-    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / tau[o,w,pr]
+    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / taup[o,w,pr]
   + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
   + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[j,o,p,s] / accelPerUnit[o]
     <= U * (1 - derating[o]) * (n[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0));
 
 s.t. rentedCapacity{o in RENT, p in PERIODS, s in SLICES}:
-    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / tau[o,w,pr]
+    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / taup[o,w,pr]
   + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
   + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[j,o,p,s] / accelPerUnit[o]
     <= U * (1 - derating[o]) * (if o in RESERVED
                                 then m[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0)
-                                else ms[o,p,s]);
+                                else avail[o] * ms[o,p,s]);
 
 s.t. replicaCapacity{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES}:
-    x[o,w,pr,p,s] <= U * nu[o,w,pr] * tau[o,w,pr] * replicas[o,w,pr,p,s];
+    x[o,w,pr,p,s] <= U * nu[o,w,pr] * taup[o,w,pr] * replicas[o,w,pr,p,s];
 
 # mu_w replicas for each option that serves
 s.t. minimumReplicas{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES}:
     replicas[o,w,pr,p,s] >= minReplicas[w] * z[o,w,pr,p,s];
 
 s.t. replicaInUse{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES}:
-    x[o,w,pr,p,s] <= r[w,p,s] * z[o,w,pr,p,s];
+    x[o,w,pr,p,s] <= Mserv[w,p,s] * z[o,w,pr,p,s];
 
 # every option of the pool against the demand of the workloads it serves, each counted once
 s.t. poolInUse{o in SPAREPOOLS, p in PERIODS, s in SLICES}:
     sum{w in SERVES[o], pr in PRECISIONS: (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
-    <= (sum{w in SERVES[o]} r[w,p,s]) * poolUsed[o,p];
+    <= (sum{w in SERVES[o]} Mserv[w,p,s]) * poolUsed[o,p];
 
-# (pf: the platform k of the formulation; k is the power per unit here)
-s.t. platformInUse{pf in PLATFORMS, w in WORKLOADS, p in PERIODS, s in SLICES}:
-    sum{o in BUY union RENT, pr in PRECISIONS: (pf,o) in ONPLATFORM and (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
-    <= r[w,p,s] * inUse[pf,p];
+# (pl: the platform k of the formulation; k is the power per unit here)
+s.t. platformInUse{pl in PLATFORMS, w in WORKLOADS, p in PERIODS, s in SLICES}:
+    sum{o in BUY union RENT, pr in PRECISIONS: (pl,o) in ONPLATFORM and (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
+    <= Mserv[w,p,s] * inUse[pl,p];
 
-s.t. platformAdoption{pf in PLATFORMS, p in PERIODS: preAdopted[pf] = 0}:
-    sum{q in PERIODS: q <= p} adopt[pf,q] >= inUse[pf,p];
+s.t. platformAdoption{pl in PLATFORMS, p in PERIODS: preAdopted[pl] = 0}:
+    sum{q in PERIODS: q <= p} adopt[pl,q] >= inUse[pl,p];
 
 /* Section 10: one pool per job, its compute by the deadline, room for its cluster whenever it runs;
    a job running on o puts o's costed platform and o's spare units in use. */
@@ -241,7 +311,7 @@ s.t. jobCompute{j in JOBS}:
 # with this job's average replaced by its cluster); none on on-demand rentals, whose units are
 # averages too
 s.t. jobClusterRoom{(j,o,p,s) in JOBRUN: o in BUY union RESERVED}:
-    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / tau[o,w,pr]
+    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / taup[o,w,pr]
   + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
   + U * sum{j2 in JOBS: j2 <> j and (j2,o,p,s) in JOBRUN} train[j2,o,p,s] / accelPerUnit[o]
   + U * M[j] * trainOn[j,o,p,s] / accelPerUnit[o]
@@ -252,7 +322,7 @@ s.t. jobClusterMax{(j,o,p,s) in JOBRUN}: train[j,o,p,s] <= Gbar[j,o,s] * trainOn
 
 s.t. jobOnePool{(j,o,p,s) in JOBRUN}: trainOn[j,o,p,s] <= jobPoolChosen[j,o];
 
-s.t. jobPlatform{(j,o,p,s) in JOBRUN, pf in PLATFORMS: (pf,o) in ONPLATFORM}: trainOn[j,o,p,s] <= inUse[pf,p];
+s.t. jobPlatform{(j,o,p,s) in JOBRUN, pl in PLATFORMS: (pl,o) in ONPLATFORM}: trainOn[j,o,p,s] <= inUse[pl,p];
 
 s.t. jobPoolInUse{(j,o,p,s) in JOBRUN: o in SPAREPOOLS}: trainOn[j,o,p,s] <= poolUsed[o,p];
 
@@ -263,7 +333,7 @@ s.t. powerCap{p in PERIODS: powerCapKW[p] < Infinity}:
     sum{o in BUY} k[o] * n[o,p] <= powerCapKW[p];
 
 s.t. capitalBudget{p in PERIODS: capexBudget[p] < Infinity}:
-    sum{o in BUY: p >= q0[o]} c[o] * b[o,p] <= capexBudget[p];
+    sum{o in BUY: (o,p) in ARRIVALS} pf[o,p] * c[o] * b[o,p] <= capexBudget[p];
 
 /* Fiscal budgets (docs/formulation.md, "Fiscal budgets"): undiscounted cash paid in fiscal
    year f. A purchase pays deposit[o] of its price in the order period q - leadTime and the
@@ -279,17 +349,19 @@ param balanceFY{BUY, PERIODS} default 0;     # fiscal year the balance of an arr
 param periodFY{PERIODS} default 0;           # fiscal year of period p
 
 s.t. fiscalCapex{f in FYCAPEX}:
-    sum{(o,q) in ARRIVALS} c[o] * b[o,q] * ((if depositFY[o,q] = f then deposit[o] else 0)
+    sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * b[o,q] * ((if depositFY[o,q] = f then deposit[o] else 0)
                                            + (if balanceFY[o,q] = f then 1 - deposit[o] else 0)) <= capexFY[f];
 
 s.t. fiscalOpex{f in FYOPEX}:
     sum{p in PERIODS: periodFY[p] = f} (
         sum{o in BUY} n[o,p] * (k[o] * pue * h * electricity + g[o])
-      + sum{o in RESERVED} (pi[o] * h * m[o,p] + upfront[o] * v[o,p])
-      + sum{o in ONDEMAND, s in SLICES} pi[o] * d * eta[s] * ms[o,p,s]
-      + sum{(a,w) in APISERVE, s in SLICES}
-            d * eta[s] * 3600 / 1e6 * ((1 - phi[w]) * pin[a] + phi[w] * pout[a]) * y[a,w,p,s]
-      + sum{pf in PLATFORMS} ((if preAdopted[pf] = 1 then 0 else adoption[pf] * adopt[pf,p]) + yearly[pf] * h / 8760 * inUse[pf,p])
+      + sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+                             else pi[o] * h * m[o,p])
+                            + pf[o,p] * upfront[o] * v[o,p])
+      + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[o,p,s]
+      + sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s]
+      + sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p])
+      + sum{pl in PLATFORMS} ((if preAdopted[pl] = 1 then 0 else adoption[pl] * adopt[pl,p]) + yearly[pl] * h / 8760 * inUse[pl,p])
     ) <= opexFY[f];
 
 /* ================================================================ costs (USD) */
@@ -304,44 +376,61 @@ var salvageCredit;
 var commitments;                      # contracts' rent after the horizon, undiscounted
 var discountedCommitments;            # the same, each period discounted
 
-# amortized: c_o / L_o per purchased unit in service; cash: c_o b_op on arrival
+# amortized: f_oq c_o / L_o per unit bought in q and in service; cash: f_op c_o b_op on arrival
 s.t. defCapex{p in PERIODS}: capexCost[p] =
-    if cash then sum{o in BUY: p >= q0[o]} c[o] * b[o,p]
-    else sum{o in BUY, q in PERIODS: q >= q0[o] and q >= p - L[o] + 1 and q <= p} c[o] / L[o] * b[o,q];
+    if cash then sum{o in BUY: (o,p) in ARRIVALS} pf[o,p] * c[o] * b[o,p]
+    else sum{(o,q) in ARRIVALS: q >= p - L[o] + 1 and q <= p} pf[o,q] * c[o] / L[o] * b[o,q];
 
 # energy and fixed opex on every unit in service, existing units included
 s.t. defEnergy{p in PERIODS}: energyCost[p] = sum{o in BUY} n[o,p] * k[o] * pue * h * electricity;
 s.t. defFixedOpex{p in PERIODS}: fixedOpexCost[p] = sum{o in BUY} n[o,p] * g[o];
 
-# reserved: rent on the units under contract, the upfront fee when a contract starts
+# reserved: rent on the units under contract, each contract at the price factor of its start,
+# and the upfront fee when a contract starts; on demand and spot at p's factor
 s.t. defRental{p in PERIODS}: rentalCost[p] =
-    sum{o in RESERVED} (pi[o] * h * m[o,p] + upfront[o] * v[o,p])
-  + sum{o in ONDEMAND, s in SLICES} pi[o] * d * eta[s] * ms[o,p,s];
+    sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+                         else pi[o] * h * m[o,p])
+                        + pf[o,p] * upfront[o] * v[o,p])
+  + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[o,p,s];
 
+# the list spend (psi: caching and price factors)
 s.t. defApi{p in PERIODS}: apiCost[p] =
-    sum{(a,w) in APISERVE, s in SLICES}
-        d * eta[s] * 3600 / 1e6 * ((1 - phi[w]) * pin[a] + phi[w] * pout[a]) * y[a,w,p,s];
+    sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s];
+
+/* committed use (11.5): e <= delta list; e only with the contract; S kappa - list + e - s <= 0 */
+s.t. commitDiscount{a in COMMIT, p in PERIODS: open[a,p]}:
+    earned[a,p] - cdisc[a] * sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s] <= 0;
+
+s.t. commitOnly{a in COMMIT, p in PERIODS: open[a,p]}:
+    earned[a,p] - cdisc[a] * Bspend[a,p] * kappa_a[a] <= 0;
+
+s.t. commitMinimum{a in COMMIT, p in PERIODS: open[a,p]}:
+    cmin[a] * kappa_a[a] - sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s]
+  + earned[a,p] - shortfall[a,p] <= 0;
+# apiCommitment line of p: s - e over the contracts (an empty sum without them)
+
 
 s.t. defUnserved{p in PERIODS}: unservedCost[p] =
     sum{w in WORKLOADS, s in SLICES: hasPenalty} d * eta[s] * 3600 / 1e6 * penalty * u[w,p,s];
 
 s.t. defPlatform{p in PERIODS}: platformCost[p] =
-    sum{pf in PLATFORMS} ((if preAdopted[pf] = 1 then 0 else adoption[pf] * adopt[pf,p]) + yearly[pf] * h / 8760 * inUse[pf,p]);
+    sum{pl in PLATFORMS} ((if preAdopted[pl] = 1 then 0 else adoption[pl] * adopt[pl,p]) + yearly[pl] * h / 8760 * inUse[pl,p]);
 
 # a contract started in q runs q .. q + T_o - 1: the periods after P are charged too
 s.t. defCommitments: commitments =
-    sum{o in RESERVED, q in PERIODS} pi[o] * h * max(0, q + T[o] - 1 - P) * v[o,q];
+    sum{o in RESERVED, q in PERIODS} pf[o,q] * pi[o] * h * max(0, q + T[o] - 1 - P) * v[o,q];
 s.t. defDiscountedCommitments: discountedCommitments =
-    sum{o in RESERVED, q in PERIODS} pi[o] * h * (sum{t in P+1..q+T[o]-1} delta[t]) * v[o,q];
+    sum{o in RESERVED, q in PERIODS} pf[o,q] * pi[o] * h * (sum{t in P+1..q+T[o]-1} delta[t]) * v[o,q];
 
 # cash only: straight-line remaining value at the horizon's end of units bought in q
 s.t. defSalvage: salvageCredit =
-    if cash then sum{(o,q) in ARRIVALS} c[o] * max(0, q + L[o] - 1 - P) / L[o] * b[o,q] else 0;
+    if cash then sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * max(0, q + L[o] - 1 - P) / L[o] * b[o,q] else 0;
 
 /* ================================================================ objective */
 minimize total:
     sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
-                                  + rentalCost[p] + apiCost[p] + unservedCost[p] + platformCost[p])
+                                  + rentalCost[p] + apiCost[p] + sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p])
+                                  + unservedCost[p] + platformCost[p])
   - delta[P+1] * salvageCredit + discountedCommitments;
 
 solve;
@@ -350,7 +439,8 @@ solve;
    the variables' values anyway: glpsol's printf of an objective drops constants. */
 printf "OBJECTIVE %.17g\n",
     sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
-                                  + rentalCost[p] + apiCost[p] + unservedCost[p] + platformCost[p])
+                                  + rentalCost[p] + apiCost[p] + sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p])
+                                  + unservedCost[p] + platformCost[p])
   - delta[P+1] * salvageCredit + discountedCommitments;
 # (two printf: MathProg caps a string literal at 100 characters)
 for {p in PERIODS} {
@@ -363,5 +453,7 @@ printf "COMMITMENTS %.17g %.17g\n", commitments, discountedCommitments;
 printf{(o,q) in ARRIVALS: b[o,q] > 1e-9} "BUY %s %s %.17g\n", o, label[q], b[o,q];
 printf{o in RESERVED, q in PERIODS: v[o,q] > 1e-9} "START %s %s %.17g\n", o, label[q], v[o,q];
 printf{(j,o,p,s) in JOBRUN: train[j,o,p,s] > 1e-9} "TRAIN %s %s %s %s %.17g\n", j, o, label[p], s, train[j,o,p,s];
+printf{p in PERIODS: card(COMMIT) > 0} "APICOMMIT %s %.17g\n", label[p], sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p]);
+printf{a in COMMIT: kappa_a[a] > 0.5} "TAKE %s\n", a;
 
 end;

@@ -115,6 +115,34 @@ final class CatalogTests: XCTestCase {
         }
     }
 
+    /// Issue 12: the batch entries say so, and the TPU spot entries are Google's Spot prices with
+    /// the availability assumption (docs/catalog.md).
+    func testBatchFlagsAndSpotEntries() throws {
+        for a in catalog.apis { XCTAssertEqual(a.batch, a.id.hasSuffix("-batch"), a.id) }
+        for r in catalog.rentals {
+            XCTAssertEqual(r.availability != nil, r.commitment == .spot, r.id)
+            XCTAssertEqual(r.availabilityNote != nil, r.commitment == .spot, r.id)
+        }
+        for (id, price, onDemand) in [("gcp-tpu-v5e-spot", 0.41, "gcp-tpu-v5e-on-demand"), ("gcp-tpu-v6e-spot", 0.92, "gcp-tpu-v6e-on-demand")] {
+            guard let spot = catalog.rentals.first(where: { $0.id == id }), let od = catalog.rentals.first(where: { $0.id == onDemand }) else {
+                return XCTFail("missing \(id) or \(onDemand)")
+            }
+            XCTAssertEqual(spot.pricePerUnitHour, price, id)
+            XCTAssertEqual(spot.commitment, .spot, id)
+            XCTAssertEqual(spot.availability, 0.9, id)
+            XCTAssertFalse(spot.clusterNetworking, id)
+            XCTAssertNil(spot.termMonths, id)
+            XCTAssertEqual(spot.throughputByModel, od.throughputByModel, id)
+            XCTAssertLessThan(spot.pricePerUnitHour, od.pricePerUnitHour, id)
+            XCTAssertTrue(spot.price.source.contains("https://cloud.google.com/tpu/pricing"), id)
+        }
+        let object = try JSONSerialization.jsonObject(with: Data(try CatalogReport.json(catalog).utf8)) as? [String: Any]
+        let apis = try XCTUnwrap(object?["apis"] as? [[String: Any]])
+        for (json, api) in zip(apis, catalog.apis) { XCTAssertEqual(json["batch"] as? Bool, api.batch ? true : nil, api.id) }
+        let rentals = try XCTUnwrap(object?["rentals"] as? [[String: Any]])
+        for (json, r) in zip(rentals, catalog.rentals) { XCTAssertEqual(json["availability"] as? Double, r.availability, r.id) }
+    }
+
     func testJSONCarriesCachedInputOnlyWhereKnown() throws {
         let object = try JSONSerialization.jsonObject(with: Data(try CatalogReport.json(catalog).utf8)) as? [String: Any]
         let apis = try XCTUnwrap(object?["apis"] as? [[String: Any]])

@@ -91,8 +91,7 @@ enum PropertySupport {
     static func isAPI(_ o: Offering) -> Bool { if case .api = o { return true } else { return false } }
 
     /// Every price multiplied by k: unit prices, opex, electricity, rentals and their upfront
-    /// fees, APIs (cached input prices and committed minimum spends too), platform costs,
-    /// penalty; and the budgets, which are in USD too (otherwise the
+    /// fees, APIs, platform costs, penalty; and the budgets, which are in USD too (otherwise the
     /// same budget would buy less).
     static func scalePrices(_ s: Scenario, by k: Double) -> Scenario {
         var copy = s
@@ -110,7 +109,8 @@ enum PropertySupport {
                 a.inputPricePerMTok *= k
                 a.outputPricePerMTok *= k
                 a.cachedInputPricePerMTok = a.cachedInputPricePerMTok.map { $0 * k }
-                a.committedUse = a.committedUse.map { CommittedUse(discount: $0.discount, minSpendPerPeriod: $0.minSpendPerPeriod * k) }
+                // A committed-use minimum spend is a price too; the discount is a ratio.
+                if let c = a.committedUse { a.committedUse = CommittedUse(discount: c.discount, minSpendPerPeriod: c.minSpendPerPeriod * k) }
                 return .api(a)
             }
         }
@@ -126,9 +126,12 @@ enum PropertySupport {
     /// loader would read a reordered file: `serves` follows the workload order).
     static func reordered(_ s: Scenario, workloads: [Int], offerings: [Int], slices: [Int]) -> Scenario {
         var copy = s
-        copy.workloads = workloads.map { s.workloads[$0] }
-        // A workload's own profile is in slice order (docs/formulation.md 11.1).
-        for w in copy.workloads.indices { copy.workloads[w].profile = copy.workloads[w].profile.map { p in slices.map { p[$0] } } }
+        // A workload's own profile is per slice, in slice order: it moves with the slices.
+        copy.workloads = workloads.map { w in
+            var workload = s.workloads[w]
+            workload.profile = workload.profile.map { profile in slices.map { profile[$0] } }
+            return workload
+        }
         let order = copy.workloads.map(\.id)
         copy.offerings = offerings.map { i in
             if case .api(var a) = s.offerings[i] {

@@ -74,6 +74,71 @@ final class ScenarioSchemaTests: XCTestCase {
         }
     }
 
+    /// Issue 12's keys (docs/formulation.md section 11): a scenario with every one of them, as
+    /// written by hand and as ScenarioWriter writes it, matches the schema; values out of range,
+    /// `availability` off spot, cluster networking on spot and both price forms at once do not.
+    func testIssue12KeysMatchTheSchema() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-schema12-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let head = """
+            name: t
+            horizon: {start: 2027Q1, periods: 2}
+            timeSlices:
+              - {name: night, hours: 8, share: 0.3}
+              - {name: day, hours: 16, share: 0.7}
+            workloads:
+              - {id: chat, demand: {tokensPerPeriod: [1e12, 1e12]}, profile: {night: 0.1, day: 0.9}, interruptible: true,
+                 cache: {hitRate: 0.5, prefillShare: 0.2}}
+              - {id: bulk, demand: {tokensPerPeriod: [1e12, 1e12]}, deferrable: true}
+              - {id: late, demand: {tokensPerPeriod: [1e12, 1e12]}, deferrable: {maxDelayHours: 30}}
+            offerings:
+
+            """
+        let valid = head + """
+              - {id: spot, kind: rental, pricePerUnitHour: 1, commitment: spot, availability: 0.9, throughput: {chat: 1},
+                 priceDeclinePerYear: 0.2, availableFrom: 2026Q4, availableUntil: 2027Q2}
+              - {id: n, kind: purchase, unitPrice: 1000, lifetimePeriods: 4, throughput: {chat: 1}, priceFactors: [1, 0.9], availableUntil: 2027Q1}
+              - {id: b, kind: api, inputPricePerMTok: 1, outputPricePerMTok: 4, batch: true, serves: [bulk, late]}
+              - {id: a, kind: api, inputPricePerMTok: 2, outputPricePerMTok: 8, cachedInputPricePerMTok: 0.5, serves: [chat],
+                 committedUse: {discount: 0.2, minSpendPerPeriod: 1000}, availableFrom: 2027Q2}
+              - {use: gcp-tpu-v5e-spot, availability: 0.8, priceFactors: [1, 1]}
+              - {use: gpt-4o-batch, batch: true, cachedInputPricePerMTok: 1, availableUntil: 2027Q2}
+            """
+        let written = ScenarioWriter.yaml(try ScenarioLoader.load(text: valid, fileName: "v.yaml", baseDirectory: ".").scenario)
+        let invalid = [
+            "availability-on-demand": "  - {id: r, kind: rental, pricePerUnitHour: 1, availability: 0.9, throughput: {chat: 1}}",
+            "spot-cluster": "  - {id: r, kind: rental, pricePerUnitHour: 1, commitment: spot, clusterNetworking: true, throughput: {chat: 1}}",
+            "spot-term": "  - {id: r, kind: rental, pricePerUnitHour: 1, commitment: spot, termMonths: 12, throughput: {chat: 1}}",
+            "both-price-forms": "  - {id: r, kind: rental, pricePerUnitHour: 1, priceDeclinePerYear: 0.1, priceFactors: [1, 1], throughput: {chat: 1}}",
+            "decline-one": "  - {id: n, kind: purchase, unitPrice: 1, lifetimePeriods: 1, priceDeclinePerYear: 1, throughput: {chat: 1}}",
+            "factor-zero": "  - {id: a, kind: api, inputPricePerMTok: 1, outputPricePerMTok: 1, priceFactors: [1, 0], serves: [chat]}",
+            "commit-discount-one": "  - {id: a, kind: api, inputPricePerMTok: 1, outputPricePerMTok: 1, committedUse: {discount: 1, minSpendPerPeriod: 0}, serves: [chat]}",
+            "batch-number": "  - {id: a, kind: api, inputPricePerMTok: 1, outputPricePerMTok: 1, batch: 1, serves: [chat]}",
+            "cached-negative": "  - {id: a, kind: api, inputPricePerMTok: 1, outputPricePerMTok: 1, cachedInputPricePerMTok: -1, serves: [chat]}",
+            "until-bad-label": "  - {id: a, kind: api, inputPricePerMTok: 1, outputPricePerMTok: 1, availableUntil: soon, serves: [chat]}",
+        ]
+        let workloadInvalid = [
+            "hit-rate-two": "cache: {hitRate: 2}", "prefill-one": "cache: {hitRate: 0.5, prefillShare: 1}",
+            "deferrable-text": "deferrable: later", "delay-zero": "deferrable: {maxDelayHours: 0}", "profile-negative": "profile: {night: -1, day: 2}",
+            "interruptible-number": "interruptible: 1",
+        ]
+        func file(_ name: String, _ text: String) throws -> URL {
+            let url = dir.appendingPathComponent(name + ".yaml")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
+        let good = [try file("valid", valid), try file("written", written)]
+        var bad = try invalid.sorted(by: { $0.key < $1.key }).map { try file($0.key, head + $0.value + "\n") }
+        bad += try workloadInvalid.sorted(by: { $0.key < $1.key }).map {
+            try file($0.key, head.replacingOccurrences(of: "deferrable: true}", with: "\($0.value)}")
+                + "  - {id: r, kind: rental, pricePerUnitHour: 1, throughput: {chat: 1}}\n")
+        }
+        let result = try validate(good + bad)
+        for url in good { XCTAssertEqual(result[url.path], true, "\(url.lastPathComponent): \(reasons[url.path] ?? "")") }
+        for url in bad { XCTAssertEqual(result[url.path], false, "\(url.lastPathComponent) should be rejected by the schema") }
+    }
+
     func testSchemaRejectsInvalidFixtures() throws {
         let dir = Self.root.appendingPathComponent("Tests/CapPlanKitTests/Fixtures/invalid")
         let names = [

@@ -128,6 +128,10 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(costs.count, 10)
         for (a, b) in zip(costs, costs.dropFirst()) { XCTAssertLessThanOrEqual(a, b * (1 + 1e-9)) }
         XCTAssertEqual(result.points.first?.unitsPurchased["srv"], 2)
+        // 1,000 tokens/s in 2027 and 2,000 in 2028 on 1,000 tokens/s servers: one arrives each year.
+        XCTAssertEqual(result.points.first?.arrivals["srv"], [1, 1])
+        XCTAssertEqual(result.periods, ["2027", "2028"])
+        XCTAssertEqual(result.points.last?.arrivals["srv"], [0, 0])
         XCTAssertEqual(result.points.first?.apiShare ?? -1, 0, accuracy: 1e-9)
         XCTAssertEqual(result.points.last?.unitsPurchased["srv"], 0)
         XCTAssertEqual(result.points.last?.apiShare ?? -1, 1, accuracy: 1e-9)
@@ -137,9 +141,10 @@ final class SweepTests: XCTestCase {
     func testCSVAndJSON() throws {
         let result = try Sweep.run(scenario, parameters: [SweepParameter(path: "offerings.srv.unitPrice", from: 60_000, to: 200_000, steps: 2)], options: options)
         let lines = Sweep.csv(result).split(separator: "\n")
-        XCTAssertEqual(lines.first, "offerings.srv.unitPrice,status,discountedCost,cost,units:srv,apiShare,message")
+        XCTAssertEqual(lines.first, "offerings.srv.unitPrice,status,discountedCost,cost,units:srv,apiShare,message,units:srv@2027,units:srv@2028")
         XCTAssertEqual(lines.count, 3)
         XCTAssertTrue(lines[1].hasPrefix("60000,optimal,96942,"), String(lines[1]))
+        XCTAssertTrue(lines[1].hasSuffix(",1,1"), "arrivals by period at the end: \(lines[1])")
         let decoded = try JSONDecoder().decode(SweepResult.self, from: Data(try Sweep.json(result).utf8))
         XCTAssertEqual(decoded.points, result.points)
         XCTAssertEqual(Sweep.csvField("a,b"), "\"a,b\"")

@@ -264,3 +264,89 @@ final class TwinGeneratedTrainingJobTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, 15)
     }
 }
+
+/// The planner against the twin on generated scenarios given section 11's features (profiles,
+/// deferrable workloads within the day and within windows, spot rentals, batch APIs, caching,
+/// price factors, availability windows, committed-use contracts), drawn from the seed. The twin
+/// writes every deferrable workload in the window form; the builder eliminates the flows of
+/// day-deferrable ones, so agreement also checks that elimination; the planner's audit checks
+/// the evaluator's cost against its objective.
+final class TwinGeneratedShapesTests: XCTestCase {
+    static func withShapes(_ base: Scenario, seed: UInt64) -> Scenario {
+        var rng = ScenarioRNG(seed: seed &* 0x2545_F491 &+ 12)
+        var scenario = base
+        let periods = scenario.horizon.periods
+        // Place the slices on the clock in their order, so windows shorter than a day have a reach.
+        var clock = 0.0
+        for s in scenario.timeSlices.indices {
+            scenario.timeSlices[s].start = clock
+            clock += scenario.timeSlices[s].hours
+        }
+        func priceChange() -> PriceChange? {
+            guard rng.chance(0.3) else { return nil }
+            return rng.chance(0.5) ? .declinePerYear(rng.uniform(0.05, 0.4))
+                : .factors((0..<periods).map { _ in rng.uniform(0.5, 1.2) })
+        }
+        func window() -> (Int?, Int?) {
+            (rng.chance(0.2) ? rng.int(-1...max(0, periods / 2)) : nil, rng.chance(0.2) ? rng.int(max(0, periods / 2)...periods) : nil)
+        }
+        for w in scenario.workloads.indices {
+            if rng.chance(0.4) {
+                let weights = scenario.timeSlices.map { _ in rng.uniform(0.1, 1) }
+                let total = weights.reduce(0, +)
+                scenario.workloads[w].profile = weights.map { $0 / total }
+            }
+            if rng.chance(0.35) { scenario.workloads[w].deferral = Deferral(maxDelayHours: rng.chance(0.5) ? 24 : [4, 6, 8, 12][rng.int(0...3)]) }
+            if rng.chance(0.3) { scenario.workloads[w].interruptible = true }
+            if rng.chance(0.3) {
+                scenario.workloads[w].cache = WorkloadCache(hitRate: rng.uniform(0, 0.8), prefillShare: rng.chance(0.5) ? rng.uniform(0, 0.6) : 0)
+            }
+        }
+        let interruptible = Set(scenario.workloads.filter(\.interruptible).map(\.id))
+        let dayDeferrable = Set(scenario.workloads.filter { $0.deferral?.withinDay == true }.map(\.id))
+        let pools = Set(scenario.jobs.flatMap { $0.pools.map(\.offering) })
+        scenario.offerings = scenario.offerings.map { offering in
+            switch offering {
+            case .purchase(var o):
+                o.priceChange = priceChange()
+                if rng.chance(0.2) { o.availableUntilIndex = rng.int(0...periods) }
+                return .purchase(o)
+            case .rental(var o):
+                o.priceChange = priceChange()
+                (o.availableFromIndex, o.availableUntilIndex) = window()
+                if o.commitment == .none, !pools.contains(o.id), !interruptible.isEmpty, rng.chance(0.3) {
+                    // Spot serves interruptible workloads only (a scenario naming others is refused).
+                    o.commitment = .spot
+                    o.availability = rng.uniform(0.5, 1)
+                    o.throughput = o.throughput.filter { interruptible.contains($0.key) }
+                    o.derivedServing = o.derivedServing.filter { interruptible.contains($0.key) }
+                    o.acceleratorsPerReplica = o.acceleratorsPerReplica.filter { interruptible.contains($0.key) }
+                }
+                return .rental(o)
+            case .api(var a):
+                a.priceChange = priceChange()
+                (a.availableFromIndex, a.availableUntilIndex) = window()
+                if rng.chance(0.3) { a.cachedInputPricePerMTok = a.inputPricePerMTok * rng.uniform(0.1, 0.5) }
+                if rng.chance(0.3) {
+                    a.committedUse = CommittedUse(discount: rng.uniform(0.05, 0.3), minSpendPerPeriod: rng.logUniform(10, 1e5))
+                }
+                let batchServes = a.serves.filter { dayDeferrable.contains($0) }
+                if !batchServes.isEmpty, rng.chance(0.25) {
+                    a.batch = true
+                    a.serves = batchServes
+                }
+                return .api(a)
+            }
+        }
+        return scenario
+    }
+
+    func testPlannerAndMathProgTwinAgreeOnGeneratedScenariosWithShapes() throws {
+        var compared = 0
+        for seed in UInt64(1)...40 {
+            let scenario = Self.withShapes(ScenarioGenerator(size: .tiny, seed: seed).scenario(), seed: seed)
+            if try TwinGeneratedTests.assertPlannerAgreesWithTwin(scenario, seed: seed) { compared += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(compared, 25)
+    }
+}

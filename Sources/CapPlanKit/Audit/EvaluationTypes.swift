@@ -81,9 +81,13 @@ public struct ConstraintViolation: Hashable, Sendable, Codable, CustomStringConv
     public var amount: Double
     /// A sentence for people.
     public var message: String
+    /// The row's own name when it is not the family's: `dailyDemand` (family `demand`),
+    /// `deferredDemand` and `deferredService` (family `deferral`), docs/formulation.md 11.2.
+    public var row: String? = nil
 
     public init(family: ConstraintFamily, job: String? = nil, offering: String? = nil, workload: String? = nil, precision: Precision? = nil,
-                period: String? = nil, slice: String? = nil, amount: Double, message: String) {
+                period: String? = nil, slice: String? = nil, amount: Double, message: String, row: String? = nil) {
+        self.row = row
         self.family = family
         self.job = job
         self.offering = offering
@@ -99,7 +103,8 @@ public struct ConstraintViolation: Hashable, Sendable, Codable, CustomStringConv
     /// `replicaCapacity[h100,chat@fp8,2027Q3,peak]` for a derived option, `jobCluster[pretrain,a100,2027Q1,night]`.
     public var rowName: String {
         let index = [job, offering, workload.map { ServedKey.key(workload: $0, precision: precision) }, period, slice].compactMap { $0 }
-        return index.isEmpty ? family.rawValue : "\(family.rawValue)[\(index.joined(separator: ","))]"
+        let name = row ?? family.rawValue
+        return index.isEmpty ? name : "\(name)[\(index.joined(separator: ","))]"
     }
 
     public var description: String { "\(rowName): \(message)" }

@@ -26,6 +26,19 @@
 // on o (the rows jobPlatform and jobPoolInUse then hold by construction). σ = 1 then asks, on
 // purchases and reserved rentals, for room for the job's cluster of M_j accelerators beside the
 // slice's other load (`jobClusterRoom`).
+//
+// Section 11 (workload shapes, spot and batch, caching, moving prices, windows, committed use):
+// every rule is restated here from docs/formulation.md section 11, never read from the builder.
+// σ_ws is a workload's `profile` entry, else the slice's share. A day-deferrable workload
+// (H ≥ 24) is checked by one `dailyDemand[w,p]` row (family `demand`) instead of its slices'
+// `demand` rows; a window-deferrable one (H < 24) by its flows f (`PlanDecisions.deferred`,
+// family `deferral`: `deferredDemand` per origin slice, `deferredService` per destination). Rows
+// that bound what a workload can be served by its demand rate use the serving bound M_wps. Spot
+// rentals count α_o of their units, and serve interruptible workloads only; batch APIs serve
+// day-deferrable workloads only (other rates are `domain`). τ' = τ / (1 − κ β) in every capacity
+// and replica rule, ψ_awp in every API cost; price factors f_op in every price; decisions
+// outside an availability window are `availability` violations (and still count); a
+// committed-use contract makes the API cost max(S_a, (1 − δ_a) list) in each period of its window.
 
 import Foundation
 
@@ -42,6 +55,25 @@ public struct PlanEvaluator: Sendable {
     public func evaluate(_ decisions: PlanDecisions) -> PlanEvaluation {
         var run = EvaluationRun(scenario: scenario, tolerance: tolerance, decisions: decisions)
         return run.evaluate()
+    }
+
+    /// R_w(s) (11.2) as [s][s']: s' ∈ R_w(s) when max(gap(a_s, a_s'), gap(a_s + η_s, a_s' + η_s')) ≤ H,
+    /// gap(t, t') = (t' − t) mod 24 ∈ [0, 24); every slice with H ≥ 24 (or without starts).
+    /// Also used by the plan reader, so a plan file and the evaluator agree on what is in reach.
+    static func reachSets(_ deferral: Deferral, slices: [TimeSlice]) -> [[Bool]] {
+        let H = deferral.maxDelayHours
+        func gap(_ t: Double, _ u: Double) -> Double {
+            let g = (u - t).truncatingRemainder(dividingBy: 24)
+            return g < 0 ? g + 24 : g
+        }
+        return slices.indices.map { from in
+            slices.indices.map { to in
+                guard H < 24, let a = slices[from].start, let b = slices[to].start else { return true }
+                if from == to { return true }
+                // a hair of slack: starts and hours like 0.1 do not add up exactly in binary
+                return max(gap(a, b), gap(a + slices[from].hours, b + slices[to].hours)) <= H + 1e-9
+            }
+        }
     }
 
     /// Why `offering` is not in O_j (docs/formulation.md section 10: purchases, and rentals with
@@ -108,7 +140,7 @@ private struct EvaluationRun {
     var unserved: [String: [[Double]]] = [:]
     /// Every x and y serving a workload, in offering order, looked up once rather than per row.
     var servingByWorkload: [String: [[[Double]]]] = [:]
-    /// r_wps by workload id: [p][s].
+    /// r_wps = D_wp σ_ws / (d η_s 3600) by workload id: [p][s].
     var rates: [String: [[Double]]] = [:]
     /// ρ_owkps for (o, w, k) ∈ Π^rep: offering id -> serving key -> [p][s].
     var replicas: [String: [String: [[Double]]]] = [:]
@@ -132,6 +164,16 @@ private struct EvaluationRun {
     /// checks for `jobClusterRoom`.
     var inferenceLoad: [String: [[Double]]] = [:]
     var capacityBound: [String: [[Double]]] = [:]
+    /// R_w(s) for window-deferrable workloads (H < 24), by workload id: [s][s'] is true when
+    /// s' ∈ R_w(s) (11.2). Day-deferrable and other workloads are absent.
+    var reach: [String: [[Bool]]] = [:]
+    /// f_wpss' by window-deferrable workload id: [p][s][s'], zero out of reach.
+    var flows: [String: [[[Double]]]] = [:]
+    /// M_wps: the largest rate w can usefully be served at in s (11.2), by workload id: [p][s];
+    /// r_wps for a workload that is not deferrable.
+    var servable: [String: [[Double]]] = [:]
+    /// The committed-use contracts the plan takes (known, committable API ids).
+    var commitments: Set<String> = []
 
     init(scenario: Scenario, tolerance: Double, decisions: PlanDecisions) {
         self.scenario = scenario
@@ -144,9 +186,30 @@ private struct EvaluationRun {
         days = scenario.horizon.hoursPerPeriod / 24
         pools = Self.pools(of: scenario)
         for w in scenario.workloads {
-            rates[w.id] = (0..<periods).map { p in
+            // σ_ws: the workload's own profile entry, else the slice's share (11.1).
+            let shares = scenario.timeSlices.indices.map { s in w.profile?[s] ?? scenario.timeSlices[s].share }
+            let r = (0..<periods).map { p in
                 let D = p < w.demand.count ? w.demand[p] : 0
-                return scenario.timeSlices.map { D * $0.share / (scenario.horizon.daysPerPeriod * $0.hours * 3600) }
+                return scenario.timeSlices.indices.map { s in
+                    D * shares[s] / (scenario.horizon.daysPerPeriod * scenario.timeSlices[s].hours * 3600)
+                }
+            }
+            rates[w.id] = r
+            guard let deferral = w.deferral else {
+                servable[w.id] = r
+                continue
+            }
+            let within = PlanEvaluator.reachSets(deferral, slices: scenario.timeSlices)
+            if !deferral.withinDay { reach[w.id] = within }
+            // M_wps' = Σ_{s : s' ∈ R_w(s)} η_s r_wps / η_s'
+            servable[w.id] = r.map { row in
+                scenario.timeSlices.indices.map { to in
+                    var moved = 0.0
+                    for from in scenario.timeSlices.indices where within[from][to] {
+                        moved += scenario.timeSlices[from].hours * row[from]
+                    }
+                    return moved / scenario.timeSlices[to].hours
+                }
             }
         }
     }
@@ -159,6 +222,7 @@ private struct EvaluationRun {
         checkRentalVariables()
         checkServingVariables()
         checkUnservedVariables()
+        checkDeferralVariables()
         checkTrainingVariables()
         recoverReplicaVariables()
         recoverPlatformVariables()
@@ -195,6 +259,32 @@ private struct EvaluationRun {
         pow(1 + scenario.discountRate, -Double(i) * hours / 8760)
     }
 
+    /// f_op: the price factor of an offering in 0-based period p (11.5): (1 − r)^(p h / 8760) for
+    /// a yearly decline, the list's entry (its last one past its end), or 1. Restated here, not
+    /// read from the scenario's helper, like δ.
+    func priceFactor(_ change: PriceChange?, _ p: Int) -> Double {
+        switch change {
+        case nil: return 1
+        case .declinePerYear(let r)?: return pow(1 - r, Double(p) * hours / 8760)
+        case .factors(let list)?: return list.isEmpty ? 1 : list[min(max(p, 0), list.count - 1)]
+        }
+    }
+
+    /// Whether 0-based period p is inside an availability window [from, until] (either end open).
+    func inWindow(_ p: Int, from: Int?, until: Int?) -> Bool {
+        p >= (from ?? Int.min) && p <= (until ?? Int.max)
+    }
+
+    /// The window in words for messages: "available 2027Q2 to 2028Q1".
+    func windowText(from: Int?, until: Int?) -> String {
+        switch (from, until) {
+        case let (f?, u?): return "available \(label(f)) to \(label(u))"
+        case let (f?, nil): return "available from \(label(f))"
+        case let (nil, u?): return "available until \(label(u))"
+        case (nil, nil): return "always available"
+        }
+    }
+
     func exceeds(_ amount: Double, rhs: Double) -> Bool {
         amount > tolerance * max(1, abs(rhs))
     }
@@ -217,13 +307,16 @@ private struct EvaluationRun {
 
     /// The purchases and rentals (the offerings with units and throughput), in scenario order,
     /// each with its serving options (o, w, k) ∈ Π: `servingOptions(for:)` of every workload, the
-    /// given throughput (k = ∅) or the derived options, those with τ_owk > 0.
+    /// given throughput (k = ∅) or the derived options, those with τ_owk > 0; on a spot rental
+    /// only interruptible workloads' (11.3). Each option's throughput is τ' = τ / (1 − κ_w β_w)
+    /// (11.4: cached prefixes skip their prefill).
     static func pools(of scenario: Scenario) -> [Pool] {
-        func options(_ offering: some SelfRunOffering) -> [PoolOption] {
-            scenario.workloads.flatMap { w in
-                offering.servingOptions(for: w.id).filter { $0.tokensPerSecond > 0 }.map {
-                    PoolOption(workload: w.id, precision: $0.precision, tokensPerSecond: $0.tokensPerSecond,
-                               acceleratorsPerReplica: $0.acceleratorsPerReplica)
+        func options(_ offering: some SelfRunOffering, interruptibleOnly: Bool = false) -> [PoolOption] {
+            scenario.workloads.filter { !interruptibleOnly || $0.interruptible }.flatMap { w in
+                let prefillSaved = (w.cache?.hitRate ?? 0) * (w.cache?.prefillShare ?? 0)
+                return offering.servingOptions(for: w.id).filter { $0.tokensPerSecond > 0 }.map {
+                    PoolOption(workload: w.id, precision: $0.precision, tokensPerSecond: $0.tokensPerSecond / (1 - prefillSaved),
+                               uncachedTokensPerSecond: $0.tokensPerSecond, acceleratorsPerReplica: $0.acceleratorsPerReplica)
                 }
             }
         }
@@ -235,9 +328,11 @@ private struct EvaluationRun {
                             wholeUnits: scenario.policy.integerUnits)
             case .rental(let o):
                 let reserved = o.commitment == .period
-                return Pool(id: o.id, options: options(o), acceleratorsPerUnit: o.acceleratorsPerUnit,
+                let spot = o.commitment == .spot
+                return Pool(id: o.id, options: options(o, interruptibleOnly: spot), acceleratorsPerUnit: o.acceleratorsPerUnit,
                             spareUnits: reserved ? o.spareUnits : 0, failureDerating: o.failureDerating, platform: o.platform,
-                            kind: reserved ? .reserved : .onDemand, wholeUnits: reserved && scenario.policy.integerUnits)
+                            kind: reserved ? .reserved : .onDemand, wholeUnits: reserved && scenario.policy.integerUnits,
+                            availability: spot ? o.availability : 1)
             case .api:
                 return nil
             }
@@ -249,17 +344,18 @@ private struct EvaluationRun {
         "\(periodsInTerm)-period (\(periodsInTerm * 12 / scenario.horizon.kind.periodsPerYear)-month)"
     }
 
-    /// Label of a 0-based period, also past the horizon's end.
+    /// Label of a 0-based period, also before the horizon's start or past its end.
     func label(_ p: Int) -> String {
-        p < periods ? labels[p] : scenario.horizon.start.advanced(by: p).description
+        p >= 0 && p < periods ? labels[p] : scenario.horizon.start.advanced(by: p).description
     }
 
     mutating func report(_ family: ConstraintFamily, job: String? = nil, offering: String? = nil, workload: String? = nil,
-                         precision: Precision? = nil, period: Int? = nil, slice: Int? = nil, amount: Double, _ message: String) {
+                         precision: Precision? = nil, period: Int? = nil, slice: Int? = nil, amount: Double, _ message: String,
+                         row: String? = nil) {
         violations.append(ConstraintViolation(
             family: family, job: job, offering: offering, workload: workload, precision: precision,
             period: period.map { labels[$0] }, slice: slice.map { slices[$0].name },
-            amount: amount, message: message))
+            amount: amount, message: message, row: row))
     }
 
     /// A per-period vector: checked for length, padded with zeros / truncated to P.
@@ -314,7 +410,7 @@ private struct EvaluationRun {
     mutating func checkDecisionIDs() {
         let purchaseIds = Set(scenario.purchases.map(\.id))
         let reservedIds = Set(scenario.rentals.filter { $0.commitment == .period }.map(\.id))
-        let onDemandIds = Set(scenario.rentals.filter { $0.commitment == .none }.map(\.id))
+        let onDemandIds = Set(scenario.rentals.filter { $0.commitment != .period }.map(\.id))
         let offeringIds = Set(scenario.offerings.map(\.id))
         let workloadIds = Set(scenario.workloads.map(\.id))
         for id in decisions.arrivals.keys.sorted() where !purchaseIds.contains(id) {
@@ -324,7 +420,7 @@ private struct EvaluationRun {
             report(.domain, offering: id, amount: 0, "reserved units name \(id), which is not a rental with commitment period")
         }
         for id in decisions.onDemandUnits.keys.sorted() where !onDemandIds.contains(id) {
-            report(.domain, offering: id, amount: 0, "on-demand units name \(id), which is not a rental with commitment none")
+            report(.domain, offering: id, amount: 0, "on-demand units name \(id), which is not a rental with commitment none or spot")
         }
         for id in decisions.served.keys.sorted() {
             guard offeringIds.contains(id) else {
@@ -339,6 +435,30 @@ private struct EvaluationRun {
         }
         for w in decisions.unserved.keys.sorted() where !workloadIds.contains(w) {
             report(.domain, workload: w, amount: 0, "unserved names workload \(w), which does not exist")
+        }
+        checkCommitmentIDs()
+    }
+
+    /// κ_a (11.5): the plan's `apiCommitments` name APIs with a `committedUse` contract, each once.
+    /// Any other id is a `domain` violation and is not taken.
+    mutating func checkCommitmentIDs() {
+        let apis = Dictionary(uniqueKeysWithValues: scenario.apis.map { ($0.id, $0) })
+        var seen = Set<String>()
+        for id in decisions.apiCommitments {
+            guard seen.insert(id).inserted else {
+                report(.domain, offering: id, amount: 0, "apiCommitments names \(id) twice")
+                continue
+            }
+            guard let api = apis[id] else {
+                let what = scenario.offerings.contains { $0.id == id } ? "which is not an API" : "which is not an offering"
+                report(.domain, offering: id, amount: 0, "apiCommitments names \(id), \(what)")
+                continue
+            }
+            guard api.committedUse != nil else {
+                report(.domain, offering: id, amount: 0, "apiCommitments names \(id), which offers no committedUse contract")
+                continue
+            }
+            commitments.insert(id)
         }
     }
 
@@ -357,6 +477,11 @@ private struct EvaluationRun {
                     report(.availability, offering: o.id, period: p, amount: abs(v),
                            "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), before the first possible arrival "
                            + "(period \(o.firstArrivalIndex + 1): availability and a lead time of \(o.leadTimePeriods))")
+                }
+                if let until = o.availableUntilIndex, p > until, exceeds(abs(v), rhs: 0) {
+                    report(.availability, offering: o.id, period: p, amount: abs(v),
+                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), after the last possible arrival "
+                           + "(\(label(until)): availableUntil)")
                 }
                 if let cap = o.maxUnitsPerPeriod, exceeds(v - cap, rhs: cap) {
                     report(.maxUnitsPerPeriod, offering: o.id, period: p, amount: v - cap,
@@ -385,6 +510,15 @@ private struct EvaluationRun {
                 }
                 reserved[o.id] = m
                 recoverContractStarts(o, units: m)
+                // Contract starts (m_op itself without a term) only inside the window; a contract
+                // started inside runs its term.
+                let v = starts[o.id] ?? []
+                for p in 0..<periods where !inWindow(p, from: o.availableFromIndex, until: o.availableUntilIndex) {
+                    guard exceeds(abs(v[p]), rhs: 0) else { continue }
+                    report(.availability, offering: o.id, period: p, amount: abs(v[p]),
+                           "\(fmt(v[p])) units of \(o.id) start a contract in \(labels[p]), outside its window "
+                           + "(\(windowText(from: o.availableFromIndex, until: o.availableUntilIndex)))")
+                }
             case .none, .spot:
                 let m = matrix(decisions.onDemandUnits[o.id], what: "on-demand units", offering: o.id, workload: nil)
                 for p in 0..<periods {
@@ -393,6 +527,11 @@ private struct EvaluationRun {
                         if let cap = o.maxUnits, exceeds(m[p][s] - cap, rhs: cap) {
                             report(.maxUnits, offering: o.id, period: p, slice: s, amount: m[p][s] - cap,
                                    "\(fmt(m[p][s])) on-demand units of \(o.id), more than maxUnits \(fmt(cap))")
+                        }
+                        if !inWindow(p, from: o.availableFromIndex, until: o.availableUntilIndex), exceeds(abs(m[p][s]), rhs: 0) {
+                            report(.availability, offering: o.id, period: p, slice: s, amount: abs(m[p][s]),
+                                   "\(fmt(m[p][s])) units of \(o.id) rented in \(labels[p]), outside its window "
+                                   + "(\(windowText(from: o.availableFromIndex, until: o.availableUntilIndex)))")
                         }
                     }
                 }
@@ -444,7 +583,8 @@ private struct EvaluationRun {
             for w in scenario.workloads {
                 let options: [Precision?]
                 if case .api(let a) = offering {
-                    options = a.serves.contains(w.id) ? [nil] : []
+                    // A batch API serves day-deferrable workloads only (11.3).
+                    options = a.serves.contains(w.id) && (!a.batch || w.deferral?.withinDay == true) ? [nil] : []
                 } else {
                     options = (poolsByID[id]?.optionsByWorkload[w.id] ?? []).map(\.precision)
                 }
@@ -468,6 +608,16 @@ private struct EvaluationRun {
                         for s in 0..<slices.count {
                             checkNonNegative(x[p][s], "tokens/s of \(key) served by \(id)", offering: id, workload: w.id,
                                              precision: precision, period: p, slice: s)
+                        }
+                    }
+                    if case .api(let a) = offering {
+                        // y only in periods inside the API's window (11.5).
+                        for p in 0..<periods where !inWindow(p, from: a.availableFromIndex, until: a.availableUntilIndex) {
+                            let largest = x[p].map(abs).max() ?? 0
+                            guard exceeds(largest, rhs: 0) else { continue }
+                            report(.availability, offering: id, workload: w.id, period: p, amount: largest,
+                                   "\(id) serves up to \(fmt(largest)) tokens/s of \(w.id) in \(labels[p]), outside its window "
+                                   + "(\(windowText(from: a.availableFromIndex, until: a.availableUntilIndex)))")
                         }
                     }
                     if case .api = offering {
@@ -495,6 +645,13 @@ private struct EvaluationRun {
     /// Why a serving key of `offering` and `workload` is no option of the model (section 9).
     func notAnOption(_ offering: Offering, workload: String, precision: String?, options: [Precision?]) -> String {
         let id = offering.id
+        let interruptible = scenario.workloads.first { $0.id == workload }?.interruptible ?? false
+        if case .rental(let r) = offering, r.commitment == .spot, !interruptible {
+            return "\(id) is a spot rental and \(workload) is not interruptible (spot serves interruptible workloads only),"
+        }
+        if case .api(let a) = offering, a.batch, a.serves.contains(workload) {
+            return "\(id) is a batch API and \(workload) is not deferrable within the day (batch serves those only),"
+        }
         guard !options.isEmpty else {
             let unfit = unfitPrecisions(id, workload: workload).map { "\($0.precision.rawValue): \($0.reason)" }
             return "\(id) cannot serve \(workload) (no throughput / not in serves"
@@ -546,6 +703,59 @@ private struct EvaluationRun {
                 }
             }
             unserved[w.id] = u
+        }
+    }
+
+    /// f_wpss' (11.2), for window-deferrable workloads (H < 24):  f ≥ 0, and f only for s' ∈ R_w(s).
+    /// A flow out of reach, or flows of a workload without a window (not deferrable, or deferrable
+    /// within the day, whose rows need none), are `domain` violations and otherwise ignored: they
+    /// move nothing. Flows are [period][s][s'] in tokens/s averaged over s's hours.
+    mutating func checkDeferralVariables() {
+        let labels = self.labels
+        let names = slices.map(\.name)
+        for id in decisions.deferred.keys.sorted() where reach[id] == nil {
+            let largest = (decisions.deferred[id] ?? []).flatMap { $0.flatMap { $0 } }.map(abs).max() ?? 0
+            let why: String
+            switch scenario.workloads.first(where: { $0.id == id }) {
+            case nil: why = "\(id) is not a workload"
+            case let w? where w.deferral == nil: why = "\(id) is not deferrable"
+            default: why = "\(id) is deferrable within the day: its dailyDemand row needs no flows"
+            }
+            report(.domain, workload: id, amount: largest, "deferred names \(id), but \(why)")
+        }
+        for w in scenario.workloads {
+            guard let within = reach[w.id] else { continue }
+            let given = decisions.deferred[w.id]
+            let shapeOK = given.map { g in
+                g.count == periods && g.allSatisfy { $0.count == slices.count && $0.allSatisfy { $0.count == slices.count } }
+            } ?? true
+            if !shapeOK {
+                report(.domain, workload: w.id, amount: 0,
+                       "deferred flows of \(w.id) are not [period][slice][slice] with \(periods) periods and \(slices.count) slices")
+            }
+            var f = (0..<periods).map { _ in Array(repeating: Array(repeating: 0.0, count: slices.count), count: slices.count) }
+            for p in 0..<periods {
+                for from in 0..<slices.count {
+                    for to in 0..<slices.count {
+                        guard let g = given, p < g.count, from < g[p].count, to < g[p][from].count else { continue }
+                        let v = g[p][from][to]
+                        guard within[from][to] else {
+                            if exceeds(abs(v), rhs: 0) {
+                                report(.domain, workload: w.id, period: p, slice: from, amount: abs(v),
+                                       "\(fmt(v)) tokens/s of \(w.id) moved from \(names[from]) to \(names[to]) in \(labels[p]), "
+                                       + "out of reach (more than its \(fmt(w.deferral?.maxDelayHours ?? 0)) hours)")
+                            }
+                            continue
+                        }
+                        if exceeds(-v, rhs: 0) {
+                            report(.nonNegativity, workload: w.id, period: p, slice: from, amount: -v,
+                                   "tokens/s of \(w.id) moved from \(names[from]) to \(names[to]) in \(labels[p]) is \(fmt(v)), must be >= 0")
+                        }
+                        f[p][from][to] = v
+                    }
+                }
+            }
+            flows[w.id] = f
         }
     }
 
@@ -631,7 +841,7 @@ private struct EvaluationRun {
                 guard let size = option.acceleratorsPerReplica else { continue }
                 let perReplica = U * pool.unitsPerReplica(size) * option.tokensPerSecond
                 let x = selfServed[pool.id]?[option.key] ?? zeroMatrix
-                let r = rates[option.workload] ?? zeroMatrix
+                let r = servable[option.workload] ?? zeroMatrix
                 let least = minimumReplicas[option.workload] ?? 1
                 let minimum = Double(least)
                 var rho = zeroMatrix
@@ -669,7 +879,7 @@ private struct EvaluationRun {
                 for w in scenario.workloads {
                     for s in 0..<slices.count {
                         let rate = platformRate(members, workload: w.id, p, s)
-                        inUse[p] = max(inUse[p], binary(rate, demandRate: rates[w.id]?[p][s] ?? 0))
+                        inUse[p] = max(inUse[p], binary(rate, demandRate: servable[w.id]?[p][s] ?? 0))
                     }
                 }
             }
@@ -712,7 +922,7 @@ private struct EvaluationRun {
         var counted = Set<String>()
         for option in pool.options {
             served += selfServed[pool.id]?[option.key]?[p][s] ?? 0
-            if counted.insert(option.workload).inserted { demanded += rates[option.workload]?[p][s] ?? 0 }
+            if counted.insert(option.workload).inserted { demanded += servable[option.workload]?[p][s] ?? 0 }
         }
         return (served, demanded)
     }
@@ -758,20 +968,62 @@ private struct EvaluationRun {
         }
     }
 
-    /// `demand[w,p,s]`:  Σ_o x_owps + Σ_a y_awps + u_wps ≥ r_wps,  r_wps = D_wp σ_s / (d η_s 3600).
+    /// `demand[w,p,s]`:  X_wps = Σ_o x_owps + Σ_a y_awps + u_wps ≥ r_wps,  r_wps = D_wp σ_ws / (d η_s 3600),
+    /// for a workload that is not deferrable. A deferrable one's rows are replaced (11.2):
+    ///
+    ///     dailyDemand[w,p]      (H ≥ 24):  Σ_s η_s X_wps ≥ Σ_s η_s r_wps                       (family demand)
+    ///     deferredDemand[w,p,s] (H < 24):  Σ_{s' ∈ R_w(s)} f_wpss' ≥ r_wps                     (family deferral)
+    ///     deferredService[w,p,s'] (H < 24): Σ_{s : s' ∈ R_w(s)} η_s f_wpss' − η_s' X_wps' ≤ 0   (family deferral)
     mutating func checkDemandConstraints() {
+        let names = slices.map(\.name)
         for w in scenario.workloads {
             var serving = servingByWorkload[w.id] ?? []
             if let u = unserved[w.id] { serving.append(u) }
+            let r = rates[w.id] ?? zeroMatrix
             for p in 0..<periods {
-                let D = p < w.demand.count ? w.demand[p] : 0
+                var X = [Double](repeating: 0, count: slices.count)
                 for s in 0..<slices.count {
-                    let r = D * slices[s].share / seconds(s)
-                    var lhs = 0.0
-                    for x in serving { lhs += x[p][s] }
-                    if exceeds(r - lhs, rhs: r) {
-                        report(.demand, workload: w.id, period: p, slice: s, amount: r - lhs,
-                               "\(w.id) needs \(fmt(r)) tokens/s, the plan covers \(fmt(lhs)) (short by \(fmt(r - lhs)))")
+                    for x in serving { X[s] += x[p][s] }
+                }
+                if let f = flows[w.id], let within = reach[w.id] {
+                    for s in 0..<slices.count {
+                        var moved = 0.0
+                        for to in 0..<slices.count where within[s][to] { moved += f[p][s][to] }
+                        if exceeds(r[p][s] - moved, rhs: r[p][s]) {
+                            report(.deferral, workload: w.id, period: p, slice: s, amount: r[p][s] - moved,
+                                   "\(w.id) needs \(fmt(r[p][s])) tokens/s of \(names[s])'s demand served within reach, the plan's flows "
+                                   + "move \(fmt(moved)) (short by \(fmt(r[p][s] - moved)))", row: "deferredDemand")
+                        }
+                    }
+                    // Per destination, in tokens/s of s' (the row divided by η_s').
+                    for to in 0..<slices.count {
+                        var arriving = 0.0
+                        for s in 0..<slices.count where within[s][to] { arriving += slices[s].hours * f[p][s][to] }
+                        arriving /= slices[to].hours
+                        if exceeds(arriving - X[to], rhs: arriving) {
+                            report(.deferral, workload: w.id, period: p, slice: to, amount: arriving - X[to],
+                                   "flows move \(fmt(arriving)) tokens/s of \(w.id) into \(names[to]), the plan serves \(fmt(X[to])) there "
+                                   + "(short by \(fmt(arriving - X[to])))", row: "deferredService")
+                        }
+                    }
+                } else if w.deferral != nil {
+                    // In tokens/s averaged over the day: the row divided by 24.
+                    var need = 0.0, have = 0.0
+                    for s in 0..<slices.count {
+                        need += slices[s].hours * r[p][s]
+                        have += slices[s].hours * X[s]
+                    }
+                    need /= 24
+                    have /= 24
+                    if exceeds(need - have, rhs: need) {
+                        report(.demand, workload: w.id, period: p, amount: need - have,
+                               "\(w.id) needs \(fmt(need)) tokens/s over the day (deferrable within it), the plan serves "
+                               + "\(fmt(have)) (short by \(fmt(need - have)))", row: "dailyDemand")
+                    }
+                } else {
+                    for s in 0..<slices.count where exceeds(r[p][s] - X[s], rhs: r[p][s]) {
+                        report(.demand, workload: w.id, period: p, slice: s, amount: r[p][s] - X[s],
+                               "\(w.id) needs \(fmt(r[p][s])) tokens/s, the plan covers \(fmt(X[s])) (short by \(fmt(r[p][s] - X[s])))")
                     }
                 }
             }
@@ -841,7 +1093,7 @@ private struct EvaluationRun {
                 let trainingUnits = accelerators / perUnit
                 let lhs = load + U * replicaUnits + U * trainingUnits
                 let n = p < units.count && s < units[p].count ? units[p][s] : 0
-                let cap = U * (1 - derating) * (n - spare)
+                let cap = U * (1 - derating) * pool.availability * (n - spare)
                 inference[p][s] = load + U * replicaUnits
                 bound[p][s] = cap
                 guard exceeds(lhs - cap, rhs: cap) else { continue }
@@ -862,6 +1114,10 @@ private struct EvaluationRun {
                 if derating > 0 {
                     factors.append("(1 − \(fmt(derating)))")
                     formula += " × (1 − d)"
+                }
+                if pool.availability < 1 {
+                    factors.append(fmt(pool.availability))
+                    formula += " × α"
                 }
                 if spare > 0 {
                     factors.append("(\(fmt(n)) − \(fmt(spare)) spare)")
@@ -887,7 +1143,7 @@ private struct EvaluationRun {
                 guard let size = option.acceleratorsPerReplica, let rho = replicas[pool.id]?[option.key],
                       let x = selfServed[pool.id]?[option.key] else { continue }
                 let perReplica = U * pool.unitsPerReplica(size) * option.tokensPerSecond
-                let r = rates[option.workload] ?? zeroMatrix
+                let r = servable[option.workload] ?? zeroMatrix
                 for p in 0..<periods {
                     for s in 0..<slices.count where x[p][s] - perReplica * rho[p][s] > tolerance * max(1, r[p][s]) {
                         report(.replicaCapacity, offering: pool.id, workload: option.workload, precision: option.precision,
@@ -900,7 +1156,7 @@ private struct EvaluationRun {
     }
 
     /// `minimumReplicas[o,w@k,p,s]`, where z exists:  ρ_owkps ≥ μ_w z_owkps  and (`replicaInUse`)
-    /// x_owkps ≤ r_wps z_owkps.
+    /// x_owkps ≤ r_wps z_owkps (M_wps for a deferrable workload, 11.2).
     ///
     /// The first holds for the recovered ρ; the second breaks when an option serves a
     /// workload beyond its demand rate (which no optimum needs).
@@ -910,7 +1166,7 @@ private struct EvaluationRun {
                 guard let inUse = replicaInUse[pool.id]?[option.key], let x = selfServed[pool.id]?[option.key] else { continue }
                 for p in 0..<periods {
                     for s in 0..<slices.count {
-                        let r = rates[option.workload]?[p][s] ?? 0
+                        let r = servable[option.workload]?[p][s] ?? 0
                         let excess = x[p][s] - r * inUse[p][s]
                         if excess > tolerance * max(1, r) {
                             report(.minimumReplicas, offering: pool.id, workload: option.workload, precision: option.precision,
@@ -924,7 +1180,8 @@ private struct EvaluationRun {
         }
     }
 
-    /// `poolInUse[o,p,s]`, o with k_o > 0:  Σ_{(o,w,k) ∈ Π} x_owkps ≤ (Σ_{w : (o,w,·) ∈ Π} r_wps) y_op.
+    /// `poolInUse[o,p,s]`, o with k_o > 0:  Σ_{(o,w,k) ∈ Π} x_owkps ≤ (Σ_{w : (o,w,·) ∈ Π} r_wps) y_op
+    /// (M_wps for a deferrable workload, 11.2).
     ///
     /// y_op is 1 where the pool serves, so the row breaks only when the pool serves more than
     /// the demand of all its workloads together.
@@ -944,7 +1201,8 @@ private struct EvaluationRun {
         }
     }
 
-    /// `platformInUse[k,w,p,s]`:  Σ_{(o,w,k') ∈ Π : k(o) = k} x_owk'ps ≤ r_wps u_kp.
+    /// `platformInUse[k,w,p,s]`:  Σ_{(o,w,k') ∈ Π : k(o) = k} x_owk'ps ≤ r_wps u_kp (M_wps for a
+    /// deferrable workload, 11.2).
     ///
     /// u_kp is 1 where the platform serves, so the row breaks only when its offerings together
     /// serve a workload beyond its demand rate.
@@ -956,7 +1214,7 @@ private struct EvaluationRun {
                 for p in 0..<periods {
                     for s in 0..<slices.count {
                         let rate = platformRate(members, workload: w.id, p, s)
-                        let r = rates[w.id]?[p][s] ?? 0
+                        let r = servable[w.id]?[p][s] ?? 0
                         let excess = rate - r * inUse[p]
                         if excess > tolerance * max(1, r) {
                             report(.platformInUse, offering: platform.id, workload: w.id, period: p, slice: s, amount: excess,
@@ -1141,12 +1399,12 @@ private struct EvaluationRun {
         }
     }
 
-    /// `capitalBudget[p]`:  Σ_o c_o b_op ≤ C_p (cash for units arriving in p).
+    /// `capitalBudget[p]`:  Σ_o f_op c_o b_op ≤ C_p (cash for units arriving in p, at p's price factor).
     mutating func checkCapitalBudgetConstraints() {
         guard let budget = scenario.budget.capexPerPeriod else { return }
         for p in 0..<periods where p < budget.count {
             var spent = 0.0
-            for (i, o) in scenario.purchases.enumerated() { spent += o.unitPrice * arrivals[i][p] }
+            for (i, o) in scenario.purchases.enumerated() { spent += priceFactor(o.priceChange, p) * o.unitPrice * arrivals[i][p] }
             if exceeds(spent - budget[p], rhs: budget[p]) {
                 report(.capitalBudget, period: p, amount: spent - budget[p],
                        "arrivals in \(labels[p]) cost \(fmt(spent)) USD, above the budget of \(fmt(budget[p])) USD")
@@ -1170,13 +1428,13 @@ private struct EvaluationRun {
 
     /// `fiscalCapex[FYf]`:  capital cash paid in fiscal year f ≤ Capex_f: per unit arriving in
     /// q, the deposit φ_o c_o in the order period q − ℓ_o and the balance (1 − φ_o) c_o in the
-    /// period holding the day D_o days after the start of q.
+    /// period holding the day D_o days after the start of q; the price is q's, f_oq c_o (11.5).
     mutating func checkFiscalCapexConstraints() {
         var paid: [Int: Double] = [:]
         for (i, o) in scenario.purchases.enumerated() {
             let balanceLag = Int((o.balanceDaysAfterDelivery * 24 / hours).rounded(.down))
             for q in 0..<periods where arrivals[i][q] != 0 {
-                let price = o.unitPrice * arrivals[i][q]
+                let price = priceFactor(o.priceChange, q) * o.unitPrice * arrivals[i][q]
                 paid[fiscalYearOfPeriod(q - o.leadTimePeriods), default: 0] += o.depositFraction * price
                 paid[fiscalYearOfPeriod(q + balanceLag), default: 0] += (1 - o.depositFraction) * price
             }
@@ -1193,12 +1451,13 @@ private struct EvaluationRun {
 
     /// `fiscalOpex[FYf]`:  Σ_{p ∈ f} (energy + fixed opex + rental + API + platform)_p ≤ Opex_f,
     /// undiscounted, the periods of the horizon in f (rent due past the horizon is a commitment).
+    /// The API cost is what is paid: the list spend plus the committed-use line (11.5).
     mutating func checkFiscalOpexConstraints() {
         guard scenario.budget.fiscalYears.contains(where: { $0.opex != nil }) else { return }
         var spent: [Int: Double] = [:]
         for p in 0..<periods {
             let cost = periodEvaluation(p).cost
-            spent[fiscalYearOfPeriod(p), default: 0] += cost.energy + cost.fixedOpex + cost.rental + cost.api + cost.platform
+            spent[fiscalYearOfPeriod(p), default: 0] += cost.energy + cost.fixedOpex + cost.rental + cost.api + cost.apiCommitment + cost.platform
         }
         for budget in scenario.budget.fiscalYears {
             guard let cap = budget.opex else { continue }
@@ -1265,22 +1524,28 @@ private struct EvaluationRun {
         return evaluation
     }
 
-    /// The cost lines and tokens of period p:
-    /// capex (amortized Σ_o c_o / L_o (n_op − e_op), or cash Σ_o c_o b_op), energy
-    /// Σ_o n_op k_o PUE h ε, fixed opex Σ_o n_op g_o, rental (reserved: π_o h m_op + f_o v_op, on the
-    /// units under contract; on demand: Σ_s π_o d η_s m_ops), API, unserved penalty, and platform
-    /// Σ_k (A_k α_kp + Y_k (h / 8760) u_kp).
+    /// The cost lines and tokens of period p, every price times its factor f (11.5):
+    /// capex (amortized Σ_o Σ_{q in service} f_oq c_o / L_o b_oq, or cash Σ_o f_op c_o b_op), energy
+    /// Σ_o n_op k_o PUE h ε, fixed opex Σ_o n_op g_o, rental (reserved: each contract started in q
+    /// at q's price, f_oq π_o h per period of its term and f_oq f_o at its start; on demand and spot:
+    /// Σ_s f_op π_o d η_s m_ops), API (the list spend Σ d η_s 3600 ψ_awp y_awps, ψ with cache hits,
+    /// 11.4), the committed-use line (with κ_a = 1, in each period of a's window:
+    /// max(S_a, (1 − δ_a) list) − list), unserved penalty, and platform Σ_k (A_k α_kp + Y_k (h / 8760) u_kp).
+    /// With a cache on some workload, also what caching saved (`CachingSavings`).
     func periodEvaluation(_ p: Int) -> PeriodEvaluation {
         let site = scenario.site
         let cash = scenario.capexAccounting == .cash
         var cost = CostBreakdown()
+        var savings = CachingSavings()
         for (i, o) in scenario.purchases.enumerated() {
             let n = inService[i][p]
             if cash {
-                cost.capex += o.unitPrice * arrivals[i][p]
+                cost.capex += priceFactor(o.priceChange, p) * o.unitPrice * arrivals[i][p]
             } else {
-                // c_o / L_o per purchased unit in service; existing units are sunk.
-                cost.capex += o.unitPrice / Double(o.lifetimePeriods) * purchasedInService[i][p]
+                // f_oq c_o / L_o per unit bought in q and in service; existing units are sunk.
+                for q in max(0, p - o.lifetimePeriods + 1)...p where arrivals[i][q] != 0 {
+                    cost.capex += priceFactor(o.priceChange, q) * o.unitPrice / Double(o.lifetimePeriods) * arrivals[i][q]
+                }
             }
             cost.energy += n * o.powerKW * site.pue * hours * site.electricityPricePerKWh
             cost.fixedOpex += n * o.opexPerUnitPeriod
@@ -1288,20 +1553,48 @@ private struct EvaluationRun {
         for o in scenario.rentals {
             switch o.commitment {
             case .period:
-                cost.rental += o.pricePerUnitHour * hours * (contracted[o.id]?[p] ?? 0)
-                    + o.upfrontPerUnit * (starts[o.id]?[p] ?? 0)
+                // Units under contract are the starts still in their term (`contracted`), each
+                // priced at its start.
+                let v = starts[o.id] ?? Array(repeating: 0, count: periods)
+                let term = max(1, o.termPeriods)
+                for q in max(0, p - term + 1)...p where v[q] != 0 {
+                    cost.rental += priceFactor(o.priceChange, q) * o.pricePerUnitHour * hours * v[q]
+                }
+                cost.rental += priceFactor(o.priceChange, p) * o.upfrontPerUnit * v[p]
             case .none, .spot:
                 for s in 0..<slices.count {
-                    cost.rental += o.pricePerUnitHour * days * slices[s].hours * (onDemand[o.id]?[p][s] ?? 0)
+                    cost.rental += priceFactor(o.priceChange, p) * o.pricePerUnitHour * days * slices[s].hours * (onDemand[o.id]?[p][s] ?? 0)
                 }
             }
         }
         for a in scenario.apis {
+            let f = priceFactor(a.priceChange, p)
+            let cachedPrice = a.cachedInputPricePerMTok ?? a.inputPricePerMTok
+            var list = 0.0
             for w in scenario.workloads {
                 guard let y = apiServed[a.id]?[w.id] else { continue }
-                let pricePerMTok = (1 - w.outputShare) * a.inputPricePerMTok + w.outputShare * a.outputPricePerMTok
+                let hit = w.cache?.hitRate ?? 0
+                // ψ_awp · 10^6: the cache hits' input at the cached price.
+                let pricePerMTok = f * ((1 - w.outputShare) * ((1 - hit) * a.inputPricePerMTok + hit * cachedPrice)
+                    + w.outputShare * a.outputPricePerMTok)
+                let savedPerMTok = f * (1 - w.outputShare) * hit * (a.inputPricePerMTok - cachedPrice)
                 for s in 0..<slices.count {
-                    cost.api += seconds(s) / 1e6 * pricePerMTok * y[p][s]
+                    list += seconds(s) / 1e6 * pricePerMTok * y[p][s]
+                    savings.apiUSD += seconds(s) / 1e6 * savedPerMTok * y[p][s]
+                }
+            }
+            cost.api += list
+            if commitments.contains(a.id), let contract = a.committedUse,
+               inWindow(p, from: a.availableFromIndex, until: a.availableUntilIndex) {
+                cost.apiCommitment += max(contract.minSpendPerPeriod, (1 - contract.discount) * list) - list
+            }
+        }
+        for pool in pools {
+            for option in pool.options where option.tokensPerSecond != option.uncachedTokensPerSecond {
+                guard let x = selfServed[pool.id]?[option.key] else { continue }
+                for s in 0..<slices.count {
+                    savings.selfHostedUnitHours += days * slices[s].hours
+                        * (x[p][s] / option.uncachedTokensPerSecond - x[p][s] / option.tokensPerSecond)
                 }
             }
         }
@@ -1324,20 +1617,23 @@ private struct EvaluationRun {
             }
         }
         let delta = discount(p)
-        return PeriodEvaluation(
+        var period = PeriodEvaluation(
             label: labels[p], discountFactor: delta, cost: cost, discountedCost: cost.scaled(by: delta),
             tokensDemanded: demanded, tokensServed: served, tokensUnserved: missed)
+        if scenario.workloads.contains(where: { $0.cache != nil }) { period.caching = savings }
+        return period
     }
 
     /// Commitments beyond the horizon (8.1), undiscounted and discounted:
-    /// Σ_o Σ_q π_o h · max(0, q + T_o − 1 − P) · v_oq  and  Σ_o Σ_q π_o h · v_oq · Σ_{p = P+1}^{q + T_o − 1} δ_p.
+    /// Σ_o Σ_q f_oq π_o h · max(0, q + T_o − 1 − P) · v_oq  and  Σ_o Σ_q f_oq π_o h · v_oq · Σ_{p = P+1}^{q + T_o − 1} δ_p
+    /// (a contract is priced at its start for its whole term, 11.5).
     func commitmentsBeyondHorizon() -> (undiscounted: Double, discounted: Double) {
         var undiscounted = 0.0, discounted = 0.0
         for o in scenario.rentals where o.commitment == .period {
             guard let v = starts[o.id] else { continue }
             let term = max(1, o.termPeriods)
             for q in 0..<periods where v[q] != 0 {
-                let perPeriod = o.pricePerUnitHour * hours * v[q]
+                let perPeriod = priceFactor(o.priceChange, q) * o.pricePerUnitHour * hours * v[q]
                 // 0-based: the contract runs q ... q + T − 1; periods P ... after the horizon.
                 for i in periods..<max(periods, q + term) {
                     undiscounted += perPeriod
@@ -1348,15 +1644,15 @@ private struct EvaluationRun {
         return (undiscounted, discounted)
     }
 
-    /// Salvage (cash accounting; 0 when amortized): Σ_o Σ_q c_o · max(0, q + L_o − 1 − P) / L_o · b_oq
-    /// (1-based q).
+    /// Salvage (cash accounting; 0 when amortized): Σ_o Σ_q f_oq c_o · max(0, q + L_o − 1 − P) / L_o · b_oq
+    /// (1-based q; the units' price when bought).
     func salvageCredit() -> Double {
         guard scenario.capexAccounting == .cash else { return 0 }
         var salvage = 0.0
         for (i, o) in scenario.purchases.enumerated() {
             for q in 0..<periods {
                 let remaining = max(0, (q + 1) + o.lifetimePeriods - 1 - periods)
-                salvage += o.unitPrice * Double(remaining) / Double(o.lifetimePeriods) * arrivals[i][q]
+                salvage += priceFactor(o.priceChange, q) * o.unitPrice * Double(remaining) / Double(o.lifetimePeriods) * arrivals[i][q]
             }
         }
         return salvage
@@ -1379,9 +1675,12 @@ private struct Pool {
     let kind: Kind
     /// Units (hence replicas) are whole: a purchase, or a reserved rental, with `integerUnits`.
     let wholeUnits: Bool
+    /// α_o: share of rented hours that do work (spot rentals, 11.3); 1 otherwise.
+    let availability: Double
 
     init(id: String, options: [PoolOption], acceleratorsPerUnit: Int, spareUnits: Int, failureDerating: Double,
-         platform: String?, kind: Kind, wholeUnits: Bool) {
+         platform: String?, kind: Kind, wholeUnits: Bool, availability: Double = 1) {
+        self.availability = availability
         self.id = id
         self.options = options
         optionsByWorkload = Dictionary(grouping: options, by: \.workload)
@@ -1402,17 +1701,21 @@ private struct PoolOption {
     let workload: String
     /// k: nil for a given throughput.
     let precision: Precision?
-    /// τ_owk, tokens/s per unit.
+    /// τ'_owk, tokens/s per unit with the workload's cache hits (11.4): every capacity and replica
+    /// rule uses it.
     let tokensPerSecond: Double
+    /// τ_owk, without cache hits: only for what caching saved.
+    let uncachedTokensPerSecond: Double
     /// a_owk, when the option has a replica size (Π^rep).
     let acceleratorsPerReplica: Int?
     /// How `PlanDecisions.served` names it.
     let key: String
 
-    init(workload: String, precision: Precision?, tokensPerSecond: Double, acceleratorsPerReplica: Int?) {
+    init(workload: String, precision: Precision?, tokensPerSecond: Double, uncachedTokensPerSecond: Double, acceleratorsPerReplica: Int?) {
         self.workload = workload
         self.precision = precision
         self.tokensPerSecond = tokensPerSecond
+        self.uncachedTokensPerSecond = uncachedTokensPerSecond
         self.acceleratorsPerReplica = acceleratorsPerReplica
         key = ServedKey.key(workload: workload, precision: precision)
     }

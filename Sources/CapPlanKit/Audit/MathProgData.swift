@@ -5,6 +5,8 @@
 // The text is deterministic: scenario order throughout, numbers printed with Swift's
 // shortest round-trip representation (exact for every Double), ids single-quoted.
 
+import Foundation
+
 /// Writes the GNU MathProg data section of a scenario for `models/capacity.mod`.
 public enum MathProgData {
     /// The data section (`data; ... end;`) for `models/capacity.mod`.
@@ -99,7 +101,8 @@ public enum MathProgData {
 
         // Rentals.
         out.set("RESERVED", rentals.filter { $0.commitment == .period }.map { quote($0.id) })
-        out.set("ONDEMAND", rentals.filter { $0.commitment == .none }.map { quote($0.id) })
+        // Spot rentals are on-demand units with an availability (11.3).
+        out.set("ONDEMAND", rentals.filter { $0.commitment != .period }.map { quote($0.id) })
         out.param("pi", rentals.map { (quote($0.id), number($0.pricePerUnitHour)) })
         out.param("mmax", rentals.compactMap { o in o.maxUnits.map { (quote(o.id), number($0)) } })
         let reserved = rentals.filter { $0.commitment == .period }
@@ -114,7 +117,8 @@ public enum MathProgData {
         out.param("maxTPS", apis.compactMap { a in a.maxTokensPerSecond.map { (quote(a.id), number($0)) } })
         var apiPairs: [String] = []
         for a in apis {
-            for w in scenario.workloads where a.serves.contains(w.id) {
+            // A batch API serves day-deferrable workloads only (11.3).
+            for w in scenario.workloads where a.serves.contains(w.id) && (!a.batch || (w.deferral?.maxDelayHours ?? 0) >= 24) {
                 apiPairs.append("(\(quote(a.id)), \(quote(w.id)))")
             }
         }
@@ -187,14 +191,103 @@ public enum MathProgData {
             out.param("A", jobs.flatMap { j in j.pools.map { ("\(quote(j.id)) \(quote($0.offering))", number($0.acceleratorHours)) } })
             out.blank()
         }
+        writeSection11(scenario, &out)
         out.line("end;")
         return out.text
+    }
+
+    /// Section 11's data, each part written only when the scenario uses it (so the data of
+    /// other scenarios stays as it was): per-workload shares, deferrable workloads with H and
+    /// the slices' starts (the model computes the reach sets), spot availability, caching,
+    /// price factors, availability windows (1-based, may fall outside 1..P), committed use.
+    private static func writeSection11(_ scenario: Scenario, _ out: inout DataWriter) {
+        let periods = scenario.horizon.periods
+        let slices = scenario.timeSlices
+        let workloads = scenario.workloads
+        var written = false
+        func part(_ body: () -> Void) {
+            body()
+            written = true
+        }
+        let profiled = workloads.filter { $0.profile != nil }
+        if !profiled.isEmpty {
+            part {
+                out.param("sigma_w", profiled.flatMap { w in
+                    slices.indices.map { ("\(quote(w.id)) \(quote(slices[$0].name))", number(w.profile?[$0] ?? slices[$0].share)) }
+                })
+            }
+        }
+        let deferrable = workloads.filter { $0.deferral != nil }
+        if !deferrable.isEmpty {
+            part {
+                out.set("DEFER", deferrable.map { quote($0.id) })
+                out.param("H", deferrable.map { (quote($0.id), number($0.deferral?.maxDelayHours ?? 24)) })
+                out.param("start", slices.compactMap { s in s.start.map { (quote(s.name), number($0)) } })
+            }
+        }
+        let spot = scenario.rentals.filter { $0.commitment == .spot }
+        if !spot.isEmpty { part { out.param("avail", spot.map { (quote($0.id), number($0.availability)) }) } }
+        let cached = workloads.filter { $0.cache != nil }
+        if !cached.isEmpty {
+            part {
+                out.param("kappa", cached.map { (quote($0.id), number($0.cache?.hitRate ?? 0)) })
+                out.param("beta", cached.map { (quote($0.id), number($0.cache?.prefillShare ?? 0)) })
+            }
+        }
+        let cachedPrices = scenario.apis.compactMap { a in a.cachedInputPricePerMTok.map { (quote(a.id), number($0)) } }
+        if !cachedPrices.isEmpty { part { out.param("cin", cachedPrices) } }
+        // f_op: (1 − r)^((p−1) h / 8760) or the list, restated here from 11.5.
+        var factors: [(String, String)] = []
+        for offering in scenario.offerings {
+            let change: PriceChange?
+            switch offering {
+            case .purchase(let o): change = o.priceChange
+            case .rental(let o): change = o.priceChange
+            case .api(let a): change = a.priceChange
+            }
+            guard let change else { continue }
+            for p in 0..<periods {
+                let factor: Double
+                switch change {
+                case .declinePerYear(let r): factor = pow(1 - r, Double(p) * scenario.horizon.hoursPerPeriod / 8760)
+                case .factors(let list): factor = list.isEmpty ? 1 : list[min(p, list.count - 1)]
+                }
+                factors.append(("\(quote(offering.id)) \(p + 1)", number(factor)))
+            }
+        }
+        if !factors.isEmpty { part { out.param("pf", factors) } }
+        let lastArrivals = scenario.purchases.compactMap { o in o.availableUntilIndex.map { (quote(o.id), "\($0 + 1)") } }
+        if !lastArrivals.isEmpty { part { out.param("q1", lastArrivals) } }
+        var from: [(String, String)] = [], until: [(String, String)] = []
+        for offering in scenario.offerings {
+            let window: (Int?, Int?)
+            switch offering {
+            case .purchase: continue
+            case .rental(let o): window = (o.availableFromIndex, o.availableUntilIndex)
+            case .api(let a): window = (a.availableFromIndex, a.availableUntilIndex)
+            }
+            if let f = window.0 { from.append((quote(offering.id), "\(f + 1)")) }
+            if let u = window.1 { until.append((quote(offering.id), "\(u + 1)")) }
+        }
+        if !from.isEmpty { part { out.param("avail_from", from) } }
+        if !until.isEmpty { part { out.param("avail_until", until) } }
+        let committable = scenario.apis.filter { $0.committedUse != nil }
+        if !committable.isEmpty {
+            part {
+                out.set("COMMIT", committable.map { quote($0.id) })
+                out.param("cdisc", committable.map { (quote($0.id), number($0.committedUse?.discount ?? 0)) })
+                out.param("cmin", committable.map { (quote($0.id), number($0.committedUse?.minSpendPerPeriod ?? 0)) })
+            }
+        }
+        if written { out.blank() }
     }
 
     /// The serving options of an offering with τ > 0, workloads in scenario order: the given
     /// throughput or the derived options (`servingOptions(for:)`).
     private static func servingOptions(_ offering: some SelfRunOffering, _ scenario: Scenario) -> [(workload: String, option: ServingOption)] {
-        scenario.workloads.flatMap { w in
+        // A spot rental serves interruptible workloads only (11.3).
+        let spot = (offering as? RentalOffering)?.commitment == .spot
+        return scenario.workloads.filter { !spot || $0.interruptible }.flatMap { w in
             offering.servingOptions(for: w.id).filter { $0.tokensPerSecond > 0 }.map { (w.id, $0) }
         }
     }

@@ -346,13 +346,27 @@ enum BuiltInCatalogData {
             pricePerUnitHour: r.pricePerUnitHour, commitment: r.commitment, term: r.term, throughputByModel: r.throughputByModel,
             price: r.price, termMonths: termMonths(r.term), platform: platform(r.accelerator),
             acceleratorsPerReplicaByModel: replicaSizes(r.accelerator, models: Array(r.throughputByModel.keys)),
-            clusterNetworking: clusterNetworking(r))
+            clusterNetworking: clusterNetworking(r), availability: r.availability, availabilityNote: r.availabilityNote)
     }
 
     /// Multi-GPU instances come with a cluster fabric (AWS p5/p5e: 3,200 Gbps EFA; p4de: 400
     /// Gbps EFA, per the EC2 accelerated-computing instance pages) and can train across nodes;
     /// the catalog's single-GPU and single-chip rentals are sold without one.
-    static func clusterNetworking(_ r: CatalogRental) -> Bool { r.acceleratorsPerUnit > 1 }
+    static func clusterNetworking(_ r: CatalogRental) -> Bool { r.acceleratorsPerUnit > 1 && r.commitment != .spot }
+
+    /// The Google Cloud TPU pricing page, where Spot prices are listed next to on-demand and
+    /// committed-use ones.
+    static let tpuPricing = "Google Cloud TPU pricing page, https://cloud.google.com/tpu/pricing"
+
+    /// α of the spot entries, an assumption: Google publishes no preemption rate for Spot TPUs
+    /// (Spot VMs may be preempted at any time, with 30 seconds' notice, and have no minimum
+    /// runtime). 0.9 assumes a serving pool that restarts preempted replicas within minutes loses
+    /// about a tenth of its rented hours to preemptions, warm-up and capacity that is not there
+    /// when asked for; a scenario with its own measurement sets `availability`.
+    static let spotAvailability = 0.9
+    static let spotAvailabilityNote = "assumption: no published preemption rate for Spot TPUs (preemptible at any time, 30 s notice);"
+        + " a serving pool that restarts preempted replicas is taken to lose about a tenth of its rented hours to preemptions,"
+        + " warm-up and unavailable capacity; set availability to your own measurement"
 
     static let listedRentals: [CatalogRental] = [
         // AWS sells p5/p5e/p4de only as 8-GPU instances: one unit = one instance.
@@ -476,6 +490,12 @@ enum BuiltInCatalogData {
             throughputByModel: byModel(tpuV5ePerChip),
             price: e2Rental("Google Cloud TPU v5e (us-central1) 3-year committed use 0.54 per chip-hour, row 2025-03-03", "2025-03")),
         CatalogRental(
+            id: "gcp-tpu-v5e-spot", provider: "Google Cloud", accelerator: "TPU v5e", acceleratorsPerUnit: 1,
+            pricePerUnitHour: 0.41, commitment: .spot, term: "spot",
+            throughputByModel: byModel(tpuV5ePerChip),
+            price: CatalogSource(source: "\(tpuPricing): TPU v5e Spot 0.41 per chip-hour (us-central1)", asOf: "2025-03"),
+            availability: spotAvailability, availabilityNote: spotAvailabilityNote),
+        CatalogRental(
             id: "gcp-tpu-v6e-on-demand", provider: "Google Cloud", accelerator: "TPU v6e", acceleratorsPerUnit: 1,
             pricePerUnitHour: 2.70, commitment: .none, term: "on-demand",
             throughputByModel: byModel(tpuV6ePerChip),
@@ -490,6 +510,12 @@ enum BuiltInCatalogData {
             pricePerUnitHour: 1.22, commitment: .period, term: "3-year",
             throughputByModel: byModel(tpuV6ePerChip),
             price: e2Rental("Google Cloud TPU v6e (East US) 3-year committed use 1.22 per chip-hour, row 2025-03-03", "2025-03")),
+        CatalogRental(
+            id: "gcp-tpu-v6e-spot", provider: "Google Cloud", accelerator: "TPU v6e", acceleratorsPerUnit: 1,
+            pricePerUnitHour: 0.92, commitment: .spot, term: "spot",
+            throughputByModel: byModel(tpuV6ePerChip),
+            price: CatalogSource(source: "\(tpuPricing): TPU v6e (Trillium) Spot 0.92 per chip-hour (East US)", asOf: "2025-03"),
+            availability: spotAvailability, availabilityNote: spotAvailabilityNote),
     ]
 
     // MARK: Contract terms, platforms and replica sizes
@@ -607,22 +633,22 @@ enum BuiltInCatalogData {
     static let smallClass = [llama8B]
 
     static func api(
-        _ id: String, _ provider: String, _ input: Double, _ output: Double, cached: Double? = nil, _ substitutes: [String],
-        _ entry: String
+        _ id: String, _ provider: String, _ input: Double, _ output: Double, cached: Double? = nil, batch: Bool = false,
+        _ substitutes: [String], _ entry: String
     ) -> CatalogAPI {
         CatalogAPI(
             id: id, provider: provider, inputPricePerMTok: input, outputPricePerMTok: output, cachedInputPricePerMTok: cached,
-            substitutesFor: substitutes, price: CatalogSource(source: "\(tokencost), \(entry)", asOf: tokencostAsOf))
+            batch: batch, substitutesFor: substitutes, price: CatalogSource(source: "\(tokencost), \(entry)", asOf: tokencostAsOf))
     }
 
     /// An API priced from its provider's own announcement or pricing page.
     static func vendorAPI(
-        _ id: String, _ provider: String, _ input: Double, _ output: Double, cached: Double? = nil, _ substitutes: [String],
-        _ source: String, asOf: String
+        _ id: String, _ provider: String, _ input: Double, _ output: Double, cached: Double? = nil, batch: Bool = false,
+        _ substitutes: [String], _ source: String, asOf: String
     ) -> CatalogAPI {
         CatalogAPI(
             id: id, provider: provider, inputPricePerMTok: input, outputPricePerMTok: output, cachedInputPricePerMTok: cached,
-            substitutesFor: substitutes, price: CatalogSource(source: source, asOf: asOf))
+            batch: batch, substitutesFor: substitutes, price: CatalogSource(source: source, asOf: asOf))
     }
 
     static let openAIGPT41 = "OpenAI, \"Introducing GPT-4.1 in the API\" (https://openai.com/index/gpt-4-1/): per million tokens"
@@ -631,14 +657,14 @@ enum BuiltInCatalogData {
 
     static let apis: [CatalogAPI] = [
         api("gpt-4o", "OpenAI", 2.50, 10, cached: 1.25, frontierClass, "GPT-4o (2024-08-06) input/output per million tokens; cached input 1.25"),
-        api("gpt-4o-batch", "OpenAI", 1.25, 5, frontierClass, "GPT-4o (2024-08-06) Batch API, 24-hour window"),
+        api("gpt-4o-batch", "OpenAI", 1.25, 5, batch: true, frontierClass, "GPT-4o (2024-08-06) Batch API, 24-hour window: half the list price (OpenAI API pricing page, https://openai.com/api/pricing/, Batch API 50% off)"),
         api("gpt-4o-mini", "OpenAI", 0.15, 0.60, cached: 0.075, smallClass, "GPT-4o-mini input/output per million tokens; cached input 0.075"),
-        api("gpt-4o-mini-batch", "OpenAI", 0.075, 0.30, smallClass, "GPT-4o-mini Batch API, 24-hour window"),
+        api("gpt-4o-mini-batch", "OpenAI", 0.075, 0.30, batch: true, smallClass, "GPT-4o-mini Batch API, 24-hour window: half the list price (OpenAI API pricing page, https://openai.com/api/pricing/, Batch API 50% off)"),
         api("gpt-4-turbo", "OpenAI", 10, 30, frontierClass, "GPT-4 Turbo (2024-04-09) input/output per million tokens"),
         api("gpt-3.5-turbo", "OpenAI", 0.50, 1.50, smallClass, "GPT-3.5 Turbo 0125 input/output per million tokens"),
         vendorAPI("gpt-4.1", "OpenAI", 2, 8, cached: 0.50, frontierClass,
                   "\(openAIGPT41) input 2.00, cached input 0.50, output 8.00", asOf: "2025-04-14"),
-        vendorAPI("gpt-4.1-batch", "OpenAI", 1, 4, frontierClass,
+        vendorAPI("gpt-4.1-batch", "OpenAI", 1, 4, batch: true, frontierClass,
                   "derived: \(openAIGPT41) 2.00/8.00, Batch API 50% off, 24-hour window", asOf: "2025-04-14"),
         vendorAPI("gpt-4.1-mini", "OpenAI", 0.40, 1.60, cached: 0.10, smallClass,
                   "\(openAIGPT41) GPT-4.1 mini input 0.40, cached input 0.10, output 1.60", asOf: "2025-04-14"),
@@ -650,11 +676,11 @@ enum BuiltInCatalogData {
             "Claude 3 Opus input/output per million tokens; cache read 1.50 (cache write 18.75)"),
         vendorAPI("claude-sonnet-4", "Anthropic", 3, 15, cached: 0.30, frontierClass,
                   "\(anthropicPricing): Claude Sonnet 4 input 3, cache hits 0.30 (5-minute cache writes 3.75), output 15", asOf: "2025-08"),
-        vendorAPI("claude-sonnet-4-batch", "Anthropic", 1.50, 7.50, frontierClass,
+        vendorAPI("claude-sonnet-4-batch", "Anthropic", 1.50, 7.50, batch: true, frontierClass,
                   "\(anthropicPricing): Claude Sonnet 4 batch input 1.50, batch output 7.50", asOf: "2025-08"),
         vendorAPI("claude-3.5-haiku", "Anthropic", 0.80, 4, cached: 0.08, smallClass,
                   "\(anthropicPricing): Claude Haiku 3.5 input 0.80, cache hits 0.08, output 4", asOf: "2025-08"),
-        vendorAPI("claude-3-haiku-batch", "Anthropic", 0.125, 0.625, smallClass,
+        vendorAPI("claude-3-haiku-batch", "Anthropic", 0.125, 0.625, batch: true, smallClass,
                   "\(anthropicPricing): Claude Haiku 3 batch input 0.125, batch output 0.625", asOf: "2025-08"),
         api("gemini-1.5-pro", "Google", 1.25, 5, frontierClass, "Gemini 1.5 Pro, prompts up to 128k tokens"),
         api("gemini-1.5-flash", "Google", 0.075, 0.30, cached: 0.01875, smallClass,

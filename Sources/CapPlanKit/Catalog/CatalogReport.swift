@@ -48,13 +48,14 @@ public enum CatalogReport {
 
         out.append("")
         paragraph("RENTALS (kind: rental; price per unit-hour; commitment none = on demand, period = reserved for termMonths,"
-            + " paid for the whole term; no termMonths = one period)")
+            + " paid for the whole term; no termMonths = one period; spot = preemptible, interruptible workloads only)")
         out += narrowTable(
             headers: ["id", "unit", "pricePerUnitHour", "term", "termMonths", "asOf"],
             rows: catalog.rentals.map { r in
                 ([r.id, unit(r.acceleratorsPerUnit, r.accelerator), number(r.pricePerUnitHour), r.term,
                   r.termMonths.map(String.init) ?? "-", r.price.asOf],
-                 "\(r.provider); platform: \(r.platform ?? "-"); commitment: \(r.commitment.rawValue); price: \(r.price.source)")
+                 "\(r.provider); platform: \(r.platform ?? "-"); commitment: \(r.commitment.rawValue); "
+                    + (r.availability.map { "availability \(number($0)) (\(r.availabilityNote ?? "")); " } ?? "") + "price: \(r.price.source)")
             },
             right: [2, 4], width: width)
 
@@ -64,7 +65,7 @@ public enum CatalogReport {
             headers: ["id", "provider", "inputPricePerMTok", "outputPricePerMTok", "asOf"],
             rows: catalog.apis.map { a in
                 ([a.id, a.provider, number(a.inputPricePerMTok), number(a.outputPricePerMTok), a.price.asOf],
-                 (a.cachedInputPricePerMTok.map { "cached input \(number($0)); " } ?? "")
+                 (a.batch ? "batch API (deferrable workloads only); " : "") + (a.cachedInputPricePerMTok.map { "cached input \(number($0)); " } ?? "")
                     + "substitutes for \(a.substitutesFor.joined(separator: ", ")); price: \(a.price.source)")
             },
             right: [2, 3], width: width)
@@ -188,15 +189,16 @@ public enum CatalogReport {
             right: Set([3, 4, 5] + modelIDs.indices.map { 6 + $0 })))
 
         out.append("")
-        out.append("RENTALS (kind: rental; price per unit-hour; commitment none = on demand, period = reserved)")
+        out.append("RENTALS (kind: rental; price per unit-hour; commitment none = on demand, period = reserved, spot = preemptible)")
         out.append(render(
             headers: ["id", "provider", "accelerator", "unit", "pricePerUnitHour", "term", "commitment"] + modelIDs
-                + ["termMonths", "platform", "replica", "asOf", "price source"],
+                + ["termMonths", "availability", "platform", "replica", "asOf", "price source"],
             rows: catalog.rentals.map { r in
                 [r.id, r.provider, r.accelerator, unit(r.acceleratorsPerUnit, r.accelerator), number(r.pricePerUnitHour),
                  r.term, r.commitment.rawValue]
                     + modelIDs.map { throughputCell(r.throughputByModel[$0]) }
-                    + [r.termMonths.map(String.init) ?? "-", r.platform ?? "-", replicaList(r.acceleratorsPerReplicaByModel, modelIDs)]
+                    + [r.termMonths.map(String.init) ?? "-", r.availability.map(number) ?? "-", r.platform ?? "-",
+                       replicaList(r.acceleratorsPerReplicaByModel, modelIDs)]
                     + [r.price.asOf, r.price.source]
             },
             right: Set([4] + modelIDs.indices.map { 7 + $0 })))
@@ -204,11 +206,12 @@ public enum CatalogReport {
         out.append("")
         out.append("APIS (kind: api; USD per million tokens; serves the workloads whose model it substitutes for)")
         out.append(render(
-            headers: ["id", "provider", "inputPricePerMTok", "outputPricePerMTok", "cachedInputPricePerMTok", "substitutesFor", "asOf",
+            headers: ["id", "provider", "inputPricePerMTok", "outputPricePerMTok", "cachedInputPricePerMTok", "batch", "substitutesFor", "asOf",
                       "price source"],
             rows: catalog.apis.map { a in
                 [a.id, a.provider, number(a.inputPricePerMTok), number(a.outputPricePerMTok),
-                 a.cachedInputPricePerMTok.map(number) ?? "-", a.substitutesFor.joined(separator: ","), a.price.asOf, a.price.source]
+                 a.cachedInputPricePerMTok.map(number) ?? "-", a.batch ? "yes" : "-", a.substitutesFor.joined(separator: ","), a.price.asOf,
+                 a.price.source]
             },
             right: [2, 3, 4]))
 
@@ -310,13 +313,14 @@ public enum CatalogReport {
                     acceleratorsPerUnit: r.acceleratorsPerUnit, pricePerUnitHour: r.pricePerUnitHour,
                     commitment: r.commitment, term: r.term, throughput: throughputJSON(r.throughputByModel),
                     price: SourceJSON(r.price), termMonths: r.termMonths, platform: r.platform,
-                    acceleratorsPerReplica: r.acceleratorsPerReplicaByModel, clusterNetworking: r.clusterNetworking)
+                    acceleratorsPerReplica: r.acceleratorsPerReplicaByModel, clusterNetworking: r.clusterNetworking,
+                    availability: r.availability, availabilityNote: r.availabilityNote)
             },
             apis: catalog.apis.map { a in
                 APIJSON(
                     id: a.id, kind: .api, provider: a.provider, inputPricePerMTok: a.inputPricePerMTok,
                     outputPricePerMTok: a.outputPricePerMTok, cachedInputPricePerMTok: a.cachedInputPricePerMTok,
-                    substitutesFor: a.substitutesFor, price: SourceJSON(a.price))
+                    batch: a.batch ? true : nil, substitutesFor: a.substitutesFor, price: SourceJSON(a.price))
             },
             platforms: catalog.platforms.map { k in
                 PlatformJSON(
@@ -409,6 +413,9 @@ public enum CatalogReport {
         let acceleratorsPerReplica: [String: Int]
         /// Whether training jobs can run on it (multi-node networking).
         let clusterNetworking: Bool
+        /// Spot entries only: α and why.
+        let availability: Double?
+        let availabilityNote: String?
     }
 
     private struct APIJSON: Encodable {
@@ -419,6 +426,8 @@ public enum CatalogReport {
         let outputPricePerMTok: Double
         /// Omitted when the provider publishes no cached-input price.
         let cachedInputPricePerMTok: Double?
+        /// `true` for batch APIs, omitted otherwise.
+        let batch: Bool?
         let substitutesFor: [String]
         let price: SourceJSON
     }

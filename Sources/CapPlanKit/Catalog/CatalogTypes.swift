@@ -102,14 +102,21 @@ public struct CatalogRental: Hashable, Sendable {
     /// multi-GPU instances sold with a cluster fabric (AWS p5/p5e with 3,200 Gbps EFA, p4de
     /// with 400 Gbps EFA, and their capacity blocks), false for single-GPU rentals.
     public let clusterNetworking: Bool
+    /// α_o of a spot entry (`commitment: spot`): the share of rented hours that do work, an
+    /// assumption stated in the entry's `availabilityNote`; nil for other entries.
+    public let availability: Double?
+    /// Why `availability` is what it is (spot entries only).
+    public let availabilityNote: String?
 
     public init(
         id: String, provider: String, accelerator: String, acceleratorsPerUnit: Int, pricePerUnitHour: Double,
         commitment: RentalCommitment, term: String, throughputByModel: [String: CatalogThroughput], price: CatalogSource,
         termMonths: Int? = nil, platform: String? = nil, acceleratorsPerReplicaByModel: [String: Int] = [:],
-        clusterNetworking: Bool = false
+        clusterNetworking: Bool = false, availability: Double? = nil, availabilityNote: String? = nil
     ) {
         self.clusterNetworking = clusterNetworking
+        self.availability = availability
+        self.availabilityNote = availabilityNote
         self.termMonths = termMonths
         self.platform = platform
         self.acceleratorsPerReplicaByModel = acceleratorsPerReplicaByModel
@@ -132,16 +139,21 @@ public struct CatalogAPI: Hashable, Sendable {
     public let inputPricePerMTok: Double
     public let outputPricePerMTok: Double
     /// Price of input tokens served from the provider's prompt cache (a cache hit), when the
-    /// provider publishes one. Informational: scenarios price all input at `inputPricePerMTok`.
+    /// provider publishes one: the offering's `cachedInputPricePerMTok` (docs/formulation.md 11.4)
+    /// unless the scenario overrides the input price.
     public let cachedInputPricePerMTok: Double?
+    /// A batch API (results within 24 hours, at the batch price): `batch: true`, serving only
+    /// workloads deferrable within the day (11.3).
+    public let batch: Bool
     /// Catalog model ids this API can stand in for (a workload naming one of them may use it).
     public let substitutesFor: [String]
     public let price: CatalogSource
 
     public init(
         id: String, provider: String, inputPricePerMTok: Double, outputPricePerMTok: Double,
-        cachedInputPricePerMTok: Double? = nil, substitutesFor: [String], price: CatalogSource
+        cachedInputPricePerMTok: Double? = nil, batch: Bool = false, substitutesFor: [String], price: CatalogSource
     ) {
+        self.batch = batch
         self.id = id
         self.provider = provider
         self.inputPricePerMTok = inputPricePerMTok

@@ -54,6 +54,10 @@ public enum StarterScenario {
             # latency: interactive                 # interactive (200 ms per output token) | batch
             # inputTokensPerRequest: 700           # required with precisions; outputShare must then equal output / (input + output)
             # outputTokensPerRequest: 300
+            # profile: {night: 0.1, day: 0.6, peak: 0.3}   # its own shares of the day by slice (default: the slices' shares)
+            # deferrable: true                     # may be served later the same day (or {maxDelayHours: 6}, with slice starts)
+            # interruptible: true                  # tolerates preemption: spot rentals may serve it
+            # cache: {hitRate: 0.5}                # share of input tokens hitting a prompt cache (APIs charge cachedInputPricePerMTok)
             # demand: {tokensPerPeriod: [3.0e11, 3.4e11, 3.8e11, 4.2e11, 4.7e11, 5.3e11, 5.9e11, 6.6e11]}  # exactly `periods` values
             # demand: {csv: forecasts/chat.csv, column: tokens}   # path relative to this file; rows: period,tokens
 
@@ -70,6 +74,8 @@ public enum StarterScenario {
             # maxUnitsPerPeriod: 4                 # supply cap on arrivals per period
             # existingUnits: 2                     # already owned at the start of the horizon (their capex is sunk)
             # existingRemainingPeriods: 8          # periods the existing units remain in service (default lifetimePeriods)
+            # availableUntil: 2028Q2               # last period units can arrive
+            # priceDeclinePerYear: 0.2             # later arrivals cost 20% less a year (or priceFactors: one factor per period)
             # accelerator: H100                    # label for reports
             # acceleratorsPerUnit: 8               # accelerators per unit
             # platform: nvidia                     # software platform (default: the catalog's, from the accelerator); see `platforms:` below
@@ -88,11 +94,14 @@ public enum StarterScenario {
           - use: gcp-h100-1-year                   # \(rental("gcp-h100-1-year"))
             # termMonths: 12                       # contract length: a whole number of periods (a quarter is 3 months)
             # upfrontPerUnit: 0                    # USD per unit paid when its contract starts
+          # - use: gcp-tpu-v6e-spot                # spot (preemptible) TPU: serves only workloads marked interruptible; availability 0.9 assumed
           # APIs: USD per million input / output tokens; `serves` defaults to the workloads whose model the API substitutes for.
           - use: together-llama-3.1-70b
           - use: gpt-4o
             # serves: [chat]                       # workloads it may serve
             # maxTokensPerSecond: 50000            # rate limit over all workloads it serves
+            # committedUse: {discount: 0.2, minSpendPerPeriod: 100000}   # a contract the plan may take: 20% off, at least 100,000 USD a period
+          # - use: gpt-4o-batch                    # batch API at half price: serves only workloads marked deferrable
           # A fully written-out offering, without the catalog:
           # - id: my-quote-node
           #   kind: purchase

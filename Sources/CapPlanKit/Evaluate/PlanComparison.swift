@@ -106,6 +106,9 @@ public struct PlanEvaluationReport: Codable, Sendable {
     /// A discounted cost line; salvage enters as a negative line.
     public enum CostComponent: String, Codable, Sendable {
         case capex, energy, fixedOpex, rental, api, unservedPenalty, platform, commitmentsBeyondHorizon, salvage
+        /// Committed-use API contracts (docs/formulation.md 11.5): shortfall paid less discount
+        /// earned; listed only when the scenario offers a contract.
+        case apiCommitment
     }
 
     /// One cost line, discounted, in both plans.
@@ -246,6 +249,21 @@ public enum PlanEvaluationRun {
         }
         if scenario.policy.unservedPenaltyPerMTok != nil { optimized.append("unserved tokens (priced by policy.unservedPenaltyPerMTok)") }
         if !scenario.jobs.isEmpty { optimized.append("training jobs: the pool and accelerators of each job, per period and slice") }
+        // Section 11: what the completion decides for deferrable workloads and contracts.
+        let deferrable = scenario.workloads.filter { $0.deferral != nil }
+        if deferrable.contains(where: { $0.deferral?.withinDay == true }) {
+            optimized.append("slices served for workloads deferrable within the day (each day's tokens in any slice: dailyDemand)")
+        }
+        if deferrable.contains(where: { $0.deferral?.withinDay == false }) {
+            optimized.append("deferral flows of workloads deferrable within a window (tokens moved to slices within reach)")
+        }
+        if offersCommitments(scenario) {
+            if let taken = input.apiCommitments {
+                fixed.append("committed-use contracts: " + (taken.isEmpty ? "none taken" : taken.joined(separator: ", ") + " taken, the others not"))
+            } else {
+                optimized.append("committed-use contracts (each taken where it makes the plan cheaper)")
+            }
+        }
         return .init(fixed: fixed, optimized: optimized, termination: result.termination, mipGap: result.mipGap)
     }
 
@@ -272,10 +290,12 @@ public enum PlanEvaluationRun {
                 for (s, slice) in slices.enumerated() {
                     var load = 0.0
                     for workload in scenario.workloads {
+                        // x / τ' with cache hits (docs/formulation.md 11.4): τ' = τ / (1 − κ β).
+                        let prefillSaved = (workload.cache?.hitRate ?? 0) * (workload.cache?.prefillShare ?? 0)
                         for option in purchase.servingOptions(for: workload.id) where option.tokensPerSecond > 0 {
                             let key = ServedKey.key(workload: workload.id, precision: option.precision)
                             guard let rates = decisions.served[purchase.id]?[key], p < rates.count, s < rates[p].count else { continue }
-                            load += max(0, rates[p][s]) / option.tokensPerSecond
+                            load += max(0, rates[p][s]) * (1 - prefillSaved) / option.tokensPerSecond
                         }
                     }
                     // Training jobs' accelerators, as in the capacity row: U g / G units (section 10).
@@ -288,8 +308,15 @@ public enum PlanEvaluationRun {
             }
         }
         var short = 0.0
-        for violation in evaluation.violations where violation.family == .demand {
-            if let name = violation.slice, let s = slices.firstIndex(where: { $0.name == name }) { short += violation.amount * seconds[s] }
+        for violation in evaluation.violations {
+            switch (violation.family, violation.row) {
+            case (.demand, nil), (.deferral, "deferredDemand"?):
+                if let name = violation.slice, let s = slices.firstIndex(where: { $0.name == name }) { short += violation.amount * seconds[s] }
+            case (.demand, "dailyDemand"?):
+                // tokens/s averaged over the day (11.2)
+                short += violation.amount * days * 24 * 3600
+            default: break
+            }
         }
         var bought: [String: Double] = [:]
         for purchase in scenario.purchases {
@@ -340,6 +367,12 @@ public enum PlanEvaluationRun {
             ownedUnitPeriods: unitPeriods, ownedUtilization: unitPeriods > 0 ? busy / unitPeriods : nil, unitsBought: bought)
     }
 
+    /// Whether some API offers a committed-use contract: only then is `apiCommitment` a line of
+    /// the comparison and the text (other scenarios keep their output).
+    static func offersCommitments(_ scenario: Scenario) -> Bool {
+        scenario.apis.contains { $0.committedUse != nil }
+    }
+
     static func compare(_ scenario: Scenario, plan: PlanEvaluationReport.PlanSummary, optimal: PlanEvaluationReport.PlanSummary,
                         status: PlanEvaluationReport.Status) -> PlanEvaluationReport.Comparison {
         let a = plan.discountedCostByComponent, b = optimal.discountedCostByComponent
@@ -347,6 +380,7 @@ public enum PlanEvaluationRun {
             (.capex, a.capex, b.capex), (.energy, a.energy, b.energy), (.fixedOpex, a.fixedOpex, b.fixedOpex),
             (.rental, a.rental, b.rental), (.api, a.api, b.api), (.unservedPenalty, a.unservedPenalty, b.unservedPenalty),
             (.platform, a.platform, b.platform),
+        ] + (offersCommitments(scenario) ? [(.apiCommitment, a.apiCommitment, b.apiCommitment)] : []) + [
             (.commitmentsBeyondHorizon, plan.discountedCommitmentsBeyondHorizon, optimal.discountedCommitmentsBeyondHorizon),
             // 0 − x rather than −x: no salvage gives 0, not −0, in the JSON.
             (.salvage, 0 - plan.discountedSalvage, 0 - optimal.discountedSalvage),
@@ -457,6 +491,7 @@ public enum PlanEvaluationRun {
                 ("capex", a.capex, o?.capex), ("energy", a.energy, o?.energy), ("fixed opex", a.fixedOpex, o?.fixedOpex),
                 ("rental", a.rental, o?.rental), ("API", a.api, o?.api), ("unserved penalty", a.unservedPenalty, o?.unservedPenalty),
                 ("platform", a.platform, o?.platform),
+            ] + (a.apiCommitment != 0 || (o?.apiCommitment ?? 0) != 0 ? [("API commitment", a.apiCommitment, o?.apiCommitment)] : []) + [
                 ("contracts after horizon", plan.discountedCommitmentsBeyondHorizon, report.optimal?.discountedCommitmentsBeyondHorizon),
                 ("salvage", 0 - plan.discountedSalvage, report.optimal.map { 0 - $0.discountedSalvage }),
                 ("total", plan.discountedCost, report.optimal?.discountedCost),

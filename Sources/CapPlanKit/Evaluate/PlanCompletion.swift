@@ -48,7 +48,8 @@ public enum PlanCompletion {
 
     /// Fixes `input`'s purchases and rentals, optimizes the rest.
     public static func complete(_ scenario: Scenario, input: PlanInput, mipGap: Double = 1e-7, timeLimit: Double? = nil) throws -> PlanCompletionResult {
-        let fixed = PlanDecisions(arrivals: input.arrivals, reservedUnits: input.reservedUnits, onDemandUnits: input.onDemandUnits)
+        let fixed = PlanDecisions(arrivals: input.arrivals, reservedUnits: input.reservedUnits, onDemandUnits: input.onDemandUnits,
+                                  apiCommitments: input.apiCommitments ?? [])
         let blocking = PlanEvaluator(scenario: scenario).evaluate(fixed).violations.filter { fixedFamilies.contains($0.family) }
         if !blocking.isEmpty {
             return PlanCompletionResult(outcome: .blocked, decisions: nil, objective: nil, termination: "not solved", mipGap: nil,
@@ -83,7 +84,8 @@ public enum PlanCompletion {
         return model
     }
 
-    /// Fixes the plan's purchases and rentals in `model` by column bounds.
+    /// Fixes the plan's purchases, rentals and (when it lists them) committed-use contracts in
+    /// `model` by column bounds.
     static func fix(_ model: inout CapacityModel, input: PlanInput) {
         let scenario = model.scenario
         let periods = scenario.horizon.periods, slices = scenario.timeSlices.count
@@ -94,6 +96,17 @@ public enum PlanCompletion {
                 guard let column = index.arrivals[k].variable(q) else { continue }
                 let units = q < arrivals.count ? arrivals[q] : 0
                 model.lp.setBounds(column, lower: units, upper: units)
+            }
+        }
+        // Committed-use contracts (11.5): a plan that lists them fixes every κ_a (listed ones
+        // taken, the others not); otherwise the solve takes each where it is cheaper.
+        if let taken = input.apiCommitments {
+            for block in index.commitments {
+                let value: Double = taken.contains(scenario.offerings[block.offering].id) ? 1 : 0
+                // An integer column, not a binary one: GLPK resets a binary column's bounds to
+                // [0, 1] (glp_set_col_kind with GLP_BV), which would undo the fix.
+                model.lp.setKind(block.taken, .integer)
+                model.lp.setBounds(block.taken, lower: value, upper: value)
             }
         }
         for (k, rental) in scenario.rentals.enumerated() {

@@ -42,11 +42,18 @@ public struct PlanInput: Sendable {
     /// g of a full plan (docs/formulation.md section 10): job -> pool (offering id) -> [period][slice],
     /// accelerators averaged over the slice's hours.
     public var training: [String: [String: [[Double]]]] = [:]
+    /// f of a full plan (docs/formulation.md 11.2): window-deferrable workload -> [period][from][to],
+    /// tokens/s averaged over the origin slice's hours.
+    public var deferred: [String: [[[Double]]]] = [:]
+    /// The committed-use contracts the plan takes (11.5), in scenario order; nil when the plan
+    /// does not say (a full plan then takes none; a purchases-only plan's completion chooses).
+    public var apiCommitments: [String]? = nil
 
     /// The decisions the plan fixes (for a full plan: all of them).
     public var fixedDecisions: PlanDecisions {
         PlanDecisions(arrivals: arrivals, reservedUnits: reservedUnits, onDemandUnits: onDemandUnits,
-                      served: served, unserved: unserved, training: training)
+                      served: served, unserved: unserved, training: training, deferred: deferred,
+                      apiCommitments: apiCommitments ?? [])
     }
 }
 
@@ -64,7 +71,7 @@ public struct LoadedPlanInput: Sendable {
 
 public enum PlanInputLoader {
     /// Keys of a person's plan file.
-    static let topKeys = ["name", "purchases", "rentals", "otherRentals", "served", "unserved", "training"]
+    static let topKeys = ["name", "purchases", "rentals", "otherRentals", "served", "unserved", "training", "deferred", "apiCommitments"]
 
     /// Reads a plan file (`.yaml`, `.yml`, `.json`). Throws `PlanInputError` only.
     public static func load(path: String, scenario: Scenario) throws -> LoadedPlanInput {

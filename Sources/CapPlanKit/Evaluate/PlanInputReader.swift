@@ -37,7 +37,7 @@ struct PlanInputReader {
             return readCapPlanPlan(root)
         }
         guard let map = nodes.mapping(root, "", allowed: PlanInputLoader.topKeys, what: "a plan") else { return nil }
-        let full = map["served"] != nil || map["unserved"] != nil || map["training"] != nil
+        let full = map["served"] != nil || map["unserved"] != nil || map["training"] != nil || map["deferred"] != nil
         var input = PlanInput(
             shape: full ? .full : .purchasesOnly, name: nil, arrivals: [:], reservedUnits: [:], onDemandUnits: [:],
             otherRentals: full ? .none : .optimize, served: [:], unserved: [:])
@@ -71,6 +71,8 @@ struct PlanInputReader {
         if let node = map["served"]?.value { readServed(node, into: &input) }
         if let node = map["unserved"]?.value { readUnserved(node, into: &input) }
         if let node = map["training"]?.value { readTraining(node, into: &input) }
+        if let node = map["deferred"]?.value { readDeferred(node, into: &input) }
+        if let node = map["apiCommitments"]?.value { readCommitments(node, into: &input) }
         return input
     }
 
@@ -302,6 +304,88 @@ struct PlanInputReader {
             fill(&matrix, rate, period: p, slice: s, entry: workloadID, what: "unserved \(workloadID)", path: path, item: item, seen: &seen)
             input.unserved[workloadID] = matrix
         }
+    }
+
+    /// `deferred[]` {workload, period, from, to, rate}: f_wpss' of docs/formulation.md 11.2, tokens/s
+    /// of slice `from`'s demand served in slice `to`, averaged over `from`'s hours; only for
+    /// workloads deferrable within a window shorter than a day, only to slices within reach.
+    mutating func readDeferred(_ node: DocNode, into input: inout PlanInput) {
+        var seen: [String: String] = [:]
+        let slices = scenario.timeSlices
+        for (item, path, map) in entries(node, "deferred", of: "deferred", allowed: ["workload", "period", "from", "to", "rate"]) {
+            var w = workload(map["workload"]?.value, path + ".workload", parent: item)
+            if let index = w, let reason = notWindowDeferrable(scenario.workloads[index]) {
+                sink.error(path + ".workload", at: map["workload"]!.value, value: map["workload"]!.value.written,
+                           "expected a workload deferrable within a window shorter than a day (\(listing(windowDeferrable, noun: "such workloads"))): \(reason)")
+                w = nil
+            }
+            let p = period(map["period"]?.value, path + ".period", parent: item)
+            let from = requiredSlice(map["from"]?.value, path + ".from", parent: item)
+            let to = requiredSlice(map["to"]?.value, path + ".to", parent: item)
+            let rate = amount(map["rate"]?.value, path + ".rate", parent: item, what: "tokens per second")
+            guard let w, let p, let from, let to, let rate else { continue }
+            let id = scenario.workloads[w].id
+            let deferral = scenario.workloads[w].deferral ?? Deferral()
+            guard PlanEvaluator.reachSets(deferral, slices: slices)[from][to] else {
+                sink.error(path + ".to", at: map["to"]!.value, value: map["to"]!.value.written,
+                           "expected a slice within \(Formatting.significant(deferral.maxDelayHours)) hours of \(sliceNames[from]) for \(id) "
+                           + "(in reach: \(sliceNames.indices.filter { PlanEvaluator.reachSets(deferral, slices: slices)[from][$0] }.map { sliceNames[$0] }.joined(separator: ", ")))")
+                continue
+            }
+            let key = "\(id)|\(p)|\(from)|\(to)"
+            if let first = seen[key] {
+                sink.error(path, at: item, "duplicate: \(id) moved from \(sliceNames[from]) to \(sliceNames[to]) in \(labels[p]) is already given at \(first)")
+                continue
+            }
+            seen[key] = path
+            var flows = input.deferred[id] ?? Array(repeating: Array(repeating: Array(repeating: 0, count: sliceNames.count), count: sliceNames.count), count: periods)
+            flows[p][from][to] = rate
+            input.deferred[id] = flows
+        }
+    }
+
+    /// Why a workload takes no `deferred` entries, nil when it does (H < 24).
+    func notWindowDeferrable(_ w: Workload) -> String? {
+        guard let deferral = w.deferral else { return "\(w.id) is not deferrable" }
+        return deferral.withinDay ? "\(w.id) is deferrable within the day: its served rates may move between slices without flows" : nil
+    }
+
+    var windowDeferrable: [String] { scenario.workloads.filter { notWindowDeferrable($0) == nil }.map(\.id) }
+
+    func requiredSlice(_ node: DocNode?, _ path: String, parent: DocNode) -> Int? {
+        guard let node else {
+            sink.error(path, at: parent, "missing: expected a time slice name (\(listing(sliceNames, noun: "slices")))")
+            return nil
+        }
+        return slice(node, path)
+    }
+
+    /// `apiCommitments: [ids]`: the APIs whose committed-use contract the plan takes (11.5).
+    mutating func readCommitments(_ node: DocNode, into input: inout PlanInput) {
+        guard let items = nodes.list(node, "apiCommitments", of: "API ids") else { return }
+        let committable = scenario.apis.filter { $0.committedUse != nil }.map(\.id)
+        var taken: [String: String] = [:]
+        for (i, item) in items.enumerated() {
+            let path = "apiCommitments[\(i)]"
+            guard let id = nodes.string(item, path, expected: "expected an API id") else { continue }
+            guard committable.contains(id.value) else {
+                let why: String
+                switch scenario.offerings.first(where: { $0.id == id.value }) {
+                case .api?: why = "\(id.value) offers no committedUse contract"
+                case .some: why = "\(id.value) is not an API"
+                case nil: why = "no offering is named \(id.value)" + didYouMean(id.value, in: committable)
+                }
+                sink.error(path, at: item, value: item.written,
+                           "expected an API with a committedUse contract (\(committable.isEmpty ? "the scenario has none" : listing(committable, noun: "such APIs"))): \(why)")
+                continue
+            }
+            if let first = taken[id.value] {
+                sink.error(path, at: item, value: item.written, "duplicate: \(id.value) is already taken at \(first)")
+                continue
+            }
+            taken[id.value] = path
+        }
+        input.apiCommitments = committable.filter { taken[$0] != nil }
     }
 
     /// `training[]` {job, offering, period, slice (optional: every slice), accelerators}: g_jops of

@@ -84,6 +84,23 @@ public enum PlanInputWriter {
             }
             out += training.isEmpty ? "training: []\n" : "training:\n" + training.joined()
         }
+        // Flows of window-deferrable workloads (11.2), scenario order, then period, from, to.
+        var deferred: [String] = []
+        for workload in scenario.workloads {
+            guard let flows = decisions.deferred[workload.id] else { continue }
+            for (p, byOrigin) in flows.enumerated() where p < labels.count {
+                for (from, row) in byOrigin.enumerated() where from < slices.count {
+                    for (to, rate) in row.enumerated() where rate != 0 && to < slices.count {
+                        deferred.append("  - {workload: \(quoted(workload.id)), period: \(labels[p]), from: \(quoted(slices[from])), to: \(quoted(slices[to])), rate: \(number(rate))}\n")
+                    }
+                }
+            }
+        }
+        if !deferred.isEmpty { out += "deferred:\n" + deferred.joined() }
+        if scenario.apis.contains(where: { $0.committedUse != nil }) {
+            // Written whenever a contract could be taken, so an empty list says "none" explicitly.
+            out += "apiCommitments: [" + decisions.apiCommitments.map(quoted).joined(separator: ", ") + "]\n"
+        }
         return out
     }
 }

@@ -6,6 +6,8 @@
 //   their hours (capacity is paid for around the clock); in each slice a workload pays its load
 //   divided by the units in service, and the rest (headroom under the utilization cap included)
 //   is idle.
+// - Caching (formulation 11.4): a cached workload's load is x / τ' (its prefill partly skipped),
+//   and it pays its API tokens at ψ_awp (cached input at the cached price, price factors).
 // - A workload that runs in replicas on an offering (docs/formulation.md 8.2) occupies its
 //   replicas' units, ν_ow ρ_owps, not its load x / τ: a replica is paid for whole.
 // - Serving options (section 9): a workload's load on an offering is the sum over its options
@@ -37,6 +39,28 @@ public enum CostAttribution {
         let jobs = scenario.jobs
         var lines = [[Attribution.Lines]](repeating: [Attribution.Lines](repeating: .init(), count: periods), count: workloads.count + jobs.count)
         var idle = [Attribution.Lines](repeating: .init(), count: periods)
+        /// f_oq of a rental: its price factor in period q, or 1 (the same bits without a price change).
+        func rentalFactor(_ o: RentalOffering, _ q: Int) -> Double { priceFactor(o.priceChange, period: q, horizon: scenario.horizon) }
+        /// Σ_q b_oq f_oq over the purchased cohorts in service in p (arrived at most L_o periods ago).
+        func pricedCohorts(_ o: PurchaseOffering, period p: Int) -> Double {
+            let arrivals = decisions.arrivals[o.id] ?? []
+            var units = 0.0
+            for q in max(0, p - o.lifetimePeriods + 1)...p where q < arrivals.count && arrivals[q] > 0 {
+                units += arrivals[q] * priceFactor(o.priceChange, period: q, horizon: scenario.horizon)
+            }
+            return units
+        }
+        /// Reserved units of p weighted by the factor of their contract's start: a contract is
+        /// priced at its start for the whole term (11.5). Without a price change, m_op itself.
+        func pricedReserved(_ o: RentalOffering, units m: Double, period p: Int) -> Double {
+            guard o.priceChange != nil else { return m }
+            let starts = PlanExtraction.contractStarts(o, decisions: decisions, evaluation: evaluation)
+            var units = 0.0
+            for q in max(0, p - o.termPeriods + 1)...p where q < starts.count && starts[q] > 0 {
+                units += starts[q] * rentalFactor(o, q)
+            }
+            return units
+        }
 
         /// Load in units of each serving option on an offering, as (workload, [period][slice]):
         /// its replicas' units where it runs in replicas, else x / τ. In workload order, options
@@ -56,7 +80,9 @@ public enum CostAttribution {
                         return (w, replicas.map { $0.map { $0 * unitsPerReplica } })
                     }
                     guard let rates = served[key], option.tokensPerSecond > 0 else { return nil }
-                    return (w, rates.map { $0.map { $0 / option.tokensPerSecond } })
+                    // Cached prefixes skip their prefill: the load is x / τ', τ' = τ / (1 − κβ) (11.4).
+                    let tau = workload.cache.map { option.tokensPerSecond * $0.selfHostedSpeedup } ?? option.tokensPerSecond
+                    return (w, rates.map { $0.map { $0 / tau } })
                 }
             }
         }
@@ -87,7 +113,9 @@ public enum CostAttribution {
                 let n = evaluation.unitsInService[o.id]?[p] ?? 0
                 guard n > 0 else { continue }
                 let existing = p < o.existingRemainingPeriods ? o.existingUnits : 0
-                let cost = o.unitPrice / Double(o.lifetimePeriods) * max(0, n - existing)
+                // With moving prices each cohort in service carries its own price f_oq c_o.
+                let bought = o.priceChange == nil ? max(0, n - existing) : pricedCohorts(o, period: p)
+                let cost = o.unitPrice / Double(o.lifetimePeriods) * bought
                     + n * o.powerKW * scenario.site.pue * hours * scenario.site.electricityPricePerKWh
                     + n * o.opexPerUnitPeriod
                 for s in slices.indices {
@@ -104,7 +132,7 @@ public enum CostAttribution {
             if o.commitment == .period, o.upfrontPerUnit > 0 {
                 let term = o.termPeriods
                 for (q, units) in PlanExtraction.contractStarts(o, decisions: decisions, evaluation: evaluation).enumerated() where units > 0 {
-                    let perPeriod = units * o.upfrontPerUnit / Double(term)
+                    let perPeriod = units * rentalFactor(o, q) * o.upfrontPerUnit / Double(term)
                     for p in q..<min(q + term, periods) { upfront[p] += perPeriod }
                     beyondHorizon += perPeriod * Double(max(0, q + term - periods))
                 }
@@ -118,7 +146,7 @@ public enum CostAttribution {
                         idle[p].reserved += upfront[p]
                         continue
                     }
-                    let cost = o.pricePerUnitHour * hours * m + upfront[p]
+                    let cost = o.pricePerUnitHour * hours * pricedReserved(o, units: m, period: p) + upfront[p]
                     for s in slices.indices {
                         share(cost * slices[s].hours / 24, capacity: m, loads: loads, p: p, s: s, into: \.reserved)
                     }
@@ -128,7 +156,7 @@ public enum CostAttribution {
                         guard m > 0 else { continue }
                         // Rented for the load: shared by load, whatever the utilization cap left over.
                         let total = loads.reduce(0) { $0 + $1.1[p][s] }
-                        share(o.pricePerUnitHour * days * slices[s].hours * m, capacity: total, loads: loads, p: p, s: s, into: \.onDemand)
+                        share(o.pricePerUnitHour * rentalFactor(o, p) * days * slices[s].hours * m, capacity: total, loads: loads, p: p, s: s, into: \.onDemand)
                     }
                 }
             }
@@ -137,11 +165,23 @@ public enum CostAttribution {
         for a in scenario.apis {
             for (workload, rates) in decisions.served[a.id] ?? [:] {
                 guard let w = position[workload] else { continue }
-                let share = workloads[w].outputShare
-                let pricePerMTok = (1 - share) * a.inputPricePerMTok + share * a.outputPricePerMTok
                 for p in 0..<periods {
+                    // ψ_awp: caching and the period's price factor (11.4, 11.5).
+                    let pricePerMTok = OfferingPrices.apiPricePerMTok(a, workload: workloads[w], period: p, horizon: scenario.horizon)
                     for s in slices.indices { lines[w][p].api += seconds(s) / 1e6 * pricePerMTok * rates[p][s] }
                 }
+            }
+            // A committed-use contract's shortfall less its discount (11.5), by each workload's
+            // list spend on the API in the period; a shortfall with no spend at all is idle.
+            guard let contract = a.committedUse, decisions.apiCommitments.contains(a.id) else { continue }
+            let spend = OfferingPrices.apiListSpend(a, scenario: scenario, decisions: decisions)
+            for p in 0..<periods {
+                let list = spend[p].reduce(0, +)
+                let (earned, shortfall) = OfferingPrices.commitment(contract, listSpend: list, available: OfferingPrices.available(a, period: p))
+                let net = shortfall - earned
+                guard net != 0 else { continue }
+                guard list > 0 else { idle[p].api += net; continue }
+                for w in workloads.indices where spend[p][w] > 0 { lines[w][p].api += net * spend[p][w] / list }
             }
         }
         // Rent after the horizon (the evaluator's figure).

@@ -78,7 +78,7 @@ public enum FinanceComputation {
             for (c, contract) in rental.contracts.enumerated() where contract.periodsBeyondHorizon > 0 {
                 let first = try offset(contract.start, from: start, field: "rentals[\(r)].contracts[\(c)].start")
                 for i in max(count, first)..<(first + contract.termPeriods) {
-                    commitments[i, default: 0] += contract.units * rental.rentPerUnitPeriod
+                    commitments[i, default: 0] += contract.units * rental.rentPerUnitPeriod * (contract.priceFactor ?? 1)
                 }
             }
         }
@@ -91,7 +91,7 @@ public enum FinanceComputation {
             let operating: Double
             if inHorizon {
                 let cost = plan.periods[i].cost
-                operating = cost.energy + cost.fixedOpex + cost.rental + cost.api + cost.platform
+                operating = cost.energy + cost.fixedOpex + cost.rental + cost.api + cost.platform + (cost.apiCommitment ?? 0)
             } else {
                 operating = 0
             }

@@ -189,8 +189,10 @@ public struct Attribution: Codable, Sendable {
         public var owned: Double
         /// Reserved rentals (commitment `period`): rent, and upfront fees spread over the term.
         public var reserved: Double
-        /// On-demand rentals.
+        /// On-demand and spot rentals.
         public var onDemand: Double
+        /// APIs at ψ_awp (caching, price factors), with committed-use contracts' shortfall less
+        /// discount shared by list spend (docs/finance.md, "Attribution").
         public var api: Double
         public var unservedPenalty: Double
         public var total: Double

@@ -130,7 +130,7 @@ public enum PriceThresholds {
                 let model: SearchModel
                 switch work[i].offering {
                 case .api: model = unreduced
-                case .rental(let rental) where rental.commitment == .none: model = unreduced
+                case .rental(let rental) where rental.commitment != .period: model = unreduced
                 default: model = search
                 }
                 return try self.search(scenario, job: work[i].offering, direction: work[i].direction, model: model,
@@ -251,8 +251,9 @@ public enum PriceThresholds {
     }
 
     /// The model with one offering's price scaled by a factor f. Every number of the model that
-    /// involves a price is linear in it (objective coefficients, and the capital budget's row
-    /// coefficients: docs/formulation.md), so a second build at twice the price gives each as
+    /// involves a price is linear in it (objective coefficients, the capital budget's and fiscal
+    /// rows' coefficients, and a committed-use API's list spend and bound B_ap: docs/formulation.md;
+    /// the price factors f_op of 11.5 multiply the scaled price and stay), so a second build at twice the price gives each as
     /// a(f) = a(1) + (f − 1)·(a(2) − a(1)); the changed matrix entries go in as added terms
     /// (duplicate entries are summed).
     struct PricedModel {

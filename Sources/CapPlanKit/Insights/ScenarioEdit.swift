@@ -25,6 +25,14 @@ public enum ScenarioEdit {
     /// Reserved rentals only: an on-demand rental has no contract to pay up front.
     static let reservedFields = ["upfrontPerUnit"]
     static let apiFields = ["inputPricePerMTok", "outputPricePerMTok", "priceScale", "maxTokensPerSecond"]
+    /// Issue 12 (docs/formulation.md section 11): a yearly price decline on any offering whose
+    /// price does not follow a `priceFactors` list; spot availability; an API's cached-input
+    /// price and committed-use terms where it has them; a workload's cache.
+    static let movingFields = ["priceDeclinePerYear"]
+    static let spotFields = ["availability"]
+    static let cachedFields = ["cachedInputPricePerMTok"]
+    static let commitFields = ["committedUse.discount", "committedUse.minSpendPerPeriod"]
+    static let cacheFields = ["cache.hitRate", "cache.prefillShare"]
 
     /// Every settable path of `scenario` with its target, in scenario order. Ids may contain
     /// dots, so paths are matched whole, never split.
@@ -32,7 +40,7 @@ public enum ScenarioEdit {
         var list: [(path: String, target: Target)] = [("discountRate", .discountRate)]
         for (w, workload) in scenario.workloads.enumerated() {
             // A workload with precisions takes its output share from its request sizes (ScenarioRules.outputShare).
-            for field in workload.serving == nil ? ["outputShare", "demandScale"] : ["demandScale"] {
+            for field in (workload.serving == nil ? ["outputShare", "demandScale"] : ["demandScale"]) + (workload.cache == nil ? [] : cacheFields) {
                 list.append(("workloads.\(workload.id).\(field)", .workload(w, field)))
             }
         }
@@ -40,10 +48,19 @@ public enum ScenarioEdit {
             let prefix = "offerings.\(offering.id)."
             var fields: [String] = []
             var throughput: [String: Double] = [:]
+            /// A decline can be set unless the prices follow a list of factors.
+            func moving(_ change: PriceChange?) -> [String] {
+                if case .factors? = change { return [] }
+                return movingFields
+            }
             switch offering {
-            case .purchase(let o): fields = purchaseFields; throughput = o.throughput
-            case .rental(let o): fields = rentalFields + (o.commitment == .period ? reservedFields : []); throughput = o.throughput
-            case .api: fields = apiFields
+            case .purchase(let o): fields = purchaseFields + moving(o.priceChange); throughput = o.throughput
+            case .rental(let o):
+                fields = rentalFields + (o.commitment == .period ? reservedFields : []) + (o.commitment == .spot ? spotFields : []) + moving(o.priceChange)
+                throughput = o.throughput
+            case .api(let o):
+                fields = apiFields + (o.cachedInputPricePerMTok == nil ? [] : cachedFields) + (o.committedUse == nil ? [] : commitFields)
+                    + moving(o.priceChange)
             }
             for field in fields { list.append((prefix + field, .offering(k, field, workload: nil))) }
             for workload in scenario.workloads where throughput[workload.id] != nil {
@@ -73,7 +90,7 @@ public enum ScenarioEdit {
         if let found = all.first(where: { $0.path == path }) { return found.target }
         var message = "unknown scenario path '\(InputText.excerpt(path))'"
         if let suggestion = nearest(path, in: all.map(\.path)) { message += "; did you mean '\(suggestion)'?" }
-        message += " (settable paths: discountRate, workloads.ID.{outputShare,demandScale}, offerings.ID.FIELD, "
+        message += " (settable paths: discountRate, workloads.ID.{outputShare,demandScale,cache.hitRate,cache.prefillShare}, offerings.ID.FIELD, "
             + "site.{electricityPricePerKWh,pue,powerCapKW}, budget.capexPerPeriod, policy.{utilizationCap,unservedPenaltyPerMTok}, "
             + "platforms.ID.{adoptionCost,yearlyCost})"
         throw InsightsError(message)
@@ -119,10 +136,11 @@ public enum ScenarioEdit {
                 copy.policy.unservedPenaltyPerMTok = try checked(ScenarioRules.unservedPenalty)
             }
         case .workload(let w, let field):
-            if field == "outputShare" {
-                copy.workloads[w].outputShare = try checked(ScenarioRules.outputShare)
-            } else {
-                copy.workloads[w].demand = try scaled(scenario.workloads[w].demand, ScenarioRules.tokens)
+            switch field {
+            case "outputShare": copy.workloads[w].outputShare = try checked(ScenarioRules.outputShare)
+            case "cache.hitRate": copy.workloads[w].cache!.hitRate = try checked(ScenarioRules.cacheHitRate)
+            case "cache.prefillShare": copy.workloads[w].cache!.prefillShare = try checked(ScenarioRules.prefillShare)
+            default: copy.workloads[w].demand = try scaled(scenario.workloads[w].demand, ScenarioRules.tokens)
             }
         case .offering(let k, let field, let throughputWorkload):
             switch scenario.offerings[k] {
@@ -137,6 +155,7 @@ public enum ScenarioEdit {
                 case "existingUnits": o.existingUnits = try checked(ScenarioRules.units)
                 case "existingRemainingPeriods": o.existingRemainingPeriods = Int(try checked(ScenarioRules.existingRemainingPeriods))
                 case "failureDerating": o.failureDerating = try checked(ScenarioRules.failureDerating)
+                case "priceDeclinePerYear": o.priceChange = .declinePerYear(try checked(ScenarioRules.priceDeclinePerYear))
                 default: o.throughput[throughputWorkload!] = try checked(ScenarioRules.throughput)
                 }
                 copy.offerings[k] = .purchase(o)
@@ -146,17 +165,34 @@ public enum ScenarioEdit {
                 case "maxUnits": o.maxUnits = try checked(ScenarioRules.units)
                 case "failureDerating": o.failureDerating = try checked(ScenarioRules.failureDerating)
                 case "upfrontPerUnit": o.upfrontPerUnit = try checked(ScenarioRules.upfrontPerUnit)
+                case "availability": o.availability = try checked(ScenarioRules.availability)
+                case "priceDeclinePerYear": o.priceChange = .declinePerYear(try checked(ScenarioRules.priceDeclinePerYear))
                 default: o.throughput[throughputWorkload!] = try checked(ScenarioRules.throughput)
                 }
                 copy.offerings[k] = .rental(o)
             case .api(var o):
                 switch field {
-                case "inputPricePerMTok": o.inputPricePerMTok = try checked(ScenarioRules.pricePerMTok)
+                case "inputPricePerMTok":
+                    o.inputPricePerMTok = try checked(ScenarioRules.pricePerMTok)
+                    if let c = o.cachedInputPricePerMTok, c > value {
+                        throw InsightsError("\(path) = \(format(value)): expected at least cachedInputPricePerMTok (\(format(c))): a cache hit costs no more than plain input")
+                    }
                 case "outputPricePerMTok": o.outputPricePerMTok = try checked(ScenarioRules.pricePerMTok)
                 case "priceScale":
-                    let prices = try scaled([o.inputPricePerMTok, o.outputPricePerMTok], ScenarioRules.pricePerMTok)
+                    // Every price of the API, the cached-input price too (it stays below the input price).
+                    let prices = try scaled([o.inputPricePerMTok, o.outputPricePerMTok] + (o.cachedInputPricePerMTok.map { [$0] } ?? []), ScenarioRules.pricePerMTok)
                     o.inputPricePerMTok = prices[0]
                     o.outputPricePerMTok = prices[1]
+                    if o.cachedInputPricePerMTok != nil { o.cachedInputPricePerMTok = min(prices[2], prices[0]) }
+                case "cachedInputPricePerMTok":
+                    let c = try checked(ScenarioRules.pricePerMTok)
+                    guard c <= o.inputPricePerMTok else {
+                        throw InsightsError("\(path) = \(format(value)): expected at most inputPricePerMTok (\(format(o.inputPricePerMTok)))")
+                    }
+                    o.cachedInputPricePerMTok = c
+                case "committedUse.discount": o.committedUse!.discount = try checked(ScenarioRules.commitDiscount)
+                case "committedUse.minSpendPerPeriod": o.committedUse!.minSpendPerPeriod = try checked(ScenarioRules.minSpendPerPeriod)
+                case "priceDeclinePerYear": o.priceChange = .declinePerYear(try checked(ScenarioRules.priceDeclinePerYear))
                 default: o.maxTokensPerSecond = try checked(ScenarioRules.maxTokensPerSecond)
                 }
                 copy.offerings[k] = .api(o)

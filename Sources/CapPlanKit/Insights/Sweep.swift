@@ -63,6 +63,9 @@ public struct SweepPoint: Codable, Sendable, Equatable {
     /// Tokens served by APIs over all tokens demanded.
     public var apiShare: Double?
     public var message: String?
+    /// Units arriving per period, by purchase offering id, in horizon order (every purchase
+    /// offering listed when the point has a plan): when to buy, not only how much.
+    public var arrivals: [String: [Double]] = [:]
 }
 
 public struct SweepResult: Codable, Sendable {
@@ -72,6 +75,8 @@ public struct SweepResult: Codable, Sendable {
     public var purchaseOfferings: [String]
     /// Grid order: the first parameter varies slowest, the last fastest.
     public var points: [SweepPoint]
+    /// Period labels of the horizon, the order of each point's `arrivals`.
+    public var periods: [String] = []
 }
 
 public enum Sweep {
@@ -120,18 +125,23 @@ public enum Sweep {
                     edited = try ScenarioEdit.setting(parameter.path, to: value, in: edited)
                 }
                 let plan = try Planner.plan(edited, options: options)
-                point = summarize(plan, values: values, purchaseIds: purchaseIds, apiIds: Set(edited.apis.map(\.id)))
+                point = summarize(plan, values: values, purchaseIds: purchaseIds, apiIds: Set(edited.apis.map(\.id)), periods: edited.horizon.labels)
             } catch {
                 point.message = "\(error)"
             }
             return point
         }
-        return SweepResult(scenario: scenario.name, parameters: parameters, purchaseOfferings: purchaseIds, points: points)
+        return SweepResult(scenario: scenario.name, parameters: parameters, purchaseOfferings: purchaseIds, points: points, periods: scenario.horizon.labels)
     }
 
-    static func summarize(_ plan: PlanDocument, values: [Double], purchaseIds: [String], apiIds: Set<String>) -> SweepPoint {
+    static func summarize(_ plan: PlanDocument, values: [Double], purchaseIds: [String], apiIds: Set<String>, periods: [String]) -> SweepPoint {
         var units = Dictionary(uniqueKeysWithValues: purchaseIds.map { ($0, 0.0) })
-        for purchase in plan.purchases { units[purchase.offering, default: 0] += purchase.units }
+        var arrivals = Dictionary(uniqueKeysWithValues: purchaseIds.map { ($0, [Double](repeating: 0, count: periods.count)) })
+        let periodIndex = Dictionary(uniqueKeysWithValues: periods.enumerated().map { ($1, $0) })
+        for purchase in plan.purchases {
+            units[purchase.offering, default: 0] += purchase.units
+            if let p = periodIndex[purchase.period] { arrivals[purchase.offering]?[p] += purchase.units }
+        }
         var apiShare: Double?
         if let totals = plan.totals {
             var api = 0.0
@@ -145,19 +155,25 @@ public enum Sweep {
         return SweepPoint(
             values: values, status: plan.status.rawValue, discountedCost: plan.totals?.discountedCost, cost: plan.totals?.cost,
             unitsPurchased: plan.totals == nil ? [:] : units, apiShare: apiShare,
-            message: plan.diagnosis?.summary)
+            message: plan.diagnosis?.summary, arrivals: plan.totals == nil ? [:] : arrivals)
     }
 
     /// One CSV row per point: the parameters, status, discountedCost, cost,
-    /// `units:<offering>` per purchase offering, apiShare, message.
+    /// `units:<offering>` per purchase offering, apiShare, message, then
+    /// `units:<offering>@<period>` per purchase offering and period (appended last, so the
+    /// columns scripts already read keep their places).
     public static func csv(_ result: SweepResult) -> String {
         var header = result.parameters.map(\.path) + ["status", "discountedCost", "cost"]
         header += result.purchaseOfferings.map { "units:\($0)" } + ["apiShare", "message"]
+        header += result.purchaseOfferings.flatMap { id in result.periods.map { "units:\(id)@\($0)" } }
         var lines = [header.map(csvField).joined(separator: ",")]
         for point in result.points {
             var fields = point.values.map(number) + [point.status, point.discountedCost.map(number) ?? "", point.cost.map(number) ?? ""]
             fields += result.purchaseOfferings.map { id in point.unitsPurchased[id].map(number) ?? "" }
             fields += [point.apiShare.map(number) ?? "", point.message ?? ""]
+            fields += result.purchaseOfferings.flatMap { id in
+                result.periods.indices.map { p in point.arrivals[id].map { number($0[p]) } ?? "" }
+            }
             lines.append(fields.map(csvField).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -55,8 +55,10 @@ public enum ServingDerivation {
                     wholeUnits: true, estimates: &estimates)
                 scenario.offerings[i] = .purchase(o)
             case .rental(var o):
+                // Spot capacity serves interruptible workloads only (11.3): no option for the others.
+                let mayServe = serving.filter { ScenarioRules.rentalMayServe(o.commitment, interruptible: $0.interruptible) }
                 (o.derivedServing, o.unfitPrecisions) = options(
-                    for: serving, accelerator: o.accelerator, throughput: o.throughput, acceleratorsPerUnit: o.acceleratorsPerUnit,
+                    for: mayServe, accelerator: o.accelerator, throughput: o.throughput, acceleratorsPerUnit: o.acceleratorsPerUnit,
                     wholeUnits: o.commitment == .period, estimates: &estimates)
                 scenario.offerings[i] = .rental(o)
             case .api:

@@ -52,6 +52,20 @@ public struct PlanDocument: Codable, Sendable {
     /// later deadline would save (docs/formulation.md section 10); present with `totals` when
     /// the scenario has jobs.
     public var jobs: [JobLine]?
+    /// Deferrable workloads: where their tokens were demanded and where served, by slice
+    /// (docs/formulation.md 11.2); present with `totals` when the scenario has any.
+    public var deferral: [DeferralLine]? = nil
+    /// What prompt caching saved (11.4); present with `totals` when a workload gives `cache`.
+    public var caching: CachingLine? = nil
+    /// Committed-use API contracts taken (11.5); present with `totals` when an API offers one
+    /// (empty when none is taken).
+    public var apiCommitments: [APICommitmentLine]? = nil
+    /// Price factors and the plan with static prices (11.5); present with `totals` when an
+    /// offering's price moves.
+    public var priceOutlook: PriceOutlook? = nil
+    /// The slices built from an hourly load file and what each pools (11.6); present when the
+    /// scenario's `timeSlices` is `{hourlyProfile, slices}`.
+    public var timeSlicesFromProfile: ProfileSlices? = nil
     public var diagnosis: Diagnosis?
     public var warnings: [String]
 
@@ -129,6 +143,9 @@ public struct PlanDocument: Codable, Sendable {
         public var total: Double
         /// Platform adoption and yearly costs (schemaVersion 2).
         @ZeroIfAbsent public var platform: Double = 0
+        /// Committed-use API contracts: shortfall paid less discount earned (11.5; negative
+        /// when they save); absent when no contract is taken, so older plans keep their bytes.
+        public var apiCommitment: Double? = nil
     }
 
     public struct Totals: Codable, Sendable {
@@ -161,6 +178,9 @@ public struct PlanDocument: Codable, Sendable {
         /// The cost attributed to training jobs, undiscounted (included in `cost`, left out of
         /// `costPerMillionTokens`); absent when the scenario has no jobs.
         public var jobsCost: Double? = nil
+        /// Committed-use API contracts, undiscounted (shortfall paid less discount earned,
+        /// 11.5); included in `cost` and in `discounted.apiCommitment`; absent without a contract taken.
+        public var apiCommitment: Double? = nil
     }
 
     public struct Purchase: Codable, Sendable {
@@ -359,6 +379,9 @@ public struct PlanDocument: Codable, Sendable {
         public var rentInHorizon: Double
         /// Rent for the periods after the horizon, undiscounted: a commitment, never credited.
         public var rentBeyondHorizon: Double
+        /// f_oq of the start when the rental's price moves (11.5): rent and upfront are priced
+        /// at it for the whole term; absent without a price change.
+        public var priceFactor: Double? = nil
     }
 
     /// One training job of the plan (docs/formulation.md section 10).
@@ -530,6 +553,136 @@ public struct PlanDocument: Codable, Sendable {
         public var deratedUnits: Double
         /// (1 − d_o)(units − spareUnitsHeld): what the capacity rows count.
         public var usableUnits: Double
+    }
+}
+
+extension PlanDocument {
+    /// One deferrable workload (docs/formulation.md 11.2): tokens demanded and served by slice.
+    public struct DeferralLine: Codable, Sendable, Equatable {
+        public var workload: String
+        /// H: hours a token may wait (24: anywhere in the day).
+        public var maxDelayHours: Double
+        /// Summed over the horizon, by slice name.
+        public var demandedTokens: [String: Double]
+        public var servedTokens: [String: Double]
+        /// Present when the scenario has an unserved penalty.
+        public var unservedTokens: [String: Double]?
+        /// Moved tokens summed over the horizon (window workloads, H < 24).
+        public var moved: [DeferralMove]?
+        public var periods: [DeferralPeriod]
+    }
+
+    public struct DeferralPeriod: Codable, Sendable, Equatable {
+        public var period: String
+        /// D_wp σ_ws by slice.
+        public var demandedTokens: [String: Double]
+        /// Σ over offerings, APIs and serving options of the rate times the slice's seconds.
+        public var servedTokens: [String: Double]
+        public var unservedTokens: [String: Double]?
+        /// f_wpss' d η_s 3600 for s ≠ s', non-zero ones, in slice order (window workloads only).
+        public var moved: [DeferralMove]?
+    }
+
+    /// Tokens demanded in one slice and served in another.
+    public struct DeferralMove: Codable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+        public var tokens: Double
+    }
+
+    /// What caching saved, undiscounted (the evaluator's figures, docs/formulation.md 11.4).
+    public struct CachingLine: Codable, Sendable, Equatable {
+        /// USD the cached input tokens sent to APIs would have cost more at the full input price.
+        public var apiUSD: Double
+        /// Unit-hours of self-hosted load the prefill saving removed.
+        public var selfHostedUnitHours: Double
+        public var periods: [CachingPeriod]
+    }
+
+    public struct CachingPeriod: Codable, Sendable, Equatable {
+        public var period: String
+        public var apiUSD: Double
+        public var selfHostedUnitHours: Double
+    }
+
+    /// A committed-use API contract the plan takes (11.5).
+    public struct APICommitmentLine: Codable, Sendable, Equatable {
+        public var api: String
+        /// δ_a.
+        public var discount: Double
+        /// S_a.
+        public var minSpendPerPeriod: Double
+        /// Sums over the periods, undiscounted.
+        public var listSpend: Double
+        public var discountEarned: Double
+        public var shortfall: Double
+        /// listSpend − discountEarned + shortfall: what the API cost with the contract.
+        public var cost: Double
+        /// Periods of the API's availability window inside the horizon.
+        public var periods: [APICommitmentPeriod]
+    }
+
+    public struct APICommitmentPeriod: Codable, Sendable, Equatable {
+        public var period: String
+        /// Σ_w Σ_s d η_s 3600 ψ_awp y_awps: the spend at list price (caching and price factors applied).
+        public var listSpend: Double
+        /// e_ap = δ_a listSpend.
+        public var discountEarned: Double
+        /// s_ap = max(0, S_a − (listSpend − e_ap)).
+        public var shortfall: Double
+        public var cost: Double
+    }
+
+    /// What the moving prices did (11.5).
+    public struct PriceOutlook: Codable, Sendable, Equatable {
+        /// One line per offering whose price moves, in scenario order.
+        public var factors: [PriceFactorLine]
+        /// Units bought per purchase offering and period, in the plan and with every factor 1.
+        public var purchases: [PurchaseOutlook]
+        /// The scenario re-solved with every factor 1; absent with `staticPricesNote` when not computed.
+        public var staticPricesDiscountedCost: Double?
+        public var staticPricesNote: String?
+        /// One sentence: how the purchases differ.
+        public var summary: String?
+    }
+
+    public struct PriceFactorLine: Codable, Sendable, Equatable {
+        public var offering: String
+        /// `purchase`, `rental` or `api`.
+        public var kind: String
+        /// f_op, one per period.
+        public var factors: [Double]
+    }
+
+    public struct PurchaseOutlook: Codable, Sendable, Equatable {
+        public var offering: String
+        /// b_oq of the plan, one per period.
+        public var plan: [Double]
+        /// b_oq with static prices; absent when not computed.
+        public var staticPrices: [Double]?
+    }
+
+    /// Slices built from an hourly load file (11.6).
+    public struct ProfileSlices: Codable, Sendable, Equatable {
+        public var file: String
+        /// Rows of the file.
+        public var hours: Int
+        public var slices: Int
+        public var bySlice: [ProfileSlice]
+    }
+
+    public struct ProfileSlice: Codable, Sendable, Equatable {
+        public var slice: String
+        /// η_s.
+        public var hours: Double
+        /// Hours of the file pooled into the slice.
+        public var hoursPooled: Int
+        /// The file's hours (0-based, file order) pooled into it; only for a 24-row file.
+        public var fileHours: [Int]?
+        /// Largest and mean absolute deviation of the normalised load from the slice's mean,
+        /// relative to that mean.
+        public var maxRelativeDeviation: Double
+        public var meanRelativeDeviation: Double
     }
 }
 

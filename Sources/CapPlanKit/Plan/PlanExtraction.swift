@@ -43,22 +43,70 @@ enum PlanExtraction {
         var unservedRates = index.unserved.map { block in
             block.map { block in (0..<periods * slices).map { nonNegative(solution[Variable(index: block.start + $0)]) } }
         }
+        // A deferrable workload (11.2) needs, per slice, what its flows bring there (window
+        // form; the flows trimmed to the demand first), or over the day the day's tokens (day
+        // form): the excess beyond that is trimmed the same way.
+        let hours = scenario.timeSlices.map(\.hours)
+        // An API whose committed-use contract is taken costs max(S, (1 − δ) list) a period: below
+        // its minimum spend a token there is free too, and the solver may send it more than the
+        // demand. Trimming that (after the self-run columns) leaves the cost at S and the rows met.
+        let committed = Set(index.commitments.filter { solution[$0.taken] > 0.5 }.map(\.offering))
         for w in scenario.workloads.indices {
             let pairs = index.servingPairs.indices.filter { index.servingPairs[$0].workload == w }
-            let free = pairs.filter { index.servingPairs[$0].throughput != nil }
-            for k in 0..<periods * slices {
-                var excess = pairs.reduce(0.0) { $0 + rates[$1][k] } + (unservedRates[w]?[k] ?? 0) - model.demandRate[w][k]
-                guard excess > 0 else { continue }
+            let free = pairs.filter { index.servingPairs[$0].throughput == nil && committed.contains(index.servingPairs[$0].offering) }
+                + pairs.filter { index.servingPairs[$0].throughput != nil }
+            /// Takes `excess` tokens/s off slice k's free columns, then its unserved; returns what is left.
+            func trim(_ k: Int, _ excess: Double) -> Double {
+                var excess = excess
+                guard excess > 0 else { return excess }
                 for pair in free.reversed() where excess > 0 {
                     let cut = min(excess, rates[pair][k])
                     rates[pair][k] = clean(rates[pair][k] - cut)
                     excess -= cut
                 }
                 if excess > 0, let unserved = unservedRates[w]?[k] {
-                    unservedRates[w]![k] = clean(max(0, unserved - excess))
+                    let cut = min(excess, unserved)
+                    unservedRates[w]![k] = clean(unserved - cut)
+                    excess -= cut
+                }
+                return excess
+            }
+            func served(_ k: Int) -> Double { pairs.reduce(0.0) { $0 + rates[$1][k] } + (unservedRates[w]?[k] ?? 0) }
+            guard let deferral = index.deferrals.first(where: { $0.workload == w }) else {
+                for k in 0..<periods * slices { _ = trim(k, served(k) - model.demandRate[w][k]) }
+                continue
+            }
+            if deferral.flowStart != nil {
+                var flows = flowValues(deferral, solution: solution, periods: periods, slices: slices)
+                for p in 0..<periods {
+                    for s in 0..<slices {
+                        var excess = flows[p][s].reduce(0, +) - model.demandRate[w][p * slices + s]
+                        for t in deferral.reach[s].reversed() where excess > 0 {
+                            let cut = min(excess, flows[p][s][t])
+                            flows[p][s][t] = clean(flows[p][s][t] - cut)
+                            excess -= cut
+                        }
+                    }
+                    for t in 0..<slices {
+                        var need = 0.0
+                        for s in 0..<slices { need += hours[s] * flows[p][s][t] }
+                        _ = trim(p * slices + t, served(p * slices + t) - need / hours[t])
+                    }
+                }
+                decisions.deferred[scenario.workloads[w].id] = flows
+            } else {
+                for p in 0..<periods {
+                    var excess = 0.0
+                    for s in 0..<slices { excess += hours[s] * (served(p * slices + s) - model.demandRate[w][p * slices + s]) }
+                    for s in (0..<slices).reversed() where excess > 1e-12 * hours[s] {
+                        let left = trim(p * slices + s, excess / hours[s])
+                        excess = left * hours[s]
+                    }
                 }
             }
         }
+        // κ_a (11.5): the committed-use contracts taken.
+        decisions.apiCommitments = index.commitments.filter { solution[$0.taken] > 0.5 }.map { scenario.offerings[$0.offering].id }
         func bySlice(_ values: [Double]) -> [[Double]] {
             (0..<periods).map { p in Array(values[p * slices..<(p + 1) * slices]) }
         }
@@ -87,6 +135,15 @@ enum PlanExtraction {
             }
         }
         return decisions
+    }
+
+    /// f_wpss' of a window-deferrable workload as `[period][s][s']`, zero out of reach.
+    static func flowValues(_ deferral: DeferralBlock, solution: Solution, periods: Int, slices: Int) -> [[[Double]]] {
+        (0..<periods).map { p in
+            (0..<slices).map { s in
+                (0..<slices).map { t in deferral.flow(p, s, t).map { nonNegative(solution[$0]) } ?? 0 }
+            }
+        }
     }
 
     /// Accelerators beyond the job's compute trimmed, latest periods and slices first: idle
@@ -219,7 +276,8 @@ enum PlanExtraction {
                 orders.append((order, q, .init(
                     offering: purchase.id, accelerator: purchase.accelerator, period: labels[q],
                     orderPeriod: scenario.horizon.start.advanced(by: order).description,
-                    units: units, accelerators: units * Double(purchase.acceleratorsPerUnit), capex: units * purchase.unitPrice)))
+                    units: units, accelerators: units * Double(purchase.acceleratorsPerUnit),
+                    capex: units * purchase.unitPrice * priceFactor(purchase.priceChange, period: q, horizon: scenario.horizon))))
             }
         }
         orders.sort { ($0.order, $0.line.offering, $0.arrival) < ($1.order, $1.line.offering, $1.arrival) }
@@ -294,6 +352,7 @@ enum PlanExtraction {
                 period: labels[p], discountFactor: period.discountFactor, cost: costLines(period.cost),
                 discountedCost: costLines(period.discountedCost), fleet: fleet, rentals: rentals, workloads: workloads))
         }
+        PlanShapes.fill(&document, scenario: scenario, decisions: decisions, evaluation: evaluation)
     }
 
     // MARK: Contracts, platforms, replicas and margins (schemaVersion 2)
@@ -364,12 +423,14 @@ enum PlanExtraction {
             var contracts: [PlanDocument.Contract] = []
             for (q, units) in contractStarts(rental, decisions: decisions, evaluation: evaluation).enumerated() where units > 0 {
                 let inside = min(term, periods - q), beyond = max(0, q + term - periods)
+                // Priced at its start for the whole term (11.5); 1 without a price change.
+                let factor = priceFactor(rental.priceChange, period: q, horizon: scenario.horizon)
                 contracts.append(.init(
                     start: scenario.horizon.start.advanced(by: q).description,
                     end: scenario.horizon.start.advanced(by: q + term - 1).description,
                     units: units, termPeriods: term, termMonths: term * months, periodsBeyondHorizon: beyond,
-                    upfront: units * rental.upfrontPerUnit, rentInHorizon: units * rent * Double(inside),
-                    rentBeyondHorizon: units * rent * Double(beyond)))
+                    upfront: units * rental.upfrontPerUnit * factor, rentInHorizon: units * rent * factor * Double(inside),
+                    rentBeyondHorizon: units * rent * factor * Double(beyond), priceFactor: rental.priceChange == nil ? nil : factor))
             }
             guard !contracts.isEmpty else { continue }
             result.append(.init(

@@ -80,6 +80,9 @@ public enum PlanReport {
             w.line("Unserved: \(Formatting.tokens(totals.tokensUnserved)) of \(Formatting.tokens(totals.tokensDemanded)) tokens")
         }
         if let line = commitmentsLine(plan) { w.line(line) }
+        if let line = cachingLine(plan) { w.line(line) }
+        if let line = apiCommitmentLine(plan) { w.line(line) }
+        if let line = plan.priceOutlook?.summary { w.line("Prices that move: " + line) }
 
         // In the order the purchases must be placed (PlanExtraction sorts them).
         w.heading("What to buy")
@@ -144,6 +147,28 @@ public enum PlanReport {
             if !derived.rows.isEmpty { w.table(derived.header, derived.rows) }
             for line in unfitLines(plan) { w.line(line) }
         }
+        if let deferred = deferralRows(plan) {
+            w.heading("Deferred demand: tokens demanded and served by slice, over the horizon")
+            w.table(deferred.header, deferred.rows)
+            for line in movedLines(plan) { w.line("  " + line) }
+        }
+        if let contracts = apiCommitmentRows(plan) {
+            w.heading("Committed-use API contracts (over the horizon)")
+            w.table(contracts.header, contracts.rows)
+        }
+        if let outlook = plan.priceOutlook {
+            w.heading("Price outlook: price factors, and purchases with static prices")
+            if let factors = priceFactorRows(plan) { w.table(factors.header, factors.rows) }
+            if let purchases = priceOutlookPurchaseRows(plan) { w.table(purchases.header, purchases.rows) }
+            if let cost = outlook.staticPricesDiscountedCost {
+                w.line("  with static prices the optimum costs \(Formatting.money(cost)) (discounted); this plan \(Formatting.money(totals.discountedCost))")
+            }
+            if let note = outlook.staticPricesNote { w.line("  static prices: \(note)") }
+        }
+        if let profile = profileRows(plan) {
+            w.heading("Time slices from \(plan.timeSlicesFromProfile!.file) (\(plan.timeSlicesFromProfile!.hours) hours in \(plan.timeSlicesFromProfile!.slices) slices)")
+            w.table(profile.header, profile.rows)
+        }
 
         w.heading("Tokens served by offering (share of each period's demand)")
         let servers = orderedUnique(plan.periods.flatMap { $0.workloads.flatMap { $0.servedTokens.keys.sorted() } })
@@ -159,18 +184,23 @@ public enum PlanReport {
         w.heading("Cost by period (undiscounted, USD)")
         // The platform column only where a platform costs something, so plans without one read as before.
         let platform = totals.platform != 0 || plan.periods.contains { $0.cost.platform != 0 }
+        // Likewise the committed-use column only where a contract is taken (11.5).
+        let commitment = totals.apiCommitment != nil || plan.periods.contains { $0.cost.apiCommitment != nil }
         var rows = plan.periods.map { period in
             let c = period.cost
             return [period.period, Formatting.money(c.capex), Formatting.money(c.energy), Formatting.money(c.fixedOpex), Formatting.money(c.rental), Formatting.money(c.api)]
+                + (commitment ? [Formatting.money(c.apiCommitment ?? 0)] : [])
                 + (platform ? [Formatting.money(c.platform)] : [])
                 + [Formatting.money(c.unservedPenalty), Formatting.money(c.total), Formatting.money(period.discountedCost.total)]
         }
         // The periods' sum: the total before salvage and the commitments beyond the horizon.
         rows.append(["total", Formatting.money(totals.capex), Formatting.money(totals.energy), Formatting.money(totals.fixedOpex), Formatting.money(totals.rental), Formatting.money(totals.api)]
+                    + (commitment ? [Formatting.money(totals.apiCommitment ?? 0)] : [])
                     + (platform ? [Formatting.money(totals.platform)] : [])
                     + [Formatting.money(totals.unservedPenalty), Formatting.money(totals.cost + totals.salvage - totals.commitmentsBeyondHorizon),
                        Formatting.money(totals.discountedCost + totals.discountedSalvage - totals.discountedCommitmentsBeyondHorizon)])
-        w.table(["period", "capex", "energy", "opex", "rental", "api"] + (platform ? ["platform"] : []) + ["unserved", "total", "discounted"], rows)
+        w.table(["period", "capex", "energy", "opex", "rental", "api"] + (commitment ? ["api commitment"] : []) + (platform ? ["platform"] : [])
+                + ["unserved", "total", "discounted"], rows)
         if totals.commitmentsBeyondHorizon > 0 {
             w.line("  commitments beyond the horizon: \(Formatting.money(totals.commitmentsBeyondHorizon)) (discounted \(Formatting.money(totals.discountedCommitmentsBeyondHorizon))), added to the total")
         }
@@ -315,6 +345,88 @@ public enum PlanReport {
             }
         }
         return (["offering", "period", "margin", "units", "spare held", "derated", "usable"], rows)
+    }
+
+    // MARK: Issue 12: deferral, caching, committed use, moving prices, hourly profiles
+
+    /// "Caching saved $1,234 on APIs and 56 unit-hours of self-hosted load"; nil without caching.
+    static func cachingLine(_ plan: PlanDocument) -> String? {
+        guard let caching = plan.caching else { return nil }
+        var text = "Caching saved \(Formatting.money(caching.apiUSD)) on APIs"
+        if caching.selfHostedUnitHours > 0 { text += " and \(Formatting.number(caching.selfHostedUnitHours, grouped: true)) unit-hours of self-hosted load" }
+        return text + " (undiscounted)"
+    }
+
+    /// What the committed-use contracts did, in one sentence; nil when none is offered.
+    static func apiCommitmentLine(_ plan: PlanDocument) -> String? {
+        guard let lines = plan.apiCommitments else { return nil }
+        guard !lines.isEmpty else { return "Committed-use API contracts: none taken" }
+        let net = lines.reduce(0) { $0 + $1.shortfall - $1.discountEarned }
+        let what = net <= 0 ? "saved \(Formatting.money(-net))" : "cost \(Formatting.money(net)) more than list prices"
+        return "Committed-use API contracts (\(lines.map(\.api).joined(separator: ", "))) \(what) (undiscounted; the api commitment cost line)"
+    }
+
+    /// Per deferrable workload and slice: tokens demanded, served, and served less demanded
+    /// (what was moved in, or out when negative), summed over the horizon; nil without any.
+    static func deferralRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let lines = plan.deferral, !lines.isEmpty else { return nil }
+        let slices = plan.horizon.timeSlices.map(\.name)
+        let unserved = lines.contains { $0.unservedTokens != nil }
+        var rows: [[String]] = []
+        for line in lines {
+            let window = line.maxDelayHours >= 24 ? "within the day" : "within \(Formatting.number(line.maxDelayHours)) h"
+            for (k, slice) in slices.enumerated() {
+                let demanded = line.demandedTokens[slice] ?? 0, served = line.servedTokens[slice] ?? 0
+                let left = line.unservedTokens?[slice] ?? 0
+                rows.append([k == 0 ? "\(line.workload) (\(window))" : "", slice, Formatting.tokens(demanded), Formatting.tokens(served)]
+                            + (unserved ? [Formatting.tokens(left)] : []) + [Formatting.tokens(served + left - demanded)])
+            }
+        }
+        return (["workload", "slice", "demanded", "served"] + (unserved ? ["unserved"] : []) + ["moved in (+) or out (-)"], rows)
+    }
+
+    /// "chat: evening -> night 1.20B tokens" per move of a window workload, over the horizon.
+    static func movedLines(_ plan: PlanDocument) -> [String] {
+        (plan.deferral ?? []).flatMap { line in
+            (line.moved ?? []).map { "\(line.workload): \($0.from) -> \($0.to) \(Formatting.tokens($0.tokens)) tokens" }
+        }
+    }
+
+    static func apiCommitmentRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let lines = plan.apiCommitments, !lines.isEmpty else { return nil }
+        return (["api", "discount", "min spend/period", "list spend", "discount earned", "shortfall", "paid"], lines.map {
+            [$0.api, Formatting.percent($0.discount), Formatting.money($0.minSpendPerPeriod), Formatting.money($0.listSpend),
+             Formatting.money($0.discountEarned), Formatting.money($0.shortfall), Formatting.money($0.cost)]
+        })
+    }
+
+    /// Periods down, offerings with a moving price across: f_op.
+    static func priceFactorRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let factors = plan.priceOutlook?.factors, !factors.isEmpty else { return nil }
+        return (["period"] + factors.map { "\($0.offering) (\($0.kind))" }, plan.horizon.periodLabels.enumerated().map { p, label in
+            [label] + factors.map { p < $0.factors.count ? Formatting.number($0.factors[p], fractionDigits: 3) : "-" }
+        })
+    }
+
+    /// Periods down, each purchase offering bought either way across: units in the plan and with static prices.
+    static func priceOutlookPurchaseRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let purchases = plan.priceOutlook?.purchases else { return nil }
+        let bought = purchases.filter { $0.plan.contains { $0 > 0 } || ($0.staticPrices ?? []).contains { $0 > 0 } }
+        guard !bought.isEmpty else { return nil }
+        let header = ["period"] + bought.flatMap { ["\($0.offering) bought", "with static prices"] }
+        return (header, plan.horizon.periodLabels.enumerated().map { p, label in
+            [label] + bought.flatMap { line in
+                [p < line.plan.count ? Formatting.number(line.plan[p]) : "-", line.staticPrices.map { p < $0.count ? Formatting.number($0[p]) : "-" } ?? "-"]
+            }
+        })
+    }
+
+    static func profileRows(_ plan: PlanDocument) -> (header: [String], rows: [[String]])? {
+        guard let profile = plan.timeSlicesFromProfile else { return nil }
+        return (["slice", "hours of the day", "file hours pooled", "largest deviation", "mean deviation"], profile.bySlice.map {
+            [$0.slice, Formatting.number($0.hours), String($0.hoursPooled) + ($0.fileHours.map { " (" + $0.map(String.init).joined(separator: " ") + ")" } ?? ""),
+             Formatting.percent($0.maxRelativeDeviation), Formatting.percent($0.meanRelativeDeviation)]
+        })
     }
 
     static func orderedUnique(_ values: [String]) -> [String] {

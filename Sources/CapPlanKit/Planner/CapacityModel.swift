@@ -50,14 +50,17 @@ public struct ServingPair: Hashable, Sendable {
     }
 }
 
-/// Arrival columns b_oq of one purchase: periods `firstPeriod..<periods` (none before q0).
+/// Arrival columns b_oq of one purchase: periods `firstPeriod...lastPeriod` (none before q0,
+/// none after the purchase's `availableUntil`, 11.5).
 public struct ArrivalBlock: Hashable, Sendable {
     public let firstPeriod: Int
     /// Column of period firstPeriod; nil when no arrival is possible within the horizon.
     public let start: Int?
+    /// The last period with an arrival column (P − 1 without `availableUntil`).
+    public var lastPeriod: Int = .max
 
     public func variable(_ q: Int) -> Variable? {
-        guard let start, q >= firstPeriod else { return nil }
+        guard let start, q >= firstPeriod, q <= lastPeriod else { return nil }
         return Variable(index: start + q - firstPeriod)
     }
 }
@@ -80,7 +83,13 @@ public struct CapacityModelIndex: Sendable {
     public var servingPairs: [ServingPair] = []
     /// Per workload, when a penalty is set.
     public var unserved: [PeriodSliceBlock?] = []
-    public var demandRows: [PeriodSliceBlock] = []
+    /// Per workload: its `demand[w,p,s]` rows; nil for a deferrable workload, whose demand is in
+    /// `deferrals` (11.2).
+    public var demandRows: [PeriodSliceBlock?] = []
+    /// Deferrable workloads (11.2), in `scenario.workloads` order.
+    public var deferrals: [DeferralBlock] = []
+    /// APIs with a committed-use contract available in some period (11.5), in `scenario.apis` order.
+    public var commitments: [CommitmentBlock] = []
     public var powerCapRows: PeriodBlock?
     public var capitalBudgetRows: PeriodBlock?
     /// `fiscalCapex[FYf]` and `fiscalOpex[FYf]` rows, in year order, for the fiscal years with
@@ -106,7 +115,7 @@ public struct CapacityModelIndex: Sendable {
     public var fleetColumns: Set<Int> {
         var columns = Set<Int>()
         for (k, arrivals) in self.arrivals.enumerated() {
-            if let start = arrivals.start { for q in arrivals.firstPeriod..<periods { columns.insert(start + q - arrivals.firstPeriod) } }
+            for q in 0..<periods { if let b = arrivals.variable(q) { columns.insert(b.index) } }
             for p in 0..<periods { columns.insert(inService[k].start + p) }
         }
         for block in reservedUnits.compactMap({ $0 }) { for p in 0..<periods { columns.insert(block.start + p) } }
@@ -115,6 +124,53 @@ public struct CapacityModelIndex: Sendable {
     }
     /// P, for `fleetColumns`.
     public var periods = 0
+}
+
+/// A deferrable workload (11.2): `dailyDemand[w,p]` rows (H ≥ 24), or the flows f_wpss' with
+/// their `deferredDemand[w,p,s]` and `deferredService[w,p,s']` rows (H < 24).
+public struct DeferralBlock: Hashable, Sendable {
+    /// Position in `scenario.workloads`.
+    public let workload: Int
+    /// R_w(s) per slice s, ascending (every slice in the day form).
+    public let reach: [[Int]]
+    /// `dailyDemand[w,p]` (day form).
+    public var dailyRows: PeriodBlock? = nil
+    /// First column of the flows (window form), laid out period-major, then s, then s' ∈ R_w(s).
+    public let flowStart: Int?
+    public var demandRows: PeriodSliceBlock? = nil
+    public var serviceRows: PeriodSliceBlock? = nil
+
+    var flowsPerPeriod: Int { reach.reduce(0) { $0 + $1.count } }
+
+    /// f_wpss', nil when s' is out of reach of s or in the day form.
+    public func flow(_ p: Int, _ s: Int, _ target: Int) -> Variable? {
+        guard let flowStart, let k = reach[s].firstIndex(of: target) else { return nil }
+        return Variable(index: flowStart + p * flowsPerPeriod + reach[..<s].reduce(0) { $0 + $1.count } + k)
+    }
+}
+
+/// An API's committed-use contract (11.5): κ_a, and per period of the API's window e_ap, s_ap
+/// with the rows `commitDiscount`, `commitOnly`, `commitMinimum`.
+public struct CommitmentBlock: Hashable, Sendable {
+    /// Position in `scenario.offerings`.
+    public let offering: Int
+    /// κ_a.
+    public let taken: Variable
+    /// Periods of the API's availability window within the horizon.
+    public let periods: Range<Int>
+    let discountStart: Int
+    let shortfallStart: Int
+    public var discountRows: Int? = nil
+    public var onlyRows: Int? = nil
+    public var minimumRows: Int? = nil
+
+    /// e_ap, for p in `periods`.
+    public func discount(_ p: Int) -> Variable { Variable(index: discountStart + p - periods.lowerBound) }
+    /// s_ap, for p in `periods`.
+    public func shortfall(_ p: Int) -> Variable { Variable(index: shortfallStart + p - periods.lowerBound) }
+    public func discountRow(_ p: Int) -> Constraint? { discountRows.map { Constraint(index: $0 + p - periods.lowerBound) } }
+    public func onlyRow(_ p: Int) -> Constraint? { onlyRows.map { Constraint(index: $0 + p - periods.lowerBound) } }
+    public func minimumRow(_ p: Int) -> Constraint? { minimumRows.map { Constraint(index: $0 + p - periods.lowerBound) } }
 }
 
 /// The row of one fiscal year's budget: fiscal year `year` (FY`year`) and its cap.
@@ -278,6 +334,10 @@ public struct CapacityModelBuilder {
     /// Offering positions some job can run on (section 10): their platforms and spare units
     /// get u_kp and y_op even when no serving option runs there.
     let jobOfferings: Set<Int>
+    /// Position of each workload by id.
+    let workloadPosition: [String: Int]
+    /// R_w(s) per workload (`reach`).
+    let reaches: [[[Int]]]
 
     public init(scenario: Scenario, options: CapacityModelOptions = CapacityModelOptions()) {
         self.scenario = scenario
@@ -296,6 +356,8 @@ public struct CapacityModelBuilder {
         costedPlatforms = Set(scenario.platforms.filter { $0.adoptionCost > 0 || $0.yearlyCost > 0 }.map(\.id))
         let offeringPosition = Dictionary(scenario.offerings.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         jobOfferings = Set(scenario.jobs.flatMap { $0.pools.compactMap { offeringPosition[$0.offering] } })
+        workloadPosition = Dictionary(scenario.workloads.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        reaches = scenario.workloads.indices.map { Self.reach(scenario, workload: $0) }
         index.periods = periods
     }
 
@@ -326,8 +388,22 @@ public struct CapacityModelBuilder {
 
     /// The serving options of a purchase or rental for a workload id (section 9: the given
     /// throughput, or one per derived precision), those with τ > 0; none for APIs.
+    ///
+    /// The builder reads options only here, so that two rules of section 11 hold everywhere:
+    /// a spot rental serves interruptible workloads only (11.3; validation refuses the rest,
+    /// this is the defensive copy), and a cached workload's throughput is τ' = τ / (1 − κ β)
+    /// (11.4) in every capacity, replica and price-per-token use.
     func servingOptions(offering o: Int, workload id: String) -> [ServingOption] {
-        Self.servingOptions(scenario.offerings[o], workload: id)
+        let options = Self.servingOptions(scenario.offerings[o], workload: id)
+        guard let w = workloadPosition[id] else { return options }
+        let workload = scenario.workloads[w]
+        if case .rental(let rental) = scenario.offerings[o], rental.commitment == .spot, !workload.interruptible { return [] }
+        guard let cache = workload.cache else { return options }
+        return options.map { option in
+            var option = option
+            option.tokensPerSecond *= cache.selfHostedSpeedup
+            return option
+        }
     }
 
     static func servingOptions(_ offering: Offering, workload id: String) -> [ServingOption] {
@@ -361,6 +437,91 @@ public struct CapacityModelBuilder {
         case .rental(let rental): return (rental.failureDerating, rental.spareUnits)
         case .api: return (0, 0)
         }
+    }
+
+    /// f_op: the price factor of offering `o` in period `p` (11.5; 1 without a price change).
+    func priceFactor(offering o: Int, period p: Int) -> Double {
+        let change: PriceChange?
+        switch scenario.offerings[o] {
+        case .purchase(let purchase): change = purchase.priceChange
+        case .rental(let rental): change = rental.priceChange
+        case .api(let api): change = api.priceChange
+        }
+        return CapPlanKit.priceFactor(change, period: p, horizon: scenario.horizon)
+    }
+
+    /// Whether rental or API `o` may be used in period `p` (its `availableFrom`..`availableUntil`,
+    /// 11.5); purchases' windows are their arrival columns. Outside the window the builder fixes
+    /// the period's columns at zero (m_op, m_ops, v_oq, y_awps): the blocks stay period-major.
+    func isAvailable(offering o: Int, period p: Int) -> Bool {
+        Self.isAvailable(scenario.offerings[o], period: p)
+    }
+
+    static func isAvailable(_ offering: Offering, period p: Int) -> Bool {
+        let from: Int?, until: Int?
+        switch offering {
+        case .purchase: return true
+        case .rental(let rental): (from, until) = (rental.availableFromIndex, rental.availableUntilIndex)
+        case .api(let api): (from, until) = (api.availableFromIndex, api.availableUntilIndex)
+        }
+        return p >= (from ?? .min) && p <= (until ?? .max)
+    }
+
+    /// 10^6 ψ_awp / f_ap: USD per million tokens of workload `w` on `api` before the price factor,
+    /// (1 − φ_w)((1 − κ_w) in_a + κ_w c̃_a) + φ_w out_a (11.4; section 4's price without a cache).
+    static func apiPricePerMTok(_ api: APIOffering, workload: Workload) -> Double {
+        guard let cache = workload.cache else {
+            return (1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok
+        }
+        let input = (1 - cache.hitRate) * api.inputPricePerMTok + cache.hitRate * (api.cachedInputPricePerMTok ?? api.inputPricePerMTok)
+        return (1 - workload.outputShare) * input + workload.outputShare * api.outputPricePerMTok
+    }
+
+    /// 10^6 ψ_awp: the API's price per million tokens of w in period p, price factor included.
+    func apiPricePerMTok(offering o: Int, workload w: Int, period p: Int) -> Double {
+        guard case .api(let api) = scenario.offerings[o] else { return 0 }
+        return Self.apiPricePerMTok(api, workload: scenario.workloads[w]) * priceFactor(offering: o, period: p)
+    }
+
+    /// R_w(s) for every slice s (11.2): the slices s' whose service may hold slice s's demand,
+    /// max(gap(a_s, a_s'), gap(a_s + η_s, a_s' + η_s')) ≤ H with gap(t, t') = (t' − t) mod 24.
+    /// Every slice for a workload deferrable within the day; only s itself for one that is not
+    /// deferrable, and (defensively: validation requires starts) for a window without starts.
+    static func reach(_ scenario: Scenario, workload w: Int) -> [[Int]] {
+        let slices = scenario.timeSlices
+        guard let deferral = scenario.workloads[w].deferral else { return slices.indices.map { [$0] } }
+        if deferral.withinDay { return slices.indices.map { _ in Array(slices.indices) } }
+        func gap(_ from: Double, _ to: Double) -> Double {
+            let d = (to - from).truncatingRemainder(dividingBy: 24)
+            return d < 0 ? d + 24 : d
+        }
+        return slices.indices.map { s in
+            guard let a = slices[s].start else { return [s] }
+            return slices.indices.filter { t in
+                guard t != s else { return true }
+                guard let b = slices[t].start else { return false }
+                return max(gap(a, b), gap(a + slices[s].hours, b + slices[t].hours)) <= deferral.maxDelayHours
+            }
+        }
+    }
+
+    /// M_wps' = Σ_{s : s' ∈ R_w(s)} η_s r_wps / η_s' (11.2): the largest rate w is usefully served
+    /// at in slice s' of p, r_wps' for a workload that is not deferrable. Every row that bounds
+    /// what w is served by a binary (`replicaInUse`, `platformInUse`, `poolInUse`, `commitOnly`)
+    /// uses it. `rates` are r_w·, `reach` R_w.
+    static func servableRate(_ scenario: Scenario, rates: [Double], reach: [[Int]], period p: Int, slice target: Int) -> Double {
+        let slices = scenario.timeSlices, count = slices.count
+        // Served only where demanded (not deferrable, or nothing reaches s'): r itself, bit for bit.
+        guard reach.count == count, reach.indices.contains(where: { $0 != target && reach[$0].contains(target) }) else {
+            return rates[p * count + target]
+        }
+        var sum = 0.0
+        for s in 0..<count where reach[s].contains(target) { sum += slices[s].hours * rates[p * count + s] }
+        return sum / slices[target].hours
+    }
+
+    func servableRate(workload w: Int, period p: Int, slice s: Int) -> Double {
+        Self.servableRate(scenario, rates: demandRate[w], reach: reaches[w], period: p, slice: s)
     }
 
     /// δ_p = (1 + r)^(−p·h/8760) for p = 0..P: the start of each period discounted to the start
@@ -404,13 +565,25 @@ public struct CapacityModelBuilder {
     ///                       pools are derived (validation), O_j counts every purchase and every
     ///                       rental with cluster networking.
     ///
+    /// Section 11: a workload deferrable within the day moves its x, y, u from demand rows to
+    /// its `dailyDemand` rows (no more entries); one with a window shorter than a day adds
+    /// 2 P S² at most (each flow f in its deferredDemand and deferredService rows), its x, y,
+    /// u in the service rows instead of demand rows. An API with a committed-use contract adds
+    /// P (6 + 2 S serves_a) (e in commitDiscount, commitOnly, commitMinimum; κ in the latter
+    /// two; s in commitMinimum; y in commitDiscount and commitMinimum), and 2 P with fiscal
+    /// budgets (e, s in the opex rows). A reserved contract whose price moves puts its starts
+    /// in the opex rows instead of m (P min(T_o, P) more with fiscal budgets). Spot rentals count
+    /// like on-demand ones; windows and other price factors only change coefficients or fix
+    /// columns.
+    ///
     /// Serving options (section 9): a given throughput is one option (and one replica option
     /// when the pair has a replica size; every replica size counts, served or not), and each
     /// derived option of a workload without a given throughput is one more.
     public static func nonzeroUpperBound(periods: Int, slices: Int, workloads: Int, offerings: [Offering], unservedPriced: Bool,
-                                         fiscalBudgets: Bool = false, jobs: [TrainingJob] = []) -> Double {
+                                         fiscalBudgets: Bool = false, jobs: [TrainingJob] = [], deferrals: [Deferral?] = []) -> Double {
         let p = Double(periods), ps = Double(periods * slices)
         var total = unservedPriced ? ps * Double(workloads) : 0
+        total += Double(deferrals.filter { $0.map { !$0.withinDay } ?? false }.count) * 2 * ps * Double(slices)
         let clusterPools = offerings.filter {
             switch $0 {
             case .purchase: return true
@@ -463,9 +636,13 @@ public struct CapacityModelBuilder {
                 total += ps * (1 + 2 * pairs)
                 if fiscalBudgets { total += ps + 2 * p }
                 if hasContract(rental) { total += p * Double(1 + min(rental.termPeriods, periods)) }
+                // A contract whose price moves pays its rent on its starts (11.5): each start in
+                // the opex rows of the years its term meets.
+                if fiscalBudgets, hasContract(rental), rental.priceChange != nil { total += p * Double(min(rental.termPeriods, periods)) }
                 features(pairs: pairs, replicaPairs: replicaPairs, spare: rental.spareUnits, platform: rental.platform)
             case .api(let api):
                 total += (fiscalBudgets ? 3 : 2) * ps * Double(api.serves.count)
+                if api.committedUse != nil { total += p * (6 + 2 * Double(slices * api.serves.count) + (fiscalBudgets ? 2 : 0)) }
             }
         }
         total += Double(platforms.count) * (p * (p + 3) / 2 + (fiscalBudgets ? 2 * p : 0))
@@ -483,10 +660,12 @@ public struct CapacityModelBuilder {
         builder.addContractStartVariables()
         builder.addServingVariables()
         builder.addUnservedVariables()
+        builder.addDeferralVariables()
         builder.addReplicaVariables()
         builder.addPlatformVariables()
         builder.addPoolInUseVariables()
         builder.addJobVariables()
+        builder.addCommitmentVariables()
         builder.addFleetConstraints()
         builder.addContractConstraints()
         builder.addDemandConstraints()
@@ -498,6 +677,7 @@ public struct CapacityModelBuilder {
         builder.addPlatformInUseConstraints()
         builder.addPlatformAdoptionConstraints()
         builder.addAPIRateLimitConstraints()
+        builder.addCommitmentConstraints()
         builder.addPowerCapConstraints()
         builder.addCapitalBudgetConstraints()
         builder.addFiscalCapexConstraints()
@@ -540,19 +720,30 @@ public struct CapacityModelBuilder {
     mutating func findDominatedOptions() {
         let cap = scenario.policy.utilizationCap
         for (w, workload) in scenario.workloads.enumerated() {
-            // [offering, workload, option] (section 9: per serving option; 0 for an API).
-            var options: [(pair: [Int]?, price: Double, unlimited: Bool)] = []
+            // [offering, workload, option] (section 9: per serving option; 0 for an API), the
+            // price per token in each period (nil where the option is unavailable, 11.5), whether
+            // it is an unlimited anchor, and whether it may be left out at all.
+            var options: [(pair: [Int]?, price: [Double?], unlimited: Bool, reducible: Bool)] = []
             for (o, offering) in scenario.offerings.enumerated() {
                 switch offering {
                 case .api(let api) where api.serves.contains(workload.id):
-                    let price = ((1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok) / 1e6
-                    options.append(([o, w, 0], price, api.maxTokensPerSecond == nil))
-                case .rental(let rental) where rental.commitment == .none:
+                    if api.batch && workload.deferral?.withinDay != true { continue }
+                    let price = (0..<periods).map { p in isAvailable(offering: o, period: p) ? apiPricePerMTok(offering: o, workload: w, period: p) / 1e6 : nil }
+                    // A committed-use API may serve tokens below its minimum spend for nothing
+                    // more: never left out. It costs at most its list price per token, so it
+                    // may anchor.
+                    options.append(([o, w, 0], price, api.maxTokensPerSecond == nil, api.committedUse == nil))
+                case .rental(let rental) where rental.commitment == .none || rental.commitment == .spot:
+                    let availability = rental.commitment == .spot ? rental.availability : 1
                     for (k, option) in servingOptions(offering: o, workload: workload.id).enumerated() {
                         let fixedCharge = option.acceleratorsPerReplica != nil || rental.spareUnits > 0
                             || rental.platform.map(costedPlatforms.contains) == true
-                        options.append(([o, w, k], rental.pricePerUnitHour / (cap * (1 - rental.failureDerating) * option.tokensPerSecond * 3600),
-                                        rental.maxUnits == nil && !fixedCharge))
+                        let price = (0..<periods).map { p -> Double? in
+                            guard isAvailable(offering: o, period: p) else { return nil }
+                            let perHour = rental.pricePerUnitHour * priceFactor(offering: o, period: p)
+                            return perHour / (cap * (1 - rental.failureDerating) * availability * option.tokensPerSecond * 3600)
+                        }
+                        options.append(([o, w, k], price, rental.maxUnits == nil && !fixedCharge, true))
                     }
                 default: continue
                 }
@@ -560,9 +751,20 @@ public struct CapacityModelBuilder {
             // Unserved demand costs no cash: with an opex budget, moving its tokens to a paid
             // option can break the budget, so it is never dominated then (an anchor still).
             let opexBudget = scenario.budget.fiscalYears.contains { $0.opex != nil }
-            if let penalty = scenario.policy.unservedPenaltyPerMTok { options.append((nil, penalty / 1e6, true)) }
-            guard let cheapest = options.filter(\.unlimited).map(\.price).min() else { continue }
-            for option in options where option.price > cheapest {
+            if let penalty = scenario.policy.unservedPenaltyPerMTok {
+                options.append((nil, [Double?](repeating: penalty / 1e6, count: periods), true, true))
+            }
+            // Per period the cheapest unlimited option available then (prices and windows move,
+            // 11.5); an option is left out when it costs strictly more than that in every
+            // period it is available: its tokens can move to each period's anchor.
+            let cheapest = (0..<periods).map { p in options.filter(\.unlimited).compactMap { $0.price[p] }.min() }
+            for option in options where option.reducible {
+                let dominated = (0..<periods).allSatisfy { p in
+                    guard let price = option.price[p] else { return true }
+                    guard let anchor = cheapest[p] else { return false }
+                    return price > anchor
+                }
+                guard dominated, option.price.contains(where: { $0 != nil }) else { continue }
                 if let pair = option.pair { dominatedPairs.insert(pair) } else if !opexBudget { dominatedUnserved.insert(w) }
             }
         }
@@ -629,13 +831,14 @@ public struct CapacityModelBuilder {
         lp.reserveCapacity(variables: columns, constraints: rows, entries: entries)
     }
 
-    /// r_wps = D_wp σ_s / (d η_s 3600), tokens/s.
+    /// r_wps = D_wp σ_ws / (d η_s 3600), tokens/s, σ_ws the workload's share of slice s (11.1:
+    /// its `profile`, else the slice's share).
     mutating func computeDemandRates() {
-        demandRate = scenario.workloads.map { workload in
+        demandRate = scenario.workloads.enumerated().map { w, workload in
             var rates = [Double](repeating: 0, count: periods * slices)
             for p in 0..<periods {
                 for (s, slice) in scenario.timeSlices.enumerated() {
-                    rates[p * slices + s] = workload.demand[p] * slice.share / (days * slice.hours * 3600)
+                    rates[p * slices + s] = workload.demand[p] * scenario.share(ofWorkload: w, slice: s) / (days * slice.hours * 3600)
                 }
             }
             return rates
@@ -647,15 +850,21 @@ public struct CapacityModelBuilder {
     /// b_oq (arrivals) and n_op (units in service) with their costs.
     ///
     /// - n_op carries energy and fixed opex: δ_p (k_o · pue · h · ε + g_o), existing units included.
-    /// - amortized: b_oq carries Σ_{p=q}^{min(q+L_o−1, P)} δ_p c_o / L_o (its capex while in service);
-    /// - cash: b_oq carries δ_q c_o − δ_{P+1} c_o · max(0, q + L_o − 1 − P) / L_o (price less salvage).
+    /// - amortized: b_oq carries Σ_{p=q}^{min(q+L_o−1, P)} δ_p f_oq c_o / L_o (its capex while in service);
+    /// - cash: b_oq carries δ_q f_oq c_o − δ_{P+1} f_oq c_o · max(0, q + L_o − 1 − P) / L_o (price less salvage);
+    ///
+    /// f_oq the price factor of the arrival period (11.5). Arrivals only for q0_o ≤ q ≤ q1_o
+    /// (`availableUntil`).
     mutating func addPurchaseVariables() {
         let site = scenario.site
-        for purchase in purchases {
+        for (o, offering) in scenario.offerings.enumerated() {
+            guard case .purchase(let purchase) = offering else { continue }
             let first = min(purchase.firstArrivalIndex, periods)
-            let start: Int? = first < periods ? lp.variableCount : nil
-            let price = purchase.unitPrice, life = purchase.lifetimePeriods
-            for q in first..<periods {
+            let last = min(periods - 1, purchase.availableUntilIndex ?? periods - 1)
+            let start: Int? = first <= last ? lp.variableCount : nil
+            let life = purchase.lifetimePeriods
+            for q in first..<max(first, last + 1) {
+                let price = purchase.unitPrice * priceFactor(offering: o, period: q)
                 let cost: Double
                 switch scenario.capexAccounting {
                 case .amortized:
@@ -671,7 +880,7 @@ public struct CapacityModelBuilder {
                     name: name("b", purchase.id, labels[q]), lowerBound: 0, upperBound: purchase.maxUnitsPerPeriod,
                     kind: integer ? .integer : .continuous, objective: cost)
             }
-            index.arrivals.append(ArrivalBlock(firstPeriod: first, start: start))
+            index.arrivals.append(ArrivalBlock(firstPeriod: first, start: start, lastPeriod: last))
             let running = purchase.powerKW * site.pue * hours * site.electricityPricePerKWh + purchase.opexPerUnitPeriod
             index.inService.append(PeriodBlock(start: lp.variableCount))
             // Exact strengthening: n_op = E_op + Σ b_oq (the fleet row) is a whole number in
@@ -694,41 +903,51 @@ public struct CapacityModelBuilder {
     /// Fleets that may reach this many units keep n_op continuous.
     static let wholeFleetUnits = 1e6
 
-    /// Σ_w max_{p,s} r_wps / (U min_k τ_owk): more units of `purchase` than this serve nothing
+    /// Σ_w max_{p,s} M_wps / (U min_k τ_owk): more units of `purchase` than this serve nothing
     /// more (serving all of w at its slowest option takes the most units).
     func unitsToServeAll(_ purchase: PurchaseOffering) -> Double {
         let cap = scenario.policy.utilizationCap
         var units = 0.0
         for (w, workload) in scenario.workloads.enumerated() {
             guard let tau = Self.servingOptions(.purchase(purchase), workload: workload.id).map(\.tokensPerSecond).min() else { continue }
-            units += (demandRate[w].max() ?? 0) / (cap * tau)
+            var largest = 0.0
+            for p in 0..<periods {
+                for s in 0..<slices { largest = max(largest, servableRate(workload: w, period: p, slice: s)) }
+            }
+            units += largest / (cap * tau)
         }
         return units
     }
 
     /// m_op of a reserved contract (8.1) is continuous and free: the `contract` rows define it
     /// from the starts v_oq, which carry the integrality and the whole contract's cost.
+    /// Prices are π_o f_op (11.5). Outside the rental's availability window a one-period m_op
+    /// and the on-demand and spot m_ops are fixed at 0 (a contract's m_op is not: a contract
+    /// started inside the window runs its term; its starts are fixed instead).
     mutating func addRentalVariables() {
-        for rental in rentals {
+        for (o, offering) in scenario.offerings.enumerated() {
+            guard case .rental(let rental) = offering else { continue }
             switch rental.commitment {
             case .period:
                 index.reservedUnits.append(PeriodBlock(start: lp.variableCount))
                 index.onDemandUnits.append(nil)
                 let contract = buildsContract(rental)
                 for p in 0..<periods {
+                    let open = contract || isAvailable(offering: o, period: p)
                     lp.addVariable(
-                        name: name("m", rental.id, labels[p]), lowerBound: 0, upperBound: rental.maxUnits,
+                        name: name("m", rental.id, labels[p]), lowerBound: 0, upperBound: open ? rental.maxUnits : 0,
                         kind: integer && !contract ? .integer : .continuous,
-                        objective: contract ? 0 : discount[p] * rental.pricePerUnitHour * hours)
+                        objective: contract ? 0 : discount[p] * (rental.pricePerUnitHour * priceFactor(offering: o, period: p)) * hours)
                 }
             case .none, .spot:
                 index.reservedUnits.append(nil)
                 index.onDemandUnits.append(PeriodSliceBlock(start: lp.variableCount, slices: slices))
                 for p in 0..<periods {
+                    let open = isAvailable(offering: o, period: p), price = rental.pricePerUnitHour * priceFactor(offering: o, period: p)
                     for slice in scenario.timeSlices {
                         lp.addVariable(
-                            name: name("m", rental.id, labels[p], slice.name), lowerBound: 0, upperBound: rental.maxUnits,
-                            objective: discount[p] * rental.pricePerUnitHour * days * slice.hours)
+                            name: name("m", rental.id, labels[p], slice.name), lowerBound: 0, upperBound: open ? rental.maxUnits : 0,
+                            objective: discount[p] * price * days * slice.hours)
                     }
                 }
             }
@@ -739,9 +958,13 @@ public struct CapacityModelBuilder {
     /// (8.1), integer with whole units, at most maxUnits. A start pays its whole contract,
     /// the periods beyond the horizon included (a liability, never credited):
     ///
-    ///     cost(v_oq) = f_o δ_q + π_o h Σ_{p=q}^{q+T_o−1} δ_p
+    ///     cost(v_oq) = f_oq (f_o δ_q + π_o h Σ_{p=q}^{q+T_o−1} δ_p)
+    ///
+    /// priced at the start's factor f_oq for the whole term, the fee too (11.5); starts outside
+    /// the rental's availability window are fixed at 0.
     mutating func addContractStartVariables() {
-        for rental in rentals {
+        for (o, offering) in scenario.offerings.enumerated() {
+            guard case .rental(let rental) = offering else { continue }
             guard buildsContract(rental) else {
                 index.contractStarts.append(nil)
                 continue
@@ -750,19 +973,22 @@ public struct CapacityModelBuilder {
             for q in 0..<periods {
                 var term = 0.0
                 for p in q..<(q + rental.termPeriods) { term += discountFactor(p) }
+                var cost = rental.upfrontPerUnit * discount[q] + rental.pricePerUnitHour * hours * term
+                if rental.priceChange != nil { cost *= priceFactor(offering: o, period: q) }
                 lp.addVariable(
-                    name: name("v", rental.id, labels[q]), lowerBound: 0, upperBound: rental.maxUnits,
-                    kind: integer ? .integer : .continuous,
-                    objective: rental.upfrontPerUnit * discount[q] + rental.pricePerUnitHour * hours * term)
+                    name: name("v", rental.id, labels[q]), lowerBound: 0,
+                    upperBound: isAvailable(offering: o, period: q) ? rental.maxUnits : 0,
+                    kind: integer ? .integer : .continuous, objective: cost)
             }
         }
     }
 
     /// x_owkps for the serving options of purchases and rentals (no cost of their own; section
     /// 9: one per given throughput, one per derived precision) and y_awps for APIs
-    /// (δ_p d η_s 3600 / 10^6 · ((1 − φ_w) in_a + φ_w out_a)).
+    /// (δ_p d η_s 3600 ψ_awp, ψ_awp = f_ap ((1 − φ_w)((1 − κ_w) in_a + κ_w c̃_a) + φ_w out_a) / 10^6,
+    /// 11.4 and 11.5), fixed at 0 in periods outside the API's window. A batch API serves only
+    /// workloads deferrable within the day (11.3; validation refuses the rest, this is defensive).
     mutating func addServingVariables() {
-        let workloadPosition = Dictionary(uniqueKeysWithValues: scenario.workloads.enumerated().map { ($1.id, $0) })
         for (o, offering) in scenario.offerings.enumerated() {
             if case .api = offering { continue }
             for (w, workload) in scenario.workloads.enumerated() {
@@ -785,13 +1011,15 @@ public struct CapacityModelBuilder {
             for workloadID in api.serves {
                 guard let w = workloadPosition[workloadID], !dominatedPairs.contains([o, w, 0]) else { continue }
                 let workload = scenario.workloads[w]
-                let pricePerMTok = (1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok
+                if api.batch && workload.deferral?.withinDay != true { continue }
                 let block = PeriodSliceBlock(start: lp.variableCount, slices: slices)
                 for p in 0..<periods {
+                    let pricePerMTok = apiPricePerMTok(offering: o, workload: w, period: p)
+                    let open = isAvailable(offering: o, period: p)
                     for slice in scenario.timeSlices {
                         let seconds = days * slice.hours * 3600
                         lp.addVariable(
-                            name: name("y", api.id, workload.id, labels[p], slice.name), lowerBound: 0,
+                            name: name("y", api.id, workload.id, labels[p], slice.name), lowerBound: 0, upperBound: open ? nil : 0,
                             objective: discount[p] * seconds / 1e6 * pricePerMTok)
                     }
                 }
@@ -817,6 +1045,28 @@ public struct CapacityModelBuilder {
                     lp.addVariable(
                         name: name("u", workload.id, labels[p], slice.name), lowerBound: 0,
                         objective: discount[p] * days * slice.hours * 3600 / 1e6 * penalty)
+                }
+            }
+        }
+    }
+
+    /// f_wpss' ≥ 0 (no cost of its own) for every deferrable workload with a window shorter
+    /// than a day, s' ∈ R_w(s) (11.2); a workload deferrable within the day gets its block
+    /// (its `dailyDemand` rows) and no column: the day form eliminates f.
+    mutating func addDeferralVariables() {
+        for (w, workload) in scenario.workloads.enumerated() {
+            guard let deferral = workload.deferral else { continue }
+            let reach = reaches[w]
+            guard !deferral.withinDay else {
+                index.deferrals.append(DeferralBlock(workload: w, reach: reach, flowStart: nil))
+                continue
+            }
+            index.deferrals.append(DeferralBlock(workload: w, reach: reach, flowStart: lp.variableCount))
+            for p in 0..<periods {
+                for (s, slice) in scenario.timeSlices.enumerated() {
+                    for t in reach[s] {
+                        lp.addVariable(name: name("defer", workload.id, labels[p], slice.name, scenario.timeSlices[t].name), lowerBound: 0)
+                    }
                 }
             }
         }
@@ -904,6 +1154,25 @@ public struct CapacityModelBuilder {
         }
     }
 
+    /// κ_a ∈ {0, 1} (binary with `--relax` too: an on/off decision, like z of 8.2), and per
+    /// period p of the API's window e_ap ≥ 0 (discount earned, objective −δ_p e_ap) and
+    /// s_ap ≥ 0 (shortfall below the minimum spend, +δ_p s_ap), for every API with a
+    /// committed-use contract and a window meeting the horizon (11.5). κ_a costs nothing itself.
+    mutating func addCommitmentVariables() {
+        for (o, offering) in scenario.offerings.enumerated() {
+            guard case .api(let api) = offering, api.committedUse != nil else { continue }
+            let open = (0..<periods).filter { isAvailable(offering: o, period: $0) }
+            guard let first = open.first, let last = open.last else { continue }
+            let taken = lp.addVariable(name: name("commit", api.id), lowerBound: 0, upperBound: 1, kind: .binary)
+            let discountStart = lp.variableCount
+            for p in first...last { lp.addVariable(name: name("commitDiscount", api.id, labels[p]), lowerBound: 0, objective: -discount[p]) }
+            let shortfallStart = lp.variableCount
+            for p in first...last { lp.addVariable(name: name("commitShortfall", api.id, labels[p]), lowerBound: 0, objective: discount[p]) }
+            index.commitments.append(CommitmentBlock(
+                offering: o, taken: taken, periods: first..<(last + 1), discountStart: discountStart, shortfallStart: shortfallStart))
+        }
+    }
+
     // MARK: Constraint families
 
     /// `fleet[o,p]`:  n_op − Σ_{q = max(q0_o, p − L_o + 1)}^{p} b_oq = e_op.
@@ -917,7 +1186,8 @@ public struct CapacityModelBuilder {
                 let oldest = max(arrivals.firstPeriod, p - purchase.lifetimePeriods + 1)
                 if oldest <= p {
                     for q in oldest...p {
-                        variables.append(arrivals.variable(q)!)
+                        guard let b = arrivals.variable(q) else { continue }
+                        variables.append(b)
                         coefficients.append(-1)
                     }
                 }
@@ -947,30 +1217,75 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `demand[w,p,s]`:  Σ_{(o,k)} x_owkps + Σ_a y_awps + u_wps ≥ r_wps (every serving option of w).
+    /// With X_wps = Σ_{(o,k)} x_owkps + Σ_a y_awps + u_wps (every serving option of w):
+    ///
+    ///     demand[w,p,s]:            X_wps ≥ r_wps                                      (not deferrable)
+    ///     dailyDemand[w,p]:         Σ_s η_s X_wps ≥ Σ_s η_s r_wps                      (deferrable, H ≥ 24)
+    ///     deferredDemand[w,p,s]:    Σ_{s' ∈ R_w(s)} f_wpss' ≥ r_wps                    (deferrable, H < 24)
+    ///     deferredService[w,p,s']:  Σ_{s : s' ∈ R_w(s)} η_s f_wpss' − η_s' X_wps' ≤ 0  (deferrable, H < 24)
+    ///
+    /// (11.2; the rows of a workload together, in that order.)
     mutating func addDemandConstraints() {
+        let deferral = Dictionary(uniqueKeysWithValues: index.deferrals.indices.map { (index.deferrals[$0].workload, $0) })
+        // (row, coefficient) holding X_wps of workload w in period p, slice s.
+        var served: [[(Constraint, Double)]] = []
         for (w, workload) in scenario.workloads.enumerated() {
-            index.demandRows.append(PeriodSliceBlock(start: lp.constraintCount, slices: slices))
+            guard let d = deferral[w] else {
+                let rows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+                index.demandRows.append(rows)
+                for p in 0..<periods {
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        lp.addConstraint(
+                            name: name("demand", workload.id, labels[p], slice.name), variables: [], coefficients: [],
+                            .greaterOrEqual(demandRate[w][p * slices + s]))
+                    }
+                }
+                served.append((0..<periods * slices).map { (rows.constraint($0 / slices, $0 % slices), 1) })
+                continue
+            }
+            index.demandRows.append(nil)
+            let block = index.deferrals[d]
+            if block.flowStart == nil {
+                let rows = PeriodBlock(start: lp.constraintCount)
+                index.deferrals[d].dailyRows = rows
+                for p in 0..<periods {
+                    var total = 0.0
+                    for (s, slice) in scenario.timeSlices.enumerated() { total += slice.hours * demandRate[w][p * slices + s] }
+                    lp.addConstraint(name: name("dailyDemand", workload.id, labels[p]), variables: [], coefficients: [], .greaterOrEqual(total))
+                }
+                served.append((0..<periods * slices).map { (rows.constraint($0 / slices), scenario.timeSlices[$0 % slices].hours) })
+                continue
+            }
+            let demandRows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            index.deferrals[d].demandRows = demandRows
             for p in 0..<periods {
                 for (s, slice) in scenario.timeSlices.enumerated() {
+                    let targets = block.reach[s]
                     lp.addConstraint(
-                        name: name("demand", workload.id, labels[p], slice.name), variables: [], coefficients: [],
-                        .greaterOrEqual(demandRate[w][p * slices + s]))
+                        name: name("deferredDemand", workload.id, labels[p], slice.name), variables: targets.map { block.flow(p, s, $0)! },
+                        coefficients: targets.map { _ in 1.0 }, .greaterOrEqual(demandRate[w][p * slices + s]))
                 }
             }
+            let serviceRows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            index.deferrals[d].serviceRows = serviceRows
+            for p in 0..<periods {
+                for (t, slice) in scenario.timeSlices.enumerated() {
+                    let sources = (0..<slices).filter { block.reach[$0].contains(t) }
+                    lp.addConstraint(
+                        name: name("deferredService", workload.id, labels[p], slice.name), variables: sources.map { block.flow(p, $0, t)! },
+                        coefficients: sources.map { scenario.timeSlices[$0].hours }, .lessOrEqual(0))
+                }
+            }
+            served.append((0..<periods * slices).map { (serviceRows.constraint($0 / slices, $0 % slices), -scenario.timeSlices[$0 % slices].hours) })
         }
         for pair in index.servingPairs {
-            let rows = index.demandRows[pair.workload]
-            for p in 0..<periods {
-                for s in 0..<slices { lp.addTerm(rows.constraint(p, s), pair.columns.variable(p, s), 1) }
-            }
+            let rows = served[pair.workload]
+            for k in 0..<periods * slices { lp.addTerm(rows[k].0, pair.columns.variable(k / slices, k % slices), rows[k].1) }
         }
         for (w, block) in index.unserved.enumerated() {
             guard let block else { continue }
-            let rows = index.demandRows[w]
-            for p in 0..<periods {
-                for s in 0..<slices { lp.addTerm(rows.constraint(p, s), block.variable(p, s), 1) }
-            }
+            let rows = served[w]
+            for k in 0..<periods * slices { lp.addTerm(rows[k].0, block.variable(k / slices, k % slices), rows[k].1) }
         }
     }
 
@@ -1056,20 +1371,22 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `rentedCapacity[o,p,s]`:  load_ops − U (1 − d_o) units + U (1 − d_o) k_o y_op ≤ 0, units
-    /// m_op (reserved) or m_ops (on demand).
+    /// `rentedCapacity[o,p,s]`:  load_ops − U (1 − d_o) α_o units + U (1 − d_o) k_o y_op ≤ 0, units
+    /// m_op (reserved) or m_ops (on demand and spot); α_o the availability of a spot rental
+    /// (11.3: only that share of the hours rented does work), 1 otherwise.
     mutating func addRentedCapacityConstraints() {
         let cap = scenario.policy.utilizationCap
         var k = 0
         for (o, offering) in scenario.offerings.enumerated() {
             guard case .rental(let rental) = offering else { continue }
+            let availability = rental.commitment == .spot ? rental.availability : 1
             let block = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
             for p in 0..<periods {
                 for (s, slice) in scenario.timeSlices.enumerated() {
                     let units = index.reservedUnits[k]?.variable(p) ?? index.onDemandUnits[k]!.variable(p, s)
                     lp.addConstraint(
                         name: name("rentedCapacity", rental.id, labels[p], slice.name),
-                        variables: [units], coefficients: [-cap * (1 - rental.failureDerating)], .lessOrEqual(0))
+                        variables: [units], coefficients: [-cap * (1 - rental.failureDerating) * availability], .lessOrEqual(0))
                 }
             }
             addLoadTerms(offering: o, rows: block)
@@ -1098,8 +1415,9 @@ public struct CapacityModelBuilder {
     }
 
     /// `minimumReplicas[o,w,p,s]`:  ρ_owkps − μ_w z_owkps ≥ 0, and `replicaInUse[o,w,p,s]`:
-    /// x_owkps − r_wps z_owkps ≤ 0, where z exists: μ_w per option that serves (section 9).
-    /// (x ≤ r loses no optimum: serving beyond the demand rate is never needed.)
+    /// x_owkps − M_wps z_owkps ≤ 0, where z exists: μ_w per option that serves (section 9).
+    /// (x ≤ M loses no optimum: serving beyond the servable rate is never needed; M = r for a
+    /// workload that is not deferrable, 11.2.)
     mutating func addMinimumReplicasConstraints() {
         for r in index.replicaPairs.indices {
             let replica = index.replicaPairs[r]
@@ -1121,13 +1439,13 @@ public struct CapacityModelBuilder {
                     lp.addConstraint(
                         name: name("replicaInUse", offering, workload, labels[p], slice.name),
                         variables: [pair.columns.variable(p, s), inUse.variable(p, s)],
-                        coefficients: [1, -demandRate[replica.workload][p * slices + s]], .lessOrEqual(0))
+                        coefficients: [1, -servableRate(workload: replica.workload, period: p, slice: s)], .lessOrEqual(0))
                 }
             }
         }
     }
 
-    /// `poolInUse[o,p,s]`:  Σ_{(w,k)} x_owkps − (Σ_w r_wps) y_op ≤ 0, for pools with spare units
+    /// `poolInUse[o,p,s]`:  Σ_{(w,k)} x_owkps − (Σ_w M_wps) y_op ≤ 0, for pools with spare units
     /// (x over the pool's serving options, r over the workloads they serve, each once); none
     /// for a pool only jobs run on (`jobPoolInUse` sets its y_op).
     mutating func addPoolInUseConstraints() {
@@ -1140,7 +1458,7 @@ public struct CapacityModelBuilder {
             index.poolsInUse[k].rows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
             for p in 0..<periods {
                 for (s, slice) in scenario.timeSlices.enumerated() {
-                    let rate = workloads.reduce(0.0) { $0 + demandRate[$1][p * slices + s] }
+                    let rate = workloads.reduce(0.0) { $0 + servableRate(workload: $1, period: p, slice: s) }
                     lp.addConstraint(
                         name: name("poolInUse", scenario.offerings[pool.offering].id, labels[p], slice.name),
                         variables: pairs.map { $0.columns.variable(p, s) } + [pool.inUse.variable(p)],
@@ -1150,7 +1468,7 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `platformInUse[k,w,p,s]`:  Σ_{(o,w,k') : k(o) = k} x_owk'ps − r_wps u_kp ≤ 0, for each
+    /// `platformInUse[k,w,p,s]`:  Σ_{(o,w,k') : k(o) = k} x_owk'ps − M_wps u_kp ≤ 0, for each
     /// workload some offering of a costed platform k serves (all its options).
     mutating func addPlatformInUseConstraints() {
         for k in index.platforms.indices {
@@ -1164,7 +1482,7 @@ public struct CapacityModelBuilder {
                         lp.addConstraint(
                             name: name("platformInUse", id, workload.id, labels[p], slice.name),
                             variables: pairs.map { $0.columns.variable(p, s) } + [platform.inUse.variable(p)],
-                            coefficients: pairs.map { _ in 1.0 } + [-demandRate[w][p * slices + s]], .lessOrEqual(0))
+                            coefficients: pairs.map { _ in 1.0 } + [-servableRate(workload: w, period: p, slice: s)], .lessOrEqual(0))
                     }
                 }
             }
@@ -1209,6 +1527,60 @@ public struct CapacityModelBuilder {
         }
     }
 
+    /// For every API with a committed-use contract (11.5), per period p of its window, with
+    /// listSpend_ap = Σ_w Σ_s d η_s 3600 ψ_awp y_awps:
+    ///
+    ///     commitDiscount[a,p]:  e_ap − δ_a listSpend_ap ≤ 0
+    ///     commitOnly[a,p]:      e_ap − δ_a B_ap κ_a ≤ 0,   B_ap = Σ_w Σ_s d η_s 3600 ψ_awp min(M_wps, λ_a)
+    ///     commitMinimum[a,p]:   S_a κ_a − listSpend_ap + e_ap − s_ap ≤ 0
+    ///
+    /// (δ_a the contract's discount, S_a its minimum spend, λ_a the rate limit or ∞). At an
+    /// optimum the API costs max(S_a, (1 − δ_a) listSpend_ap) in p with κ_a = 1, listSpend_ap
+    /// without: B_ap bounds the list spend, so commitOnly binds only when κ_a = 0.
+    mutating func addCommitmentConstraints() {
+        for k in index.commitments.indices {
+            let block = index.commitments[k]
+            guard case .api(let api) = scenario.offerings[block.offering], let contract = api.committedUse else { continue }
+            let pairs = index.servingPairs.filter { $0.offering == block.offering }
+            /// (y_awps, d η_s 3600 ψ_awp) of period p: the list spend's terms.
+            func spend(_ p: Int) -> [(Variable, Double)] {
+                pairs.flatMap { pair in
+                    let price = apiPricePerMTok(offering: block.offering, workload: pair.workload, period: p)
+                    return scenario.timeSlices.enumerated().map { s, slice in (pair.columns.variable(p, s), days * slice.hours * 3600 / 1e6 * price) }
+                }
+            }
+            index.commitments[k].discountRows = lp.constraintCount
+            for p in block.periods {
+                let terms = spend(p)
+                lp.addConstraint(
+                    name: name("commitDiscount", api.id, labels[p]), variables: [block.discount(p)] + terms.map(\.0),
+                    coefficients: [1] + terms.map { -contract.discount * $0.1 }, .lessOrEqual(0))
+            }
+            index.commitments[k].onlyRows = lp.constraintCount
+            for p in block.periods {
+                var bound = 0.0
+                for pair in pairs {
+                    let price = apiPricePerMTok(offering: block.offering, workload: pair.workload, period: p)
+                    for (s, slice) in scenario.timeSlices.enumerated() {
+                        let rate = min(servableRate(workload: pair.workload, period: p, slice: s), api.maxTokensPerSecond ?? .infinity)
+                        bound += days * slice.hours * 3600 / 1e6 * price * rate
+                    }
+                }
+                lp.addConstraint(
+                    name: name("commitOnly", api.id, labels[p]), variables: [block.discount(p), block.taken],
+                    coefficients: [1, -contract.discount * bound], .lessOrEqual(0))
+            }
+            index.commitments[k].minimumRows = lp.constraintCount
+            for p in block.periods {
+                let terms = spend(p)
+                lp.addConstraint(
+                    name: name("commitMinimum", api.id, labels[p]),
+                    variables: [block.taken] + terms.map(\.0) + [block.discount(p), block.shortfall(p)],
+                    coefficients: [contract.minSpendPerPeriod] + terms.map { -$0.1 } + [1, -1], .lessOrEqual(0))
+            }
+        }
+    }
+
     /// `powerCap[p]`:  Σ_o k_o n_op ≤ K_p (IT power, before PUE).
     mutating func addPowerCapConstraints() {
         guard let caps = scenario.site.powerCapKW else { return }
@@ -1223,7 +1595,7 @@ public struct CapacityModelBuilder {
         }
     }
 
-    /// `capitalBudget[p]`:  Σ_o c_o b_op ≤ C_p (cash for units arriving in p).
+    /// `capitalBudget[p]`:  Σ_o f_op c_o b_op ≤ C_p (cash for units arriving in p, at p's price, 11.5).
     mutating func addCapitalBudgetConstraints() {
         guard let budgets = scenario.budget.capexPerPeriod else { return }
         index.capitalBudgetRows = PeriodBlock(start: lp.constraintCount)
@@ -1232,7 +1604,7 @@ public struct CapacityModelBuilder {
             for (k, purchase) in purchases.enumerated() {
                 if let b = index.arrivals[k].variable(p), purchase.unitPrice > 0 {
                     variables.append(b)
-                    coefficients.append(purchase.unitPrice)
+                    coefficients.append(purchase.unitPrice * CapPlanKit.priceFactor(purchase.priceChange, period: p, horizon: scenario.horizon))
                 }
             }
             lp.addConstraint(name: name("capitalBudget", labels[p]), variables: variables, coefficients: coefficients, .lessOrEqual(budgets[p]))
@@ -1249,8 +1621,9 @@ extension CapacityModelBuilder {
 
     /// `fiscalCapex[FYf]`, for the fiscal years with a capex budget:
     ///
-    ///     Σ_o Σ_q c_o b_oq (φ_o [FY(q − ℓ_o) = f] + (1 − φ_o) [FY(q + ⌊D_o / d⌋) = f]) ≤ Capex_f
+    ///     Σ_o Σ_q f_oq c_o b_oq (φ_o [FY(q − ℓ_o) = f] + (1 − φ_o) [FY(q + ⌊D_o / d⌋) = f]) ≤ Capex_f
     ///
+    /// (f_oq the arrival period's price factor, deposit and balance alike, 11.5);
     /// deposit φ_o paid in the order period q − ℓ_o, balance D_o days after the start of the
     /// arrival period q (`FinanceComputation.balanceDelayPeriods`, the cash flow's rule);
     /// undiscounted cash, whatever the capex accounting of the objective.
@@ -1263,10 +1636,11 @@ extension CapacityModelBuilder {
                 let delay = FinanceComputation.balanceDelayPeriods(days: purchase.balanceDaysAfterDelivery, daysPerPeriod: days)
                 for q in index.arrivals[k].firstPeriod..<periods {
                     guard let b = index.arrivals[k].variable(q) else { continue }
+                    let price = purchase.unitPrice * CapPlanKit.priceFactor(purchase.priceChange, period: q, horizon: scenario.horizon)
                     var share = 0.0
                     if fiscalYear(ofPeriod: q - purchase.leadTimePeriods) == budget.year { share += purchase.depositFraction }
                     if fiscalYear(ofPeriod: q + delay) == budget.year { share += 1 - purchase.depositFraction }
-                    if share > 0 { coefficient[b.index, default: 0] += purchase.unitPrice * share }
+                    if share > 0 { coefficient[b.index, default: 0] += price * share }
                 }
             }
             let columns = coefficient.keys.sorted()
@@ -1283,8 +1657,12 @@ extension CapacityModelBuilder {
     ///     Σ_{p ∈ f} ( Σ_o (k_o · pue · h · ε + g_o) n_op        energy and fixed opex (existing units too)
     ///               + Σ_reserved π_o h m_op + f_o v_op          rent, contract upfront fees
     ///               + Σ_on-demand Σ_s π_o d η_s m_ops
-    ///               + Σ_a Σ_w Σ_s d η_s 3600 / 10^6 · price_aw · y_awps
+    ///               + Σ_a (Σ_w Σ_s d η_s 3600 ψ_awp y_awps − e_ap + s_ap)
     ///               + Σ_k (Y_k h / 8760 · u_kp + A_k α_kp) ) ≤ Opex_f
+    ///
+    /// with every price at its period's factor f_op (a contract's rent at its start's, on the
+    /// starts v_oq, when its price moves), ψ_awp with caching (11.4), and the committed-use
+    /// discounts and shortfalls (11.5).
     ///
     /// Every cost is on a column (existing units are in n_op), so the right-hand side is the
     /// budget itself. Rent falling due past the horizon is not in any row: it is a commitment,
@@ -1305,27 +1683,45 @@ extension CapacityModelBuilder {
                 for p in inYear { add(index.inService[k].variable(p), running) }
             }
             for (k, rental) in rentals.enumerated() {
+                let horizon = scenario.horizon
+                let factor = { (p: Int) in CapPlanKit.priceFactor(rental.priceChange, period: p, horizon: horizon) }
                 if let units = index.reservedUnits[k] {
-                    for p in inYear { add(units.variable(p), rental.pricePerUnitHour * hours) }
-                    if let starts = index.contractStarts[k] {
-                        for p in inYear { add(starts.variable(p), rental.upfrontPerUnit) }
+                    if let starts = index.contractStarts[k], rental.priceChange != nil {
+                        // A contract is priced at its start's factor for its whole term (11.5),
+                        // so the rent of p sits on the starts still in their term, not on m_op.
+                        var rent: [Int: Double] = [:]
+                        for p in inYear {
+                            for q in max(0, p - rental.termPeriods + 1)...p { rent[q, default: 0] += rental.pricePerUnitHour * factor(q) * hours }
+                            rent[p, default: 0] += rental.upfrontPerUnit * factor(p)
+                        }
+                        for q in rent.keys.sorted() { add(starts.variable(q), rent[q]!) }
+                    } else {
+                        for p in inYear { add(units.variable(p), rental.pricePerUnitHour * factor(p) * hours) }
+                        if let starts = index.contractStarts[k] {
+                            for p in inYear { add(starts.variable(p), rental.upfrontPerUnit) }
+                        }
                     }
                 } else if let units = index.onDemandUnits[k] {
                     for p in inYear {
                         for (s, slice) in scenario.timeSlices.enumerated() {
-                            add(units.variable(p, s), rental.pricePerUnitHour * days * slice.hours)
+                            add(units.variable(p, s), rental.pricePerUnitHour * factor(p) * days * slice.hours)
                         }
                     }
                 }
             }
             for pair in index.servingPairs where pair.throughput == nil {
-                guard case .api(let api) = scenario.offerings[pair.offering] else { continue }
-                let workload = scenario.workloads[pair.workload]
-                let pricePerMTok = (1 - workload.outputShare) * api.inputPricePerMTok + workload.outputShare * api.outputPricePerMTok
                 for p in inYear {
+                    let pricePerMTok = apiPricePerMTok(offering: pair.offering, workload: pair.workload, period: p)
                     for (s, slice) in scenario.timeSlices.enumerated() {
                         add(pair.columns.variable(p, s), days * slice.hours * 3600 / 1e6 * pricePerMTok)
                     }
+                }
+            }
+            // Committed use (11.5): the API's spend is listSpend − e + s.
+            for commitment in index.commitments {
+                for p in inYear where commitment.periods.contains(p) {
+                    add(commitment.discount(p), -1)
+                    add(commitment.shortfall(p), 1)
                 }
             }
             for platform in index.platforms {
@@ -1351,15 +1747,36 @@ extension CapacityModel {
         var lp = self.lp
         var rates = demandRate
         rates[w] = rates[w].map { $0 * factor }
-        let rows = index.demandRows[w]
-        for k in 0..<rates[w].count {
-            lp.setBound(Constraint(index: rows.start + k), .greaterOrEqual(rates[w][k]))
+        let slices = scenario.timeSlices.count, periods = rates[w].count / max(1, slices)
+        if let rows = index.demandRows[w] {
+            for k in 0..<rates[w].count {
+                lp.setBound(Constraint(index: rows.start + k), .greaterOrEqual(rates[w][k]))
+            }
         }
-        // r_wps is also the coefficient of the binaries in replicaInUse, poolInUse and
-        // platformInUse: entries are summed, so adding the difference rescales them.
-        let slices = index.demandRows[w].slices
+        // A deferrable workload's demand is in its dailyDemand or deferredDemand rows (11.2).
+        let deferral = index.deferrals.first { $0.workload == w }
+        if let deferral {
+            for p in 0..<periods {
+                if let daily = deferral.dailyRows {
+                    var total = 0.0
+                    for (s, slice) in scenario.timeSlices.enumerated() { total += slice.hours * rates[w][p * slices + s] }
+                    lp.setBound(daily.constraint(p), .greaterOrEqual(total))
+                }
+                if let demandRows = deferral.demandRows {
+                    for s in 0..<slices { lp.setBound(demandRows.constraint(p, s), .greaterOrEqual(rates[w][p * slices + s])) }
+                }
+            }
+        }
+        // M_wps (r_wps unless w is deferrable) is also the coefficient of the binaries in
+        // replicaInUse, poolInUse and platformInUse: entries are summed, so adding the
+        // difference rescales them. commitOnly's B_ap holds min(M_wps, λ_a): its difference too.
+        let reach = deferral?.reach ?? (0..<slices).map { [$0] }
+        func servable(_ r: [Double], _ p: Int, _ s: Int) -> Double {
+            CapacityModelBuilder.servableRate(scenario, rates: r, reach: reach, period: p, slice: s)
+        }
         for k in 0..<rates[w].count {
-            let p = k / slices, s = k % slices, change = rates[w][k] - demandRate[w][k]
+            let p = k / slices, s = k % slices
+            let old = servable(demandRate[w], p, s), new = servable(rates[w], p, s), change = new - old
             for replica in index.replicaPairs where replica.workload == w {
                 if let rows = replica.inUseRows, let inUse = replica.inUse { lp.addTerm(rows.constraint(p, s), inUse.variable(p, s), -change) }
             }
@@ -1368,6 +1785,17 @@ extension CapacityModel {
             }
             for platform in index.platforms {
                 if let rows = platform.inUseRows[w] { lp.addTerm(rows.constraint(p, s), platform.inUse.variable(p), -change) }
+            }
+            for commitment in index.commitments where commitment.periods.contains(p) {
+                guard case .api(let api) = scenario.offerings[commitment.offering], let contract = api.committedUse,
+                      index.servingPairs.contains(where: { $0.offering == commitment.offering && $0.workload == w }),
+                      let row = commitment.onlyRow(p) else { continue }
+                let limit = api.maxTokensPerSecond ?? .infinity
+                let price = CapacityModelBuilder.apiPricePerMTok(api, workload: scenario.workloads[w])
+                    * CapPlanKit.priceFactor(api.priceChange, period: p, horizon: scenario.horizon)
+                let seconds = scenario.horizon.daysPerPeriod * scenario.timeSlices[s].hours * 3600
+                let bound = seconds / 1e6 * price * (min(new, limit) - min(old, limit))
+                lp.addTerm(row, commitment.taken, -contract.discount * bound)
             }
         }
         return CapacityModel(

@@ -214,7 +214,8 @@ enum FallbackPlan {
         for pool in model.index.poolsInUse {
             for p in 0..<model.scenario.horizon.periods { none[pool.inUse.variable(p).index] = 0 }
         }
-        none = RoundingHeuristic.withUnitsInService(none, scenario: model.scenario, model: model)
+        none = RoundingHeuristic.withCommitments(
+            RoundingHeuristic.withUnitsInService(none, scenario: model.scenario, model: model), model: model, relaxation: relaxation)
         for platform in model.index.platforms {
             for p in 0..<model.scenario.horizon.periods { none[platform.inUse.variable(p).index] = relaxation[platform.inUse.variable(p).index] > 1e-6 ? 1 : 0 }
         }
@@ -416,7 +417,11 @@ enum FallbackPlan {
         var lp = model.lp.relaxed()
         var integers = Set<Int>()
         for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
-            let value = values[variable.index].rounded()
+            // Within the column's bounds (a column outside an availability window stays at 0).
+            let bounds = model.lp.bounds(of: variable)
+            var value = values[variable.index].rounded()
+            if let upper = bounds.upper { value = min(value, upper) }
+            if let lower = bounds.lower { value = max(value, lower) }
             lp.setBounds(variable, lower: value, upper: value)
             integers.insert(variable.index)
         }

@@ -21,7 +21,15 @@ import LinearProgramming
 ///   and cannot be in the master;
 /// - with training jobs (section 10): a job's `jobCompute` row sums its accelerators over
 ///   every period and slice of its window, so it couples the blocks, and π, σ are binaries
-///   (blocks must be LPs).
+///   (blocks must be LPs);
+/// - with a deferrable workload (11.2): its `dailyDemand` row sums every slice of a period
+///   (and a window's flows link slices), so the slices' blocks are coupled;
+/// - with a committed-use API contract (11.5): κ_a spans the periods and its rows tie the
+///   API's spend in every slice of a period, and κ_a is a binary.
+///
+/// Availability windows (11.5) only fix columns at zero; an unlimited recourse must then be
+/// available in every period to count. Spot rentals count as on-demand ones (they are built
+/// only for interruptible workloads); price factors and caching change coefficients only.
 enum FleetDecomposition {
     /// The decomposition, or nil when a block could be infeasible for some master point: every
     /// workload needs an option without a limit (an API without a rate limit, an on-demand
@@ -30,20 +38,23 @@ enum FleetDecomposition {
     /// servable.
     static func decomposition(of model: CapacityModel) -> BendersDecomposition? {
         let scenario = model.scenario, index = model.index
-        guard index.poolsInUse.isEmpty, index.fiscalOpexRows.isEmpty, index.jobs.isEmpty else { return nil }
+        guard index.poolsInUse.isEmpty, index.fiscalOpexRows.isEmpty, index.jobs.isEmpty,
+              index.deferrals.isEmpty, index.commitments.isEmpty else { return nil }
+        let periods = scenario.horizon.periods, slices = scenario.timeSlices.count
         let gated = Set(index.platforms.flatMap(\.offerings))
         for w in scenario.workloads.indices where index.unserved[w] == nil {
             let unlimited = index.servingPairs.contains { pair in
                 guard pair.workload == w, !gated.contains(pair.offering) else { return false }
-                switch scenario.offerings[pair.offering] {
+                let offering = scenario.offerings[pair.offering]
+                guard (0..<periods).allSatisfy({ CapacityModelBuilder.isAvailable(offering, period: $0) }) else { return false }
+                switch offering {
                 case .api(let api): return api.maxTokensPerSecond == nil
-                case .rental(let rental): return rental.commitment == .none && rental.maxUnits == nil
+                case .rental(let rental): return rental.commitment != .period && rental.maxUnits == nil
                 case .purchase: return false
                 }
             }
             if !unlimited { return nil }
         }
-        let periods = scenario.horizon.periods, slices = scenario.timeSlices.count
         var master: [Variable] = []
         for (k, _) in scenario.purchases.enumerated() {
             for p in 0..<periods {
@@ -67,7 +78,7 @@ enum FleetDecomposition {
         for p in 0..<periods {
             for s in 0..<slices {
                 var rows: [Constraint] = []
-                rows += index.demandRows.map { $0.constraint(p, s) }
+                rows += index.demandRows.compactMap { $0?.constraint(p, s) }
                 rows += index.ownedCapacityRows.map { $0.constraint(p, s) }
                 rows += index.rentedCapacityRows.map { $0.constraint(p, s) }
                 for replica in index.replicaPairs {

@@ -249,6 +249,47 @@ enum InfeasibilityDiagnosis {
         return result
     }
 
+    /// Section 11's reasons an offering cannot serve workload `w` in period `p`: availability
+    /// windows (a purchase whose last arrival is too early or too late for p, a rental or API
+    /// outside its window), spot rentals for a workload that is not interruptible, batch APIs
+    /// for one not deferrable within the day. Read from the scenario and the index only.
+    static func sectionElevenLimits(_ scenario: Scenario, model: CapacityModel, servers: Set<Int>, workload w: Int, period p: Int) -> [String] {
+        let labels = scenario.horizon.labels, workload = scenario.workloads[w]
+        var limits: [String] = []
+        func label(_ q: Int) -> String { scenario.horizon.start.advanced(by: q).description }
+        var purchase = 0
+        for (o, offering) in scenario.offerings.enumerated() {
+            switch offering {
+            case .purchase(let bought):
+                defer { purchase += 1 }
+                guard servers.contains(o), let until = bought.availableUntilIndex else { continue }
+                let arrivals = model.index.arrivals[purchase]
+                let oldest = max(arrivals.firstPeriod, p - bought.lifetimePeriods + 1)
+                if oldest > min(p, until) {
+                    limits.append("\(bought.id): no unit bought by its availableUntil (\(label(until))) is in service in \(labels[p])")
+                }
+            case .rental(let rental):
+                if rental.commitment == .spot, !workload.interruptible, !CapacityModelBuilder.servingOptions(offering, workload: workload.id).isEmpty {
+                    limits.append("\(rental.id) is a spot rental: it serves only interruptible workloads, and \(workload.id) is not")
+                }
+                guard servers.contains(o) else { continue }
+                let reachable = rental.commitment == .period && rental.termPeriods > 1
+                    ? (max(0, p - rental.termPeriods + 1)...p).contains { CapacityModelBuilder.isAvailable(offering, period: $0) }
+                    : CapacityModelBuilder.isAvailable(offering, period: p)
+                if !reachable { limits.append("\(rental.id) is not available in \(labels[p]) (availableFrom/availableUntil)") }
+            case .api(let api):
+                guard api.serves.contains(workload.id) else { continue }
+                if api.batch, workload.deferral?.withinDay != true {
+                    limits.append("\(api.id) is a batch API: it serves only workloads deferrable within the day, and \(workload.id) is not")
+                }
+                if servers.contains(o), !CapacityModelBuilder.isAvailable(offering, period: p) {
+                    limits.append("\(api.id) is not available in \(labels[p]) (availableFrom/availableUntil)")
+                }
+            }
+        }
+        return limits
+    }
+
     /// The limits that stop more of workload `w` being served in period `p`, slice `s`.
     static func bindingLimits(_ scenario: Scenario, model: CapacityModel, solution: Solution, workload w: Int, period p: Int, slice s: Int) -> [String] {
         let labels = scenario.horizon.labels
@@ -291,6 +332,7 @@ enum InfeasibilityDiagnosis {
                 }
             }
         }
+        limits += sectionElevenLimits(scenario, model: model, servers: servers, workload: w, period: p)
         for (k, rental) in scenario.rentals.enumerated() {
             let o = scenario.offerings.firstIndex { $0.id == rental.id }!
             guard servers.contains(o), let cap = rental.maxUnits else { continue }

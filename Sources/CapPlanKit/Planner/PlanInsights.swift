@@ -15,18 +15,32 @@ enum PlanInsights {
 
         // Marginal cost of demand: the demand row's dual is ∂(discounted cost)/∂r_wps, per
         // token/s held over the slice, i.e. per d·η_s·3600 tokens. Divided by δ_p it is in the
-        // period's own (undiscounted) money.
+        // period's own (undiscounted) money. A deferrable workload (11.2): within the day, the
+        // dailyDemand row's dual is per token/s·hour of the day (r_wps enters it times η_s), so
+        // a token costs dual / (d 3600) in whichever slice it arrives; with a window the
+        // deferredDemand row holds r_wps like a demand row. The average weighs slices by the
+        // workload's own shares σ_ws (11.1).
         var marginalCosts: [PlanDocument.MarginalCost] = []
         for (w, workload) in scenario.workloads.enumerated() {
-            let rows = index.demandRows[w]
+            let deferral = index.deferrals.first { $0.workload == w }
             for p in 0..<periods {
                 var bySlice: [String: Double] = [:]
                 var weighted = 0.0, peak = -Double.infinity, peakSlice = slices[0].name
                 for (s, slice) in slices.enumerated() {
                     let tokens = days * slice.hours * 3600
-                    let value = PlanExtraction.clean(duals[rows.constraint(p, s).index] * 1e6 / tokens / discount[p])
+                    let dual: Double
+                    if let rows = index.demandRows[w] {
+                        dual = duals[rows.constraint(p, s).index]
+                    } else if let rows = deferral?.dailyRows {
+                        dual = duals[rows.constraint(p).index] * slice.hours
+                    } else if let rows = deferral?.demandRows {
+                        dual = duals[rows.constraint(p, s).index]
+                    } else {
+                        dual = 0
+                    }
+                    let value = PlanExtraction.clean(dual * 1e6 / tokens / discount[p])
                     bySlice[slice.name] = value
-                    weighted += value * slice.share
+                    weighted += value * scenario.share(ofWorkload: w, slice: s)
                     if value > peak {
                         peak = value
                         peakSlice = slice.name

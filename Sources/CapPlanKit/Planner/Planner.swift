@@ -180,6 +180,7 @@ public enum Planner {
             options.phases?.extractAndAudit = auditClock.seconds
             // One re-solve per job, before the thresholds' many (docs/plan-format.md `jobs`).
             JobDeadlines.fill(&document, scenario: scenario, integer: integer, options: options, deadline: extras)
+            PriceOutlook.fill(&document, scenario: scenario, integer: integer, options: options, deadline: extras)
             if options.priceThresholds ?? (model.lp.entryCount <= thresholdNonzeros) {
                 // A threshold search is advice on top of the plan: its failure is a warning.
                 do {

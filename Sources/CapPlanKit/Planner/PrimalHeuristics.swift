@@ -117,7 +117,12 @@ enum PrimalHeuristics {
         guard let seconds = deadline.remaining else { return nil }
         var fixedLP = model.lp.relaxed()
         for variable in model.lp.variables where model.lp.kind(of: variable) != .continuous {
-            let value = proposal[variable.index].rounded()
+            // Within the column's bounds: a start or a unit outside an availability window
+            // (11.5) is fixed at 0 there, whatever the proposal raised.
+            let bounds = model.lp.bounds(of: variable)
+            var value = proposal[variable.index].rounded()
+            if let upper = bounds.upper { value = min(value, upper) }
+            if let lower = bounds.lower { value = max(value, lower) }
             fixedLP.setBounds(variable, lower: value, upper: value)
         }
         let fixed = try solveLP(fixedLP, model: model, options: options, seconds: seconds)
@@ -198,7 +203,8 @@ enum PrimalHeuristics {
             // Contracts: the fewest whole starts that bring the units under contract to the target.
             var running = 0.0
             for q in max(0, p - rental.termPeriods + 1)..<p { running += current[starts.variable(q).index].rounded() }
-            let start = max(0, target - running)
+            // No start outside the rental's availability window (11.5: its column is fixed at 0).
+            let start = min(max(0, target - running), model.lp.bounds(of: starts.variable(p)).upper ?? .infinity)
             fixed.append((starts.variable(p), start))
             fixed.append((block.variable(p), running + start))
         }

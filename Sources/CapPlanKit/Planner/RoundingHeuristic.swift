@@ -140,6 +140,32 @@ enum RoundingHeuristic {
         for pool in model.index.poolsInUse {
             for p in 0..<periods { binary(pool.inUse.variable(p).index) }
         }
+        return withCommitments(proposal, model: model, relaxation: relaxation)
+    }
+
+    /// κ_a of every committed-use contract (11.5) chosen on the relaxation's API traffic: taken
+    /// when Σ_p δ_p max(S_a, (1 − δ_a) L_ap) < Σ_p δ_p L_ap, L_ap the relaxation's list spend
+    /// in p. κ links the periods (a fractional κ is no plan), and any whole κ completes: with
+    /// κ = 1 the shortfall s pays up to S_a, with κ = 0 the discount e is 0.
+    static func withCommitments(_ proposal: [Double], model: CapacityModel, relaxation: [Double]) -> [Double] {
+        var proposal = proposal
+        for commitment in model.index.commitments {
+            guard case .api(let api) = model.scenario.offerings[commitment.offering], let contract = api.committedUse else { continue }
+            var list = 0.0, taken = 0.0
+            for p in commitment.periods {
+                var spend = 0.0
+                for pair in model.index.servingPairs where pair.offering == commitment.offering {
+                    for s in 0..<pair.columns.slices {
+                        let y = pair.columns.variable(p, s).index
+                        spend += model.lp.objectiveCoefficients[y] * relaxation[y]
+                    }
+                }
+                // spend is δ_p L_ap (the objective's coefficients are discounted).
+                list += spend
+                taken += max(model.discount[p] * contract.minSpendPerPeriod, (1 - contract.discount) * spend)
+            }
+            proposal[commitment.taken.index] = taken < list ? 1 : 0
+        }
         return proposal
     }
 

@@ -87,6 +87,7 @@ public enum PlanHTMLReport {
         if totals.tokensUnserved > 0 {
             lines.append("Unserved: \(Formatting.tokens(totals.tokensUnserved)) of \(Formatting.tokens(totals.tokensDemanded)) tokens")
         }
+        lines += [PlanReport.cachingLine(plan), PlanReport.apiCommitmentLine(plan), plan.priceOutlook?.summary.map { "Prices that move: " + $0 }].compactMap { $0 }
         return lines
     }
 
@@ -195,7 +196,8 @@ public enum PlanHTMLReport {
             ChartSeries(name: "energy", color: costColors.energy, values: c.map(\.energy)),
             ChartSeries(name: "opex", color: costColors.opex, values: c.map(\.fixedOpex)),
             ChartSeries(name: "rental", color: costColors.rental, values: c.map(\.rental)),
-            ChartSeries(name: "API", color: costColors.api, values: c.map(\.api)),
+            // With a committed-use contract, what the APIs cost: list spend plus the commitment line (never negative).
+            ChartSeries(name: "API", color: costColors.api, values: c.map { line in line.apiCommitment.map { line.api + $0 } ?? line.api }),
         ]
         if c.contains(where: { $0.platform > 0 }) {
             series.append(ChartSeries(name: "platform", color: costColors.platform, values: c.map(\.platform)))
@@ -281,7 +283,8 @@ public enum PlanHTMLReport {
         for (k, line) in period.rentals.enumerated() {
             let color = palette[(period.fleet.count + k) % palette.count]
             let values = line.commitment == .period ? slices.map { _ in line.units ?? 0 } : slices.map { line.unitsBySlice?[$0] ?? 0 }
-            series.append(ChartSeries(name: "\(line.offering) (\(line.commitment == .period ? "reserved" : "on demand"))", color: color, values: values))
+            let kind = switch line.commitment { case .period: "reserved"; case .spot: "spot"; case .none: "on demand" }
+            series.append(ChartSeries(name: "\(line.offering) (\(kind))", color: color, values: values))
         }
         return series.filter { $0.values.contains { $0 > 0 } }
     }
@@ -358,6 +361,7 @@ public enum PlanHTMLReport {
             body += section("Derived throughput", table(derived, empty: "No precision fits.") + unfit
                 + "<p>\(esc("Each allowed precision that fits is its own serving option, with the throughput and replica size the performance model derived (docs/performance-model.md); the plan chose the tokens each served."))</p>\n")
         }
+        body += shapeSections(plan)
         body += section("Cost per workload", figure(workloadChart(finance), "Undiscounted cost attributed to each workload (docs/finance.md), and the idle capacity paid for and not used.")
             + table(workloadTable(finance)))
         body += section("Depreciation (book value)", table(depreciationTable(finance), empty: "No purchases: nothing to depreciate.")
@@ -367,6 +371,34 @@ public enum PlanHTMLReport {
         if let breakeven = inputs.breakeven { body += breakevenSection(breakeven) }
         if let sweep = inputs.sweep { body += sweepSection(sweep) }
         return page(title: "Capacity plan: \(plan.scenario.name)", body: body)
+    }
+
+    /// Deferred demand (with a chart per deferrable workload: served against demanded by
+    /// slice), committed-use contracts, the price outlook and the slices of an hourly profile.
+    static func shapeSections(_ plan: PlanDocument) -> String {
+        var body = ""
+        if let deferred = table(PlanReport.deferralRows(plan)) {
+            let slices = plan.horizon.timeSlices.map(\.name)
+            let charts = (plan.deferral ?? []).enumerated().map { k, line in
+                figure(SVGChart.stackedBars(
+                    id: "deferral", title: "\(line.workload): tokens served against demanded by slice", categories: slices,
+                    series: [ChartSeries(name: "served", color: palette[k % palette.count], values: slices.map { line.servedTokens[$0] ?? 0 })],
+                    line: ChartSeries(name: "demanded", color: "#333333", values: slices.map { line.demandedTokens[$0] ?? 0 }),
+                    format: { Formatting.tokens($0) }),
+                       "\(line.workload) over the horizon: the bars are the tokens served in each slice, the line the tokens demanded there; the difference was moved within \(line.maxDelayHours >= 24 ? "the day" : Formatting.number(line.maxDelayHours) + " hours").")
+            }.joined()
+            body += section("Deferred demand", charts + table(deferred) + PlanReport.movedLines(plan).map { "<p>\(esc($0))</p>\n" }.joined())
+        }
+        if let contracts = table(PlanReport.apiCommitmentRows(plan)) { body += section("Committed-use API contracts", table(contracts)) }
+        if let outlook = plan.priceOutlook {
+            var content = table(PlanReport.priceFactorRows(plan)).map { table($0) } ?? ""
+            content += table(PlanReport.priceOutlookPurchaseRows(plan)).map { table($0) } ?? ""
+            if let cost = outlook.staticPricesDiscountedCost { content += "<p>\(esc("With static prices the optimum costs \(Formatting.money(cost)) (discounted)."))</p>\n" }
+            if let note = outlook.staticPricesNote { content += "<p>\(esc("Static prices: " + note))</p>\n" }
+            body += section("Price outlook", content)
+        }
+        if let profile = table(PlanReport.profileRows(plan)) { body += section("Time slices from the hourly profile", table(profile)) }
+        return body
     }
 
     static func termsText(_ t: FinanceTerms) -> String {

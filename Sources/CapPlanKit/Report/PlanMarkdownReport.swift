@@ -20,10 +20,13 @@ extension PlanHTMLReport {
             out += PlanReport.jobDeadlineLines(plan).map { "\n- \($0)" }.joined() + (plan.jobs?.isEmpty == false ? "\n" : "")
         }
         let platform = plan.periods.contains { $0.cost.platform != 0 }
-        let costs = Table(header: ["period", "capex", "energy", "opex", "rental", "API"] + (platform ? ["platform"] : []) + ["unserved penalty", "total"],
+        let commitment = plan.periods.contains { $0.cost.apiCommitment != nil }
+        let costs = Table(header: ["period", "capex", "energy", "opex", "rental", "API"] + (commitment ? ["API commitment"] : []) + (platform ? ["platform"] : [])
+                          + ["unserved penalty", "total"],
                           rows: plan.periods.map {
             [$0.period, Formatting.money($0.cost.capex), Formatting.money($0.cost.energy), Formatting.money($0.cost.fixedOpex),
-             Formatting.money($0.cost.rental), Formatting.money($0.cost.api)] + (platform ? [Formatting.money($0.cost.platform)] : [])
+             Formatting.money($0.cost.rental), Formatting.money($0.cost.api)] + (commitment ? [Formatting.money($0.cost.apiCommitment ?? 0)] : [])
+                + (platform ? [Formatting.money($0.cost.platform)] : [])
                 + [Formatting.money($0.cost.unservedPenalty), Formatting.money($0.cost.total)]
         })
         section("Cost by period (undiscounted)", costs)
@@ -37,6 +40,18 @@ extension PlanHTMLReport {
             let unfit = PlanReport.unfitLines(plan)
             if !unfit.isEmpty { out += "\n" + unfit.map { "- \($0.trimmingCharacters(in: .whitespaces))\n" }.joined() }
         }
+        if let deferred = table(PlanReport.deferralRows(plan)) {
+            section("Deferred demand (over the horizon)", deferred)
+            let moved = PlanReport.movedLines(plan)
+            if !moved.isEmpty { out += "\n" + moved.map { "- \($0)\n" }.joined() }
+        }
+        if let contracts = table(PlanReport.apiCommitmentRows(plan)) { section("Committed-use API contracts", contracts) }
+        if let outlook = plan.priceOutlook {
+            if let factors = table(PlanReport.priceFactorRows(plan)) { section("Price factors", factors) }
+            if let purchases = table(PlanReport.priceOutlookPurchaseRows(plan)) { section("Purchases with static prices", purchases) }
+            if let note = outlook.staticPricesNote { out += "\nStatic prices: \(note)\n" }
+        }
+        if let profile = table(PlanReport.profileRows(plan)) { section("Time slices from the hourly profile", profile) }
         section("Cost per workload", workloadTable(finance))
         section("Depreciation by cohort (\(finance.depreciation.method.rawValue))", depreciationTable(finance), empty: "No purchases: nothing to depreciate.")
         let limits = limitTable(plan)

@@ -650,6 +650,69 @@ public func priceFactor(_ change: PriceChange?, period p: Int, horizon: Horizon)
     change?.factor(period: p, hoursPerPeriod: horizon.hoursPerPeriod) ?? 1
 }
 
+/// One demand case of a two-stage plan (docs/formulation.md 12.1), resolved: its probability
+/// and every workload's demand per period.
+public struct DemandCase: Hashable, Sendable {
+    public var name: String
+    /// π_c > 0; the cases' probabilities sum to 1.
+    public var probability: Double
+    /// D^c_wp by workload id, one value per period (every workload present).
+    public var demand: [String: [Double]]
+    /// Factor on every API price in this case (`apiPriceScale`), default 1.
+    public var apiPriceScale: Double
+
+    public init(name: String, probability: Double, demand: [String: [Double]], apiPriceScale: Double = 1) {
+        self.name = name
+        self.probability = probability
+        self.demand = demand
+        self.apiPriceScale = apiPriceScale
+    }
+}
+
+/// How `demandCases` was written: listed cases (their scales, for the writer), or sampled.
+public enum DemandCasesSource: Hashable, Sendable {
+    /// Listed; each entry's `demandScale` and per-workload scales or lists as written.
+    case listed([DemandCaseInput])
+    /// `{sample: N, seed: S, growthSpread: σ}`.
+    case sampled(count: Int, seed: UInt64, growthSpread: Double)
+}
+
+/// A listed case as written in the scenario.
+public struct DemandCaseInput: Hashable, Sendable {
+    public var name: String
+    public var probability: Double
+    public var demandScale: Double
+    /// Per workload: a scale or a per-period list.
+    public var workloads: [String: DemandCaseWorkload]
+    public var apiPriceScale: Double
+
+    public init(name: String, probability: Double, demandScale: Double = 1, workloads: [String: DemandCaseWorkload] = [:], apiPriceScale: Double = 1) {
+        self.name = name
+        self.probability = probability
+        self.demandScale = demandScale
+        self.workloads = workloads
+        self.apiPriceScale = apiPriceScale
+    }
+}
+
+public enum DemandCaseWorkload: Hashable, Sendable {
+    case scale(Double)
+    case tokensPerPeriod([Double])
+}
+
+/// λ and α of the CVaR term (12.2).
+public struct RiskPolicy: Hashable, Sendable {
+    /// λ >= 0: weight of CVaR_α in the objective; 0: risk neutral.
+    public var cvarWeight: Double
+    /// α in [0, 1): CVaR is the mean of the worst (1 − α) of the cost distribution.
+    public var cvarLevel: Double
+
+    public init(cvarWeight: Double = 0, cvarLevel: Double = 0.9) {
+        self.cvarWeight = cvarWeight
+        self.cvarLevel = cvarLevel
+    }
+}
+
 /// The cost of running on a software platform (docs/formulation.md, "Platforms").
 public struct PlatformCost: Hashable, Sendable {
     /// A platform name: `nvidia`, `amd`, `intel-gaudi`, `google-tpu`, `aws-neuron` or user-named.
@@ -768,6 +831,13 @@ public struct Scenario: Hashable, Sendable {
     public var jobs: [TrainingJob] = []
     /// Set when `timeSlices` was built from an hourly load file (11.6).
     public var hourlyProfile: HourlyProfileSource? = nil
+    /// Demand cases for a two-stage plan (docs/formulation.md section 12); empty: one
+    /// deterministic demand, sections 1-11.
+    public var demandCases: [DemandCase] = []
+    /// How the cases were given, for `ScenarioWriter` and the plan; nil with no cases.
+    public var demandCasesSource: DemandCasesSource? = nil
+    /// Risk aversion of a two-stage plan (λ, α; 12.2).
+    public var risk: RiskPolicy = RiskPolicy()
 
     public init(
         name: String, horizon: Horizon, discountRate: Double = 0, capexAccounting: CapexAccounting = .amortized,

@@ -48,6 +48,35 @@ struct RawWorkload {
     var latency: Loc<String>?
     var inputTokens: Loc<Double>?
     var outputTokens: Loc<Double>?
+    /// `profile`: slice name -> share, in document order (checked against the slices in pass 2).
+    var profile: Loc<[(key: Loc<String>, value: Loc<Double>)]>?
+    /// `deferrable`: `true`/`false` or `{maxDelayHours: H}`.
+    var deferrable: Loc<RawDeferral>?
+    var interruptible: Loc<Bool>?
+    /// `cache: {hitRate, prefillShare}`.
+    var cache: RawCache?
+}
+
+/// `deferrable` as written: a flag, or a window of `maxDelayHours` (nil when it could not be read).
+enum RawDeferral {
+    case flag(Bool)
+    case window(Loc<Double>?)
+}
+
+/// `cache` of a workload (docs/formulation.md 11.4).
+struct RawCache {
+    var node: DocNode
+    var path: String
+    var hitRate: Loc<Double>?
+    var prefillShare: Loc<Double>?
+}
+
+/// `committedUse` of an API (docs/formulation.md 11.5).
+struct RawCommittedUse {
+    var node: DocNode
+    var path: String
+    var discount: Loc<Double>?
+    var minSpendPerPeriod: Loc<Double>?
 }
 
 enum OfferingKindName: String, CaseIterable {
@@ -71,6 +100,11 @@ struct RawOffering {
     var serves: Loc<[Loc<String>]>?
     /// `clusterNetworking` of a rental.
     var clusterNetworking: Loc<Bool>?
+    /// `priceFactors`: one number per period (length checked in pass 2).
+    var priceFactors: Loc<[Loc<Double>]>?
+    /// `batch` of an API.
+    var batch: Loc<Bool>?
+    var committedUse: RawCommittedUse?
 }
 
 /// One entry of the top-level `jobs` list (docs/scenario-format.md, "Training and fine-tuning
@@ -145,7 +179,11 @@ enum ScenarioKeys {
                       "overhead", "earliestStart", "deadline", "minAccelerators"]
     static let horizon = ["start", "periods"]
     static let slice = ["name", "hours", "share", "start"]
-    static let workload = ["id", "outputShare", "model", "demand", "minReplicas", "precisions", "latency", "inputTokensPerRequest", "outputTokensPerRequest"]
+    static let workload = ["id", "outputShare", "model", "demand", "minReplicas", "precisions", "latency", "inputTokensPerRequest", "outputTokensPerRequest",
+                           "profile", "deferrable", "interruptible", "cache"]
+    static let deferrable = ["maxDelayHours"]
+    static let cache = ["hitRate", "prefillShare"]
+    static let committedUse = ["discount", "minSpendPerPeriod"]
     static let platform = ["id", "adoptionCost", "yearlyCost"]
     static let demand = ["tokensPerPeriod", "start", "growthPerPeriod", "csv", "column"]
     static let site = ["electricityPricePerKWh", "pue", "powerCapKW"]
@@ -156,11 +194,14 @@ enum ScenarioKeys {
                                   "leadTimePeriods", "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods",
                                   "depositFraction", "balanceDaysAfterDelivery", "bookLifePeriods", "spareUnits", "failureDerating"]
     static let rentalNumbers = ["pricePerUnitHour", "acceleratorsPerUnit", "maxUnits", "termMonths", "upfrontPerUnit",
-                                "spareUnits", "failureDerating"]
-    static let apiNumbers = ["inputPricePerMTok", "outputPricePerMTok", "maxTokensPerSecond"]
-    static let purchase = ["id", "kind", "use"] + purchaseNumbers + ["accelerator", "platform", "throughput", "acceleratorsPerReplica", "availableFrom"]
+                                "spareUnits", "failureDerating", "availability"]
+    static let apiNumbers = ["inputPricePerMTok", "outputPricePerMTok", "maxTokensPerSecond", "cachedInputPricePerMTok"]
+    /// Keys of every kind: prices that move and availability windows (docs/formulation.md 11.5).
+    static let moving = ["priceDeclinePerYear", "priceFactors", "availableFrom", "availableUntil"]
+    static let purchase = ["id", "kind", "use"] + purchaseNumbers + ["accelerator", "platform", "throughput", "acceleratorsPerReplica"] + moving
     static let rental = ["id", "kind", "use"] + rentalNumbers + ["accelerator", "platform", "commitment", "throughput", "acceleratorsPerReplica", "clusterNetworking"]
-    static let api = ["id", "kind", "use"] + apiNumbers + ["serves"]
+        + moving
+    static let api = ["id", "kind", "use"] + apiNumbers + ["serves", "batch", "committedUse"] + moving
     static let anyOffering: [String] = {
         var seen = Set<String>()
         return (purchase + rental + api).filter { seen.insert($0).inserted }
@@ -516,10 +557,50 @@ struct ScenarioDocumentDecoder {
                 if let v = m["outputTokensPerRequest"] {
                     w.outputTokens = reader.number(v.value, path + ".outputTokensPerRequest", expected: "expected a whole number of completion tokens per request")
                 }
+                readShape(m, into: &w, path: path)
             }
             result.append(w)
         }
         return Loc(value: result, node: node, path: "workloads")
+    }
+
+    /// The workload's shape keys (docs/formulation.md 11.1-11.4): `profile`, `deferrable`,
+    /// `interruptible`, `cache`.
+    private func readShape(_ m: [String: (keyNode: DocNode, value: DocNode)], into w: inout RawWorkload, path: String) {
+        if let v = m["profile"] {
+            w.profile = byWorkload(v.value, path + ".profile", each: "expected a share of the workload's daily tokens",
+                                   whole: "expected a mapping of slice name to the workload's share of the day's tokens")
+        }
+        if let v = m["deferrable"] {
+            let dpath = path + ".deferrable"
+            if case .mapping = v.value.content {
+                if let d = reader.mapping(v.value, dpath, allowed: ScenarioKeys.deferrable, what: "a deferral window {maxDelayHours: H}") {
+                    if let h = d["maxDelayHours"] {
+                        w.deferrable = Loc(value: .window(reader.number(h.value, dpath + ".maxDelayHours", expected: "expected a number of hours")),
+                                           node: v.value, path: dpath)
+                    } else if case .mapping(let pairs) = v.value.content, pairs.count > d.count {
+                        // An unknown key (reported, with its suggestion) is the likelier mistake.
+                    } else {
+                        sink.error(dpath + ".maxDelayHours", at: v.value, "required key missing: the hours a token may wait (24 or more: anywhere in the day)")
+                    }
+                }
+            } else if case .scalar(let text, true) = v.value.content, ["true", "True", "TRUE", "false", "False", "FALSE"].contains(text) {
+                w.deferrable = reader.bool(v.value, dpath).map { Loc(value: .flag($0.value), node: v.value, path: dpath) }
+            } else {
+                reader.report(v.value, dpath, "expected true, false or {maxDelayHours: H}")
+            }
+        }
+        if let v = m["interruptible"] { w.interruptible = reader.bool(v.value, path + ".interruptible") }
+        if let v = m["cache"] {
+            let cpath = path + ".cache"
+            var cache = RawCache(node: v.value, path: cpath)
+            if let c = reader.mapping(v.value, cpath, allowed: ScenarioKeys.cache, what: "a prompt cache {hitRate, prefillShare}") {
+                if let x = c["hitRate"] { cache.hitRate = reader.number(x.value, cpath + ".hitRate") }
+                else { sink.error(cpath + ".hitRate", at: v.value, "required key missing: the share of input tokens that hit the cache") }
+                if let x = c["prefillShare"] { cache.prefillShare = reader.number(x.value, cpath + ".prefillShare") }
+                w.cache = cache
+            }
+        }
     }
 
     private func demand(_ node: DocNode, _ path: String) -> Loc<RawDemand>? {
@@ -625,12 +706,12 @@ struct ScenarioDocumentDecoder {
             if let v = m["id"] { o.id = reader.string(v.value, path + ".id", expected: "expected an id") }
             let isCatalog = o.use != nil
             if !isCatalog && m["id"] == nil && o.kind != nil { sink.error(path + ".id", at: item, "required key missing: the offering's id") }
-            for key in ScenarioKeys.purchaseNumbers + ScenarioKeys.rentalNumbers + ScenarioKeys.apiNumbers where o.numbers[key] == nil {
+            for key in ScenarioKeys.purchaseNumbers + ScenarioKeys.rentalNumbers + ScenarioKeys.apiNumbers + ["priceDeclinePerYear"] where o.numbers[key] == nil {
                 if let v = m[key], !(v.value.isNull && ["maxUnitsPerPeriod", "maxUnits", "maxTokensPerSecond"].contains(key)) {
                     if let x = reader.number(v.value, path + "." + key) { o.numbers[key] = x }
                 }
             }
-            for key in ["accelerator", "platform", "commitment", "availableFrom"] {
+            for key in ["accelerator", "platform", "commitment", "availableFrom", "availableUntil"] {
                 if let v = m[key], !v.value.isNull, let s = reader.string(v.value, path + "." + key) { o.strings[key] = s }
             }
             if let v = m["throughput"] {
@@ -643,6 +724,25 @@ struct ScenarioDocumentDecoder {
                     whole: "expected a mapping of workload id to the accelerators one replica needs")
             }
             if let v = m["clusterNetworking"] { o.clusterNetworking = reader.bool(v.value, path + ".clusterNetworking") }
+            if let v = m["batch"] { o.batch = reader.bool(v.value, path + ".batch") }
+            if let v = m["priceFactors"] {
+                let fpath = path + ".priceFactors"
+                if let items = reader.list(v.value, fpath, of: "price factors, one number per period") {
+                    let values = items.enumerated().compactMap { reader.number($1, "\(fpath)[\($0)]") }
+                    if values.count == items.count { o.priceFactors = Loc(value: values, node: v.value, path: fpath) }
+                }
+            }
+            if let v = m["committedUse"] {
+                let cpath = path + ".committedUse"
+                var commit = RawCommittedUse(node: v.value, path: cpath)
+                if let c = reader.mapping(v.value, cpath, allowed: ScenarioKeys.committedUse, what: "a committed-use contract {discount, minSpendPerPeriod}") {
+                    if let x = c["discount"] { commit.discount = reader.number(x.value, cpath + ".discount") }
+                    else { sink.error(cpath + ".discount", at: v.value, "required key missing: the discount on the API's spend (0.2 = 20%)") }
+                    if let x = c["minSpendPerPeriod"] { commit.minSpendPerPeriod = reader.number(x.value, cpath + ".minSpendPerPeriod") }
+                    else { sink.error(cpath + ".minSpendPerPeriod", at: v.value, "required key missing: USD charged at least in every period") }
+                    o.committedUse = commit
+                }
+            }
             if let v = m["serves"] {
                 let spath = path + ".serves"
                 if let items = reader.list(v.value, spath, of: "workload ids") {

@@ -58,7 +58,8 @@ public struct ValueRule: Sendable, Equatable {
         let sign = x < 0 ? "-" : ""
         let text = abs(x).description
         if text.hasPrefix("1e+") { return sign + "1e" + text.dropFirst(3) }
-        if x == x.rounded(), abs(x) < 1e15 {
+        // Swift writes 1e15 as 1000000000000000.0: powers of ten up to it are caught below.
+        if x == x.rounded(), abs(x) <= 1e15 {
             let digits = String(Int(abs(x)))
             if abs(x) >= 1e6, digits.dropFirst().allSatisfy({ $0 == "0" }), digits.first == "1" { return sign + "1e\(digits.count - 1)" }
             return sign + digits
@@ -147,6 +148,26 @@ public enum ScenarioRules {
     public static let utilizationCap = ValueRule("a fraction of capacity", .exclusive(0), .inclusive(1))
     public static let unservedPenalty = ValueRule("USD per million tokens", .inclusive(0), .inclusive(1e12))
 
+    // Workload shapes, interruptible capacity, caching, prices that move (docs/formulation.md section 11).
+    /// σ_ws: a workload's share of its daily tokens in one slice (`profile`).
+    public static let profileShare = ValueRule("a share of the workload's daily tokens", .inclusive(0), .inclusive(1))
+    /// H: hours a deferrable workload's tokens may wait; 24 or more is anywhere in the day.
+    public static let maxDelayHours = ValueRule("hours a token may wait", .exclusive(0), .inclusive(8760))
+    /// κ_w: share of input tokens that hit a prompt cache.
+    public static let cacheHitRate = ValueRule("a share of input tokens", .inclusive(0), .inclusive(1))
+    /// β_w: share of self-hosted serving time spent on prefill; below 1 so τ' = τ/(1 − κβ) stays finite.
+    public static let prefillShare = ValueRule("a share of serving time", .inclusive(0), .exclusive(1))
+    /// α_o: share of a spot rental's hours that do work.
+    public static let availability = ValueRule("a share of rented hours that do work", .exclusive(0), .inclusive(1))
+    /// r_o: yearly price decline.
+    public static let priceDeclinePerYear = ValueRule("a yearly price decline (0.2 = 20%)", .inclusive(0), .exclusive(1))
+    /// f_op: a period's price factor; bounded so that 1e12 USD prices stay below 1e18.
+    public static let priceFactor = ValueRule("a price factor", .exclusive(0), .inclusive(1e6))
+    /// δ_a: a committed-use contract's discount on the API's list spend.
+    public static let commitDiscount = ValueRule("a discount (0.2 = 20%)", .exclusive(0), .exclusive(1))
+    /// S_a: a committed-use contract's minimum spend per period.
+    public static let minSpendPerPeriod = ValueRule("USD", .inclusive(0), .inclusive(1e15))
+
     // Edits only: factors applied to values that must then satisfy their own rule.
     public static let scale = ValueRule("a factor", .inclusive(0), .inclusive(1e12))
 
@@ -175,6 +196,17 @@ public enum ScenarioRules {
     public static func replicaSizeApplies(accelerators: Int, perUnit: Int, wholeUnits: Bool) -> Bool {
         !(wholeUnits && accelerators <= perUnit && perUnit % accelerators == 0)
     }
+
+    /// Whether a rental of `commitment` may serve a workload (docs/formulation.md 11.3): spot
+    /// capacity serves interruptible workloads only. The one home of the rule: the validator
+    /// (given and catalog throughputs) and `ServingDerivation` (derived options) both ask it.
+    public static func rentalMayServe(_ commitment: RentalCommitment, interruptible: Bool) -> Bool {
+        commitment != .spot || interruptible
+    }
+
+    /// Whether a batch API may serve a workload (11.3): only workloads deferrable within the day
+    /// (H >= 24), as a batch API returns its results within 24 hours.
+    public static func batchMayServe(_ deferral: Deferral?) -> Bool { deferral?.withinDay ?? false }
 
     /// Whether `text` fits a name (at most `maxNameBytes` UTF-8 bytes).
     public static func fitsName(_ text: String) -> Bool { text.utf8.count <= maxNameBytes }
@@ -206,6 +238,25 @@ public enum ScenarioRules {
             check(w.outputShare, outputShare, "workloads.\(w.id).outputShare")
             check(w.demand, tokens, "workloads.\(w.id).demand")
             check(Double(w.minReplicas), minReplicas, "workloads.\(w.id).minReplicas")
+            if let profile = w.profile {
+                if profile.count != scenario.timeSlices.count {
+                    found.append("workloads.\(w.id).profile: expected \(scenario.timeSlices.count) shares, one per time slice, got \(profile.count)")
+                } else {
+                    check(profile, profileShare, "workloads.\(w.id).profile")
+                    let sum = profile.reduce(0, +)
+                    if !(abs(sum - 1) <= 1e-6) { found.append("workloads.\(w.id).profile: expected shares that sum to 1, got \(sum)") }
+                }
+            }
+            if let d = w.deferral {
+                check(d.maxDelayHours, maxDelayHours, "workloads.\(w.id).deferrable.maxDelayHours")
+                if !d.withinDay, scenario.timeSlices.contains(where: { $0.start == nil }) {
+                    found.append("workloads.\(w.id).deferrable.maxDelayHours: expected slice starts for a window shorter than a day")
+                }
+            }
+            if let c = w.cache {
+                check(c.hitRate, cacheHitRate, "workloads.\(w.id).cache.hitRate")
+                check(c.prefillShare, prefillShare, "workloads.\(w.id).cache.prefillShare")
+            }
             if let serving = w.serving {
                 let path = "workloads.\(w.id)."
                 if serving.precisions.isEmpty { found.append(path + "precisions: expected at least one precision") }
@@ -246,6 +297,21 @@ public enum ScenarioRules {
                 }
             }
         }
+        let interruptible = Set(scenario.workloads.filter(\.interruptible).map(\.id))
+        let deferrals = Dictionary(uniqueKeysWithValues: scenario.workloads.map { ($0.id, $0.deferral) })
+        /// Prices that move and windows (11.5): in range, one factor per period, until >= from.
+        func moving(_ change: PriceChange?, from: Int?, until: Int?, _ prefix: String) {
+            switch change {
+            case .declinePerYear(let r)?: check(r, priceDeclinePerYear, prefix + "priceDeclinePerYear")
+            case .factors(let f)?:
+                if f.count != scenario.horizon.periods {
+                    found.append("\(prefix)priceFactors: expected \(scenario.horizon.periods) factors, one per period, got \(f.count)")
+                }
+                check(f, priceFactor, prefix + "priceFactors")
+            case nil: break
+            }
+            if let from, let until, until < from { found.append("\(prefix)availableUntil: expected a period at or after availableFrom") }
+        }
         for o in scenario.offerings {
             let prefix = "offerings.\(o.id)."
             switch o {
@@ -267,6 +333,8 @@ public enum ScenarioRules {
                 derived(p.derivedServing, throughput: p.throughput, perUnit: p.acceleratorsPerUnit, prefix)
                 check(Double(p.spareUnits), spareUnits, prefix + "spareUnits")
                 check(p.failureDerating, failureDerating, prefix + "failureDerating")
+                // availableFromIndex is 0 for a label before the horizon too: compare only a later one.
+                moving(p.priceChange, from: p.availableFromIndex > 0 ? p.availableFromIndex : nil, until: p.availableUntilIndex, prefix)
             case .rental(let r):
                 check(r.pricePerUnitHour, pricePerUnitHour, prefix + "pricePerUnitHour")
                 check(Double(r.acceleratorsPerUnit), acceleratorsPerUnit, prefix + "acceleratorsPerUnit")
@@ -284,14 +352,39 @@ public enum ScenarioRules {
                         found.append("\(prefix)termPeriods: expected a whole number of periods in [1, \(maxTerm)], got \(r.termPeriods)")
                     }
                 case .none, .spot:
-                    if r.termPeriods != 0 { found.append("\(prefix)termPeriods: expected 0 for an on-demand rental, got \(r.termPeriods)") }
-                    if r.upfrontPerUnit != 0 { found.append("\(prefix)upfrontPerUnit: expected 0 for an on-demand rental, got \(r.upfrontPerUnit)") }
-                    if r.spareUnits != 0 { found.append("\(prefix)spareUnits: expected 0 for an on-demand rental, got \(r.spareUnits)") }
+                    let what = r.commitment == .spot ? "a spot rental" : "an on-demand rental"
+                    if r.termPeriods != 0 { found.append("\(prefix)termPeriods: expected 0 for \(what), got \(r.termPeriods)") }
+                    if r.upfrontPerUnit != 0 { found.append("\(prefix)upfrontPerUnit: expected 0 for \(what), got \(r.upfrontPerUnit)") }
+                    if r.spareUnits != 0 { found.append("\(prefix)spareUnits: expected 0 for \(what), got \(r.spareUnits)") }
                 }
+                check(r.availability, availability, prefix + "availability")
+                if r.commitment != .spot, r.availability != 1 { found.append("\(prefix)availability: expected 1 for a rental that is not spot, got \(r.availability)") }
+                if r.commitment == .spot {
+                    if r.clusterNetworking { found.append("\(prefix)clusterNetworking: expected false for a spot rental") }
+                    let served = Set(r.throughput.keys).union(r.derivedServing.keys)
+                    for w in served.sorted() where !rentalMayServe(.spot, interruptible: interruptible.contains(w)) {
+                        found.append("\(prefix)throughput.\(w): expected an interruptible workload on spot capacity")
+                    }
+                }
+                moving(r.priceChange, from: r.availableFromIndex, until: r.availableUntilIndex, prefix)
             case .api(let a):
                 check(a.inputPricePerMTok, pricePerMTok, prefix + "inputPricePerMTok")
                 check(a.outputPricePerMTok, pricePerMTok, prefix + "outputPricePerMTok")
                 if let r = a.maxTokensPerSecond { check(r, maxTokensPerSecond, prefix + "maxTokensPerSecond") }
+                if let c = a.cachedInputPricePerMTok {
+                    check(c, pricePerMTok, prefix + "cachedInputPricePerMTok")
+                    if c > a.inputPricePerMTok { found.append("\(prefix)cachedInputPricePerMTok: expected at most inputPricePerMTok \(a.inputPricePerMTok), got \(c)") }
+                }
+                if a.batch {
+                    for w in a.serves where !batchMayServe(deferrals[w] ?? nil) {
+                        found.append("\(prefix)serves.\(w): expected a workload deferrable within the day on a batch API")
+                    }
+                }
+                if let c = a.committedUse {
+                    check(c.discount, commitDiscount, prefix + "committedUse.discount")
+                    check(c.minSpendPerPeriod, minSpendPerPeriod, prefix + "committedUse.minSpendPerPeriod")
+                }
+                moving(a.priceChange, from: a.availableFromIndex, until: a.availableUntilIndex, prefix)
             }
         }
         let workloadIDs = Set(scenario.workloads.map(\.id))

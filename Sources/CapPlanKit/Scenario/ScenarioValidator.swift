@@ -101,6 +101,8 @@ struct ScenarioValidator {
         let workloadsResult = validateWorkloads(raw.workloads, horizon: horizon)
         let offerings = validateOfferings(raw.offerings, workloads: workloadsResult, horizon: horizon, hasJobs: raw.jobs != nil)
         let jobs = validateJobs(raw.jobs, horizon: horizon, workloads: workloadsResult)
+        var workloadsShaped = workloadsResult
+        applyProfiles(&workloadsShaped, slices: slices, slicesComplete: (raw.timeSlices?.value.count ?? slices.count) == slices.count)
 
         // Site, budget, policy.
         let electricity = check(raw.electricityPrice, ScenarioRules.electricityPrice) ?? 0
@@ -148,7 +150,7 @@ struct ScenarioValidator {
         guard !sink.hasErrors, let horizon, let name else { return nil }
         var scenario = Scenario(
             name: name, horizon: horizon, discountRate: discountRate, capexAccounting: accounting,
-            timeSlices: slices, workloads: workloadsResult.workloads, offerings: offerings.list,
+            timeSlices: slices, workloads: workloadsShaped.workloads, offerings: offerings.list,
             site: Site(electricityPricePerKWh: electricity, pue: pue, powerCapKW: powerCap),
             budget: Budget(capexPerPeriod: capex, fiscalYearStartMonth: fiscalYearStart, fiscalYears: fiscalYears),
             policy: Policy(integerUnits: raw.integerUnits?.value ?? true, utilizationCap: utilization, unservedPenaltyPerMTok: penalty),
@@ -183,7 +185,7 @@ struct ScenarioValidator {
             let estimate = CapacityModelBuilder.nonzeroUpperBound(
                 periods: horizon.periods, slices: slices.count, workloads: scenario.workloads.count,
                 offerings: scenario.offerings, unservedPriced: penalty != nil, fiscalBudgets: !fiscalYears.isEmpty,
-                jobs: scenario.jobs)
+                jobs: scenario.jobs, deferrals: scenario.workloads.map(\.deferral))
             if estimate > Double(limits.maxNonzeros) {
                 let options = scenario.purchases.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
                     + scenario.rentals.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
@@ -212,7 +214,12 @@ struct ScenarioValidator {
             for o in scenario.offerings {
                 switch o {
                 case .purchase(let p): note(p.id, p.accelerator, p.unfitPrecisions[w.id])
-                case .rental(let r): note(r.id, r.accelerator, r.unfitPrecisions[w.id])
+                case .rental(let r):
+                    if !ScenarioRules.rentalMayServe(r.commitment, interruptible: w.interruptible), let label = r.accelerator {
+                        reasons.append("`\(r.id)` (\(label)): spot capacity serves interruptible workloads only (mark `\(w.id)` `interruptible: true`)")
+                    } else {
+                        note(r.id, r.accelerator, r.unfitPrecisions[w.id])
+                    }
                 case .api: break
                 }
             }
@@ -419,6 +426,11 @@ struct ScenarioValidator {
         var withPrecisions: [String: RawWorkload] = [:]
         /// Some workload has no id (or the list is unreadable): references cannot be checked.
         var incomplete = false
+        /// Each workload as read, by id (for the profile and messages that point at its keys).
+        var raw: [String: RawWorkload] = [:]
+        /// Workloads marked `interruptible`, and each workload's deferral (nil: not deferrable), by id.
+        var interruptible: Set<String> = []
+        var deferrals: [String: Deferral?] = [:]
     }
 
     private func validateWorkloads(_ raw: Loc<[RawWorkload]>?, horizon: Horizon?) -> WorkloadsResult {
@@ -486,8 +498,18 @@ struct ScenarioValidator {
                 }
             }
             let minReplicas = whole(w.minReplicas, ScenarioRules.minReplicas) ?? 1
+            let shape = validateShape(w)
+            if let id = w.id?.value {
+                result.raw[id] = w
+                if shape.interruptible { result.interruptible.insert(id) }
+                result.deferrals[id] = shape.deferral
+            }
             if let id = w.id?.value, let demand {
-                result.workloads.append(Workload(id: id, outputShare: share, model: w.model?.value, demand: demand, minReplicas: minReplicas, serving: serving))
+                var workload = Workload(id: id, outputShare: share, model: w.model?.value, demand: demand, minReplicas: minReplicas, serving: serving)
+                workload.deferral = shape.deferral
+                workload.interruptible = shape.interruptible
+                workload.cache = shape.cache
+                result.workloads.append(workload)
             }
             if let id = w.id?.value, w.precisionsWritten { result.withPrecisions[id] = w }
         }
@@ -613,7 +635,8 @@ struct ScenarioValidator {
         if let written = o.numbers["termMonths"] {
             guard commitment == .period || !commitmentKnown else {
                 sink.error(written.path, at: written.node, value: written.node.written,
-                           "termMonths applies to reserved rentals (commitment: period): an on-demand rental (commitment: none) has no term")
+                           "termMonths applies to reserved rentals (commitment: period): "
+                            + (commitment == .spot ? "a spot rental is paid by the hour and has no term" : "an on-demand rental (commitment: none) has no term"))
                 return 0
             }
             guard let m = whole(written, ScenarioRules.termMonths) else { return 1 }
@@ -703,10 +726,11 @@ struct ScenarioValidator {
             // `precisions` asks for the performance model's options at its own request sizes and
             // latency, so the catalog's measured figure (one precision, MLPerf's request sizes)
             // does not stand in for them; a `throughput` key typed in the scenario still wins.
-            func throughput(catalogByModel: [String: CatalogThroughput]?) -> [String: Double] {
+            func throughput(catalogByModel: [String: CatalogThroughput]?, commitment: RentalCommitment = .none) -> [String: Double] {
                 var t: [String: Double] = [:]
                 if let byModel = catalogByModel {
-                    for wid in workloads.order where workloads.withPrecisions[wid] == nil {
+                    for wid in workloads.order where workloads.withPrecisions[wid] == nil
+                        && ScenarioRules.rentalMayServe(commitment, interruptible: workloads.interruptible.contains(wid)) {
                         if let model = workloads.models[wid], let entry = byModel[model] { t[wid] = entry.tokensPerSecond }
                     }
                 }
@@ -714,6 +738,11 @@ struct ScenarioValidator {
                     for (key, value) in explicit.value {
                         guard workloads.ids.contains(key.value) || workloads.incomplete else {
                             sink.error(key.path, at: key.node, "expected a workload id of this scenario\(workloadList)" + didYouMean(key.value, in: workloads.order))
+                            continue
+                        }
+                        if workloads.ids.contains(key.value), !ScenarioRules.rentalMayServe(commitment, interruptible: workloads.interruptible.contains(key.value)) {
+                            sink.error(key.path, at: key.node,
+                                       "spot capacity serves interruptible workloads only: mark \(InputText.excerpt(key.value)) `interruptible: true` or remove the key")
                             continue
                         }
                         if let x = check(value, ScenarioRules.throughput) { t[key.value] = x }
@@ -791,10 +820,12 @@ struct ScenarioValidator {
                 return sizes
             }
 
+            let priceChange = validatePriceChange(o, horizon: horizon)
+            let window = validateWindow(o, horizon: horizon)
             let spareUnits = whole(num("spareUnits"), ScenarioRules.spareUnits) ?? 0
             let failureDerating = check(num("failureDerating"), ScenarioRules.failureDerating) ?? 0
 
-            let offering: Offering
+            var offering: Offering
             switch kind {
             case .purchase:
                 let unitPrice = check(num("unitPrice"), ScenarioRules.unitPrice) ?? catalogPurchase?.unitPrice ?? 0
@@ -814,18 +845,8 @@ struct ScenarioValidator {
                 let deposit = check(num("depositFraction"), ScenarioRules.depositFraction) ?? 0
                 let balanceDays = check(num("balanceDaysAfterDelivery"), ScenarioRules.balanceDays) ?? 0
                 let bookLife = whole(num("bookLifePeriods"), ScenarioRules.bookLifePeriods)
-                var availableIndex = 0
-                if let a = o.strings["availableFrom"] {
-                    if let label = PeriodLabel(a.value) {
-                        if let horizon {
-                            if label.kind != horizon.kind {
-                                sink.error(a.path, at: a.node, value: a.node.written, "expected a \(horizon.kind.rawValue) label like \(horizon.start), the horizon's kind")
-                            } else { availableIndex = max(0, horizon.offset(of: label)) }
-                        }
-                    } else {
-                        sink.error(a.path, at: a.node, value: a.node.written, "expected a period label: YYYYQn, YYYY-MM or YYYY")
-                    }
-                }
+                // availableFrom before the horizon is the horizon's start (units arrive from period 1).
+                let availableIndex = max(0, window.from ?? 0)
                 let t = throughput(catalogByModel: catalogPurchase?.throughputByModel)
                 let platformName = platform(catalog: catalogPurchase?.platform)
                 if let name = platformName, !result.platformOrder.contains(name) { result.platformOrder.append(name) }
@@ -839,6 +860,11 @@ struct ScenarioValidator {
                     acceleratorsPerReplica: replicaSizes(
                         throughput: t, perUnit: accelerators, catalogByModel: catalogPurchase?.acceleratorsPerReplicaByModel, wholeUnits: true),
                     spareUnits: spareUnits, failureDerating: failureDerating))
+                if case .purchase(var p) = offering {
+                    p.priceChange = priceChange
+                    p.availableUntilIndex = window.until
+                    offering = .purchase(p)
+                }
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
                 if t.isEmpty && !derivable && !trainable { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (its throughput names none)") }
@@ -850,25 +876,38 @@ struct ScenarioValidator {
                 if let c = o.strings["commitment"] {
                     if let value = RentalCommitment(rawValue: c.value) { commitment = value } else {
                         commitmentKnown = false
-                        sink.error(c.path, at: c.node, value: c.node.written, "expected `none` (on demand) or `period` (reserved)" + didYouMean(c.value, in: ["none", "period"]))
+                        sink.error(c.path, at: c.node, value: c.node.written,
+                                   "expected `none` (on demand), `period` (reserved) or `spot` (preemptible)" + didYouMean(c.value, in: ["none", "period", "spot"]))
                     }
                 }
                 let maxUnits = check(num("maxUnits"), ScenarioRules.units)
-                let t = throughput(catalogByModel: catalogRental?.throughputByModel)
+                let t = throughput(catalogByModel: catalogRental?.throughputByModel, commitment: commitment)
                 let term = rentalTerm(o, commitment: commitment, commitmentKnown: commitmentKnown, catalog: catalogRental, horizon: horizon)
                 var upfront = 0.0
                 if let at = num("upfrontPerUnit"), let x = check(at, ScenarioRules.upfrontPerUnit) {
                     if commitment == .period || !commitmentKnown { upfront = x } else {
                         sink.error(at.path, at: at.node, value: at.node.written,
-                                   "upfrontPerUnit applies to reserved rentals (commitment: period): an on-demand rental has no contract to pay for up front")
+                                   "upfrontPerUnit applies to reserved rentals (commitment: period): "
+                                    + (commitment == .spot ? "a spot rental" : "an on-demand rental") + " has no contract to pay for up front")
                     }
                 }
                 var spare = spareUnits
-                if let at = num("spareUnits"), commitment == .none, commitmentKnown, spareUnits > 0 {
+                if let at = num("spareUnits"), commitment != .period, commitmentKnown, spareUnits > 0 {
                     spare = 0
+                    let what = commitment == .spot ? "spot" : "on-demand"
                     sink.error(at.path, at: at.node, value: at.node.written,
-                               "spareUnits applies to purchases and reserved rentals (commitment: period): on-demand capacity is rented by the hour"
-                                + " as it is used, so there is no pool to hold spare units in; use failureDerating for a margin on on-demand capacity")
+                               "spareUnits applies to purchases and reserved rentals (commitment: period): \(what) capacity is rented by the hour"
+                                + " as it is used, so there is no pool to hold spare units in; use failureDerating for a margin on \(what) capacity")
+                }
+                let availability = validateAvailability(o, commitment: commitment, commitmentKnown: commitmentKnown, catalog: catalogRental)
+                // Spot capacity is preemptible: no training jobs, so no cluster networking (11.3).
+                var clusterNetworking = networked
+                if commitment == .spot {
+                    clusterNetworking = false
+                    if let c = o.clusterNetworking, c.value {
+                        sink.error(c.path, at: c.node, value: c.node.written,
+                                   "clusterNetworking applies to on-demand and reserved rentals: a spot rental can be preempted, so no training job runs on it")
+                    }
                 }
                 let platformName = platform(catalog: catalogRental?.platform)
                 if let name = platformName, !result.platformOrder.contains(name) { result.platformOrder.append(name) }
@@ -880,7 +919,11 @@ struct ScenarioValidator {
                         throughput: t, perUnit: accelerators, catalogByModel: catalogRental?.acceleratorsPerReplicaByModel,
                         wholeUnits: commitment == .period),
                     spareUnits: spare, failureDerating: failureDerating)
-                rental.clusterNetworking = networked
+                rental.clusterNetworking = clusterNetworking
+                rental.availability = availability
+                rental.priceChange = priceChange
+                rental.availableFromIndex = window.from
+                rental.availableUntilIndex = window.until
                 offering = .rental(rental)
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)
@@ -889,6 +932,7 @@ struct ScenarioValidator {
                 let input = check(num("inputPricePerMTok"), ScenarioRules.pricePerMTok) ?? catalogAPI?.inputPricePerMTok ?? 0
                 let output = check(num("outputPricePerMTok"), ScenarioRules.pricePerMTok) ?? catalogAPI?.outputPricePerMTok ?? 0
                 let rate = check(num("maxTokensPerSecond"), ScenarioRules.maxTokensPerSecond)
+                let batch = o.batch?.value ?? catalogAPI?.batch ?? false
                 var serves: [String] = []
                 if let explicit = o.serves {
                     var listed = Set<String>()
@@ -897,16 +941,29 @@ struct ScenarioValidator {
                             sink.error(s.path, at: s.node, value: s.node.written, "expected a workload id of this scenario\(workloadList)" + didYouMean(s.value, in: workloads.order))
                         } else if !listed.insert(s.value).inserted {
                             sink.error(s.path, at: s.node, value: s.node.written, "expected each workload once in serves")
+                        } else if batch, workloads.ids.contains(s.value), !ScenarioRules.batchMayServe(workloads.deferrals[s.value] ?? nil) {
+                            refuseBatchServes(s, workloads: workloads)
                         }
                     }
                     serves = workloads.order.filter { listed.contains($0) }
                 } else if let entry = catalogAPI {
                     serves = workloads.order.filter { workloads.models[$0].map(entry.substitutesFor.contains) ?? false }
+                        .filter { !batch || ScenarioRules.batchMayServe(workloads.deferrals[$0] ?? nil) }
                 }
-                offering = .api(APIOffering(id: id, inputPricePerMTok: input, outputPricePerMTok: output, serves: serves, maxTokensPerSecond: rate))
+                var api = APIOffering(id: id, inputPricePerMTok: input, outputPricePerMTok: output, serves: serves, maxTokensPerSecond: rate)
+                api.cachedInputPricePerMTok = validateCachedInput(o, input: input, catalog: catalogAPI)
+                api.batch = batch
+                api.committedUse = validateCommittedUse(o)
+                api.priceChange = priceChange
+                api.availableFromIndex = window.from
+                api.availableUntilIndex = window.until
+                offering = .api(api)
                 result.pairs += serves.count
                 result.servedWorkloads.formUnion(serves)
-                if serves.isEmpty { sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (it serves none)") }
+                if serves.isEmpty {
+                    sink.warning(o.path, at: o.node, "no workload can use offering `\(id)` (it serves none"
+                                 + (batch && o.serves == nil ? "; a batch API serves only workloads deferrable within the day)" : ")"))
+                }
             }
             result.list.append(offering)
         }

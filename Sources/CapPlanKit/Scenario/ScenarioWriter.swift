@@ -14,6 +14,16 @@ public enum ScenarioWriter {
         var out = ""
         func line(_ s: String) { out += s + "\n" }
         let labels = scenario.horizon
+        /// Prices that move and availability windows (11.5), written only when given.
+        func moving(_ change: PriceChange?, from: Int?, until: Int?) {
+            switch change {
+            case .declinePerYear(let r)?: line("    priceDeclinePerYear: \(number(r))")
+            case .factors(let f)?: line("    priceFactors: \(list(f))")
+            case nil: break
+            }
+            if let from { line("    availableFrom: \(quote(labels.start.advanced(by: from).description))") }
+            if let until { line("    availableUntil: \(quote(labels.start.advanced(by: until).description))") }
+        }
 
         line("name: \(quote(scenario.name))")
         line("horizon: {start: \(quote(scenario.horizon.start.description)), periods: \(scenario.horizon.periods)}")
@@ -37,6 +47,18 @@ public enum ScenarioWriter {
                 line("    latency: \(serving.latency.rawValue)")
                 line("    inputTokensPerRequest: \(number(serving.inputTokens))")
                 line("    outputTokensPerRequest: \(number(serving.outputTokens))")
+            }
+            // Issue 12's keys, each only when it differs from its default (docs/formulation.md 11.1-11.4).
+            if let profile = w.profile {
+                let entries = zip(scenario.timeSlices, profile).map { "\(quote($0.name)): \(number($1))" }
+                line("    profile: {\(entries.joined(separator: ", "))}")
+            }
+            if let d = w.deferral {
+                line(d.maxDelayHours == 24 ? "    deferrable: true" : "    deferrable: {maxDelayHours: \(number(d.maxDelayHours))}")
+            }
+            if w.interruptible { line("    interruptible: true") }
+            if let c = w.cache {
+                line("    cache: {hitRate: \(number(c.hitRate))" + (c.prefillShare != 0 ? ", prefillShare: \(number(c.prefillShare))}" : "}"))
             }
         }
         line("offerings:")
@@ -68,6 +90,7 @@ public enum ScenarioWriter {
                 if !p.acceleratorsPerReplica.isEmpty { line("    acceleratorsPerReplica: \(replicas(p.acceleratorsPerReplica, order: scenario.workloads))") }
                 if p.spareUnits != 0 { line("    spareUnits: \(p.spareUnits)") }
                 if p.failureDerating != 0 { line("    failureDerating: \(number(p.failureDerating))") }
+                moving(p.priceChange, from: nil, until: p.availableUntilIndex)
             case .rental(let r):
                 line("  - id: \(quote(r.id))")
                 line("    kind: rental")
@@ -85,6 +108,8 @@ public enum ScenarioWriter {
                 if r.spareUnits != 0 { line("    spareUnits: \(r.spareUnits)") }
                 if r.failureDerating != 0 { line("    failureDerating: \(number(r.failureDerating))") }
                 if r.clusterNetworking { line("    clusterNetworking: true") }
+                if r.availability != 1 { line("    availability: \(number(r.availability))") }
+                moving(r.priceChange, from: r.availableFromIndex, until: r.availableUntilIndex)
             case .api(let a):
                 line("  - id: \(quote(a.id))")
                 line("    kind: api")
@@ -92,6 +117,12 @@ public enum ScenarioWriter {
                 line("    outputPricePerMTok: \(number(a.outputPricePerMTok))")
                 line("    serves: [\(a.serves.map(quote).joined(separator: ", "))]")
                 if let r = a.maxTokensPerSecond { line("    maxTokensPerSecond: \(number(r))") }
+                if let c = a.cachedInputPricePerMTok { line("    cachedInputPricePerMTok: \(number(c))") }
+                if a.batch { line("    batch: true") }
+                if let c = a.committedUse {
+                    line("    committedUse: {discount: \(number(c.discount)), minSpendPerPeriod: \(number(c.minSpendPerPeriod))}")
+                }
+                moving(a.priceChange, from: a.availableFromIndex, until: a.availableUntilIndex)
             }
         }
         line("site:")
