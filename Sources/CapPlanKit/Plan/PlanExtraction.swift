@@ -18,6 +18,19 @@ enum PlanExtraction {
 
     /// The plan's decisions, keyed by ids, as the evaluator reads them.
     static func decisions(scenario: Scenario, model: CapacityModel, solution: Solution, integer: Bool) -> PlanDecisions {
+        decisions(scenario: scenario, model: model, values: ColumnValues(solution.values), integer: integer)
+    }
+
+    /// Column values laid out like `model.lp`: a solve's, or one case's slice of a two-stage
+    /// solve (docs/formulation.md section 12).
+    struct ColumnValues {
+        let values: [Double]
+        init(_ values: [Double]) { self.values = values }
+        subscript(variable: Variable) -> Double { values[variable.index] }
+    }
+
+    /// The decisions read from column values laid out like `model.lp`.
+    static func decisions(scenario: Scenario, model: CapacityModel, values solution: ColumnValues, integer: Bool) -> PlanDecisions {
         let index = model.index
         let periods = scenario.horizon.periods, slices = scenario.timeSlices.count
         var decisions = PlanDecisions()
@@ -138,7 +151,7 @@ enum PlanExtraction {
     }
 
     /// f_wpss' of a window-deferrable workload as `[period][s][s']`, zero out of reach.
-    static func flowValues(_ deferral: DeferralBlock, solution: Solution, periods: Int, slices: Int) -> [[[Double]]] {
+    static func flowValues(_ deferral: DeferralBlock, solution: ColumnValues, periods: Int, slices: Int) -> [[[Double]]] {
         (0..<periods).map { p in
             (0..<slices).map { s in
                 (0..<slices).map { t in deferral.flow(p, s, t).map { nonNegative(solution[$0]) } ?? 0 }

@@ -834,7 +834,13 @@ public struct CapacityModelBuilder {
     /// r_wps = D_wp σ_ws / (d η_s 3600), tokens/s, σ_ws the workload's share of slice s (11.1:
     /// its `profile`, else the slice's share).
     mutating func computeDemandRates() {
-        demandRate = scenario.workloads.enumerated().map { w, workload in
+        demandRate = Self.demandRates(scenario)
+    }
+
+    /// r_wps of every workload of `scenario`, `[w][p·S + s]`.
+    static func demandRates(_ scenario: Scenario) -> [[Double]] {
+        let periods = scenario.horizon.periods, slices = scenario.timeSlices.count, days = scenario.horizon.daysPerPeriod
+        return scenario.workloads.enumerated().map { w, workload in
             var rates = [Double](repeating: 0, count: periods * slices)
             for p in 0..<periods {
                 for (s, slice) in scenario.timeSlices.enumerated() {
@@ -1744,62 +1750,133 @@ extension CapacityModel {
     /// is exact either way), so re-solving this model is planning `scenario`: the breakeven
     /// searches on a model built once. The evaluator, reading `scenario`, audits each re-solve.
     func withDemand(ofWorkload w: Int, scaledBy factor: Double, scenario: Scenario) -> CapacityModel {
-        var lp = self.lp
         var rates = demandRate
         rates[w] = rates[w].map { $0 * factor }
-        let slices = scenario.timeSlices.count, periods = rates[w].count / max(1, slices)
-        if let rows = index.demandRows[w] {
+        return withDemandRates(rates, scenario: scenario)
+    }
+
+    /// The same model for `scenario`, which must be this model's scenario with other demand
+    /// D_wp (any workload, any period: a demand case of docs/formulation.md 12.1), with its API
+    /// prices still this model's: every place demand enters a coefficient is rewritten
+    /// (`withDemandRates`). Scale the API prices afterwards with `withAPIPriceScale`.
+    func withDemand(of scenario: Scenario) -> CapacityModel {
+        withDemandRates(CapacityModelBuilder.demandRates(scenario), scenario: scenario)
+    }
+
+    /// The same model with demand rates `rates` (`demandRate`'s layout) for `scenario`. Demand
+    /// enters the built model in the right-hand sides of the demand rows (`demand`,
+    /// `dailyDemand`, `deferredDemand`) and, as the serving bound M_wps, in the coefficients of
+    /// the binaries of `replicaInUse`, `poolInUse`, `platformInUse` and of κ_a in `commitOnly`
+    /// (B_ap); nowhere else but in whether the fleets n_op are declared integer (exact either
+    /// way). The rows and columns are those of this model whatever the demand (a zero M keeps
+    /// its entry), so the copy has this model's layout and index.
+    func withDemandRates(_ rates: [[Double]], scenario: Scenario) -> CapacityModel {
+        var lp = self.lp
+        let slices = scenario.timeSlices.count
+        // API prices are this model's (the scenario passed may scale them: `withAPIPriceScale`).
+        let priced = self.scenario
+        for w in rates.indices where rates[w] != demandRate[w] {
+            let periods = rates[w].count / max(1, slices)
+            if let rows = index.demandRows[w] {
+                for k in 0..<rates[w].count {
+                    lp.setBound(Constraint(index: rows.start + k), .greaterOrEqual(rates[w][k]))
+                }
+            }
+            // A deferrable workload's demand is in its dailyDemand or deferredDemand rows (11.2).
+            let deferral = index.deferrals.first { $0.workload == w }
+            if let deferral {
+                for p in 0..<periods {
+                    if let daily = deferral.dailyRows {
+                        var total = 0.0
+                        for (s, slice) in scenario.timeSlices.enumerated() { total += slice.hours * rates[w][p * slices + s] }
+                        lp.setBound(daily.constraint(p), .greaterOrEqual(total))
+                    }
+                    if let demandRows = deferral.demandRows {
+                        for s in 0..<slices { lp.setBound(demandRows.constraint(p, s), .greaterOrEqual(rates[w][p * slices + s])) }
+                    }
+                }
+            }
+            // M_wps (r_wps unless w is deferrable) is also the coefficient of the binaries in
+            // replicaInUse, poolInUse and platformInUse: entries are summed, so adding the
+            // difference rescales them. commitOnly's B_ap holds min(M_wps, λ_a): its difference too.
+            let reach = deferral?.reach ?? (0..<slices).map { [$0] }
+            func servable(_ r: [Double], _ p: Int, _ s: Int) -> Double {
+                CapacityModelBuilder.servableRate(scenario, rates: r, reach: reach, period: p, slice: s)
+            }
+            let replicas = index.replicaPairs.filter { $0.workload == w }
+            let pools = index.poolsInUse.filter { pool in index.servingPairs.contains { $0.offering == pool.offering && $0.workload == w } }
+            let commitments = index.commitments.filter { commitment in
+                index.servingPairs.contains { $0.offering == commitment.offering && $0.workload == w }
+            }
             for k in 0..<rates[w].count {
-                lp.setBound(Constraint(index: rows.start + k), .greaterOrEqual(rates[w][k]))
-            }
-        }
-        // A deferrable workload's demand is in its dailyDemand or deferredDemand rows (11.2).
-        let deferral = index.deferrals.first { $0.workload == w }
-        if let deferral {
-            for p in 0..<periods {
-                if let daily = deferral.dailyRows {
-                    var total = 0.0
-                    for (s, slice) in scenario.timeSlices.enumerated() { total += slice.hours * rates[w][p * slices + s] }
-                    lp.setBound(daily.constraint(p), .greaterOrEqual(total))
+                let p = k / slices, s = k % slices
+                let old = servable(demandRate[w], p, s), new = servable(rates[w], p, s), change = new - old
+                guard change != 0 else { continue }
+                for replica in replicas {
+                    if let rows = replica.inUseRows, let inUse = replica.inUse { lp.addTerm(rows.constraint(p, s), inUse.variable(p, s), -change) }
                 }
-                if let demandRows = deferral.demandRows {
-                    for s in 0..<slices { lp.setBound(demandRows.constraint(p, s), .greaterOrEqual(rates[w][p * slices + s])) }
+                for pool in pools {
+                    lp.addTerm(pool.rows!.constraint(p, s), pool.inUse.variable(p), -change)
                 }
-            }
-        }
-        // M_wps (r_wps unless w is deferrable) is also the coefficient of the binaries in
-        // replicaInUse, poolInUse and platformInUse: entries are summed, so adding the
-        // difference rescales them. commitOnly's B_ap holds min(M_wps, λ_a): its difference too.
-        let reach = deferral?.reach ?? (0..<slices).map { [$0] }
-        func servable(_ r: [Double], _ p: Int, _ s: Int) -> Double {
-            CapacityModelBuilder.servableRate(scenario, rates: r, reach: reach, period: p, slice: s)
-        }
-        for k in 0..<rates[w].count {
-            let p = k / slices, s = k % slices
-            let old = servable(demandRate[w], p, s), new = servable(rates[w], p, s), change = new - old
-            for replica in index.replicaPairs where replica.workload == w {
-                if let rows = replica.inUseRows, let inUse = replica.inUse { lp.addTerm(rows.constraint(p, s), inUse.variable(p, s), -change) }
-            }
-            for pool in index.poolsInUse where index.servingPairs.contains(where: { $0.offering == pool.offering && $0.workload == w }) {
-                lp.addTerm(pool.rows!.constraint(p, s), pool.inUse.variable(p), -change)
-            }
-            for platform in index.platforms {
-                if let rows = platform.inUseRows[w] { lp.addTerm(rows.constraint(p, s), platform.inUse.variable(p), -change) }
-            }
-            for commitment in index.commitments where commitment.periods.contains(p) {
-                guard case .api(let api) = scenario.offerings[commitment.offering], let contract = api.committedUse,
-                      index.servingPairs.contains(where: { $0.offering == commitment.offering && $0.workload == w }),
-                      let row = commitment.onlyRow(p) else { continue }
-                let limit = api.maxTokensPerSecond ?? .infinity
-                let price = CapacityModelBuilder.apiPricePerMTok(api, workload: scenario.workloads[w])
-                    * CapPlanKit.priceFactor(api.priceChange, period: p, horizon: scenario.horizon)
-                let seconds = scenario.horizon.daysPerPeriod * scenario.timeSlices[s].hours * 3600
-                let bound = seconds / 1e6 * price * (min(new, limit) - min(old, limit))
-                lp.addTerm(row, commitment.taken, -contract.discount * bound)
+                for platform in index.platforms {
+                    if let rows = platform.inUseRows[w] { lp.addTerm(rows.constraint(p, s), platform.inUse.variable(p), -change) }
+                }
+                for commitment in commitments where commitment.periods.contains(p) {
+                    guard case .api(let api) = priced.offerings[commitment.offering], let contract = api.committedUse,
+                          let row = commitment.onlyRow(p) else { continue }
+                    let limit = api.maxTokensPerSecond ?? .infinity
+                    let price = CapacityModelBuilder.apiPricePerMTok(api, workload: priced.workloads[w])
+                        * CapPlanKit.priceFactor(api.priceChange, period: p, horizon: priced.horizon)
+                    let seconds = priced.horizon.daysPerPeriod * priced.timeSlices[s].hours * 3600
+                    let bound = seconds / 1e6 * price * (min(new, limit) - min(old, limit))
+                    lp.addTerm(row, commitment.taken, -contract.discount * bound)
+                }
             }
         }
         return CapacityModel(
             lp: lp, index: index, demandRate: rates, discount: discount, reductions: reductions,
+            scenario: scenario.withIntegerUnits(self.scenario.policy.integerUnits))
+    }
+
+    /// The same model with every API price at `scale` times this model's (a demand case's
+    /// `apiPriceScale`, 12.1), for `scenario`, whose API prices must be this model's times
+    /// `scale`. An API price ψ_awp enters the model in the objective of y_awps and in the
+    /// coefficients of y_awps in `fiscalOpex`, `commitDiscount` and `commitMinimum` (the list
+    /// spend), and in B_ap, the coefficient of κ_a in `commitOnly`; all of them are multiplied
+    /// (entries are summed, so adding (scale − 1) times each entry scales the coefficient).
+    /// Which options the build left out as dearer per token depends on the prices: a model
+    /// whose copies scale API prices must be built without reductions (`TwoStagePlanner`).
+    func withAPIPriceScale(_ scale: Double, scenario: Scenario) -> CapacityModel {
+        var lp = self.lp
+        if scale != 1 {
+            var apiColumns = Set<Int>()
+            for pair in index.servingPairs where pair.throughput == nil {
+                for k in 0..<(scenario.horizon.periods * scenario.timeSlices.count) {
+                    let column = pair.columns.start + k
+                    apiColumns.insert(column)
+                    lp.setObjective(Variable(index: column), lp.objectiveCoefficient(of: Variable(index: column)) * scale)
+                }
+            }
+            var spendRows = Set(index.fiscalOpexRows.map(\.row.index))
+            var onlyRows = Set<Int>()
+            let taken = Set(index.commitments.map(\.taken.index))
+            for commitment in index.commitments {
+                for p in commitment.periods {
+                    if let row = commitment.discountRow(p) { spendRows.insert(row.index) }
+                    if let row = commitment.minimumRow(p) { spendRows.insert(row.index) }
+                    if let row = commitment.onlyRow(p) { onlyRows.insert(row.index) }
+                }
+            }
+            let rows = lp.entryRows, columns = lp.entryColumns, values = lp.entryValues
+            for k in values.indices {
+                let row = Int(rows[k]), column = Int(columns[k])
+                if (apiColumns.contains(column) && spendRows.contains(row)) || (taken.contains(column) && onlyRows.contains(row)) {
+                    lp.addTerm(Constraint(index: row), Variable(index: column), (scale - 1) * values[k])
+                }
+            }
+        }
+        return CapacityModel(
+            lp: lp, index: index, demandRate: demandRate, discount: discount, reductions: reductions,
             scenario: scenario.withIntegerUnits(self.scenario.policy.integerUnits))
     }
 }

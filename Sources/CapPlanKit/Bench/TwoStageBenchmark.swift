@@ -1,0 +1,42 @@
+import Foundation
+import LinearProgramming
+
+/// Time of a two-stage plan's extensive form against the number of cases (docs/benchmarks.md,
+/// "Two-stage plans"): build (the scenario's model, one copy per case, assembly) and one solve,
+/// without the audit and the extra solves (WS, EV) that `TwoStagePlanner.plan` adds.
+public enum TwoStageBenchmark {
+    public struct Row: Codable, Sendable {
+        public var cases: Int
+        public var mode: String
+        public var rows: Int
+        public var columns: Int
+        public var nonzeros: Int
+        public var integerColumns: Int
+        public var buildSeconds: Double
+        public var solveSeconds: Double
+        public var termination: String
+        public var objective: Double?
+        public var mipGap: Double?
+    }
+
+    /// `scenario` with `cases` sampled cases (`DemandCase.sampled`), its extensive form built
+    /// and solved within `timeLimit` seconds, LP relaxation or whole units.
+    public static func run(_ scenario: Scenario, cases: Int, seed: UInt64, growthSpread: Double, relax: Bool, timeLimit: Double) throws -> Row {
+        var scenario = scenario
+        scenario.demandCases = DemandCase.sampled(from: scenario, count: cases, seed: seed, growthSpread: growthSpread)
+        let integer = scenario.policy.integerUnits && !relax
+        let buildClock = Stopwatch()
+        let model = TwoStagePlanner.extensiveForm(scenario, integer: integer, names: false, risk: scenario.risk)
+        let build = buildClock.seconds
+        var options = PlanOptions()
+        options.relax = relax
+        options.timeLimit = timeLimit
+        let solveClock = Stopwatch()
+        let solution = try TwoStagePlanner.solve(model.lp, options: options, main: false)
+        return Row(
+            cases: cases, mode: relax ? "relax" : "whole units", rows: model.lp.constraintCount, columns: model.lp.variableCount,
+            nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount, buildSeconds: build,
+            solveSeconds: solveClock.seconds, termination: solution.termination.rawValue, objective: solution.objectiveValue,
+            mipGap: solution.isMIP ? solution.relativeGap : nil)
+    }
+}

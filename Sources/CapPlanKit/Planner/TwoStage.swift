@@ -1,0 +1,493 @@
+import Foundation
+import LinearProgramming
+
+// Two-stage plans over demand cases (docs/formulation.md section 12): the extensive form built
+// by composition from the scenario's own model, solved once; each case's decisions read back
+// with PlanExtraction and audited by the evaluator on the case's scenario; then the figures of
+// 12.3 (RP, CVaR, WS, EV/EEV, VSS, EVPI, regret).
+
+/// Why a two-stage plan could not be made.
+public enum TwoStageError: Error, CustomStringConvertible, Sendable {
+    /// The scenario has no `demandCases`: plan it with `Planner.plan`.
+    case noDemandCases
+
+    public var description: String {
+        switch self {
+        case .noDemandCases: return "the scenario has no demand cases: a two-stage plan needs `demandCases` (docs/formulation.md section 12)"
+        }
+    }
+}
+
+/// The result of a two-stage plan (docs/formulation.md 12.3). Money is discounted USD, as the
+/// plan's `discountedCost`. Deterministic: the same scenario and options give the same value
+/// (and the same JSON with sorted keys) on every run, timings aside (none are stored).
+public struct TwoStageResult: Codable, Hashable, Sendable {
+    /// The extensive form's status; the figures below are nil unless `optimal` or `feasible`.
+    public var status: PlanStatus
+    /// GLPK's termination of the extensive form (`TerminationReason` raw value).
+    public var termination: String
+    /// Size of the extensive form (matrix entries as added: a few coordinates repeat).
+    public var rows: Int
+    public var columns: Int
+    public var nonzeros: Int
+    public var integerColumns: Int
+    /// Relative gap of the extensive form's branch-and-cut; nil for an LP.
+    public var mipGap: Double?
+    /// Whether units were continuous (`--relax` or `integerUnits: false`).
+    public var relaxed: Bool
+    /// λ and α of the objective (12.2).
+    public var cvarWeight: Double
+    public var cvarLevel: Double
+    /// The solver's objective: Σ_c π_c cost_c + λ (η + 1/(1 − α) Σ_c π_c ξ_c).
+    public var objective: Double?
+    /// Per case, in the scenario's order.
+    public var cases: [Case]
+    /// RP: Σ_c π_c cost_c of the plan, from the evaluator's costs.
+    public var expectedCost: Double?
+    /// CVaR_α of the plan's cost, from the evaluator's costs (whatever λ).
+    public var cvar: Double?
+    /// WS: Σ_c π_c z*_c; nil when some case has no perfect-foresight optimum.
+    public var waitAndSee: Double?
+    /// The plan for the mean demand (EV) and its cost in the cases (EEV).
+    public var expectedValuePlan: ExpectedValuePlan?
+    /// VSS = EEV − RP and EVPI = RP − WS, for the risk-neutral objective (λ = 0): with λ > 0
+    /// RP here is that of a second, risk-neutral solve (`riskNeutralExpectedCost`).
+    public var valueOfStochasticSolution: Double?
+    public var expectedValueOfPerfectInformation: Double?
+    /// The RP VSS and EVPI are computed from: `expectedCost` when λ = 0, else the risk-neutral
+    /// plan's (one more solve).
+    public var riskNeutralExpectedCost: Double?
+    /// What VSS and EVPI refer to: "risk-neutral plan (λ = 0)" when λ > 0, "this plan" otherwise.
+    public var valuesFor: String
+    /// Notes: a figure not computed and why, a solve stopped at a limit.
+    public var notes: [String]
+
+    public struct Case: Codable, Hashable, Sendable {
+        public var name: String
+        public var probability: Double
+        public var apiPriceScale: Double
+        /// The first stage (shared by every case) and this case's second stage.
+        public var decisions: PlanDecisions
+        /// The evaluator's audit of `decisions` on the case's scenario (`Scenario.withDemandCase`).
+        public var evaluation: PlanEvaluation
+        /// cost_c: the evaluator's discounted cost.
+        public var discountedCost: Double
+        /// z*_c: the optimum of the case alone (perfect foresight); nil if none was found.
+        public var perfectForesightCost: Double?
+        /// cost_c − z*_c.
+        public var regret: Double?
+        /// cost_c(EV): the EV plan's first stage fixed, this case's second stage re-optimized;
+        /// nil when the EV fleet cannot serve the case (or the solve found no plan).
+        public var expectedValuePlanCost: Double?
+    }
+
+    public struct ExpectedValuePlan: Codable, Hashable, Sendable {
+        /// The EV plan's optimum on the mean demand (and mean API price scale).
+        public var discountedCost: Double?
+        /// Its first stage (arrivals, reserved units, contract starts, commitments).
+        public var decisions: PlanDecisions?
+        /// EEV = Σ_c π_c cost_c(EV); nil when some case is infeasible with the EV fleet (+∞).
+        public var expectedCost: Double?
+        /// Cases the EV fleet cannot serve.
+        public var infeasibleCases: [String]
+    }
+}
+
+/// The extensive form of 12.2 and where each case's copy sits in it.
+public struct TwoStageModel: Sendable {
+    public var lp: LinearModel
+    /// Each case's model (sections 1–11 with the case's demand and API prices), its LP dropped
+    /// once assembled: the index and demand rates say where its columns are.
+    public var caseModels: [CapacityModel]
+    /// `columnMap[c][j]`: the column of the extensive form holding column j of case c's model.
+    public var columnMap: [[Int]]
+    /// η and ξ_c when λ > 0.
+    public var cvarThreshold: Variable?
+    public var cvarExcess: [Variable]
+    /// Columns of the first stage in a case's model: b, n, m of reserved rentals, v, κ.
+    public var firstStageColumns: Set<Int>
+}
+
+/// Two-stage plans (docs/formulation.md section 12).
+public enum TwoStagePlanner {
+    /// Plans `scenario` over its demand cases: builds the extensive form once, solves it with
+    /// whole units as the scenario says (`options.relax` for continuous units, within
+    /// `options.timeLimit` and `options.mipGap`), audits each case with the evaluator
+    /// (throws `PlanAuditFailure` when the probability-weighted evaluated cost disagrees with
+    /// the objective less the CVaR term, or a case's decisions violate a row), then solves each
+    /// case alone (WS, regret), the mean-demand plan and its first stage in each case (EEV),
+    /// and with λ > 0 the risk-neutral plan once more (VSS, EVPI). Each of these solves has
+    /// the same time limit. Throws `TwoStageError.noDemandCases` without cases.
+    public static func plan(_ scenario: Scenario, options: PlanOptions = PlanOptions()) throws -> TwoStageResult {
+        guard !scenario.demandCases.isEmpty else { throw TwoStageError.noDemandCases }
+        let integer = scenario.policy.integerUnits && !options.relax
+        let risk = scenario.risk
+        let model = extensiveForm(scenario, integer: integer, names: options.output != nil, risk: risk)
+        let solution = try solve(model.lp, options: options, main: true)
+        var result = TwoStageResult(
+            status: Planner.status(of: solution), termination: solution.termination.rawValue, rows: model.lp.constraintCount,
+            columns: model.lp.variableCount, nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount,
+            mipGap: solution.isMIP ? solution.relativeGap.map { max(0, $0) } : nil, relaxed: !integer,
+            cvarWeight: risk.cvarWeight, cvarLevel: risk.cvarLevel, objective: nil, cases: [], expectedCost: nil, cvar: nil,
+            waitAndSee: nil, expectedValuePlan: nil, valueOfStochasticSolution: nil, expectedValueOfPerfectInformation: nil,
+            riskNeutralExpectedCost: nil, valuesFor: risk.cvarWeight > 0 ? "risk-neutral plan (λ = 0)" : "this plan", notes: [])
+        guard result.status == .optimal || result.status == .feasible, let objective = solution.objectiveValue else {
+            result.notes.append("the extensive form has no plan (\(solution.termination.rawValue))")
+            return result
+        }
+        if result.status == .feasible {
+            result.notes.append("the extensive form stopped at a limit (\(solution.termination.rawValue)), gap \(Planner.gapText(solution.relativeGap))")
+        }
+        result.objective = objective
+        let cases = scenario.demandCases
+        // Each case read back and audited on its own scenario.
+        var costs: [Double] = []
+        for (c, demandCase) in cases.enumerated() {
+            let caseModel = model.caseModels[c]
+            let values = model.columnMap[c].map { solution.values[$0] }
+            let decisions = PlanExtraction.decisions(
+                scenario: caseModel.scenario, model: caseModel, values: .init(values), integer: integer)
+            let caseScenario = scenario.withDemandCase(demandCase).withIntegerUnits(integer)
+            let evaluation = PlanEvaluator(scenario: caseScenario, tolerance: options.auditTolerance).evaluate(decisions)
+            let violations = Planner.auditedViolations(evaluation.violations, model: caseModel, tolerance: options.auditTolerance)
+            if !violations.isEmpty {
+                throw PlanAuditFailure(objective: objective, evaluatorCost: evaluation.discountedCost,
+                                       violations: violations.map { "case \(demandCase.name): \($0.description)" })
+            }
+            costs.append(evaluation.discountedCost)
+            result.cases.append(.init(
+                name: demandCase.name, probability: demandCase.probability, apiPriceScale: demandCase.apiPriceScale,
+                decisions: decisions, evaluation: evaluation, discountedCost: evaluation.discountedCost,
+                perfectForesightCost: nil, regret: nil, expectedValuePlanCost: nil))
+        }
+        let expected = zip(cases, costs).reduce(0.0) { $0 + $1.0.probability * $1.1 }
+        // Audit: Σ π_c cost_c against the objective less the CVaR term (12.3).
+        var cvarTerm = 0.0
+        if let eta = model.cvarThreshold {
+            cvarTerm = solution[eta]
+            for (c, xi) in model.cvarExcess.enumerated() { cvarTerm += cases[c].probability * solution[xi] / (1 - risk.cvarLevel) }
+        }
+        let solverExpected = objective - risk.cvarWeight * cvarTerm
+        if abs(expected - solverExpected) > options.auditTolerance * max(1, abs(objective)) {
+            throw PlanAuditFailure(objective: solverExpected, evaluatorCost: expected, violations: [])
+        }
+        result.expectedCost = expected
+        result.cvar = conditionalValueAtRisk(costs: costs, probabilities: cases.map(\.probability), level: risk.cvarLevel)
+
+        // WS: each case alone.
+        var quiet = options
+        quiet.output = nil
+        quiet.progress = nil
+        quiet.phase = nil
+        var waitAndSee: Double? = 0
+        let caseScenarios = cases.map { scenario.withDemandCase($0) }
+        for c in cases.indices {
+            let alone = CapacityModelBuilder.buildModel(caseScenarios[c], options: CapacityModelOptions(names: false, integerUnits: integer))
+            let optimum = try solve(alone.lp, options: quiet, main: false)
+            if optimum.hasPrimalPoint, let z = optimum.objectiveValue {
+                result.cases[c].perfectForesightCost = z
+                result.cases[c].regret = costs[c] - z
+                waitAndSee = waitAndSee.map { $0 + cases[c].probability * z }
+                if optimum.termination != .optimal { result.notes.append("case \(cases[c].name) alone stopped at a limit (\(optimum.termination.rawValue)): z* is an upper bound") }
+            } else {
+                waitAndSee = nil
+                result.notes.append("case \(cases[c].name) alone: no plan (\(optimum.termination.rawValue)); WS and EVPI not computed")
+            }
+        }
+        result.waitAndSee = waitAndSee
+
+        // EV: the mean demand's plan, its first stage fixed in each case (EEV).
+        result.expectedValuePlan = try expectedValuePlan(scenario, model: model, integer: integer, options: quiet, result: &result)
+
+        // VSS and EVPI for the risk-neutral objective.
+        var riskNeutral: Double? = expected
+        if risk.cvarWeight > 0 {
+            var neutralScenario = scenario
+            neutralScenario.risk.cvarWeight = 0
+            let neutral = extensiveForm(neutralScenario, integer: integer, names: false, risk: neutralScenario.risk)
+            let neutralSolution = try solve(neutral.lp, options: quiet, main: false)
+            riskNeutral = neutralSolution.hasPrimalPoint ? neutralSolution.objectiveValue : nil
+            if riskNeutral == nil { result.notes.append("the risk-neutral plan: no plan (\(neutralSolution.termination.rawValue)); VSS and EVPI not computed") }
+        }
+        result.riskNeutralExpectedCost = riskNeutral
+        if let riskNeutral {
+            result.valueOfStochasticSolution = result.expectedValuePlan?.expectedCost.map { $0 - riskNeutral }
+            result.expectedValueOfPerfectInformation = result.waitAndSee.map { riskNeutral - $0 }
+        }
+        return result
+    }
+
+    /// CVaR_α of a discrete cost distribution (12.2): the mean of the worst (1 − α) share,
+    /// the case on the boundary counted for the part of its probability inside the tail (the
+    /// atom split). α = 0 gives the mean.
+    public static func conditionalValueAtRisk(costs: [Double], probabilities: [Double], level alpha: Double) -> Double {
+        let tail = 1 - alpha
+        // Worst first; equal costs in case order (the value does not depend on it).
+        let order = costs.indices.sorted { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
+        var left = tail, total = 0.0
+        for k in order where left > 0 {
+            let taken = min(probabilities[k], left)
+            total += taken * costs[k]
+            left -= taken
+        }
+        return total / tail
+    }
+
+    /// Columns of the first stage in a model of sections 1–11: arrivals b, units in service n,
+    /// reserved units m and contract starts v (`fleetColumns`) and the commitments κ (12.2).
+    public static func firstStageColumns(_ index: CapacityModelIndex) -> Set<Int> {
+        index.fleetColumns.union(index.commitments.map(\.taken.index))
+    }
+
+    /// The columns that fix a first stage (the rest of it follows by equality rows): b, m of
+    /// a reserved rental without contract starts, v, κ. n_op follows from the fleet rows and a
+    /// contract's m_op from its contract rows.
+    static func firstStageDecisions(_ index: CapacityModelIndex) -> [Int] {
+        var columns: [Int] = []
+        for arrivals in index.arrivals {
+            for q in 0..<index.periods { if let b = arrivals.variable(q) { columns.append(b.index) } }
+        }
+        for (k, units) in index.reservedUnits.enumerated() {
+            if let starts = index.contractStarts[k] {
+                columns.append(contentsOf: (0..<index.periods).map { starts.start + $0 })
+            } else if let units {
+                columns.append(contentsOf: (0..<index.periods).map { units.start + $0 })
+            }
+        }
+        columns.append(contentsOf: index.commitments.map(\.taken.index))
+        return columns
+    }
+
+    /// The scenario's model for the shape of every case: the demand of each workload and
+    /// period the largest over the cases, so that the one structural choice demand makes (n_op
+    /// declared integer unless the fleet could reach `wholeFleetUnits`, exact either way) is
+    /// that of the largest case. Reductions (options dearer per token left out) depend on
+    /// prices: built only when no case scales the API prices.
+    static func shapeModel(_ scenario: Scenario, integer: Bool, names: Bool) -> CapacityModel {
+        var shape = scenario.withDemandCase(DemandCase(name: "shape", probability: 1, demand: [:]))
+        for w in shape.workloads.indices {
+            let id = shape.workloads[w].id
+            for p in shape.workloads[w].demand.indices {
+                let largest = scenario.demandCases.compactMap { $0.demand[id]?[p] }.max() ?? shape.workloads[w].demand[p]
+                shape.workloads[w].demand[p] = largest
+            }
+        }
+        let reductions = scenario.demandCases.allSatisfy { $0.apiPriceScale == 1 }
+        return CapacityModelBuilder.buildModel(shape, options: CapacityModelOptions(names: names, integerUnits: integer, reductions: reductions))
+    }
+
+    /// Case `demandCase`'s model: the shape model with the case's demand, then its API prices.
+    static func caseModel(_ shape: CapacityModel, scenario: Scenario, demandCase: DemandCase) -> CapacityModel {
+        let caseScenario = scenario.withDemandCase(demandCase)
+        let unscaled = DemandCase(name: demandCase.name, probability: 1, demand: demandCase.demand)
+        return shape.withDemand(of: scenario.withDemandCase(unscaled))
+            .withAPIPriceScale(demandCase.apiPriceScale, scenario: caseScenario)
+    }
+
+    /// The extensive form of 12.2, by composition: one copy of the scenario's model per case
+    /// (its demand and API prices), the first-stage columns once with objective Σ_c π_c times
+    /// the case's coefficient, the second-stage columns per case at π_c times theirs; a row
+    /// touching only first-stage columns once (fleet, contract, powerCap, capitalBudget,
+    /// fiscalCapex: no demand, no API price in them, so the same in every case), every other
+    /// row once per case over the case's columns. With λ > 0: η free (objective λ), ξ_c ≥ 0
+    /// (λ π_c / (1 − α)) and `cvarExcess[c]`: ξ_c + η − cost_c ≥ 0. Second-stage columns and
+    /// per-case rows are named `name@case` when `names` is set.
+    public static func extensiveForm(_ scenario: Scenario, integer: Bool, names: Bool, risk: RiskPolicy) -> TwoStageModel {
+        let cases = scenario.demandCases
+        let shape = shapeModel(scenario, integer: integer, names: names)
+        let first = firstStageColumns(shape.index)
+        let base = shape.lp
+        let columnCount = base.variableCount, rowCount = base.constraintCount
+        // Rows whose every entry is a first-stage column (an empty row is per case: it can only
+        // be a demand row without options, whose right-hand side is the case's).
+        var secondStageRow = [Bool](repeating: false, count: rowCount)
+        var hasEntry = [Bool](repeating: false, count: rowCount)
+        for k in 0..<base.entryCount {
+            let row = Int(base.entryRows[k])
+            hasEntry[row] = true
+            if !first.contains(Int(base.entryColumns[k])) { secondStageRow[row] = true }
+        }
+        for row in 0..<rowCount where !hasEntry[row] { secondStageRow[row] = true }
+
+        var lp = LinearModel(name: base.name, direction: .minimize)
+        let secondColumns = columnCount - first.count
+        let secondRows = secondStageRow.filter { $0 }.count
+        lp.reserveCapacity(
+            variables: first.count + cases.count * (secondColumns + 1) + 1, constraints: (rowCount - secondRows) + cases.count * (secondRows + 1),
+            entries: base.entryCount * cases.count + cases.count * (columnCount + 2))
+        func suffix(_ name: String, _ c: Int) -> String { names ? "\(name)@\(cases[c].name)" : "" }
+        func bound(_ lower: Double?, _ upper: Double?) -> ConstraintBound {
+            switch (lower, upper) {
+            case let (l?, u?): return l == u ? .equal(l) : .range(l, u)
+            case let (l?, nil): return .greaterOrEqual(l)
+            case let (nil, u?): return .lessOrEqual(u)
+            case (nil, nil): return .greaterOrEqual(-Double.greatestFiniteMagnitude)
+            }
+        }
+        // First-stage columns, in the model's order; their objective is summed over the cases.
+        var firstColumn = [Int](repeating: -1, count: columnCount)
+        for j in 0..<columnCount where first.contains(j) {
+            let v = Variable(index: j), (lower, upper) = base.bounds(of: v)
+            firstColumn[j] = lp.addVariable(name: base.name(of: v), lowerBound: lower, upperBound: upper, kind: base.kind(of: v), objective: 0).index
+        }
+        var firstRow = [Int](repeating: -1, count: rowCount)
+        for i in 0..<rowCount where !secondStageRow[i] {
+            let (lower, upper) = base.bounds(of: Constraint(index: i))
+            firstRow[i] = lp.addConstraint(name: base.name(of: Constraint(index: i)), variables: [], coefficients: [], bound(lower, upper)).index
+        }
+        var caseModels: [CapacityModel] = []
+        var columnMap: [[Int]] = []
+        var costTerms: [[(Int, Double)]] = []
+        var constants: [Double] = []
+        for (c, demandCase) in cases.enumerated() {
+            var caseModel = caseModel(shape, scenario: scenario, demandCase: demandCase)
+            let copy = caseModel.lp
+            var map = firstColumn
+            var terms: [(Int, Double)] = []
+            for j in 0..<columnCount {
+                let v = Variable(index: j), coefficient = copy.objectiveCoefficient(of: v)
+                if first.contains(j) {
+                    lp.addToObjective(Variable(index: map[j]), demandCase.probability * coefficient)
+                } else {
+                    let (lower, upper) = copy.bounds(of: v)
+                    map[j] = lp.addVariable(
+                        name: suffix(copy.name(of: v), c), lowerBound: lower, upperBound: upper, kind: copy.kind(of: v),
+                        objective: demandCase.probability * coefficient).index
+                }
+                if coefficient != 0 { terms.append((map[j], coefficient)) }
+            }
+            var rowMap = firstRow
+            for i in 0..<rowCount where secondStageRow[i] {
+                let (lower, upper) = copy.bounds(of: Constraint(index: i))
+                rowMap[i] = lp.addConstraint(name: suffix(copy.name(of: Constraint(index: i)), c), variables: [], coefficients: [], bound(lower, upper)).index
+            }
+            for k in 0..<copy.entryCount {
+                let row = Int(copy.entryRows[k])
+                // First-stage rows come from the first case (the same in every case).
+                guard secondStageRow[row] || c == 0 else { continue }
+                lp.addTerm(Constraint(index: rowMap[row]), Variable(index: map[Int(copy.entryColumns[k])]), copy.entryValues[k])
+            }
+            lp.objectiveConstant += demandCase.probability * copy.objectiveConstant
+            constants.append(copy.objectiveConstant)
+            costTerms.append(terms)
+            columnMap.append(map)
+            // The case's LP is in the extensive form now; its index and rates stay for reading back.
+            caseModel.lp = LinearModel()
+            caseModels.append(caseModel)
+        }
+        var threshold: Variable?
+        var excess: [Variable] = []
+        if risk.cvarWeight > 0 {
+            let lambda = risk.cvarWeight, tail = 1 - risk.cvarLevel
+            let eta = lp.addVariable(name: names ? "cvarThreshold" : "", lowerBound: nil, upperBound: nil, objective: lambda)
+            threshold = eta
+            for (c, demandCase) in cases.enumerated() {
+                let xi = lp.addVariable(name: names ? "cvarExcess@\(demandCase.name)" : "", lowerBound: 0, objective: lambda * demandCase.probability / tail)
+                excess.append(xi)
+                // ξ_c + η − cost_c ≥ constant_c (cost_c = Σ_j coefficient_j x_j + constant_c).
+                lp.addConstraint(
+                    name: names ? "cvarExcess[\(demandCase.name)]" : "",
+                    terms: [(xi, 1), (eta, 1)] + costTerms[c].map { (Variable(index: $0.0), -$0.1) }, .greaterOrEqual(constants[c]))
+            }
+        }
+        return TwoStageModel(lp: lp, caseModels: caseModels, columnMap: columnMap, cvarThreshold: threshold, cvarExcess: excess, firstStageColumns: first)
+    }
+
+    /// The EV plan and EEV (12.3): the scenario at the mean demand and mean API price scale
+    /// solved alone, then in each case its first stage fixed and the second stage re-solved.
+    static func expectedValuePlan(
+        _ scenario: Scenario, model: TwoStageModel, integer: Bool, options: PlanOptions, result: inout TwoStageResult
+    ) throws -> TwoStageResult.ExpectedValuePlan {
+        let cases = scenario.demandCases
+        var mean: [String: [Double]] = [:]
+        for workload in scenario.workloads {
+            mean[workload.id] = workload.demand.indices.map { p in
+                cases.reduce(0.0) { $0 + $1.probability * ($1.demand[workload.id]?[p] ?? workload.demand[p]) }
+            }
+        }
+        let meanCase = DemandCase(name: "mean", probability: 1, demand: mean, apiPriceScale: cases.reduce(0.0) { $0 + $1.probability * $1.apiPriceScale })
+        let meanScenario = scenario.withDemandCase(meanCase)
+        let evModel = CapacityModelBuilder.buildModel(meanScenario, options: CapacityModelOptions(names: false, integerUnits: integer))
+        let ev = try solve(evModel.lp, options: options, main: false)
+        guard ev.hasPrimalPoint, let evCost = ev.objectiveValue else {
+            result.notes.append("the plan for the mean demand: no plan (\(ev.termination.rawValue)); EEV and VSS not computed")
+            return .init(discountedCost: nil, decisions: nil, expectedCost: nil, infeasibleCases: [])
+        }
+        var firstStage = PlanExtraction.decisions(scenario: meanScenario, model: evModel, solution: ev, integer: integer)
+        firstStage.onDemandUnits = [:]
+        firstStage.served = [:]
+        firstStage.unserved = [:]
+        firstStage.training = [:]
+        firstStage.deferred = [:]
+        // Fixed by id in each case's own model (the EV model's layout may differ: reductions).
+        var eev: Double? = 0
+        var infeasible: [String] = []
+        for (c, demandCase) in cases.enumerated() {
+            let caseScenario = scenario.withDemandCase(demandCase)
+            var caseModel = CapacityModelBuilder.buildModel(caseScenario, options: CapacityModelOptions(names: false, integerUnits: integer))
+            fix(&caseModel, to: firstStage, scenario: caseScenario)
+            let solution = try solve(caseModel.lp, options: options, main: false)
+            if solution.hasPrimalPoint, let cost = solution.objectiveValue {
+                result.cases[c].expectedValuePlanCost = cost
+                eev = eev.map { $0 + demandCase.probability * cost }
+            } else {
+                eev = nil
+                infeasible.append(demandCase.name)
+            }
+        }
+        if !infeasible.isEmpty {
+            result.notes.append("the mean-demand plan's first stage cannot serve case \(infeasible.joined(separator: ", ")): EEV is +∞, VSS not computed")
+        }
+        return .init(discountedCost: evCost, decisions: firstStage, expectedCost: eev, infeasibleCases: infeasible)
+    }
+
+    /// Fixes a model's first-stage decisions (b, m without contract starts, v, κ) at `decisions`'
+    /// values: arrivals and reserved units by offering id, contract starts from the reserved
+    /// units (the contract rows' recurrence), κ from `apiCommitments`.
+    static func fix(_ model: inout CapacityModel, to decisions: PlanDecisions, scenario: Scenario) {
+        let index = model.index, periods = index.periods
+        for (k, purchase) in scenario.purchases.enumerated() {
+            let values = decisions.arrivals[purchase.id] ?? []
+            for q in 0..<periods {
+                guard let b = index.arrivals[k].variable(q) else { continue }
+                let value = q < values.count ? values[q] : 0
+                model.lp.setBounds(b, lower: value, upper: value)
+            }
+        }
+        for (k, rental) in scenario.rentals.enumerated() {
+            guard let units = index.reservedUnits[k] else { continue }
+            let values = decisions.reservedUnits[rental.id] ?? []
+            func value(_ p: Int) -> Double { p >= 0 && p < values.count ? values[p] : 0 }
+            if let starts = index.contractStarts[k] {
+                // v_p = m_p − Σ_{q = p − T + 1}^{p − 1} v_q (8.1), from the first period on.
+                var v = [Double](repeating: 0, count: periods)
+                for p in 0..<periods {
+                    var running = 0.0
+                    for q in max(0, p - rental.termPeriods + 1)..<p { running += v[q] }
+                    v[p] = max(0, value(p) - running)
+                    model.lp.setBounds(starts.variable(p), lower: v[p], upper: v[p])
+                }
+            } else {
+                for p in 0..<periods { model.lp.setBounds(units.variable(p), lower: value(p), upper: value(p)) }
+            }
+        }
+        let taken = Set(decisions.apiCommitments)
+        for commitment in index.commitments {
+            let value: Double = taken.contains(scenario.offerings[commitment.offering].id) ? 1 : 0
+            model.lp.setBounds(commitment.taken, lower: value, upper: value)
+        }
+    }
+
+    /// One solve of the extensive form or of a case: branch-and-cut (or the simplex with
+    /// continuous units) within `options.timeLimit` and `options.mipGap`. The planner's
+    /// heuristics and its Benders decomposition read a model of sections 1–11 through its
+    /// index: they do not apply to the extensive form (docs/formulation.md 12.4).
+    static func solve(_ lp: LinearModel, options: PlanOptions, main: Bool) throws -> Solution {
+        var solveOptions = options.solveOptions(timeLimit: options.mainTimeLimit, mipGap: options.mipGap)
+        if main {
+            solveOptions.output = options.output
+            solveOptions.mip.progress = options.progress
+        }
+        return try GLPKSolver.solve(lp, options: solveOptions)
+    }
+}
