@@ -17,6 +17,8 @@ public enum ScenarioEdit {
         case offering(Int, String, workload: String?)
         /// Platform cost index and field (`adoptionCost`, `yearlyCost`).
         case platform(Int, String)
+        /// `risk.cvarWeight` or `risk.cvarLevel` of a scenario with demand cases.
+        case risk(String)
     }
 
     static let purchaseFields = ["unitPrice", "lifetimePeriods", "powerKW", "opexPerUnitPeriod", "leadTimePeriods",
@@ -73,6 +75,11 @@ public enum ScenarioEdit {
         for (k, platform) in scenario.platforms.enumerated() {
             for field in ["adoptionCost", "yearlyCost"] { list.append(("platforms.\(platform.id).\(field)", .platform(k, field))) }
         }
+        // Issue 16 (docs/formulation.md 12.2): the risk policy of a two-stage plan. The cases'
+        // probabilities are not settable one by one: they must sum to 1.
+        if !scenario.demandCases.isEmpty {
+            for field in ["cvarWeight", "cvarLevel"] { list.append(("risk." + field, .risk(field))) }
+        }
         return list
     }
 
@@ -92,7 +99,7 @@ public enum ScenarioEdit {
         if let suggestion = nearest(path, in: all.map(\.path)) { message += "; did you mean '\(suggestion)'?" }
         message += " (settable paths: discountRate, workloads.ID.{outputShare,demandScale,cache.hitRate,cache.prefillShare}, offerings.ID.FIELD, "
             + "site.{electricityPricePerKWh,pue,powerCapKW}, budget.capexPerPeriod, policy.{utilizationCap,unservedPenaltyPerMTok}, "
-            + "platforms.ID.{adoptionCost,yearlyCost})"
+            + "platforms.ID.{adoptionCost,yearlyCost}, risk.{cvarWeight,cvarLevel} with demandCases)"
         throw InsightsError(message)
     }
 
@@ -140,7 +147,9 @@ public enum ScenarioEdit {
             case "outputShare": copy.workloads[w].outputShare = try checked(ScenarioRules.outputShare)
             case "cache.hitRate": copy.workloads[w].cache!.hitRate = try checked(ScenarioRules.cacheHitRate)
             case "cache.prefillShare": copy.workloads[w].cache!.prefillShare = try checked(ScenarioRules.prefillShare)
-            default: copy.workloads[w].demand = try scaled(scenario.workloads[w].demand, ScenarioRules.tokens)
+            default:
+                copy.workloads[w].demand = try scaled(scenario.workloads[w].demand, ScenarioRules.tokens)
+                try scaleCases(&copy, workload: scenario.workloads[w].id, by: value, path: path)
             }
         case .offering(let k, let field, let throughputWorkload):
             switch scenario.offerings[k] {
@@ -197,6 +206,12 @@ public enum ScenarioEdit {
                 }
                 copy.offerings[k] = .api(o)
             }
+        case .risk(let field):
+            if field == "cvarWeight" {
+                copy.risk.cvarWeight = try checked(ScenarioRules.cvarWeight)
+            } else {
+                copy.risk.cvarLevel = try checked(ScenarioRules.cvarLevel)
+            }
         case .platform(let k, let field):
             if field == "adoptionCost" {
                 copy.platforms[k].adoptionCost = try checked(ScenarioRules.platformCost)
@@ -208,6 +223,35 @@ public enum ScenarioEdit {
         // fits): find them again so an edited scenario never keeps a stale pool.
         if !copy.jobs.isEmpty { TrainingDerivation.derive(&copy) }
         return copy
+    }
+
+    /// `workloads.ID.demandScale` scales the workload's demand in every demand case too, so that a
+    /// sweep or `evaluate --set` of it moves the cases with the scenario (docs/sweep.md): a case's
+    /// per-period list is scaled, a case's factor stays (it applies to the scaled demand), and
+    /// the cases are resolved again (`DemandCasesSource.cases(for:)`). Cases without a source
+    /// (built in code) are scaled directly.
+    static func scaleCases(_ scenario: inout Scenario, workload id: String, by factor: Double, path: String) throws {
+        guard !scenario.demandCases.isEmpty else { return }
+        switch scenario.demandCasesSource {
+        case .listed(var inputs)?:
+            for c in inputs.indices {
+                guard case .tokensPerPeriod(let values)? = inputs[c].workloads[id] else { continue }
+                inputs[c].workloads[id] = .tokensPerPeriod(values.map { $0 * factor })
+            }
+            scenario.demandCasesSource = .listed(inputs)
+            scenario.demandCases = scenario.demandCasesSource!.cases(for: scenario)
+        case .sampled?:
+            scenario.demandCases = scenario.demandCasesSource!.cases(for: scenario)
+        case nil:
+            for c in scenario.demandCases.indices {
+                scenario.demandCases[c].demand[id] = scenario.demandCases[c].demand[id].map { $0.map { $0 * factor } }
+            }
+        }
+        for c in scenario.demandCases {
+            if let bad = c.demand[id]?.first(where: { !ScenarioRules.tokens.allows($0) }) {
+                throw InsightsError("\(path) = \(format(factor)): gives \(format(bad)) in case \(InputText.excerpt(c.name)), but expected \(ScenarioRules.tokens.expected)")
+            }
+        }
     }
 
     /// The valid path closest to `path` (edit distance at most about a third of its length).

@@ -163,6 +163,59 @@ struct RawScenario {
     var unservedPenalty: Loc<Double>?
     var platforms: Loc<[RawPlatform]>?
     var jobs: Loc<[RawJob]>?
+    /// `demandCases` (docs/formulation.md section 12), read when it has one of its two forms.
+    var demandCases: RawDemandCases?
+    /// `risk: {cvarWeight, cvarLevel}` (12.2).
+    var risk: RawRisk?
+}
+
+/// `demandCases` as written: a list of cases, or `{sample, seed, growthSpread}`.
+enum RawDemandCases {
+    case listed(Loc<[RawDemandCase]>)
+    case sampled(RawSampledCases)
+
+    var node: DocNode {
+        switch self {
+        case .listed(let l): return l.node
+        case .sampled(let s): return s.node
+        }
+    }
+}
+
+/// One listed case; its `workloads` entries in document order.
+struct RawDemandCase {
+    var node: DocNode
+    var path: String
+    var name: Loc<String>?
+    var probability: Loc<Double>?
+    var demandScale: Loc<Double>?
+    var workloads: [(key: Loc<String>, value: RawCaseWorkload)] = []
+    var apiPriceScale: Loc<Double>?
+    /// Some part could not be read (reported): the case is not resolved.
+    var unreadable = false
+}
+
+/// A workload's demand in a case: a factor, or one value per period.
+enum RawCaseWorkload {
+    case scale(Loc<Double>)
+    case tokensPerPeriod(Loc<[Loc<Double>]>)
+}
+
+/// `demandCases: {sample: N, seed: S, growthSpread: σ}`.
+struct RawSampledCases {
+    var node: DocNode
+    var path: String
+    var sample: Loc<Double>?
+    var seed: Loc<Double>?
+    var growthSpread: Loc<Double>?
+    var unreadable = false
+}
+
+struct RawRisk {
+    var node: DocNode
+    var path: String
+    var cvarWeight: Loc<Double>?
+    var cvarLevel: Loc<Double>?
 }
 
 /// One entry of `budget.fiscalYears`: its key as written (`FY2028`) and its caps.
@@ -174,7 +227,7 @@ struct RawFiscalYear {
 
 /// Keys of every mapping in the format (the contract other tools write against).
 enum ScenarioKeys {
-    static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy", "platforms", "jobs"]
+    static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy", "platforms", "jobs", "demandCases", "risk"]
     static let job = ["id", "flops", "parameters", "tokens", "method", "acceleratorHours", "referenceAccelerator", "precision", "mfu",
                       "overhead", "earliestStart", "deadline", "minAccelerators"]
     static let horizon = ["start", "periods"]
@@ -185,6 +238,9 @@ enum ScenarioKeys {
     static let cache = ["hitRate", "prefillShare"]
     static let committedUse = ["discount", "minSpendPerPeriod"]
     static let platform = ["id", "adoptionCost", "yearlyCost"]
+    static let demandCase = ["name", "probability", "demandScale", "workloads", "apiPriceScale"]
+    static let sampledCases = ["sample", "seed", "growthSpread"]
+    static let risk = ["cvarWeight", "cvarLevel"]
     static let demand = ["tokensPerPeriod", "start", "growthPerPeriod", "csv", "column"]
     static let site = ["electricityPricePerKWh", "pue", "powerCapKW"]
     static let budget = ["capexPerPeriod", "fiscalYearStartMonth", "fiscalYears"]
@@ -404,6 +460,8 @@ struct ScenarioDocumentDecoder {
         }
         if let n = top["platforms"] { raw.platforms = platforms(n.value) }
         if let n = top["jobs"] { raw.jobs = jobs(n.value) }
+        if let n = top["demandCases"] { raw.demandCases = demandCases(n.value) }
+        if let n = top["risk"] { raw.risk = risk(n.value) }
         if let n = top["policy"], let m = reader.mapping(n.value, "policy", allowed: ScenarioKeys.policy, what: "a policy") {
             if let v = m["integerUnits"] { raw.integerUnits = reader.bool(v.value, "policy.integerUnits") }
             if let v = m["utilizationCap"] { raw.utilizationCap = reader.number(v.value, "policy.utilizationCap") }
@@ -511,6 +569,88 @@ struct ScenarioDocumentDecoder {
             require("referenceAccelerator", "the accelerator the hours are measured on (a performance-model accelerator id such as h100)")
         }
         return ok
+    }
+
+    /// `demandCases`: a list of cases `{name, probability, demandScale, workloads, apiPriceScale}`
+    /// or `{sample: N, seed: S, growthSpread: σ}` (docs/formulation.md 12.1).
+    private func demandCases(_ node: DocNode) -> RawDemandCases? {
+        let path = "demandCases"
+        let forms = "a list of cases {name, probability, demandScale, workloads, apiPriceScale} or {sample: N, seed: S, growthSpread: σ}"
+        switch node.content {
+        case .sequence(let items):
+            var cases: [RawDemandCase] = []
+            for (i, item) in items.enumerated() {
+                let cpath = "\(path)[\(i)]"
+                var c = RawDemandCase(node: item, path: cpath)
+                guard let m = reader.mapping(item, cpath, allowed: ScenarioKeys.demandCase, what: "a demand case {name, probability, demandScale, workloads, apiPriceScale}") else {
+                    c.unreadable = true
+                    cases.append(c)
+                    continue
+                }
+                if case .mapping(let pairs) = item.content, pairs.count > m.count { c.unreadable = true }
+                if let v = m["name"] { c.name = reader.string(v.value, cpath + ".name", expected: "expected the case's name") }
+                else if !misspelled("name", in: item, allowed: ScenarioKeys.demandCase) { sink.error(cpath + ".name", at: item, "required key missing: the case's name") }
+                if let v = m["probability"] { c.probability = reader.number(v.value, cpath + ".probability", expected: "expected a probability") }
+                else if !misspelled("probability", in: item, allowed: ScenarioKeys.demandCase) { sink.error(cpath + ".probability", at: item, "required key missing: the case's probability (the cases' probabilities sum to 1)") }
+                if let v = m["demandScale"] { c.demandScale = reader.number(v.value, cpath + ".demandScale", expected: "expected a factor on every workload's demand") }
+                if let v = m["apiPriceScale"] { c.apiPriceScale = reader.number(v.value, cpath + ".apiPriceScale", expected: "expected a factor on every API price") }
+                if let v = m["workloads"] {
+                    let wpath = cpath + ".workloads"
+                    if case .mapping(let pairs) = v.value.content {
+                        for pair in pairs {
+                            let epath = wpath + "." + pair.key
+                            let key = Loc(value: pair.key, node: pair.keyNode, path: epath)
+                            if case .sequence(let values) = pair.value.content {
+                                let numbers = values.enumerated().compactMap { reader.number($1, "\(epath)[\($0)]", expected: "expected tokens") }
+                                if numbers.count == values.count {
+                                    c.workloads.append((key, .tokensPerPeriod(Loc(value: numbers, node: pair.value, path: epath))))
+                                } else { c.unreadable = true }
+                            } else if let x = reader.number(pair.value, epath, expected: "expected a factor on the workload's demand or a list of tokens, one per period") {
+                                c.workloads.append((key, .scale(x)))
+                            } else { c.unreadable = true }
+                        }
+                    } else {
+                        reader.report(v.value, wpath, "expected a mapping of workload id to a factor on its demand or a list of tokens, one per period")
+                        c.unreadable = true
+                    }
+                }
+                if c.name == nil || c.probability == nil || (m["demandScale"] != nil && c.demandScale == nil)
+                    || (m["apiPriceScale"] != nil && c.apiPriceScale == nil) { c.unreadable = true }
+                cases.append(c)
+            }
+            return .listed(Loc(value: cases, node: node, path: path))
+        case .mapping:
+            var sampled = RawSampledCases(node: node, path: path)
+            guard let m = reader.mapping(node, path, allowed: ScenarioKeys.sampledCases, what: "sampled cases {sample: N, seed: S, growthSpread: σ}") else { return nil }
+            if case .mapping(let pairs) = node.content, pairs.count > m.count { sampled.unreadable = true }
+            if let v = m["sample"] { sampled.sample = reader.number(v.value, path + ".sample", expected: "expected a whole number of cases") }
+            else if !misspelled("sample", in: node, allowed: ScenarioKeys.sampledCases) { sink.error(path + ".sample", at: node, "required key missing: the number of cases to draw") }
+            if let v = m["seed"] { sampled.seed = reader.number(v.value, path + ".seed", expected: "expected a whole number >= 0") }
+            if let v = m["growthSpread"] { sampled.growthSpread = reader.number(v.value, path + ".growthSpread", expected: "expected a growth spread σ") }
+            else if !misspelled("growthSpread", in: node, allowed: ScenarioKeys.sampledCases) { sink.error(path + ".growthSpread", at: node, "required key missing: σ, the spread of each period's demand growth (0.1 = 10%)") }
+            if sampled.sample == nil || sampled.growthSpread == nil || (m["seed"] != nil && sampled.seed == nil) { sampled.unreadable = true }
+            return .sampled(sampled)
+        default:
+            reader.report(node, path, "expected " + forms)
+            return nil
+        }
+    }
+
+    /// Whether an unknown key of the mapping is a near miss of the missing `key` (reported as
+    /// unknown with its suggestion: the likelier mistake, so "missing" is not said too).
+    private func misspelled(_ key: String, in node: DocNode, allowed: [String]) -> Bool {
+        guard case .mapping(let pairs) = node.content else { return false }
+        return pairs.contains { !allowed.contains($0.key) && closestMatch(to: $0.key, in: allowed) == key }
+    }
+
+    /// `risk: {cvarWeight: λ, cvarLevel: α}` (12.2).
+    private func risk(_ node: DocNode) -> RawRisk? {
+        guard let m = reader.mapping(node, "risk", allowed: ScenarioKeys.risk, what: "a risk policy {cvarWeight, cvarLevel}") else { return nil }
+        var risk = RawRisk(node: node, path: "risk")
+        if let v = m["cvarWeight"] { risk.cvarWeight = reader.number(v.value, "risk.cvarWeight", expected: "expected a CVaR weight") }
+        else if !misspelled("cvarWeight", in: node, allowed: ScenarioKeys.risk) { sink.error("risk.cvarWeight", at: node, "required key missing: λ, the weight of the cost's CVaR in the objective (0: risk neutral)") }
+        if let v = m["cvarLevel"] { risk.cvarLevel = reader.number(v.value, "risk.cvarLevel", expected: "expected a CVaR level") }
+        return risk
     }
 
     private func platforms(_ node: DocNode) -> Loc<[RawPlatform]>? {

@@ -168,6 +168,28 @@ public enum ScenarioRules {
     /// S_a: a committed-use contract's minimum spend per period.
     public static let minSpendPerPeriod = ValueRule("USD", .inclusive(0), .inclusive(1e15))
 
+    // Demand cases and risk (docs/formulation.md section 12).
+    /// Most demand cases, listed or sampled; the model-size limit bounds them further (the
+    /// extensive form is about |C| times the model).
+    public static let maxCases = 1000
+    /// π_c of a listed case; the cases' probabilities sum to 1 within `probabilitySumTolerance`.
+    public static let caseProbability = ValueRule("a probability", .exclusive(0), .inclusive(1))
+    public static let probabilitySumTolerance = 1e-9
+    /// A case's `demandScale` and a workload's scale in it; case demand stays within `tokens`.
+    public static let caseDemandScale = ValueRule("a factor on demand", .exclusive(0), .inclusive(1e6))
+    /// A case's `apiPriceScale`, bounded like `priceFactor`.
+    public static let caseAPIPriceScale = ValueRule("a factor on API prices", .exclusive(0), .inclusive(1e6))
+    /// N of `{sample: N}`.
+    public static let sampleCount = ValueRule("a whole number of cases", .inclusive(1), .inclusive(Double(maxCases)), whole: true)
+    /// S of `{seed: S}`: whole numbers a YAML number holds exactly (up to 2^53).
+    public static let sampleSeed = ValueRule("a whole number", .inclusive(0), .inclusive(9_007_199_254_740_992), whole: true)
+    /// σ of `{growthSpread: σ}`: the standard deviation of each period's log growth shock.
+    public static let growthSpread = ValueRule("a growth spread σ", .inclusive(0), .inclusive(1))
+    /// λ of `risk.cvarWeight`.
+    public static let cvarWeight = ValueRule("a CVaR weight", .inclusive(0), .inclusive(1e6))
+    /// α of `risk.cvarLevel`.
+    public static let cvarLevel = ValueRule("a CVaR level", .inclusive(0), .exclusive(1))
+
     // Edits only: factors applied to values that must then satisfy their own rule.
     public static let scale = ValueRule("a factor", .inclusive(0), .inclusive(1e12))
 
@@ -418,6 +440,29 @@ public enum ScenarioRules {
         }
         check(scenario.policy.utilizationCap, utilizationCap, "policy.utilizationCap")
         if let penalty = scenario.policy.unservedPenaltyPerMTok { check(penalty, unservedPenalty, "policy.unservedPenaltyPerMTok") }
+        if !scenario.demandCases.isEmpty {
+            if scenario.demandCases.count > maxCases { found.append("demandCases: expected at most \(maxCases) cases, got \(scenario.demandCases.count)") }
+            var seenCases = Set<String>()
+            for c in scenario.demandCases {
+                let path = "demandCases.\(c.name)."
+                if !seenCases.insert(c.name).inserted { found.append("demandCases.\(c.name): expected a unique case name") }
+                check(c.probability, caseProbability, path + "probability")
+                check(c.apiPriceScale, caseAPIPriceScale, path + "apiPriceScale")
+                for w in scenario.workloads {
+                    guard let demand = c.demand[w.id] else { found.append(path + "demand.\(w.id): expected the workload's demand in the case"); continue }
+                    if demand.count != scenario.horizon.periods {
+                        found.append("\(path)demand.\(w.id): expected \(scenario.horizon.periods) values, one per period, got \(demand.count)")
+                    }
+                    check(demand, tokens, path + "demand." + w.id)
+                }
+            }
+            let sum = scenario.demandCases.reduce(0) { $0 + $1.probability }
+            if !(abs(sum - 1) <= probabilitySumTolerance) { found.append("demandCases: expected probabilities that sum to 1, got \(sum)") }
+            check(scenario.risk.cvarWeight, cvarWeight, "risk.cvarWeight")
+            check(scenario.risk.cvarLevel, cvarLevel, "risk.cvarLevel")
+        } else if scenario.risk != RiskPolicy() {
+            found.append("risk: expected no risk policy without demandCases")
+        }
         let named = Set(scenario.purchases.compactMap(\.platform) + scenario.rentals.compactMap(\.platform))
         var seenPlatforms = Set<String>()
         for k in scenario.platforms {

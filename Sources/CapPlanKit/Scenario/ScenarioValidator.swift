@@ -125,6 +125,8 @@ struct ScenarioValidator {
         let utilization = check(raw.utilizationCap, ScenarioRules.utilizationCap) ?? 1
         let penalty = check(raw.unservedPenalty, ScenarioRules.unservedPenalty)
         let platforms = validatePlatforms(raw.platforms, offerings: offerings)
+        let casesSource = validateDemandCases(raw.demandCases, horizon: horizon, workloads: workloadsResult)
+        let risk = validateRisk(raw.risk, hasCases: raw.demandCases != nil)
 
         // Serviceability: every workload needs at least one offering.
         // Skipped when an offering could not be read at all: it might have been the one.
@@ -163,6 +165,11 @@ struct ScenarioValidator {
         )
         scenario.jobs = jobs.jobs
         if let fromProfile { applyHourlyProfile(fromProfile, to: &scenario, workloads: raw.workloads) }
+        // Demand cases once every workload's demand is known (CSV files included).
+        if let casesSource, let rawCases = raw.demandCases {
+            resolveDemandCases(casesSource, raw: rawCases, in: &scenario)
+            scenario.risk = risk
+        }
 
         // Derived throughput (docs/formulation.md section 9), before the model size: each
         // precision that fits is a serving option with columns of its own.
@@ -191,6 +198,18 @@ struct ScenarioValidator {
                 periods: horizon.periods, slices: slices.count, workloads: scenario.workloads.count,
                 offerings: scenario.offerings, unservedPriced: penalty != nil, fiscalBudgets: !fiscalYears.isEmpty,
                 jobs: scenario.jobs, deferrals: scenario.workloads.map(\.deferral))
+            // The extensive form (docs/formulation.md 12.2): at most one copy per case, and with
+            // λ > 0 a CVaR row per case over at most the case's columns (no more than its nonzeros).
+            let cases = Double(scenario.demandCases.count)
+            let caseFactor = cases == 0 ? 1 : cases * (scenario.risk.cvarWeight > 0 ? 2 : 1)
+            let casesEstimate = estimate * caseFactor + (scenario.risk.cvarWeight > 0 ? 2 * cases : 0)
+            if !scenario.demandCases.isEmpty, casesEstimate > Double(limits.maxNonzeros), estimate <= Double(limits.maxNonzeros) {
+                let at = raw.demandCases?.node ?? raw.root
+                sink.error("demandCases", at: at,
+                           "the two-stage model would have up to \(formatCount(casesEstimate)) nonzeros, more than the limit of"
+                            + " \(formatCount(Double(limits.maxNonzeros))): \(scenario.demandCases.count) cases x up to \(formatCount(estimate)) nonzeros"
+                            + " per case\(scenario.risk.cvarWeight > 0 ? ", doubled by the CVaR rows" : ""); use fewer cases, a smaller model, or raise the model-size limit")
+            }
             if estimate > Double(limits.maxNonzeros) {
                 let options = scenario.purchases.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)
                     + scenario.rentals.map { o in scenario.workloads.reduce(0) { $0 + o.servingOptions(for: $1.id).count } }.reduce(0, +)

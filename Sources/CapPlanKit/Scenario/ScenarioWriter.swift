@@ -175,7 +175,46 @@ public enum ScenarioWriter {
         line("  integerUnits: \(scenario.policy.integerUnits)")
         line("  utilizationCap: \(number(scenario.policy.utilizationCap))")
         if let penalty = scenario.policy.unservedPenaltyPerMTok { line("  unservedPenaltyPerMTok: \(number(penalty))") }
+        demandCases(scenario, line)
         return out
+    }
+
+    /// `demandCases` as given (listed cases with their scales, or the sample form), and `risk`
+    /// when it is not the default (docs/formulation.md section 12). Cases built in code without a
+    /// source are written listed, each workload's demand as its per-period list.
+    static func demandCases(_ scenario: Scenario, _ line: (String) -> Void) {
+        guard !scenario.demandCases.isEmpty else { return }
+        switch scenario.demandCasesSource {
+        case .sampled(let count, let seed, let spread)?:
+            line("demandCases: {sample: \(count), seed: \(seed), growthSpread: \(number(spread))}")
+        case .listed(let inputs)?:
+            line("demandCases:")
+            for c in inputs {
+                var fields = ["name: \(quote(c.name))", "probability: \(number(c.probability))"]
+                if c.demandScale != 1 { fields.append("demandScale: \(number(c.demandScale))") }
+                let known = scenario.workloads.map(\.id).filter { c.workloads[$0] != nil }
+                let others = c.workloads.keys.filter { k in !scenario.workloads.contains { $0.id == k } }.sorted()
+                let entries = (known + others).map { id -> String in
+                    switch c.workloads[id]! {
+                    case .scale(let x): return "\(quote(id)): \(number(x))"
+                    case .tokensPerPeriod(let values): return "\(quote(id)): \(list(values))"
+                    }
+                }
+                if !entries.isEmpty { fields.append("workloads: {\(entries.joined(separator: ", "))}") }
+                if c.apiPriceScale != 1 { fields.append("apiPriceScale: \(number(c.apiPriceScale))") }
+                line("  - {\(fields.joined(separator: ", "))}")
+            }
+        case nil:
+            line("demandCases:")
+            for c in scenario.demandCases {
+                let entries = scenario.workloads.compactMap { w in c.demand[w.id].map { "\(quote(w.id)): \(list($0))" } }
+                line("  - {name: \(quote(c.name)), probability: \(number(c.probability)), workloads: {\(entries.joined(separator: ", "))}"
+                     + (c.apiPriceScale != 1 ? ", apiPriceScale: \(number(c.apiPriceScale))}" : "}"))
+            }
+        }
+        if scenario.risk != RiskPolicy() {
+            line("risk: {cvarWeight: \(number(scenario.risk.cvarWeight)), cvarLevel: \(number(scenario.risk.cvarLevel))}")
+        }
     }
 
     static func number(_ x: Double) -> String { YAMLText.number(x) }
