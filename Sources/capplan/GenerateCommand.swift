@@ -31,10 +31,14 @@ struct GenerateCommand: ParsableCommand {
           help: "Let the seed give some tiny and small scenarios workload profiles, deferrable and interruptible workloads, spot rentals, batch APIs, caching, moving prices, availability windows and committed-use APIs (docs/scale-suite.md).")
     var shapes = true
 
+    @Flag(inversion: .prefixedNo,
+          help: "Let the seed give some tiny scenarios two to four demand cases and sometimes a risk policy (docs/scale-suite.md).")
+    var cases = true
+
     func run() throws {
         let generator = ScenarioGenerator(
             size: size, seed: seed, procurementFeatures: procurement, servingFeatures: precisions, trainingFeatures: jobs,
-            shapeFeatures: shapes)
+            shapeFeatures: shapes, caseFeatures: cases)
         let text = ScenarioWriter.yaml(generator.scenario())
         if let output { try SafeOutput.write(text, to: output) } else { try Console.out(text) }
     }

@@ -115,10 +115,15 @@ public struct ScenarioGenerator: Sendable {
     /// stream); off, every scenario is exactly what it was before. Defaults to
     /// `procurementFeatures`, like `servingFeatures`.
     public let shapeFeatures: Bool
+    /// Whether tiny scenarios may get listed demand cases and a risk policy (issue 16,
+    /// docs/formulation.md section 12). Which do, the seed decides (`caseShare` of them, on a
+    /// stream of their own); off, every scenario is exactly what it was before. Defaults to
+    /// `procurementFeatures`, like `servingFeatures`.
+    public let caseFeatures: Bool
 
     public init(
         size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true, servingFeatures: Bool? = nil, trainingFeatures: Bool? = nil,
-        shapeFeatures: Bool? = nil
+        shapeFeatures: Bool? = nil, caseFeatures: Bool? = nil
     ) {
         self.size = size
         self.seed = seed
@@ -126,6 +131,7 @@ public struct ScenarioGenerator: Sendable {
         self.servingFeatures = servingFeatures ?? procurementFeatures
         self.trainingFeatures = trainingFeatures ?? procurementFeatures
         self.shapeFeatures = shapeFeatures ?? procurementFeatures
+        self.caseFeatures = caseFeatures ?? procurementFeatures
     }
 
     /// Share of generated scenarios that use the issue-11 features: modest, since each adds
@@ -145,6 +151,9 @@ public struct ScenarioGenerator: Sendable {
     /// Share of tiny and small scenarios with issue-12 features (with `shapeFeatures`). Larger
     /// sizes get none, so that the scale suite's timings stay comparable with earlier runs.
     public static let shapeShare = 0.4
+    /// Share of tiny scenarios with demand cases (with `caseFeatures`). Larger sizes get none:
+    /// a two-stage plan solves a copy of the model per case.
+    public static let caseShare = 0.25
 
     static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
     static let purchaseNames: [(id: String, accelerator: String)] = [
@@ -376,6 +385,11 @@ public struct ScenarioGenerator: Sendable {
         // The options of workloads with precisions and the jobs' pools, as the loader derives them.
         ServingDerivation.derive(&scenario)
         TrainingDerivation.derive(&scenario)
+        // Demand cases (issue 16) last, on the final demand, from a stream of their own.
+        if caseFeatures, size == .tiny {
+            var crng = caseStream()
+            if crng.chance(Self.caseShare) { addCases(to: &scenario, rng: &crng) }
+        }
         // The draws above stay inside the format's rules by construction; a change that breaks
         // that is a bug in the generator, caught here rather than as a confusing load error.
         let violations = ScenarioRules.violations(in: scenario)
