@@ -148,6 +148,15 @@ public enum StarterScenario {
           utilizationCap: 0.85                     # 0 < U <= 1: headroom kept on self-run capacity (default 1)
           # unservedPenaltyPerMTok: 500            # allow unmet demand at this price (USD per million tokens); absent = demand must be met
 
+        # Uncertain demand (docs/scenario-format.md, "Demand cases and risk"): buy and reserve once for several
+        # demand cases (probabilities summing to 1); rentals, APIs and serving adapt in each case.
+        # demandCases:
+        #   - {name: low, probability: 0.25, demandScale: 0.6}    # every workload's demand x 0.6
+        #   - {name: base, probability: 0.5}
+        #   - {name: high, probability: 0.25, demandScale: 1.5, workloads: {chat: 1.8}, apiPriceScale: 0.8}
+        # risk: {cvarWeight: 0.5, cvarLevel: 0.9}  # also weigh the mean cost of the worst 10% of the cases
+        # (or sampled: demandCases: {sample: 50, seed: 7, growthSpread: 0.1}: 50 equally likely growth paths)
+
         """
     }
 }
