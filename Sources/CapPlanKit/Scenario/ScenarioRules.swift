@@ -58,8 +58,9 @@ public struct ValueRule: Sendable, Equatable {
         let sign = x < 0 ? "-" : ""
         let text = abs(x).description
         if text.hasPrefix("1e+") { return sign + "1e" + text.dropFirst(3) }
-        // Swift writes 1e15 as 1000000000000000.0: powers of ten up to it are caught below.
-        if x == x.rounded(), abs(x) <= 1e15 {
+        // Swift writes 1e15 as 1000000000000000.0: powers of ten up to it are caught below, and
+        // whole numbers up to 2^53 (a seed's bound) are written without a fraction.
+        if x == x.rounded(), abs(x) <= 9_007_199_254_740_992 {
             let digits = String(Int(abs(x)))
             if abs(x) >= 1e6, digits.dropFirst().allSatisfy({ $0 == "0" }), digits.first == "1" { return sign + "1e\(digits.count - 1)" }
             return sign + digits
