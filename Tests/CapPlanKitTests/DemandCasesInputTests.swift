@@ -186,6 +186,8 @@ final class DemandCasesInputTests: XCTestCase {
         assertError(Self.listed + "risk: {cvarLevel: 0.9}\n", "risk.cvarWeight", "required key missing: λ")
         assertError(Self.listed + "risk: {cvarWieght: 1}\n", "risk.cvarWieght", "did you mean `cvarWeight`?")
         assertError(Self.listed + "risk: 0.5\n", "risk", "expected a risk policy {cvarWeight, cvarLevel}")
+        // Unreadable cases are reported once: risk does not say they are missing.
+        assertError("demandCases: 5\nrisk: {cvarWeight: 1}\n", "demandCases", "expected a list of cases")
     }
 
     // MARK: All at once, lines

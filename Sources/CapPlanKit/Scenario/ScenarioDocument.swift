@@ -165,6 +165,8 @@ struct RawScenario {
     var jobs: Loc<[RawJob]>?
     /// `demandCases` (docs/formulation.md section 12), read when it has one of its two forms.
     var demandCases: RawDemandCases?
+    /// `demandCases` is written (even when it could not be read).
+    var demandCasesWritten = false
     /// `risk: {cvarWeight, cvarLevel}` (12.2).
     var risk: RawRisk?
 }
@@ -460,7 +462,7 @@ struct ScenarioDocumentDecoder {
         }
         if let n = top["platforms"] { raw.platforms = platforms(n.value) }
         if let n = top["jobs"] { raw.jobs = jobs(n.value) }
-        if let n = top["demandCases"] { raw.demandCases = demandCases(n.value) }
+        if let n = top["demandCases"] { raw.demandCasesWritten = true; raw.demandCases = demandCases(n.value) }
         if let n = top["risk"] { raw.risk = risk(n.value) }
         if let n = top["policy"], let m = reader.mapping(n.value, "policy", allowed: ScenarioKeys.policy, what: "a policy") {
             if let v = m["integerUnits"] { raw.integerUnits = reader.bool(v.value, "policy.integerUnits") }

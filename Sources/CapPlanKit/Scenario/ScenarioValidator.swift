@@ -126,7 +126,7 @@ struct ScenarioValidator {
         let penalty = check(raw.unservedPenalty, ScenarioRules.unservedPenalty)
         let platforms = validatePlatforms(raw.platforms, offerings: offerings)
         let casesSource = validateDemandCases(raw.demandCases, horizon: horizon, workloads: workloadsResult)
-        let risk = validateRisk(raw.risk, hasCases: raw.demandCases != nil)
+        let risk = validateRisk(raw.risk, hasCases: raw.demandCasesWritten)
 
         // Serviceability: every workload needs at least one offering.
         // Skipped when an offering could not be read at all: it might have been the one.
