@@ -328,13 +328,3 @@ struct HourlyProfileTests {
              [("timeSlices[0].start", "expected the hour of the day the slice begins (0 <= start < 24), got noon")])
     }
 }
-
-extension HourlyProfileTests {
-    @Test("a workload may not give `profile` when the slices come from an hourly profile")
-    func noOwnProfile() {
-        let loads = (0..<24).map { $0 < 12 ? 1.0 : 3.0 }
-        let d = Self.errors(Self.scenario(Self.profile, extra: ", profile: {h01: 0.5, h02: 0.5}"), files: ["p.csv": Self.csv(["chat"], [loads])])
-        #expect(d.count == 1 && d.first?.path == "workloads[0].profile", "\(Self.messages(d))")
-        #expect(d.first?.message.contains("expected no `profile`: the time slices come from timeSlices.hourlyProfile") == true)
-    }
-}
