@@ -381,18 +381,23 @@ final class ShapesPlanTests: XCTestCase {
         XCTAssertGreaterThan(reduced, 0, "no scenario had anything to reduce: the test would not test the reductions")
     }
 
-    /// Benders declines with a deferrable workload or a committed-use contract (their rows
-    /// couple slices and periods), and still decomposes the same scenario without them.
-    func testBendersDeclinesWithDeferralAndCommittedUse() throws {
+    /// With a deferrable workload or a committed-use contract (their rows couple a period's
+    /// slices) Benders' blocks are per period, κ_a in the master; without them, per period and
+    /// slice (2 periods, 3 slices).
+    func testBendersBlocksArePerPeriodWithDeferralAndCommittedUse() throws {
         var scenario = Self.featureScenario(seed: 2)
         scenario.policy.integerUnits = false
         scenario.policy.unservedPenaltyPerMTok = 100
-        XCTAssertNil(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario)))
+        let both = try XCTUnwrap(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario)))
+        XCTAssertEqual(both.blocks.count, 2)
         for w in scenario.workloads.indices { scenario.workloads[w].deferral = nil }
         scenario.offerings.removeAll { $0.id == "batch" }
-        XCTAssertNil(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario)), "committed use")
+        let model = CapacityModelBuilder.buildModel(scenario)
+        let committed = try XCTUnwrap(FleetDecomposition.decomposition(of: model), "committed use")
+        XCTAssertEqual(committed.blocks.count, 2)
+        XCTAssertTrue(committed.masterColumns.contains(try XCTUnwrap(model.index.commitments.first).taken))
         scenario.offerings.removeAll { $0.id == "committed" }
-        XCTAssertNotNil(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario)))
+        XCTAssertEqual(try XCTUnwrap(FleetDecomposition.decomposition(of: CapacityModelBuilder.buildModel(scenario))).blocks.count, 6)
     }
 
     /// The breakeven's rescaled model (`withDemand`) is the model of the scaled scenario: the
@@ -499,11 +504,16 @@ final class ShapesPlanTests: XCTestCase {
                 if early.warnings.contains(where: { $0.contains("rounding heuristic") || $0.contains("fallback") }) { fallbacks += 1 }
             }
 
-            for w in scenario.workloads.indices { scenario.workloads[w].deferral = nil }
-            scenario.offerings.removeAll { $0.id == "batch" || $0.id == "committed" }
+            // Benders with per-period blocks (deferral, committed use kept), then per slice.
             scenario.policy.unservedPenaltyPerMTok = 50
             options.relax = true
             options.decomposition = .benders
+            let perPeriod = try Planner.plan(scenario, options: options)
+            XCTAssertEqual(perPeriod.solver.method, .bendersDecomposition, "seed \(seed) per period")
+            let relaxed = try XCTUnwrap(try solved(scenario.withIntegerUnits(false), reductions: true), "seed \(seed)")
+            XCTAssertEqual(perPeriod.totals?.discountedCost ?? .nan, relaxed, accuracy: 1e-6 * relaxed, "seed \(seed) Benders per period")
+            for w in scenario.workloads.indices { scenario.workloads[w].deferral = nil }
+            scenario.offerings.removeAll { $0.id == "batch" || $0.id == "committed" }
             let decomposed = try Planner.plan(scenario, options: options)
             XCTAssertEqual(decomposed.solver.method, .bendersDecomposition, "seed \(seed)")
             let optimum = try XCTUnwrap(try solved(scenario.withIntegerUnits(false), reductions: true), "seed \(seed)")

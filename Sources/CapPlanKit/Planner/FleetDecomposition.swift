@@ -22,10 +22,15 @@ import LinearProgramming
 /// - with training jobs (section 10): a job's `jobCompute` row sums its accelerators over
 ///   every period and slice of its window, so it couples the blocks, and π, σ are binaries
 ///   (blocks must be LPs);
-/// - with a deferrable workload (11.2): its `dailyDemand` row sums every slice of a period
-///   (and a window's flows link slices), so the slices' blocks are coupled;
-/// - with a committed-use API contract (11.5): κ_a spans the periods and its rows tie the
-///   API's spend in every slice of a period, and κ_a is a binary.
+///
+/// Deferrable workloads (11.2) and committed-use contracts (11.5) change the blocks, not the
+/// decision: a `dailyDemand` row sums a period's slices (a window's flows link them), and a
+/// contract's rows tie its API's spend in every slice of a period, so with either the blocks
+/// are **per period** (all its slices, with the `dailyDemand`, `deferredDemand`,
+/// `deferredService` rows and the flows, and the `commitDiscount`, `commitOnly`,
+/// `commitMinimum` rows with s_ap); κ_a and e_ap join the master (κ_a a binary: the master is
+/// then a MIP, which `GLPKSolver` handles by solving its relaxation first; e_ap, of negative
+/// cost, bounded there by `commitOnly`).
 ///
 /// Availability windows (11.5) only fix columns at zero; an unlimited recourse must then be
 /// available in every period to count. Spot rentals count as on-demand ones (they are built
@@ -38,8 +43,7 @@ enum FleetDecomposition {
     /// servable.
     static func decomposition(of model: CapacityModel) -> BendersDecomposition? {
         let scenario = model.scenario, index = model.index
-        guard index.poolsInUse.isEmpty, index.fiscalOpexRows.isEmpty, index.jobs.isEmpty,
-              index.deferrals.isEmpty, index.commitments.isEmpty else { return nil }
+        guard index.poolsInUse.isEmpty, index.fiscalOpexRows.isEmpty, index.jobs.isEmpty else { return nil }
         let periods = scenario.horizon.periods, slices = scenario.timeSlices.count
         let gated = Set(index.platforms.flatMap(\.offerings))
         for w in scenario.workloads.indices where index.unserved[w] == nil {
@@ -74,8 +78,17 @@ enum FleetDecomposition {
                 if let adoption = platform.adoption { master.append(adoption.variable(p)) }
             }
         }
+        // κ_a, and the discount earned e_ap: it has a negative cost, which a block's θ ≥ 0 could
+        // not bound; in the master `commitOnly` bounds it, and `commitDiscount` (e against the
+        // block's list spend) stays in the period's block.
+        for commitment in index.commitments {
+            master.append(commitment.taken)
+            master += commitment.periods.map { commitment.discount($0) }
+        }
+        let perPeriod = !index.deferrals.isEmpty || !index.commitments.isEmpty
         var blocks: [[Constraint]] = []
         for p in 0..<periods {
+            if perPeriod { blocks.append([]) }
             for s in 0..<slices {
                 var rows: [Constraint] = []
                 rows += index.demandRows.compactMap { $0?.constraint(p, s) }
@@ -88,7 +101,16 @@ enum FleetDecomposition {
                     rows += platform.inUseRows.keys.sorted().map { platform.inUseRows[$0]!.constraint(p, s) }
                 }
                 rows += index.apiRateLimitRows.compactMap { $0?.constraint(p, s) }
-                blocks.append(rows)
+                for deferral in index.deferrals {
+                    rows += [deferral.demandRows, deferral.serviceRows].compactMap { $0?.constraint(p, s) }
+                }
+                if perPeriod { blocks[blocks.count - 1] += rows } else { blocks.append(rows) }
+            }
+            guard perPeriod else { continue }
+            blocks[blocks.count - 1] += index.deferrals.compactMap { $0.dailyRows?.constraint(p) }
+            for commitment in index.commitments where commitment.periods.contains(p) {
+                // `commitOnly` (e ≤ δ B κ) holds master columns only: a master row.
+                blocks[blocks.count - 1] += [commitment.discountRow(p), commitment.minimumRow(p)].compactMap { $0 }
             }
         }
         return BendersDecomposition(masterColumns: master, blocks: blocks, relativeTolerance: 1e-9)

@@ -140,10 +140,12 @@ public enum Planner {
         // Every other extra shares the extras' budget from the end of the main solve.
         let extras = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
         var heuristicNote: String?
-        if integer, !solution.hasPrimalPoint, solution.stoppedAtLimit {
+        if solution.isMIP, !solution.hasPrimalPoint, solution.stoppedAtLimit {
             // The budget ended before branch-and-cut had a whole-unit plan: a fixed fleet from
             // the relaxation, completed block by block, on the extras' budget (the evaluator
-            // audits the result).
+            // audits the result). Also with `--relax`: the binaries of replica minimums,
+            // platforms and spare units keep the relaxed model a MIP, which can stop with no
+            // point just the same (generated large seed 1 did, exit 4).
             options.phase?("fallback plan")
             if let fallback = try FallbackPlan.solve(
                 model, options: options, stop: solution.termination, knownBound: solution.objectiveBound, deadline: extras) {
