@@ -127,7 +127,7 @@ struct GeneratorTests {
             let off = ScenarioGenerator(size: size, seed: seed, procurementFeatures: false).scenario()
             #expect(!Self.usesProcurement(off), "size \(size) seed \(seed)")
             // The features come from a stream of their own: with them reset, the scenario is the same.
-            var on = ScenarioGenerator(size: size, seed: seed, servingFeatures: false, trainingFeatures: false, shapeFeatures: false).scenario()
+            var on = ScenarioGenerator(size: size, seed: seed, servingFeatures: false, trainingFeatures: false, shapeFeatures: false, caseFeatures: false).scenario()
             on.platforms = []
             on.budget.fiscalYears = []
             for i in on.workloads.indices { on.workloads[i].minReplicas = 1 }
