@@ -87,7 +87,7 @@ final class DemandCasesInputTests: XCTestCase {
     }
 
     func testProbabilitiesSumToOneWithinTolerance() throws {
-        // 0.1 + 0.2 + 0.7 is 0.9999999999999999 in doubles: within 1e-9.
+        // Decimal probabilities are not exact in doubles (0.1 + 0.2 is 0.30000000000000004): the tolerance absorbs that.
         let s = try loaded(Self.scenario("""
             demandCases: [{name: a, probability: 0.1}, {name: b, probability: 0.2}, {name: c, probability: 0.7}]
             """)).scenario
@@ -95,7 +95,7 @@ final class DemandCasesInputTests: XCTestCase {
         // 0.5 + 0.500000002 = 1 + 2e-9: refused, the sum given.
         let e = errors(Self.scenario("demandCases: [{name: a, probability: 0.5}, {name: b, probability: 0.500000002}]\n"))
         XCTAssertEqual(e.map(\.path), ["demandCases"], "\(e)")
-        XCTAssertTrue(e.first?.description.contains("expected the cases' probabilities to sum to 1 (within 1e-09), got a sum of 1.000000002") ?? false, "\(e)")
+        XCTAssertTrue(e.first?.description.contains("expected the cases' probabilities to sum to 1 (within 1e-9), got a sum of 1.000000002") ?? false, "\(e)")
         XCTAssertEqual(e.first?.line, 8)
         // 0.25 + 0.5: 0.75.
         assertError("demandCases: [{name: a, probability: 0.25}, {name: b, probability: 0.5}]\n", "demandCases", "got a sum of 0.75")

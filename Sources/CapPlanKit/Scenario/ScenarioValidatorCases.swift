@@ -74,9 +74,10 @@ extension ScenarioValidator {
             // The sum only when every probability could be read and is in range.
             if probabilities.count == list.value.count {
                 let sum = probabilities.reduce(0, +)
+                let tolerance = "\(ScenarioRules.probabilitySumTolerance)".replacingOccurrences(of: "e-0", with: "e-")
                 if !(abs(sum - 1) <= ScenarioRules.probabilitySumTolerance) {
                     sink.error(list.path, at: list.node, value: "a sum of \(sum)",
-                               "expected the cases' probabilities to sum to 1 (within \(ScenarioRules.probabilitySumTolerance))")
+                               "expected the cases' probabilities to sum to 1 (within \(tolerance))")
                     ok = false
                 }
             }
