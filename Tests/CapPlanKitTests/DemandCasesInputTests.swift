@@ -99,6 +99,12 @@ final class DemandCasesInputTests: XCTestCase {
         XCTAssertEqual(e.first?.line, 8)
         // 0.25 + 0.5: 0.75.
         assertError("demandCases: [{name: a, probability: 0.25}, {name: b, probability: 0.5}]\n", "demandCases", "got a sum of 0.75")
+        // A demandScale that no workload takes (every one a list): a warning.
+        let w = try loaded(Self.scenario("demandCases: [{name: a, probability: 1, demandScale: 2, workloads: {chat: [1, 1, 1, 1], batch: [2, 2, 2, 2]}}]\n"))
+        XCTAssertEqual(w.warnings.map(\.path), ["demandCases[0].demandScale"])
+        XCTAssertTrue(w.warnings.first?.message.contains("demandScale applies to no workload") ?? false, "\(w.warnings)")
+        XCTAssertEqual(w.scenario.demandCases[0].demand["batch"], [2, 2, 2, 2])
+        XCTAssertTrue(try loaded(Self.scenario(Self.listed)).warnings.isEmpty)
         // One case of probability 1 is a deterministic plan: allowed.
         XCTAssertEqual(try loaded(Self.scenario("demandCases: [{name: only, probability: 1}]\n")).scenario.demandCases.count, 1)
     }

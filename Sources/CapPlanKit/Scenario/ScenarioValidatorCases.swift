@@ -67,6 +67,17 @@ extension ScenarioValidator {
                         if valid { byWorkload[key.value] = .tokensPerPeriod(values.value.map(\.value)) } else { ok = false }
                     }
                 }
+                // A demandScale no workload takes is most likely a mistake about which wins.
+                let everyWorkloadListed = !workloads.order.isEmpty && workloads.order.allSatisfy { id in
+                    c.workloads.contains { entry in
+                        guard entry.key.value == id, case .tokensPerPeriod = entry.value else { return false }
+                        return true
+                    }
+                }
+                if let written = c.demandScale, !workloads.incomplete, everyWorkloadListed {
+                    sink.warning(written.path, at: written.node, value: written.node.written,
+                                 "demandScale applies to no workload: every workload's demand in this case is a list of its own")
+                }
                 guard !c.unreadable, let name = c.name?.value, let probability, let demandScale, let apiPriceScale else { ok = false; continue }
                 inputs.append(DemandCaseInput(name: name, probability: probability, demandScale: demandScale, workloads: byWorkload,
                                               apiPriceScale: apiPriceScale))
