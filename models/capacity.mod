@@ -46,7 +46,10 @@
  * price in psi); price factors pf on every price; availability windows avail_from, avail_until
  * (no variable outside: bounds at 0); committed-use contracts kappa_a (binary) with the discount
  * earned and the shortfall paid. With contracts it prints APICOMMIT <label> <s - e> per period
- * and TAKE <api> for each contract taken.
+ * and TAKE <api> for each contract taken. Names: the formulation's f (flows), e and s (discount
+ * earned, shortfall) are `defer`, `earned` and `shortfall` here, because f names the fiscal
+ * years, e the existing units and s the slices in this model; the platform index is `pl`, as pf
+ * names the price factors.
  */
 
 /* ---------------------------------------------------------------- calendar */

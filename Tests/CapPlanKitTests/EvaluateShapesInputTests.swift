@@ -145,3 +145,23 @@ struct PlanCompletionShapesTests {
         #expect(nearlyEqual(evaluation.discountedCost, 13_942))
     }
 }
+
+@Suite("Evaluate: the committed-use line against the optimal plan")
+struct PlanComparisonShapesTests {
+    @Test func theContractLineExplainsTheDifference() throws {
+        // 1000 tokens/s; the plan takes no contract: the other API, 28,382.4. The optimum takes it:
+        // list 31,536, line −6,307.2, 25,228.8. Lines: api +(28,382.4 − 31,536) = −3,153.6,
+        // apiCommitment +6,307.2; together the difference 3,153.6.
+        let scenario = PlanCompletionShapesTests().committed(rate: 1000)
+        let input = try PlanInputLoader.load(text: "purchases: []\napiCommitments: []\n", fileName: "plan.yaml", scenario: scenario).input
+        let report = try PlanEvaluationRun.evaluate(scenario, input: input)
+        let comparison = try #require(report.comparison)
+        #expect(nearlyEqual(comparison.discountedCostDifference, 3_153.6))
+        let line = try #require(comparison.byComponent.first { $0.component == .apiCommitment })
+        #expect(nearlyEqual(line.plan, 0) && nearlyEqual(line.optimal, -6_307.2) && nearlyEqual(line.difference, 6_307.2))
+        let api = try #require(comparison.byComponent.first { $0.component == .api })
+        #expect(nearlyEqual(api.difference, -3_153.6))
+        #expect(nearlyEqual(comparison.byComponent.map(\.difference).reduce(0, +), 3_153.6))
+        #expect(PlanEvaluationRun.text(report).contains("API commitment"))
+    }
+}

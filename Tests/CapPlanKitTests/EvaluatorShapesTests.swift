@@ -160,6 +160,17 @@ struct EvaluatorShapesTests {
         #expect(nearlyEqual(above.violations[0].amount, 1))
     }
 
+    @Test func aRowNamedApartFromItsFamilyIsEncodedOnlyThen() throws {
+        // Reports of plans without such rows keep their bytes: no `row` key.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let plain = ConstraintViolation(family: .demand, workload: "chat", period: "2027", slice: "day", amount: 1, message: "m")
+        #expect(!String(decoding: try encoder.encode(plain), as: UTF8.self).contains("row"))
+        let daily = ConstraintViolation(family: .demand, workload: "chat", period: "2027", amount: 1, message: "m", row: "dailyDemand")
+        #expect(String(decoding: try encoder.encode(daily), as: UTF8.self).contains("\"row\":\"dailyDemand\""))
+        #expect(daily.rowName == "dailyDemand[chat,2027]" && plain.rowName == "demand[chat,2027,day]")
+    }
+
     // MARK: 11.3 spot and batch
 
     @Test func spotUnitsCountTheirAvailabilityAndServeInterruptibleWorkloadsOnly() {

@@ -263,6 +263,69 @@ final class ScenarioShapesInputTests: XCTestCase {
         XCTAssertEqual(e.map(\.path), ["workloads[0].demand.tokensPerPeriod", "workloads[0].profile", "workloads[0].deferrable.maxDelayHours"], "\(e)")
     }
 
+    // MARK: With slice starts and hourly profiles (docs/formulation.md 11.2, 11.6)
+
+    /// A window shorter than a day loads once the slices are on the clock, and round-trips.
+    func testDeferralWindowWithSliceStartsLoadsAndRoundTrips() throws {
+        let s = try load("""
+            name: t
+            horizon: {start: 2027Q1, periods: 2}
+            timeSlices:
+              - {name: night, hours: 8, share: 0.3, start: 22}
+              - {name: day, hours: 16, share: 0.7, start: 6}
+            workloads:
+              - {id: reports, demand: {tokensPerPeriod: [1e12, 1e12]}, deferrable: {maxDelayHours: 6}, profile: {night: 0.5, day: 0.5}}
+            offerings: [{id: od, kind: rental, pricePerUnitHour: 9, throughput: {reports: 2700}}]
+            """)
+        XCTAssertEqual(s.workloads[0].deferral, Deferral(maxDelayHours: 6))
+        XCTAssertFalse(s.workloads[0].deferral?.withinDay ?? true)
+        XCTAssertEqual(s.timeSlices.map(\.start), [22, 6])
+        let text = ScenarioWriter.yaml(s)
+        XCTAssertEqual(try ScenarioLoader.load(text: text, fileName: "rt.yaml", baseDirectory: ".", catalog: Self.catalog).scenario, s, text)
+    }
+
+    /// Slices from an hourly profile: a workload's own `profile` (over `h01`, `h02`) wins over its
+    /// column; windows shorter than a day are refused, saying why.
+    func testHourlyProfileSlicesTakeOwnProfilesAndRefuseShortWindows() throws {
+        // chat: load 1 in hours 0-11 and 3 in hours 12-23 (total 48); bulk: 1 every hour (total 24).
+        // L_t = chat_t/48 + 1/24 is 3/48 for hours 0-11 and 5/48 for hours 12-23, so the two
+        // slices are h01 = hours 0-11 and h02 = hours 12-23, 12 hours each. bulk's column gives
+        // it [12/24, 12/24] = [0.5, 0.5]; chat's column would give [12/48, 36/48] = [0.25, 0.75],
+        // but its own profile [0.4, 0.6] wins.
+        let csv = HourlyProfileTests.csv(["chat", "bulk"], [(0..<24).map { $0 < 12 ? 1 : 3 }, Array(repeating: 1, count: 24)])
+        func yaml(_ chat: String) -> String {
+            """
+            name: t
+            horizon: {start: 2027Q1, periods: 1}
+            timeSlices: {hourlyProfile: p.csv, slices: 2}
+            workloads:
+              - {id: chat, demand: {tokensPerPeriod: [1e11]}\(chat)}
+              - {id: bulk, demand: {tokensPerPeriod: [1e11]}}
+            offerings:
+              - {id: api, kind: api, inputPricePerMTok: 1, outputPricePerMTok: 2, serves: [chat, bulk]}
+            """
+        }
+        let s = try HourlyProfileTests.load(yaml(", profile: {h02: 0.6, h01: 0.4}"), files: ["p.csv": csv])
+        XCTAssertEqual(s.timeSlices.map(\.name), ["h01", "h02"])
+        XCTAssertEqual(s.timeSlices.map(\.hours), [12, 12])
+        XCTAssertEqual(s.workloads[0].profile, [0.4, 0.6])
+        let bulk = try XCTUnwrap(s.workloads[1].profile)
+        XCTAssertEqual(bulk[0], 0.5, accuracy: 1e-12)
+        XCTAssertEqual(bulk[1], 0.5, accuracy: 1e-12)
+        let column = try XCTUnwrap(try HourlyProfileTests.load(yaml(""), files: ["p.csv": csv]).workloads[0].profile)
+        XCTAssertEqual(column[0], 0.25, accuracy: 1e-12)
+        XCTAssertEqual(column[1], 0.75, accuracy: 1e-12)
+
+        let unknown = HourlyProfileTests.errors(yaml(", profile: {night: 0.4, h02: 0.6}"), files: ["p.csv": csv])
+        XCTAssertEqual(unknown.map(\.path), ["workloads[0].profile.night"])
+        XCTAssertTrue(unknown.first?.message.contains("expected a time slice name (h01, h02)") ?? false, "\(unknown)")
+        let window = HourlyProfileTests.errors(yaml(", deferrable: {maxDelayHours: 4}"), files: ["p.csv": csv])
+        XCTAssertEqual(window.map(\.path), ["workloads[0].deferrable.maxDelayHours"])
+        XCTAssertTrue(window.first?.message.contains("slices built from an hourly profile have no `start`") ?? false, "\(window)")
+        // A whole-day deferral needs no starts.
+        XCTAssertEqual(try HourlyProfileTests.load(yaml(", deferrable: true"), files: ["p.csv": csv]).workloads[0].deferral, Deferral())
+    }
+
     // MARK: Spot rentals
 
     func testSpotServesInterruptibleWorkloadsOnly() {

@@ -77,6 +77,8 @@ enum ShapesExample {
         let chat = try #require(finance.attribution.workloads.first)
         #expect(abs(chat.cost.owned - 160_000) < 1e-6)
         for cost in chat.byPeriod { #expect(abs(cost - 40_000) < 1e-6) }
+        #expect(abs(finance.attribution.total - (plan.totals?.cost ?? 0)) < 1e-6)
+        #expect(abs((plan.totals?.cost ?? 0) - 160_000) < 1e-6)
         // The factors by period, as the plan reports them.
         let outlook = try #require(plan.priceOutlook)
         #expect(outlook.factors == [.init(offering: "srv", kind: "purchase", factors: [0.8, 0.7, 0.6, 0.5])])
@@ -323,5 +325,104 @@ enum ShapesExample {
             == "with static prices the plan would buy 1 unit of h100 by 2027Q1; with the moving prices it buys none")
         #expect(PriceOutlook.summary([.init(offering: "h100", plan: [0, 0, 2, 0], staticPrices: [2, 0, 0, 0])], labels: labels)
             == "with static prices the plan would buy 2 units of h100 by 2027Q1; with the moving prices it buys none by then, 2 later")
+    }
+
+    /// The "Done when": a falling API price shrinks purchases, and the plan says so.
+    /// Four quarters, chat 1000 tokens/s (7.884e9 tokens a quarter); a server of 1000 tokens/s
+    /// at 40,000 USD with a life of 4 quarters (10,000 a quarter, amortized); an API at 2 USD
+    /// per million tokens (15,768 a quarter). Static prices: the server from 2027Q1, 40,000
+    /// (the API alone 63,072; the server from 2027Q2 30,000 + 15,768). With the API's price
+    /// halved from 2027Q2: the API alone, 15,768 + 3 × 7,884 = 39,420 < 40,000: nothing bought.
+    @Test func fallingAPIPriceShrinksPurchases() throws {
+        var api = APIOffering(id: "llm", inputPricePerMTok: 2, outputPricePerMTok: 2, serves: ["chat"])
+        api.priceChange = .factors([1, 0.5, 0.5, 0.5])
+        let scenario = Scenario(
+            name: "falling API price", horizon: Horizon(start: PeriodLabel("2027Q1")!, periods: 4), discountRate: 0,
+            capexAccounting: .amortized,
+            workloads: [Workload(id: "chat", outputShare: 0.5, model: nil, demand: [Double](repeating: 1000 * ShapesExample.quarter, count: 4))],
+            offerings: [.purchase(PurchaseOffering(id: "srv", unitPrice: 40_000, lifetimePeriods: 4, throughput: ["chat": 1000])), .api(api)])
+        let plan = try Planner.plan(scenario)
+        #expect(plan.status == .optimal)
+        #expect(plan.purchases.isEmpty)
+        #expect(abs((plan.totals?.discountedCost ?? 0) - 39_420) < 1e-6)
+        let outlook = try #require(plan.priceOutlook)
+        #expect(outlook.factors == [.init(offering: "llm", kind: "api", factors: [1, 0.5, 0.5, 0.5])])
+        #expect(outlook.purchases == [.init(offering: "srv", plan: [0, 0, 0, 0], staticPrices: [1, 0, 0, 0])])
+        #expect(abs((outlook.staticPricesDiscountedCost ?? 0) - 40_000) < 1e-6)
+        #expect(outlook.summary == "with static prices the plan would buy 1 unit of srv by 2027Q1; with the moving prices it buys none")
+        #expect(PlanReport.text(plan).contains("Prices that move: with static prices the plan would buy 1 unit of srv by 2027Q1"))
+        // Attribution at the moving price: chat pays the API's 39,420.
+        #expect(abs((plan.finance?.attribution.workloads.first?.cost.api ?? 0) - 39_420) < 1e-6)
+    }
+
+    /// Through the planner: the contract is taken (1,000 a quarter against a list spend of at
+    /// least 1,182.60, so each quarter costs S = 1,000). The API's tokens are then free at the
+    /// margin and the solver may serve more than the demand (the split between e and s and the
+    /// list spend are not unique), so this checks what is: 1,000 a quarter, the section's
+    /// shortfall less discount is the cost line, the cash out is 2,000 and the attribution sums
+    /// to `totals.cost`.
+    @Test func committedUseThroughThePlanner() throws {
+        let plan = try Planner.plan(ShapesExample.committed().0)
+        #expect(plan.status == .optimal)
+        let totals = try #require(plan.totals)
+        #expect(abs(totals.cost - 2000) < 1e-6)
+        for period in plan.periods { #expect(abs(period.cost.total - 1000) < 1e-6) }
+        let commitment = try #require(totals.apiCommitment)
+        #expect(abs(totals.api + commitment - 2000) < 1e-6)
+        let lines = try #require(plan.apiCommitments)
+        #expect(lines.map(\.api) == ["llm"])
+        #expect(abs(lines[0].shortfall - lines[0].discountEarned - commitment) < 1e-6)
+        #expect(abs(lines[0].cost - 2000) < 1e-6)
+        for (k, period) in lines[0].periods.enumerated() {
+            #expect(abs(period.shortfall - period.discountEarned - (plan.periods[k].cost.apiCommitment ?? 0)) < 1e-6)
+        }
+        let finance = try #require(plan.finance)
+        #expect(abs(finance.cashFlow.operating - 2000) < 1e-6)
+        #expect(abs(finance.attribution.total - totals.cost) < 1e-6)
+        #expect(abs(finance.attribution.workloads.reduce(0) { $0 + $1.cost.total } - 2000) < 1e-6)
+        let text = PlanReport.text(plan)
+        #expect(text.contains("Committed-use API contracts (llm) saved $"))
+        #expect(text.contains("api commitment"))
+    }
+
+    /// Every moving price at once, planned and audited: the attribution sums to `totals.cost`
+    /// and the cash out to the purchases' capex plus the periods' running costs, whatever the
+    /// solver chose (a purchase declining 30 % a year, a reserved rental and a spot rental with
+    /// factors, an API with caching, a factor and a committed-use contract).
+    @Test func attributionSumsToTheCostWithEverythingMoving() throws {
+        var server = PurchaseOffering(id: "srv", unitPrice: 30_000, lifetimePeriods: 6, throughput: ["chat": 1000, "batch": 1000])
+        server.priceChange = .declinePerYear(0.3)
+        var reserved = RentalOffering(id: "res", pricePerUnitHour: 3, commitment: .period, throughput: ["chat": 1000], termPeriods: 2, upfrontPerUnit: 500)
+        reserved.priceChange = .factors([1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.5, 0.5])
+        var spot = RentalOffering(id: "spot", pricePerUnitHour: 1.5, commitment: .spot, throughput: ["batch": 1000])
+        spot.availability = 0.8
+        spot.priceChange = .factors([1, 1, 0.9, 0.9, 0.8, 0.8, 0.7, 0.7])
+        var api = APIOffering(id: "llm", inputPricePerMTok: 1.2, outputPricePerMTok: 4, serves: ["chat", "batch"])
+        api.cachedInputPricePerMTok = 0.3
+        api.priceChange = .declinePerYear(0.4)
+        api.committedUse = CommittedUse(discount: 0.15, minSpendPerPeriod: 5000)
+        var chat = Workload(id: "chat", outputShare: 0.3, model: nil, demand: (0..<8).map { Double(800 + 300 * $0) * ShapesExample.quarter })
+        chat.cache = WorkloadCache(hitRate: 0.6, prefillShare: 0.2)
+        var batch = Workload(id: "batch", outputShare: 0.5, model: nil, demand: (0..<8).map { Double(400 + 100 * $0) * ShapesExample.quarter })
+        batch.interruptible = true
+        batch.deferral = Deferral()
+        let scenario = Scenario(
+            name: "everything moving", horizon: Horizon(start: PeriodLabel("2027Q1")!, periods: 8), discountRate: 0.08,
+            capexAccounting: .cash,
+            timeSlices: [TimeSlice(name: "day", hours: 12, share: 0.7), TimeSlice(name: "night", hours: 12, share: 0.3)],
+            workloads: [chat, batch], offerings: [.purchase(server), .rental(reserved), .rental(spot), .api(api)])
+        let plan = try Planner.plan(scenario)
+        #expect(plan.status == .optimal)
+        let totals = try #require(plan.totals)
+        let finance = try #require(plan.finance)
+        #expect(abs(finance.attribution.total - totals.cost) < 1e-6 * max(1, totals.cost))
+        let capex = plan.purchases.reduce(0) { $0 + $1.capex }
+        let running = plan.periods.reduce(0) { $0 + $1.cost.energy + $1.cost.fixedOpex + $1.cost.rental + $1.cost.api + $1.cost.platform + ($1.cost.apiCommitment ?? 0) }
+        #expect(abs(finance.cashFlow.total - capex - running - totals.commitmentsBeyondHorizon) < 1e-6 * max(1, totals.cost))
+        // Under cash accounting the periods' capex lines are the purchases' capex at their factors.
+        #expect(abs(plan.periods.reduce(0) { $0 + $1.cost.capex } - capex) < 1e-6 * max(1, capex))
+        #expect(plan.deferral?.map(\.workload) == ["batch"])
+        #expect(plan.caching != nil && plan.priceOutlook != nil && plan.apiCommitments != nil)
+        #expect(plan.priceOutlook?.factors.map(\.offering) == ["srv", "res", "spot", "llm"])
     }
 }

@@ -349,4 +349,20 @@ final class TwinGeneratedShapesTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(compared, 25)
     }
+
+    /// `--relax` on the same scenarios: continuous units, κ_a and the other binaries still binary;
+    /// the planner's audit (the evaluator's cost against the objective, no violation) must pass.
+    func testRelaxedPlansPassTheAuditOnGeneratedScenariosWithShapes() throws {
+        var audited = 0
+        for seed in UInt64(1)...40 {
+            let scenario = Self.withShapes(ScenarioGenerator(size: .tiny, seed: seed).scenario(), seed: seed)
+            var options = PlanOptions()
+            options.baselines = false
+            options.mipGap = 1e-9
+            options.relax = true
+            let plan = try Planner.plan(scenario, options: options)  // throws when the audit fails
+            if plan.status == .optimal { audited += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(audited, 25)
+    }
 }

@@ -358,10 +358,10 @@ public enum PlanEvaluationRun {
             discountedCommitmentsBeyondHorizon: totals.discountedCommitmentsBeyondHorizon,
             costByComponent: CostBreakdown(capex: totals.capex, energy: totals.energy, fixedOpex: totals.fixedOpex,
                                            rental: totals.rental, api: totals.api, unservedPenalty: totals.unservedPenalty,
-                                           platform: totals.platform),
+                                           platform: totals.platform, apiCommitment: totals.apiCommitment ?? 0),
             discountedCostByComponent: CostBreakdown(capex: d.capex, energy: d.energy, fixedOpex: d.fixedOpex,
                                                      rental: d.rental, api: d.api, unservedPenalty: d.unservedPenalty,
-                                                     platform: d.platform),
+                                                     platform: d.platform, apiCommitment: d.apiCommitment ?? 0),
             salvage: totals.salvage, discountedSalvage: totals.discountedSalvage, tokensDemanded: totals.tokensDemanded,
             tokensServed: totals.tokensServed, tokensUnserved: totals.tokensUnserved, tokensShort: 0, apiTokens: apiTokens,
             ownedUnitPeriods: unitPeriods, ownedUtilization: unitPeriods > 0 ? busy / unitPeriods : nil, unitsBought: bought)

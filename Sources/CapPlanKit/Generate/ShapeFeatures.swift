@@ -113,9 +113,9 @@ extension ScenarioGenerator {
         // 7. Availability windows (11.5), sometimes reaching outside the horizon.
         rng = shapeStream(7)
         func window() -> (from: Int, until: Int)? {
-            guard rng.chance(0.2) else { return nil }
-            let from = rng.int(-1...(periods - 1))
-            return (from, from + rng.int(0...periods))
+            guard rng.chance(0.3) else { return nil }
+            let from = rng.chance(0.3) ? -rng.int(1...2) : rng.int(0...(periods - 1))
+            return (from, max(0, from) + rng.int(0...periods))
         }
         for i in s.offerings.indices {
             switch s.offerings[i] {

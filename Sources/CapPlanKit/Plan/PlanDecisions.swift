@@ -43,4 +43,35 @@ public struct PlanDecisions: Hashable, Sendable, Codable {
         self.unserved = unserved
         self.training = training
     }
+
+    enum CodingKeys: String, CodingKey {
+        case arrivals, reservedUnits, onDemandUnits, served, unserved, training, deferred, apiCommitments
+    }
+
+    /// `deferred` and `apiCommitments` may be absent (decisions written before issue 12).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        arrivals = try c.decode([String: [Double]].self, forKey: .arrivals)
+        reservedUnits = try c.decode([String: [Double]].self, forKey: .reservedUnits)
+        onDemandUnits = try c.decode([String: [[Double]]].self, forKey: .onDemandUnits)
+        served = try c.decode([String: [String: [[Double]]]].self, forKey: .served)
+        unserved = try c.decode([String: [[Double]]].self, forKey: .unserved)
+        training = try c.decode([String: [String: [[Double]]]].self, forKey: .training)
+        deferred = try c.decodeIfPresent([String: [[[Double]]]].self, forKey: .deferred) ?? [:]
+        apiCommitments = try c.decodeIfPresent([String].self, forKey: .apiCommitments) ?? []
+    }
+
+    /// Writes `deferred` and `apiCommitments` only when a scenario uses them, so the decisions of
+    /// scenarios without section 11 keep their bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(arrivals, forKey: .arrivals)
+        try c.encode(reservedUnits, forKey: .reservedUnits)
+        try c.encode(onDemandUnits, forKey: .onDemandUnits)
+        try c.encode(served, forKey: .served)
+        try c.encode(unserved, forKey: .unserved)
+        try c.encode(training, forKey: .training)
+        if !deferred.isEmpty { try c.encode(deferred, forKey: .deferred) }
+        if !apiCommitments.isEmpty { try c.encode(apiCommitments, forKey: .apiCommitments) }
+    }
 }

@@ -159,7 +159,10 @@ public enum PlanReport {
         if let outlook = plan.priceOutlook {
             w.heading("Price outlook: price factors, and purchases with static prices")
             if let factors = priceFactorRows(plan) { w.table(factors.header, factors.rows) }
-            if let purchases = priceOutlookPurchaseRows(plan) { w.table(purchases.header, purchases.rows) }
+            if let purchases = priceOutlookPurchaseRows(plan) {
+                w.line("")
+                w.table(purchases.header, purchases.rows)
+            }
             if let cost = outlook.staticPricesDiscountedCost {
                 w.line("  with static prices the optimum costs \(Formatting.money(cost)) (discounted); this plan \(Formatting.money(totals.discountedCost))")
             }

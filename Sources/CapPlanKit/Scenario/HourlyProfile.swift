@@ -181,18 +181,11 @@ extension ScenarioValidator {
     }
 
     /// Sets the profiles of the workloads with a column and the scenario's source. A workload
-    /// may not also give `profile`: its shape is its column (or, without one, the mean shape).
+    /// that also gives its own `profile` (over the built slices, checked with the others) keeps
+    /// it: the profile wins over its column.
     func applyHourlyProfile(_ result: HourlyProfileResult, to scenario: inout Scenario, workloads: Loc<[RawWorkload]>?) {
-        for i in scenario.workloads.indices {
-            let id = scenario.workloads[i].id
-            if scenario.workloads[i].profile != nil {
-                let rawWorkload = workloads?.value.first { $0.id?.value == id }
-                sink.error((rawWorkload?.path ?? "workloads") + ".profile", at: rawWorkload?.node, value: nil,
-                           "expected no `profile`: the time slices come from timeSlices.hourlyProfile, so a workload's shape is its column there"
-                            + " (a workload without one follows the mean shape of the columns)")
-                continue
-            }
-            if let profile = result.profiles[id] { scenario.workloads[i].profile = profile }
+        for i in scenario.workloads.indices where scenario.workloads[i].profile == nil {
+            if let profile = result.profiles[scenario.workloads[i].id] { scenario.workloads[i].profile = profile }
         }
         scenario.hourlyProfile = result.source
     }

@@ -102,7 +102,12 @@ struct ScenarioValidator {
         let offerings = validateOfferings(raw.offerings, workloads: workloadsResult, horizon: horizon, hasJobs: raw.jobs != nil)
         let jobs = validateJobs(raw.jobs, horizon: horizon, workloads: workloadsResult)
         var workloadsShaped = workloadsResult
-        applyProfiles(&workloadsShaped, slices: slices, slicesComplete: (raw.timeSlices?.value.count ?? slices.count) == slices.count)
+        // Slices all read (a failed hourly profile builds none), and a start either on every
+        // slice or on none (mixed or unreadable starts are reported with the slices).
+        let startsWritten = raw.timeSlices?.value.contains { $0.startWritten } ?? false
+        let slicesComplete = raw.hourlyProfile != nil ? fromProfile != nil
+            : (raw.timeSlices?.value.count ?? slices.count) == slices.count && !(startsWritten && slices.contains { $0.start == nil })
+        applyProfiles(&workloadsShaped, slices: slices, slicesComplete: slicesComplete, fromHourlyProfile: raw.hourlyProfile != nil)
 
         // Site, budget, policy.
         let electricity = check(raw.electricityPrice, ScenarioRules.electricityPrice) ?? 0

@@ -1,5 +1,6 @@
-// Pass 2 for the keys of issue 12 (docs/formulation.md section 11, docs/scenario-format.md
-// "Workload shapes, spot and batch, caching, prices that move"): a workload's `profile`,
+// Pass 2 for the keys of issue 12 (docs/formulation.md section 11; docs/scenario-format.md
+// "Workload shapes", "Spot rentals and batch APIs", "Prices that move, windows and committed
+// use"): a workload's `profile`,
 // `deferrable`, `interruptible` and `cache`, and the offerings' price changes, availability
 // windows, spot availability, cached-input prices and committed-use contracts. The rules that
 // tie offerings to workloads (spot serves interruptible workloads, batch APIs serve workloads
@@ -34,7 +35,7 @@ extension ScenarioValidator {
     /// to 1), and the slice starts a deferral window shorter than a day needs. `slicesComplete`:
     /// every slice could be read (otherwise a slice "missing" from a profile may be one that
     /// failed, so only the names that are there are checked).
-    func applyProfiles(_ result: inout WorkloadsResult, slices: [TimeSlice], slicesComplete: Bool) {
+    func applyProfiles(_ result: inout WorkloadsResult, slices: [TimeSlice], slicesComplete: Bool, fromHourlyProfile: Bool = false) {
         let names = slices.map(\.name)
         let onClock = slicesComplete && !slices.isEmpty && slices.allSatisfy { $0.start != nil }
         // Every workload as read, also one whose demand was refused: all errors at once.
@@ -42,10 +43,13 @@ extension ScenarioValidator {
         for id in result.order where seen.insert(id).inserted {
             guard let raw = result.raw[id] else { continue }
             if let d = result.deferrals[id] ?? nil, !d.withinDay, slicesComplete, !onClock, let at = raw.deferrable {
+                let how = fromHourlyProfile
+                    ? "slices built from an hourly profile have no `start` (they pool hours by load, not by time); use `deferrable: true`"
+                        + " (anywhere in the day) or give the slices as a list with starts"
+                    : "give every time slice a `start` (the hour of the day it begins), or use `deferrable: true` (anywhere in the day)"
                 sink.error(at.path + ".maxDelayHours", at: at.node,
                            "workload `\(id)` may wait at most \(ValueRule.format(d.maxDelayHours)) hours, less than a day, so the model"
-                            + " must know where the slices lie: give every time slice a `start` (the hour of the day it begins), or use"
-                            + " `deferrable: true` (anywhere in the day)")
+                            + " must know where the slices lie: " + how)
             }
             guard let profile = raw.profile else { continue }
             var shares: [String: Double] = [:]

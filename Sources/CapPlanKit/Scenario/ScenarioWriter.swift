@@ -29,6 +29,8 @@ public enum ScenarioWriter {
         line("horizon: {start: \(quote(scenario.horizon.start.description)), periods: \(scenario.horizon.periods)}")
         line("discountRate: \(number(scenario.discountRate))")
         line("capexAccounting: \(scenario.capexAccounting.rawValue)")
+        // Slices built from an hourly profile are written as the list they became (the workloads'
+        // columns as their profiles), so the file stands alone; where they came from is not kept.
         line("timeSlices:")
         for s in scenario.timeSlices {
             line("  - {name: \(quote(s.name)), hours: \(number(s.hours)), share: \(number(s.share))\(s.start.map { ", start: \(number($0))" } ?? "")}")
