@@ -119,6 +119,12 @@ public enum TwoStagePlanner {
     /// and with λ > 0 the risk-neutral plan once more (VSS, EVPI). Each of these solves has
     /// the same time limit. Throws `TwoStageError.noDemandCases` without cases.
     public static func plan(_ scenario: Scenario, options: PlanOptions = PlanOptions()) throws -> TwoStageResult {
+        try solveTwoStage(scenario, options: options).result
+    }
+
+    /// `plan`, with what the plan document needs besides the figures (TwoStagePlan.swift).
+    static func solveTwoStage(_ scenario: Scenario, options: PlanOptions) throws -> TwoStageSolve {
+        let extras = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
         guard !scenario.demandCases.isEmpty else { throw TwoStageError.noDemandCases }
         let integer = scenario.policy.integerUnits && !options.relax
         let risk = scenario.risk
@@ -133,7 +139,7 @@ public enum TwoStagePlanner {
             riskNeutralExpectedCost: nil, valuesFor: risk.cvarWeight > 0 ? "risk-neutral plan (λ = 0)" : "this plan", notes: [])
         guard result.status == .optimal || result.status == .feasible, let objective = solution.objectiveValue else {
             result.notes.append("the extensive form has no plan (\(solution.termination.rawValue))")
-            return result
+            return TwoStageSolve(result: result, model: model, solution: solution, solverExpectedCost: nil, extras: extras)
         }
         if result.status == .feasible {
             result.notes.append("the extensive form stopped at a limit (\(solution.termination.rawValue)), gap \(Planner.gapText(solution.relativeGap))")
@@ -214,7 +220,7 @@ public enum TwoStagePlanner {
             result.valueOfStochasticSolution = result.expectedValuePlan?.expectedCost.map { $0 - riskNeutral }
             result.expectedValueOfPerfectInformation = result.waitAndSee.map { riskNeutral - $0 }
         }
-        return result
+        return TwoStageSolve(result: result, model: model, solution: solution, solverExpectedCost: solverExpected, extras: extras)
     }
 
     /// CVaR_α of a discrete cost distribution (12.2): the mean of the worst (1 − α) share,
