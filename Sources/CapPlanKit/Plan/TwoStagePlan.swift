@@ -79,7 +79,9 @@ extension TwoStagePlanner {
             PlanDocument.CaseLine(
                 name: line.name, probability: line.probability, apiPriceScale: line.apiPriceScale,
                 discountedCost: line.discountedCost, cost: line.evaluation.totalCost,
-                perfectForesightCost: line.perfectForesightCost, regret: line.regret,
+                perfectForesightCost: line.perfectForesightCost,
+                // Equal costs can differ in the last bits; a regret within them reads as 0.
+                regret: line.regret.map { abs($0) <= 1e-9 * max(1, abs(line.discountedCost)) ? 0 : $0 },
                 expectedValuePlanCost: line.expectedValuePlanCost,
                 periods: line.evaluation.periods.enumerated().map { p, period in
                     .init(period: p < labels.count ? labels[p] : period.label, cost: lines(period.cost), discountedCost: lines(period.discountedCost))
