@@ -157,6 +157,9 @@ final class TwoStagePlanTests: XCTestCase {
         XCTAssertNil(plan.totals)
         XCTAssertEqual(plan.purchases.count, 0)
         XCTAssertEqual(plan.twoStage?.cases.count, 0)
+        let text = PlanReport.text(plan)
+        XCTAssertTrue(text.contains("No feasible plan: demand case high infeasible alone"), text)
+        XCTAssertTrue(text.contains("model (the extensive form over the demand cases): "), text)
         try validate(["infeasible": try PlanReport.json(plan)], expectValid: true)
     }
 

@@ -9,6 +9,10 @@ public enum PlanReport {
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 
+    /// How many demand cases a two-stage plan was made over (its cases' lines are empty when
+    /// there is no plan: then "the").
+    static func scenarioCases(_ t: PlanDocument.TwoStagePlan) -> String { t.cases.isEmpty ? "the" : "\(t.cases.count)" }
+
     /// The demand cases of a two-stage plan (docs/formulation.md 12.3): the expected cost as the
     /// headline, the cases' table, and the figures each with its meaning.
     static func twoStageLines(_ t: PlanDocument.TwoStagePlan, into w: inout ReportWriter) {
@@ -82,7 +86,7 @@ public enum PlanReport {
         headline += "), \(h.periods) \(h.kind)s from \(h.start)"
         if plan.solver.relaxed { headline += ", LP relaxation" }
         w.line(headline)
-        w.line("model: \(plan.solver.rows) rows, \(plan.solver.columns) columns, \(plan.solver.nonzeros) nonzeros, \(plan.solver.integerColumns) integer")
+        w.line((plan.twoStage.map { "model (the extensive form over \(scenarioCases($0)) demand cases)" } ?? "model") + ": \(plan.solver.rows) rows, \(plan.solver.columns) columns, \(plan.solver.nonzeros) nonzeros, \(plan.solver.integerColumns) integer")
 
         if let diagnosis = plan.diagnosis {
             w.heading("No feasible plan: \(diagnosis.summary)")
@@ -95,7 +99,6 @@ public enum PlanReport {
                     })
                 if diagnosis.shortfalls.count > 30 { w.line("  ... and \(diagnosis.shortfalls.count - 30) more (see the JSON plan)") }
             }
-            if let twoStage = plan.twoStage { twoStageLines(twoStage, into: &w) }
             return w.text
         }
         if let twoStage = plan.twoStage { twoStageLines(twoStage, into: &w) }
