@@ -106,6 +106,8 @@ public struct TwoStageModel: Sendable {
     public var cvarExcess: [Variable]
     /// Columns of the first stage in a case's model: b, n, m of reserved rentals, v, κ.
     public var firstStageColumns: Set<Int>
+    /// The scenario's model every case's copy was made from (`shapeModel`).
+    public var shape: CapacityModel
 }
 
 /// Two-stage plans (docs/formulation.md section 12).
@@ -129,7 +131,16 @@ public enum TwoStagePlanner {
         let integer = scenario.policy.integerUnits && !options.relax
         let risk = scenario.risk
         let model = extensiveForm(scenario, integer: integer, names: options.output != nil, risk: risk)
-        let solution = try solve(model.lp, options: options, main: true)
+        var quiet = options
+        quiet.output = nil
+        quiet.progress = nil
+        quiet.phase = nil
+        // The EV plan first: its first stage with each case's second stage re-optimized is a
+        // point of the extensive form (EEV), offered to branch-and-cut as its first incumbent.
+        options.phase?("mean-demand plan")
+        let ev = try expectedValuePlan(scenario, model: model, integer: integer, options: quiet)
+        options.phase?("branch-and-cut")
+        let solution = try solve(model.lp, options: options, main: true, start: startingPoint(ev, model: model))
         var result = TwoStageResult(
             status: Planner.status(of: solution), termination: solution.termination.rawValue, rows: model.lp.constraintCount,
             columns: model.lp.variableCount, nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount,
@@ -164,7 +175,7 @@ public enum TwoStagePlanner {
             result.cases.append(.init(
                 name: demandCase.name, probability: demandCase.probability, apiPriceScale: demandCase.apiPriceScale,
                 decisions: decisions, evaluation: evaluation, discountedCost: evaluation.discountedCost,
-                perfectForesightCost: nil, regret: nil, expectedValuePlanCost: nil))
+                perfectForesightCost: nil, regret: nil, expectedValuePlanCost: ev.caseCosts[c]))
         }
         let expected = zip(cases, costs).reduce(0.0) { $0 + $1.0.probability * $1.1 }
         // Audit: Σ π_c cost_c against the objective less the CVaR term (12.3).
@@ -181,10 +192,7 @@ public enum TwoStagePlanner {
         result.cvar = conditionalValueAtRisk(costs: costs, probabilities: cases.map(\.probability), level: risk.cvarLevel)
 
         // WS: each case alone.
-        var quiet = options
-        quiet.output = nil
-        quiet.progress = nil
-        quiet.phase = nil
+        options.phase?("perfect foresight")
         var waitAndSee: Double? = 0
         let caseScenarios = cases.map { scenario.withDemandCase($0) }
         for c in cases.indices {
@@ -202,8 +210,8 @@ public enum TwoStagePlanner {
         }
         result.waitAndSee = waitAndSee
 
-        // EV: the mean demand's plan, its first stage fixed in each case (EEV).
-        result.expectedValuePlan = try expectedValuePlan(scenario, model: model, integer: integer, options: quiet, result: &result)
+        result.expectedValuePlan = ev.plan
+        result.notes.append(contentsOf: ev.notes)
 
         // VSS and EVPI for the risk-neutral objective.
         var riskNeutral: Double? = expected
@@ -211,7 +219,8 @@ public enum TwoStagePlanner {
             var neutralScenario = scenario
             neutralScenario.risk.cvarWeight = 0
             let neutral = extensiveForm(neutralScenario, integer: integer, names: false, risk: neutralScenario.risk)
-            let neutralSolution = try solve(neutral.lp, options: quiet, main: false)
+            options.phase?("risk-neutral plan")
+            let neutralSolution = try solve(neutral.lp, options: quiet, main: false, start: startingPoint(ev, model: neutral))
             riskNeutral = neutralSolution.hasPrimalPoint ? neutralSolution.objectiveValue : nil
             if riskNeutral == nil { result.notes.append("the risk-neutral plan: no plan (\(neutralSolution.termination.rawValue)); VSS and EVPI not computed") }
         }
@@ -396,14 +405,25 @@ public enum TwoStagePlanner {
                     terms: [(xi, 1), (eta, 1)] + costTerms[c].map { (Variable(index: $0.0), -$0.1) }, .greaterOrEqual(constants[c]))
             }
         }
-        return TwoStageModel(lp: lp, caseModels: caseModels, columnMap: columnMap, cvarThreshold: threshold, cvarExcess: excess, firstStageColumns: first)
+        return TwoStageModel(lp: lp, caseModels: caseModels, columnMap: columnMap, cvarThreshold: threshold, cvarExcess: excess, firstStageColumns: first, shape: shape)
     }
 
-    /// The EV plan and EEV (12.3): the scenario at the mean demand and mean API price scale
-    /// solved alone, then in each case its first stage fixed and the second stage re-solved.
-    static func expectedValuePlan(
-        _ scenario: Scenario, model: TwoStageModel, integer: Bool, options: PlanOptions, result: inout TwoStageResult
-    ) throws -> TwoStageResult.ExpectedValuePlan {
+    /// The EV plan, EEV and a starting point of the extensive form.
+    struct ExpectedValueOutcome {
+        var plan: TwoStageResult.ExpectedValuePlan
+        /// cost_c(EV) per case (nil: infeasible).
+        var caseCosts: [Double?]
+        /// Per case, the values of its copy's columns with the EV first stage; nil unless every
+        /// case is feasible.
+        var start: [[Double]]?
+        var notes: [String]
+    }
+
+    /// The EV plan and EEV (12.3): the scenario at the mean demand Σ_c π_c D^c_wp and mean API
+    /// price scale solved alone (on the shape model's layout), then in each case's copy its
+    /// first stage fixed (b, m without contract starts, v, κ; n and a contract's m follow from
+    /// their equality rows) and the second stage re-solved.
+    static func expectedValuePlan(_ scenario: Scenario, model: TwoStageModel, integer: Bool, options: PlanOptions) throws -> ExpectedValueOutcome {
         let cases = scenario.demandCases
         var mean: [String: [Double]] = [:]
         for workload in scenario.workloads {
@@ -412,84 +432,72 @@ public enum TwoStagePlanner {
             }
         }
         let meanCase = DemandCase(name: "mean", probability: 1, demand: mean, apiPriceScale: cases.reduce(0.0) { $0 + $1.probability * $1.apiPriceScale })
-        let meanScenario = scenario.withDemandCase(meanCase)
-        let evModel = CapacityModelBuilder.buildModel(meanScenario, options: CapacityModelOptions(names: false, integerUnits: integer))
+        let evModel = caseModel(model.shape, scenario: scenario, demandCase: meanCase)
         let ev = try solve(evModel.lp, options: options, main: false)
         guard ev.hasPrimalPoint, let evCost = ev.objectiveValue else {
-            result.notes.append("the plan for the mean demand: no plan (\(ev.termination.rawValue)); EEV and VSS not computed")
-            return .init(discountedCost: nil, decisions: nil, expectedCost: nil, infeasibleCases: [])
+            return .init(plan: .init(discountedCost: nil, decisions: nil, expectedCost: nil, infeasibleCases: []),
+                         caseCosts: cases.map { _ in nil }, start: nil,
+                         notes: ["the plan for the mean demand: no plan (\(ev.termination.rawValue)); EEV and VSS not computed"])
         }
-        var firstStage = PlanExtraction.decisions(scenario: meanScenario, model: evModel, solution: ev, integer: integer)
+        var firstStage = PlanExtraction.decisions(scenario: evModel.scenario, model: evModel, solution: ev, integer: integer)
         firstStage.onDemandUnits = [:]
         firstStage.served = [:]
         firstStage.unserved = [:]
         firstStage.training = [:]
         firstStage.deferred = [:]
-        // Fixed by id in each case's own model (the EV model's layout may differ: reductions).
+        let fixed = firstStageDecisions(evModel.index)
         var eev: Double? = 0
         var infeasible: [String] = []
-        for (c, demandCase) in cases.enumerated() {
-            let caseScenario = scenario.withDemandCase(demandCase)
-            var caseModel = CapacityModelBuilder.buildModel(caseScenario, options: CapacityModelOptions(names: false, integerUnits: integer))
-            fix(&caseModel, to: firstStage, scenario: caseScenario)
-            let solution = try solve(caseModel.lp, options: options, main: false)
+        var caseCosts: [Double?] = []
+        var start: [[Double]]? = []
+        for demandCase in cases {
+            var copy = caseModel(model.shape, scenario: scenario, demandCase: demandCase)
+            for j in fixed {
+                let column = Variable(index: j)
+                let value = copy.lp.kind(of: column) == .continuous ? ev.values[j] : ev.values[j].rounded()
+                copy.lp.setBounds(column, lower: value, upper: value)
+            }
+            let solution = try solve(copy.lp, options: options, main: false)
             if solution.hasPrimalPoint, let cost = solution.objectiveValue {
-                result.cases[c].expectedValuePlanCost = cost
+                caseCosts.append(cost)
                 eev = eev.map { $0 + demandCase.probability * cost }
+                start?.append(solution.values)
             } else {
+                caseCosts.append(nil)
                 eev = nil
+                start = nil
                 infeasible.append(demandCase.name)
             }
         }
+        var notes: [String] = []
         if !infeasible.isEmpty {
-            result.notes.append("the mean-demand plan's first stage cannot serve case \(infeasible.joined(separator: ", ")): EEV is +∞, VSS not computed")
+            notes.append("the mean-demand plan's first stage cannot serve case \(infeasible.joined(separator: ", ")): EEV is +∞, VSS not computed")
         }
-        return .init(discountedCost: evCost, decisions: firstStage, expectedCost: eev, infeasibleCases: infeasible)
+        return .init(plan: .init(discountedCost: evCost, decisions: firstStage, expectedCost: eev, infeasibleCases: infeasible),
+                     caseCosts: caseCosts, start: start, notes: notes)
     }
 
-    /// Fixes a model's first-stage decisions (b, m without contract starts, v, κ) at `decisions`'
-    /// values: arrivals and reserved units by offering id, contract starts from the reserved
-    /// units (the contract rows' recurrence), κ from `apiCommitments`.
-    static func fix(_ model: inout CapacityModel, to decisions: PlanDecisions, scenario: Scenario) {
-        let index = model.index, periods = index.periods
-        for (k, purchase) in scenario.purchases.enumerated() {
-            let values = decisions.arrivals[purchase.id] ?? []
-            for q in 0..<periods {
-                guard let b = index.arrivals[k].variable(q) else { continue }
-                let value = q < values.count ? values[q] : 0
-                model.lp.setBounds(b, lower: value, upper: value)
-            }
+    /// A point of the extensive form from each case's column values and cost (the first stage
+    /// the same in every case): with λ > 0, η = 0 and ξ_c = max(0, cost_c).
+    static func startingPoint(_ outcome: ExpectedValueOutcome, model: TwoStageModel) -> [Double]? {
+        guard let caseValues = outcome.start else { return nil }
+        var point = [Double](repeating: 0, count: model.lp.variableCount)
+        for (c, values) in caseValues.enumerated() {
+            for (j, value) in values.enumerated() { point[model.columnMap[c][j]] = value }
         }
-        for (k, rental) in scenario.rentals.enumerated() {
-            guard let units = index.reservedUnits[k] else { continue }
-            let values = decisions.reservedUnits[rental.id] ?? []
-            func value(_ p: Int) -> Double { p >= 0 && p < values.count ? values[p] : 0 }
-            if let starts = index.contractStarts[k] {
-                // v_p = m_p − Σ_{q = p − T + 1}^{p − 1} v_q (8.1), from the first period on.
-                var v = [Double](repeating: 0, count: periods)
-                for p in 0..<periods {
-                    var running = 0.0
-                    for q in max(0, p - rental.termPeriods + 1)..<p { running += v[q] }
-                    v[p] = max(0, value(p) - running)
-                    model.lp.setBounds(starts.variable(p), lower: v[p], upper: v[p])
-                }
-            } else {
-                for p in 0..<periods { model.lp.setBounds(units.variable(p), lower: value(p), upper: value(p)) }
-            }
+        if model.cvarThreshold != nil {
+            for (c, xi) in model.cvarExcess.enumerated() { point[xi.index] = max(0, outcome.caseCosts[c] ?? 0) }
         }
-        let taken = Set(decisions.apiCommitments)
-        for commitment in index.commitments {
-            let value: Double = taken.contains(scenario.offerings[commitment.offering].id) ? 1 : 0
-            model.lp.setBounds(commitment.taken, lower: value, upper: value)
-        }
+        return point
     }
 
     /// One solve of the extensive form or of a case: branch-and-cut (or the simplex with
     /// continuous units) within `options.timeLimit` and `options.mipGap`. The planner's
     /// heuristics and its Benders decomposition read a model of sections 1–11 through its
     /// index: they do not apply to the extensive form (docs/formulation.md 12.4).
-    static func solve(_ lp: LinearModel, options: PlanOptions, main: Bool) throws -> Solution {
+    static func solve(_ lp: LinearModel, options: PlanOptions, main: Bool, start: [Double]? = nil) throws -> Solution {
         var solveOptions = options.solveOptions(timeLimit: options.mainTimeLimit, mipGap: options.mipGap)
+        if lp.hasIntegerVariables { solveOptions.mip.startingSolution = start }
         if main {
             solveOptions.output = options.output
             solveOptions.mip.progress = options.progress
