@@ -36,7 +36,7 @@ extension TwoStagePlanner {
             termination: solution.termination.rawValue, glpkReturnCode: solution.raw.returnCodeName,
             glpkStatus: solution.raw.statusName, rows: result.rows, columns: result.columns, nonzeros: result.nonzeros,
             integerColumns: result.integerColumns, mipGap: result.mipGap, mipGapRequested: solution.isMIP ? options.mipGap : nil,
-            relaxed: options.relax, reductions: solved.model.caseModels.first?.reductions ?? [], simplexIterations: solution.simplexIterations,
+            relaxed: options.relax, reductions: solved.model.shape.reductions, simplexIterations: solution.simplexIterations,
             nodes: solution.nodes, seconds: options.timings ? solution.seconds : nil)
         var document = PlanDocument(
             scenario: .init(name: scenario.name, capexAccounting: scenario.capexAccounting, discountRate: scenario.discountRate, integerUnits: integer),
