@@ -134,7 +134,7 @@ extension TwoStagePlanner {
             if status == .infeasible || status == .unbounded { infeasible.append(c) }
         }
         let names = infeasible.map { scenario.demandCases[$0].name }
-        let uncheckedNote = unchecked.isEmpty ? "" : "; cases \(unchecked.joined(separator: ", ")) \(Deadline.notComputed)"
+        let uncheckedNote = unchecked.isEmpty ? "" : "; cases \(caseList(unchecked)) \(Deadline.notComputed)"
         guard let first = infeasible.first else {
             return .init(
                 summary: "no first stage serves every demand case, though no case checked is infeasible alone: the cases conflict through the purchases and contracts they share" + uncheckedNote,
@@ -142,7 +142,7 @@ extension TwoStagePlanner {
         }
         var diagnosis = try InfeasibilityDiagnosis.diagnose(
             scenario.withDemandCase(scenario.demandCases[first]), integer: integer, options: quiet, deadline: deadline)
-        diagnosis.summary = "demand case\(names.count == 1 ? "" : "s") \(names.joined(separator: ", ")) infeasible alone; case \(names[0]): " + diagnosis.summary + uncheckedNote
+        diagnosis.summary = "demand case\(names.count == 1 ? "" : "s") \(caseList(names)) infeasible alone; case \(names[0]): " + diagnosis.summary + uncheckedNote
         return diagnosis
     }
 }

@@ -226,7 +226,7 @@ public enum TwoStagePlanner {
             }
         }
         if !outOfTime.isEmpty {
-            result.notes.append("perfect foresight for case \(outOfTime.joined(separator: ", ")): \(Deadline.notComputed); WS and EVPI not computed")
+            result.notes.append("perfect foresight for case \(caseList(outOfTime)): \(Deadline.notComputed); WS and EVPI not computed")
         }
         result.waitAndSee = waitAndSee
 
@@ -238,9 +238,10 @@ public enum TwoStagePlanner {
         if risk.cvarWeight > 0 {
             var neutralScenario = scenario
             neutralScenario.risk.cvarWeight = 0
-            let neutral = extensiveForm(neutralScenario, integer: integer, names: false, risk: neutralScenario.risk)
+            // Not even built when the budget is spent (with many cases the build takes a while).
+            let neutral = extras.remaining == nil ? nil : extensiveForm(neutralScenario, integer: integer, names: false, risk: neutralScenario.risk)
             options.phase?("risk-neutral plan")
-            if let neutralSolution = try solveExtra(neutral.lp, options: quiet, deadline: extras, start: startingPoint(ev, model: neutral)) {
+            if let neutral, let neutralSolution = try solveExtra(neutral.lp, options: quiet, deadline: extras, start: startingPoint(ev, model: neutral)) {
                 riskNeutral = neutralSolution.hasPrimalPoint ? neutralSolution.objectiveValue : nil
                 if riskNeutral == nil { result.notes.append("the risk-neutral plan: no plan (\(neutralSolution.termination.rawValue)); VSS and EVPI not computed") }
             } else {
@@ -516,7 +517,7 @@ public enum TwoStagePlanner {
         }
         var notes: [String] = []
         if !outOfTime.isEmpty {
-            notes.append("the mean-demand plan's first stage in case \(outOfTime.joined(separator: ", ")): \(Deadline.notComputed) (or no plan within the node limit); EEV and VSS not computed")
+            notes.append("the mean-demand plan's first stage in case \(caseList(outOfTime)): \(Deadline.notComputed) (or no plan within the node limit); EEV and VSS not computed")
         }
         if !infeasible.isEmpty {
             notes.append("the mean-demand plan's first stage cannot serve case \(infeasible.joined(separator: ", ")): EEV is +∞, VSS not computed")
@@ -543,6 +544,11 @@ public enum TwoStagePlanner {
     /// continuous units) within `options.timeLimit` and `options.mipGap`. The planner's
     /// heuristics and its Benders decomposition read a model of sections 1–11 through its
     /// index: they do not apply to the extensive form (docs/formulation.md 12.4).
+    /// Case names for a note: the first ten, then how many more (a note about 200 cases stays a line).
+    static func caseList(_ names: [String]) -> String {
+        names.count <= 10 ? names.joined(separator: ", ") : names.prefix(10).joined(separator: ", ") + " and \(names.count - 10) more"
+    }
+
     /// An extra solve (the mean-demand plan, its first stage in a case, a case alone, the
     /// risk-neutral plan): within what is left of `deadline` and the extras' node limit (so
     /// deterministic unless the budget ends first), at the plan's gap; nil when the budget is
