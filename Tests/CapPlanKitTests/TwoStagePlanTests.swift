@@ -138,6 +138,20 @@ final class TwoStagePlanTests: XCTestCase {
         let text = PlanReport.text(plan)
         XCTAssertTrue(text.contains("WS not computed"), text)
         XCTAssertTrue(text.contains(Deadline.notComputed), text)
+
+        // Risk-averse: the risk-neutral re-solve is an extra too.
+        var averse = Self.newsvendor
+        averse.risk = RiskPolicy(cvarWeight: 0.5, cvarLevel: 0.5)
+        let risky = try XCTUnwrap(try TwoStagePlanner.planDocument(averse, options: Self.options(extrasTimeLimit: 0)).twoStage)
+        XCTAssertNotNil(risky.expectedCost)
+        XCTAssertNil(risky.expectedValueOfPerfectInformation)
+        XCTAssertTrue(risky.notes.contains("the risk-neutral plan: \(Deadline.notComputed); VSS and EVPI not computed"), "\(risky.notes)")
+        XCTAssertTrue(risky.notes.contains("perfect foresight for case low, base, high: \(Deadline.notComputed); WS and EVPI not computed"), "\(risky.notes)")
+    }
+
+    func testCaseListInNotes() {
+        XCTAssertEqual(TwoStagePlanner.caseList(["a", "b"]), "a, b")
+        XCTAssertEqual(TwoStagePlanner.caseList((1...12).map { "c\($0)" }), "c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 and 2 more")
     }
 
     /// A case no first stage can serve: the API carries at most 1000 tokens/s and srv at most
