@@ -10,7 +10,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Find the cheapest plan for a scenario and print or write it.")
+        abstract: "Find the cheapest plan for a scenario and print or write it (a two-stage plan when it gives demand cases).")
 
     @OptionGroup var input: ScenarioInput
     @OptionGroup var solver: SolverOptions<PlanningDefaults>
@@ -54,7 +54,10 @@ struct PlanCommand: ParsableCommand {
         let progressLine = SolveProgressLine.onTerminal(quiet: quiet)
         options.progress = progressLine?.callback
         options.phase = progressLine?.phaseCallback
-        let plan = try withSolverFailures { try Planner.plan(scenario, options: options) }
+        // With demand cases: a two-stage plan (docs/formulation.md section 12).
+        let plan = try withSolverFailures {
+            scenario.demandCases.isEmpty ? try Planner.plan(scenario, options: options) : try TwoStagePlanner.planDocument(scenario, options: options)
+        }
         progressLine?.finish()
         try Interruption.checkpoint()
         let json = try PlanReport.json(plan)

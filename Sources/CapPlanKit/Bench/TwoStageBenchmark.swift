@@ -35,7 +35,7 @@ public enum TwoStageBenchmark {
         options.relax = relax
         options.timeLimit = timeLimit
         let startClock = Stopwatch()
-        let ev = try TwoStagePlanner.expectedValuePlan(scenario, model: model, integer: integer, options: options)
+        let ev = try TwoStagePlanner.expectedValuePlan(scenario, model: model, integer: integer, options: options, deadline: Deadline(seconds: timeLimit))
         let start = startClock.seconds
         let solveClock = Stopwatch()
         let solution = try TwoStagePlanner.solve(model.lp, options: options, main: false, start: TwoStagePlanner.startingPoint(ev, model: model))

@@ -92,6 +92,7 @@ public enum Breakeven {
         precision: Double = 0.01, options: PlanOptions = PlanOptions(), jobs: Int = ParallelRunner.defaultJobs,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> BreakevenResult {
+        try refuseDemandCases(scenario, what: "a break-even curve")
         guard from.isFinite, to.isFinite, from > 0, to > from else {
             throw InsightsError("the demand range must be positive and increasing (from < to), got \(from) to \(to) tokens a month")
         }

@@ -95,6 +95,7 @@ public enum Sweep {
     /// Checks the parameters against the scenario (paths, duplicates, grid size, and that
     /// every value can be set) before anything is solved.
     public static func validate(_ parameters: [SweepParameter], scenario: Scenario) throws {
+        try refuseDemandCases(scenario, what: "a sweep")
         guard !parameters.isEmpty else { throw InsightsError("the grid needs at least one parameter PATH=FROM:TO:STEPS") }
         var seen = Set<String>()
         for parameter in parameters {
@@ -194,4 +195,13 @@ public enum Sweep {
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+}
+
+/// A sweep or a break-even curve plans one demand per point: a scenario with demand cases
+/// (docs/formulation.md section 12) is refused rather than planned for one case silently.
+func refuseDemandCases(_ scenario: Scenario, what: String) throws {
+    guard !scenario.demandCases.isEmpty else { return }
+    throw InsightsError(
+        "the scenario gives \(scenario.demandCases.count) demand cases (`demandCases`): \(what) plans a single demand; "
+            + "remove `demandCases` from the scenario, or plan the cases as a two-stage plan with `capplan plan`")
 }

@@ -66,6 +66,11 @@ public struct PlanDocument: Codable, Sendable {
     /// The slices built from an hourly load file and what each pools (11.6); present when the
     /// scenario's `timeSlices` is `{hourlyProfile, slices}`.
     public var timeSlicesFromProfile: ProfileSlices? = nil
+    /// A two-stage plan over demand cases (docs/formulation.md section 12): each case's cost,
+    /// regret and cost with the mean-demand plan, and RP, CVaR, WS, EEV, VSS, EVPI; present
+    /// when the scenario gives `demandCases`. `purchases` and the reserved contracts are then
+    /// the first stage (the same in every case) and the rest of the body is `bodyCase`'s.
+    public var twoStage: TwoStagePlan? = nil
     public var diagnosis: Diagnosis?
     public var warnings: [String]
 
@@ -317,6 +322,14 @@ public struct PlanDocument: Codable, Sendable {
         public var tolerance: Double
         public var violations: [String]
 
+        public init(evaluatorDiscountedCost: Double, solverObjective: Double, tolerance: Double, violations: [String]) {
+            self.evaluatorDiscountedCost = evaluatorDiscountedCost
+            self.solverObjective = solverObjective
+            relativeDifference = abs(evaluatorDiscountedCost - solverObjective) / max(1, abs(solverObjective))
+            self.tolerance = tolerance
+            self.violations = violations
+        }
+
         public init(_ audit: PlanAudit) {
             evaluatorDiscountedCost = audit.evaluatorCost
             solverObjective = audit.objective
@@ -324,6 +337,78 @@ public struct PlanDocument: Codable, Sendable {
             tolerance = audit.tolerance
             violations = audit.violations.map(\.description)
         }
+    }
+
+    /// The two-stage figures of docs/formulation.md 12.3, discounted USD unless said.
+    public struct TwoStagePlan: Codable, Sendable {
+        /// The case the body of the plan shows (periods, fleet, tokens, costs, totals,
+        /// finance): the most probable, the first on ties.
+        public var bodyCase: String
+        public var cases: [CaseLine]
+        /// RP: Σ_c π_c cost_c, the plan's expected cost (the headline).
+        public var expectedCost: Double?
+        /// CVaR at `cvarLevel` of the cases' costs (whatever `cvarWeight`).
+        public var cvar: Double?
+        public var cvarLevel: Double
+        /// λ: 0 for the risk-neutral plan.
+        public var cvarWeight: Double
+        /// WS: Σ_c π_c z*_c, each case planned alone (perfect foresight).
+        public var waitAndSee: Double?
+        public var expectedValuePlan: ExpectedValuePlan?
+        /// VSS = EEV − RP.
+        public var valueOfStochasticSolution: Double?
+        /// EVPI = RP − WS.
+        public var expectedValueOfPerfectInformation: Double?
+        /// What VSS and EVPI refer to: "this plan", or "risk-neutral plan (λ = 0)" when λ > 0.
+        public var valuesFor: String
+        /// Figures not computed and why ("not computed: time budget"), solves stopped at a limit.
+        public var notes: [String]
+    }
+
+    /// One demand case: its cost with the plan's first stage and its own second stage.
+    public struct CaseLine: Codable, Sendable {
+        public var name: String
+        public var probability: Double
+        public var apiPriceScale: Double
+        /// cost_c, the evaluator's discounted cost of the case.
+        public var discountedCost: Double
+        /// The same, undiscounted (after salvage).
+        public var cost: Double
+        /// z*_c: the case planned alone; nil when not computed.
+        public var perfectForesightCost: Double?
+        /// cost_c − z*_c.
+        public var regret: Double?
+        /// cost_c(EV): the mean-demand plan's first stage, this case's second stage re-optimized;
+        /// nil when that first stage cannot serve the case or it was not computed.
+        public var expectedValuePlanCost: Double?
+        /// The case's cost lines per period, from the evaluator.
+        public var periods: [CasePeriodCost]
+    }
+
+    public struct CasePeriodCost: Codable, Sendable {
+        public var period: String
+        public var cost: CostLines
+        public var discountedCost: CostLines
+    }
+
+    /// The plan for the mean demand (EV) and what its first stage costs in the cases (EEV).
+    public struct ExpectedValuePlan: Codable, Sendable {
+        /// Its optimum on the mean demand.
+        public var discountedCost: Double?
+        /// EEV: Σ_c π_c cost_c(EV); nil when a case cannot be served by its first stage (+∞).
+        public var expectedCost: Double?
+        /// Its arrivals by offering and period (units > 0).
+        public var purchases: [FirstStageLine]
+        /// Its reserved units by offering and period (units > 0).
+        public var reservedUnits: [FirstStageLine]
+        /// Cases its first stage cannot serve.
+        public var infeasibleCases: [String]
+    }
+
+    public struct FirstStageLine: Codable, Sendable, Equatable {
+        public var offering: String
+        public var period: String
+        public var units: Double
     }
 
     public struct Shortfall: Codable, Sendable {

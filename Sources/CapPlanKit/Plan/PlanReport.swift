@@ -9,6 +9,55 @@ public enum PlanReport {
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 
+    /// How many demand cases a two-stage plan was made over (its cases' lines are empty when
+    /// there is no plan: then "the").
+    static func scenarioCases(_ t: PlanDocument.TwoStagePlan) -> String { t.cases.isEmpty ? "the" : "\(t.cases.count)" }
+
+    /// The demand cases of a two-stage plan (docs/formulation.md 12.3): the expected cost as the
+    /// headline, the cases' table, and the figures each with its meaning.
+    static func twoStageLines(_ t: PlanDocument.TwoStagePlan, into w: inout ReportWriter) {
+        w.line("")
+        let figure = { (value: Double?) in value.map { Formatting.money($0) } ?? "not computed" }
+        w.line("Expected cost (RP) \(figure(t.expectedCost)) over \(t.cases.count) demand cases (discounted)")
+        if let rows = twoStageCaseRows(t) {
+            w.heading("Demand cases (two-stage plan: purchases and contracts fixed, the rest per case)")
+            w.table(rows.header, rows.rows)
+        }
+        for line in twoStageFigureLines(t) { w.line("  " + line) }
+        for note in t.notes { w.line("  note: " + note) }
+    }
+
+    /// Case, probability, cost, perfect foresight, regret, cost with the mean-demand plan.
+    static func twoStageCaseRows(_ t: PlanDocument.TwoStagePlan) -> (header: [String], rows: [[String]])? {
+        guard !t.cases.isEmpty else { return nil }
+        let missing = "-"
+        return (["case", "probability", "cost", "perfect foresight", "regret", "with the mean-demand plan"],
+                t.cases.map { c in
+                    [c.name, Formatting.number(c.probability, fractionDigits: 4), Formatting.money(c.discountedCost),
+                     c.perfectForesightCost.map { Formatting.money($0) } ?? missing, c.regret.map { Formatting.money($0) } ?? missing,
+                     c.expectedValuePlanCost.map { Formatting.money($0) }
+                        ?? (t.expectedValuePlan?.infeasibleCases.contains(c.name) == true ? "infeasible" : missing)]
+                })
+    }
+
+    /// RP, CVaR, WS, EEV, VSS and EVPI, one sentence each.
+    static func twoStageFigureLines(_ t: PlanDocument.TwoStagePlan) -> [String] {
+        let figure = { (value: Double?) in value.map { Formatting.money($0) } ?? "not computed" }
+        let level = Formatting.number(t.cvarLevel, fractionDigits: 2)
+        var eev = figure(t.expectedValuePlan?.expectedCost)
+        if let infeasible = t.expectedValuePlan?.infeasibleCases, !infeasible.isEmpty { eev = "+∞ (cannot serve \(infeasible.joined(separator: ", ")))" }
+        let risk = t.cvarWeight > 0 ? "; this plan weighs it by λ = \(Formatting.number(t.cvarWeight, fractionDigits: 2))" : ""
+        let of = t.valuesFor == "this plan" ? "" : " (for the \(t.valuesFor))"
+        return [
+            "RP \(figure(t.expectedCost)): the expected cost of this plan, its purchases fixed and each case served at its cheapest",
+            "CVaR_\(level) \(figure(t.cvar)): the mean cost of the worst \(Formatting.percent(1 - t.cvarLevel)) of cases, by probability\(risk)",
+            "WS \(figure(t.waitAndSee)): the expected cost if each case's demand were known before buying (perfect foresight)",
+            "EEV \(eev): the expected cost of buying for the mean demand and serving each case with those purchases",
+            "VSS \(figure(t.valueOfStochasticSolution))\(of): what planning over the cases saves against planning for the mean (EEV − RP)",
+            "EVPI \(figure(t.expectedValueOfPerfectInformation))\(of): what knowing the demand in advance would be worth (RP − WS)",
+        ]
+    }
+
     /// Aligns columns: the first column left, the others right.
     static func table(_ header: [String], _ rows: [[String]], indent: String = "  ") -> String {
         let all = [header] + rows
@@ -37,7 +86,7 @@ public enum PlanReport {
         headline += "), \(h.periods) \(h.kind)s from \(h.start)"
         if plan.solver.relaxed { headline += ", LP relaxation" }
         w.line(headline)
-        w.line("model: \(plan.solver.rows) rows, \(plan.solver.columns) columns, \(plan.solver.nonzeros) nonzeros, \(plan.solver.integerColumns) integer")
+        w.line((plan.twoStage.map { "model (the extensive form over \(scenarioCases($0)) demand cases)" } ?? "model") + ": \(plan.solver.rows) rows, \(plan.solver.columns) columns, \(plan.solver.nonzeros) nonzeros, \(plan.solver.integerColumns) integer")
 
         if let diagnosis = plan.diagnosis {
             w.heading("No feasible plan: \(diagnosis.summary)")
@@ -52,10 +101,14 @@ public enum PlanReport {
             }
             return w.text
         }
+        if let twoStage = plan.twoStage { twoStageLines(twoStage, into: &w) }
         guard let totals = plan.totals else { return w.text }
 
         w.line("")
-        var cost = "Discounted cost \(Formatting.money(totals.discountedCost)) (undiscounted \(Formatting.money(totals.cost))"
+        if let twoStage = plan.twoStage {
+            w.line("The plan below: purchases and reserved contracts for every case; periods, fleet and costs of case \(twoStage.bodyCase)")
+        }
+        var cost = (plan.twoStage.map { "Case \($0.bodyCase): discounted cost" } ?? "Discounted cost") + " \(Formatting.money(totals.discountedCost)) (undiscounted \(Formatting.money(totals.cost))"
         if let perMTok = totals.costPerMillionTokens {
             cost += ", \(Formatting.money(perMTok)) per million \(totals.jobsCost == nil ? "" : "inference ")tokens"
         }

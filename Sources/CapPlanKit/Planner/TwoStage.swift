@@ -118,9 +118,18 @@ public enum TwoStagePlanner {
     /// (throws `PlanAuditFailure` when the probability-weighted evaluated cost disagrees with
     /// the objective less the CVaR term, or a case's decisions violate a row), then solves each
     /// case alone (WS, regret), the mean-demand plan and its first stage in each case (EEV),
-    /// and with λ > 0 the risk-neutral plan once more (VSS, EVPI). Each of these solves has
-    /// the same time limit. Throws `TwoStageError.noDemandCases` without cases.
+    /// and with λ > 0 the risk-neutral plan once more (VSS, EVPI). The extensive form has the
+    /// main time limit; every other solve shares the extras' budget (`options.extrasTimeLimit`,
+    /// counted before and after the main solve, not during it) and has the extras' node limit,
+    /// so that a run takes about `timeLimit + extrasTimeLimit` whatever the number of cases: a
+    /// figure cut short is nil with a note "not computed: time budget". Throws
+    /// `TwoStageError.noDemandCases` without cases.
     public static func plan(_ scenario: Scenario, options: PlanOptions = PlanOptions()) throws -> TwoStageResult {
+        try solveTwoStage(scenario, options: options).result
+    }
+
+    /// `plan`, with what the plan document needs besides the figures (TwoStagePlan.swift).
+    static func solveTwoStage(_ scenario: Scenario, options: PlanOptions) throws -> TwoStageSolve {
         guard !scenario.demandCases.isEmpty else { throw TwoStageError.noDemandCases }
         let integer = scenario.policy.integerUnits && !options.relax
         let risk = scenario.risk
@@ -132,9 +141,14 @@ public enum TwoStagePlanner {
         // The EV plan first: its first stage with each case's second stage re-optimized is a
         // point of the extensive form (EEV), offered to branch-and-cut as its first incumbent.
         options.phase?("mean-demand plan")
-        let ev = try expectedValuePlan(scenario, model: model, integer: integer, options: quiet)
+        let beforeMain = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
+        let evClock = Stopwatch()
+        let ev = try expectedValuePlan(scenario, model: model, integer: integer, options: quiet, deadline: beforeMain)
+        let spent = min(options.extrasTimeLimit, evClock.seconds)
         options.phase?("branch-and-cut")
         let solution = try solve(model.lp, options: options, main: true, start: startingPoint(ev, model: model))
+        // What is left of the extras' budget, from the end of the main solve.
+        let extras = Deadline(seconds: options.extrasTimeLimit - spent, cancellation: options.mip.cancellation)
         var result = TwoStageResult(
             status: Planner.status(of: solution), termination: solution.termination.rawValue, rows: model.lp.constraintCount,
             columns: model.lp.variableCount, nonzeros: model.lp.entryCount, integerColumns: model.lp.integerVariableCount,
@@ -144,7 +158,7 @@ public enum TwoStagePlanner {
             riskNeutralExpectedCost: nil, valuesFor: risk.cvarWeight > 0 ? "risk-neutral plan (λ = 0)" : "this plan", notes: [])
         guard result.status == .optimal || result.status == .feasible, let objective = solution.objectiveValue else {
             result.notes.append("the extensive form has no plan (\(solution.termination.rawValue))")
-            return result
+            return TwoStageSolve(result: result, model: model, solution: solution, solverExpectedCost: nil, extras: extras)
         }
         if result.status == .feasible {
             result.notes.append("the extensive form stopped at a limit (\(solution.termination.rawValue)), gap \(Planner.gapText(solution.relativeGap))")
@@ -188,10 +202,19 @@ public enum TwoStagePlanner {
         // WS: each case alone.
         options.phase?("perfect foresight")
         var waitAndSee: Double? = 0
-        let caseScenarios = cases.map { scenario.withDemandCase($0) }
+        var outOfTime: [String] = []
         for c in cases.indices {
-            let alone = CapacityModelBuilder.buildModel(caseScenarios[c], options: CapacityModelOptions(names: false, integerUnits: integer))
-            let optimum = try solve(alone.lp, options: quiet, main: false)
+            guard extras.remaining != nil else {
+                waitAndSee = nil
+                outOfTime.append(cases[c].name)
+                continue
+            }
+            let alone = CapacityModelBuilder.buildModel(scenario.withDemandCase(cases[c]), options: CapacityModelOptions(names: false, integerUnits: integer))
+            guard let optimum = try solveExtra(alone.lp, options: quiet, deadline: extras) else {
+                waitAndSee = nil
+                outOfTime.append(cases[c].name)
+                continue
+            }
             if optimum.hasPrimalPoint, let z = optimum.objectiveValue {
                 result.cases[c].perfectForesightCost = z
                 result.cases[c].regret = costs[c] - z
@@ -201,6 +224,9 @@ public enum TwoStagePlanner {
                 waitAndSee = nil
                 result.notes.append("case \(cases[c].name) alone: no plan (\(optimum.termination.rawValue)); WS and EVPI not computed")
             }
+        }
+        if !outOfTime.isEmpty {
+            result.notes.append("perfect foresight for case \(caseList(outOfTime)): \(Deadline.notComputed); WS and EVPI not computed")
         }
         result.waitAndSee = waitAndSee
 
@@ -212,18 +238,23 @@ public enum TwoStagePlanner {
         if risk.cvarWeight > 0 {
             var neutralScenario = scenario
             neutralScenario.risk.cvarWeight = 0
-            let neutral = extensiveForm(neutralScenario, integer: integer, names: false, risk: neutralScenario.risk)
+            // Not even built when the budget is spent (with many cases the build takes a while).
+            let neutral = extras.remaining == nil ? nil : extensiveForm(neutralScenario, integer: integer, names: false, risk: neutralScenario.risk)
             options.phase?("risk-neutral plan")
-            let neutralSolution = try solve(neutral.lp, options: quiet, main: false, start: startingPoint(ev, model: neutral))
-            riskNeutral = neutralSolution.hasPrimalPoint ? neutralSolution.objectiveValue : nil
-            if riskNeutral == nil { result.notes.append("the risk-neutral plan: no plan (\(neutralSolution.termination.rawValue)); VSS and EVPI not computed") }
+            if let neutral, let neutralSolution = try solveExtra(neutral.lp, options: quiet, deadline: extras, start: startingPoint(ev, model: neutral)) {
+                riskNeutral = neutralSolution.hasPrimalPoint ? neutralSolution.objectiveValue : nil
+                if riskNeutral == nil { result.notes.append("the risk-neutral plan: no plan (\(neutralSolution.termination.rawValue)); VSS and EVPI not computed") }
+            } else {
+                riskNeutral = nil
+                result.notes.append("the risk-neutral plan: \(Deadline.notComputed); VSS and EVPI not computed")
+            }
         }
         result.riskNeutralExpectedCost = riskNeutral
         if let riskNeutral {
             result.valueOfStochasticSolution = result.expectedValuePlan?.expectedCost.map { $0 - riskNeutral }
             result.expectedValueOfPerfectInformation = result.waitAndSee.map { riskNeutral - $0 }
         }
-        return result
+        return TwoStageSolve(result: result, model: model, solution: solution, solverExpectedCost: solverExpected, extras: extras)
     }
 
     /// CVaR_α of a discrete cost distribution (12.2): the mean of the worst (1 − α) share,
@@ -417,7 +448,9 @@ public enum TwoStagePlanner {
     /// price scale solved alone (on the shape model's layout), then in each case's copy its
     /// first stage fixed (b, m without contract starts, v, κ; n and a contract's m follow from
     /// their equality rows) and the second stage re-solved.
-    static func expectedValuePlan(_ scenario: Scenario, model: TwoStageModel, integer: Bool, options: PlanOptions) throws -> ExpectedValueOutcome {
+    static func expectedValuePlan(
+        _ scenario: Scenario, model: TwoStageModel, integer: Bool, options: PlanOptions, deadline: Deadline
+    ) throws -> ExpectedValueOutcome {
         let cases = scenario.demandCases
         var mean: [String: [Double]] = [:]
         for workload in scenario.workloads {
@@ -427,7 +460,11 @@ public enum TwoStagePlanner {
         }
         let meanCase = DemandCase(name: "mean", probability: 1, demand: mean, apiPriceScale: cases.reduce(0.0) { $0 + $1.probability * $1.apiPriceScale })
         let evModel = caseModel(model.shape, scenario: scenario, demandCase: meanCase)
-        let ev = try solve(evModel.lp, options: options, main: false)
+        guard let ev = try solveExtra(evModel.lp, options: options, deadline: deadline) else {
+            return .init(plan: .init(discountedCost: nil, decisions: nil, expectedCost: nil, infeasibleCases: []),
+                         caseCosts: cases.map { _ in nil }, start: nil,
+                         notes: ["the plan for the mean demand: \(Deadline.notComputed); EEV and VSS not computed"])
+        }
         guard ev.hasPrimalPoint, let evCost = ev.objectiveValue else {
             return .init(plan: .init(discountedCost: nil, decisions: nil, expectedCost: nil, infeasibleCases: []),
                          caseCosts: cases.map { _ in nil }, start: nil,
@@ -444,14 +481,28 @@ public enum TwoStagePlanner {
         var infeasible: [String] = []
         var caseCosts: [Double?] = []
         var start: [[Double]]? = []
+        var outOfTime: [String] = []
         for demandCase in cases {
+            guard deadline.remaining != nil else {
+                caseCosts.append(nil)
+                eev = nil
+                start = nil
+                outOfTime.append(demandCase.name)
+                continue
+            }
             var copy = caseModel(model.shape, scenario: scenario, demandCase: demandCase)
             for j in fixed {
                 let column = Variable(index: j)
                 let value = copy.lp.kind(of: column) == .continuous ? ev.values[j] : ev.values[j].rounded()
                 copy.lp.setBounds(column, lower: value, upper: value)
             }
-            let solution = try solve(copy.lp, options: options, main: false)
+            guard let solution = try solveExtra(copy.lp, options: options, deadline: deadline) else {
+                caseCosts.append(nil)
+                eev = nil
+                start = nil
+                outOfTime.append(demandCase.name)
+                continue
+            }
             if solution.hasPrimalPoint, let cost = solution.objectiveValue {
                 caseCosts.append(cost)
                 eev = eev.map { $0 + demandCase.probability * cost }
@@ -460,10 +511,14 @@ public enum TwoStagePlanner {
                 caseCosts.append(nil)
                 eev = nil
                 start = nil
-                infeasible.append(demandCase.name)
+                // Infeasible: EEV is +∞; stopped at a limit without a plan: not known.
+                if solution.stoppedAtLimit { outOfTime.append(demandCase.name) } else { infeasible.append(demandCase.name) }
             }
         }
         var notes: [String] = []
+        if !outOfTime.isEmpty {
+            notes.append("the mean-demand plan's first stage in case \(caseList(outOfTime)): \(Deadline.notComputed) (or no plan within the node limit); EEV and VSS not computed")
+        }
         if !infeasible.isEmpty {
             notes.append("the mean-demand plan's first stage cannot serve case \(infeasible.joined(separator: ", ")): EEV is +∞, VSS not computed")
         }
@@ -489,6 +544,23 @@ public enum TwoStagePlanner {
     /// continuous units) within `options.timeLimit` and `options.mipGap`. The planner's
     /// heuristics and its Benders decomposition read a model of sections 1–11 through its
     /// index: they do not apply to the extensive form (docs/formulation.md 12.4).
+    /// Case names for a note: the first ten, then how many more (a note about 200 cases stays a line).
+    static func caseList(_ names: [String]) -> String {
+        names.count <= 10 ? names.joined(separator: ", ") : names.prefix(10).joined(separator: ", ") + " and \(names.count - 10) more"
+    }
+
+    /// An extra solve (the mean-demand plan, its first stage in a case, a case alone, the
+    /// risk-neutral plan): within what is left of `deadline` and the extras' node limit (so
+    /// deterministic unless the budget ends first), at the plan's gap; nil when the budget is
+    /// spent.
+    static func solveExtra(_ lp: LinearModel, options: PlanOptions, deadline: Deadline, start: [Double]? = nil) throws -> Solution? {
+        guard let seconds = deadline.remaining else { return nil }
+        var solveOptions = options.solveOptions(timeLimit: seconds, mipGap: options.mipGap)
+        if lp.hasIntegerVariables { solveOptions.mip.startingSolution = start }
+        solveOptions.mip.nodeLimit = PlanOptions.extrasNodeLimit
+        return try GLPKSolver.solve(lp, options: solveOptions)
+    }
+
     static func solve(_ lp: LinearModel, options: PlanOptions, main: Bool, start: [Double]? = nil) throws -> Solution {
         var solveOptions = options.solveOptions(timeLimit: options.mainTimeLimit, mipGap: options.mipGap)
         if lp.hasIntegerVariables { solveOptions.mip.startingSolution = start }

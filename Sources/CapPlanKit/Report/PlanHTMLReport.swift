@@ -71,8 +71,12 @@ public enum PlanHTMLReport {
 
     static func headline(_ plan: PlanDocument, _ finance: PlanFinance) -> [String] {
         let totals = plan.totals!
-        var lines = [
-            "Discounted cost \(Formatting.money(totals.discountedCost)) (the objective); undiscounted \(Formatting.money(totals.cost))"
+        // A two-stage plan: its expected cost first; the cost lines below are the body's case.
+        let twoStage = plan.twoStage.map {
+            ["Expected cost (RP) \($0.expectedCost.map { Formatting.money($0) } ?? "not computed") over \($0.cases.count) demand cases; purchases and contracts are the same in every case, the rest of this report is case \($0.bodyCase)"]
+        } ?? []
+        var lines = twoStage + [
+            (plan.twoStage.map { "Case \($0.bodyCase): discounted cost" } ?? "Discounted cost") + " \(Formatting.money(totals.discountedCost))" + (plan.twoStage == nil ? " (the objective)" : "") + "; undiscounted \(Formatting.money(totals.cost))"
                 + (totals.costPerMillionTokens.map { ", \(Formatting.money($0)) per million \(totals.jobsCost == nil ? "" : "inference ")tokens served" } ?? "")
                 + (totals.jobsCost.map { "; training jobs \(Formatting.money($0)), left out of the token cost" } ?? ""),
             "Cash out \(Formatting.money(finance.cashFlow.total)) undiscounted: purchases \(Formatting.money(finance.cashFlow.capital)), running costs \(Formatting.money(finance.cashFlow.operating))"
@@ -311,6 +315,7 @@ public enum PlanHTMLReport {
         body += "<p class=\"meta\">\(esc(plan.status.rawValue)) (\(esc(plan.solver.method.rawValue))), \(plan.horizon.periods) \(esc(plan.horizon.kind.rawValue))s from \(esc(plan.horizon.start)); \(esc(plan.scenario.capexAccounting.rawValue)) capex, discount rate \(Formatting.percent(plan.scenario.discountRate)); finance terms: \(esc(termsText(finance.terms)))</p>\n"
         body += "<ul class=\"headline\">" + headline(plan, finance).map { "<li>\(esc($0))</li>" }.joined() + "</ul>\n"
 
+        if let twoStage = plan.twoStage { body += twoStageSection(twoStage) }
         body += section("What to buy, by order date", table(purchaseTable(plan), empty: "Nothing to buy."))
         if let contracts = table(PlanReport.contractRows(plan)) {
             body += section("Reserved contracts", figure(contractsChart(plan),
@@ -490,6 +495,29 @@ public enum PlanHTMLReport {
             series.append(ChartSeries(name: "platform", color: costColors.platform, values: all.map(\.platform)))
         }
         return SVGChart.horizontalBars(id: "workloads", title: "Cost per workload", rows: rows, series: series, format: axisMoney)
+    }
+
+    /// The demand cases of a two-stage plan: the table, the figures with their meanings, and
+    /// each case's cost as perfect foresight plus regret (a bar per case).
+    static func twoStageSection(_ t: PlanDocument.TwoStagePlan) -> String {
+        var content = ""
+        if let rows = table(PlanReport.twoStageCaseRows(t)) {
+            content += table(rows)
+            let known = t.cases.allSatisfy { $0.perfectForesightCost != nil && $0.regret != nil }
+            let series = known ? [
+                ChartSeries(name: "perfect foresight", color: costColors.capex, values: t.cases.map { max(0, $0.perfectForesightCost!) }),
+                ChartSeries(name: "regret", color: costColors.penalty, values: t.cases.map { max(0, $0.regret!) }),
+            ] : [ChartSeries(name: "cost", color: costColors.capex, values: t.cases.map { max(0, $0.discountedCost) })]
+            // A bar per case up to 40; beyond, the table says it all.
+            if t.cases.count <= 40 {
+                let chart = SVGChart.horizontalBars(id: "demand-cases", title: "Cost per demand case", rows: t.cases.map(\.name), series: series, format: axisMoney)
+                content += figure(chart, known
+                    ? "Discounted cost of this plan in each case: the case's perfect-foresight optimum plus the regret of buying before the demand is known."
+                    : "Discounted cost of this plan in each case (perfect foresight not computed for every case).")
+            }
+        }
+        content += "<ul>" + (PlanReport.twoStageFigureLines(t) + t.notes.map { "note: " + $0 }).map { "<li>\(esc($0))</li>" }.joined() + "</ul>\n"
+        return section("Demand cases (two-stage plan)", content)
     }
 
     static func breakevenSection(_ b: BreakevenResult) -> String {

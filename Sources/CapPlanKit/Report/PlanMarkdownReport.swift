@@ -12,6 +12,10 @@ extension PlanHTMLReport {
             out += "\n## \(title)\n\n"
             out += t.rows.isEmpty ? empty + "\n" : markdownTable(t)
         }
+        if let twoStage = plan.twoStage, let cases = table(PlanReport.twoStageCaseRows(twoStage)) {
+            section("Demand cases (two-stage plan)", cases)
+            out += "\n" + (PlanReport.twoStageFigureLines(twoStage) + twoStage.notes.map { "note: " + $0 }).map { "- \($0)\n" }.joined()
+        }
         section("What to buy, by order date", purchaseTable(plan), empty: "Nothing to buy.")
         if let contracts = table(PlanReport.contractRows(plan)) { section("Reserved contracts", contracts) }
         if let platforms = table(PlanReport.platformRows(plan)) { section("Platforms", platforms) }

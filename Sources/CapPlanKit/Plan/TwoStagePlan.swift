@@ -1,0 +1,161 @@
+import LinearProgramming
+
+// The plan document of a two-stage plan (docs/plan-format.md `twoStage`, docs/formulation.md
+// section 12): the first stage (purchases, reserved contracts) is the same in every case; the
+// body (periods, fleet, tokens, costs, totals, finance) is one case's, built by the same code
+// as a deterministic plan from that case's decisions and evaluation.
+
+extension TwoStagePlanner {
+    /// What a two-stage plan leaves out, said in its warnings.
+    static let notComputedWarning =
+        "two-stage plan: baselines, price thresholds, job deadlines, the price outlook's static-price plan and marginal costs are not computed for plans over demand cases"
+
+    /// Plans `scenario` over its demand cases and writes the plan document: `twoStage` with
+    /// the figures of 12.3, the body of the most probable case. The extensive form is solved
+    /// within the main time limit; every other solve shares `options.extrasTimeLimit`
+    /// (docs/plan-format.md). An infeasible extensive form gets the diagnosis of the first
+    /// case that is infeasible alone. Throws `TwoStageError.noDemandCases` without cases and
+    /// `PlanAuditFailure` when the evaluator disagrees with the solver.
+    public static func planDocument(_ scenario: Scenario, options: PlanOptions = PlanOptions()) throws -> PlanDocument {
+        let integer = scenario.policy.integerUnits && !options.relax
+        let solved = try solveTwoStage(scenario, options: options)
+        return try document(scenario, solved: solved, integer: integer, options: options)
+    }
+
+    /// The case the body of the plan shows: the most probable, the first on ties.
+    static func bodyCaseIndex(_ cases: [DemandCase]) -> Int {
+        var best = 0
+        for c in cases.indices where cases[c].probability > cases[best].probability { best = c }
+        return best
+    }
+
+    static func document(_ scenario: Scenario, solved: TwoStageSolve, integer: Bool, options: PlanOptions) throws -> PlanDocument {
+        let result = solved.result, solution = solved.solution
+        let solver = PlanDocument.SolverInfo(
+            version: glpkVersion, method: solution.isMIP ? .branchAndCut : .simplex,
+            termination: solution.termination.rawValue, glpkReturnCode: solution.raw.returnCodeName,
+            glpkStatus: solution.raw.statusName, rows: result.rows, columns: result.columns, nonzeros: result.nonzeros,
+            integerColumns: result.integerColumns, mipGap: result.mipGap, mipGapRequested: solution.isMIP ? options.mipGap : nil,
+            relaxed: options.relax, reductions: solved.model.shape.reductions, simplexIterations: solution.simplexIterations,
+            nodes: solution.nodes, seconds: options.timings ? solution.seconds : nil)
+        var document = PlanDocument(
+            scenario: .init(name: scenario.name, capexAccounting: scenario.capexAccounting, discountRate: scenario.discountRate, integerUnits: integer),
+            status: result.status, solver: solver, horizon: Planner.horizonInfo(scenario),
+            totals: nil, purchases: [], periods: [], baselines: nil, audit: nil, diagnosis: nil, warnings: [notComputedWarning])
+        let cases = scenario.demandCases
+        let body = bodyCaseIndex(cases)
+        document.twoStage = section(result, scenario: scenario, body: body)
+        guard result.status == .optimal || result.status == .feasible, result.cases.count == cases.count,
+              let expected = result.expectedCost, let solverExpected = solved.solverExpectedCost else {
+            if result.status == .infeasible || result.status == .unbounded {
+                document.diagnosis = try diagnosis(scenario, integer: integer, options: options, deadline: solved.extras)
+            }
+            return document
+        }
+        let line = result.cases[body]
+        let caseScenario = scenario.withDemandCase(cases[body])
+        PlanExtraction.fill(
+            &document, scenario: caseScenario, model: solved.model.caseModels[body], solution: solution,
+            decisions: line.decisions, evaluation: line.evaluation)
+        document.finance = try FinanceComputation.finance(document, scenario: caseScenario, decisions: line.decisions, evaluation: line.evaluation)
+        // The audit of the whole plan: the evaluator's Σ π_c cost_c against the objective less
+        // the CVaR term (each case's rows were checked in the solve).
+        document.audit = .init(evaluatorDiscountedCost: expected, solverObjective: solverExpected, tolerance: options.auditTolerance, violations: [])
+        if result.status == .feasible {
+            document.warnings.append("the solver stopped at a limit (\(solution.termination.rawValue)); the plan is feasible but may not be optimal (gap \(result.mipGap.map { String($0) } ?? "unknown"))")
+        }
+        return document
+    }
+
+    /// The `twoStage` section from the solve's figures.
+    static func section(_ result: TwoStageResult, scenario: Scenario, body: Int) -> PlanDocument.TwoStagePlan {
+        let labels = scenario.horizon.labels
+        func lines(_ cost: CostBreakdown) -> PlanDocument.CostLines {
+            var lines = PlanExtraction.costLines(cost)
+            if cost.apiCommitment != 0 { lines.apiCommitment = cost.apiCommitment }
+            return lines
+        }
+        let caseLines = result.cases.map { line in
+            PlanDocument.CaseLine(
+                name: line.name, probability: line.probability, apiPriceScale: line.apiPriceScale,
+                discountedCost: line.discountedCost, cost: line.evaluation.totalCost,
+                perfectForesightCost: line.perfectForesightCost,
+                // Equal costs can differ in the last bits; a regret within them reads as 0.
+                regret: line.regret.map { abs($0) <= 1e-9 * max(1, abs(line.discountedCost)) ? 0 : $0 },
+                expectedValuePlanCost: line.expectedValuePlanCost,
+                periods: line.evaluation.periods.enumerated().map { p, period in
+                    .init(period: p < labels.count ? labels[p] : period.label, cost: lines(period.cost), discountedCost: lines(period.discountedCost))
+                })
+        }
+        let ev = result.expectedValuePlan.map { plan in
+            PlanDocument.ExpectedValuePlan(
+                discountedCost: plan.discountedCost, expectedCost: plan.expectedCost,
+                purchases: firstStageLines(scenario.purchases.map(\.id), plan.decisions?.arrivals ?? [:], labels: labels),
+                reservedUnits: firstStageLines(scenario.rentals.map(\.id), plan.decisions?.reservedUnits ?? [:], labels: labels),
+                infeasibleCases: plan.infeasibleCases)
+        }
+        return PlanDocument.TwoStagePlan(
+            bodyCase: scenario.demandCases[body].name, cases: caseLines, expectedCost: result.expectedCost, cvar: result.cvar,
+            cvarLevel: result.cvarLevel, cvarWeight: result.cvarWeight, waitAndSee: result.waitAndSee, expectedValuePlan: ev,
+            valueOfStochasticSolution: result.valueOfStochasticSolution,
+            expectedValueOfPerfectInformation: result.expectedValueOfPerfectInformation, valuesFor: result.valuesFor,
+            notes: result.notes)
+    }
+
+    /// Units > 0 by offering (in the scenario's order) and period.
+    static func firstStageLines(_ ids: [String], _ units: [String: [Double]], labels: [String]) -> [PlanDocument.FirstStageLine] {
+        ids.flatMap { id in
+            (units[id] ?? []).enumerated().compactMap { p, value in
+                value > 0 && p < labels.count ? PlanDocument.FirstStageLine(offering: id, period: labels[p], units: value) : nil
+            }
+        }
+    }
+
+    /// Why the extensive form has no plan: each case solved alone within the extras' budget;
+    /// the first infeasible one diagnosed (InfeasibilityDiagnosis, as a deterministic plan), the
+    /// infeasible ones named. When every case is feasible alone, the cases conflict only
+    /// through the first stage they share.
+    static func diagnosis(_ scenario: Scenario, integer: Bool, options: PlanOptions, deadline: Deadline) throws -> PlanDocument.Diagnosis {
+        var quiet = options
+        quiet.output = nil
+        quiet.progress = nil
+        quiet.phase = nil
+        var infeasible: [Int] = []
+        var unchecked: [String] = []
+        for (c, demandCase) in scenario.demandCases.enumerated() {
+            guard let seconds = deadline.remaining else {
+                unchecked.append(demandCase.name)
+                continue
+            }
+            let caseScenario = scenario.withDemandCase(demandCase)
+            let model = CapacityModelBuilder.buildModel(caseScenario, options: CapacityModelOptions(names: false, integerUnits: integer))
+            let solution = try Planner.solve(model, options: quiet, timeLimit: seconds, mipGap: max(options.mipGap, PlanOptions.extrasMIPGap), main: false)
+            let status = Planner.status(of: solution)
+            if status == .infeasible || status == .unbounded { infeasible.append(c) }
+        }
+        let names = infeasible.map { scenario.demandCases[$0].name }
+        let uncheckedNote = unchecked.isEmpty ? "" : "; cases \(caseList(unchecked)) \(Deadline.notComputed)"
+        guard let first = infeasible.first else {
+            return .init(
+                summary: "no first stage serves every demand case, though no case checked is infeasible alone: the cases conflict through the purchases and contracts they share" + uncheckedNote,
+                shortfalls: [])
+        }
+        var diagnosis = try InfeasibilityDiagnosis.diagnose(
+            scenario.withDemandCase(scenario.demandCases[first]), integer: integer, options: quiet, deadline: deadline)
+        diagnosis.summary = "demand case\(names.count == 1 ? "" : "s") \(caseList(names)) infeasible alone; case \(names[0]): " + diagnosis.summary + uncheckedNote
+        return diagnosis
+    }
+}
+
+/// A two-stage solve and what the plan document needs from it besides the figures.
+struct TwoStageSolve {
+    var result: TwoStageResult
+    /// The extensive form's layout (each case's index, the shape model's reductions).
+    var model: TwoStageModel
+    /// The extensive form's solution.
+    var solution: Solution
+    /// The solver's objective less the CVaR term: what Σ π_c cost_c must equal (12.3).
+    var solverExpectedCost: Double?
+    /// The extras' budget, what is left of it for the diagnosis.
+    var extras: Deadline
+}
