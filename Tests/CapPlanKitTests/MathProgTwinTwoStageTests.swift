@@ -107,6 +107,33 @@ struct MathProgTwinTwoStageTests {
         #expect(!MathProgData.write(plain).contains("CASES"))
     }
 
+    /// What `capplan export --lp` writes for a scenario with cases: the extensive form, its
+    /// second-stage names `name@case`; glpsol reaches the hand optimum on it (23,942 risk
+    /// neutral, 90,000 with λ = 2 at α = 0.75).
+    @Test func theExportedExtensiveFormHasTheHandOptimum() throws {
+        guard let glpsol = GLPSol.executable else { throw GLPSol.Failure.missing }
+        for (risk, expected) in [(RiskPolicy(), 23_942.0), (RiskPolicy(cvarWeight: 2, cvarLevel: 0.75), 90_000)] {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-export-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let lp = dir.appendingPathComponent("model.lp").path, out = dir.appendingPathComponent("solution.txt").path
+            try ExportedModel(newsvendor(risk: risk), relax: false).write(to: lp, format: .cplexLP)
+            let text = try String(contentsOfFile: lp, encoding: .utf8)
+            #expect(text.contains("@high"), "\(text.prefix(600))")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: glpsol)
+            process.arguments = ["--lp", lp, "-o", out]
+            process.standardOutput = Pipe()
+            try process.run()
+            process.waitUntilExit()
+            let report = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            // "Objective:  total = 23942 (MINimum)"
+            let line = try #require(report.split(separator: "\n").first { $0.hasPrefix("Objective:") }, "\(report.prefix(600))")
+            let objective = try #require(line.split(separator: "=").last?.split(separator: " ").first.flatMap { Double($0) })
+            #expect(abs(objective - expected) <= 1e-6 * expected, "\(line)")
+        }
+    }
+
     /// Generated tiny scenarios with cases 0.6x (π 0.3), 1x (0.5) and 1.5x (0.2, API prices
     /// 1.2x) added in code: the twin and the two-stage planner reach the same optimum, whole
     /// units and relaxed.
