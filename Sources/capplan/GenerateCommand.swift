@@ -28,7 +28,7 @@ struct GenerateCommand: ParsableCommand {
     var jobs = true
 
     @Flag(inversion: .prefixedNo,
-          help: "Let the seed give some tiny and small scenarios workload profiles, deferrable and interruptible workloads, spot rentals, batch APIs, caching, moving prices, availability windows and committed-use APIs (docs/scale-suite.md).")
+          help: "Let the seed give some tiny scenarios workload profiles, deferrable and interruptible workloads, spot rentals, batch APIs, caching, moving prices, availability windows and committed-use APIs (docs/scale-suite.md).")
     var shapes = true
 
     func run() throws {

@@ -108,7 +108,7 @@ public struct ScenarioGenerator: Sendable {
     /// off, every scenario is exactly what it was before. Defaults to `procurementFeatures`,
     /// like `servingFeatures`.
     public let trainingFeatures: Bool
-    /// Whether tiny and small scenarios may get the issue-12 features (docs/formulation.md
+    /// Whether tiny scenarios may get the issue-12 features (docs/formulation.md
     /// section 11): workload profiles, deferrable and interruptible workloads, spot rentals,
     /// batch APIs, caching, moving prices, availability windows and committed-use APIs. Which
     /// do, the seed decides (`shapeShare` of them, each feature with its own chance and its own
@@ -142,8 +142,8 @@ public struct ScenarioGenerator: Sendable {
     /// Share of tiny and small scenarios with jobs (with `trainingFeatures`). Larger sizes get
     /// none, so that the scale suite's timings stay comparable with earlier runs.
     public static let trainingShare = 0.3
-    /// Share of tiny and small scenarios with issue-12 features (with `shapeFeatures`). Larger
-    /// sizes get none, so that the scale suite's timings stay comparable with earlier runs.
+    /// Share of tiny scenarios with issue-12 features (with `shapeFeatures`). Larger sizes get
+    /// none, so that the scale suite's dimensions and timings stay comparable with earlier runs.
     public static let shapeShare = 0.4
 
     static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
@@ -369,7 +369,7 @@ public struct ScenarioGenerator: Sendable {
         scenario.jobs = jobs
         // Issue-12 features, after everything else and each from a stream of its own, so that
         // every draw above stays as it was; before the derivations, which spot rentals change.
-        if shapeFeatures, size == .tiny || size == .small {
+        if shapeFeatures, size == .tiny {
             var hrng = shapeStream(0)
             if hrng.chance(Self.shapeShare) { addShapes(to: &scenario) }
         }
