@@ -60,6 +60,7 @@ struct EvaluateCasesTests {
         #expect(report.plan == nil && report.comparison == nil && report.optimal == nil)
         let text = PlanEvaluationRun.text(report)
         #expect(text.contains("completed in every demand case"), "\(text)")
+        #expect(text.contains("  high         0.25  completed  $31,536  $41,536            $35,768      $5,768\n"), "\(text)")
         #expect(text.contains("expected cost $26,556 vs the two-stage optimum's (RP) $23,942: +$2,614 (10.92%)"), "\(text)")
     }
 

@@ -150,16 +150,17 @@ extension PlanEvaluationRun {
         return report
     }
 
-    /// The text of a report with demand cases: per case the status and cost against the
-    /// two-stage optimum's, then the expected cost and CVaR against RP.
+    /// The text of a report with demand cases: per case the status, API spend and cost against
+    /// the two-stage optimum's, then the expected cost and CVaR against RP.
     static func casesText(_ cases: PlanEvaluationReport.CasesEvaluation) -> String {
         let money = Formatting.money
         var out = "\nDemand cases: the plan's first stage (purchases, reserved rentals, contracts) in every case, the rest completed per case\n"
         let hasOptimal = cases.optimalExpectedCost != nil
-        let header = ["case", "probability", "status", "cost"] + (hasOptimal ? ["two-stage optimum", "difference"] : [])
+        let header = ["case", "probability", "status", "API", "cost"] + (hasOptimal ? ["two-stage optimum", "difference"] : [])
         let rows = cases.cases.map { c -> [String] in
             let status = c.status == .feasible ? "completed" : c.status == .infeasible ? "cannot be completed" : c.status.rawValue
-            var row = [c.name, Formatting.number(c.probability, fractionDigits: 4, grouped: false), status, c.plan.map { money($0.discountedCost) } ?? "-"]
+            var row = [c.name, Formatting.number(c.probability, fractionDigits: 4, grouped: false), status,
+                       c.plan.map { money($0.discountedCostByComponent.api) } ?? "-", c.plan.map { money($0.discountedCost) } ?? "-"]
             if hasOptimal { row += [c.optimalCost.map(money) ?? "-", c.difference.map(money) ?? "-"] }
             return row
         }
