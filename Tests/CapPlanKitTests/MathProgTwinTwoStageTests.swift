@@ -107,6 +107,35 @@ struct MathProgTwinTwoStageTests {
         #expect(!MathProgData.write(plain).contains("CASES"))
     }
 
+    /// Data without cases gives the model of sections 1–11 row for row: glpsol's CPLEX LP of the
+    /// twin before issue 16 (Fixtures/twin-before-issue16: the data of four shipped examples and
+    /// the LP glpsol wrote from it with the previous models/capacity.mod) is the LP of today's
+    /// twin once the case index 'base' is taken out of the names (and lines re-wrapped: glpsol
+    /// wraps long rows by length).
+    @Test func dataWithoutCasesGivesTheSameModel() throws {
+        guard let glpsol = GLPSol.executable else { throw GLPSol.Failure.missing }
+        let fixtures = GLPSol.repoRoot.appendingPathComponent("Tests/CapPlanKitTests/Fixtures/twin-before-issue16")
+        func words(_ text: String) -> [Substring] { text.split(whereSeparator: \.isWhitespace) }
+        for example in ["caching-and-commitment", "chat-and-nightly-batch", "fiscal-budget", "training-alongside-inference"] {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-twin-lp-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let written = dir.appendingPathComponent("model.lp").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: glpsol)
+            process.arguments = ["--check", "-m", GLPSol.modelPath, "-d", fixtures.appendingPathComponent("\(example).dat").path, "--wlp", written]
+            process.standardOutput = Pipe()
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(example)")
+            let today = try String(contentsOfFile: written, encoding: .utf8)
+            #expect(today.contains("(base,"), "\(example): the second stage is indexed by the case")
+            let before = try String(contentsOf: fixtures.appendingPathComponent("\(example).lp"), encoding: .utf8)
+            let stripped = today.replacingOccurrences(of: "(base,", with: "(")
+            #expect(words(stripped) == words(before), "\(example)")
+        }
+    }
+
     /// What `capplan export --lp` writes for a scenario with cases: the extensive form, its
     /// second-stage names `name@case`; glpsol reaches the hand optimum on it (23,942 risk
     /// neutral, 90,000 with λ = 2 at α = 0.75).
