@@ -56,7 +56,8 @@
  * and every row with one in it, is, its first index cs (the formulation's c: c is a purchase's
  * price here). The objective is
  *   sum_c pi_c cost_c + lambda (cvarThreshold + 1/(1 - alpha) sum_c pi_c cvarExcess_c),
- *   cvarExcess_c >= cost_c - cvarThreshold (rows cvarExcess, only when lambda > 0).
+ *   cvarExcess_c >= cost_c - cvarThreshold (rows cvarExcessRow, the formulation's cvarExcess, named
+ *   apart from the column; only when lambda > 0).
  * Data without cases has the one case 'base' with the scenario's demand and prices: the model of
  * sections 1-11, each second-stage name with the index 'base' first. With several cases the
  * model prints CASE <name> <probability> <cost_c> in place of the lines of one case (PERIOD,

@@ -164,8 +164,8 @@ struct MathProgTwinTwoStageTests {
     }
 
     /// Generated tiny scenarios with cases 0.6x (π 0.3), 1x (0.5) and 1.5x (0.2, API prices
-    /// 1.2x) added in code: the twin and the two-stage planner reach the same optimum, whole
-    /// units and relaxed.
+    /// 1.2x) added in code (with the risk policy the generator may draw): the twin and the
+    /// two-stage planner reach the same optimum, whole units and relaxed.
     @Test func generatedScenariosAgree() throws {
         var compared = 0
         for seed: UInt64 in 1...10 {
