@@ -58,6 +58,22 @@ final class EvaluateCasesCLITests: XCTestCase {
         XCTAssertNil(edited["optimalExpectedCost"])
     }
 
+    /// The two-stage plan's own JSON (`capplan plan -o`): its first stage (2 units) evaluated in
+    /// every case costs RP exactly: 20,000, 20,000 and 35,768, expected 23,942, difference 0.
+    func testTheTwoStagePlansOwnJSONCostsRP() throws {
+        let (directory, scenario) = try files()
+        let plan = directory.appendingPathComponent("plan.json"), report = directory.appendingPathComponent("report.json")
+        let planned = try run(["plan", scenario.path, "-o", plan.path])
+        XCTAssertEqual(planned.status, 0, planned.stderr)
+        let result = try run(["evaluate", scenario.path, "--plan", plan.path, "--json", report.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let cases = try XCTUnwrap(try json(report)["cases"] as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(cases["expectedCost"] as? Double), 23_942, accuracy: 1e-6 * 23_942)
+        XCTAssertEqual(try XCTUnwrap(cases["expectedCostDifference"] as? Double), 0, accuracy: 1e-6 * 23_942)
+        let costs = try XCTUnwrap(cases["cases"] as? [[String: Any]]).compactMap { ($0["plan"] as? [String: Any])?["discountedCost"] as? Double }
+        XCTAssertEqual(costs, [20_000, 20_000, 35_768], accuracy: 1e-6 * 35_768)
+    }
+
     /// A full plan and --write-plan are usage errors for a scenario with cases (exit 2).
     func testFullPlanAndWritePlanAreRefused() throws {
         let (directory, scenario) = try files()
