@@ -50,6 +50,18 @@
  * earned, shortfall) are `defer`, `earned` and `shortfall` here, because f names the fiscal
  * years, e the existing units and s the slices in this model; the platform index is `pl`, as pf
  * names the price factors.
+ * Section 12 (demand cases, the two-stage extensive form): a set of cases c (CASES) with
+ * probabilities prob (pi_c), demand Dc (D^c_wp) and a scale on every API price (apiScale). The
+ * first stage (b, n, m, v and the contracts kappa_a) is not indexed by case; every other variable,
+ * and every row with one in it, is, its first index cs (the formulation's c: c is a purchase's
+ * price here). The objective is
+ *   sum_c pi_c cost_c + lambda (cvarThreshold + 1/(1 - alpha) sum_c pi_c cvarExcess_c),
+ *   cvarExcess_c >= cost_c - cvarThreshold (rows cvarExcessRow, the formulation's cvarExcess, named
+ *   apart from the column; only when lambda > 0).
+ * Data without cases has the one case 'base' with the scenario's demand and prices: the model of
+ * sections 1-11, each second-stage name with the index 'base' first. With several cases the
+ * model prints CASE <name> <probability> <cost_c> in place of the lines of one case (PERIOD,
+ * TRAIN, APICOMMIT) and, when lambda > 0, CVAR <threshold> <1/(1 - alpha) sum_c pi_c excess_c>.
  */
 
 /* ---------------------------------------------------------------- calendar */
@@ -76,8 +88,17 @@ param phi{WORKLOADS} >= 0, <= 1;      # output share of tokens
 param D{WORKLOADS, PERIODS} >= 0;     # tokens demanded in period p
 # sigma_ws: the workload's own share of the day in slice s (11.1), else the slice's
 param sigma_w{w in WORKLOADS, s in SLICES} >= 0 default sigma[s];
+
+/* demand cases (section 12): without them, one case 'base' with D and the list prices */
+set CASES default {'base'};
+param prob{CASES} > 0, <= 1 default 1;                      # pi_c
+param Dc{CASES, w in WORKLOADS, p in PERIODS} >= 0 default D[w,p];   # D^c_wp
+param apiScale{CASES} > 0 default 1;                        # factor on every API price in c
+param lambda >= 0 default 0;                                # CVaR weight
+param alpha >= 0, < 1 default 0.9;                          # CVaR level
+set RISK := if lambda > 0 then {1} else {};                 # the CVaR columns and rows exist
 # demand rate, tokens/s
-param r{w in WORKLOADS, p in PERIODS, s in SLICES} := D[w,p] * sigma_w[w,s] / (d * eta[s] * 3600);
+param r{cs in CASES, w in WORKLOADS, p in PERIODS, s in SLICES} := Dc[cs,w,p] * sigma_w[w,s] / (d * eta[s] * 3600);
 
 /* deferrable workloads (11.2): H hours a token may wait; slices start at start[s] */
 set DEFER within WORKLOADS default {};
@@ -89,8 +110,8 @@ param gapEnd{t in SLICES, t2 in SLICES} := (start[t2] + eta[t2] - start[t] - eta
 set reach := {w in DEFER, t in SLICES, t2 in SLICES:
               t = t2 or H[w] >= 24 or max(gap[t,t2], gapEnd[t,t2]) <= H[w] + 1e-9};
 # the largest rate w can usefully be served at in s2 (r for a workload that is not deferrable)
-param Mserv{w in WORKLOADS, p in PERIODS, t2 in SLICES} :=
-    if w in DEFER then sum{t in SLICES: (w,t,t2) in reach} eta[t] * r[w,p,t] / eta[t2] else r[w,p,t2];
+param Mserv{cs in CASES, w in WORKLOADS, p in PERIODS, t2 in SLICES} :=
+    if w in DEFER then sum{t in SLICES: (w,t,t2) in reach} eta[t] * r[cs,w,p,t] / eta[t2] else r[cs,w,p,t2];
 
 /* caching (11.4): hit rate of input tokens, prefill share of self-hosted serving time */
 param kappa{WORKLOADS} >= 0, <= 1 default 0;
@@ -140,10 +161,10 @@ param pf{BUY union RENT union API, PERIODS} > 0 default 1;
 param avail_from{RENT union API} integer default 1;
 param avail_until{RENT union API} integer default P;
 param open{o in RENT union API, p in PERIODS} := if p >= avail_from[o] and p <= avail_until[o] then 1 else 0;
-# psi_awp * 10^6: USD per million tokens sent to a in p (written like section 4's coefficient,
-# so data without caching and price factors gives its coefficients bit for bit)
-param price{(a,w) in APISERVE, p in PERIODS} :=
-    pf[a,p] * ((1 - phi[w]) * ((1 - kappa[w]) * pin[a] + kappa[w] * cin[a]) + phi[w] * pout[a]);
+# psi_awp * 10^6: USD per million tokens sent to a in p in case c (written like section 4's
+# coefficient, so data without caching, price factors and cases gives its coefficients bit for bit)
+param price{cs in CASES, (a,w) in APISERVE, p in PERIODS} :=
+    apiScale[cs] * pf[a,p] * ((1 - phi[w]) * ((1 - kappa[w]) * pin[a] + kappa[w] * cin[a]) + phi[w] * pout[a]);
 # the offering's prices move: a reserved rental's rent is then priced per contract start
 param priced{o in BUY union RENT union API} := if exists{p in PERIODS} pf[o,p] <> 1 then 1 else 0;
 
@@ -152,8 +173,8 @@ set COMMIT within API default {};
 param cdisc{COMMIT} > 0, < 1;         # delta_a: discount on the list spend
 param cmin{COMMIT} >= 0;              # S_a: USD at least per period in the window
 # list spend of everything the API can usefully serve in p
-param Bspend{a in COMMIT, p in PERIODS} :=
-    sum{(a,w) in APISERVE, t in SLICES} d * eta[t] * 3600 / 1e6 * price[a,w,p] * min(Mserv[w,p,t], maxTPS[a]);
+param Bspend{cs in CASES, a in COMMIT, p in PERIODS} :=
+    sum{(a,w) in APISERVE, t in SLICES} d * eta[t] * 3600 / 1e6 * price[cs,a,w,p] * min(Mserv[cs,w,p,t], maxTPS[a]);
 
 /* ---------------------------------------------------------------- throughput (section 9) */
 set PRECISIONS := {'given', 'bf16', 'fp8', 'int8', 'fp4', 'int4'};
@@ -207,35 +228,38 @@ param maxTerm := if card(RESERVED) = 0 then 1 else max{o in RESERVED} T[o];
 param delta{p in 1..P+maxTerm} := (1 + rho) ** (-(p - 1) * h / 8760);
 
 /* ================================================================ variables */
+/* first stage (section 12): the same in every case; and kappa_a below (declared in its old place,
+   so data without cases gives the columns in the same order) */
 var b{(o,q) in ARRIVALS} >= 0, <= bmax[o];          # units of o arriving in q
 var bWhole{(o,q) in ARRIVALS: integerUnits} integer; # integrality of b
 var n{BUY, PERIODS} >= 0;                             # units of o in service in p
 var m{o in RESERVED, p in PERIODS} >= 0, <= mmax[o];  # reserved units under contract
 var v{o in RESERVED, q in PERIODS} >= 0, <= if open[o,q] then Infinity else 0;   # units whose contract starts in q (only in o's window)
 var vWhole{o in RESERVED, q in PERIODS: integerUnits} integer;  # integrality of v
-var ms{o in ONDEMAND, p in PERIODS, s in SLICES} >= 0, <= if open[o,p] then mmax[o] else 0;  # on-demand and spot units
-var x{(o,w,pr) in CANSERVE, p in PERIODS, s in SLICES} >= 0;    # tokens/s served by o with option pr
-var y{(a,w) in APISERVE, p in PERIODS, s in SLICES} >= 0, <= if open[a,p] then Infinity else 0;   # tokens/s sent to API a
-var defer{(w,t,t2) in reach, p in PERIODS} >= 0;   # f_wpss' (f names the fiscal years here): tokens/s of w's slice-t demand served in t2, averaged over t's hours (11.2)
-var kappa_a{COMMIT} binary;                      # the committed-use contract of a is taken
-var earned{a in COMMIT, p in PERIODS: open[a,p]} >= 0;     # e_ap: discount earned
-var shortfall{a in COMMIT, p in PERIODS: open[a,p]} >= 0;  # s_ap: shortfall below the minimum paid
-var u{w in WORKLOADS, p in PERIODS, s in SLICES: hasPenalty} >= 0;  # unserved tokens/s
-var replicas{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES} >= 0;         # rho_owkps: replicas of w on o at pr
-var replicasWhole{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]} integer;  # integrality of replicas
-var z{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES} binary;        # w served from o at pr
-var inUse{pl in PLATFORMS, p in PERIODS} binary;                      # u_kp: platform in use
-var adopt{pl in PLATFORMS, p in PERIODS: preAdopted[pl] = 0} binary;  # alpha_kp: adopted in p (binary here; [0, 1] in the formulation, integral at every optimum)
-var poolUsed{o in SPAREPOOLS, p in PERIODS} binary;                    # y_op: pool o serves in p
-var jobPoolChosen{JOBPOOLS} binary;                                    # pi_jo: the pool job j runs in
-var train{JOBRUN} >= 0;                                                # g_jops: accelerators of o running j
-var trainOn{JOBRUN} binary;                                            # sigma_jops: j runs on o in slice s of p
+/* second stage: one copy per case c */
+var ms{cs in CASES, o in ONDEMAND, p in PERIODS, s in SLICES} >= 0, <= if open[o,p] then mmax[o] else 0;  # on-demand and spot units
+var x{cs in CASES, (o,w,pr) in CANSERVE, p in PERIODS, s in SLICES} >= 0;    # tokens/s served by o with option pr
+var y{cs in CASES, (a,w) in APISERVE, p in PERIODS, s in SLICES} >= 0, <= if open[a,p] then Infinity else 0;   # tokens/s sent to API a
+var defer{cs in CASES, (w,t,t2) in reach, p in PERIODS} >= 0;   # f_wpss' (f names the fiscal years here): tokens/s of w's slice-t demand served in t2, averaged over t's hours (11.2)
+var kappa_a{COMMIT} binary;                      # first stage: the committed-use contract of a is taken
+var earned{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]} >= 0;     # e_ap: discount earned
+var shortfall{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]} >= 0;  # s_ap: shortfall below the minimum paid
+var u{cs in CASES, w in WORKLOADS, p in PERIODS, s in SLICES: hasPenalty} >= 0;  # unserved tokens/s
+var replicas{cs in CASES, (o,w,pr) in REPLICA, p in PERIODS, s in SLICES} >= 0;         # rho_owkps: replicas of w on o at pr
+var replicasWhole{cs in CASES, (o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]} integer;  # integrality of replicas
+var z{cs in CASES, (o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES} binary;        # w served from o at pr
+var inUse{cs in CASES, pl in PLATFORMS, p in PERIODS} binary;                      # u_kp: platform in use
+var adopt{cs in CASES, pl in PLATFORMS, p in PERIODS: preAdopted[pl] = 0} binary;  # alpha_kp: adopted in p (binary here; [0, 1] in the formulation, integral at every optimum)
+var poolUsed{cs in CASES, o in SPAREPOOLS, p in PERIODS} binary;                    # y_op: pool o serves in p
+var jobPoolChosen{cs in CASES, (j,o) in JOBPOOLS} binary;                           # pi_jo: the pool job j runs in
+var train{cs in CASES, (j,o,p,s) in JOBRUN} >= 0;                                   # g_jops: accelerators of o running j
+var trainOn{cs in CASES, (j,o,p,s) in JOBRUN} binary;                               # sigma_jops: j runs on o in slice s of p
 
 /* ================================================================ constraints */
 s.t. wholeUnits{(o,q) in ARRIVALS: integerUnits}: b[o,q] = bWhole[o,q];
 s.t. wholeStarts{o in RESERVED, q in PERIODS: integerUnits}: v[o,q] = vWhole[o,q];
-s.t. wholeReplicas{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]}:
-    replicas[o,w,pr,p,s] = replicasWhole[o,w,pr,p,s];
+s.t. wholeReplicas{cs in CASES, (o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]}:
+    replicas[cs,o,w,pr,p,s] = replicasWhole[cs,o,w,pr,p,s];
 
 # n_op = e_op + sum_{q = max(1, p - L_o + 1)}^{p} b_oq
 s.t. fleet{o in BUY, p in PERIODS}:
@@ -246,91 +270,91 @@ s.t. contract{o in RESERVED, p in PERIODS}:
     m[o,p] = sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} v[o,q];
 
 # X_wps: what w is served in slice s of p
-s.t. demand{w in WORKLOADS, p in PERIODS, s in SLICES: not w in DEFER}:
-    sum{o in BUY union RENT, pr in PRECISIONS: (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
-  + sum{a in API: (a,w) in APISERVE} y[a,w,p,s]
-  + (if hasPenalty then u[w,p,s] else 0)
-    >= r[w,p,s];
+s.t. demand{cs in CASES, w in WORKLOADS, p in PERIODS, s in SLICES: not w in DEFER}:
+    sum{o in BUY union RENT, pr in PRECISIONS: (o,w,pr) in CANSERVE} x[cs,o,w,pr,p,s]
+  + sum{a in API: (a,w) in APISERVE} y[cs,a,w,p,s]
+  + (if hasPenalty then u[cs,w,p,s] else 0)
+    >= r[cs,w,p,s];
 
 # deferrable workloads, always in the window form (the day form is R_w(s) = S with f eliminated)
-s.t. deferredDemand{w in DEFER, p in PERIODS, t in SLICES}:
-    sum{t2 in SLICES: (w,t,t2) in reach} defer[w,t,t2,p] >= r[w,p,t];
+s.t. deferredDemand{cs in CASES, w in DEFER, p in PERIODS, t in SLICES}:
+    sum{t2 in SLICES: (w,t,t2) in reach} defer[cs,w,t,t2,p] >= r[cs,w,p,t];
 
-s.t. deferredService{w in DEFER, p in PERIODS, t2 in SLICES}:
-    sum{t in SLICES: (w,t,t2) in reach} eta[t] * defer[w,t,t2,p]
-  - eta[t2] * (sum{o in BUY union RENT, pr in PRECISIONS: (o,w,pr) in CANSERVE} x[o,w,pr,p,t2]
-               + sum{a in API: (a,w) in APISERVE} y[a,w,p,t2]
-               + (if hasPenalty then u[w,p,t2] else 0))
+s.t. deferredService{cs in CASES, w in DEFER, p in PERIODS, t2 in SLICES}:
+    sum{t in SLICES: (w,t,t2) in reach} eta[t] * defer[cs,w,t,t2,p]
+  - eta[t2] * (sum{o in BUY union RENT, pr in PRECISIONS: (o,w,pr) in CANSERVE} x[cs,o,w,pr,p,t2]
+               + sum{a in API: (a,w) in APISERVE} y[cs,a,w,p,t2]
+               + (if hasPenalty then u[cs,w,p,t2] else 0))
     <= 0;
 
 # load of the options without replicas, whole replicas of the others and the jobs' whole
 # accelerators, against the units less the spare ones (while the pool serves), derated
-s.t. ownedCapacity{o in BUY, p in PERIODS, s in SLICES}:
-    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / taup[o,w,pr]
-  + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
-  + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[j,o,p,s] / accelPerUnit[o]
-    <= U * (1 - derating[o]) * (n[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0));
+s.t. ownedCapacity{cs in CASES, o in BUY, p in PERIODS, s in SLICES}:
+    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[cs,o,w,pr,p,s] / taup[o,w,pr]
+  + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[cs,o,w,pr,p,s]
+  + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[cs,j,o,p,s] / accelPerUnit[o]
+    <= U * (1 - derating[o]) * (n[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[cs,o,p] else 0));
 
-s.t. rentedCapacity{o in RENT, p in PERIODS, s in SLICES}:
-    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / taup[o,w,pr]
-  + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
-  + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[j,o,p,s] / accelPerUnit[o]
+s.t. rentedCapacity{cs in CASES, o in RENT, p in PERIODS, s in SLICES}:
+    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[cs,o,w,pr,p,s] / taup[o,w,pr]
+  + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[cs,o,w,pr,p,s]
+  + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[cs,j,o,p,s] / accelPerUnit[o]
     <= U * (1 - derating[o]) * (if o in RESERVED
-                                then m[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0)
-                                else avail[o] * ms[o,p,s]);
+                                then m[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[cs,o,p] else 0)
+                                else avail[o] * ms[cs,o,p,s]);
 
-s.t. replicaCapacity{(o,w,pr) in REPLICA, p in PERIODS, s in SLICES}:
-    x[o,w,pr,p,s] <= U * nu[o,w,pr] * taup[o,w,pr] * replicas[o,w,pr,p,s];
+s.t. replicaCapacity{cs in CASES, (o,w,pr) in REPLICA, p in PERIODS, s in SLICES}:
+    x[cs,o,w,pr,p,s] <= U * nu[o,w,pr] * taup[o,w,pr] * replicas[cs,o,w,pr,p,s];
 
 # mu_w replicas for each option that serves
-s.t. minimumReplicas{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES}:
-    replicas[o,w,pr,p,s] >= minReplicas[w] * z[o,w,pr,p,s];
+s.t. minimumReplicas{cs in CASES, (o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES}:
+    replicas[cs,o,w,pr,p,s] >= minReplicas[w] * z[cs,o,w,pr,p,s];
 
-s.t. replicaInUse{(o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES}:
-    x[o,w,pr,p,s] <= Mserv[w,p,s] * z[o,w,pr,p,s];
+s.t. replicaInUse{cs in CASES, (o,w,pr) in ZPAIRS, p in PERIODS, s in SLICES}:
+    x[cs,o,w,pr,p,s] <= Mserv[cs,w,p,s] * z[cs,o,w,pr,p,s];
 
 # every option of the pool against the demand of the workloads it serves, each counted once
-s.t. poolInUse{o in SPAREPOOLS, p in PERIODS, s in SLICES}:
-    sum{w in SERVES[o], pr in PRECISIONS: (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
-    <= (sum{w in SERVES[o]} Mserv[w,p,s]) * poolUsed[o,p];
+s.t. poolInUse{cs in CASES, o in SPAREPOOLS, p in PERIODS, s in SLICES}:
+    sum{w in SERVES[o], pr in PRECISIONS: (o,w,pr) in CANSERVE} x[cs,o,w,pr,p,s]
+    <= (sum{w in SERVES[o]} Mserv[cs,w,p,s]) * poolUsed[cs,o,p];
 
 # (pl: the platform k of the formulation; k is the power per unit here)
-s.t. platformInUse{pl in PLATFORMS, w in WORKLOADS, p in PERIODS, s in SLICES}:
-    sum{o in BUY union RENT, pr in PRECISIONS: (pl,o) in ONPLATFORM and (o,w,pr) in CANSERVE} x[o,w,pr,p,s]
-    <= Mserv[w,p,s] * inUse[pl,p];
+s.t. platformInUse{cs in CASES, pl in PLATFORMS, w in WORKLOADS, p in PERIODS, s in SLICES}:
+    sum{o in BUY union RENT, pr in PRECISIONS: (pl,o) in ONPLATFORM and (o,w,pr) in CANSERVE} x[cs,o,w,pr,p,s]
+    <= Mserv[cs,w,p,s] * inUse[cs,pl,p];
 
-s.t. platformAdoption{pl in PLATFORMS, p in PERIODS: preAdopted[pl] = 0}:
-    sum{q in PERIODS: q <= p} adopt[pl,q] >= inUse[pl,p];
+s.t. platformAdoption{cs in CASES, pl in PLATFORMS, p in PERIODS: preAdopted[pl] = 0}:
+    sum{q in PERIODS: q <= p} adopt[cs,pl,q] >= inUse[cs,pl,p];
 
 /* Section 10: one pool per job, its compute by the deadline, room for its cluster whenever it runs;
    a job running on o puts o's costed platform and o's spare units in use. */
-s.t. jobPool{j in JOBS}:
-    sum{o in BUY union RENT: (j,o) in JOBPOOLS} jobPoolChosen[j,o] = 1;
+s.t. jobPool{cs in CASES, j in JOBS}:
+    sum{o in BUY union RENT: (j,o) in JOBPOOLS} jobPoolChosen[cs,j,o] = 1;
 
-s.t. jobCompute{j in JOBS}:
-    sum{(j2,o,p,s) in JOBRUN: j2 = j} train[j,o,p,s] * d * eta[s] / A[j,o] >= 1;
+s.t. jobCompute{cs in CASES, j in JOBS}:
+    sum{(j2,o,p,s) in JOBRUN: j2 = j} train[cs,j,o,p,s] * d * eta[s] / A[j,o] >= 1;
 
 # room for the job's cluster of M accelerators beside the slice's other load (its capacity row
 # with this job's average replaced by its cluster); none on on-demand rentals, whose units are
 # averages too
-s.t. jobClusterRoom{(j,o,p,s) in JOBRUN: o in BUY union RESERVED}:
-    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[o,w,pr,p,s] / taup[o,w,pr]
-  + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[o,w,pr,p,s]
-  + U * sum{j2 in JOBS: j2 <> j and (j2,o,p,s) in JOBRUN} train[j2,o,p,s] / accelPerUnit[o]
-  + U * M[j] * trainOn[j,o,p,s] / accelPerUnit[o]
+s.t. jobClusterRoom{cs in CASES, (j,o,p,s) in JOBRUN: o in BUY union RESERVED}:
+    sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[cs,o,w,pr,p,s] / taup[o,w,pr]
+  + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[cs,o,w,pr,p,s]
+  + U * sum{j2 in JOBS: j2 <> j and (j2,o,p,s) in JOBRUN} train[cs,j2,o,p,s] / accelPerUnit[o]
+  + U * M[j] * trainOn[cs,j,o,p,s] / accelPerUnit[o]
     <= U * (1 - derating[o]) * ((if o in BUY then n[o,p] else m[o,p])
-                                - (if o in SPAREPOOLS then spare[o] * poolUsed[o,p] else 0));
+                                - (if o in SPAREPOOLS then spare[o] * poolUsed[cs,o,p] else 0));
 
-s.t. jobClusterMax{(j,o,p,s) in JOBRUN}: train[j,o,p,s] <= Gbar[j,o,s] * trainOn[j,o,p,s];
+s.t. jobClusterMax{cs in CASES, (j,o,p,s) in JOBRUN}: train[cs,j,o,p,s] <= Gbar[j,o,s] * trainOn[cs,j,o,p,s];
 
-s.t. jobOnePool{(j,o,p,s) in JOBRUN}: trainOn[j,o,p,s] <= jobPoolChosen[j,o];
+s.t. jobOnePool{cs in CASES, (j,o,p,s) in JOBRUN}: trainOn[cs,j,o,p,s] <= jobPoolChosen[cs,j,o];
 
-s.t. jobPlatform{(j,o,p,s) in JOBRUN, pl in PLATFORMS: (pl,o) in ONPLATFORM}: trainOn[j,o,p,s] <= inUse[pl,p];
+s.t. jobPlatform{cs in CASES, (j,o,p,s) in JOBRUN, pl in PLATFORMS: (pl,o) in ONPLATFORM}: trainOn[cs,j,o,p,s] <= inUse[cs,pl,p];
 
-s.t. jobPoolInUse{(j,o,p,s) in JOBRUN: o in SPAREPOOLS}: trainOn[j,o,p,s] <= poolUsed[o,p];
+s.t. jobPoolInUse{cs in CASES, (j,o,p,s) in JOBRUN: o in SPAREPOOLS}: trainOn[cs,j,o,p,s] <= poolUsed[cs,o,p];
 
-s.t. apiRateLimit{a in API, p in PERIODS, s in SLICES: maxTPS[a] < Infinity}:
-    sum{w in WORKLOADS: (a,w) in APISERVE} y[a,w,p,s] <= maxTPS[a];
+s.t. apiRateLimit{cs in CASES, a in API, p in PERIODS, s in SLICES: maxTPS[a] < Infinity}:
+    sum{w in WORKLOADS: (a,w) in APISERVE} y[cs,a,w,p,s] <= maxTPS[a];
 
 s.t. powerCap{p in PERIODS: powerCapKW[p] < Infinity}:
     sum{o in BUY} k[o] * n[o,p] <= powerCapKW[p];
@@ -355,26 +379,27 @@ s.t. fiscalCapex{f in FYCAPEX}:
     sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * b[o,q] * ((if depositFY[o,q] = f then deposit[o] else 0)
                                            + (if balanceFY[o,q] = f then 1 - deposit[o] else 0)) <= capexFY[f];
 
-s.t. fiscalOpex{f in FYOPEX}:
+s.t. fiscalOpex{cs in CASES, f in FYOPEX}:
     sum{p in PERIODS: periodFY[p] = f} (
         sum{o in BUY} n[o,p] * (k[o] * pue * h * electricity + g[o])
       + sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
                              else pi[o] * h * m[o,p])
                             + pf[o,p] * upfront[o] * v[o,p])
-      + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[o,p,s]
-      + sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s]
-      + sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p])
-      + sum{pl in PLATFORMS} ((if preAdopted[pl] = 1 then 0 else adoption[pl] * adopt[pl,p]) + yearly[pl] * h / 8760 * inUse[pl,p])
+      + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[cs,o,p,s]
+      + sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[cs,a,w,p] * y[cs,a,w,p,s]
+      + sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p])
+      + sum{pl in PLATFORMS} ((if preAdopted[pl] = 1 then 0 else adoption[pl] * adopt[cs,pl,p]) + yearly[pl] * h / 8760 * inUse[cs,pl,p])
     ) <= opexFY[f];
 
 /* ================================================================ costs (USD) */
+/* first-stage lines once, second-stage lines per case */
 var capexCost{PERIODS};
 var energyCost{PERIODS};
 var fixedOpexCost{PERIODS};
-var rentalCost{PERIODS};
-var apiCost{PERIODS};
-var unservedCost{PERIODS};
-var platformCost{PERIODS};
+var rentalCost{CASES, PERIODS};
+var apiCost{CASES, PERIODS};
+var unservedCost{CASES, PERIODS};
+var platformCost{CASES, PERIODS};
 var salvageCredit;
 var commitments;                      # contracts' rent after the horizon, undiscounted
 var discountedCommitments;            # the same, each period discounted
@@ -390,34 +415,34 @@ s.t. defFixedOpex{p in PERIODS}: fixedOpexCost[p] = sum{o in BUY} n[o,p] * g[o];
 
 # reserved: rent on the units under contract, each contract at the price factor of its start,
 # and the upfront fee when a contract starts; on demand and spot at p's factor
-s.t. defRental{p in PERIODS}: rentalCost[p] =
+s.t. defRental{cs in CASES, p in PERIODS}: rentalCost[cs,p] =
     sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
                          else pi[o] * h * m[o,p])
                         + pf[o,p] * upfront[o] * v[o,p])
-  + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[o,p,s];
+  + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[cs,o,p,s];
 
-# the list spend (psi: caching and price factors)
-s.t. defApi{p in PERIODS}: apiCost[p] =
-    sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s];
+# the list spend (psi: caching, price factors and the case's scale)
+s.t. defApi{cs in CASES, p in PERIODS}: apiCost[cs,p] =
+    sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[cs,a,w,p] * y[cs,a,w,p,s];
 
 /* committed use (11.5): e <= delta list; e only with the contract; S kappa - list + e - s <= 0 */
-s.t. commitDiscount{a in COMMIT, p in PERIODS: open[a,p]}:
-    earned[a,p] - cdisc[a] * sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s] <= 0;
+s.t. commitDiscount{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]}:
+    earned[cs,a,p] - cdisc[a] * sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[cs,a,w,p] * y[cs,a,w,p,s] <= 0;
 
-s.t. commitOnly{a in COMMIT, p in PERIODS: open[a,p]}:
-    earned[a,p] - cdisc[a] * Bspend[a,p] * kappa_a[a] <= 0;
+s.t. commitOnly{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]}:
+    earned[cs,a,p] - cdisc[a] * Bspend[cs,a,p] * kappa_a[a] <= 0;
 
-s.t. commitMinimum{a in COMMIT, p in PERIODS: open[a,p]}:
-    cmin[a] * kappa_a[a] - sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[a,w,p] * y[a,w,p,s]
-  + earned[a,p] - shortfall[a,p] <= 0;
+s.t. commitMinimum{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]}:
+    cmin[a] * kappa_a[a] - sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[cs,a,w,p] * y[cs,a,w,p,s]
+  + earned[cs,a,p] - shortfall[cs,a,p] <= 0;
 # apiCommitment line of p: s - e over the contracts (an empty sum without them)
 
 
-s.t. defUnserved{p in PERIODS}: unservedCost[p] =
-    sum{w in WORKLOADS, s in SLICES: hasPenalty} d * eta[s] * 3600 / 1e6 * penalty * u[w,p,s];
+s.t. defUnserved{cs in CASES, p in PERIODS}: unservedCost[cs,p] =
+    sum{w in WORKLOADS, s in SLICES: hasPenalty} d * eta[s] * 3600 / 1e6 * penalty * u[cs,w,p,s];
 
-s.t. defPlatform{p in PERIODS}: platformCost[p] =
-    sum{pl in PLATFORMS} ((if preAdopted[pl] = 1 then 0 else adoption[pl] * adopt[pl,p]) + yearly[pl] * h / 8760 * inUse[pl,p]);
+s.t. defPlatform{cs in CASES, p in PERIODS}: platformCost[cs,p] =
+    sum{pl in PLATFORMS} ((if preAdopted[pl] = 1 then 0 else adoption[pl] * adopt[cs,pl,p]) + yearly[pl] * h / 8760 * inUse[cs,pl,p]);
 
 # a contract started in q runs q .. q + T_o - 1: the periods after P are charged too
 s.t. defCommitments: commitments =
@@ -429,34 +454,52 @@ s.t. defDiscountedCommitments: discountedCommitments =
 s.t. defSalvage: salvageCredit =
     if cash then sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * max(0, q + L[o] - 1 - P) / L[o] * b[o,q] else 0;
 
+/* CVaR (section 12): cvarExcess_c >= cost_c - cvarThreshold, cost_c written out (MathProg has no
+   named expressions); only when lambda > 0 */
+var cvarThreshold{RISK};
+var cvarExcess{CASES, RISK} >= 0;
+s.t. cvarExcessRow{cs in CASES, i in RISK}:
+    cvarExcess[cs,i] + cvarThreshold[i]
+  - (sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
+                                   + rentalCost[cs,p] + apiCost[cs,p] + sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p])
+                                   + unservedCost[cs,p] + platformCost[cs,p])
+     - delta[P+1] * salvageCredit + discountedCommitments) >= 0;
+
 /* ================================================================ objective */
 minimize total:
+    sum{cs in CASES} prob[cs] * (
     sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
-                                  + rentalCost[p] + apiCost[p] + sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p])
-                                  + unservedCost[p] + platformCost[p])
-  - delta[P+1] * salvageCredit + discountedCommitments;
+                                  + rentalCost[cs,p] + apiCost[cs,p] + sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p])
+                                  + unservedCost[cs,p] + platformCost[cs,p])
+  - delta[P+1] * salvageCredit + discountedCommitments)
+  + sum{i in RISK} lambda * (cvarThreshold[i] + 1 / (1 - alpha) * sum{cs in CASES} prob[cs] * cvarExcess[cs,i]);
 
 solve;
 
 /* The objective has no constant term (existing units enter through n), but print it from
    the variables' values anyway: glpsol's printf of an objective drops constants. */
-printf "OBJECTIVE %.17g\n",
+param caseCost{cs in CASES} :=
     sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
-                                  + rentalCost[p] + apiCost[p] + sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p])
-                                  + unservedCost[p] + platformCost[p])
+                                  + rentalCost[cs,p] + apiCost[cs,p] + sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p])
+                                  + unservedCost[cs,p] + platformCost[cs,p])
   - delta[P+1] * salvageCredit + discountedCommitments;
-# (two printf: MathProg caps a string literal at 100 characters)
-for {p in PERIODS} {
+printf "OBJECTIVE %.17g\n",
+    sum{cs in CASES} prob[cs] * caseCost[cs]
+  + sum{i in RISK} lambda * (cvarThreshold[i] + 1 / (1 - alpha) * sum{cs in CASES} prob[cs] * cvarExcess[cs,i]);
+printf{cs in CASES: card(CASES) > 1} "CASE %s %.17g %.17g\n", cs, prob[cs], caseCost[cs];
+printf{i in RISK} "CVAR %.17g %.17g\n", cvarThreshold[i], 1 / (1 - alpha) * sum{cs in CASES} prob[cs] * cvarExcess[cs,i];
+# (two printf: MathProg caps a string literal at 100 characters); per-period lines of one case only
+for {cs in CASES, p in PERIODS: card(CASES) = 1} {
     printf "PERIOD %s capex %.17g energy %.17g fixedOpex %.17g rental %.17g",
-        label[p], capexCost[p], energyCost[p], fixedOpexCost[p], rentalCost[p];
-    printf " api %.17g unservedPenalty %.17g platform %.17g\n", apiCost[p], unservedCost[p], platformCost[p];
+        label[p], capexCost[p], energyCost[p], fixedOpexCost[p], rentalCost[cs,p];
+    printf " api %.17g unservedPenalty %.17g platform %.17g\n", apiCost[cs,p], unservedCost[cs,p], platformCost[cs,p];
 }
 printf "SALVAGE %.17g %.17g\n", salvageCredit, delta[P+1] * salvageCredit;
 printf "COMMITMENTS %.17g %.17g\n", commitments, discountedCommitments;
 printf{(o,q) in ARRIVALS: b[o,q] > 1e-9} "BUY %s %s %.17g\n", o, label[q], b[o,q];
 printf{o in RESERVED, q in PERIODS: v[o,q] > 1e-9} "START %s %s %.17g\n", o, label[q], v[o,q];
-printf{(j,o,p,s) in JOBRUN: train[j,o,p,s] > 1e-9} "TRAIN %s %s %s %s %.17g\n", j, o, label[p], s, train[j,o,p,s];
-printf{p in PERIODS: card(COMMIT) > 0} "APICOMMIT %s %.17g\n", label[p], sum{a in COMMIT: open[a,p]} (shortfall[a,p] - earned[a,p]);
+printf{cs in CASES, (j,o,p,s) in JOBRUN: card(CASES) = 1 and train[cs,j,o,p,s] > 1e-9} "TRAIN %s %s %s %s %.17g\n", j, o, label[p], s, train[cs,j,o,p,s];
+printf{cs in CASES, p in PERIODS: card(CASES) = 1 and card(COMMIT) > 0} "APICOMMIT %s %.17g\n", label[p], sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p]);
 printf{a in COMMIT: kappa_a[a] > 0.5} "TAKE %s\n", a;
 
 end;

@@ -11,6 +11,8 @@ struct EvaluateCommand: ParsableCommand {
             tokens/s, with their precision where the performance model derives the throughput, \
             and the accelerators of training jobs: checked and costed as written), a purchases-only \
             plan (what to buy when, optionally rentals: the rest, training jobs included, is optimized), or a plan JSON from `capplan plan -o`. \
+            On a scenario with demand cases the plan gives the first stage (purchases, reserved rentals, \
+            API commitments), completed and costed in each case against the two-stage optimum. \
             Exit codes: 0 the plan is feasible (as written, or once completed), 2 invalid scenario, \
             plan file or usage, 3 the plan violates constraints or cannot be completed, 4 solver, \
             audit or output failure (docs/cli.md).
@@ -42,6 +44,11 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let (scenario, edits) = try ScenarioEdit.applying(sets, to: try input.load())
+        if !scenario.demandCases.isEmpty, writePlan != nil {
+            // A full plan fixes the second stage, which each demand case decides for itself.
+            Console.err("--write-plan writes a full plan, which a scenario with demand cases does not take (docs/evaluate-format.md, \"Demand cases\"): drop --write-plan; the JSON report (--json) has each case's completion")
+            throw CommandFailure(ExitStatus.invalidInput)
+        }
         Inputs.register(plan)
         try Inputs.refuseInputs(among: [json, writePlan])
         let planInput: PlanInput
@@ -59,7 +66,13 @@ struct EvaluateCommand: ParsableCommand {
         options.mipGap = solver.mipGap
         options.timeLimit = solver.timeLimit
         options.compareWithOptimal = !noOptimal
-        var report = try withSolverFailures { try PlanEvaluationRun.evaluate(scenario, input: planInput, options: options) }
+        var report: PlanEvaluationReport
+        do {
+            report = try withSolverFailures { try PlanEvaluationRun.evaluate(scenario, input: planInput, options: options) }
+        } catch let error as CasePlanShapeError {
+            Console.err("\(plan): \(error.description)")
+            throw CommandFailure(ExitStatus.invalidInput)
+        }
         if !edits.isEmpty { report.scenarioEdits = edits }
         try Interruption.checkpoint()
         if let json { try SafeOutput.write(try PlanEvaluationRun.json(report), to: json) }

@@ -8,7 +8,8 @@ struct ExportCommand: ParsableCommand {
         discussion: """
             MPS records no objective direction (CapPlan always minimizes, which is MPS's default). \
             GLPK's CPLEX LP writer keeps the objective's constant term only as a comment; CapPlan's \
-            models have none.
+            models have none. A scenario with demand cases exports the two-stage extensive form \
+            (second-stage names end in @case) and the twin's data with its cases.
             """)
 
     @OptionGroup var input: ScenarioInput
@@ -33,7 +34,8 @@ struct ExportCommand: ParsableCommand {
         let scenario = try input.load()
         try Inputs.refuseInputs(among: [lp, mps, mathprogData])
         let relax = relaxation.relax
-        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: true, integerUnits: relax ? false : nil))
+        // With demand cases: the two-stage extensive form (docs/formulation.md 12.2).
+        let model = ExportedModel(scenario, relax: relax)
         for (path, format) in [(lp, ModelFileKind.cplexLP), (mps, .freeMPS)] {
             guard let path else { continue }
             // GLPK opens the file by name: it writes into a private directory, and the safe

@@ -10,6 +10,15 @@ final class EvaluateCLITests: XCTestCase {
             let first = directory.appendingPathComponent("first.json"), second = directory.appendingPathComponent("second.json")
             let result = try run(["evaluate", "examples/\(name)", "--plan", "examples/plans/\(name)", "--json", first.path])
             XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            if try String(contentsOf: repositoryRoot.appendingPathComponent("examples/\(name)"), encoding: .utf8).contains("\ndemandCases:") {
+                // Demand cases: the first stage in every case, against the two-stage optimum.
+                XCTAssertTrue(result.stdout.contains("vs the two-stage optimum's (RP)"), "\(name): \(result.stdout)")
+                let cases = try XCTUnwrap(try json(first)["cases"] as? [String: Any], name)
+                XCTAssertNotNil(cases["expectedCost"] as? Double, name)
+                XCTAssertEqual(try run(["evaluate", "examples/\(name)", "--plan", "examples/plans/\(name)", "--json", second.path]).status, 0)
+                XCTAssertEqual(try Data(contentsOf: first), try Data(contentsOf: second), "\(name): two reports differ")
+                continue
+            }
             XCTAssertTrue(result.stdout.contains("Compared with the optimal plan"), name)
             XCTAssertTrue(result.stdout.contains("more (+"), name)
             XCTAssertEqual(try run(["evaluate", "examples/\(name)", "--plan", "examples/plans/\(name)", "--json", second.path]).status, 0)

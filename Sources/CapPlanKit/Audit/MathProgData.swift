@@ -192,6 +192,7 @@ public enum MathProgData {
             out.blank()
         }
         writeSection11(scenario, &out)
+        writeDemandCases(scenario, &out)
         out.line("end;")
         return out.text
     }
@@ -280,6 +281,33 @@ public enum MathProgData {
             }
         }
         if written { out.blank() }
+    }
+
+    /// Section 12's data, written only when the scenario has demand cases (so the data of other
+    /// scenarios stays as it was, and the model's default is its one case 'base'): the cases in
+    /// the scenario's order with π_c, D^c_wp of every workload and period, the API price scale
+    /// where it is not 1, and λ and α when λ > 0.
+    private static func writeDemandCases(_ scenario: Scenario, _ out: inout DataWriter) {
+        let cases = scenario.demandCases
+        guard !cases.isEmpty else { return }
+        out.set("CASES", cases.map { quote($0.name) })
+        out.param("prob", cases.map { (quote($0.name), number($0.probability)) })
+        var demand: [(String, String)] = []
+        for c in cases {
+            for w in scenario.workloads {
+                let values = c.demand[w.id] ?? w.demand
+                for p in 0..<min(values.count, scenario.horizon.periods) {
+                    demand.append(("\(quote(c.name)) \(quote(w.id)) \(p + 1)", number(values[p])))
+                }
+            }
+        }
+        out.param("Dc", demand)
+        out.param("apiScale", cases.filter { $0.apiPriceScale != 1 }.map { (quote($0.name), number($0.apiPriceScale)) })
+        if scenario.risk.cvarWeight > 0 {
+            out.line("param lambda := \(number(scenario.risk.cvarWeight));")
+            out.line("param alpha := \(number(scenario.risk.cvarLevel));")
+        }
+        out.blank()
     }
 
     /// The serving options of an offering with τ > 0, workloads in scenario order: the given

@@ -44,6 +44,10 @@ public struct PlanEvaluationReport: Codable, Sendable {
     public var optimalUnavailable: String?
     public var comparison: Comparison?
     public var notes: [String]
+    /// A scenario with demand cases (docs/formulation.md section 12): the plan's first stage
+    /// completed and costed in each case, against the two-stage optimum; absent otherwise (the
+    /// plan, decisions and comparison above are then absent).
+    public var cases: CasesEvaluation?
 
     /// How a purchases-only plan was completed.
     public struct Completion: Codable, Sendable {
@@ -149,6 +153,7 @@ public enum PlanEvaluationRun {
     /// Checks or completes the plan, costs it, and compares it with the optimal plan.
     /// Throws `PlanAuditFailure` when the evaluator and the solver disagree on a completed plan.
     public static func evaluate(_ scenario: Scenario, input: PlanInput, options: PlanEvaluationOptions = PlanEvaluationOptions()) throws -> PlanEvaluationReport {
+        if !scenario.demandCases.isEmpty { return try evaluateCases(scenario, input: input, options: options) }
         var report = PlanEvaluationReport(
             scenario: scenario.name, planName: input.name, shape: input.shape, status: .feasible, completion: nil, plan: nil, decisions: nil,
             derived: nil, violations: [], unmetDemand: [], optimal: nil, optimalUnavailable: nil, comparison: nil, notes: [])
@@ -466,11 +471,15 @@ public enum PlanEvaluationRun {
         }
         let verdict: String
         switch report.status {
+        case .feasible where report.cases != nil: verdict = "completed in every demand case"
         case .feasible: verdict = report.shape == .full ? "feasible: every constraint holds" : "completed: the fleet can serve the demand"
+        case .violated where report.cases != nil: verdict = "VIOLATED in some demand case"
         case .violated: verdict = "VIOLATED: \(report.violations.count) constraint(s) broken"
         case .infeasible:
             let why: String
-            if !report.violations.isEmpty {
+            if report.cases != nil {
+                why = "the fixed first stage cannot serve every demand case"
+            } else if !report.violations.isEmpty {
                 why = "the fixed decisions break \(report.violations.count) constraint(s)"
             } else if report.unmetDemand.isEmpty, report.notes.contains(jobsCannotRunNote) {
                 why = "the fixed fleet cannot complete the training jobs"
@@ -533,6 +542,7 @@ public enum PlanEvaluationRun {
                 }
             }
         }
+        if let cases = report.cases { out += casesText(cases) }
         if let comparison = report.comparison {
             out += "\nCompared with the optimal plan\n"
             for line in comparison.explanation { out += "  - \(line)\n" }
