@@ -149,6 +149,22 @@ final class TwoStagePlanTests: XCTestCase {
         XCTAssertTrue(risky.notes.contains("perfect foresight for case low, base, high: \(Deadline.notComputed); WS and EVPI not computed"), "\(risky.notes)")
     }
 
+    /// A plan stopped without any (status error): the text says why, not a column of "not computed".
+    func testNoPlanTextShowsOnlyTheNotes() throws {
+        var plan = try TwoStagePlanner.planDocument(Self.newsvendor, options: Self.options())
+        plan.status = .error
+        plan.totals = nil
+        plan.purchases = []
+        plan.periods = []
+        plan.twoStage?.cases = []
+        plan.twoStage?.expectedCost = nil
+        plan.twoStage?.notes = ["the extensive form has no plan (timeLimit)"]
+        let text = PlanReport.text(plan)
+        XCTAssertTrue(text.contains("note: the extensive form has no plan (timeLimit)"), text)
+        XCTAssertFalse(text.contains("Expected cost"), text)
+        XCTAssertFalse(text.contains("not computed"), text)
+    }
+
     func testCaseListInNotes() {
         XCTAssertEqual(TwoStagePlanner.caseList(["a", "b"]), "a, b")
         XCTAssertEqual(TwoStagePlanner.caseList((1...12).map { "c\($0)" }), "c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 and 2 more")

@@ -17,6 +17,11 @@ public enum PlanReport {
     /// headline, the cases' table, and the figures each with its meaning.
     static func twoStageLines(_ t: PlanDocument.TwoStagePlan, into w: inout ReportWriter) {
         w.line("")
+        // No plan (the extensive form stopped without one): only why.
+        guard !t.cases.isEmpty else {
+            for note in t.notes { w.line("note: " + note) }
+            return
+        }
         let figure = { (value: Double?) in value.map { Formatting.money($0) } ?? "not computed" }
         w.line("Expected cost (RP) \(figure(t.expectedCost)) over \(t.cases.count) demand cases (discounted)")
         if let rows = twoStageCaseRows(t) {
