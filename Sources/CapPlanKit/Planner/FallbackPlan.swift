@@ -113,7 +113,9 @@ enum FallbackPlan {
     static func relaxation(_ model: CapacityModel, options: PlanOptions, deadline: Deadline) throws -> Relaxation? {
         guard let seconds = deadline.remaining else { return nil }
         let rows = RowMatrix(model.lp)
-        let master = masterColumns(model)
+        // The discount earned e_ap (11.5) has a negative cost, which a block's θ ≥ 0 cannot
+        // bound: in the relaxation's master, with κ_a and `commitOnly` (as in FleetDecomposition).
+        let master = masterColumns(model).union(model.index.commitments.flatMap { c in c.periods.map { c.discount($0).index } })
         let large = decomposes(model, options: options)
         var lp = model.lp.relaxed()
         var pools: [(y: Variable, rows: [Constraint])] = []
