@@ -98,6 +98,28 @@ struct EvaluateCasesTests {
         #expect(close(cases.cases[2].unmetDemand.first?.tokensPerSecond, 1000))
     }
 
+    @Test func contractsAreFirstStage() throws {
+        // The API with a committed-use contract at 50% off and no minimum. Two units leave the
+        // API 500 tokens/s in the high case only (15,768 at list). Without apiCommitments the
+        // plan takes no contract in any case: 20,000, 20,000, 35,768, expected 23,942 (a note
+        // says so). With the contract: 20,000 + 7,884 = 27,884 in high, expected
+        // 5,000 + 10,000 + 6,971 = 21,971.
+        var scenario = scenario()
+        guard case .api(var api) = scenario.offerings[1] else { Issue.record("no API"); return }
+        api.committedUse = CommittedUse(discount: 0.5, minSpendPerPeriod: 0)
+        scenario.offerings[1] = .api(api)
+        var options = PlanEvaluationOptions()
+        options.compareWithOptimal = false
+        let without = try PlanEvaluationRun.evaluate(scenario, input: buying(2), options: options)
+        #expect(close(without.cases?.expectedCost, 23_942))
+        #expect(without.notes.contains { $0.contains("no committed-use contract is taken in any case") }, "\(without.notes)")
+        var taking = buying(2)
+        taking.apiCommitments = ["api"]
+        let with = try PlanEvaluationRun.evaluate(scenario, input: taking, options: options)
+        #expect(close(with.cases?.expectedCost, 21_971))
+        #expect(close(with.cases?.cases[2].plan?.discountedCost, 27_884))
+    }
+
     @Test func aFullPlanIsRefused() {
         var full = buying(2)
         full.shape = .full

@@ -72,9 +72,22 @@ extension PlanEvaluationRun {
             scenario: scenario.name, planName: input.name, shape: input.shape, status: .feasible, completion: nil, plan: nil, decisions: nil,
             derived: nil, violations: [], unmetDemand: [], optimal: nil, optimalUnavailable: nil, comparison: nil, notes: [])
         var firstStage = input
-        if input.shape == .capplanPlan, !input.onDemandUnits.isEmpty {
+        if input.shape == .capplanPlan {
+            // Its reserved rentals are the first stage (unlisted ones: none); its on-demand
+            // rentals are one case's second stage, chosen again in each case.
             firstStage.onDemandUnits = [:]
-            report.notes.append("read as a CapPlan plan: its purchases and reserved rentals are the first stage; its on-demand rentals (one case's second stage) are re-derived in each case")
+            firstStage.otherRentals = .optimize
+            for rental in scenario.rentals where rental.commitment == .period && firstStage.reservedUnits[rental.id] == nil {
+                firstStage.reservedUnits[rental.id] = []
+            }
+            report.notes.append("read as a CapPlan plan: its purchases, reserved rentals and contracts are the first stage; on-demand and spot rentals (one case's second stage) are chosen again in each case")
+        }
+        // Contracts are first stage too: a plan that does not list them takes none in any case.
+        if firstStage.apiCommitments == nil {
+            firstStage.apiCommitments = []
+            if offersCommitments(scenario) {
+                report.notes.append("the plan lists no apiCommitments: no committed-use contract is taken in any case (contracts are first stage)")
+            }
         }
         let cases = scenario.demandCases
         var evaluations: [PlanEvaluationReport.CaseEvaluation] = []
@@ -161,7 +174,8 @@ extension PlanEvaluationRun {
             let status = c.status == .feasible ? "completed" : c.status == .infeasible ? "cannot be completed" : c.status.rawValue
             var row = [c.name, Formatting.number(c.probability, fractionDigits: 4, grouped: false), status,
                        c.plan.map { money($0.discountedCostByComponent.api) } ?? "-", c.plan.map { money($0.discountedCost) } ?? "-"]
-            if hasOptimal { row += [c.optimalCost.map(money) ?? "-", c.difference.map(money) ?? "-"] }
+            // A difference below a cent is rounding: shown as 0.
+            if hasOptimal { row += [c.optimalCost.map(money) ?? "-", c.difference.map { money(abs($0) < 0.005 ? 0 : $0) } ?? "-"] }
             return row
         }
         out += PlanReport.table(header, rows) + "\n"
