@@ -11,11 +11,10 @@ enum DemandCSV {
         return baseDirectory.hasSuffix("/") ? baseDirectory + path : baseDirectory + "/" + path
     }
 
-    static func read(
-        file: Loc<String>, column: String, baseDirectory: String, allowOutsidePaths: Bool, maxBytes: Int,
-        horizon: Horizon, sink: DiagnosticSink
-    ) -> [Double]? {
-        let shown = displayPath(file.value, baseDirectory: baseDirectory)
+    /// The text of a scenario's CSV data file (a demand CSV, an hourly profile): confined to the
+    /// scenario's directory (docs/input-limits.md), at most `maxBytes`, UTF-8; every failure
+    /// reported at the key that names the file. The one home of those checks.
+    static func readText(file: Loc<String>, baseDirectory: String, allowOutsidePaths: Bool, maxBytes: Int, sink: DiagnosticSink) -> String? {
         let path: String
         switch InputFile.confined(file.value, root: baseDirectory, allowOutside: allowOutsidePaths) {
         case .success(let p): path = p
@@ -31,7 +30,19 @@ enum DemandCSV {
             return nil
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
+            let shown = displayPath(file.value, baseDirectory: baseDirectory)
             sink.error(file.path, at: file.node, value: file.node.written, "expected a UTF-8 CSV file (\(shown) is not UTF-8 text)")
+            return nil
+        }
+        return text
+    }
+
+    static func read(
+        file: Loc<String>, column: String, baseDirectory: String, allowOutsidePaths: Bool, maxBytes: Int,
+        horizon: Horizon, sink: DiagnosticSink
+    ) -> [Double]? {
+        let shown = displayPath(file.value, baseDirectory: baseDirectory)
+        guard let text = readText(file: file, baseDirectory: baseDirectory, allowOutsidePaths: allowOutsidePaths, maxBytes: maxBytes, sink: sink) else {
             return nil
         }
         func fail(_ line: Int?, _ value: String?, _ message: String) {

@@ -193,22 +193,8 @@ extension ScenarioValidator {
     /// The CSV's workload columns (ids in file order, loads per hour), every problem reported.
     private func readColumns(_ file: Loc<String>, workloadIDs: Set<String>, known: Bool) -> (ids: [String], loads: [[Double]])? {
         let shown = DemandCSV.displayPath(file.value, baseDirectory: baseDirectory)
-        let path: String
-        switch InputFile.confined(file.value, root: baseDirectory, allowOutside: allowOutsidePaths) {
-        case .success(let p): path = p
-        case .failure(let e):
-            sink.error(file.path, at: file.node, value: file.node.written, e.message)
-            return nil
-        }
-        let bytes: [UInt8]
-        switch InputFile.read(path: path, maxBytes: limits.maxDataFileBytes) {
-        case .success(let b): bytes = b
-        case .failure(let e):
-            sink.error(file.path, at: file.node, value: file.node.written, "expected a readable CSV file (\(e.message))")
-            return nil
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            sink.error(file.path, at: file.node, value: file.node.written, "expected a UTF-8 CSV file (\(shown) is not UTF-8 text)")
+        guard let text = DemandCSV.readText(
+            file: file, baseDirectory: baseDirectory, allowOutsidePaths: allowOutsidePaths, maxBytes: limits.maxDataFileBytes, sink: sink) else {
             return nil
         }
         var ok = true
