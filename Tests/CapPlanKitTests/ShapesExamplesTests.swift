@@ -161,4 +161,27 @@ final class ShapesExamplesTests: XCTestCase {
             }
         }
     }
+
+    /// The H100's end of sale and the B200's later allocation: one H100 in 2027Q2 (before its
+    /// window closes), B200s from 2028Q3; without the windows a B200 at once. Nothing arrives
+    /// outside a window.
+    func testAvailabilityWindowsMoveThePurchases() throws {
+        let scenario = try scenario("end-of-sale-and-new-generation.yaml")
+        let h100 = try XCTUnwrap(scenario.purchases.first { $0.id == "h100-node" })
+        XCTAssertEqual(h100.availableUntilIndex, 3)
+        let windows = try plan(scenario)
+        XCTAssertEqual(windows.purchases.map { "\($0.offering)@\($0.period)" }, ["h100-node@2027Q2", "b200-node@2028Q3", "b200-node@2029Q3"])
+        var open = scenario
+        for k in open.offerings.indices {
+            if case .purchase(var o) = open.offerings[k] {
+                o.availableUntilIndex = nil
+                o.availableFromIndex = 0
+                open.offerings[k] = .purchase(o)
+            }
+        }
+        let unrestricted = try plan(open)
+        XCTAssertEqual(unrestricted.purchases.map { "\($0.offering)@\($0.period)" }, ["b200-node@2027Q2", "b200-node@2029Q1"])
+        XCTAssertEqual(try cost(windows), 1_009_012, accuracy: 1)
+        XCTAssertEqual(try cost(unrestricted), 556_335, accuracy: 1)
+    }
 }
