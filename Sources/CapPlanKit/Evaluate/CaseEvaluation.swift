@@ -131,11 +131,7 @@ extension PlanEvaluationRun {
             summary.cvar = TwoStagePlanner.conditionalValueAtRisk(costs: costs, probabilities: cases.map(\.probability), level: risk.cvarLevel)
         }
         if options.compareWithOptimal {
-            var planOptions = PlanOptions()
-            planOptions.mipGap = options.mipGap
-            planOptions.timeLimit = options.timeLimit
-            planOptions.baselines = false
-            planOptions.auditTolerance = options.tolerance
+            let planOptions = options.optimumOptions
             let optimal = try TwoStagePlanner.plan(scenario, options: planOptions)
             if let rp = optimal.expectedCost, optimal.cases.count == cases.count {
                 summary.optimalExpectedCost = rp

@@ -208,11 +208,7 @@ public enum PlanEvaluationRun {
         }
 
         if options.compareWithOptimal {
-            var planOptions = PlanOptions()
-            planOptions.mipGap = options.mipGap
-            planOptions.timeLimit = options.timeLimit
-            planOptions.baselines = false
-            planOptions.auditTolerance = options.tolerance
+            let planOptions = options.optimumOptions
             let optimal = try Planner.plan(scenario, options: planOptions)
             switch optimal.status {
             case .optimal, .feasible:
@@ -569,5 +565,18 @@ public enum PlanEvaluationRun {
             for note in report.notes { out += "  - \(note)\n" }
         }
         return out
+    }
+}
+
+extension PlanEvaluationOptions {
+    /// How the optimum a plan is compared with is solved: the evaluation's gap, time limit and
+    /// tolerance, no baselines (one setting for the one-scenario and the per-case comparison).
+    var optimumOptions: PlanOptions {
+        var planOptions = PlanOptions()
+        planOptions.mipGap = mipGap
+        planOptions.timeLimit = timeLimit
+        planOptions.baselines = false
+        planOptions.auditTolerance = tolerance
+        return planOptions
     }
 }

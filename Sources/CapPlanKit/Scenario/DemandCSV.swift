@@ -11,6 +11,22 @@ enum DemandCSV {
         return baseDirectory.hasSuffix("/") ? baseDirectory + path : baseDirectory + "/" + path
     }
 
+    /// A CSV text's lines, a byte-order mark dropped (a spreadsheet's export).
+    static func lines(_ text: String) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.first?.hasPrefix("\u{FEFF}") == true { lines[0].removeFirst() }
+        return lines
+    }
+
+    /// A CSV line's cells, trimmed, one pair of surrounding quotes removed.
+    static func cells(_ line: String) -> [String] {
+        line.split(separator: ",", omittingEmptySubsequences: false).map { cell in
+            var c = cell.trimmingCharacters(in: .whitespacesAndNewlines)
+            if c.count >= 2, c.hasPrefix("\""), c.hasSuffix("\"") { c = String(c.dropFirst().dropLast()) }
+            return c
+        }
+    }
+
     /// The text of a scenario's CSV data file (a demand CSV, an hourly profile): confined to the
     /// scenario's directory (docs/input-limits.md), at most `maxBytes`, UTF-8; every failure
     /// reported at the key that names the file. The one home of those checks.
@@ -49,15 +65,7 @@ enum DemandCSV {
             sink.add(.error, file.path, at: file.node, value: value, message, file: shown, line: line, sortAt: file.node)
         }
 
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.first?.hasPrefix("\u{FEFF}") == true { lines[0].removeFirst() }
-        func cells(_ line: String) -> [String] {
-            line.split(separator: ",", omittingEmptySubsequences: false).map { cell in
-                var c = cell.trimmingCharacters(in: .whitespacesAndNewlines)
-                if c.count >= 2, c.hasPrefix("\""), c.hasSuffix("\"") { c = String(c.dropFirst().dropLast()) }
-                return c
-            }
-        }
+        let lines = Self.lines(text)
         // Header: the first non-empty line.
         guard let headerIndex = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) else {
             fail(nil, nil, "expected a header row `period,\(column)` and one row per period; the file is empty")

@@ -202,15 +202,8 @@ extension ScenarioValidator {
             sink.add(.error, file.path, at: file.node, value: value, message, file: shown, line: line, sortAt: file.node)
             ok = false
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.first?.hasPrefix("\u{FEFF}") == true { lines[0].removeFirst() }
-        func cells(_ line: String) -> [String] {
-            line.split(separator: ",", omittingEmptySubsequences: false).map { cell in
-                var c = cell.trimmingCharacters(in: .whitespacesAndNewlines)
-                if c.count >= 2, c.hasPrefix("\""), c.hasSuffix("\"") { c = String(c.dropFirst().dropLast()) }
-                return c
-            }
-        }
+        let lines = DemandCSV.lines(text)
+        let cells = DemandCSV.cells
         let expectedRows = "24, 168 or 8760 rows (a day, a week or a year of hours)"
         guard let headerIndex = lines.firstIndex(where: { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) else {
             fail(nil, nil, "expected a header row `hour,<workload ids>` and \(expectedRows); the file is empty")
