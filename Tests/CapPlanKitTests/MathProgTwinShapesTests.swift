@@ -16,16 +16,7 @@ struct MathProgTwinShapesTests {
     /// `decisions`, and the planner's optimum against the same figure.
     @discardableResult
     private func solve(_ scenario: Scenario, expected: Double, decisions: PlanDecisions? = nil) throws -> GLPSol.Solution {
-        let solution = try GLPSol.solve(scenario)
-        #expect(solution.status == 0, "glpsol exited \(solution.status):\n\(solution.output)")
-        #expect(solution.optimal, "not optimal:\n\(solution.output)")
-        let objective = try #require(solution.objective, "no OBJECTIVE line:\n\(solution.output)")
-        #expect(abs(objective - expected) <= 1e-6 * max(1, abs(expected)), "glpsol \(objective) vs hand-computed \(expected):\n\(solution.output)")
-        if let decisions {
-            let evaluation = PlanEvaluator(scenario: scenario).evaluate(decisions)
-            #expect(evaluation.violations.isEmpty, "\(evaluation.violations)")
-            #expect(abs(evaluation.discountedCost - expected) <= 1e-9 * max(1, abs(expected)), "evaluator \(evaluation.discountedCost)")
-        }
+        let solution = try GLPSol.solveChecked(scenario, expected: expected, decisions: decisions)
         // The planner (its own builder, audited by the evaluator) reaches the same optimum.
         var options = PlanOptions()
         options.baselines = false

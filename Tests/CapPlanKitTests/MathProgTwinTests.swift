@@ -8,6 +8,24 @@ import Testing
 
 /// Runs `glpsol -m models/capacity.mod -d data.dat` and reads what the model prints.
 enum GLPSol {
+    /// The twin on a hand-worked case: glpsol exits 0 at an optimum equal to `expected` (1e-6
+    /// relative), and the evaluator costs the hand-written optimal `decisions`, if given, at the
+    /// same value with no violation. Shared by the twin's feature suites.
+    @discardableResult
+    static func solveChecked(_ scenario: Scenario, expected: Double, decisions: PlanDecisions? = nil) throws -> Solution {
+        let solution = try GLPSol.solve(scenario)
+        #expect(solution.status == 0, "glpsol exited \(solution.status):\n\(solution.output)")
+        #expect(solution.optimal, "not optimal:\n\(solution.output)")
+        let objective = try #require(solution.objective, "no OBJECTIVE line:\n\(solution.output)")
+        #expect(abs(objective - expected) <= 1e-6 * max(1, abs(expected)), "glpsol \(objective) vs hand-computed \(expected):\n\(solution.output)")
+        if let decisions {
+            let evaluation = PlanEvaluator(scenario: scenario).evaluate(decisions)
+            #expect(evaluation.violations.isEmpty, "\(evaluation.violations)")
+            #expect(abs(evaluation.discountedCost - expected) <= 1e-9 * max(1, abs(expected)), "evaluator \(evaluation.discountedCost)")
+        }
+        return solution
+    }
+
     /// The repository root, from this file's path (Tests/CapPlanKitTests/<file>).
     static var repoRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -10,16 +10,7 @@ import Testing
 @Suite("MathProg twin: training jobs")
 struct MathProgTwinTrainingJobTests {
     private func solve(_ scenario: Scenario, expected: Double, decisions: PlanDecisions? = nil) throws -> GLPSol.Solution {
-        let solution = try GLPSol.solve(scenario)
-        #expect(solution.status == 0, "glpsol exited \(solution.status):\n\(solution.output)")
-        #expect(solution.optimal, "not optimal:\n\(solution.output)")
-        let objective = try #require(solution.objective, "no OBJECTIVE line:\n\(solution.output)")
-        #expect(abs(objective - expected) <= 1e-6 * max(1, abs(expected)), "glpsol \(objective) vs hand-computed \(expected):\n\(solution.output)")
-        if let decisions {
-            let evaluation = PlanEvaluator(scenario: scenario).evaluate(decisions)
-            #expect(evaluation.violations.isEmpty, "\(evaluation.violations)")
-            #expect(abs(evaluation.discountedCost - expected) <= 1e-9 * max(1, abs(expected)), "evaluator \(evaluation.discountedCost)")
-        }
+        let solution = try GLPSol.solveChecked(scenario, expected: expected, decisions: decisions)
         return solution
     }
 
