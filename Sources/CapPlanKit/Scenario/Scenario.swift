@@ -471,6 +471,14 @@ public struct PurchaseOffering: Hashable, Sendable, SelfRunOffering {
     public var priceChange: PriceChange? = nil
     /// Zero-based last period in which units can arrive (`availableUntil`); nil: no end.
     public var availableUntilIndex: Int? = nil
+    /// Units owned at the start in further cohorts, each with its own remaining service
+    /// (`existing: [{units, remainingPeriods}]`, docs/formulation.md 13.1); `existingUnits` and
+    /// `existingRemainingPeriods` are one more cohort. A rolling re-plan writes the units its
+    /// previous plan delivered here.
+    public var existingCohorts: [UnitsInTerm] = []
+    /// F_oq: units ordered before the horizon that arrive in zero-based period q
+    /// (`ordersInFlight: [{arrives, units}]`, 13.1): arrivals b_oq >= F_oq, paid like any arrival.
+    public var ordersInFlight: [Int: Double] = [:]
 
     public init(
         id: String, unitPrice: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
@@ -560,6 +568,10 @@ public struct RentalOffering: Hashable, Sendable, SelfRunOffering {
     /// (`availableFrom`, `availableUntil`); may fall outside 0..<periods. nil: unbounded.
     public var availableFromIndex: Int? = nil
     public var availableUntilIndex: Int? = nil
+    /// Contracts signed before the horizon and still in their term: units under contract from
+    /// the first period for `remainingPeriods` periods (`contractsInTerm`, reserved rentals
+    /// only, 13.1); paid for those periods whatever the plan does.
+    public var contractsInTerm: [UnitsInTerm] = []
 
     public init(
         id: String, pricePerUnitHour: Double, accelerator: String? = nil, acceleratorsPerUnit: Int = 1,
@@ -621,10 +633,27 @@ public struct CommittedUse: Hashable, Sendable {
     public var discount: Double
     /// S_a >= 0: USD charged at least in every period the API is available.
     public var minSpendPerPeriod: Double
+    /// The contract is signed already (`signed: true`, 13.1): κ_a = 1, not a decision.
+    public var signed: Bool = false
 
     public init(discount: Double, minSpendPerPeriod: Double) {
         self.discount = discount
         self.minSpendPerPeriod = minSpendPerPeriod
+    }
+}
+
+/// Units held for a number of periods from the first period of the horizon: a cohort of owned
+/// units and its remaining service, or rental units under a contract and its remaining term
+/// (docs/formulation.md 13.1).
+public struct UnitsInTerm: Hashable, Sendable, Codable {
+    /// Units (> 0; whole with `integerUnits`).
+    public var units: Double
+    /// Periods, from the first, they remain (>= 1).
+    public var remainingPeriods: Int
+
+    public init(units: Double, remainingPeriods: Int) {
+        self.units = units
+        self.remainingPeriods = remainingPeriods
     }
 }
 
