@@ -101,6 +101,9 @@ public struct TwoStageModel: Sendable {
     public var caseModels: [CapacityModel]
     /// `columnMap[c][j]`: the column of the extensive form holding column j of case c's model.
     public var columnMap: [[Int]]
+    /// `rowMap[c][i]`: the row of the extensive form holding row i of case c's model (a row of
+    /// first-stage columns only is one row for every case).
+    public var rowMap: [[Int]]
     /// η and ξ_c when λ > 0.
     public var cvarThreshold: Variable?
     public var cvarExcess: [Variable]
@@ -377,6 +380,7 @@ public enum TwoStagePlanner {
         }
         var caseModels: [CapacityModel] = []
         var columnMap: [[Int]] = []
+        var rowMaps: [[Int]] = []
         var costTerms: [[(Int, Double)]] = []
         var constants: [Double] = []
         for (c, demandCase) in cases.enumerated() {
@@ -411,6 +415,7 @@ public enum TwoStagePlanner {
             constants.append(copy.objectiveConstant)
             costTerms.append(terms)
             columnMap.append(map)
+            rowMaps.append(rowMap)
             // The case's LP is in the extensive form now; its index and rates stay for reading back.
             caseModel.lp = LinearModel()
             caseModels.append(caseModel)
@@ -430,7 +435,7 @@ public enum TwoStagePlanner {
                     terms: [(xi, 1), (eta, 1)] + costTerms[c].map { (Variable(index: $0.0), -$0.1) }, .greaterOrEqual(constants[c]))
             }
         }
-        return TwoStageModel(lp: lp, caseModels: caseModels, columnMap: columnMap, cvarThreshold: threshold, cvarExcess: excess, firstStageColumns: first, shape: shape)
+        return TwoStageModel(lp: lp, caseModels: caseModels, columnMap: columnMap, rowMap: rowMaps, cvarThreshold: threshold, cvarExcess: excess, firstStageColumns: first, shape: shape)
     }
 
     /// The EV plan, EEV and a starting point of the extensive form.
