@@ -112,7 +112,7 @@ public enum CostAttribution {
             for p in 0..<periods {
                 let n = evaluation.unitsInService[o.id]?[p] ?? 0
                 guard n > 0 else { continue }
-                let existing = p < o.existingRemainingPeriods ? o.existingUnits : 0
+                let existing = o.existingUnits(inPeriod: p)
                 // With moving prices each cohort in service carries its own price f_oq c_o.
                 let bought = o.priceChange == nil ? max(0, n - existing) : pricedCohorts(o, period: p)
                 let cost = o.unitPrice / Double(o.lifetimePeriods) * bought

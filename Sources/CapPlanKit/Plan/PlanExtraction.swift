@@ -307,7 +307,7 @@ enum PlanExtraction {
             var fleet: [PlanDocument.FleetLine] = []
             for purchase in scenario.purchases {
                 let units = evaluation.unitsInService[purchase.id]?[p] ?? 0
-                let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                let existing = purchase.existingUnits(inPeriod: p)
                 guard units > 0 else { continue }
                 let o = offeringPosition[purchase.id]!
                 let busy = (0..<slices.count).map { s in load[o].map { clean($0[p * slices.count + s] / units) } ?? 0 }
@@ -464,9 +464,11 @@ enum PlanExtraction {
             case .purchase(let o):
                 guard let k = o.platform else { continue }
                 offerings[k, default: []].append(o.id)
-                if o.existingUnits > 0 { existing.insert(k) }
+                if scenario.adoptedBeforeHorizon(platform: k) { existing.insert(k) }
             case .rental(let o):
-                if let k = o.platform { offerings[k, default: []].append(o.id) }
+                guard let k = o.platform else { continue }
+                offerings[k, default: []].append(o.id)
+                if scenario.adoptedBeforeHorizon(platform: k) { existing.insert(k) }
             case .api:
                 continue
             }

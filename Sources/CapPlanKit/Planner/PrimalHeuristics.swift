@@ -181,7 +181,7 @@ enum PrimalHeuristics {
         var fixed: [(Variable, Double)] = []
         for (k, purchase) in model.scenario.purchases.enumerated() {
             let arrivals = model.index.arrivals[k], inService = model.index.inService[k]
-            var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+            var fleet = purchase.existingUnits(inPeriod: p)
             for q in max(0, p - purchase.lifetimePeriods + 1)..<p {
                 if let b = arrivals.variable(q) { fleet += current[b.index].rounded() }
             }

@@ -81,7 +81,7 @@ enum RoundingHeuristic {
                 let arrivals = index.arrivals[k]
                 for p in 0..<periods {
                     let needed = required(offering: o, period: p, derating: purchase.failureDerating, spare: purchase.spareUnits)
-                    var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                    var fleet = purchase.existingUnits(inPeriod: p)
                     for q in max(0, p - purchase.lifetimePeriods + 1)...p {
                         if let b = arrivals.variable(q) { fleet += proposal[b.index] }
                     }
@@ -176,7 +176,7 @@ enum RoundingHeuristic {
         for (k, purchase) in scenario.purchases.enumerated() {
             let arrivals = model.index.arrivals[k], inService = model.index.inService[k]
             for p in 0..<scenario.horizon.periods {
-                var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                var fleet = purchase.existingUnits(inPeriod: p)
                 for q in max(0, p - purchase.lifetimePeriods + 1)...p {
                     if let b = arrivals.variable(q) { fleet += proposal[b.index] }
                 }
@@ -197,7 +197,7 @@ enum RoundingHeuristic {
                 guard let b = arrivals.variable(p) else { continue }
                 let target = up ? (relaxation[inService.variable(p).index] - tolerance).rounded(.up)
                     : (relaxation[inService.variable(p).index] + tolerance).rounded(.down)
-                let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                let existing = purchase.existingUnits(inPeriod: p)
                 var fleet = existing
                 for q in max(0, p - purchase.lifetimePeriods + 1)..<p { fleet += chosen[q] }
                 var units = max(0, target - fleet)
@@ -237,7 +237,7 @@ enum RoundingHeuristic {
         for p in 0..<periods {
             var power = 0.0
             for (k, purchase) in scenario.purchases.enumerated() {
-                let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                let existing = purchase.existingUnits(inPeriod: p)
                 var fleet = existing
                 for q in max(0, p - purchase.lifetimePeriods + 1)...p {
                     if let b = model.index.arrivals[k].variable(q) { fleet += up[b.index] }

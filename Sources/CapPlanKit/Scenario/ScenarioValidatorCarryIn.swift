@@ -105,3 +105,13 @@ extension RentalOffering {
         return contractsInTerm.reduce(0) { $0 + (p < $1.remainingPeriods ? $1.units : 0) }
     }
 }
+
+extension Scenario {
+    /// Whether platform `id` was adopted before the horizon, so that its adoption cost A_k is
+    /// sunk (8.3): some commitment carried in runs on it, owned units, units in flight or a
+    /// reserved contract in term (13.1). The one place this rule is made.
+    public func adoptedBeforeHorizon(platform id: String) -> Bool {
+        purchases.contains { $0.platform == id && ($0.existingUnitsAtStart > 0 || $0.ordersInFlight.values.contains { $0 > 0 }) }
+            || rentals.contains { $0.platform == id && $0.unitsInTerm(inPeriod: 0) > 0 }
+    }
+}
