@@ -1459,7 +1459,11 @@ private struct EvaluationRun {
             let balanceLag = Int((o.balanceDaysAfterDelivery * 24 / hours).rounded(.down))
             for q in 0..<periods where arrivals[i][q] != 0 {
                 let price = priceFactor(o.priceChange, q) * o.unitPrice * arrivals[i][q]
-                paid[fiscalYearOfPeriod(q - o.leadTimePeriods), default: 0] += o.depositFraction * price
+                // Units in flight paid their deposit before the horizon (13.1); new units pay it
+                // in their order period.
+                let ordered = min(arrivals[i][q], o.ordersInFlight[q] ?? 0)
+                let newUnits = ordered > 0 ? priceFactor(o.priceChange, q) * o.unitPrice * (arrivals[i][q] - ordered) : price
+                paid[fiscalYearOfPeriod(q - o.leadTimePeriods), default: 0] += o.depositFraction * newUnits
                 paid[fiscalYearOfPeriod(q + balanceLag), default: 0] += (1 - o.depositFraction) * price
             }
         }

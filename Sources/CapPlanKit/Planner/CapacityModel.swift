@@ -1651,11 +1651,13 @@ extension CapacityModelBuilder {
     /// (f_oq the arrival period's price factor, deposit and balance alike, 11.5);
     /// deposit φ_o paid in the order period q − ℓ_o, balance D_o days after the start of the
     /// arrival period q (`FinanceComputation.balanceDelayPeriods`, the cash flow's rule);
-    /// undiscounted cash, whatever the capex accounting of the objective.
+    /// undiscounted cash, whatever the capex accounting of the objective. Units in flight F_oq
+    /// paid their deposit before the horizon (13.1): φ_o f_oq c_o F_oq [FY(q − ℓ_o) = f] moves to
+    /// the right-hand side.
     mutating func addFiscalCapexConstraints() {
         let days = scenario.horizon.daysPerPeriod
         for budget in scenario.budget.fiscalYears {
-            guard let cap = budget.capex else { continue }
+            guard var cap = budget.capex else { continue }
             var coefficient: [Int: Double] = [:]
             for (k, purchase) in purchases.enumerated() where purchase.unitPrice > 0 {
                 let delay = FinanceComputation.balanceDelayPeriods(days: purchase.balanceDaysAfterDelivery, daysPerPeriod: days)
@@ -1663,7 +1665,11 @@ extension CapacityModelBuilder {
                     guard let b = index.arrivals[k].variable(q) else { continue }
                     let price = purchase.unitPrice * CapPlanKit.priceFactor(purchase.priceChange, period: q, horizon: scenario.horizon)
                     var share = 0.0
-                    if fiscalYear(ofPeriod: q - purchase.leadTimePeriods) == budget.year { share += purchase.depositFraction }
+                    if fiscalYear(ofPeriod: q - purchase.leadTimePeriods) == budget.year {
+                        share += purchase.depositFraction
+                        let ordered = purchase.unitsInFlight(arrivingIn: q)
+                        if ordered > 0 { cap += price * purchase.depositFraction * ordered }
+                    }
                     if fiscalYear(ofPeriod: q + delay) == budget.year { share += 1 - purchase.depositFraction }
                     if share > 0 { coefficient[b.index, default: 0] += price * share }
                 }
@@ -1690,12 +1696,13 @@ extension CapacityModelBuilder {
     /// discounts and shortfalls (11.5).
     ///
     /// Every cost is on a column (existing units are in n_op), so the right-hand side is the
-    /// budget itself. Rent falling due past the horizon is not in any row: it is a commitment,
+    /// budget itself, less the rent of contracts carried in where it is a constant (13.1: the
+    /// contract form with moving prices, whose rent sits on the starts). Rent falling due past the horizon is not in any row: it is a commitment,
     /// like in the plan's cash flow by fiscal year, kept apart.
     mutating func addFiscalOpexConstraints() {
         let site = scenario.site
         for budget in scenario.budget.fiscalYears {
-            guard let cap = budget.opex else { continue }
+            guard var cap = budget.opex else { continue }
             let inYear = (0..<periods).filter { fiscalYear(ofPeriod: $0) == budget.year }
             var variables: [Variable] = [], coefficients: [Double] = []
             func add(_ variable: Variable, _ coefficient: Double) {
@@ -1720,6 +1727,9 @@ extension CapacityModelBuilder {
                             rent[p, default: 0] += rental.upfrontPerUnit * factor(p)
                         }
                         for q in rent.keys.sorted() { add(starts.variable(q), rent[q]!) }
+                        for p in inYear where rental.unitsInTerm(inPeriod: p) > 0 {
+                            cap -= rental.pricePerUnitHour * factor(0) * hours * rental.unitsInTerm(inPeriod: p)
+                        }
                     } else {
                         for p in inYear { add(units.variable(p), rental.pricePerUnitHour * factor(p) * hours) }
                         if let starts = index.contractStarts[k] {

@@ -87,7 +87,8 @@ enum RoundingHeuristic {
                     }
                     guard needed > fleet, let b = arrivals.variable(p) else { continue }
                     var units = proposal[b.index] + needed - fleet
-                    if let cap = purchase.maxUnitsPerPeriod { units = min(units, cap.rounded(.down)) }
+                    // The column's bounds: the supply cap above orders in flight, 13.1.
+                    if let cap = model.lp.bounds(of: b).upper { units = min(units, cap.rounded(.down)) }
                     proposal[b.index] = max(proposal[b.index], units)
                 }
             case .rental(let rental):
@@ -200,8 +201,10 @@ enum RoundingHeuristic {
                 let existing = purchase.existingUnits(inPeriod: p)
                 var fleet = existing
                 for q in max(0, p - purchase.lifetimePeriods + 1)..<p { fleet += chosen[q] }
-                var units = max(0, target - fleet)
-                if let cap = purchase.maxUnitsPerPeriod { units = min(units, cap.rounded(.down)) }
+                // Within the column's bounds: orders in flight below, the supply cap above (13.1).
+                let bounds = model.lp.bounds(of: b)
+                var units = max(bounds.lower ?? 0, target - fleet)
+                if let cap = bounds.upper { units = min(units, cap.rounded(.down)) }
                 chosen[p] = units
                 proposal[b.index] = units
             }
@@ -213,11 +216,12 @@ enum RoundingHeuristic {
                 let j = block.variable(p).index
                 let target = up ? (relaxation[j] - tolerance).rounded(.up) : (relaxation[j] + tolerance).rounded(.down)
                 guard let starts else {
-                    proposal[j] = target
+                    proposal[j] = max(target, model.lp.bounds(of: block.variable(p)).lower ?? 0)
                     continue
                 }
-                // Units still under contract from earlier starts; start what is missing.
-                var running = 0.0
+                // Units still under contract from earlier starts and contracts carried in (13.1);
+                // start what is missing.
+                var running = rental.unitsInTerm(inPeriod: p)
                 for q in max(0, p - rental.termPeriods + 1)..<p { running += proposal[starts.variable(q).index] }
                 let start = max(0, target - running)
                 proposal[starts.variable(p).index] = start
