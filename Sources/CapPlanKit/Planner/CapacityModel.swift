@@ -1181,8 +1181,10 @@ public struct CapacityModelBuilder {
             guard case .api(let api) = offering, api.committedUse != nil else { continue }
             let open = (0..<periods).filter { isAvailable(offering: o, period: $0) }
             guard let first = open.first, let last = open.last else { continue }
-            // A contract signed before the horizon is taken: κ_a = 1 (13.1).
-            let taken = lp.addVariable(name: name("commit", api.id), lowerBound: api.committedUse?.signed == true ? 1 : 0, upperBound: 1, kind: .binary)
+            // A contract signed before the horizon is taken: κ_a = 1 (13.1), an integer column
+            // fixed at 1 (a binary one would have its bounds reset to [0, 1]).
+            let signed = api.committedUse?.signed == true
+            let taken = lp.addVariable(name: name("commit", api.id), lowerBound: signed ? 1 : 0, upperBound: 1, kind: signed ? .integer : .binary)
             let discountStart = lp.variableCount
             for p in first...last { lp.addVariable(name: name("commitDiscount", api.id, labels[p]), lowerBound: 0, objective: -discount[p]) }
             let shortfallStart = lp.variableCount
