@@ -42,7 +42,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let generator = ScenarioGenerator(
             size: size, seed: seed, procurementFeatures: procurement, servingFeatures: precisions, trainingFeatures: jobs,
-            shapeFeatures: shapes, caseFeatures: cases, carryInFeatures: carryIn)
+            shapeFeatures: shapes, caseFeatures: cases, carryInFeatures: carryIn && procurement)
         let text = ScenarioWriter.yaml(generator.scenario())
         if let output { try SafeOutput.write(text, to: output) } else { try Console.out(text) }
     }

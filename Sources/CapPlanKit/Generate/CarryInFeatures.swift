@@ -16,10 +16,9 @@ extension ScenarioGenerator {
     /// Each purchase (40%) a further cohort of 1-3 units with 1 to P + 2 periods left, and (40%)
     /// 1-2 units in flight arriving in a period of the horizon; each reserved rental (50%) 1-2
     /// units in term for 1 to T_o periods (within maxUnits); each committed-use contract (50%)
-    /// signed. Whole units, so they hold with `integerUnits`. Units carried in are paid and
-    /// powered whatever the plan does: a power cap rises by their power in each period and a
-    /// capital budget by the price of the units in flight, so that every scenario stays
-    /// feasible (the guaranteed API still serves everything; carried-in units only add capacity
+    /// signed. Whole units, so they hold with `integerUnits`. Units carried in are powered
+    /// whatever the plan does: a power cap rises by their power in each period, and no units are
+    /// in flight under a capital budget, so that every scenario stays feasible (the guaranteed API still serves everything; carried-in units only add capacity
     /// and cost). Not on scenarios with fiscal budgets, sized for an all-API plan.
     func addCarriedIn(to s: inout Scenario, rng: inout ScenarioRNG) {
         guard s.budget.fiscalYears.isEmpty else { return }
@@ -30,7 +29,9 @@ extension ScenarioGenerator {
                 if rng.chance(0.4) {
                     o.existingCohorts = [UnitsInTerm(units: Double(rng.int(1...3)), remainingPeriods: rng.int(1...(periods + 2)))]
                 }
-                if rng.chance(0.4) { o.ordersInFlight = [rng.int(0...(periods - 1)): Double(rng.int(1...2))] }
+                // Not under a capital budget: units in flight are paid at whatever price the
+                // scenario gives, and a budget sized for the all-API plan may not hold them.
+                if s.budget.capexPerPeriod == nil, rng.chance(0.4) { o.ordersInFlight = [rng.int(0...(periods - 1)): Double(rng.int(1...2))] }
                 s.offerings[i] = .purchase(o)
             case .rental(var r):
                 guard r.commitment == .period, rng.chance(0.5) else { continue }
@@ -51,10 +52,6 @@ extension ScenarioGenerator {
                 if var cap = s.site.powerCapKW, cohort + inFlight > 0 {
                     cap[p] = ((cap[p] + (cohort + inFlight) * o.powerKW) * 100).rounded(.up) / 100
                     s.site.powerCapKW = cap
-                }
-                if var budget = s.budget.capexPerPeriod, let units = o.ordersInFlight[p] {
-                    budget[p] = (budget[p] + units * o.unitPrice * priceFactor(o.priceChange, period: p, horizon: s.horizon)).rounded(.up)
-                    s.budget.capexPerPeriod = budget
                 }
             }
         }

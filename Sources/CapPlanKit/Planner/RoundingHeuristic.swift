@@ -165,7 +165,9 @@ enum RoundingHeuristic {
                 list += spend
                 taken += max(model.discount[p] * contract.minSpendPerPeriod, (1 - contract.discount) * spend)
             }
-            proposal[commitment.taken.index] = taken < list ? 1 : 0
+            // A signed contract (13.1) is taken whatever it saves: its column's lower bound is 1.
+            let signed = (model.lp.bounds(of: commitment.taken).lower ?? 0) >= 1
+            proposal[commitment.taken.index] = signed || taken < list ? 1 : 0
         }
         return proposal
     }
