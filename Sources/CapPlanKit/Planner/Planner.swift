@@ -456,12 +456,38 @@ public enum Planner {
         // The baselines without purchases still own the existing units, which stay in service
         // and are paid for (energy, fixed opex) whether used or not: that cost is added back so
         // that every plan is compared on the same footing.
+        // Likewise what is carried in (13.1) on the offerings a baseline leaves out: units in
+        // flight, contracts in term and signed committed-use contracts are paid whatever it does.
+        let carried = scenario.carriesCommitmentsIn
         let sunk = existingFleetRunningCost(scenario)
+        func added(removing removed: (Offering) -> Bool) -> Double {
+            carried ? carriedInCost(scenario, offerings: removed) : scenario.offerings.contains { if case .purchase = $0 { return removed($0) } else { return false } } ? sunk : 0
+        }
+        let apiOnly: (Offering) -> Bool = { if case .api = $0 { return true } else { return false } }
+        let noAPI: (Offering) -> Bool = { if case .api = $0 { return false } else { return true } }
+        let rentOnly: (Offering) -> Bool = { if case .rental = $0 { return true } else { return false } }
         return [
-            try baseline(keeping { if case .api = $0 { return true } else { return false } }, what: "APIs", addedCost: sunk, options: options, deadline: deadline),
-            try baseline(keeping { if case .api = $0 { return false } else { return true } }, what: "owned and rented capacity", addedCost: 0, options: options, deadline: deadline),
-            try baseline(keeping { if case .rental = $0 { return true } else { return false } }, what: "rentals", addedCost: sunk, options: options, deadline: deadline),
+            try baseline(keeping(apiOnly), what: "APIs", addedCost: added { !apiOnly($0) }, options: options, deadline: deadline),
+            try baseline(keeping(noAPI), what: "owned and rented capacity", addedCost: added { !noAPI($0) }, options: options, deadline: deadline),
+            try baseline(keeping(rentOnly), what: "rentals", addedCost: added { !rentOnly($0) }, options: options, deadline: deadline),
         ]
+    }
+
+    /// What the offerings `removed` picks carry in and pay whatever a plan does (13.1): owned
+    /// units' running cost, units in flight (their price and running cost), contracts in term,
+    /// signed committed-use minimums; the evaluator's cost of exactly those decisions on the
+    /// scenario cut down to these offerings (nothing served).
+    static func carriedInCost(_ scenario: Scenario, offerings removed: (Offering) -> Bool) -> Double {
+        var cut = scenario
+        cut.offerings = scenario.offerings.filter(removed)
+        cut.jobs = []
+        guard !cut.offerings.isEmpty else { return 0 }
+        let periods = scenario.horizon.periods
+        var decisions = PlanDecisions()
+        for o in cut.purchases { decisions.arrivals[o.id] = (0..<periods).map { o.unitsInFlight(arrivingIn: $0) } }
+        for r in cut.rentals where r.commitment == .period { decisions.reservedUnits[r.id] = (0..<periods).map { r.unitsInTerm(inPeriod: $0) } }
+        decisions.apiCommitments = cut.apis.filter { $0.committedUse?.signed == true }.map(\.id)
+        return PlanEvaluator(scenario: cut).evaluate(decisions).discountedCost
     }
 
     /// Σ_o Σ_p δ_p e_op (k_o · pue · h · ε + g_o): the existing units' discounted running cost (every

@@ -114,6 +114,13 @@ extension RentalOffering {
 }
 
 extension Scenario {
+    /// Whether the scenario carries in anything beyond `existingUnits` (13.1): further owned
+    /// cohorts, units in flight, contracts in term, a signed committed-use contract.
+    public var carriesCommitmentsIn: Bool {
+        purchases.contains { !$0.existingCohorts.isEmpty || !$0.ordersInFlight.isEmpty }
+            || rentals.contains { !$0.contractsInTerm.isEmpty } || apis.contains { $0.committedUse?.signed == true }
+    }
+
     /// Whether platform `id` was adopted before the horizon, so that its adoption cost A_k is
     /// sunk (8.3): some commitment carried in runs on it, owned units, units in flight or a
     /// reserved contract in term (13.1). The one place this rule is made.
