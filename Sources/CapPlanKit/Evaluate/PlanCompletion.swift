@@ -49,7 +49,8 @@ public enum PlanCompletion {
     /// Fixes `input`'s purchases and rentals, optimizes the rest.
     public static func complete(_ scenario: Scenario, input: PlanInput, mipGap: Double = 1e-7, timeLimit: Double? = nil) throws -> PlanCompletionResult {
         let fixed = PlanDecisions(arrivals: input.arrivals, reservedUnits: input.reservedUnits, onDemandUnits: input.onDemandUnits,
-                                  apiCommitments: input.apiCommitments ?? [])
+                                  // Not listed, κ is left to the solve, which keeps signed contracts (13.1) taken.
+                                  apiCommitments: input.apiCommitments ?? scenario.apis.filter { $0.committedUse?.signed == true }.map(\.id))
         let blocking = PlanEvaluator(scenario: scenario).evaluate(fixed).violations.filter { fixedFamilies.contains($0.family) }
         if !blocking.isEmpty {
             return PlanCompletionResult(outcome: .blocked, decisions: nil, objective: nil, termination: "not solved", mipGap: nil,

@@ -528,12 +528,17 @@ struct PlanInputReader {
                     let p = period(f["period"], path + ".period", parent: item)
                     let units = amount(f["units"], path + ".units", parent: item, what: "a number of units")
                     guard let id, let p, let units else { continue }
-                    if let first = seen["\(id)|\(p)"] {
+                    // Units in flight (formulation.md 13.1) are a line of their own beside the
+                    // plan's new units arriving in the same period: the two add up.
+                    var inFlight = false
+                    if case .scalar("true", _)? = f["inFlight"]?.content { inFlight = true }
+                    let key = "\(id)|\(p)|\(inFlight)"
+                    if let first = seen[key] {
                         sink.error(path, at: item, "duplicate: \(id) arriving in \(labels[p]) is already given at \(first)")
                         continue
                     }
-                    seen["\(id)|\(p)"] = path
-                    input.arrivals[id]![p] = units
+                    seen[key] = path
+                    input.arrivals[id]![p] += units
                 }
             }
         }
