@@ -160,4 +160,27 @@ final class CarryInModelTests: XCTestCase {
         XCTAssertEqual(flow.periods.reduce(0) { $0 + $1.capital }, 112_000, accuracy: 1e-6)
         XCTAssertEqual(flow.periods.first { $0.label == "2027Q2" }?.capital ?? 0, 112_000, accuracy: 1e-6)
     }
+
+    /// `capplan evaluate` on a plan JSON whose units in flight and new units arrive in the same
+    /// period (two purchase lines, which add up) and which lists no apiCommitments (the signed
+    /// contract stays taken): with one new unit a period allowed, the plan is completed at the
+    /// optimum's cost.
+    func testEvaluateReadsThePlanBack() throws {
+        var scenario = try Self.example()
+        guard case .purchase(var h) = scenario.offerings[0] else { return XCTFail() }
+        h.maxUnitsPerPeriod = 1
+        scenario.offerings[0] = .purchase(h)
+        let plan = try plan(scenario)
+        let lines = plan.purchases.filter { $0.period == "2027Q2" }
+        XCTAssertEqual(lines.count, 2, "units in flight and a new unit: two lines for 2027Q2")
+        XCTAssertEqual(lines.filter { $0.inFlight == true }.map(\.units), [2])
+        var json = try PlanReport.json(plan)
+        // The plan's own apiCommitments left out: the completion decides, and keeps the signed one.
+        json = json.replacingOccurrences(of: "\"apiCommitments\"", with: "\"apiCommitmentsLeftOut\"")
+        let input = try PlanInputLoader.load(text: json, fileName: "plan.json", scenario: scenario).input
+        XCTAssertEqual(input.arrivals["h100"]?[1], lines.map(\.units).reduce(0, +))
+        let report = try PlanEvaluationRun.evaluate(scenario, input: input)
+        XCTAssertEqual(report.violations.map(\.family), [])
+        XCTAssertEqual(try XCTUnwrap(report.plan?.discountedCost), try XCTUnwrap(plan.totals?.discountedCost), accuracy: 1e-6)
+    }
 }
