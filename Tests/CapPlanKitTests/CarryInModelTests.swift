@@ -183,4 +183,24 @@ final class CarryInModelTests: XCTestCase {
         XCTAssertEqual(report.violations.map(\.family), [])
         XCTAssertEqual(try XCTUnwrap(report.plan?.discountedCost), try XCTUnwrap(plan.totals?.discountedCost), accuracy: 1e-6)
     }
+
+    /// Owned cohorts and units in flight are powered whatever the plan does: 10 kW units under a
+    /// 25 kW cap, 3 in service in 2027Q1 (1 + the cohort of 2) and 3 in 2027Q2 (1 + 2 in flight)
+    /// draw 30 kW, so no plan exists and the diagnosis says why; 2027Q3 (the 2 in flight, 20 kW) fits.
+    func testCarriedInPowerAboveTheCapIsDiagnosed() throws {
+        var scenario = try Self.example()
+        guard case .purchase(var h) = scenario.offerings[0] else { return XCTFail() }
+        h.powerKW = 10
+        scenario.offerings[0] = .purchase(h)
+        scenario.site.powerCapKW = [25, 25, 25]
+        var options = PlanOptions()
+        options.baselines = false
+        options.priceThresholds = false
+        let plan = try Planner.plan(scenario, options: options)
+        XCTAssertEqual(plan.status, .infeasible)
+        let summary = try XCTUnwrap(plan.diagnosis?.summary)
+        XCTAssertTrue(summary.contains("2027Q1 (existing units draw 30.0 kW, cap 25.0 kW)"), summary)
+        XCTAssertTrue(summary.contains("2027Q2 (existing units draw 30.0 kW, 20.0 kW of it from units in flight, cap 25.0 kW)"), summary)
+        XCTAssertFalse(summary.contains("2027Q3"), summary)
+    }
 }

@@ -156,7 +156,8 @@ enum InfeasibilityDiagnosis {
         return least.shortfalls.isEmpty
     }
 
-    /// Existing units alone above the power cap: no decision can fix that.
+    /// Existing units alone above the power cap: no decision can fix that (units in flight,
+    /// 13.1, count from their arrival: they arrive whatever the plan says).
     static func existingFleetOverCap(_ scenario: Scenario) -> PlanDocument.Diagnosis? {
         guard let caps = scenario.site.powerCapKW else { return nil }
         let labels = scenario.horizon.labels
@@ -165,8 +166,11 @@ enum InfeasibilityDiagnosis {
             let existing = scenario.purchases.reduce(0.0) { sum, o in
                 sum + o.existingUnits(inPeriod: p) * o.powerKW
             }
-            if existing > caps[p] * (1 + bindingTolerance) {
-                over.append("\(labels[p]) (existing units draw \(existing) kW, cap \(caps[p]) kW)")
+            let inFlight = scenario.purchases.reduce(0.0) { sum, o in
+                sum + (max(0, p - o.lifetimePeriods + 1)...p).reduce(0.0) { $0 + o.unitsInFlight(arrivingIn: $1) } * o.powerKW
+            }
+            if existing + inFlight > caps[p] * (1 + bindingTolerance) {
+                over.append("\(labels[p]) (existing units draw \(existing + inFlight) kW\(inFlight > 0 ? ", \(inFlight) kW of it from units in flight" : ""), cap \(caps[p]) kW)")
             }
         }
         guard !over.isEmpty else { return nil }
