@@ -74,6 +74,8 @@ public enum StarterScenario {
             # maxUnitsPerPeriod: 4                 # supply cap on arrivals per period
             # existingUnits: 2                     # already owned at the start of the horizon (their capex is sunk)
             # existingRemainingPeriods: 8          # periods the existing units remain in service (default lifetimePeriods)
+            # existing: [{units: 4, remainingPeriods: 3}]    # further owned cohorts, each with its own remaining service
+            # ordersInFlight: [{arrives: 2027Q2, units: 2}]  # ordered before the horizon: they arrive then, paid on arrival
             # availableUntil: 2028Q2               # last period units can arrive
             # priceDeclinePerYear: 0.2             # later arrivals cost 20% less a year (or priceFactors: one factor per period)
             # accelerator: H100                    # label for reports
@@ -94,6 +96,7 @@ public enum StarterScenario {
           - use: gcp-h100-1-year                   # \(rental("gcp-h100-1-year"))
             # termMonths: 12                       # contract length: a whole number of periods (a quarter is 3 months)
             # upfrontPerUnit: 0                    # USD per unit paid when its contract starts
+            # contractsInTerm: [{units: 2, remainingPeriods: 3}]  # contracts signed before the horizon, still in their term
           # - use: gcp-tpu-v6e-spot                # spot (preemptible) TPU: serves only workloads marked interruptible; availability 0.9 assumed
           # APIs: USD per million input / output tokens; `serves` defaults to the workloads whose model the API substitutes for.
           - use: together-llama-3.1-70b
