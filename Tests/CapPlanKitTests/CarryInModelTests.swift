@@ -43,6 +43,7 @@ final class CarryInModelTests: XCTestCase {
         XCTAssertEqual(plan.purchases.first?.orderPeriod, "2026Q4")
         XCTAssertEqual(plan.purchases.first?.units, 2)
         XCTAssertEqual(plan.purchases.first?.inFlight, true)
+        XCTAssertTrue(PlanReport.text(plan).contains("in flight   2027Q2      h100      2"), PlanReport.text(plan))
         XCTAssertEqual(plan.periods.map { $0.fleet.first?.unitsInService ?? 0 }, [3, 3, 2])
         XCTAssertEqual(plan.periods.map { $0.fleet.first?.existingUnits ?? 0 }, [3, 1, 0])
         XCTAssertEqual(plan.rentals?.first?.contracts.map(\.start), ["2027Q1"])

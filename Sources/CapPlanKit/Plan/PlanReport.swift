@@ -150,7 +150,8 @@ public enum PlanReport {
             w.table(
                 ["order by", "arrives", "offering", "units", "accelerators", "capex"],
                 plan.purchases.map {
-                    [$0.orderPeriod, $0.period, $0.offering, Formatting.number($0.units),
+                    // Units in flight were ordered before the horizon (formulation.md 13.1).
+                    [$0.inFlight == true ? "in flight" : $0.orderPeriod, $0.period, $0.offering, Formatting.number($0.units),
                      Formatting.number($0.accelerators) + ($0.accelerator.map { " \($0)" } ?? ""), Formatting.money($0.capex)]
                 })
         }
