@@ -136,6 +136,26 @@ final class CarryInInputTests: XCTestCase {
         assertError(text, "offerings[2].contractsInTerm", "contractsInTerm applies to reserved rentals (commitment: period): an on-demand rental")
     }
 
+    /// The rules a scenario built in code must keep (ScenarioRules.violations): the same ranges,
+    /// whole units with integerUnits, arrivals in the horizon, at most the term, within maxUnits.
+    func testRulesForScenariosBuiltInCode() throws {
+        var s = try loaded(Self.scenario()).scenario
+        guard case .purchase(var p) = s.offerings[0], case .rental(var r) = s.offerings[1] else { return XCTFail() }
+        p.existingCohorts = [UnitsInTerm(units: 1.5, remainingPeriods: 0)]
+        p.ordersInFlight = [4: 1]
+        r.contractsInTerm = [UnitsInTerm(units: 3, remainingPeriods: 5)]
+        r.maxUnits = 2
+        s.offerings[0] = .purchase(p)
+        s.offerings[1] = .rental(r)
+        XCTAssertEqual(ScenarioRules.violations(in: s), [
+            "offerings.h100.existing[0].units: expected a whole number of units with integerUnits, got 1.5",
+            "offerings.h100.existing[0].remainingPeriods: expected a whole number of periods in [1, 1e9], got 0.0",
+            "offerings.h100.ordersInFlight[4]: expected an arrival period in 0..<4",
+            "offerings.res.contractsInTerm: expected at most maxUnits 2.0 units under contracts in term, got 3.0",
+            "offerings.res.contractsInTerm[0].remainingPeriods: expected at most the term, 4 periods, got 5",
+        ])
+    }
+
     func testAllErrorsAtOnce() {
         let e = errors(Self.scenario(purchase: ", existing: [{units: -1, remainingPeriods: 2}], ordersInFlight: [{arrives: 2029Q1, units: 1}]",
                                      rental: ", contractsInTerm: [{units: 1, remainingPeriods: 0}]"))

@@ -325,9 +325,15 @@ public enum ScenarioRules {
             }
         }
         /// Commitments carried in (13.1): units > 0, whole with integerUnits; remaining >= 1.
+        func wholeCarried(_ units: Double, _ path: String) {
+            if scenario.policy.integerUnits, units != units.rounded() {
+                found.append("\(path): expected a whole number of units with integerUnits, got \(units)")
+            }
+        }
         func carriedIn(_ entries: [UnitsInTerm], _ path: String) {
             for (i, e) in entries.enumerated() {
                 check(e.units, carriedUnits, "\(path)[\(i)].units")
+                wholeCarried(e.units, "\(path)[\(i)].units")
                 check(Double(e.remainingPeriods), remainingPeriods, "\(path)[\(i)].remainingPeriods")
             }
         }
@@ -372,6 +378,7 @@ public enum ScenarioRules {
                 carriedIn(p.existingCohorts, prefix + "existing")
                 for (q, units) in p.ordersInFlight.sorted(by: { $0.key < $1.key }) {
                     check(units, carriedUnits, "\(prefix)ordersInFlight[\(q)].units")
+                    wholeCarried(units, "\(prefix)ordersInFlight[\(q)].units")
                     if !(0..<scenario.horizon.periods).contains(q) {
                         found.append("\(prefix)ordersInFlight[\(q)]: expected an arrival period in 0..<\(scenario.horizon.periods)")
                     }
