@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import CapPlanKit
 
@@ -161,5 +162,39 @@ final class CarryInInputTests: XCTestCase {
                                      rental: ", contractsInTerm: [{units: 1, remainingPeriods: 0}]"))
         XCTAssertEqual(e.map(\.path), ["offerings[0].existing[0].units", "offerings[0].ordersInFlight[0].arrives",
                                        "offerings[1].contractsInTerm[0].remainingPeriods"])
+    }
+
+    /// docs/scenario.schema.json (checked by Python's jsonschema) takes every carried-in key as
+    /// written and as ScenarioWriter writes it back, and refuses what validation refuses where a
+    /// schema can say it.
+    func testSchemaTakesTheKeys() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-carryin-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let valid = Self.scenario(
+            purchase: ", existing: [{units: 4, remainingPeriods: 1}], ordersInFlight: [{arrives: 2027Q2, units: 3}]",
+            rental: ", contractsInTerm: [{units: 1, remainingPeriods: 4}]",
+            api: ", committedUse: {discount: 0.2, minSpendPerPeriod: 1000, signed: true}")
+        let written = ScenarioWriter.yaml(try loaded(valid).scenario)
+        let invalid = [
+            "zero-units": Self.scenario(purchase: ", existing: [{units: 0, remainingPeriods: 1}]"),
+            "no-remaining": Self.scenario(purchase: ", existing: [{units: 1}]"),
+            "arrives-number": Self.scenario(purchase: ", ordersInFlight: [{arrives: 3, units: 1}]"),
+            "signed-text": Self.scenario(api: ", committedUse: {discount: 0.2, minSpendPerPeriod: 0, signed: \"true\"}"),
+            "on-demand-contract": Self.scenario().replacingOccurrences(
+                of: "pricePerUnitHour: 60, throughput", with: "pricePerUnitHour: 60, contractsInTerm: [{units: 1, remainingPeriods: 1}], throughput"),
+        ]
+        func file(_ name: String, _ text: String) throws -> URL {
+            let url = dir.appendingPathComponent(name + ".yaml")
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
+        let good = [try file("valid", valid), try file("written", written)]
+        let bad = try invalid.sorted { $0.key < $1.key }.map { try file($0.key, $0.value) }
+        let outcome = try JSONSchemaCheck.run(schema: root.appendingPathComponent("docs/scenario.schema.json").path, files: (good + bad).map(\.path))
+        XCTAssertEqual(outcome.status, 0, outcome.errors)
+        for url in good { XCTAssertNil(outcome.verdicts[url.path] ?? "missing", "\(url.lastPathComponent)") }
+        for url in bad { XCTAssertNotNil(outcome.verdicts[url.path] ?? nil, "\(url.lastPathComponent) should be refused by the schema") }
     }
 }
