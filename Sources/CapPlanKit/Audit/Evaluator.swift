@@ -488,20 +488,22 @@ private struct EvaluationRun {
                            "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), fewer than the \(fmt(ordered)) ordered before the horizon"
                            + " (ordersInFlight): they arrive and are paid for whatever the plan says")
                 }
-                let new = v - ordered
+                // Without an order in flight any arrival outside the window counts, negative too
+                // (amount |b|, as the message states b).
+                let new = ordered > 0 ? v - ordered : abs(v), shown = ordered > 0 ? new : v
                 if p < o.firstArrivalIndex, exceeds(new, rhs: 0) {
                     report(.availability, offering: o.id, period: p, amount: new,
-                           "\(fmt(new)) units of \(o.id) arrive in \(labels[p])\(ordered > 0 ? " besides the \(fmt(ordered)) in flight" : ""), before the first possible arrival "
+                           "\(fmt(shown)) units of \(o.id) arrive in \(labels[p])\(ordered > 0 ? " besides the \(fmt(ordered)) in flight" : ""), before the first possible arrival "
                            + "(period \(o.firstArrivalIndex + 1): availability and a lead time of \(o.leadTimePeriods))")
                 }
                 if let until = o.availableUntilIndex, p > until, exceeds(new, rhs: 0) {
                     report(.availability, offering: o.id, period: p, amount: new,
-                           "\(fmt(new)) units of \(o.id) arrive in \(labels[p])\(ordered > 0 ? " besides the \(fmt(ordered)) in flight" : ""), after the last possible arrival "
+                           "\(fmt(shown)) units of \(o.id) arrive in \(labels[p])\(ordered > 0 ? " besides the \(fmt(ordered)) in flight" : ""), after the last possible arrival "
                            + "(\(label(until)): availableUntil)")
                 }
-                if let cap = o.maxUnitsPerPeriod, exceeds(new - cap, rhs: cap) {
-                    report(.maxUnitsPerPeriod, offering: o.id, period: p, amount: new - cap,
-                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), \(ordered > 0 ? "\(fmt(new)) besides the \(fmt(ordered)) in flight, " : "")more than maxUnitsPerPeriod \(fmt(cap))")
+                if let cap = o.maxUnitsPerPeriod, exceeds(v - ordered - cap, rhs: cap) {
+                    report(.maxUnitsPerPeriod, offering: o.id, period: p, amount: v - ordered - cap,
+                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), \(ordered > 0 ? "\(fmt(v - ordered)) besides the \(fmt(ordered)) in flight, " : "")more than maxUnitsPerPeriod \(fmt(cap))")
                 }
                 checkInteger(v, "arrivals of \(o.id) in \(labels[p])", offering: o.id, period: p)
             }
