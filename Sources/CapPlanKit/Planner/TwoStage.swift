@@ -149,7 +149,8 @@ public enum TwoStagePlanner {
         let ev = try expectedValuePlan(scenario, model: model, integer: integer, options: quiet, deadline: beforeMain)
         let spent = min(options.extrasTimeLimit, evClock.seconds)
         options.phase?("branch-and-cut")
-        let solution = try solve(model.lp, options: options, main: true, start: startingPoint(ev, model: model))
+        let outcome = try CaseDecomposition.solve(scenario, model: model, integer: integer, options: options, ev: ev)
+        let solution = outcome.solution
         // What is left of the extras' budget, from the end of the main solve.
         let extras = Deadline(seconds: options.extrasTimeLimit - spent, cancellation: options.mip.cancellation)
         var result = TwoStageResult(
@@ -159,12 +160,18 @@ public enum TwoStagePlanner {
             cvarWeight: risk.cvarWeight, cvarLevel: risk.cvarLevel, objective: nil, cases: [], expectedCost: nil, cvar: nil,
             waitAndSee: nil, expectedValuePlan: nil, valueOfStochasticSolution: nil, expectedValueOfPerfectInformation: nil,
             riskNeutralExpectedCost: nil, valuesFor: risk.cvarWeight > 0 ? "risk-neutral plan (λ = 0)" : "this plan", notes: [])
+        if outcome.method != .whole { result.notes.append("solved by \(outcome.method.rawValue)") }
+        result.notes += outcome.notes
         guard result.status == .optimal || result.status == .feasible, let objective = solution.objectiveValue else {
             result.notes.append("the extensive form has no plan (\(solution.termination.rawValue))")
             return TwoStageSolve(result: result, model: model, solution: solution, solverExpectedCost: nil, extras: extras)
         }
         if result.status == .feasible {
-            result.notes.append("the extensive form stopped at a limit (\(solution.termination.rawValue)), gap \(Planner.gapText(solution.relativeGap))")
+            if outcome.method == .rounding {
+                result.notes.append("the plan is the decomposition heuristic's, gap \(Planner.gapText(solution.relativeGap)) to the relaxation's bound (\(solution.termination.rawValue))")
+            } else {
+                result.notes.append("the extensive form stopped at a limit (\(solution.termination.rawValue)), gap \(Planner.gapText(solution.relativeGap))")
+            }
         }
         result.objective = objective
         let cases = scenario.demandCases
@@ -566,8 +573,9 @@ public enum TwoStagePlanner {
         return try GLPKSolver.solve(lp, options: solveOptions)
     }
 
-    static func solve(_ lp: LinearModel, options: PlanOptions, main: Bool, start: [Double]? = nil) throws -> Solution {
-        var solveOptions = options.solveOptions(timeLimit: options.mainTimeLimit, mipGap: options.mipGap)
+    /// `timeLimit` nil: `options.mainTimeLimit`.
+    static func solve(_ lp: LinearModel, options: PlanOptions, main: Bool, start: [Double]? = nil, timeLimit: Double? = nil) throws -> Solution {
+        var solveOptions = options.solveOptions(timeLimit: timeLimit ?? options.mainTimeLimit, mipGap: options.mipGap)
         if lp.hasIntegerVariables { solveOptions.mip.startingSolution = start }
         if main {
             solveOptions.output = options.output
