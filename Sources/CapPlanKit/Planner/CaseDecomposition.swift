@@ -19,6 +19,9 @@ enum CaseDecomposition {
         /// The relaxation's first stage rounded, each case completed: feasible, with the
         /// relaxation's optimum as its bound.
         case rounding = "the relaxation's first stage rounded, each case completed"
+        /// Branch-and-cut on the extensive form from the rounded point, which it improved or
+        /// proved.
+        case roundingThenBranchAndCut = "branch-and-cut from the rounded first stage"
     }
 
     /// The solve's result: the extensive form's point (or none), how it was found, notes for the
@@ -27,6 +30,8 @@ enum CaseDecomposition {
         var solution: Solution
         var method: Method
         var notes: [String]
+        /// The rounding heuristic's point's objective, bound and seconds, when it ran.
+        var heuristic: (objective: Double?, bound: Double?, seconds: Double)? = nil
     }
 
     /// Extensive forms with at least this many integer columns get the rounding heuristic before
@@ -150,10 +155,11 @@ enum CaseDecomposition {
         options.phase?("relaxation by case")
         let heuristic = try rounding(scenario, model: model, decomposition: decomposition, integer: integer, options: options, deadline: deadline, ev: ev)
         notes += heuristic.notes
+        let figures = (objective: heuristic.point?.objective, bound: heuristic.bound, seconds: clock.seconds)
         guard let point = heuristic.point else {
             // No rounded point (the relaxation did not end): the extensive form whole, as before.
             let solution = try TwoStagePlanner.solve(lp, options: options, main: true, start: evStart, timeLimit: deadline.remaining.flatMap { $0.isFinite ? $0 : nil })
-            return Outcome(solution: solution, method: .whole, notes: notes)
+            return Outcome(solution: solution, method: .whole, notes: notes, heuristic: figures)
         }
         let gap = heuristic.bound.map { Solution.relativeGap(objective: point.objective, bound: $0) }
         let closed = gap.map { $0 <= options.mipGap } ?? false
@@ -169,14 +175,14 @@ enum CaseDecomposition {
                     let bound = [solution.objectiveBound, heuristic.bound].compactMap { $0 }.max()
                     let kept = solution.termination == .optimal ? solution
                         : solution.asMIPIncumbent(termination: solution.termination, bound: bound, seconds: clock.seconds)
-                    return Outcome(solution: kept, method: .whole, notes: notes)
+                    return Outcome(solution: kept, method: .roundingThenBranchAndCut, notes: notes, heuristic: figures)
                 }
                 termination = solution.termination == .optimal ? .timeLimit : solution.termination
             }
         }
         let solution = heuristic.template.assembled(
             values: point.values, objective: point.objective, bound: heuristic.bound, termination: termination, seconds: clock.seconds)
-        return Outcome(solution: solution, method: .rounding, notes: notes)
+        return Outcome(solution: solution, method: .rounding, notes: notes, heuristic: figures)
     }
 
     /// A point of the extensive form and its objective.

@@ -167,7 +167,7 @@ public enum TwoStagePlanner {
             return TwoStageSolve(result: result, model: model, solution: solution, solverExpectedCost: nil, extras: extras)
         }
         if result.status == .feasible {
-            if outcome.method == .rounding {
+            if outcome.method == .rounding || outcome.method == .roundingThenBranchAndCut {
                 result.notes.append("the plan is the decomposition heuristic's, gap \(Planner.gapText(solution.relativeGap)) to the relaxation's bound (\(solution.termination.rawValue))")
             } else {
                 result.notes.append("the extensive form stopped at a limit (\(solution.termination.rawValue)), gap \(Planner.gapText(solution.relativeGap))")
@@ -213,14 +213,17 @@ public enum TwoStagePlanner {
         options.phase?("perfect foresight")
         var waitAndSee: Double? = 0
         var outOfTime: [String] = []
+        // The cases on ParallelRunner (GLPK per thread), read back in case order.
+        let quietOptions = quiet
+        let alone: [Result<Solution?, Error>] = ParallelRunner.map(count: cases.count) { c in
+            Result<Solution?, Error>(catching: {
+                guard extras.remaining != nil else { return nil }
+                let model = CapacityModelBuilder.buildModel(scenario.withDemandCase(cases[c]), options: CapacityModelOptions(names: false, integerUnits: integer))
+                return try solveExtra(model.lp, options: quietOptions, deadline: extras)
+            })
+        }
         for c in cases.indices {
-            guard extras.remaining != nil else {
-                waitAndSee = nil
-                outOfTime.append(cases[c].name)
-                continue
-            }
-            let alone = CapacityModelBuilder.buildModel(scenario.withDemandCase(cases[c]), options: CapacityModelOptions(names: false, integerUnits: integer))
-            guard let optimum = try solveExtra(alone.lp, options: quiet, deadline: extras) else {
+            guard let optimum = try alone[c].get() else {
                 waitAndSee = nil
                 outOfTime.append(cases[c].name)
                 continue
@@ -494,21 +497,21 @@ public enum TwoStagePlanner {
         var caseCosts: [Double?] = []
         var start: [[Double]]? = []
         var outOfTime: [String] = []
-        for demandCase in cases {
-            guard deadline.remaining != nil else {
-                caseCosts.append(nil)
-                eev = nil
-                start = nil
-                outOfTime.append(demandCase.name)
-                continue
-            }
-            var copy = caseModel(model.shape, scenario: scenario, demandCase: demandCase)
-            for j in fixed {
-                let column = Variable(index: j)
-                let value = copy.lp.kind(of: column) == .continuous ? ev.values[j] : ev.values[j].rounded()
-                copy.lp.setBounds(column, lower: value, upper: value)
-            }
-            guard let solution = try solveExtra(copy.lp, options: options, deadline: deadline) else {
+        // The cases on ParallelRunner (GLPK per thread), read back in case order.
+        let solved: [Result<Solution?, Error>] = ParallelRunner.map(count: cases.count) { c in
+            Result<Solution?, Error>(catching: {
+                guard deadline.remaining != nil else { return nil }
+                var copy = caseModel(model.shape, scenario: scenario, demandCase: cases[c])
+                for j in fixed {
+                    let column = Variable(index: j)
+                    let value = copy.lp.kind(of: column) == .continuous ? ev.values[j] : ev.values[j].rounded()
+                    copy.lp.setBounds(column, lower: value, upper: value)
+                }
+                return try solveExtra(copy.lp, options: options, deadline: deadline)
+            })
+        }
+        for (c, demandCase) in cases.enumerated() {
+            guard let solution = try solved[c].get() else {
                 caseCosts.append(nil)
                 eev = nil
                 start = nil
