@@ -120,10 +120,15 @@ public struct ScenarioGenerator: Sendable {
     /// stream of their own); off, every scenario is exactly what it was before. Defaults to
     /// `procurementFeatures`, like `servingFeatures`.
     public let caseFeatures: Bool
+    /// Whether tiny scenarios may carry commitments into the horizon (docs/formulation.md
+    /// 13.1): owned cohorts, orders in flight, contracts in term, signed committed-use
+    /// contracts. Which do, the seed decides (`carryInShare` of them, on a stream of their own);
+    /// off, every scenario is exactly what it was before. Defaults to `procurementFeatures`.
+    public let carryInFeatures: Bool
 
     public init(
         size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true, servingFeatures: Bool? = nil, trainingFeatures: Bool? = nil,
-        shapeFeatures: Bool? = nil, caseFeatures: Bool? = nil
+        shapeFeatures: Bool? = nil, caseFeatures: Bool? = nil, carryInFeatures: Bool? = nil
     ) {
         self.size = size
         self.seed = seed
@@ -132,6 +137,7 @@ public struct ScenarioGenerator: Sendable {
         self.trainingFeatures = trainingFeatures ?? procurementFeatures
         self.shapeFeatures = shapeFeatures ?? procurementFeatures
         self.caseFeatures = caseFeatures ?? procurementFeatures
+        self.carryInFeatures = carryInFeatures ?? procurementFeatures
     }
 
     /// Share of generated scenarios that use the issue-11 features: modest, since each adds
@@ -154,6 +160,8 @@ public struct ScenarioGenerator: Sendable {
     /// Share of tiny scenarios with demand cases (with `caseFeatures`). Larger sizes get none:
     /// a two-stage plan solves a copy of the model per case.
     public static let caseShare = 0.25
+    /// Share of tiny scenarios with commitments carried in (with `carryInFeatures`; 13.1).
+    public static let carryInShare = 0.3
 
     static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
     static let purchaseNames: [(id: String, accelerator: String)] = [
@@ -312,7 +320,7 @@ public struct ScenarioGenerator: Sendable {
             let purchases = offerings.compactMap { if case .purchase(let o) = $0 { return o } else { return nil } }
             let headroom = tiny ? rng.uniform(0, 300) : rng.uniform(200, 2000) * Double(workloadCount)
             powerCap = (0..<periods).map { p in
-                let existing = purchases.reduce(0.0) { $0 + (p < $1.existingRemainingPeriods ? $1.existingUnits * $1.powerKW : 0) }
+                let existing = purchases.reduce(0.0) { $0 + $1.existingUnits(inPeriod: p) * $1.powerKW }
                 return (existing + headroom * (1 + 0.05 * Double(p))).rounded(.up)
             }
         }
@@ -382,6 +390,11 @@ public struct ScenarioGenerator: Sendable {
             var hrng = shapeStream(0)
             if hrng.chance(Self.shapeShare) { addShapes(to: &scenario) }
         }
+        // Commitments carried in (13.1), from a stream of their own.
+        if carryInFeatures, size == .tiny {
+            var irng = carryInStream()
+            if irng.chance(Self.carryInShare) { addCarriedIn(to: &scenario, rng: &irng) }
+        }
         // The options of workloads with precisions and the jobs' pools, as the loader derives them.
         ServingDerivation.derive(&scenario)
         TrainingDerivation.derive(&scenario)
@@ -418,8 +431,8 @@ public struct ScenarioGenerator: Sendable {
                 }
                 cost += (prices.min() ?? 0) * w.demand[p] / 1e6
             }
-            for case .purchase(let o) in offerings where p < o.existingRemainingPeriods {
-                cost += o.existingUnits * (o.powerKW * site.pue * horizon.hoursPerPeriod * site.electricity + o.opexPerUnitPeriod)
+            for case .purchase(let o) in offerings {
+                cost += o.existingUnits(inPeriod: p) * (o.powerKW * site.pue * horizon.hoursPerPeriod * site.electricity + o.opexPerUnitPeriod)
             }
             allAPI[year, default: 0] += cost
         }
