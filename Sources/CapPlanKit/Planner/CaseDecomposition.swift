@@ -43,6 +43,11 @@ enum CaseDecomposition {
     static let branchAndCutRows = 250_000
     /// Share of the main time limit the relaxation may take before the cases are completed.
     static let relaxationShare = 0.5
+    /// A case's completion (its second stage with a first stage fixed) stops at this gap or
+    /// node limit (deterministic, whatever the load): the heuristic's own gap is that of the
+    /// relaxation's bound, larger by an order of magnitude on medium (docs/benchmarks.md).
+    static let completionGap = 1e-3
+    static let completionNodeLimit = 500
 
     /// Benders decomposition of the extensive form: the master holds every case's copy of the
     /// columns the scenario's own decomposition (`FleetDecomposition`) puts in its master (the
@@ -205,10 +210,11 @@ enum CaseDecomposition {
     /// The heuristic with a bound: the extensive form's relaxation (every column continuous)
     /// by `decomposition` when there is one (else whole), within `relaxationShare` of the time;
     /// candidates for the first stage: the relaxation's values with integer columns rounded up,
-    /// then to the nearest, and the EV plan's (when `ev` completed every case); each case's
+    /// then to the nearest, and the EV plan's (completed by `ev`, or here when `ev` ran out of
+    /// time); each case's
     /// model with a candidate's first stage fixed and its second stage solved (MIP, node-limited,
     /// cases in parallel); the candidate of least objective Σ_c π_c cost_c + λ CVaR_α kept. The
-    /// first candidate is completed whatever the time (each case has the extras' node limit), so
+    /// first candidate is completed whatever the time (each case has a node limit), so
     /// that a run with a relaxation always answers; the others only within the time limit.
     static func rounding(
         _ scenario: Scenario, model: TwoStageModel, decomposition: BendersDecomposition?, integer: Bool,
@@ -250,6 +256,11 @@ enum CaseDecomposition {
         } else {
             notes.append("the relaxation stopped without a point (\(solved.termination.rawValue)): no rounded first stage")
         }
+        // The EV plan's first stage when its cases were not all completed (else it is a
+        // candidate as it is, below): a start that does not need the relaxation.
+        if ev.start == nil, let evFirstStage = ev.firstStage {
+            candidates.append(model.columnMap.indices.map { _ in evFirstStage })
+        }
         var quiet = options
         quiet.output = nil
         quiet.progress = nil
@@ -283,7 +294,7 @@ enum CaseDecomposition {
     }
 
     /// Each case's model with its first stage fixed at `firstStage[c]` (shape columns), its
-    /// second stage solved (the extras' node limit; within `deadline` unless nil), the cases on
+    /// second stage solved (`completionGap`, `completionNodeLimit`; within `deadline` unless nil), the cases on
     /// `ParallelRunner` (results in case order). Nil when a case has no plan (infeasible with
     /// that first stage, or out of time).
     static func complete(
@@ -299,8 +310,8 @@ enum CaseDecomposition {
                 }
                 var copy = TwoStagePlanner.caseModel(model.shape, scenario: scenario, demandCase: cases[c])
                 for (j, value) in firstStage[c] { copy.lp.setBounds(Variable(index: j), lower: value, upper: value) }
-                var solveOptions = options.solveOptions(timeLimit: seconds, mipGap: options.mipGap)
-                solveOptions.mip.nodeLimit = PlanOptions.extrasNodeLimit
+                var solveOptions = options.solveOptions(timeLimit: seconds, mipGap: max(options.mipGap, completionGap))
+                solveOptions.mip.nodeLimit = completionNodeLimit
                 return try GLPKSolver.solve(copy.lp, options: solveOptions)
             })
         }

@@ -457,6 +457,9 @@ public enum TwoStagePlanner {
         /// case is feasible.
         var start: [[Double]]?
         var notes: [String]
+        /// The EV plan's first stage as fixed in each case (shape column → value); nil without
+        /// an EV plan. A candidate of the decomposition heuristic (`CaseDecomposition`).
+        var firstStage: [Int: Double]? = nil
     }
 
     /// The EV plan and EEV (12.3): the scenario at the mean demand Σ_c π_c D^c_wp and mean API
@@ -537,8 +540,11 @@ public enum TwoStagePlanner {
         if !infeasible.isEmpty {
             notes.append("the mean-demand plan's first stage cannot serve case \(infeasible.joined(separator: ", ")): EEV is +∞, VSS not computed")
         }
+        let fixedValues = Dictionary(uniqueKeysWithValues: fixed.map { j in
+            (j, evModel.lp.kind(of: Variable(index: j)) == .continuous ? ev.values[j] : ev.values[j].rounded())
+        })
         return .init(plan: .init(discountedCost: evCost, decisions: firstStage, expectedCost: eev, infeasibleCases: infeasible),
-                     caseCosts: caseCosts, start: start, notes: notes)
+                     caseCosts: caseCosts, start: start, notes: notes, firstStage: fixedValues)
     }
 
     /// A point of the extensive form from each case's column values and cost (the first stage
