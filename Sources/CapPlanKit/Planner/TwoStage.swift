@@ -117,11 +117,13 @@ public struct TwoStageModel: Sendable {
 public enum TwoStagePlanner {
     /// Plans `scenario` over its demand cases: builds the extensive form once, solves it with
     /// whole units as the scenario says (`options.relax` for continuous units, within
-    /// `options.timeLimit` and `options.mipGap`), audits each case with the evaluator
+    /// `options.timeLimit` and `options.mipGap`; whole, by Benders decomposition by case, or by
+    /// the rounding heuristic with its bound: `CaseDecomposition`, `options.decomposition`;
+    /// the heuristic's first candidate may outlast the limit so that the run answers), audits each case with the evaluator
     /// (throws `PlanAuditFailure` when the probability-weighted evaluated cost disagrees with
     /// the objective less the CVaR term, or a case's decisions violate a row), then solves each
-    /// case alone (WS, regret), the mean-demand plan and its first stage in each case (EEV),
-    /// and with λ > 0 the risk-neutral plan once more (VSS, EVPI). The extensive form has the
+    /// case alone (WS, regret), the mean-demand plan and its first stage in each case (EEV;
+    /// the cases of WS and EEV on `ParallelRunner`, results in case order), and with λ > 0 the risk-neutral plan once more (VSS, EVPI). The extensive form has the
     /// main time limit; every other solve shares the extras' budget (`options.extrasTimeLimit`,
     /// counted before and after the main solve, not during it) and has the extras' node limit,
     /// so that a run takes about `timeLimit + extrasTimeLimit` whatever the number of cases: a
@@ -561,10 +563,6 @@ public enum TwoStagePlanner {
         return point
     }
 
-    /// One solve of the extensive form or of a case: branch-and-cut (or the simplex with
-    /// continuous units) within `options.timeLimit` and `options.mipGap`. The planner's
-    /// heuristics and its Benders decomposition read a model of sections 1–11 through its
-    /// index: they do not apply to the extensive form (docs/formulation.md 12.4).
     /// Case names for a note: the first ten, then how many more (a note about 200 cases stays a line).
     static func caseList(_ names: [String]) -> String {
         names.count <= 10 ? names.joined(separator: ", ") : names.prefix(10).joined(separator: ", ") + " and \(names.count - 10) more"
@@ -582,7 +580,11 @@ public enum TwoStagePlanner {
         return try GLPKSolver.solve(lp, options: solveOptions)
     }
 
-    /// `timeLimit` nil: `options.mainTimeLimit`.
+    /// One solve of the extensive form whole: branch-and-cut (or the simplex with continuous
+    /// units) within `timeLimit` (nil: `options.mainTimeLimit`) and `options.mipGap`, from
+    /// `start`. The planner's single-scenario heuristics read a model of sections 1–11 through
+    /// its index and do not apply here; the decomposition by case is `CaseDecomposition`
+    /// (docs/formulation.md 12.4).
     static func solve(_ lp: LinearModel, options: PlanOptions, main: Bool, start: [Double]? = nil, timeLimit: Double? = nil) throws -> Solution {
         var solveOptions = options.solveOptions(timeLimit: timeLimit ?? options.mainTimeLimit, mipGap: options.mipGap)
         if lp.hasIntegerVariables { solveOptions.mip.startingSolution = start }
