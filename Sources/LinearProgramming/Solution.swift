@@ -132,6 +132,20 @@ extension Solution {
 }
 
 extension Solution {
+    /// A point put together outside one solve (a decomposition's parts solved apart, e.g. a
+    /// two-stage plan's cases with the first stage fixed), stated as the whole MIP's result:
+    /// `values`, `objective`, stopped by `termination`, with `bound` (a valid lower bound) and
+    /// the gap to it. No row activities and no duals; counts and `raw` are this solution's.
+    public func assembled(values: [Double], objective: Double, bound: Double?, termination: TerminationReason, seconds: Double) -> Solution {
+        Solution(
+            termination: termination, primalStatus: .feasiblePoint, dualStatus: .noSolution, objectiveValue: objective,
+            objectiveBound: bound, relativeGap: bound.map { Solution.relativeGap(objective: objective, bound: $0) }, values: values,
+            rowActivities: [], rowDuals: nil, reducedCosts: nil, dualsFromFixedIntegers: false, isMIP: true, algorithm: algorithm,
+            raw: raw, simplexIterations: simplexIterations, nodes: nodes, bendersIterations: bendersIterations, seconds: seconds)
+    }
+}
+
+extension Solution {
     /// This point, found outside branch-and-cut (an LP with the integer columns fixed at whole
     /// values, or a sub-MIP), stated as the whole MIP's result: stopped by `termination`, with
     /// `bound` (a valid lower bound of the MIP, e.g. its relaxation's optimum) and the gap to

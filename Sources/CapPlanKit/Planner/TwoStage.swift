@@ -117,11 +117,13 @@ public struct TwoStageModel: Sendable {
 public enum TwoStagePlanner {
     /// Plans `scenario` over its demand cases: builds the extensive form once, solves it with
     /// whole units as the scenario says (`options.relax` for continuous units, within
-    /// `options.timeLimit` and `options.mipGap`), audits each case with the evaluator
+    /// `options.timeLimit` and `options.mipGap`; whole, by Benders decomposition by case, or by
+    /// the rounding heuristic with its bound: `CaseDecomposition`, `options.decomposition`;
+    /// the heuristic's first candidate may outlast the limit so that the run answers), audits each case with the evaluator
     /// (throws `PlanAuditFailure` when the probability-weighted evaluated cost disagrees with
     /// the objective less the CVaR term, or a case's decisions violate a row), then solves each
-    /// case alone (WS, regret), the mean-demand plan and its first stage in each case (EEV),
-    /// and with λ > 0 the risk-neutral plan once more (VSS, EVPI). The extensive form has the
+    /// case alone (WS, regret), the mean-demand plan and its first stage in each case (EEV;
+    /// the cases of WS and EEV on `ParallelRunner`, results in case order), and with λ > 0 the risk-neutral plan once more (VSS, EVPI). The extensive form has the
     /// main time limit; every other solve shares the extras' budget (`options.extrasTimeLimit`,
     /// counted before and after the main solve, not during it) and has the extras' node limit,
     /// so that a run takes about `timeLimit + extrasTimeLimit` whatever the number of cases: a
@@ -149,7 +151,8 @@ public enum TwoStagePlanner {
         let ev = try expectedValuePlan(scenario, model: model, integer: integer, options: quiet, deadline: beforeMain)
         let spent = min(options.extrasTimeLimit, evClock.seconds)
         options.phase?("branch-and-cut")
-        let solution = try solve(model.lp, options: options, main: true, start: startingPoint(ev, model: model))
+        let outcome = try CaseDecomposition.solve(scenario, model: model, integer: integer, options: options, ev: ev)
+        let solution = outcome.solution
         // What is left of the extras' budget, from the end of the main solve.
         let extras = Deadline(seconds: options.extrasTimeLimit - spent, cancellation: options.mip.cancellation)
         var result = TwoStageResult(
@@ -159,12 +162,18 @@ public enum TwoStagePlanner {
             cvarWeight: risk.cvarWeight, cvarLevel: risk.cvarLevel, objective: nil, cases: [], expectedCost: nil, cvar: nil,
             waitAndSee: nil, expectedValuePlan: nil, valueOfStochasticSolution: nil, expectedValueOfPerfectInformation: nil,
             riskNeutralExpectedCost: nil, valuesFor: risk.cvarWeight > 0 ? "risk-neutral plan (λ = 0)" : "this plan", notes: [])
+        if outcome.method != .whole { result.notes.append("solved by \(outcome.method.rawValue)") }
+        result.notes += outcome.notes
         guard result.status == .optimal || result.status == .feasible, let objective = solution.objectiveValue else {
             result.notes.append("the extensive form has no plan (\(solution.termination.rawValue))")
             return TwoStageSolve(result: result, model: model, solution: solution, solverExpectedCost: nil, extras: extras)
         }
         if result.status == .feasible {
-            result.notes.append("the extensive form stopped at a limit (\(solution.termination.rawValue)), gap \(Planner.gapText(solution.relativeGap))")
+            if outcome.method == .rounding || outcome.method == .roundingThenBranchAndCut {
+                result.notes.append("the plan is the decomposition heuristic's, gap \(Planner.gapText(solution.relativeGap)) to the relaxation's bound (\(solution.termination.rawValue))")
+            } else {
+                result.notes.append("the extensive form stopped at a limit (\(solution.termination.rawValue)), gap \(Planner.gapText(solution.relativeGap))")
+            }
         }
         result.objective = objective
         let cases = scenario.demandCases
@@ -206,14 +215,17 @@ public enum TwoStagePlanner {
         options.phase?("perfect foresight")
         var waitAndSee: Double? = 0
         var outOfTime: [String] = []
+        // The cases on ParallelRunner (GLPK per thread), read back in case order.
+        let quietOptions = quiet
+        let alone: [Result<Solution?, Error>] = ParallelRunner.map(count: cases.count) { c in
+            Result<Solution?, Error>(catching: {
+                guard extras.remaining != nil else { return nil }
+                let model = CapacityModelBuilder.buildModel(scenario.withDemandCase(cases[c]), options: CapacityModelOptions(names: false, integerUnits: integer))
+                return try solveExtra(model.lp, options: quietOptions, deadline: extras)
+            })
+        }
         for c in cases.indices {
-            guard extras.remaining != nil else {
-                waitAndSee = nil
-                outOfTime.append(cases[c].name)
-                continue
-            }
-            let alone = CapacityModelBuilder.buildModel(scenario.withDemandCase(cases[c]), options: CapacityModelOptions(names: false, integerUnits: integer))
-            guard let optimum = try solveExtra(alone.lp, options: quiet, deadline: extras) else {
+            guard let optimum = try alone[c].get() else {
                 waitAndSee = nil
                 outOfTime.append(cases[c].name)
                 continue
@@ -447,6 +459,9 @@ public enum TwoStagePlanner {
         /// case is feasible.
         var start: [[Double]]?
         var notes: [String]
+        /// The EV plan's first stage as fixed in each case (shape column → value); nil without
+        /// an EV plan. A candidate of the decomposition heuristic (`CaseDecomposition`).
+        var firstStage: [Int: Double]? = nil
     }
 
     /// The EV plan and EEV (12.3): the scenario at the mean demand Σ_c π_c D^c_wp and mean API
@@ -487,21 +502,21 @@ public enum TwoStagePlanner {
         var caseCosts: [Double?] = []
         var start: [[Double]]? = []
         var outOfTime: [String] = []
-        for demandCase in cases {
-            guard deadline.remaining != nil else {
-                caseCosts.append(nil)
-                eev = nil
-                start = nil
-                outOfTime.append(demandCase.name)
-                continue
-            }
-            var copy = caseModel(model.shape, scenario: scenario, demandCase: demandCase)
-            for j in fixed {
-                let column = Variable(index: j)
-                let value = copy.lp.kind(of: column) == .continuous ? ev.values[j] : ev.values[j].rounded()
-                copy.lp.setBounds(column, lower: value, upper: value)
-            }
-            guard let solution = try solveExtra(copy.lp, options: options, deadline: deadline) else {
+        // The cases on ParallelRunner (GLPK per thread), read back in case order.
+        let solved: [Result<Solution?, Error>] = ParallelRunner.map(count: cases.count) { c in
+            Result<Solution?, Error>(catching: {
+                guard deadline.remaining != nil else { return nil }
+                var copy = caseModel(model.shape, scenario: scenario, demandCase: cases[c])
+                for j in fixed {
+                    let column = Variable(index: j)
+                    let value = copy.lp.kind(of: column) == .continuous ? ev.values[j] : ev.values[j].rounded()
+                    copy.lp.setBounds(column, lower: value, upper: value)
+                }
+                return try solveExtra(copy.lp, options: options, deadline: deadline)
+            })
+        }
+        for (c, demandCase) in cases.enumerated() {
+            guard let solution = try solved[c].get() else {
                 caseCosts.append(nil)
                 eev = nil
                 start = nil
@@ -527,8 +542,11 @@ public enum TwoStagePlanner {
         if !infeasible.isEmpty {
             notes.append("the mean-demand plan's first stage cannot serve case \(infeasible.joined(separator: ", ")): EEV is +∞, VSS not computed")
         }
+        let fixedValues = Dictionary(uniqueKeysWithValues: fixed.map { j in
+            (j, evModel.lp.kind(of: Variable(index: j)) == .continuous ? ev.values[j] : ev.values[j].rounded())
+        })
         return .init(plan: .init(discountedCost: evCost, decisions: firstStage, expectedCost: eev, infeasibleCases: infeasible),
-                     caseCosts: caseCosts, start: start, notes: notes)
+                     caseCosts: caseCosts, start: start, notes: notes, firstStage: fixedValues)
     }
 
     /// A point of the extensive form from each case's column values and cost (the first stage
@@ -545,10 +563,6 @@ public enum TwoStagePlanner {
         return point
     }
 
-    /// One solve of the extensive form or of a case: branch-and-cut (or the simplex with
-    /// continuous units) within `options.timeLimit` and `options.mipGap`. The planner's
-    /// heuristics and its Benders decomposition read a model of sections 1–11 through its
-    /// index: they do not apply to the extensive form (docs/formulation.md 12.4).
     /// Case names for a note: the first ten, then how many more (a note about 200 cases stays a line).
     static func caseList(_ names: [String]) -> String {
         names.count <= 10 ? names.joined(separator: ", ") : names.prefix(10).joined(separator: ", ") + " and \(names.count - 10) more"
@@ -566,8 +580,13 @@ public enum TwoStagePlanner {
         return try GLPKSolver.solve(lp, options: solveOptions)
     }
 
-    static func solve(_ lp: LinearModel, options: PlanOptions, main: Bool, start: [Double]? = nil) throws -> Solution {
-        var solveOptions = options.solveOptions(timeLimit: options.mainTimeLimit, mipGap: options.mipGap)
+    /// One solve of the extensive form whole: branch-and-cut (or the simplex with continuous
+    /// units) within `timeLimit` (nil: `options.mainTimeLimit`) and `options.mipGap`, from
+    /// `start`. The planner's single-scenario heuristics read a model of sections 1–11 through
+    /// its index and do not apply here; the decomposition by case is `CaseDecomposition`
+    /// (docs/formulation.md 12.4).
+    static func solve(_ lp: LinearModel, options: PlanOptions, main: Bool, start: [Double]? = nil, timeLimit: Double? = nil) throws -> Solution {
+        var solveOptions = options.solveOptions(timeLimit: timeLimit ?? options.mainTimeLimit, mipGap: options.mipGap)
         if lp.hasIntegerVariables { solveOptions.mip.startingSolution = start }
         if main {
             solveOptions.output = options.output
