@@ -122,7 +122,11 @@ extension ReplanChanges {
         let labels = scenario.horizon.labels
         let demand = scenario.workloads.map { w -> DemandLine in
             let actual = actuals.demand[w.id] ?? []
-            let periods = (0..<k).map { DemandPeriod(period: labels[$0], forecast: w.demand[$0], actual: $0 < actual.count ? actual[$0] : 0) }
+            // The forecast the previous plan was made with (its periods' demand), else the scenario's.
+            let periods = (0..<k).map { p in
+                let planned = previous.document.periods[p].workloads.first { $0.workload == w.id }?.demandTokens
+                return DemandPeriod(period: labels[p], forecast: planned ?? w.demand[p], actual: p < actual.count ? actual[p] : 0)
+            }
             let forecast = periods.reduce(0) { $0 + $1.forecast }, seen = periods.reduce(0) { $0 + $1.actual }
             return DemandLine(workload: w.id, periods: periods, forecast: forecast, actual: seen, change: forecast > 0 ? seen / forecast - 1 : nil)
         }
