@@ -1,0 +1,123 @@
+// `capplan replan` on examples/replan/: the previous plan read back, the actuals checked strictly,
+// the elapsed quarter costed at the actual demand, and the rolled scenario loading back.
+import Foundation
+import XCTest
+@testable import CapPlanKit
+
+final class ReplanTests: XCTestCase {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("examples/replan")
+
+    func forecast() throws -> Scenario {
+        try ScenarioLoader.load(path: Self.directory.appendingPathComponent("forecast.yaml").path).scenario
+    }
+
+    func previous(_ scenario: Scenario) throws -> PreviousPlan {
+        try PreviousPlanReader.read(path: Self.directory.appendingPathComponent("plan.json").path, scenario: scenario)
+    }
+
+    func actuals(_ text: String, _ scenario: Scenario, _ plan: PreviousPlan) throws -> ReplanActuals {
+        try ReplanActualsLoader.load(text: text, fileName: "actuals.yaml", scenario: scenario, arrivals: plan.commitments.arrivals, planPeriods: plan.periods)
+    }
+
+    func errors(_ text: String) throws -> [String] {
+        let scenario = try forecast()
+        let plan = try previous(scenario)
+        do {
+            _ = try actuals(text, scenario, plan)
+            XCTFail("expected the actuals to be refused")
+            return []
+        } catch let error as ReplanActualsError {
+            return error.diagnostics.map(\.description)
+        }
+    }
+
+    /// plan.json (examples/replan/scenario.yaml): one gpu-server ordered in 2027Q1 arriving in
+    /// 2027Q3, two arriving in 2028Q1; one cloud-1-year unit reserved 2027Q1 .. 2027Q4.
+    func testThePreviousPlanIsReadAsItsCommitments() throws {
+        let scenario = try forecast()
+        let plan = try previous(scenario)
+        XCTAssertEqual(plan.periods, 6)
+        XCTAssertEqual(plan.commitments.arrivals["gpu-server"], [0, 0, 1, 0, 2, 0])
+        XCTAssertEqual(plan.commitments.contractStarts["cloud-1-year"], [1, 0, 0, 0, 0, 0])
+        XCTAssertEqual(plan.reservedUnits["cloud-1-year"], [1, 1, 1, 1, 0, 0])
+        XCTAssertEqual(plan.commitments.apiCommitments, [])
+    }
+
+    /// The example's quarter: actual demand 1.8e11 tokens against 1.5e11 forecast. Capacity: the
+    /// owned server and the reserved unit, 2 × 10,000 tokens/s × 2,190 h × 3,600 s = 1.5768e11
+    /// tokens; the other 2.232e10 go to the API at 0.5 USD per million: 11,160 USD more than the
+    /// planned 16,140 (3,000 opex + 13,140 rent): 27,300.
+    func testTheElapsedQuarterIsCostedAtTheActualDemand() throws {
+        let scenario = try forecast()
+        let plan = try previous(scenario)
+        let facts = try actuals("elapsed: 2027Q1\ndemand: {chat: [1.8e11]}\n", scenario, plan)
+        var options = PlanOptions()
+        options.baselines = false
+        options.priceThresholds = false
+        let result = try Replanner.replan(scenario, previous: plan, actuals: facts, options: options)
+        let elapsed = result.changes.elapsedCost
+        XCTAssertEqual(elapsed.outcome, "completed")
+        XCTAssertEqual(elapsed.planned, 16_140, accuracy: 0.01)
+        XCTAssertEqual(elapsed.actual ?? 0, 27_300, accuracy: 0.01)
+        XCTAssertEqual(result.changes.demand[0].forecast, 1.5e11)
+        XCTAssertEqual(result.changes.demand[0].actual, 1.8e11)
+        XCTAssertEqual(result.changes.demand[0].change ?? 0, 0.2, accuracy: 1e-12)
+        // Carried in: the owned server (8 − 1 = 7 periods left), the server ordered in 2027Q1
+        // arriving in 2027Q3 (new period 1), the reservation with 3 of its 4 quarters left.
+        guard case .purchase(let server) = result.scenario.offerings[0], case .rental(let cloud) = result.scenario.offerings[1] else {
+            return XCTFail("offering order")
+        }
+        XCTAssertEqual(server.existingUnits, 1)
+        XCTAssertEqual(server.existingRemainingPeriods, 7)
+        XCTAssertEqual(server.ordersInFlight, [1: 1])
+        XCTAssertEqual(cloud.contractsInTerm, [UnitsInTerm(units: 1, remainingPeriods: 3)])
+        XCTAssertEqual(result.scenario.horizon.start.description, "2027Q2")
+        XCTAssertEqual(result.scenario.horizon.periods, 6)
+        // The rolled scenario loads back to itself.
+        let again = try ScenarioLoader.load(text: result.scenarioYAML, fileName: "scenario.yaml", baseDirectory: ".").scenario
+        XCTAssertEqual(again, result.scenario)
+        XCTAssertEqual(ScenarioWriter.yaml(again), result.scenarioYAML)
+    }
+
+    func testBadActualsAreRefusedWithEveryProblem() throws {
+        let found = try errors("""
+            elapsed: 2027Q1
+            demand: {chat: [1.8e11, 2e11], chta: [1]}
+            delivered:
+              - {offering: gpu-server, period: 2027Q2, units: 1}
+              - {offering: gpu-server, period: 2027Q1, units: 0.5}
+            jobs: {train: {completedFraction: 0.5}}
+            """)
+        XCTAssertEqual(found.count, 5, found.joined(separator: "\n"))
+        XCTAssertTrue(found.contains { $0.hasPrefix("actuals.yaml:2:") && $0.contains("demand.chta: unknown key in actual demand by workload") && $0.contains("did you mean `chat`") }, found.joined(separator: "\n"))
+        XCTAssertTrue(found.contains { $0.hasPrefix("actuals.yaml:2:") && $0.contains("demand.chat: expected 1 number, one per elapsed period (2027Q1), got 2") }, found.joined(separator: "\n"))
+        XCTAssertTrue(found.contains { $0.hasPrefix("actuals.yaml:4:") && $0.contains("delivered[0].period: expected an elapsed period (2027Q1), got 2027Q2") }, found.joined(separator: "\n"))
+        XCTAssertTrue(found.contains { $0.hasPrefix("actuals.yaml:5:") && $0.contains("delivered[1].units: expected a whole number of units") }, found.joined(separator: "\n"))
+        XCTAssertTrue(found.contains { $0.hasPrefix("actuals.yaml:6:") && $0.contains("jobs.train: unknown key") && $0.contains("it has none") }, found.joined(separator: "\n"))
+    }
+
+    func testElapsedPeriodsAndDeliveriesAreChecked() throws {
+        // The previous plan covers 6 quarters, the forecast 7: at most 6 may elapse. Nothing was
+        // to arrive in 2027Q1, so no delivery of it can be given; the demand is missing.
+        let tooFar = try errors("elapsed: 2028Q3\ndemand: {chat: [1]}\n")
+        XCTAssertEqual(tooFar.count, 1)
+        XCTAssertTrue(tooFar[0].contains("elapsed: expected elapsed periods within 2027Q1 .. 2028Q2 (the previous plan covers 6 periods), got 2028Q3"), tooFar[0])
+        let gap = try errors("elapsed: [2027Q1, 2027Q3]\ndemand: {chat: [1, 2]}\n")
+        XCTAssertTrue(gap.contains { $0.contains("elapsed[1]: expected the leading periods of the horizon in order: 2027Q2 here, got 2027Q3") }, gap.joined(separator: "\n"))
+        let grown = try errors("elapsed: 2027Q1\ndemand: {chat: 1.8e11}\ndelivered: [{offering: gpu-server, period: 2027Q1, units: 1}]\n")
+        XCTAssertEqual(grown.count, 1, grown.joined(separator: "\n"))
+        XCTAssertTrue(grown[0].contains("expected at most the 0 units the previous plan has arriving in 2027Q1 (a delivery can slip, not grow), got 1"), grown[0])
+        let missing = try errors("elapsed: [2027Q1, 2027Q2]\n")
+        XCTAssertTrue(missing[0].contains("demand: missing: expected the actual tokens of every workload"), missing[0])
+    }
+
+    func testAPlanOfAnotherStartIsRefused() throws {
+        var scenario = try forecast()
+        scenario.horizon = Horizon(start: PeriodLabel("2027Q2")!, periods: 6)
+        XCTAssertThrowsError(try previous(scenario)) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("horizon.start: expected the plan of a horizon that starts where the scenario starts (2027Q2, quarters)"), text)
+        }
+    }
+}
