@@ -1,6 +1,7 @@
 // `capplan replan` on examples/replan/: the previous plan read back, the actuals checked strictly,
 // the elapsed quarter costed at the actual demand, and the rolled scenario loading back.
 import Foundation
+import TestSupport
 import XCTest
 @testable import CapPlanKit
 
@@ -74,6 +75,20 @@ final class ReplanTests: XCTestCase {
         XCTAssertEqual(cloud.contractsInTerm, [UnitsInTerm(units: 1, remainingPeriods: 3)])
         XCTAssertEqual(result.scenario.horizon.start.description, "2027Q2")
         XCTAssertEqual(result.scenario.horizon.periods, 6)
+        // changes.json follows docs/replan.schema.json (Python's jsonschema, independent), and a
+        // key the schema does not know is refused.
+        let schema = Self.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/replan.schema.json").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-replan-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("changes.json").path, bad = folder.appendingPathComponent("bad.json").path
+        let json = try Replanner.json(result.changes)
+        try json.write(toFile: good, atomically: true, encoding: .utf8)
+        try json.replacingOccurrences(of: "\"sunkCapex\"", with: "\"sunk\"").write(toFile: bad, atomically: true, encoding: .utf8)
+        let check = try JSONSchemaCheck.run(schema: schema, files: [good, bad])
+        XCTAssertEqual(check.status, 0, "python3 with jsonschema is required:\n\(check.errors)")
+        XCTAssertEqual(check.verdicts[good], .some(nil))
+        XCTAssertNotNil(check.verdicts[bad] ?? nil)
         // The rolled scenario loads back to itself.
         let again = try ScenarioLoader.load(text: result.scenarioYAML, fileName: "scenario.yaml", baseDirectory: ".").scenario
         XCTAssertEqual(again, result.scenario)
