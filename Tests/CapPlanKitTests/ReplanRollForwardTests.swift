@@ -115,6 +115,23 @@ final class ReplanRollForwardTests: XCTestCase {
         XCTAssertEqual(carried.jobsInProgress, [CarriedIn.JobInProgress(job: "across", completedFraction: 0.25, flopsLeft: 3e18)])
     }
 
+    /// The elapsed periods' own scenario (periods 0-1): lists cut, the order in flight for
+    /// period 4 outside it, jobs ending later left out, commitments as they were.
+    func testTheElapsedWindowCutsTheScenario() throws {
+        var carried = CarriedIn()
+        let s = try RollForward.window(Self.scenario(), from: 0, periods: 2, completedFractions: [:], carried: &carried)
+        let (srv, res, od, _) = offerings(s)
+        XCTAssertEqual(s.horizon.periods, 2)
+        XCTAssertEqual(s.workloads[0].demand, [10, 11])
+        XCTAssertEqual(srv.ordersInFlight, [0: 1])
+        XCTAssertEqual(srv.existingUnits, 2)
+        XCTAssertEqual(srv.existingRemainingPeriods, 3)
+        XCTAssertEqual(res.contractsInTerm, [UnitsInTerm(units: 2, remainingPeriods: 4)])
+        XCTAssertEqual(od.priceChange, .declinePerYear(0.2), "the same start keeps the decline")
+        XCTAssertEqual(s.jobs.map(\.id), ["early"])
+        XCTAssertEqual(s.budget.fiscalYears, [FiscalYearBudget(year: 2027, capex: 1000, opex: 500)])
+    }
+
     func testASlippedDeliveryStaysInFlight() throws {
         // Of the unit due in period 0 none came; the rest arrives in period 3 (new period 1),
         // on top of b_3 = 1 ordered in period 1.

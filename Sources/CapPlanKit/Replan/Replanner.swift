@@ -63,9 +63,15 @@ public enum Replanner {
         window.demandCasesSource = nil
         for w in window.workloads.indices { window.workloads[w].demand = actuals.demand[window.workloads[w].id] ?? window.workloads[w].demand }
         var arrivals: [String: [Double]] = [:]
-        for o in window.purchases {
+        for (i, offering) in window.offerings.enumerated() {
+            guard case .purchase(var o) = offering else { continue }
             let planned = previous.commitments.arrivals[o.id] ?? []
             arrivals[o.id] = (0..<k).map { q in actuals.delivered[o.id]?[q]?.units ?? (q < planned.count ? planned[q] : 0) }
+            // A slipped order from before the horizon arrived only in part.
+            for (q, delivery) in actuals.delivered[o.id] ?? [:] {
+                if let f = o.ordersInFlight[q] { o.ordersInFlight[q] = min(f, delivery.units) }
+            }
+            window.offerings[i] = .purchase(o)
         }
         let reserved = previous.reservedUnits.mapValues { Array($0.prefix(k)) }
         let input = PlanInput(shape: .purchasesOnly, name: nil, arrivals: arrivals, reservedUnits: reserved, onDemandUnits: [:],

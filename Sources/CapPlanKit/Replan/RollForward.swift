@@ -251,6 +251,8 @@ public enum RollForward {
                 o.availableFromIndex = max(0, o.availableFromIndex - a)
                 o.availableUntilIndex = shift(o.availableUntilIndex)
                 o.priceChange = shifted(o.priceChange, from: a, periods: n, horizon: scenario.horizon)
+                // Orders in flight arriving in the window (`roll` recomputes them from the plan).
+                o.ordersInFlight = Dictionary(uniqueKeysWithValues: o.ordersInFlight.filter { range.contains($0.key) }.map { ($0.key - a, $0.value) })
                 s.offerings[i] = .purchase(o)
             case .rental(var o):
                 o.availableFromIndex = shift(o.availableFromIndex)
