@@ -87,6 +87,18 @@ final class ReplanRollForwardTests: XCTestCase {
         XCTAssertEqual(carried.contractsInTerm.map(\.origin), ["in term before 2027Q1", "started 2027Q1", "started 2027Q2"])
     }
 
+    /// The unit delivered in period 0 (price 120, lifetime 6: 20 a period amortized) is owned
+    /// now; in the 3 periods both horizons would cover after 2 elapsed, with 4 periods of
+    /// service left, the previous plan charged 20 × 3 = 60 of capex for it.
+    func testSunkCapexOfTheDeliveredUnits() throws {
+        let (_, carried) = try roll(ReplanActuals(elapsedPeriods: 2, demand: ["chat": [12, 12]], completedFractions: ["across": 0.25]))
+        XCTAssertEqual(carried.cohorts.map(\.arrived), [nil, "2027Q1"])
+        XCTAssertEqual(ReplanChanges.sunkCapex(Self.scenario(), carriedIn: carried, k: 2, covered: 3), 60)
+        var cash = Self.scenario()
+        cash.capexAccounting = .cash
+        XCTAssertEqual(ReplanChanges.sunkCapex(cash, carriedIn: carried, k: 2, covered: 3), 0, "cash: the capex fell at arrival")
+    }
+
     func testEveryPeriodIndexedDatumMoves() throws {
         let (s, carried) = try roll(ReplanActuals(elapsedPeriods: 2, demand: ["chat": [12, 12]], completedFractions: ["across": 0.25]))
         let (_, _, od, api) = offerings(s)

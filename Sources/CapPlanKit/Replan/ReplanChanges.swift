@@ -189,9 +189,9 @@ extension ReplanChanges {
     static func sunkCapex(_ scenario: Scenario, carriedIn: CarriedIn, k: Int, covered: Int) -> Double {
         guard scenario.capexAccounting == .amortized else { return 0 }
         var total = 0.0
-        for cohort in carriedIn.cohorts where cohort.origin.hasPrefix("delivered ") {
-            guard let o = scenario.purchases.first(where: { $0.id == cohort.offering }),
-                  let label = PeriodLabel(String(cohort.origin.dropFirst("delivered ".count))) else { continue }
+        for cohort in carriedIn.cohorts {
+            guard let arrived = cohort.arrived, let label = PeriodLabel(arrived),
+                  let o = scenario.purchases.first(where: { $0.id == cohort.offering }) else { continue }
             let q = scenario.horizon.offset(of: label)
             let perPeriod = o.unitPrice * priceFactor(o.priceChange, period: q, horizon: scenario.horizon) / Double(o.lifetimePeriods)
             total += cohort.units * perPeriod * Double(min(cohort.remainingPeriods, covered))

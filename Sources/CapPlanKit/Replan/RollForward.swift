@@ -65,6 +65,8 @@ public struct CarriedIn: Hashable, Sendable, Codable {
         public var remainingPeriods: Int
         /// `delivered 2027Q1` or `owned before 2027Q1` (the previous horizon's start).
         public var origin: String
+        /// The elapsed period the units arrived in; absent for units owned before.
+        public var arrived: String? = nil
     }
 
     public struct InFlight: Hashable, Sendable, Codable {
@@ -195,7 +197,7 @@ public enum RollForward {
             let remaining = o.lifetimePeriods - (k - q)
             if units > 0, remaining > 0 {
                 p.existingCohorts.append(UnitsInTerm(units: units, remainingPeriods: remaining))
-                carried.cohorts.append(.init(offering: o.id, units: units, remainingPeriods: remaining, origin: "delivered \(labels[q])"))
+                carried.cohorts.append(.init(offering: o.id, units: units, remainingPeriods: remaining, origin: "delivered \(labels[q])", arrived: labels[q]))
             }
             if let slip = delivered[q], planned - slip.units > 0 {
                 inFlight[slip.restArrives - k, default: 0] += planned - slip.units
