@@ -26,6 +26,31 @@ final class ReplanCLITests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: again, encoding: .utf8), try String(contentsOf: directory.appendingPathComponent("plan.json"), encoding: .utf8))
     }
 
+    /// The next cycle: the rolled scenario and its plan are the inputs of the next re-plan. Two
+    /// more quarters elapse (2027Q2, 2027Q3): the server in flight for 2027Q3 arrives there and
+    /// becomes owned with 12 − (2 − 1) = 11 quarters left; the first server has 7 − 2 = 5 left;
+    /// the reservation started in 2027Q1 (3 quarters left at 2027Q2) has 1 left.
+    func testTheRolledScenarioAndPlanAreTheNextCyclesInputs() throws {
+        let first = try temporaryDirectory(), second = try temporaryDirectory()
+        let one = try run(["replan", "--previous", example + "plan.json", "--actuals", example + "actuals.yaml", example + "forecast.yaml",
+                           "-o", first.path, "--no-thresholds", "--no-baselines"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let actuals = first.appendingPathComponent("actuals-2.yaml")
+        try "elapsed: [2027Q2, 2027Q3]\ndemand: {chat: [2.3e11, 2.8e11]}\n".write(to: actuals, atomically: true, encoding: .utf8)
+        let two = try run(["replan", "--previous", first.appendingPathComponent("plan.json").path, "--actuals", actuals.path,
+                           first.appendingPathComponent("scenario.yaml").path, "-o", second.path, "--no-thresholds", "--no-baselines"])
+        XCTAssertEqual(two.status, 0, two.stderr)
+        let changes = try json(second.appendingPathComponent("changes.json"))
+        let carried = try XCTUnwrap(changes["carriedIn"] as? [String: Any])
+        let cohorts = try XCTUnwrap(carried["cohorts"] as? [[String: Any]])
+        XCTAssertEqual(cohorts.compactMap { $0["remainingPeriods"] as? Int }.prefix(2), [5, 11])
+        XCTAssertEqual(cohorts.dropFirst().first?["arrived"] as? String, "2027Q3")
+        let contracts = try XCTUnwrap(carried["contractsInTerm"] as? [[String: Any]])
+        XCTAssertEqual(contracts.first?["remainingPeriods"] as? Int, 1)
+        XCTAssertEqual(contracts.first?["origin"] as? String, "in term before 2027Q2")
+        XCTAssertEqual((changes["horizon"] as? [String: Any])?["start"] as? String, "2027Q4")
+    }
+
     func testBadActualsExitWithTwoAndSayWhere() throws {
         let directory = try temporaryDirectory()
         let actuals = directory.appendingPathComponent("actuals.yaml")
