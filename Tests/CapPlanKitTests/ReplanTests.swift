@@ -127,6 +127,22 @@ final class ReplanTests: XCTestCase {
         XCTAssertTrue(missing[0].contains("demand: missing: expected the actual tokens of every workload"), missing[0])
     }
 
+    func testAFileThatIsNotAPlanIsRefused() throws {
+        let scenario = try forecast()
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-replan-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try #"{"schemaVersion": 2, "status": "optimal"}"#.write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PreviousPlanReader.read(path: url.path, scenario: scenario)) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("not a CapPlan plan JSON (capplan plan -o)"), text)
+        }
+        var plan = try previous(scenario).document
+        plan.status = .infeasible
+        XCTAssertThrowsError(try PreviousPlanReader.read(plan, file: "plan.json", scenario: scenario)) { error in
+            XCTAssertTrue(String(describing: error).contains("status: expected a plan with status optimal or feasible"), String(describing: error))
+        }
+    }
+
     func testAPlanOfAnotherStartIsRefused() throws {
         var scenario = try forecast()
         scenario.horizon = Horizon(start: PeriodLabel("2027Q2")!, periods: 6)
