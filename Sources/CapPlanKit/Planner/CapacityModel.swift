@@ -868,10 +868,12 @@ public struct CapacityModelBuilder {
         let site = scenario.site
         for (o, offering) in scenario.offerings.enumerated() {
             guard case .purchase(let purchase) = offering else { continue }
-            let open = min(purchase.firstArrivalIndex, periods)...min(periods - 1, purchase.availableUntilIndex ?? periods - 1)
+            // Half-open, so that it is empty (not a crash) when no new order can arrive in the horizon.
+            let openFirst = min(purchase.firstArrivalIndex, periods)
+            let open = openFirst..<max(openFirst, min(periods - 1, purchase.availableUntilIndex ?? periods - 1) + 1)
             let inFlight = purchase.ordersInFlight.keys.filter { (0..<periods).contains($0) }
             let first = min(open.lowerBound, inFlight.min() ?? periods)
-            let last = max(open.upperBound, inFlight.max() ?? -1)
+            let last = max(open.upperBound - 1, inFlight.max() ?? -1)
             let start: Int? = first <= last ? lp.variableCount : nil
             let life = purchase.lifetimePeriods
             for q in first..<max(first, last + 1) {
