@@ -75,6 +75,23 @@ final class ReplanTests: XCTestCase {
         XCTAssertEqual(cloud.contractsInTerm, [UnitsInTerm(units: 1, remainingPeriods: 3)])
         XCTAssertEqual(result.scenario.horizon.start.description, "2027Q2")
         XCTAssertEqual(result.scenario.horizon.periods, 6)
+        // What changed, by hand where the plan has no choice. 2027Q2: no new server can arrive
+        // before 2027Q4 (lead time 2), the reservation is at its cap of 1: the owned server and
+        // the reserved unit carry 1.5768e11 of the 2.28e11 tokens, the API 7.032e10 at 0.5 USD per
+        // million (35,160) + 3,000 opex + 13,140 rent = 51,300. 2027Q3: the server in flight
+        // arrives (it is still in the plan: b >= F), 3 units carry 2.3652e11 of 2.76e11, the API
+        // 3.948e10 (19,740) + 6,000 opex + 13,140 rent + 200,000 / 12 capex = 55,546.67.
+        let remaining = result.changes.remainingCost.periods
+        XCTAssertEqual(remaining.map(\.period).prefix(2), ["2027Q2", "2027Q3"])
+        XCTAssertEqual(remaining[0].now, 51_300, accuracy: 0.01)
+        XCTAssertEqual(remaining[1].now, 55_546.67, accuracy: 0.01)
+        XCTAssertEqual(remaining[0].before ?? 0, 32_300, accuracy: 0.01, "the previous plan's 2027Q2")
+        let servers = try XCTUnwrap(result.changes.offerings.first { $0.offering == "gpu-server" })
+        XCTAssertEqual(servers.periods.first, ReplanChanges.OfferingPeriod(period: "2027Q3", before: 1, now: 1))
+        // 2027Q4: short of 3.24e11 − 3 × 7.884e10 = 8.748e10 tokens, more than a server's
+        // quarter: one more server (16,667 capex + 3,000 opex a quarter) beats the API (39,420
+        // for a server's quarter of tokens), ordered in 2027Q2, the first order the new plan places.
+        XCTAssertEqual(servers.periods.dropFirst().first, ReplanChanges.OfferingPeriod(period: "2027Q4", before: 0, now: 1))
         // changes.json follows docs/replan.schema.json (Python's jsonschema, independent), and a
         // key the schema does not know is refused.
         let schema = Self.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/replan.schema.json").path
