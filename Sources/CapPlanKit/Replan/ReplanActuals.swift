@@ -107,7 +107,9 @@ struct ActualsReader {
     func read(_ root: DocNode) -> ReplanActuals? {
         guard let map = nodes.mapping(root, "", allowed: ReplanActualsLoader.topKeys, what: "actuals") else { return nil }
         // The elapsed periods first: every other entry is checked against them.
-        let elapsed = map["elapsed"].map { readElapsed($0.value) } ?? 1
+        let most = min(planPeriods, scenario.horizon.periods - 1)
+        let elapsed = map["elapsed"].map { readElapsed($0.value) }
+            ?? check(1, node: root, path: "elapsed", most: most, range: most >= 1 ? labels[0] : "none: the scenario has a single period")
         guard let k = elapsed else { return nil }
         var actuals = ReplanActuals(elapsedPeriods: k, demand: [:])
         if let entry = map["demand"] {
@@ -159,7 +161,7 @@ struct ActualsReader {
         guard k >= 1, k <= most else {
             let why = k > planPeriods ? "the previous plan covers \(planPeriods) period\(planPeriods == 1 ? "" : "s")"
                 : k >= scenario.horizon.periods ? "at least one period of the scenario must remain to plan" : "the first period is \(labels[0])"
-            sink.error(path, at: node, value: node.written ?? "\(k) periods", "expected elapsed periods within \(range) (\(why))")
+            sink.error(path, at: node, value: node.written ?? "\(k) period\(k == 1 ? "" : "s")", "expected elapsed periods within \(range) (\(why))")
             return nil
         }
         return k

@@ -147,7 +147,7 @@ public enum RollForward {
         }
         // A platform adopted in an elapsed period was paid for: no adoption cost again.
         for (i, platform) in rolled.platforms.enumerated() {
-            if let q = commitments.platformsAdopted[platform.id], q < k, platform.adoptionCost != 0 {
+            if let q = commitments.platformsAdopted[platform.id], q >= 0, q < k, platform.adoptionCost != 0 {
                 rolled.platforms[i].adoptionCost = 0
                 carried.platformsAdopted.append(platform.id)
             }
