@@ -180,7 +180,7 @@ final class ReplanRollForwardTests: XCTestCase {
     }
 }
 
-/// Every shipped example rolled one period forward (no previous commitments) writes a scenario
+/// Every shipped example rolled one period forward writes a scenario
 /// that loads back equal: the index shift keeps every key valid (price factors, windows, jobs,
 /// demand cases, budgets).
 final class ReplanRollExamplesTests: XCTestCase {
@@ -194,7 +194,15 @@ final class ReplanRollExamplesTests: XCTestCase {
             guard scenario.horizon.periods > 1 else { continue }
             let demand = Dictionary(uniqueKeysWithValues: scenario.workloads.map { ($0.id, [$0.demand[0]]) })
             let halfDone = Dictionary(uniqueKeysWithValues: scenario.jobs.map { ($0.id, 0.5) })
-            let (rolled, _) = try RollForward.roll(scenario, commitments: PlanCommitments(),
+            // A unit of each purchase delivered in the first period, a contract of each
+            // reservation started then, every committed-use contract taken: each carried-in key
+            // the roll writes (cohorts, contracts in term, signed) goes through the writer.
+            let periods = scenario.horizon.periods
+            var commitments = PlanCommitments()
+            for o in scenario.purchases { commitments.arrivals[o.id] = [1] + Array(repeating: 0, count: periods - 1) }
+            for o in scenario.rentals where o.commitment == .period { commitments.contractStarts[o.id] = [1] + Array(repeating: 0, count: periods - 1) }
+            commitments.apiCommitments = scenario.apis.filter { $0.committedUse != nil }.map(\.id)
+            let (rolled, _) = try RollForward.roll(scenario, commitments: commitments,
                                                    actuals: ReplanActuals(elapsedPeriods: 1, demand: demand, completedFractions: halfDone))
             let yaml = ScenarioWriter.yaml(rolled)
             let again: Scenario
