@@ -5,7 +5,7 @@ extension ReplanChanges {
     public var markdown: String {
         var out = "# Re-plan of \(scenario)\n\n"
         let elapsedText = elapsed.count == 1 ? elapsed[0] : "\(elapsed[0]) .. \(elapsed[elapsed.count - 1])"
-        out += "Elapsed: \(elapsedText). The new horizon: \(horizon.periods) period\(horizon.periods == 1 ? "" : "s") from \(horizon.start)"
+        out += "Elapsed: \(elapsedText). The new horizon: \(Self.periods(horizon.periods)) from \(horizon.start)"
             + " (the previous plan: \(previousHorizon.periods) from \(previousHorizon.start)).\n\n"
 
         out += "## Demand: forecast and actual\n\n"
@@ -32,13 +32,13 @@ extension ReplanChanges {
         out += "\n## Carried in\n\n"
         var carried: [[String]] = []
         for c in carriedIn.cohorts {
-            carried.append([c.offering, "owned", Formatting.number(c.units), "\(c.remainingPeriods) periods in service", c.origin])
+            carried.append([c.offering, "owned", Formatting.number(c.units), "\(Self.periods(c.remainingPeriods)) in service", c.origin])
         }
         for f in carriedIn.ordersInFlight {
             carried.append([f.offering, "in flight", Formatting.number(f.units), "arrives \(f.arrives)", f.origin])
         }
         for c in carriedIn.contractsInTerm {
-            carried.append([c.offering, "contract in term", Formatting.number(c.units), "\(c.remainingPeriods) periods left", c.origin])
+            carried.append([c.offering, "contract in term", Formatting.number(c.units), "\(Self.periods(c.remainingPeriods)) left", c.origin])
         }
         for a in carriedIn.signedCommitments { carried.append([a, "committed use", "-", "signed", "taken by the previous plan"]) }
         for k in carriedIn.platformsAdopted { carried.append([k, "platform", "-", "adopted", "no adoption cost again"]) }
@@ -82,6 +82,8 @@ extension ReplanChanges {
         if !notes.isEmpty { out += "\n" + notes.map { "- \($0)\n" }.joined() }
         return out
     }
+
+    static func periods(_ n: Int) -> String { n == 1 ? "1 period" : "\(n) periods" }
 
     static func quantityName(_ quantity: String) -> String {
         switch quantity {
