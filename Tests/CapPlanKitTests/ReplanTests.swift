@@ -112,6 +112,33 @@ final class ReplanTests: XCTestCase {
         XCTAssertEqual(ScenarioWriter.yaml(again), result.scenarioYAML)
     }
 
+    /// Time consistency: when the quarter goes as forecast and the forecast stands, the
+    /// previous plan's continuation is feasible for the rolled scenario (its deliveries owned, its
+    /// order in flight, its contract in term) and optimal, so nothing changes: the same arrivals,
+    /// reserved units and API tokens per period, and the same cost per period (amortized capex of
+    /// the elapsed quarter's deliveries is 0: nothing arrived in 2027Q1).
+    func testAQuarterAsForecastChangesNothing() throws {
+        let scenario = try ScenarioLoader.load(path: Self.directory.appendingPathComponent("scenario.yaml").path).scenario
+        let plan = try previous(scenario)
+        let facts = try actuals("elapsed: 2027Q1\ndemand: {chat: 1.5e11}\n", scenario, plan)
+        var options = PlanOptions()
+        options.baselines = false
+        options.priceThresholds = false
+        let result = try Replanner.replan(scenario, previous: plan, actuals: facts, options: options)
+        XCTAssertEqual(result.changes.elapsedCost.actual ?? 0, result.changes.elapsedCost.planned, accuracy: 0.01)
+        XCTAssertEqual(result.changes.remainingCost.sunkCapex, 0)
+        for offering in result.changes.offerings {
+            for p in offering.periods {
+                XCTAssertEqual(p.now, p.before ?? .nan, accuracy: 1e-6 * max(1, p.now), "\(offering.offering) \(p.period)")
+            }
+        }
+        XCTAssertEqual(result.changes.offerings.map(\.offering), ["gpu-server", "cloud-1-year", "chat-api"])
+        for p in result.changes.remainingCost.periods {
+            XCTAssertEqual(p.now, p.before ?? .nan, accuracy: 0.01, p.period)
+        }
+        XCTAssertFalse(result.changes.markdown.contains("| +0 |"), result.changes.markdown)
+    }
+
     func testBadActualsAreRefusedWithEveryProblem() throws {
         let found = try errors("""
             elapsed: 2027Q1

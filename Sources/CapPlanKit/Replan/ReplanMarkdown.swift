@@ -57,8 +57,9 @@ extension ReplanChanges {
                 func show(_ x: Double) -> String { tokens ? Formatting.tokens(x) : Formatting.number(x) }
                 var change = "new"
                 if let before = p.before {
+                    // Differences of solver round-off (a billionth of the figure) are no change.
                     let diff = p.now - before
-                    change = diff == 0 ? "=" : (diff > 0 ? "+" : "") + show(diff)
+                    change = abs(diff) <= 1e-9 * max(abs(before), abs(p.now), 1) ? "=" : (diff > 0 ? "+" : "") + show(diff)
                 }
                 let beforeText = p.before.map { show($0) } ?? "-"
                 rows.append([o.offering, Self.quantityName(o.quantity), p.period, beforeText, show(p.now), change])
