@@ -73,6 +73,11 @@ public enum Replanner {
             }
             window.offerings[i] = .purchase(o)
         }
+        // A platform adopted before the horizon stays so, though what made it (units in flight
+        // arriving later) lies outside the window.
+        for (i, platform) in window.platforms.enumerated() where scenario.adoptedBeforeHorizon(platform: platform.id) {
+            window.platforms[i].adoptionCost = 0
+        }
         let reserved = previous.reservedUnits.mapValues { Array($0.prefix(k)) }
         let input = PlanInput(shape: .purchasesOnly, name: nil, arrivals: arrivals, reservedUnits: reserved, onDemandUnits: [:],
                               otherRentals: .optimize, served: [:], unserved: [:],

@@ -145,11 +145,15 @@ public enum RollForward {
                 rolled.offerings[i] = .api(a)
             }
         }
-        // A platform adopted in an elapsed period was paid for: no adoption cost again.
-        for (i, platform) in rolled.platforms.enumerated() {
-            if let q = commitments.platformsAdopted[platform.id], q >= 0, q < k, platform.adoptionCost != 0 {
+        // A platform adopted in an elapsed period, or before the horizon, was paid for: no
+        // adoption cost again (even if what ran on it is gone by the new start).
+        for (i, platform) in rolled.platforms.enumerated() where platform.adoptionCost != 0 {
+            let q = commitments.platformsAdopted[platform.id]
+            if let q, q >= 0, q < k {
                 rolled.platforms[i].adoptionCost = 0
                 carried.platformsAdopted.append(platform.id)
+            } else if q == -1 || scenario.adoptedBeforeHorizon(platform: platform.id) {
+                rolled.platforms[i].adoptionCost = 0
             }
         }
         // A fiscal year's caps less what the previous plan paid in its elapsed periods.
