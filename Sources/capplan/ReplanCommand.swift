@@ -33,8 +33,17 @@ struct ReplanCommand: ParsableCommand {
     @Option(help: "What to print on standard output: the changes and the plan as a table, the changes JSON, or Markdown.")
     var format: OutputFormat = .table
 
+    @Flag(help: "Show GLPK's own output on standard error.")
+    var verbose = false
+
     @Flag(name: .shortAndLong, help: "No progress line on standard error.")
     var quiet = false
+
+    @Flag(help: "Record the solve time in the new plan's JSON (solver.seconds); plans then differ run to run.")
+    var timings = false
+
+    @Option(help: "How to solve LPs: automatic (Benders decomposition for large LPs when it applies), monolithic or benders.")
+    var decomposition: PlanOptions.Decomposition = .automatic
 
     @Flag(name: .customLong("no-baselines"), help: "Skip the all-API, no-API and rent-only plans.")
     var noBaselines = false
@@ -70,6 +79,9 @@ struct ReplanCommand: ParsableCommand {
         options.relax = relaxation.relax
         options.baselines = !noBaselines
         options.priceThresholds = thresholds
+        options.timings = timings
+        options.decomposition = decomposition
+        if verbose { options.output = { Console.err($0) } }
         let progressLine = SolveProgressLine.onTerminal(quiet: quiet)
         options.progress = progressLine?.callback
         options.phase = progressLine?.phaseCallback
