@@ -139,6 +139,30 @@ final class ReplanTests: XCTestCase {
         XCTAssertFalse(result.changes.markdown.contains("| +0 |"), result.changes.markdown)
     }
 
+    /// A two-stage previous plan (examples/uncertain-demand.yaml): its first stage is carried
+    /// and the rolled scenario keeps its cases. The plan's two h100-node servers arrive in
+    /// 2027Q2 (lead time 1); after 2027Q1 and Q2 they are owned with 20 − (2 − 1) = 19 quarters
+    /// left (5-year life). In the 6 quarters both plans cover, the previous plan charged their
+    /// amortized capex, 2 × 375,000 / 20 × 6 = 225,000 USD: sunk now.
+    func testATwoStagePlanIsCarriedWithItsCases() throws {
+        let root = Self.directory.deletingLastPathComponent().deletingLastPathComponent()
+        let scenario = try ScenarioLoader.load(path: root.appendingPathComponent("examples/uncertain-demand.yaml").path).scenario
+        var options = PlanOptions()
+        options.baselines = false
+        options.priceThresholds = false
+        let document = try TwoStagePlanner.planDocument(scenario, options: options)
+        let plan = try PreviousPlanReader.read(document, file: "plan.json", scenario: scenario)
+        XCTAssertEqual(plan.commitments.arrivals["h100-node"]?.prefix(2), [0, 2])
+        let facts = try actuals("elapsed: [2027Q1, 2027Q2]\ndemand: {chat: [3.3e11, 3.9e11]}\n", scenario, plan)
+        let result = try Replanner.replan(scenario, previous: plan, actuals: facts, options: options)
+        XCTAssertEqual(result.scenario.demandCases.map(\.name), ["low", "base", "high"])
+        XCTAssertEqual(result.scenario.demandCases[2].demand["chat"]?.first ?? 0, 1.5 * 3.0e11 * 1.1 * 1.1, accuracy: 1, "the high case from 2027Q3")
+        XCTAssertEqual(result.changes.carriedIn.cohorts, [CarriedIn.Cohort(offering: "h100-node", units: 2, remainingPeriods: 19, origin: "delivered 2027Q2", arrived: "2027Q2")])
+        XCTAssertEqual(result.changes.remainingCost.sunkCapex, 225_000, accuracy: 1e-6)
+        XCTAssertNotNil(result.plan.twoStage)
+        XCTAssertTrue(result.changes.notes.contains { $0.contains("two-stage plan") })
+    }
+
     func testBadActualsAreRefusedWithEveryProblem() throws {
         let found = try errors("""
             elapsed: 2027Q1
