@@ -163,6 +163,33 @@ final class ReplanTests: XCTestCase {
         XCTAssertTrue(result.changes.notes.contains { $0.contains("two-stage plan") })
     }
 
+    /// Three quarters elapse as forecast, but the server due in 2027Q3 slips to 2027Q4. 2027Q3
+    /// then runs on the owned server and the reserved unit, 1.5768e11 of its 2.3e11 tokens, the
+    /// API 7.232e10 (36,160 USD) + 3,000 opex + 13,140 rent = 52,300 USD, no capex (the plan said
+    /// 35,807: 16,667 capex, 6,000 opex, 13,140 rent, no API). The server is in flight for 2027Q4,
+    /// the first new period, with the two the plan ordered in 2027Q3 for 2028Q1.
+    func testASlippedDeliveryIsCostedAndStaysInFlight() throws {
+        let scenario = try forecast()
+        let plan = try previous(scenario)
+        let facts = try actuals("""
+            elapsed: 2027Q3
+            demand: {chat: [1.5e11, 1.9e11, 2.3e11]}
+            delivered: [{offering: gpu-server, period: 2027Q3, units: 0, restArrives: 2027Q4}]
+            """, scenario, plan)
+        XCTAssertEqual(facts.delivered["gpu-server"]?[2], ReplanActuals.Delivery(units: 0, restArrives: 3))
+        var options = PlanOptions()
+        options.baselines = false
+        options.priceThresholds = false
+        let result = try Replanner.replan(scenario, previous: plan, actuals: facts, options: options)
+        let q3 = result.changes.elapsedCost.periods[2]
+        XCTAssertEqual(q3.planned, 35_806.67, accuracy: 0.01)
+        XCTAssertEqual(q3.actual ?? 0, 52_300, accuracy: 0.01)
+        guard case .purchase(let server) = result.scenario.offerings[0] else { return XCTFail("offering order") }
+        XCTAssertEqual(server.ordersInFlight, [0: 1, 1: 2])
+        XCTAssertEqual(server.existingCohorts, [])
+        XCTAssertEqual(result.changes.carriedIn.ordersInFlight.map(\.origin), ["slipped from 2027Q3", "ordered by 2027Q3"])
+    }
+
     func testBadActualsAreRefusedWithEveryProblem() throws {
         let found = try errors("""
             elapsed: 2027Q1
