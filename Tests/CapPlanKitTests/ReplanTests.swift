@@ -190,6 +190,44 @@ final class ReplanTests: XCTestCase {
         XCTAssertEqual(result.changes.carriedIn.ordersInFlight.map(\.origin), ["slipped from 2027Q3", "ordered by 2027Q3"])
     }
 
+    /// Without the API but with one on-demand unit at most, 2027Q1's fleet is the owned server,
+    /// the reserved unit and the on-demand one: 3 × 7.884e10 = 2.3652e11 tokens. At an actual
+    /// 3e11 (no unserved penalty) the quarter cannot be served: 6.348e10 tokens short.
+    func testAQuarterTheFleetCouldNotServeSaysHowMuchWasShort() throws {
+        let text = try String(contentsOf: Self.directory.appendingPathComponent("forecast.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: """
+                  - id: chat-api
+                    kind: api
+                    inputPricePerMTok: 0.5
+                    outputPricePerMTok: 0.5
+                    serves: [chat]
+
+                """, with: """
+                  - id: cloud-on-demand
+                    kind: rental
+                    pricePerUnitHour: 30
+                    maxUnits: 4
+                    throughput: {chat: 10000}
+
+                """)
+        let scenario = try ScenarioLoader.load(text: text, fileName: "forecast.yaml", baseDirectory: ".").scenario
+        XCTAssertEqual(scenario.rentals.map(\.id), ["cloud-1-year", "cloud-on-demand"])
+        var options = PlanOptions()
+        options.baselines = false
+        options.priceThresholds = false
+        let plan = try PreviousPlanReader.read(try Planner.plan(scenario, options: options), file: "plan.json", scenario: scenario)
+        var capped = scenario
+        guard case .rental(var od) = capped.offerings[2] else { return XCTFail("offering order") }
+        od.maxUnits = 1
+        capped.offerings[2] = .rental(od)
+        let facts = try actuals("elapsed: 2027Q1\ndemand: {chat: [3e11]}\n", capped, plan)
+        let elapsed = try Replanner.elapsedCost(capped, previous: plan, actuals: facts, options: options)
+        XCTAssertEqual(elapsed.outcome, "infeasible")
+        XCTAssertNil(elapsed.actual)
+        XCTAssertEqual(elapsed.unmetDemand.count, 1)
+        XCTAssertEqual(elapsed.unmetDemand.first?.tokens ?? 0, 3e11 - 3 * 7.884e10, accuracy: 1e3)
+    }
+
     func testBadActualsAreRefusedWithEveryProblem() throws {
         let found = try errors("""
             elapsed: 2027Q1
