@@ -40,7 +40,7 @@ extension ReplanChanges {
         for c in carriedIn.contractsInTerm {
             carried.append([c.offering, "contract in term", Formatting.number(c.units), "\(Self.periods(c.remainingPeriods)) left", c.origin])
         }
-        for a in carriedIn.signedCommitments { carried.append([a, "committed use", "-", "signed", "taken by the previous plan"]) }
+        for a in carriedIn.signedCommitments { carried.append([a, "committed use", "-", "signed", "taken by the previous plan, or signed before"]) }
         for k in carriedIn.platformsAdopted { carried.append([k, "platform", "-", "adopted", "no adoption cost again"]) }
         for j in carriedIn.jobsInProgress {
             carried.append([j.job, "training job", "-", "\(Formatting.percent(j.completedFraction)) done", "\(Formatting.significant(j.flopsLeft, digits: 4)) FLOPs left"])

@@ -107,7 +107,9 @@ public enum RollForward {
     public static func roll(_ scenario: Scenario, commitments: PlanCommitments, actuals: ReplanActuals) throws -> (scenario: Scenario, carriedIn: CarriedIn) {
         let k = actuals.elapsedPeriods
         let periods = scenario.horizon.periods
-        precondition(k >= 1 && k < periods, "elapsed periods are checked by the actuals reader")
+        guard k >= 1, k < periods else {
+            throw RollForwardError(problems: ["expected 1 to \(periods - 1) elapsed periods of the scenario's \(periods), got \(k)"])
+        }
         var carried = CarriedIn()
         var rolled = try window(scenario, from: k, periods: periods - k, completedFractions: actuals.completedFractions, carried: &carried)
         let labels = scenario.horizon.labels
