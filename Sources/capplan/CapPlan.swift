@@ -17,7 +17,7 @@ struct CapPlan: ParsableCommand {
         subcommands: [
             PlanCommand.self, ValidateCommand.self, ExportCommand.self, CatalogCommand.self, InitCommand.self,
             GenerateCommand.self, BenchCommand.self, BreakevenCommand.self, SweepCommand.self, EvaluateCommand.self,
-            EstimateCommand.self, ReportCommand.self,
+            EstimateCommand.self, ReportCommand.self, ReplanCommand.self,
         ]
     )
 
