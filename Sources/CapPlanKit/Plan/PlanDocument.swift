@@ -363,6 +363,10 @@ public struct PlanDocument: Codable, Sendable {
         public var valuesFor: String
         /// Figures not computed and why ("not computed: time budget"), solves stopped at a limit.
         public var notes: [String]
+        /// `adaptive` when the first stage follows the cases' tree (12.6); absent for here-and-now.
+        public var decisions: String? = nil
+        /// The tree's branches with the orders decided in each (12.6); absent for here-and-now.
+        public var tree: [TreeBranch]? = nil
     }
 
     /// One demand case: its cost with the plan's first stage and its own second stage.

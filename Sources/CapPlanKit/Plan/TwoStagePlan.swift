@@ -52,6 +52,10 @@ extension TwoStagePlanner {
             }
             return document
         }
+        // Each case's rows were audited in the solve; what ties the cases together, checked by
+        // the evaluator's own reading of the tree (12.6).
+        let tied = NonAnticipativityCheck.violations(scenario, decisions: result.cases.map(\.decisions), tolerance: options.auditTolerance)
+        if !tied.isEmpty { throw PlanAuditFailure(objective: solverExpected, evaluatorCost: expected, violations: tied) }
         let line = result.cases[body]
         let caseScenario = scenario.withDemandCase(cases[body])
         PlanExtraction.fill(
@@ -94,12 +98,50 @@ extension TwoStagePlanner {
                 reservedUnits: firstStageLines(scenario.rentals.map(\.id), plan.decisions?.reservedUnits ?? [:], labels: labels),
                 infeasibleCases: plan.infeasibleCases)
         }
-        return PlanDocument.TwoStagePlan(
+        var section = PlanDocument.TwoStagePlan(
             bodyCase: scenario.demandCases[body].name, cases: caseLines, expectedCost: result.expectedCost, cvar: result.cvar,
             cvarLevel: result.cvarLevel, cvarWeight: result.cvarWeight, waitAndSee: result.waitAndSee, expectedValuePlan: ev,
             valueOfStochasticSolution: result.valueOfStochasticSolution,
             expectedValueOfPerfectInformation: result.expectedValueOfPerfectInformation, valuesFor: result.valuesFor,
             notes: result.notes)
+        if scenario.caseDecisions == .adaptive {
+            section.decisions = CaseDecisions.adaptive.rawValue
+            if result.cases.count == scenario.demandCases.count {
+                section.tree = treeBranches(scenario, decisions: result.cases.map(\.decisions))
+            }
+        }
+        return section
+    }
+
+    /// The tree's branches (12.6 "What the plan reports"), each with the orders decided in its
+    /// periods, read from its first case's decisions (every case of a branch has the same ones
+    /// there): purchases by order period, reserved units by period, commitments at the root.
+    static func treeBranches(_ scenario: Scenario, decisions: [PlanDecisions]) -> [PlanDocument.TreeBranch] {
+        let tree = CaseTree(scenario), labels = scenario.horizon.labels
+        let cases = scenario.demandCases
+        return tree.branches.map { branch in
+            let lead = decisions[branch.cases[0]]
+            let periods = branch.from...branch.through
+            var orders: [PlanDocument.TreeOrder] = []
+            for purchase in scenario.purchases {
+                for (q, units) in (lead.arrivals[purchase.id] ?? []).enumerated() where units > 0 && q < labels.count {
+                    let ordered = orderPeriod(arrival: q, purchase: purchase)
+                    guard periods.contains(ordered) else { continue }
+                    orders.append(.init(kind: .purchase, offering: purchase.id, period: labels[q], orderBy: labels[ordered], units: units))
+                }
+            }
+            for rental in scenario.rentals where rental.commitment == .period {
+                for (p, units) in (lead.reservedUnits[rental.id] ?? []).enumerated() where units > 0 && periods.contains(p) && p < labels.count {
+                    orders.append(.init(kind: .reserved, offering: rental.id, period: labels[p], orderBy: labels[p], units: units))
+                }
+            }
+            if branch.parent == nil {
+                for id in lead.apiCommitments { orders.append(.init(kind: .commitment, offering: id, period: labels[0], orderBy: labels[0], units: 1)) }
+            }
+            return PlanDocument.TreeBranch(
+                from: labels[branch.from], through: labels[branch.through], cases: branch.cases.map { cases[$0].name },
+                probability: branch.cases.reduce(0.0) { $0 + cases[$1].probability }, parent: branch.parent, orders: orders)
+        }
     }
 
     /// Units > 0 by offering (in the scenario's order) and period.
@@ -158,4 +200,32 @@ struct TwoStageSolve {
     var solverExpectedCost: Double?
     /// The extras' budget, what is left of it for the diagnosis.
     var extras: Deadline
+}
+
+extension PlanDocument {
+    /// A branch of the cases' tree (12.6): a run of periods over which its cases stay together.
+    /// The root's orders are what to order now; the others are contingent on its demand path.
+    public struct TreeBranch: Codable, Sendable, Equatable {
+        /// First and last period of the run.
+        public var from: String
+        public var through: String
+        public var cases: [String]
+        /// Σ π_c over its cases.
+        public var probability: Double
+        /// Position in `tree` of the branch it split from; nil for the root.
+        public var parent: Int?
+        /// Decisions taken in its periods, units > 0.
+        public var orders: [TreeOrder]
+    }
+
+    /// One decision of a branch: a purchase arriving in `period`, ordered by `orderBy`; reserved
+    /// units in `period`; a committed-use contract (units 1) signed at the start.
+    public struct TreeOrder: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable { case purchase, reserved, commitment }
+        public var kind: Kind
+        public var offering: String
+        public var period: String
+        public var orderBy: String
+        public var units: Double
+    }
 }

@@ -286,6 +286,10 @@ public enum TwoStagePlanner {
         index.fleetColumns.union(index.commitments.map(\.taken.index))
     }
 
+    /// The period an arrival in q is ordered in (zero-based): q − ℓ_o, the root for arrivals
+    /// within the lead time (12.6).
+    public static func orderPeriod(arrival q: Int, purchase: PurchaseOffering) -> Int { max(0, q - purchase.leadTimePeriods) }
+
     /// t_j of 12.6 (zero-based) for each first-stage column of `model`: an arrival b_oq at its
     /// order period max(0, q − ℓ_o), n_op, m_op and v_op at p, κ_a at 0.
     public static func decisionPeriods(_ model: CapacityModel) -> [Int: Int] {
@@ -293,7 +297,7 @@ public enum TwoStagePlanner {
         var periods: [Int: Int] = [:]
         for (k, arrivals) in index.arrivals.enumerated() {
             for q in 0..<index.periods {
-                if let b = arrivals.variable(q) { periods[b.index] = max(0, q - purchases[k].leadTimePeriods) }
+                if let b = arrivals.variable(q) { periods[b.index] = orderPeriod(arrival: q, purchase: purchases[k]) }
                 periods[index.inService[k].start + q] = q
             }
         }
