@@ -90,6 +90,9 @@ extension PlanEvaluationRun {
             }
         }
         let cases = scenario.demandCases
+        if scenario.caseDecisions == .adaptive {
+            report.notes.append("caseDecisions: adaptive: the plan's purchases and contracts are fixed in every case (a static plan, one point of the tree); the optimum below may order differently on each branch (docs/formulation.md 12.6)")
+        }
         var evaluations: [PlanEvaluationReport.CaseEvaluation] = []
         var costs: [Double] = []
         for demandCase in cases {
