@@ -122,11 +122,27 @@ final class AdaptiveTreeTests: XCTestCase {
         let text = PlanReport.text(document)
         XCTAssertTrue(text.contains("order now"), text)
         XCTAssertTrue(text.contains("8 srv arriving 2028, ordered by 2028"), text)
+        XCTAssertTrue(PlanReport.markdown(document).contains("| if C | 2028 | 0.25 | 8 srv arriving 2028, ordered by 2028 |"), PlanReport.markdown(document))
+        // A and B agree on 2027: not a fan, no note.
+        XCTAssertFalse(t.notes.contains { $0.contains("a fan") })
         // Here-and-now: neither key.
         let twoStage = try TwoStagePlanner.planDocument(Self.newsvendor(.hereAndNow), options: options)
         let json = try PlanReport.json(twoStage)
         XCTAssertFalse(json.contains("\"tree\""))
         XCTAssertFalse(json.contains("\"decisions\" : \"adaptive\""))
+    }
+
+    /// Cases given by scales part at the start of the second period: a fan, said in a note.
+    func testFanIsSaid() throws {
+        var s = NewsvendorScenarios.withCases(NewsvendorScenarios.scenario(periods: 2), [("lo", 0.5, [2, 2]), ("hi", 0.5, [4, 4])])
+        s.caseDecisions = .adaptive
+        var options = PlanOptions()
+        options.baselines = false
+        let document = try TwoStagePlanner.planDocument(s, options: options)
+        XCTAssertTrue(try XCTUnwrap(document.twoStage).notes.contains { $0.contains("a fan") })
+        // Each case buys its own demand in 2028 (known then); 2027 is a newsvendor on {2, 4} at
+        // 1/2 each: units 3 and 4 pay 0.5 · 63 072 = 31 536 ≥ 30 000: 4.
+        XCTAssertEqual(document.twoStage?.tree?.map { $0.orders.map(\.units) }, [[4], [2], [4]])
     }
 
     // MARK: the extensive form

@@ -109,6 +109,11 @@ extension TwoStagePlanner {
             if result.cases.count == scenario.demandCases.count {
                 section.tree = treeBranches(scenario, decisions: result.cases.map(\.decisions))
             }
+            // Cases that part at once (scales, samples) share only the first period's decisions.
+            let tree = CaseTree(scenario)
+            if scenario.demandCases.count > 1, tree.lead.count > 1, Set(tree.lead[1]).count == scenario.demandCases.count {
+                section.notes.append("adaptive: every case differs from the first period on, so the cases share only the decisions taken at the start (a fan, not a deeper tree); give cases per-period demand lists that agree on their first periods for a tree that branches later")
+            }
         }
         return section
     }
