@@ -77,6 +77,24 @@ struct RawCommittedUse {
     var path: String
     var discount: Loc<Double>?
     var minSpendPerPeriod: Loc<Double>?
+    /// `signed: true`: the contract is signed already (docs/formulation.md 13.1).
+    var signed: Loc<Bool>?
+}
+
+/// One entry of a purchase's `existing` or a reserved rental's `contractsInTerm` (13.1).
+struct RawUnitsInTerm {
+    var node: DocNode
+    var path: String
+    var units: Loc<Double>?
+    var remainingPeriods: Loc<Double>?
+}
+
+/// One entry of a purchase's `ordersInFlight` (13.1): the arrival period as written.
+struct RawOrderInFlight {
+    var node: DocNode
+    var path: String
+    var arrives: Loc<String>?
+    var units: Loc<Double>?
 }
 
 enum OfferingKindName: String, CaseIterable {
@@ -105,6 +123,11 @@ struct RawOffering {
     /// `batch` of an API.
     var batch: Loc<Bool>?
     var committedUse: RawCommittedUse?
+    /// Commitments carried in (docs/formulation.md 13.1): a purchase's `existing` cohorts and
+    /// `ordersInFlight`, a reserved rental's `contractsInTerm`; entries that could be read.
+    var existing: Loc<[RawUnitsInTerm]>?
+    var ordersInFlight: Loc<[RawOrderInFlight]>?
+    var contractsInTerm: Loc<[RawUnitsInTerm]>?
 }
 
 /// One entry of the top-level `jobs` list (docs/scenario-format.md, "Training and fine-tuning
@@ -240,7 +263,9 @@ enum ScenarioKeys {
                            "profile", "deferrable", "interruptible", "cache"]
     static let deferrable = ["maxDelayHours"]
     static let cache = ["hitRate", "prefillShare"]
-    static let committedUse = ["discount", "minSpendPerPeriod"]
+    static let committedUse = ["discount", "minSpendPerPeriod", "signed"]
+    static let unitsInTerm = ["units", "remainingPeriods"]
+    static let orderInFlight = ["arrives", "units"]
     static let platform = ["id", "adoptionCost", "yearlyCost"]
     static let demandCase = ["name", "probability", "demandScale", "workloads", "apiPriceScale"]
     static let sampledCases = ["sample", "seed", "growthSpread"]
@@ -253,14 +278,17 @@ enum ScenarioKeys {
     static let purchaseNumbers = ["unitPrice", "acceleratorsPerUnit", "lifetimePeriods", "powerKW", "opexPerUnitPeriod",
                                   "leadTimePeriods", "maxUnitsPerPeriod", "existingUnits", "existingRemainingPeriods",
                                   "depositFraction", "balanceDaysAfterDelivery", "bookLifePeriods", "spareUnits", "failureDerating"]
+    /// Commitments carried into the horizon (docs/formulation.md 13.1).
+    static let purchaseCarriedIn = ["existing", "ordersInFlight"]
     static let rentalNumbers = ["pricePerUnitHour", "acceleratorsPerUnit", "maxUnits", "termMonths", "upfrontPerUnit",
                                 "spareUnits", "failureDerating", "availability"]
     static let apiNumbers = ["inputPricePerMTok", "outputPricePerMTok", "maxTokensPerSecond", "cachedInputPricePerMTok"]
     /// Keys of every kind: prices that move and availability windows (docs/formulation.md 11.5).
     static let moving = ["priceDeclinePerYear", "priceFactors", "availableFrom", "availableUntil"]
     static let purchase = ["id", "kind", "use"] + purchaseNumbers + ["accelerator", "platform", "throughput", "acceleratorsPerReplica"] + moving
+        + purchaseCarriedIn
     static let rental = ["id", "kind", "use"] + rentalNumbers + ["accelerator", "platform", "commitment", "throughput", "acceleratorsPerReplica", "clusterNetworking"]
-        + moving
+        + moving + ["contractsInTerm"]
     static let api = ["id", "kind", "use"] + apiNumbers + ["serves", "batch", "committedUse"] + moving
     static let anyOffering: [String] = {
         var seen = Set<String>()
@@ -885,9 +913,13 @@ struct ScenarioDocumentDecoder {
                     else { sink.error(cpath + ".discount", at: v.value, "required key missing: the discount on the API's spend (0.2 = 20%)") }
                     if let x = c["minSpendPerPeriod"] { commit.minSpendPerPeriod = reader.number(x.value, cpath + ".minSpendPerPeriod") }
                     else { sink.error(cpath + ".minSpendPerPeriod", at: v.value, "required key missing: USD charged at least in every period") }
+                    if let x = c["signed"] { commit.signed = reader.bool(x.value, cpath + ".signed") }
                     o.committedUse = commit
                 }
             }
+            if let v = m["existing"] { o.existing = unitsInTerm(v.value, path + ".existing", what: "owned units") }
+            if let v = m["contractsInTerm"] { o.contractsInTerm = unitsInTerm(v.value, path + ".contractsInTerm", what: "units under contract") }
+            if let v = m["ordersInFlight"] { o.ordersInFlight = ordersInFlight(v.value, path + ".ordersInFlight") }
             if let v = m["serves"] {
                 let spath = path + ".serves"
                 if let items = reader.list(v.value, spath, of: "workload ids") {
@@ -911,5 +943,39 @@ struct ScenarioDocumentDecoder {
             result.append(o)
         }
         return Loc(value: result, node: node, path: "offerings")
+    }
+
+    /// `existing` or `contractsInTerm`: a list of `{units, remainingPeriods}` (13.1).
+    private func unitsInTerm(_ node: DocNode, _ path: String, what: String) -> Loc<[RawUnitsInTerm]>? {
+        guard let items = reader.list(node, path, of: "{units, remainingPeriods} entries (\(what) and the periods they remain)") else { return nil }
+        var result: [RawUnitsInTerm] = []
+        for (i, item) in items.enumerated() {
+            let ipath = "\(path)[\(i)]"
+            guard let m = reader.mapping(item, ipath, allowed: ScenarioKeys.unitsInTerm, what: "an entry {units, remainingPeriods}") else { continue }
+            var entry = RawUnitsInTerm(node: item, path: ipath)
+            if let x = m["units"] { entry.units = reader.number(x.value, ipath + ".units") }
+            else { sink.error(ipath + ".units", at: item, "required key missing: the number of \(what)") }
+            if let x = m["remainingPeriods"] { entry.remainingPeriods = reader.number(x.value, ipath + ".remainingPeriods") }
+            else { sink.error(ipath + ".remainingPeriods", at: item, "required key missing: the periods, from the first, they remain") }
+            result.append(entry)
+        }
+        return Loc(value: result, node: node, path: path)
+    }
+
+    /// `ordersInFlight`: a list of `{arrives: PERIOD, units}` (13.1).
+    private func ordersInFlight(_ node: DocNode, _ path: String) -> Loc<[RawOrderInFlight]>? {
+        guard let items = reader.list(node, path, of: "{arrives, units} entries (units ordered before the horizon and the period they arrive in)") else { return nil }
+        var result: [RawOrderInFlight] = []
+        for (i, item) in items.enumerated() {
+            let ipath = "\(path)[\(i)]"
+            guard let m = reader.mapping(item, ipath, allowed: ScenarioKeys.orderInFlight, what: "an order in flight {arrives, units}") else { continue }
+            var entry = RawOrderInFlight(node: item, path: ipath)
+            if let x = m["arrives"] { entry.arrives = reader.string(x.value, ipath + ".arrives", expected: "expected a period label: YYYYQn, YYYY-MM or YYYY") }
+            else { sink.error(ipath + ".arrives", at: item, "required key missing: the period the units arrive in") }
+            if let x = m["units"] { entry.units = reader.number(x.value, ipath + ".units") }
+            else { sink.error(ipath + ".units", at: item, "required key missing: the number of units ordered") }
+            result.append(entry)
+        }
+        return Loc(value: result, node: node, path: path)
     }
 }

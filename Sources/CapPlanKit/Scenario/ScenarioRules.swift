@@ -109,6 +109,10 @@ public enum ScenarioRules {
     public static let lifetimePeriods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(1e9), whole: true)
     public static let leadTimePeriods = ValueRule("a whole number of periods", .inclusive(0), .inclusive(1e9), whole: true)
     public static let existingRemainingPeriods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(1e9), whole: true)
+    /// Commitments carried in (docs/formulation.md 13.1): an owned cohort's remaining service or
+    /// a contract's remaining term, and their units (an entry of none means nothing).
+    public static let remainingPeriods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(1e9), whole: true)
+    public static let carriedUnits = ValueRule("units", .exclusive(0), .inclusive(1e12))
     public static let depositFraction = ValueRule("a fraction of the price", .inclusive(0), .inclusive(1))
     public static let balanceDays = ValueRule("days", .inclusive(0), .inclusive(3650))
     public static let bookLifePeriods = ValueRule("a whole number of periods", .inclusive(1), .inclusive(1000), whole: true)
@@ -320,6 +324,13 @@ public enum ScenarioRules {
                 }
             }
         }
+        /// Commitments carried in (13.1): units > 0, whole with integerUnits; remaining >= 1.
+        func carriedIn(_ entries: [UnitsInTerm], _ path: String) {
+            for (i, e) in entries.enumerated() {
+                check(e.units, carriedUnits, "\(path)[\(i)].units")
+                check(Double(e.remainingPeriods), remainingPeriods, "\(path)[\(i)].remainingPeriods")
+            }
+        }
         let interruptible = Set(scenario.workloads.filter(\.interruptible).map(\.id))
         let deferrals = Dictionary(uniqueKeysWithValues: scenario.workloads.map { ($0.id, $0.deferral) })
         /// Prices that move and windows (11.5): in range, one factor per period, until >= from.
@@ -358,6 +369,13 @@ public enum ScenarioRules {
                 check(p.failureDerating, failureDerating, prefix + "failureDerating")
                 // availableFromIndex is 0 for a label before the horizon too: compare only a later one.
                 moving(p.priceChange, from: p.availableFromIndex > 0 ? p.availableFromIndex : nil, until: p.availableUntilIndex, prefix)
+                carriedIn(p.existingCohorts, prefix + "existing")
+                for (q, units) in p.ordersInFlight.sorted(by: { $0.key < $1.key }) {
+                    check(units, carriedUnits, "\(prefix)ordersInFlight[\(q)].units")
+                    if !(0..<scenario.horizon.periods).contains(q) {
+                        found.append("\(prefix)ordersInFlight[\(q)]: expected an arrival period in 0..<\(scenario.horizon.periods)")
+                    }
+                }
             case .rental(let r):
                 check(r.pricePerUnitHour, pricePerUnitHour, prefix + "pricePerUnitHour")
                 check(Double(r.acceleratorsPerUnit), acceleratorsPerUnit, prefix + "acceleratorsPerUnit")
@@ -390,6 +408,13 @@ public enum ScenarioRules {
                     }
                 }
                 moving(r.priceChange, from: r.availableFromIndex, until: r.availableUntilIndex, prefix)
+                carriedIn(r.contractsInTerm, prefix + "contractsInTerm")
+                if !r.contractsInTerm.isEmpty, r.commitment != .period {
+                    found.append("\(prefix)contractsInTerm: expected none on a rental that is not reserved (commitment: period)")
+                }
+                for (i, c) in r.contractsInTerm.enumerated() where r.commitment == .period && c.remainingPeriods > r.termPeriods {
+                    found.append("\(prefix)contractsInTerm[\(i)].remainingPeriods: expected at most the term, \(r.termPeriods) periods, got \(c.remainingPeriods)")
+                }
             case .api(let a):
                 check(a.inputPricePerMTok, pricePerMTok, prefix + "inputPricePerMTok")
                 check(a.outputPricePerMTok, pricePerMTok, prefix + "outputPricePerMTok")

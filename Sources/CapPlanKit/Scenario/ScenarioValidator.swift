@@ -99,7 +99,8 @@ struct ScenarioValidator {
         let fromProfile = raw.hourlyProfile.flatMap { validateHourlyProfile($0, workloads: raw.workloads) }
         let slices = raw.hourlyProfile != nil ? fromProfile?.slices ?? [] : validateSlices(raw.timeSlices)
         let workloadsResult = validateWorkloads(raw.workloads, horizon: horizon)
-        let offerings = validateOfferings(raw.offerings, workloads: workloadsResult, horizon: horizon, hasJobs: raw.jobs != nil)
+        let offerings = validateOfferings(raw.offerings, workloads: workloadsResult, horizon: horizon, hasJobs: raw.jobs != nil,
+                                          integerUnits: raw.integerUnits?.value ?? true)
         let jobs = validateJobs(raw.jobs, horizon: horizon, workloads: workloadsResult)
         var workloadsShaped = workloadsResult
         // Slices all read (a failed hourly profile builds none), and a start either on every
@@ -692,7 +693,8 @@ struct ScenarioValidator {
         return months / perPeriod
     }
 
-    private func validateOfferings(_ raw: Loc<[RawOffering]>?, workloads: WorkloadsResult, horizon: Horizon?, hasJobs: Bool) -> OfferingsResult {
+    private func validateOfferings(_ raw: Loc<[RawOffering]>?, workloads: WorkloadsResult, horizon: Horizon?, hasJobs: Bool,
+                                   integerUnits: Bool) -> OfferingsResult {
         var result = OfferingsResult()
         guard let raw else { return result }
         if raw.value.isEmpty { sink.error(raw.path, at: raw.node, "expected at least one offering") }
@@ -889,6 +891,8 @@ struct ScenarioValidator {
                 if case .purchase(var p) = offering {
                     p.priceChange = priceChange
                     p.availableUntilIndex = window.until
+                    p.existingCohorts = validateUnitsInTerm(o.existing, integerUnits: integerUnits)
+                    p.ordersInFlight = validateOrdersInFlight(o.ordersInFlight, horizon: horizon, integerUnits: integerUnits)
                     offering = .purchase(p)
                 }
                 result.pairs += t.count
@@ -950,6 +954,8 @@ struct ScenarioValidator {
                 rental.priceChange = priceChange
                 rental.availableFromIndex = window.from
                 rental.availableUntilIndex = window.until
+                rental.contractsInTerm = validateContractsInTerm(o, commitment: commitment, commitmentKnown: commitmentKnown, termPeriods: term,
+                                                                 horizon: horizon, integerUnits: integerUnits)
                 offering = .rental(rental)
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)

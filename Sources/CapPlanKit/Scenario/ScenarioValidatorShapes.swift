@@ -175,7 +175,9 @@ extension ScenarioValidator {
         let discount = check(c.discount, ScenarioRules.commitDiscount)
         let minimum = check(c.minSpendPerPeriod, ScenarioRules.minSpendPerPeriod)
         guard let discount, let minimum else { return nil }
-        return CommittedUse(discount: discount, minSpendPerPeriod: minimum)
+        var commitment = CommittedUse(discount: discount, minSpendPerPeriod: minimum)
+        commitment.signed = c.signed?.value ?? false
+        return commitment
     }
 
     /// A batch API's explicit `serves` entry naming a workload that is not deferrable within

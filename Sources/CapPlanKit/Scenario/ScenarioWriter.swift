@@ -83,6 +83,14 @@ public enum ScenarioWriter {
                 if p.existingRemainingPeriods != p.lifetimePeriods {
                     line("    existingRemainingPeriods: \(p.existingRemainingPeriods)")
                 }
+                // Commitments carried in (13.1), in the order given; orders by arrival.
+                if !p.existingCohorts.isEmpty { line("    existing: [\(unitsInTerm(p.existingCohorts))]") }
+                if !p.ordersInFlight.isEmpty {
+                    let orders = p.ordersInFlight.sorted { $0.key < $1.key }.map {
+                        "{arrives: \(quote(labels.start.advanced(by: $0.key).description)), units: \(number($0.value))}"
+                    }
+                    line("    ordersInFlight: [\(orders.joined(separator: ", "))]")
+                }
                 if p.depositFraction != 0 { line("    depositFraction: \(number(p.depositFraction))") }
                 if p.balanceDaysAfterDelivery != 0 { line("    balanceDaysAfterDelivery: \(number(p.balanceDaysAfterDelivery))") }
                 if let b = p.bookLifePeriods { line("    bookLifePeriods: \(b)") }
@@ -109,6 +117,7 @@ public enum ScenarioWriter {
                 if r.failureDerating != 0 { line("    failureDerating: \(number(r.failureDerating))") }
                 if r.clusterNetworking { line("    clusterNetworking: true") }
                 if r.availability != 1 { line("    availability: \(number(r.availability))") }
+                if !r.contractsInTerm.isEmpty { line("    contractsInTerm: [\(unitsInTerm(r.contractsInTerm))]") }
                 moving(r.priceChange, from: r.availableFromIndex, until: r.availableUntilIndex)
             case .api(let a):
                 line("  - id: \(quote(a.id))")
@@ -120,7 +129,8 @@ public enum ScenarioWriter {
                 if let c = a.cachedInputPricePerMTok { line("    cachedInputPricePerMTok: \(number(c))") }
                 if a.batch { line("    batch: true") }
                 if let c = a.committedUse {
-                    line("    committedUse: {discount: \(number(c.discount)), minSpendPerPeriod: \(number(c.minSpendPerPeriod))}")
+                    line("    committedUse: {discount: \(number(c.discount)), minSpendPerPeriod: \(number(c.minSpendPerPeriod))"
+                         + (c.signed ? ", signed: true}" : "}"))
                 }
                 moving(a.priceChange, from: a.availableFromIndex, until: a.availableUntilIndex)
             }
@@ -219,6 +229,11 @@ public enum ScenarioWriter {
     }
 
     static func number(_ x: Double) -> String { YAMLText.number(x) }
+
+    /// `existing` or `contractsInTerm` entries in flow style.
+    static func unitsInTerm(_ entries: [UnitsInTerm]) -> String {
+        entries.map { "{units: \(number($0.units)), remainingPeriods: \($0.remainingPeriods)}" }.joined(separator: ", ")
+    }
 
     static func list(_ values: [Double]) -> String { YAMLText.list(values) }
 
