@@ -195,6 +195,24 @@ final class AdaptiveTreeTests: XCTestCase {
         XCTAssertEqual(NonAnticipativityCheck.violations(Self.newsvendor(.hereAndNow), decisions: decisions).count, 1)
     }
 
+    // MARK: evaluate
+
+    /// `evaluate` fixes one first stage in every case: the two-stage plan (4, 8) costs 360 000
+    /// in each case (4 units for 2027, 8 for 2028 whatever the demand; the API never needed),
+    /// 40 392 above the adaptive optimum's 319 608; per case 360 000 − (180 000, 558 432,
+    /// 360 000) = 180 000, −198 432, 0. A note says the plan is static against an adaptive optimum.
+    func testEvaluateAStaticPlanAgainstTheAdaptiveOptimum() throws {
+        let input = PlanInput(shape: .purchasesOnly, name: "two-stage", arrivals: ["srv": [4, 8]], reservedUnits: [:], onDemandUnits: [:],
+                              otherRentals: .optimize, served: [:], unserved: [:])
+        let report = try PlanEvaluationRun.evaluate(Self.newsvendor(.adaptive), input: input)
+        let cases = try XCTUnwrap(report.cases)
+        XCTAssertEqual(cases.cases.map { $0.plan?.discountedCost ?? .nan }, [360_000, 360_000, 360_000], accuracy: 1e-3)
+        XCTAssertEqual(cases.optimalExpectedCost ?? .nan, 319_608, accuracy: 1e-3)
+        XCTAssertEqual(cases.expectedCostDifference ?? .nan, 40_392, accuracy: 1e-3)
+        XCTAssertEqual(cases.cases.map { $0.difference ?? .nan }, [180_000, -198_432, 0], accuracy: 1e-3)
+        XCTAssertTrue(report.notes.contains { $0.contains("caseDecisions: adaptive") }, "\(report.notes)")
+    }
+
     // MARK: input
 
     func testCaseDecisionsReadWrittenAndRefused() throws {
