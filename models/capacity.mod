@@ -134,9 +134,17 @@ param q1{BUY} integer default P;      # last arrival period (availableUntil, 11.
 param bmax{BUY} default Infinity;     # maxUnitsPerPeriod
 param existing{BUY} >= 0;             # units owned at the start
 param existingPeriods{BUY} integer >= 0;      # periods they remain in service
-param e{o in BUY, p in PERIODS} := if p <= existingPeriods[o] then existing[o] else 0;
-# purchase o may arrive in period q
-set ARRIVALS := {o in BUY, q in PERIODS: q >= q0[o] and q <= q1[o]};
+# section 13.1, each absent unless the data carries it in: further owned cohorts (o, i) with
+# their units and remaining periods, and units ordered before the horizon arriving in q
+set COHORTS dimen 2 default {o in BUY, i in 1..1: 0 = 1};         # (o, i): the i-th further cohort of purchase o
+param cohortUnits{COHORTS} > 0;
+param cohortPeriods{COHORTS} integer >= 1;
+param F{BUY, PERIODS} >= 0 default 0;
+# e_op: every owned cohort still in service
+param e{o in BUY, p in PERIODS} := (if p <= existingPeriods[o] then existing[o] else 0)
+    + sum{(o2,i) in COHORTS: o2 = o and p <= cohortPeriods[o2,i]} cohortUnits[o2,i];
+# purchase o may arrive in period q; an order in flight arrives whatever the window
+set ARRIVALS := {o in BUY, q in PERIODS: (q >= q0[o] and q <= q1[o]) or F[o,q] > 0};
 
 /* ---------------------------------------------------------------- rentals */
 set RESERVED;                         # commitment: period (units reserved for a whole period)
@@ -147,6 +155,11 @@ param mmax{RENT} default Infinity;    # maxUnits
 param T{RESERVED} integer >= 1 default 1;     # contract term, periods (8.1)
 param upfront{RESERVED} >= 0 default 0;       # USD per unit when a contract starts
 param avail{ONDEMAND} > 0, <= 1 default 1;    # alpha_o: share of a spot rental's hours that work (11.3)
+# section 13.1: contracts signed before the horizon (o, i), units for their remaining periods
+set INTERM dimen 2 default {o in RESERVED, i in 1..1: 0 = 1};          # (o, i): the i-th contract in term of reserved rental o
+param inTermUnits{INTERM} > 0;
+param inTermPeriods{INTERM} integer >= 1;
+param C{o in RESERVED, p in PERIODS} := sum{(o2,i) in INTERM: o2 = o and p <= inTermPeriods[o2,i]} inTermUnits[o2,i];
 
 /* ---------------------------------------------------------------- APIs */
 set API;
@@ -172,6 +185,7 @@ param priced{o in BUY union RENT union API} := if exists{p in PERIODS} pf[o,p] <
 set COMMIT within API default {};
 param cdisc{COMMIT} > 0, < 1;         # delta_a: discount on the list spend
 param cmin{COMMIT} >= 0;              # S_a: USD at least per period in the window
+set SIGNED within COMMIT default {};  # contracts signed before the horizon (13.1): kappa_a = 1
 # list spend of everything the API can usefully serve in p
 param Bspend{cs in CASES, a in COMMIT, p in PERIODS} :=
     sum{(a,w) in APISERVE, t in SLICES} d * eta[t] * 3600 / 1e6 * price[cs,a,w,p] * min(Mserv[cs,w,p,t], maxTPS[a]);
@@ -206,8 +220,10 @@ set PLATFORMS;                        # platforms with a cost entry
 param adoption{PLATFORMS} >= 0;       # A_k, USD once
 param yearly{PLATFORMS} >= 0;         # Y_k, USD a year in use
 set ONPLATFORM within {PLATFORMS, BUY union RENT};  # (pl, o): offering o runs on platform pl
-# adopted before the horizon: a purchase of k has existing units
-param preAdopted{pl in PLATFORMS} := if exists{o in BUY: (pl,o) in ONPLATFORM} existing[o] > 0 then 1 else 0;
+# adopted before the horizon: a commitment carried in runs on k (existing units, units in
+# flight, a contract in term; 13.1)
+param preAdopted{pl in PLATFORMS} := if (exists{o in BUY: (pl,o) in ONPLATFORM} (e[o,1] > 0 or sum{q in PERIODS} F[o,q] > 0))
+    or (exists{o in RESERVED: (pl,o) in ONPLATFORM} C[o,1] > 0) then 1 else 0;
 
 /* ---------------------------------------------------------------- training jobs (section 10) */
 set JOBS default {};                  # training and fine-tuning jobs
@@ -230,7 +246,9 @@ param delta{p in 1..P+maxTerm} := (1 + rho) ** (-(p - 1) * h / 8760);
 /* ================================================================ variables */
 /* first stage (section 12): the same in every case; and kappa_a below (declared in its old place,
    so data without cases gives the columns in the same order) */
-var b{(o,q) in ARRIVALS} >= 0, <= bmax[o];          # units of o arriving in q
+# units of o arriving in q: at least those in flight, at most bmax more where new ones can arrive (13.1)
+var b{(o,q) in ARRIVALS} >= F[o,q],
+    <= if q < q0[o] or q > q1[o] then F[o,q] else if bmax[o] = Infinity then Infinity else bmax[o] + F[o,q];
 var bWhole{(o,q) in ARRIVALS: integerUnits} integer; # integrality of b
 var n{BUY, PERIODS} >= 0;                             # units of o in service in p
 var m{o in RESERVED, p in PERIODS} >= 0, <= mmax[o];  # reserved units under contract
@@ -265,9 +283,12 @@ s.t. wholeReplicas{cs in CASES, (o,w,pr) in REPLICA, p in PERIODS, s in SLICES: 
 s.t. fleet{o in BUY, p in PERIODS}:
     n[o,p] = e[o,p] + sum{q in PERIODS: (o,q) in ARRIVALS and q >= p - L[o] + 1 and q <= p} b[o,q];
 
-# m_op = sum_{q = max(1, p - T_o + 1)}^{p} v_oq
+# m_op = sum_{q = max(1, p - T_o + 1)}^{p} v_oq + C_op (contracts carried in, 13.1)
 s.t. contract{o in RESERVED, p in PERIODS}:
-    m[o,p] = sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} v[o,q];
+    m[o,p] = sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} v[o,q] + C[o,p];
+
+# a committed-use contract signed before the horizon is taken (13.1)
+s.t. signed{a in SIGNED}: kappa_a[a] = 1;
 
 # X_wps: what w is served in slice s of p
 s.t. demand{cs in CASES, w in WORKLOADS, p in PERIODS, s in SLICES: not w in DEFER}:
@@ -376,13 +397,15 @@ param balanceFY{BUY, PERIODS} default 0;     # fiscal year the balance of an arr
 param periodFY{PERIODS} default 0;           # fiscal year of period p
 
 s.t. fiscalCapex{f in FYCAPEX}:
-    sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * b[o,q] * ((if depositFY[o,q] = f then deposit[o] else 0)
-                                           + (if balanceFY[o,q] = f then 1 - deposit[o] else 0)) <= capexFY[f];
+    sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * ((b[o,q] - F[o,q]) * (if depositFY[o,q] = f then deposit[o] else 0)
+                                           + b[o,q] * (if balanceFY[o,q] = f then 1 - deposit[o] else 0)) <= capexFY[f];
+# (units in flight paid their deposit before the horizon, 13.1)
 
 s.t. fiscalOpex{cs in CASES, f in FYOPEX}:
     sum{p in PERIODS: periodFY[p] = f} (
         sum{o in BUY} n[o,p] * (k[o] * pue * h * electricity + g[o])
       + sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+                                               + pf[o,1] * pi[o] * h * C[o,p]
                              else pi[o] * h * m[o,p])
                             + pf[o,p] * upfront[o] * v[o,p])
       + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[cs,o,p,s]
@@ -413,10 +436,12 @@ s.t. defCapex{p in PERIODS}: capexCost[p] =
 s.t. defEnergy{p in PERIODS}: energyCost[p] = sum{o in BUY} n[o,p] * k[o] * pue * h * electricity;
 s.t. defFixedOpex{p in PERIODS}: fixedOpexCost[p] = sum{o in BUY} n[o,p] * g[o];
 
-# reserved: rent on the units under contract, each contract at the price factor of its start,
-# and the upfront fee when a contract starts; on demand and spot at p's factor
+# reserved: rent on the units under contract, each contract at the price factor of its start
+# (a contract carried in at the first period's, 13.1), and the upfront fee when a contract
+# starts; on demand and spot at p's factor
 s.t. defRental{cs in CASES, p in PERIODS}: rentalCost[cs,p] =
     sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+                                           + pf[o,1] * pi[o] * h * C[o,p]
                          else pi[o] * h * m[o,p])
                         + pf[o,p] * upfront[o] * v[o,p])
   + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[cs,o,p,s];

@@ -35,6 +35,13 @@ public enum ConstraintFamily: String, Hashable, Sendable, Codable, CaseIterable 
     /// (`deferredDemand`) and no more moved into a slice than it serves (`deferredService`).
     /// Day-deferrable workloads are checked by `demand` (the `dailyDemand` row).
     case deferral
+    // Section 13: commitments carried in.
+    /// Arrivals below the units ordered before the horizon (b_oq ≥ F_oq).
+    case ordersInFlight
+    /// Reserved units below the contracts signed before the horizon still in term (m_op ≥ C_op).
+    case contractsInTerm
+    /// A committed-use contract signed before the horizon left out of the plan (κ_a = 1).
+    case signedCommitment
     // Bounds and domains, docs/formulation.md section 2.
     case nonNegativity
     case maxUnitsPerPeriod

@@ -460,12 +460,19 @@ private struct EvaluationRun {
             }
             commitments.insert(id)
         }
+        // A contract signed before the horizon is taken whatever the plan says (13.1).
+        for api in scenario.apis where api.committedUse?.signed == true && !commitments.contains(api.id) {
+            report(.signedCommitment, offering: api.id, amount: 1,
+                   "apiCommitments leaves out \(api.id), whose committed-use contract is signed (committedUse.signed): it is taken and paid for")
+            commitments.insert(api.id)
+        }
     }
 
     // MARK: Variables
 
-    /// b_oq (arrivals):  b_oq ≥ 0,  b_oq ≤ b̄_o (`maxUnitsPerPeriod`),  b_oq = 0 for q < q0_o
-    /// (`availability`),  b_oq integer when `integerUnits`.
+    /// b_oq (arrivals):  b_oq ≥ F_oq (orders in flight, 13.1; 0 without),  b_oq ≤ F_oq + b̄_o
+    /// (`maxUnitsPerPeriod`),  b_oq = F_oq for q < q0_o and q > q1_o (`availability`),  b_oq
+    /// integer when `integerUnits`.
     mutating func checkPurchaseVariables() {
         let labels = self.labels
         for o in scenario.purchases {
@@ -473,19 +480,28 @@ private struct EvaluationRun {
             for p in 0..<periods {
                 let v = b[p]
                 checkNonNegative(v, "arrivals of \(o.id) in \(labels[p])", offering: o.id, period: p)
-                if p < o.firstArrivalIndex, exceeds(abs(v), rhs: 0) {
-                    report(.availability, offering: o.id, period: p, amount: abs(v),
-                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), before the first possible arrival "
+                // Units ordered before the horizon arrive whatever the plan says; only new orders
+                // meet the lead time, the window and the cap.
+                let ordered = o.ordersInFlight[p] ?? 0
+                if ordered > 0, exceeds(ordered - v, rhs: ordered) {
+                    report(.ordersInFlight, offering: o.id, period: p, amount: ordered - v,
+                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), fewer than the \(fmt(ordered)) ordered before the horizon"
+                           + " (ordersInFlight): they arrive and are paid for whatever the plan says")
+                }
+                let new = v - ordered
+                if p < o.firstArrivalIndex, exceeds(new, rhs: 0) {
+                    report(.availability, offering: o.id, period: p, amount: new,
+                           "\(fmt(new)) units of \(o.id) arrive in \(labels[p])\(ordered > 0 ? " besides the \(fmt(ordered)) in flight" : ""), before the first possible arrival "
                            + "(period \(o.firstArrivalIndex + 1): availability and a lead time of \(o.leadTimePeriods))")
                 }
-                if let until = o.availableUntilIndex, p > until, exceeds(abs(v), rhs: 0) {
-                    report(.availability, offering: o.id, period: p, amount: abs(v),
-                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), after the last possible arrival "
+                if let until = o.availableUntilIndex, p > until, exceeds(new, rhs: 0) {
+                    report(.availability, offering: o.id, period: p, amount: new,
+                           "\(fmt(new)) units of \(o.id) arrive in \(labels[p])\(ordered > 0 ? " besides the \(fmt(ordered)) in flight" : ""), after the last possible arrival "
                            + "(\(label(until)): availableUntil)")
                 }
-                if let cap = o.maxUnitsPerPeriod, exceeds(v - cap, rhs: cap) {
-                    report(.maxUnitsPerPeriod, offering: o.id, period: p, amount: v - cap,
-                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), more than maxUnitsPerPeriod \(fmt(cap))")
+                if let cap = o.maxUnitsPerPeriod, exceeds(new - cap, rhs: cap) {
+                    report(.maxUnitsPerPeriod, offering: o.id, period: p, amount: new - cap,
+                           "\(fmt(v)) units of \(o.id) arrive in \(labels[p]), \(ordered > 0 ? "\(fmt(new)) besides the \(fmt(ordered)) in flight, " : "")more than maxUnitsPerPeriod \(fmt(cap))")
                 }
                 checkInteger(v, "arrivals of \(o.id) in \(labels[p])", offering: o.id, period: p)
             }
@@ -542,10 +558,12 @@ private struct EvaluationRun {
 
     /// v_oq (contract starts, 8.1):  v_oq ≥ 0,  integer when `integerUnits`.
     ///
-    /// The `contract` rows m_op = Σ_{q = max(1, p − T_o + 1)}^{p} v_oq determine the starts one by
-    /// one: v_op = m_op − (units of earlier starts still in their term). Where that is negative the
-    /// plan drops units before their term ends (`contractTerm`, reported with the rows): the start
-    /// is 0, and the units still in term stay under contract, paid for, whatever the plan says.
+    /// The `contract` rows m_op = Σ_{q = max(1, p − T_o + 1)}^{p} v_oq + C_op determine the starts
+    /// one by one: v_op = m_op − I_op − C_op, I_op the units of earlier starts still in their term
+    /// and C_op those of contracts carried in (13.1). Where m_op < C_op the plan drops carried-in
+    /// units (`contractsInTerm`), where m_op < I_op + C_op otherwise it drops units before their
+    /// term ends (`contractTerm`, reported with the rows): the start is 0, and the units still in
+    /// term stay under contract, paid for, whatever the plan says.
     mutating func recoverContractStarts(_ o: RentalOffering, units m: [Double]) {
         let labels = self.labels
         let term = max(1, o.termPeriods)
@@ -558,11 +576,16 @@ private struct EvaluationRun {
                 inTerm += v[q]
                 startedIn.append(q)
             }
-            if exceeds(inTerm - m[p], rhs: inTerm) {
-                contractShortfalls.append((o.id, p, m[p], inTerm, startedIn))
+            let held = o.unitsInTerm(inPeriod: p)
+            if held > 0, exceeds(held - m[p], rhs: held) {
+                report(.contractsInTerm, offering: o.id, period: p, amount: held - m[p],
+                       "\(fmt(m[p])) units of \(o.id) reserved in \(labels[p]), fewer than the \(fmt(held)) under contracts signed before"
+                       + " the horizon and still in their term (contractsInTerm): they are paid for until their term ends")
+            } else if exceeds(inTerm + held - m[p], rhs: inTerm + held) {
+                contractShortfalls.append((o.id, p, m[p], inTerm + held, startedIn))
             }
-            v[p] = max(0, m[p] - inTerm)
-            underContract[p] = inTerm + v[p]
+            v[p] = max(0, m[p] - inTerm - held)
+            underContract[p] = inTerm + v[p] + held
             checkInteger(v[p], "units of \(o.id) whose contract starts in \(labels[p])", offering: o.id, period: p)
         }
         starts[o.id] = v
@@ -929,7 +952,8 @@ private struct EvaluationRun {
 
     // MARK: Constraint families
 
-    /// `fleet[o,p]`:  n_op = e_op + Σ_{q = max(1, p − L_o + 1)}^{p} b_oq.
+    /// `fleet[o,p]`:  n_op = e_op + Σ_{q = max(1, p − L_o + 1)}^{p} b_oq, e_op the owned cohorts
+    /// still in service (13.1).
     ///
     /// A plan does not state n_op: this row defines it, so it holds by construction and is applied
     /// rather than checked (arrivals before q0_o were reported under `availability` and count).
@@ -939,9 +963,8 @@ private struct EvaluationRun {
             var n = [Double](repeating: 0, count: periods)
             var bought = [Double](repeating: 0, count: periods)
             for p in 0..<periods {
-                let existing = p < o.existingRemainingPeriods ? o.existingUnits : 0
                 for q in max(0, p - o.lifetimePeriods + 1)...p { bought[p] += b[q] }
-                n[p] = existing + bought[p]
+                n[p] = o.existingUnits(inPeriod: p) + bought[p]
             }
             inService.append(n)
             purchasedInService.append(bought)
@@ -1229,10 +1252,11 @@ private struct EvaluationRun {
     /// `platformAdoption[k,p]`:  Σ_{q=1}^{p} α_kq ≥ u_kp, for platforms not adopted before the horizon.
     ///
     /// The rows determine the cheapest α: 1 in the first period the platform is in use. A platform
-    /// with existing units (a purchase of k with E_o > 0) is adopted before the horizon: no α.
+    /// some commitment carried in runs on (owned units, units in flight, contracts in term, 13.1)
+    /// is adopted before the horizon: no α.
     mutating func checkPlatformAdoptionConstraints() {
         for platform in scenario.platforms {
-            let adoptedBefore = scenario.purchases.contains { $0.platform == platform.id && $0.existingUnits > 0 }
+            let adoptedBefore = scenario.adoptedBeforeHorizon(platform: platform.id)
             guard !adoptedBefore, let inUse = platformInUse[platform.id] else { continue }
             var adopted = 0.0
             platformAdoption[platform.id] = inUse.map { u in
@@ -1435,7 +1459,11 @@ private struct EvaluationRun {
             let balanceLag = Int((o.balanceDaysAfterDelivery * 24 / hours).rounded(.down))
             for q in 0..<periods where arrivals[i][q] != 0 {
                 let price = priceFactor(o.priceChange, q) * o.unitPrice * arrivals[i][q]
-                paid[fiscalYearOfPeriod(q - o.leadTimePeriods), default: 0] += o.depositFraction * price
+                // Units in flight paid their deposit before the horizon (13.1); new units pay it
+                // in their order period.
+                let ordered = min(arrivals[i][q], o.ordersInFlight[q] ?? 0)
+                let newUnits = ordered > 0 ? priceFactor(o.priceChange, q) * o.unitPrice * (arrivals[i][q] - ordered) : price
+                paid[fiscalYearOfPeriod(q - o.leadTimePeriods), default: 0] += o.depositFraction * newUnits
                 paid[fiscalYearOfPeriod(q + balanceLag), default: 0] += (1 - o.depositFraction) * price
             }
         }
@@ -1561,6 +1589,8 @@ private struct EvaluationRun {
                     cost.rental += priceFactor(o.priceChange, q) * o.pricePerUnitHour * hours * v[q]
                 }
                 cost.rental += priceFactor(o.priceChange, p) * o.upfrontPerUnit * v[p]
+                // Contracts carried in: their rent at the first period's price, whatever the plan (13.1).
+                cost.rental += priceFactor(o.priceChange, 0) * o.pricePerUnitHour * hours * o.unitsInTerm(inPeriod: p)
             case .none, .spot:
                 for s in 0..<slices.count {
                     cost.rental += priceFactor(o.priceChange, p) * o.pricePerUnitHour * days * slices[s].hours * (onDemand[o.id]?[p][s] ?? 0)

@@ -192,6 +192,7 @@ public enum MathProgData {
             out.blank()
         }
         writeSection11(scenario, &out)
+        writeSection13(scenario, &out)
         writeDemandCases(scenario, &out)
         out.line("end;")
         return out.text
@@ -279,6 +280,56 @@ public enum MathProgData {
                 out.param("cdisc", committable.map { (quote($0.id), number($0.committedUse?.discount ?? 0)) })
                 out.param("cmin", committable.map { (quote($0.id), number($0.committedUse?.minSpendPerPeriod ?? 0)) })
             }
+        }
+        if written { out.blank() }
+    }
+
+    /// Section 13.1's data, each part written only when the scenario carries it in (so the data
+    /// of other scenarios stays as it was): the further owned cohorts as they are written
+    /// (units, remaining periods; the model sums those in service), the orders in flight F[o,q]
+    /// (1-based arrival period), the contracts in term as they are written, and the signed
+    /// committed-use contracts.
+    private static func writeSection13(_ scenario: Scenario, _ out: inout DataWriter) {
+        var written = false
+        var cohorts: [String] = [], cohortUnits: [(String, String)] = [], cohortPeriods: [(String, String)] = []
+        for o in scenario.purchases {
+            for (i, cohort) in o.existingCohorts.enumerated() {
+                cohorts.append("(\(quote(o.id)), \(i + 1))")
+                cohortUnits.append(("\(quote(o.id)) \(i + 1)", number(cohort.units)))
+                cohortPeriods.append(("\(quote(o.id)) \(i + 1)", "\(cohort.remainingPeriods)"))
+            }
+        }
+        if !cohorts.isEmpty {
+            out.set("COHORTS", cohorts)
+            out.param("cohortUnits", cohortUnits)
+            out.param("cohortPeriods", cohortPeriods)
+            written = true
+        }
+        let inFlight = scenario.purchases.flatMap { o in
+            o.ordersInFlight.sorted { $0.key < $1.key }.map { ("\(quote(o.id)) \($0.key + 1)", number($0.value)) }
+        }
+        if !inFlight.isEmpty {
+            out.param("F", inFlight)
+            written = true
+        }
+        var contracts: [String] = [], contractUnits: [(String, String)] = [], contractPeriods: [(String, String)] = []
+        for o in scenario.rentals where o.commitment == .period {
+            for (i, contract) in o.contractsInTerm.enumerated() {
+                contracts.append("(\(quote(o.id)), \(i + 1))")
+                contractUnits.append(("\(quote(o.id)) \(i + 1)", number(contract.units)))
+                contractPeriods.append(("\(quote(o.id)) \(i + 1)", "\(contract.remainingPeriods)"))
+            }
+        }
+        if !contracts.isEmpty {
+            out.set("INTERM", contracts)
+            out.param("inTermUnits", contractUnits)
+            out.param("inTermPeriods", contractPeriods)
+            written = true
+        }
+        let signed = scenario.apis.filter { $0.committedUse?.signed == true }
+        if !signed.isEmpty {
+            out.set("SIGNED", signed.map { quote($0.id) })
+            written = true
         }
         if written { out.blank() }
     }

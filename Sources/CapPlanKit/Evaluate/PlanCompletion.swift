@@ -43,7 +43,7 @@ public enum PlanCompletion {
     /// (`contractTerm`: reserved units that fall before their contract's term ends).
     static let fixedFamilies: Set<ConstraintFamily> = [
         .nonNegativity, .maxUnitsPerPeriod, .maxUnits, .availability, .integrality, .domain, .contractTerm, .powerCap,
-        .capitalBudget, .fiscalCapex,
+        .capitalBudget, .fiscalCapex, .ordersInFlight, .contractsInTerm, .signedCommitment,
     ]
 
     /// Fixes `input`'s purchases and rentals, optimizes the rest.

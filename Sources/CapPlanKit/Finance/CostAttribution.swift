@@ -55,7 +55,8 @@ public enum CostAttribution {
         func pricedReserved(_ o: RentalOffering, units m: Double, period p: Int) -> Double {
             guard o.priceChange != nil else { return m }
             let starts = PlanExtraction.contractStarts(o, decisions: decisions, evaluation: evaluation)
-            var units = 0.0
+            // Contracts carried in at the first period's price (13.1).
+            var units = o.unitsInTerm(inPeriod: p) * rentalFactor(o, 0)
             for q in max(0, p - o.termPeriods + 1)...p where q < starts.count && starts[q] > 0 {
                 units += starts[q] * rentalFactor(o, q)
             }
@@ -112,7 +113,7 @@ public enum CostAttribution {
             for p in 0..<periods {
                 let n = evaluation.unitsInService[o.id]?[p] ?? 0
                 guard n > 0 else { continue }
-                let existing = p < o.existingRemainingPeriods ? o.existingUnits : 0
+                let existing = o.existingUnits(inPeriod: p)
                 // With moving prices each cohort in service carries its own price f_oq c_o.
                 let bought = o.priceChange == nil ? max(0, n - existing) : pricedCohorts(o, period: p)
                 let cost = o.unitPrice / Double(o.lifetimePeriods) * bought

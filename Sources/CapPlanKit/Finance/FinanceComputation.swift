@@ -69,7 +69,8 @@ public enum FinanceComputation {
             let own = terms.terms(of: purchase.offering)
             let delay = balanceDelayPeriods(days: own.balanceDelayDays, daysPerPeriod: daysPerPeriod)
             let deposit = purchase.capex * own.depositFraction
-            if deposit > 0 { capital[order, default: 0] += deposit }
+            // Units in flight (13.1): their deposit was paid before the horizon, outside this plan.
+            if deposit > 0, purchase.inFlight != true { capital[order, default: 0] += deposit }
             capital[arrival + delay, default: 0] += purchase.capex - deposit
         }
         // Rent due after the horizon, period by period: a contract's term runs on past it.

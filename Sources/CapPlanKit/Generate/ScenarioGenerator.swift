@@ -312,7 +312,7 @@ public struct ScenarioGenerator: Sendable {
             let purchases = offerings.compactMap { if case .purchase(let o) = $0 { return o } else { return nil } }
             let headroom = tiny ? rng.uniform(0, 300) : rng.uniform(200, 2000) * Double(workloadCount)
             powerCap = (0..<periods).map { p in
-                let existing = purchases.reduce(0.0) { $0 + (p < $1.existingRemainingPeriods ? $1.existingUnits * $1.powerKW : 0) }
+                let existing = purchases.reduce(0.0) { $0 + $1.existingUnits(inPeriod: p) * $1.powerKW }
                 return (existing + headroom * (1 + 0.05 * Double(p))).rounded(.up)
             }
         }
@@ -418,8 +418,8 @@ public struct ScenarioGenerator: Sendable {
                 }
                 cost += (prices.min() ?? 0) * w.demand[p] / 1e6
             }
-            for case .purchase(let o) in offerings where p < o.existingRemainingPeriods {
-                cost += o.existingUnits * (o.powerKW * site.pue * horizon.hoursPerPeriod * site.electricity + o.opexPerUnitPeriod)
+            for case .purchase(let o) in offerings {
+                cost += o.existingUnits(inPeriod: p) * (o.powerKW * site.pue * horizon.hoursPerPeriod * site.electricity + o.opexPerUnitPeriod)
             }
             allAPI[year, default: 0] += cost
         }

@@ -199,6 +199,10 @@ public struct PlanDocument: Codable, Sendable {
         public var accelerators: Double
         /// Cash price of these units, USD.
         public var capex: Double
+        /// True for units ordered before the horizon (`ordersInFlight`, docs/formulation.md 13.1):
+        /// `orderPeriod` is then the last period before the horizon (or earlier, by the lead
+        /// time), their deposit was paid before it and stays out of the cash flow. Absent otherwise.
+        public var inFlight: Bool? = nil
     }
 
     public struct FleetLine: Codable, Sendable {

@@ -285,12 +285,18 @@ enum PlanExtraction {
         for purchase in scenario.purchases {
             let arrivals = decisions.arrivals[purchase.id] ?? []
             for (q, units) in arrivals.enumerated() where units > 0 {
-                let order = q - purchase.leadTimePeriods
-                orders.append((order, q, .init(
-                    offering: purchase.id, accelerator: purchase.accelerator, period: labels[q],
-                    orderPeriod: scenario.horizon.start.advanced(by: order).description,
-                    units: units, accelerators: units * Double(purchase.acceleratorsPerUnit),
-                    capex: units * purchase.unitPrice * priceFactor(purchase.priceChange, period: q, horizon: scenario.horizon))))
+                // Units ordered before the horizon (13.1) are a line of their own, ordered before it.
+                let inFlight = min(units, purchase.unitsInFlight(arrivingIn: q))
+                for (part, flying) in [(inFlight, true), (units - inFlight, false)] where part > 0 {
+                    let order = flying ? min(q - purchase.leadTimePeriods, -1) : q - purchase.leadTimePeriods
+                    var line = PlanDocument.Purchase(
+                        offering: purchase.id, accelerator: purchase.accelerator, period: labels[q],
+                        orderPeriod: scenario.horizon.start.advanced(by: order).description,
+                        units: part, accelerators: part * Double(purchase.acceleratorsPerUnit),
+                        capex: part * purchase.unitPrice * priceFactor(purchase.priceChange, period: q, horizon: scenario.horizon))
+                    if flying { line.inFlight = true }
+                    orders.append((order, q, line))
+                }
             }
         }
         orders.sort { ($0.order, $0.line.offering, $0.arrival) < ($1.order, $1.line.offering, $1.arrival) }
@@ -307,7 +313,7 @@ enum PlanExtraction {
             var fleet: [PlanDocument.FleetLine] = []
             for purchase in scenario.purchases {
                 let units = evaluation.unitsInService[purchase.id]?[p] ?? 0
-                let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                let existing = purchase.existingUnits(inPeriod: p)
                 guard units > 0 else { continue }
                 let o = offeringPosition[purchase.id]!
                 let busy = (0..<slices.count).map { s in load[o].map { clean($0[p * slices.count + s] / units) } ?? 0 }
@@ -464,9 +470,11 @@ enum PlanExtraction {
             case .purchase(let o):
                 guard let k = o.platform else { continue }
                 offerings[k, default: []].append(o.id)
-                if o.existingUnits > 0 { existing.insert(k) }
+                if scenario.adoptedBeforeHorizon(platform: k) { existing.insert(k) }
             case .rental(let o):
-                if let k = o.platform { offerings[k, default: []].append(o.id) }
+                guard let k = o.platform else { continue }
+                offerings[k, default: []].append(o.id)
+                if scenario.adoptedBeforeHorizon(platform: k) { existing.insert(k) }
             case .api:
                 continue
             }

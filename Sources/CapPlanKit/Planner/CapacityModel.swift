@@ -51,7 +51,8 @@ public struct ServingPair: Hashable, Sendable {
 }
 
 /// Arrival columns b_oq of one purchase: periods `firstPeriod...lastPeriod` (none before q0,
-/// none after the purchase's `availableUntil`, 11.5).
+/// none after the purchase's `availableUntil`, 11.5, except periods an order in flight arrives
+/// in and those between them and q0 or q1, their columns fixed at F_oq, 13.1).
 public struct ArrivalBlock: Hashable, Sendable {
     public let firstPeriod: Int
     /// Column of period firstPeriod; nil when no arrival is possible within the horizon.
@@ -860,13 +861,17 @@ public struct CapacityModelBuilder {
     /// - cash: b_oq carries δ_q f_oq c_o − δ_{P+1} f_oq c_o · max(0, q + L_o − 1 − P) / L_o (price less salvage);
     ///
     /// f_oq the price factor of the arrival period (11.5). Arrivals only for q0_o ≤ q ≤ q1_o
-    /// (`availableUntil`).
+    /// (`availableUntil`), F_oq ≤ b_oq ≤ F_oq + U_o with orders in flight F_oq (13.1); a period
+    /// outside that window where an order in flight arrives (or one between it and the window)
+    /// has its column too, fixed at F_oq (no new order can arrive then), priced alike.
     mutating func addPurchaseVariables() {
         let site = scenario.site
         for (o, offering) in scenario.offerings.enumerated() {
             guard case .purchase(let purchase) = offering else { continue }
-            let first = min(purchase.firstArrivalIndex, periods)
-            let last = min(periods - 1, purchase.availableUntilIndex ?? periods - 1)
+            let open = min(purchase.firstArrivalIndex, periods)...min(periods - 1, purchase.availableUntilIndex ?? periods - 1)
+            let inFlight = purchase.ordersInFlight.keys.filter { (0..<periods).contains($0) }
+            let first = min(open.lowerBound, inFlight.min() ?? periods)
+            let last = max(open.upperBound, inFlight.max() ?? -1)
             let start: Int? = first <= last ? lp.variableCount : nil
             let life = purchase.lifetimePeriods
             for q in first..<max(first, last + 1) {
@@ -882,8 +887,10 @@ public struct CapacityModelBuilder {
                     let remaining = max(0, (q + 1) + life - 1 - periods)
                     cost = discount[q] * price - discount[periods] * price * Double(remaining) / Double(life)
                 }
+                let ordered = purchase.unitsInFlight(arrivingIn: q)
                 lp.addVariable(
-                    name: name("b", purchase.id, labels[q]), lowerBound: 0, upperBound: purchase.maxUnitsPerPeriod,
+                    name: name("b", purchase.id, labels[q]), lowerBound: ordered,
+                    upperBound: open.contains(q) ? purchase.maxUnitsPerPeriod.map { $0 + ordered } : ordered,
                     kind: integer ? .integer : .continuous, objective: cost)
             }
             index.arrivals.append(ArrivalBlock(firstPeriod: first, start: start, lastPeriod: last))
@@ -895,8 +902,10 @@ public struct CapacityModelBuilder {
             // corpus of docs/benchmarks.md: up to 7x faster on the hard instances). Not for
             // fleets that could reach millions of units: integrality there is below GLPK's
             // tolerances and only slows the search (demand growing 100x a period stalled).
-            let wholeFleet = integer && options.wholeFleet && purchase.existingUnits == purchase.existingUnits.rounded()
-                && purchase.existingUnits + unitsToServeAll(purchase) <= Self.wholeFleetUnits
+            // e_op never grows (cohorts only leave), so the first period's is the largest.
+            let wholeFleet = integer && options.wholeFleet
+                && (0..<periods).allSatisfy { purchase.existingUnits(inPeriod: $0) == purchase.existingUnits(inPeriod: $0).rounded() }
+                && purchase.existingUnitsAtStart + unitsToServeAll(purchase) <= Self.wholeFleetUnits
             for p in 0..<periods {
                 lp.addVariable(
                     name: name("n", purchase.id, labels[p]), lowerBound: 0, kind: wholeFleet ? .integer : .continuous,
@@ -940,8 +949,11 @@ public struct CapacityModelBuilder {
                 let contract = buildsContract(rental)
                 for p in 0..<periods {
                     let open = contract || isAvailable(offering: o, period: p)
+                    // One-period form: m_op ≥ C_op, contracts in term held also outside the window
+                    // (13.1); the contract form puts C_op in its `contract` row instead.
+                    let held = contract ? 0 : rental.unitsInTerm(inPeriod: p)
                     lp.addVariable(
-                        name: name("m", rental.id, labels[p]), lowerBound: 0, upperBound: open ? rental.maxUnits : 0,
+                        name: name("m", rental.id, labels[p]), lowerBound: held, upperBound: open ? rental.maxUnits : held,
                         kind: integer && !contract ? .integer : .continuous,
                         objective: contract ? 0 : discount[p] * (rental.pricePerUnitHour * priceFactor(offering: o, period: p)) * hours)
                 }
@@ -1133,7 +1145,7 @@ public struct CapacityModelBuilder {
                     kind: .binary, objective: discount[p] * platform.yearlyCost * hours / 8760)
             }
             var adoption: PeriodBlock?
-            let adoptedBefore = purchases.contains { $0.platform == platform.id && $0.existingUnits > 0 }
+            let adoptedBefore = scenario.adoptedBeforeHorizon(platform: platform.id)
             if platform.adoptionCost > 0, !adoptedBefore {
                 adoption = PeriodBlock(start: lp.variableCount)
                 for p in 0..<periods {
@@ -1169,7 +1181,10 @@ public struct CapacityModelBuilder {
             guard case .api(let api) = offering, api.committedUse != nil else { continue }
             let open = (0..<periods).filter { isAvailable(offering: o, period: $0) }
             guard let first = open.first, let last = open.last else { continue }
-            let taken = lp.addVariable(name: name("commit", api.id), lowerBound: 0, upperBound: 1, kind: .binary)
+            // A contract signed before the horizon is taken: κ_a = 1 (13.1), an integer column
+            // fixed at 1 (a binary one would have its bounds reset to [0, 1]).
+            let signed = api.committedUse?.signed == true
+            let taken = lp.addVariable(name: name("commit", api.id), lowerBound: signed ? 1 : 0, upperBound: 1, kind: signed ? .integer : .binary)
             let discountStart = lp.variableCount
             for p in first...last { lp.addVariable(name: name("commitDiscount", api.id, labels[p]), lowerBound: 0, objective: -discount[p]) }
             let shortfallStart = lp.variableCount
@@ -1181,7 +1196,9 @@ public struct CapacityModelBuilder {
 
     // MARK: Constraint families
 
-    /// `fleet[o,p]`:  n_op − Σ_{q = max(q0_o, p − L_o + 1)}^{p} b_oq = e_op.
+    /// `fleet[o,p]`:  n_op − Σ_{q = max(q0_o, p − L_o + 1)}^{p} b_oq = e_op, e_op the owned
+    /// cohorts still in service (13.1); q0_o is the first arrival column (an order in flight may
+    /// come before the lead time).
     mutating func addFleetConstraints() {
         for (k, purchase) in purchases.enumerated() {
             index.fleetRows.append(PeriodBlock(start: lp.constraintCount))
@@ -1197,14 +1214,16 @@ public struct CapacityModelBuilder {
                         coefficients.append(-1)
                     }
                 }
-                let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
-                lp.addConstraint(name: name("fleet", purchase.id, labels[p]), variables: variables, coefficients: coefficients, .equal(existing))
+                lp.addConstraint(name: name("fleet", purchase.id, labels[p]), variables: variables, coefficients: coefficients,
+                                 .equal(purchase.existingUnits(inPeriod: p)))
             }
         }
     }
 
-    /// `contract[o,p]`:  m_op − Σ_{q = max(1, p − T_o + 1)}^{p} v_oq = 0, for reserved rentals
-    /// with contract starts (8.1).
+    /// `contract[o,p]`:  m_op − Σ_{q = max(1, p − T_o + 1)}^{p} v_oq = C_op, for reserved rentals
+    /// with contract starts (8.1), C_op the units of contracts carried in still in their term
+    /// (13.1). Their rent, Σ_p δ_p π_o f_o1 h C_op, is paid whatever the plan does: a constant
+    /// of the objective.
     mutating func addContractConstraints() {
         for (k, rental) in rentals.enumerated() {
             guard let starts = index.contractStarts[k], let units = index.reservedUnits[k] else {
@@ -1218,7 +1237,9 @@ public struct CapacityModelBuilder {
                     variables.append(starts.variable(q))
                     coefficients.append(-1)
                 }
-                lp.addConstraint(name: name("contract", rental.id, labels[p]), variables: variables, coefficients: coefficients, .equal(0))
+                let held = rental.unitsInTerm(inPeriod: p)
+                lp.addConstraint(name: name("contract", rental.id, labels[p]), variables: variables, coefficients: coefficients, .equal(held))
+                lp.objectiveConstant += discount[p] * rental.pricePerUnitHour * CapPlanKit.priceFactor(rental.priceChange, period: 0, horizon: scenario.horizon) * hours * held
             }
         }
     }
@@ -1632,11 +1653,13 @@ extension CapacityModelBuilder {
     /// (f_oq the arrival period's price factor, deposit and balance alike, 11.5);
     /// deposit φ_o paid in the order period q − ℓ_o, balance D_o days after the start of the
     /// arrival period q (`FinanceComputation.balanceDelayPeriods`, the cash flow's rule);
-    /// undiscounted cash, whatever the capex accounting of the objective.
+    /// undiscounted cash, whatever the capex accounting of the objective. Units in flight F_oq
+    /// paid their deposit before the horizon (13.1): φ_o f_oq c_o F_oq [FY(q − ℓ_o) = f] moves to
+    /// the right-hand side.
     mutating func addFiscalCapexConstraints() {
         let days = scenario.horizon.daysPerPeriod
         for budget in scenario.budget.fiscalYears {
-            guard let cap = budget.capex else { continue }
+            guard var cap = budget.capex else { continue }
             var coefficient: [Int: Double] = [:]
             for (k, purchase) in purchases.enumerated() where purchase.unitPrice > 0 {
                 let delay = FinanceComputation.balanceDelayPeriods(days: purchase.balanceDaysAfterDelivery, daysPerPeriod: days)
@@ -1644,7 +1667,11 @@ extension CapacityModelBuilder {
                     guard let b = index.arrivals[k].variable(q) else { continue }
                     let price = purchase.unitPrice * CapPlanKit.priceFactor(purchase.priceChange, period: q, horizon: scenario.horizon)
                     var share = 0.0
-                    if fiscalYear(ofPeriod: q - purchase.leadTimePeriods) == budget.year { share += purchase.depositFraction }
+                    if fiscalYear(ofPeriod: q - purchase.leadTimePeriods) == budget.year {
+                        share += purchase.depositFraction
+                        let ordered = purchase.unitsInFlight(arrivingIn: q)
+                        if ordered > 0 { cap += price * purchase.depositFraction * ordered }
+                    }
                     if fiscalYear(ofPeriod: q + delay) == budget.year { share += 1 - purchase.depositFraction }
                     if share > 0 { coefficient[b.index, default: 0] += price * share }
                 }
@@ -1671,12 +1698,13 @@ extension CapacityModelBuilder {
     /// discounts and shortfalls (11.5).
     ///
     /// Every cost is on a column (existing units are in n_op), so the right-hand side is the
-    /// budget itself. Rent falling due past the horizon is not in any row: it is a commitment,
+    /// budget itself, less the rent of contracts carried in where it is a constant (13.1: the
+    /// contract form with moving prices, whose rent sits on the starts). Rent falling due past the horizon is not in any row: it is a commitment,
     /// like in the plan's cash flow by fiscal year, kept apart.
     mutating func addFiscalOpexConstraints() {
         let site = scenario.site
         for budget in scenario.budget.fiscalYears {
-            guard let cap = budget.opex else { continue }
+            guard var cap = budget.opex else { continue }
             let inYear = (0..<periods).filter { fiscalYear(ofPeriod: $0) == budget.year }
             var variables: [Variable] = [], coefficients: [Double] = []
             func add(_ variable: Variable, _ coefficient: Double) {
@@ -1701,6 +1729,9 @@ extension CapacityModelBuilder {
                             rent[p, default: 0] += rental.upfrontPerUnit * factor(p)
                         }
                         for q in rent.keys.sorted() { add(starts.variable(q), rent[q]!) }
+                        for p in inYear where rental.unitsInTerm(inPeriod: p) > 0 {
+                            cap -= rental.pricePerUnitHour * factor(0) * hours * rental.unitsInTerm(inPeriod: p)
+                        }
                     } else {
                         for p in inYear { add(units.variable(p), rental.pricePerUnitHour * factor(p) * hours) }
                         if let starts = index.contractStarts[k] {

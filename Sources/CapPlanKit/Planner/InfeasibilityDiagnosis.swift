@@ -163,7 +163,7 @@ enum InfeasibilityDiagnosis {
         var over: [String] = []
         for p in 0..<scenario.horizon.periods {
             let existing = scenario.purchases.reduce(0.0) { sum, o in
-                sum + (p < o.existingRemainingPeriods ? o.existingUnits * o.powerKW : 0)
+                sum + o.existingUnits(inPeriod: p) * o.powerKW
             }
             if existing > caps[p] * (1 + bindingTolerance) {
                 over.append("\(labels[p]) (existing units draw \(existing) kW, cap \(caps[p]) kW)")
@@ -215,7 +215,9 @@ enum InfeasibilityDiagnosis {
                         derating = o.failureDerating
                         // Arrival periods whose units are still in service in p.
                         let arrivals = max(0, p - max(o.firstArrivalIndex, p - o.lifetimePeriods + 1) + 1)
-                        let existing = p < o.existingRemainingPeriods ? o.existingUnits : 0
+                        // Owned cohorts and units ordered before the horizon still in service (13.1).
+                        let existing = o.existingUnits(inPeriod: p)
+                            + (max(0, p - o.lifetimePeriods + 1)...p).reduce(0.0) { $0 + o.unitsInFlight(arrivingIn: $1) }
                         if arrivals == 0 {
                             units = existing
                         } else {

@@ -464,15 +464,16 @@ public enum Planner {
         ]
     }
 
-    /// Σ_o Σ_{p ≤ R_o} δ_p E_o (k_o · pue · h · ε + g_o): the existing units' discounted running cost.
+    /// Σ_o Σ_p δ_p e_op (k_o · pue · h · ε + g_o): the existing units' discounted running cost (every
+    /// cohort in service, 13.1).
     static func existingFleetRunningCost(_ scenario: Scenario) -> Double {
         let hours = scenario.horizon.hoursPerPeriod, site = scenario.site
         let discount = CapacityModelBuilder.discountFactors(scenario)
         var total = 0.0
-        for purchase in scenario.purchases where purchase.existingUnits > 0 {
-            let perPeriod = purchase.existingUnits * (purchase.powerKW * site.pue * hours * site.electricityPricePerKWh + purchase.opexPerUnitPeriod)
-            for p in 0..<min(purchase.existingRemainingPeriods, scenario.horizon.periods) {
-                total += perPeriod * discount[p]
+        for purchase in scenario.purchases {
+            let perUnit = purchase.powerKW * site.pue * hours * site.electricityPricePerKWh + purchase.opexPerUnitPeriod
+            for p in 0..<scenario.horizon.periods where purchase.existingUnits(inPeriod: p) > 0 {
+                total += purchase.existingUnits(inPeriod: p) * perUnit * discount[p]
             }
         }
         return total

@@ -181,14 +181,16 @@ enum PrimalHeuristics {
         var fixed: [(Variable, Double)] = []
         for (k, purchase) in model.scenario.purchases.enumerated() {
             let arrivals = model.index.arrivals[k], inService = model.index.inService[k]
-            var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+            var fleet = purchase.existingUnits(inPeriod: p)
             for q in max(0, p - purchase.lifetimePeriods + 1)..<p {
                 if let b = arrivals.variable(q) { fleet += current[b.index].rounded() }
             }
             var units = 0.0
             if let b = arrivals.variable(p) {
-                units = max(0, rounded(current[inService.variable(p).index]) - fleet)
-                if let cap = purchase.maxUnitsPerPeriod { units = min(units, cap.rounded(.down)) }
+                // Within the column's bounds: orders in flight below, the supply cap above (13.1).
+                let bounds = model.lp.bounds(of: b)
+                units = max(bounds.lower ?? 0, rounded(current[inService.variable(p).index]) - fleet)
+                if let cap = bounds.upper { units = min(units, cap.rounded(.down)) }
                 fixed.append((b, units))
             }
             if model.lp.kind(of: inService.variable(p)) != .continuous { fixed.append((inService.variable(p), fleet + units)) }
@@ -197,11 +199,12 @@ enum PrimalHeuristics {
             guard let block = model.index.reservedUnits[k] else { continue }
             let target = rounded(current[block.variable(p).index])
             guard let starts = model.index.contractStarts[k] else {
-                fixed.append((block.variable(p), target))
+                fixed.append((block.variable(p), max(target, model.lp.bounds(of: block.variable(p)).lower ?? 0)))
                 continue
             }
-            // Contracts: the fewest whole starts that bring the units under contract to the target.
-            var running = 0.0
+            // Contracts: the fewest whole starts that bring the units under contract to the target
+            // (contracts carried in count, 13.1).
+            var running = rental.unitsInTerm(inPeriod: p)
             for q in max(0, p - rental.termPeriods + 1)..<p { running += current[starts.variable(q).index].rounded() }
             // No start outside the rental's availability window (11.5: its column is fixed at 0).
             let start = min(max(0, target - running), model.lp.bounds(of: starts.variable(p)).upper ?? .infinity)

@@ -81,13 +81,14 @@ enum RoundingHeuristic {
                 let arrivals = index.arrivals[k]
                 for p in 0..<periods {
                     let needed = required(offering: o, period: p, derating: purchase.failureDerating, spare: purchase.spareUnits)
-                    var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                    var fleet = purchase.existingUnits(inPeriod: p)
                     for q in max(0, p - purchase.lifetimePeriods + 1)...p {
                         if let b = arrivals.variable(q) { fleet += proposal[b.index] }
                     }
                     guard needed > fleet, let b = arrivals.variable(p) else { continue }
                     var units = proposal[b.index] + needed - fleet
-                    if let cap = purchase.maxUnitsPerPeriod { units = min(units, cap.rounded(.down)) }
+                    // The column's bounds: the supply cap above orders in flight, 13.1.
+                    if let cap = model.lp.bounds(of: b).upper { units = min(units, cap.rounded(.down)) }
                     proposal[b.index] = max(proposal[b.index], units)
                 }
             case .rental(let rental):
@@ -176,7 +177,7 @@ enum RoundingHeuristic {
         for (k, purchase) in scenario.purchases.enumerated() {
             let arrivals = model.index.arrivals[k], inService = model.index.inService[k]
             for p in 0..<scenario.horizon.periods {
-                var fleet = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                var fleet = purchase.existingUnits(inPeriod: p)
                 for q in max(0, p - purchase.lifetimePeriods + 1)...p {
                     if let b = arrivals.variable(q) { fleet += proposal[b.index] }
                 }
@@ -197,11 +198,13 @@ enum RoundingHeuristic {
                 guard let b = arrivals.variable(p) else { continue }
                 let target = up ? (relaxation[inService.variable(p).index] - tolerance).rounded(.up)
                     : (relaxation[inService.variable(p).index] + tolerance).rounded(.down)
-                let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                let existing = purchase.existingUnits(inPeriod: p)
                 var fleet = existing
                 for q in max(0, p - purchase.lifetimePeriods + 1)..<p { fleet += chosen[q] }
-                var units = max(0, target - fleet)
-                if let cap = purchase.maxUnitsPerPeriod { units = min(units, cap.rounded(.down)) }
+                // Within the column's bounds: orders in flight below, the supply cap above (13.1).
+                let bounds = model.lp.bounds(of: b)
+                var units = max(bounds.lower ?? 0, target - fleet)
+                if let cap = bounds.upper { units = min(units, cap.rounded(.down)) }
                 chosen[p] = units
                 proposal[b.index] = units
             }
@@ -213,11 +216,12 @@ enum RoundingHeuristic {
                 let j = block.variable(p).index
                 let target = up ? (relaxation[j] - tolerance).rounded(.up) : (relaxation[j] + tolerance).rounded(.down)
                 guard let starts else {
-                    proposal[j] = target
+                    proposal[j] = max(target, model.lp.bounds(of: block.variable(p)).lower ?? 0)
                     continue
                 }
-                // Units still under contract from earlier starts; start what is missing.
-                var running = 0.0
+                // Units still under contract from earlier starts and contracts carried in (13.1);
+                // start what is missing.
+                var running = rental.unitsInTerm(inPeriod: p)
                 for q in max(0, p - rental.termPeriods + 1)..<p { running += proposal[starts.variable(q).index] }
                 let start = max(0, target - running)
                 proposal[starts.variable(p).index] = start
@@ -237,7 +241,7 @@ enum RoundingHeuristic {
         for p in 0..<periods {
             var power = 0.0
             for (k, purchase) in scenario.purchases.enumerated() {
-                let existing = p < purchase.existingRemainingPeriods ? purchase.existingUnits : 0
+                let existing = purchase.existingUnits(inPeriod: p)
                 var fleet = existing
                 for q in max(0, p - purchase.lifetimePeriods + 1)...p {
                     if let b = model.index.arrivals[k].variable(q) { fleet += up[b.index] }

@@ -412,6 +412,9 @@ public enum ScenarioRules {
                 if !r.contractsInTerm.isEmpty, r.commitment != .period {
                     found.append("\(prefix)contractsInTerm: expected none on a rental that is not reserved (commitment: period)")
                 }
+                if let cap = r.maxUnits, r.unitsInTerm(inPeriod: 0) > cap {
+                    found.append("\(prefix)contractsInTerm: expected at most maxUnits \(cap) units under contracts in term, got \(r.unitsInTerm(inPeriod: 0))")
+                }
                 for (i, c) in r.contractsInTerm.enumerated() where r.commitment == .period && c.remainingPeriods > r.termPeriods {
                     found.append("\(prefix)contractsInTerm[\(i)].remainingPeriods: expected at most the term, \(r.termPeriods) periods, got \(c.remainingPeriods)")
                 }

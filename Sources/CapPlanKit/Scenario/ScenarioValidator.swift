@@ -955,7 +955,7 @@ struct ScenarioValidator {
                 rental.availableFromIndex = window.from
                 rental.availableUntilIndex = window.until
                 rental.contractsInTerm = validateContractsInTerm(o, commitment: commitment, commitmentKnown: commitmentKnown, termPeriods: term,
-                                                                 horizon: horizon, integerUnits: integerUnits)
+                                                                 maxUnits: maxUnits, horizon: horizon, integerUnits: integerUnits)
                 offering = .rental(rental)
                 result.pairs += t.count
                 result.servedWorkloads.formUnion(t.keys)

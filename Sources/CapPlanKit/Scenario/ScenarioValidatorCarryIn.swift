@@ -65,7 +65,7 @@ extension ScenarioValidator {
 
     /// A reserved rental's `contractsInTerm`; an error on an on-demand or spot rental (no contract).
     func validateContractsInTerm(_ o: RawOffering, commitment: RentalCommitment, commitmentKnown: Bool, termPeriods: Int,
-                                 horizon: Horizon?, integerUnits: Bool) -> [UnitsInTerm] {
+                                 maxUnits: Double?, horizon: Horizon?, integerUnits: Bool) -> [UnitsInTerm] {
         guard let raw = o.contractsInTerm else { return [] }
         guard commitment == .period || !commitmentKnown else {
             sink.error(raw.path, at: raw.node,
@@ -75,7 +75,14 @@ extension ScenarioValidator {
         }
         let months = horizon.map { ScenarioRules.monthsPerPeriod($0.kind) } ?? 0
         let why = "a contract in term has at most its term left (termMonths\(months > 0 ? ": \(termPeriods * months) months" : ""))"
-        return validateUnitsInTerm(raw, integerUnits: integerUnits, maxRemaining: commitment == .period ? (termPeriods, why) : nil)
+        let contracts = validateUnitsInTerm(raw, integerUnits: integerUnits, maxRemaining: commitment == .period ? (termPeriods, why) : nil)
+        // maxUnits caps the units rented at once, those under contracts carried in included.
+        let held = contracts.reduce(0) { $0 + $1.units }
+        if let maxUnits, held > maxUnits {
+            sink.error(raw.path, at: raw.node, value: ValueRule.format(held) + " units",
+                       "expected at most maxUnits (\(ValueRule.format(maxUnits))) units under contracts in term: maxUnits caps the units rented at once, these included")
+        }
+        return contracts
     }
 }
 
@@ -103,5 +110,15 @@ extension RentalOffering {
     public func unitsInTerm(inPeriod p: Int) -> Double {
         guard p >= 0 else { return 0 }
         return contractsInTerm.reduce(0) { $0 + (p < $1.remainingPeriods ? $1.units : 0) }
+    }
+}
+
+extension Scenario {
+    /// Whether platform `id` was adopted before the horizon, so that its adoption cost A_k is
+    /// sunk (8.3): some commitment carried in runs on it, owned units, units in flight or a
+    /// reserved contract in term (13.1). The one place this rule is made.
+    public func adoptedBeforeHorizon(platform id: String) -> Bool {
+        purchases.contains { $0.platform == id && ($0.existingUnitsAtStart > 0 || $0.ordersInFlight.values.contains { $0 > 0 }) }
+            || rentals.contains { $0.platform == id && $0.unitsInTerm(inPeriod: 0) > 0 }
     }
 }
