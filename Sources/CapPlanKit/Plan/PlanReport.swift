@@ -83,7 +83,7 @@ public enum PlanReport {
         let risk = t.cvarWeight > 0 ? "; this plan weighs it by λ = \(Formatting.number(t.cvarWeight, fractionDigits: 2))" : ""
         let of = t.valuesFor == "this plan" ? "" : " (for the \(t.valuesFor))"
         return [
-            "RP \(figure(t.expectedCost)): the expected cost of this plan, its purchases fixed and each case served at its cheapest",
+            "RP \(figure(t.expectedCost)): the expected cost of this plan, its purchases \(t.tree == nil ? "fixed" : "following the tree") and each case served at its cheapest",
             "CVaR_\(level) \(figure(t.cvar)): the mean cost of the worst \(Formatting.percent(1 - t.cvarLevel)) of cases, by probability\(risk)",
             "WS \(figure(t.waitAndSee)): the expected cost if each case's demand were known before buying (perfect foresight)",
             "EEV \(eev): the expected cost of buying for the mean demand and serving each case with those purchases",
