@@ -35,10 +35,14 @@ struct GenerateCommand: ParsableCommand {
           help: "Let the seed give some tiny scenarios two to four demand cases and sometimes a risk policy (docs/scale-suite.md).")
     var cases = true
 
+    @Flag(name: .customLong("carry-in"), inversion: .prefixedNo,
+          help: "Let the seed give some tiny scenarios commitments carried into the horizon: owned cohorts, orders in flight, contracts in term and signed committed-use contracts (docs/scale-suite.md).")
+    var carryIn = true
+
     func run() throws {
         let generator = ScenarioGenerator(
             size: size, seed: seed, procurementFeatures: procurement, servingFeatures: precisions, trainingFeatures: jobs,
-            shapeFeatures: shapes, caseFeatures: cases)
+            shapeFeatures: shapes, caseFeatures: cases, carryInFeatures: carryIn)
         let text = ScenarioWriter.yaml(generator.scenario())
         if let output { try SafeOutput.write(text, to: output) } else { try Console.out(text) }
     }

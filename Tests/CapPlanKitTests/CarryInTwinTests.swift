@@ -88,4 +88,33 @@ struct CarryInTwinTests {
             #expect(abs(twin - plan) <= 1e-6 * max(1, abs(plan)), "\(name): twin \(twin) vs planner \(plan)")
         }
     }
+
+    /// Generated tiny scenarios that carry commitments in (`carryInFeatures`) and have no demand
+    /// cases: the planner and the twin agree on each; and a seed that draws none writes the same
+    /// file as with the draws off.
+    @Test func generatedScenariosAgreeWithTheTwin() throws {
+        func carries(_ s: Scenario) -> Bool {
+            s.purchases.contains { !$0.existingCohorts.isEmpty || !$0.ordersInFlight.isEmpty }
+                || s.rentals.contains { !$0.contractsInTerm.isEmpty } || s.apis.contains { $0.committedUse?.signed == true }
+        }
+        var checked = 0
+        for seed in UInt64(1)...150 {
+            let scenario = ScenarioGenerator(size: .tiny, seed: seed).scenario()
+            guard carries(scenario) else {
+                if seed <= 40 {
+                    let off = ScenarioGenerator(size: .tiny, seed: seed, carryInFeatures: false).scenario()
+                    #expect(ScenarioWriter.yaml(scenario) == ScenarioWriter.yaml(off), "seed \(seed)")
+                }
+                continue
+            }
+            #expect(ScenarioRules.violations(in: scenario).isEmpty)
+            guard scenario.demandCases.isEmpty, checked < 6 else { continue }
+            checked += 1
+            let solution = try GLPSol.solve(scenario)
+            let twin = try #require(solution.objective, "seed \(seed): no OBJECTIVE:\n\(solution.output)")
+            let plan = try planned(scenario)
+            #expect(abs(twin - plan) <= 1e-6 * max(1, abs(plan)), "seed \(seed): twin \(twin) vs planner \(plan)")
+        }
+        #expect(checked >= 4, "only \(checked) generated scenarios carry commitments in")
+    }
 }

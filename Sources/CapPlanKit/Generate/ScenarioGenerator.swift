@@ -120,10 +120,15 @@ public struct ScenarioGenerator: Sendable {
     /// stream of their own); off, every scenario is exactly what it was before. Defaults to
     /// `procurementFeatures`, like `servingFeatures`.
     public let caseFeatures: Bool
+    /// Whether tiny scenarios may carry commitments into the horizon (docs/formulation.md
+    /// 13.1): owned cohorts, orders in flight, contracts in term, signed committed-use
+    /// contracts. Which do, the seed decides (`carryInShare` of them, on a stream of their own);
+    /// off, every scenario is exactly what it was before. Defaults to `procurementFeatures`.
+    public let carryInFeatures: Bool
 
     public init(
         size: ScenarioSize, seed: UInt64, procurementFeatures: Bool = true, servingFeatures: Bool? = nil, trainingFeatures: Bool? = nil,
-        shapeFeatures: Bool? = nil, caseFeatures: Bool? = nil
+        shapeFeatures: Bool? = nil, caseFeatures: Bool? = nil, carryInFeatures: Bool? = nil
     ) {
         self.size = size
         self.seed = seed
@@ -132,6 +137,7 @@ public struct ScenarioGenerator: Sendable {
         self.trainingFeatures = trainingFeatures ?? procurementFeatures
         self.shapeFeatures = shapeFeatures ?? procurementFeatures
         self.caseFeatures = caseFeatures ?? procurementFeatures
+        self.carryInFeatures = carryInFeatures ?? procurementFeatures
     }
 
     /// Share of generated scenarios that use the issue-11 features: modest, since each adds
@@ -154,6 +160,8 @@ public struct ScenarioGenerator: Sendable {
     /// Share of tiny scenarios with demand cases (with `caseFeatures`). Larger sizes get none:
     /// a two-stage plan solves a copy of the model per case.
     public static let caseShare = 0.25
+    /// Share of tiny scenarios with commitments carried in (with `carryInFeatures`; 13.1).
+    public static let carryInShare = 0.3
 
     static let workloadNames = ["chat", "code", "search", "agents", "summarize", "translate", "rag", "vision"]
     static let purchaseNames: [(id: String, accelerator: String)] = [
@@ -381,6 +389,11 @@ public struct ScenarioGenerator: Sendable {
         if shapeFeatures, size == .tiny {
             var hrng = shapeStream(0)
             if hrng.chance(Self.shapeShare) { addShapes(to: &scenario) }
+        }
+        // Commitments carried in (13.1), from a stream of their own.
+        if carryInFeatures, size == .tiny {
+            var irng = carryInStream()
+            if irng.chance(Self.carryInShare) { addCarriedIn(to: &scenario, rng: &irng) }
         }
         // The options of workloads with precisions and the jobs' pools, as the loader derives them.
         ServingDerivation.derive(&scenario)

@@ -868,10 +868,12 @@ public struct CapacityModelBuilder {
         let site = scenario.site
         for (o, offering) in scenario.offerings.enumerated() {
             guard case .purchase(let purchase) = offering else { continue }
-            let open = min(purchase.firstArrivalIndex, periods)...min(periods - 1, purchase.availableUntilIndex ?? periods - 1)
+            // New units may arrive in openFirst...openLast (empty when openFirst > openLast).
+            let openFirst = min(purchase.firstArrivalIndex, periods)
+            let openLast = min(periods - 1, purchase.availableUntilIndex ?? periods - 1)
             let inFlight = purchase.ordersInFlight.keys.filter { (0..<periods).contains($0) }
-            let first = min(open.lowerBound, inFlight.min() ?? periods)
-            let last = max(open.upperBound, inFlight.max() ?? -1)
+            let first = inFlight.isEmpty ? openFirst : min(openFirst, inFlight.min()!)
+            let last = inFlight.isEmpty ? openLast : max(openLast, inFlight.max()!)
             let start: Int? = first <= last ? lp.variableCount : nil
             let life = purchase.lifetimePeriods
             for q in first..<max(first, last + 1) {
@@ -890,7 +892,7 @@ public struct CapacityModelBuilder {
                 let ordered = purchase.unitsInFlight(arrivingIn: q)
                 lp.addVariable(
                     name: name("b", purchase.id, labels[q]), lowerBound: ordered,
-                    upperBound: open.contains(q) ? purchase.maxUnitsPerPeriod.map { $0 + ordered } : ordered,
+                    upperBound: q >= openFirst && q <= openLast ? purchase.maxUnitsPerPeriod.map { $0 + ordered } : ordered,
                     kind: integer ? .integer : .continuous, objective: cost)
             }
             index.arrivals.append(ArrivalBlock(firstPeriod: first, start: start, lastPeriod: last))
