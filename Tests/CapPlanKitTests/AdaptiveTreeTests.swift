@@ -103,7 +103,8 @@ final class AdaptiveTreeTests: XCTestCase {
         XCTAssertLessThan(result.expectedCost!, hereAndNow.expectedCost!)
     }
 
-    /// The plan document's tree: the root orders 4 `srv` for 2027 now; {A, B} 2 and {C} 8 for 2028.
+    /// The plan document's tree: the root orders 4 `srv` for 2027 now; {A, B} 2 and {C} 8 for
+    /// 2028; the value of adapting against the two-stage plan.
     func testPlanDocumentTree() throws {
         var options = PlanOptions()
         options.mipGap = 1e-9
@@ -119,6 +120,9 @@ final class AdaptiveTreeTests: XCTestCase {
             .init(from: "2028", through: "2028", cases: ["C"], probability: 0.25, parent: 0,
                   orders: [.init(kind: .purchase, offering: "srv", period: "2028", orderBy: "2028", units: 8)]),
         ])
+        // The value of adapting: here-and-now RP 360 000 − 319 608 = 40 392.
+        XCTAssertEqual(t.hereAndNowExpectedCost ?? .nan, 360_000, accuracy: 1e-3)
+        XCTAssertEqual(t.valueOfAdapting ?? .nan, 40_392, accuracy: 1e-3)
         let text = PlanReport.text(document)
         XCTAssertTrue(text.contains("order now"), text)
         XCTAssertTrue(text.contains("8 srv arriving 2028, ordered by 2028"), text)

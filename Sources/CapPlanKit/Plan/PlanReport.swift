@@ -89,7 +89,9 @@ public enum PlanReport {
             "EEV \(eev): the expected cost of buying for the mean demand and serving each case with those purchases",
             "VSS \(figure(t.valueOfStochasticSolution))\(of): what planning over the cases saves against planning for the mean (EEV − RP)",
             "EVPI \(figure(t.expectedValueOfPerfectInformation))\(of): what knowing the demand in advance would be worth (RP − WS)",
-        ]
+        ] + (t.valueOfAdapting.map { value in
+            ["value of adapting \(Formatting.money(value)): what ordering along the tree saves against deciding every order now (here-and-now RP \(figure(t.hereAndNowExpectedCost)) − RP)"]
+        } ?? [])
     }
 
     /// Aligns columns: the first column left, the others right.

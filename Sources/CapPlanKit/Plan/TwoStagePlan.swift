@@ -56,6 +56,10 @@ extension TwoStagePlanner {
         // the evaluator's own reading of the tree (12.6).
         let tied = NonAnticipativityCheck.violations(scenario, decisions: result.cases.map(\.decisions), tolerance: options.auditTolerance)
         if !tied.isEmpty { throw PlanAuditFailure(objective: solverExpected, evaluatorCost: expected, violations: tied) }
+        if scenario.caseDecisions == .adaptive, var twoStage = document.twoStage {
+            try valueOfAdapting(scenario, into: &twoStage, expected: expected, integer: integer, options: options, deadline: solved.extras)
+            document.twoStage = twoStage
+        }
         let line = result.cases[body]
         let caseScenario = scenario.withDemandCase(cases[body])
         PlanExtraction.fill(
@@ -116,6 +120,40 @@ extension TwoStagePlanner {
             }
         }
         return section
+    }
+
+    /// The value of adapting (12.6): the same cases planned here-and-now (their extensive form
+    /// solved within what is left of the extras' budget, at the extras' node limit), its RP
+    /// against this plan's. Risk neutral only (with λ > 0 the objectives weigh CVaR too): a note
+    /// otherwise, and when the budget is spent or the solve stops without an optimum.
+    static func valueOfAdapting(
+        _ scenario: Scenario, into twoStage: inout PlanDocument.TwoStagePlan, expected: Double, integer: Bool, options: PlanOptions,
+        deadline: Deadline
+    ) throws {
+        guard scenario.risk.cvarWeight == 0 else {
+            twoStage.notes.append("the value of adapting is computed for risk-neutral plans only (plan the scenario with caseDecisions: here-and-now to compare)")
+            return
+        }
+        var hereAndNow = scenario
+        hereAndNow.caseDecisions = .hereAndNow
+        var quiet = options
+        quiet.output = nil
+        quiet.progress = nil
+        quiet.phase = nil
+        options.phase?("here-and-now plan")
+        let model = deadline.remaining == nil ? nil : extensiveForm(hereAndNow, integer: integer, names: false, risk: hereAndNow.risk)
+        guard let model, let solution = try solveExtra(model.lp, options: quiet, deadline: deadline) else {
+            twoStage.notes.append("the here-and-now plan: \(Deadline.notComputed); the value of adapting not computed")
+            return
+        }
+        guard solution.termination == .optimal, let cost = solution.objectiveValue else {
+            twoStage.notes.append("the here-and-now plan: no optimum (\(solution.termination.rawValue)); the value of adapting not computed")
+            return
+        }
+        twoStage.hereAndNowExpectedCost = cost
+        // Equal costs can differ in the last bits: within them the value reads as 0.
+        let value = cost - expected
+        twoStage.valueOfAdapting = abs(value) <= 1e-9 * max(1, abs(cost)) ? 0 : value
     }
 
     /// The tree's branches (12.6 "What the plan reports"), each with the orders decided in its
