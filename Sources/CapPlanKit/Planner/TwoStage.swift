@@ -66,7 +66,8 @@ public struct TwoStageResult: Codable, Hashable, Sendable {
         public var name: String
         public var probability: Double
         public var apiPriceScale: Double
-        /// The first stage (shared by every case) and this case's second stage.
+        /// The first stage (shared by every case; adaptive, by the cases of each node, 12.6) and
+        /// this case's second stage.
         public var decisions: PlanDecisions
         /// The evaluator's audit of `decisions` on the case's scenario (`Scenario.withDemandCase`).
         public var evaluation: PlanEvaluation
