@@ -149,6 +149,29 @@ final class AdaptiveTreeTests: XCTestCase {
         XCTAssertEqual(document.twoStage?.tree?.map { $0.orders.map(\.units) }, [[4], [2], [4]])
     }
 
+    /// The newsvendor with a reserved rental in place of the purchase: `cloud`, one-period
+    /// contracts at 30 000 / 8760 USD an hour (30 000 a unit-year, as `srv`), 1000 tokens/s.
+    /// Reserved units of a period are decided at its start (12.6), so the numbers are the
+    /// purchase's: 4 reserved in 2027 for every case, 2 in 2028 for A and B, 8 for C; RP 319 608.
+    /// The tree reports them as `reserved`; B reserving 8 in 2028 would peek.
+    func testReservedRentalAdaptsByHand() throws {
+        var s = Self.newsvendor(.adaptive)
+        s.offerings[0] = .rental(RentalOffering(id: "cloud", pricePerUnitHour: 30_000 / 8760, commitment: .period, throughput: ["chat": 1000]))
+        var options = PlanOptions()
+        options.mipGap = 1e-9
+        options.baselines = false
+        let document = try TwoStagePlanner.planDocument(s, options: options)
+        let t = try XCTUnwrap(document.twoStage)
+        XCTAssertEqual(t.expectedCost ?? .nan, 319_608, accuracy: 1e-3)
+        XCTAssertEqual(t.tree?.map { $0.orders.map(\.units) }, [[4], [2], [8]])
+        XCTAssertEqual(t.tree?.flatMap { $0.orders.map(\.kind) }, [.reserved, .reserved, .reserved])
+        let result = try plan(s)
+        var peek = result.cases.map(\.decisions)
+        XCTAssertEqual(NonAnticipativityCheck.violations(s, decisions: peek), [])
+        peek[1].reservedUnits["cloud"] = [4, 8]
+        XCTAssertEqual(NonAnticipativityCheck.violations(s, decisions: peek).count, 1)
+    }
+
     // MARK: the extensive form
 
     /// Columns of the newsvendor's first stage: b_2027, n_2027 (decided at the root, one copy),

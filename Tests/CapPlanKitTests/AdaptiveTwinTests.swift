@@ -46,6 +46,14 @@ struct AdaptiveTwinTests {
         #expect(!twoStage.contains("CASEBUY"))
     }
 
+    /// The reserved-rental newsvendor (AdaptiveTreeTests.testReservedRentalAdaptsByHand): the
+    /// twin ties contract starts at their period; RP 319 608.
+    @Test func reservedRentalByHand() throws {
+        var s = AdaptiveTreeTests.newsvendor(.adaptive)
+        s.offerings[0] = .rental(RentalOffering(id: "cloud", pricePerUnitHour: 30_000 / 8760, commitment: .period, throughput: ["chat": 1000]))
+        try solve(s, expected: 319_608)
+    }
+
     /// The generator draws adaptive scenarios among the tiny seeds TwinGeneratedTests compares
     /// with the twin (1...40), so that comparison covers the tree too.
     @Test func generatedAdaptiveScenariosAreCompared() {
