@@ -3,7 +3,7 @@ import XCTest
 
 /// `capplan plan` on examples/adaptive-orders.yaml (caseDecisions: adaptive, docs/formulation.md
 /// 12.6): the terminal report shows what to order now and the contingent orders, the JSON
-/// carries the tree; `export --lp` names a node's copy `name@case|case`.
+/// carries the tree, and so do the HTML and Markdown reports; `export --lp` names a node's copy `name@case|case`.
 final class AdaptiveCLITests: XCTestCase {
     func testPlanShowsOrderNowAndContingentOrders() throws {
         let directory = try temporaryDirectory()
@@ -19,6 +19,13 @@ final class AdaptiveCLITests: XCTestCase {
         let tree = try XCTUnwrap(twoStage["tree"] as? [[String: Any]])
         XCTAssertEqual(tree.compactMap { $0["cases"] as? [String] }, [["low", "base", "high"], ["low"], ["base", "high"], ["base"], ["high"]])
         XCTAssertEqual(tree.map { $0["parent"] as? Int }, [nil, 0, 0, 2, 2])
+
+        // The HTML and Markdown reports carry the tree too.
+        let html = directory.appendingPathComponent("report.html"), markdown = directory.appendingPathComponent("report.md")
+        XCTAssertEqual(try run(["report", output.path, "-o", html.path]).status, 0)
+        XCTAssertEqual(try run(["report", output.path, "-o", markdown.path, "--format", "markdown"]).status, 0)
+        XCTAssertTrue(try String(contentsOf: html, encoding: .utf8).contains("<td>order now</td>"))
+        XCTAssertTrue(try String(contentsOf: markdown, encoding: .utf8).contains("| if high | 2028Q2-2028Q4 | 0.25 | 2 h100-node arriving 2028Q3, ordered by 2028Q2 |"))
 
         let lp = directory.appendingPathComponent("model.lp")
         XCTAssertEqual(try run(["export", "examples/adaptive-orders.yaml", "--lp", lp.path]).status, 0)
