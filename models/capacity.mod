@@ -51,15 +51,17 @@
  * years, e the existing units and s the slices in this model; the platform index is `pl`, as pf
  * names the price factors.
  * Section 12 (demand cases, the two-stage extensive form): a set of cases c (CASES) with
- * probabilities prob (pi_c), demand Dc (D^c_wp) and a scale on every API price (apiScale). The
- * first stage (b, n, m, v and the contracts kappa_a) is not indexed by case; every other variable,
- * and every row with one in it, is, its first index cs (the formulation's c: c is a purchase's
- * price here). The objective is
+ * probabilities prob (pi_c), demand Dc (D^c_wp) and a scale on every API price (apiScale). Every
+ * variable and every row is indexed by case, its first index cs (the formulation's c: c is a
+ * purchase's price here), the first stage (b, n, m, v and the contracts kappa_a) too: rows
+ * nonanticipative tie each case's first stage to that of the first case of its node in the tree
+ * of 12.6 (nodeLead; every case to firstCase unless the data gives a tree: the two-stage model
+ * of 12.2, the builder's shared copy written the other way round). The objective is
  *   sum_c pi_c cost_c + lambda (cvarThreshold + 1/(1 - alpha) sum_c pi_c cvarExcess_c),
  *   cvarExcess_c >= cost_c - cvarThreshold (rows cvarExcessRow, the formulation's cvarExcess, named
  *   apart from the column; only when lambda > 0).
  * Data without cases has the one case 'base' with the scenario's demand and prices: the model of
- * sections 1-11, each second-stage name with the index 'base' first. With several cases the
+ * sections 1-11, each name with the index 'base' first. With several cases the
  * model prints CASE <name> <probability> <cost_c> in place of the lines of one case (PERIOD,
  * TRAIN, APICOMMIT) and, when lambda > 0, CVAR <threshold> <1/(1 - alpha) sum_c pi_c excess_c>.
  */
@@ -97,6 +99,10 @@ param apiScale{CASES} > 0 default 1;                        # factor on every AP
 param lambda >= 0 default 0;                                # CVaR weight
 param alpha >= 0, < 1 default 0.9;                          # CVaR level
 set RISK := if lambda > 0 then {1} else {};                 # the CVaR columns and rows exist
+# the tree (12.6): nodeLead[c,t] is the first case of c's node at the start of period t; every
+# case is in the first case's node unless the data says otherwise (here-and-now: 12.2)
+param firstCase symbolic in CASES default 'base';
+param nodeLead{CASES, PERIODS} symbolic in CASES default firstCase;
 # demand rate, tokens/s
 param r{cs in CASES, w in WORKLOADS, p in PERIODS, s in SLICES} := Dc[cs,w,p] * sigma_w[w,s] / (d * eta[s] * 3600);
 
@@ -132,6 +138,7 @@ param g{BUY} >= 0;                    # fixed opex per unit and period in servic
 param q0{BUY} integer >= 1;           # first arrival period: max(availableFrom index, 1 + lead time)
 param q1{BUY} integer default P;      # last arrival period (availableUntil, 11.5); may fall outside 1..P
 param bmax{BUY} default Infinity;     # maxUnitsPerPeriod
+param leadTime{BUY} integer >= 0 default 0;   # leadTimePeriods: an arrival in q is ordered in q - leadTime (12.6)
 param existing{BUY} >= 0;             # units owned at the start
 param existingPeriods{BUY} integer >= 0;      # periods they remain in service
 # section 13.1, each absent unless the data carries it in: further owned cohorts (o, i) with
@@ -244,22 +251,22 @@ param maxTerm := if card(RESERVED) = 0 then 1 else max{o in RESERVED} T[o];
 param delta{p in 1..P+maxTerm} := (1 + rho) ** (-(p - 1) * h / 8760);
 
 /* ================================================================ variables */
-/* first stage (section 12): the same in every case; and kappa_a below (declared in its old place,
-   so data without cases gives the columns in the same order) */
+/* first stage (section 12): a copy per case, tied by the rows nonanticipative; and kappa_a below
+   (declared in its old place, so data without cases gives the columns in the same order) */
 # units of o arriving in q: at least those in flight, at most bmax more where new ones can arrive (13.1)
-var b{(o,q) in ARRIVALS} >= F[o,q],
+var b{cs in CASES, (o,q) in ARRIVALS} >= F[o,q],
     <= if q < q0[o] or q > q1[o] then F[o,q] else if bmax[o] = Infinity then Infinity else bmax[o] + F[o,q];
-var bWhole{(o,q) in ARRIVALS: integerUnits} integer; # integrality of b
-var n{BUY, PERIODS} >= 0;                             # units of o in service in p
-var m{o in RESERVED, p in PERIODS} >= 0, <= mmax[o];  # reserved units under contract
-var v{o in RESERVED, q in PERIODS} >= 0, <= if open[o,q] then Infinity else 0;   # units whose contract starts in q (only in o's window)
-var vWhole{o in RESERVED, q in PERIODS: integerUnits} integer;  # integrality of v
+var bWhole{cs in CASES, (o,q) in ARRIVALS: integerUnits} integer; # integrality of b
+var n{CASES, BUY, PERIODS} >= 0;                             # units of o in service in p
+var m{cs in CASES, o in RESERVED, p in PERIODS} >= 0, <= mmax[o];  # reserved units under contract
+var v{cs in CASES, o in RESERVED, q in PERIODS} >= 0, <= if open[o,q] then Infinity else 0;   # units whose contract starts in q (only in o's window)
+var vWhole{cs in CASES, o in RESERVED, q in PERIODS: integerUnits} integer;  # integrality of v
 /* second stage: one copy per case c */
 var ms{cs in CASES, o in ONDEMAND, p in PERIODS, s in SLICES} >= 0, <= if open[o,p] then mmax[o] else 0;  # on-demand and spot units
 var x{cs in CASES, (o,w,pr) in CANSERVE, p in PERIODS, s in SLICES} >= 0;    # tokens/s served by o with option pr
 var y{cs in CASES, (a,w) in APISERVE, p in PERIODS, s in SLICES} >= 0, <= if open[a,p] then Infinity else 0;   # tokens/s sent to API a
 var defer{cs in CASES, (w,t,t2) in reach, p in PERIODS} >= 0;   # f_wpss' (f names the fiscal years here): tokens/s of w's slice-t demand served in t2, averaged over t's hours (11.2)
-var kappa_a{COMMIT} binary;                      # first stage: the committed-use contract of a is taken
+var kappa_a{CASES, COMMIT} binary;                      # first stage: the committed-use contract of a is taken
 var earned{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]} >= 0;     # e_ap: discount earned
 var shortfall{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]} >= 0;  # s_ap: shortfall below the minimum paid
 var u{cs in CASES, w in WORKLOADS, p in PERIODS, s in SLICES: hasPenalty} >= 0;  # unserved tokens/s
@@ -274,21 +281,32 @@ var train{cs in CASES, (j,o,p,s) in JOBRUN} >= 0;                               
 var trainOn{cs in CASES, (j,o,p,s) in JOBRUN} binary;                               # sigma_jops: j runs on o in slice s of p
 
 /* ================================================================ constraints */
-s.t. wholeUnits{(o,q) in ARRIVALS: integerUnits}: b[o,q] = bWhole[o,q];
-s.t. wholeStarts{o in RESERVED, q in PERIODS: integerUnits}: v[o,q] = vWhole[o,q];
+/* non-anticipativity (12.6): a first-stage decision taken at the start of period t is the same
+   as the one of the first case of the case's node at t: arrivals at their order period
+   max(1, q - leadTime), contract starts at q, the committed-use contracts at 1 (n and m follow
+   through fleet and contract). Here-and-now every case equals the first case. */
+s.t. nonanticipative{cs in CASES, (o,q) in ARRIVALS: nodeLead[cs, max(1, q - leadTime[o])] <> cs}:
+    b[cs,o,q] = b[nodeLead[cs, max(1, q - leadTime[o])],o,q];
+s.t. nonanticipativeStart{cs in CASES, o in RESERVED, q in PERIODS: nodeLead[cs,q] <> cs}:
+    v[cs,o,q] = v[nodeLead[cs,q],o,q];
+s.t. nonanticipativeCommit{cs in CASES, a in COMMIT: nodeLead[cs,1] <> cs}:
+    kappa_a[cs,a] = kappa_a[nodeLead[cs,1],a];
+
+s.t. wholeUnits{cs in CASES, (o,q) in ARRIVALS: integerUnits}: b[cs,o,q] = bWhole[cs,o,q];
+s.t. wholeStarts{cs in CASES, o in RESERVED, q in PERIODS: integerUnits}: v[cs,o,q] = vWhole[cs,o,q];
 s.t. wholeReplicas{cs in CASES, (o,w,pr) in REPLICA, p in PERIODS, s in SLICES: wholePool[o]}:
     replicas[cs,o,w,pr,p,s] = replicasWhole[cs,o,w,pr,p,s];
 
 # n_op = e_op + sum_{q = max(1, p - L_o + 1)}^{p} b_oq
-s.t. fleet{o in BUY, p in PERIODS}:
-    n[o,p] = e[o,p] + sum{q in PERIODS: (o,q) in ARRIVALS and q >= p - L[o] + 1 and q <= p} b[o,q];
+s.t. fleet{cs in CASES, o in BUY, p in PERIODS}:
+    n[cs,o,p] = e[o,p] + sum{q in PERIODS: (o,q) in ARRIVALS and q >= p - L[o] + 1 and q <= p} b[cs,o,q];
 
 # m_op = sum_{q = max(1, p - T_o + 1)}^{p} v_oq + C_op (contracts carried in, 13.1)
-s.t. contract{o in RESERVED, p in PERIODS}:
-    m[o,p] = sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} v[o,q] + C[o,p];
+s.t. contract{cs in CASES, o in RESERVED, p in PERIODS}:
+    m[cs,o,p] = sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} v[cs,o,q] + C[o,p];
 
 # a committed-use contract signed before the horizon is taken (13.1)
-s.t. signed{a in SIGNED}: kappa_a[a] = 1;
+s.t. signed{cs in CASES, a in SIGNED}: kappa_a[cs,a] = 1;
 
 # X_wps: what w is served in slice s of p
 s.t. demand{cs in CASES, w in WORKLOADS, p in PERIODS, s in SLICES: not w in DEFER}:
@@ -314,14 +332,14 @@ s.t. ownedCapacity{cs in CASES, o in BUY, p in PERIODS, s in SLICES}:
     sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[cs,o,w,pr,p,s] / taup[o,w,pr]
   + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[cs,o,w,pr,p,s]
   + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[cs,j,o,p,s] / accelPerUnit[o]
-    <= U * (1 - derating[o]) * (n[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[cs,o,p] else 0));
+    <= U * (1 - derating[o]) * (n[cs,o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[cs,o,p] else 0));
 
 s.t. rentedCapacity{cs in CASES, o in RENT, p in PERIODS, s in SLICES}:
     sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in CANSERVE and not (o,w,pr) in REPLICA} x[cs,o,w,pr,p,s] / taup[o,w,pr]
   + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[cs,o,w,pr,p,s]
   + U * sum{j in JOBS: (j,o,p,s) in JOBRUN} train[cs,j,o,p,s] / accelPerUnit[o]
     <= U * (1 - derating[o]) * (if o in RESERVED
-                                then m[o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[cs,o,p] else 0)
+                                then m[cs,o,p] - (if o in SPAREPOOLS then spare[o] * poolUsed[cs,o,p] else 0)
                                 else avail[o] * ms[cs,o,p,s]);
 
 s.t. replicaCapacity{cs in CASES, (o,w,pr) in REPLICA, p in PERIODS, s in SLICES}:
@@ -363,7 +381,7 @@ s.t. jobClusterRoom{cs in CASES, (j,o,p,s) in JOBRUN: o in BUY union RESERVED}:
   + U * sum{w in WORKLOADS, pr in PRECISIONS: (o,w,pr) in REPLICA} nu[o,w,pr] * replicas[cs,o,w,pr,p,s]
   + U * sum{j2 in JOBS: j2 <> j and (j2,o,p,s) in JOBRUN} train[cs,j2,o,p,s] / accelPerUnit[o]
   + U * M[j] * trainOn[cs,j,o,p,s] / accelPerUnit[o]
-    <= U * (1 - derating[o]) * ((if o in BUY then n[o,p] else m[o,p])
+    <= U * (1 - derating[o]) * ((if o in BUY then n[cs,o,p] else m[cs,o,p])
                                 - (if o in SPAREPOOLS then spare[o] * poolUsed[cs,o,p] else 0));
 
 s.t. jobClusterMax{cs in CASES, (j,o,p,s) in JOBRUN}: train[cs,j,o,p,s] <= Gbar[j,o,s] * trainOn[cs,j,o,p,s];
@@ -377,11 +395,11 @@ s.t. jobPoolInUse{cs in CASES, (j,o,p,s) in JOBRUN: o in SPAREPOOLS}: trainOn[cs
 s.t. apiRateLimit{cs in CASES, a in API, p in PERIODS, s in SLICES: maxTPS[a] < Infinity}:
     sum{w in WORKLOADS: (a,w) in APISERVE} y[cs,a,w,p,s] <= maxTPS[a];
 
-s.t. powerCap{p in PERIODS: powerCapKW[p] < Infinity}:
-    sum{o in BUY} k[o] * n[o,p] <= powerCapKW[p];
+s.t. powerCap{cs in CASES, p in PERIODS: powerCapKW[p] < Infinity}:
+    sum{o in BUY} k[o] * n[cs,o,p] <= powerCapKW[p];
 
-s.t. capitalBudget{p in PERIODS: capexBudget[p] < Infinity}:
-    sum{o in BUY: (o,p) in ARRIVALS} pf[o,p] * c[o] * b[o,p] <= capexBudget[p];
+s.t. capitalBudget{cs in CASES, p in PERIODS: capexBudget[p] < Infinity}:
+    sum{o in BUY: (o,p) in ARRIVALS} pf[o,p] * c[o] * b[cs,o,p] <= capexBudget[p];
 
 /* Fiscal budgets (docs/formulation.md, "Fiscal budgets"): undiscounted cash paid in fiscal
    year f. A purchase pays deposit[o] of its price in the order period q - leadTime and the
@@ -396,18 +414,18 @@ param depositFY{BUY, PERIODS} default 0;     # fiscal year of the order of an ar
 param balanceFY{BUY, PERIODS} default 0;     # fiscal year the balance of an arrival in q is paid in
 param periodFY{PERIODS} default 0;           # fiscal year of period p
 
-s.t. fiscalCapex{f in FYCAPEX}:
-    sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * ((b[o,q] - F[o,q]) * (if depositFY[o,q] = f then deposit[o] else 0)
-                                           + b[o,q] * (if balanceFY[o,q] = f then 1 - deposit[o] else 0)) <= capexFY[f];
+s.t. fiscalCapex{cs in CASES, f in FYCAPEX}:
+    sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * ((b[cs,o,q] - F[o,q]) * (if depositFY[o,q] = f then deposit[o] else 0)
+                                           + b[cs,o,q] * (if balanceFY[o,q] = f then 1 - deposit[o] else 0)) <= capexFY[f];
 # (units in flight paid their deposit before the horizon, 13.1)
 
 s.t. fiscalOpex{cs in CASES, f in FYOPEX}:
     sum{p in PERIODS: periodFY[p] = f} (
-        sum{o in BUY} n[o,p] * (k[o] * pue * h * electricity + g[o])
-      + sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+        sum{o in BUY} n[cs,o,p] * (k[o] * pue * h * electricity + g[o])
+      + sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[cs,o,q]
                                                + pf[o,1] * pi[o] * h * C[o,p]
-                             else pi[o] * h * m[o,p])
-                            + pf[o,p] * upfront[o] * v[o,p])
+                             else pi[o] * h * m[cs,o,p])
+                            + pf[o,p] * upfront[o] * v[cs,o,p])
       + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[cs,o,p,s]
       + sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[cs,a,w,p] * y[cs,a,w,p,s]
       + sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p])
@@ -416,34 +434,34 @@ s.t. fiscalOpex{cs in CASES, f in FYOPEX}:
 
 /* ================================================================ costs (USD) */
 /* first-stage lines once, second-stage lines per case */
-var capexCost{PERIODS};
-var energyCost{PERIODS};
-var fixedOpexCost{PERIODS};
+var capexCost{CASES, PERIODS};
+var energyCost{CASES, PERIODS};
+var fixedOpexCost{CASES, PERIODS};
 var rentalCost{CASES, PERIODS};
 var apiCost{CASES, PERIODS};
 var unservedCost{CASES, PERIODS};
 var platformCost{CASES, PERIODS};
-var salvageCredit;
-var commitments;                      # contracts' rent after the horizon, undiscounted
-var discountedCommitments;            # the same, each period discounted
+var salvageCredit{CASES};
+var commitments{CASES};               # contracts' rent after the horizon, undiscounted
+var discountedCommitments{CASES};     # the same, each period discounted
 
 # amortized: f_oq c_o / L_o per unit bought in q and in service; cash: f_op c_o b_op on arrival
-s.t. defCapex{p in PERIODS}: capexCost[p] =
-    if cash then sum{o in BUY: (o,p) in ARRIVALS} pf[o,p] * c[o] * b[o,p]
-    else sum{(o,q) in ARRIVALS: q >= p - L[o] + 1 and q <= p} pf[o,q] * c[o] / L[o] * b[o,q];
+s.t. defCapex{cs in CASES, p in PERIODS}: capexCost[cs,p] =
+    if cash then sum{o in BUY: (o,p) in ARRIVALS} pf[o,p] * c[o] * b[cs,o,p]
+    else sum{(o,q) in ARRIVALS: q >= p - L[o] + 1 and q <= p} pf[o,q] * c[o] / L[o] * b[cs,o,q];
 
 # energy and fixed opex on every unit in service, existing units included
-s.t. defEnergy{p in PERIODS}: energyCost[p] = sum{o in BUY} n[o,p] * k[o] * pue * h * electricity;
-s.t. defFixedOpex{p in PERIODS}: fixedOpexCost[p] = sum{o in BUY} n[o,p] * g[o];
+s.t. defEnergy{cs in CASES, p in PERIODS}: energyCost[cs,p] = sum{o in BUY} n[cs,o,p] * k[o] * pue * h * electricity;
+s.t. defFixedOpex{cs in CASES, p in PERIODS}: fixedOpexCost[cs,p] = sum{o in BUY} n[cs,o,p] * g[o];
 
 # reserved: rent on the units under contract, each contract at the price factor of its start
 # (a contract carried in at the first period's, 13.1), and the upfront fee when a contract
 # starts; on demand and spot at p's factor
 s.t. defRental{cs in CASES, p in PERIODS}: rentalCost[cs,p] =
-    sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[o,q]
+    sum{o in RESERVED} ((if priced[o] then sum{q in PERIODS: q >= p - T[o] + 1 and q <= p} pf[o,q] * pi[o] * h * v[cs,o,q]
                                            + pf[o,1] * pi[o] * h * C[o,p]
-                         else pi[o] * h * m[o,p])
-                        + pf[o,p] * upfront[o] * v[o,p])
+                         else pi[o] * h * m[cs,o,p])
+                        + pf[o,p] * upfront[o] * v[cs,o,p])
   + sum{o in ONDEMAND, s in SLICES} pf[o,p] * pi[o] * d * eta[s] * ms[cs,o,p,s];
 
 # the list spend (psi: caching, price factors and the case's scale)
@@ -455,10 +473,10 @@ s.t. commitDiscount{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]}:
     earned[cs,a,p] - cdisc[a] * sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[cs,a,w,p] * y[cs,a,w,p,s] <= 0;
 
 s.t. commitOnly{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]}:
-    earned[cs,a,p] - cdisc[a] * Bspend[cs,a,p] * kappa_a[a] <= 0;
+    earned[cs,a,p] - cdisc[a] * Bspend[cs,a,p] * kappa_a[cs,a] <= 0;
 
 s.t. commitMinimum{cs in CASES, a in COMMIT, p in PERIODS: open[a,p]}:
-    cmin[a] * kappa_a[a] - sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[cs,a,w,p] * y[cs,a,w,p,s]
+    cmin[a] * kappa_a[cs,a] - sum{(a,w) in APISERVE, s in SLICES} d * eta[s] * 3600 / 1e6 * price[cs,a,w,p] * y[cs,a,w,p,s]
   + earned[cs,a,p] - shortfall[cs,a,p] <= 0;
 # apiCommitment line of p: s - e over the contracts (an empty sum without them)
 
@@ -470,14 +488,14 @@ s.t. defPlatform{cs in CASES, p in PERIODS}: platformCost[cs,p] =
     sum{pl in PLATFORMS} ((if preAdopted[pl] = 1 then 0 else adoption[pl] * adopt[cs,pl,p]) + yearly[pl] * h / 8760 * inUse[cs,pl,p]);
 
 # a contract started in q runs q .. q + T_o - 1: the periods after P are charged too
-s.t. defCommitments: commitments =
-    sum{o in RESERVED, q in PERIODS} pf[o,q] * pi[o] * h * max(0, q + T[o] - 1 - P) * v[o,q];
-s.t. defDiscountedCommitments: discountedCommitments =
-    sum{o in RESERVED, q in PERIODS} pf[o,q] * pi[o] * h * (sum{t in P+1..q+T[o]-1} delta[t]) * v[o,q];
+s.t. defCommitments{cs in CASES}: commitments[cs] =
+    sum{o in RESERVED, q in PERIODS} pf[o,q] * pi[o] * h * max(0, q + T[o] - 1 - P) * v[cs,o,q];
+s.t. defDiscountedCommitments{cs in CASES}: discountedCommitments[cs] =
+    sum{o in RESERVED, q in PERIODS} pf[o,q] * pi[o] * h * (sum{t in P+1..q+T[o]-1} delta[t]) * v[cs,o,q];
 
 # cash only: straight-line remaining value at the horizon's end of units bought in q
-s.t. defSalvage: salvageCredit =
-    if cash then sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * max(0, q + L[o] - 1 - P) / L[o] * b[o,q] else 0;
+s.t. defSalvage{cs in CASES}: salvageCredit[cs] =
+    if cash then sum{(o,q) in ARRIVALS} pf[o,q] * c[o] * max(0, q + L[o] - 1 - P) / L[o] * b[cs,o,q] else 0;
 
 /* CVaR (section 12): cvarExcess_c >= cost_c - cvarThreshold, cost_c written out (MathProg has no
    named expressions); only when lambda > 0 */
@@ -485,18 +503,18 @@ var cvarThreshold{RISK};
 var cvarExcess{CASES, RISK} >= 0;
 s.t. cvarExcessRow{cs in CASES, i in RISK}:
     cvarExcess[cs,i] + cvarThreshold[i]
-  - (sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
+  - (sum{p in PERIODS} delta[p] * (capexCost[cs,p] + energyCost[cs,p] + fixedOpexCost[cs,p]
                                    + rentalCost[cs,p] + apiCost[cs,p] + sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p])
                                    + unservedCost[cs,p] + platformCost[cs,p])
-     - delta[P+1] * salvageCredit + discountedCommitments) >= 0;
+     - delta[P+1] * salvageCredit[cs] + discountedCommitments[cs]) >= 0;
 
 /* ================================================================ objective */
 minimize total:
     sum{cs in CASES} prob[cs] * (
-    sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
+    sum{p in PERIODS} delta[p] * (capexCost[cs,p] + energyCost[cs,p] + fixedOpexCost[cs,p]
                                   + rentalCost[cs,p] + apiCost[cs,p] + sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p])
                                   + unservedCost[cs,p] + platformCost[cs,p])
-  - delta[P+1] * salvageCredit + discountedCommitments)
+  - delta[P+1] * salvageCredit[cs] + discountedCommitments[cs])
   + sum{i in RISK} lambda * (cvarThreshold[i] + 1 / (1 - alpha) * sum{cs in CASES} prob[cs] * cvarExcess[cs,i]);
 
 solve;
@@ -504,10 +522,10 @@ solve;
 /* The objective has no constant term (existing units enter through n), but print it from
    the variables' values anyway: glpsol's printf of an objective drops constants. */
 param caseCost{cs in CASES} :=
-    sum{p in PERIODS} delta[p] * (capexCost[p] + energyCost[p] + fixedOpexCost[p]
+    sum{p in PERIODS} delta[p] * (capexCost[cs,p] + energyCost[cs,p] + fixedOpexCost[cs,p]
                                   + rentalCost[cs,p] + apiCost[cs,p] + sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p])
                                   + unservedCost[cs,p] + platformCost[cs,p])
-  - delta[P+1] * salvageCredit + discountedCommitments;
+  - delta[P+1] * salvageCredit[cs] + discountedCommitments[cs];
 printf "OBJECTIVE %.17g\n",
     sum{cs in CASES} prob[cs] * caseCost[cs]
   + sum{i in RISK} lambda * (cvarThreshold[i] + 1 / (1 - alpha) * sum{cs in CASES} prob[cs] * cvarExcess[cs,i]);
@@ -516,15 +534,19 @@ printf{i in RISK} "CVAR %.17g %.17g\n", cvarThreshold[i], 1 / (1 - alpha) * sum{
 # (two printf: MathProg caps a string literal at 100 characters); per-period lines of one case only
 for {cs in CASES, p in PERIODS: card(CASES) = 1} {
     printf "PERIOD %s capex %.17g energy %.17g fixedOpex %.17g rental %.17g",
-        label[p], capexCost[p], energyCost[p], fixedOpexCost[p], rentalCost[cs,p];
+        label[p], capexCost[cs,p], energyCost[cs,p], fixedOpexCost[cs,p], rentalCost[cs,p];
     printf " api %.17g unservedPenalty %.17g platform %.17g\n", apiCost[cs,p], unservedCost[cs,p], platformCost[cs,p];
 }
-printf "SALVAGE %.17g %.17g\n", salvageCredit, delta[P+1] * salvageCredit;
-printf "COMMITMENTS %.17g %.17g\n", commitments, discountedCommitments;
-printf{(o,q) in ARRIVALS: b[o,q] > 1e-9} "BUY %s %s %.17g\n", o, label[q], b[o,q];
-printf{o in RESERVED, q in PERIODS: v[o,q] > 1e-9} "START %s %s %.17g\n", o, label[q], v[o,q];
+# the first stage, salvage and commitments of the first case (every case's, here-and-now)
+printf "SALVAGE %.17g %.17g\n", salvageCredit[firstCase], delta[P+1] * salvageCredit[firstCase];
+printf "COMMITMENTS %.17g %.17g\n", commitments[firstCase], discountedCommitments[firstCase];
+printf{(o,q) in ARRIVALS: b[firstCase,o,q] > 1e-9} "BUY %s %s %.17g\n", o, label[q], b[firstCase,o,q];
+printf{o in RESERVED, q in PERIODS: v[firstCase,o,q] > 1e-9} "START %s %s %.17g\n", o, label[q], v[firstCase,o,q];
 printf{cs in CASES, (j,o,p,s) in JOBRUN: card(CASES) = 1 and train[cs,j,o,p,s] > 1e-9} "TRAIN %s %s %s %s %.17g\n", j, o, label[p], s, train[cs,j,o,p,s];
 printf{cs in CASES, p in PERIODS: card(CASES) = 1 and card(COMMIT) > 0} "APICOMMIT %s %.17g\n", label[p], sum{a in COMMIT: open[a,p]} (shortfall[cs,a,p] - earned[cs,a,p]);
-printf{a in COMMIT: kappa_a[a] > 0.5} "TAKE %s\n", a;
+printf{a in COMMIT: kappa_a[firstCase,a] > 0.5} "TAKE %s\n", a;
+# adaptive (12.6): each case's arrivals where they differ from the first case's
+printf{cs in CASES, (o,q) in ARRIVALS: cs <> firstCase and abs(b[cs,o,q] - b[firstCase,o,q]) > 1e-9}
+    "CASEBUY %s %s %s %.17g\n", cs, o, label[q], b[cs,o,q];
 
 end;

@@ -367,11 +367,13 @@ final class DemandCasesInputTests: XCTestCase {
             without.demandCases = generated.demandCases
             without.demandCasesSource = generated.demandCasesSource
             without.risk = generated.risk
+            without.caseDecisions = generated.caseDecisions
             XCTAssertEqual(without, generated, "seed \(seed)")
             // What the writer writes validates and reads back equal.
             let back = try loaded(ScenarioWriter.yaml(generated)).scenario
             XCTAssertEqual(back.demandCases, generated.demandCases, "seed \(seed)")
             XCTAssertEqual(back.risk, generated.risk, "seed \(seed)")
+            XCTAssertEqual(back.caseDecisions, generated.caseDecisions, "seed \(seed)")
         }
         // 25% of 80 is 20: the seed decides, so only a wide band.
         XCTAssertTrue((8...32).contains(withCases), "\(withCases)")

@@ -354,11 +354,36 @@ public enum MathProgData {
         }
         out.param("Dc", demand)
         out.param("apiScale", cases.filter { $0.apiPriceScale != 1 }.map { (quote($0.name), number($0.apiPriceScale)) })
+        out.line("param firstCase := \(quote(cases[0].name));")
+        if scenario.caseDecisions == .adaptive { writeTree(scenario, &out) }
         if scenario.risk.cvarWeight > 0 {
             out.line("param lambda := \(number(scenario.risk.cvarWeight));")
             out.line("param alpha := \(number(scenario.risk.cvarLevel));")
         }
         out.blank()
+    }
+
+    /// The tree of 12.6 for the twin, from the cases' demand paths (its own reading, not the
+    /// builder's `CaseTree`): nodeLead[c, t] the first case that agrees with c on every
+    /// workload's demand of the periods before t (and, from t = 2, on the API price scale),
+    /// written where it is not the first case (the model's default); the purchases' lead times.
+    private static func writeTree(_ scenario: Scenario, _ out: inout DataWriter) {
+        let cases = scenario.demandCases, periods = scenario.horizon.periods
+        func agree(_ a: DemandCase, _ b: DemandCase, before t: Int) -> Bool {
+            if t > 1 && a.apiPriceScale != b.apiPriceScale { return false }
+            return scenario.workloads.allSatisfy { w in
+                (0..<(t - 1)).allSatisfy { p in (a.demand[w.id]?[p] ?? w.demand[p]) == (b.demand[w.id]?[p] ?? w.demand[p]) }
+            }
+        }
+        var leads: [(String, String)] = []
+        for c in cases {
+            for t in 1...periods {
+                let lead = cases.first { agree($0, c, before: t) }!
+                if lead.name != cases[0].name { leads.append(("\(quote(c.name)) \(t)", quote(lead.name))) }
+            }
+        }
+        out.param("nodeLead", leads)
+        out.param("leadTime", scenario.purchases.filter { $0.leadTimePeriods > 0 }.map { (quote($0.id), "\($0.leadTimePeriods)") })
     }
 
     /// The serving options of an offering with τ > 0, workloads in scenario order: the given

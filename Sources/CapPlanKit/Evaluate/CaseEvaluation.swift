@@ -90,6 +90,9 @@ extension PlanEvaluationRun {
             }
         }
         let cases = scenario.demandCases
+        if scenario.caseDecisions == .adaptive {
+            report.notes.append("caseDecisions: adaptive: the plan's purchases and contracts are fixed in every case (a static plan, one point of the tree); the optimum below may order differently on each branch (docs/formulation.md 12.6)")
+        }
         var evaluations: [PlanEvaluationReport.CaseEvaluation] = []
         var costs: [Double] = []
         for demandCase in cases {
@@ -197,5 +200,70 @@ extension PlanEvaluationRun {
                 + c.violations.prefix(3).map { "\($0.rowName): \($0.message)" }.joined(separator: "; ") + (c.violations.count > 3 ? "; ..." : "") + "\n"
         }
         return out
+    }
+}
+
+/// The evaluator's check of non-anticipativity (docs/formulation.md 12.6), written apart from
+/// the builder's tree (`CaseTree`): from the cases' demand paths and price scales alone, which
+/// cases cannot be told apart when each decision is taken, and whether their decisions agree.
+public enum NonAnticipativityCheck {
+    /// Violations of `nonanticipative`, one line each: `decisions[c]` is case c's (scenario
+    /// order). With `here-and-now` every decision is taken before anything is known (every case
+    /// alike); adaptive, an arrival in q is taken at its order period q − leadTimePeriods
+    /// (at least the first), reserved units of period p at p, committed-use contracts at the
+    /// first period, and two cases are alike at period t when t is the first or they have the
+    /// same API price scale and equal demand of every workload in every period before t.
+    public static func violations(_ scenario: Scenario, decisions: [PlanDecisions], tolerance: Double = 1e-6) -> [String] {
+        let cases = scenario.demandCases
+        guard cases.count == decisions.count, cases.count > 1 else { return [] }
+        let labels = scenario.horizon.labels
+        let adaptive = scenario.caseDecisions == .adaptive
+        // How many leading periods cases k and c have the same demand in.
+        func leadingEqual(_ k: Int, _ c: Int) -> Int {
+            var p = 0
+            while p < labels.count, scenario.workloads.allSatisfy({ w in
+                (cases[k].demand[w.id]?[p] ?? w.demand[p]) == (cases[c].demand[w.id]?[p] ?? w.demand[p])
+            }) { p += 1 }
+            return p
+        }
+        let agree = adaptive ? cases.indices.map { c in (0..<c).map { leadingEqual($0, c) } } : []
+        func alike(_ k: Int, _ c: Int, at t: Int) -> Bool {
+            guard adaptive, t > 0 else { return true }
+            return cases[k].apiPriceScale == cases[c].apiPriceScale && t <= agree[c][k]
+        }
+        var found: [String] = []
+        func differs(_ a: Double, _ b: Double) -> Bool { abs(a - b) > tolerance * max(1, abs(a), abs(b)) }
+        for c in cases.indices.dropFirst() {
+            for purchase in scenario.purchases {
+                let mine = decisions[c].arrivals[purchase.id] ?? []
+                for q in labels.indices {
+                    let ordered = max(0, q - purchase.leadTimePeriods)
+                    guard let k = (0..<c).first(where: { alike($0, c, at: ordered) }) else { continue }
+                    let theirs = decisions[k].arrivals[purchase.id] ?? []
+                    let a = q < mine.count ? mine[q] : 0, b = q < theirs.count ? theirs[q] : 0
+                    if differs(a, b) {
+                        found.append("nonanticipative: case \(cases[c].name) has \(a) units of \(purchase.id) arriving in \(labels[q]), case \(cases[k].name) \(b),"
+                                     + " though the two cannot be told apart when they are ordered (\(labels[ordered]))")
+                    }
+                }
+            }
+            for rental in scenario.rentals where rental.commitment == .period {
+                let mine = decisions[c].reservedUnits[rental.id] ?? []
+                for p in labels.indices {
+                    guard let k = (0..<c).first(where: { alike($0, c, at: p) }) else { continue }
+                    let theirs = decisions[k].reservedUnits[rental.id] ?? []
+                    let a = p < mine.count ? mine[p] : 0, b = p < theirs.count ? theirs[p] : 0
+                    if differs(a, b) {
+                        found.append("nonanticipative: case \(cases[c].name) reserves \(a) units of \(rental.id) in \(labels[p]), case \(cases[k].name) \(b),"
+                                     + " though the two cannot be told apart then")
+                    }
+                }
+            }
+            if decisions[c].apiCommitments != decisions[0].apiCommitments {
+                found.append("nonanticipative: case \(cases[c].name) takes the committed-use contracts [\(decisions[c].apiCommitments.joined(separator: ", "))],"
+                             + " case \(cases[0].name) [\(decisions[0].apiCommitments.joined(separator: ", "))]: they are signed before anything is known")
+            }
+        }
+        return found
     }
 }

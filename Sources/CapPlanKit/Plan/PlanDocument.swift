@@ -367,6 +367,14 @@ public struct PlanDocument: Codable, Sendable {
         public var valuesFor: String
         /// Figures not computed and why ("not computed: time budget"), solves stopped at a limit.
         public var notes: [String]
+        /// `adaptive` when the first stage follows the cases' tree (12.6); absent for here-and-now.
+        public var decisions: String? = nil
+        /// The tree's branches with the orders decided in each (12.6); absent for here-and-now.
+        public var tree: [TreeBranch]? = nil
+        /// Adaptive, risk neutral: RP of the same cases decided here-and-now (one more extensive
+        /// form, within the extras' budget), and that less this plan's RP (12.6).
+        public var hereAndNowExpectedCost: Double? = nil
+        public var valueOfAdapting: Double? = nil
     }
 
     /// One demand case: its cost with the plan's first stage and its own second stage.

@@ -25,11 +25,40 @@ public enum PlanReport {
         let figure = { (value: Double?) in value.map { Formatting.money($0) } ?? "not computed" }
         w.line("Expected cost (RP) \(figure(t.expectedCost)) over \(t.cases.count) demand cases (discounted)")
         if let rows = twoStageCaseRows(t) {
-            w.heading("Demand cases (two-stage plan: purchases and contracts fixed, the rest per case)")
+            w.heading(t.tree == nil ? "Demand cases (two-stage plan: purchases and contracts fixed, the rest per case)"
+                : "Demand cases (adaptive plan: purchases and contracts along the tree below, the rest per case)")
             w.table(rows.header, rows.rows)
         }
         for line in twoStageFigureLines(t) { w.line("  " + line) }
         for note in t.notes { w.line("  note: " + note) }
+        if let rows = treeRows(t) {
+            w.heading(treeHeading)
+            w.table(rows.header, rows.rows)
+        }
+    }
+
+    static let treeHeading = "Decisions along the demand tree (adaptive): order now, then contingent orders per branch"
+
+    /// The tree of an adaptive plan (12.6): a row per order of each branch ("none" for a branch
+    /// without), the root's "order now", the others "if" their cases' demand path.
+    static func treeRows(_ t: PlanDocument.TwoStagePlan) -> (header: [String], rows: [[String]])? {
+        guard let tree = t.tree, !tree.isEmpty else { return nil }
+        var rows: [[String]] = []
+        for branch in tree {
+            let when = branch.parent == nil ? "order now" : "if " + branch.cases.joined(separator: ", ")
+            let periods = branch.from == branch.through ? branch.from : "\(branch.from)-\(branch.through)"
+            let head = [when, periods, Formatting.number(branch.probability, fractionDigits: 4)]
+            if branch.orders.isEmpty { rows.append(head + ["nothing"]) }
+            for order in branch.orders {
+                let units = Formatting.number(order.units, fractionDigits: 2)
+                switch order.kind {
+                case .purchase: rows.append(head + ["\(units) \(order.offering) arriving \(order.period), ordered by \(order.orderBy)"])
+                case .reserved: rows.append(head + ["\(units) \(order.offering) reserved in \(order.period)"])
+                case .commitment: rows.append(head + ["committed-use contract \(order.offering)"])
+                }
+            }
+        }
+        return (["decision", "periods", "probability", "what"], rows)
     }
 
     /// Case, probability, cost, perfect foresight, regret, cost with the mean-demand plan.
@@ -54,13 +83,15 @@ public enum PlanReport {
         let risk = t.cvarWeight > 0 ? "; this plan weighs it by λ = \(Formatting.number(t.cvarWeight, fractionDigits: 2))" : ""
         let of = t.valuesFor == "this plan" ? "" : " (for the \(t.valuesFor))"
         return [
-            "RP \(figure(t.expectedCost)): the expected cost of this plan, its purchases fixed and each case served at its cheapest",
+            "RP \(figure(t.expectedCost)): the expected cost of this plan, its purchases \(t.tree == nil ? "fixed" : "following the tree") and each case served at its cheapest",
             "CVaR_\(level) \(figure(t.cvar)): the mean cost of the worst \(Formatting.percent(1 - t.cvarLevel)) of cases, by probability\(risk)",
             "WS \(figure(t.waitAndSee)): the expected cost if each case's demand were known before buying (perfect foresight)",
             "EEV \(eev): the expected cost of buying for the mean demand and serving each case with those purchases",
             "VSS \(figure(t.valueOfStochasticSolution))\(of): what planning over the cases saves against planning for the mean (EEV − RP)",
             "EVPI \(figure(t.expectedValueOfPerfectInformation))\(of): what knowing the demand in advance would be worth (RP − WS)",
-        ]
+        ] + (t.valueOfAdapting.map { value in
+            ["value of adapting \(Formatting.money(value)): what ordering along the tree saves against deciding every order now (here-and-now RP \(figure(t.hereAndNowExpectedCost)) − RP)"]
+        } ?? [])
     }
 
     /// Aligns columns: the first column left, the others right.
@@ -111,7 +142,9 @@ public enum PlanReport {
 
         w.line("")
         if let twoStage = plan.twoStage {
-            w.line("The plan below: purchases and reserved contracts for every case; periods, fleet and costs of case \(twoStage.bodyCase)")
+            w.line(twoStage.tree == nil
+                ? "The plan below: purchases and reserved contracts for every case; periods, fleet and costs of case \(twoStage.bodyCase)"
+                : "The plan below: case \(twoStage.bodyCase)'s path through the tree: its purchases, contracts, periods, fleet and costs")
         }
         var cost = (plan.twoStage.map { "Case \($0.bodyCase): discounted cost" } ?? "Discounted cost") + " \(Formatting.money(totals.discountedCost)) (undiscounted \(Formatting.money(totals.cost))"
         if let perMTok = totals.costPerMillionTokens {

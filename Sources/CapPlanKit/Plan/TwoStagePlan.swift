@@ -52,6 +52,14 @@ extension TwoStagePlanner {
             }
             return document
         }
+        // Each case's rows were audited in the solve; what ties the cases together, checked by
+        // the evaluator's own reading of the tree (12.6).
+        let tied = NonAnticipativityCheck.violations(scenario, decisions: result.cases.map(\.decisions), tolerance: options.auditTolerance)
+        if !tied.isEmpty { throw PlanAuditFailure(objective: solverExpected, evaluatorCost: expected, violations: tied) }
+        if scenario.caseDecisions == .adaptive, var twoStage = document.twoStage {
+            try valueOfAdapting(scenario, into: &twoStage, expected: expected, integer: integer, options: options, deadline: solved.extras)
+            document.twoStage = twoStage
+        }
         let line = result.cases[body]
         let caseScenario = scenario.withDemandCase(cases[body])
         PlanExtraction.fill(
@@ -94,12 +102,89 @@ extension TwoStagePlanner {
                 reservedUnits: firstStageLines(scenario.rentals.map(\.id), plan.decisions?.reservedUnits ?? [:], labels: labels),
                 infeasibleCases: plan.infeasibleCases)
         }
-        return PlanDocument.TwoStagePlan(
+        var section = PlanDocument.TwoStagePlan(
             bodyCase: scenario.demandCases[body].name, cases: caseLines, expectedCost: result.expectedCost, cvar: result.cvar,
             cvarLevel: result.cvarLevel, cvarWeight: result.cvarWeight, waitAndSee: result.waitAndSee, expectedValuePlan: ev,
             valueOfStochasticSolution: result.valueOfStochasticSolution,
             expectedValueOfPerfectInformation: result.expectedValueOfPerfectInformation, valuesFor: result.valuesFor,
             notes: result.notes)
+        if scenario.caseDecisions == .adaptive {
+            section.decisions = CaseDecisions.adaptive.rawValue
+            if result.cases.count == scenario.demandCases.count {
+                section.tree = treeBranches(scenario, decisions: result.cases.map(\.decisions))
+            }
+            // Cases that part at once (scales, samples) share only the first period's decisions.
+            let tree = CaseTree(scenario)
+            if scenario.demandCases.count > 1, tree.lead.count > 1, Set(tree.lead[1]).count == scenario.demandCases.count {
+                section.notes.append("adaptive: every case differs from the first period on, so the cases share only the decisions taken at the start (a fan, not a deeper tree); give cases per-period demand lists that agree on their first periods for a tree that branches later")
+            }
+        }
+        return section
+    }
+
+    /// The value of adapting (12.6): the same cases planned here-and-now (their extensive form
+    /// solved within what is left of the extras' budget, at the extras' node limit), its RP
+    /// against this plan's. Risk neutral only (with λ > 0 the objectives weigh CVaR too): a note
+    /// otherwise, and when the budget is spent or the solve stops without an optimum.
+    static func valueOfAdapting(
+        _ scenario: Scenario, into twoStage: inout PlanDocument.TwoStagePlan, expected: Double, integer: Bool, options: PlanOptions,
+        deadline: Deadline
+    ) throws {
+        guard scenario.risk.cvarWeight == 0 else {
+            twoStage.notes.append("the value of adapting is computed for risk-neutral plans only (plan the scenario with caseDecisions: here-and-now to compare)")
+            return
+        }
+        var hereAndNow = scenario
+        hereAndNow.caseDecisions = .hereAndNow
+        var quiet = options
+        quiet.output = nil
+        quiet.progress = nil
+        quiet.phase = nil
+        options.phase?("here-and-now plan")
+        let model = deadline.remaining == nil ? nil : extensiveForm(hereAndNow, integer: integer, names: false, risk: hereAndNow.risk)
+        guard let model, let solution = try solveExtra(model.lp, options: quiet, deadline: deadline) else {
+            twoStage.notes.append("the here-and-now plan: \(Deadline.notComputed); the value of adapting not computed")
+            return
+        }
+        guard solution.termination == .optimal, let cost = solution.objectiveValue else {
+            twoStage.notes.append("the here-and-now plan: no optimum (\(solution.termination.rawValue)); the value of adapting not computed")
+            return
+        }
+        twoStage.hereAndNowExpectedCost = cost
+        // Equal costs can differ in the last bits: within them the value reads as 0.
+        let value = cost - expected
+        twoStage.valueOfAdapting = abs(value) <= 1e-9 * max(1, abs(cost)) ? 0 : value
+    }
+
+    /// The tree's branches (12.6 "What the plan reports"), each with the orders decided in its
+    /// periods, read from its first case's decisions (every case of a branch has the same ones
+    /// there): purchases by order period, reserved units by period, commitments at the root.
+    static func treeBranches(_ scenario: Scenario, decisions: [PlanDecisions]) -> [PlanDocument.TreeBranch] {
+        let tree = CaseTree(scenario), labels = scenario.horizon.labels
+        let cases = scenario.demandCases
+        return tree.branches.map { branch in
+            let lead = decisions[branch.cases[0]]
+            let periods = branch.from...branch.through
+            var orders: [PlanDocument.TreeOrder] = []
+            for purchase in scenario.purchases {
+                for (q, units) in (lead.arrivals[purchase.id] ?? []).enumerated() where units > 0 && q < labels.count {
+                    let ordered = orderPeriod(arrival: q, purchase: purchase)
+                    guard periods.contains(ordered) else { continue }
+                    orders.append(.init(kind: .purchase, offering: purchase.id, period: labels[q], orderBy: labels[ordered], units: units))
+                }
+            }
+            for rental in scenario.rentals where rental.commitment == .period {
+                for (p, units) in (lead.reservedUnits[rental.id] ?? []).enumerated() where units > 0 && periods.contains(p) && p < labels.count {
+                    orders.append(.init(kind: .reserved, offering: rental.id, period: labels[p], orderBy: labels[p], units: units))
+                }
+            }
+            if branch.parent == nil {
+                for id in lead.apiCommitments { orders.append(.init(kind: .commitment, offering: id, period: labels[0], orderBy: labels[0], units: 1)) }
+            }
+            return PlanDocument.TreeBranch(
+                from: labels[branch.from], through: labels[branch.through], cases: branch.cases.map { cases[$0].name },
+                probability: branch.cases.reduce(0.0) { $0 + cases[$1].probability }, parent: branch.parent, orders: orders)
+        }
     }
 
     /// Units > 0 by offering (in the scenario's order) and period.
@@ -158,4 +243,32 @@ struct TwoStageSolve {
     var solverExpectedCost: Double?
     /// The extras' budget, what is left of it for the diagnosis.
     var extras: Deadline
+}
+
+extension PlanDocument {
+    /// A branch of the cases' tree (12.6): a run of periods over which its cases stay together.
+    /// The root's orders are what to order now; the others are contingent on its demand path.
+    public struct TreeBranch: Codable, Sendable, Equatable {
+        /// First and last period of the run.
+        public var from: String
+        public var through: String
+        public var cases: [String]
+        /// Σ π_c over its cases.
+        public var probability: Double
+        /// Position in `tree` of the branch it split from; nil for the root.
+        public var parent: Int?
+        /// Decisions taken in its periods, units > 0.
+        public var orders: [TreeOrder]
+    }
+
+    /// One decision of a branch: a purchase arriving in `period`, ordered by `orderBy`; reserved
+    /// units in `period`; a committed-use contract (units 1) signed at the start.
+    public struct TreeOrder: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable { case purchase, reserved, commitment }
+        public var kind: Kind
+        public var offering: String
+        public var period: String
+        public var orderBy: String
+        public var units: Double
+    }
 }

@@ -66,7 +66,8 @@ public struct TwoStageResult: Codable, Hashable, Sendable {
         public var name: String
         public var probability: Double
         public var apiPriceScale: Double
-        /// The first stage (shared by every case) and this case's second stage.
+        /// The first stage (shared by every case; adaptive, by the cases of each node, 12.6) and
+        /// this case's second stage.
         public var decisions: PlanDecisions
         /// The evaluator's audit of `decisions` on the case's scenario (`Scenario.withDemandCase`).
         public var evaluation: PlanEvaluation
@@ -111,6 +112,10 @@ public struct TwoStageModel: Sendable {
     public var firstStageColumns: Set<Int>
     /// The scenario's model every case's copy was made from (`shapeModel`).
     public var shape: CapacityModel
+    /// The cases' tree (12.6): one node throughout for `here-and-now`.
+    public var tree: CaseTree
+    /// t_j (zero-based) of each column of `firstStageColumns` (12.6).
+    public var decisionPeriods: [Int: Int]
 }
 
 /// Two-stage plans (docs/formulation.md section 12).
@@ -294,6 +299,28 @@ public enum TwoStagePlanner {
         index.fleetColumns.union(index.commitments.map(\.taken.index))
     }
 
+    /// The period an arrival in q is ordered in (zero-based): q − ℓ_o, the root for arrivals
+    /// within the lead time (12.6).
+    public static func orderPeriod(arrival q: Int, purchase: PurchaseOffering) -> Int { max(0, q - purchase.leadTimePeriods) }
+
+    /// t_j of 12.6 (zero-based) for each first-stage column of `model`: an arrival b_oq at its
+    /// order period max(0, q − ℓ_o), n_op, m_op and v_op at p, κ_a at 0.
+    public static func decisionPeriods(_ model: CapacityModel) -> [Int: Int] {
+        let index = model.index, purchases = model.scenario.purchases
+        var periods: [Int: Int] = [:]
+        for (k, arrivals) in index.arrivals.enumerated() {
+            for q in 0..<index.periods {
+                if let b = arrivals.variable(q) { periods[b.index] = orderPeriod(arrival: q, purchase: purchases[k]) }
+                periods[index.inService[k].start + q] = q
+            }
+        }
+        for block in index.reservedUnits.compactMap({ $0 }) + index.contractStarts.compactMap({ $0 }) {
+            for p in 0..<index.periods { periods[block.start + p] = p }
+        }
+        for commitment in index.commitments { periods[commitment.taken.index] = 0 }
+        return periods
+    }
+
     /// The columns that fix a first stage (the rest of it follows by equality rows): b, m of
     /// a reserved rental without contract starts, v, κ. n_op follows from the fleet rows and a
     /// contract's m_op from its contract rows.
@@ -346,13 +373,20 @@ public enum TwoStagePlanner {
     /// fiscalCapex: no demand, no API price in them, so the same in every case), every other
     /// row once per case over the case's columns. With λ > 0: η free (objective λ), ξ_c ≥ 0
     /// (λ π_c / (1 − α)) and `cvarExcess[c]`: ξ_c + η − cost_c ≥ 0. Second-stage columns and
-    /// per-case rows are named `name@case` when `names` is set.
+    /// per-case rows are named `name@case` when `names` is set. With `caseDecisions: adaptive`
+    /// (12.6) "once" is once per node of the cases' tree at the column's decision period (the
+    /// row's latest), a copy for a node short of every case named `name@case|case…`.
     public static func extensiveForm(_ scenario: Scenario, integer: Bool, names: Bool, risk: RiskPolicy) -> TwoStageModel {
         let cases = scenario.demandCases
         let shape = shapeModel(scenario, integer: integer, names: names)
         let first = firstStageColumns(shape.index)
         let base = shape.lp
         let columnCount = base.variableCount, rowCount = base.constraintCount
+        // 12.6: a first-stage column has one copy per node at its decision period t_j; a row of
+        // first-stage columns only, one per node at T_i = max t_j. One node throughout for
+        // here-and-now: one copy of each, 12.2.
+        let tree = CaseTree(scenario)
+        let decided = decisionPeriods(shape)
         // Rows whose every entry is a first-stage column (an empty row is per case: it can only
         // be a demand row without options, whose right-hand side is the case's).
         var secondStageRow = [Bool](repeating: false, count: rowCount)
@@ -363,6 +397,13 @@ public enum TwoStagePlanner {
             if !first.contains(Int(base.entryColumns[k])) { secondStageRow[row] = true }
         }
         for row in 0..<rowCount where !hasEntry[row] { secondStageRow[row] = true }
+        var rowPeriod = [Int](repeating: 0, count: rowCount)
+        for k in 0..<base.entryCount where !secondStageRow[Int(base.entryRows[k])] {
+            let row = Int(base.entryRows[k])
+            rowPeriod[row] = max(rowPeriod[row], decided[Int(base.entryColumns[k])] ?? 0)
+        }
+        // The nodes' leads at t, ascending.
+        let leads = tree.lead.map { Array(Set($0)).sorted() }
 
         var lp = LinearModel(name: base.name, direction: .minimize)
         let secondColumns = columnCount - first.count
@@ -379,16 +420,23 @@ public enum TwoStagePlanner {
             case (nil, nil): return .greaterOrEqual(-Double.greatestFiniteMagnitude)
             }
         }
-        // First-stage columns, in the model's order; their objective is summed over the cases.
-        var firstColumn = [Int](repeating: -1, count: columnCount)
+        // First-stage columns, in the model's order, each node's copy in the order of the nodes'
+        // leads; their objective is summed over the node's cases.
+        var nodeColumn = [Int: [Int: Int]]()
         for j in 0..<columnCount where first.contains(j) {
-            let v = Variable(index: j), (lower, upper) = base.bounds(of: v)
-            firstColumn[j] = lp.addVariable(name: base.name(of: v), lowerBound: lower, upperBound: upper, kind: base.kind(of: v), objective: 0).index
+            let v = Variable(index: j), (lower, upper) = base.bounds(of: v), t = decided[j] ?? 0
+            for node in leads[t] {
+                let name = names ? base.name(of: v) + tree.suffix(at: t, lead: node) : base.name(of: v)
+                nodeColumn[j, default: [:]][node] = lp.addVariable(name: name, lowerBound: lower, upperBound: upper, kind: base.kind(of: v), objective: 0).index
+            }
         }
-        var firstRow = [Int](repeating: -1, count: rowCount)
+        var nodeRow = [Int: [Int: Int]]()
         for i in 0..<rowCount where !secondStageRow[i] {
-            let (lower, upper) = base.bounds(of: Constraint(index: i))
-            firstRow[i] = lp.addConstraint(name: base.name(of: Constraint(index: i)), variables: [], coefficients: [], bound(lower, upper)).index
+            let (lower, upper) = base.bounds(of: Constraint(index: i)), t = rowPeriod[i]
+            for node in leads[t] {
+                let name = names ? base.name(of: Constraint(index: i)) + tree.suffix(at: t, lead: node) : base.name(of: Constraint(index: i))
+                nodeRow[i, default: [:]][node] = lp.addConstraint(name: name, variables: [], coefficients: [], bound(lower, upper)).index
+            }
         }
         var caseModels: [CapacityModel] = []
         var columnMap: [[Int]] = []
@@ -398,7 +446,8 @@ public enum TwoStagePlanner {
         for (c, demandCase) in cases.enumerated() {
             var caseModel = caseModel(shape, scenario: scenario, demandCase: demandCase)
             let copy = caseModel.lp
-            var map = firstColumn
+            var map = [Int](repeating: -1, count: columnCount)
+            for (j, copies) in nodeColumn { map[j] = copies[tree.lead[decided[j] ?? 0][c]]! }
             var terms: [(Int, Double)] = []
             for j in 0..<columnCount {
                 let v = Variable(index: j), coefficient = copy.objectiveCoefficient(of: v)
@@ -412,15 +461,22 @@ public enum TwoStagePlanner {
                 }
                 if coefficient != 0 { terms.append((map[j], coefficient)) }
             }
-            var rowMap = firstRow
+            var rowMap = [Int](repeating: -1, count: rowCount)
+            // The case writes the entries of the first-stage rows of the nodes it leads.
+            var writes = secondStageRow
+            for (i, copies) in nodeRow {
+                let node = tree.lead[rowPeriod[i]][c]
+                rowMap[i] = copies[node]!
+                writes[i] = node == c
+            }
             for i in 0..<rowCount where secondStageRow[i] {
                 let (lower, upper) = copy.bounds(of: Constraint(index: i))
                 rowMap[i] = lp.addConstraint(name: suffix(copy.name(of: Constraint(index: i)), c), variables: [], coefficients: [], bound(lower, upper)).index
             }
             for k in 0..<copy.entryCount {
                 let row = Int(copy.entryRows[k])
-                // First-stage rows come from the first case (the same in every case).
-                guard secondStageRow[row] || c == 0 else { continue }
+                // A first-stage row comes from its node's lead (the same in each of its cases).
+                guard writes[row] else { continue }
                 lp.addTerm(Constraint(index: rowMap[row]), Variable(index: map[Int(copy.entryColumns[k])]), copy.entryValues[k])
             }
             lp.objectiveConstant += demandCase.probability * copy.objectiveConstant
@@ -447,7 +503,8 @@ public enum TwoStagePlanner {
                     terms: [(xi, 1), (eta, 1)] + costTerms[c].map { (Variable(index: $0.0), -$0.1) }, .greaterOrEqual(constants[c]))
             }
         }
-        return TwoStageModel(lp: lp, caseModels: caseModels, columnMap: columnMap, rowMap: rowMaps, cvarThreshold: threshold, cvarExcess: excess, firstStageColumns: first, shape: shape)
+        return TwoStageModel(lp: lp, caseModels: caseModels, columnMap: columnMap, rowMap: rowMaps, cvarThreshold: threshold, cvarExcess: excess, firstStageColumns: first, shape: shape,
+                             tree: tree, decisionPeriods: decided)
     }
 
     /// The EV plan, EEV and a starting point of the extensive form.

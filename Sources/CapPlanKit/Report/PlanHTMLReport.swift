@@ -517,6 +517,7 @@ public enum PlanHTMLReport {
             }
         }
         content += "<ul>" + (PlanReport.twoStageFigureLines(t) + t.notes.map { "note: " + $0 }).map { "<li>\(esc($0))</li>" }.joined() + "</ul>\n"
+        if let tree = table(PlanReport.treeRows(t)) { content += "<h3>\(esc(PlanReport.treeHeading))</h3>\n" + table(tree) }
         return section("Demand cases (two-stage plan)", content)
     }
 

@@ -15,6 +15,7 @@ extension PlanHTMLReport {
         if let twoStage = plan.twoStage, let cases = table(PlanReport.twoStageCaseRows(twoStage)) {
             section("Demand cases (two-stage plan)", cases)
             out += "\n" + (PlanReport.twoStageFigureLines(twoStage) + twoStage.notes.map { "note: " + $0 }).map { "- \($0)\n" }.joined()
+            if let tree = table(PlanReport.treeRows(twoStage)) { section(PlanReport.treeHeading, tree) }
         }
         section("What to buy, by order date", purchaseTable(plan), empty: "Nothing to buy.")
         if let contracts = table(PlanReport.contractRows(plan)) { section("Reserved contracts", contracts) }

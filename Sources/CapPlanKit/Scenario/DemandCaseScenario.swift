@@ -3,6 +3,15 @@
 
 import Foundation
 
+/// When a two-stage plan's first stage is decided (docs/formulation.md 12.6).
+public enum CaseDecisions: String, Hashable, Sendable, Codable {
+    /// Once, before any demand is known: the same in every case (12.2).
+    case hereAndNow = "here-and-now"
+    /// Along the tree of the cases' demand paths: a decision taken at the start of period t is
+    /// common to the cases that agree on everything known then.
+    case adaptive
+}
+
 extension Scenario {
     /// This scenario with case `demandCase`'s demand D^c_wp (a workload the case does not list
     /// keeps its own) and every API price (input, cached input, output) times the case's
@@ -13,6 +22,7 @@ extension Scenario {
         copy.demandCases = []
         copy.demandCasesSource = nil
         copy.risk = RiskPolicy()
+        copy.caseDecisions = .hereAndNow
         for w in copy.workloads.indices {
             if let demand = demandCase.demand[copy.workloads[w].id] { copy.workloads[w].demand = demand }
         }

@@ -867,6 +867,8 @@ public struct Scenario: Hashable, Sendable {
     public var demandCasesSource: DemandCasesSource? = nil
     /// Risk aversion of a two-stage plan (λ, α; 12.2).
     public var risk: RiskPolicy = RiskPolicy()
+    /// When the first stage is decided over the cases (12.6): once (`hereAndNow`) or along the tree.
+    public var caseDecisions: CaseDecisions = .hereAndNow
 
     public init(
         name: String, horizon: Horizon, discountRate: Double = 0, capexAccounting: CapexAccounting = .amortized,

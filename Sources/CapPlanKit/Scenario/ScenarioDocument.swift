@@ -192,6 +192,8 @@ struct RawScenario {
     var demandCasesWritten = false
     /// `risk: {cvarWeight, cvarLevel}` (12.2).
     var risk: RawRisk?
+    /// `caseDecisions: here-and-now | adaptive` (12.6).
+    var caseDecisions: Loc<String>?
 }
 
 /// `demandCases` as written: a list of cases, or `{sample, seed, growthSpread}`.
@@ -252,7 +254,7 @@ struct RawFiscalYear {
 
 /// Keys of every mapping in the format (the contract other tools write against).
 enum ScenarioKeys {
-    static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy", "platforms", "jobs", "demandCases", "risk"]
+    static let root = ["name", "horizon", "discountRate", "capexAccounting", "timeSlices", "workloads", "offerings", "site", "budget", "policy", "platforms", "jobs", "demandCases", "risk", "caseDecisions"]
     static let job = ["id", "flops", "parameters", "tokens", "method", "acceleratorHours", "referenceAccelerator", "precision", "mfu",
                       "overhead", "earliestStart", "deadline", "minAccelerators"]
     static let horizon = ["start", "periods"]
@@ -492,6 +494,7 @@ struct ScenarioDocumentDecoder {
         if let n = top["jobs"] { raw.jobs = jobs(n.value) }
         if let n = top["demandCases"] { raw.demandCasesWritten = true; raw.demandCases = demandCases(n.value) }
         if let n = top["risk"] { raw.risk = risk(n.value) }
+        if let n = top["caseDecisions"] { raw.caseDecisions = reader.string(n.value, "caseDecisions", expected: "expected `here-and-now` or `adaptive`") }
         if let n = top["policy"], let m = reader.mapping(n.value, "policy", allowed: ScenarioKeys.policy, what: "a policy") {
             if let v = m["integerUnits"] { raw.integerUnits = reader.bool(v.value, "policy.integerUnits") }
             if let v = m["utilizationCap"] { raw.utilizationCap = reader.number(v.value, "policy.utilizationCap") }

@@ -128,6 +128,7 @@ struct ScenarioValidator {
         let platforms = validatePlatforms(raw.platforms, offerings: offerings)
         let casesSource = validateDemandCases(raw.demandCases, horizon: horizon, workloads: workloadsResult)
         let risk = validateRisk(raw.risk, hasCases: raw.demandCasesWritten)
+        let caseDecisions = validateCaseDecisions(raw.caseDecisions, hasCases: raw.demandCasesWritten)
 
         // Serviceability: every workload needs at least one offering.
         // Skipped when an offering could not be read at all: it might have been the one.
@@ -170,6 +171,7 @@ struct ScenarioValidator {
         if let casesSource, let rawCases = raw.demandCases {
             resolveDemandCases(casesSource, raw: rawCases, in: &scenario)
             scenario.risk = risk
+            scenario.caseDecisions = caseDecisions
         }
 
         // Derived throughput (docs/formulation.md section 9), before the model size: each

@@ -108,6 +108,21 @@ extension ScenarioValidator {
         return RiskPolicy(cvarWeight: weight, cvarLevel: level)
     }
 
+    /// `caseDecisions` (12.6): `here-and-now` (default) or `adaptive`; only with `demandCases`.
+    func validateCaseDecisions(_ raw: Loc<String>?, hasCases: Bool) -> CaseDecisions {
+        guard let raw else { return .hereAndNow }
+        guard let decisions = CaseDecisions(rawValue: raw.value) else {
+            sink.error(raw.path, at: raw.node, value: raw.node.written,
+                       "expected `here-and-now` (the first stage decided once, before the demand is known) or `adaptive` (decided along the cases' tree, docs/formulation.md 12.6)")
+            return .hereAndNow
+        }
+        if !hasCases {
+            sink.error(raw.path, at: raw.node,
+                       "caseDecisions needs demandCases: decisions adapt along the tree of the demand cases (add `demandCases`, or remove `caseDecisions`)")
+        }
+        return decisions
+    }
+
     /// The cases of `source` resolved on the built scenario, with an error where a case's
     /// demand would leave the range of `ScenarioRules.tokens` (a large scale on a large demand,
     /// or a sampled path that grows far).

@@ -225,6 +225,7 @@ public enum ScenarioWriter {
         if scenario.risk != RiskPolicy() {
             line("risk: {cvarWeight: \(number(scenario.risk.cvarWeight)), cvarLevel: \(number(scenario.risk.cvarLevel))}")
         }
+        if scenario.caseDecisions != .hereAndNow { line("caseDecisions: \(scenario.caseDecisions.rawValue)") }
     }
 
     static func number(_ x: Double) -> String { YAMLText.number(x) }
