@@ -290,21 +290,8 @@ public enum MathProgData {
     /// (1-based arrival period), the contracts in term as they are written, and the signed
     /// committed-use contracts.
     private static func writeSection13(_ scenario: Scenario, _ out: inout DataWriter) {
-        var written = false
-        var cohorts: [String] = [], cohortUnits: [(String, String)] = [], cohortPeriods: [(String, String)] = []
-        for o in scenario.purchases {
-            for (i, cohort) in o.existingCohorts.enumerated() {
-                cohorts.append("(\(quote(o.id)), \(i + 1))")
-                cohortUnits.append(("\(quote(o.id)) \(i + 1)", number(cohort.units)))
-                cohortPeriods.append(("\(quote(o.id)) \(i + 1)", "\(cohort.remainingPeriods)"))
-            }
-        }
-        if !cohorts.isEmpty {
-            out.set("COHORTS", cohorts)
-            out.param("cohortUnits", cohortUnits)
-            out.param("cohortPeriods", cohortPeriods)
-            written = true
-        }
+        var written = writeUnitsInTerm(
+            scenario.purchases.map { ($0.id, $0.existingCohorts) }, set: "COHORTS", units: "cohortUnits", periods: "cohortPeriods", &out)
         let inFlight = scenario.purchases.flatMap { o in
             o.ordersInFlight.sorted { $0.key < $1.key }.map { ("\(quote(o.id)) \($0.key + 1)", number($0.value)) }
         }
@@ -312,18 +299,8 @@ public enum MathProgData {
             out.param("F", inFlight)
             written = true
         }
-        var contracts: [String] = [], contractUnits: [(String, String)] = [], contractPeriods: [(String, String)] = []
-        for o in scenario.rentals where o.commitment == .period {
-            for (i, contract) in o.contractsInTerm.enumerated() {
-                contracts.append("(\(quote(o.id)), \(i + 1))")
-                contractUnits.append(("\(quote(o.id)) \(i + 1)", number(contract.units)))
-                contractPeriods.append(("\(quote(o.id)) \(i + 1)", "\(contract.remainingPeriods)"))
-            }
-        }
-        if !contracts.isEmpty {
-            out.set("INTERM", contracts)
-            out.param("inTermUnits", contractUnits)
-            out.param("inTermPeriods", contractPeriods)
+        let reserved = scenario.rentals.filter { $0.commitment == .period }
+        if writeUnitsInTerm(reserved.map { ($0.id, $0.contractsInTerm) }, set: "INTERM", units: "inTermUnits", periods: "inTermPeriods", &out) {
             written = true
         }
         let signed = scenario.apis.filter { $0.committedUse?.signed == true }
@@ -332,6 +309,26 @@ public enum MathProgData {
             written = true
         }
         if written { out.blank() }
+    }
+
+    /// A set of (offering, k) pairs with their units and remaining periods, k the 1-based
+    /// position in the offering's list; false (nothing written) when every list is empty.
+    private static func writeUnitsInTerm(
+        _ lists: [(String, [UnitsInTerm])], set: String, units: String, periods: String, _ out: inout DataWriter
+    ) -> Bool {
+        var members: [String] = [], unitValues: [(String, String)] = [], periodValues: [(String, String)] = []
+        for (id, list) in lists {
+            for (i, entry) in list.enumerated() {
+                members.append("(\(quote(id)), \(i + 1))")
+                unitValues.append(("\(quote(id)) \(i + 1)", number(entry.units)))
+                periodValues.append(("\(quote(id)) \(i + 1)", "\(entry.remainingPeriods)"))
+            }
+        }
+        guard !members.isEmpty else { return false }
+        out.set(set, members)
+        out.param(units, unitValues)
+        out.param(periods, periodValues)
+        return true
     }
 
     /// Section 12's data, written only when the scenario has demand cases (so the data of other

@@ -60,15 +60,7 @@ enum CaseDecomposition {
         let lp = model.lp
         let cases = model.columnMap.count
         guard cases > 0 else { return nil }
-        // The row of each ξ_c (the one row with ξ_c in it).
-        var excessRow: [Int: Int] = [:]
-        let excessColumn = Dictionary(uniqueKeysWithValues: model.cvarExcess.enumerated().map { ($1.index, $0) })
-        if !excessColumn.isEmpty {
-            for k in 0..<lp.entryCount {
-                if let c = excessColumn[Int(lp.entryColumns[k])] { excessRow[c] = Int(lp.entryRows[k]) }
-            }
-            guard excessRow.count == model.cvarExcess.count else { return nil }
-        }
+        let excessRow = Dictionary(uniqueKeysWithValues: model.cvarExcessRows.enumerated().map { ($0, $1.index) })
         var isMaster = [Bool](repeating: false, count: lp.variableCount)
         var master: [Variable] = []
         func addMaster(_ j: Int) {

@@ -108,6 +108,8 @@ public struct TwoStageModel: Sendable {
     /// η and ξ_c when λ > 0.
     public var cvarThreshold: Variable?
     public var cvarExcess: [Variable]
+    /// `cvarExcess[c]`, the row of ξ_c, per case when λ > 0.
+    public var cvarExcessRows: [Constraint] = []
     /// Columns of the first stage in a case's model: b, n, m of reserved rentals, v, κ.
     public var firstStageColumns: Set<Int>
     /// The scenario's model every case's copy was made from (`shapeModel`).
@@ -490,6 +492,7 @@ public enum TwoStagePlanner {
         }
         var threshold: Variable?
         var excess: [Variable] = []
+        var excessRows: [Constraint] = []
         if risk.cvarWeight > 0 {
             let lambda = risk.cvarWeight, tail = 1 - risk.cvarLevel
             let eta = lp.addVariable(name: names ? "cvarThreshold" : "", lowerBound: nil, upperBound: nil, objective: lambda)
@@ -498,12 +501,12 @@ public enum TwoStagePlanner {
                 let xi = lp.addVariable(name: names ? "cvarExcess@\(demandCase.name)" : "", lowerBound: 0, objective: lambda * demandCase.probability / tail)
                 excess.append(xi)
                 // ξ_c + η − cost_c ≥ constant_c (cost_c = Σ_j coefficient_j x_j + constant_c).
-                lp.addConstraint(
+                excessRows.append(lp.addConstraint(
                     name: names ? "cvarExcess[\(demandCase.name)]" : "",
-                    terms: [(xi, 1), (eta, 1)] + costTerms[c].map { (Variable(index: $0.0), -$0.1) }, .greaterOrEqual(constants[c]))
+                    terms: [(xi, 1), (eta, 1)] + costTerms[c].map { (Variable(index: $0.0), -$0.1) }, .greaterOrEqual(constants[c])))
             }
         }
-        return TwoStageModel(lp: lp, caseModels: caseModels, columnMap: columnMap, rowMap: rowMaps, cvarThreshold: threshold, cvarExcess: excess, firstStageColumns: first, shape: shape,
+        return TwoStageModel(lp: lp, caseModels: caseModels, columnMap: columnMap, rowMap: rowMaps, cvarThreshold: threshold, cvarExcess: excess, cvarExcessRows: excessRows, firstStageColumns: first, shape: shape,
                              tree: tree, decisionPeriods: decided)
     }
 
