@@ -101,6 +101,63 @@ final class FallbackPlanTests: XCTestCase {
         XCTAssertGreaterThan(compared, 0)
     }
 
+    /// `--relax` keeps the on/off binaries, so a relaxed model can stop before an incumbent
+    /// too (generated large seed 1 did, exit 4). A node limit of 1 stops it there; the planner
+    /// still returns a plan through the fallback (its first candidate is the relaxation's own
+    /// fleet, unrounded), audited, never below the relaxed optimum.
+    func testRelaxedModelStoppedBeforeAnIncumbentStillGetsAPlan() throws {
+        var stopped = 0
+        for (size, seed) in [(ScenarioSize.tiny, UInt64(1)), (.tiny, 2), (.tiny, 3), (.tiny, 4), (.small, 1), (.small, 2), (.small, 3)] {
+            let scenario = Self.featured(size, seed, [.replicas])
+            var options = PlanOptions()
+            options.relax = true
+            options.roundUpStart = false
+            options.mip.nodeLimit = 1
+            options.baselines = false
+            options.priceThresholds = false
+            let plan = try Planner.plan(scenario, options: options)
+            guard plan.warnings.contains(where: { $0.contains("(nodeLimit)") && $0.contains("heuristic") }) else { continue }
+            stopped += 1
+            XCTAssertTrue([.feasible, .optimal].contains(plan.status), "\(size) seed \(seed): \(plan.status)")
+            XCTAssertTrue(plan.audit?.violations.isEmpty ?? false, "\(size) seed \(seed)")
+            guard size == .tiny else { continue }
+            var exact = PlanOptions()
+            exact.relax = true
+            exact.baselines = false
+            exact.priceThresholds = false
+            exact.mipGap = 1e-7
+            let optimum = try Planner.plan(scenario, options: exact)
+            guard optimum.status == .optimal else { continue }
+            let cost = try XCTUnwrap(plan.totals?.discountedCost), best = try XCTUnwrap(optimum.totals?.discountedCost)
+            XCTAssertGreaterThanOrEqual(cost, best * (1 - 1e-6), "\(size) seed \(seed)")
+        }
+        XCTAssertGreaterThan(stopped, 0, "no relaxed scenario stopped before an incumbent")
+    }
+
+    /// A completion is a whole point of the model as it is (its blocks solved with the fleet
+    /// fixed): when the LP with the integers fixed does not finish in time it is the plan, and
+    /// the independent evaluator accepts it at the cost the fallback states.
+    func testCompletionWithoutTheFixedLPPassesTheAudit() throws {
+        var compared = 0
+        for (size, seed) in [(ScenarioSize.tiny, UInt64(1)), (.tiny, 2), (.tiny, 3), (.small, 1), (.small, 3)] {
+            let scenario = Self.featured(size, seed)
+            let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
+            var options = PlanOptions()
+            options.baselines = false
+            guard let result = try FallbackPlan.solve(
+                model, options: options, stop: .nodeLimit, knownBound: nil, deadline: Deadline(seconds: 60), fixedIntegerLP: false) else { continue }
+            XCTAssertEqual(result.solution.termination, .nodeLimit)
+            let (document, _) = try Planner.auditedDocument(scenario, model: model, solution: result.solution, integer: true, options: options)
+            XCTAssertEqual(document.status, .feasible, "\(size) seed \(seed)")
+            XCTAssertTrue(document.audit?.violations.isEmpty ?? false, "\(size) seed \(seed)")
+            let cost = try XCTUnwrap(document.totals?.discountedCost)
+            let stated = try XCTUnwrap(result.solution.objectiveValue)
+            XCTAssertEqual(cost, stated, accuracy: 1e-6 * max(1, abs(stated)), "\(size) seed \(seed)")
+            compared += 1
+        }
+        XCTAssertGreaterThanOrEqual(compared, 3)
+    }
+
     /// With spare units the model does not decompose; the fallback's relaxation (forced by
     /// decomposition here) holds the spare units for free and relaxes poolInUse, so it stays a
     /// lower bound: never above the whole relaxation's optimum.

@@ -45,25 +45,24 @@ enum FallbackPlan {
 
     /// The plan, or nil when no candidate gave one before `deadline`. `stop` is why the main
     /// solve ended (the plan's termination), `knownBound` its bound if it had one.
+    /// `fixedIntegerLP: false` skips the LP with the integers fixed (tests of the completion
+    /// stated as it is, the path a deadline takes).
     static func solve(
-        _ model: CapacityModel, options: PlanOptions, stop: TerminationReason, knownBound: Double?, deadline: Deadline
+        _ model: CapacityModel, options: PlanOptions, stop: TerminationReason, knownBound: Double?, deadline: Deadline,
+        fixedIntegerLP: Bool = true
     ) throws -> Result? {
         let clock = Stopwatch()
         guard let relaxation = try relaxation(model, options: options, deadline: deadline) else { return nil }
         options.output?("fallback plan: relaxation bound \(relaxation.bound) (\(relaxation.decomposed ? "decomposed" : "whole model")) at \(clock.seconds) s")
         let bound = [relaxation.bound, knownBound].compactMap { $0 }.max()
-        // Every candidate while time lasts (each costs a block pass), the cheapest kept. Each
-        // new best gets its LP with the integers fixed at once, so that a deadline hit later
-        // still leaves a plan.
+        // Every candidate while time lasts (each costs a block pass), the cheapest kept; then
+        // the LP with the best one's integers fixed. A completion is a whole point of the model
+        // already (its blocks solved with the fleet fixed), so when that LP does not finish in
+        // time (a large model that does not decompose), the completion itself is the plan.
         var best: (values: [Double], objective: Double, name: String)?
-        var secured: (solution: Solution, name: String)?
-        func offer(_ completed: (values: [Double], objective: Double), name: String) throws {
+        func offer(_ completed: (values: [Double], objective: Double), name: String) {
             guard best.map({ completed.objective < $0.objective - 1e-9 * max(1, abs($0.objective)) }) ?? true else { return }
             best = (completed.values, completed.objective, name)
-            guard let fixed = try fixedLP(model, values: completed.values, options: options, deadline: deadline),
-                  fixed.termination == .optimal, fixed.hasPrimalPoint, fixed.objectiveValue != nil else { return }
-            secured = (fixed, name)
-            options.output?("fallback plan: \(name): LP with the integers fixed \(fixed.objectiveValue!) at \(clock.seconds) s")
         }
         for candidate in candidates(model, relaxation: relaxation.values) {
             guard let completed = try completeByBlocks(model, proposal: candidate.values, options: options, deadline: deadline) else {
@@ -71,7 +70,7 @@ enum FallbackPlan {
                 continue
             }
             options.output?("fallback plan: \(candidate.name): \(completed.objective) at \(clock.seconds) s")
-            try offer(completed, name: candidate.name)
+            offer(completed, name: candidate.name)
         }
         if let start = best, start.name == "fleet rounded up" || start.name == "fleet rounded down" {
             // One offering at a time, its fleet rounded the other way, kept when cheaper.
@@ -87,10 +86,22 @@ enum FallbackPlan {
                       let current = best, completed.objective < current.objective - 1e-9 * max(1, abs(current.objective)) else { continue }
                 fleet = trial
                 options.output?("fallback plan: \(group.offering) rounded the other way: \(completed.objective) at \(clock.seconds) s")
-                try offer(completed, name: start.name + ", offerings re-rounded")
+                offer(completed, name: start.name + ", offerings re-rounded")
             }
         }
-        guard let secured else { return nil }
+        guard let best else { return nil }
+        let secured: (solution: Solution, name: String)
+        if fixedIntegerLP, let fixed = try fixedLP(model, values: best.values, options: options, deadline: deadline),
+           fixed.termination == .optimal, fixed.hasPrimalPoint, let objective = fixed.objectiveValue,
+           objective <= best.objective + 1e-7 * max(1, abs(best.objective)) {
+            options.output?("fallback plan: \(best.name): LP with the integers fixed \(objective) at \(clock.seconds) s")
+            secured = (fixed, best.name)
+        } else {
+            options.output?("fallback plan: \(best.name): the completion as it is (no LP with the integers fixed in time)")
+            let point = relaxation.solution.assembled(
+                values: best.values, objective: best.objective, bound: bound, termination: stop, seconds: clock.seconds)
+            return Result(solution: point, candidate: best.name)
+        }
         if !relaxation.decomposed, let root = try rootNode(model, start: secured.solution.values, options: options, deadline: deadline) {
             // A small model: branch-and-cut's root from this start costs little and gives the
             // root's bound, possibly a better plan, and the duals with integers fixed.
@@ -108,6 +119,8 @@ enum FallbackPlan {
         var bound: Double
         /// Whether it was solved by decomposition.
         var decomposed: Bool
+        /// The solve that gave it (counts and status for a completion stated as a result).
+        var solution: Solution
     }
 
     static func relaxation(_ model: CapacityModel, options: PlanOptions, deadline: Deadline) throws -> Relaxation? {
@@ -188,7 +201,7 @@ enum FallbackPlan {
             }
             values[pool.y.index] = load ? 1 : 0
         }
-        return Relaxation(values: values, bound: solution.objectiveBound ?? objective, decomposed: decomposed)
+        return Relaxation(values: values, bound: solution.objectiveBound ?? objective, decomposed: decomposed, solution: solution)
     }
 
     // MARK: Fixed fleets
@@ -205,6 +218,13 @@ enum FallbackPlan {
             ("fleet rounded up", plain(rounded.up, model: model, relaxation: relaxation)),
             ("fleet rounded down", plain(rounded.down, model: model, relaxation: relaxation)),
         ]
+        if model.index.fleetColumns.allSatisfy({ model.lp.kind(of: Variable(index: $0)) == .continuous }) {
+            // Continuous units (`--relax`, `integerUnits: false`): the relaxation's own fleet
+            // first, unrounded; only the on/off binaries are left to the blocks.
+            var fleet = relaxation
+            for j in model.index.fleetColumns { fleet[j] = max(0, relaxation[j]) }
+            candidates.insert(("relaxation's fleet", plain(fleet, model: model, relaxation: relaxation)), at: 0)
+        }
         // Without replicas or spare units these repeat the two above, but for the last.
         let raised = !model.index.replicaPairs.isEmpty || !model.index.poolsInUse.isEmpty
         candidates += RoundingHeuristic.candidates(scenario: scenario, model: model, relaxation: relaxation)

@@ -149,7 +149,7 @@ public enum Planner {
             options.phase?("fallback plan")
             if let fallback = try FallbackPlan.solve(
                 model, options: options, stop: solution.termination, knownBound: solution.objectiveBound, deadline: extras) {
-                heuristicNote = "branch-and-cut found no whole-unit plan before its limit (\(solution.termination.rawValue)); "
+                heuristicNote = "branch-and-cut found no \(integer ? "whole-unit plan" : "plan (its on/off decisions whole)") before its limit (\(solution.termination.rawValue)); "
                     + "this plan is the rounding heuristic's (\(fallback.candidate)), gap \(gapText(fallback.solution.relativeGap)) to the relaxation's bound"
                 solution = fallback.solution
             }
@@ -206,7 +206,7 @@ public enum Planner {
             }
             if let retryNote { document.warnings.append(retryNote) }
             if let candidate = origin.fallback, heuristicNote == nil {
-                heuristicNote = "branch-and-cut found no whole-unit plan, nor even its root relaxation, in the first half of its limit; "
+                heuristicNote = "branch-and-cut found no \(integer ? "whole-unit plan" : "plan (its on/off decisions whole)"), nor even its root relaxation, in the first half of its limit; "
                     + "this plan is the fallback's (\(candidate), replicas per period and slice), gap \(gapText(solution.relativeGap)) to the relaxation's bound"
             }
             if let heuristicNote {
@@ -316,7 +316,10 @@ public enum Planner {
             solveOptions.mip.startingSolution = nil
             solveOptions.mip.nodeLimit = PlanOptions.extrasNodeLimit
         }
-        if main, options.primalHeuristics, model.lp.hasIntegerVariables, !options.relax, solveOptions.mip.startingSolution == nil,
+        // With `--relax` too: its on/off binaries keep a large model a MIP whose root LP alone
+        // can take the whole limit (generated large seed 1: 14,460 binaries), so it gets the
+        // same stages and the fallback plan, without the whole-unit heuristics.
+        if main, options.primalHeuristics, model.lp.hasIntegerVariables, solveOptions.mip.startingSolution == nil,
            !solveOptions.mip.presolve, solveOptions.mip.nodeLimit == nil {
             return try solveWithHeuristics(model, options: options, solveOptions: solveOptions, timeLimit: timeLimit, origin: origin)
         }
@@ -337,7 +340,8 @@ public enum Planner {
         var seed: PrimalHeuristics.Incumbent?
         var firstSolution: Solution?
         var fallbackBound: Double?
-        if !PrimalHeuristics.isLarge(model, options: options) {
+        // (`--relax`: always, so that the fallback gets what the first phase leaves.)
+        if options.relax || !PrimalHeuristics.isLarge(model, options: options) {
             var first = solveOptions
             first.mip.timeLimit = total * PrimalHeuristics.firstPhaseShare
             first.simplex.timeLimit = first.mip.timeLimit
@@ -370,8 +374,13 @@ public enum Planner {
         // branch-and-cut's restart spends its time on the root LP and barely moves the bound.
         let share = firstSolution == nil ? 1.0 : PrimalHeuristics.heuristicShare
         let deadline = Deadline(seconds: (total - clock.seconds) * share, cancellation: options.mip.cancellation)
-        options.phase?("primal heuristics")
-        let outcome = try PrimalHeuristics.run(model, seed: seed, options: options, deadline: deadline)
+        // The heuristics fix whole units; with `--relax` the units are continuous and only the
+        // fallback's completion (above) applies.
+        var outcome = PrimalHeuristics.Outcome(best: seed)
+        if !options.relax {
+            options.phase?("primal heuristics")
+            outcome = try PrimalHeuristics.run(model, seed: seed, options: options, deadline: deadline)
+        }
         if let best = outcome.best { options.output?("primal heuristics: incumbent \(best.objective) from \(best.origin)") }
         var final = solveOptions
         final.mip.timeLimit = timeLimit.map { max(0, $0 - clock.seconds) }
