@@ -34,7 +34,7 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .customLong("no-baselines"), help: "Skip the all-API, no-API and rent-only plans (each is a solve of its own).")
     var noBaselines = false
 
-    @Option(help: "How to solve LPs: automatic (Benders decomposition for large LPs when it applies), monolithic or benders.")
+    @Option(help: "How to decompose: automatic (Benders decomposition for large LPs, by case for plans with demand cases, when it applies), monolithic (the whole model) or benders (always try it).")
     var decomposition: PlanOptions.Decomposition = .automatic
 
     @Flag(inversion: .prefixedNo, help: "Search each offering's price threshold by re-solving (default: on when the model has at most 20,000 nonzeros).")

@@ -42,7 +42,7 @@ struct ReplanCommand: ParsableCommand {
     @Flag(help: "Record the solve time in the new plan's JSON (solver.seconds); plans then differ run to run.")
     var timings = false
 
-    @Option(help: "How to solve LPs: automatic (Benders decomposition for large LPs when it applies), monolithic or benders.")
+    @Option(help: "How to decompose: automatic (Benders decomposition for large LPs, by case for plans with demand cases, when it applies), monolithic (the whole model) or benders (always try it).")
     var decomposition: PlanOptions.Decomposition = .automatic
 
     @Flag(name: .customLong("no-baselines"), help: "Skip the all-API, no-API and rent-only plans.")
