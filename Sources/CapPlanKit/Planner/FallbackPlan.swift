@@ -34,6 +34,8 @@ enum FallbackPlan {
     static let blockNodeLimit = 200
     /// The relative gap at which the decomposed relaxation stops.
     static let relaxationTolerance = 1e-4
+    /// The share of the fallback's time its relaxation may take; the candidates get the rest.
+    static let relaxationShare = 0.6
     /// The fewest Benders rounds whose bound is still worth reporting.
     static let minimumRounds = 4
 
@@ -52,7 +54,10 @@ enum FallbackPlan {
         fixedIntegerLP: Bool = true
     ) throws -> Result? {
         let clock = Stopwatch()
-        guard let relaxation = try relaxation(model, options: options, deadline: deadline) else { return nil }
+        // The relaxation gets a share, so that candidates are completed even when it stops at
+        // its limit (large shaped seed 1: its Benders rounds took the whole 30 s, no plan).
+        let relaxationDeadline = Deadline(seconds: (deadline.remaining ?? 0) * relaxationShare, cancellation: deadline.cancellation)
+        guard let relaxation = try relaxation(model, options: options, deadline: relaxationDeadline) else { return nil }
         options.output?("fallback plan: relaxation bound \(relaxation.bound) (\(relaxation.decomposed ? "decomposed" : "whole model")) at \(clock.seconds) s")
         let bound = [relaxation.bound, knownBound].compactMap { $0 }.max()
         // Every candidate while time lasts (each costs a block pass), the cheapest kept; then
