@@ -1,6 +1,7 @@
 // The one place where GLPK's error recovery meets setjmp/longjmp (see GLPKGuard.h).
 #include "GLPKGuard.h"
 
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdatomic.h>
@@ -230,6 +231,7 @@ GUARDED_VOID(glp_scale_prob, (glp_prob *P, int flags), (P, flags))
 GUARDED_VOID(glp_unscale_prob, (glp_prob *P), (P))
 GUARDED_VOID(glp_std_basis, (glp_prob *P), (P))
 GUARDED_VOID(glp_adv_basis, (glp_prob *P, int flags), (P, flags))
+GUARDED_VALUE(int, 0, glp_bf_exists, (glp_prob *P), (P))
 GUARDED_VOID(glp_init_smcp, (glp_smcp *parm), (parm))
 GUARDED_VALUE(int, CAPPLAN_GLPK_FAILED, glp_simplex, (glp_prob *P, const glp_smcp *parm), (P, parm))
 GUARDED_VALUE(int, 0, glp_get_status, (glp_prob *P), (P))
@@ -310,8 +312,13 @@ static void branch_and_cut_callback(glp_tree *tree, void *info) {
     control->total_nodes = total;
     int node = glp_ios_best_node(tree);
     if (node != 0) {
-        control->best_bound = glp_ios_node_bound(tree, node);
-        control->has_bound = 1;
+        // A node whose LP is not solved yet has the bound -DBL_MAX (+DBL_MAX when maximizing):
+        // the root at the first selection, before any LP of the tree. That is no bound.
+        double bound = glp_ios_node_bound(tree, node);
+        if (fabs(bound) < DBL_MAX) {
+            control->best_bound = bound;
+            control->has_bound = 1;
+        }
     }
     if (reason == GLP_ISELECT && control->node_limit > 0 && total >= control->node_limit) {
         control->stopped_by_node_limit = 1;

@@ -75,6 +75,9 @@ struct BendersLayout {
     let masterRows: [Int]
     let blockRows: [[Int]]
     let blockColumns: [[Int]]
+    /// Per column, the least of its upper bound and those its master rows imply (nil when
+    /// none is finite): what lets a cut drop a negligible positive coefficient exactly.
+    let upperBounds: [Double?]
 
     init(model: LinearModel, decomposition: BendersDecomposition) throws {
         self.model = model
@@ -127,6 +130,38 @@ struct BendersLayout {
             }
         }
         blockColumns = columns.map { $0.sorted() }
+        upperBounds = Self.impliedUpperBounds(model: model, rows: rows, masterRows: masterRows)
+    }
+
+    /// Each column's upper bound, tightened by one pass over the master rows: from
+    /// Σ a_i x_i ≤ u, x_j ≤ (u − Σ_{i≠j} min a_i x_i) / a_j for a_j > 0 (and likewise from a
+    /// lower bound with a_j < 0), where the minimum is over the columns' bounds and finite.
+    /// Widened by a relative 1e-9 against round-off: only ever used to weaken a cut.
+    static func impliedUpperBounds(model: LinearModel, rows: [[RowEntry]], masterRows: [Int]) -> [Double?] {
+        var upper = model.variableUpper
+        for i in masterRows {
+            for (sign, bound) in [(1.0, model.constraintUpper[i]), (-1.0, model.constraintLower[i].map { -$0 })] {
+                // sign · Σ a x ≤ bound.
+                guard let bound else { continue }
+                var least = 0.0, unbounded = 0
+                func lowest(_ entry: RowEntry) -> Double? {
+                    let a = sign * entry.value
+                    return a > 0 ? model.variableLower[entry.column].map { a * $0 } : model.variableUpper[entry.column].map { a * $0 }
+                }
+                for entry in rows[i] {
+                    if let low = lowest(entry) { least += low } else { unbounded += 1 }
+                }
+                for entry in rows[i] where sign * entry.value > 0 {
+                    let own = lowest(entry)
+                    guard unbounded - (own == nil ? 1 : 0) == 0 else { continue }
+                    let implied = (bound - (least - (own ?? 0))) / (sign * entry.value)
+                    guard implied.isFinite else { continue }
+                    let widened = implied + 1e-9 * max(1, abs(implied))
+                    if upper[entry.column].map({ widened < $0 }) ?? true { upper[entry.column] = widened }
+                }
+            }
+        }
+        return upper
     }
 
     /// The column's value clamped to its bounds: a master value of −1e-15 would make a block
@@ -207,13 +242,26 @@ struct BendersMaster {
         case stopped(TerminationReason, RawSolverStatus, nodes: Int)
     }
 
-    /// Solves the master: by simplex, then (once integer) by branch-and-cut.
-    func solve(parm: glp_smcp, options: MIPOptions, stopwatch: Stopwatch, timeLimit: Double?, session: GLPKSession) throws -> Point {
-        var parm = parm
-        let simplexReturn = guarded_glp_simplex(problem, &parm)
+    /// Solves the master: by simplex, then (once integer) by branch-and-cut; the simplex within
+    /// `budget` (what is left of the decomposition's time limit).
+    func solve(
+        parm: glp_smcp, budget: GLPKSolver.SimplexBudget, options: MIPOptions, stopwatch: Stopwatch, timeLimit: Double?,
+        session: GLPKSession
+    ) throws -> Point {
+        var budget = budget
+        var simplexReturn = GLPKSolver.simplex(problem, parm: parm, budget: &budget)
+        if !optimal(simplexReturn), simplexReturn != GLP_ETMLIM, simplexReturn != GLP_EITLIM {
+            simplexReturn = recover(parm: parm, budget: &budget)
+        }
         try session.check()
-        guard simplexReturn == 0, guarded_glp_get_status(problem) == GLP_OPT else {
-            throw BendersNotApplicable(reason: "the master problem is not optimal (\(GLPKSolver.returnCodeName(simplexReturn)), \(GLPKSolver.statusName(guarded_glp_get_status(problem))))")
+        let lpStatus = guarded_glp_get_status(problem)
+        if simplexReturn == GLP_ETMLIM || simplexReturn == GLP_EITLIM {
+            throw Stop.stopped(
+                simplexReturn == GLP_ETMLIM ? .timeLimit : .iterationLimit,
+                RawSolverStatus(routine: .simplex, code: simplexReturn, status: lpStatus), nodes: 0)
+        }
+        guard optimal(simplexReturn) else {
+            throw BendersNotApplicable(reason: "the master problem is not optimal (\(GLPKSolver.returnCodeName(simplexReturn)), \(GLPKSolver.statusName(lpStatus)))")
         }
         let n = layout.model.variableCount
         func read(_ get: (OpaquePointer?, Int32) -> Double) -> (values: [Double], theta: [Double]) {
@@ -258,6 +306,25 @@ struct BendersMaster {
         }
         let (values, theta) = read(guarded_glp_mip_col_val)
         return Point(lowerBound: lowerBound, values: values, theta: theta, raw: raw, nodes: search.totalNodes)
+    }
+
+    func optimal(_ code: Int32) -> Bool { code == 0 && guarded_glp_get_status(problem) == GLP_OPT }
+
+    /// After a failed master simplex (GLP_EFAIL on large seed 1 after a few rounds: the cuts,
+    /// added unscaled, made the warm basis ill-conditioned): scale the master again, cuts
+    /// included, and solve it from an advanced basis by the primal simplex; failing that, from
+    /// the standard basis by the dual simplex. Only the failed case changes path.
+    func recover(parm: glp_smcp, budget: inout GLPKSolver.SimplexBudget) -> Int32 {
+        guarded_glp_scale_prob(problem, GLP_SF_AUTO)
+        guarded_glp_adv_basis(problem, 0)
+        var primal = parm
+        primal.meth = GLP_PRIMAL
+        let code = GLPKSolver.simplex(problem, parm: primal, budget: &budget)
+        guard !optimal(code), code != GLP_ETMLIM, code != GLP_EITLIM else { return code }
+        guarded_glp_std_basis(problem)
+        var dual = parm
+        dual.meth = GLP_DUALP
+        return GLPKSolver.simplex(problem, parm: dual, budget: &budget)
     }
 
     /// Adds cuts as rows.
@@ -351,8 +418,9 @@ struct BendersBlock {
         let columnValues: [Double]
     }
 
-    /// Solves the block with the master columns fixed at `master` (per model column).
-    func solve(at master: [Double], parm: glp_smcp, session: GLPKSession) throws -> Result {
+    /// Solves the block with the master columns fixed at `master` (per model column), within
+    /// `budget`.
+    func solve(at master: [Double], parm: glp_smcp, budget: GLPKSolver.SimplexBudget, session: GLPKSession) throws -> Result {
         let model = layout.model
         for (r, i) in layout.blockRows[index].enumerated() {
             var shift = 0.0
@@ -361,15 +429,21 @@ struct BendersBlock {
             guarded_glp_set_row_bnds(problem, Int32(r + 1), type, l, u)
         }
         var parm = parm
-        var code = guarded_glp_simplex(problem, &parm)
-        if code != 0 || guarded_glp_get_status(problem) != GLP_OPT {
+        var budget = budget
+        var code = GLPKSolver.simplex(problem, parm: parm, budget: &budget)
+        if code != 0 || guarded_glp_get_status(problem) != GLP_OPT, code != GLP_ETMLIM, code != GLP_EITLIM {
             // The warm start can mislead the dual simplex after large bound changes (seen: a
             // feasible block reported GLP_NOFEAS); solve it afresh.
             guarded_glp_std_basis(problem)
             parm.meth = GLP_PRIMAL
-            code = guarded_glp_simplex(problem, &parm)
+            code = GLPKSolver.simplex(problem, parm: parm, budget: &budget)
         }
         try session.check()
+        if code == GLP_ETMLIM || code == GLP_EITLIM {
+            throw BendersMaster.Stop.stopped(
+                code == GLP_ETMLIM ? .timeLimit : .iterationLimit,
+                RawSolverStatus(routine: .simplex, code: code, status: guarded_glp_get_status(problem)), nodes: 0)
+        }
         guard code == 0, guarded_glp_get_status(problem) == GLP_OPT else {
             let status = GLPKSolver.statusName(guarded_glp_get_status(problem))
             throw BendersNotApplicable(reason: "block \(index) has no optimal solution for a master point (\(GLPKSolver.returnCodeName(code)), \(status))")
@@ -381,20 +455,38 @@ struct BendersBlock {
             columnValues: GLPKSolver.columnValues(problem, layout.blockColumns[index].count, guarded_glp_get_col_prim))
     }
 
+    /// A cut coefficient at most this times the cut's largest (θ_k's 1 included) is dropped.
+    /// Such coefficients are the round-off of the block's duals (1e-13 and 1e-29 beside 2e3 on
+    /// large seed 1's relaxation): kept, they made the master's basis singular to working
+    /// precision (GLP_EFAIL) within a few rounds.
+    static let negligibleCoefficient = 1e-9
+
     /// The cut θ_k ≥ V + g·(x − x̂), g_j = −Σ_i π_i a_ij, when the master's estimate θ_k is
-    /// short of the block's value V by more than the tolerance; nil otherwise.
+    /// short of the block's value V by more than the tolerance; nil otherwise. A negligible
+    /// term c_j·x_j is dropped only where the column's bounds allow it to be dropped exactly:
+    /// the right-hand side then loses the term's largest value over them, so the cut stays
+    /// valid (weaker by at most that).
     func cut(from result: Result, at master: [Double], theta: Double, tolerance: Double, position: [Int32]) -> Cut? {
         guard result.value > theta + tolerance * max(1, abs(result.value)) else { return nil }
         var gradient = [Int: Double]()
         for (r, dual) in result.rowDuals.enumerated() where dual != 0 {
             for entry in masterEntries[r] { gradient[entry.column, default: 0] -= dual * entry.value }
         }
+        let model = layout.model
+        let negligible = Self.negligibleCoefficient * max(1, gradient.values.reduce(0) { max($0, abs($1)) })
         // θ_k − Σ g_j x_j ≥ V − Σ g_j x̂_j.
         var lowerBound = result.value
         var positions: [Int32] = [], coefficients: [Double] = []
         for (j, g) in gradient.sorted(by: { $0.key < $1.key }) where g != 0 {
+            let coefficient = -g
+            if abs(coefficient) <= negligible,
+               let extreme = coefficient > 0 ? layout.upperBounds[j] : model.variableLower[j] {
+                // θ_k + Σ_{i≠j} c_i x_i ≥ V + Σ c_i x̂_i − c_j x_j ≥ V + Σ c_i x̂_i − c_j·extreme.
+                lowerBound += coefficient * (master[j] - extreme)
+                continue
+            }
             positions.append(position[j])
-            coefficients.append(-g)
+            coefficients.append(coefficient)
             lowerBound -= g * master[j]
         }
         return Cut(block: index, positions: positions, coefficients: coefficients, lowerBound: lowerBound)
@@ -447,28 +539,33 @@ struct BendersRun {
             if options.mip.cancellation?.isCancelled == true { stop = .cancelled; break }
             if rounds >= maxIterations { stop = .iterationLimit; break }
             rounds += 1
+            // Every simplex run within what is left of the time limit; a run stopped by it
+            // (master or block) ends the decomposition with the best point so far.
+            let budget = GLPKSolver.SimplexBudget(stopwatch: stopwatch, seconds: timeLimit, iterations: options.simplex.iterationLimit)
             let point: BendersMaster.Point
-            do {
-                point = try master.solve(parm: parm, options: options.mip, stopwatch: stopwatch, timeLimit: timeLimit, session: session)
-            } catch BendersMaster.Stop.stopped(let reason, let masterRaw, let masterNodes) {
-                raw = masterRaw
-                nodes = masterNodes
-                stop = reason
-                break
-            }
-            raw = point.raw
-            nodes = point.nodes
-            if let bound = point.lowerBound { lower = master.isInteger ? max(lower, bound) : bound }
-            var cost = layout.masterColumns.reduce(0.0) { $0 + model.objectiveCoefficients[$1] * point.values[$1] }
+            var cost = 0.0
             var results: [BendersBlock.Result] = []
             var cuts: [Cut] = []
-            for block in blocks {
-                let result = try block.solve(at: point.values, parm: parm, session: session)
-                cost += result.value
-                results.append(result)
-                if let cut = block.cut(from: result, at: point.values, theta: point.theta[block.index], tolerance: tolerance, position: master.position) {
-                    cuts.append(cut)
+            do {
+                point = try master.solve(
+                    parm: parm, budget: budget, options: options.mip, stopwatch: stopwatch, timeLimit: timeLimit, session: session)
+                raw = point.raw
+                nodes = point.nodes
+                if let bound = point.lowerBound { lower = master.isInteger ? max(lower, bound) : bound }
+                cost = layout.masterColumns.reduce(0.0) { $0 + model.objectiveCoefficients[$1] * point.values[$1] }
+                for block in blocks {
+                    let result = try block.solve(at: point.values, parm: parm, budget: budget, session: session)
+                    cost += result.value
+                    results.append(result)
+                    if let cut = block.cut(from: result, at: point.values, theta: point.theta[block.index], tolerance: tolerance, position: master.position) {
+                        cuts.append(cut)
+                    }
                 }
+            } catch BendersMaster.Stop.stopped(let reason, let stoppedRaw, let stoppedNodes) {
+                raw = stoppedRaw
+                nodes = stoppedNodes
+                stop = reason
+                break
             }
             if cost < best.cost {
                 best = Incumbent(cost: cost, values: point.values, blockResults: results, masterRowDuals: master.isInteger ? [] : master.masterRowDuals())

@@ -143,15 +143,69 @@ public enum GLPKSolver {
             simplexIterations: iterations, nodes: 0, bendersIterations: 0, seconds: seconds)
     }
 
-    /// Solves the relaxation with `parm`; the dual simplex's unclassified stops and the
-    /// presolver's basis-less answers are re-solved so that the status has a basis and a name.
-    static func solveRelaxation(_ problem: OpaquePointer, parm: inout glp_smcp, presolve: Bool) -> Int32 {
-        var lpReturn = guarded_glp_simplex(problem, &parm)
+    /// What is left of one solve's limits across the several `glp_simplex` runs it makes. GLPK
+    /// counts `tm_lim` and `it_lim` per call (and `GLP_DUALP`'s primal fallback, inside one
+    /// call, starts both afresh): without this, a solve given T seconds could take 2T or more.
+    struct SimplexBudget {
+        let stopwatch: Stopwatch
+        /// Seconds from the stopwatch's start; nil for none.
+        let seconds: Double?
+        let iterations: Int?
+        /// Iterations GLPK reported so far (a dual simplex that fails with GLP_EFAIL reports none).
+        var iterationsUsed = 0
+
+        init(stopwatch: Stopwatch = Stopwatch(), seconds: Double?, iterations: Int?) {
+            self.stopwatch = stopwatch
+            self.seconds = seconds
+            self.iterations = iterations
+        }
+
+        /// `parm` with what is left of the limits.
+        func limit(_ parm: glp_smcp) -> glp_smcp {
+            var parm = parm
+            parm.tm_lim = seconds.map { GLPKSolver.milliseconds($0 - stopwatch.seconds) } ?? Int32.max
+            parm.it_lim = iterations.map { Int32(clamping: max(0, $0 - iterationsUsed)) } ?? Int32.max
+            return parm
+        }
+    }
+
+    /// `glp_simplex` within `budget`. `GLP_DUALP` is run as GLPK runs it (the dual simplex, then
+    /// on GLP_EFAIL with a valid factorization the primal simplex from there) but as two calls,
+    /// so that the primal simplex gets what the dual left of the limits. Where the dual simplex
+    /// succeeds the result is GLPK's own: `GLP_DUAL` and `GLP_DUALP` differ only after ten
+    /// numerical instabilities, where `GLP_DUALP` gives up (GLP_EFAIL) and `GLP_DUAL` tries on.
+    static func simplex(_ problem: OpaquePointer, parm: glp_smcp, budget: inout SimplexBudget) -> Int32 {
+        var limited = budget.limit(parm)
+        let dualThenPrimal = parm.meth == GLP_DUALP
+        if dualThenPrimal { limited.meth = GLP_DUAL }
+        var code = counted(problem, &limited, budget: &budget)
+        // With the presolver, the failed dual's basis is of the presolved LP and gone; the
+        // primal simplex then starts from the presolver's own basis, as in GLP_DUALP.
+        if dualThenPrimal, code == GLP_EFAIL, parm.presolve == GLP_ON || guarded_glp_bf_exists(problem) != 0 {
+            limited = budget.limit(parm)
+            limited.meth = GLP_PRIMAL
+            code = counted(problem, &limited, budget: &budget)
+        }
+        return code
+    }
+
+    private static func counted(_ problem: OpaquePointer, _ parm: inout glp_smcp, budget: inout SimplexBudget) -> Int32 {
+        let before = guarded_glp_get_it_cnt(problem)
+        let code = guarded_glp_simplex(problem, &parm)
+        budget.iterationsUsed += Int(max(0, guarded_glp_get_it_cnt(problem) - before))
+        return code
+    }
+
+    /// Solves the relaxation with `parm` within `budget`; the dual simplex's unclassified stops
+    /// and the presolver's basis-less answers are re-solved (with what is left of the budget)
+    /// so that the status has a basis and a name.
+    static func solveRelaxation(_ problem: OpaquePointer, parm: inout glp_smcp, presolve: Bool, budget: inout SimplexBudget) -> Int32 {
+        var lpReturn = simplex(problem, parm: parm, budget: &budget)
         if presolve, lpReturn == GLP_ENOPFS || lpReturn == GLP_ENODFS {
             // The presolver proves infeasibility or unboundedness without a basis; solve again
             // without it so that the result says which, with GLPK's status.
             parm.presolve = GLP_OFF
-            lpReturn = guarded_glp_simplex(problem, &parm)
+            lpReturn = simplex(problem, parm: parm, budget: &budget)
         }
         if lpReturn == 0, parm.meth != GLP_PRIMAL {
             let status = guarded_glp_get_status(problem)
@@ -159,7 +213,7 @@ public enum GLPKSolver {
                 // The dual simplex stops at "dual infeasible" without saying whether the primal
                 // is unbounded or infeasible; the primal simplex, from where it stopped, does.
                 parm.meth = GLP_PRIMAL
-                lpReturn = guarded_glp_simplex(problem, &parm)
+                lpReturn = simplex(problem, parm: parm, budget: &budget)
             }
         }
         return lpReturn
@@ -176,7 +230,8 @@ public enum GLPKSolver {
         let overallLimit = isMIP ? options.mip.timeLimit ?? options.simplex.timeLimit : options.simplex.timeLimit
         scale(problem, options.simplex.scaling)
         var parm = simplexParameters(options.simplex, verbose: verbose, timeLimit: overallLimit)
-        let lpReturn = solveRelaxation(problem, parm: &parm, presolve: options.simplex.presolve)
+        var budget = SimplexBudget(stopwatch: stopwatch, seconds: overallLimit, iterations: options.simplex.iterationLimit)
+        let lpReturn = solveRelaxation(problem, parm: &parm, presolve: options.simplex.presolve, budget: &budget)
         try session.check()
         let lp = lpOutcome(problem, returnCode: lpReturn, model: model)
         if !isMIP {
@@ -197,7 +252,10 @@ public enum GLPKSolver {
             let termination: TerminationReason = lp.termination == .unbounded ? .infeasibleOrUnbounded : lp.termination
             return noPoint(termination, isMIP: true, raw: lp.raw, iterations: Int(guarded_glp_get_it_cnt(problem)), seconds: elapsed())
         }
-        return try runBranchAndCut(problem, model: model, options: options, session: session, stopwatch: stopwatch)
+        // The relaxation's optimum bounds the MIP until branch-and-cut has a bound of its own.
+        let relaxationBound = guarded_glp_get_obj_val(problem)
+        return try runBranchAndCut(
+            problem, model: model, options: options, session: session, stopwatch: stopwatch, relaxationBound: relaxationBound)
     }
 
     /// GLPK's branch-and-cut parameters for `mip`, with `seconds` left of the time limit.
@@ -281,9 +339,16 @@ public enum GLPKSolver {
             bestBound: control.has_bound != 0 ? control.best_bound : nil, totalNodes: Int(control.total_nodes))
     }
 
+    /// The share of the time limit the LPs after branch-and-cut (the fixed LP of
+    /// `computeFixedDuals`) get when branch-and-cut used all of it: a solve stopped at its limit
+    /// still gets its duals when they come quickly, and ends within about its limit.
+    static let afterLimitGrace = 0.05
+
     static func runBranchAndCut(
-        _ problem: OpaquePointer, model: LinearModel, options: SolveOptions, session: GLPKSession, stopwatch: Stopwatch
+        _ problem: OpaquePointer, model: LinearModel, options: SolveOptions, session: GLPKSession, stopwatch: Stopwatch,
+        relaxationBound: Double
     ) throws -> Solution {
+        let overallLimit = options.mip.timeLimit ?? options.simplex.timeLimit
         let mip = options.mip
         let iocp = branchAndCutParameters(
             mip, verbose: options.output != nil, secondsLeft: mip.timeLimit.map { $0 - stopwatch.seconds })
@@ -294,7 +359,8 @@ public enum GLPKSolver {
         if start == nil, !mip.presolve, let heuristic = mip.roundingHeuristic {
             let relaxation = columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
             if let proposal = heuristic(relaxation), proposal.count == model.variableCount {
-                let completed = completeProposal(problem, model: model, proposal: proposal, options: options)
+                let completed = completeProposal(
+                    problem, model: model, proposal: proposal, options: options, stopwatch: stopwatch, seconds: overallLimit)
                 try session.check()
                 guard completed.relaxationRestored else {
                     // The relaxation could not be made optimal again (glp_intopt would refuse
@@ -312,7 +378,7 @@ public enum GLPKSolver {
         let status = guarded_glp_mip_status(problem)
         let hasPoint = status == GLP_OPT || status == GLP_FEAS
         let objective: Double? = hasPoint ? guarded_glp_mip_obj_val(problem) : nil
-        var bound = search.bestBound
+        var bound: Double? = search.bestBound ?? relaxationBound
         if status == GLP_OPT, returnCode == 0 { bound = objective }
         var gap: Double? = nil
         if let objective, let bound {
@@ -335,7 +401,10 @@ public enum GLPKSolver {
             }
             var parm = simplexParameters(options.simplex, verbose: options.output != nil, timeLimit: nil)
             parm.presolve = GLP_OFF
-            let fixedReturn = guarded_glp_simplex(problem, &parm)
+            var budget = SimplexBudget(
+                stopwatch: stopwatch, seconds: overallLimit.map { max($0, stopwatch.seconds + afterLimitGrace * $0) },
+                iterations: options.simplex.iterationLimit)
+            let fixedReturn = simplex(problem, parm: parm, budget: &budget)
             if fixedReturn == 0, guarded_glp_get_status(problem) == GLP_OPT {
                 duals = rowValues(problem, model.constraintCount, guarded_glp_get_row_dual)
                 reducedCosts = columnValues(problem, model.variableCount, guarded_glp_get_col_dual)
@@ -372,7 +441,11 @@ public enum GLPKSolver {
     /// Fixes the integer columns at `proposal`, solves the LP for the rest from the current
     /// (relaxation's) basis, and restores the problem and an optimal relaxation basis, which
     /// `glp_intopt` needs.
-    static func completeProposal(_ problem: OpaquePointer, model: LinearModel, proposal: [Double], options: SolveOptions) -> CompletedProposal {
+    static func completeProposal(
+        _ problem: OpaquePointer, model: LinearModel, proposal: [Double], options: SolveOptions, stopwatch: Stopwatch, seconds: Double?
+    ) -> CompletedProposal {
+        // Within what is left of the solve's time limit; each LP has its own iteration limit.
+        func budget() -> SimplexBudget { SimplexBudget(stopwatch: stopwatch, seconds: seconds, iterations: options.simplex.iterationLimit) }
         let integerColumns = (0..<model.variableCount).filter { model.variableKinds[$0] != .continuous }
         let saved = integerColumns.map { j -> (Int32, Int32, Double, Double) in
             let column = Int32(j + 1)
@@ -388,7 +461,8 @@ public enum GLPKSolver {
         parm.presolve = GLP_OFF
         parm.meth = GLP_DUALP
         var point: [Double]? = nil
-        if guarded_glp_simplex(problem, &parm) == 0, guarded_glp_get_status(problem) == GLP_OPT {
+        var completing = budget()
+        if simplex(problem, parm: parm, budget: &completing) == 0, guarded_glp_get_status(problem) == GLP_OPT {
             point = [0] + columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
         }
         for (k, j) in integerColumns.enumerated() {
@@ -398,14 +472,16 @@ public enum GLPKSolver {
         }
         // Looser bounds keep the basis primal feasible: the primal simplex re-optimizes.
         parm.meth = GLP_PRIMAL
-        var restoring = guarded_glp_simplex(problem, &parm)
-        if restoring != 0 || guarded_glp_get_status(problem) != GLP_OPT {
+        var restoringBudget = budget()
+        var restoring = simplex(problem, parm: parm, budget: &restoringBudget)
+        if restoring != 0 || guarded_glp_get_status(problem) != GLP_OPT, restoring != GLP_ETMLIM {
             // Seen on a badly scaled model (objective 8e26): the warm primal simplex stops short
             // of optimal. Solve the relaxation afresh, as the first time.
             guarded_glp_std_basis(problem)
             var fresh = simplexParameters(options.simplex, verbose: options.output != nil, timeLimit: nil)
             fresh.presolve = GLP_OFF
-            restoring = solveRelaxation(problem, parm: &fresh, presolve: false)
+            var freshBudget = budget()
+            restoring = solveRelaxation(problem, parm: &fresh, presolve: false, budget: &freshBudget)
         }
         return CompletedProposal(
             point: point, relaxationRestored: restoring == 0 && guarded_glp_get_status(problem) == GLP_OPT,

@@ -72,7 +72,7 @@ int capplan_cancellation_requested(const capplan_cancellation *flag);
 typedef struct {
     int has_incumbent;
     double incumbent;
-    int has_bound;
+    int has_bound;       // as in capplan_branch_and_cut: only a finite bound
     double bound;
     double gap;          // glp_ios_mip_gap, valid with an incumbent
     int active_nodes;
@@ -93,7 +93,7 @@ typedef struct {
     // Out.
     int offered_start;
     int start_accepted;
-    int has_bound;
+    int has_bound;             // 1 once a node's LP is solved: best_bound is then finite
     double best_bound;
     int total_nodes;
     int stopped_by_node_limit;
@@ -143,6 +143,7 @@ void guarded_glp_scale_prob(glp_prob *P, int flags);
 void guarded_glp_unscale_prob(glp_prob *P);
 void guarded_glp_std_basis(glp_prob *P);
 void guarded_glp_adv_basis(glp_prob *P, int flags);
+int guarded_glp_bf_exists(glp_prob *P);
 void guarded_glp_init_smcp(glp_smcp *parm);
 int guarded_glp_simplex(glp_prob *P, const glp_smcp *parm);
 int guarded_glp_get_status(glp_prob *P);
