@@ -350,8 +350,6 @@ public enum GLPKSolver {
     ) throws -> Solution {
         let overallLimit = options.mip.timeLimit ?? options.simplex.timeLimit
         let mip = options.mip
-        let iocp = branchAndCutParameters(
-            mip, verbose: options.output != nil, secondsLeft: mip.timeLimit.map { $0 - stopwatch.seconds })
         // The starting point goes in through the callback, which only exists for the original
         // problem: GLPK's MIP presolver would change the columns.
         var start: [Double]? = nil
@@ -372,13 +370,16 @@ public enum GLPKSolver {
                 start = completed.point
             }
         }
+        // Set after the rounding start, whose LPs count against the same limit.
+        let iocp = branchAndCutParameters(
+            mip, verbose: options.output != nil, secondsLeft: mip.timeLimit.map { $0 - stopwatch.seconds })
         let search = branchAndCut(problem, parameters: iocp, mip: mip, start: start, stopwatch: stopwatch)
         try session.check()
         let returnCode = search.returnCode
         let status = guarded_glp_mip_status(problem)
         let hasPoint = status == GLP_OPT || status == GLP_FEAS
         let objective: Double? = hasPoint ? guarded_glp_mip_obj_val(problem) : nil
-        var bound: Double? = search.bestBound ?? relaxationBound
+        var bound: Double? = search.bestBound ?? (search.termination == .infeasible ? nil : relaxationBound)
         if status == GLP_OPT, returnCode == 0 { bound = objective }
         var gap: Double? = nil
         if let objective, let bound {

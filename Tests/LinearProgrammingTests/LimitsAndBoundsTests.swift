@@ -1,3 +1,5 @@
+import CGLPK
+import GLPKGuard
 import XCTest
 @testable import LinearProgramming
 
@@ -65,18 +67,45 @@ final class LimitsAndBoundsTests: XCTestCase {
         }
     }
 
-    /// The dual simplex alone (GLP_DUAL), run by the split of dualThenPrimal, gives GLPK's own
-    /// GLP_DUALP result where the dual succeeds: same point, same iterations.
+    /// Where the dual simplex succeeds, the split run of dualThenPrimal is GLPK's own
+    /// GLP_DUALP run: same iterations, same point, bit for bit.
     func testDualThenPrimalMatchesGLPKWhereTheDualSucceeds() throws {
-        var model = twoVariableMIP().relaxed()
-        model.direction = .maximize
-        for method in [SimplexOptions.Method.dualThenPrimal, .dual] {
-            var options = SolveOptions()
-            options.simplex.method = method
-            let solution = try GLPKSolver.solve(model, options: options)
-            XCTAssertEqual(solution.termination, .optimal)
-            XCTAssertEqual(solution.objectiveValue!, 4.8, accuracy: 1e-9)
+        var model = LinearModel()
+        let n = 40
+        var x: [Variable] = []
+        for j in 0..<n {
+            let cost = Double(1 + (j * 13) % 11), upper = Double(5 + j % 7)
+            x.append(model.addVariable(name: "x\(j)", upperBound: upper, objective: cost))
         }
+        for i in 0..<30 {
+            var terms: [(Variable, Double)] = []
+            for j in 0..<n where (j * 7 + i * 3) % 5 < 2 {
+                let coefficient = Double(1 + (j + i) % 4)
+                terms.append((x[j], coefficient))
+            }
+            let demand = Double(10 + i % 9)
+            model.addConstraint(name: "r\(i)", terms: terms, .greaterOrEqual(demand))
+        }
+        func run(_ split: Bool) throws -> (iterations: Int32, objective: Double, values: [Double]) {
+            try withGLPK { session in
+                let problem = try session.createProblem()
+                GLPKSolver.load(model, matrix: model.compiledMatrix(), into: problem)
+                GLPKSolver.scale(problem, .automatic)
+                var parm = GLPKSolver.simplexParameters(SimplexOptions(), verbose: false, timeLimit: nil)
+                XCTAssertEqual(parm.meth, GLP_DUALP)
+                var budget = GLPKSolver.SimplexBudget(seconds: nil, iterations: nil)
+                let code = split ? GLPKSolver.simplex(problem, parm: parm, budget: &budget) : guarded_glp_simplex(problem, &parm)
+                XCTAssertEqual(code, 0)
+                XCTAssertEqual(guarded_glp_get_status(problem), GLP_OPT)
+                return (guarded_glp_get_it_cnt(problem), guarded_glp_get_obj_val(problem),
+                        GLPKSolver.columnValues(problem, n, guarded_glp_get_col_prim))
+            }
+        }
+        let glpk = try run(false), split = try run(true)
+        XCTAssertGreaterThan(glpk.iterations, 0)
+        XCTAssertEqual(split.iterations, glpk.iterations)
+        XCTAssertEqual(split.objective, glpk.objective)
+        XCTAssertEqual(split.values, glpk.values)
     }
 
     /// A decomposition whose simplex runs hit the iteration limit stops with that termination
@@ -100,6 +129,35 @@ final class LimitsAndBoundsTests: XCTestCase {
         options.simplex.iterationLimit = 0
         let stopped = try GLPKSolver.solveByBenders(model, decomposition: decomposition, options: options)
         XCTAssertEqual(stopped.termination, .iterationLimit)
+    }
+
+    /// A cut's round-off coefficients are dropped only where a bound makes that exact: x by
+    /// its own upper bound, y by the one its master row implies (2y ≤ 8); z has none and keeps
+    /// its term. The right-hand side loses each dropped term's largest value.
+    func testCutDropsNegligibleCoefficientsExactly() throws {
+        var model = LinearModel()
+        let x = model.addVariable(name: "x", upperBound: 5)
+        let y = model.addVariable(name: "y")
+        let z = model.addVariable(name: "z")
+        let s = model.addVariable(name: "s", objective: 1)
+        model.addConstraint(name: "cap", terms: [(y, 2)], .lessOrEqual(8))
+        let demand = model.addConstraint(name: "demand", terms: [(s, 1), (x, 1), (y, 1), (z, 1)], .greaterOrEqual(10))
+        let layout = try BendersLayout(model: model, decomposition: BendersDecomposition(masterColumns: [x, y, z], blocks: [[demand]]))
+        XCTAssertEqual(layout.upperBounds[y.index]!, 4, accuracy: 1e-8)
+        XCTAssertGreaterThanOrEqual(layout.upperBounds[y.index]!, 4)
+        XCTAssertNil(layout.upperBounds[z.index])
+        let cut = try withGLPK { session in
+            let block = try BendersBlock(index: 0, layout: layout, session: session)
+            // A dual of 1e-12 (round-off): coefficients of 1e-12 on x, y and z.
+            let result = BendersBlock.Result(value: 7, rowDuals: [1e-12], columnValues: [7])
+            return block.cut(from: result, at: [1, 1, 1, 0], theta: 0, tolerance: 1e-9, position: [1, 2, 3, 0])
+        }
+        let kept = try XCTUnwrap(cut)
+        XCTAssertEqual(kept.positions, [3])
+        XCTAssertEqual(kept.coefficients, [1e-12])
+        // V + c·ẑ − c·(5 − 1) − c·(4 − 1): weaker by the dropped terms' largest values.
+        XCTAssertEqual(kept.lowerBound, 7 + 1e-12 - 4e-12 - 3e-12, accuracy: 1e-14)
+        XCTAssertLessThan(kept.lowerBound, 7 + 3e-12)
     }
 }
 
