@@ -206,7 +206,7 @@ public enum Planner {
             }
             if let retryNote { document.warnings.append(retryNote) }
             if let candidate = origin.fallback, heuristicNote == nil {
-                heuristicNote = "branch-and-cut found no \(integer ? "whole-unit plan" : "plan (its on/off decisions whole)"), nor even its root relaxation, in the first half of its limit; "
+                heuristicNote = "branch-and-cut found no \(integer ? "whole-unit plan" : "plan (its on/off decisions whole)"), nor even its root relaxation, in its first phase (half its limit, a quarter on large models); "
                     + "this plan is the fallback's (\(candidate), replicas per period and slice), gap \(gapText(solution.relativeGap)) to the relaxation's bound"
             }
             if let heuristicNote {
@@ -343,7 +343,7 @@ public enum Planner {
         // (`--relax`: always, so that the fallback gets what the first phase leaves.)
         if options.relax || !PrimalHeuristics.isLarge(model, options: options) {
             var first = solveOptions
-            first.mip.timeLimit = total * PrimalHeuristics.firstPhaseShare
+            first.mip.timeLimit = total * (model.lp.variableCount >= bendersColumns ? PrimalHeuristics.largeFirstPhaseShare : PrimalHeuristics.firstPhaseShare)
             first.simplex.timeLimit = first.mip.timeLimit
             let solution = try GLPKSolver.solve(model.lp, options: first)
             guard solution.termination == .timeLimit, total - clock.seconds > PrimalHeuristics.minimumSeconds else { return solution }

@@ -40,6 +40,10 @@ enum PrimalHeuristics {
     /// a 10 s limit, a first phase of 10% left 32 of 204 unproven against 22 without the
     /// heuristics, the restart costing instances that would have closed a little later.
     static let firstPhaseShare = 0.5
+    /// The first phase of a large model that does not decompose (spare units, deferral with
+    /// replicas): its whole root LP rarely finishes within the first half (generated large
+    /// seed 1, with and without section 11's features), and the fallback plan needs the time.
+    static let largeFirstPhaseShare = 0.25
     /// The share of what is left that the heuristics get after a first phase (the rest is
     /// branch-and-cut's); large models, without a first phase, give them all of it.
     static let heuristicShare = 0.5
