@@ -67,9 +67,11 @@ public enum PriceThresholds {
                     deadline: Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation), jobs: jobs)
     }
 
+    /// `warmStart: false` solves every step from scratch (a fresh GLPK problem per step, as
+    /// before the warm-started search): the tests compare the two.
     static func compute(
         _ scenario: Scenario, plan: PlanDocument, decisions: PlanDecisions?, precision: Double = 0.005, options: PlanOptions,
-        deadline: Deadline, jobs: Int = ParallelRunner.defaultJobs
+        deadline: Deadline, jobs: Int = ParallelRunner.defaultJobs, warmStart: Bool = true
     ) throws -> [PriceThreshold] {
         guard precision > 0, precision < 1 else { throw InsightsError("precision must be in (0, 1), got \(precision)") }
         guard plan.status == .optimal || plan.status == .feasible else {
@@ -93,13 +95,22 @@ public enum PriceThresholds {
         let unreduced = searchModel(reductions: false)
         let model = search.model
 
+        // The plan at the current prices as a point of each search model, solved once and
+        // shared by the searches on it (side by side: two solves of the same size).
+        let references = ParallelRunner.map(count: 2, jobs: jobs) { k -> Result<Solution, Error>? in
+            if k == 1, !scenario.offerings.contains(where: Self.searchedUnreduced) { return nil }
+            return Result { try (k == 0 ? search : unreduced).optimum((k == 0 ? search : unreduced).model.lp, what: "at the current prices") }
+        }
+        let searchReference = references[0]!, unreducedReference = references[1]
+
         // Usage at the current prices, in the mode of the searches.
         let referenceDecisions: PlanDecisions
         var modeNote = ""
         if let decisions, plan.scenario.integerUnits == integer, plan.status == .optimal, !(integer && plan.solver.mipGap ?? 0 > searchMIPGap) {
             referenceDecisions = decisions
         } else {
-            referenceDecisions = try search.decisions(what: "at the current prices")
+            let solution = try searchReference.get()
+            referenceDecisions = PlanExtraction.decisions(scenario: model.scenario, model: model, solution: solution, integer: integer)
             if !integer, plan.scenario.integerUnits { modeNote = "; used/unused as in the LP relaxation" }
         }
         // 1e-6 of the tokens demanded over the horizon, as the plan document counts them.
@@ -109,35 +120,37 @@ public enum PriceThresholds {
         }
         let tolerance = 1e-6 * max(1, tokensDemanded)
 
+        // One job per offering: both directions of a used offering share its model at twice
+        // the price, the plan at the current prices and the warm-started GLPK problem.
         struct Job: Sendable {
             let offering: Offering
-            let direction: PriceThreshold.Direction
+            let directions: [PriceThreshold.Direction]
         }
-        var jobsList: [Job] = []
-        for offering in scenario.offerings {
+        let work = scenario.offerings.map { offering in
             let used = !usage(of: offering.id, in: referenceDecisions, scenario: scenario, tolerance: tolerance).isEmpty
-            if used {
-                jobsList.append(Job(offering: offering, direction: .usageChangesAbove))
-                jobsList.append(Job(offering: offering, direction: .usageChangesBelow))
-            } else {
-                jobsList.append(Job(offering: offering, direction: .entersAtOrBelow))
-            }
+            return Job(offering: offering, directions: used ? [.usageChangesAbove, .usageChangesBelow] : [.entersAtOrBelow])
         }
-        let work = jobsList, note = modeNote
-        let results = ParallelRunner.map(count: work.count, jobs: jobs) { i -> Result<PriceThreshold, Error> in
+        let note = modeNote
+        let results = ParallelRunner.map(count: work.count, jobs: jobs) { i -> Result<[PriceThreshold], Error> in
             Result {
-                // The reductions compare the prices per token of APIs and on-demand rentals.
-                let model: SearchModel
-                switch work[i].offering {
-                case .api: model = unreduced
-                case .rental(let rental) where rental.commitment != .period: model = unreduced
-                default: model = search
-                }
-                return try self.search(scenario, job: work[i].offering, direction: work[i].direction, model: model,
-                                       precision: precision, method: method, modeNote: note)
+                let unreducedSearch = Self.searchedUnreduced(work[i].offering)
+                return try self.search(scenario, offering: work[i].offering, directions: work[i].directions,
+                                       model: unreducedSearch ? unreduced : search,
+                                       reference: unreducedSearch ? unreducedReference! : searchReference,
+                                       precision: precision, method: method, modeNote: note, warmStart: warmStart)
             }
         }
-        return try results.map { try $0.get() }
+        return try results.flatMap { try $0.get() }
+    }
+
+    /// Whether an offering is searched on the model without the exact reductions: those
+    /// compare the prices per token of APIs and on-demand rentals.
+    static func searchedUnreduced(_ offering: Offering) -> Bool {
+        switch offering {
+        case .api: return true
+        case .rental(let rental): return rental.commitment != .period
+        case .purchase: return false
+        }
     }
 
     /// The threshold searches' model: the scenario's, solved with other cost coefficients.
@@ -148,24 +161,31 @@ public enum PriceThresholds {
         let deadline: Deadline
         let reductions: Bool
 
-        /// The optimal point of `lp` (the search model with other prices).
-        func optimum(_ lp: LinearModel, what: String) throws -> Solution {
+        /// The solve options of one re-solve, bounded by what is left of the deadline.
+        func solveOptions() throws -> SolveOptions {
             guard let seconds = deadline.remaining else { throw OutOfTime() }
             // Without whole units the model is built with continuous units, but the on/off
             // binaries of section 8 and of training jobs stay binary, as with `--relax`: the
             // searches re-solve the same problem the plan solved (relaxing those too would find
             // thresholds of a problem no plan is priced by).
-            let solveOptions = options.solveOptions(timeLimit: seconds, mipGap: searchMIPGap)
-            let solution = try GLPKSolver.solve(lp, options: solveOptions)
+            return options.solveOptions(timeLimit: seconds, mipGap: searchMIPGap)
+        }
+
+        /// `solution` when it is an optimum; otherwise why not, as an error. A solve stopped at
+        /// the deadline decides nothing, even with a point: a point short of the optimum (such
+        /// as the current plan, offered as branch-and-cut's first incumbent) would read as "the
+        /// plan does not change".
+        func checked(_ solution: Solution, what: String) throws -> Solution {
+            if solution.stoppedAtLimit { throw OutOfTime() }
             guard solution.hasPrimalPoint else {
-                if solution.stoppedAtLimit { throw OutOfTime() }
                 throw InsightsError("re-solving \(what) gave \(solution.termination.rawValue)")
             }
             return solution
         }
 
-        func decisions(what: String) throws -> PlanDecisions {
-            PlanExtraction.decisions(scenario: model.scenario, model: model, solution: try optimum(model.lp, what: what), integer: integer)
+        /// The optimal point of `lp` (the search model with other prices), solved afresh.
+        func optimum(_ lp: LinearModel, what: String) throws -> Solution {
+            try checked(try GLPKSolver.solve(lp, options: try solveOptions()), what: what)
         }
     }
 
@@ -257,131 +277,182 @@ public enum PriceThresholds {
     /// a(f) = a(1) + (f − 1)·(a(2) − a(1)); the changed matrix entries go in as added terms
     /// (duplicate entries are summed).
     struct PricedModel {
-        let base: LinearModel
-        let costDelta: [Double]
-        let entryDeltas: [(row: Int, column: Int, delta: Double)]
+        /// The model along the price: t = f − 1 (`ParametricLP` holds a(1) and a(2) − a(1)).
+        let line: ParametricLP
+        var base: LinearModel { line.base }
 
         init(_ scenario: Scenario, offering id: String, search: SearchModel) throws {
             let doubled = CapacityModelBuilder.buildModel(
                 try scaling(scenario, offering: id, by: 2),
                 options: CapacityModelOptions(names: false, integerUnits: search.integer, reductions: search.reductions)).lp
             let base = search.model.lp
-            self.base = base
             guard base.variableCount == doubled.variableCount, base.entryCount == doubled.entryCount,
                   base.entryRows == doubled.entryRows, base.entryColumns == doubled.entryColumns,
                   base.constraintLower == doubled.constraintLower, base.constraintUpper == doubled.constraintUpper
             else { throw InsightsError("the model with \(id) at twice its price has another structure") }
-            costDelta = zip(base.objectiveCoefficients, doubled.objectiveCoefficients).map { $1 - $0 }
-            entryDeltas = base.entryValues.indices.compactMap { k in
+            let costDelta = zip(base.objectiveCoefficients, doubled.objectiveCoefficients).map { $1 - $0 }
+            let entryDeltas = base.entryValues.indices.compactMap { k -> ParametricLP.EntryDelta? in
                 let delta = doubled.entryValues[k] - base.entryValues[k]
-                return delta == 0 ? nil : (Int(base.entryRows[k]), Int(base.entryColumns[k]), delta)
+                return delta == 0 ? nil : ParametricLP.EntryDelta(row: Int(base.entryRows[k]), column: Int(base.entryColumns[k]), delta: delta)
             }
+            line = try ParametricLP(base: base, objectiveDelta: costDelta, entryDeltas: entryDeltas)
         }
 
-        func model(at factor: Double) -> LinearModel {
-            var lp = base
-            for variable in lp.variables {
-                lp.setObjective(variable, base.objectiveCoefficients[variable.index] + (factor - 1) * costDelta[variable.index])
-            }
-            for entry in entryDeltas {
-                lp.addTerm(Constraint(index: entry.row), Variable(index: entry.column), (factor - 1) * entry.delta)
-            }
-            return lp
-        }
+        func model(at factor: Double) -> LinearModel { line.model(at: factor - 1) }
 
         /// Whether `reference` (a point of the model at factor 1, with its row activities)
         /// stops being an optimal plan at `factor`: a row it uses breaks, or `optimum` (the
         /// optimal point at `factor`) costs less by more than the tolerance. A tie is no change.
         func beaten(_ reference: Solution, at factor: Double, by optimum: Solution) -> Bool {
+            if breaks(reference, at: factor) { return true }
+            var optimalCost = 0.0
+            for j in 0..<base.variableCount { optimalCost += cost(j, at: factor) * optimum.values[j] }
+            return below(optimalCost, reference, at: factor)
+        }
+
+        /// Whether a row that the price moves breaks at `factor` with `reference`'s values.
+        func breaks(_ reference: Solution, at factor: Double) -> Bool {
             var activity = reference.rowActivities
-            for entry in entryDeltas { activity[entry.row] += (factor - 1) * entry.delta * reference.values[entry.column] }
-            for row in Set(entryDeltas.map(\.row)) {
+            for entry in line.entryDeltas { activity[entry.row] += (factor - 1) * entry.delta * reference.values[entry.column] }
+            for row in Set(line.entryDeltas.map(\.row)) {
                 let slack = referenceTolerance * max(1, abs(activity[row]))
                 if let upper = base.constraintUpper[row], activity[row] > upper + slack { return true }
                 if let lower = base.constraintLower[row], activity[row] < lower - slack { return true }
             }
-            var referenceCost = 0.0, optimalCost = 0.0
-            for j in 0..<base.variableCount {
-                let cost = base.objectiveCoefficients[j] + (factor - 1) * costDelta[j]
-                referenceCost += cost * reference.values[j]
-                optimalCost += cost * optimum.values[j]
+            return false
+        }
+
+        /// Whether `cost` (of the objective's terms, without its constant) is below what
+        /// `reference` costs at `factor` by more than the tolerance.
+        func below(_ cost: Double, _ reference: Solution, at factor: Double) -> Bool {
+            var referenceCost = 0.0
+            for j in 0..<base.variableCount { referenceCost += self.cost(j, at: factor) * reference.values[j] }
+            return cost < referenceCost - referenceTolerance * max(1, abs(referenceCost))
+        }
+
+        func cost(_ j: Int, at factor: Double) -> Double { base.objectiveCoefficients[j] + (factor - 1) * line.objectiveDelta[j] }
+    }
+
+    /// Runs `body` with a function that says whether the plan at the current prices
+    /// (`reference`) stops being optimal at a price factor. Warm: every re-solve of one
+    /// offering's search is done on one GLPK problem, with only the offering's coefficients
+    /// changed and the simplex starting from the previous optimal basis (`ParametricLP`); a
+    /// factor at which the reference breaks a moved row needs no re-solve, and with binaries
+    /// or whole units one whose relaxation already costs no less than the reference needs no
+    /// branch-and-cut; branch-and-cut starts with the cheapest of the reference and the
+    /// previous optimum that still fits as its incumbent. Cold: a fresh problem per re-solve,
+    /// from scratch, every time (the search as it was; the tests compare the two).
+    static func withChanges<T>(
+        _ priced: PricedModel, model: SearchModel, reference: Solution, warmStart: Bool,
+        _ body: ((Double, String) throws -> Bool) throws -> T
+    ) throws -> T {
+        guard warmStart else {
+            return try body { factor, what in
+                priced.beaten(reference, at: factor, by: try model.optimum(factor == 1 ? priced.base : priced.model(at: factor), what: what))
             }
-            return optimalCost < referenceCost - referenceTolerance * max(1, abs(referenceCost))
+        }
+        // Each re-solve gets what is left of the deadline as its own limit.
+        let options = model.options.solveOptions(timeLimit: nil, mipGap: searchMIPGap)
+        let integer = priced.base.hasIntegerVariables
+        return try priced.line.withSolver(options: options) { solver in
+            if integer { solver.offer(reference.values) }
+            return try body { factor, what in
+                if priced.breaks(reference, at: factor) { return true }
+                guard let seconds = model.deadline.remaining else { throw OutOfTime() }
+                if integer, let bound = try solver.relaxationOptimum(at: factor - 1, timeLimit: seconds),
+                   !priced.below(bound - priced.base.objectiveConstant, reference, at: factor) {
+                    return false
+                }
+                guard let left = model.deadline.remaining else { throw OutOfTime() }
+                return priced.beaten(reference, at: factor, by: try model.checked(try solver.solve(at: factor - 1, timeLimit: left), what: what))
+            }
         }
     }
 
+    /// The thresholds of one offering, one per direction, in the order given. `reference` is
+    /// the plan at the current prices as a point of `model` (the cold solve of its model).
     static func search(
-        _ scenario: Scenario, job offering: Offering, direction: PriceThreshold.Direction, model: SearchModel, precision: Double,
-        method: String, modeNote: String
-    ) throws -> PriceThreshold {
+        _ scenario: Scenario, offering: Offering, directions: [PriceThreshold.Direction], model: SearchModel,
+        reference: Result<Solution, Error>, precision: Double, method: String, modeNote: String, warmStart: Bool
+    ) throws -> [PriceThreshold] {
         let p = priced(offering)
-        var result = PriceThreshold(offering: offering.id, field: p.field, currentPrice: p.price, thresholdPrice: nil,
-                                    direction: direction, method: method, note: "", bracket: nil)
+        var results = directions.map {
+            PriceThreshold(offering: offering.id, field: p.field, currentPrice: p.price, thresholdPrice: nil,
+                           direction: $0, method: method, note: "", bracket: nil)
+        }
         if p.price == 0 {
-            result.note = "its price is 0: a price factor cannot move it" + modeNote
-            return result
+            for k in results.indices { results[k].note = "its price is 0: a price factor cannot move it" + modeNote }
+            return results
         }
         if case .purchase(let o) = offering, o.maxUnitsPerPeriod == 0 {
-            result.note = "it cannot be bought (maxUnitsPerPeriod 0): its price changes no decision" + modeNote
-            return result
-        }
-        var bracket: (Double, Double)?
-        /// Bisection on the log of the factor: `good(lo)` holds and `good(hi)` does not, or the
-        /// reverse when `goodBelow` is false; the bracket ends narrower than 1 + precision.
-        func bisect(_ lo: Double, _ hi: Double, goodAtLow: (Double) throws -> Bool) throws -> (Double, Double) {
-            var lo = lo, hi = hi
-            while hi / lo > 1 + precision {
-                bracket = (lo, hi)
-                let mid = (lo * hi).squareRoot()
-                if try goodAtLow(mid) { lo = mid } else { hi = mid }
-            }
-            return (lo, hi)
+            for k in results.indices { results[k].note = "it cannot be bought (maxUnitsPerPeriod 0): its price changes no decision" + modeNote }
+            return results
         }
         let percentMin = String(format: "%g", minFactor * 100)
+        let pricedModel = try PricedModel(scenario, offering: offering.id, search: model)
+        let current: Solution
         do {
-            let priced = try PricedModel(scenario, offering: offering.id, search: model)
-            // The plan at the current prices, as a point of this search model.
-            let reference = try model.optimum(priced.base, what: "at the current prices")
-            /// Whether the plan changes with the price at `factor` times the current one: for an
-            /// unused offering, it then enters (every plan without it costs what it did).
-            func changes(_ factor: Double) throws -> Bool {
-                let optimum = try model.optimum(priced.model(at: factor), what: "with \(offering.id) at \(factor)x its price")
-                return priced.beaten(reference, at: factor, by: optimum)
-            }
-            switch direction {
-            case .entersAtOrBelow:
-                guard try changes(minFactor) else {
-                    result.note = "not used even at \(percentMin)% of its price" + modeNote
-                    return result
-                }
-                let (lo, hi) = try bisect(minFactor, 1) { try changes($0) }
-                result.thresholdPrice = p.price * lo
-                result.bracket = [p.price * lo, p.price * hi]
-                result.note = "unused at the current price; used at \(money(p.price * lo)) and below, unused at \(money(p.price * hi))" + modeNote
-            case .usageChangesAbove:
-                guard try changes(maxFactor) else {
-                    result.note = "usage unchanged up to \(String(format: "%g", maxFactor))x its price" + modeNote
-                    return result
-                }
-                let (lo, hi) = try bisect(1, maxFactor) { try !changes($0) }
-                result.thresholdPrice = p.price * lo
-                result.bracket = [p.price * lo, p.price * hi]
-                result.note = "usage as planned up to \(money(p.price * lo)), changed at \(money(p.price * hi))" + modeNote
-            case .usageChangesBelow:
-                guard try changes(minFactor) else {
-                    result.note = "usage unchanged down to \(percentMin)% of its price" + modeNote
-                    return result
-                }
-                let (lo, hi) = try bisect(minFactor, 1) { try changes($0) }
-                result.thresholdPrice = p.price * hi
-                result.bracket = [p.price * lo, p.price * hi]
-                result.note = "usage as planned down to \(money(p.price * hi)), changed at \(money(p.price * lo))" + modeNote
-            }
+            current = try reference.get()
         } catch is OutOfTime {
-            result.note = Deadline.notComputed
-                + (bracket.map { "; the threshold lies between \(money(p.price * $0.0)) and \(money(p.price * $0.1))" } ?? "") + modeNote
+            for k in results.indices { results[k].note = Deadline.notComputed + modeNote }
+            return results
         }
-        return result
+        try withChanges(pricedModel, model: model, reference: current, warmStart: warmStart) { changed in
+            for k in results.indices {
+                var bracket: (Double, Double)?
+                /// Bisection on the log of the factor: `good(lo)` holds and `good(hi)` does not;
+                /// the bracket ends narrower than 1 + precision.
+                func bisect(_ lo: Double, _ hi: Double, goodAtLow: (Double) throws -> Bool) throws -> (Double, Double) {
+                    var lo = lo, hi = hi
+                    while hi / lo > 1 + precision {
+                        bracket = (lo, hi)
+                        let mid = (lo * hi).squareRoot()
+                        if try goodAtLow(mid) { lo = mid } else { hi = mid }
+                    }
+                    return (lo, hi)
+                }
+                do {
+                    /// Whether the plan changes with the price at `factor` times the current one:
+                    /// for an unused offering, it then enters (every plan without it costs what it did).
+                    func changes(_ factor: Double) throws -> Bool {
+                        try changed(factor, "with \(offering.id) at \(factor)x its price")
+                    }
+                    switch results[k].direction {
+                    case .entersAtOrBelow:
+                        guard try changes(minFactor) else {
+                            results[k].note = "not used even at \(percentMin)% of its price" + modeNote
+                            continue
+                        }
+                        let (lo, hi) = try bisect(minFactor, 1) { try changes($0) }
+                        results[k].thresholdPrice = p.price * lo
+                        results[k].bracket = [p.price * lo, p.price * hi]
+                        results[k].note = "unused at the current price; used at \(money(p.price * lo)) and below, unused at \(money(p.price * hi))" + modeNote
+                    case .usageChangesAbove:
+                        guard try changes(maxFactor) else {
+                            results[k].note = "usage unchanged up to \(String(format: "%g", maxFactor))x its price" + modeNote
+                            continue
+                        }
+                        let (lo, hi) = try bisect(1, maxFactor) { try !changes($0) }
+                        results[k].thresholdPrice = p.price * lo
+                        results[k].bracket = [p.price * lo, p.price * hi]
+                        results[k].note = "usage as planned up to \(money(p.price * lo)), changed at \(money(p.price * hi))" + modeNote
+                    case .usageChangesBelow:
+                        guard try changes(minFactor) else {
+                            results[k].note = "usage unchanged down to \(percentMin)% of its price" + modeNote
+                            continue
+                        }
+                        let (lo, hi) = try bisect(minFactor, 1) { try changes($0) }
+                        results[k].thresholdPrice = p.price * hi
+                        results[k].bracket = [p.price * lo, p.price * hi]
+                        results[k].note = "usage as planned down to \(money(p.price * hi)), changed at \(money(p.price * lo))" + modeNote
+                    }
+                } catch is OutOfTime {
+                    results[k].note = Deadline.notComputed
+                        + (bracket.map { "; the threshold lies between \(money(p.price * $0.0)) and \(money(p.price * $0.1))" } ?? "") + modeNote
+                }
+            }
+        }
+        return results
     }
 
     public static func money(_ value: Double) -> String {
