@@ -239,7 +239,8 @@ public final class ParametricSolver {
             guarded_glp_std_basis(problem)
             var fresh = GLPKSolver.simplexParameters(
                 options.simplex, verbose: options.output != nil, timeLimit: overallLimit.map { max(0, $0 - stopwatch.seconds) })
-            lpReturn = GLPKSolver.solveRelaxation(problem, parm: &fresh, presolve: options.simplex.presolve)
+            var budget = GLPKSolver.SimplexBudget(stopwatch: stopwatch, seconds: overallLimit, iterations: options.simplex.iterationLimit)
+            lpReturn = GLPKSolver.solveRelaxation(problem, parm: &fresh, presolve: options.simplex.presolve, budget: &budget)
             try session.check()
             coldSolves += 1
         }
@@ -264,7 +265,8 @@ public final class ParametricSolver {
         }
         // glp_intopt starts from the optimal relaxation just found (without the MIP presolver,
         // which would solve its own from scratch) and restores it when it ends.
-        let solution = try GLPKSolver.runBranchAndCut(problem, model: model, options: options, session: session, stopwatch: stopwatch)
+        let solution = try GLPKSolver.runBranchAndCut(
+            problem, model: model, options: options, session: session, stopwatch: stopwatch, relaxationBound: guarded_glp_get_obj_val(problem))
         if solution.hasPrimalPoint { offer(solution.values) }
         // GLPK counts iterations over the problem's life; this solve's are those since its start.
         return solution.counting(iterations: solution.simplexIterations - iterationsBefore)
