@@ -5,17 +5,7 @@ import XCTest
 
 /// A solve's limits hold across the several simplex runs it makes, and a bound is a number.
 final class LimitsAndBoundsTests: XCTestCase {
-    /// max x + y  s.t.  −x + y ≤ 1, 3x + 2y ≤ 12, 2x + 3y ≤ 12, x, y integer ≥ 0: relaxation
-    /// optimum 4.8 at (2.4, 2.4), integer optimum 4.
-    func twoVariableMIP() -> LinearModel {
-        var model = LinearModel(direction: .maximize)
-        let x = model.addVariable(name: "x", kind: .integer, objective: 1)
-        let y = model.addVariable(name: "y", kind: .integer, objective: 1)
-        model.addConstraint(name: "a", terms: [(x, -1), (y, 1)], .lessOrEqual(1))
-        model.addConstraint(name: "b", terms: [(x, 3), (y, 2)], .lessOrEqual(12))
-        model.addConstraint(name: "c", terms: [(x, 2), (y, 3)], .lessOrEqual(12))
-        return model
-    }
+    // `twoVariableMIP()` (MIPTests.swift): relaxation optimum 4.8 at (2.4, 2.4), integer optimum 4.
 
     /// With a node limit of 1, branch-and-cut stops at its first node selection, before the
     /// root's LP: GLPK's node bound is then -DBL_MAX (+DBL_MAX here, maximizing), which is no

@@ -1,17 +1,21 @@
 import XCTest
 @testable import LinearProgramming
 
+/// max x + y  s.t.  −x + y ≤ 1, 3x + 2y ≤ 12, 2x + 3y ≤ 12, x, y integer ≥ 0.
+/// Relaxation optimum (2.4, 2.4), z = 4.8; integer optimum z = 4 (e.g. (3, 1) or (4, 0)).
+func twoVariableMIP() -> LinearModel {
+    var model = LinearModel(direction: .maximize)
+    let x = model.addVariable(name: "x", kind: .integer, objective: 1)
+    let y = model.addVariable(name: "y", kind: .integer, objective: 1)
+    model.addConstraint(name: "a", terms: [(x, -1), (y, 1)], .lessOrEqual(1))
+    model.addConstraint(name: "b", terms: [(x, 3), (y, 2)], .lessOrEqual(12))
+    model.addConstraint(name: "c", terms: [(x, 2), (y, 3)], .lessOrEqual(12))
+    return model
+}
+
 final class MIPTests: XCTestCase {
-    /// max x + y  s.t.  −x + y ≤ 1, 3x + 2y ≤ 12, 2x + 3y ≤ 12, x, y integer ≥ 0.
-    /// Relaxation optimum (2.4, 2.4), z = 4.8; integer optimum z = 4 (e.g. (3, 1) or (4, 0)).
     func makeTwoVariableMIP() -> LinearModel {
-        var model = LinearModel(direction: .maximize)
-        let x = model.addVariable(name: "x", kind: .integer, objective: 1)
-        let y = model.addVariable(name: "y", kind: .integer, objective: 1)
-        model.addConstraint(name: "a", terms: [(x, -1), (y, 1)], .lessOrEqual(1))
-        model.addConstraint(name: "b", terms: [(x, 3), (y, 2)], .lessOrEqual(12))
-        model.addConstraint(name: "c", terms: [(x, 2), (y, 3)], .lessOrEqual(12))
-        return model
+        twoVariableMIP()
     }
 
     func testIntegerOptimumAndRelaxation() throws {
