@@ -219,6 +219,23 @@ public enum GLPKSolver {
         return lpReturn
     }
 
+    /// The result of an LP solve on `problem`, as `lpOutcome` classified it: the point, row
+    /// activities, duals and reduced costs where GLPK has them.
+    static func lpSolution(_ problem: OpaquePointer, model: LinearModel, lp: LPOutcome, iterations: Int, seconds: Double) -> Solution {
+        let n = model.variableCount, m = model.constraintCount
+        let primal = lp.primal == .feasiblePoint, dual = lp.dual == .feasiblePoint
+        return Solution(
+            termination: lp.termination, primalStatus: lp.primal, dualStatus: lp.dual,
+            objectiveValue: primal ? guarded_glp_get_obj_val(problem) : nil,
+            objectiveBound: lp.termination == .optimal ? guarded_glp_get_obj_val(problem) : nil, relativeGap: nil,
+            values: primal ? columnValues(problem, n, guarded_glp_get_col_prim) : [],
+            rowActivities: primal ? rowValues(problem, m, guarded_glp_get_row_prim) : [],
+            rowDuals: dual ? rowValues(problem, m, guarded_glp_get_row_dual) : nil,
+            reducedCosts: dual ? columnValues(problem, n, guarded_glp_get_col_dual) : nil,
+            dualsFromFixedIntegers: false, isMIP: false, algorithm: .simplex, raw: lp.raw,
+            simplexIterations: iterations, nodes: 0, bendersIterations: 0, seconds: seconds)
+    }
+
     static func run(_ problem: OpaquePointer, model: LinearModel, options: SolveOptions, session: GLPKSession) throws -> Solution {
         let stopwatch = Stopwatch()
         func elapsed() -> Double { stopwatch.seconds }
@@ -235,16 +252,7 @@ public enum GLPKSolver {
         try session.check()
         let lp = lpOutcome(problem, returnCode: lpReturn, model: model)
         if !isMIP {
-            return Solution(
-                termination: lp.termination, primalStatus: lp.primal, dualStatus: lp.dual,
-                objectiveValue: lp.primal == .feasiblePoint ? guarded_glp_get_obj_val(problem) : nil,
-                objectiveBound: lp.termination == .optimal ? guarded_glp_get_obj_val(problem) : nil, relativeGap: nil,
-                values: lp.primal == .feasiblePoint ? columnValues(problem, model.variableCount, guarded_glp_get_col_prim) : [],
-                rowActivities: lp.primal == .feasiblePoint ? rowValues(problem, model.constraintCount, guarded_glp_get_row_prim) : [],
-                rowDuals: lp.dual == .feasiblePoint ? rowValues(problem, model.constraintCount, guarded_glp_get_row_dual) : nil,
-                reducedCosts: lp.dual == .feasiblePoint ? columnValues(problem, model.variableCount, guarded_glp_get_col_dual) : nil,
-                dualsFromFixedIntegers: false, isMIP: false, algorithm: .simplex, raw: lp.raw,
-                simplexIterations: Int(guarded_glp_get_it_cnt(problem)), nodes: 0, bendersIterations: 0, seconds: elapsed())
+            return lpSolution(problem, model: model, lp: lp, iterations: Int(guarded_glp_get_it_cnt(problem)), seconds: elapsed())
         }
         guard lp.termination == .optimal else {
             // The relaxation decides: infeasible relaxation = infeasible MIP; an unbounded

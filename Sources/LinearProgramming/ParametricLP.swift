@@ -225,10 +225,12 @@ public final class ParametricSolver {
         if currentT != t { try move(problem, to: t) }
         let iterationsBefore = Int(guarded_glp_get_it_cnt(problem))
         let overallLimit = isMIP ? options.mip.timeLimit ?? options.simplex.timeLimit : options.simplex.timeLimit
+        // One budget for the warm run and, if it is needed, the cold one (GLPKSolver.SimplexBudget).
+        var budget = GLPKSolver.SimplexBudget(stopwatch: stopwatch, seconds: overallLimit, iterations: options.simplex.iterationLimit)
         var parm = GLPKSolver.simplexParameters(options.simplex, verbose: options.output != nil, timeLimit: overallLimit)
         parm.presolve = GLP_OFF
         parm.meth = GLP_PRIMAL
-        var lpReturn = guarded_glp_simplex(problem, &parm)
+        var lpReturn = GLPKSolver.simplex(problem, parm: parm, budget: &budget)
         try session.check()
         warmSolves += 1
         if lpReturn != GLP_ETMLIM, lpReturn != 0 || guarded_glp_get_status(problem) != GLP_OPT {
@@ -237,9 +239,7 @@ public final class ParametricSolver {
             // this member again from scratch, as the first time, so that its status is the
             // cold solve's.
             guarded_glp_std_basis(problem)
-            var fresh = GLPKSolver.simplexParameters(
-                options.simplex, verbose: options.output != nil, timeLimit: overallLimit.map { max(0, $0 - stopwatch.seconds) })
-            var budget = GLPKSolver.SimplexBudget(stopwatch: stopwatch, seconds: overallLimit, iterations: options.simplex.iterationLimit)
+            var fresh = GLPKSolver.simplexParameters(options.simplex, verbose: options.output != nil, timeLimit: overallLimit)
             lpReturn = GLPKSolver.solveRelaxation(problem, parm: &fresh, presolve: options.simplex.presolve, budget: &budget)
             try session.check()
             coldSolves += 1
@@ -247,17 +247,7 @@ public final class ParametricSolver {
         let lp = GLPKSolver.lpOutcome(problem, returnCode: lpReturn, model: model)
         let iterations = Int(guarded_glp_get_it_cnt(problem)) - iterationsBefore
         if !isMIP {
-            let n = model.variableCount, m = model.constraintCount
-            return Solution(
-                termination: lp.termination, primalStatus: lp.primal, dualStatus: lp.dual,
-                objectiveValue: lp.primal == .feasiblePoint ? guarded_glp_get_obj_val(problem) : nil,
-                objectiveBound: lp.termination == .optimal ? guarded_glp_get_obj_val(problem) : nil, relativeGap: nil,
-                values: lp.primal == .feasiblePoint ? GLPKSolver.columnValues(problem, n, guarded_glp_get_col_prim) : [],
-                rowActivities: lp.primal == .feasiblePoint ? GLPKSolver.rowValues(problem, m, guarded_glp_get_row_prim) : [],
-                rowDuals: lp.dual == .feasiblePoint ? GLPKSolver.rowValues(problem, m, guarded_glp_get_row_dual) : nil,
-                reducedCosts: lp.dual == .feasiblePoint ? GLPKSolver.columnValues(problem, n, guarded_glp_get_col_dual) : nil,
-                dualsFromFixedIntegers: false, isMIP: false, algorithm: .simplex, raw: lp.raw,
-                simplexIterations: iterations, nodes: 0, bendersIterations: 0, seconds: stopwatch.seconds)
+            return GLPKSolver.lpSolution(problem, model: model, lp: lp, iterations: iterations, seconds: stopwatch.seconds)
         }
         guard lp.termination == .optimal else {
             let termination: TerminationReason = lp.termination == .unbounded ? .infeasibleOrUnbounded : lp.termination
@@ -289,7 +279,8 @@ public final class ParametricSolver {
         var parm = GLPKSolver.simplexParameters(relaxed.simplex, verbose: relaxed.output != nil, timeLimit: relaxed.simplex.timeLimit)
         parm.presolve = GLP_OFF
         parm.meth = GLP_PRIMAL
-        let lpReturn = guarded_glp_simplex(problem, &parm)
+        var budget = GLPKSolver.SimplexBudget(seconds: relaxed.simplex.timeLimit, iterations: relaxed.simplex.iterationLimit)
+        let lpReturn = GLPKSolver.simplex(problem, parm: parm, budget: &budget)
         try session.check()
         warmSolves += 1
         guard lpReturn == 0, guarded_glp_get_status(problem) == GLP_OPT else { return nil }
