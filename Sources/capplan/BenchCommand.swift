@@ -44,8 +44,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Use GLPK's LP presolver.")
     var presolve = false
 
-    @Option(help: "MIP cuts, comma-separated: gomory, mir, cover, clique, all or none.")
-    var cuts: CutSelection = CutSelection(families: [])
+    @Option(help: "MIP cuts, comma-separated: gomory, mir, cover, clique, all or none (the plan's default: all).")
+    var cuts: CutSelection = CutSelection(families: Set(CutFamily.allCases))
 
     @Flag(name: .customLong("mip-presolve"), help: "Use GLPK's MIP presolver.")
     var mipPresolve = false
@@ -169,7 +169,7 @@ struct CutSelection: ExpressibleByArgument {
     }
 
     var defaultValueDescription: String {
-        families.isEmpty ? "none" : families.map(\.rawValue).sorted().joined(separator: ",")
+        families.isEmpty ? "none" : families.count == CutFamily.allCases.count ? "all" : families.map(\.rawValue).sorted().joined(separator: ",")
     }
 
     static var allValueStrings: [String] { CutFamily.allCases.map(\.rawValue) + ["all", "none"] }

@@ -70,7 +70,7 @@ public enum PlanBenchmark {
     /// the measured runs. Baselines are off: they are separate solves, measured on their own.
     public static func run(
         text: String, fileName: String, relax: Bool, runs: Int, warmup: Int, mipGap: Double = 1e-4,
-        simplex: SimplexOptions = SimplexOptions(), mip: MIPOptions = MIPOptions(), timeLimit: Double? = nil,
+        simplex: SimplexOptions = SimplexOptions(), mip: MIPOptions = PlanOptions().mip, timeLimit: Double? = nil,
         roundUpStart: Bool = true, decomposition: PlanOptions.Decomposition = .automatic,
         primalHeuristics: Bool = true
     ) throws -> Result {

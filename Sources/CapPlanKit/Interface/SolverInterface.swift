@@ -90,7 +90,7 @@ public enum CutFamily: String, CaseIterable, Sendable {
     case cover, clique
 }
 
-/// Solver settings a benchmark varies; the defaults are GLPK's.
+/// Solver settings a benchmark varies; the defaults are the planner's (`PlanOptions`).
 public struct SolverTuning: Sendable {
     public var method: SimplexMethod = .dualPrimal
     public var ratioTest: SimplexRatioTest = .harris
@@ -100,7 +100,7 @@ public struct SolverTuning: Sendable {
     public var presolve = false
     /// GLPK's MIP presolver.
     public var mipPresolve = false
-    public var cuts: Set<CutFamily> = []
+    public var cuts: Set<CutFamily> = Set(CutFamily.allCases)
 
     public init() {}
 

@@ -72,9 +72,9 @@ public struct PlanOptions: Sendable {
     /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
     public var simplex = SimplexOptions()
     /// Branch-and-cut options other than gap, time limit and progress (which come from above).
-    /// No cuts by default: on the strengthened model no cut family improved the worst case of
-    /// the MIP corpus (docs/benchmarks.md; on the plain model Gomory did).
-    public var mip = MIPOptions()
+    /// All four cut families by default: on the 204-scenario MIP corpus they give the smallest
+    /// worst gap and sum of gaps at 20 s, at the same median time (docs/benchmarks.md).
+    public var mip = MIPOptions(cuts: .all)
 
     public init() {}
 }
