@@ -125,7 +125,7 @@ try:
     p = json.load(open(sys.argv[1])); status = p["status"]; gap = p["solver"].get("mipGap")
 except Exception: status, gap = ("timeout" if sys.argv[3] == "124" else "no-json"), None
 gap = "-" if gap is None else "%.6f" % gap
-print("\t".join(["plan", sys.argv[2], status + "/exit" + sys.argv[3], gap, open(sys.argv[4]).read().strip(), "-"]))
+print("\t".join(["plan", sys.argv[2], status + "/exit" + sys.argv[3], gap, open(sys.argv[4]).read().split()[-1], "-"]))
 ' "$WORK/plan.json" "$name" "$rc" "$WORK/time" >> "$RESULTS"
     done
 fi
