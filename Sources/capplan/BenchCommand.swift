@@ -45,7 +45,7 @@ struct BenchCommand: ParsableCommand {
     var presolve = false
 
     @Option(help: "MIP cuts, comma-separated: gomory, mir, cover, clique, all or none (the plan's default: all).")
-    var cuts: CutSelection = CutSelection(families: Set(CutFamily.allCases))
+    var cuts: CutSelection = CutSelection(families: SolverTuning().cuts)
 
     @Flag(name: .customLong("mip-presolve"), help: "Use GLPK's MIP presolver.")
     var mipPresolve = false

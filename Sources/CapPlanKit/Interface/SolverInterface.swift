@@ -88,6 +88,21 @@ public enum CutFamily: String, CaseIterable, Sendable {
     case gomory
     case mixedIntegerRounding = "mir"
     case cover, clique
+
+    /// The LP layer's flag for this family.
+    var cutSet: CutSet {
+        switch self {
+        case .gomory: return .gomory
+        case .mixedIntegerRounding: return .mixedIntegerRounding
+        case .cover: return .cover
+        case .clique: return .clique
+        }
+    }
+
+    /// The families `set` turns on.
+    public static func families(in set: CutSet) -> Set<CutFamily> {
+        Set(allCases.filter { set.contains($0.cutSet) })
+    }
 }
 
 /// Solver settings a benchmark varies; the defaults are the planner's (`PlanOptions`).
@@ -100,7 +115,7 @@ public struct SolverTuning: Sendable {
     public var presolve = false
     /// GLPK's MIP presolver.
     public var mipPresolve = false
-    public var cuts: Set<CutFamily> = Set(CutFamily.allCases)
+    public var cuts: Set<CutFamily> = CutFamily.families(in: PlanOptions().mip.cuts)
 
     public init() {}
 
@@ -128,16 +143,7 @@ public struct SolverTuning: Sendable {
         }
         options.simplex.presolve = presolve
         options.mip.presolve = mipPresolve
-        var set = CutSet()
-        for family in cuts {
-            switch family {
-            case .gomory: set.insert(.gomory)
-            case .mixedIntegerRounding: set.insert(.mixedIntegerRounding)
-            case .cover: set.insert(.cover)
-            case .clique: set.insert(.clique)
-            }
-        }
-        options.mip.cuts = set
+        options.mip.cuts = CutSet(cuts.map(\.cutSet))
     }
 }
 

@@ -192,10 +192,6 @@ public enum Planner {
                     var searchOptions = options
                     if retryNote != nil { searchOptions.simplex.method = .primal }
                     searchOptions.phase = nil
-                    // Without cuts: the searches' many short warm re-solves spend their time in
-                    // the root's cut rounds (medium-4-base: 15 of 18 thresholds cut short by the
-                    // budget with all cuts, 10 without; docs/benchmarks.md).
-                    searchOptions.mip.cuts = []
                     document.priceThresholds = try PriceThresholds.compute(
                         scenario, plan: document, decisions: decisions, options: searchOptions, deadline: extras)
                 } catch {
