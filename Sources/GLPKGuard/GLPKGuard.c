@@ -320,6 +320,21 @@ static void branch_and_cut_callback(glp_tree *tree, void *info) {
             control->has_bound = 1;
         }
     }
+    if (control->has_target) {
+        // At a new incumbent, and at the next selection after a starting point was accepted
+        // (glp_ios_heur_sol records it without GLP_IBINGO).
+        glp_prob *problem = glp_ios_get_prob(tree);
+        int status = glp_mip_status(problem);
+        if (status == GLP_FEAS || status == GLP_OPT) {
+            double incumbent = glp_mip_obj_val(problem);
+            int better = glp_get_obj_dir(problem) == GLP_MAX ? incumbent > control->target : incumbent < control->target;
+            if (better) {
+                control->stopped_by_target = 1;
+                glp_ios_terminate(tree);
+                return;
+            }
+        }
+    }
     if (reason == GLP_ISELECT && control->node_limit > 0 && total >= control->node_limit) {
         control->stopped_by_node_limit = 1;
         glp_ios_terminate(tree);

@@ -282,6 +282,8 @@ struct BendersMaster {
         mip.presolve = false
         mip.relativeGap = options.relativeGap / 4
         mip.progress = nil
+        // The master's optimum is the decomposition's lower bound: it is never cut short.
+        mip.objectiveTarget = nil
         var iocp = GLPKSolver.branchAndCutParameters(mip, verbose: false, secondsLeft: timeLimit.map { max(0.001, $0 - stopwatch.seconds) })
         iocp.msg_lev = GLP_MSG_OFF
         let search = GLPKSolver.branchAndCut(problem, parameters: iocp, mip: mip, start: nil, stopwatch: stopwatch)

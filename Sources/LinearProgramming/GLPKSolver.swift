@@ -312,6 +312,10 @@ public enum GLPKSolver {
         var iocp = parameters
         var control = capplan_branch_and_cut()
         control.node_limit = Int32(clamping: max(0, mip.nodeLimit ?? 0))
+        if let target = mip.objectiveTarget {
+            control.has_target = 1
+            control.target = target
+        }
         let reporter = mip.progress.map { ProgressReporter(progress: $0, stopwatch: stopwatch) }
         let returnCode: Int32 = withExtendedLifetime((reporter, mip.cancellation)) {
             control.cancellation = mip.cancellation?.flag
@@ -335,7 +339,9 @@ public enum GLPKSolver {
         case GLP_EMIPGAP: termination = .optimal  // optimal within the requested gap
         case GLP_ETMLIM: termination = .timeLimit
         case GLP_ESTOP:
-            termination = control.stopped_by_cancellation != 0 ? .cancelled : control.stopped_by_node_limit != 0 ? .nodeLimit : .interrupted
+            termination = control.stopped_by_cancellation != 0 ? .cancelled
+                : control.stopped_by_node_limit != 0 ? .nodeLimit
+                : control.stopped_by_target != 0 ? .objectiveTarget : .interrupted
         case GLP_ENOPFS: termination = .infeasible
         case GLP_ENODFS: termination = .infeasibleOrUnbounded
         case GLP_EBOUND: termination = .invalidModel

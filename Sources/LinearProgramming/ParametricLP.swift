@@ -186,10 +186,13 @@ public final class ParametricSolver {
     /// and re-solve from the previous basis with the primal simplex (then branch-and-cut for a
     /// MIP, whose root relaxation starts from that basis, with the cheapest known point still
     /// feasible at t as its first incumbent: see `offer`). `timeLimit` (seconds) bounds this
-    /// solve. Infeasible, unbounded and stopped solves are stated in the result, as by
-    /// `GLPKSolver.solve`.
-    public func solve(at t: Double, timeLimit: Double? = nil) throws -> Solution {
-        try solve(at: t, timeLimit: timeLimit, options: options)
+    /// solve, and `objectiveTarget` (`MIPOptions.objectiveTarget`) lets branch-and-cut stop at
+    /// the first point better than it. Infeasible, unbounded and stopped solves are stated in
+    /// the result, as by `GLPKSolver.solve`.
+    public func solve(at t: Double, timeLimit: Double? = nil, objectiveTarget: Double? = nil) throws -> Solution {
+        var options = options
+        options.mip.objectiveTarget = objectiveTarget
+        return try solve(at: t, timeLimit: timeLimit, options: options)
     }
 
     private func solve(at t: Double, timeLimit: Double?, options: SolveOptions) throws -> Solution {

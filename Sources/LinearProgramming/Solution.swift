@@ -25,6 +25,9 @@ public enum TerminationReason: String, Sendable, Hashable, Codable {
     case nodeLimit
     /// Stopped through `MIPOptions.cancellation`.
     case cancelled
+    /// Branch-and-cut found a point better than `MIPOptions.objectiveTarget` and stopped there:
+    /// the point is feasible, not proven optimal.
+    case objectiveTarget
     /// Anything else; see `raw`.
     case other
 }

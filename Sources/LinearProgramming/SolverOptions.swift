@@ -132,6 +132,13 @@ public struct MIPOptions: Sendable {
     /// `nodeLimit`, with the incumbent if there is one. A limit that does not depend on the
     /// machine's speed, for tests and reproducible runs; nil for none.
     public var nodeLimit: Int?
+    /// Stop branch-and-cut as soon as its incumbent is better than this objective value (below
+    /// it when minimizing, above when maximizing; the objective's constant included), with
+    /// termination `objectiveTarget`. For callers that only ask whether a point better than
+    /// some value exists: the answer is then yes, and proving the incumbent optimal would add
+    /// nothing. A search that ends otherwise ends as without a target (optimal: the optimum is
+    /// no better than the target, within the gap). nil for none.
+    public var objectiveTarget: Double?
     /// Set from another thread or a signal handler to stop the solve: branch-and-cut checks it
     /// in its callback, Benders decomposition between rounds (and in its master's
     /// branch-and-cut). The termination is then `cancelled`, with the best point found so far.

@@ -196,6 +196,50 @@ final class MIPTests: XCTestCase {
         XCTAssertEqual(full.relativeGap!, Solution.relativeGap(objective: full.objectiveValue!, bound: full.objectiveBound!))
     }
 
+    /// An objective target turns branch-and-cut into the question "is there a point better
+    /// than this?": it stops at the first incumbent better than the target (here maximizing:
+    /// above it), with termination `objectiveTarget` and that point; a target no point
+    /// reaches leaves the solve as it was, optimal.
+    func testObjectiveTargetStopsAtTheFirstBetterIncumbent() throws {
+        let model = GuardAndThreadTests.knapsack(items: 40, seed: 7)
+        let full = try GLPKSolver.solve(model)
+        XCTAssertEqual(full.termination, .optimal)
+        let optimum = try XCTUnwrap(full.objectiveValue)
+        XCTAssertGreaterThan(full.nodes, 20, "the test needs a model that branches")
+
+        // Unreachable: the optimum itself is the target (nothing is strictly better).
+        var options = SolveOptions()
+        options.mip.objectiveTarget = optimum
+        let unreachable = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(unreachable.termination, .optimal)
+        XCTAssertEqual(unreachable.objectiveValue!, optimum, accuracy: 1e-9)
+
+        // Reachable: 90% of the optimum. The point found is feasible and beats the target.
+        options.mip.objectiveTarget = 0.9 * optimum
+        let reached = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(reached.termination, .objectiveTarget)
+        XCTAssertEqual(reached.raw.returnCodeName, "GLP_ESTOP")
+        XCTAssertEqual(reached.primalStatus, .feasiblePoint)
+        let value = try XCTUnwrap(reached.objectiveValue)
+        XCTAssertGreaterThan(value, 0.9 * optimum)
+        XCTAssertLessThanOrEqual(value, optimum + 1e-9)
+        XCTAssertLessThan(reached.nodes, full.nodes)
+        for value in reached.values { XCTAssertEqual(value, value.rounded(), accuracy: 1e-9) }
+        for (i, activity) in reached.rowActivities.enumerated() {
+            XCTAssertLessThanOrEqual(activity, model.constraintUpper[i]! + 1e-9)
+        }
+
+        // A starting point that already beats the target (offered after the root's LP and
+        // accepted without GLPK's "better incumbent" callback) stops the search at the next
+        // node selection: the root and its two children exist by then.
+        options.mip.objectiveTarget = optimum - 1
+        options.mip.startingSolution = full.values
+        let started = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(started.termination, .objectiveTarget)
+        XCTAssertEqual(started.objectiveValue!, optimum, accuracy: 1e-9)
+        XCTAssertLessThanOrEqual(started.nodes, 3)
+    }
+
     /// A token cancelled from the progress closure (as a signal handler would, from anywhere)
     /// stops branch-and-cut at its next callback; one cancelled before the solve stops it
     /// before the simplex.

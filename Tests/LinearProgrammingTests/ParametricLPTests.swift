@@ -97,6 +97,27 @@ final class ParametricLPTests: XCTestCase {
         }
     }
 
+    /// A member solved with an objective target answers "is there a point cheaper than the
+    /// target?" as its cold optimum does: below a target above the optimum it stops at a
+    /// point under the target, and with a target under the optimum it ends optimal at it.
+    func testMIPFamilyWithTargetsDecidesAsTheColdOptima() throws {
+        let family = try transportation(kind: .integer)
+        let ts: [Double] = [0, -0.5, 1, -0.25, 0.4]
+        var options = SolveOptions()
+        options.mip.relativeGap = 0
+        let optima = try ts.map { try XCTUnwrap(try GLPKSolver.solve(family.model(at: $0), options: options).objectiveValue) }
+        try family.withSolver(options: options) { solver in
+            for (k, t) in ts.enumerated() {
+                let above = try solver.solve(at: t, objectiveTarget: optima[k] + 1)
+                XCTAssertTrue([.objectiveTarget, .optimal].contains(above.termination), "t = \(t)")
+                XCTAssertLessThan(try XCTUnwrap(above.objectiveValue), optima[k] + 1, "t = \(t)")
+                let below = try solver.solve(at: t, objectiveTarget: optima[k] - 1)
+                XCTAssertEqual(below.termination, .optimal, "t = \(t)")
+                XCTAssertEqual(try XCTUnwrap(below.objectiveValue), optima[k], accuracy: 1e-9, "t = \(t)")
+            }
+        }
+    }
+
     func testTheBodyCannotOpenAnotherGLPKSession() throws {
         let family = try transportation()
         try family.withSolver { solver in

@@ -330,9 +330,15 @@ public enum PriceThresholds {
         /// Whether `cost` (of the objective's terms, without its constant) is below what
         /// `reference` costs at `factor` by more than the tolerance.
         func below(_ cost: Double, _ reference: Solution, at factor: Double) -> Bool {
+            cost < bar(reference, at: factor)
+        }
+
+        /// What `reference` costs at `factor` less the tolerance (the objective's terms,
+        /// without its constant): a point below it beats the reference.
+        func bar(_ reference: Solution, at factor: Double) -> Double {
             var referenceCost = 0.0
             for j in 0..<base.variableCount { referenceCost += self.cost(j, at: factor) * reference.values[j] }
-            return cost < referenceCost - referenceTolerance * max(1, abs(referenceCost))
+            return referenceCost - referenceTolerance * max(1, abs(referenceCost))
         }
 
         func cost(_ j: Int, at factor: Double) -> Double { base.objectiveCoefficients[j] + (factor - 1) * line.objectiveDelta[j] }
@@ -345,7 +351,8 @@ public enum PriceThresholds {
     /// factor at which the reference breaks a moved row needs no re-solve, and with binaries
     /// or whole units one whose relaxation already costs no less than the reference needs no
     /// branch-and-cut; branch-and-cut starts with the cheapest of the reference and the
-    /// previous optimum that still fits as its incumbent. Cold: a fresh problem per re-solve,
+    /// previous optimum that still fits as its incumbent, and stops at the first plan that
+    /// beats the reference (`MIPOptions.objectiveTarget`). Cold: a fresh problem per re-solve,
     /// from scratch, every time (the search as it was; the tests compare the two).
     static func withChanges<T>(
         _ priced: PricedModel, model: SearchModel, reference: Solution, warmStart: Bool,
@@ -369,7 +376,16 @@ public enum PriceThresholds {
                     return false
                 }
                 guard let left = model.deadline.remaining else { throw OutOfTime() }
-                return priced.beaten(reference, at: factor, by: try model.checked(try solver.solve(at: factor - 1, timeLimit: left), what: what))
+                // A step only asks whether some plan beats the reference: branch-and-cut stops
+                // at the first incumbent that does, instead of proving the new optimum.
+                let target = integer ? priced.bar(reference, at: factor) + priced.base.objectiveConstant : nil
+                let solution = try model.checked(try solver.solve(at: factor - 1, timeLimit: left, objectiveTarget: target), what: what)
+                if priced.beaten(reference, at: factor, by: solution) { return true }
+                guard solution.termination == .objectiveTarget else { return false }
+                // Stopped at the target, yet not below the bar once re-costed (a rounding
+                // difference at the bar's edge): the optimum decides.
+                guard let rest = model.deadline.remaining else { throw OutOfTime() }
+                return priced.beaten(reference, at: factor, by: try model.checked(try solver.solve(at: factor - 1, timeLimit: rest), what: what))
             }
         }
     }

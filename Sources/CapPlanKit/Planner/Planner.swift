@@ -404,6 +404,8 @@ public enum Planner {
     static func status(of solution: Solution) -> PlanStatus {
         switch solution.termination {
         case .optimal: return .optimal
+        // (Only searches that ask whether a cheaper point exists set a target; never a plan.)
+        case .objectiveTarget: return solution.hasPrimalPoint ? .feasible : .error
         case .timeLimit, .iterationLimit, .nodeLimit, .interrupted, .cancelled:
             return solution.hasPrimalPoint ? .feasible : .error
         // Every cost is non-negative and every variable bounded below, so the model cannot be

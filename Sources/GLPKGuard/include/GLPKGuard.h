@@ -81,12 +81,14 @@ typedef struct {
 } capplan_mip_progress;
 
 /// Control of `capplan_glpk_intopt`. The callback is C: it reads the tree, offers the starting
-/// point, applies the node limit and the cancellation flag, and hands `progress` plain numbers.
+/// point, applies the node limit, the objective target and the cancellation flag, and hands `progress` plain numbers.
 /// `progress` must not call GLPK (it cannot: a session inside the session is refused).
 typedef struct {
     // In.
     const double *starting_solution;     // 1-based (index 0 unused), or NULL
     int node_limit;                       // stop once this many nodes exist; 0 for none
+    int has_target;                       // 1: stop once the incumbent is better than target
+    double target;                        // (below it when minimizing, above when maximizing)
     const capplan_cancellation *cancellation;  // may be NULL
     void (*progress)(void *context, const capplan_mip_progress *progress);  // may be NULL
     void *progress_context;
@@ -98,6 +100,7 @@ typedef struct {
     int total_nodes;
     int stopped_by_node_limit;
     int stopped_by_cancellation;
+    int stopped_by_target;
 } capplan_branch_and_cut;
 
 /// `glp_intopt` with CapPlan's callback (`parm->cb_func`/`cb_info` are overwritten).
