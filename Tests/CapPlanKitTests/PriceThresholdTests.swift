@@ -220,6 +220,47 @@ final class PriceThresholdTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(whole, 3, "whole-unit searches were compared")
     }
 
+    /// One re-solve gets at most its share of the budget (half of it by default): the share
+    /// bounds each solve's limit before the deadline does, and a re-solve past it leaves its
+    /// search with a note that says so, not "time budget", while the others go on.
+    func testAReSolveGetsItsShareOfTheBudget() throws {
+        let scenario = ThresholdScenarios.make(serverPrice: 200_000)
+        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: true))
+        func search(seconds: Double, share: Double) -> PriceThresholds.SearchModel {
+            PriceThresholds.SearchModel(
+                model: model, options: options(), integer: true, deadline: Deadline(seconds: seconds), stepSeconds: share, reductions: true)
+        }
+        let shareFirst = try search(seconds: 600, share: 5).limit()
+        XCTAssertEqual(shareFirst.seconds, 5, accuracy: 1e-9)
+        XCTAssertTrue(shareFirst.byShare)
+        let partly = try search(seconds: 600, share: 5).limit(spent: 4)
+        XCTAssertEqual(partly.seconds, 1, accuracy: 1e-9)
+        XCTAssertThrowsError(try search(seconds: 600, share: 5).limit(spent: 4.99)) { XCTAssertTrue($0 is PriceThresholds.StepTooLong) }
+        let deadlineFirst = try search(seconds: 2, share: 5).limit()
+        XCTAssertLessThanOrEqual(deadlineFirst.seconds, 2)
+        XCTAssertFalse(deadlineFirst.byShare)
+        XCTAssertEqual(PriceThresholds.stepShare, 0.5)
+
+        // No share at all: every search that needs a re-solve says so; none blames the budget.
+        // (Without the plan's decisions the plan at the current prices is a re-solve too, and
+        // the whole computation stops with the same reason.)
+        let solution = try Planner.solve(model, options: options())
+        let (plan, audited) = try Planner.auditedDocument(scenario, model: model, solution: solution, integer: true, options: options())
+        XCTAssertThrowsError(try PriceThresholds.compute(
+            scenario, plan: plan, decisions: nil, options: options(), deadline: Deadline(seconds: 600), jobs: 1, stepSeconds: 0)) {
+            XCTAssertEqual("\($0)", "one re-solve needed more than 0 s (half the extras' time budget)")
+        }
+        let starved = try PriceThresholds.compute(
+            scenario, plan: plan, decisions: try XCTUnwrap(audited).0, options: options(), deadline: Deadline(seconds: 600), jobs: 1, stepSeconds: 0)
+        XCTAssertFalse(starved.isEmpty)
+        for threshold in starved {
+            XCTAssertNil(threshold.thresholdPrice, threshold.offering)
+            XCTAssertTrue(threshold.note.hasPrefix("not computed: one re-solve needed more than 0 s (half the extras' time budget)"), threshold.note)
+        }
+        let full = try PriceThresholds.compute(scenario, plan: plan, decisions: nil, options: options(), deadline: Deadline(seconds: 600), jobs: 1)
+        XCTAssertTrue(full.contains { $0.thresholdPrice != nil })
+    }
+
     func testThresholdsAreCodableAndNeedAPlan() throws {
         let scenario = ThresholdScenarios.make(serverPrice: 200_000)
         let plan = try Planner.plan(scenario, options: options())

@@ -71,8 +71,9 @@ public enum PriceThresholds {
     /// before the warm-started search): the tests compare the two.
     static func compute(
         _ scenario: Scenario, plan: PlanDocument, decisions: PlanDecisions?, precision: Double = 0.005, options: PlanOptions,
-        deadline: Deadline, jobs: Int = ParallelRunner.defaultJobs, warmStart: Bool = true
+        deadline: Deadline, jobs: Int = ParallelRunner.defaultJobs, warmStart: Bool = true, stepSeconds: Double? = nil
     ) throws -> [PriceThreshold] {
+        let stepSeconds = stepSeconds ?? stepShare * deadline.seconds
         // Without cuts: the searches' many short warm re-solves spent their budget in the root's
         // cut rounds (medium-4-base: 11 of 18 thresholds cut short with all cuts, 6 without;
         // docs/benchmarks.md). Every re-solve below takes its options from here.
@@ -94,7 +95,8 @@ public enum PriceThresholds {
         func searchModel(reductions: Bool) -> SearchModel {
             let model = CapacityModelBuilder.buildModel(
                 scenario, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: reductions))
-            return SearchModel(model: model, options: options, integer: integer, deadline: deadline, reductions: reductions)
+            return SearchModel(
+                model: model, options: options, integer: integer, deadline: deadline, stepSeconds: stepSeconds, reductions: reductions)
         }
         let search = searchModel(reductions: true)
         let unreduced = searchModel(reductions: false)
@@ -164,11 +166,22 @@ public enum PriceThresholds {
         let options: PlanOptions
         let integer: Bool
         let deadline: Deadline
+        /// At most this many seconds for one re-solve (a step of a search, or the plan at the
+        /// current prices), so that one hard re-solve cannot hold the run for the whole budget.
+        let stepSeconds: Double
         let reductions: Bool
 
-        /// The solve options of one re-solve, bounded by what is left of the deadline.
-        func solveOptions() throws -> SolveOptions {
-            guard let seconds = deadline.remaining else { throw OutOfTime() }
+        /// The time limit of a solve in a re-solve that has run `spent` seconds: what is left of
+        /// its share and of the deadline, and whether the share is the tighter of the two.
+        func limit(spent: Double = 0) throws -> (seconds: Double, byShare: Bool) {
+            guard let left = deadline.remaining else { throw OutOfTime() }
+            let share = stepSeconds - spent
+            guard share >= Deadline.minimumSeconds else { throw StepTooLong(seconds: stepSeconds) }
+            return share < left ? (share, true) : (left, false)
+        }
+
+        /// The solve options of one re-solve, bounded by its share and by the deadline.
+        func solveOptions(seconds: Double) -> SolveOptions {
             // Without whole units the model is built with continuous units, but the on/off
             // binaries of section 8 and of training jobs stay binary, as with `--relax`: the
             // searches re-solve the same problem the plan solved (relaxing those too would find
@@ -180,8 +193,11 @@ public enum PriceThresholds {
         /// the deadline decides nothing, even with a point: a point short of the optimum (such
         /// as the current plan, offered as branch-and-cut's first incumbent) would read as "the
         /// plan does not change".
-        func checked(_ solution: Solution, what: String) throws -> Solution {
-            if solution.stoppedAtLimit { throw OutOfTime() }
+        func checked(_ solution: Solution, what: String, byShare: Bool) throws -> Solution {
+            if solution.stoppedAtLimit {
+                if byShare, solution.termination == .timeLimit { throw StepTooLong(seconds: stepSeconds) }
+                throw OutOfTime()
+            }
             guard solution.hasPrimalPoint else {
                 throw InsightsError("re-solving \(what) gave \(solution.termination.rawValue)")
             }
@@ -190,7 +206,8 @@ public enum PriceThresholds {
 
         /// The optimal point of `lp` (the search model with other prices), solved afresh.
         func optimum(_ lp: LinearModel, what: String) throws -> Solution {
-            try checked(try GLPKSolver.solve(lp, options: try solveOptions()), what: what)
+            let limit = try limit()
+            return try checked(try GLPKSolver.solve(lp, options: solveOptions(seconds: limit.seconds)), what: what, byShare: limit.byShare)
         }
     }
 
@@ -200,6 +217,19 @@ public enum PriceThresholds {
     /// A search that ran out of the extras' time budget.
     struct OutOfTime: Error, CustomStringConvertible {
         var description: String { "time budget" }
+    }
+
+    /// A re-solve's share of the extras' budget (`SearchModel.stepSeconds`). On the 95 small
+    /// corpus scenarios no step that ended took more than 2.5 s of a 10 s budget; one that
+    /// never ended held its run for all 10 (docs/benchmarks.md).
+    static let stepShare = 0.5
+
+    /// A re-solve that ran out of its share of the budget while the budget itself lasted.
+    struct StepTooLong: Error, CustomStringConvertible {
+        let seconds: Double
+        var description: String { "one re-solve needed more than \(String(format: "%g", seconds)) s (half the extras' time budget)" }
+        /// What a search it stopped says.
+        var note: String { "not computed: " + description }
     }
 
     /// The field and price that a factor scales.
@@ -363,29 +393,31 @@ public enum PriceThresholds {
                 priced.beaten(reference, at: factor, by: try model.optimum(factor == 1 ? priced.base : priced.model(at: factor), what: what))
             }
         }
-        // Each re-solve gets what is left of the deadline as its own limit.
+        // Each re-solve gets what is left of its share and of the deadline as its own limit.
         let options = model.options.solveOptions(timeLimit: nil, mipGap: searchMIPGap)
         let integer = priced.base.hasIntegerVariables
         return try priced.line.withSolver(options: options) { solver in
             if integer { solver.offer(reference.values) }
             return try body { factor, what in
                 if priced.breaks(reference, at: factor) { return true }
-                guard let seconds = model.deadline.remaining else { throw OutOfTime() }
-                if integer, let bound = try solver.relaxationOptimum(at: factor - 1, timeLimit: seconds),
+                let step = Stopwatch()
+                if integer, let bound = try solver.relaxationOptimum(at: factor - 1, timeLimit: try model.limit().seconds),
                    !priced.below(bound - priced.base.objectiveConstant, reference, at: factor) {
                     return false
                 }
-                guard let left = model.deadline.remaining else { throw OutOfTime() }
+                let left = try model.limit(spent: step.seconds)
                 // A step only asks whether some plan beats the reference: branch-and-cut stops
                 // at the first incumbent that does, instead of proving the new optimum.
                 let target = integer ? priced.bar(reference, at: factor) + priced.base.objectiveConstant : nil
-                let solution = try model.checked(try solver.solve(at: factor - 1, timeLimit: left, objectiveTarget: target), what: what)
+                let solution = try model.checked(
+                    try solver.solve(at: factor - 1, timeLimit: left.seconds, objectiveTarget: target), what: what, byShare: left.byShare)
                 if priced.beaten(reference, at: factor, by: solution) { return true }
                 guard solution.termination == .objectiveTarget else { return false }
                 // Stopped at the target, yet not below the bar once re-costed (a rounding
                 // difference at the bar's edge): the optimum decides.
-                guard let rest = model.deadline.remaining else { throw OutOfTime() }
-                return priced.beaten(reference, at: factor, by: try model.checked(try solver.solve(at: factor - 1, timeLimit: rest), what: what))
+                let rest = try model.limit(spent: step.seconds)
+                return priced.beaten(reference, at: factor, by: try model.checked(
+                    try solver.solve(at: factor - 1, timeLimit: rest.seconds), what: what, byShare: rest.byShare))
             }
         }
     }
@@ -416,6 +448,9 @@ public enum PriceThresholds {
             current = try reference.get()
         } catch is OutOfTime {
             for k in results.indices { results[k].note = Deadline.notComputed + modeNote }
+            return results
+        } catch let stop as StepTooLong {
+            for k in results.indices { results[k].note = stop.note + modeNote }
             return results
         }
         try withChanges(pricedModel, model: model, reference: current, warmStart: warmStart) { changed in
@@ -467,8 +502,9 @@ public enum PriceThresholds {
                         results[k].bracket = [p.price * lo, p.price * hi]
                         results[k].note = "usage as planned down to \(money(p.price * hi)), changed at \(money(p.price * lo))" + modeNote
                     }
-                } catch is OutOfTime {
-                    results[k].note = Deadline.notComputed
+                } catch {
+                    guard error is OutOfTime || error is StepTooLong else { throw error }
+                    results[k].note = ((error as? StepTooLong)?.note ?? Deadline.notComputed)
                         + (bracket.map { "; the threshold lies between \(money(p.price * $0.0)) and \(money(p.price * $0.1))" } ?? "") + modeNote
                 }
             }
