@@ -47,7 +47,8 @@ public enum PriceThresholds {
     /// Whole-unit searches stop branch-and-cut at this relative gap. Near a threshold two plans
     /// differ in cost by about the bracket's width times the offering's share of the cost, so a
     /// plan's gap must be far below that or the search would take the wrong side; the extras'
-    /// deadline, not the gap, is what bounds the searches' time.
+    /// deadline and each re-solve's share of it (`stepShare`), not the gap, bound the searches'
+    /// time. A step that finds a plan cheaper than the current one stops there (its target).
     public static let searchMIPGap = 1e-9
 
     /// Thresholds of every offering with a price, in scenario order: one `enters at or below`
