@@ -229,8 +229,14 @@ public enum PriceThresholds {
     struct StepTooLong: Error, CustomStringConvertible {
         let seconds: Double
         var description: String { "one re-solve needed more than \(String(format: "%g", seconds)) s (half the extras' time budget)" }
-        /// What a search it stopped says.
-        var note: String { "not computed: " + description }
+    }
+
+    /// What a search stopped by `error` says, when it is one of the two time stops (the
+    /// deadline, or a re-solve's share of it); nil for any other error.
+    static func stopNote(_ error: Error) -> String? {
+        if error is OutOfTime { return Deadline.notComputed }
+        if let stop = error as? StepTooLong { return "not computed: \(stop)" }
+        return nil
     }
 
     /// The field and price that a factor scales.
@@ -447,11 +453,9 @@ public enum PriceThresholds {
         let current: Solution
         do {
             current = try reference.get()
-        } catch is OutOfTime {
-            for k in results.indices { results[k].note = Deadline.notComputed + modeNote }
-            return results
-        } catch let stop as StepTooLong {
-            for k in results.indices { results[k].note = stop.note + modeNote }
+        } catch {
+            guard let note = stopNote(error) else { throw error }
+            for k in results.indices { results[k].note = note + modeNote }
             return results
         }
         try withChanges(pricedModel, model: model, reference: current, warmStart: warmStart) { changed in
@@ -504,8 +508,8 @@ public enum PriceThresholds {
                         results[k].note = "usage as planned down to \(money(p.price * hi)), changed at \(money(p.price * lo))" + modeNote
                     }
                 } catch {
-                    guard error is OutOfTime || error is StepTooLong else { throw error }
-                    results[k].note = ((error as? StepTooLong)?.note ?? Deadline.notComputed)
+                    guard let note = stopNote(error) else { throw error }
+                    results[k].note = note
                         + (bracket.map { "; the threshold lies between \(money(p.price * $0.0)) and \(money(p.price * $0.1))" } ?? "") + modeNote
                 }
             }

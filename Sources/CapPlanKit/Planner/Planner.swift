@@ -404,9 +404,9 @@ public enum Planner {
     static func status(of solution: Solution) -> PlanStatus {
         switch solution.termination {
         case .optimal: return .optimal
-        // (Only searches that ask whether a cheaper point exists set a target; never a plan.)
-        case .objectiveTarget: return solution.hasPrimalPoint ? .feasible : .error
-        case .timeLimit, .iterationLimit, .nodeLimit, .interrupted, .cancelled:
+        // (A plan's solve never sets an objective target; searches that ask whether a cheaper
+        // point exists do, and their point is feasible, not proven optimal.)
+        case .timeLimit, .iterationLimit, .nodeLimit, .interrupted, .cancelled, .objectiveTarget:
             return solution.hasPrimalPoint ? .feasible : .error
         // Every cost is non-negative and every variable bounded below, so the model cannot be
         // unbounded: "infeasible or unbounded" means infeasible here.

@@ -81,7 +81,8 @@ typedef struct {
 } capplan_mip_progress;
 
 /// Control of `capplan_glpk_intopt`. The callback is C: it reads the tree, offers the starting
-/// point, applies the node limit, the objective target and the cancellation flag, and hands `progress` plain numbers.
+/// point, applies the node limit, the objective target and the cancellation flag, and hands
+/// `progress` plain numbers.
 /// `progress` must not call GLPK (it cannot: a session inside the session is refused).
 typedef struct {
     // In.
