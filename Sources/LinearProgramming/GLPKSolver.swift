@@ -367,7 +367,11 @@ public enum GLPKSolver {
         // The starting point goes in through the callback, which only exists for the original
         // problem: GLPK's MIP presolver would change the columns.
         var start: [Double]? = nil
-        if let given = mip.startingSolution, !mip.presolve { start = [0] + given }
+        // GLPK rejects a point whose integer columns are not exactly whole (glp_ios_heur_sol
+        // compares x with floor(x)); one completed by a simplex can carry 2.0000000003.
+        if let given = mip.startingSolution, !mip.presolve {
+            start = [0] + given.indices.map { model.variableKinds[$0] == .continuous ? given[$0] : given[$0].rounded() }
+        }
         if start == nil, !mip.presolve, let heuristic = mip.roundingHeuristic {
             let relaxation = columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
             if let proposal = heuristic(relaxation), proposal.count == model.variableCount {

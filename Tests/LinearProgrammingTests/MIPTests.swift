@@ -148,6 +148,30 @@ final class MIPTests: XCTestCase {
         XCTAssertEqual(started.objectiveValue!, 309, accuracy: 1e-9)
     }
 
+    /// A starting point whose integer columns are whole only to round-off (as a simplex that
+    /// completed it leaves them) is still taken: GLPK itself rejects any x ≠ floor(x). With a
+    /// node limit of 2 (the root, then its first child's selection) the root's relaxation is
+    /// fractional and branch-and-cut stops at its first branching, so the point it returns is
+    /// the start.
+    func testStartingSolutionWholeToRoundOffIsAccepted() throws {
+        var model = LinearModel(direction: .maximize)
+        let weights: [Double] = [23, 31, 29, 44, 53, 38, 63, 85, 89, 82]
+        let values: [Double] = [92, 57, 49, 68, 60, 43, 67, 84, 87, 72]
+        let items = zip(weights, values).enumerated().map { k, wv in
+            model.addVariable(name: "item\(k)", kind: .binary, objective: wv.1)
+        }
+        model.addConstraint(name: "capacity", variables: items, coefficients: weights, .lessOrEqual(165))
+        var options = SolveOptions()
+        options.mip.cuts = []
+        options.mip.nodeLimit = 2
+        // P01's optimum {0, 1, 2, 3, 5} (value 309), as a simplex might give it back.
+        options.mip.startingSolution = [1, 1 - 3e-10, 1, 1 + 2e-12, 1e-11, 1, 0, 0, 4e-10, 0]
+        let solution = try GLPKSolver.solve(model, options: options)
+        XCTAssertTrue(solution.hasPrimalPoint)
+        XCTAssertEqual(solution.objectiveValue ?? 0, 309, accuracy: 1e-9)
+        XCTAssertEqual(solution.values, [1, 1, 1, 1, 0, 1, 0, 0, 0, 0])
+    }
+
     /// The rounding heuristic's proposal is completed by an LP and offered as an incumbent;
     /// feasible or not, the optimum is the same. min 100b + 15y, 10b + y ≥ 25: b = 2.5 in the
     /// relaxation, rounded up to 3 (cost 300, a feasible incumbent), optimum 275.
