@@ -206,12 +206,14 @@ final class PriceThresholdTests: XCTestCase {
         for (name, scenario, relax) in cases {
             let plan = try Planner.plan(scenario, options: options(relax: relax))
             guard plan.status == .optimal else { continue }
-            func thresholds(warm: Bool) throws -> [PriceThreshold] {
+            func thresholds(warm: Bool, cutsAfterNodes: Int = PriceThresholds.longProofNodes) throws -> [PriceThreshold] {
                 try PriceThresholds.compute(scenario, plan: plan, decisions: nil, options: options(relax: relax),
-                                            deadline: Deadline(seconds: 600), jobs: 1, warmStart: warm)
+                                            deadline: Deadline(seconds: 600), jobs: 1, warmStart: warm, cutsAfterNodes: cutsAfterNodes)
             }
             let warm = try thresholds(warm: true), cold = try thresholds(warm: false)
             XCTAssertEqual(warm, cold, name)
+            // With every cut family on from the first branch-and-cut of each search on.
+            XCTAssertEqual(try thresholds(warm: true, cutsAfterNodes: 0), cold, "\(name), cuts after the first branch-and-cut")
             XCTAssertFalse(warm.contains { $0.note.hasPrefix(Deadline.notComputed) }, name)
             found += warm.filter { $0.thresholdPrice != nil }.count
             if warm.first?.method.contains("whole units") == true { whole += 1 }

@@ -72,12 +72,14 @@ public enum PriceThresholds {
     /// before the warm-started search): the tests compare the two.
     static func compute(
         _ scenario: Scenario, plan: PlanDocument, decisions: PlanDecisions?, precision: Double = 0.005, options: PlanOptions,
-        deadline: Deadline, jobs: Int = ParallelRunner.defaultJobs, warmStart: Bool = true, stepSeconds: Double? = nil
+        deadline: Deadline, jobs: Int = ParallelRunner.defaultJobs, warmStart: Bool = true, stepSeconds: Double? = nil,
+        cutsAfterNodes: Int = longProofNodes
     ) throws -> [PriceThreshold] {
         let stepSeconds = stepSeconds ?? stepShare * deadline.seconds
-        // Without cuts: the searches' many short warm re-solves spent their budget in the root's
-        // cut rounds (medium-4-base: 11 of 18 thresholds cut short with all cuts, 6 without;
-        // docs/benchmarks.md). Every re-solve below takes its options from here.
+        // Without cuts at first: the searches' many short warm re-solves spent their budget in
+        // the root's cut rounds (medium-4-base: 11 of 18 thresholds cut short with all cuts, 6
+        // without; docs/benchmarks.md); a warm search turns them on after a long proof
+        // (`longProofNodes`). Every re-solve below takes its options from here.
         var options = options
         options.mip.cuts = []
         guard precision > 0, precision < 1 else { throw InsightsError("precision must be in (0, 1), got \(precision)") }
@@ -97,7 +99,8 @@ public enum PriceThresholds {
             let model = CapacityModelBuilder.buildModel(
                 scenario, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: reductions))
             return SearchModel(
-                model: model, options: options, integer: integer, deadline: deadline, stepSeconds: stepSeconds, reductions: reductions)
+                model: model, options: options, integer: integer, deadline: deadline, stepSeconds: stepSeconds, reductions: reductions,
+                cutsAfterNodes: cutsAfterNodes)
         }
         let search = searchModel(reductions: true)
         let unreduced = searchModel(reductions: false)
@@ -171,6 +174,9 @@ public enum PriceThresholds {
         /// current prices), so that one hard re-solve cannot hold the run for the whole budget.
         let stepSeconds: Double
         let reductions: Bool
+        /// A warm search runs with every cut family once the plan at the current prices or one
+        /// of its re-solves needed more nodes than this (`longProofNodes`; the tests lower it).
+        var cutsAfterNodes = PriceThresholds.longProofNodes
 
         /// The time limit of a solve in a re-solve that has run `spent` seconds: what is left of
         /// its share and of the deadline, and whether the share is the tighter of the two.
@@ -211,6 +217,12 @@ public enum PriceThresholds {
             return try checked(try GLPKSolver.solve(lp, options: solveOptions(seconds: limit.seconds)), what: what, byShare: limit.byShare)
         }
     }
+
+    /// A warm search runs with all four cut families when the plan at the current prices, or
+    /// one of its own re-solves, needed more branch-and-cut nodes than this: small-12's proofs
+    /// took about 1,300 nodes each without cuts, medium-4's steps 25 to 180, for which the cut
+    /// rounds cost more than they save (docs/benchmarks.md).
+    static let longProofNodes = 500
 
     /// Relative cost difference under which two plans tie.
     static let referenceTolerance = 1e-7
@@ -403,6 +415,9 @@ public enum PriceThresholds {
         // Each re-solve gets what is left of its share and of the deadline as its own limit.
         let options = model.options.solveOptions(timeLimit: nil, mipGap: searchMIPGap)
         let integer = priced.base.hasIntegerVariables
+        // No cuts until a re-solve needs a long proof (the plan at the current prices, or a
+        // step); from then on, all four families.
+        var cuts = reference.nodes > model.cutsAfterNodes ? .all : options.mip.cuts
         return try priced.line.withSolver(options: options) { solver in
             if integer { solver.offer(reference.values) }
             return try body { factor, what in
@@ -416,15 +431,19 @@ public enum PriceThresholds {
                 // A step only asks whether some plan beats the reference: branch-and-cut stops
                 // at the first incumbent that does, instead of proving the new optimum.
                 let target = integer ? priced.bar(reference, at: factor) + priced.base.objectiveConstant : nil
-                let solution = try model.checked(
-                    try solver.solve(at: factor - 1, timeLimit: left.seconds, objectiveTarget: target), what: what, byShare: left.byShare)
+                func solve(timeLimit: (seconds: Double, byShare: Bool), target: Double?) throws -> Solution {
+                    let solution = try model.checked(
+                        try solver.solve(at: factor - 1, timeLimit: timeLimit.seconds, objectiveTarget: target, cuts: cuts),
+                        what: what, byShare: timeLimit.byShare)
+                    if solution.nodes > model.cutsAfterNodes { cuts = .all }
+                    return solution
+                }
+                let solution = try solve(timeLimit: left, target: target)
                 if priced.beaten(reference, at: factor, by: solution) { return true }
                 guard solution.termination == .objectiveTarget else { return false }
                 // Stopped at the target, yet not below the bar once re-costed (a rounding
                 // difference at the bar's edge): the optimum decides.
-                let rest = try model.limit(spent: step.seconds)
-                return priced.beaten(reference, at: factor, by: try model.checked(
-                    try solver.solve(at: factor - 1, timeLimit: rest.seconds), what: what, byShare: rest.byShare))
+                return priced.beaten(reference, at: factor, by: try solve(timeLimit: try model.limit(spent: step.seconds), target: nil))
             }
         }
     }
