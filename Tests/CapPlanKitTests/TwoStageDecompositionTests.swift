@@ -123,6 +123,63 @@ final class TwoStageDecompositionTests: XCTestCase {
         XCTAssertEqual(CaseDecomposition.objective([100, 200, 300, 400], scenario: scenario), 200, accuracy: 1e-9)
     }
 
+    /// The first candidate is completed even with no time left: each case by its LP relaxation
+    /// with the integer columns a fleet fixes rounded up, completed per period and slice
+    /// (`quickCompletion`). On the newsvendor above with the EV plan's k = 3 fixed the second
+    /// stage is continuous, so the costs are exact: 90 000 and 121 536. Another candidate
+    /// without time gets none. On generated tiny seed 6 (replicas in its cases) the quick
+    /// completion is whole and never below the case's branch-and-cut completion (0.1% gap).
+    func testFirstCandidateIsCompletedWithoutTime() throws {
+        var newsvendor = NewsvendorScenarios.withCases(NewsvendorScenarios.scenario(), [("low", 0.5, [1.5]), ("high", 0.5, [3.5])])
+        newsvendor.policy.integerUnits = true
+        var options = PlanOptions()
+        options.mipGap = 1e-9
+        for (scenario, exact) in [(newsvendor, true), (ScenarioGenerator(size: .tiny, seed: 6).scenario(), false)] {
+            let model = TwoStagePlanner.extensiveForm(scenario, integer: true, names: false, risk: scenario.risk)
+            let ev = try TwoStagePlanner.expectedValuePlan(scenario, model: model, integer: true, options: options, deadline: Deadline(seconds: 60))
+            let firstStage = Array(repeating: ev.firstStage!, count: scenario.demandCases.count)
+            XCTAssertGreaterThanOrEqual(scenario.demandCases.count, 2)
+            // Seed 6's second stage has whole columns of its own (replicas) to complete.
+            let shape = model.shape.lp, master = FallbackPlan.masterColumns(model.shape)
+            XCTAssertEqual(exact, !shape.variables.contains { shape.kind(of: $0) != .continuous && !master.contains($0.index) })
+            let spent = Deadline(seconds: 0)
+            XCTAssertNil(try CaseDecomposition.complete(scenario, model: model, firstStage: firstStage, options: options, deadline: spent, guaranteed: false))
+            let quick = try XCTUnwrap(try CaseDecomposition.complete(scenario, model: model, firstStage: firstStage, options: options, deadline: spent, guaranteed: true))
+            let solved = try XCTUnwrap(try CaseDecomposition.complete(
+                scenario, model: model, firstStage: firstStage, options: options, deadline: Deadline(seconds: 60), guaranteed: true))
+            if exact {
+                XCTAssertEqual(quick.costs[0], 90_000, accuracy: 1e-3)
+                XCTAssertEqual(quick.costs[1], 121_536, accuracy: 1e-3)
+            }
+            for c in scenario.demandCases.indices {
+                XCTAssertGreaterThanOrEqual(quick.costs[c], solved.costs[c] * (1 - CaseDecomposition.completionGap) - 1e-6, "case \(c)")
+                let lp = TwoStagePlanner.caseModel(model.shape, scenario: scenario, demandCase: scenario.demandCases[c]).lp
+                for j in 0..<lp.variableCount where lp.kind(of: Variable(index: j)) != .continuous {
+                    XCTAssertEqual(quick.values[c][j], quick.values[c][j].rounded(), accuracy: 1e-9, "case \(c), column \(j)")
+                }
+                for (j, value) in firstStage[c] { XCTAssertEqual(quick.values[c][j], value, accuracy: 1e-9) }
+            }
+        }
+    }
+
+    /// The relaxation's time leaves room for the first candidate's completions, by hand (60 s
+    /// left, 2 jobs, the EV first stage's case solves took 0.5 s on average, reserve 1.5):
+    /// 10 cases need 5 rounds, 3.75 s: half the time, 30 s. 50 cases at 1 s: 25 rounds, 37.5 s:
+    /// 22.5 s. 200 cases: 100 rounds, 75 s, more than is left: the floor, 10%, 6 s. Without
+    /// case times: half. One job, 3 cases at 2 s: 3 rounds, 9 s: 30 s.
+    func testRelaxationLeavesTimeForTheCompletions() {
+        func seconds(_ cases: Int, _ caseSeconds: [Double], jobs: Int = 2) -> Double {
+            CaseDecomposition.relaxationSeconds(remaining: 60, cases: cases, caseSeconds: caseSeconds, jobs: jobs)
+        }
+        XCTAssertEqual(seconds(10, [0.25, 0.75]), 30, accuracy: 1e-9)
+        XCTAssertEqual(seconds(50, [1]), 22.5, accuracy: 1e-9)
+        XCTAssertEqual(seconds(49, [1]), 22.5, accuracy: 1e-9)
+        XCTAssertEqual(seconds(200, [0.5, 0.5, 0.5]), 6, accuracy: 1e-9)
+        XCTAssertEqual(seconds(200, []), 30, accuracy: 1e-9)
+        XCTAssertEqual(seconds(3, [2], jobs: 1), 30, accuracy: 1e-9)
+        XCTAssertEqual(seconds(3, [8], jobs: 1), 24, accuracy: 1e-9)
+    }
+
     /// Generated tiny scenarios with cases (replicas and binaries in the cases: the rounding
     /// heuristic, then branch-and-cut from its point): the same expected cost as the whole
     /// extensive form, and a bound below it.

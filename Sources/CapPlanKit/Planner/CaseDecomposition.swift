@@ -41,8 +41,30 @@ enum CaseDecomposition {
     /// Branch-and-cut on the extensive form is not started above this many rows: its root LP
     /// alone does not end within a minute (docs/benchmarks.md, "Two-stage plans").
     static let branchAndCutRows = 250_000
-    /// Share of the main time limit the relaxation may take before the cases are completed.
+    /// Share of the main time limit the relaxation may take before the cases are completed;
+    /// less when the first candidate's completions are expected to need more than the rest
+    /// (`relaxationSeconds`), but never under `minimumRelaxationShare`.
     static let relaxationShare = 0.5
+    static let minimumRelaxationShare = 0.1
+    /// The completions of a candidate are expected to take this many times the EV first
+    /// stage's: another first stage can leave harder second stages.
+    static let completionReserve = 1.5
+
+    /// Seconds for the relaxation out of `remaining`: `relaxationShare` of it, less the time the
+    /// first candidate's completions are expected to take, ⌈cases ÷ jobs⌉ rounds of the mean
+    /// of `caseSeconds` (the EV first stage's solves in each case) times `completionReserve`,
+    /// and at least `minimumRelaxationShare` of it. That candidate is completed whatever the
+    /// time (the run must answer), so without the reserve 200 cases ended 11 to 24 s after a
+    /// 60 s limit (docs/benchmarks.md, "Two-stage plans").
+    static func relaxationSeconds(remaining: Double, cases: Int, caseSeconds: [Double], jobs: Int) -> Double {
+        var seconds = remaining * relaxationShare
+        if !caseSeconds.isEmpty {
+            let mean = caseSeconds.reduce(0, +) / Double(caseSeconds.count)
+            let rounds = (cases + max(1, jobs) - 1) / max(1, jobs)
+            seconds = min(seconds, remaining - completionReserve * mean * Double(rounds))
+        }
+        return max(seconds, remaining * minimumRelaxationShare)
+    }
     /// A case's completion (its second stage with a first stage fixed) stops at this gap or
     /// node limit (deterministic, whatever the load): the heuristic's own gap is that of the
     /// relaxation's bound, larger by an order of magnitude on medium (docs/benchmarks.md).
@@ -200,7 +222,7 @@ enum CaseDecomposition {
     }
 
     /// The heuristic with a bound: the extensive form's relaxation (every column continuous)
-    /// by `decomposition` when there is one (else whole), within `relaxationShare` of the time;
+    /// by `decomposition` when there is one (else whole), within `relaxationSeconds` of the time;
     /// candidates for the first stage: the relaxation's values with integer columns rounded up,
     /// then to the nearest, and the EV plan's (completed by `ev`, or here when `ev` ran out of
     /// time); each case's
@@ -214,7 +236,9 @@ enum CaseDecomposition {
     ) throws -> Rounding {
         let relaxed = model.lp.relaxed()
         var notes: [String] = []
-        let share = deadline.remaining.map { $0.isFinite ? $0 * relaxationShare : $0 }
+        let share = deadline.remaining.map {
+            $0.isFinite ? relaxationSeconds(remaining: $0, cases: model.columnMap.count, caseSeconds: ev.caseSeconds, jobs: ParallelRunner.defaultJobs) : $0
+        }
         var solveOptions = options.solveOptions(timeLimit: share.flatMap { $0.isFinite ? $0 : nil }, mipGap: options.mipGap)
         solveOptions.output = options.output
         var relaxation: Solution?
@@ -263,7 +287,7 @@ enum CaseDecomposition {
             // Until one candidate is complete, whatever the time: the run answers.
             let guaranteed = best == nil
             guard guaranteed || deadline.remaining != nil else { break }
-            guard let completed = try complete(scenario, model: model, firstStage: candidate, options: quiet, deadline: guaranteed ? nil : deadline) else { continue }
+            guard let completed = try complete(scenario, model: model, firstStage: candidate, options: quiet, deadline: deadline, guaranteed: guaranteed) else { continue }
             if best == nil || objective(completed.costs, scenario: scenario) < objective(best!.costs, scenario: scenario) { best = completed }
         }
         if let start = ev.start, ev.caseCosts.allSatisfy({ $0 != nil }) {
@@ -286,34 +310,61 @@ enum CaseDecomposition {
     }
 
     /// Each case's model with its first stage fixed at `firstStage[c]` (shape columns), its
-    /// second stage solved (`completionGap`, `completionNodeLimit`; within `deadline` unless nil), the cases on
-    /// `ParallelRunner` (results in case order). Nil when a case has no plan (infeasible with
-    /// that first stage, or out of time).
+    /// second stage solved (`completionGap`, `completionNodeLimit`, within `deadline`), the
+    /// cases on `ParallelRunner` (results in case order). Nil when a case has no plan
+    /// (infeasible with that first stage, or out of time). `guaranteed`: the first candidate,
+    /// which must give the run its plan: a case that the deadline leaves without a point
+    /// (never started, or stopped without one) is completed by `quickCompletion` instead,
+    /// which has no time limit but is bounded by its LP and node-limited blocks.
     static func complete(
-        _ scenario: Scenario, model: TwoStageModel, firstStage: [[Int: Double]], options: PlanOptions, deadline: Deadline?
+        _ scenario: Scenario, model: TwoStageModel, firstStage: [[Int: Double]], options: PlanOptions, deadline: Deadline,
+        guaranteed: Bool
     ) throws -> (values: [[Double]], costs: [Double])? {
         let cases = scenario.demandCases
-        let results: [Result<Solution?, Error>] = ParallelRunner.map(count: cases.count) { c in
-            Result<Solution?, Error>(catching: {
-                var seconds: Double? = nil
-                if let deadline {
-                    guard let left = deadline.remaining else { return nil }
-                    seconds = left.isFinite ? left : nil
-                }
+        let results: [Result<(values: [Double], cost: Double)?, Error>] = ParallelRunner.map(count: cases.count) { c in
+            Result<(values: [Double], cost: Double)?, Error>(catching: {
                 var copy = TwoStagePlanner.caseModel(model.shape, scenario: scenario, demandCase: cases[c])
                 for (j, value) in firstStage[c] { copy.lp.setBounds(Variable(index: j), lower: value, upper: value) }
-                var solveOptions = options.solveOptions(timeLimit: seconds, mipGap: max(options.mipGap, completionGap))
-                solveOptions.mip.nodeLimit = completionNodeLimit
-                return try GLPKSolver.solve(copy.lp, options: solveOptions)
+                if let left = deadline.remaining {
+                    var solveOptions = options.solveOptions(timeLimit: left.isFinite ? left : nil, mipGap: max(options.mipGap, completionGap))
+                    solveOptions.mip.nodeLimit = completionNodeLimit
+                    let solution = try GLPKSolver.solve(copy.lp, options: solveOptions)
+                    if solution.hasPrimalPoint, let cost = solution.objectiveValue { return (solution.values, cost) }
+                    // Infeasible with this first stage: no plan, whatever else is tried.
+                    guard solution.stoppedAtLimit else { return nil }
+                }
+                return guaranteed ? try quickCompletion(copy, options: options) : nil
             })
         }
         var values: [[Double]] = [], costs: [Double] = []
         for result in results {
-            guard let solution = try result.get(), solution.hasPrimalPoint, let cost = solution.objectiveValue else { return nil }
-            values.append(solution.values)
-            costs.append(cost)
+            guard let completed = try result.get() else { return nil }
+            values.append(completed.values)
+            costs.append(completed.cost)
         }
         return (values, costs)
+    }
+
+    /// A whole second stage of one case whose first stage is fixed (`caseModel`'s bounds),
+    /// without branch-and-cut on the whole case: its LP relaxation, the integer columns a fleet
+    /// fixes (platforms, pools in use) rounded up, then one small MIP per period and slice over
+    /// the replicas and their binaries (`FallbackPlan.completeByBlocks`, node-limited blocks).
+    /// Nil when it finds no plan (a rounded-up column breaks a row of the fleet's, or a block
+    /// has none).
+    static func quickCompletion(_ caseModel: CapacityModel, options: PlanOptions) throws -> (values: [Double], cost: Double)? {
+        var lpOptions = options.solveOptions(timeLimit: nil, mipGap: options.mipGap)
+        lpOptions.relaxIntegrality = true
+        let relaxation = try GLPKSolver.solve(caseModel.lp, options: lpOptions)
+        guard relaxation.termination == .optimal, relaxation.hasPrimalPoint else { return nil }
+        var proposal = relaxation.values
+        for j in FallbackPlan.masterColumns(caseModel) where caseModel.lp.kind(of: Variable(index: j)) != .continuous {
+            proposal[j] = (proposal[j] - 1e-6).rounded(.up)
+        }
+        proposal = FallbackPlan.withPoolsInUse(proposal, model: caseModel)
+        guard let completed = try FallbackPlan.completeByBlocks(
+            caseModel, proposal: proposal, options: options, deadline: Deadline(seconds: .infinity, cancellation: options.mip.cancellation))
+        else { return nil }
+        return (completed.values, completed.objective)
     }
 
     /// The extensive form's point from each case's column values: shared columns get the same

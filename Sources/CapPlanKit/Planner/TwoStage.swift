@@ -222,6 +222,7 @@ public enum TwoStagePlanner {
         options.phase?("perfect foresight")
         var waitAndSee: Double? = 0
         var outOfTime: [String] = []
+        var caseSeconds: [Double] = []
         // The cases on ParallelRunner (GLPK per thread), read back in case order.
         let quietOptions = quiet
         let alone: [Result<Solution?, Error>] = ParallelRunner.map(count: cases.count) { c in
@@ -522,6 +523,9 @@ public enum TwoStagePlanner {
         /// The EV plan's first stage as fixed in each case (shape column → value); nil without
         /// an EV plan. A candidate of the decomposition heuristic (`CaseDecomposition`).
         var firstStage: [Int: Double]? = nil
+        /// Seconds of each case's solve with the EV first stage that ended within the budget:
+        /// the decomposition heuristic reserves time for its own completions from them.
+        var caseSeconds: [Double] = []
     }
 
     /// The EV plan and EEV (12.3): the scenario at the mean demand Σ_c π_c D^c_wp and mean API
@@ -562,6 +566,7 @@ public enum TwoStagePlanner {
         var caseCosts: [Double?] = []
         var start: [[Double]]? = []
         var outOfTime: [String] = []
+        var caseSeconds: [Double] = []
         // The cases on ParallelRunner (GLPK per thread), read back in case order.
         let solved: [Result<Solution?, Error>] = ParallelRunner.map(count: cases.count) { c in
             Result<Solution?, Error>(catching: {
@@ -583,6 +588,7 @@ public enum TwoStagePlanner {
                 outOfTime.append(demandCase.name)
                 continue
             }
+            if solution.termination != .timeLimit { caseSeconds.append(solution.seconds) }
             if solution.hasPrimalPoint, let cost = solution.objectiveValue {
                 caseCosts.append(cost)
                 eev = eev.map { $0 + demandCase.probability * cost }
@@ -606,7 +612,7 @@ public enum TwoStagePlanner {
             (j, evModel.lp.kind(of: Variable(index: j)) == .continuous ? ev.values[j] : ev.values[j].rounded())
         })
         return .init(plan: .init(discountedCost: evCost, decisions: firstStage, expectedCost: eev, infeasibleCases: infeasible),
-                     caseCosts: caseCosts, start: start, notes: notes, firstStage: fixedValues)
+                     caseCosts: caseCosts, start: start, notes: notes, firstStage: fixedValues, caseSeconds: caseSeconds)
     }
 
     /// A point of the extensive form from each case's column values and cost (the first stage
