@@ -117,9 +117,9 @@ final class MIPTests: XCTestCase {
         XCTAssertEqual(solution.termination, .infeasibleOrUnbounded)
     }
 
-    /// A 0-1 knapsack that needs branching: progress is reported with each new incumbent, and a
-    /// starting solution is accepted.
-    func testProgressAndStartingSolution() throws {
+    /// Kreher and Stinson's 0-1 knapsack P01 (10 items, capacity 165; optimum 309 with items
+    /// 0, 1, 2, 3 and 5): its relaxation is fractional, so it needs branching.
+    static func knapsackP01() -> (model: LinearModel, items: [Variable]) {
         var model = LinearModel(direction: .maximize)
         let weights: [Double] = [23, 31, 29, 44, 53, 38, 63, 85, 89, 82]
         let values: [Double] = [92, 57, 49, 68, 60, 43, 67, 84, 87, 72]
@@ -127,6 +127,13 @@ final class MIPTests: XCTestCase {
             model.addVariable(name: "item\(k)", kind: .binary, objective: wv.1)
         }
         model.addConstraint(name: "capacity", variables: items, coefficients: weights, .lessOrEqual(165))
+        return (model, items)
+    }
+
+    /// A 0-1 knapsack that needs branching: progress is reported with each new incumbent, and a
+    /// starting solution is accepted.
+    func testProgressAndStartingSolution() throws {
+        let (model, items) = Self.knapsackP01()
         final class Recorder: @unchecked Sendable {
             var reports: [MIPProgress] = []
         }
@@ -154,13 +161,7 @@ final class MIPTests: XCTestCase {
     /// fractional and branch-and-cut stops at its first branching, so the point it returns is
     /// the start.
     func testStartingSolutionWholeToRoundOffIsAccepted() throws {
-        var model = LinearModel(direction: .maximize)
-        let weights: [Double] = [23, 31, 29, 44, 53, 38, 63, 85, 89, 82]
-        let values: [Double] = [92, 57, 49, 68, 60, 43, 67, 84, 87, 72]
-        let items = zip(weights, values).enumerated().map { k, wv in
-            model.addVariable(name: "item\(k)", kind: .binary, objective: wv.1)
-        }
-        model.addConstraint(name: "capacity", variables: items, coefficients: weights, .lessOrEqual(165))
+        let model = Self.knapsackP01().model
         var options = SolveOptions()
         options.mip.cuts = []
         options.mip.nodeLimit = 2
