@@ -54,8 +54,8 @@ enum CaseDecomposition {
     /// first candidate's completions are expected to take, ⌈cases ÷ jobs⌉ rounds of the mean
     /// of `caseSeconds` (the EV first stage's solves in each case) times `completionReserve`,
     /// and at least `minimumRelaxationShare` of it. That candidate is completed whatever the
-    /// time (the run must answer), so without the reserve 200 cases ended 11 to 24 s after a
-    /// 60 s limit (docs/benchmarks.md, "Two-stage plans").
+    /// time (the run must answer; past the deadline by `quickCompletion`), so the relaxation
+    /// must leave it room (docs/benchmarks.md, "Two-stage plans").
     static func relaxationSeconds(remaining: Double, cases: Int, caseSeconds: [Double], jobs: Int) -> Double {
         var seconds = remaining * relaxationShare
         if !caseSeconds.isEmpty {
@@ -346,21 +346,17 @@ enum CaseDecomposition {
     }
 
     /// A whole second stage of one case whose first stage is fixed (`caseModel`'s bounds),
-    /// without branch-and-cut on the whole case: its LP relaxation, the integer columns a fleet
-    /// fixes (platforms, pools in use) rounded up, then one small MIP per period and slice over
-    /// the replicas and their binaries (`FallbackPlan.completeByBlocks`, node-limited blocks).
-    /// Nil when it finds no plan (a rounded-up column breaks a row of the fleet's, or a block
-    /// has none).
+    /// without branch-and-cut on the whole case: its LP relaxation as the fallback plan's
+    /// proposal (`FallbackPlan.plain`: its fleet is the fixed one, platforms and pools in use
+    /// from the relaxation), then one small MIP per period and slice over the replicas and their
+    /// binaries (`FallbackPlan.completeByBlocks`, node-limited blocks). Nil when it finds no plan
+    /// (the proposal breaks a row of the fleet's, or a block has none).
     static func quickCompletion(_ caseModel: CapacityModel, options: PlanOptions) throws -> (values: [Double], cost: Double)? {
         var lpOptions = options.solveOptions(timeLimit: nil, mipGap: options.mipGap)
         lpOptions.relaxIntegrality = true
         let relaxation = try GLPKSolver.solve(caseModel.lp, options: lpOptions)
         guard relaxation.termination == .optimal, relaxation.hasPrimalPoint else { return nil }
-        var proposal = relaxation.values
-        for j in FallbackPlan.masterColumns(caseModel) where caseModel.lp.kind(of: Variable(index: j)) != .continuous {
-            proposal[j] = (proposal[j] - 1e-6).rounded(.up)
-        }
-        proposal = FallbackPlan.withPoolsInUse(proposal, model: caseModel)
+        let proposal = FallbackPlan.plain(relaxation.values, model: caseModel, relaxation: relaxation.values)
         guard let completed = try FallbackPlan.completeByBlocks(
             caseModel, proposal: proposal, options: options, deadline: Deadline(seconds: .infinity, cancellation: options.mip.cancellation))
         else { return nil }

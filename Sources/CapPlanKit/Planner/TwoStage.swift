@@ -222,7 +222,6 @@ public enum TwoStagePlanner {
         options.phase?("perfect foresight")
         var waitAndSee: Double? = 0
         var outOfTime: [String] = []
-        var caseSeconds: [Double] = []
         // The cases on ParallelRunner (GLPK per thread), read back in case order.
         let quietOptions = quiet
         let alone: [Result<Solution?, Error>] = ParallelRunner.map(count: cases.count) { c in
