@@ -285,6 +285,7 @@ public enum GLPKSolver {
         case .lastFractional: iocp.br_tech = GLP_BR_LFV
         case .mostFractional: iocp.br_tech = GLP_BR_MFV
         case .driebeckTomlin: iocp.br_tech = GLP_BR_DTH
+        case .pseudocost: iocp.br_tech = GLP_BR_PCH
         }
         switch mip.backtracking {
         case .depthFirst: iocp.bt_tech = GLP_BT_DFS

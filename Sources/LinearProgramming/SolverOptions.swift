@@ -103,6 +103,9 @@ public struct MIPOptions: Sendable {
         case firstFractional, lastFractional, mostFractional
         /// Driebeck and Tomlin's heuristic (GLPK's default).
         case driebeckTomlin
+        /// GLPK's hybrid pseudocost heuristic (`GLP_BR_PCH`): strong branching on a few
+        /// candidates until a variable has pseudocosts of its own, then its pseudocosts.
+        case pseudocost
     }
 
     public enum Backtracking: Sendable, Hashable {

@@ -56,7 +56,7 @@ final class MIPTests: XCTestCase {
     func testEveryCutAndBranchingChoiceFindsTheSameOptimum() throws {
         let model = makeTwoVariableMIP()
         for cuts in [CutSet(), .all, [.gomory], [.mixedIntegerRounding], [.cover], [.clique]] {
-            for branching in [MIPOptions.Branching.firstFractional, .lastFractional, .mostFractional, .driebeckTomlin] {
+            for branching in [MIPOptions.Branching.firstFractional, .lastFractional, .mostFractional, .driebeckTomlin, .pseudocost] {
                 for presolve in [false, true] {
                     var options = SolveOptions()
                     options.mip = MIPOptions(presolve: presolve, cuts: cuts, branching: branching, backtracking: .depthFirst)
@@ -299,6 +299,10 @@ final class MIPTests: XCTestCase {
         for cuts in [CutSet.gomory, .mixedIntegerRounding, .cover, .clique, .all] { settings.append(MIPOptions(cuts: cuts)) }
         for backtracking in [MIPOptions.Backtracking.depthFirst, .breadthFirst, .bestLocalBound, .bestProjection] {
             settings.append(MIPOptions(backtracking: backtracking))
+        }
+        for branching in [MIPOptions.Branching.firstFractional, .lastFractional, .mostFractional, .driebeckTomlin, .pseudocost] {
+            settings.append(MIPOptions(branching: branching))
+            settings.append(MIPOptions(cuts: .all, branching: branching, backtracking: .bestProjection))
         }
         settings.append(MIPOptions(presolve: true))
         settings.append(MIPOptions(feasibilityPump: true))
