@@ -8,7 +8,11 @@
 #   SIZES="small medium"  SEEDS="1 ... 17"  LIMIT=20 (seconds per main solve)
 #   (6 variants per size and seed: 2 sizes x 17 seeds = 204 scenarios)
 #   SETTINGS="none noheur mir gomory all"   (cut settings, `capplan bench --cuts`; `noheur` is
-#   no cuts without the primal heuristics, `capplan bench --no-primal-heuristics`; "" for none)
+#   no cuts without the primal heuristics, `capplan bench --no-primal-heuristics`; "" for none).
+#   A setting may join tokens with +: a cut setting and pcost or dth (branching: pseudocost,
+#   Driebeck-Tomlin), bph or blb (backtracking: best projection, best bound), rbph or rblb (the
+#   same for the restart after the primal heuristics only), fpump (feasibility pump), proxy
+#   (proximity search); e.g. all+dth, all+pcost+bph. Tokens left out keep the plan's default.
 #   BIN=.build/release/capplan  KEEP=dir (keep the corpus there)  PLAN=1 (also time `capplan plan`)
 #   TIMEOUT=300 (seconds before a whole `capplan plan` run is killed and counted as "timeout")
 #   CORPUS_ONLY=1 (only write the corpus)  SUMMARY=results.tsv (only summarize those results)
@@ -99,8 +103,21 @@ RESULTS=${RESULTS:-$WORK/results.tsv}
 for setting in $SETTINGS; do
     for f in "$WORK"/*.yaml; do
         name=$(basename "$f" .yaml)
-        flags=(--cuts "$setting")
-        [ "$setting" = noheur ] && flags=(--cuts none --no-primal-heuristics)
+        flags=()
+        for token in ${setting//+/ }; do
+            case $token in
+                noheur) flags+=(--cuts none --no-primal-heuristics) ;;
+                pcost) flags+=(--branching pseudocost) ;;
+                dth) flags+=(--branching driebeck-tomlin) ;;
+                bph) flags+=(--backtracking best-projection) ;;
+                blb) flags+=(--backtracking best-bound) ;;
+                rbph) flags+=(--restart-backtracking best-projection) ;;
+                rblb) flags+=(--restart-backtracking best-bound) ;;
+                fpump) flags+=(--feasibility-pump) ;;
+                proxy) flags+=(--proximity-search) ;;
+                *) flags+=(--cuts "$token") ;;
+            esac
+        done
         if ! out=$("$BIN" bench "$f" --runs 1 --warmup 0 "${flags[@]}" --time-limit "$LIMIT" --json 2>/dev/null); then
             printf '%s\t%s\tfailed\t-\t-\t-\n' "$setting" "$name" >> "$RESULTS"; continue
         fi

@@ -50,6 +50,21 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("mip-presolve"), help: "Use GLPK's MIP presolver.")
     var mipPresolve = false
 
+    @Option(help: "Branching rule of branch-and-cut.")
+    var branching: BranchingRule = SolverTuning().branching
+
+    @Option(help: "Backtracking rule of branch-and-cut (which open node next).")
+    var backtracking: BacktrackingRule = SolverTuning().backtracking
+
+    @Option(name: .customLong("restart-backtracking"), help: "Backtracking rule of the restart after the primal heuristics (default: as --backtracking).")
+    var restartBacktracking: BacktrackingRule?
+
+    @Flag(name: .customLong("feasibility-pump"), help: "Run GLPK's feasibility pump heuristic at the root.")
+    var feasibilityPump = false
+
+    @Flag(name: .customLong("proximity-search"), help: "Run GLPK's proximity search heuristic at the root.")
+    var proximitySearch = false
+
     @Flag(name: .customLong("build-only"), help: "Time parsing and the model build only, without solving.")
     var buildOnly = false
 
@@ -74,6 +89,11 @@ struct BenchCommand: ParsableCommand {
         tuning.presolve = presolve
         tuning.mipPresolve = mipPresolve
         tuning.cuts = cuts.families
+        tuning.branching = branching
+        tuning.backtracking = backtracking
+        tuning.restartBacktracking = restartBacktracking ?? SolverTuning().restartBacktracking
+        tuning.feasibilityPump = feasibilityPump
+        tuning.proximitySearch = proximitySearch
         return tuning
     }
 
@@ -176,6 +196,8 @@ struct CutSelection: ExpressibleByArgument {
 }
 
 extension SimplexMethod: ExpressibleByArgument {}
+extension BranchingRule: ExpressibleByArgument {}
+extension BacktrackingRule: ExpressibleByArgument {}
 extension SimplexRatioTest: ExpressibleByArgument {}
 extension SimplexPricing: ExpressibleByArgument {}
 extension MatrixScaling: ExpressibleByArgument {}

@@ -30,6 +30,8 @@ final class ExitCodeCLITests: XCTestCase {
             Case(arguments: ["breakeven", scenario, "--workload", "assistant", "--mip-gap", "1"], status: 2, message: "--mip-gap"),
             Case(arguments: ["bench", "--method", "simplex"], status: 2, message: "--method"),
             Case(arguments: ["bench", "--cuts", "gomory,bogus"], status: 2, message: "--cuts"),
+            Case(arguments: ["bench", "--branching", "strong"], status: 2, message: "--branching"),
+            Case(arguments: ["bench", "--backtracking", "best"], status: 2, message: "--backtracking"),
             Case(arguments: ["generate", "--size", "huge"], status: 2, message: "--size"),
             Case(arguments: ["export", scenario], status: 2, message: "--lp"),
             Case(arguments: ["export", scenario, "--lp", "same.out", "--mps", "same.out"], status: 2, message: "different files"),

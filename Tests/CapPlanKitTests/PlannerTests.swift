@@ -526,6 +526,51 @@ final class PlannerTests: XCTestCase {
         XCTAssertGreaterThan(strengthened, 10)
     }
 
+    /// The planner's branching and backtracking rules (`PlanOptions().mip`, chosen on the corpus)
+    /// prove the same optima as GLPK's defaults (Driebeck and Tomlin, best local bound) on
+    /// generated whole-unit scenarios,
+    /// and `SolverTuning` (`capplan bench`) starts from the planner's choices and sets each.
+    func testDefaultBranchingProvesTheSameOptima() throws {
+        var compared = 0
+        for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...8), (.small, 1...3)] {
+            for seed in seeds {
+                let scenario = ScenarioGenerator(size: size, seed: seed, procurementFeatures: size == .tiny).scenario().withIntegerUnits(true)
+                let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
+                guard model.lp.hasIntegerVariables else { continue }
+                var objectives: [Double] = []
+                for (branching, backtracking) in [(PlanOptions().mip.branching, PlanOptions().mip.backtracking), (.driebeckTomlin, .bestLocalBound)] {
+                    var solveOptions = PlanOptions().solveOptions(timeLimit: nil, mipGap: 1e-9)
+                    solveOptions.mip.branching = branching
+                    solveOptions.mip.backtracking = backtracking
+                    let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
+                    XCTAssertEqual(solution.termination, .optimal, "\(size) seed \(seed) \(branching)")
+                    objectives.append(try XCTUnwrap(solution.objectiveValue))
+                }
+                XCTAssertEqual(objectives[0], objectives[1], accuracy: 1e-7 * max(1, abs(objectives[1])), "\(size) seed \(seed)")
+                compared += 1
+            }
+        }
+        XCTAssertGreaterThan(compared, 6)
+        XCTAssertEqual(PlanOptions().mip.branching, .pseudocost)
+        XCTAssertEqual(PlanOptions().mip.backtracking, .bestProjection)
+
+        var options = PlanOptions()
+        SolverTuning().apply(to: &options)
+        XCTAssertEqual(options.mip.branching, PlanOptions().mip.branching)
+        XCTAssertEqual(options.mip.backtracking, PlanOptions().mip.backtracking)
+        XCTAssertEqual(options.mip.cuts, PlanOptions().mip.cuts)
+        var tuning = SolverTuning()
+        tuning.branching = .firstFractional
+        tuning.backtracking = .depthFirst
+        tuning.feasibilityPump = true
+        tuning.proximitySearch = true
+        tuning.apply(to: &options)
+        XCTAssertEqual(options.mip.branching, .firstFractional)
+        XCTAssertEqual(options.mip.backtracking, .depthFirst)
+        XCTAssertTrue(options.mip.feasibilityPump)
+        XCTAssertTrue(options.mip.proximitySearch)
+    }
+
     /// Relax-and-fix and RINS give whole-unit points that the model accepts: integer columns
     /// whole, every row within tolerance, the objective no better than the proven optimum, and
     /// RINS never worse than relax-and-fix. Solving from them keeps the optimum.

@@ -105,6 +105,52 @@ public enum CutFamily: String, CaseIterable, Sendable {
     }
 }
 
+/// How branch-and-cut chooses the variable to branch on (GLPK's `br_tech`).
+public enum BranchingRule: String, CaseIterable, Sendable {
+    case firstFractional = "first"
+    case lastFractional = "last"
+    case mostFractional = "most"
+    /// Driebeck and Tomlin's heuristic.
+    case driebeckTomlin = "driebeck-tomlin"
+    /// Hybrid pseudocost heuristic.
+    case pseudocost
+
+    var branching: MIPOptions.Branching {
+        switch self {
+        case .firstFractional: return .firstFractional
+        case .lastFractional: return .lastFractional
+        case .mostFractional: return .mostFractional
+        case .driebeckTomlin: return .driebeckTomlin
+        case .pseudocost: return .pseudocost
+        }
+    }
+
+    init(_ branching: MIPOptions.Branching) {
+        self = Self.allCases.first { $0.branching == branching }!
+    }
+}
+
+/// Which open node branch-and-cut takes next (GLPK's `bt_tech`).
+public enum BacktrackingRule: String, CaseIterable, Sendable {
+    case depthFirst = "depth-first"
+    case breadthFirst = "breadth-first"
+    case bestLocalBound = "best-bound"
+    case bestProjection = "best-projection"
+
+    var backtracking: MIPOptions.Backtracking {
+        switch self {
+        case .depthFirst: return .depthFirst
+        case .breadthFirst: return .breadthFirst
+        case .bestLocalBound: return .bestLocalBound
+        case .bestProjection: return .bestProjection
+        }
+    }
+
+    init(_ backtracking: MIPOptions.Backtracking) {
+        self = Self.allCases.first { $0.backtracking == backtracking }!
+    }
+}
+
 /// Solver settings a benchmark varies; the defaults are the planner's (`PlanOptions`).
 public struct SolverTuning: Sendable {
     public var method: SimplexMethod = .dualPrimal
@@ -116,6 +162,13 @@ public struct SolverTuning: Sendable {
     /// GLPK's MIP presolver.
     public var mipPresolve = false
     public var cuts: Set<CutFamily> = CutFamily.families(in: PlanOptions().mip.cuts)
+    public var branching = BranchingRule(PlanOptions().mip.branching)
+    public var backtracking = BacktrackingRule(PlanOptions().mip.backtracking)
+    /// Backtracking of the restart after the primal heuristics; nil: as `backtracking`.
+    public var restartBacktracking = PlanOptions().restartBacktracking.map(BacktrackingRule.init)
+    /// GLPK's feasibility pump and proximity search heuristics.
+    public var feasibilityPump = PlanOptions().mip.feasibilityPump
+    public var proximitySearch = PlanOptions().mip.proximitySearch
 
     public init() {}
 
@@ -144,6 +197,11 @@ public struct SolverTuning: Sendable {
         options.simplex.presolve = presolve
         options.mip.presolve = mipPresolve
         options.mip.cuts = CutSet(cuts.map(\.cutSet))
+        options.mip.branching = branching.branching
+        options.mip.backtracking = backtracking.backtracking
+        options.restartBacktracking = restartBacktracking?.backtracking
+        options.mip.feasibilityPump = feasibilityPump
+        options.mip.proximitySearch = proximitySearch
     }
 }
 
