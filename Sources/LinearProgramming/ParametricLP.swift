@@ -187,13 +187,18 @@ public final class ParametricSolver {
     /// MIP, whose root relaxation starts from that basis, with the cheapest known point still
     /// feasible at t as its first incumbent: see `offer`). `timeLimit` (seconds) bounds this
     /// solve, and `objectiveTarget` (`MIPOptions.objectiveTarget`) lets branch-and-cut stop at
-    /// the first point better than it; `cuts`, when given, replaces the family's cut families
-    /// for this solve. Infeasible, unbounded and stopped solves are stated in the result, as by
-    /// `GLPKSolver.solve`.
-    public func solve(at t: Double, timeLimit: Double? = nil, objectiveTarget: Double? = nil, cuts: CutSet? = nil) throws -> Solution {
+    /// the first point better than it; `cuts`, `branching` and `backtracking`, when given,
+    /// replace the family's for this solve. Infeasible, unbounded and stopped solves are stated
+    /// in the result, as by `GLPKSolver.solve`.
+    public func solve(
+        at t: Double, timeLimit: Double? = nil, objectiveTarget: Double? = nil, cuts: CutSet? = nil,
+        branching: MIPOptions.Branching? = nil, backtracking: MIPOptions.Backtracking? = nil
+    ) throws -> Solution {
         var options = options
         options.mip.objectiveTarget = objectiveTarget
         if let cuts { options.mip.cuts = cuts }
+        if let branching { options.mip.branching = branching }
+        if let backtracking { options.mip.backtracking = backtracking }
         return try solve(at: t, timeLimit: timeLimit, options: options)
     }
 

@@ -79,9 +79,17 @@ public enum PriceThresholds {
         // Without cuts at first: the searches' many short warm re-solves spent their budget in
         // the root's cut rounds (medium-4-base: 11 of 18 thresholds cut short with all cuts, 6
         // without; docs/benchmarks.md); a warm search turns them on after a long proof
-        // (`longProofNodes`). Every re-solve below takes its options from here.
+        // (`longProofNodes`). Likewise GLPK's own branching and backtracking rules until then,
+        // the plan's after: pseudocost branching starts each solve with trial LPs (strong
+        // branching), which long proofs repay and short re-solves do not (small-8-base's
+        // thresholds took 1.05 s with the plan's rules throughout, 0.24 s with GLPK's; small-12's
+        // long proofs ran out of the budget with GLPK's). Every re-solve below takes its options
+        // from here.
+        let plansRules = (branching: options.mip.branching, backtracking: options.mip.backtracking)
         var options = options
         options.mip.cuts = []
+        options.mip.branching = .driebeckTomlin
+        options.mip.backtracking = .bestLocalBound
         guard precision > 0, precision < 1 else { throw InsightsError("precision must be in (0, 1), got \(precision)") }
         guard plan.status == .optimal || plan.status == .feasible else {
             throw InsightsError("price thresholds need a plan; this one is \(plan.status.rawValue)")
@@ -100,7 +108,7 @@ public enum PriceThresholds {
                 scenario, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: reductions))
             return SearchModel(
                 model: model, options: options, integer: integer, deadline: deadline, stepSeconds: stepSeconds, reductions: reductions,
-                cutsAfterNodes: cutsAfterNodes)
+                cutsAfterNodes: cutsAfterNodes, longProofBranching: plansRules.branching, longProofBacktracking: plansRules.backtracking)
         }
         let search = searchModel(reductions: true)
         let unreduced = searchModel(reductions: false)
@@ -177,6 +185,9 @@ public enum PriceThresholds {
         /// A warm search runs with every cut family once the plan at the current prices or one
         /// of its re-solves needed more nodes than this (`longProofNodes`; the tests lower it).
         var cutsAfterNodes = PriceThresholds.longProofNodes
+        /// The branching and backtracking rules of a warm search's solves from then on (the plan's).
+        var longProofBranching = PlanOptions().mip.branching
+        var longProofBacktracking = PlanOptions().mip.backtracking
 
         /// The time limit of a solve in a re-solve that has run `spent` seconds: what is left of
         /// its share and of the deadline, and whether the share is the tighter of the two.
@@ -415,9 +426,9 @@ public enum PriceThresholds {
         // Each re-solve gets what is left of its share and of the deadline as its own limit.
         let options = model.options.solveOptions(timeLimit: nil, mipGap: searchMIPGap)
         let integer = priced.base.hasIntegerVariables
-        // No cuts until a re-solve needs a long proof (the plan at the current prices, or a
-        // step); from then on, all four families.
-        var cuts = reference.nodes > model.cutsAfterNodes ? .all : options.mip.cuts
+        // No cuts and GLPK's rules until a re-solve needs a long proof (the plan at the current
+        // prices, or a step); from then on, all four families and the plan's rules.
+        var longProof = reference.nodes > model.cutsAfterNodes
         return try priced.line.withSolver(options: options) { solver in
             if integer { solver.offer(reference.values) }
             return try body { factor, what in
@@ -433,9 +444,11 @@ public enum PriceThresholds {
                 let target = integer ? priced.bar(reference, at: factor) + priced.base.objectiveConstant : nil
                 func solve(timeLimit: (seconds: Double, byShare: Bool), target: Double?) throws -> Solution {
                     let solution = try model.checked(
-                        try solver.solve(at: factor - 1, timeLimit: timeLimit.seconds, objectiveTarget: target, cuts: cuts),
+                        try solver.solve(
+                            at: factor - 1, timeLimit: timeLimit.seconds, objectiveTarget: target, cuts: longProof ? .all : options.mip.cuts,
+                            branching: longProof ? model.longProofBranching : nil, backtracking: longProof ? model.longProofBacktracking : nil),
                         what: what, byShare: timeLimit.byShare)
-                    if solution.nodes > model.cutsAfterNodes { cuts = .all }
+                    if solution.nodes > model.cutsAfterNodes { longProof = true }
                     return solution
                 }
                 let solution = try solve(timeLimit: left, target: target)
