@@ -91,7 +91,7 @@ struct BenchCommand: ParsableCommand {
         tuning.cuts = cuts.families
         tuning.branching = branching
         tuning.backtracking = backtracking
-        tuning.restartBacktracking = restartBacktracking ?? SolverTuning().restartBacktracking
+        if let restartBacktracking { tuning.restartBacktracking = restartBacktracking }
         tuning.feasibilityPump = feasibilityPump
         tuning.proximitySearch = proximitySearch
         return tuning

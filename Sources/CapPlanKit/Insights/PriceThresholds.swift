@@ -85,7 +85,7 @@ public enum PriceThresholds {
         // thresholds took 1.05 s with the plan's rules throughout, 0.24 s with GLPK's; small-12's
         // long proofs ran out of the budget with GLPK's). Every re-solve below takes its options
         // from here.
-        let plansRules = (branching: options.mip.branching, backtracking: options.mip.backtracking)
+        let plansMIP = options.mip
         var options = options
         options.mip.cuts = []
         options.mip.branching = .driebeckTomlin
@@ -108,7 +108,7 @@ public enum PriceThresholds {
                 scenario, options: CapacityModelOptions(names: false, integerUnits: integer, reductions: reductions))
             return SearchModel(
                 model: model, options: options, integer: integer, deadline: deadline, stepSeconds: stepSeconds, reductions: reductions,
-                cutsAfterNodes: cutsAfterNodes, longProofBranching: plansRules.branching, longProofBacktracking: plansRules.backtracking)
+                cutsAfterNodes: cutsAfterNodes, longProofMIP: plansMIP)
         }
         let search = searchModel(reductions: true)
         let unreduced = searchModel(reductions: false)
@@ -182,12 +182,13 @@ public enum PriceThresholds {
         /// current prices), so that one hard re-solve cannot hold the run for the whole budget.
         let stepSeconds: Double
         let reductions: Bool
-        /// A warm search runs with every cut family once the plan at the current prices or one
-        /// of its re-solves needed more nodes than this (`longProofNodes`; the tests lower it).
+        /// A warm search runs with the plan's cuts and rules (`longProofMIP`) once the plan at
+        /// the current prices or one of its re-solves needed more nodes than this
+        /// (`longProofNodes`; the tests lower it).
         var cutsAfterNodes = PriceThresholds.longProofNodes
-        /// The branching and backtracking rules of a warm search's solves from then on (the plan's).
-        var longProofBranching = PlanOptions().mip.branching
-        var longProofBacktracking = PlanOptions().mip.backtracking
+        /// The plan's branch-and-cut options, whose cut families, branching and backtracking a
+        /// warm search's solves take from then on.
+        var longProofMIP = PlanOptions().mip
 
         /// The time limit of a solve in a re-solve that has run `spent` seconds: what is left of
         /// its share and of the deadline, and whether the share is the tighter of the two.
@@ -229,10 +230,11 @@ public enum PriceThresholds {
         }
     }
 
-    /// A warm search runs with all four cut families when the plan at the current prices, or
-    /// one of its own re-solves, needed more branch-and-cut nodes than this: small-12's proofs
-    /// took about 1,300 nodes each without cuts, medium-4's steps 25 to 180, for which the cut
-    /// rounds cost more than they save (docs/benchmarks.md).
+    /// A warm search runs with the plan's cut families (all four by default) and rules when the
+    /// plan at the current prices, or one of its own re-solves, needed more branch-and-cut nodes
+    /// than this: small-12's proofs took about 1,300 nodes each without cuts, medium-4's steps
+    /// 25 to 180, for which the cut rounds and pseudocost branching's trial LPs cost more than
+    /// they save (docs/benchmarks.md).
     static let longProofNodes = 500
 
     /// Relative cost difference under which two plans tie.
@@ -427,7 +429,7 @@ public enum PriceThresholds {
         let options = model.options.solveOptions(timeLimit: nil, mipGap: searchMIPGap)
         let integer = priced.base.hasIntegerVariables
         // No cuts and GLPK's rules until a re-solve needs a long proof (the plan at the current
-        // prices, or a step); from then on, all four families and the plan's rules.
+        // prices, or a step); from then on, the plan's cuts and rules.
         var longProof = reference.nodes > model.cutsAfterNodes
         return try priced.line.withSolver(options: options) { solver in
             if integer { solver.offer(reference.values) }
@@ -443,10 +445,11 @@ public enum PriceThresholds {
                 // at the first incumbent that does, instead of proving the new optimum.
                 let target = integer ? priced.bar(reference, at: factor) + priced.base.objectiveConstant : nil
                 func solve(timeLimit: (seconds: Double, byShare: Bool), target: Double?) throws -> Solution {
+                    let rules = longProof ? model.longProofMIP : options.mip
                     let solution = try model.checked(
                         try solver.solve(
-                            at: factor - 1, timeLimit: timeLimit.seconds, objectiveTarget: target, cuts: longProof ? .all : options.mip.cuts,
-                            branching: longProof ? model.longProofBranching : nil, backtracking: longProof ? model.longProofBacktracking : nil),
+                            at: factor - 1, timeLimit: timeLimit.seconds, objectiveTarget: target, cuts: rules.cuts,
+                            branching: rules.branching, backtracking: rules.backtracking),
                         what: what, byShare: timeLimit.byShare)
                     if solution.nodes > model.cutsAfterNodes { longProof = true }
                     return solution
