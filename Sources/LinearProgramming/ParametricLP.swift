@@ -188,8 +188,10 @@ public final class ParametricSolver {
     /// feasible at t as its first incumbent: see `offer`). `timeLimit` (seconds) bounds this
     /// solve, and `objectiveTarget` (`MIPOptions.objectiveTarget`) lets branch-and-cut stop at
     /// the first point better than it; `cuts`, `branching` and `backtracking`, when given,
-    /// replace the family's for this solve. Infeasible, unbounded and stopped solves are stated
-    /// in the result, as by `GLPKSolver.solve`.
+    /// replace the family's for this solve. A `MIPOptions.roundingHeuristic` runs at every warm
+    /// MIP solve, on the relaxation at t (not only without a known point, as in
+    /// `GLPKSolver.solve`): its proposal, completed by an LP, joins the known points. Infeasible,
+    /// unbounded and stopped solves are stated in the result, as by `GLPKSolver.solve`.
     public func solve(
         at t: Double, timeLimit: Double? = nil, objectiveTarget: Double? = nil, cuts: CutSet? = nil,
         branching: MIPOptions.Branching? = nil, backtracking: MIPOptions.Backtracking? = nil
@@ -262,6 +264,27 @@ public final class ParametricSolver {
         guard lp.termination == .optimal else {
             let termination: TerminationReason = lp.termination == .unbounded ? .infeasibleOrUnbounded : lp.termination
             return GLPKSolver.noPoint(termination, isMIP: true, raw: lp.raw, iterations: iterations, seconds: stopwatch.seconds)
+        }
+        if let heuristic = options.mip.roundingHeuristic, !options.mip.presolve {
+            // Here rather than in branch-and-cut, which runs the heuristic only without a
+            // starting point: its completed proposal joins the known points, and the cheapest of
+            // them at t starts the search (a proposal below the objective target ends it there).
+            options.mip.roundingHeuristic = nil
+            let relaxation = GLPKSolver.columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
+            if let proposal = heuristic(relaxation), proposal.count == model.variableCount {
+                let completed = GLPKSolver.completeProposal(
+                    problem, model: model, proposal: proposal, options: options, stopwatch: stopwatch, seconds: overallLimit)
+                try session.check()
+                guard completed.relaxationRestored else {
+                    let lp = GLPKSolver.lpOutcome(problem, returnCode: completed.restoringReturnCode, model: model)
+                    let termination: TerminationReason = lp.termination == .optimal ? .numericalError : lp.termination
+                    return GLPKSolver.noPoint(termination, isMIP: true, raw: lp.raw, iterations: iterations, seconds: stopwatch.seconds)
+                }
+                if let point = completed.point {
+                    offer(Array(point.dropFirst()))
+                    options.mip.startingSolution = incumbent(at: t)
+                }
+            }
         }
         // glp_intopt starts from the optimal relaxation just found (without the MIP presolver,
         // which would solve its own from scratch) and restores it when it ends.

@@ -158,7 +158,8 @@ public struct MIPOptions: Sendable {
     /// variables (the rest of the array is ignored). The solver fixes the integer variables at
     /// the proposal, solves the LP for the others, and when that LP is feasible offers the
     /// point to branch-and-cut as its first incumbent. Ignored with `presolve` or a
-    /// `startingSolution`.
+    /// `startingSolution` (a `ParametricSolver` runs it at every warm solve and starts from the
+    /// cheaper of its point and those it knows).
     public var roundingHeuristic: (@Sendable ([Double]) -> [Double]?)?
     /// Called on every new incumbent and about twice a second while nodes are processed.
     public var progress: (@Sendable (MIPProgress) -> Void)?

@@ -118,6 +118,64 @@ final class ParametricLPTests: XCTestCase {
         }
     }
 
+    /// A rounding heuristic runs at every warm MIP solve, even with a known point to start
+    /// from: a proposal that is the member's optimum ends a solve with an objective target at
+    /// once (no branching), and proposals never change an optimum, even bad ones.
+    func testRoundingHeuristicStartsEveryWarmMIPSolve() throws {
+        let family = try transportation(kind: .integer)
+        var options = SolveOptions()
+        options.mip.relativeGap = 0
+        let proposal = Proposal()
+        options.mip.roundingHeuristic = { _ in proposal.get() }
+        let first = try GLPKSolver.solve(family.base, options: options)
+        // Members whose optimum the first one is not: only the proposal can meet their target.
+        var members: [(t: Double, optimum: Solution)] = []
+        for t in [-0.9, -0.5, -0.25, 0.5, 1, 3] {
+            let optimum = try GLPKSolver.solve(family.model(at: t), options: options)
+            var known = 0.0
+            for j in first.values.indices { known += family.objective(j, at: t) * first.values[j] }
+            if known > optimum.objectiveValue! * (1 + 1e-6) { members.append((t, optimum)) }
+        }
+        XCTAssertGreaterThanOrEqual(members.count, 2)
+        try family.withSolver(options: options) { solver in
+            proposal.set(first.values)
+            _ = try solver.solve(at: 0)
+            let coldCalls = proposal.calls
+            for (k, member) in members.enumerated() {
+                let optimum = try XCTUnwrap(member.optimum.objectiveValue)
+                proposal.set(member.optimum.values)
+                let solution = try solver.solve(at: member.t, objectiveTarget: optimum + 1e-6 * abs(optimum))
+                XCTAssertEqual(proposal.calls, coldCalls + k + 1, "t = \(member.t)")
+                XCTAssertEqual(solution.termination, .objectiveTarget, "t = \(member.t)")
+                XCTAssertEqual(try XCTUnwrap(solution.objectiveValue), optimum, accuracy: 1e-9 * abs(optimum), "t = \(member.t)")
+                XCTAssertLessThanOrEqual(solution.nodes, 1, "t = \(member.t)")
+                // The row activities are the proposal's at t (the threshold search reads them).
+                let model = family.model(at: member.t)
+                var activities = [Double](repeating: 0, count: model.constraintCount)
+                for k in model.entryValues.indices {
+                    activities[Int(model.entryRows[k])] += model.entryValues[k] * solution.values[Int(model.entryColumns[k])]
+                }
+                for i in activities.indices { XCTAssertEqual(solution.rowActivities[i], activities[i], accuracy: 1e-9, "t = \(member.t), row \(i)") }
+            }
+            // A proposal that breaks a row (every shipment at 100) completes to nothing; the
+            // solve proves the same optimum without it.
+            proposal.set([Double](repeating: 100, count: family.base.variableCount))
+            let solution = try solver.solve(at: members[0].t)
+            XCTAssertEqual(solution.termination, .optimal)
+            XCTAssertEqual(try XCTUnwrap(solution.objectiveValue), try XCTUnwrap(members[0].optimum.objectiveValue), accuracy: 1e-9)
+        }
+    }
+
+    /// The heuristic's proposal, and how many times it was asked for.
+    final class Proposal: @unchecked Sendable {
+        private let lock = NSLock()
+        private var point: [Double] = []
+        private var count = 0
+        var calls: Int { lock.withLock { count } }
+        func get() -> [Double]? { lock.withLock { count += 1; return point } }
+        func set(_ point: [Double]) { lock.withLock { self.point = point } }
+    }
+
     func testTheBodyCannotOpenAnotherGLPKSession() throws {
         let family = try transportation()
         try family.withSolver { solver in
