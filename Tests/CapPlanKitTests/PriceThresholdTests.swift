@@ -183,10 +183,12 @@ final class PriceThresholdTests: XCTestCase {
     }
 
     /// The warm-started search (one GLPK problem per offering, each re-solve from the previous
-    /// optimal basis) finds what the search from scratch finds: the same thresholds, brackets
-    /// and notes, on whole units and on the relaxation, with and without section 8's binaries,
-    /// on hand-built, generated and shipped scenarios. (A tie at a step could in principle be
-    /// decided otherwise; the reference plan and the optimal costs compared are the same.)
+    /// optimal basis, changes that reach as far as their plans do, the rounding heuristic)
+    /// finds what the plain bisection from scratch finds: a threshold for the same offerings
+    /// and directions, in brackets that overlap (each holds the price at which the plan
+    /// changes) and are no wider than the precision, and the same note where there is none;
+    /// on whole units and on the relaxation, with and without section 8's binaries, on
+    /// hand-built, generated and shipped scenarios.
     func testWarmStartedSearchFindsTheColdThresholds() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var cases: [(name: String, scenario: Scenario, relax: Bool)] = [
@@ -211,15 +213,82 @@ final class PriceThresholdTests: XCTestCase {
                                             deadline: Deadline(seconds: 600), jobs: 1, warmStart: warm, cutsAfterNodes: cutsAfterNodes)
             }
             let warm = try thresholds(warm: true), cold = try thresholds(warm: false)
-            XCTAssertEqual(warm, cold, name)
+            agree(warm, cold, name)
             // With every cut family on from the first branch-and-cut of each search on.
-            XCTAssertEqual(try thresholds(warm: true, cutsAfterNodes: 0), cold, "\(name), cuts after the first branch-and-cut")
+            agree(try thresholds(warm: true, cutsAfterNodes: 0), cold, "\(name), cuts after the first branch-and-cut")
             XCTAssertFalse(warm.contains { $0.note.hasPrefix(Deadline.notComputed) }, name)
             found += warm.filter { $0.thresholdPrice != nil }.count
             if warm.first?.method.contains("whole units") == true { whole += 1 }
         }
         XCTAssertGreaterThanOrEqual(found, 20, "thresholds with a price were compared")
         XCTAssertGreaterThanOrEqual(whole, 3, "whole-unit searches were compared")
+    }
+
+    /// Two searches' thresholds agree: the same offerings and directions, a price in both or
+    /// neither (then the same note), brackets that overlap and are at most 1.005 wide.
+    func agree(_ a: [PriceThreshold], _ b: [PriceThreshold], _ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.map { "\($0.offering) \($0.direction)" }, b.map { "\($0.offering) \($0.direction)" }, name, file: file, line: line)
+        for (x, y) in zip(a, b) {
+            let what = "\(name): \(x.offering) \(x.direction.rawValue)"
+            XCTAssertEqual(x.method, y.method, what, file: file, line: line)
+            guard let p = x.bracket, let q = y.bracket else {
+                XCTAssertNil(x.bracket, what, file: file, line: line)
+                XCTAssertNil(y.bracket, what, file: file, line: line)
+                XCTAssertEqual(x.note, y.note, what, file: file, line: line)
+                continue
+            }
+            XCTAssertTrue(p[0] < q[1] && q[0] < p[1], "\(what): \(p) and \(q) do not overlap", file: file, line: line)
+            for r in [p, q] { XCTAssertLessThanOrEqual(r[1] / r[0], 1.005 + 1e-12, what, file: file, line: line) }
+        }
+    }
+
+    /// A change found far from the threshold reaches where the cost lines cross. With srv at
+    /// 200 000 USD the plan at 0.1% of its price buys srv for all the load, and that plan
+    /// costs less than the API-only plan until c/2 + 2314 = 63 072 USD per 1000 tokens/s and
+    /// year, c = 121 516 (factor 0.60758); beyond the crossing the same plan no longer beats it.
+    func testAChangeReachesWhereTheCostLinesCross() throws {
+        let scenario = ThresholdScenarios.make(serverPrice: 200_000)
+        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: true))
+        let search = PriceThresholds.SearchModel(
+            model: model, options: options(), integer: true, deadline: Deadline(seconds: 600), stepSeconds: 600, reductions: true)
+        let priced = try PriceThresholds.PricedModel(scenario, offering: "srv", search: search)
+        var solveOptions = SolveOptions()
+        solveOptions.mip.relativeGap = 0
+        let reference = try GLPKSolver.solve(priced.base, options: solveOptions)
+        let cheap = try GLPKSolver.solve(priced.model(at: 0.001), options: solveOptions)
+        XCTAssertTrue(priced.beaten(reference, at: 0.001, by: cheap))
+        let reach = priced.changeReach(at: 0.001, point: cheap, reference: reference)
+        XCTAssertEqual(reach, 121_516.0 / 200_000, accuracy: 1e-5)
+        XCTAssertTrue(priced.beats(cheap, solvedAt: 0.001, reference, at: reach))
+        XCTAssertFalse(priced.beats(cheap, solvedAt: 0.001, reference, at: reach * 1.0001))
+        // Without a plan that beats the reference, and toward a factor already there, nothing.
+        XCTAssertEqual(priced.reach(from: 0.001, toward: 1, point: reference, reference: reference), 0.001)
+        XCTAssertEqual(priced.changeReach(at: 0.001, point: nil, reference: reference), 0.001)
+    }
+
+    /// A reference that breaks a row the price moves is beaten down to where the row mends:
+    /// srv at 60 000 USD is bought in both years; with a capital budget of 90 000 USD a year
+    /// that purchase breaks it above 1.5 times the price, so a change found at 100x reaches 1.5x.
+    func testABrokenBudgetReachesWhereTheRowMends() throws {
+        var scenario = ThresholdScenarios.make(serverPrice: 60_000)
+        scenario.budget = Budget(capexPerPeriod: [90_000, 90_000])
+        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: true))
+        let search = PriceThresholds.SearchModel(
+            model: model, options: options(), integer: true, deadline: Deadline(seconds: 600), stepSeconds: 600, reductions: true)
+        let priced = try PriceThresholds.PricedModel(scenario, offering: "srv", search: search)
+        var solveOptions = SolveOptions()
+        solveOptions.mip.relativeGap = 0
+        let reference = try GLPKSolver.solve(priced.base, options: solveOptions)
+        XCTAssertFalse(priced.breaks(reference, at: 1.49))
+        XCTAssertTrue(priced.breaks(reference, at: 100))
+        let reach = priced.changeReach(at: 100, point: nil, reference: reference)
+        XCTAssertEqual(reach, 1.5, accuracy: 1.5e-4)
+        XCTAssertGreaterThan(reach, 1.5)
+        XCTAssertTrue(priced.breaks(reference, at: reach))
+        // The thresholds say the same: usage changes above 1.5x (90 000 USD).
+        let plan = try Planner.plan(scenario, options: options())
+        let above = try threshold(try PriceThresholds.compute(scenario, plan: plan, options: options()), "srv", .usageChangesAbove)
+        XCTAssertEqual(try XCTUnwrap(above.thresholdPrice), 90_000, accuracy: 90_000 * 0.005)
     }
 
     /// One re-solve gets at most its share of the budget (half of it by default): the share

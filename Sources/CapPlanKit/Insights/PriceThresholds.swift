@@ -371,22 +371,93 @@ public enum PriceThresholds {
         /// stops being an optimal plan at `factor`: a row it uses breaks, or `optimum` (the
         /// optimal point at `factor`) costs less by more than the tolerance. A tie is no change.
         func beaten(_ reference: Solution, at factor: Double, by optimum: Solution) -> Bool {
-            if breaks(reference, at: factor) { return true }
-            var optimalCost = 0.0
-            for j in 0..<base.variableCount { optimalCost += cost(j, at: factor) * optimum.values[j] }
-            return below(optimalCost, reference, at: factor)
+            breaks(reference, at: factor) || below(cost(of: optimum, at: factor), reference, at: factor)
         }
 
-        /// Whether a row that the price moves breaks at `factor` with `reference`'s values.
-        func breaks(_ reference: Solution, at factor: Double) -> Bool {
-            var activity = reference.rowActivities
-            for entry in line.entryDeltas { activity[entry.row] += (factor - 1) * entry.delta * reference.values[entry.column] }
+        /// Whether `point` (a point of the model at `solvedAt`, with its row activities there)
+        /// fits every moved row at `factor` and costs less than `reference` by more than the
+        /// tolerance.
+        func beats(_ point: Solution, solvedAt: Double, _ reference: Solution, at factor: Double) -> Bool {
+            !breaks(point, solvedAt: solvedAt, at: factor) && below(cost(of: point, at: factor), reference, at: factor)
+        }
+
+        /// Whether a row that the price moves breaks at `factor` with the values of `point`, a
+        /// point of the model at `solvedAt` (its row activities are there).
+        func breaks(_ point: Solution, solvedAt: Double = 1, at factor: Double) -> Bool {
+            var activity = point.rowActivities
+            for entry in line.entryDeltas { activity[entry.row] += (factor - solvedAt) * entry.delta * point.values[entry.column] }
             for row in Set(line.entryDeltas.map(\.row)) {
                 let slack = referenceTolerance * max(1, abs(activity[row]))
                 if let upper = base.constraintUpper[row], activity[row] > upper + slack { return true }
                 if let lower = base.constraintLower[row], activity[row] < lower - slack { return true }
             }
             return false
+        }
+
+        /// How far a change found at `factor` reaches toward `limit` (the current price's
+        /// factor, 1): the factor nearest `limit` at which the same certificate still shows
+        /// the plan changed, or `factor` itself. The certificate is `point` (a plan at `factor`
+        /// that beats the reference) or, without one, the reference breaking a moved row. Every
+        /// cost and moved row is linear in the factor, so the change holds on an interval that
+        /// ends where one of those lines crosses; the end found is checked with the same tests
+        /// as a re-solve's (`beats`, `breaks`), and without a pass the search learns nothing more.
+        func reach(from factor: Double, toward limit: Double, point: Solution?, reference: Solution) -> Double {
+            guard limit != factor else { return factor }
+            // How far, as a fraction of the way to `limit`, a line that is `at0` at `factor`
+            // and `at1` at `limit` stays at or below 0: all the way when it does not rise above
+            // where it starts or above 0 (a row at its bound within the tolerance that loosens),
+            // none when it starts above 0 and rises.
+            func crossing(_ at0: Double, _ at1: Double) -> Double {
+                if at1 <= max(at0, 0) { return 1 }
+                return at0 >= 0 ? 0 : -at0 / (at1 - at0)
+            }
+            var way: Double
+            if let point {
+                guard beats(point, solvedAt: factor, reference, at: factor) else { return factor }
+                // The cost margin, then each moved row's slack with the point's values.
+                way = crossing(cost(of: point, at: factor) - bar(reference, at: factor), cost(of: point, at: limit) - bar(reference, at: limit))
+                for (row, slope) in movedRowSlopes(point) {
+                    let at0 = point.rowActivities[row], at1 = at0 + (limit - factor) * slope
+                    if let upper = base.constraintUpper[row] { way = min(way, crossing(at0 - upper, at1 - upper)) }
+                    if let lower = base.constraintLower[row] { way = min(way, crossing(lower - at0, lower - at1)) }
+                }
+            } else {
+                guard breaks(reference, at: factor) else { return factor }
+                // The reference breaks a row until the last of its broken rows mends.
+                way = 0
+                for (row, slope) in movedRowSlopes(reference) {
+                    let at0 = reference.rowActivities[row] + (factor - 1) * slope, at1 = at0 + (limit - factor) * slope
+                    if let upper = base.constraintUpper[row], at0 > upper { way = max(way, crossing(upper - at0, upper - at1)) }
+                    if let lower = base.constraintLower[row], at0 < lower { way = max(way, crossing(at0 - lower, at1 - lower)) }
+                }
+            }
+            // A little short of the crossing, where the tests still pass.
+            let end = factor + (limit - factor) * way * (1 - 1e-6)
+            let holds = point.map { beats($0, solvedAt: factor, reference, at: end) } ?? breaks(reference, at: end)
+            return holds ? end : factor
+        }
+
+        /// How far a change found at `factor` reaches toward the current price (factor 1): the
+        /// furthest of what the reference breaking a moved row and `point` (the re-solve's plan,
+        /// when it beats the reference) show.
+        func changeReach(at factor: Double, point: Solution?, reference: Solution) -> Double {
+            let byRow = reach(from: factor, toward: 1, point: nil, reference: reference)
+            let byPoint = point.map { reach(from: factor, toward: 1, point: $0, reference: reference) } ?? factor
+            return abs(byRow - 1) < abs(byPoint - 1) ? byRow : byPoint
+        }
+
+        /// Each moved row's activity per unit of factor with `point`'s values.
+        private func movedRowSlopes(_ point: Solution) -> [(row: Int, slope: Double)] {
+            var slopes: [Int: Double] = [:]
+            for entry in line.entryDeltas { slopes[entry.row, default: 0] += entry.delta * point.values[entry.column] }
+            return slopes.keys.sorted().map { ($0, slopes[$0]!) }
+        }
+
+        /// What `point` costs at `factor` (the objective's terms, without its constant).
+        func cost(of point: Solution, at factor: Double) -> Double {
+            var total = 0.0
+            for j in 0..<base.variableCount { total += cost(j, at: factor) * point.values[j] }
+            return total
         }
 
         /// Whether `cost` (of the objective's terms, without its constant) is below what
@@ -398,8 +469,7 @@ public enum PriceThresholds {
         /// What `reference` costs at `factor` less the tolerance (the objective's terms,
         /// without its constant): a point below it beats the reference.
         func bar(_ reference: Solution, at factor: Double) -> Double {
-            var referenceCost = 0.0
-            for j in 0..<base.variableCount { referenceCost += self.cost(j, at: factor) * reference.values[j] }
+            let referenceCost = cost(of: reference, at: factor)
             return referenceCost - referenceTolerance * max(1, abs(referenceCost))
         }
 
@@ -407,38 +477,53 @@ public enum PriceThresholds {
     }
 
     /// Runs `body` with a function that says whether the plan at the current prices
-    /// (`reference`) stops being optimal at a price factor. Warm: every re-solve of one
+    /// (`reference`) stops being optimal at a price factor: nil when it does not, and when it
+    /// does, how far toward the current price the change is certain (`PricedModel.changeReach`:
+    /// the plan that beat the reference keeps beating it up to where their cost lines cross,
+    /// so the bisection moves its bracket there). Warm: every re-solve of one
     /// offering's search is done on one GLPK problem, with only the offering's coefficients
     /// changed and the simplex starting from the previous optimal basis (`ParametricLP`); a
     /// factor at which the reference breaks a moved row needs no re-solve, and with binaries
     /// or whole units one whose relaxation already costs no less than the reference needs no
-    /// branch-and-cut; branch-and-cut starts with the cheapest of the reference and the
-    /// previous optimum that still fits as its incumbent, and stops at the first plan that
+    /// branch-and-cut; branch-and-cut starts with the cheapest of the reference, the previous
+    /// optimum and the plan's rounding of the relaxation at the factor (`RoundingHeuristic`,
+    /// completed by an LP) that still fits as its incumbent, and stops at the first plan that
     /// beats the reference (`MIPOptions.objectiveTarget`). Cold: a fresh problem per re-solve,
-    /// from scratch, every time (the search as it was; the tests compare the two).
+    /// from scratch, every time, and changes that reach no further than their factor: the
+    /// plain bisection as it was, which the tests compare with.
     static func withChanges<T>(
         _ priced: PricedModel, model: SearchModel, reference: Solution, warmStart: Bool,
-        _ body: ((Double, String) throws -> Bool) throws -> T
+        _ body: ((Double, String) throws -> Double?) throws -> T
     ) throws -> T {
         guard warmStart else {
             return try body { factor, what in
-                priced.beaten(reference, at: factor, by: try model.optimum(factor == 1 ? priced.base : priced.model(at: factor), what: what))
+                // Plain bisection: a change reaches no further than its factor.
+                priced.beaten(reference, at: factor, by: try model.optimum(factor == 1 ? priced.base : priced.model(at: factor), what: what)) ? factor : nil
             }
         }
         // Each re-solve gets what is left of its share and of the deadline as its own limit.
-        let options = model.options.solveOptions(timeLimit: nil, mipGap: searchMIPGap)
+        var options = model.options.solveOptions(timeLimit: nil, mipGap: searchMIPGap)
         let integer = priced.base.hasIntegerVariables
+        if integer {
+            // The plan's rounding of the relaxation at each factor, completed by an LP: most
+            // steps at which the plan changes end with it, before any branching, and it reaches
+            // further than the first incumbent branch-and-cut would find (`changeReach`).
+            let capacityModel = model.model
+            options.mip.roundingHeuristic = { relaxation in
+                RoundingHeuristic.proposal(scenario: capacityModel.scenario, model: capacityModel, relaxation: relaxation)
+            }
+        }
         // No cuts and GLPK's rules until a re-solve needs a long proof (the plan at the current
         // prices, or a step); from then on, the plan's cuts and rules.
         var longProof = reference.nodes > model.cutsAfterNodes
         return try priced.line.withSolver(options: options) { solver in
             if integer { solver.offer(reference.values) }
             return try body { factor, what in
-                if priced.breaks(reference, at: factor) { return true }
+                if priced.breaks(reference, at: factor) { return priced.changeReach(at: factor, point: nil, reference: reference) }
                 let step = Stopwatch()
                 if integer, let bound = try solver.relaxationOptimum(at: factor - 1, timeLimit: try model.limit().seconds),
                    !priced.below(bound - priced.base.objectiveConstant, reference, at: factor) {
-                    return false
+                    return nil
                 }
                 let left = try model.limit(spent: step.seconds)
                 // A step only asks whether some plan beats the reference: branch-and-cut stops
@@ -454,12 +539,15 @@ public enum PriceThresholds {
                     if solution.nodes > model.cutsAfterNodes { longProof = true }
                     return solution
                 }
-                let solution = try solve(timeLimit: left, target: target)
-                if priced.beaten(reference, at: factor, by: solution) { return true }
-                guard solution.termination == .objectiveTarget else { return false }
-                // Stopped at the target, yet not below the bar once re-costed (a rounding
-                // difference at the bar's edge): the optimum decides.
-                return priced.beaten(reference, at: factor, by: try solve(timeLimit: try model.limit(spent: step.seconds), target: nil))
+                var solution = try solve(timeLimit: left, target: target)
+                if !priced.beaten(reference, at: factor, by: solution) {
+                    guard solution.termination == .objectiveTarget else { return nil }
+                    // Stopped at the target, yet not below the bar once re-costed (a rounding
+                    // difference at the bar's edge): the optimum decides.
+                    solution = try solve(timeLimit: try model.limit(spent: step.seconds), target: nil)
+                    guard priced.beaten(reference, at: factor, by: solution) else { return nil }
+                }
+                return priced.changeReach(at: factor, point: solution, reference: reference)
             }
         }
     }
@@ -496,48 +584,70 @@ public enum PriceThresholds {
         try withChanges(pricedModel, model: model, reference: current, warmStart: warmStart) { changed in
             for k in results.indices {
                 var bracket: (Double, Double)?
-                /// Bisection on the log of the factor: `good(lo)` holds and `good(hi)` does not;
-                /// the bracket ends narrower than 1 + precision.
-                func bisect(_ lo: Double, _ hi: Double, goodAtLow: (Double) throws -> Bool) throws -> (Double, Double) {
-                    var lo = lo, hi = hi
-                    while hi / lo > 1 + precision {
-                        bracket = (lo, hi)
-                        let mid = (lo * hi).squareRoot()
-                        if try goodAtLow(mid) { lo = mid } else { hi = mid }
+                /// Whether the plan changes with the price at `factor` times the current one,
+                /// and if so how far toward the current price the change reaches: for an
+                /// unused offering, it then enters (every plan without it costs what it did).
+                func changes(_ factor: Double) throws -> Double? {
+                    try changed(factor, "with \(offering.id) at \(factor)x its price")
+                }
+                /// Narrows the bracket between a factor at which the plan changes (`changedAt`) and
+                /// one at which it does not (`unchangedAt`) until it is narrower than 1 + precision;
+                /// returns it lower end first. Bisection on the log of the factor, except that a
+                /// change moves the bracket as far as its certificate reaches (`changeReach`), and
+                /// the probe after such a move sits one bracket width past it: when the plan found
+                /// is the first to beat the current one, that probe ends the search. At most as
+                /// many of those edge probes as the bisection has steps, so a search takes at most
+                /// about twice the bisection's re-solves (medium-4-base: about 80 re-solves for its 18
+                /// thresholds instead of about 200; docs/insights.md).
+                func narrow(changedAt: Double, unchangedAt: Double, reached: Bool) throws -> (Double, Double) {
+                    var changedEnd = changedAt, unchangedEnd = unchangedAt
+                    let upward = unchangedAt > changedAt
+                    var edgeNext = reached
+                    var edgesLeft = Int(log2(log(upward ? unchangedAt / changedAt : changedAt / unchangedAt) / log(1 + precision)).rounded(.up))
+                    while max(changedEnd, unchangedEnd) / min(changedEnd, unchangedEnd) > 1 + precision {
+                        bracket = (min(changedEnd, unchangedEnd), max(changedEnd, unchangedEnd))
+                        let edge = edgeNext
+                        if edge { edgesLeft -= 1 }
+                        // Just inside 1 + precision, so that an unchanged edge probe ends the loop.
+                        let width = 1 + precision * (1 - 1e-6)
+                        let probe = edge ? (upward ? changedEnd * width : changedEnd / width) : (changedEnd * unchangedEnd).squareRoot()
+                        edgeNext = false
+                        if let reach = try changes(probe) {
+                            let beyond = upward ? (reach > probe && reach < unchangedEnd) : (reach < probe && reach > unchangedEnd)
+                            changedEnd = beyond ? reach : probe
+                            edgeNext = beyond && edgesLeft > 0
+                        } else {
+                            unchangedEnd = probe
+                        }
                     }
-                    return (lo, hi)
+                    return (min(changedEnd, unchangedEnd), max(changedEnd, unchangedEnd))
                 }
                 do {
-                    /// Whether the plan changes with the price at `factor` times the current one:
-                    /// for an unused offering, it then enters (every plan without it costs what it did).
-                    func changes(_ factor: Double) throws -> Bool {
-                        try changed(factor, "with \(offering.id) at \(factor)x its price")
-                    }
                     switch results[k].direction {
                     case .entersAtOrBelow:
-                        guard try changes(minFactor) else {
+                        guard let reach = try changes(minFactor) else {
                             results[k].note = "not used even at \(percentMin)% of its price" + modeNote
                             continue
                         }
-                        let (lo, hi) = try bisect(minFactor, 1) { try changes($0) }
+                        let (lo, hi) = try narrow(changedAt: reach, unchangedAt: 1, reached: reach != minFactor)
                         results[k].thresholdPrice = p.price * lo
                         results[k].bracket = [p.price * lo, p.price * hi]
                         results[k].note = "unused at the current price; used at \(money(p.price * lo)) and below, unused at \(money(p.price * hi))" + modeNote
                     case .usageChangesAbove:
-                        guard try changes(maxFactor) else {
+                        guard let reach = try changes(maxFactor) else {
                             results[k].note = "usage unchanged up to \(String(format: "%g", maxFactor))x its price" + modeNote
                             continue
                         }
-                        let (lo, hi) = try bisect(1, maxFactor) { try !changes($0) }
+                        let (lo, hi) = try narrow(changedAt: reach, unchangedAt: 1, reached: reach != maxFactor)
                         results[k].thresholdPrice = p.price * lo
                         results[k].bracket = [p.price * lo, p.price * hi]
                         results[k].note = "usage as planned up to \(money(p.price * lo)), changed at \(money(p.price * hi))" + modeNote
                     case .usageChangesBelow:
-                        guard try changes(minFactor) else {
+                        guard let reach = try changes(minFactor) else {
                             results[k].note = "usage unchanged down to \(percentMin)% of its price" + modeNote
                             continue
                         }
-                        let (lo, hi) = try bisect(minFactor, 1) { try changes($0) }
+                        let (lo, hi) = try narrow(changedAt: reach, unchangedAt: 1, reached: reach != minFactor)
                         results[k].thresholdPrice = p.price * hi
                         results[k].bracket = [p.price * lo, p.price * hi]
                         results[k].note = "usage as planned down to \(money(p.price * hi)), changed at \(money(p.price * lo))" + modeNote
