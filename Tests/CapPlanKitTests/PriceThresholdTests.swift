@@ -242,20 +242,30 @@ final class PriceThresholdTests: XCTestCase {
         }
     }
 
+    /// The whole-unit search model with srv's price on the line, and the plan at the current
+    /// prices as its point (gap 0).
+    func pricedSrv(_ scenario: Scenario) throws -> (PriceThresholds.PricedModel, Solution) {
+        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: true))
+        let search = PriceThresholds.SearchModel(
+            model: model, options: options(), integer: true, deadline: Deadline(seconds: 600), stepSeconds: 600, reductions: true)
+        let priced = try PriceThresholds.PricedModel(scenario, offering: "srv", search: search)
+        return (priced, try GLPKSolver.solve(priced.base, options: exact))
+    }
+
+    var exact: SolveOptions {
+        var options = SolveOptions()
+        options.mip.relativeGap = 0
+        return options
+    }
+
     /// A change found far from the threshold reaches where the cost lines cross. With srv at
     /// 200 000 USD the plan at 0.1% of its price buys srv for all the load, and that plan
     /// costs less than the API-only plan until c/2 + 2314 = 63 072 USD per 1000 tokens/s and
     /// year, c = 121 516 (factor 0.60758); beyond the crossing the same plan no longer beats it.
     func testAChangeReachesWhereTheCostLinesCross() throws {
         let scenario = ThresholdScenarios.make(serverPrice: 200_000)
-        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: true))
-        let search = PriceThresholds.SearchModel(
-            model: model, options: options(), integer: true, deadline: Deadline(seconds: 600), stepSeconds: 600, reductions: true)
-        let priced = try PriceThresholds.PricedModel(scenario, offering: "srv", search: search)
-        var solveOptions = SolveOptions()
-        solveOptions.mip.relativeGap = 0
-        let reference = try GLPKSolver.solve(priced.base, options: solveOptions)
-        let cheap = try GLPKSolver.solve(priced.model(at: 0.001), options: solveOptions)
+        let (priced, reference) = try pricedSrv(scenario)
+        let cheap = try GLPKSolver.solve(priced.model(at: 0.001), options: exact)
         XCTAssertTrue(priced.beaten(reference, at: 0.001, by: cheap))
         let reach = priced.changeReach(at: 0.001, point: cheap, reference: reference)
         XCTAssertEqual(reach, 121_516.0 / 200_000, accuracy: 1e-5)
@@ -272,13 +282,7 @@ final class PriceThresholdTests: XCTestCase {
     func testABrokenBudgetReachesWhereTheRowMends() throws {
         var scenario = ThresholdScenarios.make(serverPrice: 60_000)
         scenario.budget = Budget(capexPerPeriod: [90_000, 90_000])
-        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: true))
-        let search = PriceThresholds.SearchModel(
-            model: model, options: options(), integer: true, deadline: Deadline(seconds: 600), stepSeconds: 600, reductions: true)
-        let priced = try PriceThresholds.PricedModel(scenario, offering: "srv", search: search)
-        var solveOptions = SolveOptions()
-        solveOptions.mip.relativeGap = 0
-        let reference = try GLPKSolver.solve(priced.base, options: solveOptions)
+        let (priced, reference) = try pricedSrv(scenario)
         XCTAssertFalse(priced.breaks(reference, at: 1.49))
         XCTAssertTrue(priced.breaks(reference, at: 100))
         let reach = priced.changeReach(at: 100, point: nil, reference: reference)
