@@ -12,7 +12,9 @@
 #   A setting may join tokens with +: a cut setting and pcost or dth (branching: pseudocost,
 #   Driebeck-Tomlin), bph or blb (backtracking: best projection, best bound), rbph or rblb (the
 #   same for the restart after the primal heuristics only), fpump (feasibility pump), proxy
-#   (proximity search); e.g. all+dth, all+pcost+bph. Tokens left out keep the plan's default.
+#   (proximity search), mippre (GLPK's MIP presolver: without the rounding start and the primal
+#   heuristics, which need the original columns); e.g. all+dth, all+pcost+bph. Tokens left out
+#   keep the plan's default.
 #   BIN=.build/release/capplan  KEEP=dir (keep the corpus there)  PLAN=1 (also time `capplan plan`)
 #   TIMEOUT=300 (seconds before a whole `capplan plan` run is killed and counted as "timeout")
 #   CORPUS_ONLY=1 (only write the corpus)  SUMMARY=results.tsv (only summarize those results)
@@ -115,6 +117,7 @@ for setting in $SETTINGS; do
                 rblb) flags+=(--restart-backtracking best-bound) ;;
                 fpump) flags+=(--feasibility-pump) ;;
                 proxy) flags+=(--proximity-search) ;;
+                mippre) flags+=(--mip-presolve) ;;
                 *) flags+=(--cuts "$token") ;;
             esac
         done

@@ -47,8 +47,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "MIP cuts, comma-separated: gomory, mir, cover, clique, all or none (the plan's default: all).")
     var cuts: CutSelection = CutSelection(families: SolverTuning().cuts)
 
-    @Flag(name: .customLong("mip-presolve"), help: "Use GLPK's MIP presolver.")
+    @Flag(name: .customLong("mip-presolve"), help: "Use GLPK's MIP presolver in every branch-and-cut (then without the rounding start and the primal heuristics).")
     var mipPresolve = false
+
+    @Flag(name: .customLong("no-first-phase-presolve"), help: "Run the first phase of branch-and-cut without GLPK's MIP presolver.")
+    var noFirstPhasePresolve = false
 
     @Option(help: "Branching rule of branch-and-cut.")
     var branching: BranchingRule = SolverTuning().branching
@@ -88,6 +91,7 @@ struct BenchCommand: ParsableCommand {
         tuning.scaling = scaling
         tuning.presolve = presolve
         tuning.mipPresolve = mipPresolve
+        tuning.firstPhasePresolve = !noFirstPhasePresolve
         tuning.cuts = cuts.families
         tuning.branching = branching
         tuning.backtracking = backtracking

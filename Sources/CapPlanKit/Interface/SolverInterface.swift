@@ -159,8 +159,11 @@ public struct SolverTuning: Sendable {
     public var scaling: MatrixScaling = .automatic
     /// GLPK's LP presolver.
     public var presolve = false
-    /// GLPK's MIP presolver.
+    /// GLPK's MIP presolver, in every branch-and-cut (the primal heuristics and the rounding
+    /// start then never run).
     public var mipPresolve = false
+    /// GLPK's MIP presolver in the first phase only (`PlanOptions.firstPhasePresolve`).
+    public var firstPhasePresolve = PlanOptions().firstPhasePresolve
     public var cuts: Set<CutFamily> = CutFamily.families(in: PlanOptions().mip.cuts)
     public var branching = BranchingRule(PlanOptions().mip.branching)
     public var backtracking = BacktrackingRule(PlanOptions().mip.backtracking)
@@ -196,6 +199,7 @@ public struct SolverTuning: Sendable {
         }
         options.simplex.presolve = presolve
         options.mip.presolve = mipPresolve
+        options.firstPhasePresolve = firstPhasePresolve
         options.mip.cuts = CutSet(cuts.map(\.cutSet))
         options.mip.branching = branching.branching
         options.mip.backtracking = backtracking.backtracking

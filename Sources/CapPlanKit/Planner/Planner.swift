@@ -72,6 +72,12 @@ public struct PlanOptions: Sendable {
     /// Backtracking of branch-and-cut's restart from the heuristics' incumbent; nil keeps
     /// `mip.backtracking`.
     public var restartBacktracking: MIPOptions.Backtracking?
+    /// Run the first phase of branch-and-cut (before the heuristics) with GLPK's MIP presolver:
+    /// on the 204-scenario corpus the default run then proves 186 optimal instead of 178, and
+    /// the worst gap of the rest falls from 2.84% to 2.50% (docs/benchmarks.md). That phase
+    /// runs without the rounding start, which needs the original columns; the restart after
+    /// the heuristics has the heuristics' incumbent, without the presolver.
+    public var firstPhasePresolve = true
     /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
     public var simplex = SimplexOptions()
     /// Branch-and-cut options other than gap, time limit and progress (which come from above).
@@ -349,8 +355,12 @@ public enum Planner {
         // (`--relax`: always, so that the fallback gets what the first phase leaves.)
         if options.relax || !PrimalHeuristics.isLarge(model, options: options) {
             var first = solveOptions
-            first.mip.timeLimit = total * (model.lp.variableCount >= bendersColumns ? PrimalHeuristics.largeFirstPhaseShare : PrimalHeuristics.firstPhaseShare)
+            let large = model.lp.variableCount >= bendersColumns
+            first.mip.timeLimit = total * (large ? PrimalHeuristics.largeFirstPhaseShare : PrimalHeuristics.firstPhaseShare)
             first.simplex.timeLimit = first.mip.timeLimit
+            // Not on large models (`--relax` ones have a first phase): the presolver solves its
+            // own root LP after the relaxation's, and theirs can take the whole phase.
+            if options.firstPhasePresolve, !large { first.mip.presolve = true }
             let solution = try GLPKSolver.solve(model.lp, options: first)
             guard solution.termination == .timeLimit, total - clock.seconds > PrimalHeuristics.minimumSeconds else { return solution }
             firstSolution = solution
