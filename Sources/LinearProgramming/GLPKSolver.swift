@@ -400,6 +400,15 @@ public enum GLPKSolver {
         let objective: Double? = hasPoint ? guarded_glp_mip_obj_val(problem) : nil
         var bound: Double? = search.bestBound ?? (search.termination == .infeasible ? nil : relaxationBound)
         if status == GLP_OPT, returnCode == 0 { bound = objective }
+        if returnCode == GLP_EMIPGAP, let objective {
+            // GLPK stopped because its gap fell under mip_gap, at a bound the callback may not
+            // have seen (it reads the bound at new incumbents and node selections only), so the
+            // bound it read can be stale: GLPK's test itself proves |objective − bound| <
+            // mip_gap · (|objective| + ε) (ios_relative_gap), and so this bound.
+            let proven = mip.relativeGap * (abs(objective) + Double.ulpOfOne)
+            let atLeast = model.direction == .maximize ? objective + proven : objective - proven
+            bound = bound.map { model.direction == .maximize ? min($0, atLeast) : max($0, atLeast) } ?? atLeast
+        }
         var gap: Double? = nil
         if let objective, let bound {
             gap = Solution.relativeGap(objective: objective, bound: bound)
