@@ -374,19 +374,10 @@ public enum GLPKSolver {
             start = [0] + given.indices.map { model.variableKinds[$0] == .continuous ? given[$0] : given[$0].rounded() }
         }
         if start == nil, !mip.presolve, let heuristic = mip.roundingHeuristic {
-            let relaxation = columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
-            if let proposal = heuristic(relaxation), proposal.count == model.variableCount {
-                let completed = completeProposal(
-                    problem, model: model, proposal: proposal, options: options, stopwatch: stopwatch, seconds: overallLimit)
-                try session.check()
-                guard completed.relaxationRestored else {
-                    // The relaxation could not be made optimal again (glp_intopt would refuse
-                    // it with GLP_EROOT): say what its last simplex said.
-                    let lp = lpOutcome(problem, returnCode: completed.restoringReturnCode, model: model)
-                    let termination: TerminationReason = lp.termination == .optimal ? .numericalError : lp.termination
-                    return noPoint(termination, isMIP: true, raw: lp.raw, iterations: Int(guarded_glp_get_it_cnt(problem)), seconds: stopwatch.seconds)
-                }
-                start = completed.point
+            switch try roundedStart(problem, model: model, heuristic: heuristic, options: options, session: session, stopwatch: stopwatch) {
+            case .point(let point): start = point
+            case .none: break
+            case .failed(let result): return result
             }
         }
         // Set after the rounding start, whose LPs count against the same limit.
@@ -455,6 +446,38 @@ public enum GLPKSolver {
             raw: RawSolverStatus(routine: .intopt, code: returnCode, status: status),
             simplexIterations: Int(guarded_glp_get_it_cnt(problem)), nodes: search.totalNodes, bendersIterations: 0,
             seconds: stopwatch.seconds)
+    }
+
+    /// What `roundedStart` found.
+    enum RoundedStart {
+        /// The proposal completed by the LP, 1-based for `glp_ios_heur_sol`.
+        case point([Double])
+        /// No proposal, or one the LP could not complete.
+        case none
+        /// The relaxation could not be made optimal again afterwards (`glp_intopt` would refuse
+        /// it with GLP_EROOT): the solve's result, saying what its last simplex said.
+        case failed(Solution)
+    }
+
+    /// The rounding heuristic's proposal from the problem's optimal relaxation, completed by an
+    /// LP with the integer columns fixed (`completeProposal`), the relaxation restored after.
+    /// Within what is left of the solve's time limit.
+    static func roundedStart(
+        _ problem: OpaquePointer, model: LinearModel, heuristic: ([Double]) -> [Double]?, options: SolveOptions, session: GLPKSession,
+        stopwatch: Stopwatch
+    ) throws -> RoundedStart {
+        let relaxation = columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
+        guard let proposal = heuristic(relaxation), proposal.count == model.variableCount else { return .none }
+        let completed = completeProposal(
+            problem, model: model, proposal: proposal, options: options, stopwatch: stopwatch,
+            seconds: options.mip.timeLimit ?? options.simplex.timeLimit)
+        try session.check()
+        guard completed.relaxationRestored else {
+            let lp = lpOutcome(problem, returnCode: completed.restoringReturnCode, model: model)
+            let termination: TerminationReason = lp.termination == .optimal ? .numericalError : lp.termination
+            return .failed(noPoint(termination, isMIP: true, raw: lp.raw, iterations: Int(guarded_glp_get_it_cnt(problem)), seconds: stopwatch.seconds))
+        }
+        return completed.point.map { .point($0) } ?? .none
     }
 
     /// What `completeProposal` found.

@@ -270,20 +270,12 @@ public final class ParametricSolver {
             // starting point: its completed proposal joins the known points, and the cheapest of
             // them at t starts the search (a proposal below the objective target ends it there).
             options.mip.roundingHeuristic = nil
-            let relaxation = GLPKSolver.columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
-            if let proposal = heuristic(relaxation), proposal.count == model.variableCount {
-                let completed = GLPKSolver.completeProposal(
-                    problem, model: model, proposal: proposal, options: options, stopwatch: stopwatch, seconds: overallLimit)
-                try session.check()
-                guard completed.relaxationRestored else {
-                    let lp = GLPKSolver.lpOutcome(problem, returnCode: completed.restoringReturnCode, model: model)
-                    let termination: TerminationReason = lp.termination == .optimal ? .numericalError : lp.termination
-                    return GLPKSolver.noPoint(termination, isMIP: true, raw: lp.raw, iterations: iterations, seconds: stopwatch.seconds)
-                }
-                if let point = completed.point {
-                    offer(Array(point.dropFirst()))
-                    options.mip.startingSolution = incumbent(at: t)
-                }
+            switch try GLPKSolver.roundedStart(problem, model: model, heuristic: heuristic, options: options, session: session, stopwatch: stopwatch) {
+            case .point(let point):
+                offer(Array(point.dropFirst()))
+                options.mip.startingSolution = incumbent(at: t)
+            case .none: break
+            case .failed(let result): return result.counting(iterations: result.simplexIterations - iterationsBefore)
             }
         }
         // glp_intopt starts from the optimal relaxation just found (without the MIP presolver,
