@@ -272,7 +272,7 @@ final class PriceThresholdTests: XCTestCase {
         XCTAssertTrue(priced.beats(cheap, solvedAt: 0.001, reference, at: reach))
         XCTAssertFalse(priced.beats(cheap, solvedAt: 0.001, reference, at: reach * 1.0001))
         // Without a plan that beats the reference, and toward a factor already there, nothing.
-        XCTAssertEqual(priced.reach(from: 0.001, toward: 1, point: reference, reference: reference), 0.001)
+        XCTAssertEqual(priced.reach(from: 0.001, point: reference, reference: reference), 0.001)
         XCTAssertEqual(priced.changeReach(at: 0.001, point: nil, reference: reference), 0.001)
     }
 

@@ -394,17 +394,18 @@ public enum PriceThresholds {
             return false
         }
 
-        /// How far a change found at `factor` reaches toward `limit` (the current price's
-        /// factor, 1): the factor nearest `limit` at which the same certificate still shows
-        /// the plan changed, or `factor` itself. The certificate is `point` (a plan at `factor`
+        /// How far a change found at `factor` reaches toward the current price (factor 1): the
+        /// factor nearest 1 at which the same certificate still shows the plan changed, or
+        /// `factor` itself. The certificate is `point` (a plan at `factor`
         /// that beats the reference) or, without one, the reference breaking a moved row. Every
         /// cost and moved row is linear in the factor, so the change holds on an interval that
         /// ends where one of those lines crosses; the end found is checked with the same tests
         /// as a re-solve's (`beats`, `breaks`), and without a pass the search learns nothing more.
-        func reach(from factor: Double, toward limit: Double, point: Solution?, reference: Solution) -> Double {
+        func reach(from factor: Double, point: Solution?, reference: Solution) -> Double {
+            let limit = 1.0
             guard limit != factor else { return factor }
-            // How far, as a fraction of the way to `limit`, a line that is `at0` at `factor`
-            // and `at1` at `limit` stays at or below 0: all the way when it does not rise above
+            // How far, as a fraction of the way to 1, a line that is `at0` at `factor` and
+            // `at1` at 1 stays at or below 0: all the way when it does not rise above
             // where it starts or above 0 (a row at its bound within the tolerance that loosens),
             // none when it starts above 0 and rises.
             func crossing(_ at0: Double, _ at1: Double) -> Double {
@@ -441,8 +442,8 @@ public enum PriceThresholds {
         /// furthest of what the reference breaking a moved row and `point` (the re-solve's plan,
         /// when it beats the reference) show.
         func changeReach(at factor: Double, point: Solution?, reference: Solution) -> Double {
-            let byRow = reach(from: factor, toward: 1, point: nil, reference: reference)
-            let byPoint = point.map { reach(from: factor, toward: 1, point: $0, reference: reference) } ?? factor
+            let byRow = reach(from: factor, point: nil, reference: reference)
+            let byPoint = point.map { reach(from: factor, point: $0, reference: reference) } ?? factor
             return abs(byRow - 1) < abs(byPoint - 1) ? byRow : byPoint
         }
 
@@ -590,20 +591,29 @@ public enum PriceThresholds {
                 func changes(_ factor: Double) throws -> Double? {
                     try changed(factor, "with \(offering.id) at \(factor)x its price")
                 }
-                /// Narrows the bracket between a factor at which the plan changes (`changedAt`) and
-                /// one at which it does not (`unchangedAt`) until it is narrower than 1 + precision;
-                /// returns it lower end first. Bisection on the log of the factor, except that a
+                /// Whether the plan changes at `start` (the end of the range searched), and if so the
+                /// bracket between a factor at which it changes and one at which it does not
+                /// (`unchangedAt`, the current price), narrowed until it is narrower than
+                /// 1 + precision, lower end first; nil when it does not change at `start`. Bisection on the log of the factor, except that a
                 /// change moves the bracket as far as its certificate reaches (`changeReach`), and
                 /// the probe after such a move sits one bracket width past it: when the plan found
                 /// is the first to beat the current one, that probe ends the search. At most as
                 /// many of those edge probes as the bisection has steps, so a search takes at most
                 /// about twice the bisection's re-solves (medium-4-base: about 80 re-solves for its 18
                 /// thresholds instead of about 200; docs/insights.md).
-                func narrow(changedAt: Double, unchangedAt: Double, reached: Bool) throws -> (Double, Double) {
-                    var changedEnd = changedAt, unchangedEnd = unchangedAt
-                    let upward = unchangedAt > changedAt
-                    var edgeNext = reached
-                    var edgesLeft = Int(log2(log(upward ? unchangedAt / changedAt : changedAt / unchangedAt) / log(1 + precision)).rounded(.up))
+                func narrow(from start: Double, unchangedAt: Double) throws -> (Double, Double)? {
+                    guard let first = try changes(start) else { return nil }
+                    var changedEnd = start, unchangedEnd = unchangedAt
+                    let upward = unchangedAt > start
+                    var edgesLeft = Int(log2(log(upward ? unchangedAt / start : start / unchangedAt) / log(1 + precision)).rounded(.up))
+                    /// Moves the changed end to `reach`, or to `probe` when the reach does not lie
+                    /// beyond it; whether it went beyond.
+                    func advance(to reach: Double, from probe: Double) -> Bool {
+                        let beyond = upward ? (reach > probe && reach < unchangedEnd) : (reach < probe && reach > unchangedEnd)
+                        changedEnd = beyond ? reach : probe
+                        return beyond
+                    }
+                    var edgeNext = advance(to: first, from: start)
                     while max(changedEnd, unchangedEnd) / min(changedEnd, unchangedEnd) > 1 + precision {
                         bracket = (min(changedEnd, unchangedEnd), max(changedEnd, unchangedEnd))
                         let edge = edgeNext
@@ -611,12 +621,10 @@ public enum PriceThresholds {
                         // Just inside 1 + precision, so that an unchanged edge probe ends the loop.
                         let width = 1 + precision * (1 - 1e-6)
                         let probe = edge ? (upward ? changedEnd * width : changedEnd / width) : (changedEnd * unchangedEnd).squareRoot()
-                        edgeNext = false
                         if let reach = try changes(probe) {
-                            let beyond = upward ? (reach > probe && reach < unchangedEnd) : (reach < probe && reach > unchangedEnd)
-                            changedEnd = beyond ? reach : probe
-                            edgeNext = beyond && edgesLeft > 0
+                            edgeNext = advance(to: reach, from: probe) && edgesLeft > 0
                         } else {
+                            edgeNext = false
                             unchangedEnd = probe
                         }
                     }
@@ -625,29 +633,26 @@ public enum PriceThresholds {
                 do {
                     switch results[k].direction {
                     case .entersAtOrBelow:
-                        guard let reach = try changes(minFactor) else {
+                        guard let (lo, hi) = try narrow(from: minFactor, unchangedAt: 1) else {
                             results[k].note = "not used even at \(percentMin)% of its price" + modeNote
                             continue
                         }
-                        let (lo, hi) = try narrow(changedAt: reach, unchangedAt: 1, reached: reach != minFactor)
                         results[k].thresholdPrice = p.price * lo
                         results[k].bracket = [p.price * lo, p.price * hi]
                         results[k].note = "unused at the current price; used at \(money(p.price * lo)) and below, unused at \(money(p.price * hi))" + modeNote
                     case .usageChangesAbove:
-                        guard let reach = try changes(maxFactor) else {
+                        guard let (lo, hi) = try narrow(from: maxFactor, unchangedAt: 1) else {
                             results[k].note = "usage unchanged up to \(String(format: "%g", maxFactor))x its price" + modeNote
                             continue
                         }
-                        let (lo, hi) = try narrow(changedAt: reach, unchangedAt: 1, reached: reach != maxFactor)
                         results[k].thresholdPrice = p.price * lo
                         results[k].bracket = [p.price * lo, p.price * hi]
                         results[k].note = "usage as planned up to \(money(p.price * lo)), changed at \(money(p.price * hi))" + modeNote
                     case .usageChangesBelow:
-                        guard let reach = try changes(minFactor) else {
+                        guard let (lo, hi) = try narrow(from: minFactor, unchangedAt: 1) else {
                             results[k].note = "usage unchanged down to \(percentMin)% of its price" + modeNote
                             continue
                         }
-                        let (lo, hi) = try narrow(changedAt: reach, unchangedAt: 1, reached: reach != minFactor)
                         results[k].thresholdPrice = p.price * hi
                         results[k].bracket = [p.price * lo, p.price * hi]
                         results[k].note = "usage as planned down to \(money(p.price * hi)), changed at \(money(p.price * lo))" + modeNote
