@@ -537,16 +537,12 @@ final class PlannerTests: XCTestCase {
                 let scenario = ScenarioGenerator(size: size, seed: seed, procurementFeatures: size == .tiny).scenario().withIntegerUnits(true)
                 let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
                 guard model.lp.hasIntegerVariables else { continue }
-                var objectives: [Double] = []
-                for (branching, backtracking) in [(PlanOptions().mip.branching, PlanOptions().mip.backtracking), (.driebeckTomlin, .bestLocalBound)] {
+                let settings = [(PlanOptions().mip.branching, PlanOptions().mip.backtracking), (.driebeckTomlin, .bestLocalBound)].map {
                     var solveOptions = PlanOptions().solveOptions(timeLimit: nil, mipGap: 1e-9)
-                    solveOptions.mip.branching = branching
-                    solveOptions.mip.backtracking = backtracking
-                    let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
-                    XCTAssertEqual(solution.termination, .optimal, "\(size) seed \(seed) \(branching)")
-                    objectives.append(try XCTUnwrap(solution.objectiveValue))
+                    (solveOptions.mip.branching, solveOptions.mip.backtracking) = $0
+                    return solveOptions
                 }
-                XCTAssertEqual(objectives[0], objectives[1], accuracy: 1e-7 * max(1, abs(objectives[1])), "\(size) seed \(seed)")
+                try sameOptima(model.lp, under: settings, accuracy: 1e-7, "\(size) seed \(seed)")
                 compared += 1
             }
         }
@@ -581,19 +577,17 @@ final class PlannerTests: XCTestCase {
             let scenario = ScenarioGenerator(size: .small, seed: seed).scenario()
             let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
             guard model.lp.hasIntegerVariables else { continue }
-            var objectives: [Double] = []
-            for presolve in [false, true] {
+            let settings = [false, true].map {
                 var solveOptions = PlanOptions().solveOptions(timeLimit: nil, mipGap: 1e-4)
-                solveOptions.mip.presolve = presolve
-                let solution = try GLPKSolver.solve(model.lp, options: solveOptions)
-                XCTAssertEqual(solution.termination, .optimal, "small seed \(seed), presolve \(presolve)")
+                solveOptions.mip.presolve = $0
+                return solveOptions
+            }
+            for solution in try sameOptima(model.lp, under: settings, accuracy: 1e-4, "small seed \(seed)") {
                 let objective = try XCTUnwrap(solution.objectiveValue), bound = try XCTUnwrap(solution.objectiveBound)
                 XCTAssertLessThanOrEqual(bound, objective + 1e-9 * abs(objective), "small seed \(seed)")
                 XCTAssertLessThanOrEqual(try XCTUnwrap(solution.relativeGap), 1e-4 * (1 + 1e-9), "small seed \(seed), \(solution.raw.returnCodeName)")
                 if solution.raw.returnCodeName == "GLP_EMIPGAP" { gapStops += 1 }
-                objectives.append(objective)
             }
-            XCTAssertEqual(objectives[0], objectives[1], accuracy: 1e-4 * abs(objectives[1]), "small seed \(seed)")
             compared += 1
         }
         XCTAssertGreaterThan(compared, 8)
@@ -604,6 +598,22 @@ final class PlannerTests: XCTestCase {
         tuning.firstPhasePresolve = false
         tuning.apply(to: &options)
         XCTAssertFalse(options.firstPhasePresolve)
+    }
+
+    /// `lp` solved under each of `settings`: every solve optimal, the optima equal within
+    /// `accuracy` (relative, at least 1 absolute).
+    @discardableResult
+    func sameOptima(
+        _ lp: LinearModel, under settings: [SolveOptions], accuracy: Double, _ what: String, file: StaticString = #filePath, line: UInt = #line
+    ) throws -> [Solution] {
+        let solutions = try settings.map { try GLPKSolver.solve(lp, options: $0) }
+        for (k, solution) in solutions.enumerated() {
+            XCTAssertEqual(solution.termination, .optimal, "\(what), setting \(k)", file: file, line: line)
+            let objective = try XCTUnwrap(solution.objectiveValue, file: file, line: line)
+            let first = try XCTUnwrap(solutions[0].objectiveValue, file: file, line: line)
+            XCTAssertEqual(objective, first, accuracy: accuracy * max(1, abs(first)), "\(what), setting \(k)", file: file, line: line)
+        }
+        return solutions
     }
 
     /// Relax-and-fix and RINS give whole-unit points that the model accepts: integer columns
