@@ -68,9 +68,11 @@ public enum PlanBenchmark {
 
     /// Plans `text` (a scenario file's contents) `warmup + runs` times and reports medians of
     /// the measured runs. Baselines are off: they are separate solves, measured on their own.
+    /// `base` holds the solver settings (simplex, branch-and-cut, its phases and the model's
+    /// strengthening); the other arguments override it.
     public static func run(
         text: String, fileName: String, relax: Bool, runs: Int, warmup: Int, mipGap: Double = 1e-4,
-        simplex: SimplexOptions = SimplexOptions(), mip: MIPOptions = PlanOptions().mip, timeLimit: Double? = nil,
+        base: PlanOptions = PlanOptions(), timeLimit: Double? = nil,
         roundUpStart: Bool = true, decomposition: PlanOptions.Decomposition = .automatic,
         primalHeuristics: Bool = true
     ) throws -> Result {
@@ -82,13 +84,11 @@ public enum PlanBenchmark {
             let scenario = try ScenarioLoader.load(text: text, fileName: fileName, baseDirectory: scenarioDirectory(fileName), limits: ScenarioLimits(maxNonzeros: 50_000_000)).scenario
             let parsed = parse.seconds
             let phases = PlanPhases()
-            var options = PlanOptions()
+            var options = base
             options.relax = relax
             options.baselines = false
             options.mipGap = mipGap
             options.phases = phases
-            options.simplex = simplex
-            options.mip = mip
             options.timeLimit = timeLimit
             options.roundUpStart = roundUpStart
             options.primalHeuristics = primalHeuristics

@@ -220,7 +220,7 @@ extension PlanBenchmark {
         return try withSolverFailures {
             try run(
                 text: text, fileName: fileName, relax: relax, runs: runs, warmup: warmup, mipGap: mipGap,
-                simplex: options.simplex, mip: options.mip, timeLimit: timeLimit, roundUpStart: roundUpStart,
+                base: options, timeLimit: timeLimit, roundUpStart: roundUpStart,
                 decomposition: decomposition, primalHeuristics: primalHeuristics)
         }
     }
