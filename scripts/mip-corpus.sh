@@ -13,7 +13,8 @@
 #   Driebeck-Tomlin), bph or blb (backtracking: best projection, best bound), rbph or rblb (the
 #   same for the restart after the primal heuristics only), fpump (feasibility pump), proxy
 #   (proximity search), mippre (GLPK's MIP presolver: without the rounding start and the primal
-#   heuristics, which need the original columns); e.g. all+dth, all+pcost+bph. Tokens left out
+#   heuristics, which need the original columns), nofpre (no presolver in the first phase), norr
+#   (no replicaRounding rows); e.g. all+dth, all+pcost+bph. Tokens left out
 #   keep the plan's default.
 #   BIN=.build/release/capplan  KEEP=dir (keep the corpus there)  PLAN=1 (also time `capplan plan`)
 #   TIMEOUT=300 (seconds before a whole `capplan plan` run is killed and counted as "timeout")
@@ -118,6 +119,8 @@ for setting in $SETTINGS; do
                 fpump) flags+=(--feasibility-pump) ;;
                 proxy) flags+=(--proximity-search) ;;
                 mippre) flags+=(--mip-presolve) ;;
+                nofpre) flags+=(--no-first-phase-presolve) ;;
+                norr) flags+=(--no-replica-rounding) ;;
                 *) flags+=(--cuts "$token") ;;
             esac
         done

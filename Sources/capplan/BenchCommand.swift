@@ -53,6 +53,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("no-first-phase-presolve"), help: "Run the first phase of branch-and-cut without GLPK's MIP presolver.")
     var noFirstPhasePresolve = false
 
+    @Flag(name: .customLong("no-replica-rounding"), help: "Build whole-unit models without the replicaRounding rows (the plain formulation's replicas).")
+    var noReplicaRounding = false
+
     @Option(help: "Branching rule of branch-and-cut.")
     var branching: BranchingRule = SolverTuning().branching
 
@@ -92,6 +95,7 @@ struct BenchCommand: ParsableCommand {
         tuning.presolve = presolve
         tuning.mipPresolve = mipPresolve
         tuning.firstPhasePresolve = !noFirstPhasePresolve
+        tuning.replicaRounding = !noReplicaRounding
         tuning.cuts = cuts.families
         tuning.branching = branching
         tuning.backtracking = backtracking

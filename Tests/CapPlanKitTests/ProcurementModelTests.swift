@@ -134,6 +134,39 @@ final class ProcurementModelTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(try optimum(scenario).0.objectiveValue), 201_567.6, accuracy: 1e-6)
     }
 
+    /// replicaRounding on the 70B example: C = 8 · 2700 = 21 600 tokens/s a replica, M = 32 400,
+    /// so q = 1, ϱ = 10 800: x − 10 800 ρ ≤ 10 800. Serving all of M then needs ρ ≥ 2 in the
+    /// relaxation too, whose optimum becomes the whole-replica one (268 756.8) instead of
+    /// 1.5 replicas' 201 567.6; with `--relax` (continuous units) the row is not built.
+    func testReplicaRoundingMakesTheRelaxationPayTheLastReplica() throws {
+        var scenario = Self.gcp(demand: [32_400 * Self.quarterSeconds], offerings: [])
+        scenario.offerings = [.rental(RentalOffering(
+            id: "gcp-h100-reserved", pricePerUnitHour: 7.67, commitment: .period, throughput: ["chat": 2700],
+            acceleratorsPerReplica: ["chat": 8]))]
+        var relaxations: [Double] = []
+        for rounding in [true, false] {
+            let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: true, replicaRounding: rounding))
+            let replica = try XCTUnwrap(model.index.replicaPairs.first)
+            XCTAssertEqual(replica.roundingRows != nil, rounding)
+            if let rows = replica.roundingRows {
+                let row = rows.constraint(0, 0)
+                XCTAssertEqual(model.lp.name(of: row), "replicaRounding[gcp-h100-reserved,chat,2027Q1,all-day]")
+                XCTAssertEqual(try XCTUnwrap(model.lp.bounds(of: row).upper), 10_800, accuracy: 1e-9)
+                let entries = model.lp.entryRows.indices.filter { model.lp.entryRows[$0] == Int32(row.index) }
+                let coefficient = entries.first { Int(model.lp.entryColumns[$0]) == replica.replicas.variable(0, 0).index }
+                XCTAssertEqual(model.lp.entryValues[try XCTUnwrap(coefficient)], -10_800, accuracy: 1e-9)
+            }
+            let relaxation = try GLPKSolver.solve(model.lp.relaxed(), options: SolveOptions())
+            relaxations.append(try XCTUnwrap(relaxation.objectiveValue))
+            XCTAssertEqual(try XCTUnwrap(try optimum(scenario, options: CapacityModelOptions(names: false, replicaRounding: rounding)).0.objectiveValue),
+                           268_756.8, accuracy: 1e-6)
+        }
+        XCTAssertEqual(relaxations[0], 268_756.8, accuracy: 1e-6)
+        XCTAssertEqual(relaxations[1], 201_567.6, accuracy: 1e-6)
+        let relaxed = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: false))
+        XCTAssertNil(try XCTUnwrap(relaxed.index.replicaPairs.first).roundingRows)
+    }
+
     /// Owned nodes hold whole replicas: 8-GPU nodes (τ = 20 000 tokens/s per node) with
     /// 2-GPU replicas (ν = 1/4, 5000 tokens/s each) and minReplicas 3, at 4000 tokens/s in a
     /// year: 3 replicas take 3/4 of a node, so 1 node (100 000) — and 7000 tokens/s need 2
@@ -361,6 +394,72 @@ final class ProcurementExactnessTests: XCTestCase {
             compared += 1
         }
         XCTAssertGreaterThan(compared, 5)
+    }
+
+    /// replicaRounding is exact: generated whole-unit scenarios with replicas (section 8's
+    /// features) have the same optimum with and without it, to a 1e-9 gap, while its
+    /// relaxation is never weaker and is stronger on some. A breakeven's rescaled model
+    /// (`withDemand`) has the rows of the model built at the scaled demand, entry for entry.
+    func testReplicaRoundingKeepsTheOptimumOfThePlainModel() throws {
+        var solveOptions = SolveOptions()
+        solveOptions.mip.relativeGap = 1e-9
+        solveOptions.mip.timeLimit = 20
+        var compared = 0, tightened = 0, rescaled = 0
+        for seed in UInt64(1)...30 {
+            let scenario = Self.featured(.tiny, seed).withIntegerUnits(true)
+            let models = [true, false].map {
+                CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, replicaRounding: $0))
+            }
+            guard models[0].index.replicaPairs.contains(where: { $0.roundingRows != nil }) else { continue }
+            let solutions = try models.map { try GLPKSolver.solve($0.lp, options: solveOptions) }
+            let relaxations = try models.map { try GLPKSolver.solve($0.lp.relaxed(), options: SolveOptions()).objectiveValue ?? .nan }
+            if let lower = relaxations.last, relaxations[0] < lower - 1e-7 * max(1, abs(lower)) {
+                XCTFail("seed \(seed): relaxation \(relaxations[0]) below the plain one's \(lower)")
+            }
+            if relaxations[0] > relaxations[1] + 1e-6 * max(1, abs(relaxations[1])) { tightened += 1 }
+            guard solutions.allSatisfy({ $0.termination == .optimal }) else {
+                XCTAssertEqual(solutions[0].termination, solutions[1].termination, "seed \(seed)")
+                continue
+            }
+            let (a, b) = (try XCTUnwrap(solutions[0].objectiveValue), try XCTUnwrap(solutions[1].objectiveValue))
+            XCTAssertEqual(a, b, accuracy: 1e-7 * max(1, abs(b)), "seed \(seed)")
+            compared += 1
+
+            var scaled = scenario
+            scaled.workloads[0].demand = scenario.workloads[0].demand.map { $0 * 0.3 }
+            let rebuilt = CapacityModelBuilder.buildModel(scaled, options: CapacityModelOptions(names: false)).lp
+            let moved = models[0].withDemand(ofWorkload: 0, scaledBy: 0.3, scenario: scaled).lp
+            XCTAssertEqual(moved.constraintCount, rebuilt.constraintCount, "seed \(seed)")
+            for replica in models[0].index.replicaPairs {
+                guard let rows = replica.roundingRows else { continue }
+                for k in 0..<(scenario.horizon.periods * scenario.timeSlices.count) {
+                    let row = rows.start + k
+                    XCTAssertEqual(moved.constraintUpper[row] ?? .nan, rebuilt.constraintUpper[row] ?? .nan,
+                                   accuracy: 1e-9 * max(1, abs(rebuilt.constraintUpper[row] ?? 1)), "seed \(seed) row \(row)")
+                    XCTAssertTrue(Self.sameEntries(Self.rowEntries(moved, row), Self.rowEntries(rebuilt, row)), "seed \(seed) row \(row)")
+                    rescaled += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(compared, 5)
+        XCTAssertGreaterThan(tightened, 2)
+        XCTAssertGreaterThan(rescaled, 20)
+    }
+
+    /// A row's entries summed by column.
+    static func rowEntries(_ lp: LinearModel, _ row: Int) -> [Int: Double] {
+        var entries: [Int: Double] = [:]
+        for k in lp.entryRows.indices where lp.entryRows[k] == Int32(row) {
+            entries[Int(lp.entryColumns[k]), default: 0] += lp.entryValues[k]
+        }
+        return entries
+    }
+
+    /// Whether two rows' entries agree within `tolerance` of the row's largest entry (scaled
+    /// rates round differently from rates of scaled demand).
+    static func sameEntries(_ a: [Int: Double], _ b: [Int: Double], tolerance: Double = 1e-9) -> Bool {
+        let scale = max(1, (Array(a.values) + Array(b.values)).map(abs).max() ?? 1)
+        return Set(a.keys).union(b.keys).allSatisfy { abs((a[$0] ?? 0) - (b[$0] ?? 0)) <= tolerance * scale }
     }
 
     /// The primal heuristics hand over only whole-unit plans with the new integers: every

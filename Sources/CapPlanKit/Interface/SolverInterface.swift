@@ -164,6 +164,8 @@ public struct SolverTuning: Sendable {
     public var mipPresolve = false
     /// GLPK's MIP presolver in the first phase only (`PlanOptions.firstPhasePresolve`).
     public var firstPhasePresolve = PlanOptions().firstPhasePresolve
+    /// The exact `replicaRounding` rows (`PlanOptions.replicaRounding`).
+    public var replicaRounding = PlanOptions().replicaRounding
     public var cuts: Set<CutFamily> = CutFamily.families(in: PlanOptions().mip.cuts)
     public var branching = BranchingRule(PlanOptions().mip.branching)
     public var backtracking = BacktrackingRule(PlanOptions().mip.backtracking)
@@ -200,6 +202,7 @@ public struct SolverTuning: Sendable {
         options.simplex.presolve = presolve
         options.mip.presolve = mipPresolve
         options.firstPhasePresolve = firstPhasePresolve
+        options.replicaRounding = replicaRounding
         options.mip.cuts = CutSet(cuts.map(\.cutSet))
         options.mip.branching = branching.branching
         options.mip.backtracking = backtracking.backtracking

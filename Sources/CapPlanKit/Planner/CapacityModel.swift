@@ -199,6 +199,8 @@ public struct ReplicaPair: Hashable, Sendable {
     public var capacityRows: PeriodSliceBlock? = nil
     public var minimumRows: PeriodSliceBlock? = nil
     public var inUseRows: PeriodSliceBlock? = nil
+    /// `replicaRounding` rows, on whole-unit pools (`CapacityModelOptions.replicaRounding`).
+    public var roundingRows: PeriodSliceBlock? = nil
 }
 
 /// A costed platform: u_kp (in use), α_kp (adopted; none when adopted before the horizon or
@@ -293,16 +295,23 @@ public struct CapacityModelOptions: Sendable, Hashable {
     /// With whole units, declare the units in service n_op integer too (exact: see
     /// `addPurchaseVariables`); off gives the plain formulation of the MathProg twin.
     public var wholeFleet: Bool = true
+    /// With whole units, add the `replicaRounding` rows (exact: see
+    /// `addReplicaRoundingConstraints`); off gives the plain formulation of the MathProg twin.
+    public var replicaRounding: Bool = true
 
     /// Build contract starts v_oq for every reserved rental, one-period terms without a fee
     /// included (the form of 8.1 where section 3's is exact: tests and benchmarks compare them).
     var contractStartsEverywhere = false
 
-    public init(names: Bool = true, integerUnits: Bool? = nil, reductions: Bool = true, wholeFleet: Bool = true) {
+    public init(
+        names: Bool = true, integerUnits: Bool? = nil, reductions: Bool = true, wholeFleet: Bool = true,
+        replicaRounding: Bool = true
+    ) {
         self.names = names
         self.integerUnits = integerUnits
         self.reductions = reductions
         self.wholeFleet = wholeFleet
+        self.replicaRounding = replicaRounding
     }
 }
 
@@ -542,9 +551,9 @@ public struct CapacityModelBuilder {
     ///     contract          Σ_{reserved with a term or a fee} P (1 + min(T_o, P))
     ///     demand            P S (serving options + workloads, the latter when unmet demand is priced)
     ///     owned, rented     P S (purchases + rentals + their serving options)
-    ///     replicas          6 P S per option with a replica size (ρ in replicaCapacity and the
+    ///     replicas          8 P S per option with a replica size (ρ in replicaCapacity and the
     ///                       capacity row, z and ρ in minimumReplicas, z in replicaInUse, x there
-    ///                       and in replicaCapacity)
+    ///                       and in replicaCapacity; x and ρ in replicaRounding on whole units)
     ///     poolInUse         P S (serving options + 2) per pool with spare units (y in the row and
     ///                       in the capacity row)
     ///     platformInUse     2 P S per option of an offering with a platform (x and at most one u)
@@ -613,7 +622,7 @@ public struct CapacityModelBuilder {
         }
         var platforms = Set<String>()
         func features(pairs: Double, replicaPairs: Int, spare: Int, platform: String?) {
-            total += 6 * ps * Double(replicaPairs)
+            total += 8 * ps * Double(replicaPairs)
             if spare > 0 { total += ps * (pairs + 2) }
             if let platform {
                 platforms.insert(platform)
@@ -674,6 +683,7 @@ public struct CapacityModelBuilder {
         builder.addRentedCapacityConstraints()
         builder.addReplicaCapacityConstraints()
         builder.addMinimumReplicasConstraints()
+        builder.addReplicaRoundingConstraints()
         builder.addPoolInUseConstraints()
         builder.addPlatformInUseConstraints()
         builder.addPlatformAdoptionConstraints()
@@ -1474,6 +1484,43 @@ public struct CapacityModelBuilder {
         }
     }
 
+    /// `replicaRounding[o,w,p,s]`:  x_owkps − ϱ ρ_owkps ≤ q (C − ϱ), where ρ is integer (whole-unit
+    /// pools), with C = U ν_owk τ_owk (what one replica serves), q = ⌊M_wps / C⌋ and
+    /// ϱ = M_wps − q C (`replicaRounding(servable:perReplica:)`). Exact: every integer point with
+    /// x ≤ min(C ρ, M) satisfies it (ρ ≤ q: x ≤ C ρ ≤ q C + ϱ (ρ − q); ρ ≥ q + 1: x ≤ M ≤ the
+    /// same), and x ≤ M loses no optimum (`addMinimumReplicasConstraints`). The relaxation then
+    /// pays the last, partly used replica in full where one offering serves the whole rate.
+    mutating func addReplicaRoundingConstraints() {
+        guard integer, options.replicaRounding else { return }
+        let cap = scenario.policy.utilizationCap
+        for r in index.replicaPairs.indices {
+            let replica = index.replicaPairs[r], pair = index.servingPairs[replica.servingPair]
+            guard replicaPool(offering: replica.offering).whole else { continue }
+            let offering = scenario.offerings[replica.offering].id, workload = optionName(pair)
+            let perReplica = cap * replica.unitsPerReplica * pair.throughput!
+            index.replicaPairs[r].roundingRows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
+            for p in 0..<periods {
+                for (s, slice) in scenario.timeSlices.enumerated() {
+                    let row = Self.replicaRounding(servable: servableRate(workload: replica.workload, period: p, slice: s), perReplica: perReplica)
+                    lp.addConstraint(
+                        name: name("replicaRounding", offering, workload, labels[p], slice.name),
+                        variables: [pair.columns.variable(p, s), replica.replicas.variable(p, s)],
+                        coefficients: [1, -row.remainder], .lessOrEqual(row.bound))
+                }
+            }
+        }
+    }
+
+    /// ϱ and q (C − ϱ) of `replicaRounding` for a servable rate M and a replica's rate C:
+    /// ϱ ∈ [0, C] whatever the round-off in ⌊M / C⌋ (the row is valid for any such ϱ with q C ≤ M
+    /// ≤ q C + ϱ, up to the round-off of M).
+    static func replicaRounding(servable: Double, perReplica: Double) -> (remainder: Double, bound: Double) {
+        guard perReplica > 0, servable > 0 else { return (0, 0) }
+        let whole = (servable / perReplica).rounded(.down)
+        let remainder = min(perReplica, max(0, servable - whole * perReplica))
+        return (remainder, whole * (perReplica - remainder))
+    }
+
     /// `poolInUse[o,p,s]`:  Σ_{(w,k)} x_owkps − (Σ_w M_wps) y_op ≤ 0, for pools with spare units
     /// (x over the pool's serving options, r over the workloads they serve, each once); none
     /// for a pool only jobs run on (`jobPoolInUse` sets its y_op).
@@ -1800,7 +1847,7 @@ extension CapacityModel {
     /// enters the built model in the right-hand sides of the demand rows (`demand`,
     /// `dailyDemand`, `deferredDemand`) and, as the serving bound M_wps, in the coefficients of
     /// the binaries of `replicaInUse`, `poolInUse`, `platformInUse` and of κ_a in `commitOnly`
-    /// (B_ap); nowhere else but in whether the fleets n_op are declared integer (exact either
+    /// (B_ap), and in ρ's coefficient and the bound of `replicaRounding`; nowhere else but in whether the fleets n_op are declared integer (exact either
     /// way). The rows and columns are those of this model whatever the demand (a zero M keeps
     /// its entry), so the copy has this model's layout and index.
     func withDemandRates(_ rates: [[Double]], scenario: Scenario) -> CapacityModel {
@@ -1847,6 +1894,14 @@ extension CapacityModel {
                 guard change != 0 else { continue }
                 for replica in replicas {
                     if let rows = replica.inUseRows, let inUse = replica.inUse { lp.addTerm(rows.constraint(p, s), inUse.variable(p, s), -change) }
+                    // replicaRounding's ϱ and bound are not linear in M: set anew.
+                    if let rows = replica.roundingRows {
+                        let perReplica = priced.policy.utilizationCap * replica.unitsPerReplica * index.servingPairs[replica.servingPair].throughput!
+                        let before = CapacityModelBuilder.replicaRounding(servable: old, perReplica: perReplica)
+                        let after = CapacityModelBuilder.replicaRounding(servable: new, perReplica: perReplica)
+                        lp.addTerm(rows.constraint(p, s), replica.replicas.variable(p, s), before.remainder - after.remainder)
+                        lp.setBound(rows.constraint(p, s), .lessOrEqual(after.bound))
+                    }
                 }
                 for pool in pools {
                     lp.addTerm(pool.rows!.constraint(p, s), pool.inUse.variable(p), -change)

@@ -95,7 +95,7 @@ enum FleetDecomposition {
                 rows += index.ownedCapacityRows.map { $0.constraint(p, s) }
                 rows += index.rentedCapacityRows.map { $0.constraint(p, s) }
                 for replica in index.replicaPairs {
-                    rows += [replica.capacityRows, replica.minimumRows, replica.inUseRows].compactMap { $0?.constraint(p, s) }
+                    rows += [replica.capacityRows, replica.minimumRows, replica.inUseRows, replica.roundingRows].compactMap { $0?.constraint(p, s) }
                 }
                 for platform in index.platforms {
                     rows += platform.inUseRows.keys.sorted().map { platform.inUseRows[$0]!.constraint(p, s) }

@@ -78,6 +78,9 @@ public struct PlanOptions: Sendable {
     /// runs without the rounding start, which needs the original columns; the restart after
     /// the heuristics has the heuristics' incumbent, without the presolver.
     public var firstPhasePresolve = true
+    /// With whole units, add the exact `replicaRounding` rows (docs/formulation.md 8.6;
+    /// docs/benchmarks.md measures them).
+    public var replicaRounding = true
     /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
     public var simplex = SimplexOptions()
     /// Branch-and-cut options other than gap, time limit and progress (which come from above).
@@ -144,7 +147,7 @@ public enum Planner {
         let baselineDeadline = Deadline(seconds: options.extrasTimeLimit, cancellation: options.mip.cancellation)
         let pendingBaselines = options.baselines ? PendingBaselines(scenario, integer: integer, options: options, deadline: baselineDeadline) : nil
         let buildClock = Stopwatch()
-        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: options.output != nil, integerUnits: integer))
+        let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: options.output != nil, integerUnits: integer, replicaRounding: options.replicaRounding))
         options.phases?.build = buildClock.seconds
         let origin = SolveOrigin()
         options.phase?("branch-and-cut")
