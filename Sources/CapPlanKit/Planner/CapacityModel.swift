@@ -192,6 +192,8 @@ public struct ReplicaPair: Hashable, Sendable {
     public let servingPair: Int
     /// ν_owk = a_owk / G_o: units one replica takes.
     public let unitsPerReplica: Double
+    /// C = U ν_owk τ_owk: tokens/s one replica serves (`replicaCapacity`, `replicaRounding`).
+    public let servedPerReplica: Double
     /// μ_w.
     public let minimum: Int
     public let replicas: PeriodSliceBlock
@@ -1132,10 +1134,12 @@ public struct CapacityModelBuilder {
                     }
                 }
             }
+            let unitsPerReplica = Double(accelerators) / Double(size.perUnit)
             index.replicaPairs.append(ReplicaPair(
                 offering: pair.offering, workload: pair.workload, precision: pair.precision, servingPair: k,
-                unitsPerReplica: Double(accelerators) / Double(size.perUnit), minimum: workload.minReplicas,
-                replicas: replicas, inUse: inUse))
+                unitsPerReplica: unitsPerReplica,
+                servedPerReplica: scenario.policy.utilizationCap * unitsPerReplica * pair.throughput!,
+                minimum: workload.minReplicas, replicas: replicas, inUse: inUse))
         }
     }
 
@@ -1437,7 +1441,6 @@ public struct CapacityModelBuilder {
     /// `replicaCapacity[o,w,p,s]`:  x_owkps − U ν_owk τ_owk ρ_owkps ≤ 0, for (o, w, k) ∈ Π^rep
     /// (`replicaCapacity[o,w@k,p,s]` for a derived option).
     mutating func addReplicaCapacityConstraints() {
-        let cap = scenario.policy.utilizationCap
         for r in index.replicaPairs.indices {
             let replica = index.replicaPairs[r], pair = index.servingPairs[replica.servingPair]
             let offering = scenario.offerings[replica.offering].id, workload = optionName(pair)
@@ -1447,7 +1450,7 @@ public struct CapacityModelBuilder {
                     lp.addConstraint(
                         name: name("replicaCapacity", offering, workload, labels[p], slice.name),
                         variables: [pair.columns.variable(p, s), replica.replicas.variable(p, s)],
-                        coefficients: [1, -cap * replica.unitsPerReplica * pair.throughput!], .lessOrEqual(0))
+                        coefficients: [1, -replica.servedPerReplica], .lessOrEqual(0))
                 }
             }
         }
@@ -1492,16 +1495,15 @@ public struct CapacityModelBuilder {
     /// pays the last, partly used replica in full where one offering serves the whole rate.
     mutating func addReplicaRoundingConstraints() {
         guard integer, options.replicaRounding else { return }
-        let cap = scenario.policy.utilizationCap
         for r in index.replicaPairs.indices {
             let replica = index.replicaPairs[r], pair = index.servingPairs[replica.servingPair]
             guard replicaPool(offering: replica.offering).whole else { continue }
             let offering = scenario.offerings[replica.offering].id, workload = optionName(pair)
-            let perReplica = cap * replica.unitsPerReplica * pair.throughput!
             index.replicaPairs[r].roundingRows = PeriodSliceBlock(start: lp.constraintCount, slices: slices)
             for p in 0..<periods {
                 for (s, slice) in scenario.timeSlices.enumerated() {
-                    let row = Self.replicaRounding(servable: servableRate(workload: replica.workload, period: p, slice: s), perReplica: perReplica)
+                    let row = Self.replicaRounding(
+                        servable: servableRate(workload: replica.workload, period: p, slice: s), perReplica: replica.servedPerReplica)
                     lp.addConstraint(
                         name: name("replicaRounding", offering, workload, labels[p], slice.name),
                         variables: [pair.columns.variable(p, s), replica.replicas.variable(p, s)],
@@ -1847,8 +1849,8 @@ extension CapacityModel {
     /// enters the built model in the right-hand sides of the demand rows (`demand`,
     /// `dailyDemand`, `deferredDemand`) and, as the serving bound M_wps, in the coefficients of
     /// the binaries of `replicaInUse`, `poolInUse`, `platformInUse` and of κ_a in `commitOnly`
-    /// (B_ap), and in ρ's coefficient and the bound of `replicaRounding`; nowhere else but in whether the fleets n_op are declared integer (exact either
-    /// way). The rows and columns are those of this model whatever the demand (a zero M keeps
+    /// (B_ap), and in ρ's coefficient and the bound of `replicaRounding`; nowhere else but in
+    /// whether the fleets n_op are declared integer (exact either way). The rows and columns are those of this model whatever the demand (a zero M keeps
     /// its entry), so the copy has this model's layout and index.
     func withDemandRates(_ rates: [[Double]], scenario: Scenario) -> CapacityModel {
         var lp = self.lp
@@ -1896,9 +1898,8 @@ extension CapacityModel {
                     if let rows = replica.inUseRows, let inUse = replica.inUse { lp.addTerm(rows.constraint(p, s), inUse.variable(p, s), -change) }
                     // replicaRounding's ϱ and bound are not linear in M: set anew.
                     if let rows = replica.roundingRows {
-                        let perReplica = priced.policy.utilizationCap * replica.unitsPerReplica * index.servingPairs[replica.servingPair].throughput!
-                        let before = CapacityModelBuilder.replicaRounding(servable: old, perReplica: perReplica)
-                        let after = CapacityModelBuilder.replicaRounding(servable: new, perReplica: perReplica)
+                        let before = CapacityModelBuilder.replicaRounding(servable: old, perReplica: replica.servedPerReplica)
+                        let after = CapacityModelBuilder.replicaRounding(servable: new, perReplica: replica.servedPerReplica)
                         lp.addTerm(rows.constraint(p, s), replica.replicas.variable(p, s), before.remainder - after.remainder)
                         lp.setBound(rows.constraint(p, s), .lessOrEqual(after.bound))
                     }
