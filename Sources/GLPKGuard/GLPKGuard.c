@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 // GLPK keeps its environment per thread (glp_config("TLS") is _Thread_local on Debian's
 // build), so the session is per thread as well.
@@ -335,6 +336,16 @@ static void branch_and_cut_callback(glp_tree *tree, void *info) {
             }
         }
     }
+    // Not at the root's selection: its LP, cuts and the starting point come after it.
+    if (reason == GLP_ISELECT && control->has_incumbent_deadline && total > 1
+        && capplan_monotonic_seconds() >= control->incumbent_deadline) {
+        int status = glp_mip_status(glp_ios_get_prob(tree));
+        if (status != GLP_FEAS && status != GLP_OPT) {
+            control->stopped_by_incumbent_deadline = 1;
+            glp_ios_terminate(tree);
+            return;
+        }
+    }
     if (reason == GLP_ISELECT && control->node_limit > 0 && total >= control->node_limit) {
         control->stopped_by_node_limit = 1;
         glp_ios_terminate(tree);
@@ -363,6 +374,12 @@ static void branch_and_cut_callback(glp_tree *tree, void *info) {
             longjmp(*session.jump, 1);
         }
     }
+}
+
+double capplan_monotonic_seconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 }
 
 int capplan_glpk_intopt(glp_prob *P, glp_iocp *parm, capplan_branch_and_cut *control) {

@@ -317,6 +317,10 @@ public enum GLPKSolver {
             control.has_target = 1
             control.target = target
         }
+        if let seconds = mip.incumbentTimeLimit {
+            control.has_incumbent_deadline = 1
+            control.incumbent_deadline = capplan_monotonic_seconds() + max(0, seconds - stopwatch.seconds)
+        }
         let reporter = mip.progress.map { ProgressReporter(progress: $0, stopwatch: stopwatch) }
         let returnCode: Int32 = withExtendedLifetime((reporter, mip.cancellation)) {
             control.cancellation = mip.cancellation?.flag
@@ -341,6 +345,7 @@ public enum GLPKSolver {
         case GLP_ETMLIM: termination = .timeLimit
         case GLP_ESTOP:
             termination = control.stopped_by_cancellation != 0 ? .cancelled
+                : control.stopped_by_incumbent_deadline != 0 ? .timeLimit
                 : control.stopped_by_node_limit != 0 ? .nodeLimit
                 : control.stopped_by_target != 0 ? .objectiveTarget : .interrupted
         case GLP_ENOPFS: termination = .infeasible

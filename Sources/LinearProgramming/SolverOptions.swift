@@ -142,6 +142,13 @@ public struct MIPOptions: Sendable {
     /// nothing. A search that ends otherwise ends as without a target (optimal: the optimum is
     /// no better than the target, within the gap). nil for none.
     public var objectiveTarget: Double?
+    /// Seconds from the start of the solve (as `timeLimit`) by which branch-and-cut must have
+    /// an incumbent: at the first node selection after them (and after the root's, so that the
+    /// root's LP, cuts and starting point come first) without one it stops, with
+    /// termination `timeLimit` and no point. With an incumbent by then it goes on to
+    /// `timeLimit`. For callers that do something else when the search finds no point early
+    /// (the planner's heuristics) but would rather let a search that has one go on. nil for none.
+    public var incumbentTimeLimit: Double?
     /// Set from another thread or a signal handler to stop the solve: branch-and-cut checks it
     /// in its callback, Benders decomposition between rounds (and in its master's
     /// branch-and-cut). The termination is then `cancelled`, with the best point found so far.

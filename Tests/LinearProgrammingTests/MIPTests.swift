@@ -265,6 +265,34 @@ final class MIPTests: XCTestCase {
         XCTAssertLessThanOrEqual(started.nodes, 3)
     }
 
+    /// `incumbentTimeLimit`: a search with no incumbent at its first node selection after the
+    /// deadline stops there (termination timeLimit, no point); one with an incumbent goes on.
+    /// A deadline of 0 is past at every selection, so no clock is involved: 6a + 10b + 15c = 31
+    /// has a fractional relaxation that GLPK's rounding cannot repair, and only a starting
+    /// point (offered after the root's LP, before the first selection) gives an incumbent.
+    func testIncumbentTimeLimitStopsOnlyASearchWithoutAnIncumbent() throws {
+        var model = LinearModel()
+        let columns = [(6.0, 7.0), (10, 11), (15, 17)].map { model.addVariable(lowerBound: 0, upperBound: 10, kind: .integer, objective: $0.1) }
+        model.addConstraint(terms: zip(columns, [6.0, 10, 15]).map { ($0, $1) }, .equal(31))
+        let full = try GLPKSolver.solve(model)
+        XCTAssertEqual(full.termination, .optimal)
+        XCTAssertEqual(try XCTUnwrap(full.objectiveValue), 7 + 11 + 17, accuracy: 1e-9)
+        XCTAssertGreaterThan(full.nodes, 1, "the test needs a model that branches")
+
+        var options = SolveOptions()
+        options.mip.incumbentTimeLimit = 0
+        let stopped = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(stopped.termination, .timeLimit)
+        XCTAssertEqual(stopped.raw.returnCodeName, "GLP_ESTOP")
+        XCTAssertFalse(stopped.hasPrimalPoint)
+        XCTAssertLessThan(stopped.nodes, full.nodes)
+
+        options.mip.startingSolution = full.values
+        let started = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(started.termination, .optimal)
+        XCTAssertEqual(try XCTUnwrap(started.objectiveValue), 7 + 11 + 17, accuracy: 1e-9)
+    }
+
     /// A token cancelled from the progress closure (as a signal handler would, from anywhere)
     /// stops branch-and-cut at its next callback; one cancelled before the solve stops it
     /// before the simplex.

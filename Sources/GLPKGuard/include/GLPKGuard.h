@@ -90,6 +90,8 @@ typedef struct {
     int node_limit;                       // stop once this many nodes exist; 0 for none
     int has_target;                       // 1: stop once the incumbent is better than target
     double target;                        // (below it when minimizing, above when maximizing)
+    int has_incumbent_deadline;           // 1: stop at a selection after the root's, past
+    double incumbent_deadline;            // incumbent_deadline (capplan_monotonic_seconds), without an incumbent
     const capplan_cancellation *cancellation;  // may be NULL
     void (*progress)(void *context, const capplan_mip_progress *progress);  // may be NULL
     void *progress_context;
@@ -102,7 +104,11 @@ typedef struct {
     int stopped_by_node_limit;
     int stopped_by_cancellation;
     int stopped_by_target;
+    int stopped_by_incumbent_deadline;
 } capplan_branch_and_cut;
+
+/// Seconds on a monotonic clock (CLOCK_MONOTONIC), for `incumbent_deadline`.
+double capplan_monotonic_seconds(void);
 
 /// `glp_intopt` with CapPlan's callback (`parm->cb_func`/`cb_info` are overwritten).
 int capplan_glpk_intopt(glp_prob *P, glp_iocp *parm, capplan_branch_and_cut *control);
