@@ -53,6 +53,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("no-first-phase-presolve"), help: "Run the first phase of branch-and-cut without GLPK's MIP presolver.")
     var noFirstPhasePresolve = false
 
+    @Flag(name: .customLong("first-phase-stops"), help: "Stop the first phase at its share of the limit even with an incumbent (heuristics, then a restart without the presolver).")
+    var firstPhaseStops = false
+
     @Flag(name: .customLong("no-replica-rounding"), help: "Build whole-unit models without the replicaRounding rows (the plain formulation's replicas).")
     var noReplicaRounding = false
 
@@ -96,6 +99,7 @@ struct BenchCommand: ParsableCommand {
         tuning.mipPresolve = mipPresolve
         tuning.firstPhasePresolve = !noFirstPhasePresolve
         tuning.replicaRounding = !noReplicaRounding
+        tuning.firstPhaseToTheLimit = !firstPhaseStops
         tuning.cuts = cuts.families
         tuning.branching = branching
         tuning.backtracking = backtracking

@@ -164,6 +164,8 @@ public struct SolverTuning: Sendable {
     public var mipPresolve = false
     /// GLPK's MIP presolver in the first phase only (`PlanOptions.firstPhasePresolve`).
     public var firstPhasePresolve = PlanOptions().firstPhasePresolve
+    /// `PlanOptions.firstPhaseToTheLimit`.
+    public var firstPhaseToTheLimit = PlanOptions().firstPhaseToTheLimit
     /// The exact `replicaRounding` rows (`PlanOptions.replicaRounding`).
     public var replicaRounding = PlanOptions().replicaRounding
     public var cuts: Set<CutFamily> = CutFamily.families(in: PlanOptions().mip.cuts)
@@ -202,6 +204,7 @@ public struct SolverTuning: Sendable {
         options.simplex.presolve = presolve
         options.mip.presolve = mipPresolve
         options.firstPhasePresolve = firstPhasePresolve
+        options.firstPhaseToTheLimit = firstPhaseToTheLimit
         options.replicaRounding = replicaRounding
         options.mip.cuts = CutSet(cuts.map(\.cutSet))
         options.mip.branching = branching.branching
