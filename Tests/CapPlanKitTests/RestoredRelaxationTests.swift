@@ -5,7 +5,9 @@ import XCTest
 /// Issue 10: demand growing 100x a period made the rounding start's restoring simplex stop
 /// short of an optimal relaxation basis, and branch-and-cut then refused to start
 /// (GLP_EROOT, exit 4). The LP layer now checks that simplex and re-solves the relaxation
-/// from a fresh basis when it fails.
+/// from a fresh basis when it fails. The same model, with the replicaRounding rows, is one
+/// GLPK's MIP presolver calls infeasible: the planner's first phase checks that verdict
+/// without the presolver.
 final class RestoredRelaxationTests: XCTestCase {
     func testHundredfoldGrowthStillSolves() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

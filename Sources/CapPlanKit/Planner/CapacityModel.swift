@@ -1513,12 +1513,18 @@ public struct CapacityModelBuilder {
         }
     }
 
+    /// The most whole replicas q a `replicaRounding` row is built for: beyond, the last replica
+    /// is at most 1/q of the rate (below the default gap) and only the row's magnitudes grow.
+    /// There the row is `replicaCapacity` again (ϱ = C).
+    static let replicaRoundingMostReplicas = 10_000.0
+
     /// ϱ and q (C − ϱ) of `replicaRounding` for a servable rate M and a replica's rate C:
     /// ϱ ∈ [0, C] whatever the round-off in ⌊M / C⌋ (the row is valid for any such ϱ with q C ≤ M
     /// ≤ q C + ϱ, up to the round-off of M).
     static func replicaRounding(servable: Double, perReplica: Double) -> (remainder: Double, bound: Double) {
         guard perReplica > 0, servable > 0 else { return (0, 0) }
         let whole = (servable / perReplica).rounded(.down)
+        guard whole <= replicaRoundingMostReplicas else { return (perReplica, 0) }
         let remainder = min(perReplica, max(0, servable - whole * perReplica))
         return (remainder, whole * (perReplica - remainder))
     }
