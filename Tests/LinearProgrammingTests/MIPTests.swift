@@ -201,19 +201,28 @@ final class MIPTests: XCTestCase {
         XCTAssertEqual(solution[b], 2, accuracy: 1e-9)
     }
 
+    /// `model` solved in full (optimal, with more than `branching` nodes) and with `options`,
+    /// which stop it early (GLP_ESTOP from the callback) with `termination`.
+    func stoppedEarly(
+        _ model: LinearModel, branching: Int, options: SolveOptions, as termination: TerminationReason
+    ) throws -> (full: Solution, stopped: Solution) {
+        let full = try GLPKSolver.solve(model)
+        XCTAssertEqual(full.termination, .optimal)
+        XCTAssertGreaterThan(full.nodes, branching, "the test needs a model that branches")
+        let stopped = try GLPKSolver.solve(model, options: options)
+        XCTAssertEqual(stopped.termination, termination)
+        XCTAssertEqual(stopped.raw.returnCodeName, "GLP_ESTOP")
+        XCTAssertLessThan(stopped.nodes, full.nodes)
+        return (full, stopped)
+    }
+
     /// The node limit stops branch-and-cut at a count of nodes, whatever the machine's speed:
     /// termination `nodeLimit`, the best point so far (if any) and its gap by the one formula.
     func testNodeLimitStopsBranchAndCut() throws {
         let model = GuardAndThreadTests.knapsack(items: 40, seed: 7)
-        let full = try GLPKSolver.solve(model)
-        XCTAssertEqual(full.termination, .optimal)
-        XCTAssertGreaterThan(full.nodes, 20, "the test needs a model that branches")
         var options = SolveOptions()
         options.mip.nodeLimit = 5
-        let limited = try GLPKSolver.solve(model, options: options)
-        XCTAssertEqual(limited.termination, .nodeLimit)
-        XCTAssertEqual(limited.raw.returnCodeName, "GLP_ESTOP")
-        XCTAssertLessThan(limited.nodes, full.nodes)
+        let (full, limited) = try stoppedEarly(model, branching: 20, options: options, as: .nodeLimit)
         if let objective = limited.objectiveValue {
             XCTAssertLessThanOrEqual(objective, full.objectiveValue! + 1e-9)
             XCTAssertEqual(limited.relativeGap!, Solution.relativeGap(objective: objective, bound: limited.objectiveBound!))
@@ -274,18 +283,11 @@ final class MIPTests: XCTestCase {
         var model = LinearModel()
         let columns = [(6.0, 7.0), (10, 11), (15, 17)].map { model.addVariable(lowerBound: 0, upperBound: 10, kind: .integer, objective: $0.1) }
         model.addConstraint(terms: zip(columns, [6.0, 10, 15]).map { ($0, $1) }, .equal(31))
-        let full = try GLPKSolver.solve(model)
-        XCTAssertEqual(full.termination, .optimal)
-        XCTAssertEqual(try XCTUnwrap(full.objectiveValue), 7 + 11 + 17, accuracy: 1e-9)
-        XCTAssertGreaterThan(full.nodes, 1, "the test needs a model that branches")
-
         var options = SolveOptions()
         options.mip.incumbentTimeLimit = 0
-        let stopped = try GLPKSolver.solve(model, options: options)
-        XCTAssertEqual(stopped.termination, .timeLimit)
-        XCTAssertEqual(stopped.raw.returnCodeName, "GLP_ESTOP")
+        let (full, stopped) = try stoppedEarly(model, branching: 1, options: options, as: .timeLimit)
+        XCTAssertEqual(try XCTUnwrap(full.objectiveValue), 7 + 11 + 17, accuracy: 1e-9)
         XCTAssertFalse(stopped.hasPrimalPoint)
-        XCTAssertLessThan(stopped.nodes, full.nodes)
 
         options.mip.startingSolution = full.values
         let started = try GLPKSolver.solve(model, options: options)
