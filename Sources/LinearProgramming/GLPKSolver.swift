@@ -388,8 +388,20 @@ public enum GLPKSolver {
         // Set after the rounding start, whose LPs count against the same limit.
         let iocp = branchAndCutParameters(
             mip, verbose: options.output != nil, secondsLeft: mip.timeLimit.map { $0 - stopwatch.seconds })
-        let search = branchAndCut(problem, parameters: iocp, mip: mip, start: start, stopwatch: stopwatch)
+        var search = branchAndCut(problem, parameters: iocp, mip: mip, start: start, stopwatch: stopwatch)
         try session.check()
+        if mip.presolve, search.returnCode == GLP_ENOPFS || search.returnCode == GLP_ENODFS,
+           guarded_glp_get_status(problem) == GLP_OPT {
+            // GLPK's MIP presolver decides on its own transformed problem and tolerances: it
+            // called a model whose relaxation is optimal here infeasible (demand growing 100x a
+            // period, objective 8e26). Its verdict is checked by branch-and-cut without it.
+            var plain = mip
+            plain.presolve = false
+            let again = branchAndCutParameters(
+                plain, verbose: options.output != nil, secondsLeft: plain.timeLimit.map { $0 - stopwatch.seconds })
+            search = branchAndCut(problem, parameters: again, mip: plain, start: nil, stopwatch: stopwatch)
+            try session.check()
+        }
         let returnCode = search.returnCode
         let status = guarded_glp_mip_status(problem)
         let hasPoint = status == GLP_OPT || status == GLP_FEAS

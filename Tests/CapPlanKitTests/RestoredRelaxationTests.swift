@@ -6,8 +6,8 @@ import XCTest
 /// short of an optimal relaxation basis, and branch-and-cut then refused to start
 /// (GLP_EROOT, exit 4). The LP layer now checks that simplex and re-solves the relaxation
 /// from a fresh basis when it fails. The same model, with the replicaRounding rows, is one
-/// GLPK's MIP presolver calls infeasible: the planner's first phase checks that verdict
-/// without the presolver.
+/// GLPK's MIP presolver calls infeasible (the planner's first phase uses it): the LP layer
+/// checks that verdict by branch-and-cut without the presolver.
 final class RestoredRelaxationTests: XCTestCase {
     func testHundredfoldGrowthStillSolves() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

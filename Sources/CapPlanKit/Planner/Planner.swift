@@ -379,17 +379,7 @@ public enum Planner {
                 }
             }
             first.simplex.timeLimit = first.mip.timeLimit
-            var solution = try GLPKSolver.solve(model.lp, options: first)
-            if first.mip.presolve, [.infeasible, .infeasibleOrUnbounded].contains(solution.termination) {
-                // GLPK's MIP presolver decides on its own transformed problem and tolerances: at
-                // rates of 10^14 tokens/s (demand growing 100x a period) it called a feasible
-                // model infeasible. Its verdict is checked by the phase without it.
-                first.mip.presolve = false
-                first.mip.incumbentTimeLimit = nil
-                first.mip.timeLimit = total * PrimalHeuristics.firstPhaseShare
-                first.simplex.timeLimit = first.mip.timeLimit
-                solution = try GLPKSolver.solve(model.lp, options: first)
-            }
+            let solution = try GLPKSolver.solve(model.lp, options: first)
             guard solution.termination == .timeLimit, total - clock.seconds > PrimalHeuristics.minimumSeconds else { return solution }
             firstSolution = solution
             if solution.hasPrimalPoint, solution.objectiveValue != nil { seed = .init(solution: solution, origin: "branch-and-cut") }
