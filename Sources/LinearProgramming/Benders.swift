@@ -572,10 +572,13 @@ struct BendersRun {
             if cost < best.cost {
                 best = Incumbent(cost: cost, values: point.values, blockResults: results, masterRowDuals: master.isInteger ? [] : master.masterRowDuals())
             }
-            // The master's bound can never exceed a feasible point's cost; if it does, a cut or
-            // the point is wrong, and the caller solves the whole model instead.
-            if !master.isInteger, cost < lower - 1e-7 * max(1, abs(cost)) {
-                throw BendersNotApplicable(reason: "inconsistent bounds (upper \(cost) below lower \(lower))")
+            // The master's bound can never exceed a feasible point's cost, this round's or an
+            // earlier one's; if it does, a cut or a point is wrong, and the caller solves the
+            // whole model instead. (Large seed 1 with `--relax` and per-slice copies of y_op in
+            // the fallback: the bound rose from 5.7e6 to 2.9e7 in one round, above a point of
+            // 1.19e7 two rounds old; this round's point was dearer still.)
+            if !master.isInteger, best.cost < lower - 1e-7 * max(1, abs(best.cost)) {
+                throw BendersNotApplicable(reason: "inconsistent bounds (upper \(best.cost) below lower \(lower))")
             }
             let target = master.isInteger ? options.mip.relativeGap : tolerance
             if cuts.isEmpty || Solution.relativeGap(objective: best.cost + constant, bound: lower + constant) <= target {
