@@ -158,11 +158,12 @@ final class FallbackPlanTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, 3)
     }
 
-    /// With spare units the model does not decompose; the fallback's relaxation (forced by
-    /// decomposition here) holds the spare units for free and relaxes poolInUse, so it stays a
-    /// lower bound: never above the whole relaxation's optimum.
+    /// With spare units the model does not decompose as it is; the fallback's relaxation
+    /// (forced by decomposition here) gives each block its own copy of y_op, so it stays a
+    /// lower bound (never above the whole relaxation's optimum) and is never weaker than the
+    /// relaxation that holds the spare units for free, which it was until 2026-12-05.
     func testDecomposedRelaxationWithSpareUnitsIsALowerBound() throws {
-        var checked = 0
+        var checked = 0, stronger = 0
         for seed in UInt64(1)...6 {
             let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed), options: CapacityModelOptions(names: false))
             guard !model.index.poolsInUse.isEmpty else { continue }
@@ -173,6 +174,16 @@ final class FallbackPlanTests: XCTestCase {
             solveOptions.relaxIntegrality = true
             let whole = try XCTUnwrap(try GLPKSolver.solve(model.lp, options: solveOptions).objectiveValue)
             XCTAssertLessThanOrEqual(relaxation.bound, whole + 1e-7 * max(1, abs(whole)), "seed \(seed)")
+            // The spare units held for free, solved whole: the old bound.
+            let rows = FallbackPlan.RowMatrix(model.lp)
+            let pools = model.index.poolsInUse.flatMap { pool in
+                (0..<model.scenario.horizon.periods).map { p in
+                    (y: pool.inUse.variable(p), rows: (0..<model.scenario.timeSlices.count).map { pool.rows!.constraint(p, $0) })
+                }
+            }
+            let held = try XCTUnwrap(try GLPKSolver.solve(FallbackPlan.sparesHeldFree(model.lp.relaxed(), pools: pools, rows: rows), options: solveOptions).objectiveValue)
+            XCTAssertGreaterThanOrEqual(relaxation.bound, held - 1e-4 * max(1, abs(held)), "seed \(seed)")
+            if relaxation.bound > held * (1 + 1e-3) { stronger += 1 }
             // Pools in use are whole in the point handed to the candidates.
             for pool in model.index.poolsInUse {
                 for p in 0..<model.scenario.horizon.periods {
@@ -183,5 +194,76 @@ final class FallbackPlanTests: XCTestCase {
             checked += 1
         }
         XCTAssertGreaterThan(checked, 0)
+        XCTAssertGreaterThan(stronger, 0, "the copies never raised the bound")
+    }
+
+    /// `withBlockCopies` by hand. One pool with one spare unit (k = 1, U = 1) at 10 USD a
+    /// unit, serving demand 2 in slice 1 and 1 in slice 2, or an API at 100 USD a unit:
+    ///
+    ///     capacity_s:  x_s + y − n ≤ 0        poolInUse_s:  x_s − d_s y ≤ 0        x_s + a_s ≥ d_s
+    ///
+    /// The whole relaxation buys n = 3: serving x_1 = 2 needs y ≥ 2/2 = 1, so n ≥ 2 + 1 (30).
+    /// Spares held for free buy n = 2 (20). With a copy of y per slice, y_1 ≥ 1 again and
+    /// n = 3 (30): the copies keep the whole bound here, and Benders on them finds it.
+    func testBlockCopiesOfTheSpareUnitsKeepTheirCostByHand() throws {
+        var lp = LinearModel()
+        let n = lp.addVariable(objective: 10)
+        let y = lp.addVariable(lowerBound: 0, upperBound: 1)
+        let demand = [2.0, 1.0]
+        var poolRows: [Constraint] = []
+        for d in demand {
+            let x = lp.addVariable(), a = lp.addVariable(objective: 100)
+            lp.addConstraint(terms: [(x, 1), (y, 1), (n, -1)], .lessOrEqual(0))
+            poolRows.append(lp.addConstraint(terms: [(x, 1), (y, -d)], .lessOrEqual(0)))
+            lp.addConstraint(terms: [(x, 1), (a, 1)], .greaterOrEqual(d))
+        }
+        let rows = FallbackPlan.RowMatrix(lp)
+        let master: Set<Int> = [n.index, y.index]
+        func optimum(_ model: LinearModel) throws -> Double { try XCTUnwrap(try GLPKSolver.solve(model).objectiveValue) }
+        XCTAssertEqual(try optimum(lp), 30, accuracy: 1e-9)
+        XCTAssertEqual(try optimum(FallbackPlan.sparesHeldFree(lp, pools: [(y, poolRows)], rows: rows)), 20, accuracy: 1e-9)
+        let copied = try XCTUnwrap(FallbackPlan.withBlockCopies(of: [y], in: lp, rows: rows, master: master))
+        XCTAssertEqual(copied.variableCount, lp.variableCount + 2, "one copy per slice")
+        XCTAssertEqual(copied.bounds(of: y).upper, 0)
+        XCTAssertEqual(try optimum(copied), 30, accuracy: 1e-9)
+        let structure = FallbackPlan.blockStructure(copied, rows: FallbackPlan.RowMatrix(copied), master: master)
+        XCTAssertEqual(structure.blocks.count, 2)
+        let benders = try GLPKSolver.solveByBenders(copied, decomposition: structure.decomposition())
+        XCTAssertEqual(benders.termination, .optimal)
+        XCTAssertEqual(try XCTUnwrap(benders.objectiveValue), 30, accuracy: 1e-6)
+        // A master row holding y cannot be copied into blocks: no relaxation is offered.
+        var withMasterRow = lp
+        withMasterRow.addConstraint(terms: [(n, 1), (y, -1)], .greaterOrEqual(0))
+        XCTAssertNil(FallbackPlan.withBlockCopies(of: [y], in: withMasterRow, rows: FallbackPlan.RowMatrix(withMasterRow), master: master))
+    }
+
+    /// The dive closes exactly the options the relaxation runs below their minimum replicas,
+    /// and its relaxation (with those z at 0) is never cheaper than the first one: closing
+    /// options only removes points. Decomposed, as on large models.
+    func testTheDiveClosesOptionsBelowTheirMinimum() throws {
+        var dived = 0
+        var options = PlanOptions()
+        options.decomposition = .benders
+        for (size, seed) in [(ScenarioSize.tiny, UInt64(1)), (.tiny, 2), (.tiny, 3), (.tiny, 4), (.small, 1)] {
+            let model = CapacityModelBuilder.buildModel(Self.featured(size, seed), options: CapacityModelOptions(names: false))
+            let deadline = Deadline(seconds: 60)
+            let relaxation = try XCTUnwrap(try FallbackPlan.relaxation(model, options: options, deadline: deadline, spareCopies: false))
+            let closed = FallbackPlan.closedOptions(model, relaxation: relaxation.values)
+            guard !closed.isEmpty else { continue }
+            for pair in model.index.replicaPairs {
+                guard let inUse = pair.inUse else { continue }
+                for p in 0..<model.scenario.horizon.periods {
+                    for s in 0..<model.scenario.timeSlices.count {
+                        let below = relaxation.values[pair.replicas.variable(p, s).index] < Double(pair.minimum) - 1e-9
+                        XCTAssertEqual(closed[inUse.variable(p, s).index] != nil, below, "\(size) seed \(seed)")
+                    }
+                }
+            }
+            let dive = try XCTUnwrap(try FallbackPlan.relaxation(model, options: options, deadline: deadline, fixed: closed, spareCopies: false))
+            XCTAssertGreaterThanOrEqual(dive.bound, relaxation.bound - 1e-7 * max(1, abs(relaxation.bound)), "\(size) seed \(seed)")
+            for (j, _) in closed { XCTAssertEqual(dive.values[j], 0, "\(size) seed \(seed)") }
+            dived += 1
+        }
+        XCTAssertGreaterThan(dived, 0)
     }
 }

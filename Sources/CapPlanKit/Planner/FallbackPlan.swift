@@ -5,18 +5,23 @@ import LinearProgramming
 /// never exit without a plan when one exists), built without branch-and-cut on the whole model:
 ///
 /// 1. **A relaxation and its bound.** The LP relaxation, by Benders decomposition over the
-///    fleet (`blockStructure`) when the model is large. With spare units (y_op spans a period's
-///    slices, so the model does not decompose) the relaxation solved is a weaker one: y_op
-///    fixed at 0 in the capacity rows (the spare units held for free) and the `poolInUse` rows
-///    relaxed to Σ_w x ≤ Σ_w r (what y_op = 1 allows). Every whole-unit plan is a point of it
-///    with y = 0 there, so its optimum is still a lower bound. On generated large seed 1 the
-///    whole relaxation does not finish within a minute; this one takes seconds. When the
-///    Benders master fails numerically, fewer rounds and the bound they reached.
+///    fleet (`blockStructure`) when the model is large. With spare units, y_op spans a
+///    period's slices, so the model does not decompose as it is: each block gets its own copy
+///    of y_op (`withBlockCopies`), a relaxation that still pays for the spare units in every
+///    slice the pool serves (on generated large seed 1: 6,462,736 against the whole
+///    relaxation's 6,467,183, which takes glpsol 54 s; this one 1.3 s). When Benders fails on
+///    that, a weaker one: y_op fixed at 0 in the capacity rows (the spare units held for free)
+///    and the `poolInUse` rows relaxed to Σ_w x ≤ Σ_w r (`sparesHeldFree`; 6,303,168). Every
+///    whole-unit plan is a point of each, so their optima are lower bounds. When the Benders
+///    master fails numerically, fewer rounds and the bound they reached.
 /// 2. **Fixed fleets.** The relaxation's fleet rounded up and down, the rounding candidates of
 ///    `RoundingHeuristic` (raised to hold the replicas rounded up), then "no new units" (the
 ///    existing fleet, reserved rentals at zero), which is feasible whenever every workload has
 ///    an option without a limit; the cheapest completion kept, then each offering's fleet
-///    rounded the other way where that is cheaper.
+///    rounded the other way where that is cheaper. Then **the dive**: the relaxation again
+///    with every option closed (z = 0) that it ran below its minimum replicas
+///    (`closedOptions`; spare units held free), and that relaxation's fleet rounded up and
+///    down the same way.
 /// 3. **Per-block completion.** With every integer column but the replicas ρ and their
 ///    binaries z fixed (arrivals, units in service, reserved units, contract starts, platforms,
 ///    pools in use), no row links two periods or two slices: the MIP left splits into one tiny
@@ -58,8 +63,9 @@ enum FallbackPlan {
         // its limit (large shaped seed 1: its Benders rounds took the whole 30 s, no plan).
         let relaxationDeadline = Deadline(seconds: (deadline.remaining ?? 0) * relaxationShare, cancellation: deadline.cancellation)
         guard let relaxation = try relaxation(model, options: options, deadline: relaxationDeadline) else { return nil }
+        let relaxationSeconds = clock.seconds
         options.output?("fallback plan: relaxation bound \(relaxation.bound) (\(relaxation.decomposed ? "decomposed" : "whole model")) at \(clock.seconds) s")
-        let bound = [relaxation.bound, knownBound].compactMap { $0 }.max()
+        let bounds = [relaxation.bound, knownBound].compactMap { $0 }
         // Every candidate while time lasts (each costs a block pass), the cheapest kept; then
         // the LP with the best one's integers fixed. A completion is a whole point of the model
         // already (its blocks solved with the fleet fixed), so when that LP does not finish in
@@ -69,32 +75,57 @@ enum FallbackPlan {
             guard best.map({ completed.objective < $0.objective - 1e-9 * max(1, abs($0.objective)) }) ?? true else { return }
             best = (completed.values, completed.objective, name)
         }
-        for candidate in candidates(model, relaxation: relaxation.values) {
-            guard let completed = try completeByBlocks(model, proposal: candidate.values, options: options, deadline: deadline) else {
-                options.output?("fallback plan: \(candidate.name): no completion")
-                continue
+        func search(_ values: [Double], candidates: [(name: String, values: [Double])], label: String) throws {
+            var bestHere: String?
+            var bestObjective = Double.infinity
+            for candidate in candidates {
+                guard let completed = try completeByBlocks(model, proposal: candidate.values, options: options, deadline: deadline) else {
+                    options.output?("fallback plan: \(label)\(candidate.name): no completion")
+                    continue
+                }
+                options.output?("fallback plan: \(label)\(candidate.name): \(completed.objective) at \(clock.seconds) s")
+                offer(completed, name: label + candidate.name)
+                if completed.objective < bestObjective { (bestHere, bestObjective) = (candidate.name, completed.objective) }
             }
-            options.output?("fallback plan: \(candidate.name): \(completed.objective) at \(clock.seconds) s")
-            offer(completed, name: candidate.name)
-        }
-        if let start = best, start.name == "fleet rounded up" || start.name == "fleet rounded down" {
+            guard let start = bestHere, start == "fleet rounded up" || start == "fleet rounded down" else { return }
             // One offering at a time, its fleet rounded the other way, kept when cheaper.
-            let rounded = roundedFleets(model, relaxation: relaxation.values)
-            var fleet = start.name == "fleet rounded up" ? rounded.up : rounded.down
-            let other = start.name == "fleet rounded up" ? rounded.down : rounded.up
+            let rounded = roundedFleets(model, relaxation: values)
+            var fleet = start == "fleet rounded up" ? rounded.up : rounded.down
+            let other = start == "fleet rounded up" ? rounded.down : rounded.up
             for group in fleetGroups(model) where group.columns.contains(where: { fleet[$0] != other[$0] }) {
                 guard deadline.remaining != nil else { break }
                 var trial = fleet
                 for j in group.columns { trial[j] = other[j] }
-                let proposal = plain(trial, model: model, relaxation: relaxation.values)
+                let proposal = plain(trial, model: model, relaxation: values)
                 guard let completed = try completeByBlocks(model, proposal: proposal, options: options, deadline: deadline),
-                      let current = best, completed.objective < current.objective - 1e-9 * max(1, abs(current.objective)) else { continue }
+                      completed.objective < bestObjective - 1e-9 * max(1, abs(bestObjective)) else { continue }
                 fleet = trial
-                options.output?("fallback plan: \(group.offering) rounded the other way: \(completed.objective) at \(clock.seconds) s")
-                offer(completed, name: start.name + ", offerings re-rounded")
+                bestObjective = completed.objective
+                options.output?("fallback plan: \(label)\(group.offering) rounded the other way: \(completed.objective) at \(clock.seconds) s")
+                offer(completed, name: label + start + ", offerings re-rounded")
             }
         }
+        try search(relaxation.values, candidates: candidates(model, relaxation: relaxation.values), label: "")
+        // The dive: the relaxation again with the options closed that it ran below their
+        // minimum replicas, and its fleet rounded both ways (generated large seed 1: 7.33e6 →
+        // 7.11e6; docs/benchmarks.md). Its spare units are held free: the copies' Benders
+        // failed there on seed 1 (a bound above a point's cost), and only the fleet is used.
+        let closed = closedOptions(model, relaxation: relaxation.values)
+        let diveDeadline = Deadline(
+            seconds: min((deadline.remaining ?? 0) * relaxationShare, diveTimeFactor * relaxationSeconds + 1), cancellation: deadline.cancellation)
+        if !closed.isEmpty, deadline.remaining != nil, let dive = try Self.relaxation(model, options: options, deadline: diveDeadline, fixed: closed, spareCopies: false) {
+            options.output?("fallback plan: relaxation with \(closed.count) options closed \(dive.bound) at \(clock.seconds) s")
+            let rounded = roundedFleets(model, relaxation: dive.values)
+            let fleets = [("fleet rounded up", rounded.up), ("fleet rounded down", rounded.down)]
+            try search(dive.values, candidates: fleets.map { ($0.0, plain($0.1, model: model, relaxation: dive.values)) }, label: "options closed, ")
+        }
         guard let best else { return nil }
+        // A bound above a whole point's cost is no bound (a relaxation gone wrong numerically):
+        // the plan is then stated without one rather than with a gap that means nothing.
+        let bound = bounds.max().flatMap { $0 <= best.objective + 1e-7 * max(1, abs(best.objective)) ? $0 : nil }
+        if bound == nil, !bounds.isEmpty {
+            options.output?("fallback plan: bound \(bounds.max()!) above the plan's cost \(best.objective), dropped")
+        }
         let secured: (solution: Solution, name: String)
         if fixedIntegerLP, let fixed = try fixedLP(model, values: best.values, options: options, deadline: deadline),
            fixed.termination == .optimal, fixed.hasPrimalPoint, let objective = fixed.objectiveValue,
@@ -128,7 +159,11 @@ enum FallbackPlan {
         var solution: Solution
     }
 
-    static func relaxation(_ model: CapacityModel, options: PlanOptions, deadline: Deadline) throws -> Relaxation? {
+    /// The relaxation, with the columns of `fixed` at their values (the dive's closed options).
+    /// `spareCopies: false` skips the copies of y_op (the dive needs a fleet, not a bound).
+    static func relaxation(
+        _ model: CapacityModel, options: PlanOptions, deadline: Deadline, fixed: [Int: Double] = [:], spareCopies: Bool = true
+    ) throws -> Relaxation? {
         guard let seconds = deadline.remaining else { return nil }
         let rows = RowMatrix(model.lp)
         // The discount earned e_ap (11.5) has a negative cost, which a block's θ ≥ 0 cannot
@@ -136,52 +171,59 @@ enum FallbackPlan {
         let master = masterColumns(model).union(model.index.commitments.flatMap { c in c.periods.map { c.discount($0).index } })
         let large = decomposes(model, options: options)
         var lp = model.lp.relaxed()
+        for (j, value) in fixed { lp.setBounds(Variable(index: j), lower: value, upper: value) }
+        let relaxedLP = lp
+        // y_op of each pool with spare units and period, with its `poolInUse` rows.
         var pools: [(y: Variable, rows: [Constraint])] = []
-        if large {
-            // Spare units: the weaker relaxation of the type's comment, which decomposes.
-            for pool in model.index.poolsInUse {
-                guard let block = pool.rows else { continue }
-                for p in 0..<model.scenario.horizon.periods {
-                    let y = pool.inUse.variable(p)
-                    lp.setBounds(y, lower: 0, upper: 0)
-                    var poolRows: [Constraint] = []
-                    for s in 0..<model.scenario.timeSlices.count {
-                        let row = block.constraint(p, s)
-                        let rate = -rows.coefficient(row: row.index, column: y.index)
-                        lp.setBound(row, .lessOrEqual(max(0, rate)))
-                        poolRows.append(row)
-                    }
-                    pools.append((y, poolRows))
-                }
+        for pool in model.index.poolsInUse {
+            guard let block = pool.rows else { continue }
+            for p in 0..<model.scenario.horizon.periods {
+                pools.append((pool.inUse.variable(p), (0..<model.scenario.timeSlices.count).map { block.constraint(p, $0) }))
             }
         }
         var solution: Solution?
         var decomposed = false
         if large {
+            // Spare units: y_op spans a period's slices. First each block gets its own copy
+            // (`withBlockCopies`), which still charges the spare units where the pool serves;
+            // when Benders fails on that, the weaker relaxation of the type's comment.
+            // With continuous units (`--relax`, `integerUnits: false`) only the weaker one: the
+            // copies' Benders failed there on generated large seed 1 (a bound above a point's
+            // cost) and took 27 s for 13 rounds on seed 3, against 14 rounds in 1.5 s.
+            var attempts: [(name: String, lp: LinearModel)] = []
+            let wholeFleet = model.index.fleetColumns.contains { model.lp.kind(of: Variable(index: $0)) != .continuous }
+            if spareCopies, wholeFleet, !pools.isEmpty, let copied = withBlockCopies(of: pools.map(\.y), in: lp, rows: rows, master: master) {
+                attempts.append(("y_op copied per block", copied))
+            }
+            attempts.append(("spare units held free", pools.isEmpty ? lp : sparesHeldFree(lp, pools: pools, rows: rows)))
             var solveOptions = subsolveOptions(options, seconds: seconds)
             solveOptions.relaxIntegrality = true
-            // Its bound is the master's optimum, valid at every round: a tolerance of
-            // `relaxationTolerance` weakens it by at most that much.
-            let structure = blockStructure(lp, rows: rows, master: master)
-            // The master's simplex can fail on the cuts of later rounds (GLP_EFAIL on large
-            // seed 1 with serving options): then fewer rounds, halving, keep what they reached.
-            var rounds = BendersDecomposition(masterColumns: [], blocks: []).maxIterations
-            while solution == nil, rounds >= minimumRounds, let left = deadline.remaining {
-                solveOptions.simplex.timeLimit = left
-                solveOptions.mip.timeLimit = left
-                var decomposition = structure.decomposition(tolerance: relaxationTolerance)
-                decomposition.maxIterations = rounds
-                do {
-                    solution = try GLPKSolver.solveByBenders(lp, decomposition: decomposition, options: solveOptions)
-                    decomposed = true
-                } catch let error as BendersNotApplicable {
-                    options.output?("fallback plan: \(error.description) within \(rounds) rounds")
-                    rounds = rounds >= 1_000 ? 64 : rounds / 2
+            for (k, attempt) in attempts.enumerated() where solution == nil {
+                // Its bound is the master's optimum, valid at every round: a tolerance of
+                // `relaxationTolerance` weakens it by at most that much.
+                let structure = blockStructure(attempt.lp, rows: RowMatrix(attempt.lp), master: master)
+                // The master's simplex can fail on the cuts of later rounds (GLP_EFAIL on
+                // large seed 1 with serving options): then fewer rounds, halving, keep what
+                // they reached.
+                var rounds = BendersDecomposition(masterColumns: [], blocks: []).maxIterations
+                while solution == nil, rounds >= minimumRounds, let left = deadline.remaining {
+                    solveOptions.simplex.timeLimit = left
+                    solveOptions.mip.timeLimit = left
+                    var decomposition = structure.decomposition(tolerance: relaxationTolerance)
+                    decomposition.maxIterations = rounds
+                    do {
+                        solution = try GLPKSolver.solveByBenders(attempt.lp, decomposition: decomposition, options: solveOptions)
+                        decomposed = true
+                    } catch let error as BendersNotApplicable {
+                        options.output?("fallback plan: \(attempt.name): \(error.description) within \(rounds) rounds")
+                        // A relaxation with another after it is dropped at once: the weaker
+                        // one decomposed well where the copies failed.
+                        rounds = k < attempts.count - 1 ? 0 : rounds >= 1_000 ? 64 : rounds / 2
+                    }
                 }
             }
             if solution == nil {
-                lp = model.lp.relaxed()
-                pools = []
+                lp = relaxedLP
             }
         }
         if solution == nil {
@@ -198,15 +240,87 @@ enum FallbackPlan {
             return nil
         }
         if decomposed { options.output?("fallback plan: decomposed relaxation: \(solution.termination.rawValue) after \(solution.bendersIterations) rounds") }
-        var values = solution.values
+        // (Without the columns `withBlockCopies` added.)
+        var values = Array(solution.values.prefix(model.lp.variableCount))
         // y_op = 1 where the pool serves something, so that the candidates hold its spare units.
-        for pool in pools {
+        for pool in pools where decomposed {
             let load = pool.rows.contains { row in
                 rows.entries[row.index].contains { $0.column != pool.y.index && $0.value * values[$0.column] > 1e-9 }
             }
             values[pool.y.index] = load ? 1 : 0
         }
         return Relaxation(values: values, bound: solution.objectiveBound ?? objective, decomposed: decomposed, solution: solution)
+    }
+
+    /// The weaker relaxation of the type's comment: y_op fixed at 0 in the capacity rows (the
+    /// spare units held for free) and the `poolInUse` rows relaxed to Σ_w x ≤ Σ_w r (what
+    /// y_op = 1 allows).
+    static func sparesHeldFree(_ lp: LinearModel, pools: [(y: Variable, rows: [Constraint])], rows: RowMatrix) -> LinearModel {
+        var lp = lp
+        for pool in pools {
+            lp.setBounds(pool.y, lower: 0, upper: 0)
+            for row in pool.rows {
+                let rate = -rows.coefficient(row: row.index, column: pool.y.index)
+                lp.setBound(row, .lessOrEqual(max(0, rate)))
+            }
+        }
+        return lp
+    }
+
+    /// `lp` with each column of `shared` (master columns whose rows lie in several blocks)
+    /// fixed at 0 and replaced, in the rows of each block, by a copy of its own with the same
+    /// bounds: a relaxation (every point of `lp` gives one, with every copy at the column's
+    /// value) that decomposes. For y_op, the copy of the block of period p and slice s is a
+    /// y_ops: the slice's `poolInUse` row still forces it up with the pool's load there, and
+    /// its capacity rows still pay for the spare units with it, so the bound loses only that
+    /// y_op may differ between slices (it is set by the peak slice, where the capacity rows
+    /// bind). Nil when one of the columns is in a master row.
+    static func withBlockCopies(of shared: [Variable], in lp: LinearModel, rows: RowMatrix, master: Set<Int>) -> LinearModel? {
+        let structure = blockStructure(lp, rows: rows, master: master)
+        var blockOfRow = [Int](repeating: -1, count: lp.constraintCount)
+        for (b, blockRows) in structure.blocks.enumerated() { for r in blockRows { blockOfRow[r] = b } }
+        var rowsOf: [Int: [(row: Int, value: Double)]] = [:]
+        let sharedSet = Set(shared.map(\.index))
+        for (r, entries) in rows.entries.enumerated() {
+            for entry in entries where sharedSet.contains(entry.column) { rowsOf[entry.column, default: []].append((r, entry.value)) }
+        }
+        var copied = lp
+        for column in shared {
+            let bounds = lp.bounds(of: column)
+            var copies: [Int: Variable] = [:]
+            for (row, value) in rowsOf[column.index] ?? [] {
+                let block = blockOfRow[row]
+                guard block >= 0 else { return nil }
+                let copy = copies[block] ?? copied.addVariable(lowerBound: bounds.lower, upperBound: bounds.upper, kind: .continuous, objective: 0)
+                copies[block] = copy
+                copied.addTerm(Constraint(index: row), copy, value)
+            }
+            copied.setBounds(column, lower: 0, upper: 0)
+        }
+        return copied
+    }
+
+    /// The dive's relaxation may take this many times the first one's seconds (plus one), so
+    /// that a slow one leaves the rest of the limit to the completions: with the copies of
+    /// y_op, generated large seed 3's took 23 s for 14 Benders rounds against 1.7 s for 15.
+    static let diveTimeFactor = 3.0
+
+    /// The options the dive closes: z_owps fixed at 0 wherever the relaxation runs fewer than
+    /// μ_w replicas of the option (unused ones included). The relaxation charges such a
+    /// fraction of the minimum in proportion to its load; a whole plan pays all of it or
+    /// serves the load elsewhere, which the dive's relaxation then does.
+    static func closedOptions(_ model: CapacityModel, relaxation: [Double]) -> [Int: Double] {
+        var closed: [Int: Double] = [:]
+        let periods = model.scenario.horizon.periods, slices = model.scenario.timeSlices.count
+        for pair in model.index.replicaPairs {
+            guard let inUse = pair.inUse else { continue }
+            for p in 0..<periods {
+                for s in 0..<slices where relaxation[pair.replicas.variable(p, s).index] < Double(pair.minimum) - 1e-9 {
+                    closed[inUse.variable(p, s).index] = 0
+                }
+            }
+        }
+        return closed
     }
 
     // MARK: Fixed fleets
