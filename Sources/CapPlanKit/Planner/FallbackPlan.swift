@@ -294,6 +294,8 @@ enum FallbackPlan {
                 let copy = copies[block] ?? copied.addVariable(lowerBound: bounds.lower, upperBound: bounds.upper, kind: .continuous, objective: 0)
                 copies[block] = copy
                 copied.addTerm(Constraint(index: row), copy, value)
+                // The column leaves the row (entries summed to 0 are dropped).
+                copied.addTerm(Constraint(index: row), column, -value)
             }
             copied.setBounds(column, lower: 0, upper: 0)
         }
