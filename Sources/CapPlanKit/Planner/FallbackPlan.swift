@@ -111,9 +111,11 @@ enum FallbackPlan {
         // 7.11e6; docs/benchmarks.md). Its spare units are held free: the copies' Benders
         // failed there on seed 1 (a bound above a point's cost), and only the fleet is used.
         let closed = closedOptions(model, relaxation: relaxation.values)
-        let diveDeadline = Deadline(
-            seconds: min((deadline.remaining ?? 0) * relaxationShare, diveTimeFactor * relaxationSeconds + 1), cancellation: deadline.cancellation)
-        if !closed.isEmpty, deadline.remaining != nil, let dive = try Self.relaxation(model, options: options, deadline: diveDeadline, fixed: closed, spareCopies: false) {
+        if !closed.isEmpty, let left = deadline.remaining,
+           let dive = try Self.relaxation(
+               model, options: options,
+               deadline: Deadline(seconds: min(left * relaxationShare, diveTimeFactor * relaxationSeconds + 1), cancellation: deadline.cancellation),
+               fixed: closed, spareCopies: false) {
             options.output?("fallback plan: relaxation with \(closed.count) options closed \(dive.bound) at \(clock.seconds) s")
             let rounded = roundedFleets(model, relaxation: dive.values)
             let fleets = [("fleet rounded up", rounded.up), ("fleet rounded down", rounded.down)]
@@ -172,7 +174,6 @@ enum FallbackPlan {
         let large = decomposes(model, options: options)
         var lp = model.lp.relaxed()
         for (j, value) in fixed { lp.setBounds(Variable(index: j), lower: value, upper: value) }
-        let relaxedLP = lp
         // y_op of each pool with spare units and period, with its `poolInUse` rows.
         var pools: [(y: Variable, rows: [Constraint])] = []
         for pool in model.index.poolsInUse {
@@ -195,7 +196,7 @@ enum FallbackPlan {
             if spareCopies, wholeFleet, !pools.isEmpty, let copied = withBlockCopies(of: pools.map(\.y), in: lp, rows: rows, master: master) {
                 attempts.append(("y_op copied per block", copied))
             }
-            attempts.append(("spare units held free", pools.isEmpty ? lp : sparesHeldFree(lp, pools: pools, rows: rows)))
+            attempts.append(("spare units held free", sparesHeldFree(lp, pools: pools, rows: rows)))
             var solveOptions = subsolveOptions(options, seconds: seconds)
             solveOptions.relaxIntegrality = true
             for (k, attempt) in attempts.enumerated() where solution == nil {
@@ -221,9 +222,6 @@ enum FallbackPlan {
                         rounds = k < attempts.count - 1 ? 0 : rounds >= 1_000 ? 64 : rounds / 2
                     }
                 }
-            }
-            if solution == nil {
-                lp = relaxedLP
             }
         }
         if solution == nil {
