@@ -457,7 +457,8 @@ struct BendersBlock {
             columnValues: GLPKSolver.columnValues(problem, layout.blockColumns[index].count, guarded_glp_get_col_prim))
     }
 
-    /// A cut coefficient at most this times the cut's largest (θ_k's 1 included) is dropped.
+    /// A cut coefficient at most this times the cut's largest (θ_k's 1 included) is dropped
+    /// where a bound allows, and a positive one raised to it where none does.
     /// Such coefficients are the round-off of the block's duals (1e-13 and 1e-29 beside 2e3 on
     /// large seed 1's relaxation): kept, they made the master's basis singular to working
     /// precision (GLP_EFAIL) within a few rounds.
@@ -488,7 +489,15 @@ struct BendersBlock {
                 continue
             }
             positions.append(position[j])
-            coefficients.append(coefficient)
+            // A negligible positive term of a column with no upper bound (so not dropped) is
+            // raised to the threshold: with x_j ≥ 0 the left side only grows, so the cut stays
+            // valid (weaker by (threshold − c_j) x_j), and its coefficients keep within a ratio
+            // of 1/negligibleCoefficient. Kept as they were (6e-27 beside 2e5 on large seed 1's
+            // relaxation with per-block copies of y_op), the master's simplex returned "optimal"
+            // points dearer than a feasible one (three runs of one master: 3.1e7, 6.4e7, 3.1e7,
+            // with a point of 1.19e7 feasible).
+            let raised = coefficient > 0 && coefficient < negligible && (model.variableLower[j] ?? -1) >= 0
+            coefficients.append(raised ? negligible : coefficient)
             lowerBound -= g * master[j]
         }
         return Cut(block: index, positions: positions, coefficients: coefficients, lowerBound: lowerBound)

@@ -123,7 +123,9 @@ final class LimitsAndBoundsTests: XCTestCase {
 
     /// A cut's round-off coefficients are dropped only where a bound makes that exact: x by
     /// its own upper bound, y by the one its master row implies (2y ≤ 8); z has none and keeps
-    /// its term. The right-hand side loses each dropped term's largest value.
+    /// its term, raised to the threshold (1e-9 · max(1, largest)), which only weakens the cut
+    /// (z ≥ 0) and keeps the master's coefficients within a ratio of 1e9. The right-hand side
+    /// loses each dropped term's largest value and keeps z's term at its own coefficient.
     func testCutDropsNegligibleCoefficientsExactly() throws {
         var model = LinearModel()
         let x = model.addVariable(name: "x", upperBound: 5)
@@ -144,7 +146,7 @@ final class LimitsAndBoundsTests: XCTestCase {
         }
         let kept = try XCTUnwrap(cut)
         XCTAssertEqual(kept.positions, [3])
-        XCTAssertEqual(kept.coefficients, [1e-12])
+        XCTAssertEqual(kept.coefficients, [1e-9])
         // V + c·ẑ − c·(5 − 1) − c·(4 − 1): weaker by the dropped terms' largest values.
         XCTAssertEqual(kept.lowerBound, 7 + 1e-12 - 4e-12 - 3e-12, accuracy: 1e-14)
         XCTAssertLessThan(kept.lowerBound, 7 + 3e-12)
