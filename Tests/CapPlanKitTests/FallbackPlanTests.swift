@@ -163,9 +163,12 @@ final class FallbackPlanTests: XCTestCase {
     /// lower bound (never above the whole relaxation's optimum) and is never weaker than the
     /// relaxation that holds the spare units for free, which it was until 2026-12-05.
     func testDecomposedRelaxationWithSpareUnitsIsALowerBound() throws {
-        var checked = 0, stronger = 0
+        // With whole units and with continuous ones (`--relax`: the copies too since their
+        // cuts' round-off terms are raised in the LP layer).
+        var checked = [false: 0, true: 0], stronger = [false: 0, true: 0]
         for seed in UInt64(1)...6 {
-            let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed), options: CapacityModelOptions(names: false))
+          for wholeUnits in [true, false] {
+            let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed), options: CapacityModelOptions(names: false, integerUnits: wholeUnits))
             guard !model.index.poolsInUse.isEmpty else { continue }
             var options = PlanOptions()
             options.decomposition = .benders
@@ -183,7 +186,7 @@ final class FallbackPlanTests: XCTestCase {
             }
             let held = try XCTUnwrap(try GLPKSolver.solve(FallbackPlan.sparesHeldFree(model.lp.relaxed(), pools: pools, rows: rows), options: solveOptions).objectiveValue)
             XCTAssertGreaterThanOrEqual(relaxation.bound, held - 1e-4 * max(1, abs(held)), "seed \(seed)")
-            if relaxation.bound > held * (1 + 1e-3) { stronger += 1 }
+            if relaxation.bound > held * (1 + 1e-3) { stronger[wholeUnits]! += 1 }
             // Pools in use are whole in the point handed to the candidates.
             for pool in model.index.poolsInUse {
                 for p in 0..<model.scenario.horizon.periods {
@@ -191,10 +194,13 @@ final class FallbackPlanTests: XCTestCase {
                     XCTAssertTrue(y == 0 || y == 1, "seed \(seed): y = \(y)")
                 }
             }
-            checked += 1
+            checked[wholeUnits]! += 1
+          }
         }
-        XCTAssertGreaterThan(checked, 0)
-        XCTAssertGreaterThan(stronger, 0, "the copies never raised the bound")
+        for wholeUnits in [true, false] {
+            XCTAssertGreaterThan(checked[wholeUnits]!, 0, "whole units: \(wholeUnits)")
+            XCTAssertGreaterThan(stronger[wholeUnits]!, 0, "the copies never raised the bound (whole units: \(wholeUnits))")
+        }
     }
 
     /// `withBlockCopies` by hand. One pool with one spare unit (k = 1, U = 1) at 10 USD a

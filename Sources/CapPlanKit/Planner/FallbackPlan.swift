@@ -108,8 +108,8 @@ enum FallbackPlan {
         try search(relaxation.values, candidates: candidates(model, relaxation: relaxation.values), label: "")
         // The dive: the relaxation again with the options closed that it ran below their
         // minimum replicas, and its fleet rounded both ways (generated large seed 1: 7.33e6 →
-        // 7.11e6; docs/benchmarks.md). Its spare units are held free: the copies' Benders
-        // failed there on seed 1 (a bound above a point's cost), and only the fleet is used.
+        // 7.11e6; docs/benchmarks.md). Its spare units are held free: only the fleet is used,
+        // and the copies' fleet completed dearer on seed 1 (7,183,235 against 7,111,994).
         let closed = closedOptions(model, relaxation: relaxation.values)
         if !closed.isEmpty, let left = deadline.remaining,
            let dive = try Self.relaxation(
@@ -187,13 +187,13 @@ enum FallbackPlan {
         if large {
             // Spare units: y_op spans a period's slices. First each block gets its own copy
             // (`withBlockCopies`), which still charges the spare units where the pool serves;
-            // when Benders fails on that, the weaker relaxation of the type's comment.
-            // With continuous units (`--relax`, `integerUnits: false`) only the weaker one: the
-            // copies' Benders failed there on generated large seed 1 (a bound above a point's
-            // cost) and took 27 s for 13 rounds on seed 3, against 14 rounds in 1.5 s.
+            // when Benders fails on that, the weaker relaxation of the type's comment. (With
+            // continuous units the copies' Benders once failed, a bound above a point's cost,
+            // and ran slow: round-off cut coefficients, since raised in the LP layer. On large
+            // seed 1 with `--relax` they now take 15 rounds, 1.4 s, for 6,450,763 against
+            // the weaker relaxation's 6,303,204.)
             var attempts: [(name: String, lp: LinearModel)] = []
-            let wholeFleet = model.index.fleetColumns.contains { model.lp.kind(of: Variable(index: $0)) != .continuous }
-            if spareCopies, wholeFleet, !pools.isEmpty, let copied = withBlockCopies(of: pools.map(\.y), in: lp, rows: rows, master: master) {
+            if spareCopies, !pools.isEmpty, let copied = withBlockCopies(of: pools.map(\.y), in: lp, rows: rows, master: master) {
                 attempts.append(("y_op copied per block", copied))
             }
             attempts.append(("spare units held free", sparesHeldFree(lp, pools: pools, rows: rows)))
