@@ -494,8 +494,8 @@ struct BendersBlock {
             // valid (weaker by (threshold − c_j) x_j), and its coefficients keep within a ratio
             // of 1/negligibleCoefficient. Kept as they were (6e-27 beside 2e5 on large seed 1's
             // relaxation with per-block copies of y_op), the master's simplex returned "optimal"
-            // points dearer than a feasible one (three runs of one master: 3.1e7, 6.4e7, 3.1e7,
-            // with a point of 1.19e7 feasible).
+            // points dearer than a feasible one (four solves of one master: 2.6e7 warm, then
+            // 3.1e7, 6.4e7 and 3.1e7 afresh, with a point of 1.19e7 feasible).
             let raised = coefficient > 0 && coefficient < negligible && (model.variableLower[j] ?? -1) >= 0
             coefficients.append(raised ? negligible : coefficient)
             lowerBound -= g * master[j]
