@@ -582,8 +582,8 @@ struct BendersRun {
                 best = Incumbent(cost: cost, values: point.values, blockResults: results, masterRowDuals: master.isInteger ? [] : master.masterRowDuals())
             }
             // The master's bound can never exceed a feasible point's cost, this round's or an
-            // earlier one's; if it does, a cut or a point is wrong, and the caller solves the
-            // whole model instead. (Large seed 1 with `--relax` and per-slice copies of y_op in
+            // earlier one's; if it does, a cut or a point is wrong, or the master's simplex
+            // failed on an ill-conditioned master, and the caller solves the whole model instead. (Large seed 1 with `--relax` and per-slice copies of y_op in
             // the fallback: the bound rose from 5.7e6 to 2.9e7 in one round, above a point of
             // 1.19e7 two rounds old; this round's point was dearer still.)
             if !master.isInteger, best.cost < lower - 1e-7 * max(1, abs(best.cost)) {

@@ -167,35 +167,35 @@ final class FallbackPlanTests: XCTestCase {
         // cuts' round-off terms are raised in the LP layer).
         var checked = [false: 0, true: 0], stronger = [false: 0, true: 0]
         for seed in UInt64(1)...6 {
-          for wholeUnits in [true, false] {
-            let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed), options: CapacityModelOptions(names: false, integerUnits: wholeUnits))
-            guard !model.index.poolsInUse.isEmpty else { continue }
-            var options = PlanOptions()
-            options.decomposition = .benders
-            guard let relaxation = try FallbackPlan.relaxation(model, options: options, deadline: Deadline(seconds: 60)), relaxation.decomposed else { continue }
-            var solveOptions = SolveOptions()
-            solveOptions.relaxIntegrality = true
-            let whole = try XCTUnwrap(try GLPKSolver.solve(model.lp, options: solveOptions).objectiveValue)
-            XCTAssertLessThanOrEqual(relaxation.bound, whole + 1e-7 * max(1, abs(whole)), "seed \(seed)")
-            // The spare units held for free, solved whole: the old bound.
-            let rows = FallbackPlan.RowMatrix(model.lp)
-            let pools = model.index.poolsInUse.flatMap { pool in
-                (0..<model.scenario.horizon.periods).map { p in
-                    (y: pool.inUse.variable(p), rows: (0..<model.scenario.timeSlices.count).map { pool.rows!.constraint(p, $0) })
+            for wholeUnits in [true, false] {
+                let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed), options: CapacityModelOptions(names: false, integerUnits: wholeUnits))
+                guard !model.index.poolsInUse.isEmpty else { continue }
+                var options = PlanOptions()
+                options.decomposition = .benders
+                guard let relaxation = try FallbackPlan.relaxation(model, options: options, deadline: Deadline(seconds: 60)), relaxation.decomposed else { continue }
+                var solveOptions = SolveOptions()
+                solveOptions.relaxIntegrality = true
+                let whole = try XCTUnwrap(try GLPKSolver.solve(model.lp, options: solveOptions).objectiveValue)
+                XCTAssertLessThanOrEqual(relaxation.bound, whole + 1e-7 * max(1, abs(whole)), "seed \(seed)")
+                // The spare units held for free, solved whole: the old bound.
+                let rows = FallbackPlan.RowMatrix(model.lp)
+                let pools = model.index.poolsInUse.flatMap { pool in
+                    (0..<model.scenario.horizon.periods).map { p in
+                        (y: pool.inUse.variable(p), rows: (0..<model.scenario.timeSlices.count).map { pool.rows!.constraint(p, $0) })
+                    }
                 }
-            }
-            let held = try XCTUnwrap(try GLPKSolver.solve(FallbackPlan.sparesHeldFree(model.lp.relaxed(), pools: pools, rows: rows), options: solveOptions).objectiveValue)
-            XCTAssertGreaterThanOrEqual(relaxation.bound, held - 1e-4 * max(1, abs(held)), "seed \(seed)")
-            if relaxation.bound > held * (1 + 1e-3) { stronger[wholeUnits]! += 1 }
-            // Pools in use are whole in the point handed to the candidates.
-            for pool in model.index.poolsInUse {
-                for p in 0..<model.scenario.horizon.periods {
-                    let y = relaxation.values[pool.inUse.variable(p).index]
-                    XCTAssertTrue(y == 0 || y == 1, "seed \(seed): y = \(y)")
+                let held = try XCTUnwrap(try GLPKSolver.solve(FallbackPlan.sparesHeldFree(model.lp.relaxed(), pools: pools, rows: rows), options: solveOptions).objectiveValue)
+                XCTAssertGreaterThanOrEqual(relaxation.bound, held - 1e-4 * max(1, abs(held)), "seed \(seed)")
+                if relaxation.bound > held * (1 + 1e-3) { stronger[wholeUnits]! += 1 }
+                // Pools in use are whole in the point handed to the candidates.
+                for pool in model.index.poolsInUse {
+                    for p in 0..<model.scenario.horizon.periods {
+                        let y = relaxation.values[pool.inUse.variable(p).index]
+                        XCTAssertTrue(y == 0 || y == 1, "seed \(seed): y = \(y)")
+                    }
                 }
+                checked[wholeUnits]! += 1
             }
-            checked[wholeUnits]! += 1
-          }
         }
         for wholeUnits in [true, false] {
             XCTAssertGreaterThan(checked[wholeUnits]!, 0, "whole units: \(wholeUnits)")

@@ -192,17 +192,18 @@ enum FallbackPlan {
             // and ran slow: round-off cut coefficients, since raised in the LP layer. On large
             // seed 1 with `--relax` they now take 15 rounds, 1.4 s, for 6,450,763 against
             // the weaker relaxation's 6,303,204.)
-            var attempts: [(name: String, lp: LinearModel)] = []
+            // (Each with its matrix by rows: `sparesHeldFree` changes bounds only, so `rows`.)
+            var attempts: [(name: String, lp: LinearModel, rows: RowMatrix)] = []
             if spareCopies, !pools.isEmpty, let copied = withBlockCopies(of: pools.map(\.y), in: lp, rows: rows, master: master) {
-                attempts.append(("y_op copied per block", copied))
+                attempts.append(("y_op copied per block", copied, RowMatrix(copied)))
             }
-            attempts.append(("spare units held free", sparesHeldFree(lp, pools: pools, rows: rows)))
+            attempts.append(("spare units held free", sparesHeldFree(lp, pools: pools, rows: rows), rows))
             var solveOptions = subsolveOptions(options, seconds: seconds)
             solveOptions.relaxIntegrality = true
             for (k, attempt) in attempts.enumerated() where solution == nil {
                 // Its bound is the master's optimum, valid at every round: a tolerance of
                 // `relaxationTolerance` weakens it by at most that much.
-                let structure = blockStructure(attempt.lp, rows: RowMatrix(attempt.lp), master: master)
+                let structure = blockStructure(attempt.lp, rows: attempt.rows, master: master)
                 // The master's simplex can fail on the cuts of later rounds (GLP_EFAIL on
                 // large seed 1 with serving options): then fewer rounds, halving, keep what
                 // they reached.
