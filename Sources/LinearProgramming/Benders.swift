@@ -17,11 +17,46 @@ public struct BendersDecomposition: Sendable {
     /// Master-and-blocks rounds before stopping with termination `iterationLimit`.
     public var maxIterations: Int
 
+    /// When set, the LP's converged decomposition goes on with cuts strengthened by the
+    /// integrality of a problem the LP relaxes (`CutStrengthening`); the bound is then that
+    /// problem's.
+    public var strengthening: CutStrengthening?
+
     public init(masterColumns: [Variable], blocks: [[Constraint]], relativeTolerance: Double = 1e-9, maxIterations: Int = 1000) {
         self.masterColumns = masterColumns
         self.blocks = blocks
         self.relativeTolerance = relativeTolerance
         self.maxIterations = maxIterations
+    }
+}
+
+/// Strengthened Benders cuts (Zou, Ahmed and Sun, "Stochastic dual dynamic integer
+/// programming", Mathematical Programming 175, 2019): a lower bound of a mixed-integer problem
+/// whose LP relaxation is the decomposed model, tighter than the relaxation's optimum.
+///
+/// Once the LP's decomposition has converged, each round takes the master's point x̂, each
+/// block's LP cut θ_k + Σ_j c_j x_j ≥ ·, and replaces its right-hand side by
+/// L_k = min { c_k·y + Σ_j c_j x_j : (x, y) meets the block's rows, with the kinds of `kinds` },
+/// a block MIP in which the master columns the block uses are free within their bounds. Every
+/// whole point of the block satisfies θ_k ≥ c_k·y ≥ L_k − Σ_j c_j x_j, so the cut is valid for
+/// the mixed-integer problem (not for the LP), and L_k is at least the LP cut's right-hand side.
+/// The master's optimum is then a lower bound of the mixed-integer problem.
+public struct CutStrengthening: Sendable {
+    /// Per column of the model: its kind in the mixed-integer problem (the model's own kinds
+    /// are continuous).
+    public var kinds: [VariableKind]
+    /// Branch-and-cut nodes per block MIP; one stopped there gives its best bound.
+    public var nodeLimit: Int
+    /// Rounds of strengthened cuts at most.
+    public var maxRounds: Int
+    /// Stop once a round raises the bound by less than this, relative.
+    public var minimumGain: Double
+
+    public init(kinds: [VariableKind], nodeLimit: Int = 200, maxRounds: Int = 20, minimumGain: Double = 1e-4) {
+        self.kinds = kinds
+        self.nodeLimit = nodeLimit
+        self.maxRounds = maxRounds
+        self.minimumGain = minimumGain
     }
 }
 
@@ -52,9 +87,14 @@ extension GLPKSolver {
         try model.validate()
         guard model.direction == .minimize else { throw BendersNotApplicable(reason: "only minimization") }
         let layout = try BendersLayout(model: model, decomposition: decomposition)
+        if let kinds = decomposition.strengthening?.kinds, kinds.count != model.variableCount {
+            throw BendersNotApplicable(reason: "the strengthening gives \(kinds.count) kinds for \(model.variableCount) columns")
+        }
         return try withGLPK(output: options.output) { session in
             var run = try BendersRun(layout: layout, options: options, session: session, stopwatch: stopwatch)
-            return try run.solve(tolerance: decomposition.relativeTolerance, maxIterations: decomposition.maxIterations)
+            return try run.solve(
+                tolerance: decomposition.relativeTolerance, maxIterations: decomposition.maxIterations,
+                strengthening: decomposition.strengthening)
         }
     }
 }
@@ -344,11 +384,13 @@ struct BendersMaster {
 
     /// Makes the integer master columns integer again, and drops the cuts that are slack at the
     /// relaxation's optimum: they only slow branch-and-cut (any that matter come back).
-    mutating func makeInteger() {
+    mutating func makeInteger(kinds: [VariableKind]? = nil) {
         isInteger = true
         let model = layout.model
-        for (p, j) in layout.masterColumns.enumerated() where model.variableKinds[j] != .continuous {
-            let (lowerBound, upperBound) = GLPKSolver.integerBounds(model.variableLower[j], model.variableUpper[j])
+        let kinds = kinds ?? model.variableKinds
+        for (p, j) in layout.masterColumns.enumerated() where kinds[j] != .continuous {
+            let (lowerBound, upperBound) = GLPKSolver.integerBounds(
+                model.variableLower[j], kinds[j] == .binary ? min(model.variableUpper[j] ?? 1, 1) : model.variableUpper[j])
             let (type, l, u) = GLPKSolver.boundType(lowerBound, upperBound)
             guarded_glp_set_col_kind(problem, Int32(p + 1), GLP_IV)
             guarded_glp_set_col_bnds(problem, Int32(p + 1), type, l, u)
@@ -504,6 +546,104 @@ struct BendersBlock {
     }
 }
 
+/// A block's mixed-integer problem for `CutStrengthening`: its rows and columns with their
+/// kinds, and a copy of each master column its rows use, free within the column's bounds (the
+/// upper bound its master rows imply included) and of the column's kind.
+struct StrengthenedBlock {
+    let problem: OpaquePointer
+    let layout: BendersLayout
+    /// Per model column of a master copy, its column here (1-based).
+    let copies: [Int: Int32]
+
+    init(block: BendersBlock, kinds: [VariableKind], session: GLPKSession) throws {
+        let layout = block.layout
+        self.layout = layout
+        let model = layout.model
+        problem = try session.createProblem()
+        guarded_glp_set_obj_dir(problem, GLP_MIN)
+        let own = layout.blockColumns[block.index]
+        let shared = Array(Set(block.masterEntries.flatMap { $0.map(\.column) })).sorted()
+        var local = [Int: Int32]()
+        guarded_glp_add_cols(problem, Int32(own.count + shared.count))
+        for (c, j) in (own + shared).enumerated() {
+            let column = Int32(c + 1)
+            local[j] = column
+            let upper = layout.isMaster[j] ? layout.upperBounds[j] : model.variableUpper[j]
+            switch kinds[j] {
+            case .continuous:
+                let (type, l, u) = GLPKSolver.boundType(model.variableLower[j], upper)
+                guarded_glp_set_col_bnds(problem, column, type, l, u)
+            case .integer, .binary:
+                guarded_glp_set_col_kind(problem, column, GLP_IV)
+                let (lowerBound, upperBound) = GLPKSolver.integerBounds(model.variableLower[j], kinds[j] == .binary ? min(upper ?? 1, 1) : upper)
+                let (type, l, u) = GLPKSolver.boundType(kinds[j] == .binary ? max(lowerBound ?? 0, 0) : lowerBound, upperBound)
+                guarded_glp_set_col_bnds(problem, column, type, l, u)
+            }
+            if !layout.isMaster[j] { guarded_glp_set_obj_coef(problem, column, model.objectiveCoefficients[j]) }
+        }
+        copies = local.filter { layout.isMaster[$0.key] }
+        let rows = layout.blockRows[block.index]
+        guarded_glp_add_rows(problem, Int32(rows.count))
+        for (r, i) in rows.enumerated() {
+            let (type, l, u) = GLPKSolver.boundType(model.constraintLower[i], model.constraintUpper[i])
+            guarded_glp_set_row_bnds(problem, Int32(r + 1), type, l, u)
+            let entries = layout.rowEntries[i]
+            let indices: [Int32] = [0] + entries.map { local[$0.column]! }
+            let values: [Double] = [0] + entries.map(\.value)
+            guarded_glp_set_mat_row(problem, Int32(r + 1), Int32(entries.count), indices, values)
+        }
+        guarded_glp_scale_prob(problem, GLP_SF_AUTO)
+        try session.check()
+    }
+
+    /// A lower bound of min c·y + Σ objective·x over the block's whole points: the optimum, or
+    /// the best bound of a search stopped at `nodeLimit` or the time limit. Nil when it has
+    /// none: the LP is unbounded (a negative term on a copy without an upper bound), infeasible
+    /// or not solved.
+    func minimum(
+        objective: [(column: Int, value: Double)], nodeLimit: Int, timeLimit: Double?, stopwatch: Stopwatch, parm: glp_smcp
+    ) throws -> Double? {
+        var terms = [Int32: Double]()
+        for term in objective { terms[copies[term.column]!, default: 0] += term.value }
+        for (_, column) in copies { guarded_glp_set_obj_coef(problem, column, terms[column] ?? 0) }
+        var parm = parm
+        parm.meth = GLP_PRIMAL
+        var budget = GLPKSolver.SimplexBudget(stopwatch: stopwatch, seconds: timeLimit, iterations: nil)
+        var code = GLPKSolver.simplex(problem, parm: parm, budget: &budget)
+        if code != 0 || guarded_glp_get_status(problem) != GLP_OPT, code != GLP_ETMLIM {
+            guarded_glp_std_basis(problem)
+            code = GLPKSolver.simplex(problem, parm: parm, budget: &budget)
+        }
+        guard code == 0, guarded_glp_get_status(problem) == GLP_OPT else { return nil }
+        let relaxation = guarded_glp_get_obj_val(problem)
+        var mip = MIPOptions(relativeGap: 1e-6, nodeLimit: nodeLimit)
+        mip.cuts = []
+        var iocp = GLPKSolver.branchAndCutParameters(mip, verbose: false, secondsLeft: timeLimit.map { $0 - stopwatch.seconds })
+        iocp.msg_lev = GLP_MSG_OFF
+        let search = GLPKSolver.branchAndCut(problem, parameters: iocp, mip: mip, start: nil, stopwatch: stopwatch)
+        let status = guarded_glp_mip_status(problem)
+        var bound: Double
+        switch search.returnCode {
+        case 0 where status == GLP_OPT:
+            bound = guarded_glp_mip_obj_val(problem)
+        case GLP_EMIPGAP where status == GLP_OPT || status == GLP_FEAS:
+            let objective = guarded_glp_mip_obj_val(problem)
+            bound = objective - iocp.mip_gap * (abs(objective) + Double.ulpOfOne)
+        case GLP_ESTOP, GLP_ETMLIM:
+            bound = search.bestBound ?? relaxation
+        default:
+            return nil
+        }
+        // GLPK's own tolerances (1e-7 on rows) can put its optimum a little above the exact
+        // one: give that back.
+        bound = max(relaxation, bound) - Self.safety * max(1, abs(bound))
+        return bound
+    }
+
+    /// The relative margin taken off each block MIP's bound.
+    static let safety = 1e-7
+}
+
 /// One run of the decomposition, inside a GLPK session that owns its problems (they are
 /// deleted when the session ends, on every exit path).
 struct BendersRun {
@@ -527,11 +667,13 @@ struct BendersRun {
     struct Incumbent {
         var cost = Double.infinity  // without the model's constant
         var values: [Double] = []
+        /// The master's estimates θ_k at the point.
+        var theta: [Double] = []
         var blockResults: [BendersBlock.Result] = []
         var masterRowDuals: [Double] = []
     }
 
-    mutating func solve(tolerance: Double, maxIterations: Int) throws -> Solution {
+    mutating func solve(tolerance: Double, maxIterations: Int, strengthening: CutStrengthening? = nil) throws -> Solution {
         let model = layout.model
         var parm = GLPKSolver.simplexParameters(options.simplex, verbose: false, timeLimit: nil)
         parm.presolve = GLP_OFF
@@ -579,7 +721,9 @@ struct BendersRun {
                 break
             }
             if cost < best.cost {
-                best = Incumbent(cost: cost, values: point.values, blockResults: results, masterRowDuals: master.isInteger ? [] : master.masterRowDuals())
+                best = Incumbent(
+                    cost: cost, values: point.values, theta: point.theta, blockResults: results,
+                    masterRowDuals: master.isInteger ? [] : master.masterRowDuals())
             }
             // The master's bound can never exceed a feasible point's cost, this round's or an
             // earlier one's; if it does, a cut or a point is wrong, or the master's simplex
@@ -606,16 +750,82 @@ struct BendersRun {
             master.add(cuts)
             try session.check()
         }
+        var strengthened = false
+        if let strengthening, stop == .optimal, !integerMaster, best.cost.isFinite {
+            let result = try strengthen(strengthening, parm: parm, from: best, lower: lower, tolerance: tolerance, timeLimit: timeLimit)
+            (lower, strengthened) = (result.lower, true)
+            rounds += result.rounds
+        }
         let iterations = Int(guarded_glp_get_it_cnt(master.problem)) + blocks.reduce(0) { $0 + Int(guarded_glp_get_it_cnt($1.problem)) }
         try session.check()
         return solution(best: best, lower: lower, termination: stop ?? .other, integerMaster: integerMaster,
-                        raw: raw, nodes: nodes, rounds: rounds, simplexIterations: iterations)
+                        raw: raw, nodes: nodes, rounds: rounds, simplexIterations: iterations, strengthened: strengthened)
+    }
+
+    /// The rounds of strengthened cuts (`CutStrengthening`) after the LP has converged at
+    /// `point` with bound `lower`: the bound they reach (the mixed-integer problem's). A round
+    /// stopped by the time limit, or a block that cannot be strengthened (an unbounded block
+    /// MIP), only weakens the bound, never invalidates it. The LP's optimum stays the run's
+    /// point: the later masters' points are dearer points of the LP.
+    mutating func strengthen(
+        _ strengthening: CutStrengthening, parm: glp_smcp, from point: Incumbent, lower: Double, tolerance: Double, timeLimit: Double?
+    ) throws -> (lower: Double, rounds: Int) {
+        let model = layout.model
+        let integerBlocks = try blocks.map { try StrengthenedBlock(block: $0, kinds: strengthening.kinds, session: session) }
+        var lower = lower, last = point, rounds = 0
+        // The master's position of each model column, read back for the strengthened MIPs.
+        let columnAt = [0] + layout.masterColumns
+        while rounds < strengthening.maxRounds {
+            if options.mip.cancellation?.isCancelled == true { break }
+            if let timeLimit, stopwatch.seconds > timeLimit { break }
+            let budget = GLPKSolver.SimplexBudget(stopwatch: stopwatch, seconds: timeLimit, iterations: options.simplex.iterationLimit)
+            var cuts: [Cut] = []
+            do {
+                for block in blocks {
+                    let result = try block.solve(at: last.values, parm: parm, budget: budget, session: session)
+                    // The LP cut at x̂, whatever θ_k is (its coefficients are the strengthened
+                    // cut's), then its right-hand side from the block's MIP.
+                    guard let cut = block.cut(from: result, at: last.values, theta: -.infinity, tolerance: 0, position: master.position) else { continue }
+                    let terms = zip(cut.positions, cut.coefficients).map { (column: columnAt[Int($0.0)], value: $0.1) }
+                    guard let bound = try integerBlocks[block.index].minimum(
+                        objective: terms, nodeLimit: strengthening.nodeLimit, timeLimit: timeLimit, stopwatch: stopwatch, parm: parm)
+                    else { continue }
+                    let strengthened = Cut(block: cut.block, positions: cut.positions, coefficients: cut.coefficients, lowerBound: max(cut.lowerBound, bound))
+                    // Added where it cuts off the master's point (θ̂_k + Σ c_j x̂_j below it).
+                    let atPoint = last.theta[block.index] + terms.reduce(0) { $0 + $1.value * last.values[$1.column] }
+                    if strengthened.lowerBound > atPoint + tolerance * max(1, abs(strengthened.lowerBound)) { cuts.append(strengthened) }
+                }
+            } catch BendersMaster.Stop.stopped { break }
+            rounds += 1
+            guard !cuts.isEmpty else { break }
+            master.add(cuts)
+            try session.check()
+            let solved: BendersMaster.Point
+            do {
+                solved = try master.solve(parm: parm, budget: budget, options: options.mip, stopwatch: stopwatch, timeLimit: timeLimit, session: session)
+            } catch BendersMaster.Stop.stopped { break }
+            guard let bound = solved.lowerBound else { break }
+            let gain = bound - lower
+            lower = max(lower, bound)
+            var cost = layout.masterColumns.reduce(0.0) { $0 + model.objectiveCoefficients[$1] * solved.values[$1] }
+            var results: [BendersBlock.Result] = []
+            do {
+                for block in blocks {
+                    let result = try block.solve(at: solved.values, parm: parm, budget: budget, session: session)
+                    cost += result.value
+                    results.append(result)
+                }
+            } catch BendersMaster.Stop.stopped { break }
+            last = Incumbent(cost: cost, values: solved.values, theta: solved.theta, blockResults: results, masterRowDuals: [])
+            if gain < strengthening.minimumGain * max(1, abs(lower + model.objectiveConstant)) { break }
+        }
+        return (lower, rounds)
     }
 
     /// The best point, whole, with the statuses its stop allows.
     func solution(
         best: Incumbent, lower: Double, termination: TerminationReason, integerMaster: Bool,
-        raw: RawSolverStatus, nodes: Int, rounds: Int, simplexIterations: Int
+        raw: RawSolverStatus, nodes: Int, rounds: Int, simplexIterations: Int, strengthened: Bool = false
     ) -> Solution {
         let model = layout.model
         let m = model.constraintCount
@@ -659,7 +869,8 @@ struct BendersRun {
         return Solution(
             termination: termination, primalStatus: .feasiblePoint, dualStatus: hasDuals ? .feasiblePoint : .noSolution,
             objectiveValue: objective, objectiveBound: bound,
-            relativeGap: bound.map { Solution.relativeGap(objective: objective, bound: $0) },
+            // A strengthened bound is the mixed-integer problem's, above the LP's optimum.
+            relativeGap: strengthened ? nil : bound.map { Solution.relativeGap(objective: objective, bound: $0) },
             values: values, rowActivities: activities, rowDuals: rowDuals, reducedCosts: reducedCosts,
             dualsFromFixedIntegers: integerMaster, isMIP: integerMaster, algorithm: .benders, raw: raw,
             simplexIterations: simplexIterations, nodes: nodes, bendersIterations: rounds, seconds: stopwatch.seconds)

@@ -160,13 +160,14 @@ final class FallbackPlanTests: XCTestCase {
 
     /// With spare units the model does not decompose as it is; the fallback's relaxation
     /// (forced by decomposition here) gives each block its own copy of y_op, so it stays a
-    /// lower bound (never above the whole relaxation's optimum) and is never weaker than the
-    /// relaxation that holds the spare units for free, which it was until 2026-12-05.
+    /// lower bound and is never weaker than the relaxation that holds the spare units for free,
+    /// which it was until 2026-12-05. Its strengthened cuts make it a bound of the MIP (never
+    /// above its optimum), no longer of the relaxation.
     func testDecomposedRelaxationWithSpareUnitsIsALowerBound() throws {
         // With whole units and with continuous ones (`--relax`: the copies too since their
         // cuts' round-off terms are raised in the LP layer).
-        var checked = [false: 0, true: 0], stronger = [false: 0, true: 0]
-        for seed in UInt64(1)...6 {
+        var checked = [false: 0, true: 0], stronger = [false: 0, true: 0], strengthened = [false: 0, true: 0]
+        for seed in UInt64(1)...16 {
             for wholeUnits in [true, false] {
                 let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed), options: CapacityModelOptions(names: false, integerUnits: wholeUnits))
                 guard !model.index.poolsInUse.isEmpty else { continue }
@@ -175,8 +176,14 @@ final class FallbackPlanTests: XCTestCase {
                 guard let relaxation = try FallbackPlan.relaxation(model, options: options, deadline: Deadline(seconds: 60)), relaxation.decomposed else { continue }
                 var solveOptions = SolveOptions()
                 solveOptions.relaxIntegrality = true
+                // The strengthened cuts' bound is the MIP's (with its binaries, whatever the
+                // units): at most its optimum, and above the whole relaxation where they bite.
                 let whole = try XCTUnwrap(try GLPKSolver.solve(model.lp, options: solveOptions).objectiveValue)
-                XCTAssertLessThanOrEqual(relaxation.bound, whole + 1e-7 * max(1, abs(whole)), "seed \(seed)")
+                var exact = SolveOptions()
+                exact.mip.relativeGap = 0
+                let optimum = try XCTUnwrap(try GLPKSolver.solve(model.lp, options: exact).objectiveValue)
+                XCTAssertLessThanOrEqual(relaxation.bound, optimum + 1e-7 * max(1, abs(optimum)), "seed \(seed)")
+                if relaxation.bound > whole + 1e-6 * max(1, abs(whole)) { strengthened[wholeUnits]! += 1 }
                 // The spare units held for free, solved whole: the old bound.
                 let rows = FallbackPlan.RowMatrix(model.lp)
                 let pools = model.index.poolsInUse.flatMap { pool in
@@ -201,6 +208,8 @@ final class FallbackPlanTests: XCTestCase {
             XCTAssertGreaterThan(checked[wholeUnits]!, 0, "whole units: \(wholeUnits)")
             XCTAssertGreaterThan(stronger[wholeUnits]!, 0, "the copies never raised the bound (whole units: \(wholeUnits))")
         }
+        // 4 of the 16 seeds with whole units, 1 without, when written.
+        XCTAssertGreaterThan(strengthened[true]!, 0, "the strengthened cuts never raised the bound")
     }
 
     /// `withBlockCopies` by hand. One pool with one spare unit (k = 1, U = 1) at 10 USD a
@@ -228,7 +237,8 @@ final class FallbackPlanTests: XCTestCase {
         func optimum(_ model: LinearModel) throws -> Double { try XCTUnwrap(try GLPKSolver.solve(model).objectiveValue) }
         XCTAssertEqual(try optimum(lp), 30, accuracy: 1e-9)
         XCTAssertEqual(try optimum(FallbackPlan.sparesHeldFree(lp, pools: [(y, poolRows)], rows: rows)), 20, accuracy: 1e-9)
-        let copied = try XCTUnwrap(FallbackPlan.withBlockCopies(of: [y], in: lp, rows: rows, master: master))
+        let (copied, originals) = try XCTUnwrap(FallbackPlan.withBlockCopies(of: [y], in: lp, rows: rows, master: master))
+        XCTAssertEqual(originals, [y.index, y.index])
         XCTAssertEqual(copied.variableCount, lp.variableCount + 2, "one copy per slice")
         XCTAssertEqual(copied.bounds(of: y).upper, 0)
         XCTAssertEqual(try optimum(copied), 30, accuracy: 1e-9)

@@ -18,6 +18,62 @@ final class BendersTests: XCTestCase {
             model, decomposition: BendersDecomposition(masterColumns: [], blocks: [[Constraint(index: 0)], [Constraint(index: 1)]])))
     }
 
+    /// Strengthened cuts by hand. Capacity n ∈ [0, 0.25] costs 2 a unit; two blocks with
+    /// demands d = 2 and 1 serve x_k ≤ 2n from it and rent the rest, r_k ≤ 4 z_k, where z_k
+    /// (a lump of 4, whole in the MIP) costs 3:
+    ///
+    ///     x_k − 2n ≤ 0        r_k − 4 z_k ≤ 0        x_k + r_k ≥ d_k        0 ≤ z_k ≤ 1
+    ///
+    /// LP: z_k = (d_k − 2n)/4, block cost 0.75 d_k − 1.5 n, total 2.25 − n: n = 0.25, 2.0,
+    /// and each block's cut has slope −1.5 (unique: 2n < d_k). Whole z: 2n ≤ 0.5 < d_k, so
+    /// z_k = 1 at every n, and the block's MIP min 3 z_k + 1.5 n is 3: the cuts become
+    /// θ_k ≥ 3 − 1.5 n, and the master min 2n + θ_1 + θ_2 = 6 − n gives 5.75 at n = 0.25.
+    /// The MIP's optimum is 6 (n = 0), so the bound is valid and short of it only by what a
+    /// cut's slope taken from the LP leaves.
+    func testStrengthenedCutsByHand() throws {
+        var model = LinearModel()
+        let n = model.addVariable(name: "n", lowerBound: 0, upperBound: 0.25, objective: 2)
+        var blocks: [[Constraint]] = [], lumps: [Variable] = []
+        for (k, demand) in [2.0, 1.0].enumerated() {
+            let x = model.addVariable(name: "x\(k)")
+            let r = model.addVariable(name: "r\(k)")
+            let z = model.addVariable(name: "z\(k)", lowerBound: 0, upperBound: 1, objective: 3)
+            lumps.append(z)
+            blocks.append([
+                model.addConstraint(terms: [(x, 1), (n, -2)], .lessOrEqual(0)),
+                model.addConstraint(terms: [(r, 1), (z, -4)], .lessOrEqual(0)),
+                model.addConstraint(terms: [(x, 1), (r, 1)], .greaterOrEqual(demand)),
+            ])
+        }
+        var kinds = model.variableKinds
+        for z in lumps { kinds[z.index] = .binary }
+        var decomposition = BendersDecomposition(masterColumns: [n], blocks: blocks)
+        let plain = try GLPKSolver.solveByBenders(model, decomposition: decomposition)
+        XCTAssertEqual(try XCTUnwrap(plain.objectiveBound), 2.0, accuracy: 1e-9)
+        decomposition.strengthening = CutStrengthening(kinds: kinds)
+        let strengthened = try GLPKSolver.solveByBenders(model, decomposition: decomposition)
+        XCTAssertEqual(strengthened.termination, .optimal)
+        XCTAssertEqual(try XCTUnwrap(strengthened.objectiveBound), 5.75, accuracy: 1e-6)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(strengthened.objectiveBound), 5.75)
+        XCTAssertNil(strengthened.relativeGap, "the bound is the MIP's, above the LP point's cost")
+        // The point stays the LP's optimum, with its duals.
+        XCTAssertEqual(try XCTUnwrap(strengthened.objectiveValue), 2.0, accuracy: 1e-9)
+        XCTAssertEqual(strengthened[n], 0.25, accuracy: 1e-9)
+        XCTAssertEqual(strengthened.dualStatus, .feasiblePoint)
+        // The MIP itself.
+        var mip = model
+        for z in lumps { mip.setKind(z, .binary) }
+        XCTAssertEqual(try XCTUnwrap(try GLPKSolver.solve(mip).objectiveValue), 6, accuracy: 1e-9)
+        // With every kind continuous the block MIPs are the LPs: the bound stays 2.0.
+        decomposition.strengthening = CutStrengthening(kinds: model.variableKinds)
+        XCTAssertEqual(try XCTUnwrap(try GLPKSolver.solveByBenders(model, decomposition: decomposition).objectiveBound), 2.0, accuracy: 1e-9)
+        // Kinds for another model are refused.
+        decomposition.strengthening = CutStrengthening(kinds: [.binary])
+        XCTAssertThrowsError(try GLPKSolver.solveByBenders(model, decomposition: decomposition)) { error in
+            XCTAssertTrue(error is BendersNotApplicable, "\(error)")
+        }
+    }
+
     /// A two-stage LP: capacity costs 3 a unit and is shared by two blocks with the given
     /// demands, where anything not covered costs 2 a unit.
     func twoStage(demands: [Double], integerCapacity: Bool = false) -> (LinearModel, Variable, BendersDecomposition) {
