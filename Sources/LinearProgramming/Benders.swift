@@ -49,14 +49,20 @@ public struct CutStrengthening: Sendable {
     public var nodeLimit: Int
     /// Rounds of strengthened cuts at most.
     public var maxRounds: Int
-    /// Stop once a round raises the bound by less than this, relative.
+    /// Stop once a round raises the bound by less than this, relative: the rounds with the LP's
+    /// slopes, then those that search the slopes.
     public var minimumGain: Double
+    /// Supergradient steps on a cut's slope per block and round once the LP's slopes gain
+    /// too little (0: none), on the blocks whose MIP raised a cut: the Lagrangian cut's
+    /// direction, L(c) − Σ c_j x̂_j maximized over c from the LP's c.
+    public var slopeSteps: Int
 
-    public init(kinds: [VariableKind], nodeLimit: Int = 200, maxRounds: Int = 20, minimumGain: Double = 1e-4) {
+    public init(kinds: [VariableKind], nodeLimit: Int = 200, maxRounds: Int = 20, minimumGain: Double = 1e-4, slopeSteps: Int = 0) {
         self.kinds = kinds
         self.nodeLimit = nodeLimit
         self.maxRounds = maxRounds
         self.minimumGain = minimumGain
+        self.slopeSteps = slopeSteps
     }
 }
 
@@ -642,6 +648,46 @@ struct StrengthenedBlock {
 
     /// The relative margin taken off each block MIP's bound.
     static let safety = 1e-7
+
+    /// A cut θ_k + Σ c_j x_j ≥ L(c) whose value L(c) − Σ c_j x̂_j at `point` beats that of
+    /// `start` (whose right-hand side is `bound`), found by `steps` supergradient steps: L is
+    /// concave in c with supergradient x*(c), the copies' values at the block MIP's point, so
+    /// c moves by t_i (x* − x̂) with t_i = 0.3 max|c| / ((i + 1) ‖x* − x̂‖). Any c gives a valid
+    /// cut (its L is the block MIP's bound for that c). Nil when no step beats the start.
+    func searchSlope(
+        from start: [(column: Int, value: Double)], bound: Double, at point: [Double], steps: Int,
+        nodeLimit: Int, timeLimit: Double?, stopwatch: Stopwatch, parm: glp_smcp
+    ) throws -> (terms: [(column: Int, value: Double)], bound: Double)? {
+        let columns = copies.keys.sorted()
+        var slope = [Int: Double]()
+        for term in start { slope[term.column, default: 0] += term.value }
+        func value(_ terms: [(column: Int, value: Double)], _ bound: Double) -> Double {
+            bound - terms.reduce(0) { $0 + $1.value * point[$1.column] }
+        }
+        var best: (terms: [(column: Int, value: Double)], bound: Double)? = nil
+        var bestValue = value(start, bound)
+        let scale = max(1, slope.values.reduce(0) { max($0, abs($1)) })
+        // The start's MIP point (the caller just solved it).
+        guard [GLP_OPT, GLP_FEAS].contains(guarded_glp_mip_status(problem)) else { return nil }
+        var minimizer = columns.map { guarded_glp_mip_col_val(problem, copies[$0]!) }
+        for step in 0..<steps {
+            if let timeLimit, stopwatch.seconds > timeLimit { break }
+            let direction = zip(columns, minimizer).map { $0.1 - point[$0.0] }
+            let norm = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 1e-9 else { break }
+            let t = 0.3 * scale / (Double(step + 1) * norm)
+            for (j, d) in zip(columns, direction) { slope[j, default: 0] += t * d }
+            // Round-off terms dropped (the bound is computed for the slope as it is).
+            let largest = slope.values.reduce(0) { max($0, abs($1)) }
+            let terms = columns.compactMap { j in slope[j].flatMap { abs($0) > 1e-9 * largest ? (column: j, value: $0) : nil } }
+            guard let stepBound = try minimum(objective: terms, nodeLimit: nodeLimit, timeLimit: timeLimit, stopwatch: stopwatch, parm: parm),
+                  [GLP_OPT, GLP_FEAS].contains(guarded_glp_mip_status(problem)) else { break }
+            minimizer = columns.map { guarded_glp_mip_col_val(problem, copies[$0]!) }
+            let stepValue = value(terms, stepBound)
+            if stepValue > bestValue + 1e-9 * max(1, abs(stepValue)) { (best, bestValue) = ((terms, stepBound), stepValue) }
+        }
+        return best
+    }
 }
 
 /// One run of the decomposition, inside a GLPK session that owns its problems (they are
@@ -775,6 +821,9 @@ struct BendersRun {
         var lower = lower, last = point, rounds = 0
         // The master's position of each model column, read back for the strengthened MIPs.
         let columnAt = [0] + layout.masterColumns
+        // Whether the rounds search the slopes, and the blocks whose MIP ever raised a cut.
+        var searching = false
+        var bites = [Bool](repeating: false, count: blocks.count)
         while rounds < strengthening.maxRounds {
             if options.mip.cancellation?.isCancelled == true { break }
             if let timeLimit, stopwatch.seconds > timeLimit { break }
@@ -782,6 +831,12 @@ struct BendersRun {
             var cuts: [Cut] = []
             do {
                 for block in blocks {
+                    // A round cut short by the time limit adds nothing (its master would not be
+                    // solved in time): the bound so far stands.
+                    if let timeLimit, stopwatch.seconds > timeLimit {
+                        throw BendersMaster.Stop.stopped(
+                            .timeLimit, RawSolverStatus(routine: .simplex, code: GLP_ETMLIM, status: GLP_UNDEF), nodes: 0)
+                    }
                     let result = try block.solve(at: last.values, parm: parm, budget: budget, session: session)
                     // The LP cut at x̂, whatever θ_k is (its coefficients are the strengthened
                     // cut's), then its right-hand side from the block's MIP.
@@ -790,14 +845,26 @@ struct BendersRun {
                     guard let bound = try integerBlocks[block.index].minimum(
                         objective: terms, nodeLimit: strengthening.nodeLimit, timeLimit: timeLimit, stopwatch: stopwatch, parm: parm)
                     else { continue }
-                    let strengthened = Cut(block: cut.block, positions: cut.positions, coefficients: cut.coefficients, lowerBound: max(cut.lowerBound, bound))
+                    if bound > cut.lowerBound + tolerance * max(1, abs(bound)) { bites[block.index] = true }
+                    var strengthened = Cut(block: cut.block, positions: cut.positions, coefficients: cut.coefficients, lowerBound: max(cut.lowerBound, bound))
+                    var atPoint = last.theta[block.index] + terms.reduce(0) { $0 + $1.value * last.values[$1.column] }
+                    if searching, bites[block.index], let searched = try integerBlocks[block.index].searchSlope(
+                        from: terms, bound: strengthened.lowerBound, at: last.values, steps: strengthening.slopeSteps,
+                        nodeLimit: strengthening.nodeLimit, timeLimit: timeLimit, stopwatch: stopwatch, parm: parm) {
+                        strengthened = Cut(
+                            block: block.index, positions: searched.terms.map { master.position[$0.column] },
+                            coefficients: searched.terms.map(\.value), lowerBound: searched.bound)
+                        atPoint = last.theta[block.index] + searched.terms.reduce(0) { $0 + $1.value * last.values[$1.column] }
+                    }
                     // Added where it cuts off the master's point (θ̂_k + Σ c_j x̂_j below it).
-                    let atPoint = last.theta[block.index] + terms.reduce(0) { $0 + $1.value * last.values[$1.column] }
                     if strengthened.lowerBound > atPoint + tolerance * max(1, abs(strengthened.lowerBound)) { cuts.append(strengthened) }
                 }
             } catch BendersMaster.Stop.stopped { break }
             rounds += 1
-            guard !cuts.isEmpty else { break }
+            guard !cuts.isEmpty else {
+                if !searching, strengthening.slopeSteps > 0 { searching = true; continue }
+                break
+            }
             master.add(cuts)
             try session.check()
             let solved: BendersMaster.Point
@@ -817,7 +884,10 @@ struct BendersRun {
                 }
             } catch BendersMaster.Stop.stopped { break }
             last = Incumbent(cost: cost, values: solved.values, theta: solved.theta, blockResults: results, masterRowDuals: [])
-            if gain < strengthening.minimumGain * max(1, abs(lower + model.objectiveConstant)) { break }
+            if gain < strengthening.minimumGain * max(1, abs(lower + model.objectiveConstant)) {
+                if searching || strengthening.slopeSteps == 0 { break }
+                searching = true
+            }
         }
         return (lower, rounds)
     }

@@ -167,6 +167,7 @@ final class FallbackPlanTests: XCTestCase {
         // With whole units and with continuous ones (`--relax`: the copies too since their
         // cuts' round-off terms are raised in the LP layer).
         var checked = [false: 0, true: 0], stronger = [false: 0, true: 0], strengthened = [false: 0, true: 0]
+        var searched = [false: 0, true: 0]
         for seed in UInt64(1)...16 {
             for wholeUnits in [true, false] {
                 let model = CapacityModelBuilder.buildModel(Self.featured(.tiny, seed), options: CapacityModelOptions(names: false, integerUnits: wholeUnits))
@@ -184,6 +185,12 @@ final class FallbackPlanTests: XCTestCase {
                 let optimum = try XCTUnwrap(try GLPKSolver.solve(model.lp, options: exact).objectiveValue)
                 XCTAssertLessThanOrEqual(relaxation.bound, optimum + 1e-7 * max(1, abs(optimum)), "seed \(seed)")
                 if relaxation.bound > whole + 1e-6 * max(1, abs(whole)) { strengthened[wholeUnits]! += 1 }
+                // With the slopes searched (the tightened bound): never below, still a bound.
+                let tightened = try XCTUnwrap(try FallbackPlan.relaxation(
+                    model, options: options, deadline: Deadline(seconds: 60), slopeSteps: FallbackPlan.slopeSteps))
+                XCTAssertLessThanOrEqual(tightened.bound, optimum + 1e-7 * max(1, abs(optimum)), "seed \(seed)")
+                XCTAssertGreaterThanOrEqual(tightened.bound, relaxation.bound - 1e-9 * max(1, abs(relaxation.bound)), "seed \(seed)")
+                if tightened.bound > relaxation.bound + 1e-6 * max(1, abs(relaxation.bound)) { searched[wholeUnits]! += 1 }
                 // The spare units held for free, solved whole: the old bound.
                 let rows = FallbackPlan.RowMatrix(model.lp)
                 let pools = model.index.poolsInUse.flatMap { pool in
@@ -208,8 +215,10 @@ final class FallbackPlanTests: XCTestCase {
             XCTAssertGreaterThan(checked[wholeUnits]!, 0, "whole units: \(wholeUnits)")
             XCTAssertGreaterThan(stronger[wholeUnits]!, 0, "the copies never raised the bound (whole units: \(wholeUnits))")
         }
-        // 4 of the 16 seeds with whole units, 1 without, when written.
+        // 4 of the 16 seeds with whole units, 1 without, when written (and as many for the
+        // searched slopes).
         XCTAssertGreaterThan(strengthened[true]!, 0, "the strengthened cuts never raised the bound")
+        XCTAssertGreaterThan(searched[true]!, 0, "searching the slopes never raised the bound")
     }
 
     /// `withBlockCopies` by hand. One pool with one spare unit (k = 1, U = 1) at 10 USD a

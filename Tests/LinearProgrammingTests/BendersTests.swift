@@ -64,6 +64,15 @@ final class BendersTests: XCTestCase {
         var mip = model
         for z in lumps { mip.setKind(z, .binary) }
         XCTAssertEqual(try XCTUnwrap(try GLPKSolver.solve(mip).objectiveValue), 6, accuracy: 1e-9)
+        // Searching the slopes: each block's MIP value is 3 at every n (z = 1 always), so the
+        // best slope is 0 (θ_k ≥ 3), the master moves to n = 0 and the bound reaches 6, the
+        // MIP's optimum. From c = 1.5 at n̂ = 0.25, L(c) − 0.25 c has supergradient 0 − 0.25,
+        // and the steps bring c down toward 0.
+        decomposition.strengthening = CutStrengthening(kinds: kinds, slopeSteps: 10)
+        let searched = try GLPKSolver.solveByBenders(model, decomposition: decomposition)
+        XCTAssertEqual(try XCTUnwrap(searched.objectiveBound), 6, accuracy: 1e-6)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(searched.objectiveBound), 6)
+        XCTAssertEqual(try XCTUnwrap(searched.objectiveValue), 2.0, accuracy: 1e-9, "the point stays the LP's")
         // With every kind continuous the block MIPs are the LPs: the bound stays 2.0.
         decomposition.strengthening = CutStrengthening(kinds: model.variableKinds)
         XCTAssertEqual(try XCTUnwrap(try GLPKSolver.solveByBenders(model, decomposition: decomposition).objectiveBound), 2.0, accuracy: 1e-9)

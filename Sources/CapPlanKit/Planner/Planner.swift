@@ -172,7 +172,7 @@ public enum Planner {
             if let fallback = try FallbackPlan.solve(
                 model, options: options, stop: solution.termination, knownBound: solution.objectiveBound, deadline: extras) {
                 heuristicNote = "branch-and-cut found no \(integer ? "whole-unit plan" : "plan (its on/off decisions whole)") before its limit (\(solution.termination.rawValue)); "
-                    + "this plan is the rounding heuristic's (\(fallback.candidate)), gap \(gapText(fallback.solution.relativeGap)) to the relaxation's bound"
+                    + "this plan is the rounding heuristic's (\(fallback.candidate)), gap \(gapText(fallback.solution.relativeGap)) to \(FallbackPlan.boundText)"
                 solution = fallback.solution
             }
         }
@@ -229,7 +229,7 @@ public enum Planner {
             if let retryNote { document.warnings.append(retryNote) }
             if let candidate = origin.fallback, heuristicNote == nil {
                 heuristicNote = "branch-and-cut found no \(integer ? "whole-unit plan" : "plan (its on/off decisions whole)"), nor even its root relaxation, in its first phase (half its limit, a quarter on large models); "
-                    + "this plan is the fallback's (\(candidate), replicas per period and slice), gap \(gapText(solution.relativeGap)) to the relaxation's bound"
+                    + "this plan is the fallback's (\(candidate), replicas per period and slice), gap \(gapText(solution.relativeGap)) to \(FallbackPlan.boundText)"
             }
             if let heuristicNote {
                 document.warnings.append(heuristicNote)
@@ -391,7 +391,9 @@ public enum Planner {
                     seconds: (total - clock.seconds) * (solution.objectiveBound == nil ? 1 : PrimalHeuristics.heuristicShare),
                     cancellation: options.mip.cancellation)
                 options.phase?("fallback plan")
-                if let fallback = try FallbackPlan.solve(model, options: options, stop: .timeLimit, knownBound: solution.objectiveBound, deadline: share) {
+                if let fallback = try FallbackPlan.solve(
+                    model, options: options, stop: .timeLimit, knownBound: solution.objectiveBound, deadline: share,
+                    tightenBound: solution.objectiveBound == nil) {
                     options.output?("fallback plan: incumbent \(fallback.solution.objectiveValue!) from \(fallback.candidate)")
                     // Without even the root's relaxation after the first phase, neither the
                     // heuristics' relaxation nor a restart would get further: stop here.
