@@ -163,7 +163,7 @@ enum FallbackPlan {
         if tightenBound, relaxation.decomposed, let left = deadline.remaining, left >= tighteningMinimumSeconds,
            let tightened = try Self.relaxation(
                model, options: options, deadline: Deadline(seconds: left, cancellation: deadline.cancellation), slopeSteps: slopeSteps) {
-            options.output?("fallback plan: tightened bound \(tightened.bound) at \(clock.seconds) s")
+            options.output?("fallback plan: tightened bound \(tightened.bound) after \(tightened.solution.bendersIterations) rounds at \(clock.seconds) s")
             bound = checked(bounds + [tightened.bound]) ?? bound
         }
         return Result(solution: secured.solution.asMIPIncumbent(termination: stop, bound: bound, seconds: clock.seconds), candidate: secured.name)
