@@ -344,16 +344,23 @@ struct BendersMaster {
                 throw BendersNotApplicable(reason: "the integer master has no solution (\(raw.returnCodeName), \(raw.statusName))")
             }
         }
-        let objective = guarded_glp_mip_obj_val(problem)
-        var lowerBound: Double? = nil
-        if search.returnCode == 0, status == GLP_OPT {
-            lowerBound = objective
-        } else if search.returnCode == GLP_EMIPGAP {
-            // GLPK stopped at relativeGap(objective, bound) ≤ mip_gap.
-            lowerBound = objective - iocp.mip_gap * (abs(objective) + Double.ulpOfOne)
-        }
+        let lowerBound = Self.provenBound(problem, returnCode: search.returnCode, gap: iocp.mip_gap)
         let (values, theta) = read(guarded_glp_mip_col_val)
         return Point(lowerBound: lowerBound, values: values, theta: theta, raw: raw, nodes: search.totalNodes)
+    }
+
+    /// The lower bound a minimizing branch-and-cut proved: its optimum, or (stopped at
+    /// `gap`, GLP_EMIPGAP) the incumbent less what relativeGap(objective, bound) ≤ gap allows.
+    /// Nil for any other stop.
+    static func provenBound(_ problem: OpaquePointer, returnCode: Int32, gap: Double) -> Double? {
+        let status = guarded_glp_mip_status(problem)
+        switch returnCode {
+        case 0 where status == GLP_OPT: return guarded_glp_mip_obj_val(problem)
+        case GLP_EMIPGAP where status == GLP_OPT || status == GLP_FEAS:
+            let objective = guarded_glp_mip_obj_val(problem)
+            return objective - gap * (abs(objective) + Double.ulpOfOne)
+        default: return nil
+        }
     }
 
     func optimal(_ code: Int32) -> Bool { code == 0 && guarded_glp_get_status(problem) == GLP_OPT }
@@ -390,13 +397,11 @@ struct BendersMaster {
 
     /// Makes the integer master columns integer again, and drops the cuts that are slack at the
     /// relaxation's optimum: they only slow branch-and-cut (any that matter come back).
-    mutating func makeInteger(kinds: [VariableKind]? = nil) {
+    mutating func makeInteger() {
         isInteger = true
         let model = layout.model
-        let kinds = kinds ?? model.variableKinds
-        for (p, j) in layout.masterColumns.enumerated() where kinds[j] != .continuous {
-            let (lowerBound, upperBound) = GLPKSolver.integerBounds(
-                model.variableLower[j], kinds[j] == .binary ? min(model.variableUpper[j] ?? 1, 1) : model.variableUpper[j])
+        for (p, j) in layout.masterColumns.enumerated() where model.variableKinds[j] != .continuous {
+            let (lowerBound, upperBound) = GLPKSolver.integerBounds(model.variableLower[j], model.variableUpper[j])
             let (type, l, u) = GLPKSolver.boundType(lowerBound, upperBound)
             guarded_glp_set_col_kind(problem, Int32(p + 1), GLP_IV)
             guarded_glp_set_col_bnds(problem, Int32(p + 1), type, l, u)
@@ -627,23 +632,12 @@ struct StrengthenedBlock {
         var iocp = GLPKSolver.branchAndCutParameters(mip, verbose: false, secondsLeft: timeLimit.map { $0 - stopwatch.seconds })
         iocp.msg_lev = GLP_MSG_OFF
         let search = GLPKSolver.branchAndCut(problem, parameters: iocp, mip: mip, start: nil, stopwatch: stopwatch)
-        let status = guarded_glp_mip_status(problem)
-        var bound: Double
-        switch search.returnCode {
-        case 0 where status == GLP_OPT:
-            bound = guarded_glp_mip_obj_val(problem)
-        case GLP_EMIPGAP where status == GLP_OPT || status == GLP_FEAS:
-            let objective = guarded_glp_mip_obj_val(problem)
-            bound = objective - iocp.mip_gap * (abs(objective) + Double.ulpOfOne)
-        case GLP_ESTOP, GLP_ETMLIM:
-            bound = search.bestBound ?? relaxation
-        default:
-            return nil
-        }
+        // Stopped at the node or time limit: its best bound, at least the relaxation's.
+        let stopped = [GLP_ESTOP, GLP_ETMLIM].contains(search.returnCode) ? search.bestBound ?? relaxation : nil
+        guard let bound = BendersMaster.provenBound(problem, returnCode: search.returnCode, gap: iocp.mip_gap) ?? stopped else { return nil }
         // GLPK's own tolerances (1e-7 on rows) can put its optimum a little above the exact
         // one: give that back.
-        bound = max(relaxation, bound) - Self.safety * max(1, abs(bound))
-        return bound
+        return max(relaxation, bound) - Self.safety * max(1, abs(bound))
     }
 
     /// The relative margin taken off each block MIP's bound.
@@ -818,7 +812,8 @@ struct BendersRun {
     ) throws -> (lower: Double, rounds: Int) {
         let model = layout.model
         let integerBlocks = try blocks.map { try StrengthenedBlock(block: $0, kinds: strengthening.kinds, session: session) }
-        var lower = lower, last = point, rounds = 0
+        // The master's last point and its estimates θ_k.
+        var lower = lower, last = (values: point.values, theta: point.theta), rounds = 0
         // The master's position of each model column, read back for the strengthened MIPs.
         let columnAt = [0] + layout.masterColumns
         // Whether the rounds search the slopes, and the blocks whose MIP ever raised a cut.
@@ -874,16 +869,7 @@ struct BendersRun {
             guard let bound = solved.lowerBound else { break }
             let gain = bound - lower
             lower = max(lower, bound)
-            var cost = layout.masterColumns.reduce(0.0) { $0 + model.objectiveCoefficients[$1] * solved.values[$1] }
-            var results: [BendersBlock.Result] = []
-            do {
-                for block in blocks {
-                    let result = try block.solve(at: solved.values, parm: parm, budget: budget, session: session)
-                    cost += result.value
-                    results.append(result)
-                }
-            } catch BendersMaster.Stop.stopped { break }
-            last = Incumbent(cost: cost, values: solved.values, theta: solved.theta, blockResults: results, masterRowDuals: [])
+            last = (solved.values, solved.theta)
             if gain < strengthening.minimumGain * max(1, abs(lower + model.objectiveConstant)) {
                 if searching || strengthening.slopeSteps == 0 { break }
                 searching = true

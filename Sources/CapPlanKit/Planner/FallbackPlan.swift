@@ -231,9 +231,9 @@ enum FallbackPlan {
             // and ran slow: round-off cut coefficients, since raised in the LP layer. On large
             // seed 1 with `--relax` they now take 15 rounds, 1.4 s, for 6,450,763 against
             // the weaker relaxation's 6,303,204.)
-            // (Each with its matrix by rows: `sparesHeldFree` changes bounds only, so `rows`.)
-            // Each with the kinds of the whole-unit problem it relaxes (a copy's, its column's),
-            // for the strengthened cuts.
+            // Each with its matrix by rows (`sparesHeldFree` changes bounds only, so `rows`) and
+            // the kinds of the problem it relaxes (a copy's, its column's), for the strengthened
+            // cuts.
             var attempts: [(name: String, lp: LinearModel, rows: RowMatrix, kinds: [VariableKind])] = []
             let kinds = model.lp.variableKinds
             if spareCopies, !pools.isEmpty, let copied = withBlockCopies(of: pools.map(\.y), in: lp, rows: rows, master: master) {
