@@ -64,7 +64,7 @@ struct SolverOptions<Defaults: SolverDefaults>: ParsableArguments {
     @Option(name: .customLong("mip-gap"), help: "Relative gap at which branch-and-cut stops, in [0, 1).")
     var mipGap: Double = Defaults.mipGap
 
-    @Option(name: .customLong("time-limit"), help: "Seconds for the main solve (default 60); the best plan found by then is kept. Extras (baselines, thresholds, diagnosis) get 10 s more.")
+    @Option(name: .customLong("time-limit"), help: "Seconds for the main solve (default 60); the best plan found by then is kept. Extras (a stopped plan's bound, baselines, thresholds, diagnosis) get 10 s more.")
     var timeLimit: Double?
 
     func validate() throws {

@@ -291,4 +291,67 @@ final class FallbackPlanTests: XCTestCase {
         }
         XCTAssertGreaterThan(dived, 0)
     }
+
+    /// A plan stopped at a limit, stated against an outside bound (`Planner.raised`), by hand:
+    /// min x + y with 2x + 2y ≥ 3 and x, y whole costs 2, its relaxation 1.5.
+    func testAnOutsideBoundRaisesTheGapOnlyWhereItIsValid() throws {
+        var lp = LinearModel()
+        let x = lp.addVariable(kind: .integer, objective: 1), y = lp.addVariable(kind: .integer, objective: 1)
+        lp.addConstraint(terms: [(x, 2), (y, 2)], .greaterOrEqual(3))
+        let optimum = try GLPKSolver.solve(lp)
+        XCTAssertEqual(try XCTUnwrap(optimum.objectiveValue), 2, accuracy: 1e-9)
+        let stopped = optimum.asMIPIncumbent(termination: .timeLimit, bound: 1.5, seconds: 0)
+        XCTAssertEqual(try XCTUnwrap(stopped.relativeGap), 0.25, accuracy: 1e-12)
+        // A higher bound: the gap to it, still stopped at the limit.
+        let raised = Planner.raised(stopped, bound: 1.9, mipGap: 1e-4)
+        XCTAssertEqual(raised.termination, .timeLimit)
+        XCTAssertEqual(try XCTUnwrap(raised.objectiveBound), 1.9)
+        XCTAssertEqual(try XCTUnwrap(raised.relativeGap), 0.05, accuracy: 1e-12)
+        XCTAssertEqual(raised.values, stopped.values)
+        // Within the gap requested: optimal.
+        let proven = Planner.raised(stopped, bound: 1.9999, mipGap: 1e-4)
+        XCTAssertEqual(proven.termination, .optimal)
+        XCTAssertEqual(try XCTUnwrap(proven.relativeGap), 5e-5, accuracy: 1e-12)
+        // Lower than branch-and-cut's, or above the plan's cost (no bound at all): unchanged.
+        for bound in [1.4, 2.5] {
+            let kept = Planner.raised(stopped, bound: bound, mipGap: 1e-4)
+            XCTAssertEqual(kept.objectiveBound, 1.5, "\(bound)")
+            XCTAssertEqual(kept.termination, .timeLimit, "\(bound)")
+        }
+    }
+
+    /// Plans stopped at a node limit on generated scenarios with whole replicas: the blocks'
+    /// bound (`FallbackPlan.blockBound`) that the planner states them against is never above
+    /// the MIP's optimum, is at least branch-and-cut's bound where the note gives both, and
+    /// raises some.
+    func testPlansStoppedAtALimitGetTheBlocksBoundBelowTheOptimum() throws {
+        var raised = 0, stopped = 0
+        for (size, seed) in [(ScenarioSize.tiny, UInt64(1)), (.tiny, 2), (.tiny, 3), (.tiny, 4), (.tiny, 5), (.tiny, 6), (.small, 1), (.small, 3)] {
+            let scenario = Self.featured(size, seed)
+            var options = PlanOptions()
+            options.baselines = false
+            options.priceThresholds = false
+            options.mip.nodeLimit = 2
+            options.mip.cuts = []
+            let plan = try Planner.plan(scenario, options: options)
+            guard plan.status == .feasible || plan.status == .optimal, plan.solver.termination != "optimal" || plan.warnings.contains(where: { $0.contains("without proving") }) else { continue }
+            stopped += 1
+            let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false, integerUnits: true))
+            var exact = SolveOptions()
+            exact.mip.relativeGap = 1e-9
+            let optimum = try XCTUnwrap(try GLPKSolver.solve(model.lp, options: exact).objectiveValue, "\(size) seed \(seed)")
+            let cost = try XCTUnwrap(plan.totals).discountedCost, gap = try XCTUnwrap(plan.solver.mipGap, "\(size) seed \(seed)")
+            // GLPK's formula: gap = (cost − bound) / cost.
+            let bound = cost - gap * cost
+            XCTAssertLessThanOrEqual(bound, optimum + 1e-6 * optimum, "\(size) seed \(seed)")
+            guard let note = plan.warnings.first(where: { $0.contains(FallbackPlan.blockBoundText) }) else { continue }
+            raised += 1
+            let direct = try XCTUnwrap(try FallbackPlan.blockBound(model, options: options, deadline: Deadline(seconds: 60)))
+            XCTAssertEqual(bound, direct, accuracy: 1e-6 * optimum, "\(size) seed \(seed): the plan's bound is the blocks'")
+            XCTAssertTrue(note.contains("bound raised from "), note)
+            if plan.status == .optimal { XCTAssertLessThanOrEqual(gap, options.mipGap) }
+        }
+        XCTAssertGreaterThan(stopped, 2)
+        XCTAssertGreaterThan(raised, 0, "the blocks' bound raised none of \(stopped) plans stopped at the node limit")
+    }
 }

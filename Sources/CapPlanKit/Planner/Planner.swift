@@ -176,6 +176,25 @@ public enum Planner {
                 solution = fallback.solution
             }
         }
+        // Branch-and-cut's bound creeps where whole replicas per period and slice make the gap
+        // (medium models; large ones have the fallback's): the decomposed relaxation's
+        // strengthened cuts see them at once, first on the extras' budget.
+        var blockBoundNote: String?
+        if solution.isMIP, solution.hasPrimalPoint, solution.stoppedAtLimit,
+           (solution.relativeGap ?? .infinity) > options.mipGap, !PrimalHeuristics.isLarge(model, options: options),
+           let seconds = extras.remaining {
+            options.phase?("bound")
+            let share = Deadline(seconds: seconds * blockBoundShare, cancellation: options.mip.cancellation)
+            if let bound = try FallbackPlan.blockBound(model, options: options, deadline: share) {
+                options.output?("bound by blocks: \(bound) (branch-and-cut's: \(solution.objectiveBound.map { String($0) } ?? "none"))")
+                let stated = raised(solution, bound: bound, mipGap: options.mipGap)
+                if stated.objectiveBound != solution.objectiveBound {
+                    blockBoundNote = "bound raised from \(solution.objectiveBound.map { String(Int($0.rounded())) } ?? "none") to \(Int(bound.rounded())) "
+                        + "by \(FallbackPlan.blockBoundText): gap \(gapText(stated.relativeGap))"
+                    solution = stated
+                }
+            }
+        }
         var retryNote: String?
         // (Only when the relaxation itself was called infeasible: no branch-and-cut node ran.)
         if status(of: solution) == .infeasible, !solution.isMIP || solution.nodes == 0, options.simplex.method != .primal,
@@ -232,9 +251,12 @@ public enum Planner {
                     + "this plan is the fallback's (\(candidate), replicas per period and slice), gap \(gapText(solution.relativeGap)) to \(FallbackPlan.boundText)"
             }
             if let heuristicNote {
-                document.warnings.append(heuristicNote)
+                document.warnings.append(heuristicNote + (blockBoundNote.map { "; \($0)" } ?? ""))
             } else if document.status == .feasible {
-                document.warnings.append("the solver stopped at a limit (\(solution.termination.rawValue)); the plan is feasible but may not be optimal (gap \(document.solver.mipGap.map { String($0) } ?? "unknown"))")
+                document.warnings.append("the solver stopped at a limit (\(solution.termination.rawValue)); the plan is feasible but may not be optimal (gap \(document.solver.mipGap.map { String($0) } ?? "unknown"))"
+                    + (blockBoundNote.map { "; \($0)" } ?? ""))
+            } else if let blockBoundNote {
+                document.warnings.append("branch-and-cut stopped at its limit (\(solution.raw.returnCodeName)) without proving the plan; it is optimal within the gap requested: \(blockBoundNote)")
             }
         case .infeasible, .unbounded:
             options.phase?("diagnosis")
@@ -436,6 +458,21 @@ public enum Planner {
         }
         let bounds = [outcome.relaxationBound, solution.objectiveBound, firstSolution?.objectiveBound, fallbackBound].compactMap { $0 }
         return best.solution.asMIPIncumbent(termination: solution.termination, bound: bounds.max(), seconds: clock.seconds)
+    }
+
+    /// The share of the extras' budget the blocks' bound may take first
+    /// (`FallbackPlan.blockBound`; it usually ends sooner, at its limit of rounds).
+    static let blockBoundShare = 0.5
+
+    /// A branch-and-cut result stopped at a limit, stated against `bound` too (a valid lower
+    /// bound from outside branch-and-cut): the higher of the two, and optimal when the plan is
+    /// within `mipGap` of it. A bound above the plan's cost is no bound (a relaxation gone
+    /// wrong numerically) and is ignored.
+    static func raised(_ solution: Solution, bound: Double, mipGap: Double) -> Solution {
+        guard let objective = solution.objectiveValue, bound <= objective + 1e-7 * max(1, abs(objective)),
+              bound > solution.objectiveBound ?? -.infinity else { return solution }
+        let proven = Solution.relativeGap(objective: objective, bound: bound) <= mipGap
+        return solution.asMIPIncumbent(termination: proven ? .optimal : solution.termination, bound: bound, seconds: solution.seconds)
     }
 
     static func status(of solution: Solution) -> PlanStatus {
