@@ -185,11 +185,20 @@ public enum Planner {
            let seconds = extras.remaining {
             options.phase?("bound")
             let share = Deadline(seconds: seconds * blockBoundShare, cancellation: options.mip.cancellation)
-            if let bound = try FallbackPlan.blockBound(model, options: options, deadline: share) {
+            // Advice on top of a plan that is already there: a failure keeps branch-and-cut's bound.
+            let bound: Double?
+            do {
+                bound = try FallbackPlan.blockBound(model, options: options, deadline: share)
+            } catch {
+                options.output?("bound by blocks: \(error)")
+                bound = nil
+            }
+            if let bound {
                 options.output?("bound by blocks: \(bound) (branch-and-cut's: \(solution.objectiveBound.map { String($0) } ?? "none"))")
                 let stated = raised(solution, bound: bound, mipGap: options.mipGap)
                 if stated.objectiveBound != solution.objectiveBound {
-                    blockBoundNote = "bound raised from \(solution.objectiveBound.map { String(Int($0.rounded())) } ?? "none") to \(Int(bound.rounded())) "
+                    // (%.0f, not Int: costs of valid scenarios can pass Int's range.)
+                    blockBoundNote = "bound raised from \(solution.objectiveBound.map { String(format: "%.0f", $0) } ?? "none") to \(String(format: "%.0f", bound)) "
                         + "by \(FallbackPlan.blockBoundText): gap \(gapText(stated.relativeGap))"
                     solution = stated
                 }
