@@ -41,7 +41,7 @@ public struct PlanOptions: Sendable {
     /// Branch-and-cut progress (incumbent, bound, gap).
     public var progress: (@Sendable (MIPProgress) -> Void)?
     /// The phase the plan is in, each time it changes ("branch-and-cut", "primal heuristics",
-    /// "fallback plan", "audit", "price thresholds", "baselines", "diagnosis"): the progress line.
+    /// "fallback plan", "bound by blocks", "audit", "price thresholds", "baselines", "diagnosis"): the progress line.
     public var phase: (@Sendable (String) -> Void)?
     /// Relative tolerance of the audit: evaluator total against solver objective.
     public var auditTolerance = 1e-6
@@ -183,7 +183,7 @@ public enum Planner {
         if solution.isMIP, solution.hasPrimalPoint, solution.stoppedAtLimit,
            (solution.relativeGap ?? .infinity) > options.mipGap, !PrimalHeuristics.isLarge(model, options: options),
            let seconds = extras.remaining {
-            options.phase?("bound")
+            options.phase?("bound by blocks")
             let share = Deadline(seconds: seconds * blockBoundShare, cancellation: options.mip.cancellation)
             // Advice on top of a plan that is already there: a failure keeps branch-and-cut's bound.
             let bound: Double?
