@@ -841,18 +841,22 @@ struct BendersRun {
                         objective: terms, nodeLimit: strengthening.nodeLimit, timeLimit: timeLimit, stopwatch: stopwatch, parm: parm)
                     else { continue }
                     if bound > cut.lowerBound + tolerance * max(1, abs(bound)) { bites[block.index] = true }
+                    // θ̂_k + Σ c_j x̂_j: a cut's left-hand side at the master's point.
+                    func atPoint(_ terms: [(column: Int, value: Double)]) -> Double {
+                        last.theta[block.index] + terms.reduce(0) { $0 + $1.value * last.values[$1.column] }
+                    }
                     var strengthened = Cut(block: cut.block, positions: cut.positions, coefficients: cut.coefficients, lowerBound: max(cut.lowerBound, bound))
-                    var atPoint = last.theta[block.index] + terms.reduce(0) { $0 + $1.value * last.values[$1.column] }
+                    var leftSide = atPoint(terms)
                     if searching, bites[block.index], let searched = try integerBlocks[block.index].searchSlope(
                         from: terms, bound: strengthened.lowerBound, at: last.values, steps: strengthening.slopeSteps,
                         nodeLimit: strengthening.nodeLimit, timeLimit: timeLimit, stopwatch: stopwatch, parm: parm) {
                         strengthened = Cut(
                             block: block.index, positions: searched.terms.map { master.position[$0.column] },
                             coefficients: searched.terms.map(\.value), lowerBound: searched.bound)
-                        atPoint = last.theta[block.index] + searched.terms.reduce(0) { $0 + $1.value * last.values[$1.column] }
+                        leftSide = atPoint(searched.terms)
                     }
                     // Added where it cuts off the master's point (θ̂_k + Σ c_j x̂_j below it).
-                    if strengthened.lowerBound > atPoint + tolerance * max(1, abs(strengthened.lowerBound)) { cuts.append(strengthened) }
+                    if strengthened.lowerBound > leftSide + tolerance * max(1, abs(strengthened.lowerBound)) { cuts.append(strengthened) }
                 }
             } catch BendersMaster.Stop.stopped { break }
             rounds += 1

@@ -136,7 +136,7 @@ enum FallbackPlan {
         // A bound above a whole point's cost is no bound (a relaxation gone wrong numerically):
         // the plan is then stated without one rather than with a gap that means nothing.
         func checked(_ bounds: [Double]) -> Double? {
-            let bound = bounds.max().flatMap { $0 <= best.objective + 1e-7 * max(1, abs(best.objective)) ? $0 : nil }
+            let bound = bounds.max().flatMap { isBound($0, of: best.objective) ? $0 : nil }
             if bound == nil, !bounds.isEmpty {
                 options.output?("fallback plan: bound \(bounds.max()!) above the plan's cost \(best.objective), dropped")
             }
@@ -167,6 +167,13 @@ enum FallbackPlan {
             bound = checked(bounds + [tightened.bound]) ?? bound
         }
         return Result(solution: secured.solution.asMIPIncumbent(termination: stop, bound: bound, seconds: clock.seconds), candidate: secured.name)
+    }
+
+    /// Whether `bound` can be a lower bound of a plan costing `cost`: not above it beyond
+    /// round-off. One that is above comes from a relaxation gone wrong numerically, and a plan
+    /// is stated without it rather than with a gap that means nothing.
+    static func isBound(_ bound: Double, of cost: Double) -> Bool {
+        bound <= cost + 1e-7 * max(1, abs(cost))
     }
 
     /// What the fallback plan's gap is measured against, for the plan's note.

@@ -176,33 +176,10 @@ public enum Planner {
                 solution = fallback.solution
             }
         }
-        // Branch-and-cut's bound creeps where whole replicas per period and slice make the gap
-        // (medium models; large ones have the fallback's): the decomposed relaxation's
-        // strengthened cuts see them at once, first on the extras' budget.
         var blockBoundNote: String?
         if solution.isMIP, solution.hasPrimalPoint, solution.stoppedAtLimit,
-           (solution.relativeGap ?? .infinity) > options.mipGap, !PrimalHeuristics.isLarge(model, options: options),
-           let seconds = extras.remaining {
-            options.phase?("bound by blocks")
-            let share = Deadline(seconds: seconds * blockBoundShare, cancellation: options.mip.cancellation)
-            // Advice on top of a plan that is already there: a failure keeps branch-and-cut's bound.
-            let bound: Double?
-            do {
-                bound = try FallbackPlan.blockBound(model, options: options, deadline: share)
-            } catch {
-                options.output?("bound by blocks: \(error)")
-                bound = nil
-            }
-            if let bound {
-                options.output?("bound by blocks: \(bound) (branch-and-cut's: \(solution.objectiveBound.map { String($0) } ?? "none"))")
-                let stated = raised(solution, bound: bound, mipGap: options.mipGap)
-                if stated.objectiveBound != solution.objectiveBound {
-                    // (%.0f, not Int: costs of valid scenarios can pass Int's range.)
-                    blockBoundNote = "bound raised from \(solution.objectiveBound.map { String(format: "%.0f", $0) } ?? "none") to \(String(format: "%.0f", bound)) "
-                        + "by \(FallbackPlan.blockBoundText): gap \(gapText(stated.relativeGap))"
-                    solution = stated
-                }
-            }
+           (solution.relativeGap ?? .infinity) > options.mipGap, !PrimalHeuristics.isLarge(model, options: options) {
+            (solution, blockBoundNote) = withBlockBound(solution, model: model, options: options, deadline: extras)
         }
         var retryNote: String?
         // (Only when the relaxation itself was called infeasible: no branch-and-cut node ran.)
@@ -473,12 +450,39 @@ public enum Planner {
     /// (`FallbackPlan.blockBound`; it usually ends sooner, at its limit of rounds).
     static let blockBoundShare = 0.5
 
+    /// A plan stopped at its limit short of the gap (medium models; large ones have the
+    /// fallback's bound), stated against `FallbackPlan.blockBound` where that is higher, with
+    /// the note that says so: branch-and-cut's bound creeps where whole replicas per period and
+    /// slice make the gap, and the decomposed relaxation's strengthened cuts see them at once.
+    /// First on the extras' budget (a share of it). Advice on top of a plan already there: a
+    /// failure keeps branch-and-cut's bound.
+    static func withBlockBound(
+        _ solution: Solution, model: CapacityModel, options: PlanOptions, deadline: Deadline
+    ) -> (solution: Solution, note: String?) {
+        guard let seconds = deadline.remaining else { return (solution, nil) }
+        options.phase?("bound by blocks")
+        let share = Deadline(seconds: seconds * blockBoundShare, cancellation: options.mip.cancellation)
+        let bound: Double
+        do {
+            guard let found = try FallbackPlan.blockBound(model, options: options, deadline: share) else { return (solution, nil) }
+            bound = found
+        } catch {
+            options.output?("bound by blocks: \(error)")
+            return (solution, nil)
+        }
+        options.output?("bound by blocks: \(bound) (branch-and-cut's: \(solution.objectiveBound.map { String($0) } ?? "none"))")
+        let stated = raised(solution, bound: bound, mipGap: options.mipGap)
+        guard stated.objectiveBound != solution.objectiveBound else { return (solution, nil) }
+        // (%.0f, not Int: costs of valid scenarios can pass Int's range.)
+        let before = solution.objectiveBound.map { String(format: "%.0f", $0) } ?? "none"
+        return (stated, "bound raised from \(before) to \(String(format: "%.0f", bound)) by \(FallbackPlan.blockBoundText): gap \(gapText(stated.relativeGap))")
+    }
+
     /// A branch-and-cut result stopped at a limit, stated against `bound` too (a valid lower
     /// bound from outside branch-and-cut): the higher of the two, and optimal when the plan is
-    /// within `mipGap` of it. A bound above the plan's cost is no bound (a relaxation gone
-    /// wrong numerically) and is ignored.
+    /// within `mipGap` of it. A bound above the plan's cost (`FallbackPlan.isBound`) is ignored.
     static func raised(_ solution: Solution, bound: Double, mipGap: Double) -> Solution {
-        guard let objective = solution.objectiveValue, bound <= objective + 1e-7 * max(1, abs(objective)),
+        guard let objective = solution.objectiveValue, FallbackPlan.isBound(bound, of: objective),
               bound > solution.objectiveBound ?? -.infinity else { return solution }
         let proven = Solution.relativeGap(objective: objective, bound: bound) <= mipGap
         return solution.asMIPIncumbent(termination: proven ? .optimal : solution.termination, bound: bound, seconds: solution.seconds)
