@@ -260,10 +260,84 @@ public enum GLPKSolver {
             let termination: TerminationReason = lp.termination == .unbounded ? .infeasibleOrUnbounded : lp.termination
             return noPoint(termination, isMIP: true, raw: lp.raw, iterations: Int(guarded_glp_get_it_cnt(problem)), seconds: elapsed())
         }
-        // The relaxation's optimum bounds the MIP until branch-and-cut has a bound of its own.
+        // The relaxation's optimum (with the root's cuts, when they stay) bounds the MIP until
+        // branch-and-cut has a bound of its own.
+        let rootCuts = try separateRootCuts(problem, model: model, options: options, parm: parm, budget: &budget, session: session)
         let relaxationBound = guarded_glp_get_obj_val(problem)
         return try runBranchAndCut(
-            problem, model: model, options: options, session: session, stopwatch: stopwatch, relaxationBound: relaxationBound)
+            problem, model: model, options: options, session: session, stopwatch: stopwatch, relaxationBound: relaxationBound,
+            rootCuts: rootCuts)
+    }
+
+    /// The rows `separateRootCuts` added after the model's own, and the optimal basis of the
+    /// relaxation without them, to go back to.
+    struct RootCuts {
+        let rowCount: Int32
+        let modelRows: Int32
+        let rowStatus: [Int32]
+        let columnStatus: [Int32]
+
+        /// Deletes the cut rows and restores the relaxation's basis without them: a valid basis
+        /// again (a binding cut row is nonbasic, so deleting it alone would leave one basic
+        /// variable too few).
+        func remove(from problem: OpaquePointer) {
+            let rows = [0] + (1...rowCount).map { modelRows + $0 }
+            guarded_glp_del_rows(problem, rowCount, rows)
+            for (i, status) in rowStatus.enumerated() { guarded_glp_set_row_stat(problem, Int32(i + 1), status) }
+            for (j, status) in columnStatus.enumerated() { guarded_glp_set_col_stat(problem, Int32(j + 1), status) }
+        }
+    }
+
+    /// `MIPOptions.rootCutCandidates` at the optimal relaxation: the candidates its point
+    /// violates are added as rows and the relaxation solved again, warm, for at most
+    /// `rootCutRounds` rounds. The rows stay (the result says which) when the optimum rose by
+    /// at least `rootCutMinimumGain`; otherwise, or when a re-solve does not end optimal, they
+    /// are removed and the relaxation is as it was. Minimizing and maximizing alike.
+    static func separateRootCuts(
+        _ problem: OpaquePointer, model: LinearModel, options: SolveOptions, parm: glp_smcp, budget: inout SimplexBudget,
+        session: GLPKSession
+    ) throws -> RootCuts? {
+        let mip = options.mip
+        guard !mip.rootCutCandidates.isEmpty, mip.rootCutRounds > 0, model.constraintCount > 0 else { return nil }
+        let modelRows = Int32(model.constraintCount), columns = Int32(model.variableCount)
+        let sense: Double = model.direction == .minimize ? 1 : -1
+        let before = guarded_glp_get_obj_val(problem)
+        var state = RootCuts(
+            rowCount: 0, modelRows: modelRows, rowStatus: (1...modelRows).map { guarded_glp_get_row_stat(problem, $0) },
+            columnStatus: columns > 0 ? (1...columns).map { guarded_glp_get_col_stat(problem, $0) } : [])
+        var warm = parm
+        warm.presolve = GLP_OFF
+        var added = [Bool](repeating: false, count: mip.rootCutCandidates.count)
+        func restore() -> RootCuts? {
+            if state.rowCount > 0 {
+                state.remove(from: problem)
+                _ = simplex(problem, parm: warm, budget: &budget)
+            }
+            return nil
+        }
+        for _ in 0..<mip.rootCutRounds {
+            let point = columnValues(problem, model.variableCount, guarded_glp_get_col_prim)
+            let violated = mip.rootCutCandidates.indices.filter { !added[$0] && mip.rootCutCandidates[$0].isViolated(by: point) }
+            guard !violated.isEmpty else { break }
+            let first = guarded_glp_add_rows(problem, Int32(violated.count))
+            for (k, candidate) in violated.enumerated() {
+                let c = mip.rootCutCandidates[candidate]
+                let indices = [0] + c.variables.map { Int32($0.index + 1) }
+                let values = [0] + c.coefficients
+                guarded_glp_set_mat_row(problem, first + Int32(k), Int32(c.variables.count), indices, values)
+                guarded_glp_set_row_bnds(problem, first + Int32(k), GLP_UP, 0, c.upperBound)
+                added[candidate] = true
+            }
+            state = RootCuts(rowCount: state.rowCount + Int32(violated.count), modelRows: modelRows,
+                             rowStatus: state.rowStatus, columnStatus: state.columnStatus)
+            let code = simplex(problem, parm: warm, budget: &budget)
+            try session.check()
+            guard code == 0, guarded_glp_get_status(problem) == GLP_OPT else { return restore() }
+        }
+        guard state.rowCount > 0 else { return nil }
+        let gain = sense * (guarded_glp_get_obj_val(problem) - before)
+        guard gain >= mip.rootCutMinimumGain * max(1, abs(before)) else { return restore() }
+        return state
     }
 
     /// GLPK's branch-and-cut parameters for `mip`, with `seconds` left of the time limit.
@@ -366,7 +440,7 @@ public enum GLPKSolver {
 
     static func runBranchAndCut(
         _ problem: OpaquePointer, model: LinearModel, options: SolveOptions, session: GLPKSession, stopwatch: Stopwatch,
-        relaxationBound: Double
+        relaxationBound: Double, rootCuts: RootCuts? = nil
     ) throws -> Solution {
         let overallLimit = options.mip.timeLimit ?? options.simplex.timeLimit
         let mip = options.mip
@@ -430,7 +504,10 @@ public enum GLPKSolver {
         var reducedCosts: [Double]? = nil
         if mip.computeFixedDuals, hasPoint {
             // Fix every integer column at its (rounded) value and re-solve the LP: its duals
-            // price the remaining continuous decisions given the integer ones.
+            // price the remaining continuous decisions given the integer ones. Without the
+            // root's cuts: with the integers fixed they only repeat the model's own rows, and
+            // would share their duals.
+            rootCuts?.remove(from: problem)
             for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
                 let value = values[j].rounded()
                 guarded_glp_set_col_kind(problem, Int32(j + 1), GLP_CV)

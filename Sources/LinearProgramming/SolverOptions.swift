@@ -170,6 +170,17 @@ public struct MIPOptions: Sendable {
     public var roundingHeuristic: (@Sendable ([Double]) -> [Double]?)?
     /// Called on every new incumbent and about twice a second while nodes are processed.
     public var progress: (@Sendable (MIPProgress) -> Void)?
+    /// Inequalities Σ a_j x_j ≤ b the caller knows to keep the optimum, offered for the root:
+    /// after the relaxation, those its point violates are added as rows and the relaxation
+    /// solved again, for at most `rootCutRounds` rounds; they stay for branch-and-cut only when
+    /// they raised the relaxation's optimum by at least `rootCutMinimumGain` (relative), and
+    /// are left out of the fixed-integer LP of `computeFixedDuals` either way (so that they
+    /// take no dual from the model's own rows). Empty for none; ignored for an LP.
+    public var rootCutCandidates: [CutCandidate] = []
+    /// At most this many separation rounds at the root (`rootCutCandidates`).
+    public var rootCutRounds = 5
+    /// The relative rise of the relaxation's optimum the root's cuts must give to be kept.
+    public var rootCutMinimumGain = 5e-4
 
     public init(
         presolve: Bool = false, cuts: CutSet = [], relativeGap: Double = 1e-4,
@@ -194,6 +205,28 @@ public struct MIPOptions: Sendable {
         self.computeFixedDuals = computeFixedDuals
         self.startingSolution = startingSolution
         self.progress = progress
+    }
+}
+
+/// An inequality Σ coefficients[k] · variables[k] ≤ upperBound offered to branch-and-cut's root
+/// (`MIPOptions.rootCutCandidates`).
+public struct CutCandidate: Sendable, Hashable {
+    public var variables: [Variable]
+    public var coefficients: [Double]
+    public var upperBound: Double
+
+    public init(variables: [Variable], coefficients: [Double], upperBound: Double) {
+        self.variables = variables
+        self.coefficients = coefficients
+        self.upperBound = upperBound
+    }
+
+    /// Whether `values` (one per variable of the model) exceed the bound by more than a
+    /// relative `tolerance` of its magnitude.
+    public func isViolated(by values: [Double], tolerance: Double = 1e-6) -> Bool {
+        var left = 0.0
+        for (k, v) in variables.enumerated() { left += coefficients[k] * values[v.index] }
+        return left > upperBound + tolerance * max(1, abs(upperBound))
     }
 }
 
