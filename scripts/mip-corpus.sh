@@ -14,7 +14,7 @@
 #   same for the restart after the primal heuristics only), fpump (feasibility pump), proxy
 #   (proximity search), mippre (GLPK's MIP presolver: without the rounding start and the primal
 #   heuristics, which need the original columns), nofpre (no presolver in the first phase), norr
-#   (no replicaRounding rows), fpstop (the first phase stops at its share even with an incumbent); e.g. all+dth, all+pcost+bph. Tokens left out
+#   (no replicaRounding rows), nour (no unitRounding cuts at the root), fpstop (the first phase stops at its share even with an incumbent); e.g. all+dth, all+pcost+bph. Tokens left out
 #   keep the plan's default.
 #   BIN=.build/release/capplan  KEEP=dir (keep the corpus there)  PLAN=1 (also time `capplan plan`)
 #   TIMEOUT=300 (seconds before a whole `capplan plan` run is killed and counted as "timeout")
@@ -121,6 +121,7 @@ for setting in $SETTINGS; do
                 mippre) flags+=(--mip-presolve) ;;
                 nofpre) flags+=(--no-first-phase-presolve) ;;
                 norr) flags+=(--no-replica-rounding) ;;
+                nour) flags+=(--no-unit-rounding-cuts) ;;
                 fpstop) flags+=(--first-phase-stops) ;;
                 *) flags+=(--cuts "$token") ;;
             esac

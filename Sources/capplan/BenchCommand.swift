@@ -59,6 +59,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("no-replica-rounding"), help: "Build whole-unit models without the replicaRounding rows (the plain formulation's replicas).")
     var noReplicaRounding = false
 
+    @Flag(name: .customLong("no-unit-rounding-cuts"), help: "Offer the main solve's root no unitRounding cuts.")
+    var noUnitRoundingCuts = false
+
     @Option(help: "Branching rule of branch-and-cut.")
     var branching: BranchingRule = SolverTuning().branching
 
@@ -99,6 +102,7 @@ struct BenchCommand: ParsableCommand {
         tuning.mipPresolve = mipPresolve
         tuning.firstPhasePresolve = !noFirstPhasePresolve
         tuning.replicaRounding = !noReplicaRounding
+        tuning.unitRoundingCuts = !noUnitRoundingCuts
         tuning.firstPhaseToTheLimit = !firstPhaseStops
         tuning.cuts = cuts.families
         tuning.branching = branching

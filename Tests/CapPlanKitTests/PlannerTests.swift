@@ -526,6 +526,58 @@ final class PlannerTests: XCTestCase {
         XCTAssertGreaterThan(strengthened, 10)
     }
 
+    /// The `unitRounding` cuts (`CapacityModel.unitRoundingCuts`) remove no optimum: on generated
+    /// whole-unit scenarios the model with every candidate added as a row has the plain model's
+    /// optimum (within the gap) and a relaxation at least as high, higher on some; and the
+    /// planner, which offers them to the root, plans at the cost it plans at without them.
+    func testUnitRoundingCutsKeepTheOptimumOfThePlainModel() throws {
+        var candidates = 0, raised = 0, planned = 0
+        for (size, seeds) in [(ScenarioSize.tiny, UInt64(1)...12), (.small, 1...4)] {
+            for seed in seeds {
+                let scenario = ScenarioGenerator(size: size, seed: seed, procurementFeatures: size == .tiny).scenario().withIntegerUnits(true)
+                let model = CapacityModelBuilder.buildModel(scenario, options: CapacityModelOptions(names: false))
+                let cuts = model.unitRoundingCuts()
+                guard !cuts.isEmpty else { continue }
+                candidates += cuts.count
+                var strengthened = model.lp
+                for cut in cuts {
+                    XCTAssertEqual(cut.coefficients.dropLast(), Array(repeating: 1, count: cut.coefficients.count - 1))
+                    XCTAssertLessThan(try XCTUnwrap(cut.coefficients.last), 0)
+                    XCTAssertNotEqual(model.lp.variableKinds[try XCTUnwrap(cut.variables.last).index], .continuous)
+                    strengthened.addConstraint(variables: cut.variables, coefficients: cut.coefficients, .lessOrEqual(cut.upperBound))
+                }
+                var solveOptions = SolveOptions()
+                solveOptions.mip.relativeGap = 1e-9
+                let plain = try GLPKSolver.solve(model.lp, options: solveOptions)
+                let withCuts = try GLPKSolver.solve(strengthened, options: solveOptions)
+                XCTAssertEqual(plain.termination, .optimal, "\(size) seed \(seed)")
+                XCTAssertEqual(withCuts.termination, .optimal, "\(size) seed \(seed)")
+                let optimum = try XCTUnwrap(plain.objectiveValue)
+                XCTAssertEqual(try XCTUnwrap(withCuts.objectiveValue), optimum, accuracy: 1e-7 * max(1, abs(optimum)), "\(size) seed \(seed)")
+                let relaxations = try [model.lp, strengthened].map {
+                    try XCTUnwrap(GLPKSolver.solve($0, options: SolveOptions(relaxIntegrality: true)).objectiveValue)
+                }
+                XCTAssertGreaterThanOrEqual(relaxations[1], relaxations[0] - 1e-7 * max(1, abs(relaxations[0])))
+                if relaxations[1] > relaxations[0] * (1 + 1e-6) { raised += 1 }
+                if size == .small {
+                    var options = PlanOptions()
+                    options.baselines = false
+                    let costs = try [true, false].map { cuts -> Double in
+                        options.unitRoundingCuts = cuts
+                        let plan = try Planner.plan(scenario, options: options)
+                        XCTAssertEqual(plan.status, .optimal, "small seed \(seed)")
+                        return try XCTUnwrap(plan.totals).discountedCost
+                    }
+                    XCTAssertEqual(costs[0], costs[1], accuracy: 2e-4 * costs[1], "small seed \(seed)")
+                    planned += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(candidates, 100)
+        XCTAssertGreaterThan(raised, 3)
+        XCTAssertGreaterThan(planned, 1)
+    }
+
     /// The planner's branching and backtracking rules (`PlanOptions().mip`, chosen on the corpus)
     /// prove the same optima as GLPK's defaults (Driebeck and Tomlin, best local bound) on
     /// generated whole-unit scenarios,

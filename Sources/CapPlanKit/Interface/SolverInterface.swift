@@ -168,6 +168,8 @@ public struct SolverTuning: Sendable {
     public var firstPhaseToTheLimit = PlanOptions().firstPhaseToTheLimit
     /// The exact `replicaRounding` rows (`PlanOptions.replicaRounding`).
     public var replicaRounding = PlanOptions().replicaRounding
+    /// The exact `unitRounding` cuts at the main solve's root (`PlanOptions.unitRoundingCuts`).
+    public var unitRoundingCuts = PlanOptions().unitRoundingCuts
     public var cuts: Set<CutFamily> = CutFamily.families(in: PlanOptions().mip.cuts)
     public var branching = BranchingRule(PlanOptions().mip.branching)
     public var backtracking = BacktrackingRule(PlanOptions().mip.backtracking)
@@ -206,6 +208,7 @@ public struct SolverTuning: Sendable {
         options.firstPhasePresolve = firstPhasePresolve
         options.firstPhaseToTheLimit = firstPhaseToTheLimit
         options.replicaRounding = replicaRounding
+        options.unitRoundingCuts = unitRoundingCuts
         options.mip.cuts = CutSet(cuts.map(\.cutSet))
         options.mip.branching = branching.branching
         options.mip.backtracking = backtracking.backtracking

@@ -88,6 +88,10 @@ public struct PlanOptions: Sendable {
     /// With whole units, add the exact `replicaRounding` rows (docs/formulation.md 8.6;
     /// docs/benchmarks.md measures them).
     public var replicaRounding = true
+    /// With whole units, offer the main solve's root the exact `unitRounding` cuts
+    /// (`CapacityModel.unitRoundingCuts`), kept where they raise the relaxation's optimum by
+    /// `MIPOptions.rootCutMinimumGain` (docs/benchmarks.md measures them). Not on large models.
+    public var unitRoundingCuts = true
     /// Simplex options (method, ratio test, presolve, scaling); the defaults are measured choices.
     public var simplex = SimplexOptions()
     /// Branch-and-cut options other than gap, time limit and progress (which come from above).
@@ -333,6 +337,9 @@ public enum Planner {
             solveOptions.output = options.output
             solveOptions.mip.progress = options.progress
             solveOptions.mip.computeFixedDuals = true
+            if options.unitRoundingCuts, model.lp.hasIntegerVariables, !PrimalHeuristics.isLarge(model, options: options) {
+                solveOptions.mip.rootCutCandidates = model.unitRoundingCuts()
+            }
             if options.roundUpStart, solveOptions.mip.roundingHeuristic == nil {
                 let scenario = model.scenario
                 solveOptions.mip.roundingHeuristic = { relaxation in
