@@ -311,7 +311,10 @@ public enum GLPKSolver {
         func restore() -> RootCuts? {
             if state.rowCount > 0 {
                 state.remove(from: problem)
-                _ = simplex(problem, parm: warm, budget: &budget)
+                // The relaxation's own optimal basis again: no iteration, but GLPK's status must
+                // be optimal for branch-and-cut, even when a re-solve used up the limits.
+                var unlimited = SimplexBudget(stopwatch: budget.stopwatch, seconds: nil, iterations: nil)
+                _ = simplex(problem, parm: warm, budget: &unlimited)
             }
             return nil
         }

@@ -1,4 +1,6 @@
-import LinearProgramming
+import CGLPK
+import GLPKGuard
+@testable import LinearProgramming
 import XCTest
 
 /// `MIPOptions.rootCutCandidates`, by hand: units N (whole, 15 each) serve up to 10 a unit
@@ -72,5 +74,39 @@ final class RootCutTests: XCTestCase {
         let slack = CutCandidate(variables: [example.served], coefficients: [1], upperBound: 100)
         let unused = try GLPKSolver.solve(example.model, options: options(cuts: [slack], minimumGain: 0))
         XCTAssertEqual(unused.nodes, without.nodes)
+    }
+
+    /// A re-solve with the cuts stopped by the simplex's limits (here no iteration left) leaves
+    /// the relaxation as it was: the cut rows deleted and GLPK's status optimal again, as
+    /// branch-and-cut needs, without a limit of its own for that.
+    func testACutReSolveStoppedByTheLimitsLeavesTheRelaxationAsItWas() throws {
+        let example = Example()
+        try withGLPK { session in
+            let problem = try session.createProblem()
+            GLPKSolver.load(example.model, matrix: example.model.compiledMatrix(), into: problem)
+            var parm = GLPKSolver.simplexParameters(SimplexOptions(), verbose: false, timeLimit: nil)
+            var budget = GLPKSolver.SimplexBudget(seconds: nil, iterations: nil)
+            XCTAssertEqual(GLPKSolver.solveRelaxation(problem, parm: &parm, presolve: false, budget: &budget), 0)
+            XCTAssertEqual(guarded_glp_get_obj_val(problem), 37.5, accuracy: 1e-9)
+            // What the relaxation used is all there was.
+            var exhausted = GLPKSolver.SimplexBudget(seconds: nil, iterations: budget.iterationsUsed)
+            exhausted.iterationsUsed = budget.iterationsUsed
+            let cuts = try GLPKSolver.separateRootCuts(
+                problem, model: example.model, options: options(cuts: [example.cut], minimumGain: 0), parm: parm,
+                budget: &exhausted, session: session)
+            XCTAssertNil(cuts)
+            XCTAssertEqual(guarded_glp_get_num_rows(problem), 2)
+            XCTAssertEqual(guarded_glp_get_status(problem), GLP_OPT)
+            XCTAssertEqual(guarded_glp_get_obj_val(problem), 37.5, accuracy: 1e-9)
+            // With iterations left, the same cut stays and the relaxation is the optimum.
+            var fresh = GLPKSolver.SimplexBudget(seconds: nil, iterations: nil)
+            let kept = try GLPKSolver.separateRootCuts(
+                problem, model: example.model, options: options(cuts: [example.cut], minimumGain: 0), parm: parm,
+                budget: &fresh, session: session)
+            XCTAssertEqual(kept?.rowCount, 1)
+            XCTAssertEqual(guarded_glp_get_num_rows(problem), 3)
+            XCTAssertEqual(guarded_glp_get_obj_val(problem), 40, accuracy: 1e-9)
+            session.delete(problem)
+        }
     }
 }
