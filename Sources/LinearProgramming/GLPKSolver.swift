@@ -272,10 +272,10 @@ public enum GLPKSolver {
     /// The rows `separateRootCuts` added after the model's own, and the optimal basis of the
     /// relaxation without them, to go back to.
     struct RootCuts {
-        let rowCount: Int32
         let modelRows: Int32
         let rowStatus: [Int32]
         let columnStatus: [Int32]
+        var rowCount: Int32 = 0
 
         /// Deletes the cut rows and restores the relaxation's basis without them: a valid basis
         /// again (a binding cut row is nonbasic, so deleting it alone would leave one basic
@@ -303,7 +303,7 @@ public enum GLPKSolver {
         let sense: Double = model.direction == .minimize ? 1 : -1
         let before = guarded_glp_get_obj_val(problem)
         var state = RootCuts(
-            rowCount: 0, modelRows: modelRows, rowStatus: (1...modelRows).map { guarded_glp_get_row_stat(problem, $0) },
+            modelRows: modelRows, rowStatus: (1...modelRows).map { guarded_glp_get_row_stat(problem, $0) },
             columnStatus: columns > 0 ? (1...columns).map { guarded_glp_get_col_stat(problem, $0) } : [])
         var warm = parm
         warm.presolve = GLP_OFF
@@ -331,8 +331,7 @@ public enum GLPKSolver {
                 guarded_glp_set_row_bnds(problem, first + Int32(k), GLP_UP, 0, c.upperBound)
                 added[candidate] = true
             }
-            state = RootCuts(rowCount: state.rowCount + Int32(violated.count), modelRows: modelRows,
-                             rowStatus: state.rowStatus, columnStatus: state.columnStatus)
+            state.rowCount += Int32(violated.count)
             let code = simplex(problem, parm: warm, budget: &budget)
             try session.check()
             guard code == 0, guarded_glp_get_status(problem) == GLP_OPT else { return restore() }

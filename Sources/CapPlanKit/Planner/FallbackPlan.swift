@@ -721,6 +721,15 @@ enum FallbackPlan {
         func coefficient(row: Int, column: Int) -> Double {
             entries[row].reduce(0.0) { $0 + ($1.column == column ? $1.value : 0) }
         }
+
+        /// For each of `columnCount` columns, the rows that hold it, each once, in order.
+        func rowsByColumn(columnCount: Int) -> [[Int]] {
+            var rows = [[Int]](repeating: [], count: columnCount)
+            for (row, entries) in entries.enumerated() {
+                for entry in entries where rows[entry.column].last != row { rows[entry.column].append(row) }
+            }
+            return rows
+        }
     }
 
     /// The rows and columns that fixing `master` leaves connected: two columns are in one block

@@ -25,14 +25,37 @@ extension CapacityModel {
     /// period's peak (medium-6, medium-9: docs/benchmarks.md). Empty without whole units.
     public func unitRoundingCuts() -> [CutCandidate] {
         guard lp.hasIntegerVariables else { return [] }
-        let slices = scenario.timeSlices.count, periods = index.periods
-        var columnEntries = [[Int: Double]](repeating: [:], count: lp.variableCount)
-        var rowEntries = [[Int: Double]](repeating: [:], count: lp.constraintCount)
-        for e in 0..<lp.entryCount {
-            let row = Int(lp.entryRows[e]), column = Int(lp.entryColumns[e]), value = lp.entryValues[e]
-            columnEntries[column][row, default: 0] += value
-            rowEntries[row][column, default: 0] += value
+        let slices = scenario.timeSlices.count
+        let rows = FallbackPlan.RowMatrix(lp)
+        let rowsOfColumn = rows.rowsByColumn(columnCount: lp.variableCount)
+        /// Whether a smaller x keeps every row but `demandRow`, at no more cost.
+        func reducible(_ x: Variable, demandRow: Int) -> Bool {
+            guard lp.objectiveCoefficients[x.index] >= 0, lp.variableLower[x.index] == 0 else { return false }
+            return rowsOfColumn[x.index].allSatisfy { row in
+                let value = rows.coefficient(row: row, column: x.index)
+                return row == demandRow || value == 0 || (value > 0 ? lp.constraintLower[row] == nil : lp.constraintUpper[row] == nil)
+            }
         }
+        /// The cut of one demand row and one pool's capacity row, for the options `served` of
+        /// the workload on the pool; nil where the checks of exactness fail or nothing rounds.
+        func cut(served: [Variable], units: Variable, demandRow: Int, capacityRow: Int) -> CutCandidate? {
+            let unitsCoefficient = rows.coefficient(row: capacityRow, column: units.index)
+            guard lp.variableKinds[units.index] != .continuous, let servable = lp.constraintLower[demandRow], servable > 0,
+                  unitsCoefficient < 0, lp.constraintUpper[capacityRow] == 0,
+                  rows.entries[capacityRow].allSatisfy({ $0.column == units.index || ($0.value >= 0 && (lp.variableLower[$0.column] ?? -1) >= 0) })
+            else { return nil }
+            var perUnit = 0.0
+            for x in served {
+                let load = rows.coefficient(row: capacityRow, column: x.index)
+                guard load > 0, rows.coefficient(row: demandRow, column: x.index) == 1, reducible(x, demandRow: demandRow) else { return nil }
+                perUnit = max(perUnit, -unitsCoefficient / load)
+            }
+            let rounding = CapacityModelBuilder.replicaRounding(servable: servable, perReplica: perUnit)
+            guard rounding.remainder > 1e-9 * servable, rounding.remainder < perUnit else { return nil }
+            return CutCandidate(
+                variables: served + [units], coefficients: served.map { _ in 1.0 } + [-rounding.remainder], upperBound: rounding.bound)
+        }
+        // The whole-unit pools: units and capacity rows of purchases and reserved rentals.
         var pools: [(offering: Int, units: PeriodBlock, capacity: PeriodSliceBlock)] = []
         var purchase = 0, rental = 0
         for (o, offering) in scenario.offerings.enumerated() {
@@ -48,14 +71,6 @@ extension CapacityModel {
             }
         }
         let replicated = Set(index.replicaPairs.map(\.servingPair))
-        /// Whether a smaller x keeps every row but `demandRow`, at no more cost.
-        func reducible(_ x: Variable, demandRow: Int) -> Bool {
-            guard lp.objectiveCoefficients[x.index] >= 0, lp.variableLower[x.index] == 0 else { return false }
-            for (row, value) in columnEntries[x.index] where row != demandRow && value != 0 {
-                if value > 0 ? lp.constraintLower[row] != nil : lp.constraintUpper[row] != nil { return false }
-            }
-            return true
-        }
         var cuts: [CutCandidate] = []
         for (w, demandRows) in index.demandRows.enumerated() {
             guard let demandRows else { continue }
@@ -64,31 +79,13 @@ extension CapacityModel {
                     index.servingPairs[$0].offering == pool.offering && index.servingPairs[$0].workload == w && !replicated.contains($0)
                 }
                 guard !options.isEmpty else { continue }
-                for p in 0..<periods {
-                    let units = pool.units.variable(p)
-                    guard lp.variableKinds[units.index] != .continuous else { continue }
+                for p in 0..<index.periods {
                     for s in 0..<slices {
-                        let demandRow = demandRows.constraint(p, s).index, capacityRow = pool.capacity.constraint(p, s).index
-                        guard let servable = lp.constraintLower[demandRow], servable > 0,
-                              let unitsCoefficient = rowEntries[capacityRow][units.index], unitsCoefficient < 0,
-                              lp.constraintUpper[capacityRow] == 0,
-                              rowEntries[capacityRow].allSatisfy({ $0.key == units.index || ($0.value >= 0 && (lp.variableLower[$0.key] ?? -1) >= 0) })
-                        else { continue }
-                        var served: [Variable] = [], perUnit = 0.0
-                        for k in options {
-                            let x = index.servingPairs[k].columns.variable(p, s)
-                            guard let load = rowEntries[capacityRow][x.index], load > 0,
-                                  columnEntries[x.index][demandRow] == 1, reducible(x, demandRow: demandRow)
-                            else { served = []; break }
-                            served.append(x)
-                            perUnit = max(perUnit, -unitsCoefficient / load)
+                        if let cut = cut(
+                            served: options.map { index.servingPairs[$0].columns.variable(p, s) }, units: pool.units.variable(p),
+                            demandRow: demandRows.constraint(p, s).index, capacityRow: pool.capacity.constraint(p, s).index) {
+                            cuts.append(cut)
                         }
-                        guard !served.isEmpty else { continue }
-                        let rounding = CapacityModelBuilder.replicaRounding(servable: servable, perReplica: perUnit)
-                        guard rounding.remainder > 1e-9 * servable, rounding.remainder < perUnit else { continue }
-                        cuts.append(CutCandidate(
-                            variables: served + [units], coefficients: served.map { _ in 1.0 } + [-rounding.remainder],
-                            upperBound: rounding.bound))
                     }
                 }
             }
